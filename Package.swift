@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault")]
+
+let package = Package(
+    name: "Clearline",
+    platforms: [.macOS(.v14)],
+    products: [.executable(name: "clearline", targets: ["clearline"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .target(name: "Domain", swiftSettings: strict),
+        .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(
+            name: "Persistence",
+            dependencies: ["CPostgres", "Crypto", "Domain", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Migrations")],
+            swiftSettings: strict),
+        .target(
+            name: "HTTPServer",
+            dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "AdminAPI",
+            dependencies: ["HTTPServer", "Persistence", "Domain", "Crypto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "clearline",
+            dependencies: [
+                "AdminAPI", "Persistence", "Domain", "Crypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: strict),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(
+            name: "AdminAPITests",
+            dependencies: ["AdminAPI", "HTTPServer", "Persistence", "Domain", "Crypto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+    ]
+)

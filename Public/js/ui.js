@@ -1,0 +1,40 @@
+// Small DOM helpers; text always goes in through textContent, never innerHTML.
+import { logout } from "./api.js";
+
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== null) node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function showAlert(container, kind, message) {
+  container.replaceChildren(el("div", { class: `alert ${kind}`, role: kind === "error" ? "alert" : "status" }, message));
+}
+
+export function formatDate(value) {
+  if (!value) return "never";
+  return new Date(value).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function renderTopbar(session) {
+  const who = document.getElementById("who");
+  if (!who) return;
+  const email = session.user ? session.user.email : "API key";
+  who.replaceChildren(
+    el("span", { class: "email" }, email),
+    el("span", { class: "badge" }, session.role.replace("_", " ")),
+    el("button", { class: "link", type: "button", id: "logout", onclick: () => logout() }, "Log out"),
+  );
+}
+
+export function cell(label, ...content) {
+  return el("td", { "data-label": label }, ...content);
+}

@@ -1,0 +1,127 @@
+public import HTTPServer
+public import Logging
+public import Persistence
+import Foundation
+import Domain
+
+/// The Clearline API: routes, middleware and error mapping, as one `HTTPServer.Handler`.
+public final class App: Sendable {
+    let services: Services
+    let router: Router<Endpoint>
+    let staticFiles: StaticFiles
+
+    public init(database: Database, configuration: APIConfiguration, logger: Logger) {
+        services = Services(database: database, configuration: configuration, logger: logger)
+        var router = Router<Endpoint>()
+        for endpoint in Self.endpoints {
+            router.add(endpoint.method, endpoint.pattern, endpoint)
+        }
+        self.router = router
+        staticFiles = StaticFiles(directory: configuration.publicDirectory)
+        if staticFiles.isEmpty {
+            logger.warning("no admin pages found", metadata: ["public_directory": .string(configuration.publicDirectory)])
+        }
+    }
+
+    static let endpoints: [Endpoint] = OperationsRoutes.endpoints + AuthRoutes.endpoints + TenantRoutes.endpoints
+        + EnvironmentRoutes.endpoints + APIKeyRoutes.endpoints + UserRoutes.endpoints + AuditLogRoutes.endpoints
+
+    /// Every (method, pattern) the server answers, for the contract test against openapi.yaml.
+    public var routes: [(method: String, pattern: String)] { router.routes.map { ($0.method, $0.pattern) } }
+
+    public func handle(_ request: Request) -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let requestId = RequestID.of(request)
+        var route = "unmatched"
+        var principalLabel = "-"
+        var response: Response
+        switch router.match(method: request.method, path: request.path) {
+        case .found(let matched, let parameters):
+            route = matched.pattern
+            var routed = request
+            routed.pathParameters = parameters
+            routed.routePattern = matched.pattern
+            (response, principalLabel) = run(matched.handler, routed, requestId: requestId)
+        case .methodNotAllowed(let allowed):
+            var problem = Problem(status: 405, title: "Method not allowed", detail: "\(request.method) is not supported here.")
+            problem.headers = [("Allow", allowed.joined(separator: ", "))]
+            response = problem.response(requestId: requestId, path: request.path)
+        case .notFound:
+            if let file = staticFiles.response(for: request) {
+                route = "static"
+                response = file
+            } else {
+                response = Problem.notFound("No route for \(request.method) \(request.path).").response(requestId: requestId, path: request.path)
+            }
+        }
+        response.setHeader("X-Request-Id", requestId)
+        if response.header("Cache-Control") == nil { response.setHeader("Cache-Control", "no-store") }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        services.metrics.observe(method: request.method, route: route, status: response.status, seconds: seconds)
+        services.logger.info("request", metadata: [
+            "request_id": .string(requestId), "method": .string(request.method), "path": .string(request.path),
+            "route": .string(route), "status": .stringConvertible(response.status), "bytes": .stringConvertible(response.body.count),
+            "duration_ms": .string(String(format: "%.3f", seconds * 1000)), "principal": .string(principalLabel),
+            "client": .string(request.clientAddress),
+        ])
+        return response
+    }
+
+    /// The answer for a body over the size limit, sent before the body is read.
+    public func payloadTooLarge(_ request: Request, limit: Int) -> Response {
+        let requestId = RequestID.of(request)
+        var response = Problem(status: 413, title: "Payload too large", detail: "The request body exceeds \(limit) bytes.")
+            .response(requestId: requestId, path: request.path)
+        response.setHeader("X-Request-Id", requestId)
+        response.setHeader("Connection", "close")
+        services.metrics.observe(method: request.method, route: "oversized", status: 413, seconds: 0)
+        return response
+    }
+
+    private func run(_ endpoint: Endpoint, _ request: Request, requestId: String) -> (Response, String) {
+        var label = "-"
+        do {
+            var principal: Principal?
+            if endpoint.access != .anonymous {
+                principal = try Authenticator.authenticate(request, services: services)
+                guard let principal else { throw Problem.unauthorized }
+                label = principal.label
+                try authorize(endpoint, request, principal)
+                try Authenticator.checkCSRF(request, principal: principal)
+            }
+            let context = RequestContext(request: request, requestId: requestId, principal: principal, services: services)
+            let response: Response
+            if endpoint.idempotent, let principal {
+                response = try Idempotency.run(endpoint, context, principal: principal)
+            } else {
+                response = try endpoint.handler(context)
+            }
+            return (response, label)
+        } catch {
+            let problem = ErrorMapping.problem(for: error, requestId: requestId, logger: services.logger)
+            return (problem.response(requestId: requestId, path: request.path), label)
+        }
+    }
+
+    /// Tenant scope first (someone else's tenant does not exist for you: 404), then role.
+    private func authorize(_ endpoint: Endpoint, _ request: Request, _ principal: Principal) throws {
+        switch endpoint.access {
+        case .anonymous, .authenticated:
+            return
+        case .platformAdmin:
+            guard principal.isPlatformAdmin else {
+                // Another tenant's id under a platform route is as invisible as on any other route.
+                if let text = request.pathParameters["tenantId"], UUID(uuidString: text).flatMap(principal.role(in:)) == nil {
+                    throw Problem.notFound("No such tenant.")
+                }
+                throw Problem.forbidden("This operation is for platform administrators.")
+            }
+        case .tenant(let needed):
+            guard let text = request.pathParameters["tenantId"], let tenantId = UUID(uuidString: text),
+                  let role = principal.role(in: tenantId) else { throw Problem.notFound("No such tenant.") }
+            guard role >= needed else {
+                throw Problem.forbidden("Your role (\(role.rawValue)) cannot do this; it needs \(needed.rawValue) or higher.")
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Domain
+import HTTPServer
+import Persistence
+
+/// Password login for the admin pages: a session cookie (HttpOnly, SameSite=Strict, Secure
+/// behind https) and a CSRF token that cookie-authenticated writes must echo.
+enum AuthRoutes {
+    static let endpoints: [Endpoint] = [
+        Endpoint("POST", "/v1/auth/login", access: .anonymous, handler: login),
+        Endpoint("POST", "/v1/auth/logout", access: .authenticated) { context in
+            if let session = context.principal?.session {
+                try context.platformTransaction { try SessionStore.revoke($0, token: session.token) }
+            }
+            var response = context.noContent()
+            response.setHeader("Set-Cookie", cookie(value: "", maxAge: 0, secure: context.services.configuration.secureCookies))
+            return response
+        },
+        Endpoint("GET", "/v1/auth/session", access: .authenticated) { context in
+            guard let principal = context.principal else { throw Problem.unauthorized }
+            return context.json(SessionBody(principal))
+        },
+    ]
+
+    static func login(_ context: RequestContext) throws -> Response {
+        var input = try JSONInput(context.request, allowed: ["email", "password"])
+        let email = input.string("email", required: true, maxLength: 254).map(User.normalizeEmail)
+        let password = input.string("password", required: true, maxLength: User.passwordMaxLength)
+        try input.validate()
+        let services = context.services
+        let client = context.request.clientAddress
+        if let wait = try context.platformTransaction({
+            try LoginAttemptStore.retryAfter($0, email: email!, client: client, limits: services.configuration.loginLimits)
+        }) {
+            throw Problem(status: 429, title: "Too many login attempts", detail: "Too many failed logins; try again in \(wait) seconds.",
+                          headers: [("Retry-After", String(wait))])
+        }
+        let found = try context.platformTransaction { try UserStore.findForLogin($0, email: email!) }
+        let matches = services.passwords.verify(password!, against: found?.passwordHash ?? services.decoyPasswordHash)
+        guard matches, let user = found?.user else {
+            try context.platformTransaction { try LoginAttemptStore.record($0, email: email!, client: client, success: false) }
+            throw Problem(status: 401, title: "Unauthorized", detail: "The e-mail or the password is wrong.")
+        }
+        let token = try context.platformTransaction { tx -> String in
+            try LoginAttemptStore.record(tx, email: email!, client: client, success: true)
+            let token = try SessionStore.create(tx, user: user)
+            try AuditLogStore.append(tx, tenantId: user.tenantId, .init(
+                actor: "user:\(user.id.lowercasedString)", action: "session.created", targetType: "user",
+                targetId: user.id.lowercasedString, requestId: context.requestId,
+                details: String(decoding: JSONCoding.encode(["client": client]), as: UTF8.self)))
+            return token
+        }
+        var response = context.json(LoginBody(user: UserBody(user), csrfToken: Authenticator.csrfToken(forSession: token)))
+        response.setHeader("Set-Cookie", cookie(value: token, maxAge: Int(SessionStore.lifetime), secure: services.configuration.secureCookies))
+        return response
+    }
+
+    static func cookie(value: String, maxAge: Int, secure: Bool) -> String {
+        "\(Authenticator.sessionCookie)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    }
+}
+
+struct LoginBody: Encodable {
+    let user: UserBody
+    let csrfToken: String
+}
+
+struct SessionBody: Encodable {
+    let kind: String
+    let role: String
+    let tenantId: String?
+    let user: UserBody?
+    let csrfToken: String?
+
+    init(_ principal: Principal) {
+        kind = principal.session == nil ? "api_key" : "session"
+        switch principal.kind {
+        case .platformAdmin: role = "platform_admin"
+        case .tenant(_, let r): role = r.rawValue
+        }
+        tenantId = principal.tenantId?.lowercasedString
+        user = principal.session.map { UserBody($0.user) }
+        csrfToken = principal.session.map { Authenticator.csrfToken(forSession: $0.token) }
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, role, tenantId, user, csrfToken }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(role, forKey: .role)
+        try c.encode(tenantId, forKey: .tenantId)
+        try c.encode(user, forKey: .user)
+        try c.encode(csrfToken, forKey: .csrfToken)
+    }
+}

@@ -1,0 +1,37 @@
+import HTTPServer
+import Domain
+
+/// One API operation: where it lives, who may call it, and what it does.
+struct Endpoint: Sendable {
+    enum Access: Sendable, Equatable {
+        /// No credentials (health checks, login).
+        case anonymous
+        /// Any authenticated principal.
+        case authenticated
+        /// Platform administrators only; anyone else gets 404, as if the route did not exist for them.
+        case platformAdmin
+        /// A principal of the `{tenantId}` in the path holding at least `role`, or a platform admin.
+        case tenant(Role)
+    }
+
+    typealias Handler = @Sendable (RequestContext) throws -> Response
+
+    let method: String
+    let pattern: String
+    let access: Access
+    /// Creating POSTs honour `Idempotency-Key`.
+    let idempotent: Bool
+    /// Rewrites a response body before it is stored for replay, to drop secrets shown only once.
+    let redactForReplay: (@Sendable ([UInt8]) -> [UInt8])?
+    let handler: Handler
+
+    init(_ method: String, _ pattern: String, access: Access, idempotent: Bool = false,
+         redactForReplay: (@Sendable ([UInt8]) -> [UInt8])? = nil, handler: @escaping Handler) {
+        self.method = method
+        self.pattern = pattern
+        self.access = access
+        self.idempotent = idempotent
+        self.redactForReplay = redactForReplay
+        self.handler = handler
+    }
+}

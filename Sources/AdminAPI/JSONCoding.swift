@@ -1,0 +1,35 @@
+import Foundation
+import Domain
+
+/// One JSON style for every response: snake_case keys, RFC 3339 UTC timestamps, sorted keys.
+enum JSONCoding {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        // Encoding our own DTOs cannot fail; a failure here is a programming error worth crashing tests on.
+        guard let data = try? encoder.encode(value) else {
+            assertionFailure("unencodable response \(T.self)")
+            return Array(#"{"error":"encoding"}"#.utf8)
+        }
+        return Array(data)
+    }
+}
+
+/// A page of a list as the API returns it; `next_cursor` is null on the last page.
+struct ListBody<Item: Encodable>: Encodable {
+    let items: [Item]
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey { case items, nextCursor }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}

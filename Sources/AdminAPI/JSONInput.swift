@@ -1,0 +1,69 @@
+import Foundation
+import Domain
+import HTTPServer
+
+/// A request's JSON object body, read strictly: the media type must be JSON, the body must be
+/// one object, and only the named fields are allowed. Field errors are collected so one 422
+/// names every problem at once.
+struct JSONInput {
+    private let fields: [String: Any]
+    private(set) var errors: [FieldError] = []
+
+    init(_ request: Request, allowed: Set<String>) throws {
+        let contentType = request.header("content-type")?.split(separator: ";").first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        guard contentType == "application/json" || contentType?.hasSuffix("+json") == true else {
+            throw Problem(status: 415, title: "Unsupported media type", detail: "Send the body as application/json.")
+        }
+        guard !request.body.isEmpty else { throw Problem.badRequest("The request body is empty; a JSON object is required.") }
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: Data(request.body), options: [])
+        } catch {
+            throw Problem.badRequest("The request body is not valid JSON.")
+        }
+        guard let object = parsed as? [String: Any] else { throw Problem.badRequest("The request body must be a JSON object.") }
+        fields = object
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            errors.append(FieldError(field: key, message: "is not a known field"))
+        }
+    }
+
+    func has(_ key: String) -> Bool { fields[key] != nil }
+
+    /// A string field; records an error when it is required and absent, null, or not a string.
+    mutating func string(_ key: String, required: Bool, maxLength: Int = 1000) -> String? {
+        guard let value = fields[key], !(value is NSNull) else {
+            if required { errors.append(FieldError(field: key, message: "is required")) }
+            return nil
+        }
+        guard let text = value as? String else {
+            errors.append(FieldError(field: key, message: "must be a string"))
+            return nil
+        }
+        if text.count > maxLength {
+            errors.append(FieldError(field: key, message: "must be at most \(maxLength) characters"))
+            return nil
+        }
+        return text
+    }
+
+    /// A string field that must be one of an enumeration's raw values.
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, required: Bool, as: T.Type) -> T? where T.RawValue == String {
+        guard let text = string(key, required: required) else { return nil }
+        guard let value = T(rawValue: text) else {
+            errors.append(FieldError(field: key, message: "must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))"))
+            return nil
+        }
+        return value
+    }
+
+    mutating func add(_ error: FieldError?) {
+        if let error { errors.append(error) }
+    }
+
+    /// Throws the collected field errors as one 422.
+    func validate() throws {
+        if !errors.isEmpty { throw Problem.validation(errors) }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Synchronization
+import Persistence
+
+/// Request counters and latency histograms by route pattern (never the raw path, so the number
+/// of series stays bounded), rendered in Prometheus text format.
+final class Metrics: Sendable {
+    static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+
+    private struct RequestKey: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    private struct Histogram {
+        var counts = [Int](repeating: 0, count: Metrics.buckets.count)
+        var total = 0
+        var sum = 0.0
+    }
+
+    private struct State {
+        var requests: [RequestKey: Int] = [:]
+        var latency: [String: Histogram] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    func observe(method: String, route: String, status: Int, seconds: Double) {
+        let bucket = Metrics.buckets.firstIndex { seconds <= $0 }
+        state.withLock { state in
+            state.requests[RequestKey(method: method, route: route, status: status), default: 0] += 1
+            var histogram = state.latency[route] ?? Histogram()
+            if let bucket { histogram.counts[bucket] += 1 }
+            histogram.total += 1
+            histogram.sum += seconds
+            state.latency[route] = histogram
+        }
+    }
+
+    func render(pool: ConnectionPool.Stats) -> String {
+        let snapshot = state.withLock { $0 }
+        var out = """
+            # HELP clearline_http_requests_total HTTP requests answered, by method, route pattern and status.
+            # TYPE clearline_http_requests_total counter
+
+            """
+        for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
+            out += "clearline_http_requests_total{method=\"\(key.method)\",route=\"\(escape(key.route))\",status=\"\(key.status)\"} \(count)\n"
+        }
+        out += """
+            # HELP clearline_http_request_duration_seconds Time from the full request to the response, by route pattern.
+            # TYPE clearline_http_request_duration_seconds histogram
+
+            """
+        for (route, histogram) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
+            var cumulative = 0
+            for (index, bound) in Metrics.buckets.enumerated() {
+                cumulative += histogram.counts[index]
+                out += "clearline_http_request_duration_seconds_bucket{route=\"\(escape(route))\",le=\"\(bound)\"} \(cumulative)\n"
+            }
+            out += "clearline_http_request_duration_seconds_bucket{route=\"\(escape(route))\",le=\"+Inf\"} \(histogram.total)\n"
+            out += "clearline_http_request_duration_seconds_sum{route=\"\(escape(route))\"} \(histogram.sum)\n"
+            out += "clearline_http_request_duration_seconds_count{route=\"\(escape(route))\"} \(histogram.total)\n"
+        }
+        out += """
+            # HELP clearline_db_pool_connections Database connections of this process, by state.
+            # TYPE clearline_db_pool_connections gauge
+            clearline_db_pool_connections{state="in_use"} \(pool.inUse)
+            clearline_db_pool_connections{state="idle"} \(pool.idle)
+            # HELP clearline_db_pool_waiting Callers waiting for a database connection.
+            # TYPE clearline_db_pool_waiting gauge
+            clearline_db_pool_waiting \(pool.waiting)
+            # HELP clearline_db_pool_capacity Most connections this process opens.
+            # TYPE clearline_db_pool_capacity gauge
+            clearline_db_pool_capacity \(pool.capacity)
+
+            """
+        return out
+    }
+
+    private func escape(_ label: String) -> String {
+        label.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    }
+}

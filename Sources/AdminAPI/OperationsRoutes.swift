@@ -1,0 +1,27 @@
+import HTTPServer
+import Persistence
+
+/// Liveness, readiness and metrics, outside /v1 and without credentials, for load balancers and Prometheus.
+enum OperationsRoutes {
+    static let endpoints: [Endpoint] = [
+        Endpoint("GET", "/healthz", access: .anonymous) { context in
+            context.json(["status": "ok"])
+        },
+        Endpoint("GET", "/readyz", access: .anonymous) { context in
+            let current: Bool
+            do {
+                current = try context.platformTransaction { try Migrator.isCurrent($0) }
+            } catch {
+                throw Problem(status: 503, title: "Not ready", detail: "The database is not reachable.", headers: [("Retry-After", "2")])
+            }
+            guard current else {
+                throw Problem(status: 503, title: "Not ready", detail: "Database migrations are pending; run `clearline migrate`.")
+            }
+            return context.json(["status": "ready"])
+        },
+        Endpoint("GET", "/metrics", access: .anonymous) { context in
+            let text = context.services.metrics.render(pool: context.services.database.pool.stats)
+            return Response(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text)
+        },
+    ]
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Domain
+
+// The JSON shapes of resources, kept apart from the model so the wire format is explicit.
+
+struct TenantBody: Encodable {
+    let id: String
+    let name: String
+    let slug: String
+    let status: String
+    let createdAt: Date
+    let updatedAt: Date
+
+    init(_ t: Tenant) {
+        id = t.id.lowercasedString; name = t.name; slug = t.slug; status = t.status.rawValue; createdAt = t.createdAt; updatedAt = t.updatedAt
+    }
+}
+
+struct EnvironmentBody: Encodable {
+    let id: String
+    let tenantId: String
+    let name: String
+    let createdAt: Date
+
+    init(_ e: Domain.Environment) {
+        id = e.id.lowercasedString; tenantId = e.tenantId.lowercasedString; name = e.name.rawValue; createdAt = e.createdAt
+    }
+}
+
+struct APIKeyBody: Encodable {
+    let id: String
+    let tenantId: String
+    let name: String
+    let role: String
+    let prefix: String
+    let createdAt: Date
+    let lastUsedAt: Date?
+    let createdBy: String
+    /// Present only in the response that created the key.
+    let token: String?
+
+    init(_ k: APIKey, token: String? = nil) {
+        id = k.id.lowercasedString; tenantId = k.tenantId.lowercasedString; name = k.name; role = k.role.rawValue; prefix = k.prefix
+        createdAt = k.createdAt; lastUsedAt = k.lastUsedAt; createdBy = k.createdBy; self.token = token
+    }
+}
+
+struct UserBody: Encodable {
+    let id: String
+    let tenantId: String?
+    let email: String
+    let role: String
+    let createdAt: Date
+
+    init(_ u: User) {
+        id = u.id.lowercasedString; tenantId = u.tenantId?.lowercasedString; email = u.email; role = u.isPlatformAdmin ? "platform_admin" : u.role.rawValue; createdAt = u.createdAt
+    }
+}
+
+struct AuditEntryBody: Encodable {
+    let sequence: Int64
+    let at: Date
+    let actor: String
+    let action: String
+    let targetType: String
+    let targetId: String
+    let requestId: String
+    let details: [String: String]
+    let previousHash: String
+    let hash: String
+
+    init(_ e: AuditEntry) {
+        sequence = e.sequence; at = e.at; actor = e.actor; action = e.action; targetType = e.targetType; targetId = e.targetId
+        requestId = e.requestId; previousHash = e.previousHash; hash = e.hash
+        details = (try? JSONDecoder().decode([String: String].self, from: Data(e.details.utf8))) ?? [:]
+    }
+}
+
+extension UUID {
+    /// UUIDs go on the wire in lower case, as PostgreSQL prints them.
+    var lowercasedString: String { uuidString.lowercased() }
+}

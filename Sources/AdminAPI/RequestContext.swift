@@ -1,0 +1,77 @@
+import Foundation
+import Domain
+import HTTPServer
+import Persistence
+
+/// Everything a handler needs: the request, who sent it, and the services.
+struct RequestContext: Sendable {
+    let request: Request
+    let requestId: String
+    let principal: Principal?
+    let services: Services
+
+    /// The `{tenantId}` of the path, already checked to be one the principal may see.
+    var tenantId: UUID {
+        get throws {
+            guard let text = request.pathParameters["tenantId"], let id = UUID(uuidString: text) else { throw Problem.notFound("No such tenant.") }
+            return id
+        }
+    }
+
+    /// A path parameter that must be a UUID; anything else is simply not found.
+    func uuidParameter(_ name: String, resource: String) throws -> UUID {
+        guard let text = request.pathParameters[name], let id = UUID(uuidString: text) else { throw Problem.notFound("No such \(resource).") }
+        return id
+    }
+
+    var actor: String { principal?.label ?? "anonymous" }
+
+    /// A transaction that can only see the path's tenant, whoever the principal is; a deleted
+    /// or unknown tenant is not found.
+    func tenantTransaction<T>(_ body: (Transaction) throws -> T) throws -> T {
+        let id = try tenantId
+        return try services.database.transaction(.tenant(id)) { tx in
+            guard try TenantStore.get(tx, id: id) != nil else { throw Problem.notFound("No such tenant.") }
+            return try body(tx)
+        }
+    }
+
+    func platformTransaction<T>(_ body: (Transaction) throws -> T) throws -> T {
+        try services.database.transaction(.platform, body)
+    }
+
+    /// Appends an audit line for this request inside `tx`.
+    func audit(_ tx: Transaction, tenantId: UUID?, action: String, targetType: String, targetId: String, details: [String: String] = [:]) throws {
+        try AuditLogStore.append(tx, tenantId: tenantId, .init(actor: actor, action: action, targetType: targetType, targetId: targetId,
+                                                               requestId: requestId, details: String(decoding: JSONCoding.encode(details), as: UTF8.self)))
+    }
+
+    /// `limit` and `cursor` query arguments, validated.
+    func pagination() throws -> (cursor: PageCursor?, limit: Int) {
+        var limit = PageCursor.defaultLimit
+        if let text = request.query["limit"] {
+            guard let value = Int(text), (1...PageCursor.maxLimit).contains(value) else {
+                throw Problem.validation([FieldError(field: "limit", message: "must be an integer from 1 to \(PageCursor.maxLimit)")])
+            }
+            limit = value
+        }
+        var cursor: PageCursor?
+        if let text = request.query["cursor"] {
+            guard let decoded = PageCursor.decode(text) else {
+                throw Problem.validation([FieldError(field: "cursor", message: "is not a cursor this API returned")])
+            }
+            cursor = decoded
+        }
+        return (cursor, limit)
+    }
+
+    func json<T: Encodable>(_ value: T, status: Int = 200) -> Response {
+        Response(status: status, headers: [("Content-Type", "application/json")], body: JSONCoding.encode(value))
+    }
+
+    func list<T: Encodable, Source>(_ page: Page<Source>, _ transform: (Source) -> T) -> Response {
+        json(ListBody(items: page.items.map(transform), nextCursor: page.nextCursor?.encode()))
+    }
+
+    func noContent() -> Response { Response(status: 204) }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Logging
+public import Persistence
+import Crypto
+
+/// Settings of the API that are not the HTTP server's.
+public struct APIConfiguration: Sendable {
+    /// Folder with the admin pages.
+    public var publicDirectory: String
+    /// The address users reach Clearline at; `https` turns on Secure cookies.
+    public var publicURL: String?
+    /// PBKDF2 rounds for new password hashes.
+    public var passwordIterations: Int
+    public var loginLimits: LoginAttemptStore.Limits
+
+    public init(publicDirectory: String = "Public", publicURL: String? = nil,
+                passwordIterations: Int = 600_000, loginLimits: LoginAttemptStore.Limits = .init()) {
+        self.publicDirectory = publicDirectory
+        self.publicURL = publicURL
+        self.passwordIterations = passwordIterations
+        self.loginLimits = loginLimits
+    }
+
+    var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+}
+
+/// The long-lived services handlers share.
+final class Services: Sendable {
+    let database: Database
+    let configuration: APIConfiguration
+    let passwords: PasswordHasher
+    let metrics: Metrics
+    let logger: Logger
+    /// Verified against when a login names no user, so timing does not reveal which e-mails exist.
+    let decoyPasswordHash: String
+
+    init(database: Database, configuration: APIConfiguration, logger: Logger) {
+        self.database = database
+        self.configuration = configuration
+        self.passwords = PasswordHasher(iterations: configuration.passwordIterations)
+        self.metrics = Metrics()
+        self.logger = logger
+        self.decoyPasswordHash = passwords.decoyHash()
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Domain
+import HTTPServer
+import Persistence
+
+/// `/v1/tenants`: platform administrators create, change and delete tenants; a tenant reads itself.
+enum TenantRoutes {
+    static let endpoints: [Endpoint] = [
+        Endpoint("POST", "/v1/tenants", access: .platformAdmin, idempotent: true, handler: create),
+        Endpoint("GET", "/v1/tenants", access: .platformAdmin) { context in
+            let (cursor, limit) = try context.pagination()
+            let page = try context.platformTransaction { try TenantStore.list($0, after: cursor, limit: limit) }
+            return context.list(page, TenantBody.init)
+        },
+        Endpoint("GET", "/v1/tenants/{tenantId}", access: .tenant(.viewer)) { context in
+            let id = try context.tenantId
+            let tenant = try context.tenantTransaction { try TenantStore.get($0, id: id) }
+            guard let tenant else { throw Problem.notFound("No such tenant.") }
+            return context.json(TenantBody(tenant))
+        },
+        Endpoint("PATCH", "/v1/tenants/{tenantId}", access: .platformAdmin, handler: update),
+        Endpoint("DELETE", "/v1/tenants/{tenantId}", access: .platformAdmin) { context in
+            let id = try context.tenantId
+            try context.tenantTransaction { tx in
+                try context.audit(tx, tenantId: id, action: "tenant.deleted", targetType: "tenant", targetId: id.lowercasedString)
+                guard try TenantStore.delete(tx, id: id) else { throw Problem.notFound("No such tenant.") }
+            }
+            return context.noContent()
+        },
+    ]
+
+    static func create(_ context: RequestContext) throws -> Response {
+        var input = try JSONInput(context.request, allowed: ["name", "slug"])
+        let name = input.string("name", required: true, maxLength: Tenant.nameMaxLength)
+        let slug = input.string("slug", required: true, maxLength: 63)
+        if let name { input.add(Tenant.validateName(name)) }
+        if let slug, !Tenant.isValidSlug(slug) {
+            input.add(FieldError(field: "slug", message: "must be 3 to 63 lowercase letters, digits or single hyphens, not starting or ending with a hyphen"))
+        }
+        try input.validate()
+        let tenant = try context.platformTransaction { tx -> Tenant in
+            let tenant: Tenant
+            do {
+                tenant = try TenantStore.create(tx, name: name!, slug: slug!)
+            } catch let error as PostgresError where error.isUniqueViolation {
+                throw Problem.conflict("A tenant with slug '\(slug!)' already exists.")
+            }
+            try context.audit(tx, tenantId: tenant.id, action: "tenant.created", targetType: "tenant", targetId: tenant.id.lowercasedString,
+                              details: ["name": tenant.name, "slug": tenant.slug])
+            return tenant
+        }
+        var response = context.json(TenantBody(tenant), status: 201)
+        response.setHeader("Location", "/v1/tenants/\(tenant.id.lowercasedString)")
+        return response
+    }
+
+    static func update(_ context: RequestContext) throws -> Response {
+        let id = try context.tenantId
+        var input = try JSONInput(context.request, allowed: ["name", "status"])
+        let name = input.string("name", required: false, maxLength: Tenant.nameMaxLength)
+        let status = input.choice("status", required: false, as: Tenant.Status.self)
+        if let name { input.add(Tenant.validateName(name)) }
+        if !input.has("name") && !input.has("status") {
+            input.add(FieldError(field: "body", message: "name the fields to change: name, status"))
+        }
+        try input.validate()
+        let tenant = try context.tenantTransaction { tx -> Tenant in
+            guard let tenant = try TenantStore.update(tx, id: id, name: name, status: status) else { throw Problem.notFound("No such tenant.") }
+            var details: [String: String] = [:]
+            if let name { details["name"] = name }
+            if let status { details["status"] = status.rawValue }
+            try context.audit(tx, tenantId: id, action: "tenant.updated", targetType: "tenant", targetId: id.lowercasedString, details: details)
+            return tenant
+        }
+        return context.json(TenantBody(tenant))
+    }
+}

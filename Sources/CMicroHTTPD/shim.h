@@ -1,0 +1,51 @@
+#ifndef CLEARLINE_CMHD_SHIM_H
+#define CLEARLINE_CMHD_SHIM_H
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <microhttpd.h>
+
+/* Why: MHD_start_daemon is variadic, which Swift cannot call. One fixed configuration:
+   internal polling thread + epoll + a thread pool; ITC so MHD_quiesce_daemon works. */
+static inline struct MHD_Daemon *cmhd_start(const char *host, uint16_t port, unsigned int threads,
+                                            unsigned int timeout_seconds, size_t memory_limit,
+                                            MHD_AccessHandlerCallback handler,
+                                            MHD_RequestCompletedCallback completed, void *cls) {
+  struct sockaddr_in sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) return NULL;
+  return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
+                          port, NULL, NULL, handler, cls,
+                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                          MHD_OPTION_THREAD_POOL_SIZE, threads,
+                          MHD_OPTION_NOTIFY_COMPLETED, completed, cls,
+                          MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
+                          MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+                          MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
+                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
+                          MHD_OPTION_END);
+}
+
+/* Why: MHD_get_daemon_info is variadic; the bound port is needed when listening on port 0. */
+static inline uint16_t cmhd_bound_port(struct MHD_Daemon *d) {
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  return info ? info->port : 0;
+}
+
+/* Why: MHD_get_connection_info is variadic; returns the peer IPv4/IPv6 address as text. */
+static inline int cmhd_client_address(struct MHD_Connection *c, char *out, size_t len) {
+  const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (!info || !info->client_addr) return 0;
+  const struct sockaddr *sa = info->client_addr;
+  if (sa->sa_family == AF_INET)
+    return inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)len) != NULL;
+  if (sa->sa_family == AF_INET6)
+    return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)len) != NULL;
+  return 0;
+}
+#endif

@@ -1,0 +1,101 @@
+import CMicroHTTPD
+import Foundation
+
+// C callbacks: non-capturing closures in a nonisolated library type, so they can run on any
+// MHD thread. Per-request state lives in *con_cls, retained on the first call and released in
+// the completed callback, the one cleanup point.
+extension HTTPServer {
+    static let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadSize, conCls in
+        guard let cls, let connection, let url, let method, let uploadSize, let conCls else { return .NO }
+        let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+
+        guard let raw = conCls.pointee else {
+            let declared = Int(lookupHeader(connection, "Content-Length") ?? "") ?? 0
+            let state = RequestState(expectedLength: min(declared, server.configuration.maxBodyBytes))
+            conCls.pointee = Unmanaged.passRetained(state).toOpaque()
+            server.inFlight.withLock { $0 += 1 }
+            if declared > server.configuration.maxBodyBytes {
+                let request = server.makeRequest(connection, url: url, method: method, body: [])
+                return server.queue(server.oversized(request), on: connection)
+            }
+            return .YES
+        }
+        let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
+
+        if uploadSize.pointee > 0 {
+            let count = uploadSize.pointee
+            if !state.oversized, state.body.count + count > server.configuration.maxBodyBytes {
+                state.oversized = true
+                state.body = []
+            }
+            if !state.oversized, let uploadData {
+                uploadData.withMemoryRebound(to: UInt8.self, capacity: count) {
+                    state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count))
+                }
+            }
+            uploadSize.pointee = 0
+            return .YES
+        }
+
+        let request = server.makeRequest(connection, url: url, method: method, body: state.oversized ? [] : state.body)
+        let response = state.oversized ? server.oversized(request) : server.handler(request)
+        return server.queue(response, on: connection)
+    }
+
+    static let completedHandler: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+        guard let cls, let conCls, let raw = conCls.pointee else { return }
+        Unmanaged<RequestState>.fromOpaque(raw).release()
+        conCls.pointee = nil
+        Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().inFlight.withLock { $0 -= 1 }
+    }
+
+    func queue(_ response: Response, on connection: OpaquePointer) -> MHD_Result {
+        let created = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        }
+        guard let mhdResponse = created else { return .NO }
+        defer { MHD_destroy_response(mhdResponse) }
+        for (name, value) in response.headers where !name.isEmpty {
+            _ = MHD_add_response_header(mhdResponse, name, value)
+        }
+        return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    }
+
+    func makeRequest(_ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>, body: [UInt8]) -> Request {
+        var address = [CChar](repeating: 0, count: 64)
+        let found = cmhd_client_address(connection, &address, address.count) == 1
+        let client = found ? address.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : "unknown"
+        return Request(method: String(cString: method), path: String(cString: url),
+                       query: Self.values(connection, .GET_ARGUMENT_KIND, lowercaseKeys: false),
+                       headers: Self.values(connection, .HEADER_KIND, lowercaseKeys: true),
+                       body: body, clientAddress: client)
+    }
+
+    private final class Collector {
+        var values: [String: String] = [:]
+        let lowercaseKeys: Bool
+        init(lowercaseKeys: Bool) { self.lowercaseKeys = lowercaseKeys }
+    }
+
+    private static let collect: MHD_KeyValueIterator = { cls, _, key, value in
+        guard let cls, let key else { return .YES }
+        let collector = Unmanaged<Collector>.fromOpaque(cls).takeUnretainedValue()
+        let name = collector.lowercaseKeys ? String(cString: key).lowercased() : String(cString: key)
+        if collector.values[name] == nil {
+            collector.values[name] = value.map { String(cString: $0) } ?? ""
+        }
+        return .YES
+    }
+
+    private static func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercaseKeys: Bool) -> [String: String] {
+        let collector = Collector(lowercaseKeys: lowercaseKeys)
+        withExtendedLifetime(collector) {
+            _ = MHD_get_connection_values(connection, kind, collect, Unmanaged.passUnretained(collector).toOpaque())
+        }
+        return collector.values
+    }
+
+    private static func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {
+        MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+    }
+}

@@ -1,0 +1,26 @@
+/// An HTTP request whose body has been read in full.
+public struct Request: Sendable {
+    public let method: String
+    public let path: String
+    /// Query arguments, percent-decoded; the first value wins for a repeated name.
+    public let query: [String: String]
+    /// Header names lower-cased; the first value wins for a repeated name.
+    public let headers: [String: String]
+    public let body: [UInt8]
+    public let clientAddress: String
+    /// Values of `{name}` segments, filled in by the router.
+    public var pathParameters: [String: String] = [:]
+    /// The route pattern that matched (e.g. `/v1/tenants/{tenantId}`), for logs and metrics.
+    public var routePattern: String?
+
+    public init(method: String, path: String, query: [String: String], headers: [String: String], body: [UInt8], clientAddress: String) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.clientAddress = clientAddress
+    }
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+}

@@ -1,0 +1,13 @@
+import Foundation
+
+/// What the server keeps for one request between libmicrohttpd's calls: the body read so far.
+/// Retained into `*con_cls` on the first call and released in the completed callback.
+final class RequestState {
+    var body: [UInt8] = []
+    var oversized = false
+    let started = DispatchTime.now().uptimeNanoseconds
+
+    init(expectedLength: Int) {
+        if expectedLength > 0 { body.reserveCapacity(expectedLength) }
+    }
+}

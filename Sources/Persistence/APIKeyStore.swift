@@ -1,0 +1,97 @@
+public import Foundation
+public import Domain
+import Crypto
+
+/// API keys: `cl_<prefix>_<secret>`. The prefix (12 hex digits) is stored to find the row; only
+/// SHA-256 of the whole token is kept, and the token is shown once, when it is created.
+public enum APIKeyStore {
+    static let columns = "id, tenant_id, name, role, prefix, created_at, last_used_at, created_by"
+
+    public struct Created: Sendable {
+        public let key: APIKey
+        public let token: String
+    }
+
+    public static func createTenantKey(_ tx: Transaction, tenantId: UUID, name: String, role: Role, createdBy: String) throws -> Created {
+        let (token, prefix) = mint()
+        guard let row = try tx.one("""
+            INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING \(columns)
+            """, [tenantId, name, role.rawValue, prefix, hash(token), createdBy]) else {
+            throw PostgresError(kind: .decoding, message: "INSERT returned no row")
+        }
+        return Created(key: try decode(row), token: token)
+    }
+
+    /// A platform-administrator token (no tenant); printed by `clearline admin create-token`.
+    public static func createPlatformToken(_ tx: Transaction, name: String, createdBy: String) throws -> (id: UUID, token: String) {
+        let (token, prefix) = mint()
+        guard let row = try tx.one("""
+            INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by)
+            VALUES (NULL, $1, 'platform', $2, $3, $4) RETURNING id
+            """, [name, prefix, hash(token), createdBy]) else {
+            throw PostgresError(kind: .decoding, message: "INSERT returned no row")
+        }
+        return (try row.uuid("id"), token)
+    }
+
+    public static func list(_ tx: Transaction, tenantId: UUID, after cursor: PageCursor?, limit: Int) throws -> Page<APIKey> {
+        let after = Paging.afterClause(cursor, firstParameter: 3)
+        let rows = try tx.query("""
+            SELECT \(columns) FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL AND \(after.sql)
+            ORDER BY created_at, id LIMIT $2
+            """, [tenantId, limit + 1] + after.parameters)
+        return try Paging.page(rows, limit: limit, decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    }
+
+    public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> APIKey? {
+        try tx.one("SELECT \(columns) FROM api_keys WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL", [tenantId, id]).map(decode)
+    }
+
+    public static func revoke(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> Bool {
+        !(try tx.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id", [tenantId, id]).isEmpty)
+    }
+
+    /// Finds the live key a token belongs to, in platform scope; stamps `last_used_at` at most once a minute.
+    public static func authenticate(_ tx: Transaction, token: String) throws -> Credential? {
+        guard let prefix = prefix(of: token) else { return nil }
+        guard let row = try tx.one("""
+            WITH k AS (
+              SELECT k.id, k.tenant_id, k.name, k.role, k.secret_hash, t.status AS tenant_status
+              FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id AND t.deleted_at IS NULL
+              WHERE k.prefix = $1 AND k.revoked_at IS NULL AND (k.tenant_id IS NULL OR t.id IS NOT NULL)),
+            touched AS (
+              UPDATE api_keys SET last_used_at = now()
+              WHERE id = (SELECT id FROM k) AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds'))
+            SELECT * FROM k
+            """, [prefix]) else { return nil }
+        let stored = Encoding.fromHex(try row.string("secret_hash")) ?? []
+        guard Digest.constantTimeEquals(Digest.sha256(token), stored) else { return nil }
+        return Credential(id: try row.uuid("id"), label: "api_key:\(try row.string("id"))",
+                          holder: try Credential.holder(tenantId: try row.optionalUUID("tenant_id"), role: try row.string("role"),
+                                                        tenantStatus: row.optionalString("tenant_status")))
+    }
+
+    static func mint() -> (token: String, prefix: String) {
+        let prefix = Encoding.hex(SecureRandom.bytes(6))
+        return ("cl_\(prefix)_\(SecureRandom.token(byteCount: 32))", prefix)
+    }
+
+    static func prefix(of token: String) -> String? {
+        let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        guard token.utf8.count <= 128, parts.count == 3, parts[0] == "cl", parts[1].utf8.count == 12,
+              parts[1].utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        return String(parts[1])
+    }
+
+    static func hash(_ token: String) -> String { Encoding.hex(Digest.sha256(token)) }
+
+    static func decode(_ row: Row) throws -> APIKey {
+        guard let role = Role(rawValue: try row.string("role")), let tenantId = try row.optionalUUID("tenant_id") else {
+            throw PostgresError(kind: .decoding, message: "not a tenant key")
+        }
+        return APIKey(id: try row.uuid("id"), tenantId: tenantId, name: try row.string("name"), role: role,
+                      prefix: try row.string("prefix"), createdAt: try row.date("created_at"),
+                      lastUsedAt: try row.optionalDate("last_used_at"), createdBy: try row.string("created_by"))
+    }
+}

@@ -1,0 +1,68 @@
+public import Foundation
+public import Logging
+
+/// Whose rows a transaction may see. Row-level security policies read this (set with
+/// `SET LOCAL`-equivalent `set_config(..., true)`), a second wall behind every query's own
+/// `tenant_id` filter.
+public enum Scope: Sendable, Equatable {
+    /// One tenant's rows only.
+    case tenant(UUID)
+    /// Every tenant's rows: platform administration and credential look-ups.
+    case platform
+}
+
+/// The entry point for database work: transactions on pooled connections, scoped for RLS.
+public final class Database: Sendable {
+    public let pool: ConnectionPool
+    let logger: Logger
+
+    public init(conninfo: String, poolSize: Int, logger: Logger) {
+        self.pool = ConnectionPool(conninfo: conninfo, capacity: poolSize, logger: logger)
+        self.logger = logger
+    }
+
+    /// Runs `body` in one transaction under `scope`; commits when it returns, rolls back when it throws.
+    /// A connection that turns out dead at BEGIN (server restarted since it was last used) is
+    /// replaced and the transaction started once more: nothing had run on it yet.
+    @discardableResult
+    public func transaction<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
+        do {
+            return try attempt(scope, body)
+        } catch let first as BeginFailed {
+            logger.notice("database connection lost before BEGIN; retrying on a new connection",
+                          metadata: ["error": "\(first.underlying)"])
+            do {
+                return try attempt(scope, body)
+            } catch let second as BeginFailed {
+                throw second.underlying
+            }
+        }
+    }
+
+    private struct BeginFailed: Error { let underlying: PostgresError }
+
+    private func attempt<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
+        try pool.withConnection { connection in
+            do {
+                try connection.execute("BEGIN")
+            } catch let error as PostgresError where error.isConnectionLoss {
+                throw BeginFailed(underlying: error)
+            }
+            let tx = Transaction(connection: connection, scope: scope)
+            do {
+                switch scope {
+                case .platform:
+                    try connection.query("SELECT set_config('clearline.scope', 'platform', true)")
+                case .tenant(let id):
+                    try connection.query("SELECT set_config('clearline.scope', 'tenant', true), set_config('clearline.tenant_id', $1, true)", [id])
+                }
+                let value = try body(tx)
+                try connection.execute("COMMIT")
+                return value
+            } catch {
+                if connection.isHealthy { try? connection.execute("ROLLBACK") }
+                throw error
+            }
+        }
+    }
+}

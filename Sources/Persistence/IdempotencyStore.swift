@@ -1,0 +1,45 @@
+public import Foundation
+
+/// Stored outcomes of creating POSTs that carried an `Idempotency-Key`.
+public enum IdempotencyStore {
+    public enum Claim: Sendable, Equatable {
+        /// First use of the key: run the request, then `complete` or `abandon`.
+        case claimed
+        /// Same key, same request, finished: answer with the stored response.
+        case replay(status: Int, body: String)
+        /// Same key, another request body or route.
+        case mismatch
+        /// Same key, same request, still running in another connection.
+        case inProgress
+    }
+
+    public static let retention: TimeInterval = 24 * 3600
+
+    public static func claim(_ tx: Transaction, principal: String, key: String, tenantId: UUID?, method: String, path: String, requestHash: String) throws -> Claim {
+        try tx.query("DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND created_at < now() - make_interval(secs => $3)",
+                     [principal, key, Int(retention)])
+        let inserted = try tx.query("""
+            INSERT INTO idempotency_keys (principal, key, tenant_id, method, path, request_hash)
+            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING key
+            """, [principal, key, tenantId, method, path, requestHash])
+        if !inserted.isEmpty { return .claimed }
+        guard let row = try tx.one("SELECT method, path, request_hash, status, response FROM idempotency_keys WHERE principal = $1 AND key = $2",
+                                   [principal, key]) else { return .inProgress }
+        guard try row.string("method") == method, try row.string("path") == path, try row.string("request_hash") == requestHash else {
+            return .mismatch
+        }
+        guard let status = row.optionalString("status").flatMap(Int.init), let body = row.optionalString("response") else {
+            return .inProgress
+        }
+        return .replay(status: status, body: body)
+    }
+
+    public static func complete(_ tx: Transaction, principal: String, key: String, status: Int, body: String) throws {
+        try tx.query("UPDATE idempotency_keys SET status = $3, response = $4 WHERE principal = $1 AND key = $2", [principal, key, status, body])
+    }
+
+    /// Forgets a claim whose request failed on the server's side, so the client may retry with the same key.
+    public static func abandon(_ tx: Transaction, principal: String, key: String) throws {
+        try tx.query("DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2", [principal, key])
+    }
+}

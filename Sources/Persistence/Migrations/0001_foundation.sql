@@ -1,0 +1,151 @@
+-- Foundation: tenants, environments, credentials, sessions, audit log, idempotency records.
+--
+-- Row-level security is the second wall behind every query's own tenant_id filter. Each
+-- transaction states its scope with set_config(..., true): 'platform' sees every row,
+-- 'tenant' sees the rows of clearline.tenant_id only. FORCE makes the policies bind the
+-- table owner too (the application role owns these tables; it is not a superuser).
+
+CREATE FUNCTION clearline_visible(row_tenant uuid) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(current_setting('clearline.scope', true), '') = 'platform'
+      OR (row_tenant IS NOT NULL
+          AND coalesce(current_setting('clearline.scope', true), '') = 'tenant'
+          AND row_tenant = nullif(current_setting('clearline.tenant_id', true), '')::uuid)
+$$;
+
+CREATE TABLE tenants (
+  id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  name        text NOT NULL,
+  slug        text NOT NULL,
+  status      text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended')),
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  updated_at  timestamptz NOT NULL DEFAULT now(),
+  deleted_at  timestamptz
+);
+CREATE UNIQUE INDEX tenants_live_slug ON tenants (slug) WHERE deleted_at IS NULL;
+CREATE INDEX tenants_page ON tenants (created_at, id) WHERE deleted_at IS NULL;
+ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenants_scope ON tenants USING (clearline_visible(id)) WITH CHECK (clearline_visible(id));
+
+CREATE TABLE environments (
+  id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  tenant_id   uuid NOT NULL REFERENCES tenants (id),
+  name        text NOT NULL CHECK (name IN ('dev', 'qa', 'prod')),
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (tenant_id, name)
+);
+ALTER TABLE environments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE environments FORCE ROW LEVEL SECURITY;
+CREATE POLICY environments_scope ON environments
+  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));
+
+-- API keys of tenants (tenant_id set) and platform-admin tokens (tenant_id NULL, role 'platform').
+-- Only a SHA-256 of the secret part is kept; prefix finds the row.
+CREATE TABLE api_keys (
+  id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  tenant_id     uuid REFERENCES tenants (id),
+  name          text NOT NULL,
+  role          text NOT NULL CHECK (role IN ('viewer', 'admin', 'owner', 'platform')),
+  prefix        text NOT NULL UNIQUE,
+  secret_hash   text NOT NULL,
+  created_by    text NOT NULL,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  last_used_at  timestamptz,
+  revoked_at    timestamptz,
+  CHECK ((tenant_id IS NULL) = (role = 'platform'))
+);
+CREATE INDEX api_keys_page ON api_keys (tenant_id, created_at, id) WHERE revoked_at IS NULL;
+ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE api_keys FORCE ROW LEVEL SECURITY;
+CREATE POLICY api_keys_scope ON api_keys
+  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));
+
+CREATE TABLE users (
+  id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  tenant_id      uuid REFERENCES tenants (id),
+  email          text NOT NULL,
+  password_hash  text NOT NULL,
+  role           text NOT NULL CHECK (role IN ('viewer', 'admin', 'owner', 'platform')),
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  deleted_at     timestamptz,
+  CHECK ((tenant_id IS NULL) = (role = 'platform'))
+);
+CREATE UNIQUE INDEX users_live_email ON users (email) WHERE deleted_at IS NULL;
+CREATE INDEX users_page ON users (tenant_id, created_at, id) WHERE deleted_at IS NULL;
+ALTER TABLE users ENABLE ROW LEVEL SECURITY;
+ALTER TABLE users FORCE ROW LEVEL SECURITY;
+CREATE POLICY users_scope ON users
+  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));
+
+CREATE TABLE sessions (
+  id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  token_hash   text NOT NULL UNIQUE,
+  user_id      uuid NOT NULL REFERENCES users (id),
+  tenant_id    uuid REFERENCES tenants (id),
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  expires_at   timestamptz NOT NULL,
+  revoked_at   timestamptz
+);
+ALTER TABLE sessions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sessions FORCE ROW LEVEL SECURITY;
+CREATE POLICY sessions_scope ON sessions
+  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));
+
+-- Failed and successful logins, for rate limiting by e-mail and by client address.
+CREATE TABLE login_attempts (
+  id       bigserial PRIMARY KEY,
+  email    text NOT NULL,
+  client   text NOT NULL,
+  success  boolean NOT NULL,
+  at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX login_attempts_email ON login_attempts (email, at);
+CREATE INDEX login_attempts_client ON login_attempts (client, at);
+
+-- Append-only, hash-chained audit log: one chain per tenant, one for the platform (tenant_id NULL).
+CREATE TABLE audit_log (
+  id           bigserial PRIMARY KEY,
+  tenant_id    uuid REFERENCES tenants (id),
+  seq          bigint NOT NULL,
+  at           timestamptz NOT NULL,
+  actor        text NOT NULL,
+  action       text NOT NULL,
+  target_type  text NOT NULL,
+  target_id    text NOT NULL,
+  request_id   text NOT NULL,
+  details      text NOT NULL,
+  prev_hash    text NOT NULL,
+  hash         text NOT NULL
+);
+CREATE UNIQUE INDEX audit_log_chain ON audit_log ((coalesce(tenant_id, '00000000-0000-0000-0000-000000000000'::uuid)), seq);
+ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE audit_log FORCE ROW LEVEL SECURITY;
+CREATE POLICY audit_log_scope ON audit_log
+  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));
+
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+-- Responses to creating POSTs, replayed for a repeated Idempotency-Key (kept 24 hours).
+CREATE TABLE idempotency_keys (
+  principal     text NOT NULL,
+  key           text NOT NULL,
+  tenant_id     uuid REFERENCES tenants (id),
+  method        text NOT NULL,
+  path          text NOT NULL,
+  request_hash  text NOT NULL,
+  status        integer,
+  response      text,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (principal, key)
+);
+CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at);
+ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
+CREATE POLICY idempotency_keys_scope ON idempotency_keys
+  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));

@@ -1,0 +1,56 @@
+public import Foundation
+import Domain
+
+/// One result row, decoded from libpq's text format by column name.
+public struct Row: Sendable {
+    let columns: [String: Int]
+    let values: [String?]
+
+    public func string(_ name: String) throws -> String {
+        guard let v = optionalString(name) else { throw decoding(name, "is null") }
+        return v
+    }
+
+    public func optionalString(_ name: String) -> String? {
+        guard let i = columns[name] else { return nil }
+        return values[i]
+    }
+
+    public func int(_ name: String) throws -> Int {
+        guard let v = Int(try string(name)) else { throw decoding(name, "is not an integer") }
+        return v
+    }
+
+    public func int64(_ name: String) throws -> Int64 {
+        guard let v = Int64(try string(name)) else { throw decoding(name, "is not an integer") }
+        return v
+    }
+
+    public func bool(_ name: String) throws -> Bool { try string(name) == "t" }
+
+    public func uuid(_ name: String) throws -> UUID {
+        guard let v = UUID(uuidString: try string(name)) else { throw decoding(name, "is not a uuid") }
+        return v
+    }
+
+    public func optionalUUID(_ name: String) throws -> UUID? {
+        guard let s = optionalString(name) else { return nil }
+        guard let v = UUID(uuidString: s) else { throw decoding(name, "is not a uuid") }
+        return v
+    }
+
+    public func date(_ name: String) throws -> Date {
+        guard let v = Timestamp.parse(try string(name)) else { throw decoding(name, "is not a timestamp") }
+        return v
+    }
+
+    public func optionalDate(_ name: String) throws -> Date? {
+        guard let s = optionalString(name) else { return nil }
+        guard let v = Timestamp.parse(s) else { throw decoding(name, "is not a timestamp") }
+        return v
+    }
+
+    private func decoding(_ column: String, _ problem: String) -> PostgresError {
+        PostgresError(kind: .decoding, message: "column \(column) \(problem)")
+    }
+}

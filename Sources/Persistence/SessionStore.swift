@@ -1,0 +1,34 @@
+public import Foundation
+public import Domain
+import Crypto
+
+/// Browser sessions. The cookie carries a random token; only its SHA-256 is stored.
+public enum SessionStore {
+    public static let lifetime: TimeInterval = 12 * 3600
+
+    public static func create(_ tx: Transaction, user: User) throws -> String {
+        let token = SecureRandom.token(byteCount: 32)
+        try tx.query("""
+            INSERT INTO sessions (token_hash, user_id, tenant_id, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+            """, [APIKeyStore.hash(token), user.id, user.tenantId, Int(lifetime)])
+        return token
+    }
+
+    /// The credential and user behind a live session token (platform scope).
+    public static func authenticate(_ tx: Transaction, token: String) throws -> (credential: Credential, user: User)? {
+        guard token.utf8.count <= 128 else { return nil }
+        guard let row = try tx.one("""
+            SELECT s.id AS session_id, u.id, u.tenant_id, u.email, u.role, u.created_at, t.status AS tenant_status
+            FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN tenants t ON t.id = u.tenant_id
+            WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.deleted_at IS NULL
+              AND (u.tenant_id IS NULL OR t.deleted_at IS NULL)
+            """, [APIKeyStore.hash(token)]) else { return nil }
+        let user = try UserStore.decode(row)
+        let holder = try Credential.holder(tenantId: user.tenantId, role: try row.string("role"), tenantStatus: row.optionalString("tenant_status"))
+        return (Credential(id: try row.uuid("session_id"), label: "user:\(user.id.uuidString.lowercased())", holder: holder), user)
+    }
+
+    public static func revoke(_ tx: Transaction, token: String) throws {
+        try tx.query("UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL", [APIKeyStore.hash(token)])
+    }
+}

@@ -1,0 +1,75 @@
+public import Foundation
+public import Domain
+
+/// Tenants and their environments.
+public enum TenantStore {
+    static let columns = "id, name, slug, status, created_at, updated_at"
+
+    /// Creates the tenant with its dev, qa and prod environments.
+    public static func create(_ tx: Transaction, name: String, slug: String) throws -> Tenant {
+        guard let row = try tx.one("INSERT INTO tenants (name, slug) VALUES ($1, $2) RETURNING \(columns)", [name, slug]) else {
+            throw PostgresError(kind: .decoding, message: "INSERT returned no row")
+        }
+        let tenant = try decode(row)
+        for environment in EnvironmentName.allCases {
+            try tx.query("INSERT INTO environments (tenant_id, name) VALUES ($1, $2)", [tenant.id, environment.rawValue])
+        }
+        return tenant
+    }
+
+    public static func get(_ tx: Transaction, id: UUID) throws -> Tenant? {
+        try tx.one("SELECT \(columns) FROM tenants WHERE id = $1 AND deleted_at IS NULL", [id]).map(decode)
+    }
+
+    public static func find(_ tx: Transaction, slug: String) throws -> Tenant? {
+        try tx.one("SELECT \(columns) FROM tenants WHERE slug = $1 AND deleted_at IS NULL", [slug]).map(decode)
+    }
+
+    public static func list(_ tx: Transaction, after cursor: PageCursor?, limit: Int) throws -> Page<Tenant> {
+        let after = Paging.afterClause(cursor, firstParameter: 2)
+        let rows = try tx.query("""
+            SELECT \(columns) FROM tenants WHERE deleted_at IS NULL AND \(after.sql)
+            ORDER BY created_at, id LIMIT $1
+            """, [limit + 1] + after.parameters)
+        return try Paging.page(rows, limit: limit, decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    }
+
+    public static func update(_ tx: Transaction, id: UUID, name: String?, status: Tenant.Status?) throws -> Tenant? {
+        try tx.one("""
+            UPDATE tenants SET name = coalesce($2, name), status = coalesce($3, status), updated_at = now()
+            WHERE id = $1 AND deleted_at IS NULL RETURNING \(columns)
+            """, [id, name, status?.rawValue]).map(decode)
+    }
+
+    /// Soft-deletes the tenant and cuts off every way in: its keys, users and sessions.
+    public static func delete(_ tx: Transaction, id: UUID) throws -> Bool {
+        let rows = try tx.query("UPDATE tenants SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id", [id])
+        guard !rows.isEmpty else { return false }
+        try tx.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL", [id])
+        try tx.query("UPDATE sessions SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL", [id])
+        try tx.query("UPDATE users SET deleted_at = now() WHERE tenant_id = $1 AND deleted_at IS NULL", [id])
+        return true
+    }
+
+    public static func environments(_ tx: Transaction, tenantId: UUID, after cursor: PageCursor?, limit: Int) throws -> Page<Domain.Environment> {
+        let after = Paging.afterClause(cursor, firstParameter: 3)
+        let rows = try tx.query("""
+            SELECT id, tenant_id, name, created_at FROM environments
+            WHERE tenant_id = $1 AND \(after.sql) ORDER BY created_at, id LIMIT $2
+            """, [tenantId, limit + 1] + after.parameters)
+        return try Paging.page(rows, limit: limit, decode: { row in
+            guard let name = EnvironmentName(rawValue: try row.string("name")) else {
+                throw PostgresError(kind: .decoding, message: "unknown environment name")
+            }
+            return Domain.Environment(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), name: name, createdAt: try row.date("created_at"))
+        }) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    }
+
+    static func decode(_ row: Row) throws -> Tenant {
+        guard let status = Tenant.Status(rawValue: try row.string("status")) else {
+            throw PostgresError(kind: .decoding, message: "unknown tenant status")
+        }
+        return Tenant(id: try row.uuid("id"), name: try row.string("name"), slug: try row.string("slug"), status: status,
+                      createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+    }
+}

@@ -1,0 +1,67 @@
+public import Foundation
+public import Domain
+
+/// People who log in: platform administrators (no tenant) and tenant users.
+public enum UserStore {
+    static let columns = "id, tenant_id, email, role, created_at"
+
+    /// `role` nil makes a platform administrator.
+    public static func create(_ tx: Transaction, tenantId: UUID?, email: String, passwordHash: String, role: Role?) throws -> User {
+        guard let row = try tx.one("""
+            INSERT INTO users (tenant_id, email, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING \(columns)
+            """, [tenantId, User.normalizeEmail(email), passwordHash, role?.rawValue ?? "platform"]) else {
+            throw PostgresError(kind: .decoding, message: "INSERT returned no row")
+        }
+        return try decode(row)
+    }
+
+    public static func list(_ tx: Transaction, tenantId: UUID, after cursor: PageCursor?, limit: Int) throws -> Page<User> {
+        let after = Paging.afterClause(cursor, firstParameter: 3)
+        let rows = try tx.query("""
+            SELECT \(columns) FROM users WHERE tenant_id = $1 AND deleted_at IS NULL AND \(after.sql)
+            ORDER BY created_at, id LIMIT $2
+            """, [tenantId, limit + 1] + after.parameters)
+        return try Paging.page(rows, limit: limit, decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    }
+
+    public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> User? {
+        try tx.one("SELECT \(columns) FROM users WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL", [tenantId, id]).map(decode)
+    }
+
+    /// Removes the user and ends its sessions.
+    public static func delete(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> Bool {
+        let rows = try tx.query("UPDATE users SET deleted_at = now() WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id", [tenantId, id])
+        guard !rows.isEmpty else { return false }
+        try tx.query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", [id])
+        return true
+    }
+
+    /// The live user with this e-mail and its password hash, for login (platform scope).
+    public static func findForLogin(_ tx: Transaction, email: String) throws -> (user: User, passwordHash: String)? {
+        guard let row = try tx.one("""
+            SELECT u.id, u.tenant_id, u.email, u.role, u.created_at, u.password_hash
+            FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
+            WHERE u.email = $1 AND u.deleted_at IS NULL AND (u.tenant_id IS NULL OR t.deleted_at IS NULL)
+            """, [User.normalizeEmail(email)]) else { return nil }
+        return (try decode(row), try row.string("password_hash"))
+    }
+
+    static func decode(_ row: Row) throws -> User {
+        let roleText = try row.string("role")
+        let role = roleText == "platform" ? Role.owner : Role(rawValue: roleText)
+        guard let role else { throw PostgresError(kind: .decoding, message: "unknown user role") }
+        return User(id: try row.uuid("id"), tenantId: try row.optionalUUID("tenant_id"), email: try row.string("email"),
+                    role: role, createdAt: try row.date("created_at"))
+    }
+}
+
+extension UserStore {
+    /// Replaces a live user's password hash and ends its sessions; false when no such user.
+    public static func setPassword(_ tx: Transaction, email: String, passwordHash: String) throws -> Bool {
+        let rows = try tx.query("UPDATE users SET password_hash = $2 WHERE email = $1 AND deleted_at IS NULL RETURNING id",
+                                [User.normalizeEmail(email), passwordHash])
+        guard let id = try rows.first?.uuid("id") else { return false }
+        try tx.query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", [id])
+        return true
+    }
+}

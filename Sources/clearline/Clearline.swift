@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Clearline: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clearline",
+        abstract: "Clearline: PayTrace, Zoho and Sage Pro integration for many merchants.",
+        subcommands: [Serve.self, Migrate.self, Admin.self, Demo.self])
+}

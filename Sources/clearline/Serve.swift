@@ -1,0 +1,54 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import AdminAPI
+import HTTPServer
+import Persistence
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate the database, then serve the API and the admin pages until SIGTERM or SIGINT.")
+
+    func run() throws {
+        let settings = try Settings.fromEnvironment()
+        Settings.bootstrapLogging(level: settings.logLevel)
+        let logger = Logger(label: "clearline")
+        try Migrator(conninfo: settings.databaseURL, logger: logger).migrate()
+        let database = Database(conninfo: settings.databaseURL, poolSize: settings.poolSize, logger: logger)
+        let app = App(database: database, configuration: settings.api, logger: logger)
+        let limit = settings.http.maxBodyBytes
+        let server = HTTPServer(configuration: settings.http, logger: logger,
+                                oversized: { app.payloadTooLarge($0, limit: limit) }, handler: { app.handle($0) })
+        try server.start()
+        logger.info("listening", metadata: ["url": "http://\(settings.http.host):\(server.port)", "threads": "\(settings.http.threads)"])
+
+        let stop = DispatchSemaphore(value: 0)
+        signal(SIGPIPE, SIG_IGN)
+        let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            return source
+        }
+        stop.wait()
+        logger.info("shutting down: no new connections, finishing requests in flight")
+        server.shutdown(gracePeriod: .seconds(15))
+        database.pool.close()
+        logger.info("stopped")
+        JSONLogHandler.flush()
+        withExtendedLifetime(sources) {}
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+
+    func run() throws {
+        let settings = try Settings.fromEnvironment()
+        Settings.bootstrapLogging(level: settings.logLevel)
+        let applied = try Migrator(conninfo: settings.databaseURL, logger: Logger(label: "clearline.migrate")).migrate()
+        JSONLogHandler.flush()
+        print(applied.isEmpty ? "database is up to date" : "applied: \(applied.joined(separator: ", "))")
+    }
+}

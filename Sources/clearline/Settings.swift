@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import AdminAPI
+import HTTPServer
+import Persistence
+
+/// Configuration from environment variables, each with a default that works on a laptop.
+struct Settings {
+    let databaseURL: String
+    let http: HTTPServer.Configuration
+    let poolSize: Int
+    let api: APIConfiguration
+    let logLevel: Logger.Level
+
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        func int(_ name: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
+            guard let text = env[name], !text.isEmpty else { return fallback }
+            guard let value = Int(text), range.contains(value) else {
+                throw Invalid(description: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            }
+            return value
+        }
+        guard let databaseURL = env["DATABASE_URL"], !databaseURL.isEmpty else {
+            throw Invalid(description: "DATABASE_URL is not set (e.g. postgresql://clearline@127.0.0.1:5432/clearline); scripts/run sets it for you")
+        }
+        let threads = try int("CLEARLINE_HTTP_THREADS", 16, 1...256)
+        let http = HTTPServer.Configuration(
+            host: env["CLEARLINE_HTTP_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
+            port: try int("CLEARLINE_HTTP_PORT", 8080, 0...65535),
+            threads: threads,
+            maxBodyBytes: try int("CLEARLINE_MAX_BODY_BYTES", 1 << 20, 1024...(64 << 20)))
+        let levelText = env["CLEARLINE_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw Invalid(description: "CLEARLINE_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        let api = APIConfiguration(
+            publicDirectory: env["CLEARLINE_PUBLIC_DIR"] ?? "Public",
+            publicURL: env["CLEARLINE_PUBLIC_URL"],
+            passwordIterations: try int("CLEARLINE_PASSWORD_ITERATIONS", 600_000, 10_000...10_000_000))
+        return Settings(databaseURL: databaseURL, http: http, poolSize: try int("CLEARLINE_DB_POOL_SIZE", threads + 4, 1...512),
+                        api: api, logLevel: level)
+    }
+
+    static func bootstrapLogging(level: Logger.Level) {
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+import HTTPServer
+
+@Suite("HTTP server lifecycle")
+struct GracefulShutdownTests {
+    @Test func shutdownFinishesInFlightRequestsThenRefusesConnections() async throws {
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 2), logger: TestServer.quietLogger,
+                                oversized: { _ in Response(status: 413) }) { _ in
+            Thread.sleep(forTimeInterval: 0.5)
+            return Response(status: 200, contentType: "text/plain", body: "finished")
+        }
+        try server.start()
+        let port = server.port
+        #expect(port > 0)
+        let inFlight = Task.detached { try RawHTTP.exchange(Array("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".utf8), port: port) }
+        try await Task.sleep(for: .milliseconds(150))
+        let stopped = Task.detached { server.shutdown(gracePeriod: .seconds(5)) }
+        let response = try await inFlight.value
+        await stopped.value
+        #expect(RawHTTP.status(of: response) == 200)
+        #expect(response.hasSuffix("finished"))
+        #expect(throws: (any Error).self) { try RawHTTP.exchange(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), port: port) }
+    }
+
+    @Test func keepAliveConnectionsServeSeveralRequests() throws {
+        let port = TestServer.shared.http.port
+        let two = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        let response = try RawHTTP.exchange(Array(two.utf8), port: port, untilClosed: true)
+        #expect(response.components(separatedBy: "HTTP/1.1 200").count - 1 == 2)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import Persistence
+
+@Suite("Persistence on libpq: parameters, SQLSTATE, notices, reconnects")
+struct PersistenceTests {
+    @Test func valuesAreBoundNeverSpliced() throws {
+        let hostile = "'); DROP TABLE tenants; --\u{1F4A5} \\ \" $1"
+        let echoed = try TestServer.shared.database.transaction(.platform) { tx in
+            try tx.one("SELECT $1::text AS v, $2::int AS n, $3::uuid AS u", [hostile, 42, Optional<UUID>.none])
+        }
+        #expect(try echoed?.string("v") == hostile)
+        #expect(try echoed?.int("n") == 42)
+        #expect(echoed?.optionalString("u") == nil)
+    }
+
+    @Test func errorsCarrySQLStateButNotParameters() throws {
+        let secret = "s3cr3t-\(UUID())"
+        let error = #expect(throws: PostgresError.self) {
+            try TestServer.shared.database.transaction(.platform) { tx in
+                try tx.query("SELECT $1::int", [secret])
+            }
+        }
+        #expect(error?.sqlState == "22P02")
+        #expect(error.map { !"\($0)".contains(secret) } == true)
+    }
+
+    @Test func uniqueViolationIsRecognised() async throws {
+        let slug = Fixtures.uniqueSlug()
+        let first = try await Client.send("POST", "/v1/tenants", json: ["name": "One", "slug": slug])
+        let second = try await Client.send("POST", "/v1/tenants", json: ["name": "Two", "slug": slug])
+        #expect(first.status == 201)
+        #expect(second.status == 409)
+        #expect(second.isProblem)
+    }
+
+    @Test func noticesGoToTheLogger() throws {
+        let captured = NoticeCapture()
+        let logger = Logger(label: "notice-test") { _ in captured }
+        let database = Database(conninfo: TestServer.shared.conninfo, poolSize: 1, logger: logger)
+        try database.transaction(.platform) { tx in
+            try tx.query("DO $$ BEGIN RAISE NOTICE 'hello from plpgsql'; END $$")
+        }
+        #expect(captured.lines.withLock { $0 }.contains { $0.contains("hello from plpgsql") })
+    }
+
+    @Test func thePoolReconnectsAfterItsConnectionIsKilled() throws {
+        let database = Database(conninfo: TestServer.shared.conninfo, poolSize: 1, logger: TestServer.quietLogger)
+        let pid = try database.transaction(.platform) { try $0.one("SELECT pg_backend_pid() AS pid")!.int("pid") }
+        // As a server restart would: the backend behind the pooled connection goes away.
+        try TestServer.shared.database.transaction(.platform) { tx in
+            try tx.query("SELECT pg_terminate_backend($1)", [pid])
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        let again = try database.transaction(.platform) { try $0.one("SELECT pg_backend_pid() AS pid")!.int("pid") }
+        #expect(again != pid)
+        #expect(database.pool.stats.idle == 1)
+    }
+
+    @Test func aFullPoolTimesOutWithAnUnavailableError() throws {
+        let pool = ConnectionPool(conninfo: TestServer.shared.conninfo, capacity: 1, acquireTimeout: 0.2, logger: TestServer.quietLogger)
+        let error = try pool.withConnection { _ in
+            #expect(throws: PostgresError.self) { try pool.withConnection { _ in } }
+        }
+        _ = error
+        #expect(pool.stats.inUse == 0)
+    }
+
+    @Test func aFailedTransactionRollsBack() async throws {
+        let tenant = try await Fixtures.tenant()
+        let id = UUID(uuidString: tenant)!
+        struct Abort: Error {}
+        #expect(throws: Abort.self) {
+            try TestServer.shared.database.transaction(.tenant(id)) { tx in
+                try tx.query("UPDATE tenants SET name = 'half-done' WHERE id = $1", [id])
+                throw Abort()
+            }
+        }
+        #expect(try await Client.send("GET", "/v1/tenants/\(tenant)")["name"] == "Test Merchant")
+    }
+}
+
+final class NoticeCapture: LogHandler, @unchecked Sendable {
+    let lines = Mutex<[String]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        let text = "\(event.message) \(event.metadata ?? [:])"
+        lines.withLock { $0.append(text) }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+import Persistence
+
+@Suite("Row-level security: the database's own wall between tenants")
+struct RowLevelSecurityTests {
+    @Test func aTenantScopeSeesOnlyItsRowsEvenWithoutAWhereClause() async throws {
+        let a = try await Fixtures.tenant()
+        let b = try await Fixtures.tenant()
+        _ = try await Fixtures.apiKey(a, role: "viewer")
+        _ = try await Fixtures.apiKey(b, role: "viewer")
+        _ = try await Fixtures.apiKey(b, role: "viewer")
+        let database = TestServer.shared.database
+        let tenantA = UUID(uuidString: a)!
+        let visible = try database.transaction(.tenant(tenantA)) { tx in
+            (keys: try tx.query("SELECT tenant_id FROM api_keys"),
+             tenants: try tx.query("SELECT id FROM tenants"),
+             audit: try tx.query("SELECT DISTINCT tenant_id FROM audit_log"),
+             environments: try tx.query("SELECT DISTINCT tenant_id FROM environments"))
+        }
+        #expect(visible.keys.count == 1)
+        #expect(try visible.keys.allSatisfy { try $0.uuid("tenant_id") == tenantA })
+        #expect(try visible.tenants.map { try $0.uuid("id") } == [tenantA])
+        #expect(try visible.audit.map { try $0.uuid("tenant_id") } == [tenantA])
+        #expect(try visible.environments.map { try $0.uuid("tenant_id") } == [tenantA])
+    }
+
+    @Test func aTenantScopeCannotWriteIntoAnotherTenant() async throws {
+        let a = try await Fixtures.tenant()
+        let b = try await Fixtures.tenant()
+        let database = TestServer.shared.database
+        let error = #expect(throws: PostgresError.self) {
+            try database.transaction(.tenant(UUID(uuidString: a)!)) { tx in
+                try tx.query("INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by) VALUES ($1, 'x', 'owner', $2, 'h', 't')",
+                             [UUID(uuidString: b)!, String(UUID().uuidString.prefix(12))])
+            }
+        }
+        #expect(error?.sqlState == "42501")
+        let changed = try database.transaction(.tenant(UUID(uuidString: a)!)) { tx in
+            try tx.query("UPDATE tenants SET name = 'hijacked' WHERE id = $1 RETURNING id", [UUID(uuidString: b)!]).count
+        }
+        #expect(changed == 0)
+    }
+
+    @Test func noScopeSeesNothing() throws {
+        let rows = try TestServer.shared.database.pool.withConnection { connection in
+            try connection.query("SELECT count(*) AS n FROM tenants")
+        }
+        #expect(try rows.first?.int("n") == 0)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@Suite("Password login, session cookie and CSRF")
+struct SessionTests {
+    @Test func loginSetsAHardenedCookieAndTheSessionWorks() async throws {
+        let tenant = try await Fixtures.tenant()
+        let user = try await Fixtures.user(tenant, role: "admin")
+        let reply = try await Client.send("POST", "/v1/auth/login", auth: .none, json: ["email": user.email.uppercased(), "password": user.password])
+        #expect(reply.status == 200)
+        let cookie = try #require(reply.header("set-cookie"))
+        #expect(cookie.contains("HttpOnly"))
+        #expect(cookie.contains("SameSite=Strict"))
+        #expect(cookie.contains("Path=/"))
+        #expect(!cookie.contains("Secure"), "plain-HTTP test server: Secure only behind https")
+        let session = try await Fixtures.login(user.email, user.password)
+        let me = try await Client.send("GET", "/v1/auth/session", auth: .session(cookie: session.cookie, csrf: nil))
+        #expect(me.status == 200)
+        #expect(me["tenant_id"] == tenant)
+        #expect(me["role"] == "admin")
+        #expect(me["csrf_token"] == session.csrf)
+        #expect(try await Client.send("GET", "/v1/tenants/\(tenant)/api-keys", auth: .session(cookie: session.cookie, csrf: nil)).status == 200)
+    }
+
+    @Test func cookieWritesNeedTheCSRFToken() async throws {
+        let tenant = try await Fixtures.tenant()
+        let user = try await Fixtures.user(tenant, role: "admin")
+        let session = try await Fixtures.login(user.email, user.password)
+        let body = ["name": "from the browser", "role": "viewer"]
+        let missing = try await Client.send("POST", "/v1/tenants/\(tenant)/api-keys", auth: .session(cookie: session.cookie, csrf: nil), json: body)
+        #expect(missing.status == 403)
+        let wrong = try await Client.send("POST", "/v1/tenants/\(tenant)/api-keys", auth: .session(cookie: session.cookie, csrf: "0000"), json: body)
+        #expect(wrong.status == 403)
+        let right = try await Client.send("POST", "/v1/tenants/\(tenant)/api-keys", auth: .session(cookie: session.cookie, csrf: session.csrf), json: body)
+        #expect(right.status == 201)
+    }
+
+    @Test func logoutEndsTheSession() async throws {
+        let tenant = try await Fixtures.tenant()
+        let user = try await Fixtures.user(tenant, role: "viewer")
+        let session = try await Fixtures.login(user.email, user.password)
+        let out = try await Client.send("POST", "/v1/auth/logout", auth: .session(cookie: session.cookie, csrf: session.csrf))
+        #expect(out.status == 204)
+        #expect(out.header("set-cookie")?.contains("Max-Age=0") == true)
+        #expect(try await Client.send("GET", "/v1/auth/session", auth: .session(cookie: session.cookie, csrf: nil)).status == 401)
+    }
+
+    @Test func wrongPasswordAndUnknownUserLookTheSame() async throws {
+        let tenant = try await Fixtures.tenant()
+        let user = try await Fixtures.user(tenant, role: "viewer")
+        let wrong = try await Client.send("POST", "/v1/auth/login", auth: .none, json: ["email": user.email, "password": "not the password"])
+        let unknown = try await Client.send("POST", "/v1/auth/login", auth: .none, json: ["email": "nobody-\(UUID())@example.com", "password": "whatever it is"])
+        #expect(wrong.status == 401 && unknown.status == 401)
+        #expect(wrong["detail"] == unknown["detail"])
+    }
+
+    @Test func repeatedFailuresAreRateLimited() async throws {
+        let tenant = try await Fixtures.tenant()
+        let user = try await Fixtures.user(tenant, role: "viewer")
+        for _ in 0..<5 {
+            let reply = try await Client.send("POST", "/v1/auth/login", auth: .none, json: ["email": user.email, "password": "guess guess guess"])
+            #expect(reply.status == 401)
+        }
+        let limited = try await Client.send("POST", "/v1/auth/login", auth: .none, json: ["email": user.email, "password": user.password])
+        #expect(limited.status == 429)
+        #expect(limited.isProblem)
+        #expect(Int(limited.header("retry-after") ?? "") ?? 0 > 0)
+    }
+
+    @Test func deletedUserSessionsEnd() async throws {
+        let tenant = try await Fixtures.tenant()
+        let user = try await Fixtures.user(tenant, role: "viewer")
+        let session = try await Fixtures.login(user.email, user.password)
+        #expect(try await Client.send("DELETE", "/v1/tenants/\(tenant)/users/\(user.id)").status == 204)
+        #expect(try await Client.send("GET", "/v1/auth/session", auth: .session(cookie: session.cookie, csrf: nil)).status == 401)
+    }
+}

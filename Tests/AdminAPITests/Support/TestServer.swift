@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import Persistence
+import HTTPServer
+@testable import AdminAPI
+
+/// One real Clearline server per test process, on an ephemeral port, over the PostgreSQL that
+/// scripts/test started (DATABASE_URL). Suites share it and isolate themselves by creating
+/// their own tenants.
+final class TestServer: Sendable {
+    static let shared: TestServer = {
+        do { return try TestServer() } catch { fatalError("cannot start the test server: \(error)") }
+    }()
+
+    let conninfo: String
+    let database: Database
+    let app: App
+    let http: HTTPServer
+    let baseURL: String
+    let platformToken: String
+    static let maxBodyBytes = 64 * 1024
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "clearline.tests")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    private init() throws {
+        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
+            fatalError("DATABASE_URL is not set: run the tests through scripts/test, which starts PostgreSQL")
+        }
+        conninfo = url
+        let logger = Self.quietLogger
+        try Migrator(conninfo: url, logger: logger).migrate()
+        database = Database(conninfo: url, poolSize: 24, logger: logger)
+        let configuration = APIConfiguration(
+            publicDirectory: Self.repositoryRoot.appendingPathComponent("Public").path,
+            passwordIterations: 10_000,
+            loginLimits: .init(window: 900, maxFailuresPerEmail: 5, maxFailuresPerClient: 10_000))
+        app = App(database: database, configuration: configuration, logger: logger)
+        let app = app
+        http = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 8, maxBodyBytes: Self.maxBodyBytes),
+                          logger: logger, oversized: { app.payloadTooLarge($0, limit: Self.maxBodyBytes) }, handler: { app.handle($0) })
+        try http.start()
+        baseURL = "http://127.0.0.1:\(http.port)"
+        platformToken = try database.transaction(.platform) { try APIKeyStore.createPlatformToken($0, name: "tests", createdBy: "tests").token }
+    }
+}
