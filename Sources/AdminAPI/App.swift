@@ -29,13 +29,30 @@ public final class App: Sendable {
     /// Every (method, pattern) the server answers, for the contract test against openapi.yaml.
     public var routes: [(method: String, pattern: String)] { router.routes.map { ($0.method, $0.pattern) } }
 
+    /// Answers on the HTTP polling thread what needs no database: health, metrics, static pages,
+    /// unknown routes. Nil means "hand this request to the executor" (`handle`).
+    public func respondInline(_ request: Request) -> Response? {
+        let started = DispatchTime.now().uptimeNanoseconds
+        switch router.match(method: request.method, path: request.path) {
+        case .found(let matched, _) where !matched.handler.inline:
+            return nil
+        case let match:
+            return respond(request, match, started: started)
+        }
+    }
+
+    /// Answers any request; may block on the database.
     public func handle(_ request: Request) -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
+        return respond(request, router.match(method: request.method, path: request.path), started: started)
+    }
+
+    private func respond(_ request: Request, _ match: Router<Endpoint>.Match, started: UInt64) -> Response {
         let requestId = RequestID.of(request)
         var route = "unmatched"
         var principalLabel = "-"
         var response: Response
-        switch router.match(method: request.method, path: request.path) {
+        switch match {
         case .found(let matched, let parameters):
             route = matched.pattern
             var routed = request
@@ -54,14 +71,15 @@ public final class App: Sendable {
                 response = Problem.notFound("No route for \(request.method) \(request.path).").response(requestId: requestId, path: request.path)
             }
         }
-        response.setHeader("X-Request-Id", requestId)
-        if response.header("Cache-Control") == nil { response.setHeader("Cache-Control", "no-store") }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        services.metrics.observe(method: request.method, route: route, status: response.status, seconds: seconds)
+        // Handlers never set these two, so appending is enough.
+        response.headers.append(("X-Request-Id", requestId))
+        if response.header("Cache-Control") == nil { response.headers.append(("Cache-Control", "no-store")) }
+        let elapsed = DispatchTime.now().uptimeNanoseconds - started
+        services.metrics.observe(method: request.method, route: route, status: response.status, seconds: Double(elapsed) / 1e9)
         services.logger.info("request", metadata: [
             "request_id": .string(requestId), "method": .string(request.method), "path": .string(request.path),
             "route": .string(route), "status": .stringConvertible(response.status), "bytes": .stringConvertible(response.body.count),
-            "duration_ms": .string(String(format: "%.3f", seconds * 1000)), "principal": .string(principalLabel),
+            "duration_us": .stringConvertible(elapsed / 1000), "principal": .string(principalLabel),
             "client": .string(request.clientAddress),
         ])
         return response

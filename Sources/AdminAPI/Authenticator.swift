@@ -13,13 +13,13 @@ enum Authenticator {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw Problem.unauthorized }
             let token = parts[1].trimmingCharacters(in: .whitespaces)
-            guard let credential = try services.database.transaction(.platform, { try APIKeyStore.authenticate($0, token: token) }) else {
+            guard let credential = try APIKeyStore.authenticate(services.database, token: token) else {
                 throw Problem.unauthorized
             }
             return try Principal(credential: credential, session: nil)
         }
         guard let token = cookie(sessionCookie, in: request.header("cookie")) else { return nil }
-        guard let found = try services.database.transaction(.platform, { try SessionStore.authenticate($0, token: token) }) else { return nil }
+        guard let found = try SessionStore.authenticate(services.database, token: token) else { return nil }
         return try Principal(credential: found.credential, session: .init(token: token, user: found.user))
     }
 

@@ -23,15 +23,19 @@ struct Endpoint: Sendable {
     let idempotent: Bool
     /// Rewrites a response body before it is stored for replay, to drop secrets shown only once.
     let redactForReplay: (@Sendable ([UInt8]) -> [UInt8])?
+    /// Never blocks (no database): answered on the HTTP polling thread, not the executor.
+    let inline: Bool
     let handler: Handler
 
     init(_ method: String, _ pattern: String, access: Access, idempotent: Bool = false,
-         redactForReplay: (@Sendable ([UInt8]) -> [UInt8])? = nil, handler: @escaping Handler) {
+         redactForReplay: (@Sendable ([UInt8]) -> [UInt8])? = nil, inline: Bool = false, handler: @escaping Handler) {
+        precondition(!inline || access == .anonymous, "authentication reads the database, so it cannot run inline")
         self.method = method
         self.pattern = pattern
         self.access = access
         self.idempotent = idempotent
         self.redactForReplay = redactForReplay
+        self.inline = inline
         self.handler = handler
     }
 }

@@ -20,8 +20,11 @@ enum Idempotency {
                                        method: request.method, path: request.path, requestHash: fingerprint)
         }
         switch claim {
-        case .replay(let status, let body):
-            return Response(status: status, headers: [("Content-Type", "application/json"), ("Idempotent-Replayed", "true")], body: Array(body.utf8))
+        case .replay(let status, let body, let location):
+            var replay = Response(status: status, headers: [("Content-Type", status >= 400 ? "application/problem+json" : "application/json"),
+                                                            ("Idempotent-Replayed", "true")], body: Array(body.utf8))
+            if let location { replay.setHeader("Location", location) }
+            return replay
         case .mismatch:
             throw Problem.conflict("This Idempotency-Key was used with a different request.")
         case .inProgress:
@@ -35,10 +38,11 @@ enum Idempotency {
         } catch {
             let problem = ErrorMapping.problem(for: error, requestId: context.requestId, logger: context.services.logger)
             try finish(database, scope, principal, key, status: problem.status,
-                       body: problem.response(requestId: context.requestId, path: request.path).body)
+                       body: problem.response(requestId: context.requestId, path: request.path).body, location: nil)
             throw problem
         }
-        try finish(database, scope, principal, key, status: response.status, body: endpoint.redactForReplay?(response.body) ?? response.body)
+        try finish(database, scope, principal, key, status: response.status, body: endpoint.redactForReplay?(response.body) ?? response.body,
+                   location: response.header("Location"))
         return response
     }
 
@@ -50,12 +54,14 @@ enum Idempotency {
     }
 
     /// Stores a final outcome; a server-side failure (5xx) is forgotten so the client can retry.
-    private static func finish(_ database: Database, _ scope: Scope, _ principal: Principal, _ key: String, status: Int, body: [UInt8]) throws {
+    private static func finish(_ database: Database, _ scope: Scope, _ principal: Principal, _ key: String, status: Int, body: [UInt8],
+                               location: String?) throws {
         try database.transaction(scope) { tx in
             if status >= 500 {
                 try IdempotencyStore.abandon(tx, principal: principal.label, key: key)
             } else {
-                try IdempotencyStore.complete(tx, principal: principal.label, key: key, status: status, body: String(decoding: body, as: UTF8.self))
+                try IdempotencyStore.complete(tx, principal: principal.label, key: key, status: status,
+                                              body: String(decoding: body, as: UTF8.self), location: location)
             }
         }
     }

@@ -22,40 +22,72 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields: [String: String] = ["ts": Timestamp.format(Date()), "level": event.level.rawValue,
-                                        "msg": event.message.description, "logger": label]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            fields[key] = "\(value)"
+        var merged = metadata
+        if let extra = event.metadata {
+            if merged.isEmpty { merged = extra } else { merged.merge(extra) { $1 } }
         }
-        LogSink.shared.write(Self.encode(fields))
+        var line = [UInt8]()
+        line.reserveCapacity(384)
+        line.append(UInt8(ascii: "{"))
+        Self.field(&line, "ts", Timestamp.format(Date()), first: true)
+        Self.field(&line, "level", event.level.rawValue)
+        Self.field(&line, "logger", label)
+        Self.field(&line, "msg", event.message.description)
+        // Dictionary order: JSON readers do not care, and sorting showed up in profiles.
+        for (key, value) in merged {
+            Self.field(&line, key, Self.text(of: value))
+        }
+        line.append(contentsOf: "}\n".utf8)
+        LogSink.shared.write(line)
+    }
+
+    static func text(of value: Logger.MetadataValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .stringConvertible(let convertible): convertible.description
+        default: value.description
+        }
     }
 
     /// Flushes buffered lines; call before the process exits.
     public static func flush() { LogSink.shared.flush() }
 
-    static func encode(_ fields: [String: String]) -> String {
-        var line = "{"
-        for (index, key) in fields.keys.sorted().enumerated() {
-            if index > 0 { line += "," }
-            line += quote(key) + ":" + quote(fields[key] ?? "")
-        }
-        return line + "}\n"
+    static func field(_ line: inout [UInt8], _ key: String, _ value: String, first: Bool = false) {
+        if !first { line.append(UInt8(ascii: ",")) }
+        quote(&line, key)
+        line.append(UInt8(ascii: ":"))
+        quote(&line, value)
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+    static func quote(_ line: inout [UInt8], _ text: String) {
+        line.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            // Nearly every value needs no escaping: one scan, then one copy.
+            if bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5c && $0 != 0x7f }) {
+                line.append(contentsOf: bytes)
+            } else {
+                escape(&line, bytes)
             }
         }
-        return out + "\""
+        line.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func escape(_ line: inout [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) {
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""): line.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): line.append(contentsOf: [92, 92])
+            case 10: line.append(contentsOf: [92, 110])
+            case 13: line.append(contentsOf: [92, 114])
+            case 9: line.append(contentsOf: [92, 116])
+            case 0..<0x20, 0x7f:
+                line.append(contentsOf: [92, 117, 48, 48, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 15)]])
+            default: line.append(byte)
+            }
+        }
     }
 }
 
@@ -73,9 +105,9 @@ final class LogSink: Sendable {
 
     nonisolated(unsafe) private static var timer: (any DispatchSourceTimer)?
 
-    func write(_ line: String) {
+    func write(_ line: [UInt8]) {
         let full = buffer.withLock { buffer -> [UInt8]? in
-            buffer.append(contentsOf: line.utf8)
+            buffer.append(contentsOf: line)
             guard buffer.count >= 32 * 1024 else { return nil }
             defer { buffer.removeAll(keepingCapacity: true) }
             return buffer

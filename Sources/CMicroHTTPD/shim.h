@@ -9,7 +9,8 @@
 #include <microhttpd.h>
 
 /* Why: MHD_start_daemon is variadic, which Swift cannot call. One fixed configuration:
-   internal polling thread + epoll + a thread pool; ITC so MHD_quiesce_daemon works. */
+   internal polling thread + epoll + a thread pool; suspend/resume so blocking work runs on
+   our own executor threads; ITC (implied by suspend/resume) so MHD_quiesce_daemon works. */
 static inline struct MHD_Daemon *cmhd_start(const char *host, uint16_t port, unsigned int threads,
                                             unsigned int timeout_seconds, size_t memory_limit,
                                             MHD_AccessHandlerCallback handler,
@@ -19,7 +20,7 @@ static inline struct MHD_Daemon *cmhd_start(const char *host, uint16_t port, uns
   sa.sin_family = AF_INET;
   sa.sin_port = htons(port);
   if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) return NULL;
-  return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
+  return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
                           port, NULL, NULL, handler, cls,
                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                           MHD_OPTION_THREAD_POOL_SIZE, threads,

@@ -3,14 +3,44 @@ public import Foundation
 /// RFC 3339 timestamps in UTC with microseconds, the precision PostgreSQL keeps.
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
-        let totalMicros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        let seconds = Int64((totalMicros / 1_000_000).rounded(.down))
-        let micros = Int64(totalMicros) - seconds * 1_000_000
-        var t = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), micros)
+        let totalMicros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        var seconds = totalMicros / 1_000_000
+        var micros = totalMicros % 1_000_000
+        if micros < 0 { micros += 1_000_000; seconds -= 1 }
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
+        let (year, month, day) = civil(fromDays: days)
+        // Written digit by digit: this runs for every log line and every timestamp in a response.
+        var out = [UInt8](repeating: 0, count: 27)
+        func put(_ value: Int64, at offset: Int, width: Int) {
+            var v = value
+            for i in stride(from: offset + width - 1, through: offset, by: -1) {
+                out[i] = UInt8(48 + v % 10)
+                v /= 10
+            }
+        }
+        put(year, at: 0, width: 4); out[4] = 45
+        put(month, at: 5, width: 2); out[7] = 45
+        put(day, at: 8, width: 2); out[10] = 84
+        put(secondOfDay / 3600, at: 11, width: 2); out[13] = 58
+        put(secondOfDay / 60 % 60, at: 14, width: 2); out[16] = 58
+        put(secondOfDay % 60, at: 17, width: 2); out[19] = 46
+        put(micros, at: 20, width: 6); out[26] = 90
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Year, month and day of a count of days since 1970-01-01 (Howard Hinnant's civil_from_days).
+    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.ffffff](Z|±HH[:MM])`, the shapes RFC 3339 and PostgreSQL's ISO output use.

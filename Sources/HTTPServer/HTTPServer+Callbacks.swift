@@ -37,10 +37,24 @@ extension HTTPServer {
             return .YES
         }
 
+        if let ready = state.response {
+            return server.queue(ready, on: connection)
+        }
         let request = server.makeRequest(connection, url: url, method: method, body: state.oversized ? [] : state.body)
-        let response = state.oversized ? server.oversized(request) : server.handler(request)
-        return server.queue(response, on: connection)
+        if state.oversized { return server.queue(server.oversized(request), on: connection) }
+        if let immediate = server.inline(request) { return server.queue(immediate, on: connection) }
+        state.body = []
+        let suspended = SuspendedConnection(pointer: connection)
+        MHD_suspend_connection(connection)
+        server.executor.submit {
+            state.response = server.handler(request)
+            MHD_resume_connection(suspended.pointer)
+        }
+        return .YES
     }
+
+    /// A connection parked by MHD_suspend_connection; only the executor job that owns it resumes it.
+    private struct SuspendedConnection: @unchecked Sendable { let pointer: OpaquePointer }
 
     static let completedHandler: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
         guard let cls, let conCls, let raw = conCls.pointee else { return }
@@ -62,9 +76,9 @@ extension HTTPServer {
     }
 
     func makeRequest(_ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>, body: [UInt8]) -> Request {
-        var address = [CChar](repeating: 0, count: 64)
-        let found = cmhd_client_address(connection, &address, address.count) == 1
-        let client = found ? address.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : "unknown"
+        let client = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            cmhd_client_address(connection, buffer.baseAddress, buffer.count) == 1 ? String(cString: buffer.baseAddress!) : "unknown"
+        }
         return Request(method: String(cString: method), path: String(cString: url),
                        query: Self.values(connection, .GET_ARGUMENT_KIND, lowercaseKeys: false),
                        headers: Self.values(connection, .HEADER_KIND, lowercaseKeys: true),

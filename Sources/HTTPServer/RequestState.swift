@@ -2,9 +2,11 @@ import Foundation
 
 /// What the server keeps for one request between libmicrohttpd's calls: the body read so far.
 /// Retained into `*con_cls` on the first call and released in the completed callback.
-final class RequestState {
+final class RequestState: @unchecked Sendable {
     var body: [UInt8] = []
     var oversized = false
+    /// Set by an executor thread before it resumes the connection; read after the resume.
+    var response: Response?
     let started = DispatchTime.now().uptimeNanoseconds
 
     init(expectedLength: Int) {

@@ -1,11 +1,20 @@
 /// Matches a method and path against registered patterns such as `/v1/tenants/{tenantId}`.
-/// Literal segments win over parameters at the same position.
+/// Patterns without parameters are found by one dictionary look-up; the others are tried among
+/// those with the same number of segments, most literal first, so `/v1/tenants/me` would beat
+/// `/v1/tenants/{tenantId}`.
 public struct Router<Handler: Sendable>: Sendable {
-    public struct Route: Sendable {
+    public final class Route: Sendable {
         public let method: String
         public let pattern: String
         let segments: [Segment]
         public let handler: Handler
+
+        init(method: String, pattern: String, segments: [Segment], handler: Handler) {
+            self.method = method
+            self.pattern = pattern
+            self.segments = segments
+            self.handler = handler
+        }
     }
 
     enum Segment: Sendable, Equatable {
@@ -20,6 +29,8 @@ public struct Router<Handler: Sendable>: Sendable {
     }
 
     public private(set) var routes: [Route] = []
+    private var literalRoutes: [String: [Route]] = [:]
+    private var parameterRoutes: [Int: [Route]] = [:]
 
     public init() {}
 
@@ -28,19 +39,27 @@ public struct Router<Handler: Sendable>: Sendable {
             part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
         precondition(!routes.contains { $0.method == method && $0.segments == segments }, "route \(method) \(pattern) registered twice")
-        routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler))
-        // Most literal first, so /v1/tenants/me would beat /v1/tenants/{tenantId}.
-        routes.sort { $0.specificity > $1.specificity }
+        let route = Route(method: method, pattern: pattern, segments: segments, handler: handler)
+        routes.append(route)
+        if segments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
+            literalRoutes[pattern, default: []].append(route)
+        } else {
+            parameterRoutes[segments.count, default: []].append(route)
+            parameterRoutes[segments.count]?.sort { $0.specificity > $1.specificity }
+        }
     }
 
     public func match(method: String, path: String) -> Match {
-        let parts = Self.split(path)
         var allowed: [String] = []
-        for route in routes where route.segments.count == parts.count {
-            guard let parameters = route.bind(parts) else { continue }
-            if route.method == method || (method == "HEAD" && route.method == "GET") {
-                return .found(route, parameters: parameters)
+        if let candidates = literalRoutes[path] {
+            for route in candidates {
+                if route.accepts(method) { return .found(route, parameters: [:]) }
+                allowed.append(route.method)
             }
+        }
+        let parts = Self.split(path)
+        for route in parameterRoutes[parts.count] ?? [] where route.literalsMatch(parts) {
+            if route.accepts(method) { return .found(route, parameters: route.parameters(parts)) }
             allowed.append(route.method)
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
@@ -52,6 +71,8 @@ public struct Router<Handler: Sendable>: Sendable {
 }
 
 extension Router.Route {
+    func accepts(_ method: String) -> Bool { self.method == method || (method == "HEAD" && self.method == "GET") }
+
     var specificity: Int {
         segments.reduce(0) { total, segment in
             if case .literal = segment { return total * 2 + 1 }
@@ -59,15 +80,20 @@ extension Router.Route {
         }
     }
 
-    func bind(_ parts: [Substring]) -> [String: String]? {
-        var parameters: [String: String] = [:]
+    func literalsMatch(_ parts: [Substring]) -> Bool {
         for (segment, part) in zip(segments, parts) {
             switch segment {
-            case .literal(let text): if part != text { return nil }
-            case .parameter(let name):
-                if part.isEmpty { return nil }
-                parameters[name] = String(part)
+            case .literal(let text): if part != text { return false }
+            case .parameter: if part.isEmpty { return false }
             }
+        }
+        return true
+    }
+
+    func parameters(_ parts: [Substring]) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for (segment, part) in zip(segments, parts) {
+            if case .parameter(let name) = segment { parameters[name] = String(part) }
         }
         return parameters
     }

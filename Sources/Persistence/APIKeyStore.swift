@@ -52,19 +52,11 @@ public enum APIKeyStore {
         !(try tx.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id", [tenantId, id]).isEmpty)
     }
 
-    /// Finds the live key a token belongs to, in platform scope; stamps `last_used_at` at most once a minute.
-    public static func authenticate(_ tx: Transaction, token: String) throws -> Credential? {
+    /// Finds the live key a token belongs to. One statement outside any transaction (see
+    /// `clearline_api_key_credential`), since it runs on every request.
+    public static func authenticate(_ database: Database, token: String) throws -> Credential? {
         guard let prefix = prefix(of: token) else { return nil }
-        guard let row = try tx.one("""
-            WITH k AS (
-              SELECT k.id, k.tenant_id, k.name, k.role, k.secret_hash, t.status AS tenant_status
-              FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id AND t.deleted_at IS NULL
-              WHERE k.prefix = $1 AND k.revoked_at IS NULL AND (k.tenant_id IS NULL OR t.id IS NOT NULL)),
-            touched AS (
-              UPDATE api_keys SET last_used_at = now()
-              WHERE id = (SELECT id FROM k) AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds'))
-            SELECT * FROM k
-            """, [prefix]) else { return nil }
+        guard let row = try database.statement("SELECT * FROM clearline_api_key_credential($1)", [prefix]).first else { return nil }
         let stored = Encoding.fromHex(try row.string("secret_hash")) ?? []
         guard Digest.constantTimeEquals(Digest.sha256(token), stored) else { return nil }
         return Credential(id: try row.uuid("id"), label: "api_key:\(try row.string("id"))",

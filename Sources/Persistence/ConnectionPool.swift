@@ -51,6 +51,16 @@ public final class ConnectionPool: @unchecked Sendable {
         }
     }
 
+    /// Drops every idle connection: when one turned out dead, the others were connected to the
+    /// same server and are most likely dead too.
+    public func discardIdleConnections() {
+        condition.lock()
+        let dropped = idle.count
+        idle.removeAll()
+        condition.unlock()
+        if dropped > 0 { logger.notice("dropped idle database connections after a connection loss", metadata: ["count": "\(dropped)"]) }
+    }
+
     /// Closes idle connections and refuses new leases; leases already out finish normally.
     public func close() {
         condition.lock()

@@ -31,6 +31,7 @@ public final class Database: Sendable {
         } catch let first as BeginFailed {
             logger.notice("database connection lost before BEGIN; retrying on a new connection",
                           metadata: ["error": "\(first.underlying)"])
+            pool.discardIdleConnections()
             do {
                 return try attempt(scope, body)
             } catch let second as BeginFailed {
@@ -44,25 +45,35 @@ public final class Database: Sendable {
     private func attempt<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
         try pool.withConnection { connection in
             do {
-                try connection.execute("BEGIN")
+                switch scope {
+                case .platform:
+                    try connection.begin(settings: [("clearline.scope", "platform")])
+                case .tenant(let id):
+                    try connection.begin(settings: [("clearline.scope", "tenant"), ("clearline.tenant_id", id.uuidString.lowercased())])
+                }
             } catch let error as PostgresError where error.isConnectionLoss {
                 throw BeginFailed(underlying: error)
             }
-            let tx = Transaction(connection: connection, scope: scope)
             do {
-                switch scope {
-                case .platform:
-                    try connection.query("SELECT set_config('clearline.scope', 'platform', true)")
-                case .tenant(let id):
-                    try connection.query("SELECT set_config('clearline.scope', 'tenant', true), set_config('clearline.tenant_id', $1, true)", [id])
-                }
-                let value = try body(tx)
+                let value = try body(Transaction(connection: connection, scope: scope))
                 try connection.execute("COMMIT")
                 return value
             } catch {
                 if connection.isHealthy { try? connection.execute("ROLLBACK") }
                 throw error
             }
+        }
+    }
+
+    /// Runs one statement on its own (autocommit, no scope: row-level security shows it nothing
+    /// unless it calls a function that sets its own scope). It must be safe to run twice: on a
+    /// connection found dead it is sent once more on a fresh one.
+    public func statement(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> [Row] {
+        do {
+            return try pool.withConnection { try $0.query(sql, parameters) }
+        } catch let error as PostgresError where error.isConnectionLoss {
+            pool.discardIdleConnections()
+            return try pool.withConnection { try $0.query(sql, parameters) }
         }
     }
 }

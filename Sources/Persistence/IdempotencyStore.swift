@@ -6,7 +6,7 @@ public enum IdempotencyStore {
         /// First use of the key: run the request, then `complete` or `abandon`.
         case claimed
         /// Same key, same request, finished: answer with the stored response.
-        case replay(status: Int, body: String)
+        case replay(status: Int, body: String, location: String?)
         /// Same key, another request body or route.
         case mismatch
         /// Same key, same request, still running in another connection.
@@ -23,7 +23,7 @@ public enum IdempotencyStore {
             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING key
             """, [principal, key, tenantId, method, path, requestHash])
         if !inserted.isEmpty { return .claimed }
-        guard let row = try tx.one("SELECT method, path, request_hash, status, response FROM idempotency_keys WHERE principal = $1 AND key = $2",
+        guard let row = try tx.one("SELECT method, path, request_hash, status, response, location FROM idempotency_keys WHERE principal = $1 AND key = $2",
                                    [principal, key]) else { return .inProgress }
         guard try row.string("method") == method, try row.string("path") == path, try row.string("request_hash") == requestHash else {
             return .mismatch
@@ -31,11 +31,12 @@ public enum IdempotencyStore {
         guard let status = row.optionalString("status").flatMap(Int.init), let body = row.optionalString("response") else {
             return .inProgress
         }
-        return .replay(status: status, body: body)
+        return .replay(status: status, body: body, location: row.optionalString("location"))
     }
 
-    public static func complete(_ tx: Transaction, principal: String, key: String, status: Int, body: String) throws {
-        try tx.query("UPDATE idempotency_keys SET status = $3, response = $4 WHERE principal = $1 AND key = $2", [principal, key, status, body])
+    public static func complete(_ tx: Transaction, principal: String, key: String, status: Int, body: String, location: String?) throws {
+        try tx.query("UPDATE idempotency_keys SET status = $3, response = $4, location = $5 WHERE principal = $1 AND key = $2",
+                     [principal, key, status, body, location])
     }
 
     /// Forgets a claim whose request failed on the server's side, so the client may retry with the same key.

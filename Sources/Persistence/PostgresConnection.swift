@@ -10,6 +10,10 @@ public final class PostgresConnection {
     private let handle: OpaquePointer
     private let noticeSink: Unmanaged<NoticeSink>
     public private(set) var isBroken = false
+    /// SQL text → server-side prepared statement name. The statements are the code's own fixed
+    /// strings, so the cache stays small; past the cap, statements run unprepared.
+    private var prepared: [String: String] = [:]
+    private static let preparedCap = 512
 
     public init(conninfo: String, logger: Logger) throws {
         guard let conn = PQconnectdb(conninfo) else {
@@ -33,19 +37,83 @@ public final class PostgresConnection {
         noticeSink.release()
     }
 
-    /// Runs one statement with text-format bind parameters and returns its rows.
+    /// Runs one statement with text-format bind parameters and returns its rows. The statement
+    /// is prepared on first use on this connection: planning cost more than executing here.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> [Row] {
         let texts = parameters.map { $0.sqlText }
-        let result: OpaquePointer? = withCStrings(texts) { pointers in
-            PQexecParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+        guard let name = try preparedName(for: sql, parameterCount: texts.count) else {
+            return try consume(withCStrings(texts) { PQexecParams(handle, sql, Int32($0.count), nil, $0, nil, nil, 0) })
         }
-        return try consume(result)
+        return try consume(withCStrings(texts) { PQexecPrepared(handle, name, Int32($0.count), $0, nil, nil, 0) })
+    }
+
+    private func preparedName(for sql: String, parameterCount: Int) throws -> String? {
+        if let name = prepared[sql] { return name }
+        guard prepared.count < Self.preparedCap else { return nil }
+        let name = "s\(prepared.count + 1)"
+        _ = try consume(PQprepare(handle, name, sql, Int32(parameterCount), nil))
+        prepared[sql] = name
+        return name
     }
 
     /// Runs SQL text that may hold several statements and no parameters (migrations, BEGIN/COMMIT).
     public func execute(_ sql: String) throws {
         _ = try consume(PQexec(handle, sql))
+    }
+
+    /// BEGIN and the transaction's settings (`set_config(name, value, true)`) in one round trip,
+    /// through libpq's pipeline mode.
+    func begin(settings: [(name: String, value: String)]) throws {
+        var sql = "SELECT "
+        var values: [String?] = []
+        for (index, setting) in settings.enumerated() {
+            sql += (index > 0 ? ", " : "") + "set_config($\(2 * index + 1), $\(2 * index + 2), true)"
+            values += [setting.name, setting.value]
+        }
+        guard PQenterPipelineMode(handle) == 1 else {
+            throw PostgresError(kind: .connection, message: "cannot enter pipeline mode")
+        }
+        let sent = PQsendQueryParams(handle, "BEGIN", 0, nil, nil, nil, nil, 0) == 1
+            && withCStrings(values) { PQsendQueryParams(handle, sql, Int32($0.count), nil, $0, nil, nil, 0) } == 1
+            && PQpipelineSync(handle) == 1
+        var failure: PostgresError?
+        if sent {
+            // Two statements, each a result and then NULL, then the sync marker.
+            for _ in 0..<2 {
+                while let result = PQgetResult(handle) {
+                    if failure == nil { failure = error(of: result) }
+                    PQclear(result)
+                }
+            }
+            if let sync = PQgetResult(handle) {
+                if PQresultStatus(sync) != PGRES_PIPELINE_SYNC, failure == nil { failure = error(of: sync) }
+                PQclear(sync)
+            }
+        }
+        PQexitPipelineMode(handle)
+        if !sent || PQstatus(handle) != CONNECTION_OK {
+            isBroken = true
+            throw PostgresError(kind: .connection, message: Self.firstLine(PQerrorMessage(handle)))
+        }
+        if let failure {
+            if failure.isConnectionLoss { isBroken = true }
+            throw failure
+        }
+    }
+
+    /// The error a result carries, or nil when it succeeded.
+    private func error(of result: OpaquePointer) -> PostgresError? {
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY, PGRES_PIPELINE_SYNC:
+            return nil
+        default:
+            let sqlState = cpq_sqlstate(result).map { String(cString: $0) }
+            let message = cpq_primary_message(result).map { String(cString: $0) } ?? Self.firstLine(PQerrorMessage(handle))
+            let constraint = cpq_constraint(result).map { String(cString: $0) }
+            let kind: PostgresError.Kind = sqlState == nil && PQstatus(handle) != CONNECTION_OK ? .connection : .server
+            return PostgresError(kind: kind, sqlState: sqlState, message: message, constraint: constraint)
+        }
     }
 
     public var isHealthy: Bool { !isBroken && PQstatus(handle) == CONNECTION_OK }
@@ -68,12 +136,8 @@ public final class PostgresConnection {
         case PGRES_TUPLES_OK:
             return decodeRows(result)
         default:
-            let sqlState = cpq_sqlstate(result).map { String(cString: $0) }
-            let message = cpq_primary_message(result).map { String(cString: $0) } ?? Self.firstLine(PQerrorMessage(handle))
-            let constraint = cpq_constraint(result).map { String(cString: $0) }
             if PQstatus(handle) != CONNECTION_OK { isBroken = true }
-            let kind: PostgresError.Kind = sqlState == nil && isBroken ? .connection : .server
-            let error = PostgresError(kind: kind, sqlState: sqlState, message: message, constraint: constraint)
+            let error = error(of: result) ?? PostgresError(kind: .server, message: "unexpected result status")
             if error.isConnectionLoss { isBroken = true }
             throw error
         }

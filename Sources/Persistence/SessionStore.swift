@@ -14,15 +14,12 @@ public enum SessionStore {
         return token
     }
 
-    /// The credential and user behind a live session token (platform scope).
-    public static func authenticate(_ tx: Transaction, token: String) throws -> (credential: Credential, user: User)? {
+    /// The credential and user behind a live session token; one statement outside any transaction.
+    public static func authenticate(_ database: Database, token: String) throws -> (credential: Credential, user: User)? {
         guard token.utf8.count <= 128 else { return nil }
-        guard let row = try tx.one("""
-            SELECT s.id AS session_id, u.id, u.tenant_id, u.email, u.role, u.created_at, t.status AS tenant_status
-            FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN tenants t ON t.id = u.tenant_id
-            WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.deleted_at IS NULL
-              AND (u.tenant_id IS NULL OR t.deleted_at IS NULL)
-            """, [APIKeyStore.hash(token)]) else { return nil }
+        guard let row = try database.statement("SELECT * FROM clearline_session_credential($1)", [APIKeyStore.hash(token)]).first else {
+            return nil
+        }
         let user = try UserStore.decode(row)
         let holder = try Credential.holder(tenantId: user.tenantId, role: try row.string("role"), tenantStatus: row.optionalString("tenant_status"))
         return (Credential(id: try row.uuid("session_id"), label: "user:\(user.id.uuidString.lowercased())", holder: holder), user)

@@ -17,10 +17,11 @@ struct Serve: ParsableCommand {
         let database = Database(conninfo: settings.databaseURL, poolSize: settings.poolSize, logger: logger)
         let app = App(database: database, configuration: settings.api, logger: logger)
         let limit = settings.http.maxBodyBytes
-        let server = HTTPServer(configuration: settings.http, logger: logger,
-                                oversized: { app.payloadTooLarge($0, limit: limit) }, handler: { app.handle($0) })
+        let server = HTTPServer(configuration: settings.http, logger: logger, oversized: { app.payloadTooLarge($0, limit: limit) },
+                                inline: { app.respondInline($0) }, handler: { app.handle($0) })
         try server.start()
-        logger.info("listening", metadata: ["url": "http://\(settings.http.host):\(server.port)", "threads": "\(settings.http.threads)"])
+        logger.info("listening", metadata: ["url": "http://\(settings.http.host):\(server.port)", "threads": "\(settings.http.threads)",
+                                         "executor_threads": "\(settings.http.executorThreads)"])
 
         let stop = DispatchSemaphore(value: 0)
         signal(SIGPIPE, SIG_IGN)

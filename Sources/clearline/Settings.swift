@@ -27,11 +27,12 @@ struct Settings {
         guard let databaseURL = env["DATABASE_URL"], !databaseURL.isEmpty else {
             throw Invalid(description: "DATABASE_URL is not set (e.g. postgresql://clearline@127.0.0.1:5432/clearline); scripts/run sets it for you")
         }
-        let threads = try int("CLEARLINE_HTTP_THREADS", 16, 1...256)
+        let executorThreads = try int("CLEARLINE_HTTP_EXECUTOR_THREADS", 16, 1...512)
         let http = HTTPServer.Configuration(
             host: env["CLEARLINE_HTTP_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
             port: try int("CLEARLINE_HTTP_PORT", 8080, 0...65535),
-            threads: threads,
+            threads: try int("CLEARLINE_HTTP_THREADS", HTTPServer.Configuration.defaultThreads, 1...256),
+            executorThreads: executorThreads,
             maxBodyBytes: try int("CLEARLINE_MAX_BODY_BYTES", 1 << 20, 1024...(64 << 20)))
         let levelText = env["CLEARLINE_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
@@ -41,7 +42,7 @@ struct Settings {
             publicDirectory: env["CLEARLINE_PUBLIC_DIR"] ?? "Public",
             publicURL: env["CLEARLINE_PUBLIC_URL"],
             passwordIterations: try int("CLEARLINE_PASSWORD_ITERATIONS", 600_000, 10_000...10_000_000))
-        return Settings(databaseURL: databaseURL, http: http, poolSize: try int("CLEARLINE_DB_POOL_SIZE", threads + 4, 1...512),
+        return Settings(databaseURL: databaseURL, http: http, poolSize: try int("CLEARLINE_DB_POOL_SIZE", executorThreads + 4, 1...512),
                         api: api, logLevel: level)
     }
 

@@ -5,7 +5,7 @@ import HTTPServer
 @Suite("HTTP server lifecycle")
 struct GracefulShutdownTests {
     @Test func shutdownFinishesInFlightRequestsThenRefusesConnections() async throws {
-        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 2), logger: TestServer.quietLogger,
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 2), logger: TestServer.quietLogger,
                                 oversized: { _ in Response(status: 413) }) { _ in
             Thread.sleep(forTimeInterval: 0.5)
             return Response(status: 200, contentType: "text/plain", body: "finished")

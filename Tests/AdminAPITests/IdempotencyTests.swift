@@ -12,6 +12,7 @@ struct IdempotencyTests {
         #expect(second.status == 201)
         #expect(second["id"] == first["id"])
         #expect(second.header("idempotent-replayed") == "true")
+        #expect(second.header("location") == first.header("location"))
         let listed = try await Client.send("GET", "/v1/tenants?limit=200")
         #expect(listed.items.filter { $0["slug"] as? String == body["slug"] }.count <= 1)
     }
@@ -33,6 +34,7 @@ struct IdempotencyTests {
         let second = try await Client.send("POST", "/v1/tenants", body: body, headers: headers)
         #expect(first.status == 422)
         #expect(second.status == 422)
+        #expect(second.isProblem)
     }
 
     @Test func replayOfAKeyCreationNeverShowsTheTokenAgain() async throws {

@@ -59,6 +59,33 @@ struct PersistenceTests {
         #expect(database.pool.stats.idle == 1)
     }
 
+    @Test func everyPooledConnectionKilledAtOnceStillHeals() throws {
+        let database = Database(conninfo: TestServer.shared.conninfo, poolSize: 4, logger: TestServer.quietLogger)
+        // Four connections in the pool at once, then all four terminated, as a database restart does.
+        let group = DispatchGroup()
+        let pids = ResultsBox()
+        for _ in 0..<4 {
+            group.enter()
+            // Plain threads: each blocks in libpq while holding its lease, so all four leases overlap.
+            Thread.detachNewThread {
+                pids.append(Result { try database.transaction(.platform) { tx in
+                    let pid = try tx.one("SELECT pg_backend_pid() AS pid, pg_sleep(0.3)")!.string("pid")
+                    return [pid]
+                } })
+                group.leave()
+            }
+        }
+        group.wait()
+        let killed = try pids.all.flatMap { try $0.get() }
+        #expect(Set(killed).count == 4)
+        try TestServer.shared.database.transaction(.platform) { tx in
+            for pid in killed { try tx.query("SELECT pg_terminate_backend($1::int)", [pid]) }
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        let after = try database.transaction(.platform) { try $0.one("SELECT pg_backend_pid() AS pid")!.string("pid") }
+        #expect(!killed.contains(after))
+    }
+
     @Test func aFullPoolTimesOutWithAnUnavailableError() throws {
         let pool = ConnectionPool(conninfo: TestServer.shared.conninfo, capacity: 1, acquireTimeout: 0.2, logger: TestServer.quietLogger)
         let error = try pool.withConnection { _ in

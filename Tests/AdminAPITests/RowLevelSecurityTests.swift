@@ -42,6 +42,20 @@ struct RowLevelSecurityTests {
         #expect(changed == 0)
     }
 
+    @Test func credentialLookupsDoNotWidenTheCallersScope() async throws {
+        let a = try await Fixtures.tenant()
+        _ = try await Fixtures.tenant()
+        let key = try await Fixtures.apiKey(a, role: "viewer")
+        let prefix = String(key.token.split(separator: "_")[1])
+        let seen = try TestServer.shared.database.transaction(.tenant(UUID(uuidString: a)!)) { tx in
+            let found = try tx.query("SELECT * FROM clearline_api_key_credential($1)", [prefix]).count
+            let tenants = try tx.query("SELECT id FROM tenants").count
+            return (found, tenants)
+        }
+        #expect(seen.0 == 1)
+        #expect(seen.1 == 1, "after the look-up the transaction must still see only its own tenant")
+    }
+
     @Test func noScopeSeesNothing() throws {
         let rows = try TestServer.shared.database.pool.withConnection { connection in
             try connection.query("SELECT count(*) AS n FROM tenants")

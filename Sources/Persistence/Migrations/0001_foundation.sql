@@ -131,6 +131,47 @@ END $$;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 
+-- Credential look-ups run before anyone's scope is known: one statement each, outside any
+-- transaction, that sees every tenant while it runs and puts the caller's scope back before it
+-- returns (so it cannot widen an enclosing transaction either). The key look-up stamps
+-- last_used_at at most once a minute.
+CREATE FUNCTION clearline_api_key_credential(key_prefix text)
+RETURNS TABLE (id uuid, tenant_id uuid, role text, secret_hash text, tenant_status text)
+LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_column
+DECLARE
+  previous text := coalesce(current_setting('clearline.scope', true), '');
+BEGIN
+  PERFORM set_config('clearline.scope', 'platform', true);
+  RETURN QUERY
+    WITH k AS (
+      SELECT k.id, k.tenant_id, k.role, k.secret_hash, t.status AS tenant_status
+      FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id AND t.deleted_at IS NULL
+      WHERE k.prefix = key_prefix AND k.revoked_at IS NULL AND (k.tenant_id IS NULL OR t.id IS NOT NULL)),
+    touched AS (
+      UPDATE api_keys SET last_used_at = now()
+      WHERE api_keys.id = (SELECT k.id FROM k)
+        AND (api_keys.last_used_at IS NULL OR api_keys.last_used_at < now() - interval '60 seconds'))
+    SELECT k.id, k.tenant_id, k.role, k.secret_hash, k.tenant_status FROM k;
+  PERFORM set_config('clearline.scope', previous, true);
+END $$;
+
+CREATE FUNCTION clearline_session_credential(session_token_hash text)
+RETURNS TABLE (session_id uuid, id uuid, tenant_id uuid, email text, role text, created_at timestamptz, tenant_status text)
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+DECLARE
+  previous text := coalesce(current_setting('clearline.scope', true), '');
+BEGIN
+  PERFORM set_config('clearline.scope', 'platform', true);
+  RETURN QUERY
+    SELECT s.id, u.id, u.tenant_id, u.email, u.role, u.created_at, t.status
+    FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN tenants t ON t.id = u.tenant_id
+    WHERE s.token_hash = session_token_hash AND s.revoked_at IS NULL AND s.expires_at > now() AND u.deleted_at IS NULL
+      AND (u.tenant_id IS NULL OR t.deleted_at IS NULL);
+  PERFORM set_config('clearline.scope', previous, true);
+END $$;
+
 -- Responses to creating POSTs, replayed for a repeated Idempotency-Key (kept 24 hours).
 CREATE TABLE idempotency_keys (
   principal     text NOT NULL,
@@ -141,6 +182,7 @@ CREATE TABLE idempotency_keys (
   request_hash  text NOT NULL,
   status        integer,
   response      text,
+  location      text,
   created_at    timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (principal, key)
 );

@@ -44,8 +44,9 @@ final class TestServer: Sendable {
             loginLimits: .init(window: 900, maxFailuresPerEmail: 5, maxFailuresPerClient: 10_000))
         app = App(database: database, configuration: configuration, logger: logger)
         let app = app
-        http = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 8, maxBodyBytes: Self.maxBodyBytes),
-                          logger: logger, oversized: { app.payloadTooLarge($0, limit: Self.maxBodyBytes) }, handler: { app.handle($0) })
+        http = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 8, maxBodyBytes: Self.maxBodyBytes),
+                          logger: logger, oversized: { app.payloadTooLarge($0, limit: Self.maxBodyBytes) },
+                          inline: { app.respondInline($0) }, handler: { app.handle($0) })
         try http.start()
         baseURL = "http://127.0.0.1:\(http.port)"
         platformToken = try database.transaction(.platform) { try APIKeyStore.createPlatformToken($0, name: "tests", createdBy: "tests").token }

@@ -1,0 +1,70 @@
+import Foundation
+
+/// A fixed set of plain threads for work that blocks (libpq calls), so it never runs on
+/// libmicrohttpd's few polling threads nor on Swift's cooperative pool.
+final class BlockingExecutor: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [@Sendable () -> Void] = []
+    private var head = 0
+    private var running = 0
+    private var stopping = false
+    private var threads: [Thread] = []
+
+    init(threads count: Int, name: String) {
+        for index in 0..<count {
+            let thread = Thread { [unowned self] in self.loop() }
+            thread.name = "\(name)-\(index)"
+            thread.stackSize = 1 << 20
+            threads.append(thread)
+            thread.start()
+        }
+    }
+
+    func submit(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        queue.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Jobs waiting for a thread, for metrics.
+    var backlog: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count - head
+    }
+
+    /// Runs what is queued to the end, then lets the threads exit.
+    func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while head < queue.count || running > 0 { condition.wait() }
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while head == queue.count && !stopping { condition.wait() }
+            if head == queue.count && stopping {
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let job = queue[head]
+            head += 1
+            if head > 1024 && head * 2 > queue.count {
+                queue.removeFirst(head)
+                head = 0
+            }
+            running += 1
+            condition.unlock()
+            job()
+            condition.lock()
+            running -= 1
+            if stopping { condition.broadcast() }
+            condition.unlock()
+        }
+    }
+}

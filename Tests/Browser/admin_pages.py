@@ -1,0 +1,111 @@
+"""Headless-browser test of the admin pages against a running `clearline serve`.
+
+A tenant owner logs in, creates an API key, copies it once and sees it listed; a platform
+administrator logs in and sees the tenant list. Screenshots (desktop and phone width) go to
+.clearline/screenshots/. Needs CLEARLINE_URL and CLEARLINE_BIN (scripts/test sets both).
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import urllib.request
+import uuid
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = os.environ["CLEARLINE_URL"]
+BIN = os.environ["CLEARLINE_BIN"]
+SHOTS = pathlib.Path(__file__).resolve().parents[2] / ".clearline" / "screenshots"
+
+
+def call(method, path, token, body=None):
+    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"null")
+
+
+def browser(width, height):
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}"):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def log_in(driver, email, password):
+    driver.get(BASE + "/login.html")
+    wait = WebDriverWait(driver, 15)
+    wait.until(EC.visibility_of_element_located((By.ID, "email"))).send_keys(email)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "sign-in").click()
+    return wait
+
+
+def main():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    token = subprocess.run([BIN, "admin", "create-token", "--name", "browser-test"], check=True, capture_output=True, text=True).stdout.strip()
+    suffix = uuid.uuid4().hex[:8]
+    tenant = call("POST", "/v1/tenants", token, {"name": f"Northwind Traders {suffix}", "slug": f"northwind-{suffix}"})
+    owner_email, owner_password = f"owner-{suffix}@example.com", f"browser test {suffix}!"
+    call("POST", f"/v1/tenants/{tenant['id']}/users", token, {"email": owner_email, "password": owner_password, "role": "owner"})
+    admin_email, admin_password = f"platform-{suffix}@example.com", f"platform test {suffix}!"
+    subprocess.run([BIN, "admin", "create-user", "--email", admin_email], input=admin_password + "\n", check=True, capture_output=True, text=True)
+
+    driver = browser(1280, 900)
+    try:
+        wait = log_in(driver, owner_email, owner_password)
+        wait.until(EC.text_to_be_present_in_element((By.ID, "tenant-name"), "Northwind Traders"))
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#environments .env")) == 3)
+        driver.find_element(By.ID, "key-name").send_keys("Storefront webhook sender")
+        Select(driver.find_element(By.ID, "key-role")).select_by_value("admin")
+        driver.find_element(By.ID, "create-key").click()
+        wait.until(EC.visibility_of_element_located((By.ID, "new-key")))
+        shown = driver.find_element(By.ID, "new-key-token").text
+        assert shown.startswith("cl_"), f"token not shown once: {shown!r}"
+        wait.until(EC.text_to_be_present_in_element((By.ID, "keys"), "Storefront webhook sender"))
+        rows = driver.find_elements(By.CSS_SELECTOR, "#keys tr")
+        assert any("Storefront webhook sender" in r.text and "admin" in r.text for r in rows), "new key not listed"
+        assert shown not in driver.find_element(By.ID, "keys").text, "the list must not show the secret"
+        driver.save_screenshot(str(SHOTS / "tenant-api-keys.png"))
+        listed = call("GET", f"/v1/tenants/{tenant['id']}/api-keys", token)["items"]
+        assert [k["name"] for k in listed] == ["Storefront webhook sender"], listed
+
+        driver.refresh()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "keys"), "Storefront webhook sender"))
+        assert not driver.find_element(By.ID, "new-key").is_displayed(), "the token must not come back after a reload"
+    finally:
+        driver.quit()
+
+    phone = browser(390, 844)
+    try:
+        wait = log_in(phone, owner_email, owner_password)
+        wait.until(EC.text_to_be_present_in_element((By.ID, "keys"), "Storefront webhook sender"))
+        overflow = phone.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"page scrolls sideways at phone width by {overflow}px"
+        phone.save_screenshot(str(SHOTS / "tenant-api-keys-phone.png"))
+    finally:
+        phone.quit()
+
+    admin = browser(1280, 900)
+    try:
+        wait = log_in(admin, admin_email, admin_password)
+        wait.until(EC.text_to_be_present_in_element((By.ID, "tenants"), f"Northwind Traders {suffix}"))
+        admin.save_screenshot(str(SHOTS / "platform-tenants.png"))
+    finally:
+        admin.quit()
+    print(f"browser test passed; screenshots in {SHOTS}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as error:  # a readable one-line reason for the test log
+        print(f"browser test failed: {error!r}", file=sys.stderr)
+        raise

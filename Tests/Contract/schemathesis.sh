@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Fuzzes the running server from openapi.yaml: no 5xx, and every response as the spec says
+# (status, content type, headers, body schema). Needs CLEARLINE_URL and CLEARLINE_BIN, with
+# DATABASE_URL pointing at the same database (scripts/test sets all three).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+: "${CLEARLINE_URL:?}" "${CLEARLINE_BIN:?}"
+token=$("$CLEARLINE_BIN" admin create-token --name schemathesis)
+out=${CLEARLINE_TEST_WORK:-/tmp}/schemathesis
+mkdir -p "$out"
+# Logout would end nothing (bearer auth) but is harmless; tenant deletion only hits tenants it made.
+schemathesis run openapi.yaml \
+  --url "$CLEARLINE_URL" \
+  -H "Authorization: Bearer $token" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+  --phases examples,coverage,fuzzing,stateful \
+  --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-60}" \
+  --workers 2 \
+  --seed 20261122 \
+  --report junit --report-dir "$out" \
+  --no-color
