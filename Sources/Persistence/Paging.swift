@@ -1,16 +1,21 @@
 import Domain
 
-/// Keyset pagination over (created_at, id): fetch one row more than asked to know whether a next page exists.
+/// Keyset pagination over (created_at, id), the order of every list: stable while rows are
+/// added, and one row more than asked is fetched to know whether a next page exists.
 enum Paging {
-    /// The SQL condition for "after the cursor", using parameters `$n` and `$n+1`.
-    static func afterClause(_ cursor: PageCursor?, firstParameter n: Int) -> (sql: String, parameters: [any SQLBindable]) {
-        guard let cursor else { return ("TRUE", []) }
-        return ("(created_at, id) > ($\(n)::timestamptz, $\(n + 1)::uuid)", [cursor.createdAt, cursor.id])
-    }
-
-    static func page<T>(_ rows: [Row], limit: Int, decode: (Row) throws -> T, key: (T) -> PageCursor) throws -> Page<T> {
+    /// Runs `select` (a query whose WHERE clause ends the text, with parameters `$1…$n`), limited
+    /// to the page after `cursor`, and decodes the page.
+    static func fetch<T>(_ tx: Transaction, _ select: String, _ parameters: [any SQLBindable], after cursor: PageCursor?, limit: Int,
+                         decode: (Row) throws -> T, key: (T) -> PageCursor) throws -> Page<T> {
+        var sql = select
+        var values = parameters
+        if let cursor {
+            sql += " AND (created_at, id) > ($\(values.count + 1)::timestamptz, $\(values.count + 2)::uuid)"
+            values += [cursor.createdAt, cursor.id] as [any SQLBindable]
+        }
+        sql += " ORDER BY created_at, id LIMIT $\(values.count + 1)"
+        let rows = try tx.query(sql, values + [limit + 1])
         let items = try rows.prefix(limit).map(decode)
-        let next = rows.count > limit ? items.last.map(key) : nil
-        return Page(items: items, nextCursor: next)
+        return Page(items: items, nextCursor: rows.count > limit ? items.last.map(key) : nil)
     }
 }

@@ -26,12 +26,8 @@ public enum TenantStore {
     }
 
     public static func list(_ tx: Transaction, after cursor: PageCursor?, limit: Int) throws -> Page<Tenant> {
-        let after = Paging.afterClause(cursor, firstParameter: 2)
-        let rows = try tx.query("""
-            SELECT \(columns) FROM tenants WHERE deleted_at IS NULL AND \(after.sql)
-            ORDER BY created_at, id LIMIT $1
-            """, [limit + 1] + after.parameters)
-        return try Paging.page(rows, limit: limit, decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+        try Paging.fetch(tx, "SELECT \(columns) FROM tenants WHERE deleted_at IS NULL", [], after: cursor, limit: limit,
+                         decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
     public static func update(_ tx: Transaction, id: UUID, name: String?, status: Tenant.Status?) throws -> Tenant? {
@@ -52,12 +48,8 @@ public enum TenantStore {
     }
 
     public static func environments(_ tx: Transaction, tenantId: UUID, after cursor: PageCursor?, limit: Int) throws -> Page<Domain.Environment> {
-        let after = Paging.afterClause(cursor, firstParameter: 3)
-        let rows = try tx.query("""
-            SELECT id, tenant_id, name, created_at FROM environments
-            WHERE tenant_id = $1 AND \(after.sql) ORDER BY created_at, id LIMIT $2
-            """, [tenantId, limit + 1] + after.parameters)
-        return try Paging.page(rows, limit: limit, decode: { row in
+        try Paging.fetch(tx, "SELECT id, tenant_id, name, created_at FROM environments WHERE tenant_id = $1", [tenantId],
+                         after: cursor, limit: limit, decode: { row in
             guard let name = EnvironmentName(rawValue: try row.string("name")) else {
                 throw PostgresError(kind: .decoding, message: "unknown environment name")
             }

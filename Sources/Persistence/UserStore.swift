@@ -16,12 +16,8 @@ public enum UserStore {
     }
 
     public static func list(_ tx: Transaction, tenantId: UUID, after cursor: PageCursor?, limit: Int) throws -> Page<User> {
-        let after = Paging.afterClause(cursor, firstParameter: 3)
-        let rows = try tx.query("""
-            SELECT \(columns) FROM users WHERE tenant_id = $1 AND deleted_at IS NULL AND \(after.sql)
-            ORDER BY created_at, id LIMIT $2
-            """, [tenantId, limit + 1] + after.parameters)
-        return try Paging.page(rows, limit: limit, decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+        try Paging.fetch(tx, "SELECT \(columns) FROM users WHERE tenant_id = $1 AND deleted_at IS NULL", [tenantId],
+                         after: cursor, limit: limit, decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
     public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> User? {

@@ -38,27 +38,26 @@ struct AuditLogTests {
         let tenant = try await Fixtures.tenant()
         for i in 0..<3 { _ = try await Fixtures.apiKey(tenant, role: "viewer"); _ = i }
         #expect(try await Client.send("GET", "/v1/tenants/\(tenant)/audit-log/verify").json["valid"] as? Bool == true)
-        let database = TestServer.shared.database
-        // Someone with DDL rights goes around the trigger and edits line 2.
-        try database.transaction(.platform) { tx in
-            try tx.query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
-            try tx.query("UPDATE audit_log SET details = '{\"name\":\"innocent\"}' WHERE tenant_id = $1 AND seq = 2", [UUID(uuidString: tenant)!])
-            try tx.query("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update")
-        }
+        try Self.goAroundTheTrigger("UPDATE audit_log SET details = '{\"name\":\"innocent\"}' WHERE tenant_id = $1 AND seq = 2", tenant)
         let edited = try await Client.send("GET", "/v1/tenants/\(tenant)/audit-log/verify")
         #expect(edited.json["valid"] as? Bool == false)
         #expect(edited.json["first_broken_sequence"] as? Int == 2)
 
         let other = try await Fixtures.tenant()
         for _ in 0..<3 { _ = try await Fixtures.apiKey(other, role: "viewer") }
-        try database.transaction(.platform) { tx in
-            try tx.query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
-            try tx.query("DELETE FROM audit_log WHERE tenant_id = $1 AND seq = 3", [UUID(uuidString: other)!])
-            try tx.query("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update")
-        }
+        try Self.goAroundTheTrigger("DELETE FROM audit_log WHERE tenant_id = $1 AND seq = 3", other)
         let removed = try await Client.send("GET", "/v1/tenants/\(other)/audit-log/verify")
         #expect(removed.json["valid"] as? Bool == false)
         #expect(removed.json["first_broken_sequence"] as? Int == 4)
+    }
+
+    /// What someone with DDL rights could do: switch the append-only trigger off, change a row, switch it on.
+    static func goAroundTheTrigger(_ sql: String, _ tenant: String) throws {
+        try TestServer.shared.database.transaction(.platform) { tx in
+            try tx.query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
+            try tx.query(sql, [UUID(uuidString: tenant)!])
+            try tx.query("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update")
+        }
     }
 
     @Test func concurrentWritesKeepOneChain() async throws {

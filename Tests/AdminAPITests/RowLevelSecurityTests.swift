@@ -56,6 +56,25 @@ struct RowLevelSecurityTests {
         #expect(seen.1 == 1, "after the look-up the transaction must still see only its own tenant")
     }
 
+    @Test func everyTableWithATenantColumnHasForcedRowLevelSecurity() throws {
+        let rows = try TestServer.shared.database.transaction(.platform) { tx in
+            try tx.query("""
+                SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
+                       (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind = 'r'
+                  AND (c.relname = 'tenants' OR EXISTS (
+                    SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped))
+                """)
+        }
+        #expect(rows.count >= 7)
+        for row in rows {
+            let table = try row.string("relname")
+            #expect(try row.bool("relrowsecurity") && row.bool("relforcerowsecurity"), "\(table) lacks forced row-level security")
+            #expect(try row.int("policies") >= 1, "\(table) has no policy")
+        }
+    }
+
     @Test func noScopeSeesNothing() throws {
         let rows = try TestServer.shared.database.pool.withConnection { connection in
             try connection.query("SELECT count(*) AS n FROM tenants")

@@ -13,6 +13,16 @@ LANGUAGE sql STABLE AS $$
           AND row_tenant = nullif(current_setting('clearline.tenant_id', true), '')::uuid)
 $$;
 
+-- The same wall on every tenant table: RLS enabled and forced, one policy on `column`.
+CREATE FUNCTION clearline_guard_tenant_table(target regclass, tenant_column text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', target);
+  EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', target);
+  EXECUTE format('CREATE POLICY tenant_scope ON %s USING (clearline_visible(%I)) WITH CHECK (clearline_visible(%I))',
+                 target, tenant_column, tenant_column);
+END $$;
+
 CREATE TABLE tenants (
   id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   name        text NOT NULL,
@@ -24,9 +34,7 @@ CREATE TABLE tenants (
 );
 CREATE UNIQUE INDEX tenants_live_slug ON tenants (slug) WHERE deleted_at IS NULL;
 CREATE INDEX tenants_page ON tenants (created_at, id) WHERE deleted_at IS NULL;
-ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
-ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenants_scope ON tenants USING (clearline_visible(id)) WITH CHECK (clearline_visible(id));
+SELECT clearline_guard_tenant_table('tenants', 'id');
 
 CREATE TABLE environments (
   id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -35,10 +43,7 @@ CREATE TABLE environments (
   created_at  timestamptz NOT NULL DEFAULT now(),
   UNIQUE (tenant_id, name)
 );
-ALTER TABLE environments ENABLE ROW LEVEL SECURITY;
-ALTER TABLE environments FORCE ROW LEVEL SECURITY;
-CREATE POLICY environments_scope ON environments
-  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));
+SELECT clearline_guard_tenant_table('environments', 'tenant_id');
 
 -- API keys of tenants (tenant_id set) and platform-admin tokens (tenant_id NULL, role 'platform').
 -- Only a SHA-256 of the secret part is kept; prefix finds the row.
@@ -56,10 +61,7 @@ CREATE TABLE api_keys (
   CHECK ((tenant_id IS NULL) = (role = 'platform'))
 );
 CREATE INDEX api_keys_page ON api_keys (tenant_id, created_at, id) WHERE revoked_at IS NULL;
-ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
-ALTER TABLE api_keys FORCE ROW LEVEL SECURITY;
-CREATE POLICY api_keys_scope ON api_keys
-  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));
+SELECT clearline_guard_tenant_table('api_keys', 'tenant_id');
 
 CREATE TABLE users (
   id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -73,10 +75,7 @@ CREATE TABLE users (
 );
 CREATE UNIQUE INDEX users_live_email ON users (email) WHERE deleted_at IS NULL;
 CREATE INDEX users_page ON users (tenant_id, created_at, id) WHERE deleted_at IS NULL;
-ALTER TABLE users ENABLE ROW LEVEL SECURITY;
-ALTER TABLE users FORCE ROW LEVEL SECURITY;
-CREATE POLICY users_scope ON users
-  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));
+SELECT clearline_guard_tenant_table('users', 'tenant_id');
 
 CREATE TABLE sessions (
   id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -87,10 +86,7 @@ CREATE TABLE sessions (
   expires_at   timestamptz NOT NULL,
   revoked_at   timestamptz
 );
-ALTER TABLE sessions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE sessions FORCE ROW LEVEL SECURITY;
-CREATE POLICY sessions_scope ON sessions
-  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));
+SELECT clearline_guard_tenant_table('sessions', 'tenant_id');
 
 -- Failed and successful logins, for rate limiting by e-mail and by client address.
 CREATE TABLE login_attempts (
@@ -119,10 +115,7 @@ CREATE TABLE audit_log (
   hash         text NOT NULL
 );
 CREATE UNIQUE INDEX audit_log_chain ON audit_log ((coalesce(tenant_id, '00000000-0000-0000-0000-000000000000'::uuid)), seq);
-ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
-ALTER TABLE audit_log FORCE ROW LEVEL SECURITY;
-CREATE POLICY audit_log_scope ON audit_log
-  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));
+SELECT clearline_guard_tenant_table('audit_log', 'tenant_id');
 
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -187,7 +180,4 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (principal, key)
 );
 CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at);
-ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;
-ALTER TABLE idempotency_keys FORCE ROW LEVEL SECURITY;
-CREATE POLICY idempotency_keys_scope ON idempotency_keys
-  USING (clearline_visible(tenant_id)) WITH CHECK (clearline_visible(tenant_id));
+SELECT clearline_guard_tenant_table('idempotency_keys', 'tenant_id');
