@@ -20,8 +20,15 @@ final class BlockingExecutor: @unchecked Sendable {
         }
     }
 
+    /// Queues `job`; once shutdown has begun it runs on the caller's thread instead, so a job
+    /// submitted late (a keep-alive request during shutdown) still runs and resumes its connection.
     func submit(_ job: @escaping @Sendable () -> Void) {
         condition.lock()
+        if stopping {
+            condition.unlock()
+            job()
+            return
+        }
         queue.append(job)
         condition.signal()
         condition.unlock()
@@ -34,7 +41,7 @@ final class BlockingExecutor: @unchecked Sendable {
         return queue.count - head
     }
 
-    /// Runs what is queued to the end, then lets the threads exit.
+    /// Runs what is queued to the end, then lets the threads exit; later jobs run inline.
     func shutdown() {
         condition.lock()
         stopping = true

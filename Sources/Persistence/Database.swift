@@ -7,7 +7,7 @@ public import Logging
 public enum Scope: Sendable, Equatable {
     /// One tenant's rows only.
     case tenant(UUID)
-    /// Every tenant's rows: platform administration and credential look-ups.
+    /// Every tenant's rows: platform administration, login, and the CLI.
     case platform
 }
 

@@ -14,10 +14,20 @@ public enum IdempotencyStore {
     }
 
     public static let retention: TimeInterval = 24 * 3600
+    /// Requests finish in seconds (pool and statement limits); a claim older than this was abandoned.
+    public static let abandonedAfter: TimeInterval = 60
 
     public static func claim(_ tx: Transaction, principal: String, key: String, tenantId: UUID?, method: String, path: String, requestHash: String) throws -> Claim {
-        try tx.query("DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND created_at < now() - make_interval(secs => $3)",
-                     [principal, key, Int(retention)])
+        // An expired record, or a claim whose request never finished (its process died), frees the key.
+        try tx.query("""
+            DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2
+              AND (created_at < now() - make_interval(secs => $3) OR (status IS NULL AND created_at < now() - make_interval(secs => $4)))
+            """, [principal, key, Int(retention), Int(abandonedAfter)])
+        // Keep the table small: each claim also clears a few expired records of its own scope.
+        try tx.query("""
+            DELETE FROM idempotency_keys WHERE ctid IN (
+              SELECT ctid FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1) LIMIT 100)
+            """, [Int(retention)])
         let inserted = try tx.query("""
             INSERT INTO idempotency_keys (principal, key, tenant_id, method, path, request_hash)
             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING key

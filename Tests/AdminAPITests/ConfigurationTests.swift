@@ -27,11 +27,10 @@ struct ConfigurationTests {
     }
 
     @Test func readyzIs503WhileMigrationsArePending() throws {
-        let name = "clearline_unmigrated_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = try PostgresConnection(conninfo: TestServer.shared.conninfo, logger: TestServer.quietLogger)
-        try admin.execute("CREATE DATABASE \(name)")
-        defer { try? admin.execute("DROP DATABASE \(name) WITH (FORCE)") }
-        let conninfo = MigrationTests.replacingDatabase(in: TestServer.shared.conninfo, with: name)
+        try TestServer.withTemporaryDatabase { conninfo in try Self.checkReadinessOfUnmigrated(conninfo) }
+    }
+
+    static func checkReadinessOfUnmigrated(_ conninfo: String) throws {
         let empty = Database(conninfo: conninfo, poolSize: 1, logger: TestServer.quietLogger)
         defer { empty.pool.close() }
         // Only the bookkeeping table exists: the database answers, the schema is behind.

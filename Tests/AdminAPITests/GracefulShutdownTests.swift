@@ -30,3 +30,27 @@ struct GracefulShutdownTests {
         #expect(response.components(separatedBy: "HTTP/1.1 200").count - 1 == 2)
     }
 }
+
+@Suite("The executor that runs blocking handlers")
+struct BlockingExecutorTests {
+    @Test func everyJobRunsEvenWhenSubmittedDuringShutdown() async throws {
+        // A server whose handler is slow, hit by keep-alive clients while it stops.
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 1), logger: TestServer.quietLogger,
+                                oversized: { _ in Response(status: 413) }) { _ in
+            Thread.sleep(forTimeInterval: 0.05)
+            return Response(status: 200, contentType: "text/plain", body: "ok")
+        }
+        try server.start()
+        let port = server.port
+        let twoRequests = Array("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
+        let clients = (0..<4).map { _ in Task.detached { try RawHTTP.exchange(twoRequests, port: port, untilClosed: true) } }
+        try await Task.sleep(for: .milliseconds(20))
+        await Task.detached { server.shutdown(gracePeriod: .seconds(5)) }.value
+        for client in clients {
+            let response = try await client.value
+            // Every request that was read got its answer; none was left suspended.
+            #expect(!response.isEmpty)
+            #expect(!response.contains("HTTP/1.1 5"))
+        }
+    }
+}

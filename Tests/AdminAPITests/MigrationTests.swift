@@ -5,12 +5,10 @@ import Persistence
 @Suite("Migrations: files applied once, in order, even when processes race")
 struct MigrationTests {
     @Test func twoConcurrentMigratorsApplyEachFileOnce() throws {
-        let name = "clearline_migrate_\(UUID().uuidString.prefix(8).lowercased())"
-        let admin = try PostgresConnection(conninfo: TestServer.shared.conninfo, logger: TestServer.quietLogger)
-        try admin.execute("CREATE DATABASE \(name)")
-        defer { try? admin.execute("DROP DATABASE \(name) WITH (FORCE)") }
-        let conninfo = Self.replacingDatabase(in: TestServer.shared.conninfo, with: name)
+        try TestServer.withTemporaryDatabase { conninfo in try Self.raceTwoMigrators(conninfo) }
+    }
 
+    static func raceTwoMigrators(_ conninfo: String) throws {
         let results = ResultsBox()
         let group = DispatchGroup()
         for _ in 0..<2 {
@@ -32,11 +30,6 @@ struct MigrationTests {
         #expect(try Migrator(conninfo: conninfo, logger: TestServer.quietLogger).migrate().isEmpty)
     }
 
-    static func replacingDatabase(in url: String, with name: String) -> String {
-        guard var components = URLComponents(string: url) else { return url }
-        components.path = "/" + name
-        return components.string ?? url
-    }
 }
 
 final class ResultsBox: @unchecked Sendable {

@@ -30,6 +30,17 @@ final class TestServer: Sendable {
         return logger
     }
 
+    /// Runs `body` with the conninfo of a new, empty database, dropped afterwards.
+    static func withTemporaryDatabase<T>(_ body: (String) throws -> T) throws -> T {
+        let name = "clearline_tmp_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try PostgresConnection(conninfo: shared.conninfo, logger: quietLogger)
+        try admin.execute("CREATE DATABASE \(name)")
+        defer { try? admin.execute("DROP DATABASE \(name) WITH (FORCE)") }
+        guard var components = URLComponents(string: shared.conninfo) else { throw URLError(.badURL) }
+        components.path = "/" + name
+        return try body(components.string ?? shared.conninfo)
+    }
+
     private init() throws {
         guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
             fatalError("DATABASE_URL is not set: run the tests through scripts/test, which starts PostgreSQL")
