@@ -27,13 +27,9 @@ struct RequestContext: Sendable {
     var actor: String { principal?.label ?? "anonymous" }
 
     /// A transaction that can only see the path's tenant, whoever the principal is; a deleted
-    /// or unknown tenant is not found.
+    /// or unknown tenant is not found (the scope itself checks).
     func tenantTransaction<T>(_ body: (Transaction) throws -> T) throws -> T {
-        let id = try tenantId
-        return try services.database.transaction(.tenant(id)) { tx in
-            guard try TenantStore.get(tx, id: id) != nil else { throw Problem.notFound("No such tenant.") }
-            return try body(tx)
-        }
+        try services.database.transaction(.tenant(try tenantId), body)
     }
 
     func platformTransaction<T>(_ body: (Transaction) throws -> T) throws -> T {

@@ -1,11 +1,13 @@
 public import Foundation
 public import Logging
+import Domain
 
 /// Whose rows a transaction may see. Row-level security policies read this (set with
 /// `SET LOCAL`-equivalent `set_config(..., true)`), a second wall behind every query's own
 /// `tenant_id` filter.
 public enum Scope: Sendable, Equatable {
-    /// One tenant's rows only.
+    /// One tenant's rows only. The tenant must exist and not be deleted: a transaction in the
+    /// scope of any other id fails with `DomainError.notFound` before its body runs.
     case tenant(UUID)
     /// Every tenant's rows: platform administration, login, and the CLI.
     case platform
@@ -49,17 +51,22 @@ public final class Database: Sendable {
                 case .platform:
                     try connection.begin(settings: [("clearline.scope", "platform")])
                 case .tenant(let id):
-                    try connection.begin(settings: [("clearline.scope", "tenant"), ("clearline.tenant_id", id.uuidString.lowercased())])
+                    let live = try connection.begin(settings: [("clearline.scope", "tenant"), ("clearline.tenant_id", id.uuidString.lowercased())],
+                                                    then: ("SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL", [id]))
+                    if live.isEmpty {
+                        try connection.query("ROLLBACK")
+                        throw DomainError.notFound("No such tenant.")
+                    }
                 }
             } catch let error as PostgresError where error.isConnectionLoss {
                 throw BeginFailed(underlying: error)
             }
             do {
                 let value = try body(Transaction(connection: connection, scope: scope))
-                try connection.execute("COMMIT")
+                try connection.query("COMMIT")
                 return value
             } catch {
-                if connection.isHealthy { try? connection.execute("ROLLBACK") }
+                if connection.isHealthy { _ = try? connection.query("ROLLBACK") }
                 throw error
             }
         }

@@ -62,27 +62,40 @@ public final class PostgresConnection {
         _ = try consume(PQexec(handle, sql))
     }
 
-    /// BEGIN and the transaction's settings (`set_config(name, value, true)`) in one round trip,
-    /// through libpq's pipeline mode.
-    func begin(settings: [(name: String, value: String)]) throws {
+    /// BEGIN, the transaction's settings (`set_config(name, value, true)`) and, optionally, a first
+    /// query in one round trip, through libpq's pipeline mode. Returns the first query's rows.
+    @discardableResult
+    func begin(settings: [(name: String, value: String)], then first: (sql: String, parameters: [any SQLBindable])? = nil) throws -> [Row] {
         var sql = "SELECT "
         var values: [String?] = []
         for (index, setting) in settings.enumerated() {
             sql += (index > 0 ? ", " : "") + "set_config($\(2 * index + 1), $\(2 * index + 2), true)"
             values += [setting.name, setting.value]
         }
+        // Prepared before the pipeline starts (once per connection): parsing these on every
+        // request was PostgreSQL's largest cost in the authenticated-list benchmark.
+        var plan: [(sql: String, values: [String?])] = [("BEGIN", []), (sql, values)]
+        if let first { plan.append((first.sql, first.parameters.map { $0.sqlText })) }
+        let names = try plan.map { try preparedName(for: $0.sql, parameterCount: $0.values.count) }
         guard PQenterPipelineMode(handle) == 1 else {
             throw PostgresError(kind: .connection, message: "cannot enter pipeline mode")
         }
-        let sent = PQsendQueryParams(handle, "BEGIN", 0, nil, nil, nil, nil, 0) == 1
-            && withCStrings(values) { PQsendQueryParams(handle, sql, Int32($0.count), nil, $0, nil, nil, 0) } == 1
-            && PQpipelineSync(handle) == 1
+        var sent = true
+        for (statement, name) in zip(plan, names) where sent {
+            sent = withCStrings(statement.values) { pointers in
+                if let name { return PQsendQueryPrepared(handle, name, Int32(pointers.count), pointers, nil, nil, 0) }
+                return PQsendQueryParams(handle, statement.sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+            } == 1
+        }
+        sent = sent && PQpipelineSync(handle) == 1
         var failure: PostgresError?
+        var rows: [Row] = []
         if sent {
-            // Two statements, each a result and then NULL, then the sync marker.
-            for _ in 0..<2 {
+            // Each statement gives a result and then NULL; the sync marker comes last.
+            for index in 0..<(first == nil ? 2 : 3) {
                 while let result = PQgetResult(handle) {
                     if failure == nil { failure = error(of: result) }
+                    if index == 2, failure == nil, PQresultStatus(result) == PGRES_TUPLES_OK { rows = decodeRows(result) }
                     PQclear(result)
                 }
             }
@@ -100,6 +113,7 @@ public final class PostgresConnection {
             if failure.isConnectionLoss { isBroken = true }
             throw failure
         }
+        return rows
     }
 
     /// The error a result carries, or nil when it succeeded.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Persistence
+import Domain
 
 @Suite("Row-level security: the database's own wall between tenants")
 struct RowLevelSecurityTests {
@@ -72,6 +73,18 @@ struct RowLevelSecurityTests {
             let table = try row.string("relname")
             #expect(try row.bool("relrowsecurity") && row.bool("relforcerowsecurity"), "\(table) lacks forced row-level security")
             #expect(try row.int("policies") >= 1, "\(table) has no policy")
+        }
+    }
+
+    @Test func aTenantScopeNeedsALiveTenant() async throws {
+        let database = TestServer.shared.database
+        #expect(throws: DomainError.notFound("No such tenant.")) {
+            try database.transaction(.tenant(UUID())) { _ in Issue.record("the body must not run") }
+        }
+        let deleted = try await Fixtures.tenant()
+        #expect(try await Client.send("DELETE", "/v1/tenants/\(deleted)").status == 204)
+        #expect(throws: DomainError.notFound("No such tenant.")) {
+            try database.transaction(.tenant(UUID(uuidString: deleted)!)) { _ in Issue.record("the body must not run") }
         }
     }
 
