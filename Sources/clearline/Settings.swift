@@ -41,7 +41,9 @@ struct Settings {
         let api = APIConfiguration(
             publicDirectory: env["CLEARLINE_PUBLIC_DIR"] ?? "Public",
             publicURL: env["CLEARLINE_PUBLIC_URL"],
-            passwordIterations: try int("CLEARLINE_PASSWORD_ITERATIONS", 600_000, 10_000...10_000_000))
+            passwordIterations: try int("CLEARLINE_PASSWORD_ITERATIONS", 600_000, 10_000...10_000_000),
+            loginLimits: .init(maxFailuresPerEmail: try int("CLEARLINE_LOGIN_FAILURES_PER_EMAIL", 5, 1...1000),
+                               maxFailuresPerClient: try int("CLEARLINE_LOGIN_FAILURES_PER_CLIENT", 30, 1...100_000)))
         return Settings(databaseURL: databaseURL, http: http, poolSize: try int("CLEARLINE_DB_POOL_SIZE", executorThreads + 4, 1...512),
                         api: api, logLevel: level)
     }

@@ -48,6 +48,15 @@ def log_in(driver, email, password):
     return wait
 
 
+def report(driver, name):
+    """What the page showed when a step failed: a screenshot, the URL and any message on it."""
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+    messages = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#message, .alert") if e.text]
+    print(f"page {driver.current_url} messages={messages} (screenshot {name}.png)", file=sys.stderr)
+    for entry in driver.get_log("browser")[-10:]:
+        print(f"console: {entry.get('message')}", file=sys.stderr)
+
+
 def main():
     SHOTS.mkdir(parents=True, exist_ok=True)
     token = subprocess.run([BIN, "admin", "create-token", "--name", "browser-test"], check=True, capture_output=True, text=True).stdout.strip()
@@ -80,6 +89,9 @@ def main():
         driver.refresh()
         wait.until(EC.text_to_be_present_in_element((By.ID, "keys"), "Storefront webhook sender"))
         assert not driver.find_element(By.ID, "new-key").is_displayed(), "the token must not come back after a reload"
+    except Exception:
+        report(driver, "failure-owner")
+        raise
     finally:
         driver.quit()
 
