@@ -9,4 +9,8 @@
 
 /* Why: EVP_sha256 returns a const pointer Swift sees as OpaquePointer; a named wrapper keeps call sites short. */
 static inline const EVP_MD *cssl_sha256(void) { return EVP_sha256(); }
+/* Why: EVP_CTRL_GCM_* are macros; named wrappers keep the tag handling readable in Swift. */
+static inline int cssl_gcm_set_ivlen(EVP_CIPHER_CTX *c, int len) { return EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, len, NULL); }
+static inline int cssl_gcm_get_tag(EVP_CIPHER_CTX *c, unsigned char *tag) { return EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, tag); }
+static inline int cssl_gcm_set_tag(EVP_CIPHER_CTX *c, unsigned char *tag) { return EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, tag); }
 #endif

@@ -52,3 +52,45 @@ struct CryptoTests {
         #expect(Digest.constantTimeEquals([], []))
     }
 }
+
+@Suite("AES-256-GCM")
+struct AESGCMTests {
+    @Test func gcmSpecificationTestCases13And14() throws {
+        // McGrew and Viega, "The Galois/Counter Mode of Operation", test cases 13 and 14:
+        // an all-zero 256-bit key and 96-bit IV, with no plaintext and with one zero block.
+        let key = [UInt8](repeating: 0, count: 32), nonce = [UInt8](repeating: 0, count: 12)
+        let empty = try AESGCM.open(nonce + Encoding.fromHex("530f8afbc74536b9a963b4f1c4cb738b")!, key: key, associatedData: [])
+        #expect(empty.isEmpty)
+        let box = nonce + Encoding.fromHex("cea7403d4d606b6e074ec5d3baf39d18d0d1c8a799996bf0265b98b5d48ab919")!
+        #expect(try AESGCM.open(box, key: key, associatedData: []) == [UInt8](repeating: 0, count: 16))
+    }
+
+    @Test func roundTripsAndRefusesAnyOtherContext() throws {
+        let key = SecureRandom.bytes(32)
+        for length in [0, 1, 15, 16, 17, 1000] {
+            let secret = SecureRandom.bytes(length)
+            let box = try AESGCM.seal(secret, key: key, associatedData: Array("tenant:a|connection:b".utf8))
+            #expect(try AESGCM.open(box, key: key, associatedData: Array("tenant:a|connection:b".utf8)) == secret)
+            #expect(throws: AESGCM.Failure.authenticationFailed) {
+                try AESGCM.open(box, key: key, associatedData: Array("tenant:a|connection:c".utf8))
+            }
+            #expect(throws: AESGCM.Failure.authenticationFailed) {
+                try AESGCM.open(box, key: SecureRandom.bytes(32), associatedData: Array("tenant:a|connection:b".utf8))
+            }
+            var tampered = box
+            tampered[tampered.count / 2] ^= 1
+            #expect(throws: AESGCM.Failure.authenticationFailed) {
+                try AESGCM.open(tampered, key: key, associatedData: Array("tenant:a|connection:b".utf8))
+            }
+        }
+    }
+
+    @Test func twoSealsOfOneSecretDiffer() throws {
+        let key = SecureRandom.bytes(32)
+        let a = try AESGCM.seal(Array("same".utf8), key: key, associatedData: [])
+        let b = try AESGCM.seal(Array("same".utf8), key: key, associatedData: [])
+        #expect(a != b)
+        #expect(throws: AESGCM.Failure.malformed) { try AESGCM.open([1, 2, 3], key: key, associatedData: []) }
+        #expect(throws: AESGCM.Failure.badKey) { try AESGCM.seal([], key: [1], associatedData: []) }
+    }
+}
