@@ -10,8 +10,8 @@ public final class App: Sendable {
     let router: Router<Endpoint>
     let staticFiles: StaticFiles
 
-    public init(database: Database, configuration: APIConfiguration, logger: Logger) {
-        services = Services(database: database, configuration: configuration, logger: logger)
+    public init(database: Database, vault: Vault, configuration: APIConfiguration, logger: Logger) {
+        services = Services(database: database, vault: vault, configuration: configuration, logger: logger)
         var router = Router<Endpoint>()
         for endpoint in Self.endpoints {
             router.add(endpoint.method, endpoint.pattern, endpoint)
@@ -25,6 +25,7 @@ public final class App: Sendable {
 
     static let endpoints: [Endpoint] = OperationsRoutes.endpoints + AuthRoutes.endpoints + TenantRoutes.endpoints
         + EnvironmentRoutes.endpoints + APIKeyRoutes.endpoints + UserRoutes.endpoints + AuditLogRoutes.endpoints
+        + ConnectionRoutes.endpoints
 
     /// Every (method, pattern) the server answers, for the contract test against openapi.yaml.
     public var routes: [(method: String, pattern: String)] { router.routes.map { ($0.method, $0.pattern) } }

@@ -48,6 +48,31 @@ struct JSONInput {
         return text
     }
 
+    /// An object field whose values are strings, booleans or null (nil entries: null).
+    mutating func object(_ key: String, allowBooleans: Bool) -> [String: Any?]? {
+        guard let value = fields[key], !(value is NSNull) else { return nil }
+        guard let object = value as? [String: Any] else {
+            errors.append(FieldError(field: key, message: "must be an object"))
+            return nil
+        }
+        var result: [String: Any?] = [:]
+        for (name, entry) in object {
+            switch entry {
+            case is NSNull: result[name] = .some(nil)
+            case let text as String: result[name] = text
+            case let number as NSNumber where allowBooleans && Self.isBoolean(number): result[name] = number.boolValue
+            default: errors.append(FieldError(field: "\(key).\(name)", message: allowBooleans ? "must be a string, true, false or null" : "must be a string or null"))
+            }
+        }
+        return result
+    }
+
+    /// JSONSerialization gives `true`/`false` as NSNumber of type `c`; `1` and `0` are type `i`
+    /// (and, bridged, would pass `is Bool`), so the type code is what tells them apart.
+    private static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
+    }
+
     /// A string field that must be one of an enumeration's raw values.
     mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, required: Bool, as: T.Type) -> T? where T.RawValue == String {
         guard let text = string(key, required: required) else { return nil }

@@ -27,6 +27,7 @@ public struct APIConfiguration: Sendable {
 /// The long-lived services handlers share.
 final class Services: Sendable {
     let database: Database
+    let vault: Vault
     let configuration: APIConfiguration
     let passwords: PasswordHasher
     let metrics: Metrics
@@ -34,8 +35,9 @@ final class Services: Sendable {
     /// Verified against when a login names no user, so timing does not reveal which e-mails exist.
     let decoyPasswordHash: String
 
-    init(database: Database, configuration: APIConfiguration, logger: Logger) {
+    init(database: Database, vault: Vault, configuration: APIConfiguration, logger: Logger) {
         self.database = database
+        self.vault = vault
         self.configuration = configuration
         self.passwords = PasswordHasher(iterations: configuration.passwordIterations)
         self.metrics = Metrics()

@@ -37,13 +37,16 @@ public enum TenantStore {
             """, [id, name, status?.rawValue]).map(decode)
     }
 
-    /// Soft-deletes the tenant and cuts off every way in: its keys, users and sessions.
+    /// Soft-deletes the tenant, cuts off every way in (keys, users, sessions) and destroys its data key.
     public static func delete(_ tx: Transaction, id: UUID) throws -> Bool {
         let rows = try tx.query("UPDATE tenants SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id", [id])
         guard !rows.isEmpty else { return false }
         try tx.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL", [id])
         try tx.query("UPDATE sessions SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL", [id])
         try tx.query("UPDATE users SET deleted_at = now() WHERE tenant_id = $1 AND deleted_at IS NULL", [id])
+        // Crypto-erasure: without the data key no sealed secret of the tenant can be opened again.
+        try tx.query("DELETE FROM connection_secrets WHERE tenant_id = $1", [id])
+        try tx.query("DELETE FROM tenant_data_keys WHERE tenant_id = $1", [id])
         return true
     }
 

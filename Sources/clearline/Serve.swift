@@ -13,9 +13,17 @@ struct Serve: ParsableCommand {
         let settings = try Settings.fromEnvironment()
         Settings.bootstrapLogging(level: settings.logLevel)
         let logger = Logger(label: "clearline")
+        let masterKeys = try settings.masterKeys()
         try Migrator(conninfo: settings.databaseURL, logger: logger).migrate()
         let database = Database(conninfo: settings.databaseURL, poolSize: settings.poolSize, logger: logger)
-        let app = App(database: database, configuration: settings.api, logger: logger)
+        let vault = Vault(masterKeys: masterKeys)
+        // Never a half-working server: every stored data key must open with the configured master key.
+        let opened: Int
+        do { opened = try vault.verifyDataKeys(database) } catch let error as VaultError {
+            throw Settings.Invalid(description: "cannot start: \(error)")
+        }
+        logger.info("vault ready", metadata: ["data_keys": "\(opened)", "master_key_version": "\(masterKeys.current.version)"])
+        let app = App(database: database, vault: vault, configuration: settings.api, logger: logger)
         let limit = settings.http.maxBodyBytes
         let server = HTTPServer(configuration: settings.http, logger: logger, oversized: { app.payloadTooLarge($0, limit: limit) },
                                 inline: { app.respondInline($0) }, handler: { app.handle($0) })

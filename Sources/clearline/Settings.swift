@@ -3,6 +3,7 @@ import Logging
 import AdminAPI
 import HTTPServer
 import Persistence
+import Crypto
 
 /// Configuration from environment variables, each with a default that works on a laptop.
 struct Settings {
@@ -11,6 +12,8 @@ struct Settings {
     let poolSize: Int
     let api: APIConfiguration
     let logLevel: Logger.Level
+    let masterKeyFile: String?
+    let masterKey: String?
 
     struct Invalid: Error, CustomStringConvertible {
         let description: String
@@ -45,7 +48,29 @@ struct Settings {
             loginLimits: .init(maxFailuresPerEmail: try int("CLEARLINE_LOGIN_FAILURES_PER_EMAIL", 5, 1...1000),
                                maxFailuresPerClient: try int("CLEARLINE_LOGIN_FAILURES_PER_CLIENT", 30, 1...100_000)))
         return Settings(databaseURL: databaseURL, http: http, poolSize: try int("CLEARLINE_DB_POOL_SIZE", executorThreads + 4, 1...512),
-                        api: api, logLevel: level)
+                        api: api, logLevel: level, masterKeyFile: env["CLEARLINE_MASTER_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 },
+                        masterKey: env["CLEARLINE_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// The key-encryption keys: from CLEARLINE_MASTER_KEY_FILE (versioned, rotatable) or
+    /// CLEARLINE_MASTER_KEY (one base64 key). Without either there is no vault, and no server.
+    func masterKeys() throws -> MasterKeys {
+        if let file = masterKeyFile {
+            do {
+                return try MasterKeys.load(file: file)
+            } catch let error as Keyring.Failure {
+                throw Invalid(description: "CLEARLINE_MASTER_KEY_FILE (\(file)): \(error)")
+            } catch {
+                throw Invalid(description: "cannot read CLEARLINE_MASTER_KEY_FILE (\(file)): \(error.localizedDescription)")
+            }
+        }
+        if let masterKey {
+            do { return MasterKeys(keyring: try Keyring.single(base64: masterKey)) } catch {
+                throw Invalid(description: "\(error)")
+            }
+        }
+        throw Invalid(description: "no master key: set CLEARLINE_MASTER_KEY_FILE (a file of '<version> <base64 32 bytes>' lines) "
+            + "or CLEARLINE_MASTER_KEY (base64 of 32 bytes); scripts/run creates .clearline/master.key")
     }
 
     static func bootstrapLogging(level: Logger.Level) {

@@ -8,15 +8,15 @@ import Persistence
 struct ConfigurationTests {
     static func request(_ method: String, _ path: String, json: String? = nil) -> Request {
         Request(method: method, path: path, query: [:], headers: json == nil ? [:] : ["content-type": "application/json"],
-                body: Array((json ?? "").utf8), clientAddress: "127.0.0.1")
+                body: Array((json ?? "").utf8), clientAddress: "192.0.2.\(Int.random(in: 1...254))")
     }
 
     @Test func behindHTTPSTheSessionCookieIsSecure() async throws {
         let tenant = try await Fixtures.tenant()
         let user = try await Fixtures.user(tenant, role: "viewer")
-        let app = App(database: TestServer.shared.database,
+        let app = App(database: TestServer.shared.database, vault: TestServer.shared.vault,
                       configuration: APIConfiguration(publicDirectory: "/nonexistent", publicURL: "https://clearline.example.com",
-                                                      passwordIterations: 10_000),
+                                                      passwordIterations: 10_000, loginLimits: .init(maxFailuresPerClient: 10_000)),
                       logger: TestServer.quietLogger)
         let body = #"{"email":"\#(user.email)","password":"\#(user.password)"}"#
         let response = app.handle(Self.request("POST", "/v1/auth/login", json: body))
@@ -35,7 +35,7 @@ struct ConfigurationTests {
         defer { empty.pool.close() }
         // Only the bookkeeping table exists: the database answers, the schema is behind.
         try empty.pool.withConnection { try $0.execute("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text, checksum text, applied_at timestamptz)") }
-        let app = App(database: empty, configuration: APIConfiguration(publicDirectory: "/nonexistent"), logger: TestServer.quietLogger)
+        let app = App(database: empty, vault: TestServer.shared.vault, configuration: APIConfiguration(publicDirectory: "/nonexistent"), logger: TestServer.quietLogger)
         let pending = app.handle(Self.request("GET", "/readyz"))
         #expect(pending.status == 503)
         #expect(pending.header("Content-Type") == "application/problem+json")
@@ -44,7 +44,7 @@ struct ConfigurationTests {
 
     @Test func readyzIs503WhenTheDatabaseIsUnreachable() throws {
         let unreachable = Database(conninfo: "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1", poolSize: 1, logger: TestServer.quietLogger)
-        let app = App(database: unreachable, configuration: APIConfiguration(publicDirectory: "/nonexistent"), logger: TestServer.quietLogger)
+        let app = App(database: unreachable, vault: TestServer.shared.vault, configuration: APIConfiguration(publicDirectory: "/nonexistent"), logger: TestServer.quietLogger)
         let response = app.handle(Self.request("GET", "/readyz"))
         #expect(response.status == 503)
         #expect(response.header("Retry-After") == "2")

@@ -52,6 +52,15 @@ pg_run() {
   fi
 }
 
+# ensure_master_key FILE: the vault's key-encryption key file, made once (mode 0600).
+ensure_master_key() {
+  local file=$1
+  if [ ! -f "$file" ]; then
+    (umask 077; python3 -c 'import base64, secrets; print("1 " + base64.b64encode(secrets.token_bytes(32)).decode())' > "$file")
+  fi
+  export CLEARLINE_MASTER_KEY_FILE=$file
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Persistence
+import Crypto
 import HTTPServer
 @testable import AdminAPI
 
@@ -14,6 +15,7 @@ final class TestServer: Sendable {
 
     let conninfo: String
     let database: Database
+    let vault: Vault
     let app: App
     let http: HTTPServer
     let baseURL: String
@@ -23,6 +25,9 @@ final class TestServer: Sendable {
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
+
+    /// Every line the shared server logs (access log included), for tests that scan for secrets.
+    static let logLines = NoticeCapture()
 
     static var quietLogger: Logger {
         var logger = Logger(label: "clearline.tests")
@@ -46,14 +51,21 @@ final class TestServer: Sendable {
             fatalError("DATABASE_URL is not set: run the tests through scripts/test, which starts PostgreSQL")
         }
         conninfo = url
-        let logger = Self.quietLogger
+        var logger = Logger(label: "clearline.tests") { _ in Self.logLines }
+        logger.logLevel = .info
         try Migrator(conninfo: url, logger: logger).migrate()
         database = Database(conninfo: url, poolSize: 24, logger: logger)
         let configuration = APIConfiguration(
             publicDirectory: Self.repositoryRoot.appendingPathComponent("Public").path,
             passwordIterations: 10_000,
             loginLimits: .init(window: 900, maxFailuresPerEmail: 5, maxFailuresPerClient: 10_000))
-        app = App(database: database, configuration: configuration, logger: logger)
+        // The key file scripts/test made, so the server it starts later can open what the suites sealed.
+        if let file = ProcessInfo.processInfo.environment["CLEARLINE_MASTER_KEY_FILE"], !file.isEmpty {
+            vault = Vault(masterKeys: try MasterKeys.load(file: file))
+        } else {
+            vault = Vault(masterKeys: MasterKeys(keyring: try Keyring(keys: [1: SecureRandom.bytes(32)])))
+        }
+        app = App(database: database, vault: vault, configuration: configuration, logger: logger)
         let app = app
         http = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 8, maxBodyBytes: Self.maxBodyBytes),
                           logger: logger, oversized: { app.payloadTooLarge($0, limit: Self.maxBodyBytes) },

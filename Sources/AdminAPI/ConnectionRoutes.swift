@@ -1,0 +1,149 @@
+import Foundation
+import Domain
+import HTTPServer
+import Persistence
+
+/// `/v1/tenants/{tenantId}/environments/{environment}/connections`: vendor accounts per
+/// environment. Secrets are write-only: responses say which are set, with a masked hint.
+enum ConnectionRoutes {
+    static let base = "/v1/tenants/{tenantId}/environments/{environment}/connections"
+
+    static let endpoints: [Endpoint] = [
+        Endpoint("POST", base, access: .tenant(.admin), idempotent: true, handler: create),
+        Endpoint("GET", base, access: .tenant(.viewer)) { context in
+            let (tenantId, environment) = (try context.tenantId, try Self.environment(context))
+            let (cursor, limit) = try context.pagination()
+            let page = try context.tenantTransaction {
+                try ConnectionStore.list($0, tenantId: tenantId, environment: environment, after: cursor, limit: limit)
+            }
+            return context.list(page, ConnectionBody.init)
+        },
+        Endpoint("GET", base + "/{connectionId}", access: .tenant(.viewer)) { context in
+            let (tenantId, environment) = (try context.tenantId, try Self.environment(context))
+            let id = try context.uuidParameter("connectionId", resource: "connection")
+            let connection = try context.tenantTransaction { try ConnectionStore.get($0, tenantId: tenantId, environment: environment, id: id) }
+            guard let connection else { throw Problem.notFound("No such connection.") }
+            return context.json(ConnectionBody(connection))
+        },
+        Endpoint("PATCH", base + "/{connectionId}", access: .tenant(.admin), handler: update),
+        Endpoint("DELETE", base + "/{connectionId}", access: .tenant(.admin)) { context in
+            let (tenantId, environment) = (try context.tenantId, try Self.environment(context))
+            let id = try context.uuidParameter("connectionId", resource: "connection")
+            try context.tenantTransaction { tx in
+                guard try ConnectionStore.delete(tx, tenantId: tenantId, environment: environment, id: id) else {
+                    throw Problem.notFound("No such connection.")
+                }
+                try context.audit(tx, tenantId: tenantId, action: "connection.deleted", targetType: "connection", targetId: id.lowercasedString,
+                                  details: ["environment": environment.rawValue])
+            }
+            return context.noContent()
+        },
+    ]
+
+    static func environment(_ context: RequestContext) throws -> EnvironmentName {
+        guard let text = context.request.pathParameters["environment"], let environment = EnvironmentName(rawValue: text) else {
+            throw Problem.notFound("No such environment: use dev, qa or prod.")
+        }
+        return environment
+    }
+
+    static func create(_ context: RequestContext) throws -> Response {
+        let (tenantId, environment) = (try context.tenantId, try environment(context))
+        var input = try JSONInput(context.request, allowed: ["kind", "name", "settings", "secrets"])
+        let kind = input.choice("kind", required: true, as: ConnectionKind.self)
+        let name = input.string("name", required: true, maxLength: Tenant.nameMaxLength)
+        let settings = settingValues(input.object("settings", allowBooleans: true) ?? [:])
+        let secrets = input.object("secrets", allowBooleans: false) ?? [:]
+        if let name { input.add(Tenant.validateName(name)) }
+        if let kind {
+            for error in kind.validate(settings: settings.compactMapValues { $0 }, creating: true) { input.add(error) }
+            for error in kind.validate(secrets: secrets.mapValues { $0 as? String }, creating: true) { input.add(error) }
+        }
+        try input.validate()
+        let connection = try context.tenantTransaction { tx -> Connection in
+            let connection = try ConnectionStore.create(tx, vault: context.services.vault, tenantId: tenantId, environment: environment,
+                                                        kind: kind!, name: name!, settings: settings.compactMapValues { $0 },
+                                                        secrets: secrets.compactMapValues { $0 as? String })
+            try context.audit(tx, tenantId: tenantId, action: "connection.created", targetType: "connection", targetId: connection.id.lowercasedString,
+                              details: ["environment": environment.rawValue, "kind": kind!.rawValue,
+                                        "secrets_set": secrets.keys.sorted().joined(separator: ",")])
+            return connection
+        }
+        var response = context.json(ConnectionBody(connection), status: 201)
+        response.setHeader("Location", "/v1/tenants/\(tenantId.lowercasedString)/environments/\(environment.rawValue)/connections/\(connection.id.lowercasedString)")
+        return response
+    }
+
+    static func update(_ context: RequestContext) throws -> Response {
+        let (tenantId, environment) = (try context.tenantId, try environment(context))
+        let id = try context.uuidParameter("connectionId", resource: "connection")
+        var input = try JSONInput(context.request, allowed: ["name", "settings", "secrets"])
+        let name = input.string("name", required: false, maxLength: Tenant.nameMaxLength)
+        let settings = settingValues(input.object("settings", allowBooleans: true) ?? [:])
+        let secrets = (input.object("secrets", allowBooleans: false) ?? [:]).mapValues { $0 as? String }
+        if let name { input.add(Tenant.validateName(name)) }
+        if !input.has("name") && !input.has("settings") && !input.has("secrets") {
+            input.add(FieldError(field: "body", message: "name the fields to change: name, settings, secrets"))
+        }
+        try input.validate()
+        let connection = try context.tenantTransaction { tx -> Connection in
+            guard let current = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: id) else {
+                throw Problem.notFound("No such connection.")
+            }
+            var merged = current.settings
+            for (key, value) in settings { merged[key] = value }
+            let errors = current.kind.validate(settings: merged, creating: true) + current.kind.validate(secrets: secrets, creating: false)
+            if !errors.isEmpty { throw Problem.validation(errors) }
+            guard let updated = try ConnectionStore.update(tx, vault: context.services.vault, tenantId: tenantId, environment: environment, id: id,
+                                                           name: name, settings: settings, secrets: secrets) else {
+                throw Problem.notFound("No such connection.")
+            }
+            try context.audit(tx, tenantId: tenantId, action: "connection.updated", targetType: "connection", targetId: id.lowercasedString,
+                              details: ["environment": environment.rawValue, "secrets_changed": secrets.keys.sorted().joined(separator: ","),
+                                        "settings_changed": settings.keys.sorted().joined(separator: ",")])
+            return updated
+        }
+        return context.json(ConnectionBody(connection))
+    }
+
+    /// JSON values to settings: strings and booleans; null (nil) means "remove" in an update.
+    static func settingValues(_ raw: [String: Any?]) -> [String: ConnectionSetting?] {
+        raw.mapValues { value in
+            switch value {
+            case let text as String: .text(text)
+            case let flag as Bool: .flag(flag)
+            default: nil
+            }
+        }
+    }
+}
+
+struct ConnectionBody: Encodable {
+    struct SecretBody: Encodable {
+        let set: Bool
+        let hint: String?
+        let updatedAt: Date?
+    }
+
+    let id: String
+    let tenantId: String
+    let environment: String
+    let kind: String
+    let name: String
+    let settings: [String: ConnectionSetting]
+    let secrets: [String: SecretBody]
+    let status: String
+    let createdAt: Date
+    let updatedAt: Date
+
+    init(_ c: Connection) {
+        id = c.id.lowercasedString; tenantId = c.tenantId.lowercasedString; environment = c.environment.rawValue; kind = c.kind.rawValue
+        name = c.name; settings = c.settings; status = c.status; createdAt = c.createdAt; updatedAt = c.updatedAt
+        var secrets: [String: SecretBody] = [:]
+        for secretName in c.kind.secretNames {
+            let known = c.secrets[secretName]
+            secrets[secretName] = SecretBody(set: known != nil, hint: known?.hint, updatedAt: known?.updatedAt)
+        }
+        self.secrets = secrets
+    }
+}

@@ -1,0 +1,108 @@
+/// The vendors Clearline connects to, and for each the settings and secrets a connection holds
+/// (field names as in ../shared/reference/).
+public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
+    case paytrace
+    case zoho
+    case sageProAgent = "sage_pro"
+
+    public enum SettingType: Sendable, Equatable {
+        case url
+        case choice([String])
+        case text(maxLength: Int)
+        case flag
+    }
+
+    public struct SettingSpec: Sendable {
+        public let name: String
+        public let type: SettingType
+        public let required: Bool
+    }
+
+    public static let zohoDataCenters = ["us", "eu", "in", "au", "jp", "ca", "sa", "cn"]
+
+    public var settingSpecs: [SettingSpec] {
+        switch self {
+        case .paytrace:
+            [SettingSpec(name: "base_url", type: .url, required: false)]
+        case .zoho:
+            [SettingSpec(name: "data_center", type: .choice(Self.zohoDataCenters), required: true),
+             SettingSpec(name: "organization_id", type: .text(maxLength: 40), required: true),
+             SettingSpec(name: "books", type: .flag, required: false),
+             SettingSpec(name: "inventory", type: .flag, required: false),
+             SettingSpec(name: "crm", type: .flag, required: false),
+             // Overrides of the data center's hosts, for the sandbox and for new regions.
+             SettingSpec(name: "accounts_url", type: .url, required: false),
+             SettingSpec(name: "api_domain", type: .url, required: false)]
+        case .sageProAgent:
+            [SettingSpec(name: "agent_name", type: .text(maxLength: 200), required: false),
+             SettingSpec(name: "company_code", type: .text(maxLength: 20), required: false)]
+        }
+    }
+
+    public var secretNames: [String] {
+        switch self {
+        case .paytrace: ["username", "password", "integrator_id"]
+        case .zoho: ["client_id", "client_secret", "refresh_token"]
+        case .sageProAgent: ["enrolment_token"]
+        }
+    }
+
+    public static let secretMaxLength = 4096
+
+    /// Checks settings against this kind; `creating` also requires the required ones.
+    public func validate(settings: [String: ConnectionSetting], creating: Bool) -> [FieldError] {
+        var errors: [FieldError] = []
+        let specs = Dictionary(uniqueKeysWithValues: settingSpecs.map { ($0.name, $0) })
+        for name in settings.keys.sorted() where specs[name] == nil {
+            errors.append(FieldError(field: "settings.\(name)", message: "is not a setting of a \(rawValue) connection"))
+        }
+        for spec in settingSpecs {
+            let field = "settings.\(spec.name)"
+            guard let value = settings[spec.name] else {
+                if creating && spec.required { errors.append(FieldError(field: field, message: "is required")) }
+                continue
+            }
+            switch (spec.type, value) {
+            case (.flag, .flag): break
+            case (.flag, .text): errors.append(FieldError(field: field, message: "must be true or false"))
+            case (_, .flag): errors.append(FieldError(field: field, message: "must be a string"))
+            case (.url, .text(let text)):
+                if !Self.isHTTPURL(text) { errors.append(FieldError(field: field, message: "must be an http or https URL")) }
+            case (.choice(let options), .text(let text)):
+                if !options.contains(text) { errors.append(FieldError(field: field, message: "must be one of: \(options.joined(separator: ", "))")) }
+            case (.text(let maxLength), .text(let text)):
+                if text.isEmpty || text.count > maxLength { errors.append(FieldError(field: field, message: "must be 1 to \(maxLength) characters")) }
+            }
+        }
+        return errors
+    }
+
+    /// Checks secret names and values; nil values (clear a secret) are allowed only when updating.
+    public func validate(secrets: [String: String?], creating: Bool) -> [FieldError] {
+        var errors: [FieldError] = []
+        for name in secrets.keys.sorted() {
+            let field = "secrets.\(name)"
+            guard secretNames.contains(name) else {
+                errors.append(FieldError(field: field, message: "is not a secret of a \(rawValue) connection"))
+                continue
+            }
+            switch secrets[name] {
+            case .some(.some(let value)):
+                if value.isEmpty || value.count > Self.secretMaxLength {
+                    errors.append(FieldError(field: field, message: "must be 1 to \(Self.secretMaxLength) characters"))
+                }
+            default:
+                if creating { errors.append(FieldError(field: field, message: "must be a string")) }
+            }
+        }
+        return errors
+    }
+
+    static func isHTTPURL(_ text: String) -> Bool {
+        guard text.count <= 500, !text.contains(where: { $0.isWhitespace }) else { return false }
+        let lower = text.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return false }
+        let host = lower.drop(while: { $0 != "/" }).dropFirst(2).prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
+        return !host.isEmpty
+    }
+}
