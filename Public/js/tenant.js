@@ -1,5 +1,6 @@
 import { api, currentSession, listAll } from "./api.js";
 import { el, cell, formatDate, renderTopbar, showAlert } from "./ui.js";
+import { mountConnections } from "./connections.js";
 
 const message = document.getElementById("message");
 const tenantId = new URLSearchParams(location.search).get("id");
@@ -42,9 +43,19 @@ async function load() {
   const environments = await listAll(`/v1/tenants/${encodeURIComponent(tenantId)}/environments`);
   const order = { dev: 0, qa: 1, prod: 2 };
   environments.sort((a, b) => order[a.name] - order[b.name]);
-  document.getElementById("environments").replaceChildren(...environments.map((e) =>
-    el("div", { class: "env" }, el("strong", {}, e.name), el("div", { class: "muted" }, "No connections yet"))));
+  const counts = environments.map((e) => el("div", { class: "muted", "data-env-count": e.name }, "…"));
+  document.getElementById("environments").replaceChildren(...environments.map((e, i) =>
+    el("div", { class: "env" }, el("strong", {}, e.name), counts[i])));
+  const refreshCounts = async () => {
+    for (const counter of counts) {
+      const n = (await listAll(`/v1/tenants/${encodeURIComponent(tenantId)}/environments/${counter.dataset.envCount}/connections`)).length;
+      counter.textContent = n === 0 ? "No connections yet" : n === 1 ? "1 connection" : `${n} connections`;
+    }
+  };
   document.getElementById("key-form").classList.toggle("hidden", session.role === "viewer");
+  await mountConnections({ tenantId, canWrite: session.role !== "viewer", container: document.getElementById("connections-panel"),
+                           message, onChange: refreshCounts });
+  await refreshCounts();
   await loadKeys();
 }
 

@@ -89,6 +89,26 @@ def main():
         driver.refresh()
         wait.until(EC.text_to_be_present_in_element((By.ID, "keys"), "Storefront webhook sender"))
         assert not driver.find_element(By.ID, "new-key").is_displayed(), "the token must not come back after a reload"
+
+        # A PayTrace connection in dev, through the form; its secrets never come back to the page.
+        secret = f"pt-password-{suffix}-do-not-show"
+        Select(driver.find_element(By.ID, "connection-kind")).select_by_value("paytrace")
+        driver.find_element(By.ID, "connection-name").send_keys("PayTrace sandbox")
+        driver.find_element(By.CSS_SELECTOR, "[data-setting=base_url]").send_keys("https://api.sandbox.paytrace.com")
+        driver.find_element(By.CSS_SELECTOR, "[data-secret=username]").send_keys("api-user")
+        driver.find_element(By.CSS_SELECTOR, "[data-secret=password]").send_keys(secret)
+        driver.find_element(By.CSS_SELECTOR, "[data-secret=integrator_id]").send_keys("9999XYZ")
+        driver.find_element(By.ID, "save-connection").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "connections"), "PayTrace sandbox"))
+        wait.until(EC.text_to_be_present_in_element((By.ID, "connections"), "all set"))
+        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-env-count=dev]"), "1 connection"))
+        driver.find_element(By.CSS_SELECTOR, "#connections button.secondary").click()
+        wait.until(lambda d: "unchanged" in (d.find_element(By.CSS_SELECTOR, "[data-secret=password]").get_attribute("placeholder") or ""))
+        assert driver.find_element(By.CSS_SELECTOR, "[data-secret=password]").get_attribute("value") == "", "a secret was put back in a form"
+        assert secret not in driver.page_source, "the secret is on the page"
+        driver.save_screenshot(str(SHOTS / "tenant-connections.png"))
+        stored = call("GET", f"/v1/tenants/{tenant['id']}/environments/dev/connections", token)["items"]
+        assert [c["name"] for c in stored] == ["PayTrace sandbox"] and secret not in json.dumps(stored), stored
     except Exception:
         report(driver, "failure-owner")
         raise

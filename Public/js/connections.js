@@ -1,0 +1,164 @@
+// Connections per environment: list, create, edit and remove. Secret inputs are always empty:
+// the server never sends a secret back, only whether it is set and a masked hint.
+import { api, listAll } from "./api.js";
+import { el, cell, formatDate, showAlert } from "./ui.js";
+
+const KINDS = {
+  paytrace: {
+    label: "PayTrace",
+    settings: [{ name: "base_url", label: "API base URL", placeholder: "https://api.paytrace.com" }],
+    secrets: [["username", "API user name"], ["password", "API password"], ["integrator_id", "Integrator ID"]],
+  },
+  zoho: {
+    label: "Zoho",
+    settings: [
+      { name: "data_center", label: "Data center", choices: ["us", "eu", "in", "au", "jp", "ca", "sa", "cn"], required: true },
+      { name: "organization_id", label: "Organization ID", required: true },
+      { name: "books", label: "Books", flag: true },
+      { name: "inventory", label: "Inventory", flag: true },
+      { name: "crm", label: "CRM", flag: true },
+    ],
+    secrets: [["client_id", "Client ID"], ["client_secret", "Client secret"], ["refresh_token", "Refresh token"]],
+  },
+  sage_pro: {
+    label: "Sage Pro agent",
+    settings: [{ name: "agent_name", label: "Agent name" }, { name: "company_code", label: "Company code" }],
+    secrets: [["enrolment_token", "Agent enrolment token"]],
+  },
+};
+
+export function mountConnections({ tenantId, canWrite, container, message, onChange = async () => {} }) {
+  let environment = "dev";
+  let editing = null;
+  const path = () => `/v1/tenants/${encodeURIComponent(tenantId)}/environments/${environment}/connections`;
+
+  const tabs = el("div", { class: "tabs", role: "tablist" }, ...["dev", "qa", "prod"].map((name) =>
+    el("button", { type: "button", role: "tab", class: "tab", "data-env": name, onclick: () => { environment = name; render(); } }, name)));
+  const table = el("tbody", { id: "connections" });
+  const empty = el("div", { class: "empty hidden", id: "connections-empty" }, "No connections in this environment yet.");
+  const kindSelect = el("select", { id: "connection-kind" }, ...Object.entries(KINDS).map(([k, v]) => el("option", { value: k }, v.label)));
+  const nameInput = el("input", { id: "connection-name", required: "", maxlength: "200", placeholder: "e.g. PayTrace production" });
+  const fields = el("div", { class: "form-grid", id: "connection-fields" });
+  const submit = el("button", { type: "submit", id: "save-connection" }, "Add connection");
+  const cancel = el("button", { type: "button", class: "secondary hidden", onclick: () => { editing = null; resetForm(); } }, "Cancel");
+  const form = el("form", { id: "connection-form", class: canWrite ? "" : "hidden", autocomplete: "off" },
+    el("div", { class: "form-grid" }, el("label", {}, "Kind", kindSelect), el("label", {}, "Name", nameInput)),
+    fields, el("div", { class: "actions" }, submit, cancel));
+  kindSelect.addEventListener("change", () => renderFields(kindSelect.value, null));
+  container.replaceChildren(tabs, form,
+    el("table", { class: "responsive" },
+      el("thead", {}, el("tr", {}, ...["Name", "Kind", "Secrets", "Status", "Updated", ""].map((h) => el("th", {}, h)))), table),
+    empty);
+
+  function renderFields(kind, connection) {
+    const spec = KINDS[kind];
+    const settingInputs = spec.settings.map((s) => {
+      const current = connection ? connection.settings[s.name] : undefined;
+      if (s.flag) {
+        const box = el("input", { type: "checkbox", "data-setting": s.name, "data-flag": "1" });
+        box.checked = current === true;
+        return el("label", { class: "check" }, box, s.label);
+      }
+      const input = s.choices
+        ? el("select", { "data-setting": s.name }, ...s.choices.map((c) => el("option", { value: c }, c)))
+        : el("input", { "data-setting": s.name, placeholder: s.placeholder || "", maxlength: "500" });
+      if (current !== undefined) input.value = current;
+      return el("label", {}, s.label + (s.required ? " *" : ""), input);
+    });
+    const secretInputs = spec.secrets.map(([name, label]) => {
+      const known = connection && connection.secrets[name];
+      return el("label", {}, label,
+        el("input", { type: "password", "data-secret": name, autocomplete: "new-password", maxlength: "4096",
+                      placeholder: known && known.set ? `unchanged (${known.hint})` : "not set" }));
+    });
+    fields.replaceChildren(...settingInputs, ...secretInputs);
+  }
+
+  function resetForm() {
+    form.reset();
+    kindSelect.disabled = false;
+    submit.textContent = "Add connection";
+    cancel.classList.add("hidden");
+    renderFields(kindSelect.value, null);
+  }
+
+  function collect() {
+    const settings = {};
+    const secrets = {};
+    fields.querySelectorAll("[data-setting]").forEach((input) => {
+      if (input.dataset.flag) settings[input.dataset.setting] = input.checked;
+      else if (input.value !== "") settings[input.dataset.setting] = input.value;
+      else if (editing && editing.settings[input.dataset.setting] !== undefined) settings[input.dataset.setting] = null;
+    });
+    fields.querySelectorAll("[data-secret]").forEach((input) => { if (input.value !== "") secrets[input.dataset.secret] = input.value; });
+    return { settings, secrets };
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      const { settings, secrets } = collect();
+      if (editing) {
+        await api("PATCH", `${path()}/${encodeURIComponent(editing.id)}`, { name: nameInput.value, settings, secrets });
+        showAlert(message, "success", `Saved ${nameInput.value}.`);
+      } else {
+        await api("POST", path(), { kind: kindSelect.value, name: nameInput.value, settings, secrets });
+        showAlert(message, "success", `Added ${nameInput.value} to ${environment}.`);
+      }
+      editing = null;
+      resetForm();
+      await render();
+      await onChange();
+    } catch (error) {
+      showAlert(message, "error", error.message);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  function edit(connection) {
+    editing = connection;
+    kindSelect.value = connection.kind;
+    kindSelect.disabled = true;
+    nameInput.value = connection.name;
+    renderFields(connection.kind, connection);
+    submit.textContent = "Save changes";
+    cancel.classList.remove("hidden");
+    nameInput.focus();
+  }
+
+  async function remove(connection) {
+    if (!confirm(`Remove "${connection.name}" from ${environment}? Its stored credentials are erased.`)) return;
+    try {
+      await api("DELETE", `${path()}/${encodeURIComponent(connection.id)}`);
+      showAlert(message, "success", `Removed ${connection.name}.`);
+      await render();
+      await onChange();
+    } catch (error) {
+      showAlert(message, "error", error.message);
+    }
+  }
+
+  async function render() {
+    tabs.querySelectorAll(".tab").forEach((t) => t.setAttribute("aria-selected", String(t.dataset.env === environment)));
+    const connections = await listAll(path());
+    table.replaceChildren(...connections.map((c) => {
+      const secrets = Object.entries(c.secrets);
+      const missing = secrets.filter(([, s]) => !s.set).length;
+      return el("tr", { "data-connection-id": c.id },
+        cell("Name", c.name),
+        cell("Kind", el("span", { class: "badge" }, KINDS[c.kind] ? KINDS[c.kind].label : c.kind)),
+        cell("Secrets", el("span", { class: "badge " + (missing ? "warn" : "ok") }, missing ? `${missing} of ${secrets.length} missing` : "all set")),
+        cell("Status", c.status),
+        cell("Updated", formatDate(c.updated_at)),
+        cell("", canWrite ? el("span", { class: "row-actions" },
+          el("button", { type: "button", class: "secondary", onclick: () => edit(c) }, "Edit"),
+          el("button", { type: "button", class: "danger", onclick: () => remove(c) }, "Remove")) : null));
+    }));
+    empty.classList.toggle("hidden", connections.length > 0);
+  }
+
+  resetForm();
+  return render();
+}
