@@ -26,14 +26,19 @@ let package = Package(
             name: "HTTPServer",
             dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
+        .target(name: "Connectors", dependencies: ["Domain"], swiftSettings: strict),
+        .target(
+            name: "Sandbox",
+            dependencies: ["HTTPServer", "Crypto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .target(
             name: "AdminAPI",
-            dependencies: ["HTTPServer", "Persistence", "Domain", "Crypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "Persistence", "Domain", "Crypto", "Connectors", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .executableTarget(
             name: "clearline",
             dependencies: [
-                "AdminAPI", "Persistence", "Domain", "Crypto",
+                "AdminAPI", "Persistence", "Domain", "Crypto", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -42,7 +47,12 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(
             name: "AdminAPITests",
-            dependencies: ["AdminAPI", "HTTPServer", "Persistence", "Domain", "Crypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AdminAPI", "HTTPServer", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ConnectorsTests",
+            dependencies: ["Connectors", "Sandbox", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
     ]
 )

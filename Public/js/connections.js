@@ -128,6 +128,17 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
     nameInput.focus();
   }
 
+  async function test(connection) {
+    showAlert(message, "success", `Testing ${connection.name}…`);
+    try {
+      const result = await api("POST", `${path()}/${encodeURIComponent(connection.id)}/test`);
+      showAlert(message, result.ok ? "success" : "error", `${connection.name}: ${result.message}`);
+      await render();
+    } catch (error) {
+      showAlert(message, "error", error.message);
+    }
+  }
+
   async function remove(connection) {
     if (!confirm(`Remove "${connection.name}" from ${environment}? Its stored credentials are erased.`)) return;
     try {
@@ -150,10 +161,11 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
         cell("Name", c.name),
         cell("Kind", el("span", { class: "badge" }, KINDS[c.kind] ? KINDS[c.kind].label : c.kind)),
         cell("Secrets", el("span", { class: "badge " + (missing ? "warn" : "ok") }, missing ? `${missing} of ${secrets.length} missing` : "all set")),
-        cell("Status", c.status),
+        cell("Status", el("span", { class: "badge " + (c.status === "connected" ? "ok" : c.status === "failed" ? "bad" : "") }, c.status)),
         cell("Updated", formatDate(c.updated_at)),
         cell("", canWrite ? el("span", { class: "row-actions" },
-          el("button", { type: "button", class: "secondary", onclick: () => edit(c) }, "Edit"),
+          c.kind === "paytrace" ? el("button", { type: "button", class: "secondary test-connection", onclick: () => test(c) }, "Test") : null,
+          el("button", { type: "button", class: "secondary edit-connection", onclick: () => edit(c) }, "Edit"),
           el("button", { type: "button", class: "danger", onclick: () => remove(c) }, "Remove")) : null));
     }));
     empty.classList.toggle("hidden", connections.length > 0);

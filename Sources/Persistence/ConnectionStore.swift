@@ -54,6 +54,11 @@ public enum ConnectionStore {
         return try get(tx, tenantId: tenantId, environment: environment, id: id)
     }
 
+    /// Records the outcome of the latest check against the vendor.
+    public static func setStatus(_ tx: Transaction, tenantId: UUID, id: UUID, status: String) throws {
+        try tx.query("UPDATE connections SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2", [tenantId, id, status])
+    }
+
     /// Soft-deletes the connection and erases its secrets.
     public static func delete(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> Bool {
         let rows = try tx.query("""

@@ -3,6 +3,7 @@ import Foundation
 import Crypto
 import Domain
 import Persistence
+import Sandbox
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Demo data.", subcommands: [Seed.self])
@@ -14,6 +15,9 @@ struct Demo: ParsableCommand {
 
         @Option(help: "Where the demo passwords are kept.")
         var credentialsFile = ".clearline/demo-login.txt"
+
+        @Option(help: "The vendor sandbox (clearline sandbox): the demo tenant's dev environment gets a PayTrace connection to it.")
+        var sandboxURL: String?
 
         static let adminEmail = "admin@clearline.local"
         static let ownerEmail = "owner@demo.clearline.local"
@@ -36,6 +40,20 @@ struct Demo: ParsableCommand {
                     let user = try UserStore.create(tx, tenantId: tenantId, email: email, passwordHash: hash, role: role)
                     try CLI.audit(tx, tenantId: tenantId, action: tenantId == nil ? "platform_user.created" : "user.created",
                                   targetType: "user", targetId: user.id.uuidString.lowercased(), details: ["email": email])
+                }
+            }
+            if let sandboxURL {
+                let vault = Vault(masterKeys: try Settings.fromEnvironment().masterKeys())
+                try database.transaction(.tenant(tenant.id)) { tx in
+                    let existing = try ConnectionStore.list(tx, tenantId: tenant.id, environment: .dev, after: nil, limit: 200).items
+                    guard !existing.contains(where: { $0.kind == .paytrace }) else { return }
+                    let account = SandboxServer.demoPayTraceAccount
+                    let connection = try ConnectionStore.create(tx, vault: vault, tenantId: tenant.id, environment: .dev, kind: .paytrace,
+                                                                name: "PayTrace (sandbox)", settings: ["base_url": .text(sandboxURL + "/paytrace")],
+                                                                secrets: ["username": account.username, "password": account.password,
+                                                                          "integrator_id": account.integratorId])
+                    try CLI.audit(tx, tenantId: tenant.id, action: "connection.created", targetType: "connection",
+                                  targetId: connection.id.uuidString.lowercased(), details: ["environment": "dev", "kind": "paytrace"])
                 }
             }
             print("""

@@ -1,8 +1,9 @@
 """Headless-browser test of the admin pages against a running `clearline serve`.
 
-A tenant owner logs in, creates an API key, copies it once and sees it listed; a platform
+A tenant owner logs in, creates an API key, copies it once and sees it listed, adds a PayTrace
+connection (secrets never shown again) and tests it against the sandbox emulator; a platform
 administrator logs in and sees the tenant list. Screenshots (desktop and phone width) go to
-.clearline/screenshots/. Needs CLEARLINE_URL and CLEARLINE_BIN (scripts/test sets both).
+.clearline/screenshots/. Needs CLEARLINE_URL, CLEARLINE_BIN and CLEARLINE_SANDBOX_URL (scripts/test sets them).
 """
 import json
 import os
@@ -21,6 +22,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["CLEARLINE_URL"]
 BIN = os.environ["CLEARLINE_BIN"]
+SANDBOX = os.environ["CLEARLINE_SANDBOX_URL"]
+SANDBOX_PASSWORD = "demo-api-password"  # the emulator's demo account (SandboxServer.demoPayTraceAccount)
 SHOTS = pathlib.Path(__file__).resolve().parents[2] / ".clearline" / "screenshots"
 
 
@@ -91,21 +94,26 @@ def main():
         assert not driver.find_element(By.ID, "new-key").is_displayed(), "the token must not come back after a reload"
 
         # A PayTrace connection in dev, through the form; its secrets never come back to the page.
-        secret = f"pt-password-{suffix}-do-not-show"
+        secret = SANDBOX_PASSWORD
         Select(driver.find_element(By.ID, "connection-kind")).select_by_value("paytrace")
         driver.find_element(By.ID, "connection-name").send_keys("PayTrace sandbox")
-        driver.find_element(By.CSS_SELECTOR, "[data-setting=base_url]").send_keys("https://api.sandbox.paytrace.com")
-        driver.find_element(By.CSS_SELECTOR, "[data-secret=username]").send_keys("api-user")
-        driver.find_element(By.CSS_SELECTOR, "[data-secret=password]").send_keys(secret)
-        driver.find_element(By.CSS_SELECTOR, "[data-secret=integrator_id]").send_keys("9999XYZ")
+        driver.find_element(By.CSS_SELECTOR, "[data-setting=base_url]").send_keys(SANDBOX + "/paytrace")
+        driver.find_element(By.CSS_SELECTOR, "[data-secret=username]").send_keys("demo-api-user")
+        driver.find_element(By.CSS_SELECTOR, "[data-secret=password]").send_keys(SANDBOX_PASSWORD)
+        driver.find_element(By.CSS_SELECTOR, "[data-secret=integrator_id]").send_keys("DEMO00000001")
         driver.find_element(By.ID, "save-connection").click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "connections"), "PayTrace sandbox"))
         wait.until(EC.text_to_be_present_in_element((By.ID, "connections"), "all set"))
         wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-env-count=dev]"), "1 connection"))
-        driver.find_element(By.CSS_SELECTOR, "#connections button.secondary").click()
+        driver.find_element(By.CSS_SELECTOR, "#connections button.edit-connection").click()
         wait.until(lambda d: "unchanged" in (d.find_element(By.CSS_SELECTOR, "[data-secret=password]").get_attribute("placeholder") or ""))
         assert driver.find_element(By.CSS_SELECTOR, "[data-secret=password]").get_attribute("value") == "", "a secret was put back in a form"
         assert secret not in driver.page_source, "the secret is on the page"
+        driver.find_element(By.XPATH, "//button[text()='Cancel']").click()
+        # "Test" authenticates against PayTrace (the sandbox emulator) and shows the outcome.
+        driver.find_element(By.CSS_SELECTOR, "#connections button.test-connection").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "PayTrace accepted the API user"))
+        wait.until(EC.text_to_be_present_in_element((By.ID, "connections"), "connected"))
         driver.save_screenshot(str(SHOTS / "tenant-connections.png"))
         stored = call("GET", f"/v1/tenants/{tenant['id']}/environments/dev/connections", token)["items"]
         assert [c["name"] for c in stored] == ["PayTrace sandbox"] and secret not in json.dumps(stored), stored

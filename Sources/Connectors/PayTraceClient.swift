@@ -1,0 +1,134 @@
+public import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+
+/// PayTrace JSON API v1 (../shared/reference/paytrace.md): OAuth password grant, tokens kept
+/// until shortly before their two hours run out, one re-authentication on `invalid_token`.
+public struct PayTraceClient: Sendable {
+    public struct Credentials: Sendable {
+        public let username: String
+        public let password: String
+        public let integratorId: String?
+        public init(username: String, password: String, integratorId: String?) {
+            self.username = username
+            self.password = password
+            self.integratorId = integratorId
+        }
+    }
+
+    public static let productionURL = "https://api.paytrace.com"
+
+    public let baseURL: URL
+    public let credentials: Credentials
+    /// Whose tokens these are: one cache entry per connection.
+    public let cacheKey: String
+    let transport: HTTPTransport
+    let tokens: PayTraceTokenCache
+
+    public init(baseURL: URL, credentials: Credentials, cacheKey: String, transport: HTTPTransport = HTTPTransport(),
+                tokens: PayTraceTokenCache = .shared) {
+        self.baseURL = baseURL
+        self.credentials = credentials
+        self.cacheKey = cacheKey
+        self.transport = transport
+        self.tokens = tokens
+    }
+
+    /// A live access token: the cached one, or a new one (one request at a time per connection).
+    public func accessToken() throws -> String {
+        try tokens.token(for: cacheKey) { try requestToken() }
+    }
+
+    /// Asks PayTrace for a new token now, whatever is cached: what "Test connection" does.
+    @discardableResult
+    public func authenticate() throws -> String {
+        try tokens.replace(for: cacheKey) { try requestToken() }
+    }
+
+    func requestToken() throws -> (token: String, expiresIn: TimeInterval) {
+        var request = URLRequest(url: baseURL.appendingPathComponent("oauth/token"))
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(Self.form(["grant_type": "password", "username": credentials.username, "password": credentials.password]).utf8)
+        let reply = try transport.send(request, vendor: "PayTrace")
+        // Throttling and server trouble first: those bodies may say "error" too, but retrying is right.
+        if reply.status == 429 || reply.status >= 500,
+           let failure = ConnectorError.forStatus(reply.status, vendor: "PayTrace", retryAfter: reply.header("retry-after")) {
+            throw failure
+        }
+        let object = (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:]
+        if let error = object["error"] as? String {
+            if error == "invalid_grant" {
+                throw ConnectorError(.authentication, "PayTrace refused the API user name or password (invalid_grant).")
+            }
+            throw ConnectorError(.permanent, "PayTrace refused the token request (\(error)).")
+        }
+        if let failure = ConnectorError.forStatus(reply.status, vendor: "PayTrace", retryAfter: reply.header("retry-after")) { throw failure }
+        guard let token = object["access_token"] as? String, !token.isEmpty else {
+            throw ConnectorError(.retryable, "PayTrace answered the token request without a token.")
+        }
+        return (token, (object["expires_in"] as? Double) ?? (object["expires_in"] as? Int).map(Double.init) ?? 7200)
+    }
+
+    static func form(_ fields: [String: String]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return fields.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+            .joined(separator: "&")
+    }
+}
+
+/// Access tokens per connection, shared by every thread of the process. A token is used until
+/// five minutes before it expires; refreshing holds a per-connection lock so concurrent callers
+/// wait for one new token instead of each asking for their own.
+public final class PayTraceTokenCache: Sendable {
+    public static let shared = PayTraceTokenCache()
+    static let margin: TimeInterval = 300
+
+    private struct Entry { var token: String; var expires: Date }
+    private let entries = Mutex<[String: Entry]>([:])
+    private let locks = Mutex<[String: NSLock]>([:])
+
+    public init() {}
+
+    func token(for key: String, fetch: () throws -> (token: String, expiresIn: TimeInterval)) throws -> String {
+        if let live = cached(key) { return live }
+        let lock = lockFor(key)
+        lock.lock()
+        defer { lock.unlock() }
+        if let live = cached(key) { return live }
+        return store(key, try fetch())
+    }
+
+    func replace(for key: String, fetch: () throws -> (token: String, expiresIn: TimeInterval)) throws -> String {
+        let lock = lockFor(key)
+        lock.lock()
+        defer { lock.unlock() }
+        entries.withLock { _ = $0.removeValue(forKey: key) }
+        return store(key, try fetch())
+    }
+
+    /// Forgets a token the vendor said is no longer valid.
+    public func invalidate(_ key: String) { entries.withLock { _ = $0.removeValue(forKey: key) } }
+
+    private func cached(_ key: String) -> String? {
+        entries.withLock { $0[key].flatMap { $0.expires.timeIntervalSinceNow > Self.margin ? $0.token : nil } }
+    }
+
+    private func store(_ key: String, _ fetched: (token: String, expiresIn: TimeInterval)) -> String {
+        entries.withLock { $0[key] = Entry(token: fetched.token, expires: Date().addingTimeInterval(fetched.expiresIn)) }
+        return fetched.token
+    }
+
+    private func lockFor(_ key: String) -> NSLock {
+        locks.withLock { locks in
+            if let lock = locks[key] { return lock }
+            let lock = NSLock()
+            locks[key] = lock
+            return lock
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import HTTPServer
+
+/// Response helpers shared by the emulators.
+enum SandboxResponses {
+    static func json(_ status: Int, _ object: [String: Any], headers: [(name: String, value: String)] = []) -> Response {
+        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(body))
+    }
+
+    /// `application/x-www-form-urlencoded` or JSON object fields, as strings.
+    static func fields(of request: Request) -> [String: String] {
+        let type = request.header("content-type")?.lowercased() ?? ""
+        if type.contains("json") {
+            let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
+            return object.compactMapValues { $0 as? String }
+        }
+        var fields: [String: String] = [:]
+        for pair in String(decoding: request.body, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            if let key = parts.first, !key.isEmpty { fields[key] = parts.count > 1 ? parts[1] : "" }
+        }
+        // Zoho and others also put OAuth fields in the query string of a POST.
+        return request.query.merging(fields) { $1 }
+    }
+}

@@ -1,0 +1,79 @@
+import HTTPServer
+public import Logging
+import Foundation
+
+typealias SandboxHandler = @Sendable (Request) -> Response
+
+/// The loopback emulators of Clearline's vendors on one HTTP server: PayTrace under `/paytrace`,
+/// and `/_sandbox/...` to inject faults and expire tokens.
+public final class SandboxServer: Sendable {
+    public let payTrace: PayTraceEmulator
+    public let faults = FaultInjector()
+    let http: HTTPServer
+
+    /// Credentials the demo and the tests use; the emulator accepts no others.
+    public static let demoPayTraceAccount = PayTraceEmulator.Account(username: "demo-api-user", password: "demo-api-password", integratorId: "DEMO00000001")
+
+    public init(host: String = "127.0.0.1", port: Int, payTrace: PayTraceEmulator = PayTraceEmulator(accounts: [SandboxServer.demoPayTraceAccount]),
+                logger: Logger) {
+        self.payTrace = payTrace
+        var router = Router<SandboxHandler>()
+        payTrace.routes(into: &router, prefix: "/paytrace")
+        let faults = self.faults
+        router.add("POST", "/_sandbox/faults") { request in Self.injectFault(request, into: faults) }
+        router.add("POST", "/_sandbox/paytrace/expire-tokens") { _ in
+            payTrace.expireAllTokens()
+            return SandboxResponses.json(200, ["expired": true])
+        }
+        let routes = router
+        http = HTTPServer(configuration: .init(host: host, port: port, threads: 2, executorThreads: 8), logger: logger,
+                          oversized: { _ in SandboxResponses.json(413, ["error": "too large"]) }) { request in
+            Self.route(request, routes, faults)
+        }
+    }
+
+    public func start() throws { try http.start() }
+    public var port: Int { http.port }
+    public var baseURL: String { "http://127.0.0.1:\(http.port)" }
+    public func shutdown() { http.shutdown(gracePeriod: .seconds(2)) }
+
+    static func route(_ request: Request, _ router: Router<SandboxHandler>, _ faults: FaultInjector) -> Response {
+        guard case .found(let route, _) = router.match(method: request.method, path: request.path) else {
+            return SandboxResponses.json(404, ["error": "not_found", "path": request.path])
+        }
+        let service = request.path.split(separator: "/").first.map(String.init) ?? ""
+        if service != "_sandbox", let fault = faults.next(for: service) {
+            switch fault {
+            case .status(let status, let retryAfter):
+                return SandboxResponses.json(status, ["error": "injected fault"], headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])
+            case .timeout(let seconds):
+                Thread.sleep(forTimeInterval: seconds)
+                return SandboxResponses.json(504, ["error": "injected timeout"])
+            case .dropAfterCommit:
+                // The work is done; the caller never learns it.
+                _ = route.handler(request)
+                return SandboxResponses.json(502, ["error": "injected: response lost after commit"])
+            }
+        }
+        return route.handler(request)
+    }
+
+    /// `{"service": "paytrace", "mode": "429" | "500" | "503" | "timeout" | "drop", "count": N, "retry_after": S}`
+    static func injectFault(_ request: Request, into faults: FaultInjector) -> Response {
+        let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
+        guard let service = object["service"] as? String, let mode = object["mode"] as? String else {
+            return SandboxResponses.json(400, ["error": "send service and mode"])
+        }
+        let count = (object["count"] as? Int) ?? 1
+        let fault: FaultInjector.Fault
+        switch mode {
+        case "timeout": fault = .timeout(seconds: (object["seconds"] as? Double) ?? 30)
+        case "drop": fault = .dropAfterCommit
+        default:
+            guard let status = Int(mode), (400...599).contains(status) else { return SandboxResponses.json(400, ["error": "unknown mode \(mode)"]) }
+            fault = .status(status, retryAfter: object["retry_after"] as? Int)
+        }
+        faults.inject(fault, service: service, count: max(1, count))
+        return SandboxResponses.json(200, ["injected": count, "service": service, "mode": mode])
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Sandbox
+
+struct SandboxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sandbox",
+                                                    abstract: "Serve the loopback emulators of the vendors (PayTrace for now) until SIGTERM or SIGINT.")
+
+    @Option(help: "Port to listen on (127.0.0.1 only).")
+    var port = Int(ProcessInfo.processInfo.environment["CLEARLINE_SANDBOX_PORT"] ?? "") ?? 8091
+
+    func run() throws {
+        Settings.bootstrapLogging(level: .warning)
+        let sandbox = SandboxServer(port: port, logger: Logger(label: "clearline.sandbox"))
+        try sandbox.start()
+        let account = SandboxServer.demoPayTraceAccount
+        print("""
+            sandbox on \(sandbox.baseURL)
+              PayTrace API: \(sandbox.baseURL)/paytrace   (user \(account.username), password \(account.password), integrator \(account.integratorId))
+              faults: POST \(sandbox.baseURL)/_sandbox/faults {"service":"paytrace","mode":"429|500|503|timeout|drop","count":N}
+            """)
+        let stop = DispatchSemaphore(value: 0)
+        let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            return source
+        }
+        stop.wait()
+        sandbox.shutdown()
+        withExtendedLifetime(sources) {}
+    }
+}
