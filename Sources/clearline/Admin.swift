@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import Logging
 import Crypto
@@ -66,6 +67,20 @@ enum CLI {
         let logger = Logger(label: "clearline.cli")
         try Migrator(conninfo: settings.databaseURL, logger: logger).migrate()
         return Database(conninfo: settings.databaseURL, poolSize: 2, logger: logger)
+    }
+
+    /// Blocks until SIGTERM or SIGINT arrives (both are taken over from their default action).
+    static func waitForTermination() {
+        let stop = DispatchSemaphore(value: 0)
+        let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            return source
+        }
+        stop.wait()
+        withExtendedLifetime(sources) {}
     }
 
     static func readPassword() throws -> String {

@@ -21,16 +21,7 @@ struct SandboxCommand: ParsableCommand {
               PayTrace API: \(sandbox.baseURL)/paytrace   (user \(account.username), password \(account.password), integrator \(account.integratorId))
               faults: POST \(sandbox.baseURL)/_sandbox/faults {"service":"paytrace","mode":"429|500|503|timeout|drop","count":N}
             """)
-        let stop = DispatchSemaphore(value: 0)
-        let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            return source
-        }
-        stop.wait()
+        CLI.waitForTermination()
         sandbox.shutdown()
-        withExtendedLifetime(sources) {}
     }
 }

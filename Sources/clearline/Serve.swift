@@ -31,22 +31,13 @@ struct Serve: ParsableCommand {
         logger.info("listening", metadata: ["url": "http://\(settings.http.host):\(server.port)", "threads": "\(settings.http.threads)",
                                          "executor_threads": "\(settings.http.executorThreads)"])
 
-        let stop = DispatchSemaphore(value: 0)
         signal(SIGPIPE, SIG_IGN)
-        let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            return source
-        }
-        stop.wait()
+        CLI.waitForTermination()
         logger.info("shutting down: no new connections, finishing requests in flight")
         server.shutdown(gracePeriod: .seconds(15))
         database.pool.close()
         logger.info("stopped")
         JSONLogHandler.flush()
-        withExtendedLifetime(sources) {}
     }
 }
 
