@@ -17,6 +17,7 @@ const KINDS = {
       { name: "books", label: "Books", flag: true },
       { name: "inventory", label: "Inventory", flag: true },
       { name: "crm", label: "CRM", flag: true },
+      { name: "accounts_url", label: "Accounts server (override)", placeholder: "from the data center" },
     ],
     secrets: [["client_id", "Client ID"], ["client_secret", "Client secret"], ["refresh_token", "Refresh token"]],
   },
@@ -128,6 +129,15 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
     nameInput.focus();
   }
 
+  async function connectZoho(connection) {
+    try {
+      const { authorization_url: url } = await api("POST", `${path()}/${encodeURIComponent(connection.id)}/oauth/start`);
+      location.assign(url);
+    } catch (error) {
+      showAlert(message, "error", error.message);
+    }
+  }
+
   async function test(connection) {
     showAlert(message, "success", `Testing ${connection.name}…`);
     try {
@@ -164,7 +174,8 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
         cell("Status", el("span", { class: "badge " + (c.status === "connected" ? "ok" : c.status === "failed" ? "bad" : "") }, c.status)),
         cell("Updated", formatDate(c.updated_at)),
         cell("", canWrite ? el("span", { class: "row-actions" },
-          c.kind === "paytrace" ? el("button", { type: "button", class: "secondary test-connection", onclick: () => test(c) }, "Test") : null,
+          c.kind === "zoho" ? el("button", { type: "button", class: "connect-zoho", onclick: () => connectZoho(c) }, "Connect Zoho") : null,
+          c.kind !== "sage_pro" ? el("button", { type: "button", class: "secondary test-connection", onclick: () => test(c) }, "Test") : null,
           el("button", { type: "button", class: "secondary edit-connection", onclick: () => edit(c) }, "Edit"),
           el("button", { type: "button", class: "danger", onclick: () => remove(c) }, "Remove")) : null));
     }));

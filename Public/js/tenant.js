@@ -93,4 +93,12 @@ document.getElementById("copy-key").addEventListener("click", async () => {
   }
 });
 
-load().catch((error) => showAlert(message, "error", error.message));
+// Back from "Connect Zoho": say how it went once, then drop the notice from the address.
+const params = new URLSearchParams(location.search);
+const notice = params.get("notice");
+load().then(() => {
+  if (notice) {
+    showAlert(message, notice === "error" ? "error" : "success", params.get("message") || "");
+    history.replaceState(null, "", "/tenant.html?id=" + encodeURIComponent(tenantId));
+  }
+}).catch((error) => showAlert(message, "error", error.message));

@@ -25,7 +25,7 @@ public final class App: Sendable {
 
     static let endpoints: [Endpoint] = OperationsRoutes.endpoints + AuthRoutes.endpoints + TenantRoutes.endpoints
         + EnvironmentRoutes.endpoints + APIKeyRoutes.endpoints + UserRoutes.endpoints + AuditLogRoutes.endpoints
-        + ConnectionRoutes.endpoints + ConnectionCheckRoute.endpoints
+        + ConnectionRoutes.endpoints + ConnectionCheckRoute.endpoints + ZohoOAuthRoutes.endpoints
 
     /// Every (method, pattern) the server answers, for the contract test against openapi.yaml.
     public var routes: [(method: String, pattern: String)] { router.routes.map { ($0.method, $0.pattern) } }

@@ -22,7 +22,7 @@ enum ConnectionCheckRoute {
                 }
                 return (connection, secrets)
             }
-            let (ok, message) = try check(connection, secrets)
+            let (ok, message) = try check(connection, secrets, vault: vault, context: context)
             let status = ok ? "connected" : "failed"
             let checkedAt = Date()
             try context.tenantTransaction { tx in
@@ -34,15 +34,13 @@ enum ConnectionCheckRoute {
         },
     ]
 
-    static func check(_ connection: Connection, _ secrets: [String: String]) throws -> (Bool, String) {
+    static func check(_ connection: Connection, _ secrets: [String: String], vault: Vault, context: RequestContext) throws -> (Bool, String) {
         switch connection.kind {
         case .paytrace:
             guard let username = secrets["username"], let password = secrets["password"] else {
                 return (false, "Set the PayTrace API user name and password first.")
             }
-            var base = PayTraceClient.productionURL
-            if case .text(let configured)? = connection.settings["base_url"] { base = configured }
-            guard let url = URL(string: base) else { return (false, "The base URL is not a URL.") }
+            guard let url = URL(string: connection.text("base_url") ?? PayTraceClient.productionURL) else { return (false, "The base URL is not a URL.") }
             let client = PayTraceClient(baseURL: url, credentials: .init(username: username, password: password, integratorId: secrets["integrator_id"]),
                                         cacheKey: connection.id.lowercasedString)
             do {
@@ -51,7 +49,19 @@ enum ConnectionCheckRoute {
             } catch let error as ConnectorError {
                 return (false, error.message)
             }
-        case .zoho, .sageProAgent:
+        case .zoho:
+            guard let refreshToken = secrets["refresh_token"] else { return (false, "Connect Zoho first: there is no refresh token yet.") }
+            let client = try context.tenantTransaction { try ZohoOAuthRoutes.accountsClient($0, vault: vault, connection) }
+            do {
+                try TokenCache.shared.replace(for: connection.id.lowercasedString) {
+                    let tokens = try client.refresh(refreshToken: refreshToken)
+                    return (tokens.accessToken, tokens.expiresIn)
+                }
+                return (true, "Zoho issued an access token for organization \(connection.text("organization_id") ?? "?").")
+            } catch let error as ConnectorError {
+                return (false, error.message)
+            }
+        case .sageProAgent:
             throw Problem(status: 422, title: "Not available yet",
                           detail: "Testing \(connection.kind.rawValue) connections comes with its connector, which is not built yet.")
         }

@@ -2,7 +2,7 @@ public import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
+
 
 /// PayTrace JSON API v1 (../shared/reference/paytrace.md): OAuth password grant, tokens kept
 /// until shortly before their two hours run out, one re-authentication on `invalid_token`.
@@ -25,10 +25,10 @@ public struct PayTraceClient: Sendable {
     /// Whose tokens these are: one cache entry per connection.
     public let cacheKey: String
     let transport: HTTPTransport
-    let tokens: PayTraceTokenCache
+    let tokens: TokenCache
 
     public init(baseURL: URL, credentials: Credentials, cacheKey: String, transport: HTTPTransport = HTTPTransport(),
-                tokens: PayTraceTokenCache = .shared) {
+                tokens: TokenCache = .shared) {
         self.baseURL = baseURL
         self.credentials = credentials
         self.cacheKey = cacheKey
@@ -78,57 +78,5 @@ public struct PayTraceClient: Sendable {
         return fields.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
             .joined(separator: "&")
-    }
-}
-
-/// Access tokens per connection, shared by every thread of the process. A token is used until
-/// five minutes before it expires; refreshing holds a per-connection lock so concurrent callers
-/// wait for one new token instead of each asking for their own.
-public final class PayTraceTokenCache: Sendable {
-    public static let shared = PayTraceTokenCache()
-    static let margin: TimeInterval = 300
-
-    private struct Entry { var token: String; var expires: Date }
-    private let entries = Mutex<[String: Entry]>([:])
-    private let locks = Mutex<[String: NSLock]>([:])
-
-    public init() {}
-
-    func token(for key: String, fetch: () throws -> (token: String, expiresIn: TimeInterval)) throws -> String {
-        if let live = cached(key) { return live }
-        let lock = lockFor(key)
-        lock.lock()
-        defer { lock.unlock() }
-        if let live = cached(key) { return live }
-        return store(key, try fetch())
-    }
-
-    func replace(for key: String, fetch: () throws -> (token: String, expiresIn: TimeInterval)) throws -> String {
-        let lock = lockFor(key)
-        lock.lock()
-        defer { lock.unlock() }
-        entries.withLock { _ = $0.removeValue(forKey: key) }
-        return store(key, try fetch())
-    }
-
-    /// Forgets a token the vendor said is no longer valid.
-    public func invalidate(_ key: String) { entries.withLock { _ = $0.removeValue(forKey: key) } }
-
-    private func cached(_ key: String) -> String? {
-        entries.withLock { $0[key].flatMap { $0.expires.timeIntervalSinceNow > Self.margin ? $0.token : nil } }
-    }
-
-    private func store(_ key: String, _ fetched: (token: String, expiresIn: TimeInterval)) -> String {
-        entries.withLock { $0[key] = Entry(token: fetched.token, expires: Date().addingTimeInterval(fetched.expiresIn)) }
-        return fetched.token
-    }
-
-    private func lockFor(_ key: String) -> NSLock {
-        locks.withLock { locks in
-            if let lock = locks[key] { return lock }
-            let lock = NSLock()
-            locks[key] = lock
-            return lock
-        }
     }
 }

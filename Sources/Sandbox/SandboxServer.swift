@@ -5,20 +5,26 @@ import Foundation
 typealias SandboxHandler = @Sendable (Request) -> Response
 
 /// The loopback emulators of Clearline's vendors on one HTTP server: PayTrace under `/paytrace`,
-/// and `/_sandbox/...` to inject faults and expire tokens.
+/// Zoho Accounts under `/zoho/accounts`, and `/_sandbox/...` to inject faults and expire tokens.
 public final class SandboxServer: Sendable {
     public let payTrace: PayTraceEmulator
+    public let zohoAccounts: ZohoAccountsEmulator
     public let faults = FaultInjector()
     let http: HTTPServer
 
     /// Credentials the demo and the tests use; the emulator accepts no others.
     public static let demoPayTraceAccount = PayTraceEmulator.Account(username: "demo-api-user", password: "demo-api-password", integratorId: "DEMO00000001")
+    public static let demoZohoClient = ZohoAccountsEmulator.Client(id: "1000.DEMOSANDBOXCLIENT", secret: "demo-zoho-client-secret")
 
     public init(host: String = "127.0.0.1", port: Int, payTrace: PayTraceEmulator = PayTraceEmulator(accounts: [SandboxServer.demoPayTraceAccount]),
                 logger: Logger) {
         self.payTrace = payTrace
+        let bound = BoundPort()
+        let zohoAccounts = ZohoAccountsEmulator(clients: [Self.demoZohoClient], apiDomain: "")
+        self.zohoAccounts = zohoAccounts
         var router = Router<SandboxHandler>()
         payTrace.routes(into: &router, prefix: "/paytrace")
+        zohoAccounts.routes(into: &router, prefix: "/zoho/accounts") { "http://\(host):\(bound.port)/zoho/accounts" }
         let faults = self.faults
         router.add("POST", "/_sandbox/faults") { request in Self.injectFault(request, into: faults) }
         router.add("POST", "/_sandbox/paytrace/expire-tokens") { _ in
@@ -30,12 +36,28 @@ public final class SandboxServer: Sendable {
                           oversized: { _ in SandboxResponses.json(413, ["error": "too large"]) }) { request in
             Self.route(request, routes, faults)
         }
+        self.bound = bound
     }
 
-    public func start() throws { try http.start() }
+    private let bound: BoundPort
+
+    public func start() throws {
+        try http.start()
+        bound.port = http.port
+    }
     public var port: Int { http.port }
     public var baseURL: String { "http://127.0.0.1:\(http.port)" }
     public func shutdown() { http.shutdown(gracePeriod: .seconds(2)) }
+
+    /// The port, known only once listening (port 0 picks one); the accounts emulator names itself with it.
+    final class BoundPort: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        var port: Int {
+            get { lock.withLock { value } }
+            set { lock.withLock { value = newValue } }
+        }
+    }
 
     static func route(_ request: Request, _ router: Router<SandboxHandler>, _ faults: FaultInjector) -> Response {
         guard case .found(let route, _) = router.match(method: request.method, path: request.path) else {

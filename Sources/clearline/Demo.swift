@@ -45,15 +45,23 @@ struct Demo: ParsableCommand {
             if let sandboxURL {
                 let vault = Vault(masterKeys: try Settings.fromEnvironment().masterKeys())
                 try database.transaction(.tenant(tenant.id)) { tx in
-                    let existing = try ConnectionStore.list(tx, tenantId: tenant.id, environment: .dev, after: nil, limit: 200).items
-                    guard !existing.contains(where: { $0.kind == .paytrace }) else { return }
+                    let existing = Set(try ConnectionStore.list(tx, tenantId: tenant.id, environment: .dev, after: nil, limit: 200).items.map(\.kind))
                     let account = SandboxServer.demoPayTraceAccount
-                    let connection = try ConnectionStore.create(tx, vault: vault, tenantId: tenant.id, environment: .dev, kind: .paytrace,
-                                                                name: "PayTrace (sandbox)", settings: ["base_url": .text(sandboxURL + "/paytrace")],
-                                                                secrets: ["username": account.username, "password": account.password,
-                                                                          "integrator_id": account.integratorId])
-                    try CLI.audit(tx, tenantId: tenant.id, action: "connection.created", targetType: "connection",
-                                  targetId: connection.id.uuidString.lowercased(), details: ["environment": "dev", "kind": "paytrace"])
+                    let zoho = SandboxServer.demoZohoClient
+                    let wanted: [(ConnectionKind, String, [String: ConnectionSetting], [String: String])] = [
+                        (.paytrace, "PayTrace (sandbox)", ["base_url": .text(sandboxURL + "/paytrace")],
+                         ["username": account.username, "password": account.password, "integrator_id": account.integratorId]),
+                        // Connected with the "Connect Zoho" button, which goes through the sandbox's accounts server.
+                        (.zoho, "Zoho Books (sandbox)", ["data_center": .text("us"), "organization_id": .text("20071234"), "books": .flag(true),
+                                                         "accounts_url": .text(sandboxURL + "/zoho/accounts")],
+                         ["client_id": zoho.id, "client_secret": zoho.secret]),
+                    ]
+                    for (kind, name, settings, secrets) in wanted where !existing.contains(kind) {
+                        let connection = try ConnectionStore.create(tx, vault: vault, tenantId: tenant.id, environment: .dev, kind: kind,
+                                                                    name: name, settings: settings, secrets: secrets)
+                        try CLI.audit(tx, tenantId: tenant.id, action: "connection.created", targetType: "connection",
+                                      targetId: connection.id.uuidString.lowercased(), details: ["environment": "dev", "kind": kind.rawValue])
+                    }
                 }
             }
             print("""

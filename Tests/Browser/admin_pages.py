@@ -1,7 +1,8 @@
 """Headless-browser test of the admin pages against a running `clearline serve`.
 
 A tenant owner logs in, creates an API key, copies it once and sees it listed, adds a PayTrace
-connection (secrets never shown again) and tests it against the sandbox emulator; a platform
+connection (secrets never shown again) and tests it against the sandbox emulator, goes through
+"Connect Zoho" against the emulated accounts server and sees it connected; a platform
 administrator logs in and sees the tenant list. Screenshots (desktop and phone width) go to
 .clearline/screenshots/. Needs CLEARLINE_URL, CLEARLINE_BIN and CLEARLINE_SANDBOX_URL (scripts/test sets them).
 """
@@ -117,6 +118,24 @@ def main():
         driver.save_screenshot(str(SHOTS / "tenant-connections.png"))
         stored = call("GET", f"/v1/tenants/{tenant['id']}/environments/dev/connections", token)["items"]
         assert [c["name"] for c in stored] == ["PayTrace sandbox"] and secret not in json.dumps(stored), stored
+
+        # A Zoho connection, then "Connect Zoho": off to the (emulated) accounts server and back, connected.
+        Select(driver.find_element(By.ID, "connection-kind")).select_by_value("zoho")
+        driver.find_element(By.ID, "connection-name").send_keys("Zoho Books")
+        Select(driver.find_element(By.CSS_SELECTOR, "[data-setting=data_center]")).select_by_value("us")
+        driver.find_element(By.CSS_SELECTOR, "[data-setting=organization_id]").send_keys("20071234")
+        driver.find_element(By.CSS_SELECTOR, "[data-setting=books]").click()
+        driver.find_element(By.CSS_SELECTOR, "[data-setting=accounts_url]").send_keys(SANDBOX + "/zoho/accounts")
+        driver.find_element(By.CSS_SELECTOR, "[data-secret=client_id]").send_keys("1000.DEMOSANDBOXCLIENT")
+        driver.find_element(By.CSS_SELECTOR, "[data-secret=client_secret]").send_keys("demo-zoho-client-secret")
+        driver.find_element(By.ID, "save-connection").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#connections button.connect-zoho")))
+        driver.find_element(By.CSS_SELECTOR, "#connections button.connect-zoho").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "Zoho is connected."))
+        zoho_row = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#connections tr") if "Zoho Books" in r.text), None))
+        assert "connected" in zoho_row.text, zoho_row.text
+        assert "notice=" not in driver.current_url, "the notice is dropped from the address after it is shown"
+        driver.save_screenshot(str(SHOTS / "tenant-zoho-connected.png"))
     except Exception:
         report(driver, "failure-owner")
         raise

@@ -20,7 +20,7 @@ struct PayTraceClientTests {
         return server
     }
 
-    static func client(_ sandbox: SandboxServer, password: String = account.password, cache: PayTraceTokenCache = PayTraceTokenCache()) -> PayTraceClient {
+    static func client(_ sandbox: SandboxServer, password: String = account.password, cache: TokenCache = TokenCache()) -> PayTraceClient {
         PayTraceClient(baseURL: URL(string: sandbox.baseURL + "/paytrace")!,
                        credentials: .init(username: account.username, password: password, integratorId: account.integratorId),
                        cacheKey: "connection-1", transport: HTTPTransport(timeout: 3), tokens: cache)

@@ -1,0 +1,118 @@
+import Foundation
+import Connectors
+import Domain
+import HTTPServer
+import Persistence
+
+/// "Connect Zoho": the authorization-code flow. `oauth/start` returns the URL of the
+/// connection's accounts server to send the browser to; Zoho redirects back to
+/// `/oauth/zoho/callback`, where the single-use state (not a session) says which connection it
+/// is for; the refresh token goes into the vault and the browser back to the tenant's page.
+enum ZohoOAuthRoutes {
+    static let callbackPath = "/oauth/zoho/callback"
+
+    static let endpoints: [Endpoint] = [
+        Endpoint("POST", ConnectionRoutes.base + "/{connectionId}/oauth/start", access: .tenant(.admin)) { context in
+            let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+            let id = try context.uuidParameter("connectionId", resource: "connection")
+            let redirectURI = try publicBase(context) + callbackPath
+            let vault = context.services.vault
+            let url = try context.tenantTransaction { tx -> URL in
+                guard let connection = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: id) else {
+                    throw Problem.notFound("No such connection.")
+                }
+                guard connection.kind == .zoho else {
+                    throw Problem(status: 422, title: "Not a Zoho connection", detail: "Only Zoho connections are connected through OAuth.")
+                }
+                let client = try accountsClient(tx, vault: vault, connection)
+                let state = try OAuthStateStore.create(tx, tenantId: tenantId, environment: environment, connectionId: id,
+                                                       redirectURI: redirectURI, createdBy: context.actor)
+                let scopes = ZohoAccountsClient.scopes(books: connection.flag("books"), inventory: connection.flag("inventory"), crm: connection.flag("crm"))
+                return client.authorizationURL(redirectURI: redirectURI, scopes: scopes, state: state)
+            }
+            return context.json(["authorization_url": url.absoluteString])
+        },
+        Endpoint("GET", callbackPath, access: .anonymous, handler: callback),
+    ]
+
+    static func callback(_ context: RequestContext) throws -> Response {
+        let query = context.request.query
+        guard let state = query["state"], let pending = try OAuthStateStore.take(context.services.database, state: state) else {
+            throw Problem.badRequest("This Zoho authorization has expired or was already used; start Connect Zoho again from the connection.")
+        }
+        let page = "/tenant.html?id=\(pending.tenantId.lowercasedString)"
+        func back(_ notice: String, _ message: String) -> Response {
+            var target = URLComponents(string: page)!
+            target.queryItems = (target.queryItems ?? []) + [URLQueryItem(name: "notice", value: notice), URLQueryItem(name: "message", value: message)]
+            return Response(status: 303, headers: [("Location", target.string ?? page)])
+        }
+        guard let code = query["code"], query["error"] == nil else {
+            return back("error", "Zoho did not grant access (\(query["error"] ?? "no code")).")
+        }
+        let vault = context.services.vault
+        let database = context.services.database
+        // The accounts server is the connection's own (its data center or override), never the one
+        // named in the redirect, which anyone could have forged.
+        let client = try database.transaction(.tenant(pending.tenantId)) { tx -> ZohoAccountsClient in
+            guard let connection = try ConnectionStore.get(tx, tenantId: pending.tenantId, environment: pending.environment, id: pending.connectionId) else {
+                throw Problem.notFound("The connection was removed.")
+            }
+            return try accountsClient(tx, vault: vault, connection)
+        }
+        let outcome: Result<ZohoAccountsClient.Tokens, ConnectorError>
+        do { outcome = .success(try client.exchange(code: code, redirectURI: pending.redirectURI)) } catch let error as ConnectorError { outcome = .failure(error) }
+        try database.transaction(.tenant(pending.tenantId)) { tx in
+            var settings: [String: ConnectionSetting?] = [:]
+            var secrets: [String: String?] = [:]
+            if case .success(let tokens) = outcome {
+                secrets["refresh_token"] = tokens.refreshToken
+                if let domain = tokens.apiDomain, !domain.isEmpty { settings["api_domain"] = .text(domain) }
+            }
+            _ = try ConnectionStore.update(tx, vault: vault, tenantId: pending.tenantId, environment: pending.environment, id: pending.connectionId,
+                                           name: nil, settings: settings, secrets: secrets)
+            let status = (try? outcome.get()) == nil ? "failed" : "connected"
+            try ConnectionStore.setStatus(tx, tenantId: pending.tenantId, id: pending.connectionId, status: status)
+            try AuditLogStore.append(tx, tenantId: pending.tenantId, .init(
+                actor: pending.createdBy, action: "connection.oauth_completed", targetType: "connection", targetId: pending.connectionId.lowercasedString,
+                requestId: context.requestId, details: String(decoding: JSONCoding.encode(["outcome": status]), as: UTF8.self)))
+        }
+        switch outcome {
+        case .success: return back("zoho-connected", "Zoho is connected.")
+        case .failure(let error): return back("error", error.message)
+        }
+    }
+
+    static func accountsClient(_ tx: Transaction, vault: Vault, _ connection: Connection) throws -> ZohoAccountsClient {
+        let secret = { try ConnectionStore.secret(tx, vault: vault, tenantId: connection.tenantId, connectionId: connection.id, name: $0) }
+        guard let clientId = try secret("client_id"), let clientSecret = try secret("client_secret") else {
+            throw Problem(status: 422, title: "Credentials missing", detail: "Set the Zoho client ID and client secret first.")
+        }
+        var accounts = ZohoAccountsClient.accountsServers[connection.text("data_center") ?? "us"] ?? ZohoAccountsClient.accountsServers["us"]!
+        if let override = connection.text("accounts_url") { accounts = override }
+        guard let url = URL(string: accounts) else { throw Problem(status: 422, title: "Bad accounts URL", detail: "The accounts URL is not a URL.") }
+        return ZohoAccountsClient(accountsURL: url, clientId: clientId, clientSecret: clientSecret)
+    }
+
+    /// Where browsers reach this server: CLEARLINE_PUBLIC_URL, else the Host the request came to.
+    static func publicBase(_ context: RequestContext) throws -> String {
+        if let configured = context.services.configuration.publicURL, !configured.isEmpty {
+            return configured.hasSuffix("/") ? String(configured.dropLast()) : configured
+        }
+        guard let host = context.request.header("host"), (1...255).contains(host.utf8.count),
+              host.utf8.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 46 || $0 == 45 || $0 == 58 || $0 == 91 || $0 == 93 })
+        else { throw Problem.badRequest("Set CLEARLINE_PUBLIC_URL: the request's Host header cannot be used for the OAuth redirect.") }
+        return "http://\(host)"
+    }
+}
+
+extension Connection {
+    func text(_ setting: String) -> String? {
+        if case .text(let value)? = settings[setting] { return value }
+        return nil
+    }
+
+    func flag(_ setting: String) -> Bool {
+        if case .flag(let value)? = settings[setting] { return value }
+        return false
+    }
+}
