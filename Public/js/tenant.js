@@ -93,12 +93,19 @@ document.getElementById("copy-key").addEventListener("click", async () => {
   }
 });
 
-// Back from "Connect Zoho": say how it went once, then drop the notice from the address.
+// Back from "Connect Zoho": say how it went once, then drop the notice from the address. Only
+// known notices are shown, in our own words; a reason from the URL follows a fixed prefix.
+const NOTICES = {
+  "zoho-connected": ["success", "Zoho is connected."],
+  "zoho-failed": ["error", "Zoho was not connected: "],
+  "zoho-denied": ["error", "Zoho did not grant access: "],
+};
 const params = new URLSearchParams(location.search);
-const notice = params.get("notice");
+const notice = NOTICES[params.get("notice")];
 load().then(() => {
   if (notice) {
-    showAlert(message, notice === "error" ? "error" : "success", params.get("message") || "");
+    const reason = notice[0] === "error" ? (params.get("reason") || "no reason given").slice(0, 200) : "";
+    showAlert(message, notice[0], notice[1] + reason);
     history.replaceState(null, "", "/tenant.html?id=" + encodeURIComponent(tenantId));
   }
 }).catch((error) => showAlert(message, "error", error.message));

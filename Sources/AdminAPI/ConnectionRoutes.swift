@@ -1,4 +1,5 @@
 import Foundation
+import Connectors
 import Domain
 import HTTPServer
 import Persistence
@@ -98,6 +99,8 @@ enum ConnectionRoutes {
                                                            name: name, settings: settings, secrets: secrets) else {
                 throw Problem.notFound("No such connection.")
             }
+            // New credentials: the next call asks the vendor for a token made with them.
+            if !secrets.isEmpty { TokenCache.shared.invalidate(id.lowercasedString) }
             try context.audit(tx, tenantId: tenantId, action: "connection.updated", targetType: "connection", targetId: id.lowercasedString,
                               details: ["environment": environment.rawValue, "secrets_changed": secrets.keys.sorted().joined(separator: ","),
                                         "settings_changed": settings.keys.sorted().joined(separator: ",")])

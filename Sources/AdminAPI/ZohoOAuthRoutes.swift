@@ -41,13 +41,14 @@ enum ZohoOAuthRoutes {
             throw Problem.badRequest("This Zoho authorization has expired or was already used; start Connect Zoho again from the connection.")
         }
         let page = "/tenant.html?id=\(pending.tenantId.lowercasedString)"
-        func back(_ notice: String, _ message: String) -> Response {
+        func back(_ notice: String, _ reason: String? = nil) -> Response {
             var target = URLComponents(string: page)!
-            target.queryItems = (target.queryItems ?? []) + [URLQueryItem(name: "notice", value: notice), URLQueryItem(name: "message", value: message)]
+            target.queryItems = (target.queryItems ?? []) + [URLQueryItem(name: "notice", value: notice)]
+                + (reason.map { [URLQueryItem(name: "reason", value: String($0.prefix(200)))] } ?? [])
             return Response(status: 303, headers: [("Location", target.string ?? page)])
         }
         guard let code = query["code"], query["error"] == nil else {
-            return back("error", "Zoho did not grant access (\(query["error"] ?? "no code")).")
+            return back("zoho-denied", query["error"].map { String($0.prefix(60)) })
         }
         let vault = context.services.vault
         let database = context.services.database
@@ -77,8 +78,8 @@ enum ZohoOAuthRoutes {
                 requestId: context.requestId, details: String(decoding: JSONCoding.encode(["outcome": status]), as: UTF8.self)))
         }
         switch outcome {
-        case .success: return back("zoho-connected", "Zoho is connected.")
-        case .failure(let error): return back("error", error.message)
+        case .success: return back("zoho-connected")
+        case .failure(let error): return back("zoho-failed", error.message)
         }
     }
 

@@ -62,7 +62,8 @@ struct ZohoOAuthTests {
         let consent = try Self.get(try #require(start["authorization_url"]))
         let landing = try Self.get(try #require(consent.location))
         #expect(landing.status == 303)
-        #expect(landing.location?.contains("notice=error") == true)
+        #expect(landing.location?.contains("notice=zoho-failed") == true)
+        #expect(landing.location?.contains("invalid_client_secret") == true)
         #expect(try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)")["status"] == "failed")
     }
 
