@@ -3,8 +3,8 @@ import Crypto
 import HTTPServer
 import Synchronization
 
-/// PayTrace's JSON API v1, as ../shared/reference/paytrace.md describes it: for now the OAuth
-/// password grant and ping. Token lifetime is configurable so tests can force expiry. The
+/// PayTrace's JSON API v1, as ../shared/reference/paytrace.md describes it: the OAuth password
+/// grant, ping, and the transactions in `PayTraceTransactions`. Token lifetime is configurable so tests can force expiry. The
 /// status PayTrace sends with `invalid_grant` is not documented (marked unverified in the
 /// reference): 400, as RFC 6749 says, configurable here.
 public final class PayTraceEmulator: Sendable {
@@ -26,6 +26,7 @@ public final class PayTraceEmulator: Sendable {
     }
 
     private let state = Mutex(State())
+    let transactions = PayTraceTransactions()
     public let tokenLifetime: TimeInterval
     public let invalidGrantStatus: Int
 
@@ -44,6 +45,7 @@ public final class PayTraceEmulator: Sendable {
         router.add("POST", prefix + "/oauth/token") { [self] request in token(request) }
         router.add("GET", prefix + "/v1/ping") { _ in SandboxResponses.json(200, ["success": true, "status_message": "pong"]) }
         router.add("POST", prefix + "/v1/ping") { _ in SandboxResponses.json(200, ["success": true, "status_message": "pong"]) }
+        transactions.routes(into: &router, prefix: prefix, emulator: self)
     }
 
     func token(_ request: Request) -> Response {
@@ -70,7 +72,7 @@ public final class PayTraceEmulator: Sendable {
                                            "created_at": Int(now.timeIntervalSince1970)])
     }
 
-    /// For the resource routes to come: 401 `invalid_token` unless the bearer token is live.
+    /// 401 `invalid_token` unless the request carries a live bearer token.
     func requireToken(_ request: Request) -> Response? {
         guard let header = request.header("authorization"), header.hasPrefix("Bearer ") else {
             return SandboxResponses.json(401, ["error": "invalid_token", "error_description": "The access token is missing"])

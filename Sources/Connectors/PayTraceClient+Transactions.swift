@@ -1,0 +1,92 @@
+public import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A PayTrace v1 reply's envelope (reference section 2), with the transaction id when there is one.
+public struct PayTraceReply: Sendable {
+    public let success: Bool
+    public let responseCode: Int
+    public let statusMessage: String
+    public let transactionId: Int?
+    /// The whole JSON body, for the fields a caller needs beyond the envelope.
+    public let body: Data
+
+    public var object: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+}
+
+/// One transaction as the export endpoints list it; the card number is masked by PayTrace.
+public struct PayTraceExportedTransaction: Sendable, Equatable {
+    public let transactionId: Int
+    public let type: String
+    public let amount: Decimal
+    public let status: String
+    public let maskedCardNumber: String?
+    /// PayTrace's own text, "M/D/YYYY h:mm:ss AM", with no time zone.
+    public let createdAt: String
+    public let settledAt: String?
+    public let invoiceId: String?
+}
+
+extension PayTraceClient {
+    /// POSTs `body` (plus `integrator_id`) to `path` with a bearer token; on `invalid_token`
+    /// asks for a new token once and tries again. Declines are replies, not errors; validation
+    /// failures are permanent errors carrying PayTrace's codes and messages.
+    public func call(_ path: String, _ body: [String: Any]) throws -> PayTraceReply {
+        var reply = try send(path, body, token: accessToken())
+        if reply.status == 401 {
+            tokens.invalidate(cacheKey)
+            reply = try send(path, body, token: accessToken())
+            if reply.status == 401 { throw ConnectorError(.authentication, "PayTrace refused a fresh access token (invalid_token).") }
+        }
+        if reply.status == 429 || reply.status >= 500,
+           let failure = ConnectorError.forStatus(reply.status, vendor: "PayTrace", retryAfter: reply.header("retry-after")) {
+            throw failure
+        }
+        let object = (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:]
+        if let errors = object["errors"] as? [String: [String]], !errors.isEmpty {
+            let text = errors.keys.sorted().map { "\($0) \(errors[$0]!.joined(separator: " "))" }.joined(separator: "; ")
+            throw ConnectorError(.permanent, "PayTrace rejected the request: \(text)")
+        }
+        if let failure = ConnectorError.forStatus(reply.status, vendor: "PayTrace", retryAfter: nil) { throw failure }
+        return PayTraceReply(success: object["success"] as? Bool ?? false, responseCode: object["response_code"] as? Int ?? 0,
+                             statusMessage: object["status_message"] as? String ?? "", transactionId: object["transaction_id"] as? Int, body: reply.body)
+    }
+
+    public func void(transactionId: Int) throws -> PayTraceReply {
+        try call("v1/transactions/void", ["transaction_id": transactionId])
+    }
+
+    /// A refund of a settled transaction, in full or of `amount`.
+    public func refund(transactionId: Int, amount: Decimal? = nil) throws -> PayTraceReply {
+        var body: [String: Any] = ["transaction_id": transactionId]
+        if let amount { body["amount"] = NSDecimalNumber(decimal: amount).stringValue }
+        return try call("v1/transactions/refund/for_transaction", body)
+    }
+
+    /// Transactions created between two days (inclusive), `MM/DD/YYYY` as PayTrace wants them.
+    public func exportTransactions(from start: String, to end: String) throws -> [PayTraceExportedTransaction] {
+        let reply = try call("v1/transactions/export/by_date_range", ["start_date": start, "end_date": end])
+        let items = reply.object["transactions"] as? [[String: Any]] ?? []
+        return items.compactMap { item in
+            guard let id = item["transaction_id"] as? Int, let type = item["transaction_type"] as? String else { return nil }
+            let amount = (item["amount"] as? NSNumber).flatMap { Decimal(string: $0.stringValue, locale: Locale(identifier: "en_US_POSIX")) } ?? 0
+            let created = (item["created"] as? [String: Any])?["at"] as? String ?? ""
+            return PayTraceExportedTransaction(transactionId: id, type: type, amount: amount, status: item["status"] as? String ?? "",
+                                               maskedCardNumber: (item["credit_card"] as? [String: Any])?["masked_number"] as? String,
+                                               createdAt: created, settledAt: item["settled"] as? String, invoiceId: item["invoice_id"] as? String)
+        }
+    }
+
+    private func send(_ path: String, _ body: [String: Any], token: String) throws -> HTTPTransport.Reply {
+        var payload = body
+        if let integrator = credentials.integratorId { payload["integrator_id"] = integrator }
+        var request = URLRequest(url: baseURL.appendingPathComponent(path))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        // PayTrace wants "Bearer" capitalised although its token_type says "bearer".
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.httpBody = try JSONSerialization.data(withJSONObject: payload)
+        return try transport.send(request, vendor: "PayTrace")
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import HTTPServer
+import Synchronization
+
+/// PayTrace v1 transactions in the emulator: keyed sale, void, refund for a transaction, settle,
+/// and the exports pollers read. One state machine per transaction (reference section 12):
+/// a sale waits for settlement; void only before it (818), refund only after it (817) and never
+/// beyond the amount; unknown ids 811. Only the card's last four digits are kept.
+final class PayTraceTransactions: Sendable {
+    struct Transaction {
+        let id: Int
+        let type: String
+        let amount: Decimal
+        let last4: String
+        let created: Date
+        var status: String
+        var settled: Date?
+        var refunded: Decimal = 0
+        let invoiceId: String?
+        let approved: Bool
+    }
+
+    private struct State {
+        var transactions: [Int: Transaction] = [:]
+        var nextId = 400_000_000
+        var batch = 0
+    }
+
+    private let state = Mutex(State())
+    /// Amounts PayTrace's sandbox declines (reference section 3).
+    static let declinedAmounts: Set<Decimal> = [Decimal(string: "0.29")!, Decimal(string: "112.00")!]
+
+    func routes(into router: inout Router<SandboxHandler>, prefix: String, emulator: PayTraceEmulator) {
+        let guarded: (@escaping @Sendable ([String: Any]) -> Response) -> SandboxHandler = { handler in
+            { request in
+                if let refused = emulator.requireToken(request) { return refused }
+                let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
+                return handler(body)
+            }
+        }
+        router.add("POST", prefix + "/v1/transactions/sale/keyed", guarded { [self] in keyedSale($0) })
+        router.add("POST", prefix + "/v1/transactions/void", guarded { [self] in void($0) })
+        router.add("POST", prefix + "/v1/transactions/refund/for_transaction", guarded { [self] in refund($0) })
+        router.add("POST", prefix + "/v1/transactions/settle", guarded { [self] _ in settle() })
+        router.add("POST", prefix + "/v1/transactions/export/by_id", guarded { [self] in exportById($0) })
+        router.add("POST", prefix + "/v1/transactions/export/by_date_range", guarded { [self] in exportByDateRange($0) })
+    }
+
+    func keyedSale(_ body: [String: Any]) -> Response {
+        var errors: [String: [String]] = [:]
+        let amount = Self.decimal(body["amount"])
+        if amount == nil || amount! <= 0 { errors["33", default: []].append("Please provide a valid Transaction Amount.") }
+        let card = body["credit_card"] as? [String: Any] ?? [:]
+        let number = (card["number"] as? String ?? "").filter(\.isNumber)
+        if !Self.luhn(number) { errors["35", default: []].append("Please provide a valid Credit Card Number.") }
+        let month = Int("\(card["expiration_month"] ?? "")") ?? 0
+        if !(1...12).contains(month) { errors["43", default: []].append("Please provide a valid Expiration Month.") }
+        if !errors.isEmpty { return Self.errors(errors) }
+        let approved = !Self.declinedAmounts.contains(amount!)
+        let transaction = state.withLock { state -> Transaction in
+            state.nextId += 1
+            let t = Transaction(id: state.nextId, type: "SALE", amount: amount!, last4: String(number.suffix(4)), created: Date(),
+                                status: approved ? "PENDING_SETTLEMENT" : "DECLINED", invoiceId: body["invoice_id"] as? String, approved: approved)
+            state.transactions[t.id] = t
+            return t
+        }
+        return SandboxResponses.json(200, [
+            "success": approved, "response_code": approved ? 101 : 102,
+            "status_message": approved ? "Your transaction was successfully approved." : "Your transaction was not approved.",
+            "transaction_id": transaction.id, "approval_code": approved ? "TAS\(transaction.id % 1000)" : "",
+            "approval_message": approved ? "  NO  MATCH - Approved and completed" : "    DECLINE - Do not honor",
+            "avs_response": "No Match", "csc_response": "", "external_transaction_id": "",
+            "masked_card_number": "xxxxxxxxxxxx" + transaction.last4,
+        ])
+    }
+
+    func void(_ body: [String: Any]) -> Response {
+        let outcome = state.withLock { state -> Response in
+            guard let id = Self.id(body["transaction_id"]) else { return Self.errors(["58": ["Please provide a valid Transaction ID."]]) }
+            guard var t = state.transactions[id], t.approved else { return Self.errors(["811": ["The Transaction ID that you provided could not be found."]]) }
+            guard t.settled == nil, t.status != "VOIDED" else { return Self.errors(["818": ["The Transaction ID that you provided could not be voided."]]) }
+            t.status = "VOIDED"
+            state.transactions[id] = t
+            return SandboxResponses.json(200, ["success": true, "response_code": 109, "status_message": "Your transaction was successfully voided.",
+                                               "transaction_id": id])
+        }
+        return outcome
+    }
+
+    func refund(_ body: [String: Any]) -> Response {
+        state.withLock { state -> Response in
+            guard let id = Self.id(body["transaction_id"]) else { return Self.errors(["58": ["Please provide a valid Transaction ID."]]) }
+            guard var t = state.transactions[id], t.approved else { return Self.errors(["811": ["The Transaction ID that you provided could not be found."]]) }
+            guard t.settled != nil else { return Self.errors(["817": ["The Transaction ID that you provided could not be refunded. Only settled transactions can be refunded."]]) }
+            let amount = Self.decimal(body["amount"]) ?? (t.amount - t.refunded)
+            guard amount > 0, t.refunded + amount <= t.amount else { return Self.errors(["817": ["The refund amount exceeds the amount of the original transaction."]]) }
+            t.refunded += amount
+            state.transactions[id] = t
+            state.nextId += 1
+            let refund = Transaction(id: state.nextId, type: "REFUND", amount: amount, last4: t.last4, created: Date(), status: "PENDING_SETTLEMENT",
+                                     invoiceId: t.invoiceId, approved: true)
+            state.transactions[refund.id] = refund
+            return SandboxResponses.json(200, ["success": true, "response_code": 106, "status_message": "Your transaction was successfully refunded.",
+                                               "transaction_id": refund.id, "external_transaction_id": ""])
+        }
+    }
+
+    func settle() -> Response {
+        state.withLock { state -> Response in
+            state.batch += 1
+            let now = Date()
+            var count = 0
+            for (id, t) in state.transactions where t.approved && t.settled == nil && t.status == "PENDING_SETTLEMENT" {
+                state.transactions[id]?.settled = now
+                state.transactions[id]?.status = "SETTLED"
+                count += 1
+            }
+            return SandboxResponses.json(200, ["success": true, "response_code": 1, "status_message": "Your request has been successfully completed.",
+                                               "batch_number": state.batch, "transaction_count": count])
+        }
+    }
+
+    func exportById(_ body: [String: Any]) -> Response {
+        guard let id = Self.id(body["transaction_id"]), let t = state.withLock({ $0.transactions[id] }) else {
+            return Self.errors(["811": ["The Transaction ID that you provided could not be found."]])
+        }
+        return Self.exported([t])
+    }
+
+    func exportByDateRange(_ body: [String: Any]) -> Response {
+        guard let start = Self.date(body["start_date"]), let end = Self.date(body["end_date"]) else {
+            return Self.errors(["39": ["Please provide a valid Start Date and End Date (MM/DD/YYYY)."]])
+        }
+        let until = end.addingTimeInterval(86_400)
+        let found = state.withLock { $0.transactions.values.filter { $0.created >= start && $0.created < until } }.sorted { $0.id < $1.id }
+        return Self.exported(found)
+    }
+
+    static func exported(_ transactions: [Transaction]) -> Response {
+        SandboxResponses.json(200, [
+            "success": true, "response_code": 1, "status_message": "Your request has been successfully completed.",
+            "transactions": transactions.map { t -> [String: Any] in
+                var item: [String: Any] = [
+                    "transaction_id": t.id, "transaction_type": t.type, "amount": NSDecimalNumber(decimal: t.amount).doubleValue,
+                    "status": t.status, "approval_code": t.approved ? "TAS\(t.id % 1000)" : "",
+                    "credit_card": ["masked_number": "************" + t.last4],
+                    "created": ["at": payTraceTime(t.created), "by": "demo-api-user"],
+                ]
+                if let settled = t.settled { item["settled"] = payTraceTime(settled) }
+                if let invoice = t.invoiceId { item["invoice_id"] = invoice }
+                return item
+            },
+        ])
+    }
+
+    static func errors(_ errors: [String: [String]]) -> Response {
+        SandboxResponses.json(400, ["success": false, "response_code": 1, "status_message": "One or more errors has occurred.",
+                                    "errors": errors, "external_transaction_id": ""])
+    }
+
+    /// "4/10/2015 4:06:30 PM": US locale, no time zone (the sandbox speaks UTC).
+    static func payTraceTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "M/d/yyyy h:mm:ss a"
+        return formatter.string(from: date)
+    }
+
+    static func date(_ value: Any?) -> Date? {
+        guard let text = value as? String else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "MM/dd/yyyy"
+        return formatter.date(from: text)
+    }
+
+    static func decimal(_ value: Any?) -> Decimal? {
+        switch value {
+        case let text as String: Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        case let number as NSNumber: Decimal(string: number.stringValue, locale: Locale(identifier: "en_US_POSIX"))
+        default: nil
+        }
+    }
+
+    static func id(_ value: Any?) -> Int? {
+        switch value {
+        case let number as NSNumber: number.intValue > 0 ? number.intValue : nil
+        case let text as String: Int(text).flatMap { $0 > 0 ? $0 : nil }
+        default: nil
+        }
+    }
+
+    static func luhn(_ digits: String) -> Bool {
+        guard (12...19).contains(digits.count) else { return false }
+        var sum = 0
+        for (index, character) in digits.reversed().enumerated() {
+            guard var digit = character.wholeNumberValue else { return false }
+            if index % 2 == 1 { digit *= 2; if digit > 9 { digit -= 9 } }
+            sum += digit
+        }
+        return sum % 10 == 0
+    }
+}
