@@ -5,7 +5,8 @@ import Foundation
 typealias SandboxHandler = @Sendable (Request) -> Response
 
 /// The loopback emulators of Clearline's vendors on one HTTP server: PayTrace under `/paytrace`,
-/// Zoho Accounts under `/zoho/accounts`, and `/_sandbox/...` to inject faults and expire tokens.
+/// Zoho Accounts under `/zoho/accounts`, Zoho Books under `/zoho/api/books/v3`, and
+/// `/_sandbox/...` to inject faults and expire tokens.
 public final class SandboxServer: Sendable {
     public let payTrace: PayTraceEmulator
     public let zohoAccounts: ZohoAccountsEmulator
@@ -25,6 +26,7 @@ public final class SandboxServer: Sendable {
         var router = Router<SandboxHandler>()
         payTrace.routes(into: &router, prefix: "/paytrace")
         zohoAccounts.routes(into: &router, prefix: "/zoho/accounts") { "http://\(host):\(bound.port)/zoho/accounts" }
+        ZohoBooksEmulator(accounts: zohoAccounts).routes(into: &router, prefix: "/zoho/api/books/v3")
         let faults = self.faults
         router.add("POST", "/_sandbox/faults") { request in Self.injectFault(request, into: faults) }
         router.add("POST", "/_sandbox/paytrace/expire-tokens") { _ in
@@ -44,6 +46,7 @@ public final class SandboxServer: Sendable {
     public func start() throws {
         try http.start()
         bound.port = http.port
+        zohoAccounts.apiDomain = "http://127.0.0.1:\(http.port)/zoho/api"
     }
     public var port: Int { http.port }
     public var baseURL: String { "http://127.0.0.1:\(http.port)" }

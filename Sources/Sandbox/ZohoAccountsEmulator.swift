@@ -27,17 +27,25 @@ public final class ZohoAccountsEmulator: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Where the emulated data center's APIs live (the `api_domain` of token responses).
-    public let apiDomain: String
+    /// Where the emulated data center's APIs live (the `api_domain` of token responses); known
+    /// once the sandbox listens.
+    private let apiDomainValue: Mutex<String>
+    public var apiDomain: String {
+        get { apiDomainValue.withLock { $0 } }
+        set { apiDomainValue.withLock { $0 = newValue } }
+    }
     public let accessTokenLifetime: TimeInterval
     public static let tokensPerWindow = 10
     public static let window: TimeInterval = 600
 
     public init(clients: [Client], apiDomain: String, accessTokenLifetime: TimeInterval = 3600) {
-        self.apiDomain = apiDomain
+        self.apiDomainValue = Mutex(apiDomain)
         self.accessTokenLifetime = accessTokenLifetime
         state.withLock { state in for client in clients { state.clients[client.id] = client } }
     }
+
+    /// Every access token issued so far stops working (as after its hour).
+    public func expireAccessTokens() { state.withLock { $0.accessTokens = [:] } }
 
     /// Every refresh token stops working (as when a user revokes the app).
     public func revokeAllRefreshTokens() { state.withLock { $0.refreshTokens = [:] } }

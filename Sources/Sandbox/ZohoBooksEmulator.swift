@@ -1,0 +1,192 @@
+import Foundation
+import HTTPServer
+
+/// Zoho Books API v3 (../shared/reference/zoho.md section 2) for one sandbox organization:
+/// organizations, contacts, invoices and customer payments, with the `code`/`message` envelope,
+/// `organization_id` on every call and `Authorization: Zoho-oauthtoken …` checked against the
+/// accounts emulator. Codes marked unverified in the reference are kept as that section suggests:
+/// 57 for a refused token (HTTP 401), 9017 for an unknown organization, 1001 for a duplicate.
+final class ZohoBooksEmulator: Sendable {
+    static let organizationId = "20071234"
+
+    private struct State {
+        var contacts: [String: [String: Any]] = [:]
+        var invoices: [String: [String: Any]] = [:]
+        var payments: [String: [String: Any]] = [:]
+        var next = 460_000_000_000
+        var invoiceNumber = 0
+        var paymentNumber = 0
+    }
+
+    /// JSON dictionaries are not Sendable, so a lock guards them instead of a Mutex.
+    private final class Store: @unchecked Sendable {
+        private let lock = NSLock()
+        private var state = State()
+        func withLock<T>(_ body: (inout State) -> T) -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return body(&state)
+        }
+    }
+
+    private let state = Store()
+    let accounts: ZohoAccountsEmulator
+
+    init(accounts: ZohoAccountsEmulator) {
+        self.accounts = accounts
+    }
+
+    func routes(into router: inout Router<SandboxHandler>, prefix: String) {
+        func add(_ method: String, _ path: String, _ handler: @escaping @Sendable (Request, [String: Any]) -> Response) {
+            router.add(method, prefix + path) { [self] request in
+                guard let header = request.header("authorization"), header.hasPrefix("Zoho-oauthtoken "),
+                      accounts.isLive(accessToken: String(header.dropFirst("Zoho-oauthtoken ".count))) else {
+                    return SandboxResponses.json(401, ["code": 57, "message": "You are not authorized to perform this operation"])
+                }
+                if path != "/organizations", request.query["organization_id"] != Self.organizationId {
+                    return SandboxResponses.json(400, ["code": 9017, "message": "This user is not associated with any organization."])
+                }
+                return handler(request, Self.body(request))
+            }
+        }
+        add("GET", "/organizations") { _, _ in
+            SandboxResponses.json(200, ["code": 0, "message": "success", "organizations": [[
+                "organization_id": Self.organizationId, "name": "Acme Outdoor Supply (sandbox)", "currency_code": "USD",
+                "currency_id": "460000000000097", "time_zone": "America/New_York", "is_default_org": true,
+            ]]])
+        }
+        add("POST", "/contacts") { [self] _, body in createContact(body) }
+        add("GET", "/contacts") { [self] request, _ in listContacts(request.query) }
+        add("POST", "/invoices") { [self] _, body in createInvoice(body) }
+        add("GET", "/invoices") { [self] request, _ in list("invoices", request.query) }
+        add("POST", "/customerpayments") { [self] _, body in createPayment(body) }
+        add("GET", "/customerpayments") { [self] request, _ in list("customerpayments", request.query) }
+    }
+
+    func createContact(_ body: [String: Any]) -> Response {
+        guard let name = body["contact_name"] as? String, !name.isEmpty else { return Self.invalid("contact_name") }
+        return state.withLock { state in
+            if state.contacts.values.contains(where: { ($0["contact_name"] as? String)?.lowercased() == name.lowercased() }) {
+                return SandboxResponses.json(400, ["code": 1001, "message": "The customer \"\(name)\" already exists."])
+            }
+            state.next += 1
+            var contact: [String: Any] = ["contact_id": String(state.next), "contact_name": name, "contact_type": body["contact_type"] ?? "customer",
+                                          "status": "active", "currency_code": "USD"]
+            let persons = body["contact_persons"] as? [[String: Any]] ?? []
+            contact["email"] = persons.first?["email"] ?? body["email"] ?? ""
+            if let company = body["company_name"] { contact["company_name"] = company }
+            if let fields = body["custom_fields"] { contact["custom_fields"] = fields }
+            state.contacts[contact["contact_id"] as! String] = contact
+            return SandboxResponses.json(201, ["code": 0, "message": "The contact has been added.", "contact": contact])
+        }
+    }
+
+    func listContacts(_ query: [String: String]) -> Response {
+        let all = state.withLock { Array($0.contacts.values) }
+        let found = all.filter { contact in
+            (query["contact_name"].map { ($0.lowercased() == (contact["contact_name"] as? String)?.lowercased()) } ?? true)
+                && (query["email"].map { $0.lowercased() == (contact["email"] as? String)?.lowercased() } ?? true)
+        }
+        return Self.page("contacts", found)
+    }
+
+    func createInvoice(_ body: [String: Any]) -> Response {
+        guard let customer = body["customer_id"] as? String else { return Self.invalid("customer_id") }
+        guard let lines = body["line_items"] as? [[String: Any]], !lines.isEmpty else { return Self.invalid("line_items") }
+        return state.withLock { state in
+            guard let contact = state.contacts[customer] else { return SandboxResponses.json(400, ["code": 1002, "message": "Contact does not exist."]) }
+            let total = lines.reduce(Decimal(0)) { sum, line in sum + (Self.decimal(line["rate"]) ?? 0) * (Self.decimal(line["quantity"]) ?? 1) }
+            state.next += 1
+            state.invoiceNumber += 1
+            let invoice: [String: Any] = [
+                "invoice_id": String(state.next), "invoice_number": String(format: "INV-%06d", state.invoiceNumber), "status": "sent",
+                "customer_id": customer, "customer_name": contact["contact_name"] ?? "", "currency_code": "USD",
+                "reference_number": body["reference_number"] ?? "", "date": body["date"] ?? "", "line_items": lines,
+                "total": Self.number(total), "balance": Self.number(total), "payment_made": 0,
+            ]
+            state.invoices[invoice["invoice_id"] as! String] = invoice
+            return SandboxResponses.json(201, ["code": 0, "message": "The invoice has been created.", "invoice": invoice])
+        }
+    }
+
+    func createPayment(_ body: [String: Any]) -> Response {
+        guard let customer = body["customer_id"] as? String else { return Self.invalid("customer_id") }
+        guard let amount = Self.decimal(body["amount"]), amount > 0 else { return Self.invalid("amount") }
+        guard body["payment_mode"] is String else { return Self.invalid("payment_mode") }
+        let applications = body["invoices"] as? [[String: Any]] ?? []
+        return state.withLock { state in
+            var applied = Decimal(0)
+            for application in applications {
+                guard let id = application["invoice_id"] as? String, let invoice = state.invoices[id], invoice["customer_id"] as? String == customer else {
+                    return SandboxResponses.json(400, ["code": 1002, "message": "Invoice does not exist."])
+                }
+                let share = Self.decimal(application["amount_applied"]) ?? 0
+                let balance = Self.decimal(invoice["balance"]) ?? 0
+                if invoice["status"] as? String == "paid" || share > balance {
+                    return SandboxResponses.json(400, ["code": 24016, "message": "The amount applied exceeds the balance of invoice \(invoice["invoice_number"] ?? id)."])
+                }
+                applied += share
+            }
+            if applied > amount { return SandboxResponses.json(400, ["code": 24017, "message": "The amount applied to invoices exceeds the payment amount."]) }
+            var lines: [[String: Any]] = []
+            for application in applications {
+                let id = application["invoice_id"] as! String
+                let share = Self.decimal(application["amount_applied"]) ?? 0
+                guard var invoice = state.invoices[id] else { continue }
+                let balance = (Self.decimal(invoice["balance"]) ?? 0) - share
+                invoice["balance"] = Self.number(balance)
+                invoice["payment_made"] = Self.number((Self.decimal(invoice["payment_made"]) ?? 0) + share)
+                invoice["status"] = balance == 0 ? "paid" : "partially_paid"
+                state.invoices[id] = invoice
+                lines.append(["invoice_id": id, "invoice_number": invoice["invoice_number"] ?? "",
+                              "amount_applied": Self.number(share), "balance_amount": Self.number(balance)])
+            }
+            state.next += 1
+            state.paymentNumber += 1
+            let payment: [String: Any] = [
+                "payment_id": String(state.next), "payment_number": String(state.paymentNumber), "customer_id": customer,
+                "payment_mode": body["payment_mode"]!, "amount": Self.number(amount), "date": body["date"] ?? "",
+                "reference_number": body["reference_number"] ?? "", "status": "success", "invoices": lines,
+                "bank_charges": body["bank_charges"] ?? 0, "currency_code": "USD",
+            ]
+            state.payments[payment["payment_id"] as! String] = payment
+            return SandboxResponses.json(201, ["code": 0, "message": "The payment has been created.", "payment": payment])
+        }
+    }
+
+    func list(_ key: String, _ query: [String: String]) -> Response {
+        let all = state.withLock { key == "invoices" ? Array($0.invoices.values) : Array($0.payments.values) }
+        let found = all.filter { item in
+            (query["reference_number"].map { $0 == item["reference_number"] as? String } ?? true)
+                && (query["customer_id"].map { $0 == item["customer_id"] as? String } ?? true)
+        }
+        return Self.page(key, found)
+    }
+
+    static func page(_ key: String, _ items: [[String: Any]]) -> Response {
+        SandboxResponses.json(200, ["code": 0, "message": "success", key: items,
+                                    "page_context": ["page": 1, "per_page": 200, "has_more_page": false]])
+    }
+
+    static func invalid(_ field: String) -> Response {
+        SandboxResponses.json(400, ["code": 4, "message": "Invalid value passed for \(field)"])
+    }
+
+    /// JSON bodies, or the older `JSONString=<json>` form that clients still send.
+    static func body(_ request: Request) -> [String: Any] {
+        if let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] { return object }
+        if let text = SandboxResponses.fields(of: request)["JSONString"],
+           let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] { return object }
+        return [:]
+    }
+
+    static func decimal(_ value: Any?) -> Decimal? {
+        switch value {
+        case let text as String: Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        case let number as NSNumber: Decimal(string: number.stringValue, locale: Locale(identifier: "en_US_POSIX"))
+        default: nil
+        }
+    }
+
+    static func number(_ value: Decimal) -> NSNumber { NSDecimalNumber(decimal: value) }
+}
