@@ -26,7 +26,8 @@ public final class SandboxServer: Sendable {
         var router = Router<SandboxHandler>()
         payTrace.routes(into: &router, prefix: "/paytrace")
         zohoAccounts.routes(into: &router, prefix: "/zoho/accounts") { "http://\(host):\(bound.port)/zoho/accounts" }
-        ZohoBooksEmulator(accounts: zohoAccounts).routes(into: &router, prefix: "/zoho/api/books/v3")
+        ZohoBooksEmulator(accounts: zohoAccounts).routes(into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
+        ZohoCRMEmulator(accounts: zohoAccounts).routes(into: &router, prefix: "/zoho/api/crm/v8")
         let faults = self.faults
         router.add("POST", "/_sandbox/faults") { request in Self.injectFault(request, into: faults) }
         router.add("POST", "/_sandbox/paytrace/expire-tokens") { _ in

@@ -13,6 +13,7 @@ final class ZohoBooksEmulator: Sendable {
         var contacts: [String: [String: Any]] = [:]
         var invoices: [String: [String: Any]] = [:]
         var payments: [String: [String: Any]] = [:]
+        var salesOrders: [String: [String: Any]] = [:]
         var next = 460_000_000_000
         var invoiceNumber = 0
         var paymentNumber = 0
@@ -36,9 +37,11 @@ final class ZohoBooksEmulator: Sendable {
         self.accounts = accounts
     }
 
-    func routes(into router: inout Router<SandboxHandler>, prefix: String) {
-        func add(_ method: String, _ path: String, _ handler: @escaping @Sendable (Request, [String: Any]) -> Response) {
-            router.add(method, prefix + path) { [self] request in
+    /// Books under `books`, and Inventory's sales orders under `inventory`: one organization, one
+    /// set of contacts, as when both products run on one org.
+    func routes(into router: inout Router<SandboxHandler>, books: String, inventory: String) {
+        func add(_ root: String, _ method: String, _ path: String, _ handler: @escaping @Sendable (Request, [String: Any]) -> Response) {
+            router.add(method, root + path) { [self] request in
                 guard let header = request.header("authorization"), header.hasPrefix("Zoho-oauthtoken "),
                       accounts.isLive(accessToken: String(header.dropFirst("Zoho-oauthtoken ".count))) else {
                     return SandboxResponses.json(401, ["code": 57, "message": "You are not authorized to perform this operation"])
@@ -49,18 +52,50 @@ final class ZohoBooksEmulator: Sendable {
                 return handler(request, Self.body(request))
             }
         }
-        add("GET", "/organizations") { _, _ in
+        add(books, "GET", "/organizations") { _, _ in
             SandboxResponses.json(200, ["code": 0, "message": "success", "organizations": [[
                 "organization_id": Self.organizationId, "name": "Acme Outdoor Supply (sandbox)", "currency_code": "USD",
                 "currency_id": "460000000000097", "time_zone": "America/New_York", "is_default_org": true,
             ]]])
         }
-        add("POST", "/contacts") { [self] _, body in createContact(body) }
-        add("GET", "/contacts") { [self] request, _ in listContacts(request.query) }
-        add("POST", "/invoices") { [self] _, body in createInvoice(body) }
-        add("GET", "/invoices") { [self] request, _ in list("invoices", request.query) }
-        add("POST", "/customerpayments") { [self] _, body in createPayment(body) }
-        add("GET", "/customerpayments") { [self] request, _ in list("customerpayments", request.query) }
+        add(books, "POST", "/contacts") { [self] _, body in createContact(body) }
+        add(books, "GET", "/contacts") { [self] request, _ in listContacts(request.query) }
+        add(books, "POST", "/invoices") { [self] _, body in createInvoice(body) }
+        add(books, "GET", "/invoices") { [self] request, _ in list("invoices", request.query) }
+        add(books, "POST", "/customerpayments") { [self] _, body in createPayment(body) }
+        add(books, "GET", "/customerpayments") { [self] request, _ in list("customerpayments", request.query) }
+        add(inventory, "POST", "/salesorders") { [self] _, body in createSalesOrder(body) }
+        add(inventory, "GET", "/salesorders") { [self] request, _ in list("salesorders", request.query) }
+        add(inventory, "POST", "/salesorders/{id}/status/confirmed") { [self] request, _ in markSalesOrder(request, "confirmed") }
+        add(inventory, "POST", "/salesorders/{id}/status/void") { [self] request, _ in markSalesOrder(request, "void") }
+    }
+
+    func createSalesOrder(_ body: [String: Any]) -> Response {
+        guard let customer = body["customer_id"] as? String else { return Self.invalid("customer_id") }
+        guard let lines = body["line_items"] as? [[String: Any]], !lines.isEmpty else { return Self.invalid("line_items") }
+        return state.withLock { state in
+            guard state.contacts[customer] != nil else { return SandboxResponses.json(400, ["code": 1002, "message": "Contact does not exist."]) }
+            let total = lines.reduce(Decimal(0)) { sum, line in sum + (Self.decimal(line["rate"]) ?? 0) * (Self.decimal(line["quantity"]) ?? 1) }
+            state.next += 1
+            let order: [String: Any] = [
+                "salesorder_id": String(state.next), "salesorder_number": String(format: "SO-%05d", state.salesOrders.count + 1),
+                "status": "draft", "customer_id": customer, "reference_number": body["reference_number"] ?? "", "line_items": lines,
+                "total": Self.number(total), "shipped_status": "", "invoiced_status": "", "paid_status": "", "packages": [Any](), "invoices": [Any](),
+            ]
+            state.salesOrders[order["salesorder_id"] as! String] = order
+            return SandboxResponses.json(201, ["code": 0, "message": "Sales Order has been created.", "salesorder": order])
+        }
+    }
+
+    func markSalesOrder(_ request: Request, _ status: String) -> Response {
+        let id = request.path.split(separator: "/").dropLast(2).last.map(String.init) ?? ""
+        return state.withLock { state in
+            guard var order = state.salesOrders[id] else { return SandboxResponses.json(404, ["code": 1002, "message": "Sales order does not exist."]) }
+            if order["status"] as? String == "void" { return SandboxResponses.json(400, ["code": 36014, "message": "The sales order is void."]) }
+            order["status"] = status
+            state.salesOrders[id] = order
+            return SandboxResponses.json(200, ["code": 0, "message": status == "void" ? "Sales Order has been voided." : "Sales Order has been confirmed."])
+        }
     }
 
     func createContact(_ body: [String: Any]) -> Response {
@@ -155,7 +190,13 @@ final class ZohoBooksEmulator: Sendable {
     }
 
     func list(_ key: String, _ query: [String: String]) -> Response {
-        let all = state.withLock { key == "invoices" ? Array($0.invoices.values) : Array($0.payments.values) }
+        let all = state.withLock { state -> [[String: Any]] in
+            switch key {
+            case "invoices": Array(state.invoices.values)
+            case "salesorders": Array(state.salesOrders.values)
+            default: Array(state.payments.values)
+            }
+        }
         let found = all.filter { item in
             (query["reference_number"].map { $0 == item["reference_number"] as? String } ?? true)
                 && (query["customer_id"].map { $0 == item["customer_id"] as? String } ?? true)

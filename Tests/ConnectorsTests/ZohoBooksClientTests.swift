@@ -6,12 +6,16 @@ import Sandbox
 @Suite("Zoho Books client against the sandbox emulator")
 struct ZohoBooksClientTests {
     /// A connected Books client: the code flow run through the accounts emulator first.
-    static func books(_ sandbox: SandboxServer, organization: String = "20071234") throws -> ZohoBooksClient {
+    static func session(_ sandbox: SandboxServer) throws -> ZohoSession {
         let accounts = ZohoAccountsClientTests.client(sandbox)
         let tokens = try accounts.exchange(code: ZohoAccountsClientTests.authorize(sandbox, accounts).code, redirectURI: "http://127.0.0.1:1/callback")
         let domain = try #require(tokens.apiDomain.flatMap(URL.init(string:)))
-        return ZohoBooksClient(apiDomain: domain, organizationId: organization, accounts: accounts, refreshToken: try #require(tokens.refreshToken),
-                               tokens: TokenCache(), cacheKey: "books", transport: HTTPTransport(timeout: 3))
+        return ZohoSession(apiDomain: domain, accounts: accounts, refreshToken: try #require(tokens.refreshToken), tokens: TokenCache(),
+                           cacheKey: "zoho", transport: HTTPTransport(timeout: 3))
+    }
+
+    static func books(_ sandbox: SandboxServer, organization: String = "20071234") throws -> ZohoBooksClient {
+        ZohoBooksClient(session: try session(sandbox), organizationId: organization)
     }
 
     @Test func aSaleBecomesAContactAnInvoiceAndAPaymentThatPaysIt() throws {
