@@ -48,7 +48,7 @@ final class PayTraceTransactions: Sendable {
 
     func keyedSale(_ body: [String: Any]) -> Response {
         var errors: [String: [String]] = [:]
-        let amount = Self.decimal(body["amount"])
+        let amount = SandboxResponses.decimal(body["amount"])
         if amount == nil || amount! <= 0 { errors["33", default: []].append("Please provide a valid Transaction Amount.") }
         let card = body["credit_card"] as? [String: Any] ?? [:]
         let number = (card["number"] as? String ?? "").filter(\.isNumber)
@@ -92,7 +92,7 @@ final class PayTraceTransactions: Sendable {
             guard let id = Self.id(body["transaction_id"]) else { return Self.errors(["58": ["Please provide a valid Transaction ID."]]) }
             guard var t = state.transactions[id], t.approved else { return Self.errors(["811": ["The Transaction ID that you provided could not be found."]]) }
             guard t.settled != nil else { return Self.errors(["817": ["The Transaction ID that you provided could not be refunded. Only settled transactions can be refunded."]]) }
-            let amount = Self.decimal(body["amount"]) ?? (t.amount - t.refunded)
+            let amount = SandboxResponses.decimal(body["amount"]) ?? (t.amount - t.refunded)
             guard amount > 0, t.refunded + amount <= t.amount else { return Self.errors(["817": ["The refund amount exceeds the amount of the original transaction."]]) }
             t.refunded += amount
             state.transactions[id] = t
@@ -160,29 +160,14 @@ final class PayTraceTransactions: Sendable {
 
     /// "4/10/2015 4:06:30 PM": US locale, no time zone (the sandbox speaks UTC).
     static func payTraceTime(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "M/d/yyyy h:mm:ss a"
-        return formatter.string(from: date)
+        SandboxResponses.formatter("M/d/yyyy h:mm:ss a").string(from: date)
     }
 
     static func date(_ value: Any?) -> Date? {
         guard let text = value as? String else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "MM/dd/yyyy"
-        return formatter.date(from: text)
+        return SandboxResponses.formatter("MM/dd/yyyy").date(from: text)
     }
 
-    static func decimal(_ value: Any?) -> Decimal? {
-        switch value {
-        case let text as String: Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
-        case let number as NSNumber: Decimal(string: number.stringValue, locale: Locale(identifier: "en_US_POSIX"))
-        default: nil
-        }
-    }
 
     static func id(_ value: Any?) -> Int? {
         switch value {

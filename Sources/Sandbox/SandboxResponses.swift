@@ -8,6 +8,24 @@ enum SandboxResponses {
         return Response(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(body))
     }
 
+    /// An amount sent as a string or a JSON number, as Decimal (never through Double).
+    static func decimal(_ value: Any?) -> Decimal? {
+        switch value {
+        case let text as String: Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        case let number as NSNumber: Decimal(string: number.stringValue, locale: Locale(identifier: "en_US_POSIX"))
+        default: nil
+        }
+    }
+
+    /// A UTC, US-locale formatter: PayTrace's dates and times carry no time zone.
+    static func formatter(_ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = format
+        return formatter
+    }
+
     /// `application/x-www-form-urlencoded` or JSON object fields, as strings.
     static func fields(of request: Request) -> [String: String] {
         let type = request.header("content-type")?.lowercased() ?? ""

@@ -19,18 +19,7 @@ final class ZohoBooksEmulator: Sendable {
         var paymentNumber = 0
     }
 
-    /// JSON dictionaries are not Sendable, so a lock guards them instead of a Mutex.
-    private final class Store: @unchecked Sendable {
-        private let lock = NSLock()
-        private var state = State()
-        func withLock<T>(_ body: (inout State) -> T) -> T {
-            lock.lock()
-            defer { lock.unlock() }
-            return body(&state)
-        }
-    }
-
-    private let state = Store()
+    private let state = Locked(State())
     let accounts: ZohoAccountsEmulator
 
     init(accounts: ZohoAccountsEmulator) {
@@ -75,7 +64,7 @@ final class ZohoBooksEmulator: Sendable {
         guard let lines = body["line_items"] as? [[String: Any]], !lines.isEmpty else { return Self.invalid("line_items") }
         return state.withLock { state in
             guard state.contacts[customer] != nil else { return SandboxResponses.json(400, ["code": 1002, "message": "Contact does not exist."]) }
-            let total = lines.reduce(Decimal(0)) { sum, line in sum + (Self.decimal(line["rate"]) ?? 0) * (Self.decimal(line["quantity"]) ?? 1) }
+            let total = lines.reduce(Decimal(0)) { sum, line in sum + (SandboxResponses.decimal(line["rate"]) ?? 0) * (SandboxResponses.decimal(line["quantity"]) ?? 1) }
             state.next += 1
             let order: [String: Any] = [
                 "salesorder_id": String(state.next), "salesorder_number": String(format: "SO-%05d", state.salesOrders.count + 1),
@@ -130,7 +119,7 @@ final class ZohoBooksEmulator: Sendable {
         guard let lines = body["line_items"] as? [[String: Any]], !lines.isEmpty else { return Self.invalid("line_items") }
         return state.withLock { state in
             guard let contact = state.contacts[customer] else { return SandboxResponses.json(400, ["code": 1002, "message": "Contact does not exist."]) }
-            let total = lines.reduce(Decimal(0)) { sum, line in sum + (Self.decimal(line["rate"]) ?? 0) * (Self.decimal(line["quantity"]) ?? 1) }
+            let total = lines.reduce(Decimal(0)) { sum, line in sum + (SandboxResponses.decimal(line["rate"]) ?? 0) * (SandboxResponses.decimal(line["quantity"]) ?? 1) }
             state.next += 1
             state.invoiceNumber += 1
             let invoice: [String: Any] = [
@@ -146,7 +135,7 @@ final class ZohoBooksEmulator: Sendable {
 
     func createPayment(_ body: [String: Any]) -> Response {
         guard let customer = body["customer_id"] as? String else { return Self.invalid("customer_id") }
-        guard let amount = Self.decimal(body["amount"]), amount > 0 else { return Self.invalid("amount") }
+        guard let amount = SandboxResponses.decimal(body["amount"]), amount > 0 else { return Self.invalid("amount") }
         guard body["payment_mode"] is String else { return Self.invalid("payment_mode") }
         let applications = body["invoices"] as? [[String: Any]] ?? []
         return state.withLock { state in
@@ -155,8 +144,8 @@ final class ZohoBooksEmulator: Sendable {
                 guard let id = application["invoice_id"] as? String, let invoice = state.invoices[id], invoice["customer_id"] as? String == customer else {
                     return SandboxResponses.json(400, ["code": 1002, "message": "Invoice does not exist."])
                 }
-                let share = Self.decimal(application["amount_applied"]) ?? 0
-                let balance = Self.decimal(invoice["balance"]) ?? 0
+                let share = SandboxResponses.decimal(application["amount_applied"]) ?? 0
+                let balance = SandboxResponses.decimal(invoice["balance"]) ?? 0
                 if invoice["status"] as? String == "paid" || share > balance {
                     return SandboxResponses.json(400, ["code": 24016, "message": "The amount applied exceeds the balance of invoice \(invoice["invoice_number"] ?? id)."])
                 }
@@ -166,11 +155,11 @@ final class ZohoBooksEmulator: Sendable {
             var lines: [[String: Any]] = []
             for application in applications {
                 let id = application["invoice_id"] as! String
-                let share = Self.decimal(application["amount_applied"]) ?? 0
+                let share = SandboxResponses.decimal(application["amount_applied"]) ?? 0
                 guard var invoice = state.invoices[id] else { continue }
-                let balance = (Self.decimal(invoice["balance"]) ?? 0) - share
+                let balance = (SandboxResponses.decimal(invoice["balance"]) ?? 0) - share
                 invoice["balance"] = Self.number(balance)
-                invoice["payment_made"] = Self.number((Self.decimal(invoice["payment_made"]) ?? 0) + share)
+                invoice["payment_made"] = Self.number((SandboxResponses.decimal(invoice["payment_made"]) ?? 0) + share)
                 invoice["status"] = balance == 0 ? "paid" : "partially_paid"
                 state.invoices[id] = invoice
                 lines.append(["invoice_id": id, "invoice_number": invoice["invoice_number"] ?? "",
@@ -221,13 +210,6 @@ final class ZohoBooksEmulator: Sendable {
         return [:]
     }
 
-    static func decimal(_ value: Any?) -> Decimal? {
-        switch value {
-        case let text as String: Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
-        case let number as NSNumber: Decimal(string: number.stringValue, locale: Locale(identifier: "en_US_POSIX"))
-        default: nil
-        }
-    }
 
     static func number(_ value: Decimal) -> NSNumber { NSDecimalNumber(decimal: value) }
 }

@@ -10,17 +10,8 @@ final class ZohoCRMEmulator: Sendable {
     static let defaultDuplicateFields = ["Contacts": "Email", "Accounts": "Account_Name", "Deals": "Deal_Name"]
     static let mandatory = ["Contacts": ["Last_Name"], "Accounts": ["Account_Name"], "Deals": ["Deal_Name", "Stage"]]
 
-    private final class Store: @unchecked Sendable {
-        private let lock = NSLock()
-        private var records: [String: [String: [String: Any]]] = [:]
-        func withLock<T>(_ body: (inout [String: [String: [String: Any]]]) -> T) -> T {
-            lock.lock()
-            defer { lock.unlock() }
-            return body(&records)
-        }
-    }
-
-    private let store = Store()
+    /// Records by module, then by id.
+    private let store = Locked([String: [String: [String: Any]]]())
     let accounts: ZohoAccountsEmulator
 
     init(accounts: ZohoAccountsEmulator) {
