@@ -124,6 +124,22 @@ END $$;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 
+-- For the few functions that must see every tenant while they run (credential and OAuth-state
+-- look-ups before anyone's scope is known): enter returns the caller's scope, leave puts it
+-- back, so such a function cannot widen an enclosing transaction.
+CREATE FUNCTION clearline_enter_platform_scope() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  previous text := coalesce(current_setting('clearline.scope', true), '');
+BEGIN
+  PERFORM set_config('clearline.scope', 'platform', true);
+  RETURN previous;
+END $$;
+
+CREATE FUNCTION clearline_leave_platform_scope(previous text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('clearline.scope', previous, true);
+END $$;
+
 -- Credential look-ups run before anyone's scope is known: one statement each, outside any
 -- transaction, that sees every tenant while it runs and puts the caller's scope back before it
 -- returns (so it cannot widen an enclosing transaction either). The key look-up stamps
@@ -133,9 +149,8 @@ RETURNS TABLE (id uuid, tenant_id uuid, role text, secret_hash text, tenant_stat
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 DECLARE
-  previous text := coalesce(current_setting('clearline.scope', true), '');
+  previous text := clearline_enter_platform_scope();
 BEGIN
-  PERFORM set_config('clearline.scope', 'platform', true);
   RETURN QUERY
     WITH k AS (
       SELECT k.id, k.tenant_id, k.role, k.secret_hash, t.status AS tenant_status
@@ -146,7 +161,7 @@ BEGIN
       WHERE api_keys.id = (SELECT k.id FROM k)
         AND (api_keys.last_used_at IS NULL OR api_keys.last_used_at < now() - interval '60 seconds'))
     SELECT k.id, k.tenant_id, k.role, k.secret_hash, k.tenant_status FROM k;
-  PERFORM set_config('clearline.scope', previous, true);
+  PERFORM clearline_leave_platform_scope(previous);
 END $$;
 
 CREATE FUNCTION clearline_session_credential(session_token_hash text)
@@ -154,15 +169,14 @@ RETURNS TABLE (session_id uuid, id uuid, tenant_id uuid, email text, role text, 
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 DECLARE
-  previous text := coalesce(current_setting('clearline.scope', true), '');
+  previous text := clearline_enter_platform_scope();
 BEGIN
-  PERFORM set_config('clearline.scope', 'platform', true);
   RETURN QUERY
     SELECT s.id, u.id, u.tenant_id, u.email, u.role, u.created_at, t.status
     FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN tenants t ON t.id = u.tenant_id
     WHERE s.token_hash = session_token_hash AND s.revoked_at IS NULL AND s.expires_at > now() AND u.deleted_at IS NULL
       AND (u.tenant_id IS NULL OR t.deleted_at IS NULL);
-  PERFORM set_config('clearline.scope', previous, true);
+  PERFORM clearline_leave_platform_scope(previous);
 END $$;
 
 -- Responses to creating POSTs, replayed for a repeated Idempotency-Key (kept 24 hours).

@@ -20,13 +20,12 @@ RETURNS TABLE (tenant_id uuid, environment text, connection_id uuid, redirect_ur
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 DECLARE
-  previous text := coalesce(current_setting('clearline.scope', true), '');
+  previous text := clearline_enter_platform_scope();
 BEGIN
-  PERFORM set_config('clearline.scope', 'platform', true);
   RETURN QUERY
     UPDATE oauth_states SET used_at = now()
     WHERE state_hash = hash AND used_at IS NULL AND expires_at > now()
     RETURNING oauth_states.tenant_id, oauth_states.environment, oauth_states.connection_id,
               oauth_states.redirect_uri, oauth_states.created_by;
-  PERFORM set_config('clearline.scope', previous, true);
+  PERFORM clearline_leave_platform_scope(previous);
 END $$;
