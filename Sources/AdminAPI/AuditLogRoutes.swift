@@ -9,20 +9,7 @@ enum AuditLogRoutes {
     static let endpoints: [Endpoint] = [
         Endpoint("GET", "/v1/tenants/{tenantId}/audit-log", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
-            var limit = PageCursor.defaultLimit
-            if let text = context.request.query["limit"] {
-                guard let value = Int(text), (1...PageCursor.maxLimit).contains(value) else {
-                    throw Problem.validation([FieldError(field: "limit", message: "must be an integer from 1 to \(PageCursor.maxLimit)")])
-                }
-                limit = value
-            }
-            var before: Int64?
-            if let cursor = context.request.query["cursor"] {
-                guard let decoded = decodeCursor(cursor) else {
-                    throw Problem.validation([FieldError(field: "cursor", message: "is not a cursor this API returned")])
-                }
-                before = decoded
-            }
+            let (before, limit) = try context.pagination(decode: decodeCursor)
             let page = try context.tenantTransaction { try AuditLogStore.list($0, tenantId: id, before: before, limit: limit) }
             return context.json(ListBody(items: page.entries.map(AuditEntryBody.init), nextCursor: page.next.map(encodeCursor)))
         },

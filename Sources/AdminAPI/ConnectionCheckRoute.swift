@@ -22,7 +22,7 @@ enum ConnectionCheckRoute {
                 }
                 return (connection, secrets)
             }
-            let (ok, message) = try check(connection, secrets, vault: vault, context: context)
+            let (ok, message) = try check(connection, secrets)
             let status = ok ? "connected" : "failed"
             let checkedAt = Date()
             try context.tenantTransaction { tx in
@@ -34,7 +34,7 @@ enum ConnectionCheckRoute {
         },
     ]
 
-    static func check(_ connection: Connection, _ secrets: [String: String], vault: Vault, context: RequestContext) throws -> (Bool, String) {
+    static func check(_ connection: Connection, _ secrets: [String: String]) throws -> (Bool, String) {
         switch connection.kind {
         case .paytrace:
             guard let username = secrets["username"], let password = secrets["password"] else {
@@ -51,12 +51,9 @@ enum ConnectionCheckRoute {
             }
         case .zoho:
             guard let refreshToken = secrets["refresh_token"] else { return (false, "Connect Zoho first: there is no refresh token yet.") }
-            let client = try context.tenantTransaction { try ZohoOAuthRoutes.accountsClient($0, vault: vault, connection) }
+            let client = try ZohoOAuthRoutes.accountsClient(connection, clientId: secrets["client_id"], clientSecret: secrets["client_secret"])
             do {
-                try TokenCache.shared.replace(for: connection.id.lowercasedString) {
-                    let tokens = try client.refresh(refreshToken: refreshToken)
-                    return (tokens.accessToken, tokens.expiresIn)
-                }
+                try TokenCache.shared.replace(for: connection.id.lowercasedString) { try client.accessToken(refreshToken: refreshToken) }
                 return (true, "Zoho issued an access token for organization \(connection.text("organization_id") ?? "?").")
             } catch let error as ConnectorError {
                 return (false, error.message)

@@ -91,9 +91,7 @@ enum ConnectionRoutes {
             guard let current = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: id) else {
                 throw Problem.notFound("No such connection.")
             }
-            var merged = current.settings
-            for (key, value) in settings { merged[key] = value }
-            let errors = current.kind.validate(settings: merged, creating: true) + current.kind.validate(secrets: secrets, creating: false)
+            let errors = current.kind.validate(settings: current.settings(merging: settings), creating: true) + current.kind.validate(secrets: secrets, creating: false)
             if !errors.isEmpty { throw Problem.validation(errors) }
             guard let updated = try ConnectionStore.update(tx, vault: context.services.vault, tenantId: tenantId, environment: environment, id: id,
                                                            name: name, settings: settings, secrets: secrets) else {

@@ -44,6 +44,11 @@ struct RequestContext: Sendable {
 
     /// `limit` and `cursor` query arguments, validated.
     func pagination() throws -> (cursor: PageCursor?, limit: Int) {
+        try pagination(decode: PageCursor.decode)
+    }
+
+    /// The same for lists whose cursor is of another kind (the audit log pages by sequence).
+    func pagination<Cursor>(decode: (String) -> Cursor?) throws -> (cursor: Cursor?, limit: Int) {
         var limit = PageCursor.defaultLimit
         if let text = request.query["limit"] {
             guard let value = Int(text), (1...PageCursor.maxLimit).contains(value) else {
@@ -51,9 +56,9 @@ struct RequestContext: Sendable {
             }
             limit = value
         }
-        var cursor: PageCursor?
+        var cursor: Cursor?
         if let text = request.query["cursor"] {
-            guard let decoded = PageCursor.decode(text) else {
+            guard let decoded = decode(text) else {
                 throw Problem.validation([FieldError(field: "cursor", message: "is not a cursor this API returned")])
             }
             cursor = decoded

@@ -85,7 +85,12 @@ enum ZohoOAuthRoutes {
 
     static func accountsClient(_ tx: Transaction, vault: Vault, _ connection: Connection) throws -> ZohoAccountsClient {
         let secret = { try ConnectionStore.secret(tx, vault: vault, tenantId: connection.tenantId, connectionId: connection.id, name: $0) }
-        guard let clientId = try secret("client_id"), let clientSecret = try secret("client_secret") else {
+        return try accountsClient(connection, clientId: try secret("client_id"), clientSecret: try secret("client_secret"))
+    }
+
+    /// The client for the connection's accounts server (its data center's, or the override).
+    static func accountsClient(_ connection: Connection, clientId: String?, clientSecret: String?) throws -> ZohoAccountsClient {
+        guard let clientId, let clientSecret else {
             throw Problem(status: 422, title: "Credentials missing", detail: "Set the Zoho client ID and client secret first.")
         }
         var accounts = ZohoAccountsClient.accountsServers[connection.text("data_center") ?? "us"] ?? ZohoAccountsClient.accountsServers["us"]!

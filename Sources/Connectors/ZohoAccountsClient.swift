@@ -68,6 +68,12 @@ public struct ZohoAccountsClient: Sendable {
         try post(["grant_type": "refresh_token", "client_id": clientId, "client_secret": clientSecret, "refresh_token": refreshToken])
     }
 
+    /// A new access token and its lifetime, in the shape `TokenCache` stores.
+    public func accessToken(refreshToken: String) throws -> (token: String, expiresIn: TimeInterval) {
+        let tokens = try refresh(refreshToken: refreshToken)
+        return (tokens.accessToken, tokens.expiresIn)
+    }
+
     private func post(_ fields: [String: String]) throws -> Tokens {
         var request = URLRequest(url: accountsURL.appendingPathComponent("oauth/v2/token"))
         request.httpMethod = "POST"

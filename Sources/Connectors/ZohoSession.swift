@@ -40,10 +40,7 @@ public struct ZohoSession: Sendable {
     }
 
     private func attempt(_ method: String, _ path: String, query: [(String, String)], body: [String: Any]?, vendor: String) throws -> HTTPTransport.Reply {
-        let token = try tokens.token(for: cacheKey) {
-            let fresh = try accounts.refresh(refreshToken: refreshToken)
-            return (fresh.accessToken, fresh.expiresIn)
-        }
+        let token = try tokens.token(for: cacheKey) { try accounts.accessToken(refreshToken: refreshToken) }
         var components = URLComponents(url: apiDomain.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
         var request = URLRequest(url: components.url!)

@@ -14,6 +14,13 @@ public struct Connection: Sendable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
 
+    /// The settings after a change: given values replace, nil removes.
+    public func settings(merging changes: [String: ConnectionSetting?]) -> [String: ConnectionSetting] {
+        var merged = settings
+        for (key, value) in changes { merged[key] = value }
+        return merged
+    }
+
     public init(id: UUID, tenantId: UUID, environment: EnvironmentName, kind: ConnectionKind, name: String,
                 settings: [String: ConnectionSetting], secrets: [String: SecretStatus], status: String, createdAt: Date, updatedAt: Date) {
         self.id = id

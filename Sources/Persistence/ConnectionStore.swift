@@ -40,10 +40,8 @@ public enum ConnectionStore {
     public static func update(_ tx: Transaction, vault: Vault, tenantId: UUID, environment: EnvironmentName, id: UUID, name: String?,
                               settings: [String: ConnectionSetting?], secrets: [String: String?]) throws -> Connection? {
         guard let current = try get(tx, tenantId: tenantId, environment: environment, id: id) else { return nil }
-        var merged = current.settings
-        for (key, value) in settings { merged[key] = value }
         try tx.query("UPDATE connections SET name = coalesce($2, name), settings = $3::jsonb, updated_at = now() WHERE id = $1",
-                     [id, name, try encode(merged)])
+                     [id, name, try encode(current.settings(merging: settings))])
         for (secretName, value) in secrets {
             if let value {
                 try store(tx, vault: vault, tenantId: tenantId, connectionId: id, name: secretName, value: value)
