@@ -26,10 +26,10 @@ let package = Package(
             name: "HTTPServer",
             dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
-        .target(name: "Connectors", dependencies: ["Domain"], swiftSettings: strict),
+        .target(name: "Connectors", dependencies: ["Domain", "Crypto"], swiftSettings: strict),
         .target(
             name: "Sandbox",
-            dependencies: ["HTTPServer", "Crypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "Crypto", "Connectors", "Domain", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .target(
             name: "AdminAPI",
@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "clearline",
             dependencies: [
-                "AdminAPI", "Persistence", "Domain", "Crypto", "Sandbox",
+                "AdminAPI", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -24,7 +24,7 @@ const KINDS = {
   sage_pro: {
     label: "Sage Pro agent",
     settings: [{ name: "agent_name", label: "Agent name" }, { name: "company_code", label: "Company code" }],
-    secrets: [["enrolment_token", "Agent enrolment token"]],
+    secrets: [["enrolment_token", "Agent enrolment token", { generate: true }]],
   },
 };
 
@@ -66,11 +66,21 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
       if (current !== undefined) input.value = current;
       return el("label", {}, s.label + (s.required ? " *" : ""), input);
     });
-    const secretInputs = spec.secrets.map(([name, label]) => {
+    const secretInputs = spec.secrets.map(([name, label, options = {}]) => {
       const known = connection && connection.secrets[name];
-      return el("label", {}, label,
-        el("input", { type: "password", "data-secret": name, autocomplete: "new-password", maxlength: "4096",
-                      placeholder: known && known.set ? `unchanged (${known.hint})` : "not set" }));
+      const input = el("input", { type: "password", "data-secret": name, autocomplete: "new-password", maxlength: "4096",
+                                  placeholder: known && known.set ? `unchanged (${known.hint})` : "not set" });
+      if (!options.generate) return el("label", {}, label, input);
+      // Shown once, here, so the admin can copy it into the agent's configuration; the server
+      // never shows it again.
+      const generate = el("button", { type: "button", class: "secondary generate-secret", onclick: () => {
+        const bytes = crypto.getRandomValues(new Uint8Array(24));
+        input.type = "text";
+        input.value = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+        input.select();
+      } }, "Generate");
+      return el("label", {}, label, el("span", { class: "inline-input" }, input, generate),
+        el("small", {}, "Give the agent this token, the connection's id and this server's address; save to apply."));
     });
     fields.replaceChildren(...settingInputs, ...secretInputs);
   }
@@ -175,7 +185,7 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
         cell("Updated", formatDate(c.updated_at)),
         cell("", canWrite ? el("span", { class: "row-actions" },
           c.kind === "zoho" ? el("button", { type: "button", class: "connect-zoho", onclick: () => connectZoho(c) }, "Connect Zoho") : null,
-          c.kind !== "sage_pro" ? el("button", { type: "button", class: "secondary test-connection", onclick: () => test(c) }, "Test") : null,
+          el("button", { type: "button", class: "secondary test-connection", onclick: () => test(c) }, "Test"),
           el("button", { type: "button", class: "secondary edit-connection", onclick: () => edit(c) }, "Edit"),
           el("button", { type: "button", class: "danger", onclick: () => remove(c) }, "Remove")) : null));
     }));

@@ -3,6 +3,7 @@ public import Logging
 public import Persistence
 import Foundation
 import Domain
+import Synchronization
 
 /// The Clearline API: routes, middleware and error mapping, as one `HTTPServer.Handler`.
 public final class App: Sendable {
@@ -25,7 +26,26 @@ public final class App: Sendable {
 
     static let endpoints: [Endpoint] = OperationsRoutes.endpoints + AuthRoutes.endpoints + TenantRoutes.endpoints
         + EnvironmentRoutes.endpoints + APIKeyRoutes.endpoints + UserRoutes.endpoints + AuditLogRoutes.endpoints
-        + ConnectionRoutes.endpoints + ConnectionCheckRoute.endpoints + ZohoOAuthRoutes.endpoints
+        + ConnectionRoutes.endpoints + ConnectionCheckRoute.endpoints + ZohoOAuthRoutes.endpoints + AgentRoutes.endpoints
+
+    /// Listens for the database's wake-ups (queued agent commands); call once the server runs.
+    public func startNotifications() {
+        let wakeups = services.agentWakeups
+        let listener = PostgresListener(conninfo: services.database.pool.conninfo, channels: [AgentCommandStore.channel],
+                                        logger: services.logger, onReconnect: { wakeups.notifyAll() }) { notification in
+            if let id = UUID(uuidString: notification.payload) { wakeups.notify(id) }
+        }
+        listener.start()
+        listeners.withLock { $0.append(listener) }
+    }
+
+    /// Answers parked long polls and stops listening; call before the HTTP server's shutdown.
+    public func shutdown() {
+        services.agentWakeups.shutdown()
+        for listener in listeners.withLock({ list in defer { list = [] }; return list }) { listener.stop() }
+    }
+
+    private let listeners = Mutex<[PostgresListener]>([])
 
     /// Every (method, pattern) the server answers, for the contract test against openapi.yaml.
     public var routes: [(method: String, pattern: String)] { router.routes.map { ($0.method, $0.pattern) } }
@@ -52,7 +72,7 @@ public final class App: Sendable {
         let requestId = RequestID.of(request)
         var route = "unmatched"
         var principalLabel = "-"
-        var response: Response
+        let response: Response
         switch match {
         case .found(let matched, let parameters):
             route = matched.pattern
@@ -71,6 +91,20 @@ public final class App: Sendable {
             } else {
                 response = Problem.notFound("No route for \(request.method) \(request.path).").response(requestId: requestId, path: request.path)
             }
+        }
+        return finish(response, request, route: route, principal: principalLabel, requestId: requestId, started: started)
+    }
+
+    /// Headers, metrics and the log line, once the answer is final (a parked long poll is
+    /// counted when it answers).
+    private func finish(_ response: Response, _ request: Request, route: String, principal principalLabel: String,
+                        requestId: String, started: UInt64) -> Response {
+        var response = response
+        if let deferred = response.deferred {
+            response.deferred = Deferred(wait: deferred.wait) { [self] in
+                finish(deferred.resume(), request, route: route, principal: principalLabel, requestId: requestId, started: started)
+            }
+            return response
         }
         // Handlers never set these two, so appending is enough.
         response.headers.append(("X-Request-Id", requestId))

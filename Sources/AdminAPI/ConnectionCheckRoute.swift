@@ -22,7 +22,7 @@ enum ConnectionCheckRoute {
                 }
                 return (connection, secrets)
             }
-            let (ok, message) = try check(connection, secrets)
+            let (ok, message) = try check(connection, secrets, context)
             let status = ok ? "connected" : "failed"
             let checkedAt = Date()
             try context.tenantTransaction { tx in
@@ -34,7 +34,7 @@ enum ConnectionCheckRoute {
         },
     ]
 
-    static func check(_ connection: Connection, _ secrets: [String: String]) throws -> (Bool, String) {
+    static func check(_ connection: Connection, _ secrets: [String: String], _ context: RequestContext) throws -> (Bool, String) {
         switch connection.kind {
         case .paytrace:
             guard let username = secrets["username"], let password = secrets["password"] else {
@@ -59,10 +59,42 @@ enum ConnectionCheckRoute {
                 return (false, error.message)
             }
         case .sageProAgent:
-            throw Problem(status: 422, title: "Not available yet",
-                          detail: "Testing \(connection.kind.rawValue) connections comes with its connector, which is not built yet.")
+            guard secrets["enrolment_token"] != nil else { return (false, "Set an enrolment token first, and give the same token to the agent.") }
+            return try pingAgent(connection, context)
         }
     }
+
+    /// A `ping` through the agent and back: proves the agent holds the token and can reach Sage
+    /// Pro. An agent polls at least every 30 s, so one not seen for a minute is reported at once.
+    static func pingAgent(_ connection: Connection, _ context: RequestContext) throws -> (Bool, String) {
+        let tenantId = try context.tenantId
+        let presence = try context.tenantTransaction { try AgentCommandStore.presence($0, tenantId: tenantId, connectionId: connection.id) }
+        guard let seen = presence?.lastSeenAt, Date().timeIntervalSince(seen) < 60 else {
+            var message = presence?.lastSeenAt.map { "The Sage Pro agent last polled \(Int(Date().timeIntervalSince($0))) seconds ago; it is not running." }
+                ?? "No Sage Pro agent has polled with this connection's enrolment token yet."
+            if let rejected = presence?.lastRejectedAt, rejected > (presence?.lastSeenAt ?? .distantPast) {
+                message += " An agent polled with a wrong token \(Int(Date().timeIntervalSince(rejected))) seconds ago: check the token in its configuration."
+            }
+            return (false, message)
+        }
+        let started = Date()
+        let command = try context.tenantTransaction { tx in
+            try AgentCommandStore.enqueue(tx, tenantId: tenantId, environment: connection.environment, connectionId: connection.id,
+                                          type: SageAgentProtocol.CommandType.ping.rawValue, externalId: "ping-\(UUID().lowercasedString)", payload: "{}")
+        }
+        while Date().timeIntervalSince(started) < agentPingTimeout {
+            Thread.sleep(forTimeInterval: 0.05)
+            guard let done = try context.tenantTransaction({ try AgentCommandStore.get($0, tenantId: tenantId, id: command.id) }),
+                  done.completedAt != nil else { continue }
+            let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
+            let agent = [presence?.agentHost.map { "on \($0)" }, presence?.agentVersion.map { "version \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            guard done.status == "succeeded" else { return (false, "The Sage Pro agent answered but failed: \(done.errorMessage ?? "no reason given").") }
+            return (true, "The Sage Pro agent\(agent.isEmpty ? "" : " (\(agent))") answered in \(milliseconds) ms.")
+        }
+        return (false, "The Sage Pro agent is polling but did not answer a ping within \(Int(agentPingTimeout)) seconds.")
+    }
+
+    static let agentPingTimeout: TimeInterval = 8
 
     struct CheckBody: Encodable {
         let ok: Bool

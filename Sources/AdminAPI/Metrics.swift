@@ -38,7 +38,7 @@ final class Metrics: Sendable {
         }
     }
 
-    func render(pool: ConnectionPool.Stats) -> String {
+    func render(pool: ConnectionPool.Stats, parkedAgentPolls: Int) -> String {
         let snapshot = state.withLock { $0 }
         var out = """
             # HELP clearline_http_requests_total HTTP requests answered, by method, route pattern and status.
@@ -74,6 +74,9 @@ final class Metrics: Sendable {
             # HELP clearline_db_pool_capacity Most connections this process opens.
             # TYPE clearline_db_pool_capacity gauge
             clearline_db_pool_capacity \(pool.capacity)
+            # HELP clearline_agent_polls_parked Sage Pro agents' long polls waiting for a command.
+            # TYPE clearline_agent_polls_parked gauge
+            clearline_agent_polls_parked \(parkedAgentPolls)
 
             """
         return out

@@ -23,7 +23,7 @@ enum OperationsRoutes {
             return context.json(["status": "ready"])
         },
         Endpoint("GET", "/metrics", access: .anonymous, inline: true) { context in
-            let text = context.services.metrics.render(pool: context.services.database.pool.stats)
+            let text = context.services.metrics.render(pool: context.services.database.pool.stats, parkedAgentPolls: context.services.agentWakeups.parkedCount)
             return Response(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text)
         },
     ]

@@ -32,6 +32,7 @@ final class Services: Sendable {
     let passwords: PasswordHasher
     let metrics: Metrics
     let logger: Logger
+    let agentWakeups = AgentWakeups()
     /// Verified against when a login names no user, so timing does not reveal which e-mails exist.
     let decoyPasswordHash: String
 

@@ -47,10 +47,21 @@ extension HTTPServer {
         let suspended = SuspendedConnection(pointer: connection)
         MHD_suspend_connection(connection)
         server.executor.submit {
-            state.response = server.handler(request)
-            MHD_resume_connection(suspended.pointer)
+            server.finish(server.handler(request), state: state, connection: suspended)
         }
         return .YES
+    }
+
+    /// Hands a response to its parked connection, or parks it until its deferred wake-up.
+    private func finish(_ response: Response, state: RequestState, connection: SuspendedConnection) {
+        guard let deferred = response.deferred else {
+            state.response = response
+            MHD_resume_connection(connection.pointer)
+            return
+        }
+        deferred.wait { [self] in
+            executor.submit { self.finish(deferred.resume(), state: state, connection: connection) }
+        }
     }
 
     /// A connection parked by MHD_suspend_connection; only the executor job that owns it resumes it.

@@ -3,6 +3,9 @@ public struct Response: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Set when the answer is not ready yet (a long poll): the connection stays parked, with no
+    /// thread held, until `Deferred.wait` calls back.
+    public var deferred: Deferred?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -12,6 +15,13 @@ public struct Response: Sendable {
 
     public init(status: Int, contentType: String, body: String) {
         self.init(status: status, headers: [("Content-Type", contentType)], body: Array(body.utf8))
+    }
+
+    /// A response that waits for an event instead of holding a thread.
+    public static func deferred(_ deferred: Deferred) -> Response {
+        var response = Response(status: 204)
+        response.deferred = deferred
+        return response
     }
 
     public mutating func setHeader(_ name: String, _ value: String) {
@@ -27,5 +37,18 @@ public struct Response: Sendable {
     static func sameName(_ a: String, _ b: String) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
         return zip(a.utf8, b.utf8).allSatisfy { x, y in x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 97 && (x | 0x20) <= 122) }
+    }
+}
+
+/// A parked request: `wait` receives a wake-up function and must call it exactly once, from any
+/// thread (an event, a deadline, shutdown); `resume` then runs on an executor thread and may
+/// block, and what it returns is sent (or parked again).
+public struct Deferred: Sendable {
+    public let wait: @Sendable (_ wake: @escaping @Sendable () -> Void) -> Void
+    public let resume: @Sendable () -> Response
+
+    public init(wait: @escaping @Sendable (_ wake: @escaping @Sendable () -> Void) -> Void, resume: @escaping @Sendable () -> Response) {
+        self.wait = wait
+        self.resume = resume
     }
 }

@@ -12,7 +12,7 @@ public final class ConnectionPool: @unchecked Sendable {
         public var capacity: Int
     }
 
-    private let conninfo: String
+    public let conninfo: String
     private let capacity: Int
     private let acquireTimeout: TimeInterval
     private let logger: Logger

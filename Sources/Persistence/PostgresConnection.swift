@@ -7,7 +7,7 @@ public import Logging
 /// caller's own thread (an HTTP handler thread or a worker thread), never on Swift's
 /// cooperative pool.
 public final class PostgresConnection {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     private let noticeSink: Unmanaged<NoticeSink>
     public private(set) var isBroken = false
     /// SQL text → server-side prepared statement name. The statements are the code's own fixed
@@ -130,6 +130,8 @@ public final class PostgresConnection {
         }
     }
 
+    func markBroken() { isBroken = true }
+
     public var isHealthy: Bool { !isBroken && PQstatus(handle) == CONNECTION_OK }
 
     /// True while a transaction block is open or failed, so the pool never hands one out mid-transaction.
@@ -179,7 +181,7 @@ public final class PostgresConnection {
         return rows
     }
 
-    private static func firstLine(_ message: UnsafePointer<CChar>?) -> String {
+    static func firstLine(_ message: UnsafePointer<CChar>?) -> String {
         guard let message else { return "unknown libpq error" }
         let text = String(cString: message)
         return text.split(separator: "\n").first.map(String.init) ?? "unknown libpq error"

@@ -6,11 +6,12 @@ typealias SandboxHandler = @Sendable (Request) -> Response
 
 /// The loopback emulators of Clearline's vendors on one HTTP server: PayTrace under `/paytrace`,
 /// Zoho Accounts under `/zoho/accounts`, Zoho Books under `/zoho/api/books/v3`, and
-/// `/_sandbox/...` to inject faults and expire tokens.
+/// the Sage Pro agents under `/_sandbox/sage`, and `/_sandbox/...` to inject faults and expire tokens.
 public final class SandboxServer: Sendable {
     public let payTrace: PayTraceEmulator
     public let zohoAccounts: ZohoAccountsEmulator
     public let faults = FaultInjector()
+    public let sageAgents: SageAgents
     let http: HTTPServer
 
     /// Credentials the demo and the tests use; the emulator accepts no others.
@@ -29,6 +30,8 @@ public final class SandboxServer: Sendable {
         ZohoBooksEmulator(accounts: zohoAccounts).routes(into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
         ZohoCRMEmulator(accounts: zohoAccounts).routes(into: &router, prefix: "/zoho/api/crm/v8")
         let faults = self.faults
+        sageAgents = SageAgents(faults: faults, logger: logger)
+        sageAgents.routes(into: &router)
         router.add("POST", "/_sandbox/faults") { request in Self.injectFault(request, into: faults) }
         router.add("POST", "/_sandbox/paytrace/expire-tokens") { _ in
             payTrace.expireAllTokens()
@@ -51,7 +54,10 @@ public final class SandboxServer: Sendable {
     }
     public var port: Int { http.port }
     public var baseURL: String { "http://127.0.0.1:\(http.port)" }
-    public func shutdown() { http.shutdown(gracePeriod: .seconds(2)) }
+    public func shutdown() {
+        sageAgents.stopAll()
+        http.shutdown(gracePeriod: .seconds(2))
+    }
 
     /// The port, known only once listening (port 0 picks one); the accounts emulator names itself with it.
     final class BoundPort: @unchecked Sendable {

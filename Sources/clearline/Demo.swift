@@ -1,5 +1,9 @@
 import ArgumentParser
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Connectors
 import Crypto
 import Domain
 import Persistence
@@ -16,8 +20,11 @@ struct Demo: ParsableCommand {
         @Option(help: "Where the demo passwords are kept.")
         var credentialsFile = ".clearline/demo-login.txt"
 
-        @Option(help: "The vendor sandbox (clearline sandbox): the demo tenant's dev environment gets a PayTrace connection to it.")
+        @Option(help: "The vendor sandbox (clearline sandbox): the demo tenant's dev environment gets PayTrace, Zoho and Sage Pro connections to it.")
         var sandboxURL: String?
+
+        @Option(help: "Where the sandbox's Sage Pro agent reaches Clearline.")
+        var clearlineURL = "http://127.0.0.1:8080"
 
         static let adminEmail = "admin@clearline.local"
         static let ownerEmail = "owner@demo.clearline.local"
@@ -55,6 +62,7 @@ struct Demo: ParsableCommand {
                         (.zoho, "Zoho Books (sandbox)", ["data_center": .text("us"), "organization_id": .text("20071234"), "books": .flag(true),
                                                          "accounts_url": .text(sandboxURL + "/zoho/accounts")],
                          ["client_id": zoho.id, "client_secret": zoho.secret]),
+                        (.sageProAgent, "Sage Pro (sandbox agent)", ["company_code": .text("01")], ["enrolment_token": SecureRandom.token(byteCount: 24)]),
                     ]
                     for (kind, name, settings, secrets) in wanted where !existing.contains(kind) {
                         let connection = try ConnectionStore.create(tx, vault: vault, tenantId: tenant.id, environment: .dev, kind: kind,
@@ -63,6 +71,7 @@ struct Demo: ParsableCommand {
                                       targetId: connection.id.uuidString.lowercased(), details: ["environment": "dev", "kind": kind.rawValue])
                     }
                 }
+                try startSageAgent(database, vault: vault, tenantId: tenant.id, sandboxURL: sandboxURL)
             }
             print("""
                 Demo tenant: \(tenant.name) (\(tenant.id.uuidString.lowercased()))
@@ -70,6 +79,26 @@ struct Demo: ParsableCommand {
                 Log in as the demo tenant's owner:     \(Self.ownerEmail) / \(passwords[Self.ownerEmail]!)
                 (passwords kept in \(credentialsFile))
                 """)
+        }
+
+        /// The sandbox keeps no state across restarts: its agent is started on every seed, with the
+        /// token from the vault.
+        private func startSageAgent(_ database: Database, vault: Vault, tenantId: UUID, sandboxURL: String) throws {
+            let found = try database.transaction(.tenant(tenantId)) { tx -> (UUID, String)? in
+                guard let connection = try ConnectionStore.list(tx, tenantId: tenantId, environment: .dev, after: nil, limit: 200).items
+                    .first(where: { $0.kind == .sageProAgent }),
+                      let token = try ConnectionStore.secret(tx, vault: vault, tenantId: tenantId, connectionId: connection.id, name: "enrolment_token") else { return nil }
+                return (connection.id, token)
+            }
+            guard let (connectionId, token) = found, let url = URL(string: sandboxURL + "/_sandbox/sage/agents") else { return }
+            var request = URLRequest(url: url)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: [
+                "clearline_url": clearlineURL, "connection_id": connectionId.uuidString.lowercased(), "enrolment_token": token,
+            ])
+            let reply = try HTTPTransport(timeout: 10).send(request, vendor: "The sandbox")
+            guard reply.status == 201 else { throw ValidationError("the sandbox did not start the Sage Pro agent (HTTP \(reply.status))") }
         }
 
         private func loadOrCreatePasswords() throws -> [String: String] {

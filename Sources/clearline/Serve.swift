@@ -28,12 +28,14 @@ struct Serve: ParsableCommand {
         let server = HTTPServer(configuration: settings.http, logger: logger, oversized: { app.payloadTooLarge($0, limit: limit) },
                                 inline: { app.respondInline($0) }, handler: { app.handle($0) })
         try server.start()
+        app.startNotifications()
         logger.info("listening", metadata: ["url": "http://\(settings.http.host):\(server.port)", "threads": "\(settings.http.threads)",
                                          "executor_threads": "\(settings.http.executorThreads)"])
 
         signal(SIGPIPE, SIG_IGN)
         CLI.waitForTermination()
         logger.info("shutting down: no new connections, finishing requests in flight")
+        app.shutdown()
         server.shutdown(gracePeriod: .seconds(15))
         database.pool.close()
         logger.info("stopped")

@@ -71,6 +71,7 @@ final class TestServer: Sendable {
                           logger: logger, oversized: { app.payloadTooLarge($0, limit: Self.maxBodyBytes) },
                           inline: { app.respondInline($0) }, handler: { app.handle($0) })
         try http.start()
+        app.startNotifications()
         baseURL = "http://127.0.0.1:\(http.port)"
         platformToken = try database.transaction(.platform) { try APIKeyStore.createPlatformToken($0, name: "tests", createdBy: "tests").token }
     }

@@ -1,0 +1,134 @@
+public import Foundation
+public import Domain
+
+/// Commands for Sage Pro agents (see migration 0004), and what is known of each agent.
+public enum AgentCommandStore {
+    /// Notified with the connection id when a command is queued, so a parked long-poll wakes.
+    public static let channel = "clearline_agent_commands"
+
+    public struct Record: Sendable, Equatable {
+        public let id: UUID
+        public let tenantId: UUID
+        public let connectionId: UUID
+        public let type: String
+        public let externalId: String
+        /// JSON text.
+        public let payload: String
+        public let status: String
+        public let deliveries: Int
+        public let leaseUntil: Date?
+        /// JSON text of a success's data.
+        public let result: String?
+        public let errorCode: String?
+        public let errorMessage: String?
+        public let retryable: Bool?
+        public let createdAt: Date
+        public let completedAt: Date?
+    }
+
+    public struct Presence: Sendable {
+        public let lastSeenAt: Date?
+        public let agentVersion: String?
+        public let agentHost: String?
+        public let lastRejectedAt: Date?
+    }
+
+    static let columns = """
+        id, tenant_id, connection_id, type, external_id, payload::text AS payload, status, deliveries, lease_until,
+        result::text AS result, error_code, error_message, retryable, created_at, completed_at
+        """
+
+    /// Queues a command once per `externalId`: asking again returns the first one, whatever its state.
+    public static func enqueue(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID,
+                               type: String, externalId: String, payload: String) throws -> Record {
+        if let created = try tx.one("""
+            INSERT INTO agent_commands (tenant_id, environment, connection_id, type, external_id, payload)
+            VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (connection_id, external_id) DO NOTHING RETURNING \(columns)
+            """, [tenantId, environment.rawValue, connectionId, type, externalId, payload]) {
+            try tx.query("SELECT pg_notify($1, $2)", [channel, connectionId.uuidString.lowercased()])
+            return try decode(created)
+        }
+        guard let existing = try tx.one("SELECT \(columns) FROM agent_commands WHERE tenant_id = $1 AND connection_id = $2 AND external_id = $3",
+                                        [tenantId, connectionId, externalId]) else { throw DomainError.notFound("agent command") }
+        return try decode(existing)
+    }
+
+    /// Hands out up to `limit` commands, oldest first: queued ones and delivered ones whose lease ran out.
+    public static func claim(_ tx: Transaction, tenantId: UUID, connectionId: UUID, batchId: UUID, limit: Int, leaseSeconds: Int) throws -> [Record] {
+        try tx.query("""
+            WITH next AS (
+              SELECT id AS next_id FROM agent_commands
+              WHERE tenant_id = $1 AND connection_id = $2
+                AND (status = 'queued' OR (status = 'delivered' AND lease_until < now()))
+              ORDER BY created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+            UPDATE agent_commands c SET status = 'delivered', batch_id = $3, deliveries = deliveries + 1,
+                   delivered_at = now(), lease_until = now() + make_interval(secs => $5)
+            FROM next WHERE c.id = next.next_id RETURNING \(columns)
+            """, [tenantId, connectionId, batchId, limit, leaseSeconds]).map(decode).sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
+    }
+
+    public enum Outcome: Sendable {
+        case succeeded(resultJSON: String)
+        case failed(code: String, message: String, retryable: Bool)
+    }
+
+    /// Records an outcome; false when the command is not this connection's or already has one
+    /// (a result posted twice changes nothing).
+    public static func complete(_ tx: Transaction, tenantId: UUID, connectionId: UUID, commandId: UUID, outcome: Outcome) throws -> Bool {
+        let status: String
+        var result: String?
+        var code: String?
+        var message: String?
+        var retryable: Bool?
+        switch outcome {
+        case .succeeded(let json): (status, result) = ("succeeded", json)
+        case .failed(let failureCode, let failureMessage, let canRetry): (status, code, message, retryable) = ("failed", failureCode, failureMessage, canRetry)
+        }
+        return try !tx.query("""
+            UPDATE agent_commands SET status = $4, result = $5::jsonb, error_code = $6, error_message = $7, retryable = $8,
+                   completed_at = now(), lease_until = NULL
+            WHERE tenant_id = $1 AND connection_id = $2 AND id = $3 AND status = 'delivered' RETURNING id
+            """, [tenantId, connectionId, commandId, status, result, code, message, retryable]).isEmpty
+    }
+
+    public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> Record? {
+        try tx.one("SELECT \(columns) FROM agent_commands WHERE tenant_id = $1 AND id = $2", [tenantId, id]).map(decode)
+    }
+
+    /// The tenant and environment of a live Sage Pro connection, for a request that names only the connection.
+    public static func locate(_ database: Database, connectionId: UUID) throws -> (tenantId: UUID, environment: EnvironmentName)? {
+        guard let row = try database.statement("SELECT * FROM clearline_locate_agent_connection($1)", [connectionId]).first,
+              let environment = EnvironmentName(rawValue: try row.string("environment")) else { return nil }
+        return (try row.uuid("tenant_id"), environment)
+    }
+
+    public static func recordSeen(_ tx: Transaction, tenantId: UUID, connectionId: UUID, version: String, host: String) throws {
+        try tx.query("""
+            INSERT INTO agent_presence (connection_id, tenant_id, last_seen_at, agent_version, agent_host) VALUES ($1, $2, now(), $3, $4)
+            ON CONFLICT (connection_id) DO UPDATE SET last_seen_at = now(), agent_version = $3, agent_host = $4
+            """, [connectionId, tenantId, String(version.prefix(100)), String(host.prefix(200))])
+    }
+
+    public static func recordRejected(_ tx: Transaction, tenantId: UUID, connectionId: UUID) throws {
+        try tx.query("""
+            INSERT INTO agent_presence (connection_id, tenant_id, last_rejected_at) VALUES ($1, $2, now())
+            ON CONFLICT (connection_id) DO UPDATE SET last_rejected_at = now()
+            """, [connectionId, tenantId])
+    }
+
+    public static func presence(_ tx: Transaction, tenantId: UUID, connectionId: UUID) throws -> Presence? {
+        try tx.one("SELECT * FROM agent_presence WHERE tenant_id = $1 AND connection_id = $2", [tenantId, connectionId]).map { row in
+            Presence(lastSeenAt: try row.optionalDate("last_seen_at"), agentVersion: row.optionalString("agent_version"),
+                     agentHost: row.optionalString("agent_host"), lastRejectedAt: try row.optionalDate("last_rejected_at"))
+        }
+    }
+
+    static func decode(_ row: Row) throws -> Record {
+        Record(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), connectionId: try row.uuid("connection_id"),
+               type: try row.string("type"), externalId: try row.string("external_id"), payload: try row.string("payload"),
+               status: try row.string("status"), deliveries: try row.int("deliveries"), leaseUntil: try row.optionalDate("lease_until"),
+               result: row.optionalString("result"), errorCode: row.optionalString("error_code"), errorMessage: row.optionalString("error_message"),
+               retryable: row.optionalString("retryable").map { $0 == "t" }, createdAt: try row.date("created_at"),
+               completedAt: try row.optionalDate("completed_at"))
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import Testing
+import Connectors
+import Crypto
+import Domain
+import Persistence
+import Sandbox
+
+/// The Sage Pro agent protocol end to end: Clearline queues commands in PostgreSQL, the sandbox's
+/// agent long-polls the real server, applies signed batches to its Sage Pro and posts results.
+@Suite("Sage Pro agent protocol")
+struct SageAgentTests {
+    struct Agent {
+        let tenant: UUID
+        let connection: UUID
+        let token: String
+    }
+
+    static func connection(token: String = "enrol-\(UUID().uuidString)") async throws -> Agent {
+        let tenant = try await Fixtures.tenant()
+        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections",
+                                          json: ["kind": "sage_pro", "name": "Sage Pro agent", "secrets": ["enrolment_token": token]])
+        try #require(reply.status == 201)
+        let id = try #require(reply["id"])
+        return Agent(tenant: try #require(UUID(uuidString: tenant)), connection: try #require(UUID(uuidString: id)), token: token)
+    }
+
+    static func startAgent(_ agent: Agent, wait: Int = 20) async throws -> SageProAgent {
+        let running = TestSandbox.shared.sageAgents.start(clearlineURL: URL(string: TestServer.shared.baseURL)!, connectionId: agent.connection,
+                                                          enrolmentToken: agent.token, waitSeconds: wait)
+        // The first poll comes back at once (nothing queued is answered after `wait`), so wait
+        // until the server has seen the agent.
+        for _ in 0..<100 {
+            if try presence(agent)?.lastSeenAt != nil { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return running
+    }
+
+    static func presence(_ agent: Agent) throws -> AgentCommandStore.Presence? {
+        try TestServer.shared.database.transaction(.tenant(agent.tenant)) {
+            try AgentCommandStore.presence($0, tenantId: agent.tenant, connectionId: agent.connection)
+        }
+    }
+
+    static func enqueue(_ agent: Agent, _ type: SageAgentProtocol.CommandType, _ externalId: String, _ payload: [String: Any]) throws -> UUID {
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self)
+        return try TestServer.shared.database.transaction(.tenant(agent.tenant)) {
+            try AgentCommandStore.enqueue($0, tenantId: agent.tenant, environment: .dev, connectionId: agent.connection,
+                                          type: type.rawValue, externalId: externalId, payload: json).id
+        }
+    }
+
+    static func completed(_ agent: Agent, _ id: UUID, within seconds: Double = 10) async throws -> AgentCommandStore.Record {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let record = try TestServer.shared.database.transaction(.tenant(agent.tenant)) { try AgentCommandStore.get($0, tenantId: agent.tenant, id: id) }
+            if let record, record.completedAt != nil { return record }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("command \(id) did not complete within \(seconds) s")
+        throw CancellationError()
+    }
+
+    static func result(_ record: AgentCommandStore.Record) throws -> [String: Any] {
+        let text = try #require(record.result)
+        return try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func customerInvoiceAndReceiptReachSageProWithBalancesKept() async throws {
+        let agent = try await Self.connection()
+        let running = try await Self.startAgent(agent)
+        defer { running.stop() }
+
+        let customer = try await Self.completed(agent, try Self.enqueue(agent, .upsertCustomer, "cust-1", ["company": "Acme Outdoor", "email": "ap@acme.example"]))
+        #expect(customer.status == "succeeded")
+        let custno = try #require(try Self.result(customer)["custno"] as? String)
+        #expect(custno == "ACME01")
+        let invoice = try await Self.completed(agent, try Self.enqueue(agent, .createInvoice, "inv-1", [
+            "custno": custno, "ornum": "PT-1001", "tax": "8.25", "lines": [["item": "TENT-2P", "qty": "1", "price": "100.00"]],
+        ]))
+        let invno = try #require(try Self.result(invoice)["invno"] as? String)
+        let receipt = try await Self.completed(agent, try Self.enqueue(agent, .postCashReceipt, "pt-txn-555", [
+            "custno": custno, "invno": invno, "amount": "108.25", "paydate": "2026-11-22", "reference": "555",
+        ]))
+        #expect(try Self.result(receipt)["invoice_balance"] as? String == "0.00")
+
+        let company = try #require(TestSandbox.shared.sageAgents.company(agent.connection))
+        #expect(company.rows("ARCUST")?.first?["BALANCE"] == .string("0.00"))
+        #expect(company.rows("ARMAST")?.first?["ARSTAT"] == .string("P"))
+        #expect(company.rows("ARCASH")?.count == 1)
+        // Double entry: the GL balances.
+        let gl = try #require(company.rows("GLTRAN"))
+        let debits = gl.compactMap { Decimal(string: $0["DEBIT"]?.string ?? "") }.reduce(0, +)
+        let credits = gl.compactMap { Decimal(string: $0["CREDIT"]?.string ?? "") }.reduce(0, +)
+        #expect(debits == credits && debits == Decimal(string: "216.5"))
+    }
+
+    @Test func aQueuedCommandWakesTheParkedPollAtOnce() async throws {
+        let agent = try await Self.connection()
+        let running = try await Self.startAgent(agent, wait: 25)
+        defer { running.stop() }
+        try await Task.sleep(for: .milliseconds(300))
+        let started = Date()
+        let done = try await Self.completed(agent, try Self.enqueue(agent, .ping, "ping-wake", [:]), within: 5)
+        // Without the NOTIFY wake-up this would take up to the 25 s poll wait.
+        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(done.status == "succeeded")
+    }
+
+    @Test func aLostResultIsRedeliveredAfterTheLeaseAndPostedOnce() async throws {
+        let agent = try await Self.connection()
+        let running = try await Self.startAgent(agent)
+        defer { running.stop() }
+        let custno = try Self.result(try await Self.completed(agent, try Self.enqueue(agent, .upsertCustomer, "c", ["company": "Birch Co"])))["custno"] as! String
+        let invno = try Self.result(try await Self.completed(agent, try Self.enqueue(agent, .createInvoice, "i", [
+            "custno": custno, "lines": [["item": "A", "qty": "2", "price": "10.00"]]])))["invno"] as! String
+
+        TestSandbox.shared.faults.inject(.dropAfterCommit, service: "sage:\(agent.connection.uuidString.lowercased())", count: 1)
+        let id = try Self.enqueue(agent, .postCashReceipt, "pt-txn-drop", ["custno": custno, "invno": invno, "amount": "20.00", "reference": "drop"])
+        try await Task.sleep(for: .milliseconds(500))
+        let pending = try TestServer.shared.database.transaction(.tenant(agent.tenant)) { try AgentCommandStore.get($0, tenantId: agent.tenant, id: id) }
+        #expect(pending?.status == "delivered")
+        // The lease runs out (made to, rather than waited for) and the queue is poked.
+        try TestServer.shared.database.transaction(.tenant(agent.tenant)) { tx in
+            try tx.query("UPDATE agent_commands SET lease_until = now() - interval '1 second' WHERE id = $1", [id])
+            try tx.query("SELECT pg_notify($1, $2)", [AgentCommandStore.channel, agent.connection.uuidString.lowercased()])
+        }
+        let done = try await Self.completed(agent, id)
+        #expect(done.status == "succeeded")
+        #expect(done.deliveries == 2)
+        let company = try #require(TestSandbox.shared.sageAgents.company(agent.connection))
+        #expect(company.rows("ARCASH")?.count == 1)
+        #expect(company.rows("ARCUST")?.first?["BALANCE"] == .string("0.00"))
+    }
+
+    @Test func failuresComeBackClassified() async throws {
+        let agent = try await Self.connection()
+        let running = try await Self.startAgent(agent)
+        defer { running.stop() }
+        let missing = try await Self.completed(agent, try Self.enqueue(agent, .createInvoice, "x", ["custno": "NOPE01", "lines": [["item": "A", "qty": "1", "price": "1"]]]))
+        #expect(missing.status == "failed" && missing.errorCode == "not_found" && missing.retryable == false)
+        let unbalanced = try await Self.completed(agent, try Self.enqueue(agent, .postJournal, "j", [
+            "reference": "fees", "lines": [["account": "6100-00", "debit": "3.10"], ["account": "1000-00", "credit": "3.00"]]]))
+        #expect(unbalanced.errorCode == "validation")
+        TestSandbox.shared.faults.inject(.status(423, retryAfter: nil), service: "sage:\(agent.connection.uuidString.lowercased())", count: 1)
+        let locked = try await Self.completed(agent, try Self.enqueue(agent, .ping, "locked", [:]))
+        #expect(locked.errorCode == "record_locked" && locked.retryable == true)
+        let error = SageAgentProtocol.classify(.init(code: "record_locked", message: "locked", retryable: true))
+        #expect(error.kind == .retryable)
+        // The same external id never makes a second command.
+        let again = try Self.enqueue(agent, .createInvoice, "x", [:])
+        #expect(again == missing.id)
+    }
+
+    @Test func wrongTokensUnknownConnectionsAndForgedResultsAreRefused() async throws {
+        let agent = try await Self.connection()
+        let other = try await Self.connection()
+        _ = try Self.enqueue(other, .ping, "theirs", [:])
+        let path = SageAgentProtocol.commandsPath(connectionId: other.connection) + "?wait=0"
+        // Another connection's token, no token, an unknown connection: the same 401, and nothing handed out.
+        for auth in [Client.Auth.bearer(agent.token), .none, .bearer("")] {
+            let reply = try await Client.send("GET", path, auth: auth)
+            #expect(reply.status == 401 && reply.isProblem)
+        }
+        #expect(try await Client.send("GET", SageAgentProtocol.commandsPath(connectionId: UUID()) + "?wait=0", auth: .bearer(other.token)).status == 401)
+        #expect(try Self.presence(other)?.lastRejectedAt != nil)
+
+        let batch = try await Client.send("GET", path, auth: .bearer(other.token))
+        #expect(batch.status == 200)
+        let key = SageAgentProtocol.signingKey(enrolmentToken: other.token)
+        let now = Int(Date().timeIntervalSince1970)
+        #expect(throws: Never.self) { try SignatureHeader.verify(batch.header("clearline-signature"), body: Array(batch.body), keys: [key], now: now) }
+        #expect(throws: SignatureHeader.Failure.mismatch) {
+            try SignatureHeader.verify(batch.header("clearline-signature"), body: Array(batch.body) + [32], keys: [key], now: now)
+        }
+        let decoded = try SageAgentProtocol.decoder.decode(SageAgentProtocol.Batch.self, from: batch.body)
+        let results = try SageAgentProtocol.encoder.encode(SageAgentProtocol.Results(batchId: decoded.batchId, results: [
+            .succeeded(decoded.commands[0].commandId, .object(["forged": .bool(true)]))]))
+        let resultsPath = SageAgentProtocol.resultsPath(connectionId: other.connection)
+        let unsigned = try await Client.send("POST", resultsPath, auth: .bearer(other.token), body: results, headers: ["Content-Type": "application/json"])
+        #expect(unsigned.status == 401)
+        let wrongKey = SignatureHeader.sign(Array(results), key: SageAgentProtocol.signingKey(enrolmentToken: agent.token), time: now)
+        let forged = try await Client.send("POST", resultsPath, auth: .bearer(other.token), body: results,
+                                           headers: ["Content-Type": "application/json", "Clearline-Signature": wrongKey])
+        #expect(forged.status == 401)
+        let signed = SignatureHeader.sign(Array(results), key: key, time: now)
+        let accepted = try await Client.send("POST", resultsPath, auth: .bearer(other.token), body: results,
+                                             headers: ["Content-Type": "application/json", "Clearline-Signature": signed])
+        #expect(accepted.status == 200 && accepted.json["accepted"] as? Int == 1)
+        let replayed = try await Client.send("POST", resultsPath, auth: .bearer(other.token), body: results,
+                                             headers: ["Content-Type": "application/json", "Clearline-Signature": signed])
+        #expect(replayed.json["accepted"] as? Int == 0 && replayed.json["ignored"] as? Int == 1)
+        let garbage = try await Client.send("POST", resultsPath, auth: .bearer(other.token), body: Data("{".utf8),
+                                            headers: ["Content-Type": "application/json", "Clearline-Signature": SignatureHeader.sign(Array("{".utf8), key: key, time: now)])
+        #expect(garbage.status == 400 && garbage.isProblem)
+    }
+
+    @Test func testingTheConnectionPingsTheAgent() async throws {
+        let agent = try await Self.connection()
+        let running = try await Self.startAgent(agent)
+        let reply = try await Client.send("POST", "/v1/tenants/\(agent.tenant.uuidString.lowercased())/environments/dev/connections/\(agent.connection.uuidString.lowercased())/test")
+        #expect(reply.json["ok"] as? Bool == true)
+        #expect(reply["message"]?.contains("answered in") == true)
+        running.stop()
+    }
+}
