@@ -26,6 +26,9 @@ public struct PayTraceExportedTransaction: Sendable, Equatable {
     public let createdAt: String
     public let settledAt: String?
     public let invoiceId: String?
+    public let customerId: String?
+    /// The settlement batch, once settled (sandbox field; see `PayTraceBatch`).
+    public let batchNumber: Int?
 }
 
 extension PayTraceClient {
@@ -67,14 +70,35 @@ extension PayTraceClient {
     /// Transactions created between two days (inclusive), `MM/DD/YYYY` as PayTrace wants them.
     public func exportTransactions(from start: String, to end: String) throws -> [PayTraceExportedTransaction] {
         let reply = try call("v1/transactions/export/by_date_range", ["start_date": start, "end_date": end])
+        return Self.transactions(in: reply)
+    }
+
+    /// A vault sale: the card on file of `customerId`.
+    public func sale(customerId: String, amount: Decimal, invoiceId: String? = nil) throws -> PayTraceReply {
+        var body: [String: Any] = ["customer_id": customerId, "amount": NSDecimalNumber(decimal: amount).stringValue]
+        if let invoiceId { body["invoice_id"] = invoiceId }
+        return try call("v1/transactions/sale/by_customer", body)
+    }
+
+    static func transactions(in reply: PayTraceReply) -> [PayTraceExportedTransaction] {
         let items = reply.object["transactions"] as? [[String: Any]] ?? []
         return items.compactMap { item in
             guard let id = item["transaction_id"] as? Int, let type = item["transaction_type"] as? String else { return nil }
-            let amount = (item["amount"] as? NSNumber).flatMap { Decimal(string: $0.stringValue, locale: Locale(identifier: "en_US_POSIX")) } ?? 0
             let created = (item["created"] as? [String: Any])?["at"] as? String ?? ""
-            return PayTraceExportedTransaction(transactionId: id, type: type, amount: amount, status: item["status"] as? String ?? "",
+            let settled = (item["settled"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            return PayTraceExportedTransaction(transactionId: id, type: type, amount: decimal(item["amount"]) ?? 0, status: item["status"] as? String ?? "",
                                                maskedCardNumber: (item["credit_card"] as? [String: Any])?["masked_number"] as? String,
-                                               createdAt: created, settledAt: item["settled"] as? String, invoiceId: item["invoice_id"] as? String)
+                                               createdAt: created, settledAt: settled, invoiceId: item["invoice_id"] as? String,
+                                               customerId: item["customer_id"] as? String, batchNumber: item["batch_number"] as? Int)
+        }
+    }
+
+    /// PayTrace sends amounts as JSON numbers; read through their decimal text, never Double arithmetic.
+    static func decimal(_ value: Any?) -> Decimal? {
+        switch value {
+        case let number as NSNumber: Decimal(string: number.stringValue, locale: Locale(identifier: "en_US_POSIX"))
+        case let text as String: Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        default: nil
         }
     }
 

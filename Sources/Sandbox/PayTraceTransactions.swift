@@ -1,11 +1,11 @@
 import Foundation
 import HTTPServer
-import Synchronization
 
 /// PayTrace v1 transactions in the emulator: keyed sale, void, refund for a transaction, settle,
 /// and the exports pollers read. One state machine per transaction (reference section 12):
 /// a sale waits for settlement; void only before it (818), refund only after it (817) and never
-/// beyond the amount; unknown ids 811. Only the card's last four digits are kept.
+/// beyond the amount; unknown ids 811. Only the card's last four digits are kept. The customer
+/// vault and settlement batches are in the extensions beside this file.
 final class PayTraceTransactions: Sendable {
     struct Transaction {
         let id: Int
@@ -18,15 +18,19 @@ final class PayTraceTransactions: Sendable {
         var refunded: Decimal = 0
         let invoiceId: String?
         let approved: Bool
+        var customerId: String? = nil
+        var batchNumber: Int? = nil
     }
 
-    private struct State {
+    struct State {
         var transactions: [Int: Transaction] = [:]
         var nextId = 400_000_000
         var batch = 0
+        var batches: [Int: Date] = [:]
+        var customers: [String: VaultCustomer] = [:]
     }
 
-    private let state = Mutex(State())
+    let state = Locked(State())
     /// Amounts PayTrace's sandbox declines (reference section 3).
     static let declinedAmounts: Set<Decimal> = [Decimal(string: "0.29")!, Decimal(string: "112.00")!]
 
@@ -44,6 +48,9 @@ final class PayTraceTransactions: Sendable {
         router.add("POST", prefix + "/v1/transactions/settle", guarded { [self] _ in settle() })
         router.add("POST", prefix + "/v1/transactions/export/by_id", guarded { [self] in exportById($0) })
         router.add("POST", prefix + "/v1/transactions/export/by_date_range", guarded { [self] in exportByDateRange($0) })
+        router.add("POST", prefix + "/v1/transactions/sale/by_customer", guarded { [self] in saleByCustomer($0) })
+        vaultRoutes(into: &router, prefix: prefix, guarded: guarded)
+        batchRoutes(into: &router, prefix: prefix, guarded: guarded)
     }
 
     func keyedSale(_ body: [String: Any]) -> Response {
@@ -56,22 +63,31 @@ final class PayTraceTransactions: Sendable {
         let month = Int("\(card["expiration_month"] ?? "")") ?? 0
         if !(1...12).contains(month) { errors["43", default: []].append("Please provide a valid Expiration Month.") }
         if !errors.isEmpty { return Self.errors(errors) }
-        let approved = !Self.declinedAmounts.contains(amount!)
-        let transaction = state.withLock { state -> Transaction in
-            state.nextId += 1
-            let t = Transaction(id: state.nextId, type: "SALE", amount: amount!, last4: String(number.suffix(4)), created: Date(),
-                                status: approved ? "PENDING_SETTLEMENT" : "DECLINED", invoiceId: body["invoice_id"] as? String, approved: approved)
-            state.transactions[t.id] = t
-            return t
-        }
-        return SandboxResponses.json(200, [
+        let transaction = state.withLock { record(&$0, amount: amount!, last4: String(number.suffix(4)), invoiceId: body["invoice_id"] as? String, customerId: nil) }
+        var reply = Self.saleReply(transaction)
+        reply["masked_card_number"] = "xxxxxxxxxxxx" + transaction.last4
+        return SandboxResponses.json(200, reply)
+    }
+
+    /// A sale, approved unless its amount is one of the decline amounts.
+    func record(_ state: inout State, amount: Decimal, last4: String, invoiceId: String?, customerId: String?) -> Transaction {
+        let approved = !Self.declinedAmounts.contains(amount)
+        state.nextId += 1
+        let t = Transaction(id: state.nextId, type: "SALE", amount: amount, last4: last4, created: Date(),
+                            status: approved ? "PENDING_SETTLEMENT" : "DECLINED", invoiceId: invoiceId, approved: approved, customerId: customerId)
+        state.transactions[t.id] = t
+        return t
+    }
+
+    static func saleReply(_ transaction: Transaction) -> [String: Any] {
+        let approved = transaction.approved
+        return [
             "success": approved, "response_code": approved ? 101 : 102,
             "status_message": approved ? "Your transaction was successfully approved." : "Your transaction was not approved.",
             "transaction_id": transaction.id, "approval_code": approved ? "TAS\(transaction.id % 1000)" : "",
             "approval_message": approved ? "  NO  MATCH - Approved and completed" : "    DECLINE - Do not honor",
             "avs_response": "No Match", "csc_response": "", "external_transaction_id": "",
-            "masked_card_number": "xxxxxxxxxxxx" + transaction.last4,
-        ])
+        ]
     }
 
     func void(_ body: [String: Any]) -> Response {
@@ -109,10 +125,12 @@ final class PayTraceTransactions: Sendable {
         state.withLock { state -> Response in
             state.batch += 1
             let now = Date()
+            state.batches[state.batch] = now
             var count = 0
             for (id, t) in state.transactions where t.approved && t.settled == nil && t.status == "PENDING_SETTLEMENT" {
                 state.transactions[id]?.settled = now
                 state.transactions[id]?.status = "SETTLED"
+                state.transactions[id]?.batchNumber = state.batch
                 count += 1
             }
             return SandboxResponses.json(200, ["success": true, "response_code": 1, "status_message": "Your request has been successfully completed.",
@@ -132,7 +150,23 @@ final class PayTraceTransactions: Sendable {
             return Self.errors(["39": ["Please provide a valid Start Date and End Date (MM/DD/YYYY)."]])
         }
         let until = end.addingTimeInterval(86_400)
-        let found = state.withLock { $0.transactions.values.filter { $0.created >= start && $0.created < until } }.sorted { $0.id < $1.id }
+        // transaction_type filters as the reference lists them; SETTLED, PENDING and DECLINED are states.
+        let type = (body["transaction_type"] as? String)?.uppercased()
+        let customer = body["customer_id"] as? String
+        let transactionId = Self.id(body["transaction_id"])
+        let found = state.withLock { $0.transactions.values.filter { t in
+            guard t.created >= start && t.created < until else { return false }
+            if let customer, t.customerId != customer { return false }
+            if let transactionId, t.id != transactionId { return false }
+            switch type {
+            case nil, "": return true
+            case "SETTLED": return t.settled != nil
+            case "PENDING": return t.status == "PENDING_SETTLEMENT"
+            case "DECLINED": return !t.approved
+            case "VOID": return t.status == "VOIDED"
+            case let other?: return t.type == other
+            }
+        } }.sorted { $0.id < $1.id }
         return Self.exported(found)
     }
 
@@ -146,8 +180,11 @@ final class PayTraceTransactions: Sendable {
                     "credit_card": ["masked_number": "************" + t.last4],
                     "created": ["at": payTraceTime(t.created), "by": "demo-api-user"],
                 ]
-                if let settled = t.settled { item["settled"] = payTraceTime(settled) }
+                // Empty until settled, as the reference infers.
+                item["settled"] = t.settled.map(payTraceTime) ?? ""
                 if let invoice = t.invoiceId { item["invoice_id"] = invoice }
+                if let customer = t.customerId { item["customer_id"] = customer }
+                if let batch = t.batchNumber { item["batch_number"] = batch }
                 return item
             },
         ])

@@ -1,0 +1,150 @@
+import Foundation
+import HTTPServer
+
+/// PayTrace's customer vault (reference sections 5 and 12.6): profiles keyed by the merchant's
+/// `customer_id`, codes 160 created, 161 updated, 162 deleted, 171 a duplicate id, 30 an unknown
+/// one. Like PayTrace, only a masked card is ever given back; the emulator keeps just the last four.
+struct VaultCustomer {
+    var customerId: String
+    var last4: String
+    var expirationMonth: Int
+    var expirationYear: Int
+    var billing: [String: Any]
+    var shipping: [String: Any]?
+    var email: String?
+    var phone: String?
+}
+
+extension PayTraceTransactions {
+    typealias Guarded = (@escaping @Sendable ([String: Any]) -> Response) -> SandboxHandler
+
+    func vaultRoutes(into router: inout Router<SandboxHandler>, prefix: String, guarded: Guarded) {
+        router.add("POST", prefix + "/v1/customer/create", guarded { [self] in createCustomer($0) })
+        router.add("POST", prefix + "/v1/customer/create_from_transaction", guarded { [self] in createCustomerFromTransaction($0) })
+        router.add("POST", prefix + "/v1/customer/update", guarded { [self] in updateCustomer($0) })
+        router.add("POST", prefix + "/v1/customer/delete", guarded { [self] in deleteCustomer($0) })
+        router.add("POST", prefix + "/v1/customer/export", guarded { [self] in exportCustomers($0) })
+    }
+
+    func createCustomer(_ body: [String: Any]) -> Response {
+        var errors: [String: [String]] = [:]
+        let customerId = (body["customer_id"] as? String) ?? ""
+        if customerId.isEmpty { errors["30", default: []].append("Please provide a valid Customer ID.") }
+        let card = body["credit_card"] as? [String: Any] ?? [:]
+        let number = (card["number"] as? String ?? "").filter(\.isNumber)
+        if !Self.luhn(number) { errors["35", default: []].append("Please provide a valid Credit Card Number.") }
+        let month = Int("\(card["expiration_month"] ?? "")") ?? 0
+        if !(1...12).contains(month) { errors["43", default: []].append("Please provide a valid Expiration Month.") }
+        let year = Int("\(card["expiration_year"] ?? "")") ?? 0
+        if year < 2000 { errors["44", default: []].append("Please provide a valid Expiration Year.") }
+        if !errors.isEmpty { return Self.errors(errors) }
+        let customer = VaultCustomer(customerId: customerId, last4: String(number.suffix(4)), expirationMonth: month, expirationYear: year,
+                                     billing: body["billing_address"] as? [String: Any] ?? [:], shipping: body["shipping_address"] as? [String: Any],
+                                     email: body["email"] as? String, phone: body["phone"] as? String)
+        return store(customer)
+    }
+
+    func createCustomerFromTransaction(_ body: [String: Any]) -> Response {
+        guard let customerId = body["customer_id"] as? String, !customerId.isEmpty else {
+            return Self.errors(["30": ["Please provide a valid Customer ID."]])
+        }
+        guard let id = Self.id(body["transaction_id"]), let t = state.withLock({ $0.transactions[id] }), t.approved else {
+            return Self.errors(["811": ["The Transaction ID that you provided could not be found."]])
+        }
+        return store(VaultCustomer(customerId: customerId, last4: t.last4, expirationMonth: 12, expirationYear: 2030,
+                                   billing: body["billing_address"] as? [String: Any] ?? [:], shipping: nil, email: nil, phone: nil))
+    }
+
+    private func store(_ customer: VaultCustomer) -> Response {
+        state.withLock { state -> Response in
+            guard state.customers[customer.customerId] == nil else {
+                return Self.errors(["171": ["Please provide a unique customer ID."]])
+            }
+            state.customers[customer.customerId] = customer
+            let name = customer.billing["name"] as? String ?? ""
+            return SandboxResponses.json(200, [
+                "success": true, "response_code": 160,
+                "status_message": "The customer profile for \(customer.customerId)/\(name) was successfully created.",
+                "customer_id": customer.customerId, "masked_card_number": "xxxxxxxxxxxx" + customer.last4,
+            ])
+        }
+    }
+
+    func updateCustomer(_ body: [String: Any]) -> Response {
+        state.withLock { state -> Response in
+            guard let customerId = body["customer_id"] as? String, var customer = state.customers[customerId] else {
+                return Self.errors(["30": ["Customer ID is not found."]])
+            }
+            if let billing = body["billing_address"] as? [String: Any] { customer.billing = billing }
+            if let shipping = body["shipping_address"] as? [String: Any] { customer.shipping = shipping }
+            if let email = body["email"] as? String { customer.email = email }
+            if let phone = body["phone"] as? String { customer.phone = phone }
+            if let card = body["credit_card"] as? [String: Any] {
+                let number = (card["number"] as? String ?? "").filter(\.isNumber)
+                if !number.isEmpty {
+                    guard Self.luhn(number) else { return Self.errors(["35": ["Please provide a valid Credit Card Number."]]) }
+                    customer.last4 = String(number.suffix(4))
+                }
+                if let month = Int("\(card["expiration_month"] ?? "")"), (1...12).contains(month) { customer.expirationMonth = month }
+                if let year = Int("\(card["expiration_year"] ?? "")"), year >= 2000 { customer.expirationYear = year }
+            }
+            if let newId = body["new_id"] as? String, !newId.isEmpty, newId != customerId {
+                guard state.customers[newId] == nil else { return Self.errors(["171": ["Please provide a unique customer ID."]]) }
+                state.customers[customerId] = nil
+                customer.customerId = newId
+            }
+            state.customers[customer.customerId] = customer
+            let name = customer.billing["name"] as? String ?? ""
+            return SandboxResponses.json(200, [
+                "success": true, "response_code": 161,
+                "status_message": "The customer profile for \(customer.customerId)/\(name) was successfully updated.",
+                "customer_id": customer.customerId, "masked_card_number": "xxxxxxxxxxxx" + customer.last4,
+            ])
+        }
+    }
+
+    func deleteCustomer(_ body: [String: Any]) -> Response {
+        state.withLock { state -> Response in
+            guard let customerId = body["customer_id"] as? String, let customer = state.customers.removeValue(forKey: customerId) else {
+                return Self.errors(["30": ["Customer ID is not found."]])
+            }
+            let name = customer.billing["name"] as? String ?? ""
+            return SandboxResponses.json(200, [
+                "success": true, "response_code": 162,
+                "status_message": "The customer profile for \(customerId)/\(name) was successfully deleted.", "customer_id": customerId,
+            ])
+        }
+    }
+
+    func exportCustomers(_ body: [String: Any]) -> Response {
+        let filter = body["customer_id"] as? String
+        let customers = state.withLock { state in state.customers.values.filter { filter == nil || $0.customerId == filter } }
+            .sorted { $0.customerId < $1.customerId }
+        return SandboxResponses.json(200, [
+            "success": true, "response_code": 1, "status_message": "Your request has been successfully completed.",
+            "customers": customers.map { c -> [String: Any] in
+                var item: [String: Any] = [
+                    "customer_id": c.customerId, "billing_address": c.billing,
+                    "credit_card": ["masked_number": "************" + c.last4, "expiration_month": c.expirationMonth, "expiration_year": c.expirationYear],
+                    "email": c.email ?? "", "phone": c.phone ?? "",
+                ]
+                if let shipping = c.shipping { item["shipping_address"] = shipping }
+                return item
+            },
+        ])
+    }
+
+    /// A vault sale: the profile's card, no `masked_card_number` in the reply (reference section 3).
+    func saleByCustomer(_ body: [String: Any]) -> Response {
+        guard let amount = SandboxResponses.decimal(body["amount"]), amount > 0 else {
+            return Self.errors(["33": ["Please provide a valid Transaction Amount."]])
+        }
+        return state.withLock { state -> Response in
+            guard let customerId = body["customer_id"] as? String, let customer = state.customers[customerId] else {
+                return Self.errors(["30": ["Customer ID is not found."]])
+            }
+            let t = record(&state, amount: amount, last4: customer.last4, invoiceId: body["invoice_id"] as? String, customerId: customerId)
+            return SandboxResponses.json(200, Self.saleReply(t))
+        }
+    }
+}
