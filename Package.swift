@@ -52,7 +52,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "ConnectorsTests",
-            dependencies: ["Connectors", "Sandbox", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Connectors", "Sandbox", "Crypto", "HTTPServer", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
     ]
 )

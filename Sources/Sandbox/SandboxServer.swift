@@ -12,6 +12,7 @@ public final class SandboxServer: Sendable {
     public let zohoAccounts: ZohoAccountsEmulator
     public let faults = FaultInjector()
     public let sageAgents: SageAgents
+    public let zohoWebhooks: ZohoWebhooks
     let http: HTTPServer
 
     /// Credentials the demo and the tests use; the emulator accepts no others.
@@ -27,7 +28,9 @@ public final class SandboxServer: Sendable {
         var router = Router<SandboxHandler>()
         payTrace.routes(into: &router, prefix: "/paytrace")
         zohoAccounts.routes(into: &router, prefix: "/zoho/accounts") { "http://\(host):\(bound.port)/zoho/accounts" }
-        ZohoBooksEmulator(accounts: zohoAccounts).routes(into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
+        let zohoWebhooks = ZohoWebhooks()
+        self.zohoWebhooks = zohoWebhooks
+        ZohoBooksEmulator(accounts: zohoAccounts, webhooks: zohoWebhooks).routes(into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
         ZohoCRMEmulator(accounts: zohoAccounts).routes(into: &router, prefix: "/zoho/api/crm/v8")
         let faults = self.faults
         sageAgents = SageAgents(faults: faults, logger: logger)

@@ -9,37 +9,59 @@ import HTTPServer
 final class ZohoBooksEmulator: Sendable {
     static let organizationId = "20071234"
 
-    private struct State {
+    struct State {
         var contacts: [String: [String: Any]] = [:]
         var invoices: [String: [String: Any]] = [:]
         var payments: [String: [String: Any]] = [:]
         var salesOrders: [String: [String: Any]] = [:]
+        var creditNotes: [String: [String: Any]] = [:]
+        var journals: [String: [String: Any]] = [:]
+        var items: [String: [String: Any]] = [:]
+        var packages: [String: [String: Any]] = [:]
+        var shipments: [String: [String: Any]] = [:]
         var next = 460_000_000_000
         var invoiceNumber = 0
         var paymentNumber = 0
+        var creditNoteNumber = 0
+        var journalNumber = 0
+
+        mutating func nextId() -> String {
+            next += 1
+            return String(next)
+        }
     }
 
-    private let state = Locked(State())
+    let state = Locked(State())
     let accounts: ZohoAccountsEmulator
+    let webhooks: ZohoWebhooks
 
-    init(accounts: ZohoAccountsEmulator) {
+    init(accounts: ZohoAccountsEmulator, webhooks: ZohoWebhooks) {
         self.accounts = accounts
+        self.webhooks = webhooks
+    }
+
+    typealias Handler = @Sendable (Request, [String: Any]) -> Response
+
+    /// Registers `handler` under `root + path` behind Zoho's checks: a live
+    /// `Zoho-oauthtoken`, and the sandbox organization on every call but `/organizations`.
+    func add(_ router: inout Router<SandboxHandler>, _ root: String, _ method: String, _ path: String, _ handler: @escaping Handler) {
+        router.add(method, root + path) { [self] request in
+            guard let header = request.header("authorization"), header.hasPrefix("Zoho-oauthtoken "),
+                  accounts.isLive(accessToken: String(header.dropFirst("Zoho-oauthtoken ".count))) else {
+                return SandboxResponses.json(401, ["code": 57, "message": "You are not authorized to perform this operation"])
+            }
+            if path != "/organizations", request.query["organization_id"] != Self.organizationId {
+                return SandboxResponses.json(400, ["code": 9017, "message": "This user is not associated with any organization."])
+            }
+            return handler(request, Self.body(request))
+        }
     }
 
     /// Books under `books`, and Inventory's sales orders under `inventory`: one organization, one
     /// set of contacts, as when both products run on one org.
     func routes(into router: inout Router<SandboxHandler>, books: String, inventory: String) {
-        func add(_ root: String, _ method: String, _ path: String, _ handler: @escaping @Sendable (Request, [String: Any]) -> Response) {
-            router.add(method, root + path) { [self] request in
-                guard let header = request.header("authorization"), header.hasPrefix("Zoho-oauthtoken "),
-                      accounts.isLive(accessToken: String(header.dropFirst("Zoho-oauthtoken ".count))) else {
-                    return SandboxResponses.json(401, ["code": 57, "message": "You are not authorized to perform this operation"])
-                }
-                if path != "/organizations", request.query["organization_id"] != Self.organizationId {
-                    return SandboxResponses.json(400, ["code": 9017, "message": "This user is not associated with any organization."])
-                }
-                return handler(request, Self.body(request))
-            }
+        func add(_ root: String, _ method: String, _ path: String, _ handler: @escaping Handler) {
+            self.add(&router, root, method, path, handler)
         }
         add(books, "GET", "/organizations") { _, _ in
             SandboxResponses.json(200, ["code": 0, "message": "success", "organizations": [[
@@ -57,6 +79,10 @@ final class ZohoBooksEmulator: Sendable {
         add(inventory, "GET", "/salesorders") { [self] request, _ in list("salesorders", request.query) }
         add(inventory, "POST", "/salesorders/{id}/status/confirmed") { [self] request, _ in markSalesOrder(request, "confirmed") }
         add(inventory, "POST", "/salesorders/{id}/status/void") { [self] request, _ in markSalesOrder(request, "void") }
+        add(inventory, "GET", "/salesorders/{id}") { [self] request, _ in salesOrder(request) }
+        accountingRoutes(into: &router, books: books)
+        fulfilmentRoutes(into: &router, inventory: inventory)
+        webhooks.routes(into: &router, books: books, emulator: self)
     }
 
     func createSalesOrder(_ body: [String: Any]) -> Response {
@@ -65,10 +91,10 @@ final class ZohoBooksEmulator: Sendable {
         return state.withLock { state in
             guard state.contacts[customer] != nil else { return SandboxResponses.json(400, ["code": 1002, "message": "Contact does not exist."]) }
             let total = lines.reduce(Decimal(0)) { sum, line in sum + (SandboxResponses.decimal(line["rate"]) ?? 0) * (SandboxResponses.decimal(line["quantity"]) ?? 1) }
-            state.next += 1
+            let numbered = lines.map { $0.merging(["line_item_id": state.nextId()]) { $1 } }
             let order: [String: Any] = [
-                "salesorder_id": String(state.next), "salesorder_number": String(format: "SO-%05d", state.salesOrders.count + 1),
-                "status": "draft", "customer_id": customer, "reference_number": body["reference_number"] ?? "", "line_items": lines,
+                "salesorder_id": state.nextId(), "salesorder_number": String(format: "SO-%05d", state.salesOrders.count + 1),
+                "status": "draft", "customer_id": customer, "reference_number": body["reference_number"] ?? "", "line_items": numbered,
                 "total": Self.number(total), "shipped_status": "", "invoiced_status": "", "paid_status": "", "packages": [Any](), "invoices": [Any](),
             ]
             state.salesOrders[order["salesorder_id"] as! String] = order
@@ -83,6 +109,7 @@ final class ZohoBooksEmulator: Sendable {
             if order["status"] as? String == "void" { return SandboxResponses.json(400, ["code": 36014, "message": "The sales order is void."]) }
             order["status"] = status
             state.salesOrders[id] = order
+            webhooks.emit(entity: "salesorder", event: "updated", record: order)
             return SandboxResponses.json(200, ["code": 0, "message": status == "void" ? "Sales Order has been voided." : "Sales Order has been confirmed."])
         }
     }
@@ -129,6 +156,7 @@ final class ZohoBooksEmulator: Sendable {
                 "total": Self.number(total), "balance": Self.number(total), "payment_made": 0,
             ]
             state.invoices[invoice["invoice_id"] as! String] = invoice
+            webhooks.emit(entity: "invoice", event: "created", record: invoice)
             return SandboxResponses.json(201, ["code": 0, "message": "The invoice has been created.", "invoice": invoice])
         }
     }
@@ -174,6 +202,7 @@ final class ZohoBooksEmulator: Sendable {
                 "bank_charges": body["bank_charges"] ?? 0, "currency_code": "USD",
             ]
             state.payments[payment["payment_id"] as! String] = payment
+            webhooks.emit(entity: "customerpayment", event: "created", record: payment)
             return SandboxResponses.json(201, ["code": 0, "message": "The payment has been created.", "payment": payment])
         }
     }

@@ -1,0 +1,186 @@
+import Foundation
+import HTTPServer
+
+/// Books' accounting side (reference sections 2.7–2.10): credit notes applied to invoices and
+/// refunded, manual journals that must balance, the chart of accounts and currencies. Error codes
+/// the reference marks unverified are the emulator's own, in Zoho's `code`/`message` envelope.
+extension ZohoBooksEmulator {
+    // Computed: [String: Any] is not Sendable, so it cannot be a stored static.
+    static var chartOfAccounts: [[String: Any]] { [
+        ["account_id": "460000000000358", "account_name": "Undeposited Funds", "account_code": "1010", "account_type": "cash"],
+        ["account_id": "460000000000361", "account_name": "Operating Bank", "account_code": "1000", "account_type": "bank"],
+        ["account_id": "460000000000364", "account_name": "Accounts Receivable", "account_code": "1200", "account_type": "accounts_receivable"],
+        ["account_id": "460000000000367", "account_name": "Sales", "account_code": "4000", "account_type": "income"],
+        ["account_id": "460000000000370", "account_name": "Merchant Processing Fees", "account_code": "6100", "account_type": "expense"],
+        ["account_id": "460000000000373", "account_name": "Chargebacks", "account_code": "6150", "account_type": "expense"],
+        ["account_id": "460000000000376", "account_name": "Card Reserve Held", "account_code": "1300", "account_type": "other_current_asset"],
+    ].map { $0.merging(["is_active": true, "parent_account_id": "", "current_balance": 0]) { a, _ in a } } }
+
+    static var currencies: [[String: Any]] { [
+        ["currency_id": "460000000000097", "currency_code": "USD", "currency_name": "USD- US Dollar", "currency_symbol": "$",
+         "price_precision": 2, "is_base_currency": true, "exchange_rate": 1, "effective_date": ""],
+        ["currency_id": "460000000000099", "currency_code": "CAD", "currency_name": "CAD- Canadian Dollar", "currency_symbol": "$",
+         "price_precision": 2, "is_base_currency": false, "exchange_rate": 0.73, "effective_date": "2026-11-01"],
+        ["currency_id": "460000000000101", "currency_code": "EUR", "currency_name": "EUR- Euro", "currency_symbol": "€",
+         "price_precision": 2, "is_base_currency": false, "exchange_rate": 1.08, "effective_date": "2026-11-01"],
+    ] }
+
+    func accountingRoutes(into router: inout Router<SandboxHandler>, books: String) {
+        add(&router, books, "POST", "/creditnotes") { [self] _, body in createCreditNote(body) }
+        add(&router, books, "GET", "/creditnotes") { [self] request, _ in listOf(\.creditNotes, "creditnotes", request.query) }
+        add(&router, books, "POST", "/creditnotes/{id}/invoices") { [self] request, body in applyCreditNote(Self.pathId(request, 2), body) }
+        add(&router, books, "POST", "/creditnotes/{id}/refunds") { [self] request, body in refundCreditNote(Self.pathId(request, 2), body) }
+        add(&router, books, "POST", "/journals") { [self] _, body in createJournal(body) }
+        add(&router, books, "POST", "/journals/{id}/status/publish") { [self] request, _ in publishJournal(Self.pathId(request, 3)) }
+        add(&router, books, "GET", "/chartofaccounts") { request, _ in
+            let type = request.query["filter_by"].map { $0.replacingOccurrences(of: "AccountType.", with: "").lowercased() }
+            return Self.page("chartofaccounts", Self.chartOfAccounts.filter { type == nil || type == "active" || $0["account_type"] as? String == type })
+        }
+        add(&router, books, "GET", "/chartofaccounts/{id}") { request, _ in
+            let id = Self.pathId(request, 1)
+            guard let account = Self.chartOfAccounts.first(where: { $0["account_id"] as? String == id }) else {
+                return SandboxResponses.json(404, ["code": 1002, "message": "Account does not exist."])
+            }
+            return SandboxResponses.json(200, ["code": 0, "message": "success", "account": account])
+        }
+        add(&router, books, "GET", "/settings/currencies") { _, _ in Self.page("currencies", Self.currencies) }
+        add(&router, books, "GET", "/settings/currencies/{id}/exchangerates") { request, _ in
+            let id = Self.pathId(request, 2)
+            guard let currency = Self.currencies.first(where: { $0["currency_id"] as? String == id }) else {
+                return SandboxResponses.json(404, ["code": 1002, "message": "Currency does not exist."])
+            }
+            return Self.page("exchange_rates", [["exchange_rate_id": id + "1", "currency_id": id, "currency_code": currency["currency_code"]!,
+                                                 "effective_date": currency["effective_date"]!, "rate": currency["exchange_rate"]!]])
+        }
+    }
+
+    /// The id `back` segments from the end of the path (`/creditnotes/{id}/invoices`: 2).
+    static func pathId(_ request: Request, _ back: Int) -> String {
+        let parts = request.path.split(separator: "/")
+        return parts.count > back ? String(parts[parts.count - back]) : ""
+    }
+
+    func listOf(_ key: KeyPath<State, [String: [String: Any]]>, _ name: String, _ query: [String: String]) -> Response {
+        let all = state.withLock { Array($0[keyPath: key].values) }
+        return Self.page(name, all.filter { item in
+            (query["reference_number"].map { $0 == item["reference_number"] as? String } ?? true)
+                && (query["customer_id"].map { $0 == item["customer_id"] as? String } ?? true)
+        })
+    }
+
+    func createCreditNote(_ body: [String: Any]) -> Response {
+        guard let customer = body["customer_id"] as? String else { return Self.invalid("customer_id") }
+        guard body["date"] is String else { return Self.invalid("date") }
+        guard let lines = body["line_items"] as? [[String: Any]], !lines.isEmpty else { return Self.invalid("line_items") }
+        let created = state.withLock { state -> [String: Any]? in
+            guard state.contacts[customer] != nil else { return nil }
+            let total = lines.reduce(Decimal(0)) { $0 + (SandboxResponses.decimal($1["rate"]) ?? 0) * (SandboxResponses.decimal($1["quantity"]) ?? 1) }
+            state.creditNoteNumber += 1
+            let note: [String: Any] = [
+                "creditnote_id": state.nextId(), "creditnote_number": body["creditnote_number"] ?? String(format: "CN-%05d", state.creditNoteNumber),
+                "customer_id": customer, "date": body["date"]!, "status": (body["is_draft"] as? Bool == true) ? "draft" : "open",
+                "reference_number": body["reference_number"] ?? "", "line_items": lines, "currency_code": "USD",
+                "total": Self.number(total), "balance": Self.number(total),
+            ]
+            state.creditNotes[note["creditnote_id"] as! String] = note
+            return note
+        }
+        guard let created else { return SandboxResponses.json(400, ["code": 1002, "message": "Contact does not exist."]) }
+        webhooks.emit(entity: "creditnote", event: "created", record: created)
+        return SandboxResponses.json(201, ["code": 0, "message": "The credit note has been created.", "creditnote": created])
+    }
+
+    func applyCreditNote(_ id: String, _ body: [String: Any]) -> Response {
+        let applications = body["invoices"] as? [[String: Any]] ?? []
+        guard !applications.isEmpty else { return Self.invalid("invoices") }
+        return state.withLock { state in
+            guard var note = state.creditNotes[id] else { return SandboxResponses.json(404, ["code": 1002, "message": "Credit note does not exist."]) }
+            var available = SandboxResponses.decimal(note["balance"]) ?? 0
+            var invoices = state.invoices
+            for application in applications {
+                let share = SandboxResponses.decimal(application["amount_applied"]) ?? 0
+                guard let invoiceId = application["invoice_id"] as? String, var invoice = invoices[invoiceId],
+                      invoice["customer_id"] as? String == note["customer_id"] as? String else {
+                    return SandboxResponses.json(400, ["code": 1002, "message": "Invoice does not exist."])
+                }
+                let balance = SandboxResponses.decimal(invoice["balance"]) ?? 0
+                guard share > 0, share <= balance, share <= available else {
+                    return SandboxResponses.json(400, ["code": 24016, "message": "The amount applied exceeds the balance of the invoice or the credit note."])
+                }
+                available -= share
+                invoice["balance"] = Self.number(balance - share)
+                invoice["status"] = balance - share == 0 ? "paid" : "partially_paid"
+                invoices[invoiceId] = invoice
+            }
+            state.invoices = invoices
+            note["balance"] = Self.number(available)
+            if available == 0 { note["status"] = "closed" }
+            state.creditNotes[id] = note
+            return SandboxResponses.json(201, ["code": 0, "message": "Credits have been applied to the invoice(s).",
+                                               "apply_to_invoices": ["invoices": applications]])
+        }
+    }
+
+    func refundCreditNote(_ id: String, _ body: [String: Any]) -> Response {
+        guard let amount = SandboxResponses.decimal(body["amount"]), amount > 0 else { return Self.invalid("amount") }
+        guard body["date"] is String else { return Self.invalid("date") }
+        return state.withLock { state in
+            guard var note = state.creditNotes[id] else { return SandboxResponses.json(404, ["code": 1002, "message": "Credit note does not exist."]) }
+            let balance = SandboxResponses.decimal(note["balance"]) ?? 0
+            guard amount <= balance else {
+                return SandboxResponses.json(400, ["code": 24018, "message": "The refund amount exceeds the credit note's balance."])
+            }
+            note["balance"] = Self.number(balance - amount)
+            if balance - amount == 0 { note["status"] = "closed" }
+            state.creditNotes[id] = note
+            let refund: [String: Any] = [
+                "creditnote_refund_id": state.nextId(), "creditnote_id": id, "date": body["date"]!, "amount": Self.number(amount),
+                "refund_mode": body["refund_mode"] ?? "", "reference_number": body["reference_number"] ?? "",
+                "from_account_id": body["from_account_id"] ?? "", "description": body["description"] ?? "",
+            ]
+            return SandboxResponses.json(201, ["code": 0, "message": "The refund information for this credit note has been saved.", "creditnote_refund": refund])
+        }
+    }
+
+    func createJournal(_ body: [String: Any]) -> Response {
+        guard body["journal_date"] is String else { return Self.invalid("journal_date") }
+        guard let lines = body["line_items"] as? [[String: Any]], lines.count >= 2 else { return Self.invalid("line_items") }
+        var debits = Decimal(0), credits = Decimal(0)
+        var stored: [[String: Any]] = []
+        for (index, line) in lines.enumerated() {
+            guard let accountId = line["account_id"] as? String,
+                  let account = Self.chartOfAccounts.first(where: { $0["account_id"] as? String == accountId }) else {
+                return SandboxResponses.json(400, ["code": 1002, "message": "Account does not exist."])
+            }
+            guard let amount = SandboxResponses.decimal(line["amount"]), amount > 0 else { return Self.invalid("line_items.amount") }
+            switch line["debit_or_credit"] as? String {
+            case "debit"?: debits += amount
+            case "credit"?: credits += amount
+            default: return Self.invalid("line_items.debit_or_credit")
+            }
+            stored.append(line.merging(["line_id": "\(index + 1)", "account_name": account["account_name"]!, "amount": Self.number(amount),
+                                        "bcy_amount": Self.number(amount)]) { $1 })
+        }
+        guard debits == credits else {
+            return SandboxResponses.json(400, ["code": 13015, "message": "Total debits (\(debits)) and credits (\(credits)) must be equal."])
+        }
+        return state.withLock { state in
+            state.journalNumber += 1
+            let journal: [String: Any] = [
+                "journal_id": state.nextId(), "entry_number": String(state.journalNumber), "journal_date": body["journal_date"]!,
+                "reference_number": body["reference_number"] ?? "", "notes": body["notes"] ?? "", "journal_type": body["journal_type"] ?? "both",
+                "status": body["status"] as? String == "published" ? "published" : "draft", "line_items": stored, "total": Self.number(debits),
+            ]
+            state.journals[journal["journal_id"] as! String] = journal
+            return SandboxResponses.json(201, ["code": 0, "message": "The journal entry has been created.", "journal": journal])
+        }
+    }
+
+    func publishJournal(_ id: String) -> Response {
+        state.withLock { state in
+            guard state.journals[id] != nil else { return SandboxResponses.json(404, ["code": 1002, "message": "Journal does not exist."]) }
+            state.journals[id]?["status"] = "published"
+            return SandboxResponses.json(200, ["code": 0, "message": "The journal has been published."])
+        }
+    }
+}
