@@ -57,7 +57,21 @@ public final class ZohoAccountsEmulator: Sendable {
     func routes(into router: inout Router<SandboxHandler>, prefix: String, accountsURL: @escaping @Sendable () -> String) {
         router.add("GET", prefix + "/oauth/v2/auth") { [self] request in authorize(request, accountsURL: accountsURL()) }
         router.add("POST", prefix + "/oauth/v2/token") { [self] request in token(request) }
+        // The API console's "Self Client": a grant code for a registered client, no browser.
+        router.add("POST", "/_sandbox/zoho/self-client/code") { [self] request in
+            let f = SandboxResponses.fields(of: request)
+            guard let clientId = f["client_id"], state.withLock({ $0.clients[clientId] }) != nil else {
+                return SandboxResponses.json(400, ["error": "invalid_client"])
+            }
+            let code = "1000." + Encoding.hex(SecureRandom.bytes(16)) + "." + Encoding.hex(SecureRandom.bytes(16))
+            let grant = Grant(clientId: clientId, redirectURI: Self.selfClientRedirect, scope: f["scope"] ?? "", expires: Date().addingTimeInterval(180))
+            state.withLock { $0.codes[code] = grant }
+            return SandboxResponses.json(200, ["code": code, "expires_in": 180])
+        }
     }
+
+    /// What a self-client grant is exchanged with, as no browser comes back anywhere.
+    public static let selfClientRedirect = "urn:zoho:self-client"
 
     func authorize(_ request: Request, accountsURL: String) -> Response {
         let q = request.query

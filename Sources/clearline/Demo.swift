@@ -59,7 +59,7 @@ struct Demo: ParsableCommand {
                         (.paytrace, "PayTrace (sandbox)", ["base_url": .text(sandboxURL + "/paytrace")],
                          ["username": account.username, "password": account.password, "integrator_id": account.integratorId]),
                         // Connected with the "Connect Zoho" button, which goes through the sandbox's accounts server.
-                        (.zoho, "Zoho Books (sandbox)", ["data_center": .text("us"), "organization_id": .text("20071234"), "books": .flag(true),
+                        (.zoho, "Zoho (sandbox)", ["data_center": .text("us"), "organization_id": .text("20071234"), "books": .flag(true), "inventory": .flag(true), "crm": .flag(true),
                                                          "accounts_url": .text(sandboxURL + "/zoho/accounts")],
                          ["client_id": zoho.id, "client_secret": zoho.secret]),
                         (.sageProAgent, "Sage Pro (sandbox agent)", ["company_code": .text("01")], ["enrolment_token": SecureRandom.token(byteCount: 24)]),
@@ -72,6 +72,7 @@ struct Demo: ParsableCommand {
                     }
                 }
                 try startSageAgent(database, vault: vault, tenantId: tenant.id, sandboxURL: sandboxURL)
+                try connectZoho(database, vault: vault, tenantId: tenant.id, sandboxURL: sandboxURL)
             }
             print("""
                 Demo tenant: \(tenant.name) (\(tenant.id.uuidString.lowercased()))
@@ -99,6 +100,37 @@ struct Demo: ParsableCommand {
             ])
             let reply = try HTTPTransport(timeout: 10).send(request, vendor: "The sandbox")
             guard reply.status == 201 else { throw ValidationError("the sandbox did not start the Sage Pro agent (HTTP \(reply.status))") }
+        }
+
+        /// Connects the demo's Zoho connection the way a Zoho "Self Client" does (a grant code from
+        /// the console, exchanged for a refresh token), so flows into Zoho work out of the box;
+        /// "Connect Zoho" in the admin pages does the same through the browser.
+        private func connectZoho(_ database: Database, vault: Vault, tenantId: UUID, sandboxURL: String) throws {
+            let zoho = SandboxServer.demoZohoClient
+            let pending = try database.transaction(.tenant(tenantId)) { tx -> Connection? in
+                try ConnectionStore.list(tx, tenantId: tenantId, environment: .dev, after: nil, limit: 200).items
+                    .first { $0.kind == .zoho && $0.secrets["refresh_token"] == nil }
+            }
+            guard let pending, let url = URL(string: sandboxURL + "/_sandbox/zoho/self-client/code"),
+                  let accountsURL = URL(string: sandboxURL + "/zoho/accounts") else { return }
+            var request = URLRequest(url: url)
+            request.httpMethod = "POST"
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+            let scope = ZohoAccountsClient.scopes(books: true, inventory: true, crm: true).joined(separator: ",")
+            request.httpBody = Data("client_id=\(zoho.id)&scope=\(scope)".utf8)
+            let reply = try HTTPTransport(timeout: 10).send(request, vendor: "The sandbox")
+            guard let code = (try? JSONSerialization.jsonObject(with: reply.body) as? [String: Any])?["code"] as? String else {
+                throw ValidationError("the sandbox gave no Zoho grant code (HTTP \(reply.status))")
+            }
+            let tokens = try ZohoAccountsClient(accountsURL: accountsURL, clientId: zoho.id, clientSecret: zoho.secret)
+                .exchange(code: code, redirectURI: ZohoAccountsEmulator.selfClientRedirect)
+            try database.transaction(.tenant(tenantId)) { tx in
+                var settings: [String: ConnectionSetting?] = [:]
+                if let domain = tokens.apiDomain, !domain.isEmpty { settings["api_domain"] = .text(domain) }
+                _ = try ConnectionStore.update(tx, vault: vault, tenantId: tenantId, environment: .dev, id: pending.id, name: nil,
+                                               settings: settings, secrets: ["refresh_token": tokens.refreshToken])
+                try ConnectionStore.setStatus(tx, tenantId: tenantId, id: pending.id, status: "connected")
+            }
         }
 
         private func loadOrCreatePasswords() throws -> [String: String] {

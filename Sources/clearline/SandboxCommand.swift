@@ -16,10 +16,13 @@ struct SandboxCommand: ParsableCommand {
         let sandbox = SandboxServer(port: port, logger: Logger(label: "clearline.sandbox"))
         try sandbox.start()
         let account = SandboxServer.demoPayTraceAccount
+        let zoho = SandboxServer.demoZohoClient
         print("""
             sandbox on \(sandbox.baseURL)
               PayTrace API: \(sandbox.baseURL)/paytrace   (user \(account.username), password \(account.password), integrator \(account.integratorId))
-              faults: POST \(sandbox.baseURL)/_sandbox/faults {"service":"paytrace","mode":"429|500|503|timeout|drop","count":N}
+              Zoho: accounts \(sandbox.baseURL)/zoho/accounts, APIs \(sandbox.baseURL)/zoho/api   (client \(zoho.id), secret \(zoho.secret), organization 20071234)
+              Sage Pro agents: POST \(sandbox.baseURL)/_sandbox/sage/agents {"clearline_url","connection_id","enrolment_token"}
+              faults: POST \(sandbox.baseURL)/_sandbox/faults {"service":"paytrace|zoho|sage","mode":"429|500|503|timeout|drop","count":N}
             """)
         CLI.waitForTermination()
         sandbox.shutdown()
