@@ -70,10 +70,11 @@ enum AgentRoutes {
 
     /// A batch if there is one; else the poll parks until a command is queued or the deadline.
     static func answer(_ context: RequestContext, _ agent: Agent, deadline: Date) throws -> Response {
-        if let batch = try claim(context, agent) { return signed(batch, agent) }
         let wakeups = context.services.agentWakeups
+        let generation = wakeups.generation(agent.connectionId)
+        if let batch = try claim(context, agent) { return signed(batch, agent) }
         guard deadline > Date(), !wakeups.isStopping else { return Response(status: 204) }
-        return .deferred(Deferred(wait: { wake in wakeups.park(agent.connectionId, until: deadline, wake: wake) }) {
+        return .deferred(Deferred(wait: { wake in wakeups.park(agent.connectionId, seen: generation, until: deadline, wake: wake) }) {
             do {
                 return try answer(context, agent, deadline: deadline)
             } catch {

@@ -2,6 +2,10 @@ import Foundation
 
 /// Parked agent long-polls: each waits for a NOTIFY naming its connection, for its deadline, or
 /// for shutdown, whichever comes first, and is woken exactly once. No thread is held per poll.
+///
+/// A poll reads `generation` before it looks for commands and parks with it: a NOTIFY that
+/// arrives between the look and the park changes the generation, and the park wakes at once
+/// instead of losing the wake-up until the deadline.
 final class AgentWakeups: @unchecked Sendable {
     private struct Waiter {
         let deadline: Date
@@ -11,12 +15,21 @@ final class AgentWakeups: @unchecked Sendable {
     private let condition = NSCondition()
     private var waiters: [UUID: [Waiter]] = [:]
     private var stopping = false
+    private var notified: [UUID: Int] = [:]
+    private var epoch = 0
     private var timerRunning = false
 
-    /// Wakes at `deadline` at the latest.
-    func park(_ connectionId: UUID, until deadline: Date, wake: @escaping @Sendable () -> Void) {
+    /// Changes whenever a notification for `connectionId` (or for every connection) arrives.
+    func generation(_ connectionId: UUID) -> Int {
         condition.lock()
-        guard !stopping else {
+        defer { condition.unlock() }
+        return epoch + notified[connectionId, default: 0]
+    }
+
+    /// Wakes at `deadline` at the latest, and at once if notified since `generation` was read.
+    func park(_ connectionId: UUID, seen generation: Int, until deadline: Date, wake: @escaping @Sendable () -> Void) {
+        condition.lock()
+        guard !stopping, epoch + notified[connectionId, default: 0] == generation else {
             condition.unlock()
             wake()
             return
@@ -34,6 +47,7 @@ final class AgentWakeups: @unchecked Sendable {
 
     func notify(_ connectionId: UUID) {
         condition.lock()
+        notified[connectionId, default: 0] += 1
         let woken = waiters.removeValue(forKey: connectionId) ?? []
         condition.unlock()
         for waiter in woken { waiter.wake() }
@@ -42,6 +56,7 @@ final class AgentWakeups: @unchecked Sendable {
     /// After the listener reconnects a NOTIFY may have been missed: every poll looks again.
     func notifyAll() {
         condition.lock()
+        epoch += 1
         let woken = waiters.values.flatMap { $0 }
         waiters = [:]
         condition.unlock()
