@@ -60,6 +60,13 @@ extension PayTraceClient {
         try call("v1/transactions/void", ["transaction_id": transactionId])
     }
 
+    /// Captures an authorization, in full or `amount` of it (112; 816 when there is nothing to capture).
+    public func capture(transactionId: Int, amount: Decimal? = nil) throws -> PayTraceReply {
+        var body: [String: Any] = ["transaction_id": transactionId]
+        if let amount { body["amount"] = NSDecimalNumber(decimal: amount).stringValue }
+        return try call("v1/transactions/authorization/capture", body)
+    }
+
     /// A refund of a settled transaction, in full or of `amount`.
     public func refund(transactionId: Int, amount: Decimal? = nil) throws -> PayTraceReply {
         var body: [String: Any] = ["transaction_id": transactionId]

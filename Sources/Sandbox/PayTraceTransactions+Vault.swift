@@ -134,8 +134,9 @@ extension PayTraceTransactions {
         ])
     }
 
-    /// A vault sale: the profile's card, no `masked_card_number` in the reply (reference section 3).
-    func saleByCustomer(_ body: [String: Any]) -> Response {
+    /// A vault sale or authorization: the profile's card, no `masked_card_number` in the reply
+    /// (reference section 3).
+    func byCustomer(_ body: [String: Any], type: String) -> Response {
         guard let amount = SandboxResponses.decimal(body["amount"]), amount > 0 else {
             return Self.errors(["33": ["Please provide a valid Transaction Amount."]])
         }
@@ -143,7 +144,7 @@ extension PayTraceTransactions {
             guard let customerId = body["customer_id"] as? String, let customer = state.customers[customerId] else {
                 return Self.errors(["30": ["Customer ID is not found."]])
             }
-            let t = record(&state, amount: amount, last4: customer.last4, invoiceId: body["invoice_id"] as? String, customerId: customerId)
+            let t = record(&state, amount: amount, last4: customer.last4, invoiceId: body["invoice_id"] as? String, customerId: customerId, type: type)
             return SandboxResponses.json(200, Self.saleReply(t))
         }
     }

@@ -3,14 +3,15 @@ import HTTPServer
 
 /// PayTrace v1 transactions in the emulator: keyed sale, void, refund for a transaction, settle,
 /// and the exports pollers read. One state machine per transaction (reference section 12):
-/// a sale waits for settlement; void only before it (818), refund only after it (817) and never
-/// beyond the amount; unknown ids 811. Only the card's last four digits are kept. The customer
+/// a sale waits for settlement; an authorization for its capture (112; 816 when there is nothing
+/// to capture, never beyond the amount authorized); void only before settlement (818), refund
+/// only after it (817) and never beyond the amount; unknown ids 811. Only the card's last four digits are kept. The customer
 /// vault and settlement batches are in the extensions beside this file.
 final class PayTraceTransactions: Sendable {
     struct Transaction {
         let id: Int
         let type: String
-        let amount: Decimal
+        var amount: Decimal
         let last4: String
         let created: Date
         var status: String
@@ -48,12 +49,17 @@ final class PayTraceTransactions: Sendable {
         router.add("POST", prefix + "/v1/transactions/settle", guarded { [self] _ in settle() })
         router.add("POST", prefix + "/v1/transactions/export/by_id", guarded { [self] in exportById($0) })
         router.add("POST", prefix + "/v1/transactions/export/by_date_range", guarded { [self] in exportByDateRange($0) })
-        router.add("POST", prefix + "/v1/transactions/sale/by_customer", guarded { [self] in saleByCustomer($0) })
+        router.add("POST", prefix + "/v1/transactions/sale/by_customer", guarded { [self] in byCustomer($0, type: "SALE") })
+        router.add("POST", prefix + "/v1/transactions/authorization/keyed", guarded { [self] in keyed($0, type: "AUTHORIZATION") })
+        router.add("POST", prefix + "/v1/transactions/authorization/by_customer", guarded { [self] in byCustomer($0, type: "AUTHORIZATION") })
+        router.add("POST", prefix + "/v1/transactions/authorization/capture", guarded { [self] in capture($0) })
         vaultRoutes(into: &router, prefix: prefix, guarded: guarded)
         batchRoutes(into: &router, prefix: prefix, guarded: guarded)
     }
 
-    func keyedSale(_ body: [String: Any]) -> Response {
+    func keyedSale(_ body: [String: Any]) -> Response { keyed(body, type: "SALE") }
+
+    func keyed(_ body: [String: Any], type: String) -> Response {
         var errors: [String: [String]] = [:]
         let amount = SandboxResponses.decimal(body["amount"])
         if amount == nil || amount! <= 0 { errors["33", default: []].append("Please provide a valid Transaction Amount.") }
@@ -63,18 +69,22 @@ final class PayTraceTransactions: Sendable {
         let month = Int("\(card["expiration_month"] ?? "")") ?? 0
         if !(1...12).contains(month) { errors["43", default: []].append("Please provide a valid Expiration Month.") }
         if !errors.isEmpty { return Self.errors(errors) }
-        let transaction = state.withLock { record(&$0, amount: amount!, last4: String(number.suffix(4)), invoiceId: body["invoice_id"] as? String, customerId: nil) }
+        let transaction = state.withLock {
+            record(&$0, amount: amount!, last4: String(number.suffix(4)), invoiceId: body["invoice_id"] as? String, customerId: nil, type: type)
+        }
         var reply = Self.saleReply(transaction)
         reply["masked_card_number"] = "xxxxxxxxxxxx" + transaction.last4
         return SandboxResponses.json(200, reply)
     }
 
     /// A sale, approved unless its amount is one of the decline amounts.
-    func record(_ state: inout State, amount: Decimal, last4: String, invoiceId: String?, customerId: String?) -> Transaction {
+    func record(_ state: inout State, amount: Decimal, last4: String, invoiceId: String?, customerId: String?, type: String = "SALE") -> Transaction {
         let approved = !Self.declinedAmounts.contains(amount)
         state.nextId += 1
-        let t = Transaction(id: state.nextId, type: "SALE", amount: amount, last4: last4, created: Date(),
-                            status: approved ? "PENDING_SETTLEMENT" : "DECLINED", invoiceId: invoiceId, approved: approved, customerId: customerId)
+        // An authorization waits for its capture; a sale for settlement.
+        let pending = type == "SALE" ? "PENDING_SETTLEMENT" : "AUTHORIZED"
+        let t = Transaction(id: state.nextId, type: type, amount: amount, last4: last4, created: Date(),
+                            status: approved ? pending : "DECLINED", invoiceId: invoiceId, approved: approved, customerId: customerId)
         state.transactions[t.id] = t
         return t
     }
@@ -101,6 +111,22 @@ final class PayTraceTransactions: Sendable {
                                                "transaction_id": id])
         }
         return outcome
+    }
+
+    func capture(_ body: [String: Any]) -> Response {
+        state.withLock { state -> Response in
+            guard let id = Self.id(body["transaction_id"]) else { return Self.errors(["58": ["Please provide a valid Transaction ID."]]) }
+            guard var t = state.transactions[id], t.approved else { return Self.errors(["811": ["The Transaction ID that you provided could not be found."]]) }
+            let amount = SandboxResponses.decimal(body["amount"]) ?? t.amount
+            guard t.type == "AUTHORIZATION", t.status == "AUTHORIZED", amount > 0, amount <= t.amount else {
+                return Self.errors(["816": ["The Transaction ID that you provided could not be captured."]])
+            }
+            t.amount = amount
+            t.status = "PENDING_SETTLEMENT"
+            state.transactions[id] = t
+            return SandboxResponses.json(200, ["success": true, "response_code": 112, "status_message": "Your transaction was successfully captured.",
+                                               "transaction_id": id, "external_transaction_id": ""])
+        }
     }
 
     func refund(_ body: [String: Any]) -> Response {

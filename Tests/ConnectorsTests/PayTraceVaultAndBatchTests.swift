@@ -67,3 +67,27 @@ struct PayTraceVaultAndBatchTests {
         #expect((declined.object["transactions"] as? [[String: Any]])?.count == 1)
     }
 }
+
+@Suite("PayTrace authorizations and captures against the sandbox")
+struct PayTraceAuthorizationTests {
+    @Test func anAuthorizationSettlesOnlyOnceCapturedAndNeverBeyondItsAmount() throws {
+        let sandbox = try PayTraceClientTests.sandbox()
+        defer { sandbox.shutdown() }
+        let client = PayTraceClientTests.client(sandbox)
+        let auth = try client.call("v1/transactions/authorization/keyed", [
+            "amount": "80.00", "credit_card": ["number": PayTraceTransactionTests.visa, "expiration_month": 12, "expiration_year": 2030]])
+        #expect(auth.responseCode == 101)
+        let id = try #require(auth.transactionId)
+        _ = try client.call("v1/transactions/settle", [:])
+        let today = PayTraceTransactionTests.today()
+        #expect(try client.exportTransactions(from: today, to: today).first { $0.transactionId == id }?.settledAt == nil, "not settled before capture")
+        let over = #expect(throws: ConnectorError.self) { try client.capture(transactionId: id, amount: Decimal(string: "80.01")!) }
+        #expect(over?.message.contains("816") == true)
+        let captured = try client.capture(transactionId: id, amount: Decimal(string: "75.00")!)
+        #expect(captured.responseCode == 112 && captured.statusMessage == "Your transaction was successfully captured.")
+        #expect(throws: ConnectorError.self) { try client.capture(transactionId: id) }
+        _ = try client.call("v1/transactions/settle", [:])
+        let settled = try #require(try client.exportTransactions(from: today, to: today).first { $0.transactionId == id })
+        #expect(settled.settledAt != nil && settled.amount == 75 && settled.type == "AUTHORIZATION")
+    }
+}
