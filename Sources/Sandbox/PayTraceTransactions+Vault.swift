@@ -61,13 +61,19 @@ extension PayTraceTransactions {
                 return Self.errors(["171": ["Please provide a unique customer ID."]])
             }
             state.customers[customer.customerId] = customer
-            let name = customer.billing["name"] as? String ?? ""
-            return SandboxResponses.json(200, [
-                "success": true, "response_code": 160,
-                "status_message": "The customer profile for \(customer.customerId)/\(name) was successfully created.",
-                "customer_id": customer.customerId, "masked_card_number": "xxxxxxxxxxxx" + customer.last4,
-            ])
+            return Self.profileReply(customer, code: 160, done: "created")
         }
+    }
+
+    /// "The customer profile for <id>/<name> was successfully <done>.", as PayTrace words it.
+    static func profileReply(_ customer: VaultCustomer, code: Int, done: String) -> Response {
+        let name = customer.billing["name"] as? String ?? ""
+        var reply: [String: Any] = [
+            "success": true, "response_code": code, "customer_id": customer.customerId,
+            "status_message": "The customer profile for \(customer.customerId)/\(name) was successfully \(done).",
+        ]
+        if code != 162 { reply["masked_card_number"] = "xxxxxxxxxxxx" + customer.last4 }
+        return SandboxResponses.json(200, reply)
     }
 
     func updateCustomer(_ body: [String: Any]) -> Response {
@@ -94,12 +100,7 @@ extension PayTraceTransactions {
                 customer.customerId = newId
             }
             state.customers[customer.customerId] = customer
-            let name = customer.billing["name"] as? String ?? ""
-            return SandboxResponses.json(200, [
-                "success": true, "response_code": 161,
-                "status_message": "The customer profile for \(customer.customerId)/\(name) was successfully updated.",
-                "customer_id": customer.customerId, "masked_card_number": "xxxxxxxxxxxx" + customer.last4,
-            ])
+            return Self.profileReply(customer, code: 161, done: "updated")
         }
     }
 
@@ -108,11 +109,7 @@ extension PayTraceTransactions {
             guard let customerId = body["customer_id"] as? String, let customer = state.customers.removeValue(forKey: customerId) else {
                 return Self.errors(["30": ["Customer ID is not found."]])
             }
-            let name = customer.billing["name"] as? String ?? ""
-            return SandboxResponses.json(200, [
-                "success": true, "response_code": 162,
-                "status_message": "The customer profile for \(customerId)/\(name) was successfully deleted.", "customer_id": customerId,
-            ])
+            return Self.profileReply(customer, code: 162, done: "deleted")
         }
     }
 
