@@ -32,13 +32,17 @@ let package = Package(
             dependencies: ["HTTPServer", "Crypto", "Connectors", "Domain", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .target(
+            name: "Engine",
+            dependencies: ["Persistence", "Connectors", "Domain", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
             name: "AdminAPI",
             dependencies: ["HTTPServer", "Persistence", "Domain", "Crypto", "Connectors", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .executableTarget(
             name: "clearline",
             dependencies: [
-                "AdminAPI", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors",
+                "AdminAPI", "Engine", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -49,6 +53,10 @@ let package = Package(
             name: "AdminAPITests",
             dependencies: ["AdminAPI", "HTTPServer", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors",
                            .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Persistence", "Domain", "Crypto", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(
             name: "ConnectorsTests",

@@ -5,24 +5,19 @@ import Logging
 import AdminAPI
 import HTTPServer
 import Persistence
+import Engine
 
 struct Serve: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Migrate the database, then serve the API and the admin pages until SIGTERM or SIGINT.")
+    static let configuration = CommandConfiguration(
+        abstract: "Migrate the database, then serve the API and the admin pages, and run workers, until SIGTERM or SIGINT.")
+
+    @Flag(help: "Serve the API only; run workers elsewhere with `clearline work`.")
+    var noWorkers = false
 
     func run() throws {
-        let settings = try Settings.fromEnvironment()
-        Settings.bootstrapLogging(level: settings.logLevel)
-        let logger = Logger(label: "clearline")
-        let masterKeys = try settings.masterKeys()
-        try Migrator(conninfo: settings.databaseURL, logger: logger).migrate()
-        let database = Database(conninfo: settings.databaseURL, poolSize: settings.poolSize, logger: logger)
-        let vault = Vault(masterKeys: masterKeys)
-        // Never a half-working server: every stored data key must open with the configured master key.
-        let opened: Int
-        do { opened = try vault.verifyDataKeys(database) } catch let error as VaultError {
-            throw Settings.Invalid(description: "cannot start: \(error)")
-        }
-        logger.info("vault ready", metadata: ["data_keys": "\(opened)", "master_key_version": "\(masterKeys.current.version)"])
+        let (settings, logger, database, vault) = try Runtime.open()
+        let workers = noWorkers ? nil : WorkerPool(database: database, vault: vault, configuration: settings.workers, logger: logger)
+        workers?.start()
         let app = App(database: database, vault: vault, configuration: settings.api, logger: logger)
         let limit = settings.http.maxBodyBytes
         let server = HTTPServer(configuration: settings.http, logger: logger, oversized: { app.payloadTooLarge($0, limit: limit) },
@@ -37,6 +32,7 @@ struct Serve: ParsableCommand {
         logger.info("shutting down: no new connections, finishing requests in flight")
         app.shutdown()
         server.shutdown(gracePeriod: .seconds(15))
+        workers?.shutdown(grace: 15)
         database.pool.close()
         logger.info("stopped")
         JSONLogHandler.flush()
@@ -52,5 +48,41 @@ struct Migrate: ParsableCommand {
         let applied = try Migrator(conninfo: settings.databaseURL, logger: Logger(label: "clearline.migrate")).migrate()
         JSONLogHandler.flush()
         print(applied.isEmpty ? "database is up to date" : "applied: \(applied.joined(separator: ", "))")
+    }
+}
+
+struct Work: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run workers only (no HTTP) until SIGTERM or SIGINT; any number of these share one database.")
+
+    func run() throws {
+        let (settings, logger, database, vault) = try Runtime.open()
+        let workers = WorkerPool(database: database, vault: vault, configuration: settings.workers, logger: logger)
+        workers.start()
+        signal(SIGPIPE, SIG_IGN)
+        CLI.waitForTermination()
+        logger.info("shutting down: finishing running jobs, giving back the rest")
+        workers.shutdown(grace: 15)
+        database.pool.close()
+        JSONLogHandler.flush()
+    }
+}
+
+/// What `serve` and `work` share: settings, logging, migrations, the pool, and a vault whose
+/// data keys all open (never a half-working process).
+enum Runtime {
+    static func open() throws -> (Settings, Logger, Database, Vault) {
+        let settings = try Settings.fromEnvironment()
+        Settings.bootstrapLogging(level: settings.logLevel)
+        let logger = Logger(label: "clearline")
+        let masterKeys = try settings.masterKeys()
+        try Migrator(conninfo: settings.databaseURL, logger: logger).migrate()
+        let database = Database(conninfo: settings.databaseURL, poolSize: settings.poolSize, logger: logger)
+        let vault = Vault(masterKeys: masterKeys)
+        let opened: Int
+        do { opened = try vault.verifyDataKeys(database) } catch let error as VaultError {
+            throw Settings.Invalid(description: "cannot start: \(error)")
+        }
+        logger.info("vault ready", metadata: ["data_keys": "\(opened)", "master_key_version": "\(masterKeys.current.version)"])
+        return (settings, logger, database, vault)
     }
 }

@@ -4,6 +4,7 @@ import AdminAPI
 import HTTPServer
 import Persistence
 import Crypto
+import Engine
 
 /// Configuration from environment variables, each with a default that works on a laptop.
 struct Settings {
@@ -14,6 +15,7 @@ struct Settings {
     let logLevel: Logger.Level
     let masterKeyFile: String?
     let masterKey: String?
+    let workers: WorkerPool.Configuration
 
     struct Invalid: Error, CustomStringConvertible {
         let description: String
@@ -47,9 +49,16 @@ struct Settings {
             passwordIterations: try int("CLEARLINE_PASSWORD_ITERATIONS", 600_000, 10_000...10_000_000),
             loginLimits: .init(maxFailuresPerEmail: try int("CLEARLINE_LOGIN_FAILURES_PER_EMAIL", 5, 1...1000),
                                maxFailuresPerClient: try int("CLEARLINE_LOGIN_FAILURES_PER_CLIENT", 30, 1...100_000)))
-        return Settings(databaseURL: databaseURL, http: http, poolSize: try int("CLEARLINE_DB_POOL_SIZE", executorThreads + 4, 1...512),
+        let workers = WorkerPool.Configuration(
+            workers: try int("CLEARLINE_WORKERS", 4, 1...256),
+            leaseSeconds: try int("CLEARLINE_JOB_LEASE_SECONDS", 300, 1...86_400),
+            pollInterval: Double(try int("CLEARLINE_JOB_POLL_MS", 2000, 10...60_000)) / 1000,
+            reapInterval: Double(try int("CLEARLINE_JOB_REAP_MS", 5000, 100...600_000)) / 1000,
+            backoff: Backoff(base: Double(try int("CLEARLINE_JOB_BACKOFF_BASE_MS", 2000, 1...3_600_000)) / 1000))
+        return Settings(databaseURL: databaseURL, http: http,
+                        poolSize: try int("CLEARLINE_DB_POOL_SIZE", executorThreads + workers.workers + 4, 1...512),
                         api: api, logLevel: level, masterKeyFile: env["CLEARLINE_MASTER_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 },
-                        masterKey: env["CLEARLINE_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 })
+                        masterKey: env["CLEARLINE_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }, workers: workers)
     }
 
     /// The key-encryption keys: from CLEARLINE_MASTER_KEY_FILE (versioned, rotatable) or

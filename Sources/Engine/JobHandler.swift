@@ -1,0 +1,41 @@
+import Foundation
+public import Logging
+public import Persistence
+
+/// What runs a job of one kind. `run` does the slow outside work (vendor calls) with no
+/// database connection held, and returns the effects to write: they run in the transaction that
+/// completes the job, so they happen exactly when the job completes, once.
+public protocol JobHandler: Sendable {
+    func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects
+}
+
+/// Writes that commit with the job's completion (in the job's tenant scope).
+public struct JobEffects: Sendable {
+    let write: @Sendable (Transaction) throws -> Void
+
+    public init(_ write: @escaping @Sendable (Transaction) throws -> Void) {
+        self.write = write
+    }
+
+    public static let none = JobEffects { _ in }
+}
+
+public struct JobContext: Sendable {
+    public let database: Database
+    public let vault: Vault
+    public let logger: Logger
+    /// `host:pid:index`.
+    public let worker: String
+}
+
+/// A job of an unknown kind cannot succeed by retrying.
+public struct UnknownJobKind: Error, CustomStringConvertible {
+    public let kind: String
+    public var description: String { "no handler for jobs of kind \(kind)" }
+}
+
+/// A failure that retrying cannot fix (bad payload, a vendor's validation error).
+public struct PermanentJobFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import Persistence
+
+/// The diagnostic job kind `probe`: optionally sleeps (`{"sleep_ms": N}`), optionally fails its
+/// first attempts (`{"fail_attempts": N}`), then records one row in `probe_effects` in the
+/// completing transaction. Tests and bench/queue count those rows to prove exactly-once.
+struct ProbeHandler: JobHandler {
+    func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects {
+        let payload = (try? JSONSerialization.jsonObject(with: Data(job.payload.utf8))) as? [String: Any] ?? [:]
+        if let sleep = payload["sleep_ms"] as? Int, sleep > 0 { Thread.sleep(forTimeInterval: Double(min(sleep, 600_000)) / 1000) }
+        if let failures = payload["fail_attempts"] as? Int, job.attempt <= failures {
+            throw ProbeFailure(attempt: job.attempt)
+        }
+        let worker = context.worker
+        return JobEffects { tx in
+            try tx.query("INSERT INTO probe_effects (job_id, tenant_id, worker) VALUES ($1, $2, $3)", [job.id, job.tenantId, worker])
+        }
+    }
+
+    struct ProbeFailure: Error, CustomStringConvertible {
+        let attempt: Int
+        var description: String { "probe asked to fail attempt \(attempt)" }
+    }
+}

@@ -1,0 +1,247 @@
+public import Foundation
+public import Logging
+public import Persistence
+import Connectors
+import Domain
+
+/// N worker threads fed by one dispatcher thread that claims from PostgreSQL as workers fall
+/// idle. Claimed jobs wait in memory only until a worker takes them (never more than there are
+/// idle workers), and they are leased in the database: a process that dies loses nothing, its
+/// jobs come back when their leases expire. A NOTIFY on enqueue wakes the dispatcher; polling
+/// every `pollInterval` is the fallback. Any number of processes share one database.
+public final class WorkerPool: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var workers: Int
+        public var leaseSeconds: Int
+        public var pollInterval: TimeInterval
+        public var reapInterval: TimeInterval
+        public var backoff: Backoff
+
+        public init(workers: Int = 4, leaseSeconds: Int = 300, pollInterval: TimeInterval = 2, reapInterval: TimeInterval = 5,
+                    backoff: Backoff = Backoff()) {
+            self.workers = workers
+            self.leaseSeconds = leaseSeconds
+            self.pollInterval = pollInterval
+            self.reapInterval = reapInterval
+            self.backoff = backoff
+        }
+    }
+
+    let configuration: Configuration
+    let database: Database
+    let vault: Vault
+    let logger: Logger
+    let handlers: [String: any JobHandler]
+    let name: String
+
+    private let condition = NSCondition()
+    private var ready: [JobQueue.Job] = []
+    private var idle = 0
+    private var busy = 0
+    private var wakeRequested = false
+    private var stopping = false
+    private var threadsRunning = 0
+    private var listener: PostgresListener?
+    private var completed = 0
+
+    /// The built-in kinds plus `handlers` (which win on a clash).
+    public init(database: Database, vault: Vault, configuration: Configuration, handlers: [String: any JobHandler] = [:], logger: Logger) {
+        self.database = database
+        self.vault = vault
+        self.configuration = configuration
+        self.logger = logger
+        self.handlers = WorkerPool.builtInHandlers.merging(handlers) { $1 }
+        self.name = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    static let builtInHandlers: [String: any JobHandler] = [
+        "probe": ProbeHandler(),
+        "event.dispatch": EventDispatchHandler(),
+    ]
+
+    public func start() {
+        let listener = PostgresListener(conninfo: database.pool.conninfo, channels: [JobQueue.channel], logger: logger,
+                                        onReconnect: { [weak self] in self?.wake() }) { [weak self] _ in self?.wake() }
+        self.listener = listener
+        listener.start()
+        condition.lock()
+        threadsRunning = configuration.workers + 1
+        condition.unlock()
+        for index in 0..<configuration.workers {
+            let thread = Thread { [self] in workerLoop(worker: "\(name):\(index)") }
+            thread.name = "worker-\(index)"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        let dispatcher = Thread { [self] in dispatchLoop() }
+        dispatcher.name = "job-dispatcher"
+        dispatcher.start()
+        logger.info("workers started", metadata: ["workers": "\(configuration.workers)", "lease_s": "\(configuration.leaseSeconds)"])
+    }
+
+    /// Stops claiming, lets running jobs finish (up to `grace`), and gives back claimed jobs no
+    /// worker started.
+    public func shutdown(grace: TimeInterval = 30) {
+        condition.lock()
+        stopping = true
+        let unstarted = ready
+        ready = []
+        condition.broadcast()
+        condition.unlock()
+        if !unstarted.isEmpty {
+            do { try database.transaction(.platform) { try JobQueue.release($0, unstarted) } } catch {
+                logger.warning("could not give back claimed jobs; their leases will expire", metadata: ["error": "\(error)"])
+            }
+        }
+        let deadline = Date().addingTimeInterval(grace)
+        condition.lock()
+        while threadsRunning > 0 && Date() < deadline { _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.1))) }
+        let left = busy
+        condition.unlock()
+        if left > 0 { logger.warning("stopping with jobs still running; their leases will expire", metadata: ["running": "\(left)"]) }
+        listener?.stop()
+        logger.info("workers stopped", metadata: ["completed": "\(completedCount)"])
+    }
+
+    /// Jobs this process completed so far.
+    public var completedCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return completed
+    }
+
+    func wake() {
+        condition.lock()
+        wakeRequested = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func dispatchLoop() {
+        var lastReap = Date.distantPast
+        while true {
+            if Date().timeIntervalSince(lastReap) >= configuration.reapInterval {
+                lastReap = Date()
+                do {
+                    let back = try database.transaction(.platform) { try JobQueue.reapExpiredLeases($0) }
+                    if back > 0 { logger.notice("jobs whose worker stopped answering are queued again", metadata: ["jobs": "\(back)"]) }
+                } catch { logger.warning("lease reaper failed", metadata: ["error": "\(error)"]) }
+            }
+            condition.lock()
+            if stopping { break }
+            let wanted = idle - ready.count
+            wakeRequested = false
+            condition.unlock()
+
+            var claimedAll = false
+            if wanted > 0 {
+                do {
+                    let jobs = try database.transaction(.platform) {
+                        try JobQueue.claim($0, worker: name, limit: wanted, perTenant: max(1, (wanted + 1) / 2), leaseSeconds: configuration.leaseSeconds)
+                    }
+                    claimedAll = jobs.count == wanted
+                    if !jobs.isEmpty {
+                        condition.lock()
+                        if stopping {
+                            condition.unlock()
+                            try? database.transaction(.platform) { try JobQueue.release($0, jobs) }
+                            condition.lock()
+                            break
+                        }
+                        ready += jobs
+                        condition.broadcast()
+                        condition.unlock()
+                    }
+                } catch {
+                    logger.warning("claiming jobs failed; trying again shortly", metadata: ["error": "\(error)"])
+                    Thread.sleep(forTimeInterval: 0.5)
+                }
+            }
+            condition.lock()
+            // More work is likely when the claim was full; otherwise wait for a NOTIFY, an idle
+            // worker or the poll interval.
+            if !claimedAll && !stopping && !wakeRequested {
+                _ = condition.wait(until: Date().addingTimeInterval(configuration.pollInterval))
+            } else if claimedAll && idle - ready.count <= 0 && !stopping {
+                _ = condition.wait(until: Date().addingTimeInterval(configuration.pollInterval))
+            }
+            condition.unlock()
+        }
+        threadsRunning -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func workerLoop(worker: String) {
+        let context = JobContext(database: database, vault: vault, logger: logger, worker: worker)
+        condition.lock()
+        while true {
+            idle += 1
+            condition.broadcast()
+            while ready.isEmpty && !stopping { condition.wait() }
+            idle -= 1
+            if stopping { break }
+            let job = ready.removeFirst()
+            busy += 1
+            condition.unlock()
+            let succeeded = execute(job, context)
+            condition.lock()
+            busy -= 1
+            if succeeded { completed += 1 }
+        }
+        threadsRunning -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Runs one job to an outcome: completed with its effects, queued again, or dead.
+    func execute(_ job: JobQueue.Job, _ context: JobContext) -> Bool {
+        do {
+            guard let handler = handlers[job.kind] else { throw UnknownJobKind(kind: job.kind) }
+            let effects = try handler.run(job, context)
+            try database.transaction(.tenant(job.tenantId)) { tx in
+                try JobQueue.complete(tx, job)
+                try effects.write(tx)
+            }
+            return true
+        } catch let lost as JobQueue.LeaseLost {
+            logger.warning("a job outlived its lease; its effects were rolled back", metadata: ["job_id": "\(lost.jobId)"])
+            return false
+        } catch {
+            settle(job, after: error)
+            return false
+        }
+    }
+
+    private func settle(_ job: JobQueue.Job, after error: any Error) {
+        var permanent = false
+        var minimumWait: TimeInterval = 0
+        switch error {
+        case let failure as ConnectorError:
+            switch failure.kind {
+            case .permanent, .authentication: permanent = true
+            case .rateLimited(let retryAfter): minimumWait = retryAfter
+            case .retryable: break
+            }
+        case is PermanentJobFailure, is UnknownJobKind: permanent = true
+        case let domain as DomainError:
+            if case .notFound = domain { permanent = true }
+        default: break
+        }
+        let message = "\(error)"
+        do {
+            try database.transaction(.platform) { tx in
+                if permanent || job.attempt >= job.maxAttempts {
+                    try JobQueue.kill(tx, job, error: message)
+                } else {
+                    let delay = configuration.backoff.delay(afterAttempt: job.attempt, atLeast: minimumWait)
+                    try JobQueue.retry(tx, job, at: Date().addingTimeInterval(delay), error: message)
+                }
+            }
+        } catch is JobQueue.LeaseLost {
+            logger.warning("a failing job outlived its lease", metadata: ["job_id": "\(job.id)"])
+        } catch {
+            logger.error("could not record a job's failure; its lease will expire", metadata: ["job_id": "\(job.id)", "error": "\(error)"])
+        }
+    }
+}

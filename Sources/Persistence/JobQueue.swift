@@ -1,0 +1,245 @@
+public import Foundation
+public import Domain
+
+/// The job queue in PostgreSQL (migration 0005; River, Oban and pg-boss are the models).
+/// Claims are batched with `FOR UPDATE SKIP LOCKED`, fair across tenants (each tenant's first
+/// ready job before any tenant's second), and skip a job while an earlier job with its ordering
+/// key is still in the queue. A claim takes a lease; completion is fenced by the attempt number,
+/// so a worker whose lease ran out and was taken over cannot complete (its effects roll back).
+public enum JobQueue {
+    /// Notified on enqueue so idle workers claim at once; polling is the fallback.
+    public static let channel = "clearline_jobs"
+
+    public struct NewJob: Sendable {
+        public let tenantId: UUID
+        public let environment: EnvironmentName
+        public let kind: String
+        /// JSON text.
+        public let payload: String
+        public let orderingKey: String?
+        public let eventId: UUID?
+        public let maxAttempts: Int
+        public let runAt: Date?
+
+        public init(tenantId: UUID, environment: EnvironmentName, kind: String, payload: String = "{}", orderingKey: String? = nil,
+                    eventId: UUID? = nil, maxAttempts: Int = 8, runAt: Date? = nil) {
+            self.tenantId = tenantId
+            self.environment = environment
+            self.kind = kind
+            self.payload = payload
+            self.orderingKey = orderingKey
+            self.eventId = eventId
+            self.maxAttempts = maxAttempts
+            self.runAt = runAt
+        }
+    }
+
+    public struct Job: Sendable, Equatable {
+        public let id: Int64
+        public let runId: UUID
+        public let tenantId: UUID
+        public let environment: EnvironmentName
+        public let eventId: UUID?
+        public let kind: String
+        /// JSON text.
+        public let payload: String
+        public let orderingKey: String?
+        public let attempt: Int
+        public let maxAttempts: Int
+    }
+
+    static let columns = "id, run_id, tenant_id, environment, event_id, kind, payload::text AS payload, ordering_key, attempt, max_attempts"
+
+    /// Inserts jobs (one statement for any number) and wakes the workers when the transaction commits.
+    @discardableResult
+    public static func enqueue(_ tx: Transaction, _ jobs: [NewJob]) throws -> [Int64] {
+        guard !jobs.isEmpty else { return [] }
+        let rows = try tx.query("""
+            INSERT INTO jobs (tenant_id, environment, kind, payload, ordering_key, event_id, max_attempts, run_at)
+            SELECT t, e, k, p::jsonb, o, ev, m, coalesce(r, now())
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::int[], $8::timestamptz[]) AS x(t, e, k, p, o, ev, m, r)
+            RETURNING id
+            """, [SQLArray(jobs.map { $0.tenantId.uuidString.lowercased() }), SQLArray(jobs.map(\.environment.rawValue)), SQLArray(jobs.map(\.kind)),
+                  SQLArray(jobs.map(\.payload)), SQLArray(jobs.map(\.orderingKey)), SQLArray(jobs.map { $0.eventId?.uuidString.lowercased() }),
+                  SQLArray(jobs.map { String($0.maxAttempts) }), SQLArray(jobs.map { $0.runAt.map(Timestamp.format) })])
+        try tx.query("SELECT pg_notify($1, '')", [channel])
+        return try rows.map { try $0.int64("id") }
+    }
+
+    /// Claims up to `limit` ready jobs for `worker`, at most `perTenant` of any one tenant, under a
+    /// lease of `leaseSeconds`; records the attempt. Run in the platform scope.
+    public static func claim(_ tx: Transaction, worker: String, limit: Int, perTenant: Int, leaseSeconds: Int) throws -> [Job] {
+        try tx.query("""
+            WITH RECURSIVE tenants AS (
+              (SELECT tenant_id FROM jobs WHERE state = 'queued' AND run_at <= now() ORDER BY tenant_id LIMIT 1)
+              UNION ALL
+              SELECT (SELECT j.tenant_id FROM jobs j WHERE j.state = 'queued' AND j.run_at <= now() AND j.tenant_id > t.tenant_id
+                      ORDER BY j.tenant_id LIMIT 1)
+              FROM tenants t WHERE t.tenant_id IS NOT NULL
+            ),
+            candidates AS (
+              SELECT c.id, c.run_at, row_number() OVER (PARTITION BY c.tenant_id ORDER BY c.run_at, c.id) AS rank
+              FROM tenants t CROSS JOIN LATERAL (
+                SELECT j.id, j.tenant_id, j.run_at FROM jobs j
+                WHERE j.tenant_id = t.tenant_id AND j.state = 'queued' AND j.run_at <= now()
+                  AND (j.ordering_key IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM jobs e WHERE e.tenant_id = j.tenant_id AND e.ordering_key = j.ordering_key AND e.id < j.id))
+                ORDER BY j.run_at, j.id LIMIT $2) c
+              WHERE t.tenant_id IS NOT NULL
+            ),
+            chosen AS (
+              SELECT j.id FROM jobs j JOIN (SELECT id FROM candidates ORDER BY rank, run_at, id LIMIT $1) c ON c.id = j.id
+              WHERE j.state = 'queued' FOR UPDATE OF j SKIP LOCKED
+            ),
+            claimed AS (
+              UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, worker = $3, lease_until = now() + make_interval(secs => $4)
+              FROM chosen WHERE jobs.id = chosen.id
+              RETURNING jobs.id, jobs.run_id, jobs.tenant_id, jobs.environment, jobs.event_id, jobs.kind, jobs.payload, jobs.ordering_key,
+                        jobs.attempt, jobs.max_attempts
+            ),
+            recorded AS (
+              INSERT INTO job_attempts (job_id, attempt, tenant_id, worker) SELECT id, attempt, tenant_id, $3 FROM claimed
+            )
+            SELECT id, run_id, tenant_id, environment, event_id, kind, payload::text AS payload, ordering_key, attempt, max_attempts
+            FROM claimed ORDER BY id
+            """, [limit, perTenant, worker, leaseSeconds]).map(decode)
+    }
+
+    public struct LeaseLost: Error, CustomStringConvertible {
+        public let jobId: Int64
+        public var description: String { "job \(jobId): the lease ran out and another worker took the job" }
+    }
+
+    /// Moves a running job to history as completed, in the caller's transaction (with the job's
+    /// effects); throws `LeaseLost` when the job is no longer this attempt's.
+    public static func complete(_ tx: Transaction, _ job: Job) throws {
+        try finish(tx, job, state: "completed", outcome: "succeeded", error: nil)
+    }
+
+    /// Moves a running job to the dead letters, with an alert.
+    public static func kill(_ tx: Transaction, _ job: Job, error: String) throws {
+        try finish(tx, job, state: "dead", outcome: "failed", error: error)
+        try tx.query("INSERT INTO alerts (tenant_id, environment, kind, job_id, message) VALUES ($1, $2, 'job_dead', $3, $4)",
+                     [job.tenantId, job.environment.rawValue, job.id, "\(job.kind) gave up after \(job.attempt) attempt(s): \(error)"])
+    }
+
+    private static func finish(_ tx: Transaction, _ job: Job, state: String, outcome: String, error: String?) throws {
+        let done = try tx.query("""
+            WITH gone AS (
+              DELETE FROM jobs WHERE id = $1 AND state = 'running' AND attempt = $2 RETURNING *
+            ),
+            kept AS (
+              INSERT INTO job_history (id, run_id, tenant_id, environment, event_id, kind, payload, ordering_key, state, attempts, last_error, created_at)
+              SELECT id, run_id, tenant_id, environment, event_id, kind, payload, ordering_key, $3, attempt, $5, created_at FROM gone
+            ),
+            attempted AS (
+              UPDATE job_attempts SET finished_at = now(), outcome = $4, error = $5 WHERE job_id = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM gone)
+            ),
+            event AS (
+              UPDATE events SET status = CASE
+                  WHEN EXISTS (SELECT 1 FROM jobs o WHERE o.event_id = events.id AND o.id <> $1) THEN 'pending'
+                  WHEN $3 = 'dead' OR EXISTS (SELECT 1 FROM job_history h WHERE h.event_id = events.id AND h.state = 'dead' AND h.replayed_by IS NULL) THEN 'dead'
+                  ELSE 'completed' END
+              WHERE id = (SELECT event_id FROM gone)
+            )
+            SELECT id FROM gone
+            """, [job.id, job.attempt, state, outcome, error.map { String($0.prefix(2000)) }])
+        if done.isEmpty { throw LeaseLost(jobId: job.id) }
+    }
+
+    /// Puts a failed job back for another attempt at `runAt`; false when the lease was lost.
+    @discardableResult
+    public static func retry(_ tx: Transaction, _ job: Job, at runAt: Date, error: String) throws -> Bool {
+        let message = String(error.prefix(2000))
+        let rows = try tx.query("""
+            WITH again AS (
+              UPDATE jobs SET state = 'queued', run_at = $3, lease_until = NULL, worker = NULL, last_error = $4
+              WHERE id = $1 AND state = 'running' AND attempt = $2 RETURNING id
+            )
+            UPDATE job_attempts SET finished_at = now(), outcome = 'failed', error = $4
+            WHERE job_id = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM again) RETURNING job_id
+            """, [job.id, job.attempt, runAt, message])
+        return !rows.isEmpty
+    }
+
+    /// Gives back jobs claimed but not started (shutdown): the attempt is undone.
+    public static func release(_ tx: Transaction, _ jobs: [Job]) throws {
+        for job in jobs {
+            try tx.query("""
+                WITH back AS (
+                  UPDATE jobs SET state = 'queued', attempt = attempt - 1, lease_until = NULL, worker = NULL
+                  WHERE id = $1 AND state = 'running' AND attempt = $2 RETURNING id
+                )
+                DELETE FROM job_attempts WHERE job_id = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM back)
+                """, [job.id, job.attempt])
+        }
+    }
+
+    /// Jobs whose lease ran out (their worker died) go back to the queue, or to the dead letters
+    /// when that was their last attempt. Run in the platform scope; returns how many came back.
+    @discardableResult
+    public static func reapExpiredLeases(_ tx: Transaction) throws -> Int {
+        let lost = try tx.query("""
+            WITH expired AS (
+              SELECT id, attempt FROM jobs WHERE state = 'running' AND lease_until < now() FOR UPDATE SKIP LOCKED
+            ),
+            back AS (
+              UPDATE jobs SET state = 'queued', lease_until = NULL, worker = NULL, run_at = now(),
+                     last_error = 'the worker stopped answering (lease expired)'
+              FROM expired WHERE jobs.id = expired.id RETURNING jobs.id, jobs.attempt
+            )
+            UPDATE job_attempts a SET finished_at = now(), outcome = 'lost', error = 'the worker stopped answering (lease expired)'
+            FROM back WHERE a.job_id = back.id AND a.attempt = back.attempt RETURNING a.job_id
+            """)
+        // A job that used its last attempt dying is dead, not retried forever.
+        let exhausted = try tx.query("SELECT \(columns) FROM jobs WHERE state = 'queued' AND attempt >= max_attempts FOR UPDATE SKIP LOCKED").map(decode)
+        for job in exhausted {
+            try tx.query("UPDATE jobs SET state = 'running' WHERE id = $1", [job.id])
+            try kill(tx, job, error: "the worker stopped answering on the last attempt")
+        }
+        return lost.count
+    }
+
+    public struct Depth: Sendable, Equatable {
+        public let tenantId: UUID
+        public let environment: EnvironmentName
+        public let queued: Int
+        public let running: Int
+        /// Seconds the oldest ready job has waited.
+        public let oldestAgeSeconds: Double
+    }
+
+    public static func depth(_ tx: Transaction, tenantId: UUID? = nil) throws -> [Depth] {
+        try tx.query("""
+            SELECT tenant_id, environment, count(*) FILTER (WHERE state = 'queued') AS queued, count(*) FILTER (WHERE state = 'running') AS running,
+                   coalesce(extract(epoch FROM now() - min(run_at) FILTER (WHERE state = 'queued' AND run_at <= now())), 0)::float8 AS oldest
+            FROM jobs WHERE $1::uuid IS NULL OR tenant_id = $1 GROUP BY tenant_id, environment ORDER BY tenant_id, environment
+            """, [tenantId]).map { row in
+            Depth(tenantId: try row.uuid("tenant_id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev,
+                  queued: try row.int("queued"), running: try row.int("running"), oldestAgeSeconds: Double(try row.string("oldest")) ?? 0)
+        }
+    }
+
+    static func decode(_ row: Row) throws -> Job {
+        Job(id: try row.int64("id"), runId: try row.uuid("run_id"), tenantId: try row.uuid("tenant_id"),
+            environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, eventId: try row.optionalUUID("event_id"),
+            kind: try row.string("kind"), payload: try row.string("payload"), orderingKey: row.optionalString("ordering_key"),
+            attempt: try row.int("attempt"), maxAttempts: try row.int("max_attempts"))
+    }
+}
+
+/// A PostgreSQL array literal of text values, for `unnest($1::text[])`: one parameter for any
+/// number of rows.
+public struct SQLArray: SQLBindable {
+    let values: [String?]
+
+    public init(_ values: [String?]) { self.values = values }
+    public init(_ values: [String]) { self.values = values }
+
+    public var sqlText: String? {
+        "{" + values.map { value in
+            guard let value else { return "NULL" }
+            return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }.joined(separator: ",") + "}"
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import Domain
+import Persistence
+import Engine
+
+@Suite("The job queue and the worker pool", .serialized)
+struct JobQueueTests {
+    @Test func twoPoolsRunEveryJobExactlyOnce() throws {
+        let tenants = [try QueueDatabase.tenant(), try QueueDatabase.tenant()]
+        var ids: [Int64] = []
+        for tenant in tenants { ids += try QueueDatabase.probes(tenant, count: 600) }
+        let pools = [QueueDatabase.pool(workers: 4), QueueDatabase.pool(workers: 4)]
+        pools.forEach { $0.start() }
+        let done = try QueueDatabase.waitUntil(60) { try tenants.allSatisfy { try QueueDatabase.remaining($0) == 0 } }
+        pools.forEach { $0.shutdown(grace: 5) }
+        #expect(done)
+        var effects: [Int64: Int] = [:]
+        for tenant in tenants { effects.merge(try QueueDatabase.effects(tenant)) { $0 + $1 } }
+        #expect(effects.count == ids.count)
+        #expect(effects.values.allSatisfy { $0 == 1 }, "a job ran more than once")
+        #expect(pools.allSatisfy { $0.completedCount > 0 }, "both pools took a share")
+    }
+
+    @Test func jobsWithOneOrderingKeyCompleteInOrder() throws {
+        let tenant = try QueueDatabase.tenant()
+        var ids: [Int64] = []
+        for index in 0..<60 {
+            // Uneven durations, so out-of-order completion would show.
+            ids += try QueueDatabase.probes(tenant, count: 1, payload: #"{"sleep_ms": \#((index * 7) % 11)}"#, orderingKey: "customer-42")
+        }
+        let unordered = try QueueDatabase.probes(tenant, count: 20, payload: #"{"sleep_ms": 3}"#)
+        let pool = QueueDatabase.pool(workers: 6)
+        pool.start()
+        let done = try QueueDatabase.waitUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
+        pool.shutdown(grace: 5)
+        #expect(done)
+        let order = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
+            try tx.query("SELECT job_id FROM probe_effects WHERE tenant_id = $1 ORDER BY seq", [tenant]).map { try $0.int64("job_id") }
+        }
+        #expect(order.filter { ids.contains($0) } == ids)
+        #expect(Set(order).isSuperset(of: unordered))
+    }
+
+    @Test func aBusyTenantDoesNotHoldBackAnotherTenantsJob() throws {
+        let busy = try QueueDatabase.tenant()
+        let quiet = try QueueDatabase.tenant()
+        _ = try QueueDatabase.probes(busy, count: 10_000, payload: #"{"sleep_ms": 5}"#)
+        let pool = QueueDatabase.pool(workers: 4)
+        pool.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        let queued = Date()
+        let single = try QueueDatabase.probes(quiet, count: 1)
+        let done = try QueueDatabase.waitUntil(10) { try QueueDatabase.effects(quiet)[single[0]] == 1 }
+        let waited = Date().timeIntervalSince(queued)
+        pool.shutdown(grace: 5)
+        // Clear the busy tenant's backlog so later suites do not wait behind it.
+        try QueueDatabase.shared.transaction(.tenant(busy)) { tx in
+            try tx.query("DELETE FROM job_attempts WHERE tenant_id = $1", [busy])
+            try tx.query("DELETE FROM jobs WHERE tenant_id = $1", [busy])
+        }
+        #expect(done)
+        #expect(waited < 3, "the quiet tenant's job waited \(waited) s behind 10,000 of another tenant's")
+    }
+
+    @Test func aDeadWorkersJobIsTakenOverAfterItsLeaseAndCompletesOnce() throws {
+        let tenant = try QueueDatabase.tenant()
+        let id = try QueueDatabase.probes(tenant, count: 1)[0]
+        // A worker claims it with a one-second lease and then dies (never answers).
+        let claimed = try QueueDatabase.shared.transaction(.platform) { tx in
+            try JobQueue.claim(tx, worker: "dead-worker", limit: 1000, perTenant: 1000, leaseSeconds: 1)
+        }
+        let stale = try #require(claimed.first { $0.id == id })
+        let pool = QueueDatabase.pool(workers: 2)
+        pool.start()
+        let done = try QueueDatabase.waitUntil(15) { try QueueDatabase.effects(tenant)[id] == 1 }
+        pool.shutdown(grace: 5)
+        #expect(done)
+        // The dead worker coming back cannot complete what is no longer its own.
+        #expect(throws: JobQueue.LeaseLost.self) {
+            try QueueDatabase.shared.transaction(.tenant(tenant)) { try JobQueue.complete($0, stale) }
+        }
+        #expect(try QueueDatabase.effects(tenant)[id] == 1)
+        let outcomes = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
+            try tx.query("SELECT outcome FROM job_attempts WHERE job_id = $1 ORDER BY attempt", [id]).map { try $0.string("outcome") }
+        }
+        #expect(outcomes == ["lost", "succeeded"])
+    }
+
+    @Test func failuresBackOffThenSucceedOrDieWithAnAlert() throws {
+        let tenant = try QueueDatabase.tenant()
+        let recovering = try QueueDatabase.probes(tenant, count: 1, payload: #"{"fail_attempts": 2}"#)[0]
+        let hopeless = try QueueDatabase.probes(tenant, count: 1, payload: #"{"fail_attempts": 99}"#, maxAttempts: 3)[0]
+        let unknown = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
+            try JobQueue.enqueue(tx, [JobQueue.NewJob(tenantId: tenant, environment: .dev, kind: "no.such.kind")])[0]
+        }
+        let pool = QueueDatabase.pool(workers: 2)
+        pool.start()
+        let done = try QueueDatabase.waitUntil(20) { try QueueDatabase.remaining(tenant) == 0 }
+        pool.shutdown(grace: 5)
+        #expect(done)
+        let history = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
+            try tx.query("SELECT id, state, attempts FROM job_history WHERE tenant_id = $1", [tenant])
+                .reduce(into: [Int64: (String, Int)]()) { $0[try $1.int64("id")] = (try $1.string("state"), try $1.int("attempts")) }
+        }
+        #expect(history[recovering]?.0 == "completed" && history[recovering]?.1 == 3)
+        #expect(history[hopeless]?.0 == "dead" && history[hopeless]?.1 == 3)
+        #expect(history[unknown]?.0 == "dead" && history[unknown]?.1 == 1, "an unknown kind is not retried")
+        let alerts = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
+            try tx.query("SELECT job_id FROM alerts WHERE tenant_id = $1 AND kind = 'job_dead'", [tenant]).map { try $0.int64("job_id") }
+        }
+        #expect(Set(alerts) == [hopeless, unknown])
+        #expect(try QueueDatabase.effects(tenant)[recovering] == 1)
+    }
+
+    @Test func shutdownGivesBackClaimedJobsNoWorkerStarted() throws {
+        let tenant = try QueueDatabase.tenant()
+        _ = try QueueDatabase.probes(tenant, count: 6, payload: #"{"sleep_ms": 400}"#)
+        let pool = QueueDatabase.pool(workers: 2)
+        pool.start()
+        Thread.sleep(forTimeInterval: 0.2)
+        pool.shutdown(grace: 5)
+        let running = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
+            try tx.query("SELECT count(*) AS n FROM jobs WHERE tenant_id = $1 AND state = 'running'", [tenant]).first!.int("n")
+        }
+        #expect(running == 0, "nothing is left leased to a stopped pool")
+        let finished = try QueueDatabase.effects(tenant).count
+        #expect(finished + (try QueueDatabase.remaining(tenant)) == 6)
+        try QueueDatabase.shared.transaction(.tenant(tenant)) { try $0.query("DELETE FROM jobs WHERE tenant_id = $1", [tenant]) }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import Testing
+import Domain
+import Persistence
+import Engine
+import Crypto
+
+/// The PostgreSQL that scripts/test started (DATABASE_URL), migrated, shared by the suites;
+/// each test makes its own tenants, so tests never see each other's jobs by accident.
+enum QueueDatabase {
+    static let conninfo: String = {
+        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
+            fatalError("DATABASE_URL is not set: run the tests through scripts/test, which starts PostgreSQL")
+        }
+        return url
+    }()
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "clearline.engine-tests")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    static let shared: Database = {
+        do { try Migrator(conninfo: conninfo, logger: quietLogger).migrate() } catch { fatalError("migrations failed: \(error)") }
+        return Database(conninfo: conninfo, poolSize: 24, logger: quietLogger)
+    }()
+
+    static let vault = Vault(masterKeys: MasterKeys(keyring: try! Keyring(keys: [1: SecureRandom.bytes(32)])))
+
+    static func tenant() throws -> UUID {
+        try shared.transaction(.platform) { try TenantStore.create($0, name: "Queue test", slug: "q-\(UUID().uuidString.prefix(12).lowercased())").id }
+    }
+
+    static func probes(_ tenant: UUID, count: Int, payload: String = "{}", orderingKey: String? = nil, maxAttempts: Int = 8) throws -> [Int64] {
+        try shared.transaction(.tenant(tenant)) { tx in
+            try JobQueue.enqueue(tx, (0..<count).map { _ in
+                JobQueue.NewJob(tenantId: tenant, environment: .dev, kind: "probe", payload: payload, orderingKey: orderingKey, maxAttempts: maxAttempts)
+            })
+        }
+    }
+
+    static func pool(workers: Int, lease: Int = 60, reap: TimeInterval = 0.2) -> WorkerPool {
+        WorkerPool(database: shared, vault: vault,
+                   configuration: .init(workers: workers, leaseSeconds: lease, pollInterval: 0.2, reapInterval: reap, backoff: Backoff(base: 0.01, cap: 0.05)),
+                   logger: quietLogger)
+    }
+
+    /// Rows of `probe_effects` per job, for `jobs`.
+    static func effects(_ tenant: UUID) throws -> [Int64: Int] {
+        try shared.transaction(.tenant(tenant)) { tx in
+            try tx.query("SELECT job_id, count(*) AS n FROM probe_effects WHERE tenant_id = $1 GROUP BY job_id", [tenant])
+                .reduce(into: [:]) { $0[try $1.int64("job_id")] = try $1.int("n") }
+        }
+    }
+
+    static func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return try condition()
+    }
+
+    static func remaining(_ tenant: UUID) throws -> Int {
+        try shared.transaction(.tenant(tenant)) { try $0.one("SELECT count(*) AS n FROM jobs WHERE tenant_id = $1", [tenant])!.int("n") }
+    }
+}
