@@ -57,9 +57,14 @@ enum APIKeyRoutes {
     }
 
     /// The stored copy of a creation response must not hold the token: a replay shows the key without it.
-    @Sendable static func withoutToken(_ body: [UInt8]) -> [UInt8] {
-        guard var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return Array("{}".utf8) }
-        object.removeValue(forKey: "token")
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map(Array.init) ?? Array("{}".utf8)
+    @Sendable static func withoutToken(_ body: [UInt8]) -> [UInt8] { without("token")(body) }
+
+    /// A replay redaction that drops `field`, a secret shown only in the first answer.
+    static func without(_ field: String) -> @Sendable ([UInt8]) -> [UInt8] {
+        { body in
+            guard var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return Array("{}".utf8) }
+            object.removeValue(forKey: field)
+            return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map(Array.init) ?? Array("{}".utf8)
+        }
     }
 }

@@ -27,6 +27,7 @@ public final class App: Sendable {
     static let endpoints: [Endpoint] = OperationsRoutes.endpoints + AuthRoutes.endpoints + TenantRoutes.endpoints
         + EnvironmentRoutes.endpoints + APIKeyRoutes.endpoints + UserRoutes.endpoints + AuditLogRoutes.endpoints
         + ConnectionRoutes.endpoints + ConnectionCheckRoute.endpoints + ZohoOAuthRoutes.endpoints + AgentRoutes.endpoints
+        + WebhookEndpointRoutes.endpoints + IntakeRoute.endpoints
 
     /// Listens for the database's wake-ups (queued agent commands); call once the server runs.
     public func startNotifications() {

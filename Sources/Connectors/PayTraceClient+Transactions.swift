@@ -80,6 +80,15 @@ extension PayTraceClient {
         return Self.transactions(in: reply)
     }
 
+    /// One transaction as PayTrace's export has it, or nil when PayTrace does not know it (811).
+    public func transaction(id: Int) throws -> PayTraceExportedTransaction? {
+        do {
+            return Self.transactions(in: try call("v1/transactions/export/by_id", ["transaction_id": id])).first
+        } catch let error as ConnectorError where error.kind == .permanent && error.message.contains("811") {
+            return nil
+        }
+    }
+
     /// A vault sale: the card on file of `customerId`.
     public func sale(customerId: String, amount: Decimal, invoiceId: String? = nil) throws -> PayTraceReply {
         var body: [String: Any] = ["customer_id": customerId, "amount": NSDecimalNumber(decimal: amount).stringValue]

@@ -1,0 +1,132 @@
+import Foundation
+import Connectors
+import Crypto
+import Domain
+import HTTPServer
+import Persistence
+
+/// `POST /hooks/{endpointId}`: a delivery is verified, its card numbers masked, and the event
+/// and its first job committed in one transaction before any 2xx. A repeated delivery answers
+/// 200 with the first event's id and stores nothing. Bad or stale signature: 401; disabled
+/// endpoint: 410; too large: 413 (the server); not JSON or a form: 415.
+enum IntakeRoute {
+    static let path = "/hooks/{endpointId}"
+
+    static let endpoints: [Endpoint] = [Endpoint("POST", path, access: .anonymous, handler: receive)]
+
+    /// What a verified delivery becomes.
+    struct Delivery {
+        let vendorEventId: String
+        let type: String
+        /// JSON text, card numbers masked.
+        let payload: String
+    }
+
+    static func receive(_ context: RequestContext) throws -> Response {
+        guard let id = UUID(uuidString: context.request.pathParameters["endpointId"] ?? ""),
+              let located = try WebhookEndpointStore.locate(context.services.database, id: id) else {
+            throw Problem.notFound("No such webhook endpoint.")
+        }
+        guard located.active else { throw Problem(status: 410, title: "Gone", detail: "This webhook endpoint is disabled; nothing was stored.") }
+        let vault = context.services.vault
+        let database = context.services.database
+        let (endpoint, secrets) = try database.transaction(.tenant(located.tenantId)) { tx in
+            guard let endpoint = try WebhookEndpointStore.get(tx, tenantId: located.tenantId, environment: nil, id: id) else {
+                throw Problem.notFound("No such webhook endpoint.")
+            }
+            return (endpoint, try WebhookEndpointStore.validSecrets(tx, vault: vault, endpoint: endpoint))
+        }
+        let delivery: Delivery
+        switch endpoint.verification {
+        case .clearlineSignature: delivery = try clearlineSigned(context.request, secrets)
+        case .sharedSecret: delivery = try sharedSecret(context.request, secrets, header: endpoint.secretHeader ?? WebhookEndpointRoutes.defaultSecretHeader)
+        case .zohoSignature: delivery = try zohoSigned(context.request, secrets)
+        case .payTraceSilentPost: delivery = try PayTraceSilentPost.confirm(context, endpoint)
+        }
+        let (eventId, duplicate) = try database.transaction(.tenant(endpoint.tenantId)) { tx in
+            try EventStore.record(tx, tenantId: endpoint.tenantId, environment: endpoint.environment, source: endpoint.source,
+                                  vendorEventId: delivery.vendorEventId, type: delivery.type, endpointId: endpoint.id, payload: delivery.payload)
+        }
+        return context.json(IntakeBody(eventId: eventId.lowercasedString, duplicate: duplicate), status: duplicate ? 200 : 202)
+    }
+
+    struct IntakeBody: Encodable {
+        let eventId: String
+        let duplicate: Bool
+    }
+
+    static func refused(_ detail: String) -> Problem {
+        Problem(status: 401, title: "Unauthorized", detail: detail + " Nothing was stored.")
+    }
+
+    static func clearlineSigned(_ request: Request, _ secrets: [String]) throws -> Delivery {
+        do {
+            try SignatureHeader.verify(request.header("clearline-signature"), body: request.body, keys: secrets.map { Array($0.utf8) },
+                                       now: Int(Date().timeIntervalSince1970))
+        } catch {
+            switch error {
+            case .missing: throw refused("Sign the body: send Clearline-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">.")
+            case .malformed: throw refused("Clearline-Signature must look like t=<unix seconds>,v1=<64 hex digits>.")
+            case .stale: throw refused("The signature's time is more than 5 minutes from ours (a replay, or a clock that is off).")
+            case .mismatch: throw refused("The signature does not match the body and this endpoint's secret.")
+            }
+        }
+        guard let eventId = eventId(request.header("clearline-event-id")) else {
+            throw Problem.badRequest("Send Clearline-Event-Id: your unique id for this event (1 to 200 printable characters).")
+        }
+        let (payload, object) = try json(request)
+        return Delivery(vendorEventId: eventId, type: request.header("clearline-event-type") ?? (object?["type"] as? String) ?? "", payload: payload)
+    }
+
+    static func sharedSecret(_ request: Request, _ secrets: [String], header: String) throws -> Delivery {
+        guard let presented = request.header(header.lowercased()),
+              secrets.contains(where: { Digest.constantTimeEquals(Array($0.utf8), Array(presented.utf8)) }) else {
+            throw refused("Send this endpoint's secret in the \(header) header.")
+        }
+        let (payload, object) = try json(request)
+        let id = eventId(request.header("clearline-event-id")) ?? eventId(request.header("idempotency-key")) ?? "sha256:" + Encoding.hex(Digest.sha256(request.body))
+        return Delivery(vendorEventId: id, type: request.header("clearline-event-type") ?? (object?["type"] as? String) ?? "", payload: payload)
+    }
+
+    /// Zoho signs the URL's query parameters, sorted, as name+value, then the raw body, with
+    /// HMAC-SHA256 in hex (reference 5.1). Zoho sends no event id: the body's digest is one, so a
+    /// retried or replayed delivery is recognised.
+    static func zohoSigned(_ request: Request, _ secrets: [String]) throws -> Delivery {
+        guard let header = request.header("x-zoho-webhook-signature"), let presented = Encoding.fromHex(header.lowercased()) else {
+            throw refused("Zoho's X-Zoho-Webhook-Signature is missing: set this endpoint's secret on the Zoho webhook.")
+        }
+        let signed = Array(request.query.sorted { $0.key < $1.key }.map { $0.key + $0.value }.joined().utf8) + request.body
+        guard secrets.contains(where: { Digest.constantTimeEquals(Digest.hmacSHA256(key: Array($0.utf8), message: signed), presented) }) else {
+            throw refused("X-Zoho-Webhook-Signature does not match the body and this endpoint's secret.")
+        }
+        let (payload, object) = try json(request)
+        let type = request.header("x-zoho-event") ?? object?.keys.sorted().first ?? ""
+        return Delivery(vendorEventId: "sha256:" + Encoding.hex(Digest.sha256(request.body)), type: type, payload: payload)
+    }
+
+    static func eventId(_ text: String?) -> String? {
+        guard let text, (1...200).contains(text.utf8.count), text.utf8.allSatisfy({ (0x21...0x7e).contains($0) }) else { return nil }
+        return text
+    }
+
+    /// The body as masked JSON text: JSON as sent, or a form's fields as `{"form": {...}}`.
+    static func json(_ request: Request) throws -> (String, [String: Any]?) {
+        let type = request.header("content-type")?.lowercased() ?? ""
+        if type.hasPrefix("application/x-www-form-urlencoded") {
+            var fields: [String: String] = [:]
+            for pair in String(decoding: request.body, as: UTF8.self).split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+                if let key = parts.first, !key.isEmpty { fields[key] = parts.count > 1 ? parts[1] : "" }
+            }
+            let data = try JSONSerialization.data(withJSONObject: ["form": fields], options: [.sortedKeys])
+            return (CardNumberMasking.maskJSON(String(decoding: data, as: UTF8.self)), ["form": fields])
+        }
+        guard type.isEmpty || type.hasPrefix("application/json") || type.hasSuffix("+json") else {
+            throw Problem(status: 415, title: "Unsupported media type", detail: "Send JSON (application/json) or a form (application/x-www-form-urlencoded).")
+        }
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(request.body)), parsed is [String: Any] || parsed is [Any] else {
+            throw Problem.badRequest("The body is not a JSON object or array; nothing was stored.")
+        }
+        return (CardNumberMasking.maskJSON(String(decoding: request.body, as: UTF8.self)), parsed as? [String: Any])
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Connectors
+import Domain
+import Persistence
+
+/// PayTrace's Secure Checkout Silent Post (reference section 7): an unsigned form with
+/// `parmList=KEY~value|...`. Anyone could post one, so nothing is believed: the transaction is
+/// looked up through PayTrace's export API with the endpoint's connection, and the event is
+/// PayTrace's own record of it, keyed like the poller's (`txn:<id>:<type>`) so the two never
+/// store one transaction twice.
+enum PayTraceSilentPost {
+    static func fields(_ body: [UInt8]) -> [String: String] {
+        var form: [String: String] = [:]
+        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            if let key = parts.first, !key.isEmpty { form[key] = parts.count > 1 ? parts[1] : "" }
+        }
+        var fields: [String: String] = [:]
+        for item in (form["parmList"] ?? form["parmlist"] ?? "").split(separator: "|") {
+            let parts = item.split(separator: "~", maxSplits: 1).map(String.init)
+            if parts.count == 2 { fields[parts[0].uppercased()] = parts[1] }
+        }
+        return fields
+    }
+
+    static func confirm(_ context: RequestContext, _ endpoint: WebhookEndpointStore.Endpoint) throws -> IntakeRoute.Delivery {
+        let posted = fields(context.request.body)
+        guard let text = posted["TRANSACTIONID"], let transactionId = Int(text), transactionId > 0 else {
+            throw Problem.badRequest("A Silent Post carries parmList=...|TRANSACTIONID~<id>|...; there was none. Nothing was stored.")
+        }
+        guard let connectionId = endpoint.connectionId else { throw Problem(status: 410, title: "Gone", detail: "This endpoint has no PayTrace connection.") }
+        let vault = context.services.vault
+        let (connection, secrets) = try context.services.database.transaction(.tenant(endpoint.tenantId)) { tx -> (Connection?, [String: String]) in
+            let connection = try ConnectionStore.get(tx, tenantId: endpoint.tenantId, environment: endpoint.environment, id: connectionId)
+            var secrets: [String: String] = [:]
+            for name in ConnectionKind.paytrace.secretNames {
+                secrets[name] = try ConnectionStore.secret(tx, vault: vault, tenantId: endpoint.tenantId, connectionId: connectionId, name: name)
+            }
+            return (connection, secrets)
+        }
+        guard let connection, let username = secrets["username"], let password = secrets["password"],
+              let url = URL(string: connection.text("base_url") ?? PayTraceClient.productionURL) else {
+            throw Problem(status: 410, title: "Gone", detail: "This endpoint's PayTrace connection is gone or has no credentials; nothing was stored.")
+        }
+        let client = PayTraceClient(baseURL: url, credentials: .init(username: username, password: password, integratorId: secrets["integrator_id"]),
+                                    cacheKey: connectionId.lowercasedString)
+        let confirmed: PayTraceExportedTransaction?
+        do {
+            confirmed = try client.transaction(id: transactionId)
+        } catch let error as ConnectorError {
+            var problem = Problem(status: 503, title: "PayTrace unavailable",
+                                  detail: "The post could not be confirmed with PayTrace (\(error.message)); nothing was stored. Send it again later.")
+            problem.headers = [("Retry-After", "60")]
+            throw problem
+        }
+        guard let confirmed else {
+            throw Problem(status: 422, title: "Not confirmed", detail: "PayTrace has no transaction \(transactionId); nothing was stored.")
+        }
+        let record: [String: Any] = [
+            "transaction": [
+                "transaction_id": confirmed.transactionId, "transaction_type": confirmed.type, "amount": "\(confirmed.amount)",
+                "status": confirmed.status, "masked_card_number": confirmed.maskedCardNumber ?? "", "created_at": confirmed.createdAt,
+                "settled_at": confirmed.settledAt ?? "", "invoice_id": confirmed.invoiceId ?? "", "customer_id": confirmed.customerId ?? "",
+            ],
+            "silent_post": posted,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+        return IntakeRoute.Delivery(vendorEventId: "txn:\(confirmed.transactionId):\(confirmed.type)", type: "paytrace.transaction",
+                                    payload: CardNumberMasking.maskJSON(String(decoding: data, as: UTF8.self)))
+    }
+}

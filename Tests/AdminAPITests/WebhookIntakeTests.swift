@@ -1,0 +1,216 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import Connectors
+import Crypto
+import Persistence
+import Sandbox
+
+/// Deliveries to `POST /hooks/{id}` through the real server: verified, deduplicated, masked and
+/// committed before any 2xx; refused ones store nothing.
+@Suite("Webhook intake")
+struct WebhookIntakeTests {
+    struct Hook {
+        let tenant: String
+        let id: String
+        let secret: String
+        var path: String { "/hooks/\(id)" }
+    }
+
+    static func endpoint(_ tenant: String? = nil, verification: String = "clearline_signature", source: String = "shop",
+                         extra: [String: Any] = [:]) async throws -> Hook {
+        let owner: String
+        if let tenant { owner = tenant } else { owner = try await Fixtures.tenant() }
+        let reply = try await Client.send("POST", "/v1/tenants/\(owner)/environments/dev/webhook-endpoints",
+                                          json: ["name": "Shop orders", "source": source, "verification": verification].merging(extra) { $1 })
+        try #require(reply.status == 201, "\(reply.text)")
+        #expect(reply["url"]?.hasSuffix("/hooks/\(reply["id"] ?? "")") == true)
+        return Hook(tenant: owner, id: try #require(reply["id"]), secret: reply["secret"] ?? "")
+    }
+
+    static func deliver(_ hook: Hook, _ body: String, eventId: String? = "evt-\(UUID().uuidString)", key: String? = nil,
+                        time: Int = Int(Date().timeIntervalSince1970), headers: [String: String] = [:], signedBody: String? = nil) async throws -> Reply {
+        var all = ["Content-Type": "application/json"]
+        if let eventId { all["Clearline-Event-Id"] = eventId }
+        all["Clearline-Signature"] = SignatureHeader.sign(Array((signedBody ?? body).utf8), key: Array((key ?? hook.secret).utf8), time: time)
+        return try await Client.send("POST", hook.path, auth: .none, body: Data(body.utf8), headers: all.merging(headers) { $1 })
+    }
+
+    static func events(_ hook: Hook) throws -> [(id: String, payload: String, vendorId: String)] {
+        let tenant = UUID(uuidString: hook.tenant)!
+        return try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
+            try tx.query("SELECT id, payload::text AS payload, vendor_event_id FROM events WHERE tenant_id = $1 ORDER BY received_at", [tenant]).map {
+                (try $0.string("id"), try $0.string("payload"), try $0.string("vendor_event_id"))
+            }
+        }
+    }
+
+    static func jobCount(_ hook: Hook) throws -> Int {
+        let tenant = UUID(uuidString: hook.tenant)!
+        return try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
+            try tx.one("""
+                SELECT (SELECT count(*) FROM jobs WHERE tenant_id = $1) + (SELECT count(*) FROM job_history WHERE tenant_id = $1) AS n
+                """, [tenant])!.int("n")
+        }
+    }
+
+    @Test func fiveIdenticalDeliveriesMakeOneEventAndOneJob() async throws {
+        let hook = try await Self.endpoint()
+        #expect(hook.secret.hasPrefix("whsec_"))
+        let body = #"{"type":"order.paid","order":{"id":"1001","total":"49.99"}}"#
+        var ids: Set<String> = []
+        var statuses: [Int] = []
+        for _ in 0..<5 {
+            let reply = try await Self.deliver(hook, body, eventId: "order-1001-paid")
+            statuses.append(reply.status)
+            if let id = reply["event_id"] { ids.insert(id) }
+        }
+        #expect(statuses == [202, 200, 200, 200, 200])
+        #expect(ids.count == 1)
+        #expect(try Self.events(hook).count == 1)
+        #expect(try Self.jobCount(hook) == 1)
+    }
+
+    @Test func forgedUnsignedStaleTamperedAndMalformedDeliveriesAreRefusedAndStoreNothing() async throws {
+        let hook = try await Self.endpoint()
+        let body = #"{"type":"order.paid","order":{"id":"7"}}"#
+        let now = Int(Date().timeIntervalSince1970)
+        let refusals: [Reply] = [
+            try await Self.deliver(hook, body, key: "whsec_not-the-secret"),                          // forged
+            try await Client.send("POST", hook.path, auth: .none, body: Data(body.utf8),
+                                  headers: ["Content-Type": "application/json", "Clearline-Event-Id": "e1"]), // unsigned
+            try await Self.deliver(hook, body, time: now - 301),                                        // replayed later (stale)
+            try await Self.deliver(hook, body, time: now + 400),                                        // from the future
+            try await Self.deliver(hook, #"{"type":"order.paid","order":{"id":"8"}}"#, signedBody: body), // tampered
+            try await Self.deliver(hook, body, headers: ["Clearline-Signature": "v1=deadbeef"]),         // malformed
+        ]
+        for reply in refusals {
+            #expect(reply.status == 401 && reply.isProblem, "\(reply.status) \(reply.text)")
+            #expect(reply.text.contains(hook.secret) == false)
+        }
+        #expect(try await Self.deliver(hook, body, eventId: nil).status == 400, "no event id")
+        #expect(try await Self.deliver(hook, "not json").status == 400)
+        #expect(try await Self.deliver(hook, body, headers: ["Content-Type": "text/plain"]).status == 415)
+        #expect(try Self.events(hook).isEmpty)
+        #expect(try Self.jobCount(hook) == 0)
+    }
+
+    @Test func cardNumbersAreMaskedBeforeTheEventIsStored() async throws {
+        let hook = try await Self.endpoint()
+        let body = #"{"type":"payment","card":"4111 1111 1111 1111","raw":5499740000000057,"note":"order 1718115953625"}"#
+        #expect(try await Self.deliver(hook, body).status == 202)
+        let stored = try #require(try Self.events(hook).first?.payload)
+        #expect(!stored.contains("4111 1111 1111 1111") && !stored.contains("4111111111111111") && !stored.contains("5499740000000057"))
+        #expect(stored.contains("************1111") && stored.contains("************0057"))
+        #expect(stored.contains("1718115953625"), "other numbers are kept")
+    }
+
+    @Test func disabledUnknownAndOtherTenantsEndpointsAnswerWithoutStoring() async throws {
+        let hook = try await Self.endpoint()
+        let base = "/v1/tenants/\(hook.tenant)/environments/dev/webhook-endpoints/\(hook.id)"
+        #expect(try await Client.send("POST", base + "/disable")["status"] == "disabled")
+        #expect(try await Self.deliver(hook, "{}").status == 410)
+        #expect(try await Client.send("POST", base + "/enable")["status"] == "active")
+        #expect(try await Self.deliver(hook, "{}").status == 202)
+        #expect(try await Client.send("POST", "/hooks/\(UUID().uuidString.lowercased())", auth: .none, body: Data("{}".utf8)).status == 404)
+        #expect(try await Client.send("POST", "/hooks/not-a-uuid", auth: .none, body: Data("{}".utf8)).status == 404)
+        let other = try await Fixtures.tenant()
+        let owner = try await Fixtures.apiKey(other, role: "owner")
+        #expect(try await Client.send("GET", "/v1/tenants/\(other)/environments/dev/webhook-endpoints/\(hook.id)", auth: .bearer(owner.token)).status == 404)
+        let listed = try await Client.send("GET", "/v1/tenants/\(hook.tenant)/environments/dev/webhook-endpoints")
+        #expect(listed.items.count == 1 && listed.text.contains(hook.secret) == false)
+    }
+
+    @Test func duringARotationBothSecretsWorkThenOnlyTheNewerTwo() async throws {
+        let hook = try await Self.endpoint()
+        let rotate = "/v1/tenants/\(hook.tenant)/environments/dev/webhook-endpoints/\(hook.id)/rotate-secret"
+        let second = try #require(try await Client.send("POST", rotate)["secret"])
+        #expect(try await Self.deliver(hook, "{}", key: hook.secret).status == 202, "the previous secret still works")
+        #expect(try await Self.deliver(hook, "{}", key: second).status == 202)
+        let third = try #require(try await Client.send("POST", rotate)["secret"])
+        #expect(try await Self.deliver(hook, "{}", key: hook.secret).status == 401, "two rotations ago: refused")
+        #expect(try await Self.deliver(hook, "{}", key: second).status == 202)
+        #expect(try await Self.deliver(hook, "{}", key: third).status == 202)
+    }
+
+    @Test func aSharedSecretInAHeaderIsAcceptedForSendersThatCannotSign() async throws {
+        let hook = try await Self.endpoint(verification: "shared_secret", extra: ["secret_header": "X-Shop-Token"])
+        let body = #"{"order":"55"}"#
+        func send(_ token: String?) async throws -> Reply {
+            var headers = ["Content-Type": "application/json"]
+            headers["X-Shop-Token"] = token
+            return try await Client.send("POST", hook.path, auth: .none, body: Data(body.utf8), headers: headers)
+        }
+        #expect(try await send(nil).status == 401)
+        #expect(try await send("wrong").status == 401)
+        #expect(try await send(hook.secret).status == 202)
+        #expect(try await send(hook.secret).status == 200, "the same body again is a duplicate")
+        #expect(try Self.events(hook).count == 1)
+    }
+
+    @Test func zohoWorkflowWebhooksFromTheSandboxAreVerifiedAndSpoiledOnesRefused() async throws {
+        let hook = try await Self.endpoint(verification: "zoho_signature", source: "zoho_books")
+        #expect(hook.secret.count == 40)
+        let sandbox = TestSandbox.shared
+        let accounts = ZohoAccountsClient(accountsURL: URL(string: sandbox.baseURL + "/zoho/accounts")!, clientId: SandboxServer.demoZohoClient.id,
+                                          clientSecret: SandboxServer.demoZohoClient.secret)
+        var code = URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/self-client/code")!)
+        code.httpMethod = "POST"
+        code.httpBody = Data("client_id=\(SandboxServer.demoZohoClient.id)".utf8)
+        code.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        let grant = try #require((try JSONSerialization.jsonObject(with: try HTTPTransport().send(code, vendor: "sandbox").body) as? [String: Any])?["code"] as? String)
+        let tokens = try accounts.exchange(code: grant, redirectURI: ZohoAccountsEmulator.selfClientRedirect)
+        let session = ZohoSession(apiDomain: URL(string: sandbox.baseURL + "/zoho/api")!, accounts: accounts, refreshToken: try #require(tokens.refreshToken),
+                                  tokens: TokenCache(), cacheKey: "intake-test")
+        let books = ZohoBooksClient(session: session, organizationId: "20071234")
+        _ = try books.createWebhook(name: "to Clearline", entity: "customerpayment", url: TestServer.shared.baseURL + hook.path + "?source=books",
+                                    secret: hook.secret)
+        let customer = try #require(try books.createContact(["contact_name": "Hooked \(UUID().uuidString.prefix(6))"])["contact_id"] as? String)
+        func pay() throws { _ = try books.createCustomerPayment(["customer_id": customer, "amount": "10.00", "payment_mode": "creditcard"]) }
+        try pay()
+        var tampered = URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/webhooks/variant")!)
+        tampered.httpMethod = "POST"
+        tampered.httpBody = Data(#"{"mode":"tampered"}"#.utf8)
+        _ = try HTTPTransport().send(tampered, vendor: "sandbox")
+        try pay()
+        var seen: [[String: Any]] = []
+        for _ in 0..<100 {
+            var deliveries = URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/webhooks/deliveries")!)
+            deliveries.httpMethod = "GET"
+            let all = (try JSONSerialization.jsonObject(with: try HTTPTransport().send(deliveries, vendor: "sandbox").body) as? [String: Any])?["deliveries"] as? [[String: Any]] ?? []
+            seen = all.filter { ($0["url"] as? String)?.contains(hook.id) == true }
+            if seen.count >= 2 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(seen.map { $0["status"] as? Int } == [202, 401])
+        let stored = try Self.events(hook)
+        #expect(stored.count == 1 && stored[0].payload.contains("customerpayment"))
+    }
+
+    @Test func aPayTraceSilentPostIsAcceptedOnlyWhenPayTraceConfirmsIt() async throws {
+        let tenant = try await Fixtures.tenant()
+        let connection = try await ConnectionCheckTests.payTrace(tenant, password: SandboxServer.demoPayTraceAccount.password)
+        let hook = try await Self.endpoint(tenant, verification: "paytrace_silent_post", source: "paytrace", extra: ["connection_id": connection])
+        #expect(hook.secret.isEmpty, "Silent Post endpoints have no secret")
+        let account = SandboxServer.demoPayTraceAccount
+        let client = PayTraceClient(baseURL: URL(string: TestSandbox.shared.baseURL + "/paytrace")!,
+                                    credentials: .init(username: account.username, password: account.password, integratorId: account.integratorId),
+                                    cacheKey: "silent-post-test", tokens: TokenCache())
+        let sale = try client.call("v1/transactions/sale/keyed", ["amount": "12.00", "credit_card": ["number": "4012000098765439", "expiration_month": 1, "expiration_year": 2031]])
+        let id = try #require(sale.transactionId)
+        func post(_ transaction: String) async throws -> Reply {
+            let form = "parmList=" + "ORDERID~A1|TRANSACTIONID~\(transaction)|APPCODE~TAS1|APPMSG~APPROVED|CARDNUMBER~4012000098765439|"
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            return try await Client.send("POST", hook.path, auth: .none, body: Data(form.utf8), headers: ["Content-Type": "application/x-www-form-urlencoded"])
+        }
+        #expect(try await post("999999999").status == 422, "PayTrace does not know it")
+        #expect(try await post("abc").status == 400)
+        #expect(try await post(String(id)).status == 202)
+        #expect(try await post(String(id)).status == 200)
+        let stored = try Self.events(hook)
+        #expect(stored.map(\.vendorId) == ["txn:\(id):SALE"])
+        #expect(!stored[0].payload.contains("4012000098765439"))
+    }
+}
