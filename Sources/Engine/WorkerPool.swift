@@ -133,13 +133,13 @@ public final class WorkerPool: @unchecked Sendable {
             wakeRequested = false
             condition.unlock()
 
-            var claimedAll = false
+            var claimed = 0
             if wanted > 0 {
                 do {
                     let jobs = try database.transaction(.platform) {
                         try JobQueue.claim($0, worker: name, limit: wanted, perTenant: max(1, (wanted + 1) / 2), leaseSeconds: configuration.leaseSeconds)
                     }
-                    claimedAll = jobs.count == wanted
+                    claimed = jobs.count
                     if !jobs.isEmpty {
                         condition.lock()
                         if stopping {
@@ -158,11 +158,12 @@ public final class WorkerPool: @unchecked Sendable {
                 }
             }
             condition.lock()
-            // More work is likely when the claim was full; otherwise wait for a NOTIFY, an idle
-            // worker or the poll interval.
-            if !claimedAll && !stopping && !wakeRequested {
-                _ = condition.wait(until: Date().addingTimeInterval(configuration.pollInterval))
-            } else if claimedAll && idle - ready.count <= 0 && !stopping {
+            if stopping { break }
+            // Claim again at once while workers are idle and the last claim found work; wait for
+            // a NOTIFY, a worker falling idle or the poll interval when the queue had nothing
+            // ready or every worker is busy.
+            let hungry = idle - ready.count > 0
+            if (!hungry || claimed == 0) && !wakeRequested {
                 _ = condition.wait(until: Date().addingTimeInterval(configuration.pollInterval))
             }
             condition.unlock()

@@ -80,20 +80,21 @@ public enum JobQueue {
             candidates AS (
               SELECT c.id, c.run_at, row_number() OVER (PARTITION BY c.tenant_id ORDER BY c.run_at, c.id) AS rank
               FROM tenants t CROSS JOIN LATERAL (
+                -- Locked while scanning, so concurrent claimers pass over each other's rows
+                -- instead of all reaching for the same oldest ones.
                 SELECT j.id, j.tenant_id, j.run_at FROM jobs j
                 WHERE j.tenant_id = t.tenant_id AND j.state = 'queued' AND j.run_at <= now()
                   AND (j.ordering_key IS NULL OR NOT EXISTS (
                     SELECT 1 FROM jobs e WHERE e.tenant_id = j.tenant_id AND e.ordering_key = j.ordering_key AND e.id < j.id))
-                ORDER BY j.run_at, j.id LIMIT $2) c
+                ORDER BY j.run_at, j.id LIMIT $2 FOR UPDATE SKIP LOCKED) c
               WHERE t.tenant_id IS NOT NULL
             ),
             chosen AS (
-              SELECT j.id FROM jobs j JOIN (SELECT id FROM candidates ORDER BY rank, run_at, id LIMIT $1) c ON c.id = j.id
-              WHERE j.state = 'queued' FOR UPDATE OF j SKIP LOCKED
+              SELECT id FROM candidates ORDER BY rank, run_at, id LIMIT $1
             ),
             claimed AS (
               UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, worker = $3, lease_until = now() + make_interval(secs => $4)
-              FROM chosen WHERE jobs.id = chosen.id
+              FROM chosen WHERE jobs.id = chosen.id AND jobs.state = 'queued'
               RETURNING jobs.id, jobs.run_id, jobs.tenant_id, jobs.environment, jobs.event_id, jobs.kind, jobs.payload, jobs.ordering_key,
                         jobs.attempt, jobs.max_attempts
             ),
