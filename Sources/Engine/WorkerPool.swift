@@ -5,8 +5,8 @@ import Connectors
 import Domain
 
 /// N worker threads fed by one dispatcher thread that claims from PostgreSQL as workers fall
-/// idle. Claimed jobs wait in memory only until a worker takes them (never more than there are
-/// idle workers), and they are leased in the database: a process that dies loses nothing, its
+/// idle. Claimed jobs wait in memory only until a worker takes them (a few beyond the idle
+/// workers), and they are leased in the database: a process that dies loses nothing, its
 /// jobs come back when their leases expire. A NOTIFY on enqueue wakes the dispatcher; polling
 /// every `pollInterval` is the fallback. Any number of processes share one database.
 public final class WorkerPool: @unchecked Sendable {
@@ -43,6 +43,7 @@ public final class WorkerPool: @unchecked Sendable {
     private var threadsRunning = 0
     private var listener: PostgresListener?
     private var completed = 0
+    private var prefetch: Int { min(configuration.workers, 8) }
 
     /// The built-in kinds plus `handlers` (which win on a clash).
     public init(database: Database, vault: Vault, configuration: Configuration, handlers: [String: any JobHandler] = [:], logger: Logger) {
@@ -129,7 +130,10 @@ public final class WorkerPool: @unchecked Sendable {
             }
             condition.lock()
             if stopping { break }
-            let wanted = idle - ready.count
+            // A few jobs beyond the idle workers wait in memory, so a worker that finishes starts
+            // the next at once and one claim serves several jobs. They are leased meanwhile: far
+            // shorter waits than any lease.
+            let wanted = idle + prefetch - ready.count
             wakeRequested = false
             condition.unlock()
 
@@ -162,7 +166,7 @@ public final class WorkerPool: @unchecked Sendable {
             // Claim again at once while workers are idle and the last claim found work; wait for
             // a NOTIFY, a worker falling idle or the poll interval when the queue had nothing
             // ready or every worker is busy.
-            let hungry = idle - ready.count > 0
+            let hungry = idle + prefetch - ready.count > 0
             if (!hungry || claimed == 0) && !wakeRequested {
                 _ = condition.wait(until: Date().addingTimeInterval(configuration.pollInterval))
             }

@@ -61,6 +61,7 @@ struct Jobs: ParsableCommand {
 
         @Option(help: "Only this tenant (id or slug).") var tenant: String?
         @Flag(help: "Count probe effects: jobs completed, runs, jobs run more than once, runs per process.") var probes = false
+        @Flag(help: "Only the first line (queued and running), cheap enough to poll.") var brief = false
 
         func run() throws {
             let database = try CLI.database()
@@ -69,6 +70,7 @@ struct Jobs: ParsableCommand {
                 let depth = try JobQueue.depth(tx, tenantId: tenantId)
                 let queued = depth.reduce(0) { $0 + $1.queued }, running = depth.reduce(0) { $0 + $1.running }
                 print("queued \(queued) running \(running)")
+                if brief { return }
                 for row in depth {
                     print("  \(row.tenantId.uuidString.lowercased()) \(row.environment.rawValue): queued \(row.queued), running \(row.running), oldest \(String(format: "%.1f", row.oldestAgeSeconds)) s")
                 }
