@@ -29,12 +29,15 @@ public final class App: Sendable {
         + ConnectionRoutes.endpoints + ConnectionCheckRoute.endpoints + ZohoOAuthRoutes.endpoints + AgentRoutes.endpoints
         + WebhookEndpointRoutes.endpoints + IntakeRoute.endpoints
 
-    /// Listens for the database's wake-ups (queued agent commands); call once the server runs.
+    /// Listens for the database's notices (queued agent commands, changed webhook endpoints); call
+    /// once the server runs.
     public func startNotifications() {
         let wakeups = services.agentWakeups
-        let listener = PostgresListener(conninfo: services.database.pool.conninfo, channels: [AgentCommandStore.channel],
-                                        logger: services.logger, onReconnect: { wakeups.notifyAll() }) { notification in
-            if let id = UUID(uuidString: notification.payload) { wakeups.notify(id) }
+        let endpoints = services.endpoints
+        let listener = PostgresListener(conninfo: services.database.pool.conninfo, channels: [AgentCommandStore.channel, WebhookEndpointStore.channel],
+                                        logger: services.logger, onReconnect: { wakeups.notifyAll(); endpoints.invalidateAll() }) { notification in
+            guard let id = UUID(uuidString: notification.payload) else { return }
+            if notification.channel == WebhookEndpointStore.channel { endpoints.invalidate(id) } else { wakeups.notify(id) }
         }
         listener.start()
         listeners.withLock { $0.append(listener) }

@@ -23,31 +23,59 @@ enum IntakeRoute {
     }
 
     static func receive(_ context: RequestContext) throws -> Response {
-        guard let id = UUID(uuidString: context.request.pathParameters["endpointId"] ?? ""),
-              let located = try WebhookEndpointStore.locate(context.services.database, id: id) else {
+        guard let id = UUID(uuidString: context.request.pathParameters["endpointId"] ?? "") else {
             throw Problem.notFound("No such webhook endpoint.")
         }
-        guard located.active else { throw Problem(status: 410, title: "Gone", detail: "This webhook endpoint is disabled; nothing was stored.") }
-        let vault = context.services.vault
-        let database = context.services.database
-        let (endpoint, secrets) = try database.transaction(.tenant(located.tenantId)) { tx in
-            guard let endpoint = try WebhookEndpointStore.get(tx, tenantId: located.tenantId, environment: nil, id: id) else {
-                throw Problem.notFound("No such webhook endpoint.")
-            }
-            return (endpoint, try WebhookEndpointStore.validSecrets(tx, vault: vault, endpoint: endpoint))
+        var (entry, cached) = (context.services.endpoints.get(id), true)
+        if entry == nil {
+            entry = try load(context, id)
+            cached = false
+        }
+        guard var entry else { throw Problem.notFound("No such webhook endpoint.") }
+        guard entry.endpoint.status == "active" else {
+            throw Problem(status: 410, title: "Gone", detail: "This webhook endpoint is disabled; nothing was stored.")
         }
         let delivery: Delivery
-        switch endpoint.verification {
-        case .clearlineSignature: delivery = try clearlineSigned(context.request, secrets)
-        case .sharedSecret: delivery = try sharedSecret(context.request, secrets, header: endpoint.secretHeader ?? WebhookEndpointRoutes.defaultSecretHeader)
-        case .zohoSignature: delivery = try zohoSigned(context.request, secrets)
-        case .payTraceSilentPost: delivery = try PayTraceSilentPost.confirm(context, endpoint)
+        do {
+            delivery = try verify(context, entry)
+        } catch let problem as Problem where problem.status == 401 && cached {
+            // Perhaps rotated a moment ago, before the notice reached this process.
+            context.services.endpoints.invalidate(id)
+            guard let fresh = try load(context, id) else { throw Problem.notFound("No such webhook endpoint.") }
+            entry = fresh
+            guard entry.endpoint.status == "active" else {
+                throw Problem(status: 410, title: "Gone", detail: "This webhook endpoint is disabled; nothing was stored.")
+            }
+            delivery = try verify(context, entry)
         }
-        let (eventId, duplicate) = try database.transaction(.tenant(endpoint.tenantId)) { tx in
-            try EventStore.record(tx, tenantId: endpoint.tenantId, environment: endpoint.environment, source: endpoint.source,
-                                  vendorEventId: delivery.vendorEventId, type: delivery.type, endpointId: endpoint.id, payload: delivery.payload)
-        }
+        let endpoint = entry.endpoint
+        let (eventId, duplicate) = try EventStore.record(context.services.database, tenantId: endpoint.tenantId, environment: endpoint.environment,
+                                                         source: endpoint.source, vendorEventId: delivery.vendorEventId, type: delivery.type,
+                                                         endpointId: endpoint.id, payload: delivery.payload, wake: context.services.wakeThrottle.take())
         return context.json(IntakeBody(eventId: eventId.lowercasedString, duplicate: duplicate), status: duplicate ? 200 : 202)
+    }
+
+    /// The endpoint and its valid secrets from the database, cached; nil when there is none.
+    static func load(_ context: RequestContext, _ id: UUID) throws -> EndpointCache.Entry? {
+        let database = context.services.database
+        let vault = context.services.vault
+        guard let located = try WebhookEndpointStore.locate(database, id: id) else { return nil }
+        let (endpoint, secrets) = try database.transaction(.tenant(located.tenantId)) { tx -> (WebhookEndpointStore.Endpoint?, [String]) in
+            guard let endpoint = try WebhookEndpointStore.get(tx, tenantId: located.tenantId, environment: nil, id: id) else { return (nil, []) }
+            return (endpoint, try WebhookEndpointStore.validSecrets(tx, vault: vault, endpoint: endpoint))
+        }
+        guard let endpoint else { return nil }
+        context.services.endpoints.put(endpoint, secrets: secrets)
+        return context.services.endpoints.get(id)
+    }
+
+    static func verify(_ context: RequestContext, _ entry: EndpointCache.Entry) throws -> Delivery {
+        switch entry.endpoint.verification {
+        case .clearlineSignature: try clearlineSigned(context.request, entry.secrets)
+        case .sharedSecret: try sharedSecret(context.request, entry.secrets, header: entry.endpoint.secretHeader ?? WebhookEndpointRoutes.defaultSecretHeader)
+        case .zohoSignature: try zohoSigned(context.request, entry.secrets)
+        case .payTraceSilentPost: try PayTraceSilentPost.confirm(context, entry.endpoint)
+        }
     }
 
     struct IntakeBody: Encodable {

@@ -33,6 +33,8 @@ final class Services: Sendable {
     let metrics: Metrics
     let logger: Logger
     let agentWakeups = AgentWakeups()
+    let endpoints = EndpointCache()
+    let wakeThrottle = WakeThrottle(interval: .milliseconds(50))
     /// Verified against when a login names no user, so timing does not reveal which e-mails exist.
     let decoyPasswordHash: String
 

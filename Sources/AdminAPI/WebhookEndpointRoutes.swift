@@ -35,6 +35,7 @@ enum WebhookEndpointRoutes {
                                   targetId: endpoint.id.lowercasedString)
                 return (secret, try WebhookEndpointStore.get(tx, tenantId: endpoint.tenantId, environment: endpoint.environment, id: endpoint.id)!)
             }
+            context.services.endpoints.invalidate(endpoint.id)
             var body = WebhookEndpointBody(updated, publicBase: try ZohoOAuthRoutes.publicBase(context))
             body.secret = secret
             return context.json(body)
@@ -60,6 +61,7 @@ enum WebhookEndpointRoutes {
                               targetType: "webhook_endpoint", targetId: endpoint.id.lowercasedString)
             return try WebhookEndpointStore.get(tx, tenantId: endpoint.tenantId, environment: endpoint.environment, id: endpoint.id)!
         }
+        context.services.endpoints.invalidate(endpoint.id)
         return context.json(WebhookEndpointBody(updated, publicBase: try ZohoOAuthRoutes.publicBase(context)))
     }
 

@@ -72,6 +72,23 @@ public final class Database: Sendable {
         }
     }
 
+    /// BEGIN, the scope, `statements` and COMMIT in one round trip (libpq pipeline mode), for a
+    /// hot path whose writes need no reads in between. Unlike `transaction(.tenant)` it does not
+    /// check that the tenant is live: the caller knows. On an error nothing is committed.
+    public func pipelinedTransaction(tenant tenantId: UUID, _ statements: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
+        try pool.withConnection { connection in
+            let plan = [("BEGIN", []), PostgresConnection.settingsStatement([("clearline.scope", "tenant"), ("clearline.tenant_id", tenantId.uuidString.lowercased())])]
+                + statements + [("COMMIT", [])]
+            do {
+                return Array(try connection.pipeline(plan).dropFirst(2).dropLast())
+            } catch {
+                // The failed block stays open on the server until it is rolled back.
+                if connection.isHealthy { _ = try? connection.query("ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
     /// Runs one statement on its own (autocommit, no scope: row-level security shows it nothing
     /// unless it calls a function that sets its own scope). It must be safe to run twice: on a
     /// connection found dead it is sent once more on a fresh one.

@@ -22,19 +22,50 @@ public enum EventStore {
     /// event's id and `duplicate`, and creates nothing.
     public static func record(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, source: String, vendorEventId: String,
                               type: String, endpointId: UUID?, payload: String) throws -> (id: UUID, duplicate: Bool) {
-        if let row = try tx.one("""
-            INSERT INTO events (tenant_id, environment, source, vendor_event_id, type, endpoint_id, payload)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
-            ON CONFLICT (tenant_id, environment, source, vendor_event_id) DO NOTHING RETURNING id
-            """, [tenantId, environment.rawValue, source, vendorEventId, type, endpointId, payload]) {
-            let id = try row.uuid("id")
-            try JobQueue.enqueue(tx, [JobQueue.NewJob(tenantId: tenantId, environment: environment, kind: "event.dispatch", eventId: id)])
-            return (id, false)
+        let statement = recording(tenantId, environment, source, vendorEventId, type, endpointId, payload)
+        if let row = try tx.one(statement.sql, statement.parameters) { return (try row.uuid("id"), try row.bool("duplicate")) }
+        return try existing(tx, tenantId, environment, source, vendorEventId)
+    }
+
+    /// The same in one round trip to PostgreSQL (BEGIN, scope, the write and COMMIT pipelined):
+    /// the intake path.
+    /// `wake` false leaves the workers to find the job by polling: NOTIFY serializes committing
+    /// transactions on a global lock, so at high rates only some deliveries send it.
+    public static func record(_ database: Database, tenantId: UUID, environment: EnvironmentName, source: String, vendorEventId: String,
+                              type: String, endpointId: UUID?, payload: String, wake: Bool) throws -> (id: UUID, duplicate: Bool) {
+        let statement = recording(tenantId, environment, source, vendorEventId, type, endpointId, payload, wake: wake)
+        if let row = try database.pipelinedTransaction(tenant: tenantId, [statement]).first?.first {
+            return (try row.uuid("id"), try row.bool("duplicate"))
         }
-        guard let existing = try tx.one("""
-            SELECT id FROM events WHERE tenant_id = $1 AND environment = $2 AND source = $3 AND vendor_event_id = $4
-            """, [tenantId, environment.rawValue, source, vendorEventId]) else { throw DomainError.notFound("event") }
-        return (try existing.uuid("id"), true)
+        return try database.transaction(.tenant(tenantId)) { try existing($0, tenantId, environment, source, vendorEventId) }
+    }
+
+    /// Insert the event, its `event.dispatch` job and the workers' wake-up, or find the event
+    /// already there. No row back means an identical delivery committed during this statement.
+    static func recording(_ tenantId: UUID, _ environment: EnvironmentName, _ source: String, _ vendorEventId: String, _ type: String,
+                          _ endpointId: UUID?, _ payload: String, wake: Bool = true) -> (sql: String, parameters: [any SQLBindable]) {
+        ("""
+            WITH inserted AS (
+              INSERT INTO events (tenant_id, environment, source, vendor_event_id, type, endpoint_id, payload)
+              VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+              ON CONFLICT (tenant_id, environment, source, vendor_event_id) DO NOTHING RETURNING id
+            ),
+            job AS (
+              INSERT INTO jobs (tenant_id, environment, kind, event_id) SELECT $1, $2, 'event.dispatch', id FROM inserted RETURNING id
+            ),
+            woken AS (SELECT pg_notify($8, '') FROM job WHERE $9)
+            SELECT id, false AS duplicate FROM inserted, (SELECT count(*) FROM woken) AS w
+            UNION ALL
+            SELECT id, true FROM events
+            WHERE tenant_id = $1 AND environment = $2 AND source = $3 AND vendor_event_id = $4 AND NOT EXISTS (SELECT 1 FROM inserted)
+            """, [tenantId, environment.rawValue, source, vendorEventId, type, endpointId, payload, JobQueue.channel, wake])
+    }
+
+    private static func existing(_ tx: Transaction, _ tenantId: UUID, _ environment: EnvironmentName, _ source: String,
+                                 _ vendorEventId: String) throws -> (id: UUID, duplicate: Bool) {
+        guard let row = try tx.one("SELECT id FROM events WHERE tenant_id = $1 AND environment = $2 AND source = $3 AND vendor_event_id = $4",
+                                   [tenantId, environment.rawValue, source, vendorEventId]) else { throw DomainError.notFound("event") }
+        return (try row.uuid("id"), true)
     }
 
     public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> Event? {

@@ -69,36 +69,47 @@ public final class PostgresConnection {
     /// query in one round trip, through libpq's pipeline mode. Returns the first query's rows.
     @discardableResult
     func begin(settings: [(name: String, value: String)], then first: (sql: String, parameters: [any SQLBindable])? = nil) throws -> [Row] {
+        var plan: [(sql: String, parameters: [any SQLBindable])] = [("BEGIN", []), Self.settingsStatement(settings)]
+        if let first { plan.append(first) }
+        return try pipeline(plan).last ?? []
+    }
+
+    static func settingsStatement(_ settings: [(name: String, value: String)]) -> (sql: String, parameters: [any SQLBindable]) {
         var sql = "SELECT "
-        var values: [String?] = []
+        var values: [any SQLBindable] = []
         for (index, setting) in settings.enumerated() {
             sql += (index > 0 ? ", " : "") + "set_config($\(2 * index + 1), $\(2 * index + 2), true)"
             values += [setting.name, setting.value]
         }
+        return (sql, values)
+    }
+
+    /// Sends every statement, then one sync, and reads every result: one round trip for all. On
+    /// the first error the server skips the rest; that error is thrown. Returns each statement's rows.
+    func pipeline(_ plan: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
         // Prepared before the pipeline starts (once per connection): parsing these on every
         // request was PostgreSQL's largest cost in the authenticated-list benchmark.
-        var plan: [(sql: String, values: [String?])] = [("BEGIN", []), (sql, values)]
-        if let first { plan.append((first.sql, first.parameters.map { $0.sqlText })) }
-        let names = try plan.map { try preparedName(for: $0.sql, parameterCount: $0.values.count) }
+        let texts = plan.map { $0.parameters.map { $0.sqlText } }
+        let names = try zip(plan, texts).map { try preparedName(for: $0.0.sql, parameterCount: $0.1.count) }
         guard PQenterPipelineMode(handle) == 1 else {
             throw PostgresError(kind: .connection, message: "cannot enter pipeline mode")
         }
         var sent = true
-        for (statement, name) in zip(plan, names) where sent {
-            sent = withCStrings(statement.values) { pointers in
-                if let name { return PQsendQueryPrepared(handle, name, Int32(pointers.count), pointers, nil, nil, 0) }
-                return PQsendQueryParams(handle, statement.sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+        for index in plan.indices where sent {
+            sent = withCStrings(texts[index]) { pointers in
+                if let name = names[index] { return PQsendQueryPrepared(handle, name, Int32(pointers.count), pointers, nil, nil, 0) }
+                return PQsendQueryParams(handle, plan[index].sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
             } == 1
         }
         sent = sent && PQpipelineSync(handle) == 1
         var failure: PostgresError?
-        var rows: [Row] = []
+        var rows: [[Row]] = Array(repeating: [], count: plan.count)
         if sent {
             // Each statement gives a result and then NULL; the sync marker comes last.
-            for index in 0..<(first == nil ? 2 : 3) {
+            for index in plan.indices {
                 while let result = PQgetResult(handle) {
                     if failure == nil { failure = error(of: result) }
-                    if index == 2, failure == nil, PQresultStatus(result) == PGRES_TUPLES_OK { rows = decodeRows(result) }
+                    if failure == nil, PQresultStatus(result) == PGRES_TUPLES_OK { rows[index] = decodeRows(result) }
                     PQclear(result)
                 }
             }

@@ -30,6 +30,10 @@ public enum WebhookEndpointStore {
         public let updatedAt: Date
     }
 
+    /// Notified with the endpoint id when it is disabled, enabled or its secret rotated, so
+    /// processes that keep endpoints in memory drop them.
+    public static let channel = "clearline_webhook_endpoints"
+
     /// After a rotation the previous secret keeps working this long.
     public static let rotationOverlap: TimeInterval = 24 * 3600
 
@@ -79,6 +83,7 @@ public enum WebhookEndpointStore {
               AND version < (SELECT max(version) FROM webhook_endpoint_secrets WHERE endpoint_id = $2)
             """, [endpoint.tenantId, endpoint.id])
         try tx.query("UPDATE webhook_endpoints SET updated_at = now() WHERE id = $1", [endpoint.id])
+        try tx.query("SELECT pg_notify($1, $2)", [channel, endpoint.id.uuidString.lowercased()])
         return try addSecret(tx, vault: vault, tenantId: endpoint.tenantId, endpointId: endpoint.id, verification: endpoint.verification)
     }
 
@@ -87,6 +92,7 @@ public enum WebhookEndpointStore {
             UPDATE webhook_endpoints SET status = $3, disabled_at = CASE WHEN $3 = 'disabled' THEN now() END, updated_at = now()
             WHERE tenant_id = $1 AND id = $2
             """, [endpoint.tenantId, endpoint.id, active ? "active" : "disabled"])
+        try tx.query("SELECT pg_notify($1, $2)", [channel, endpoint.id.uuidString.lowercased()])
     }
 
     /// The secrets a delivery may be signed with now: the current one and, during a rotation, the previous.
