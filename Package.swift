@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(
             name: "AdminAPITests",
-            dependencies: ["AdminAPI", "HTTPServer", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors",
+            dependencies: ["AdminAPI", "Engine", "HTTPServer", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(

@@ -27,7 +27,7 @@ public final class App: Sendable {
     static let endpoints: [Endpoint] = OperationsRoutes.endpoints + AuthRoutes.endpoints + TenantRoutes.endpoints
         + EnvironmentRoutes.endpoints + APIKeyRoutes.endpoints + UserRoutes.endpoints + AuditLogRoutes.endpoints
         + ConnectionRoutes.endpoints + ConnectionCheckRoute.endpoints + ZohoOAuthRoutes.endpoints + AgentRoutes.endpoints
-        + WebhookEndpointRoutes.endpoints + IntakeRoute.endpoints
+        + WebhookEndpointRoutes.endpoints + IntakeRoute.endpoints + EventRoutes.endpoints + DeadLetterRoutes.endpoints
 
     /// Listens for the database's notices (queued agent commands, changed webhook endpoints); call
     /// once the server runs.

@@ -1,0 +1,126 @@
+import Foundation
+import Crypto
+import Domain
+import HTTPServer
+import Persistence
+
+/// `/v1/tenants/{tenantId}/environments/{environment}/events`: what arrived, newest first, and
+/// one event with its jobs and their attempts. Payloads are stored with card numbers masked;
+/// attempt summaries are scrubbed before they are written.
+enum EventRoutes {
+    static let base = "/v1/tenants/{tenantId}/environments/{environment}/events"
+    static let statuses = ["pending", "completed", "dead"]
+
+    static let endpoints: [Endpoint] = [
+        Endpoint("GET", base, access: .tenant(.viewer)) { context in
+            let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+            let (cursor, limit) = try context.pagination()
+            let filter = try filter(context)
+            let page = try context.tenantTransaction {
+                try EventStore.list($0, tenantId: tenantId, environment: environment, filter: filter, after: cursor, limit: limit)
+            }
+            return context.list(page, EventSummaryBody.init)
+        },
+        Endpoint("GET", base + "/{eventId}", access: .tenant(.viewer)) { context in
+            let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+            let id = try context.uuidParameter("eventId", resource: "event")
+            let body = try context.tenantTransaction { tx -> EventBody in
+                guard let event = try EventStore.get(tx, tenantId: tenantId, environment: environment, id: id) else { throw Problem.notFound("No such event.") }
+                let jobs = try JobHistory.jobs(tx, tenantId: tenantId, eventId: id)
+                let attempts = try JobHistory.attempts(tx, tenantId: tenantId, jobIds: jobs.map(\.id))
+                return EventBody(event, jobs: jobs, attempts: attempts)
+            }
+            return context.json(body)
+        },
+    ]
+
+    static func filter(_ context: RequestContext) throws -> EventStore.Filter {
+        let query = context.request.query
+        var errors: [FieldError] = []
+        var filter = EventStore.Filter()
+        if let source = query["source"] {
+            if WebhookEndpointRoutes.isSourceName(source) { filter.source = source } else { errors.append(FieldError(field: "source", message: "is not a source name")) }
+        }
+        if let status = query["status"] {
+            if statuses.contains(status) { filter.status = status } else { errors.append(FieldError(field: "status", message: "must be one of: \(statuses.joined(separator: ", "))")) }
+        }
+        for (name, keyPath) in [("since", \EventStore.Filter.since), ("until", \EventStore.Filter.until)] as [(String, WritableKeyPath<EventStore.Filter, Date?>)] {
+            guard let text = query[name] else { continue }
+            if let date = Timestamp.parse(text) { filter[keyPath: keyPath] = date } else {
+                errors.append(FieldError(field: name, message: "must be an RFC 3339 time, e.g. 2026-11-22T08:00:00Z"))
+            }
+        }
+        if !errors.isEmpty { throw Problem.validation(errors) }
+        return filter
+    }
+}
+
+struct EventSummaryBody: Encodable {
+    let id: String
+    let source: String
+    let vendorEventId: String
+    let type: String
+    let status: String
+    let endpointId: String?
+    let receivedAt: Date
+
+    init(_ e: EventStore.Event) {
+        id = e.id.lowercasedString; source = e.source; vendorEventId = e.vendorEventId; type = e.type; status = e.status
+        endpointId = e.endpointId?.lowercasedString; receivedAt = e.receivedAt
+    }
+}
+
+struct EventBody: Encodable {
+    let id: String
+    let environment: String
+    let source: String
+    let vendorEventId: String
+    let type: String
+    let status: String
+    let endpointId: String?
+    let receivedAt: Date
+    let payload: JSONValue
+    let jobs: [JobBody]
+
+    init(_ e: EventStore.Event, jobs: [JobHistory.JobView], attempts: [JobHistory.Attempt]) {
+        id = e.id.lowercasedString; environment = e.environment.rawValue; source = e.source; vendorEventId = e.vendorEventId; type = e.type
+        status = e.status; endpointId = e.endpointId?.lowercasedString; receivedAt = e.receivedAt
+        payload = (try? JSONDecoder().decode(JSONValue.self, from: Data(e.payload.utf8))) ?? .null
+        self.jobs = jobs.map { job in JobBody(job, attempts: attempts.filter { $0.jobId == job.id }) }
+    }
+}
+
+struct JobBody: Encodable {
+    let id: Int64
+    let runId: String
+    let eventId: String?
+    let kind: String
+    let state: String
+    let attempts: Int
+    let lastError: String?
+    let createdAt: Date
+    let finishedAt: Date?
+    let replayedBy: Int64?
+    let attemptLog: [AttemptBody]?
+
+    init(_ j: JobHistory.JobView, attempts: [JobHistory.Attempt]? = nil) {
+        id = j.id; runId = j.runId.lowercasedString; eventId = j.eventId?.lowercasedString; kind = j.kind; state = j.state
+        self.attempts = j.attempts; lastError = j.lastError; createdAt = j.createdAt; finishedAt = j.finishedAt; replayedBy = j.replayedBy
+        attemptLog = attempts?.map(AttemptBody.init)
+    }
+}
+
+struct AttemptBody: Encodable {
+    let attempt: Int
+    let worker: String
+    let startedAt: Date
+    let finishedAt: Date?
+    let outcome: String?
+    let error: String?
+    let summary: JSONValue?
+
+    init(_ a: JobHistory.Attempt) {
+        attempt = a.attempt; worker = a.worker; startedAt = a.startedAt; finishedAt = a.finishedAt; outcome = a.outcome; error = a.error
+        summary = a.summary.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+    }
+}

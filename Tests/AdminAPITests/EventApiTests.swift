@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import Domain
+import Engine
+import Persistence
+
+/// Operators' view of intake and the queue: events with their jobs and attempts, dead letters,
+/// replay, queue depth; each tenant sees only its own.
+@Suite("Events, dead letters and replay", .serialized)
+struct EventApiTests {
+    static func pool() -> WorkerPool {
+        WorkerPool(database: TestServer.shared.database, vault: TestServer.shared.vault,
+                   configuration: .init(workers: 2, leaseSeconds: 30, pollInterval: 0.1, reapInterval: 1, backoff: Backoff(base: 0.01, cap: 0.05)),
+                   logger: TestServer.quietLogger)
+    }
+
+    static func waitUntil(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    @Test func eventsAreListedNewestFirstFilteredPagedAndShownWithTheirJobs() async throws {
+        let hook = try await WebhookIntakeTests.endpoint(source: "shop")
+        var ids: [String] = []
+        for n in 0..<3 {
+            let reply = try await WebhookIntakeTests.deliver(hook, #"{"type":"order.paid","n":\#(n)}"#)
+            ids.append(try #require(reply["event_id"]))
+        }
+        let base = "/v1/tenants/\(hook.tenant)/environments/dev/events"
+        let first = try await Client.send("GET", base + "?limit=2")
+        #expect(first.items.compactMap { $0["id"] as? String } == [ids[2], ids[1]])
+        let cursor = try #require(first["next_cursor"])
+        let second = try await Client.send("GET", base + "?limit=2&cursor=\(cursor)")
+        #expect(second.items.compactMap { $0["id"] as? String } == [ids[0]])
+        #expect(try await Client.send("GET", base + "?source=zoho_books").items.isEmpty)
+        #expect(try await Client.send("GET", base + "?status=pending").items.count == 3)
+        #expect(try await Client.send("GET", base + "?status=nope").status == 422)
+        #expect(try await Client.send("GET", base + "?since=yesterday").status == 422)
+
+        let pool = Self.pool()
+        pool.start()
+        let done = try await Self.waitUntil(15) { try await Client.send("GET", base + "?status=completed").items.count == 3 }
+        pool.shutdown(grace: 5)
+        #expect(done)
+        let event = try await Client.send("GET", base + "/\(ids[0])")
+        #expect(event["status"] == "completed")
+        #expect((event.json["payload"] as? [String: Any])?["n"] as? Int == 0)
+        let jobs = try #require(event.json["jobs"] as? [[String: Any]])
+        #expect(jobs.count == 1 && jobs[0]["kind"] as? String == "event.dispatch" && jobs[0]["state"] as? String == "completed")
+        #expect((jobs[0]["attempt_log"] as? [[String: Any]])?.first?["outcome"] as? String == "succeeded")
+
+        let other = try await Fixtures.tenant()
+        let owner = try await Fixtures.apiKey(other, role: "owner")
+        #expect(try await Client.send("GET", "/v1/tenants/\(other)/environments/dev/events/\(ids[0])", auth: .bearer(owner.token)).status == 404)
+        #expect(try await Client.send("GET", "/v1/tenants/\(other)/environments/dev/events", auth: .bearer(owner.token)).items.isEmpty)
+    }
+
+    @Test func deadJobsAreListedAndReplayedAsNewAttemptsOfTheSameRun() async throws {
+        let tenantText = try await Fixtures.tenant()
+        let tenant = try #require(UUID(uuidString: tenantText))
+        let ids = try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
+            // Probes that fail their first attempt, with one allowed: dead, and good once replayed
+            // (whichever pool of the test process picks the replay up).
+            try JobQueue.enqueue(tx, (0..<3).map { _ in
+                JobQueue.NewJob(tenantId: tenant, environment: .dev, kind: "probe", payload: #"{"fail_attempts": 1}"#, maxAttempts: 1)
+            })
+        }
+        let base = "/v1/tenants/\(tenantText)/environments/dev"
+        #expect(try await Client.send("GET", "/v1/tenants/\(tenantText)/queue").json["environments"] != nil)
+        let pool = Self.pool()
+        pool.start()
+        let dead = try await Self.waitUntil(15) { try await Client.send("GET", base + "/dead-letters").items.count == 3 }
+        pool.shutdown(grace: 5)
+        #expect(dead)
+        let letters = try await Client.send("GET", base + "/dead-letters?limit=2")
+        #expect(letters.items.count == 2 && letters["next_cursor"] != nil)
+        #expect((letters.items.first?["last_error"] as? String)?.contains("probe asked to fail attempt 1") == true)
+        let queue = try await Client.send("GET", "/v1/tenants/\(tenantText)/queue")
+        let dev = (queue.json["environments"] as? [[String: Any]])?.first { $0["environment"] as? String == "dev" }
+        #expect(dev?["dead_letters"] as? Int == 3)
+
+        let viewer = try await Fixtures.apiKey(tenantText, role: "viewer")
+        #expect(try await Client.send("POST", base + "/jobs/\(ids[0])/replay", auth: .bearer(viewer.token)).status == 403)
+        let replayed = try await Client.send("POST", base + "/jobs/\(ids[0])/replay")
+        #expect(replayed.status == 202)
+        let newId = try #require((replayed.json["replayed"] as? [Int])?.first)
+        #expect(try await Client.send("POST", base + "/jobs/\(ids[0])/replay").status == 409, "replayed once only")
+        let (runs, attempt) = try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
+            (try tx.query("SELECT DISTINCT run_id FROM (SELECT run_id FROM jobs WHERE id = $1 UNION ALL SELECT run_id FROM job_history WHERE id = $2) r",
+                          [Int64(newId), ids[0]]).count,
+             try tx.one("SELECT attempt AS n FROM jobs WHERE id = $1 UNION ALL SELECT attempts FROM job_history WHERE id = $1", [Int64(newId)])?.int("n"))
+        }
+        #expect(runs == 1, "the replay belongs to the same run")
+        // 1 while queued (the dead attempt counts), 2 once a pool of this test process has run it.
+        #expect(attempt == 1 || attempt == 2, "its attempts continue the run's count")
+        let rest = try await Client.send("POST", base + "/dead-letters/replay", json: ["kind": "probe"])
+        #expect(rest.status == 202 && (rest.json["replayed"] as? [Int])?.count == 2)
+        #expect(try await Client.send("GET", base + "/dead-letters").items.isEmpty)
+        #expect(try await Client.send("POST", base + "/dead-letters/replay", json: ["since": "soon"]).status == 422)
+        #expect(try await Client.send("POST", base + "/jobs/999999999/replay").status == 404)
+        try TestServer.shared.database.transaction(.tenant(tenant)) { try $0.query("DELETE FROM jobs WHERE tenant_id = $1", [tenant]) }
+    }
+}
