@@ -6,7 +6,11 @@ import { el, cell, formatDate, showAlert } from "./ui.js";
 const KINDS = {
   paytrace: {
     label: "PayTrace",
-    settings: [{ name: "base_url", label: "API base URL", placeholder: "https://api.paytrace.com" }],
+    settings: [
+      { name: "base_url", label: "API base URL", placeholder: "https://api.paytrace.com" },
+      { name: "poll", label: "Poll for transactions and settlements", flag: true },
+      { name: "poll_interval_seconds", label: "Poll every (seconds)", placeholder: "300" },
+    ],
     secrets: [["username", "API user name"], ["password", "API password"], ["integrator_id", "Integrator ID"]],
   },
   zoho: {

@@ -1,6 +1,7 @@
 import { api, currentSession, listAll } from "./api.js";
 import { el, cell, formatDate, renderTopbar, showAlert } from "./ui.js";
 import { mountConnections } from "./connections.js";
+import { mountIntake } from "./intake.js";
 
 const message = document.getElementById("message");
 const tenantId = new URLSearchParams(location.search).get("id");
@@ -56,6 +57,7 @@ async function load() {
   await mountConnections({ tenantId, canWrite: session.role !== "viewer", container: document.getElementById("connections-panel"),
                            message, onChange: refreshCounts });
   await refreshCounts();
+  await mountIntake({ tenantId, canWrite: session.role !== "viewer", container: document.getElementById("intake-panel"), message });
   await loadKeys();
 }
 

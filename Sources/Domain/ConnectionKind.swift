@@ -10,6 +10,8 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
         case choice([String])
         case text(maxLength: Int)
         case flag
+        /// A whole number, sent as a string (settings are strings or booleans).
+        case integer(ClosedRange<Int>)
     }
 
     public struct SettingSpec: Sendable {
@@ -23,7 +25,10 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
     public var settingSpecs: [SettingSpec] {
         switch self {
         case .paytrace:
-            [SettingSpec(name: "base_url", type: .url, required: false)]
+            [SettingSpec(name: "base_url", type: .url, required: false),
+             // PayTrace cannot push: the poller reads its exports this often.
+             SettingSpec(name: "poll", type: .flag, required: false),
+             SettingSpec(name: "poll_interval_seconds", type: .integer(1...86_400), required: false)]
         case .zoho:
             [SettingSpec(name: "data_center", type: .choice(Self.zohoDataCenters), required: true),
              SettingSpec(name: "organization_id", type: .text(maxLength: 40), required: true),
@@ -70,6 +75,8 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
                 if !Self.isHTTPURL(text) { errors.append(FieldError(field: field, message: "must be an http or https URL")) }
             case (.choice(let options), .text(let text)):
                 if !options.contains(text) { errors.append(FieldError(field: field, message: "must be one of: \(options.joined(separator: ", "))")) }
+            case (.integer(let range), .text(let text)):
+                if Int(text).map(range.contains) != true { errors.append(FieldError(field: field, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")) }
             case (.text(let maxLength), .text(let text)):
                 if text.isEmpty || text.count > maxLength { errors.append(FieldError(field: field, message: "must be 1 to \(maxLength) characters")) }
             }

@@ -58,6 +58,7 @@ public final class WorkerPool: @unchecked Sendable {
     static let builtInHandlers: [String: any JobHandler] = [
         "probe": ProbeHandler(),
         "event.dispatch": EventDispatchHandler(),
+        PayTracePolling.kind: PayTracePollHandler(),
     ]
 
     public func start() {
@@ -126,7 +127,9 @@ public final class WorkerPool: @unchecked Sendable {
                 do {
                     let back = try database.transaction(.platform) { try JobQueue.reapExpiredLeases($0) }
                     if back > 0 { logger.notice("jobs whose worker stopped answering are queued again", metadata: ["jobs": "\(back)"]) }
-                } catch { logger.warning("lease reaper failed", metadata: ["error": "\(error)"]) }
+                    // Pollers for sources that cannot push: a connection switched to polling gets its first poll here.
+                    try database.transaction(.platform) { try PayTracePolling.schedule($0) }
+                } catch { logger.warning("lease reaper or poll scheduler failed", metadata: ["error": "\(error)"]) }
             }
             condition.lock()
             if stopping { break }

@@ -6,11 +6,14 @@ connection (secrets never shown again) and tests it against the sandbox emulator
 administrator logs in and sees the tenant list. Screenshots (desktop and phone width) go to
 .clearline/screenshots/. Needs CLEARLINE_URL, CLEARLINE_BIN and CLEARLINE_SANDBOX_URL (scripts/test sets them).
 """
+import hashlib
+import hmac
 import json
 import os
 import pathlib
 import subprocess
 import sys
+import time
 import urllib.request
 import uuid
 
@@ -136,6 +139,29 @@ def main():
         assert "connected" in zoho_row.text, zoho_row.text
         assert "notice=" not in driver.current_url, "the notice is dropped from the address after it is shown"
         driver.save_screenshot(str(SHOTS / "tenant-zoho-connected.png"))
+
+        # A webhook endpoint for the shop: its secret shown once, with how to send to it.
+        driver.find_element(By.ID, "endpoint-name").send_keys("Storefront orders")
+        driver.find_element(By.ID, "endpoint-source").send_keys("shop")
+        driver.find_element(By.ID, "create-endpoint").click()
+        hook_secret = wait.until(EC.visibility_of_element_located((By.ID, "endpoint-secret-value"))).text
+        row = wait.until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#endpoints tr") if "Storefront orders" in r.text), None))
+        hook_url = row.find_element(By.TAG_NAME, "code").text
+        assert hook_secret.startswith("whsec_") and "/hooks/" in hook_url, (hook_secret[:6], hook_url)
+        # A signed delivery to that URL shows among the events, its card number masked.
+        body = json.dumps({"type": "order.paid", "order": "A-100", "card": "4111111111111111"}).encode()
+        t = str(int(time.time()))
+        signature = hmac.new(hook_secret.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
+        delivery = urllib.request.Request(hook_url, data=body, method="POST", headers={
+            "Content-Type": "application/json", "Clearline-Event-Id": "browser-" + uuid.uuid4().hex, "Clearline-Signature": f"t={t},v1={signature}"})
+        with urllib.request.urlopen(delivery) as reply:
+            assert reply.status == 202, reply.status
+        driver.refresh()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "events"), "order.paid"))
+        driver.find_element(By.CSS_SELECTOR, "#events button").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "event-detail"), "************1111"))
+        assert "4111111111111111" not in driver.page_source and hook_secret not in driver.page_source
+        driver.save_screenshot(str(SHOTS / "tenant-events.png"))
     except Exception:
         report(driver, "failure-owner")
         raise

@@ -1,0 +1,95 @@
+import Foundation
+import Connectors
+import Domain
+import Persistence
+
+/// `paytrace.poll`: reads one PayTrace connection's exports since its cursor, less an overlap
+/// (PayTrace filters by whole days, and a transaction can appear late), and stores each
+/// transaction once per type (`txn:<id>:<type>`, the key a confirmed Silent Post uses too) and
+/// each newly settled batch once (`batch:<number>`, with its transactions). Events, the cursor
+/// and the next poll commit with the job; a failure leaves the cursor where it was and the job
+/// backs off like any other.
+struct PayTracePollHandler: JobHandler {
+    static let overlap: TimeInterval = 600
+
+    func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects {
+        let payload = (try? JSONSerialization.jsonObject(with: Data(job.payload.utf8))) as? [String: Any] ?? [:]
+        guard let connectionId = (payload["connection_id"] as? String).flatMap(UUID.init(uuidString:)) else {
+            throw PermanentJobFailure("a poll job names no connection")
+        }
+        let tenantId = job.tenantId, environment = job.environment
+        let vault = context.vault
+        let loaded = try context.database.transaction(.tenant(tenantId)) { tx -> (Connection, [String: String], PayTracePolling.Cursor?)? in
+            guard let connection = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: connectionId) else { return nil }
+            var secrets: [String: String] = [:]
+            for name in ConnectionKind.paytrace.secretNames {
+                secrets[name] = try ConnectionStore.secret(tx, vault: vault, tenantId: tenantId, connectionId: connectionId, name: name)
+            }
+            return (connection, secrets, try PayTracePolling.cursor(tx, tenantId: tenantId, connectionId: connectionId))
+        }
+        // The connection was removed or polling switched off: this poll ends, and no next one.
+        guard let (connection, secrets, cursor) = loaded, connection.settings["poll"] == .flag(true) else { return .none }
+        guard let username = secrets["username"], let password = secrets["password"],
+              let url = URL(string: { if case .text(let base)? = connection.settings["base_url"] { return base }; return PayTraceClient.productionURL }()) else {
+            throw ConnectorError(.authentication, "The PayTrace connection has no API user name or password.")
+        }
+        let client = PayTraceClient(baseURL: url, credentials: .init(username: username, password: password, integratorId: secrets["integrator_id"]),
+                                    cacheKey: connectionId.uuidString.lowercased())
+        let now = Date()
+        let from = (cursor?.polledUntil ?? now.addingTimeInterval(-86_400)).addingTimeInterval(-Self.overlap)
+        let day = Self.dayFormatter
+        let transactions = try client.exportTransactions(from: day.string(from: from), to: day.string(from: now))
+        let batches = try client.exportBatches(from: day.string(from: from), to: day.string(from: now))
+            .filter { $0.number > (cursor?.lastBatchNumber ?? 0) }
+        let settled = try batches.map { ($0, try client.batchTransactions(number: $0.number)) }
+        let interval: Int
+        if case .text(let text)? = connection.settings["poll_interval_seconds"], let seconds = Int(text) { interval = seconds } else {
+            interval = PayTracePolling.defaultInterval
+        }
+        let events = transactions.map(Self.event) + settled.map(Self.event)
+        let lastBatch = max(cursor?.lastBatchNumber ?? 0, batches.map(\.number).max() ?? 0)
+        return JobEffects { tx in
+            var new = 0
+            for (vendorId, type, body) in events {
+                let (_, duplicate) = try EventStore.record(tx, tenantId: tenantId, environment: environment, source: "paytrace",
+                                                           vendorEventId: vendorId, type: type, endpointId: nil, payload: body)
+                if !duplicate { new += 1 }
+            }
+            try PayTracePolling.advance(tx, tenantId: tenantId, connectionId: connectionId, polledUntil: now, lastBatchNumber: lastBatch, newTransactions: new)
+            try PayTracePolling.scheduleNext(tx, tenantId: tenantId, environment: environment, connectionId: connectionId, after: interval)
+        }
+    }
+
+    static let dayFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "MM/dd/yyyy"
+        return formatter
+    }()
+
+    static func event(_ t: PayTraceExportedTransaction) -> (String, String, String) {
+        let body: [String: Any] = [
+            "transaction_id": t.transactionId, "transaction_type": t.type, "amount": "\(t.amount)", "status": t.status,
+            "masked_card_number": t.maskedCardNumber ?? "", "created_at": t.createdAt, "settled_at": t.settledAt ?? "",
+            "invoice_id": t.invoiceId ?? "", "customer_id": t.customerId ?? "",
+        ]
+        return ("txn:\(t.transactionId):\(t.type)", "paytrace.transaction.\(t.type.lowercased())", json(["transaction": body]))
+    }
+
+    static func event(_ settled: (PayTraceBatch, [PayTraceExportedTransaction])) -> (String, String, String) {
+        let (batch, transactions) = settled
+        let body: [String: Any] = [
+            "batch": ["number": batch.number, "settled_at": batch.settledAt, "transaction_count": batch.transactionCount,
+                      "sales_count": batch.salesCount, "sales_amount": "\(batch.salesAmount)", "refund_count": batch.refundCount,
+                      "refund_amount": "\(batch.refundAmount)", "net_amount": "\(batch.netAmount)"],
+            "transaction_ids": transactions.map(\.transactionId),
+        ]
+        return ("batch:\(batch.number)", "paytrace.batch.settled", json(body))
+    }
+
+    static func json(_ object: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return CardNumberMasking.maskJSON(String(decoding: data, as: UTF8.self))
+    }
+}
