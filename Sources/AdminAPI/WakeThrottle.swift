@@ -1,8 +1,9 @@
 import Synchronization
 
 /// At most one worker wake-up (NOTIFY) per interval from this process. NOTIFY takes a global
-/// lock at commit, so one per delivery would serialize intake; the workers poll anyway, and a
-/// job queued between two wake-ups waits at most this interval more.
+/// lock at commit, so one per delivery would serialize intake. A delivery whose wake-up was
+/// skipped is found by the next claim: at once when workers are busy with the burst it came
+/// in, else at the workers' next poll (CLEARLINE_JOB_POLL_MS).
 final class WakeThrottle: Sendable {
     let interval: Duration
     private let last = Mutex<ContinuousClock.Instant?>(nil)

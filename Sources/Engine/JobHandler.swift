@@ -12,9 +12,13 @@ public protocol JobHandler: Sendable {
 /// Writes that commit with the job's completion (in the job's tenant scope).
 public struct JobEffects: Sendable {
     let write: @Sendable (Transaction) throws -> Void
+    /// What was asked of a vendor and what it answered, for the attempt log: plain words and
+    /// counts, never secrets or card data.
+    let summary: [String: String]?
 
-    public init(_ write: @escaping @Sendable (Transaction) throws -> Void) {
+    public init(summary: [String: String]? = nil, _ write: @escaping @Sendable (Transaction) throws -> Void) {
         self.write = write
+        self.summary = summary
     }
 
     public static let none = JobEffects { _ in }

@@ -48,7 +48,11 @@ struct PayTracePollHandler: JobHandler {
         }
         let events = transactions.map(Self.event) + settled.map(Self.event)
         let lastBatch = max(cursor?.lastBatchNumber ?? 0, batches.map(\.number).max() ?? 0)
-        return JobEffects { tx in
+        let summary = [
+            "request": "transactions/export/by_date_range and batches/export, \(day.string(from: from)) to \(day.string(from: now))",
+            "response": "\(transactions.count) transaction(s), \(batches.count) newly settled batch(es)",
+        ]
+        return JobEffects(summary: summary) { tx in
             var new = 0
             for (vendorId, type, body) in events {
                 let (_, duplicate) = try EventStore.record(tx, tenantId: tenantId, environment: environment, source: "paytrace",

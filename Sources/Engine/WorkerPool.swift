@@ -16,14 +16,17 @@ public final class WorkerPool: @unchecked Sendable {
         public var pollInterval: TimeInterval
         public var reapInterval: TimeInterval
         public var backoff: Backoff
+        /// Completed jobs are kept this long in the history.
+        public var historyDays: Int
 
         public init(workers: Int = 4, leaseSeconds: Int = 300, pollInterval: TimeInterval = 2, reapInterval: TimeInterval = 5,
-                    backoff: Backoff = Backoff()) {
+                    backoff: Backoff = Backoff(), historyDays: Int = 30) {
             self.workers = workers
             self.leaseSeconds = leaseSeconds
             self.pollInterval = pollInterval
             self.reapInterval = reapInterval
             self.backoff = backoff
+            self.historyDays = historyDays
         }
     }
 
@@ -129,6 +132,7 @@ public final class WorkerPool: @unchecked Sendable {
                     if back > 0 { logger.notice("jobs whose worker stopped answering are queued again", metadata: ["jobs": "\(back)"]) }
                     // Pollers for sources that cannot push: a connection switched to polling gets its first poll here.
                     try database.transaction(.platform) { try PayTracePolling.schedule($0) }
+                    try database.transaction(.platform) { try JobQueue.purgeHistory($0, olderThanDays: configuration.historyDays) }
                 } catch { logger.warning("lease reaper or poll scheduler failed", metadata: ["error": "\(error)"]) }
             }
             condition.lock()
@@ -207,8 +211,10 @@ public final class WorkerPool: @unchecked Sendable {
         do {
             guard let handler = handlers[job.kind] else { throw UnknownJobKind(kind: job.kind) }
             let effects = try handler.run(job, context)
+            let summary = effects.summary.flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
+                .map { String(decoding: $0, as: UTF8.self) }
             try database.transaction(.tenant(job.tenantId)) { tx in
-                try JobQueue.complete(tx, job)
+                try JobQueue.complete(tx, job, summary: summary)
                 try effects.write(tx)
             }
             return true

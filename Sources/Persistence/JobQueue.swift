@@ -113,8 +113,8 @@ public enum JobQueue {
 
     /// Moves a running job to history as completed, in the caller's transaction (with the job's
     /// effects); throws `LeaseLost` when the job is no longer this attempt's.
-    public static func complete(_ tx: Transaction, _ job: Job) throws {
-        try finish(tx, job, state: "completed", outcome: "succeeded", error: nil)
+    public static func complete(_ tx: Transaction, _ job: Job, summary: String? = nil) throws {
+        try finish(tx, job, state: "completed", outcome: "succeeded", error: nil, summary: summary)
     }
 
     /// Moves a running job to the dead letters, with an alert.
@@ -124,7 +124,7 @@ public enum JobQueue {
                      [job.tenantId, job.environment.rawValue, job.id, "\(job.kind) gave up after \(job.attempt) attempt(s): \(error)"])
     }
 
-    private static func finish(_ tx: Transaction, _ job: Job, state: String, outcome: String, error: String?) throws {
+    private static func finish(_ tx: Transaction, _ job: Job, state: String, outcome: String, error: String?, summary: String? = nil) throws {
         let done = try tx.query("""
             WITH gone AS (
               DELETE FROM jobs WHERE id = $1 AND state = 'running' AND attempt = $2 RETURNING *
@@ -134,7 +134,8 @@ public enum JobQueue {
               SELECT id, run_id, tenant_id, environment, event_id, kind, payload, ordering_key, $3, attempt, $5, created_at FROM gone
             ),
             attempted AS (
-              UPDATE job_attempts SET finished_at = now(), outcome = $4, error = $5 WHERE job_id = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM gone)
+              UPDATE job_attempts SET finished_at = now(), outcome = $4, error = $5, summary = $6::jsonb
+              WHERE job_id = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM gone)
             ),
             event AS (
               UPDATE events SET status = CASE
@@ -144,7 +145,7 @@ public enum JobQueue {
               WHERE id = (SELECT event_id FROM gone)
             )
             SELECT id FROM gone
-            """, [job.id, job.attempt, state, outcome, error.map { String($0.prefix(2000)) }])
+            """, [job.id, job.attempt, state, outcome, error.map { String($0.prefix(2000)) }, summary])
         if done.isEmpty { throw LeaseLost(jobId: job.id) }
     }
 
@@ -199,6 +200,20 @@ public enum JobQueue {
             try kill(tx, job, error: "the worker stopped answering on the last attempt")
         }
         return lost.count
+    }
+
+    /// Completed jobs (and their attempts) finished more than `days` ago leave the history, a
+    /// batch at a time, so it stays a size PostgreSQL keeps in memory. Dead ones stay until
+    /// replayed or purged by hand. Run in the platform scope; returns how many went.
+    @discardableResult
+    public static func purgeHistory(_ tx: Transaction, olderThanDays days: Int, limit: Int = 5000) throws -> Int {
+        try tx.query("""
+            WITH old AS (
+              SELECT id FROM job_history WHERE state = 'completed' AND finished_at < now() - make_interval(days => $1) ORDER BY finished_at LIMIT $2
+            ),
+            attempts AS (DELETE FROM job_attempts a USING old WHERE a.job_id = old.id)
+            DELETE FROM job_history h USING old WHERE h.id = old.id RETURNING h.id
+            """, [days, limit]).count
     }
 
     public struct Depth: Sendable, Equatable {

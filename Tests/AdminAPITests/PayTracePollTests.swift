@@ -69,6 +69,14 @@ struct PayTracePollTests {
                 """, [tenant])!.int("n")
         }
         #expect(failed >= 1, "the outage showed as failed poll attempts")
+        let summary = try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
+            try tx.one("""
+                SELECT a.summary::text AS s FROM job_attempts a JOIN job_history h ON h.id = a.job_id
+                WHERE a.tenant_id = $1 AND h.kind = 'paytrace.poll' AND a.outcome = 'succeeded' ORDER BY a.started_at DESC LIMIT 1
+                """, [tenant])?.optionalString("s")
+        }
+        #expect(summary?.contains("transaction(s)") == true, "a poll's attempt says what it asked and got: \(summary ?? "nil")")
+        #expect(summary?.contains(account.password) == false)
         let cursor = try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
             try PayTracePolling.cursor(tx, tenantId: tenant, connectionId: UUID(uuidString: try #require(created["id"]))!)
         }

@@ -113,6 +113,26 @@ struct JobQueueTests {
         #expect(try QueueDatabase.effects(tenant)[recovering] == 1)
     }
 
+    @Test func completedJobsLeaveTheHistoryAfterTheirRetentionDeadOnesStay() throws {
+        let tenant = try QueueDatabase.tenant()
+        let ids = try QueueDatabase.probes(tenant, count: 2)
+        let pool = QueueDatabase.pool(workers: 1)
+        pool.start()
+        let done = try QueueDatabase.waitUntil(15) { try QueueDatabase.remaining(tenant) == 0 }
+        pool.shutdown(grace: 5)
+        #expect(done)
+        try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
+            try tx.query("UPDATE job_history SET finished_at = now() - interval '31 days' WHERE id = $1", [ids[0]])
+            try tx.query("UPDATE job_history SET state = 'dead', finished_at = now() - interval '31 days' WHERE id = $1", [ids[1]])
+        }
+        let purged = try QueueDatabase.shared.transaction(.platform) { try JobQueue.purgeHistory($0, olderThanDays: 30) }
+        #expect(purged >= 1)
+        let left = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
+            try tx.query("SELECT id FROM job_history WHERE tenant_id = $1", [tenant]).map { try $0.int64("id") }
+        }
+        #expect(left == [ids[1]], "the completed one went, the dead one stays")
+    }
+
     @Test func shutdownGivesBackClaimedJobsNoWorkerStarted() throws {
         let tenant = try QueueDatabase.tenant()
         _ = try QueueDatabase.probes(tenant, count: 6, payload: #"{"sleep_ms": 400}"#)
