@@ -35,11 +35,13 @@ final class Services: Sendable {
     let agentWakeups = AgentWakeups()
     let endpoints = EndpointCache()
     let wakeThrottle = WakeThrottle(interval: .milliseconds(50))
+    let events: EventBatcher
     /// Verified against when a login names no user, so timing does not reveal which e-mails exist.
     let decoyPasswordHash: String
 
     init(database: Database, vault: Vault, configuration: APIConfiguration, logger: Logger) {
         self.database = database
+        self.events = EventBatcher(database: database)
         self.vault = vault
         self.configuration = configuration
         self.passwords = PasswordHasher(iterations: configuration.passwordIterations)

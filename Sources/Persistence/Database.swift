@@ -76,9 +76,17 @@ public final class Database: Sendable {
     /// hot path whose writes need no reads in between. Unlike `transaction(.tenant)` it does not
     /// check that the tenant is live: the caller knows. On an error nothing is committed.
     public func pipelinedTransaction(tenant tenantId: UUID, _ statements: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
+        try pipelinedTransaction(settings: [("clearline.scope", "tenant"), ("clearline.tenant_id", tenantId.uuidString.lowercased())], statements)
+    }
+
+    /// The same in the platform scope, for writes that carry each row's tenant themselves.
+    public func pipelinedPlatformTransaction(_ statements: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
+        try pipelinedTransaction(settings: [("clearline.scope", "platform")], statements)
+    }
+
+    private func pipelinedTransaction(settings: [(name: String, value: String)], _ statements: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
         try pool.withConnection { connection in
-            let plan = [("BEGIN", []), PostgresConnection.settingsStatement([("clearline.scope", "tenant"), ("clearline.tenant_id", tenantId.uuidString.lowercased())])]
-                + statements + [("COMMIT", [])]
+            let plan = [("BEGIN", []), PostgresConnection.settingsStatement(settings)] + statements + [("COMMIT", [])]
             do {
                 return Array(try connection.pipeline(plan).dropFirst(2).dropLast())
             } catch {

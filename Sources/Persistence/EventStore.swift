@@ -45,9 +45,10 @@ public enum EventStore {
     static func recording(_ tenantId: UUID, _ environment: EnvironmentName, _ source: String, _ vendorEventId: String, _ type: String,
                           _ endpointId: UUID?, _ payload: String, wake: Bool = true) -> (sql: String, parameters: [any SQLBindable]) {
         ("""
-            WITH inserted AS (
+            WITH parsed AS (SELECT $7::jsonb AS j),
+            inserted AS (
               INSERT INTO events (tenant_id, environment, source, vendor_event_id, type, endpoint_id, payload)
-              VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+              SELECT $1, $2, $3, $4, \(typeExpression("$5::text", "j")), $6, j FROM parsed
               ON CONFLICT (tenant_id, environment, source, vendor_event_id) DO NOTHING RETURNING id
             ),
             job AS (
@@ -59,6 +60,11 @@ public enum EventStore {
             SELECT id, true FROM events
             WHERE tenant_id = $1 AND environment = $2 AND source = $3 AND vendor_event_id = $4 AND NOT EXISTS (SELECT 1 FROM inserted)
             """, [tenantId, environment.rawValue, source, vendorEventId, type, endpointId, payload, JobQueue.channel, wake])
+    }
+
+    /// The event's type: the sender's header if it gave one, else the body's own top-level "type".
+    static func typeExpression(_ given: String, _ json: String) -> String {
+        "coalesce(nullif(\(given), ''), CASE WHEN jsonb_typeof(\(json)) = 'object' THEN \(json) ->> 'type' END, '')"
     }
 
     private static func existing(_ tx: Transaction, _ tenantId: UUID, _ environment: EnvironmentName, _ source: String,

@@ -3,7 +3,7 @@ public import Domain
 
 /// The job queue in PostgreSQL (migration 0005; River, Oban and pg-boss are the models).
 /// Claims are batched with `FOR UPDATE SKIP LOCKED`, fair across tenants (each tenant's first
-/// ready job before any tenant's second), and skip a job while an earlier job with its ordering
+/// ready job before any tenant's second, tenants in random order), and skip a job while an earlier job with its ordering
 /// key is still in the queue. A claim takes a lease; completion is fenced by the attempt number,
 /// so a worker whose lease ran out and was taken over cannot complete (its effects roll back).
 public enum JobQueue {
@@ -68,12 +68,14 @@ public enum JobQueue {
 
     /// Claims up to `limit` ready jobs for `worker`, at most `perTenant` of any one tenant, under a
     /// lease of `leaseSeconds`; records the attempt. Run in the platform scope.
-    public static func claim(_ tx: Transaction, worker: String, limit: Int, perTenant: Int, leaseSeconds: Int) throws -> [Job] {
+    /// `tenant` limits the claim to one tenant (diagnostics and tests).
+    public static func claim(_ tx: Transaction, worker: String, limit: Int, perTenant: Int, leaseSeconds: Int, tenant: UUID? = nil) throws -> [Job] {
         try tx.query("""
             WITH RECURSIVE tenants AS (
-              (SELECT tenant_id FROM jobs WHERE state = 'queued' AND run_at <= now() ORDER BY tenant_id LIMIT 1)
+              (SELECT tenant_id FROM jobs WHERE state = 'queued' AND run_at <= now() AND ($5::uuid IS NULL OR tenant_id = $5) ORDER BY tenant_id LIMIT 1)
               UNION ALL
               SELECT (SELECT j.tenant_id FROM jobs j WHERE j.state = 'queued' AND j.run_at <= now() AND j.tenant_id > t.tenant_id
+                        AND ($5::uuid IS NULL OR j.tenant_id = $5)
                       ORDER BY j.tenant_id LIMIT 1)
               FROM tenants t WHERE t.tenant_id IS NOT NULL
             ),
@@ -90,7 +92,9 @@ public enum JobQueue {
               WHERE t.tenant_id IS NOT NULL
             ),
             chosen AS (
-              SELECT id FROM candidates ORDER BY rank, run_at, id LIMIT $1
+              -- Each tenant's first job before any tenant's second; between tenants at random,
+              -- so tenants with old backlogs cannot keep a newcomer out of every claim.
+              SELECT id FROM candidates ORDER BY rank, random() LIMIT $1
             ),
             claimed AS (
               UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, worker = $3, lease_until = now() + make_interval(secs => $4)
@@ -103,7 +107,7 @@ public enum JobQueue {
             )
             SELECT id, run_id, tenant_id, environment, event_id, kind, payload::text AS payload, ordering_key, attempt, max_attempts
             FROM claimed ORDER BY id
-            """, [limit, perTenant, worker, leaseSeconds]).map(decode)
+            """, [limit, perTenant, worker, leaseSeconds, tenant]).map(decode)
     }
 
     public struct LeaseLost: Error, CustomStringConvertible {
@@ -252,10 +256,24 @@ public struct SQLArray: SQLBindable {
     public init(_ values: [String?]) { self.values = values }
     public init(_ values: [String]) { self.values = values }
 
+    /// Byte by byte: Foundation's `replacingOccurrences` was measured at 43 % of intake's CPU.
     public var sqlText: String? {
-        "{" + values.map { value in
-            guard let value else { return "NULL" }
-            return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(values.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            guard let value else {
+                out += Array("NULL".utf8)
+                continue
+            }
+            out.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+                out.append(byte)
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 }
