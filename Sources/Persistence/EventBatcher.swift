@@ -2,9 +2,9 @@ public import Foundation
 public import Domain
 
 /// Intake's writer: deliveries arriving together are stored together. A request thread that
-/// finds fewer than `writers` batches in flight takes every delivery waiting (its own first)
-/// and writes them with their jobs in one statement and one commit; the others wait for their
-/// answer. One commit for many events is what lets intake keep up with PostgreSQL's insert
+/// finds fewer than `writers` batches in flight leads: it takes every delivery waiting and
+/// writes them with their jobs in one statement and one commit, until its own is written, then
+/// hands its place to the next waiting request; the others wait for their answer. One commit for many events is what lets intake keep up with PostgreSQL's insert
 /// rate; each delivery still gets its answer only after its commit.
 public final class EventBatcher: @unchecked Sendable {
     public struct NewEvent: Sendable {
@@ -33,7 +33,11 @@ public final class EventBatcher: @unchecked Sendable {
     private final class Ticket {
         let event: NewEvent
         let wake: Bool
+        /// Set by the leader that wrote it, before `ready` is signalled.
         var result: Result<(id: UUID, duplicate: Bool), any Error>?
+        /// Set (under the lock) when a finishing leader hands its place to this ticket.
+        var handedLead = false
+        let ready = DispatchSemaphore(value: 0)
         init(_ event: NewEvent, wake: Bool) {
             self.event = event
             self.wake = wake
@@ -43,7 +47,7 @@ public final class EventBatcher: @unchecked Sendable {
     let database: Database
     let writers: Int
     let maxBatch: Int
-    private let condition = NSCondition()
+    private let lock = NSLock()
     private var waiting: [Ticket] = []
     private var writing = 0
 
@@ -54,29 +58,55 @@ public final class EventBatcher: @unchecked Sendable {
     }
 
     /// Stores the event and its `event.dispatch` job once; `wake` asks the batch to NOTIFY the workers.
+    /// Each waiting request sleeps on its own semaphore, woken only for its answer or to lead.
     public func record(_ event: NewEvent, wake: Bool) throws -> (id: UUID, duplicate: Bool) {
         let ticket = Ticket(event, wake: wake)
-        condition.lock()
+        lock.lock()
         waiting.append(ticket)
-        while ticket.result == nil {
-            guard writing < writers, !waiting.isEmpty else {
-                condition.wait()
+        var leading = writing < writers
+        if leading { writing += 1 }
+        lock.unlock()
+        func answered() -> Bool { lock.withLock { ticket.result != nil } }
+        while true {
+            if !leading {
+                if answered() { break }
+                ticket.ready.wait()
+                lock.lock()
+                if ticket.handedLead {
+                    ticket.handedLead = false
+                    leading = true
+                }
+                lock.unlock()
                 continue
             }
-            // Lead a batch of whatever is waiting, oldest first (this ticket, unless another
-            // leader took it already).
+            if answered() { break }
+            lock.lock()
             let batch = Array(waiting.prefix(maxBatch))
             waiting.removeFirst(batch.count)
-            writing += 1
-            condition.unlock()
+            if batch.isEmpty {
+                // Another leader took this ticket: give up the place and wait for the answer.
+                writing -= 1
+                leading = false
+            }
+            lock.unlock()
+            guard !batch.isEmpty else { continue }
             let results = write(batch.map(\.event), wake: batch.contains { $0.wake })
-            condition.lock()
-            for (ticket, result) in zip(batch, results) { ticket.result = result }
-            writing -= 1
-            condition.broadcast()
+            lock.withLock { for (waiter, result) in zip(batch, results) { waiter.result = result } }
+            for waiter in batch where waiter !== ticket { waiter.ready.signal() }
         }
-        condition.unlock()
-        return try ticket.result!.get()
+        if leading {
+            // Hand the place to the next waiting request, or give it up.
+            lock.lock()
+            if let next = waiting.first {
+                next.handedLead = true
+                lock.unlock()
+                next.ready.signal()
+            } else {
+                writing -= 1
+                lock.unlock()
+            }
+        }
+        return try lock.withLock { ticket.result! }.get()
     }
 
     private func write(_ events: [NewEvent], wake: Bool) -> [Result<(id: UUID, duplicate: Bool), any Error>] {
