@@ -6,9 +6,10 @@ import HTTPServer
 import Persistence
 
 /// `POST /hooks/{endpointId}`: a delivery is verified, its card numbers masked, and the event
-/// and its first job committed in one transaction before any 2xx. A repeated delivery answers
-/// 200 with the first event's id and stores nothing. Bad or stale signature: 401; disabled
-/// endpoint: 410; too large: 413 (the server); not JSON or a form: 415.
+/// and its first job committed (in one transaction with the deliveries arriving alongside it,
+/// `EventBatcher`) before any 2xx. A repeated delivery answers 200 with the first event's id and
+/// stores nothing. Bad or stale signature: 401; disabled endpoint: 410; too large: 413 (the
+/// server); neither JSON nor a form: 415; a body that does not parse: 400.
 enum IntakeRoute {
     static let path = "/hooks/{endpointId}"
 
