@@ -41,10 +41,22 @@ public final class App: Sendable {
         }
         listener.start()
         listeners.withLock { $0.append(listener) }
+        let throttle = services.wakeThrottle, database = services.database
+        let timer = Thread { [self] in
+            while !stopping.withLock({ $0 }) {
+                Thread.sleep(forTimeInterval: 0.05)
+                throttle.settle { _ = try? database.statement("SELECT pg_notify($1, '')", [JobQueue.channel]) }
+            }
+        }
+        timer.name = "wake-settler"
+        timer.start()
     }
+
+    private let stopping = Mutex(false)
 
     /// Answers parked long polls and stops listening; call before the HTTP server's shutdown.
     public func shutdown() {
+        stopping.withLock { $0 = true }
         services.agentWakeups.shutdown()
         for listener in listeners.withLock({ list in defer { list = [] }; return list }) { listener.stop() }
     }
