@@ -16,11 +16,7 @@ enum ConnectionCheckRoute {
                 guard let connection = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: id) else {
                     throw Problem.notFound("No such connection.")
                 }
-                var secrets: [String: String] = [:]
-                for name in connection.kind.secretNames {
-                    secrets[name] = try ConnectionStore.secret(tx, vault: vault, tenantId: tenantId, connectionId: id, name: name)
-                }
-                return (connection, secrets)
+                return (connection, try ConnectionStore.secrets(tx, vault: vault, connection: connection))
             }
             let (ok, message) = try check(connection, secrets, context)
             let status = ok ? "connected" : "failed"
@@ -37,15 +33,10 @@ enum ConnectionCheckRoute {
     static func check(_ connection: Connection, _ secrets: [String: String], _ context: RequestContext) throws -> (Bool, String) {
         switch connection.kind {
         case .paytrace:
-            guard let username = secrets["username"], let password = secrets["password"] else {
-                return (false, "Set the PayTrace API user name and password first.")
-            }
-            guard let url = URL(string: connection.text("base_url") ?? PayTraceClient.productionURL) else { return (false, "The base URL is not a URL.") }
-            let client = PayTraceClient(baseURL: url, credentials: .init(username: username, password: password, integratorId: secrets["integrator_id"]),
-                                        cacheKey: connection.id.lowercasedString)
             do {
+                let client = try PayTraceClient.forConnection(connection, secrets: secrets)
                 try client.authenticate()
-                return (true, "PayTrace accepted the API user \(username).")
+                return (true, "PayTrace accepted the API user \(client.credentials.username).")
             } catch let error as ConnectorError {
                 return (false, error.message)
             }

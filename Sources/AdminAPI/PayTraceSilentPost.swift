@@ -30,20 +30,13 @@ enum PayTraceSilentPost {
         }
         guard let connectionId = endpoint.connectionId else { throw Problem(status: 410, title: "Gone", detail: "This endpoint has no PayTrace connection.") }
         let vault = context.services.vault
-        let (connection, secrets) = try context.services.database.transaction(.tenant(endpoint.tenantId)) { tx -> (Connection?, [String: String]) in
-            let connection = try ConnectionStore.get(tx, tenantId: endpoint.tenantId, environment: endpoint.environment, id: connectionId)
-            var secrets: [String: String] = [:]
-            for name in ConnectionKind.paytrace.secretNames {
-                secrets[name] = try ConnectionStore.secret(tx, vault: vault, tenantId: endpoint.tenantId, connectionId: connectionId, name: name)
-            }
-            return (connection, secrets)
+        let client = try context.services.database.transaction(.tenant(endpoint.tenantId)) { tx -> PayTraceClient? in
+            guard let connection = try ConnectionStore.get(tx, tenantId: endpoint.tenantId, environment: endpoint.environment, id: connectionId) else { return nil }
+            return try? PayTraceClient.forConnection(connection, secrets: try ConnectionStore.secrets(tx, vault: vault, connection: connection))
         }
-        guard let connection, let username = secrets["username"], let password = secrets["password"],
-              let url = URL(string: connection.text("base_url") ?? PayTraceClient.productionURL) else {
+        guard let client else {
             throw Problem(status: 410, title: "Gone", detail: "This endpoint's PayTrace connection is gone or has no credentials; nothing was stored.")
         }
-        let client = PayTraceClient(baseURL: url, credentials: .init(username: username, password: password, integratorId: secrets["integrator_id"]),
-                                    cacheKey: connectionId.lowercasedString)
         let confirmed: PayTraceExportedTransaction?
         do {
             confirmed = try client.transaction(id: transactionId)

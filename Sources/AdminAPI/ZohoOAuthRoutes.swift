@@ -110,15 +110,3 @@ enum ZohoOAuthRoutes {
         return "http://\(host)"
     }
 }
-
-extension Connection {
-    func text(_ setting: String) -> String? {
-        if case .text(let value)? = settings[setting] { return value }
-        return nil
-    }
-
-    func flag(_ setting: String) -> Bool {
-        if case .flag(let value)? = settings[setting] { return value }
-        return false
-    }
-}

@@ -1,4 +1,5 @@
 public import Foundation
+public import Domain
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -34,6 +35,19 @@ public struct PayTraceClient: Sendable {
         self.cacheKey = cacheKey
         self.transport = transport
         self.tokens = tokens
+    }
+
+    /// The client for a PayTrace connection: its base URL (PayTrace's own by default), its
+    /// credentials, and a token cache entry of its own.
+    public static func forConnection(_ connection: Connection, secrets: [String: String]) throws(ConnectorError) -> PayTraceClient {
+        guard let username = secrets["username"], let password = secrets["password"] else {
+            throw ConnectorError(.authentication, "Set the PayTrace API user name and password first.")
+        }
+        guard let url = URL(string: connection.text("base_url") ?? productionURL) else {
+            throw ConnectorError(.permanent, "The base URL is not a URL.")
+        }
+        return PayTraceClient(baseURL: url, credentials: .init(username: username, password: password, integratorId: secrets["integrator_id"]),
+                              cacheKey: connection.id.uuidString.lowercased())
     }
 
     /// A live access token: the cached one, or a new one (one request at a time per connection).

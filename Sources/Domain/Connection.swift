@@ -36,6 +36,20 @@ public struct Connection: Sendable, Equatable {
     }
 }
 
+extension Connection {
+    /// A text setting, or nil when unset (or a flag).
+    public func text(_ setting: String) -> String? {
+        if case .text(let value)? = settings[setting] { return value }
+        return nil
+    }
+
+    /// A flag setting; unset is false.
+    public func flag(_ setting: String) -> Bool {
+        if case .flag(let value)? = settings[setting] { return value }
+        return false
+    }
+}
+
 /// What may be said of a stored secret: that it is set, a masked hint, and when it changed.
 public struct SecretStatus: Sendable, Equatable {
     public var hint: String

@@ -21,20 +21,12 @@ struct PayTracePollHandler: JobHandler {
         let vault = context.vault
         let loaded = try context.database.transaction(.tenant(tenantId)) { tx -> (Connection, [String: String], PayTracePolling.Cursor?)? in
             guard let connection = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: connectionId) else { return nil }
-            var secrets: [String: String] = [:]
-            for name in ConnectionKind.paytrace.secretNames {
-                secrets[name] = try ConnectionStore.secret(tx, vault: vault, tenantId: tenantId, connectionId: connectionId, name: name)
-            }
-            return (connection, secrets, try PayTracePolling.cursor(tx, tenantId: tenantId, connectionId: connectionId))
+            return (connection, try ConnectionStore.secrets(tx, vault: vault, connection: connection),
+                    try PayTracePolling.cursor(tx, tenantId: tenantId, connectionId: connectionId))
         }
         // The connection was removed or polling switched off: this poll ends, and no next one.
-        guard let (connection, secrets, cursor) = loaded, connection.settings["poll"] == .flag(true) else { return .none }
-        guard let username = secrets["username"], let password = secrets["password"],
-              let url = URL(string: { if case .text(let base)? = connection.settings["base_url"] { return base }; return PayTraceClient.productionURL }()) else {
-            throw ConnectorError(.authentication, "The PayTrace connection has no API user name or password.")
-        }
-        let client = PayTraceClient(baseURL: url, credentials: .init(username: username, password: password, integratorId: secrets["integrator_id"]),
-                                    cacheKey: connectionId.uuidString.lowercased())
+        guard let (connection, secrets, cursor) = loaded, connection.flag("poll") else { return .none }
+        let client = try PayTraceClient.forConnection(connection, secrets: secrets)
         let now = Date()
         let from = (cursor?.polledUntil ?? now.addingTimeInterval(-86_400)).addingTimeInterval(-Self.overlap)
         let day = Self.dayFormatter
@@ -42,10 +34,7 @@ struct PayTracePollHandler: JobHandler {
         let batches = try client.exportBatches(from: day.string(from: from), to: day.string(from: now))
             .filter { $0.number > (cursor?.lastBatchNumber ?? 0) }
         let settled = try batches.map { ($0, try client.batchTransactions(number: $0.number)) }
-        let interval: Int
-        if case .text(let text)? = connection.settings["poll_interval_seconds"], let seconds = Int(text) { interval = seconds } else {
-            interval = PayTracePolling.defaultInterval
-        }
+        let interval = connection.text("poll_interval_seconds").flatMap { Int($0) } ?? PayTracePolling.defaultInterval
         let events = transactions.map(Self.event) + settled.map(Self.event)
         let lastBatch = max(cursor?.lastBatchNumber ?? 0, batches.map(\.number).max() ?? 0)
         let summary = [

@@ -76,6 +76,15 @@ public enum ConnectionStore {
         return try vault.open(tx, try row.string("ciphertext"), context: context)
     }
 
+    /// Every secret of the connection's kind that is set, opened.
+    public static func secrets(_ tx: Transaction, vault: Vault, connection: Connection) throws -> [String: String] {
+        var secrets: [String: String] = [:]
+        for name in connection.kind.secretNames {
+            secrets[name] = try secret(tx, vault: vault, tenantId: connection.tenantId, connectionId: connection.id, name: name)
+        }
+        return secrets
+    }
+
     private static func store(_ tx: Transaction, vault: Vault, tenantId: UUID, connectionId: UUID, name: String, value: String) throws {
         let previous = try tx.one("SELECT version FROM connection_secrets WHERE connection_id = $1 AND name = $2", [connectionId, name])
         let version = (try previous?.int("version") ?? 0) + 1
