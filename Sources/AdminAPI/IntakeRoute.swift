@@ -148,11 +148,7 @@ enum IntakeRoute {
     static func json(_ request: Request, parse: Bool) throws -> (String, [String: Any]?) {
         let type = request.header("content-type")?.lowercased() ?? ""
         if type.hasPrefix("application/x-www-form-urlencoded") {
-            var fields: [String: String] = [:]
-            for pair in String(decoding: request.body, as: UTF8.self).split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-                if let key = parts.first, !key.isEmpty { fields[key] = parts.count > 1 ? parts[1] : "" }
-            }
+            let fields = FormBody.fields(request.body)
             let data = try JSONSerialization.data(withJSONObject: ["form": fields], options: [.sortedKeys])
             return (CardNumberMasking.maskJSON(String(decoding: data, as: UTF8.self)), ["form": fields])
         }

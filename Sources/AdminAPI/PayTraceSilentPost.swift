@@ -10,11 +10,7 @@ import Persistence
 /// store one transaction twice.
 enum PayTraceSilentPost {
     static func fields(_ body: [UInt8]) -> [String: String] {
-        var form: [String: String] = [:]
-        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            if let key = parts.first, !key.isEmpty { form[key] = parts.count > 1 ? parts[1] : "" }
-        }
+        let form = FormBody.fields(body)
         var fields: [String: String] = [:]
         for item in (form["parmList"] ?? form["parmlist"] ?? "").split(separator: "|") {
             let parts = item.split(separator: "~", maxSplits: 1).map(String.init)
