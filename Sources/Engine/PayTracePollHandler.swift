@@ -44,8 +44,8 @@ struct PayTracePollHandler: JobHandler {
         return JobEffects(summary: summary) { tx in
             var new = 0
             for (vendorId, type, body) in events {
-                let (_, duplicate) = try EventStore.record(tx, tenantId: tenantId, environment: environment, source: "paytrace",
-                                                           vendorEventId: vendorId, type: type, endpointId: nil, payload: body)
+                let (_, duplicate) = try EventStore.record(tx, .init(tenantId: tenantId, environment: environment, source: "paytrace",
+                                                                     vendorEventId: vendorId, type: type, endpointId: nil, payload: body))
                 if !duplicate { new += 1 }
             }
             try PayTracePolling.advance(tx, tenantId: tenantId, connectionId: connectionId, polledUntil: now, lastBatchNumber: lastBatch, newTransactions: new)

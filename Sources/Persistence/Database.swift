@@ -72,21 +72,12 @@ public final class Database: Sendable {
         }
     }
 
-    /// BEGIN, the scope, `statements` and COMMIT in one round trip (libpq pipeline mode), for a
-    /// hot path whose writes need no reads in between. Unlike `transaction(.tenant)` it does not
-    /// check that the tenant is live: the caller knows. On an error nothing is committed.
-    public func pipelinedTransaction(tenant tenantId: UUID, _ statements: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
-        try pipelinedTransaction(settings: [("clearline.scope", "tenant"), ("clearline.tenant_id", tenantId.uuidString.lowercased())], statements)
-    }
-
-    /// The same in the platform scope, for writes that carry each row's tenant themselves.
+    /// BEGIN, the platform scope, `statements` and COMMIT in one round trip (libpq pipeline mode),
+    /// for a hot path whose writes need no reads in between and carry each row's tenant
+    /// themselves (intake's batches). On an error nothing is committed.
     public func pipelinedPlatformTransaction(_ statements: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
-        try pipelinedTransaction(settings: [("clearline.scope", "platform")], statements)
-    }
-
-    private func pipelinedTransaction(settings: [(name: String, value: String)], _ statements: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
         try pool.withConnection { connection in
-            let plan = [("BEGIN", []), PostgresConnection.settingsStatement(settings)] + statements + [("COMMIT", [])]
+            let plan = [("BEGIN", []), PostgresConnection.settingsStatement([("clearline.scope", "platform")])] + statements + [("COMMIT", [])]
             do {
                 return Array(try connection.pipeline(plan).dropFirst(2).dropLast())
             } catch {

@@ -1,5 +1,5 @@
 public import Foundation
-public import Domain
+import Domain
 
 /// Intake's writer: deliveries arriving together are stored together. A request thread that
 /// finds fewer than `writers` batches in flight leads: it takes every delivery waiting and
@@ -7,28 +7,7 @@ public import Domain
 /// hands its place to the next waiting request; the others wait for their answer. One commit for many events is what lets intake keep up with PostgreSQL's insert
 /// rate; each delivery still gets its answer only after its commit.
 public final class EventBatcher: @unchecked Sendable {
-    public struct NewEvent: Sendable {
-        public let tenantId: UUID
-        public let environment: EnvironmentName
-        public let source: String
-        public let vendorEventId: String
-        public let type: String
-        public let endpointId: UUID?
-        /// JSON text, card numbers already masked.
-        public let payload: String
-
-        public init(tenantId: UUID, environment: EnvironmentName, source: String, vendorEventId: String, type: String, endpointId: UUID?, payload: String) {
-            self.tenantId = tenantId
-            self.environment = environment
-            self.source = source
-            self.vendorEventId = vendorEventId
-            self.type = type
-            self.endpointId = endpointId
-            self.payload = payload
-        }
-
-        var key: String { "\(tenantId)|\(environment.rawValue)|\(source)|\(vendorEventId)" }
-    }
+    public typealias NewEvent = EventStore.NewEvent
 
     private final class Ticket {
         let event: NewEvent
@@ -117,55 +96,21 @@ public final class EventBatcher: @unchecked Sendable {
             first[event.key] = index
             unique.append(event)
         }
+        let alone: (NewEvent, Bool) -> Result<(id: UUID, duplicate: Bool), any Error> = { [database] event, wake in
+            Result { try database.transaction(.tenant(event.tenantId)) { try EventStore.record($0, event, wake: wake) } }
+        }
         do {
-            let rows = try database.pipelinedPlatformTransaction([Self.statement(unique, wake: wake)]).first ?? []
-            var stored: [Int: (UUID, Bool)] = [:]
-            for row in rows { stored[try row.int("n") - 1] = (try row.uuid("id"), try row.bool("duplicate")) }
+            let statement = EventStore.insertion(unique, wake: wake)
+            let ids = try EventStore.inserted(database.pipelinedPlatformTransaction([statement]).first ?? [], count: unique.count)
+            let position = Dictionary(uniqueKeysWithValues: unique.enumerated().map { ($1.key, $0) })
             return events.enumerated().map { index, event in
-                let leader = first[event.key]!
-                let position = unique.firstIndex { $0.key == event.key }!
                 // Not inserted: an earlier delivery of it is stored (a retry, rare); answered alone.
-                guard let (id, duplicate) = stored[position] else {
-                    return Result { try EventStore.record(database, tenantId: event.tenantId, environment: event.environment, source: event.source,
-                                                          vendorEventId: event.vendorEventId, type: event.type, endpointId: event.endpointId,
-                                                          payload: event.payload, wake: false) }
-                }
-                return .success((id, duplicate || leader != index))
+                guard let id = ids[position[event.key]!] else { return alone(event, false) }
+                return .success((id, first[event.key] != index))
             }
         } catch {
             // A batch that failed as a whole is retried one event at a time, so one bad row fails alone.
-            return events.map { event in
-                Result { try EventStore.record(database, tenantId: event.tenantId, environment: event.environment, source: event.source,
-                                               vendorEventId: event.vendorEventId, type: event.type, endpointId: event.endpointId,
-                                               payload: event.payload, wake: wake) }
-            }
+            return events.map { alone($0, wake) }
         }
-    }
-
-    static func statement(_ events: [NewEvent], wake: Bool) -> (sql: String, parameters: [any SQLBindable]) {
-        ("""
-            WITH input AS (
-              SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[])
-                WITH ORDINALITY AS x(tenant_id, environment, source, vendor_event_id, type, endpoint_id, payload, n)
-            ),
-            parsed AS (SELECT *, payload::jsonb AS j FROM input),
-            inserted AS (
-              INSERT INTO events (tenant_id, environment, source, vendor_event_id, type, endpoint_id, payload)
-              SELECT tenant_id, environment, source, vendor_event_id, \(EventStore.typeExpression("type", "j")), endpoint_id, j FROM parsed ORDER BY n
-              ON CONFLICT (tenant_id, environment, source, vendor_event_id) DO NOTHING
-              RETURNING id, tenant_id, environment, source, vendor_event_id
-            ),
-            queued AS (
-              INSERT INTO jobs (tenant_id, environment, kind, event_id) SELECT tenant_id, environment, 'event.dispatch', id FROM inserted RETURNING id
-            ),
-            woken AS (SELECT pg_notify($8, '') FROM (SELECT 1 FROM queued LIMIT 1) q WHERE $9)
-            SELECT i.n, ins.id, false AS duplicate
-            FROM input i
-            CROSS JOIN (SELECT count(*) FROM woken) w
-            JOIN inserted ins ON ins.tenant_id = i.tenant_id AND ins.environment = i.environment AND ins.source = i.source
-                             AND ins.vendor_event_id = i.vendor_event_id
-            """, [SQLArray(events.map { $0.tenantId.uuidString.lowercased() }), SQLArray(events.map(\.environment.rawValue)),
-                  SQLArray(events.map(\.source)), SQLArray(events.map(\.vendorEventId)), SQLArray(events.map(\.type)),
-                  SQLArray(events.map { $0.endpointId?.uuidString.lowercased() }), SQLArray(events.map(\.payload)), JobQueue.channel, wake])
     }
 }

@@ -18,48 +18,73 @@ public enum EventStore {
         public let receivedAt: Date
     }
 
-    /// Stores the event and queues its first job, once: a repeated delivery returns the first
-    /// event's id and `duplicate`, and creates nothing.
-    public static func record(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, source: String, vendorEventId: String,
-                              type: String, endpointId: UUID?, payload: String) throws -> (id: UUID, duplicate: Bool) {
-        let statement = recording(tenantId, environment, source, vendorEventId, type, endpointId, payload)
-        if let row = try tx.one(statement.sql, statement.parameters) { return (try row.uuid("id"), try row.bool("duplicate")) }
-        return try existing(tx, tenantId, environment, source, vendorEventId)
-    }
+    /// An event to store; its payload is JSON text with card numbers already masked.
+    public struct NewEvent: Sendable {
+        public let tenantId: UUID
+        public let environment: EnvironmentName
+        public let source: String
+        public let vendorEventId: String
+        public let type: String
+        public let endpointId: UUID?
+        public let payload: String
 
-    /// The same in one round trip to PostgreSQL (BEGIN, scope, the write and COMMIT pipelined):
-    /// the intake path.
-    /// `wake` false leaves the workers to find the job by polling: NOTIFY serializes committing
-    /// transactions on a global lock, so at high rates only some deliveries send it.
-    public static func record(_ database: Database, tenantId: UUID, environment: EnvironmentName, source: String, vendorEventId: String,
-                              type: String, endpointId: UUID?, payload: String, wake: Bool) throws -> (id: UUID, duplicate: Bool) {
-        let statement = recording(tenantId, environment, source, vendorEventId, type, endpointId, payload, wake: wake)
-        if let row = try database.pipelinedTransaction(tenant: tenantId, [statement]).first?.first {
-            return (try row.uuid("id"), try row.bool("duplicate"))
+        public init(tenantId: UUID, environment: EnvironmentName, source: String, vendorEventId: String, type: String, endpointId: UUID?, payload: String) {
+            self.tenantId = tenantId
+            self.environment = environment
+            self.source = source
+            self.vendorEventId = vendorEventId
+            self.type = type
+            self.endpointId = endpointId
+            self.payload = payload
         }
-        return try database.transaction(.tenant(tenantId)) { try existing($0, tenantId, environment, source, vendorEventId) }
+
+        var key: String { "\(tenantId)|\(environment.rawValue)|\(source)|\(vendorEventId)" }
     }
 
-    /// Insert the event, its `event.dispatch` job and the workers' wake-up, or find the event
-    /// already there. No row back means an identical delivery committed during this statement.
-    static func recording(_ tenantId: UUID, _ environment: EnvironmentName, _ source: String, _ vendorEventId: String, _ type: String,
-                          _ endpointId: UUID?, _ payload: String, wake: Bool = true) -> (sql: String, parameters: [any SQLBindable]) {
+    /// Stores the event and queues its first job, once: a repeated delivery returns the first
+    /// event's id and `duplicate`, and creates nothing. `wake` false leaves the workers to find
+    /// the job by polling (intake sends NOTIFY only now and then: it serializes commits).
+    public static func record(_ tx: Transaction, _ event: NewEvent, wake: Bool = true) throws -> (id: UUID, duplicate: Bool) {
+        let statement = insertion([event], wake: wake)
+        if let id = try inserted(tx.query(statement.sql, statement.parameters), count: 1)[0] { return (id, false) }
+        return try existing(tx, event)
+    }
+
+    /// Inserts the events (one row per key, the caller's concern), an `event.dispatch` job for
+    /// each and, when `wake`, one NOTIFY; returns the ids of those it inserted, with `n` the
+    /// 1-based position in `events`. One statement for any number: intake writes its batches with it.
+    static func insertion(_ events: [NewEvent], wake: Bool) -> (sql: String, parameters: [any SQLBindable]) {
         ("""
-            WITH parsed AS (SELECT $7::jsonb AS j),
+            WITH input AS (
+              SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[])
+                WITH ORDINALITY AS x(tenant_id, environment, source, vendor_event_id, type, endpoint_id, payload, n)
+            ),
+            parsed AS (SELECT *, payload::jsonb AS j FROM input),
             inserted AS (
               INSERT INTO events (tenant_id, environment, source, vendor_event_id, type, endpoint_id, payload)
-              SELECT $1, $2, $3, $4, \(typeExpression("$5::text", "j")), $6, j FROM parsed
-              ON CONFLICT (tenant_id, environment, source, vendor_event_id) DO NOTHING RETURNING id
+              SELECT tenant_id, environment, source, vendor_event_id, \(typeExpression("type", "j")), endpoint_id, j FROM parsed ORDER BY n
+              ON CONFLICT (tenant_id, environment, source, vendor_event_id) DO NOTHING
+              RETURNING id, tenant_id, environment, source, vendor_event_id
             ),
-            job AS (
-              INSERT INTO jobs (tenant_id, environment, kind, event_id) SELECT $1, $2, 'event.dispatch', id FROM inserted RETURNING id
+            queued AS (
+              INSERT INTO jobs (tenant_id, environment, kind, event_id) SELECT tenant_id, environment, 'event.dispatch', id FROM inserted RETURNING id
             ),
-            woken AS (SELECT pg_notify($8, '') FROM job WHERE $9)
-            SELECT id, false AS duplicate FROM inserted, (SELECT count(*) FROM woken) AS w
-            UNION ALL
-            SELECT id, true FROM events
-            WHERE tenant_id = $1 AND environment = $2 AND source = $3 AND vendor_event_id = $4 AND NOT EXISTS (SELECT 1 FROM inserted)
-            """, [tenantId, environment.rawValue, source, vendorEventId, type, endpointId, payload, JobQueue.channel, wake])
+            woken AS (SELECT pg_notify($8, '') FROM (SELECT 1 FROM queued LIMIT 1) q WHERE $9)
+            SELECT i.n, ins.id
+            FROM input i
+            CROSS JOIN (SELECT count(*) FROM woken) w
+            JOIN inserted ins ON ins.tenant_id = i.tenant_id AND ins.environment = i.environment AND ins.source = i.source
+                             AND ins.vendor_event_id = i.vendor_event_id
+            """, [SQLArray(events.map { $0.tenantId.uuidString.lowercased() }), SQLArray(events.map(\.environment.rawValue)),
+                  SQLArray(events.map(\.source)), SQLArray(events.map(\.vendorEventId)), SQLArray(events.map(\.type)),
+                  SQLArray(events.map { $0.endpointId?.uuidString.lowercased() }), SQLArray(events.map(\.payload)), JobQueue.channel, wake])
+    }
+
+    /// The rows of `insertion` as an id per position, nil where nothing was inserted.
+    static func inserted(_ rows: [Row], count: Int) throws -> [UUID?] {
+        var ids = [UUID?](repeating: nil, count: count)
+        for row in rows { ids[try row.int("n") - 1] = try row.uuid("id") }
+        return ids
     }
 
     /// The event's type: the sender's header if it gave one, else the body's own top-level "type".
@@ -67,10 +92,11 @@ public enum EventStore {
         "coalesce(nullif(\(given), ''), CASE WHEN jsonb_typeof(\(json)) = 'object' THEN \(json) ->> 'type' END, '')"
     }
 
-    private static func existing(_ tx: Transaction, _ tenantId: UUID, _ environment: EnvironmentName, _ source: String,
-                                 _ vendorEventId: String) throws -> (id: UUID, duplicate: Bool) {
+    private static func existing(_ tx: Transaction, _ event: NewEvent) throws -> (id: UUID, duplicate: Bool) {
         guard let row = try tx.one("SELECT id FROM events WHERE tenant_id = $1 AND environment = $2 AND source = $3 AND vendor_event_id = $4",
-                                   [tenantId, environment.rawValue, source, vendorEventId]) else { throw DomainError.notFound("event") }
+                                   [event.tenantId, event.environment.rawValue, event.source, event.vendorEventId]) else {
+            throw DomainError.notFound("event")
+        }
         return (try row.uuid("id"), true)
     }
 
