@@ -30,11 +30,8 @@ extension PayTraceTransactions {
         var errors: [String: [String]] = [:]
         let customerId = (body["customer_id"] as? String) ?? ""
         if customerId.isEmpty { errors["30", default: []].append("Please provide a valid Customer ID.") }
+        let (number, month) = Self.card(body, errors: &errors)
         let card = body["credit_card"] as? [String: Any] ?? [:]
-        let number = (card["number"] as? String ?? "").filter(\.isNumber)
-        if !Self.luhn(number) { errors["35", default: []].append("Please provide a valid Credit Card Number.") }
-        let month = Int("\(card["expiration_month"] ?? "")") ?? 0
-        if !(1...12).contains(month) { errors["43", default: []].append("Please provide a valid Expiration Month.") }
         let year = Int("\(card["expiration_year"] ?? "")") ?? 0
         if year < 2000 { errors["44", default: []].append("Please provide a valid Expiration Year.") }
         if !errors.isEmpty { return Self.errors(errors) }

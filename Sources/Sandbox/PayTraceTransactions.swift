@@ -63,11 +63,7 @@ final class PayTraceTransactions: Sendable {
         var errors: [String: [String]] = [:]
         let amount = SandboxResponses.decimal(body["amount"])
         if amount == nil || amount! <= 0 { errors["33", default: []].append("Please provide a valid Transaction Amount.") }
-        let card = body["credit_card"] as? [String: Any] ?? [:]
-        let number = (card["number"] as? String ?? "").filter(\.isNumber)
-        if !Self.luhn(number) { errors["35", default: []].append("Please provide a valid Credit Card Number.") }
-        let month = Int("\(card["expiration_month"] ?? "")") ?? 0
-        if !(1...12).contains(month) { errors["43", default: []].append("Please provide a valid Expiration Month.") }
+        let (number, _) = Self.card(body, errors: &errors)
         if !errors.isEmpty { return Self.errors(errors) }
         let transaction = state.withLock {
             record(&$0, amount: amount!, last4: String(number.suffix(4)), invoiceId: body["invoice_id"] as? String, customerId: nil, type: type)
@@ -214,6 +210,16 @@ final class PayTraceTransactions: Sendable {
                 return item
             },
         ])
+    }
+
+    /// The `credit_card` object's digits and month, adding PayTrace's errors 35 (number) and 43 (month).
+    static func card(_ body: [String: Any], errors: inout [String: [String]]) -> (number: String, month: Int) {
+        let card = body["credit_card"] as? [String: Any] ?? [:]
+        let number = (card["number"] as? String ?? "").filter(\.isNumber)
+        if !luhn(number) { errors["35", default: []].append("Please provide a valid Credit Card Number.") }
+        let month = Int("\(card["expiration_month"] ?? "")") ?? 0
+        if !(1...12).contains(month) { errors["43", default: []].append("Please provide a valid Expiration Month.") }
+        return (number, month)
     }
 
     static func errors(_ errors: [String: [String]]) -> Response {
