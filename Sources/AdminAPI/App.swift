@@ -67,24 +67,26 @@ public final class App: Sendable {
     public var routes: [(method: String, pattern: String)] { router.routes.map { ($0.method, $0.pattern) } }
 
     /// Answers on the HTTP polling thread what needs no database: health, metrics, static pages,
-    /// unknown routes. Nil means "hand this request to the executor" (`handle`).
+    /// unknown routes, and intake's deliveries for a cached endpoint (answered by the batch
+    /// writer). Nil means "hand this request to the executor" (`handle`).
     public func respondInline(_ request: Request) -> Response? {
         let started = DispatchTime.now().uptimeNanoseconds
         switch router.match(method: request.method, path: request.path) {
-        case .found(let matched, _) where !matched.handler.inline:
+        case .found(let matched, _) where !matched.handler.inline && matched.handler.fastPath == nil:
             return nil
         case let match:
-            return respond(request, match, started: started)
+            return respond(request, match, started: started, inline: true)
         }
     }
 
     /// Answers any request; may block on the database.
     public func handle(_ request: Request) -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
-        return respond(request, router.match(method: request.method, path: request.path), started: started)
+        return respond(request, router.match(method: request.method, path: request.path), started: started, inline: false)!
     }
 
-    private func respond(_ request: Request, _ match: Router<Endpoint>.Match, started: UInt64) -> Response {
+    /// Nil only when `inline` and the endpoint's fast path declined.
+    private func respond(_ request: Request, _ match: Router<Endpoint>.Match, started: UInt64, inline: Bool) -> Response? {
         let requestId = RequestID.of(request)
         var route = "unmatched"
         var principalLabel = "-"
@@ -95,7 +97,10 @@ public final class App: Sendable {
             var routed = request
             routed.pathParameters = parameters
             routed.routePattern = matched.pattern
-            (response, principalLabel) = run(matched.handler, routed, requestId: requestId)
+            let answered: Response?
+            (answered, principalLabel) = run(matched.handler, routed, requestId: requestId, inline: inline)
+            guard let answered else { return nil }
+            response = answered
         case .methodNotAllowed(let allowed):
             var problem = Problem(status: 405, title: "Method not allowed", detail: "\(request.method) is not supported here.")
             problem.headers = [("Allow", allowed.joined(separator: ", "))]
@@ -119,6 +124,12 @@ public final class App: Sendable {
         if let deferred = response.deferred {
             response.deferred = Deferred(wait: deferred.wait) { [self] in
                 finish(deferred.resume(), request, route: route, principal: principalLabel, requestId: requestId, started: started)
+            }
+            return response
+        }
+        if let pending = response.pending {
+            response.pending = Pending { [self] respond in
+                pending.start { respond(self.finish($0, request, route: route, principal: principalLabel, requestId: requestId, started: started)) }
             }
             return response
         }
@@ -147,7 +158,8 @@ public final class App: Sendable {
         return response
     }
 
-    private func run(_ endpoint: Endpoint, _ request: Request, requestId: String) -> (Response, String) {
+    /// With `inline`, runs the endpoint's fast path if it has one (nil: it declined).
+    private func run(_ endpoint: Endpoint, _ request: Request, requestId: String, inline: Bool) -> (Response?, String) {
         var label = "-"
         do {
             var principal: Principal?
@@ -160,7 +172,9 @@ public final class App: Sendable {
             }
             let context = RequestContext(request: request, requestId: requestId, principal: principal, services: services)
             let response: Response
-            if endpoint.idempotent, let principal {
+            if inline, let fastPath = endpoint.fastPath {
+                return (try fastPath(context), label)
+            } else if endpoint.idempotent, let principal {
                 response = try Idempotency.run(endpoint, context, principal: principal)
             } else {
                 response = try endpoint.handler(context)

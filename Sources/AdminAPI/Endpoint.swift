@@ -15,6 +15,9 @@ struct Endpoint: Sendable {
     }
 
     typealias Handler = @Sendable (RequestContext) throws -> Response
+    /// Answers on the HTTP polling thread when it can do so without blocking (possibly with a
+    /// `Pending` answer); nil hands the request to `handler` on the executor.
+    typealias FastPath = @Sendable (RequestContext) throws -> Response?
 
     let method: String
     let pattern: String
@@ -25,17 +28,19 @@ struct Endpoint: Sendable {
     let redactForReplay: (@Sendable ([UInt8]) -> [UInt8])?
     /// Never blocks (no database): answered on the HTTP polling thread, not the executor.
     let inline: Bool
+    let fastPath: FastPath?
     let handler: Handler
 
     init(_ method: String, _ pattern: String, access: Access, idempotent: Bool = false,
-         redactForReplay: (@Sendable ([UInt8]) -> [UInt8])? = nil, inline: Bool = false, handler: @escaping Handler) {
-        precondition(!inline || access == .anonymous, "authentication reads the database, so it cannot run inline")
+         redactForReplay: (@Sendable ([UInt8]) -> [UInt8])? = nil, inline: Bool = false, fastPath: FastPath? = nil, handler: @escaping Handler) {
+        precondition(!(inline || fastPath != nil) || access == .anonymous, "authentication reads the database, so it cannot run inline")
         self.method = method
         self.pattern = pattern
         self.access = access
         self.idempotent = idempotent
         self.redactForReplay = redactForReplay
         self.inline = inline
+        self.fastPath = fastPath
         self.handler = handler
     }
 }

@@ -75,4 +75,14 @@ struct RequestContext: Sendable {
     }
 
     func noContent() -> Response { Response(status: 204) }
+
+    /// What `body` answers, or the problem its error maps to: for answers given after the
+    /// handler returned (a `Pending` one), where no caller is left to catch.
+    func answer(_ body: () throws -> Response) -> Response {
+        do {
+            return try body()
+        } catch {
+            return ErrorMapping.problem(for: error, requestId: requestId, logger: services.logger).response(requestId: requestId, path: request.path)
+        }
+    }
 }

@@ -42,7 +42,17 @@ extension HTTPServer {
         }
         let request = server.makeRequest(connection, url: url, method: method, body: state.oversized ? [] : state.body)
         if state.oversized { return server.queue(server.oversized(request), on: connection) }
-        if let immediate = server.inline(request) { return server.queue(immediate, on: connection) }
+        if let immediate = server.inline(request) {
+            guard let pending = immediate.pending else { return server.queue(immediate, on: connection) }
+            state.body = []
+            let suspended = SuspendedConnection(pointer: connection)
+            MHD_suspend_connection(connection)
+            pending.start { response in
+                state.response = response
+                MHD_resume_connection(suspended.pointer)
+            }
+            return .YES
+        }
         state.body = []
         let suspended = SuspendedConnection(pointer: connection)
         MHD_suspend_connection(connection)
@@ -64,7 +74,7 @@ extension HTTPServer {
         }
     }
 
-    /// A connection parked by MHD_suspend_connection; only the executor job that owns it resumes it.
+    /// A connection parked by MHD_suspend_connection; only the job or `Pending` answer that owns it resumes it.
     private struct SuspendedConnection: @unchecked Sendable { let pointer: OpaquePointer }
 
     static let completedHandler: MHD_RequestCompletedCallback = { cls, _, conCls, _ in

@@ -6,6 +6,9 @@ public struct Response: Sendable {
     /// Set when the answer is not ready yet (a long poll): the connection stays parked, with no
     /// thread held, until `Deferred.wait` calls back.
     public var deferred: Deferred?
+    /// Set by an inline handler whose answer another thread will produce without blocking the
+    /// polling thread (intake's batch writer): the connection is parked and `Pending.start` runs.
+    public var pending: Pending?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -21,6 +24,13 @@ public struct Response: Sendable {
     public static func deferred(_ deferred: Deferred) -> Response {
         var response = Response(status: 204)
         response.deferred = deferred
+        return response
+    }
+
+    /// A response another thread will give.
+    public static func pending(_ pending: Pending) -> Response {
+        var response = Response(status: 204)
+        response.pending = pending
         return response
     }
 
@@ -50,5 +60,15 @@ public struct Deferred: Sendable {
     public init(wait: @escaping @Sendable (_ wake: @escaping @Sendable () -> Void) -> Void, resume: @escaping @Sendable () -> Response) {
         self.wait = wait
         self.resume = resume
+    }
+}
+
+/// An answer produced elsewhere: `start` runs on the polling thread, must not block, and hands
+/// `respond` to whoever produces the answer, which calls it exactly once from any thread.
+public struct Pending: Sendable {
+    public let start: @Sendable (_ respond: @escaping @Sendable (Response) -> Void) -> Void
+
+    public init(start: @escaping @Sendable (_ respond: @escaping @Sendable (Response) -> Void) -> Void) {
+        self.start = start
     }
 }

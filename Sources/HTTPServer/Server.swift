@@ -5,7 +5,9 @@
 // without blocking (health, metrics, static pages, unknown routes) is answered right there.
 // Every other request is suspended (MHD_suspend_connection) and handed to a pool of
 // `executorThreads` plain threads that may block on libpq; the finished response resumes the
-// connection and is queued on libmicrohttpd's next call. So a few polling threads keep the
+// connection and is queued on libmicrohttpd's next call. An inline handler may also park the
+// connection with a `Pending` answer that another thread gives later without any thread waiting
+// for it (intake's batch writer). So a few polling threads keep the
 // CPU for HTTP, while enough database transactions are in flight for PostgreSQL's group
 // commit. Running blocking handlers directly on 16 MHD threads was measured at less than half
 // the throughput on 2 cores, from context switching alone.

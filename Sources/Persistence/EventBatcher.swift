@@ -1,94 +1,94 @@
 public import Foundation
 import Domain
 
-/// Intake's writer: deliveries arriving together are stored together. A request thread that
-/// finds fewer than `writers` batches in flight leads: it takes every delivery waiting and
-/// writes them with their jobs in one statement and one commit, until its own is written, then
-/// hands its place to the next waiting request; the others wait for their answer. One commit for many events is what lets intake keep up with PostgreSQL's insert
-/// rate; each delivery still gets its answer only after its commit.
+/// Intake's writer: deliveries arriving together are stored together. Up to `writers` threads
+/// each take every delivery waiting (at most `maxBatch`) and write them with their jobs in one
+/// statement and one commit, then answer each; a delivery still gets its answer only after its
+/// commit. One commit for many events is what lets intake keep up with PostgreSQL's insert rate,
+/// and answering from the writer spares the request a thread of its own while it waits.
+/// Writers start on demand and stop after `idleSeconds` without work.
 public final class EventBatcher: @unchecked Sendable {
     public typealias NewEvent = EventStore.NewEvent
+    public typealias Outcome = Result<(id: UUID, duplicate: Bool), any Error>
 
-    private final class Ticket {
+    private struct Waiting {
         let event: NewEvent
         let wake: Bool
-        /// Set by the leader that wrote it, before `ready` is signalled.
-        var result: Result<(id: UUID, duplicate: Bool), any Error>?
-        /// Set (under the lock) when a finishing leader hands its place to this ticket.
-        var handedLead = false
-        let ready = DispatchSemaphore(value: 0)
-        init(_ event: NewEvent, wake: Bool) {
-            self.event = event
-            self.wake = wake
-        }
+        let answer: @Sendable (Outcome) -> Void
     }
 
     let database: Database
     let writers: Int
     let maxBatch: Int
-    private let lock = NSLock()
-    private var waiting: [Ticket] = []
-    private var writing = 0
+    let idleSeconds: Double
+    private let condition = NSCondition()
+    private var waiting: [Waiting] = []
+    private var running = 0
+    private var idle = 0
 
-    public init(database: Database, writers: Int = 4, maxBatch: Int = 64) {
+    public init(database: Database, writers: Int = 4, maxBatch: Int = 64, idleSeconds: Double = 10) {
         self.database = database
         self.writers = writers
         self.maxBatch = maxBatch
+        self.idleSeconds = idleSeconds
     }
 
-    /// Stores the event and its `event.dispatch` job once; `wake` asks the batch to NOTIFY the workers.
-    /// Each waiting request sleeps on its own semaphore, woken only for its answer or to lead.
+    /// Queues the event and its `event.dispatch` job; `answer` is called once, on a writer thread,
+    /// after the commit (or the failure). `wake` asks the batch to NOTIFY the workers. Never blocks.
+    public func submit(_ event: NewEvent, wake: Bool, answer: @escaping @Sendable (Outcome) -> Void) {
+        condition.lock()
+        waiting.append(Waiting(event: event, wake: wake, answer: answer))
+        if idle > 0 {
+            condition.signal()
+        } else if running < writers {
+            running += 1
+            let thread = Thread { [self] in writeUntilIdle() }
+            thread.name = "event-writer"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        condition.unlock()
+    }
+
+    /// The same, waiting for the answer.
     public func record(_ event: NewEvent, wake: Bool) throws -> (id: UUID, duplicate: Bool) {
-        let ticket = Ticket(event, wake: wake)
-        lock.lock()
-        waiting.append(ticket)
-        var leading = writing < writers
-        if leading { writing += 1 }
-        lock.unlock()
-        func answered() -> Bool { lock.withLock { ticket.result != nil } }
+        let done = DispatchSemaphore(value: 0)
+        let box = OutcomeBox()
+        submit(event, wake: wake) { outcome in
+            box.outcome = outcome
+            done.signal()
+        }
+        done.wait()
+        return try box.outcome!.get()
+    }
+
+    private final class OutcomeBox: @unchecked Sendable {
+        var outcome: Outcome?
+    }
+
+    private func writeUntilIdle() {
+        condition.lock()
         while true {
-            if !leading {
-                if answered() { break }
-                ticket.ready.wait()
-                lock.lock()
-                if ticket.handedLead {
-                    ticket.handedLead = false
-                    leading = true
+            while waiting.isEmpty {
+                idle += 1
+                let signalled = condition.wait(until: Date(timeIntervalSinceNow: idleSeconds))
+                idle -= 1
+                if !signalled && waiting.isEmpty {
+                    running -= 1
+                    condition.unlock()
+                    return
                 }
-                lock.unlock()
-                continue
             }
-            if answered() { break }
-            lock.lock()
             let batch = Array(waiting.prefix(maxBatch))
             waiting.removeFirst(batch.count)
-            if batch.isEmpty {
-                // Another leader took this ticket: give up the place and wait for the answer.
-                writing -= 1
-                leading = false
-            }
-            lock.unlock()
-            guard !batch.isEmpty else { continue }
-            let results = write(batch.map(\.event), wake: batch.contains { $0.wake })
-            lock.withLock { for (waiter, result) in zip(batch, results) { waiter.result = result } }
-            for waiter in batch where waiter !== ticket { waiter.ready.signal() }
+            condition.unlock()
+            let outcomes = write(batch.map(\.event), wake: batch.contains { $0.wake })
+            for (waiter, outcome) in zip(batch, outcomes) { waiter.answer(outcome) }
+            condition.lock()
         }
-        if leading {
-            // Hand the place to the next waiting request, or give it up.
-            lock.lock()
-            if let next = waiting.first {
-                next.handedLead = true
-                lock.unlock()
-                next.ready.signal()
-            } else {
-                writing -= 1
-                lock.unlock()
-            }
-        }
-        return try lock.withLock { ticket.result! }.get()
     }
 
-    private func write(_ events: [NewEvent], wake: Bool) -> [Result<(id: UUID, duplicate: Bool), any Error>] {
+    private func write(_ events: [NewEvent], wake: Bool) -> [Outcome] {
         // One row per key: a second delivery of the same event in one batch is its duplicate.
         var first: [String: Int] = [:]
         var unique: [NewEvent] = []
@@ -96,7 +96,7 @@ public final class EventBatcher: @unchecked Sendable {
             first[event.key] = index
             unique.append(event)
         }
-        let alone: (NewEvent, Bool) -> Result<(id: UUID, duplicate: Bool), any Error> = { [database] event, wake in
+        let alone: (NewEvent, Bool) -> Outcome = { [database] event, wake in
             Result { try database.transaction(.tenant(event.tenantId)) { try EventStore.record($0, event, wake: wake) } }
         }
         do {

@@ -73,6 +73,31 @@ struct WebhookIntakeTests {
         #expect(try Self.jobCount(hook) == 1)
     }
 
+    @Test func concurrentRepeatsInOneBatchOrAcrossBatchesMakeOneEventEach() async throws {
+        let hook = try await Self.endpoint()
+        // Warm the endpoint cache, so the deliveries below take the batch writer's path.
+        #expect(try await Self.deliver(hook, #"{"type":"warm"}"#).status == 202)
+        let replies = try await withThrowingTaskGroup(of: (String, Int, String?).self) { group in
+            for copy in 0..<4 {
+                for order in 0..<12 {
+                    group.addTask {
+                        let reply = try await Self.deliver(hook, #"{"type":"order.paid","order":{"id":"\#(order)","copy":\#(copy)}}"#, eventId: "order-\(order)")
+                        return ("order-\(order)", reply.status, reply["event_id"])
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let byOrder = Dictionary(grouping: replies, by: \.0)
+        #expect(byOrder.count == 12)
+        for (order, answers) in byOrder {
+            #expect(answers.map(\.1).sorted() == [200, 200, 200, 202], "\(order)")
+            #expect(Set(answers.map(\.2)).count == 1, "\(order): every repeat names the first event")
+        }
+        #expect(try Self.events(hook).count == 13)
+        #expect(try Self.jobCount(hook) == 13)
+    }
+
     @Test func forgedUnsignedStaleTamperedAndMalformedDeliveriesAreRefusedAndStoreNothing() async throws {
         let hook = try await Self.endpoint()
         let body = #"{"type":"order.paid","order":{"id":"7"}}"#
