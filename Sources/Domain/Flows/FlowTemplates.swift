@@ -1,0 +1,93 @@
+import Foundation
+
+/// The built-in templates. PayTrace events carry the export record under `transaction` (see the
+/// poller and the Silent Post intake); times are PayTrace's `M/D/YYYY h:mm:ss AM` in the
+/// merchant's zone, here UTC as the sandbox speaks it.
+public enum FlowTemplates {
+    public static let all: [FlowTemplate] = [orderToCash, orderToERP, refunds, voids, declines, chargebacks]
+
+    static let reference = #"{"coalesce": [{"path": "transaction.customer_reference_id", "then": [{"fn": "reference_id", "kind": "order"}]}, {"path": "transaction.invoice_id", "then": [{"fn": "reference_id", "kind": "invoice"}]}, {"template": "PT-{transaction.transaction_id}"}]}"#
+    static let date = #"{"path": "transaction.created_at", "then": [{"fn": "date", "from": "paytrace", "to": "zoho_date", "zone": "UTC"}]}"#
+    static let amount = #"{"path": "transaction.amount", "then": [{"fn": "money", "currency": "USD"}]}"#
+    static let zohoLines = #"{"rules": [{"if": {"exists": "transaction.line_items"}, "then": {"each": "transaction.line_items", "fields": {"name": {"coalesce": ["description", "product_id"], "then": [{"fn": "truncate", "length": 100}]}, "rate": {"path": "unit_cost", "then": [{"fn": "money", "currency": "USD"}]}, "quantity": {"path": "quantity", "default": 1}}}}], "else": {"list": [{"object": {"name": {"coalesce": ["transaction.description", {"const": "PayTrace sale"}]}, "rate": \#(amount), "quantity": 1}}]}}"#
+    static let saleInput = #"{"transaction": {"transaction_id": 1001, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "masked_card_number": "************1111", "created_at": "11/21/2026 4:06:30 PM", "invoice_id": "Invoice # 0042", "customer_id": "acme-1", "receipt_emailed_to": "ap@acme.example", "billing_address": {"name": "Acme Outdoor", "street": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201", "country": "US"}}}"#
+
+    static let orderToCash = FlowTemplate(
+        id: "paytrace-zoho-order-to-cash", name: "PayTrace to Zoho: order to cash",
+        description: "An approved PayTrace sale becomes a Zoho Books contact, sales order, invoice and payment, and a won deal in Zoho CRM.",
+        json: #"""
+        {"trigger": {"source": "paytrace", "event_types": ["paytrace.transaction.sale", "paytrace.transaction.capture"],
+                     "condition": {"not": {"eq": [{"path": "transaction.status"}, "DECLINED"]}}},
+         "steps": [
+          {"id": "contact", "target": "zoho_books.contact", "mapping": {"fields": {
+             "contact_name": {"coalesce": ["transaction.billing_address.name", {"template": "PayTrace customer {transaction.customer_id}"}, {"template": "PayTrace card {transaction.masked_card_number}"}]},
+             "email": "transaction.receipt_emailed_to",
+             "billing_address": {"object": {"attention": "transaction.billing_address.name", "address": "transaction.billing_address.street", "street2": "transaction.billing_address.street2",
+                                            "city": "transaction.billing_address.city", "state": "transaction.billing_address.state", "zip": "transaction.billing_address.zip", "country": "transaction.billing_address.country"}},
+             "notes": {"const": "Created by Clearline from PayTrace"}}}},
+          {"id": "salesorder", "target": "zoho_books.salesorder", "mapping": {"fields": {
+             "customer_id": "$steps.contact.id", "reference_number": \#(reference), "date": \#(date), "line_items": \#(zohoLines)}}},
+          {"id": "invoice", "target": "zoho_books.invoice", "mapping": {"fields": {
+             "customer_id": "$steps.contact.id", "reference_number": \#(reference), "date": \#(date), "line_items": \#(zohoLines)}}},
+          {"id": "payment", "target": "zoho_books.customerpayment", "mapping": {"fields": {
+             "customer_id": "$steps.contact.id", "payment_mode": {"const": "creditcard"}, "amount": \#(amount), "date": \#(date),
+             "reference_number": {"template": "PT-{transaction.transaction_id}"},
+             "description": {"template": "PayTrace {transaction.transaction_type} {transaction.transaction_id}, card {transaction.masked_card_number}"},
+             "invoices": {"list": [{"object": {"invoice_id": "$steps.invoice.id", "amount_applied": \#(amount)}}]}}}},
+          {"id": "deal", "target": "zoho_crm.deal", "mapping": {"fields": {
+             "Deal_Name": {"template": "PayTrace {transaction.transaction_id}"}, "Amount": \#(amount), "Closing_Date": \#(date),
+             "Stage": {"path": "transaction.status", "then": [{"fn": "status", "map": "paytrace_to_zoho_crm_deal_stage"}]}}}}
+         ],
+         "error_policy": {"max_attempts": 8, "on_invalid": "hold"},
+         "fixtures": [{"name": "an approved sale with a billing address", "input": \#(saleInput), "expected": {
+            "contact": {"contact_name": "Acme Outdoor", "email": "ap@acme.example", "notes": "Created by Clearline from PayTrace",
+                        "billing_address": {"attention": "Acme Outdoor", "address": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201", "country": "US"}},
+            "salesorder": {"customer_id": "(id of contact)", "reference_number": "0042", "date": "2026-11-21", "line_items": [{"name": "PayTrace sale", "rate": "108.25", "quantity": 1}]},
+            "invoice": {"customer_id": "(id of contact)", "reference_number": "0042", "date": "2026-11-21", "line_items": [{"name": "PayTrace sale", "rate": "108.25", "quantity": 1}]},
+            "payment": {"customer_id": "(id of contact)", "payment_mode": "creditcard", "amount": "108.25", "date": "2026-11-21", "reference_number": "PT-1001",
+                        "description": "PayTrace SALE 1001, card ************1111", "invoices": [{"invoice_id": "(id of invoice)", "amount_applied": "108.25"}]},
+            "deal": {"Deal_Name": "PayTrace 1001", "Amount": "108.25", "Closing_Date": "2026-11-21", "Stage": "Closed Won"}}}]}
+        """#)
+
+    static let sageDate = #"{"path": "transaction.created_at", "then": [{"fn": "date", "from": "paytrace", "to": "sage_date", "zone": "UTC"}]}"#
+    static let sageLines = #"{"rules": [{"if": {"exists": "transaction.line_items"}, "then": {"each": "transaction.line_items", "fields": {"item": {"coalesce": ["product_id", {"const": "PAYTRACE"}], "then": [{"fn": "truncate", "length": 20}]}, "description": {"path": "description", "then": [{"fn": "truncate", "length": 40}]}, "QTYFIELD": {"path": "quantity", "default": 1}, "price": {"path": "unit_cost", "then": [{"fn": "money", "currency": "USD"}]}}}}], "else": {"list": [{"object": {"item": {"const": "PAYTRACE"}, "description": {"const": "PayTrace sale"}, "QTYFIELD": 1, "price": \#(amount)}}]}}"#
+
+    static let orderToERP = FlowTemplate(
+        id: "paytrace-sage-order-to-erp", name: "PayTrace to Sage Pro: order to ERP",
+        description: "An approved PayTrace sale becomes a Sage Pro customer, sales order, invoice and cash receipt, with a GL entry chosen by account rules.",
+        json: #"""
+        {"trigger": {"source": "paytrace", "event_types": ["paytrace.transaction.sale", "paytrace.transaction.capture"],
+                     "condition": {"not": {"eq": [{"path": "transaction.status"}, "DECLINED"]}}},
+         "steps": [
+          {"id": "customer", "target": "sage_pro.customer", "mapping": {"fields": {
+             "company": {"coalesce": ["transaction.billing_address.name", {"template": "PayTrace {transaction.customer_id}"}], "then": [{"fn": "truncate", "length": 40}]},
+             "address1": {"path": "transaction.billing_address.street", "then": [{"fn": "truncate", "length": 40}]},
+             "city": "transaction.billing_address.city", "state": "transaction.billing_address.state", "zip": "transaction.billing_address.zip",
+             "country": "transaction.billing_address.country", "email": {"path": "transaction.receipt_emailed_to", "then": [{"fn": "truncate", "length": 40}]}}}},
+          {"id": "sales_order", "target": "sage_pro.sales_order", "mapping": {"fields": {
+             "custno": "$steps.customer.id", "ponum": {"coalesce": [\#(reference)], "then": [{"fn": "truncate", "length": 20}]},
+             "lines": \#(sageLines.replacingOccurrences(of: "QTYFIELD", with: "qtyord"))}}},
+          {"id": "invoice", "target": "sage_pro.invoice", "mapping": {"fields": {
+             "custno": "$steps.customer.id", "ornum": {"coalesce": [\#(reference)], "then": [{"fn": "truncate", "length": 20}]},
+             "tax": {"path": "transaction.tax_amount", "then": [{"fn": "money", "currency": "USD"}]},
+             "lines": \#(sageLines.replacingOccurrences(of: "QTYFIELD", with: "qty"))}}},
+          {"id": "cash_receipt", "target": "sage_pro.cash_receipt", "mapping": {"fields": {
+             "custno": "$steps.customer.id", "invno": "$steps.invoice.id", "amount": \#(amount), "paydate": \#(sageDate),
+             "reference": {"template": "PT-{transaction.transaction_id}"}}}},
+          {"id": "gl", "target": "sage_pro.gl_entry", "mapping": {"fields": {
+             "reference": {"template": "PT-{transaction.transaction_id}"},
+             "lines": {"list": [
+               {"object": {"account": {"const": "1010-00"}, "debit": \#(amount)}},
+               {"object": {"account": {"gl_account": {"transaction_type": "transaction.transaction_type", "amount": "transaction.amount",
+                             "rules": [{"transaction_type": "SALE", "min_amount": "1000", "account": "1050-10"}, {"transaction_type": ["SALE", "CAPTURE"], "account": "1050-00"}],
+                             "default": "1050-99"}}, "credit": \#(amount)}}]}}}}
+         ],
+         "error_policy": {"max_attempts": 8, "on_invalid": "hold"},
+         "fixtures": [{"name": "an approved sale", "input": \#(saleInput), "expected": {
+            "customer": {"company": "Acme Outdoor", "address1": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201", "country": "US", "email": "ap@acme.example"},
+            "sales_order": {"custno": "(id of customer)", "ponum": "0042", "lines": [{"item": "PAYTRACE", "description": "PayTrace sale", "qtyord": 1, "price": "108.25"}]},
+            "invoice": {"custno": "(id of customer)", "ornum": "0042", "lines": [{"item": "PAYTRACE", "description": "PayTrace sale", "qty": 1, "price": "108.25"}]},
+            "cash_receipt": {"custno": "(id of customer)", "invno": "(id of invoice)", "amount": "108.25", "paydate": "11/21/2026", "reference": "PT-1001"},
+            "gl": {"reference": "PT-1001", "lines": [{"account": "1010-00", "debit": "108.25"}, {"account": "1050-00", "credit": "108.25"}]}}}]}
+        """#)
+}
