@@ -7,6 +7,8 @@ import HTTPServer
 /// names every problem at once.
 struct JSONInput {
     private let fields: [String: Any]
+    /// The same body as a `JSONValue`, for fields that hold documents (a flow definition, a sample).
+    private let document: [String: JSONValue]
     private(set) var errors: [FieldError] = []
 
     init(_ request: Request, allowed: Set<String>) throws {
@@ -24,6 +26,7 @@ struct JSONInput {
         }
         guard let object = parsed as? [String: Any] else { throw Problem.badRequest("The request body must be a JSON object.") }
         fields = object
+        document = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(request.body))) ?? [:]
         for key in object.keys.sorted() where !allowed.contains(key) {
             errors.append(FieldError(field: key, message: "is not a known field"))
         }
@@ -81,6 +84,37 @@ struct JSONInput {
             return nil
         }
         return value
+    }
+
+    /// A field that holds any JSON document; nil when absent or null.
+    func document(_ key: String) -> JSONValue? {
+        guard let value = document[key], value != .null else { return nil }
+        return value
+    }
+
+    /// A whole number in `range`.
+    mutating func integer(_ key: String, required: Bool, range: ClosedRange<Int>) -> Int? {
+        guard let value = document[key], value != .null else {
+            if required { errors.append(FieldError(field: key, message: "is required")) }
+            return nil
+        }
+        guard case .number(let number) = value, let whole = Int(exactly: number), range.contains(whole) else {
+            errors.append(FieldError(field: key, message: "must be an integer from \(range.lowerBound) to \(range.upperBound)"))
+            return nil
+        }
+        return whole
+    }
+
+    mutating func boolean(_ key: String, required: Bool) -> Bool? {
+        guard let value = document[key], value != .null else {
+            if required { errors.append(FieldError(field: key, message: "is required")) }
+            return nil
+        }
+        guard case .bool(let flag) = value else {
+            errors.append(FieldError(field: key, message: "must be true or false"))
+            return nil
+        }
+        return flag
     }
 
     mutating func add(_ error: FieldError?) {
