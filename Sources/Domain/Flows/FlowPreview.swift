@@ -34,7 +34,7 @@ extension FlowDefinition {
                     results.append(StepPreview(step: step.id, target: step.target.name, outcome: .skipped, record: nil, errors: []))
                     continue
                 }
-                let output = try step.mapping.evaluate(inputs, limits: limits)
+                let output = step.target.coerce(try step.mapping.evaluate(inputs, limits: limits))
                 // An earlier step's id is not known before it is written; its stand-in is not checked for length.
                 let problems = step.target.validate(Self.replacing(placeholders, in: output))
                 var seen = output.object ?? [:]

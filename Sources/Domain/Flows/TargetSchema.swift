@@ -11,6 +11,10 @@ public struct TargetSchema: Sendable, Equatable, Codable {
     public let key: String?
     public let fields: [TargetField]
 
+    /// The record with numbers and booleans in text fields written as text, as the target
+    /// expects them (a PayTrace transaction id is a number, Zoho's reference_number is text).
+    public func coerce(_ record: JSONValue) -> JSONValue { TargetField.coerce(fields, record) }
+
     /// Every problem with `record`, each naming its field ("line_items[1].rate").
     public func validate(_ record: JSONValue) -> [FieldError] {
         guard case .object = record else { return [FieldError(field: "", message: "the output must be an object")] }
@@ -34,6 +38,20 @@ public struct TargetField: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case name, type, required, maxLength = "max_length", fields, synonyms
+    }
+
+    static func coerce(_ fields: [TargetField], _ record: JSONValue) -> JSONValue {
+        guard case .object(var values) = record else { return record }
+        for field in fields {
+            guard let value = values[field.name] else { continue }
+            switch (field.type, value) {
+            case (.text, .number), (.text, .bool), (.email, .number): values[field.name] = MappingValues.text(value).map(JSONValue.string) ?? value
+            case (.object, .object): values[field.name] = coerce(field.fields ?? [], value)
+            case (.array, .array(let items)): values[field.name] = .array(items.map { coerce(field.fields ?? [], $0) })
+            default: break
+            }
+        }
+        return .object(values)
     }
 
     static func check(_ fields: [TargetField], _ record: JSONValue, at: String) -> [FieldError] {
