@@ -70,10 +70,11 @@ struct JobQueueTests {
 
     @Test func aDeadWorkersJobIsTakenOverAfterItsLeaseAndCompletesOnce() throws {
         let tenant = try QueueDatabase.tenant()
-        let id = try QueueDatabase.probes(tenant, count: 1)[0]
-        // A worker claims it with a one-second lease and then dies (never answers).
-        let claimed = try QueueDatabase.shared.transaction(.platform) { tx in
-            try JobQueue.claim(tx, worker: "dead-worker", limit: 10, perTenant: 10, leaseSeconds: 1, tenant: tenant)
+        // A worker claims it with a one-second lease and then dies (never answers). Queued and
+        // claimed in one transaction, so no pool of a suite running alongside takes it first.
+        let (id, claimed) = try QueueDatabase.shared.transaction(.platform) { tx in
+            let id = try JobQueue.enqueue(tx, [JobQueue.NewJob(tenantId: tenant, environment: .dev, kind: "probe")])[0]
+            return (id, try JobQueue.claim(tx, worker: "dead-worker", limit: 10, perTenant: 10, leaseSeconds: 1, tenant: tenant))
         }
         let stale = try #require(claimed.first { $0.id == id })
         let pool = QueueDatabase.pool(workers: 2)
