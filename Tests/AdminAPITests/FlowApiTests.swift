@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Domain
 import Persistence
 
 /// Flows through the API: create from a template, edit, publish with fixtures, diff, preview,
@@ -164,6 +165,42 @@ struct FlowApiTests {
         #expect("\(payment["errors"] ?? "")".contains("amount"))
         let count = try TestServer.shared.database.transaction(.tenant(UUID(uuidString: tenant)!)) { try $0.one("SELECT count(*) AS n FROM flow_versions")!.int("n") }
         #expect(count == 0)
+    }
+
+    @Test func previewRunsAStoredEventAndSaysWhetherTheTriggerWouldStart() async throws {
+        let tenant = try await Fixtures.tenant()
+        let flow = try await Self.flow(tenant)
+        let payload = #"{"transaction": {"transaction_id": 88, "transaction_type": "SALE", "amount": "20", "status": "SETTLED", "created_at": "11/22/2026 8:00:00 AM"}}"#
+        let event = try TestServer.shared.database.transaction(.tenant(UUID(uuidString: tenant)!)) { tx in
+            try EventStore.record(tx, .init(tenantId: UUID(uuidString: tenant)!, environment: .qa, source: "paytrace", vendorEventId: "txn:88:SALE",
+                                            type: "paytrace.transaction.sale", endpointId: nil, payload: payload), wake: false).id
+        }
+        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/flows/\(flow)/versions/draft/preview",
+                                          json: ["event_id": event.uuidString, "environment": "qa"])
+        #expect(reply.status == 200, "\(reply.text)")
+        #expect(reply.json["triggered"] as? Bool == true)
+        let steps = try #require(reply.json["steps"] as? [[String: Any]])
+        #expect((steps[4]["record"] as? [String: Any])?["Deal_Name"] as? String == "PayTrace 88")
+        // The event lives in qa: from dev it does not exist.
+        let elsewhere = try await Client.send("POST", "/v1/tenants/\(tenant)/flows/\(flow)/versions/draft/preview", json: ["event_id": event.uuidString])
+        #expect(elsewhere.status == 404)
+    }
+
+    @Test func publishedVersionsCannotBeChangedEvenInTheDatabase() async throws {
+        let tenant = try await Fixtures.tenant()
+        let flow = try await Self.flow(tenant)
+        _ = try await Self.publish(tenant, flow)
+        _ = try await Self.deploy(tenant, flow, version: 1)
+        let listed = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/deployments")
+        #expect((listed.json["items"] as? [[String: Any]])?.map { $0["version"] as? Int } == [1])
+        let error = #expect(throws: PostgresError.self) {
+            try TestServer.shared.database.transaction(.tenant(UUID(uuidString: tenant)!)) { tx in
+                try tx.query("UPDATE flow_versions SET definition = '{}'::jsonb WHERE flow_id = $1", [UUID(uuidString: flow)!])
+            }
+        }
+        #expect(error?.sqlState == "55000")
+        // A deployed flow cannot be deleted out from under its environments.
+        #expect(try await Client.send("DELETE", "/v1/tenants/\(tenant)/flows/\(flow)").status == 409)
     }
 
     @Test func invalidDefinitionsAreRefusedWithTheirPlace() async throws {
