@@ -90,13 +90,11 @@ enum ZohoOAuthRoutes {
 
     /// The client for the connection's accounts server (its data center's, or the override).
     static func accountsClient(_ connection: Connection, clientId: String?, clientSecret: String?) throws -> ZohoAccountsClient {
-        guard let clientId, let clientSecret else {
-            throw Problem(status: 422, title: "Credentials missing", detail: "Set the Zoho client ID and client secret first.")
+        do {
+            return try ZohoClients.accounts(connection, clientId: clientId, clientSecret: clientSecret)
+        } catch {
+            throw Problem(status: 422, title: "Zoho connection incomplete", detail: error.message)
         }
-        var accounts = ZohoAccountsClient.accountsServers[connection.text("data_center") ?? "us"] ?? ZohoAccountsClient.accountsServers["us"]!
-        if let override = connection.text("accounts_url") { accounts = override }
-        guard let url = URL(string: accounts) else { throw Problem(status: 422, title: "Bad accounts URL", detail: "The accounts URL is not a URL.") }
-        return ZohoAccountsClient(accountsURL: url, clientId: clientId, clientSecret: clientSecret)
     }
 
     /// Where browsers reach this server: CLEARLINE_PUBLIC_URL, else the Host the request came to.

@@ -1,8 +1,44 @@
+import Foundation
+import Domain
 import Persistence
 
-/// `event.dispatch`: the first job of every stored event. It will hand the event to the flows
-/// deployed in its environment (the flows issue); until flows exist it completes, so intake,
-/// queue and replay can be exercised end to end.
+/// `event.dispatch`: the first job of every stored event. It hands the event to each flow version
+/// deployed in the event's environment whose trigger takes it: one run per flow, whose first
+/// step becomes a `flow.step` job. Run by a replay or twice, it finds the runs it started.
 struct EventDispatchHandler: JobHandler {
-    func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects { .none }
+    func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects {
+        guard let eventId = job.eventId else { return .none }
+        let (event, live) = try context.database.transaction(.tenant(job.tenantId)) { tx in
+            (try EventStore.get(tx, tenantId: job.tenantId, environment: job.environment, id: eventId),
+             try DeploymentStore.live(tx, tenantId: job.tenantId, environment: job.environment))
+        }
+        guard let event else { return .none }
+        let payload = FlowStepHandler.json(event.payload)
+        let taking = live.compactMap { flow -> (UUID, Int, FlowDefinition)? in
+            guard let definition = try? FlowDefinition(FlowStepHandler.json(flow.definition)),
+                  definition.matches(source: event.source, type: event.type, payload: payload) else { return nil }
+            return (flow.flowId, flow.version, definition)
+        }
+        let key = Self.orderingKey(payload, event: event)
+        return JobEffects(summary: ["flows": "\(taking.count) of \(live.count) deployed flow(s) take this \(event.type) event"]) { tx in
+            for (flowId, version, definition) in taking {
+                guard let runId = try RunStore.start(tx, tenantId: event.tenantId, environment: event.environment, eventId: event.id, flowId: flowId, version: version)
+                else { continue }
+                try FlowStepHandler.enqueue(tx, tenantId: event.tenantId, environment: event.environment, eventId: event.id, runId: runId, position: 0,
+                                            orderingKey: key, maxAttempts: definition.errorPolicy.maxAttempts)
+            }
+        }
+    }
+
+    /// Events of one customer (or one order) run one after another: two sales of a new customer
+    /// must not both create its contact.
+    static func orderingKey(_ payload: JSONValue, event: EventStore.Event) -> String {
+        for (prefix, path) in [("customer", "transaction.customer_id"), ("customer", "chargeback.customer_id"), ("order", "order.id"),
+                               ("transaction", "transaction.transaction_id")] {
+            if let value = FieldPath(path)?.read(payload), let text = value.string ?? (value == .null ? nil : FlowStepHandler.text(value)), !text.isEmpty {
+                return "\(prefix):\(text)"
+            }
+        }
+        return "event:\(event.vendorEventId)"
+    }
 }

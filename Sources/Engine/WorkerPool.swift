@@ -61,6 +61,7 @@ public final class WorkerPool: @unchecked Sendable {
     static let builtInHandlers: [String: any JobHandler] = [
         "probe": ProbeHandler(),
         "event.dispatch": EventDispatchHandler(),
+        FlowStepHandler.kind: FlowStepHandler(),
         PayTracePolling.kind: PayTracePollHandler(),
     ]
 

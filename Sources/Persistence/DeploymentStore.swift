@@ -71,6 +71,16 @@ public enum DeploymentStore {
         return now
     }
 
+    /// Every flow version the environment runs, with its definition (JSON text): what an event is handed to.
+    public static func live(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName) throws -> [(flowId: UUID, version: Int, definition: String)] {
+        try tx.query("""
+            SELECT d.flow_id, d.version, v.definition::text AS definition FROM deployments d
+            JOIN flow_versions v ON v.flow_id = d.flow_id AND v.version = d.version
+            JOIN flows f ON f.id = d.flow_id AND f.deleted_at IS NULL
+            WHERE d.tenant_id = $1 AND d.environment = $2 ORDER BY f.created_at, f.id
+            """, [tenantId, environment.rawValue]).map { (try $0.uuid("flow_id"), try $0.int("version"), try $0.string("definition")) }
+    }
+
     /// The version that ran before `version` was last put in place here (by a deploy or a promotion).
     public static func versionBefore(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, flowId: UUID, version: Int) throws -> Int? {
         try tx.one("""

@@ -16,6 +16,10 @@ public struct FlowDefinition: Sendable, Equatable {
         public let name: String
         public let target: TargetSchema
         public let when: MappingCondition?
+        /// What identifies this step's record in the cross-reference (the PayTrace customer for a
+        /// contact, the transaction for an invoice): the same key finds the same target record,
+        /// in this run or a later one. Without it: the event and the step.
+        public let key: MappingNode?
         public let mapping: MappingDocument
     }
 

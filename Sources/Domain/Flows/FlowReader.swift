@@ -61,7 +61,7 @@ struct FlowReader {
         for (index, item) in items.enumerated() {
             let at = "steps[\(index)]"
             guard case .object(let step) = item else { error(at, "must be an object"); continue }
-            for key in step.keys where !["id", "name", "target", "when", "mapping"].contains(key) { error("\(at).\(key)", "is not part of a step") }
+            for key in step.keys where !["id", "name", "target", "when", "key", "mapping"].contains(key) { error("\(at).\(key)", "is not part of a step") }
             guard let id = step["id"]?.string, Self.isIdentifier(id) else {
                 error("\(at).id", "is required: letters, digits and _ (1 to 40), starting with a letter")
                 continue
@@ -72,10 +72,14 @@ struct FlowReader {
                 continue
             }
             let when = condition(step["when"], at: "\(at).when")
+            var key: MappingNode?
+            if let raw = step["key"] {
+                do { key = try MappingParser.node(raw, at: "\(at).key", depth: 1) } catch { errors.append(error.fieldError) }
+            }
             guard let mappingSource = step["mapping"] else { error("\(at).mapping", "is required"); continue }
             do {
                 let mapping = try MappingDocument(mappingSource)
-                steps.append(.init(id: id, name: step["name"]?.string ?? target.title, target: target, when: when, mapping: mapping))
+                steps.append(.init(id: id, name: step["name"]?.string ?? target.title, target: target, when: when, key: key, mapping: mapping))
             } catch {
                 errors.append(FieldError(field: "\(at).mapping" + (error.field.isEmpty ? "" : ".\(error.field)"), message: "\(error.rule): \(error.message)"))
             }

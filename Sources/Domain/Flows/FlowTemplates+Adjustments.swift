@@ -9,14 +9,14 @@ extension FlowTemplates {
         {"trigger": {"source": "paytrace", "event_types": ["paytrace.transaction.refund"]},
          "steps": [
           {"id": "credit_note", "target": "zoho_books.creditnote", "mapping": {"fields": {
-             "customer_id": {"lookup": "zoho_books.contact", "key": "transaction.customer_id"},
+             "customer_id": {"lookup": "zoho_books.contact", "key": {"template": "customer:{transaction.customer_id}"}},
              "date": \#(date), "reference_number": {"template": "PT-{transaction.transaction_id}"},
              "notes": {"template": "Refund of {transaction.invoice_id}"},
              "line_items": {"list": [{"object": {"name": {"const": "Refund"}, "quantity": 1,
                                                  "rate": {"path": "transaction.amount", "then": ["abs", {"fn": "money", "currency": "USD"}]}}}]}}}}
          ],
          "fixtures": [{"name": "a refund", "input": \#(refundInput), "expected": {
-            "credit_note": {"customer_id": "(zoho_books.contact for acme-1)", "date": "2026-11-22", "reference_number": "PT-1002", "notes": "Refund of Invoice # 0042",
+            "credit_note": {"customer_id": "(zoho_books.contact for customer:acme-1)", "date": "2026-11-22", "reference_number": "PT-1002", "notes": "Refund of Invoice # 0042",
                             "line_items": [{"name": "Refund", "quantity": 1, "rate": "25.50"}]}}}]}
         """#)
 
@@ -56,7 +56,7 @@ extension FlowTemplates {
         {"trigger": {"source": "processor", "event_types": ["chargeback.created"]},
          "steps": [
           {"id": "credit_note", "target": "zoho_books.creditnote", "mapping": {"fields": {
-             "customer_id": {"lookup": "zoho_books.contact", "key": "chargeback.customer_id"},
+             "customer_id": {"lookup": "zoho_books.contact", "key": {"template": "customer:{chargeback.customer_id}"}},
              "date": {"path": "chargeback.received_at", "then": [{"fn": "date", "from": "iso8601", "to": "zoho_date", "zone": "UTC"}]},
              "reference_number": {"template": "CB-{chargeback.case_number}"},
              "notes": {"concat": [{"const": "Chargeback"}, "chargeback.reason"], "separator": ": "},
@@ -70,7 +70,7 @@ extension FlowTemplates {
          ],
          "fixtures": [{"name": "a chargeback with a fee", "input": {"chargeback": {"case_number": "77-1", "customer_id": "acme-1", "amount": "108.25", "fee": "15", "reason": "Fraud", "received_at": "2026-11-20T15:00:00-08:00"}},
                        "expected": {
-            "credit_note": {"customer_id": "(zoho_books.contact for acme-1)", "date": "2026-11-20", "reference_number": "CB-77-1", "notes": "Chargeback: Fraud",
+            "credit_note": {"customer_id": "(zoho_books.contact for customer:acme-1)", "date": "2026-11-20", "reference_number": "CB-77-1", "notes": "Chargeback: Fraud",
                             "line_items": [{"name": "Chargeback", "quantity": 1, "rate": "108.25"}]},
             "fee": {"journal_date": "2026-11-20", "reference_number": "CB-77-1-fee", "status": "published", "line_items": [
                {"account_id": "chargeback_fees", "debit_or_credit": "debit", "amount": "15.00"}, {"account_id": "paytrace_clearing", "debit_or_credit": "credit", "amount": "15.00"}]}}}]}

@@ -19,22 +19,22 @@ public enum FlowTemplates {
         {"trigger": {"source": "paytrace", "event_types": ["paytrace.transaction.sale", "paytrace.transaction.capture"],
                      "condition": {"not": {"eq": [{"path": "transaction.status"}, "DECLINED"]}}},
          "steps": [
-          {"id": "contact", "target": "zoho_books.contact", "mapping": {"fields": {
+          {"id": "contact", "target": "zoho_books.contact", "key": {"coalesce": [{"template": "customer:{transaction.customer_id}"}, {"template": "card:{transaction.masked_card_number}"}]}, "mapping": {"fields": {
              "contact_name": {"coalesce": ["transaction.billing_address.name", {"template": "PayTrace customer {transaction.customer_id}"}, {"template": "PayTrace card {transaction.masked_card_number}"}]},
              "email": "transaction.receipt_emailed_to",
              "billing_address": {"object": {"attention": "transaction.billing_address.name", "address": "transaction.billing_address.street", "street2": "transaction.billing_address.street2",
                                             "city": "transaction.billing_address.city", "state": "transaction.billing_address.state", "zip": "transaction.billing_address.zip", "country": "transaction.billing_address.country"}},
              "notes": {"const": "Created by Clearline from PayTrace"}}}},
-          {"id": "salesorder", "target": "zoho_books.salesorder", "mapping": {"fields": {
+          {"id": "salesorder", "target": "zoho_books.salesorder", "key": {"template": "txn:{transaction.transaction_id}"}, "mapping": {"fields": {
              "customer_id": "$steps.contact.id", "reference_number": \#(reference), "date": \#(date), "line_items": \#(zohoLines)}}},
-          {"id": "invoice", "target": "zoho_books.invoice", "mapping": {"fields": {
+          {"id": "invoice", "target": "zoho_books.invoice", "key": {"template": "txn:{transaction.transaction_id}"}, "mapping": {"fields": {
              "customer_id": "$steps.contact.id", "reference_number": \#(reference), "date": \#(date), "line_items": \#(zohoLines)}}},
-          {"id": "payment", "target": "zoho_books.customerpayment", "mapping": {"fields": {
+          {"id": "payment", "target": "zoho_books.customerpayment", "key": {"template": "txn:{transaction.transaction_id}"}, "mapping": {"fields": {
              "customer_id": "$steps.contact.id", "payment_mode": {"const": "creditcard"}, "amount": \#(amount), "date": \#(date),
              "reference_number": {"template": "PT-{transaction.transaction_id}"},
              "description": {"template": "PayTrace {transaction.transaction_type} {transaction.transaction_id}, card {transaction.masked_card_number}"},
              "invoices": {"list": [{"object": {"invoice_id": "$steps.invoice.id", "amount_applied": \#(amount)}}]}}}},
-          {"id": "deal", "target": "zoho_crm.deal", "mapping": {"fields": {
+          {"id": "deal", "target": "zoho_crm.deal", "key": {"template": "txn:{transaction.transaction_id}"}, "mapping": {"fields": {
              "Deal_Name": {"template": "PayTrace {transaction.transaction_id}"}, "Amount": \#(amount), "Closing_Date": \#(date),
              "Stage": {"path": "transaction.status", "then": [{"fn": "status", "map": "paytrace_to_zoho_crm_deal_stage"}]}}}}
          ],

@@ -38,6 +38,13 @@ extension MappingDocument {
     }
 }
 
+extension MappingNode {
+    /// The expression's value for the record (a step's cross-reference key, say).
+    public func evaluate(_ inputs: MappingInputs, limits: MappingLimits = MappingLimits()) throws(MappingError) -> JSONValue {
+        try MappingEvaluation(inputs: inputs, limits: limits).value(self, scope: inputs.record, at: "key", depth: 0)
+    }
+}
+
 extension MappingCondition {
     /// Whether the record satisfies the condition (a flow's trigger, a step's `when`).
     public func holds(_ inputs: MappingInputs, limits: MappingLimits = MappingLimits()) throws(MappingError) -> Bool {

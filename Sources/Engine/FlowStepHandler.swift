@@ -1,0 +1,140 @@
+import Foundation
+import Connectors
+import Domain
+import Persistence
+
+/// `flow.step`: one step of a run. It maps the event (and what earlier steps wrote), checks the
+/// record against the target's schema, and writes it once: a source key already in the
+/// cross-reference is not written again, and the writer searches the target before creating.
+/// The outcome, the link and the next step's job commit with the job's completion.
+struct FlowStepHandler: JobHandler {
+    static let kind = "flow.step"
+
+    struct Loaded {
+        let run: RunStore.Run
+        let definition: FlowDefinition
+        let event: EventStore.Event
+        let steps: [RunStore.Step]
+        let connections: [Connection]
+    }
+
+    func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects {
+        let payload = Self.json(job.payload)
+        guard let runId = payload["run_id"]?.string.flatMap(UUID.init(uuidString:)), case .number(let number)? = payload["position"] else {
+            throw PermanentJobFailure("a flow.step job needs run_id and position")
+        }
+        let position = Int(number)
+        let loaded = try load(job, runId: runId, context)
+        let run = loaded.run
+        guard run.status == "running", position < loaded.definition.steps.count else { return .none }
+        let step = loaded.definition.steps[position]
+        let database = context.database
+        let inputs = MappingInputs(record: Self.json(loaded.event.payload), steps: Self.outputs(loaded.steps)) { target, key in
+            try? database.transaction(.tenant(run.tenantId)) { try RunStore.link($0, tenantId: run.tenantId, environment: run.environment, target: target, sourceKey: key) }
+        }
+        let outcome: (status: String, record: JSONValue?, externalId: String?, detail: String?, link: String?)
+        do {
+            if let when = step.when, !(try when.holds(inputs)) {
+                outcome = ("skipped", nil, nil, "its condition does not hold for this event", nil)
+            } else {
+                let record = step.target.coerce(try step.mapping.evaluate(inputs))
+                let problems = step.target.validate(record)
+                var key = "event:\(run.eventId.uuidString.lowercased()):\(step.id)"
+                if let node = step.key, let text = Self.text(try node.evaluate(inputs)) { key = text }
+                if !problems.isEmpty {
+                    outcome = ("invalid", record, nil, problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "), nil)
+                } else if let existing = try database.transaction(.tenant(run.tenantId), {
+                    try RunStore.link($0, tenantId: run.tenantId, environment: run.environment, target: step.target.name, sourceKey: key)
+                }) {
+                    outcome = ("linked", record, existing, "already synced as \(existing)", nil)
+                } else {
+                    let id = try write(step.target, record, loaded, context)
+                    outcome = ("written", record, id, nil, key)
+                }
+            }
+        } catch let error as MappingError {
+            outcome = ("failed", nil, nil, error.description, nil)
+        }
+        let definition = loaded.definition
+        let summary = ["step": "\(position + 1). \(step.id) → \(step.target.name)", "outcome": outcome.status + (outcome.externalId.map { " \($0)" } ?? "")]
+        return JobEffects(summary: summary) { tx in
+            try RunStore.record(tx, run: run, position: position, stepId: step.id, target: step.target.name, status: outcome.status,
+                                record: outcome.record.map { String(decoding: FlowDefinition.canonical($0), as: UTF8.self) },
+                                externalId: outcome.externalId, detail: outcome.detail)
+            if let key = outcome.link, let id = outcome.externalId {
+                try RunStore.putLink(tx, run: run, target: step.target.name, sourceKey: key, targetId: id)
+            }
+            switch outcome.status {
+            case "failed":
+                try RunStore.finish(tx, run: run, status: "failed", detail: "step \(step.id): \(outcome.detail ?? "")")
+            case "invalid" where definition.errorPolicy.onInvalid == "hold":
+                try RunStore.finish(tx, run: run, status: "review", detail: "step \(step.id) would be refused by \(step.target.title): \(outcome.detail ?? "")")
+            default:
+                if position + 1 < definition.steps.count {
+                    try Self.enqueue(tx, tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, runId: run.id, position: position + 1,
+                                     orderingKey: job.orderingKey, maxAttempts: definition.errorPolicy.maxAttempts)
+                } else {
+                    try RunStore.finish(tx, run: run, status: "succeeded", detail: nil)
+                }
+            }
+        }
+    }
+
+    func load(_ job: JobQueue.Job, runId: UUID, _ context: JobContext) throws -> Loaded {
+        try context.database.transaction(.tenant(job.tenantId)) { tx in
+            guard let run = try RunStore.get(tx, tenantId: job.tenantId, id: runId),
+                  let version = try FlowStore.version(tx, tenantId: run.tenantId, flowId: run.flowId, version: run.version),
+                  let event = try EventStore.get(tx, tenantId: run.tenantId, environment: run.environment, id: run.eventId) else {
+                throw PermanentJobFailure("the run, its flow version or its event no longer exists")
+            }
+            let definition = try FlowDefinition(Self.json(version.definition))
+            let connections = try ConnectionStore.list(tx, tenantId: run.tenantId, environment: run.environment, after: nil, limit: 100).items
+            return Loaded(run: run, definition: definition, event: event, steps: try RunStore.steps(tx, tenantId: run.tenantId, runId: run.id), connections: connections)
+        }
+    }
+
+    /// The record goes to the environment's connection for the target's system.
+    func write(_ schema: TargetSchema, _ record: JSONValue, _ loaded: Loaded, _ context: JobContext) throws -> String {
+        switch schema.system {
+        case "zoho_books", "zoho_crm":
+            guard let connection = loaded.connections.first(where: { $0.kind == .zoho && $0.status != "disabled" }) else {
+                throw PermanentJobFailure("\(loaded.run.environment.rawValue) has no Zoho connection to write \(schema.title) with.")
+            }
+            let vault = context.vault
+            let secrets = try context.database.transaction(.tenant(connection.tenantId)) { try ConnectionStore.secrets($0, vault: vault, connection: connection) }
+            return try ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)).write(schema, record)
+        default:
+            throw PermanentJobFailure("\(schema.title) is written through the Sage Pro agent, which flows cannot drive yet.")
+        }
+    }
+
+    /// Earlier steps' records by step id, each with the id its target gave it.
+    static func outputs(_ steps: [RunStore.Step]) -> [String: JSONValue] {
+        var outputs: [String: JSONValue] = [:]
+        for step in steps where step.status == "written" || step.status == "linked" {
+            var record = json(step.record ?? "{}").object ?? [:]
+            if let id = step.externalId { record["id"] = .string(id) }
+            outputs[step.stepId] = .object(record)
+        }
+        return outputs
+    }
+
+    static func enqueue(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, eventId: UUID, runId: UUID, position: Int,
+                        orderingKey: String?, maxAttempts: Int) throws {
+        try JobQueue.enqueue(tx, [JobQueue.NewJob(tenantId: tenantId, environment: environment, kind: kind,
+                                                  payload: #"{"position":\#(position),"run_id":"\#(runId.uuidString.lowercased())"}"#,
+                                                  orderingKey: orderingKey, eventId: eventId, maxAttempts: maxAttempts)])
+        // The completion that queued this step marked the event done; it is not, yet.
+        try tx.query("UPDATE events SET status = 'pending' WHERE tenant_id = $1 AND id = $2", [tenantId, eventId])
+    }
+
+    static func json(_ text: String) -> JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null }
+
+    static func text(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): return text.isEmpty ? nil : text
+        case .number(let number): return number.rounded() == number ? String(Int64(number)) : "\(number)"
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Connectors
+import Domain
+
+/// Writes one mapped record to Zoho, safely repeatable: before creating, it searches the target
+/// by the record's business key (an earlier attempt may have written it and lost the answer),
+/// because neither Zoho Books nor Inventory takes an idempotency key. Returns the record's id.
+struct ZohoTargetWriter {
+    let clients: ZohoClients
+
+    func write(_ schema: TargetSchema, _ record: JSONValue) throws -> String {
+        let body = Self.object(record)
+        let reference = record["reference_number"]?.string
+        switch schema.name {
+        case "zoho_books.contact":
+            let name = record["contact_name"]?.string ?? ""
+            if let found = try clients.books.contacts(name: name).first(where: { $0["contact_name"] as? String == name }) { return try Self.id(found, "contact_id") }
+            return try Self.id(try clients.books.createContact(body), "contact_id")
+        case "zoho_books.salesorder":
+            if let reference, let found = try clients.inventory.salesOrders(referenceNumber: reference).first { return try Self.id(found, "salesorder_id") }
+            return try Self.id(try clients.inventory.createSalesOrder(body), "salesorder_id")
+        case "zoho_books.invoice":
+            if let reference, let found = try clients.books.invoices(referenceNumber: reference).first { return try Self.id(found, "invoice_id") }
+            return try Self.id(try clients.books.createInvoice(body), "invoice_id")
+        case "zoho_books.customerpayment":
+            if let reference, let found = try clients.books.customerPayments(referenceNumber: reference).first { return try Self.id(found, "payment_id") }
+            return try Self.id(try clients.books.createCustomerPayment(body), "payment_id")
+        case "zoho_books.creditnote":
+            if let reference, let found = try clients.books.creditNotes(referenceNumber: reference).first { return try Self.id(found, "creditnote_id") }
+            return try Self.id(try clients.books.createCreditNote(body), "creditnote_id")
+        case "zoho_books.journal":
+            let journal = try clients.books.createJournal(body)
+            let id = try Self.id(journal, "journal_id")
+            if record["status"]?.string == "published" { try clients.books.publishJournal(id) }
+            return id
+        case "zoho_books.invoice_void":
+            let id = record["invoice_id"]?.string ?? ""
+            _ = try clients.books.call("POST", "invoices/\(id)/status/void")
+            return id
+        case "zoho_crm.contact":
+            return try Self.crm(try clients.crm.upsert("Contacts", [body], duplicateCheckFields: ["Email"]))
+        case "zoho_crm.deal":
+            return try Self.crm(try clients.crm.upsert("Deals", [body], duplicateCheckFields: ["Deal_Name"]))
+        default:
+            throw PermanentJobFailure("\(schema.title) is not written through Zoho.")
+        }
+    }
+
+    static func object(_ value: JSONValue) -> [String: Any] {
+        let data = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
+    static func id(_ record: [String: Any], _ key: String) throws -> String {
+        if let text = record[key] as? String, !text.isEmpty { return text }
+        if let number = record[key] as? NSNumber { return number.stringValue }
+        throw ConnectorError(.retryable, "Zoho's answer had no \(key); the write will be looked up and retried.")
+    }
+
+    static func crm(_ outcomes: [ZohoCRMClient.Outcome]) throws -> String {
+        guard let first = outcomes.first else { throw ConnectorError(.retryable, "Zoho CRM answered no record.") }
+        return first.id
+    }
+}

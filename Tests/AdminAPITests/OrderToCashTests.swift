@@ -1,0 +1,95 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import Connectors
+import Crypto
+import Engine
+import Persistence
+import Sandbox
+
+/// A PayTrace sale delivered as a webhook runs the deployed order-to-cash flow against the
+/// sandbox's Zoho: one contact, sales order, invoice (paid) and payment, and a won deal, once,
+/// however often the sale arrives.
+@Suite("Order to cash into Zoho, end to end")
+struct OrderToCashTests {
+    /// A Zoho connection in dev, connected as Zoho's self client is, against the sandbox.
+    static func connectedZoho(_ tenant: String) async throws -> ZohoSession {
+        let id = try await ZohoOAuthTests.zohoConnection(tenant)
+        let sandbox = TestSandbox.shared
+        let accounts = ZohoAccountsClient(accountsURL: URL(string: sandbox.baseURL + "/zoho/accounts")!, clientId: SandboxServer.demoZohoClient.id,
+                                          clientSecret: SandboxServer.demoZohoClient.secret)
+        var code = URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/self-client/code")!)
+        code.httpMethod = "POST"
+        code.httpBody = Data("client_id=\(SandboxServer.demoZohoClient.id)&scope=ZohoBooks.fullaccess.all,ZohoInventory.fullaccess.all,ZohoCRM.modules.ALL".utf8)
+        code.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        let grant = try #require((try JSONSerialization.jsonObject(with: try HTTPTransport().send(code, vendor: "sandbox").body) as? [String: Any])?["code"] as? String)
+        let tokens = try accounts.exchange(code: grant, redirectURI: ZohoAccountsEmulator.selfClientRedirect)
+        let refresh = try #require(tokens.refreshToken)
+        let patched = try await Client.send("PATCH", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)",
+                                            json: ["settings": ["api_domain": sandbox.baseURL + "/zoho/api", "inventory": true, "crm": true], "secrets": ["refresh_token": refresh]])
+        try #require(patched.status == 200, "\(patched.text)")
+        return ZohoSession(apiDomain: URL(string: sandbox.baseURL + "/zoho/api")!, accounts: accounts, refreshToken: refresh, tokens: TokenCache(), cacheKey: "o2c-\(tenant)")
+    }
+
+    @Test func oneSaleMakesOneOfEachZohoRecordHoweverOftenItArrives() async throws {
+        let tenant = try await Fixtures.tenant()
+        let session = try await Self.connectedZoho(tenant)
+        let flow = try await FlowApiTests.flow(tenant)
+        #expect(try await FlowApiTests.publish(tenant, flow).status == 201)
+        #expect(try await FlowApiTests.deploy(tenant, flow, version: 1).status == 201)
+        let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
+        // A digit in it, so it reads as an invoice number.
+        let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
+        let transactionId = Int.random(in: 100_000...999_999_999)
+        let sale = #"{"transaction": {"transaction_id": \#(transactionId), "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
+            + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "cust-\#(marker)", "invoice_id": "Invoice # \#(marker)", "receipt_emailed_to": "ap@acme.example", "#
+            + #""billing_address": {"name": "Acme \#(marker)", "street": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201"}}}"#
+        // The sale arrives three times under different delivery ids: a shop retrying, PayTrace's poller, a replay.
+        for copy in 0..<3 {
+            let reply = try await WebhookIntakeTests.deliver(hook, sale, eventId: "sale-\(marker)-\(copy)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
+            #expect(reply.status == 202, "\(reply.text)")
+        }
+        let pool = EventApiTests.pool()
+        pool.start()
+        let tenantId = try #require(UUID(uuidString: tenant))
+        func statuses() throws -> [String] {
+            try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+                try tx.query("SELECT status FROM runs WHERE tenant_id = $1", [tenantId]).map { try $0.string("status") }
+            }
+        }
+        let finished = try await EventApiTests.waitUntil(60) { let now = try statuses(); return now.count == 3 && now.allSatisfy { $0 != "running" } }
+        pool.shutdown(grace: 5)
+        let final = try statuses()
+        #expect(finished, "runs: \(final)")
+        #expect(final == ["succeeded", "succeeded", "succeeded"])
+
+        let books = ZohoBooksClient(session: session, organizationId: "20071234")
+        let inventory = ZohoInventoryClient(session: session, organizationId: "20071234")
+        let contacts = try books.contacts(name: "Acme \(marker)")
+        #expect(contacts.count == 1)
+        let orders = try inventory.salesOrders(referenceNumber: String(marker))
+        #expect(orders.count == 1)
+        let invoices = try books.invoices(referenceNumber: String(marker))
+        #expect(invoices.count == 1)
+        let payments = try books.customerPayments(referenceNumber: "PT-\(transactionId)")
+        #expect(payments.count == 1)
+        let invoice = try #require(invoices.first)
+        #expect(invoice["status"] as? String == "paid", "\(invoice)")
+        #expect("\(invoice["total"] ?? "")" == "108.25")
+        #expect("\(payments.first?["amount"] ?? "")" == "108.25")
+        let dealId = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.one("SELECT external_id FROM run_steps WHERE tenant_id = $1 AND step_id = 'deal' AND status = 'written'", [tenantId])?.optionalString("external_id")
+        }
+        let deal = try ZohoCRMClient(session: session).record("Deals", id: try #require(dealId))
+        #expect(deal?["Stage"] as? String == "Closed Won", "\(String(describing: deal))")
+        #expect("\(deal?["Amount"] ?? "")" == "108.25")
+        // Each later run found every record in the cross-reference and wrote nothing.
+        let outcomes = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.query("SELECT status, count(*) AS n FROM run_steps WHERE tenant_id = $1 GROUP BY status ORDER BY status", [tenantId])
+                .map { "\(try $0.string("status")) \(try $0.int("n"))" }
+        }
+        #expect(outcomes == ["linked 10", "written 5"])
+    }
+}
