@@ -11,7 +11,20 @@ public final class FaultInjector: Sendable {
         case dropAfterCommit
     }
 
+    /// A fault that strikes at random, each call with `probability`; `writesOnly` spares GETs.
+    public struct ChaosRule: Sendable {
+        public let fault: Fault
+        public let probability: Double
+        public let writesOnly: Bool
+        public init(_ fault: Fault, probability: Double, writesOnly: Bool = false) {
+            self.fault = fault
+            self.probability = probability
+            self.writesOnly = writesOnly
+        }
+    }
+
     private let queued = Mutex<[String: [Fault]]>([:])
+    private let chaos = Mutex<[String: [ChaosRule]]>([:])
 
     public init() {}
 
@@ -19,15 +32,32 @@ public final class FaultInjector: Sendable {
         queued.withLock { $0[service, default: []] += Array(repeating: fault, count: count) }
     }
 
-    /// The fault for this call to `service`, if one is queued.
-    func next(for service: String) -> Fault? {
-        queued.withLock { queue in
+    /// From now on, every call to `service` may fail by these rules (tried in order); an empty
+    /// list calms it.
+    public func setChaos(_ rules: [ChaosRule], service: String) {
+        chaos.withLock { $0[service] = rules.isEmpty ? nil : rules }
+    }
+
+    /// The fault for this call to `service`: a queued one first, else one drawn by the chaos rules.
+    func next(for service: String, write: Bool = true) -> Fault? {
+        let fault = queued.withLock { queue -> Fault? in
             guard var faults = queue[service], !faults.isEmpty else { return nil }
             let fault = faults.removeFirst()
             queue[service] = faults
             return fault
         }
+        if let fault { return fault }
+        guard let rules = chaos.withLock({ $0[service] }) else { return nil }
+        var draw = Double.random(in: 0..<1)
+        for rule in rules where write || !rule.writesOnly {
+            if draw < rule.probability { return rule.fault }
+            draw -= rule.probability
+        }
+        return nil
     }
 
-    public func clear() { queued.withLock { $0 = [:] } }
+    public func clear() {
+        queued.withLock { $0 = [:] }
+        chaos.withLock { $0 = [:] }
+    }
 }

@@ -77,7 +77,7 @@ public final class SandboxServer: Sendable {
             return SandboxResponses.json(404, ["error": "not_found", "path": request.path])
         }
         let service = request.path.split(separator: "/").first.map(String.init) ?? ""
-        if service != "_sandbox", let fault = faults.next(for: service) {
+        if service != "_sandbox", let fault = faults.next(for: service, write: request.method != "GET") {
             switch fault {
             case .status(let status, let retryAfter):
                 return SandboxResponses.json(status, ["error": "injected fault"], headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])

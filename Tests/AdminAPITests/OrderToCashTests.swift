@@ -15,9 +15,8 @@ import Sandbox
 @Suite("Order to cash into Zoho, end to end")
 struct OrderToCashTests {
     /// A Zoho connection in dev, connected as Zoho's self client is, against the sandbox.
-    static func connectedZoho(_ tenant: String) async throws -> ZohoSession {
-        let id = try await ZohoOAuthTests.zohoConnection(tenant)
-        let sandbox = TestSandbox.shared
+    static func connectedZoho(_ tenant: String, sandbox: SandboxServer = TestSandbox.shared) async throws -> ZohoSession {
+        let id = try await ZohoOAuthTests.zohoConnection(tenant, sandbox: sandbox)
         let accounts = ZohoAccountsClient(accountsURL: URL(string: sandbox.baseURL + "/zoho/accounts")!, clientId: SandboxServer.demoZohoClient.id,
                                           clientSecret: SandboxServer.demoZohoClient.secret)
         var code = URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/self-client/code")!)
@@ -91,5 +90,74 @@ struct OrderToCashTests {
                 .map { "\(try $0.string("status")) \(try $0.int("n"))" }
         }
         #expect(outcomes == ["linked 10", "written 5"])
+    }
+
+    /// Thirty deliveries (ten sales, each three times) while the sandbox's Zoho loses a fifth of
+    /// its writes' answers after committing them and answers 429 and 503 at random: no record twice,
+    /// every run finished or dead with a reason, and the dead ones complete when replayed after.
+    @Test func lostAnswersAndThrottlingNeverDuplicateARecord() async throws {
+        let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
+        try sandbox.start()
+        defer { sandbox.shutdown() }
+        let tenant = try await Fixtures.tenant()
+        let tenantId = try #require(UUID(uuidString: tenant))
+        let session = try await Self.connectedZoho(tenant, sandbox: sandbox)
+        let flow = try await FlowApiTests.flow(tenant)
+        _ = try await FlowApiTests.publish(tenant, flow)
+        _ = try await FlowApiTests.deploy(tenant, flow, version: 1)
+        let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
+        let sales = (0..<10).map { index in (marker: "\(10 + index)\(UUID().uuidString.prefix(6))", transaction: 1_000_000 + index * 7 + Int.random(in: 0...6)) }
+        for copy in 0..<3 {
+            for sale in sales {
+                let body = #"{"transaction": {"transaction_id": \#(sale.transaction), "transaction_type": "SALE", "amount": "19.99", "#
+                    + #""status": "SETTLED", "created_at": "11/21/2026 4:06:30 PM", "customer_id": "cust-\#(sale.marker)", "invoice_id": "INV-\#(sale.marker)", "#
+                    + #""billing_address": {"name": "Chaos \#(sale.marker)"}}}"#
+                let reply = try await WebhookIntakeTests.deliver(hook, body, eventId: "chaos-\(sale.marker)-\(copy)",
+                                                                 headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
+                try #require(reply.status == 202)
+            }
+        }
+        sandbox.faults.setChaos([.init(.dropAfterCommit, probability: 0.2, writesOnly: true), .init(.status(503, retryAfter: nil), probability: 0.1),
+                                 .init(.status(429, retryAfter: 0), probability: 0.05)], service: "zoho")
+        let pool = EventApiTests.pool()
+        pool.start()
+        func pending() throws -> Int {
+            try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+                try tx.one("SELECT count(*) AS n FROM jobs WHERE tenant_id = $1", [tenantId])!.int("n")
+            }
+        }
+        func runs() throws -> [String: Int] {
+            try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+                Dictionary(uniqueKeysWithValues: try tx.query("SELECT status, count(*) AS n FROM runs WHERE tenant_id = $1 GROUP BY status", [tenantId])
+                    .map { (try $0.string("status"), try $0.int("n")) })
+            }
+        }
+        #expect(try await EventApiTests.waitUntil(120) { try pending() == 0 }, "the queue drained under faults")
+        sandbox.faults.setChaos([], service: "zoho")
+        let dead = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/dead-letters?limit=100")
+        let reasons = dead.items.compactMap { $0["last_error"] as? String }
+        #expect(reasons.count == dead.items.count, "every dead letter says why")
+        if !dead.items.isEmpty {
+            #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/dead-letters/replay", json: [:]).status == 202)
+        }
+        #expect(try await EventApiTests.waitUntil(60) { try pending() == 0 && (try runs()["running"] ?? 0) == 0 })
+        pool.shutdown(grace: 5)
+        #expect(try runs() == ["succeeded": 30], "dead letters before the replay: \(dead.items.count)")
+        let failedAttempts = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.one("SELECT count(*) AS n FROM job_attempts WHERE tenant_id = $1 AND outcome = 'failed'", [tenantId])!.int("n")
+        }
+        // The faults did strike (about a third of some 150 writes): the test is not vacuous.
+        #expect(failedAttempts >= 10, "only \(failedAttempts) failed attempts")
+
+        let books = ZohoBooksClient(session: session, organizationId: "20071234")
+        let inventory = ZohoInventoryClient(session: session, organizationId: "20071234")
+        for sale in sales {
+            #expect(try books.contacts(name: "Chaos \(sale.marker)").count == 1, "contact of \(sale.marker)")
+            #expect(try inventory.salesOrders(referenceNumber: sale.marker).count == 1, "sales order of \(sale.marker)")
+            let invoices = try books.invoices(referenceNumber: sale.marker)
+            #expect(invoices.count == 1, "invoice of \(sale.marker)")
+            #expect(invoices.first?["status"] as? String == "paid")
+            #expect(try books.customerPayments(referenceNumber: "PT-\(sale.transaction)").count == 1, "payment of \(sale.marker)")
+        }
     }
 }

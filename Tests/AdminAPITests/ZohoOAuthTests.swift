@@ -15,10 +15,10 @@ struct ZohoOAuthTests {
         return (RawHTTP.status(of: response), location)
     }
 
-    static func zohoConnection(_ tenant: String, secret: String = SandboxServer.demoZohoClient.secret) async throws -> String {
+    static func zohoConnection(_ tenant: String, secret: String = SandboxServer.demoZohoClient.secret, sandbox: SandboxServer = TestSandbox.shared) async throws -> String {
         let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections", json: [
             "kind": "zoho", "name": "Zoho Books",
-            "settings": ["data_center": "us", "organization_id": "20071234", "books": true, "accounts_url": TestSandbox.shared.baseURL + "/zoho/accounts"],
+            "settings": ["data_center": "us", "organization_id": "20071234", "books": true, "accounts_url": sandbox.baseURL + "/zoho/accounts"],
             "secrets": ["client_id": SandboxServer.demoZohoClient.id, "client_secret": secret],
         ])
         try #require(reply.status == 201)
