@@ -90,6 +90,17 @@ struct OrderToCashTests {
                 .map { "\(try $0.string("status")) \(try $0.int("n"))" }
         }
         #expect(outcomes == ["linked 10", "written 5"])
+
+        // The operator's view: each run, each step's record, the id Zoho gave it and a link to it.
+        let runs = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/runs?status=succeeded")
+        #expect(runs.items.count == 3)
+        let first = try #require(runs.items.first?["id"] as? String)
+        let run = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/runs/\(first)")
+        let steps = try #require(run.json["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["step"] as? String } == ["contact", "salesorder", "invoice", "payment", "deal"])
+        let invoiceStep = steps[2]
+        #expect((invoiceStep["link"] as? String)?.hasPrefix("https://books.zoho.com/app/20071234#/invoices/") == true)
+        #expect(try await Client.send("GET", "/v1/tenants/\(tenant)/environments/qa/runs/\(first)").status == 404)
     }
 
     /// Thirty deliveries (ten sales, each three times) while the sandbox's Zoho loses a fifth of
