@@ -18,15 +18,18 @@ public final class WorkerPool: @unchecked Sendable {
         public var backoff: Backoff
         /// Completed jobs are kept this long in the history.
         public var historyDays: Int
+        /// Only this tenant's jobs: for pools that run side by side in one test process.
+        public var tenant: UUID?
 
         public init(workers: Int = 4, leaseSeconds: Int = 300, pollInterval: TimeInterval = 2, reapInterval: TimeInterval = 5,
-                    backoff: Backoff = Backoff(), historyDays: Int = 30) {
+                    backoff: Backoff = Backoff(), historyDays: Int = 30, tenant: UUID? = nil) {
             self.workers = workers
             self.leaseSeconds = leaseSeconds
             self.pollInterval = pollInterval
             self.reapInterval = reapInterval
             self.backoff = backoff
             self.historyDays = historyDays
+            self.tenant = tenant
         }
     }
 
@@ -149,7 +152,8 @@ public final class WorkerPool: @unchecked Sendable {
             if wanted > 0 {
                 do {
                     let jobs = try database.transaction(.platform) {
-                        try JobQueue.claim($0, worker: name, limit: wanted, perTenant: max(1, (wanted + 1) / 2), leaseSeconds: configuration.leaseSeconds)
+                        try JobQueue.claim($0, worker: name, limit: wanted, perTenant: max(1, (wanted + 1) / 2), leaseSeconds: configuration.leaseSeconds,
+                                           tenant: configuration.tenant)
                     }
                     claimed = jobs.count
                     if !jobs.isEmpty {

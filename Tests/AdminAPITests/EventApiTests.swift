@@ -8,9 +8,11 @@ import Persistence
 /// replay, queue depth; each tenant sees only its own.
 @Suite("Events, dead letters and replay", .serialized)
 struct EventApiTests {
-    static func pool() -> WorkerPool {
+    /// Workers for one tenant's jobs only: suites run side by side, and a pool of one must not
+    /// take (and hold, or stop with) another's jobs.
+    static func pool(tenant: UUID) -> WorkerPool {
         WorkerPool(database: TestServer.shared.database, vault: TestServer.shared.vault,
-                   configuration: .init(workers: 2, leaseSeconds: 30, pollInterval: 0.1, reapInterval: 1, backoff: Backoff(base: 0.01, cap: 0.05)),
+                   configuration: .init(workers: 2, leaseSeconds: 30, pollInterval: 0.1, reapInterval: 1, backoff: Backoff(base: 0.01, cap: 0.05), tenant: tenant),
                    logger: TestServer.quietLogger)
     }
 
@@ -45,7 +47,7 @@ struct EventApiTests {
         #expect(try await Client.send("GET", base + "?status=nope").status == 422)
         #expect(try await Client.send("GET", base + "?since=yesterday").status == 422)
 
-        let pool = Self.pool()
+        let pool = Self.pool(tenant: try #require(UUID(uuidString: hook.tenant)))
         pool.start()
         let done = try await Self.waitUntil(15) { try await Client.send("GET", base + "?status=completed").items.count == 3 }
         pool.shutdown(grace: 5)
@@ -75,7 +77,7 @@ struct EventApiTests {
         }
         let base = "/v1/tenants/\(tenantText)/environments/dev"
         #expect(try await Client.send("GET", "/v1/tenants/\(tenantText)/queue").json["environments"] != nil)
-        let pool = Self.pool()
+        let pool = Self.pool(tenant: tenant)
         pool.start()
         let dead = try await Self.waitUntil(15) { try await Client.send("GET", base + "/dead-letters").items.count == 3 }
         pool.shutdown(grace: 5)

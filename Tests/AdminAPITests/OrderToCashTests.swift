@@ -50,9 +50,9 @@ struct OrderToCashTests {
             let reply = try await WebhookIntakeTests.deliver(hook, sale, eventId: "sale-\(marker)-\(copy)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
             #expect(reply.status == 202, "\(reply.text)")
         }
-        let pool = EventApiTests.pool()
-        pool.start()
         let tenantId = try #require(UUID(uuidString: tenant))
+        let pool = EventApiTests.pool(tenant: tenantId)
+        pool.start()
         func statuses() throws -> [String] {
             try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
                 try tx.query("SELECT status FROM runs WHERE tenant_id = $1", [tenantId]).map { try $0.string("status") }
@@ -130,7 +130,7 @@ struct OrderToCashTests {
         }
         sandbox.faults.setChaos([.init(.dropAfterCommit, probability: 0.2, writesOnly: true), .init(.status(503, retryAfter: nil), probability: 0.1),
                                  .init(.status(429, retryAfter: 0), probability: 0.05)], service: "zoho")
-        let pool = EventApiTests.pool()
+        let pool = EventApiTests.pool(tenant: tenantId)
         pool.start()
         func pending() throws -> Int {
             try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in

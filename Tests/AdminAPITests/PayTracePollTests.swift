@@ -45,7 +45,7 @@ struct PayTracePollTests {
             }
             return try condition()
         }
-        var pool = EventApiTests.pool()
+        var pool = EventApiTests.pool(tenant: tenant)
         pool.start()
         #expect(try await waitFor(20) { Set(try events()).isSuperset(of: sales.map { "txn:\($0):SALE" }) })
         let settled = try #require(try client.call("v1/transactions/settle", [:]).object["batch_number"] as? Int)
@@ -54,7 +54,7 @@ struct PayTracePollTests {
         #expect(try await waitFor(30) { try events().contains("batch:\(settled)") })
         pool.shutdown(grace: 5)
         // A restart, more polls over the same (overlapping) window: nothing twice.
-        pool = EventApiTests.pool()
+        pool = EventApiTests.pool(tenant: tenant)
         pool.start()
         let third = try sale("30.00")
         #expect(try await waitFor(20) { try events().contains("txn:\(third):SALE") })

@@ -30,7 +30,7 @@ struct JobQueueTests {
             ids += try QueueDatabase.probes(tenant, count: 1, payload: #"{"sleep_ms": \#((index * 7) % 11)}"#, orderingKey: "customer-42")
         }
         let unordered = try QueueDatabase.probes(tenant, count: 20, payload: #"{"sleep_ms": 3}"#)
-        let pool = QueueDatabase.pool(workers: 6)
+        let pool = QueueDatabase.pool(workers: 6, tenant: tenant)
         pool.start()
         let done = try QueueDatabase.waitUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
         pool.shutdown(grace: 5)
@@ -77,7 +77,7 @@ struct JobQueueTests {
             return (id, try JobQueue.claim(tx, worker: "dead-worker", limit: 10, perTenant: 10, leaseSeconds: 1, tenant: tenant))
         }
         let stale = try #require(claimed.first { $0.id == id })
-        let pool = QueueDatabase.pool(workers: 2)
+        let pool = QueueDatabase.pool(workers: 2, tenant: tenant)
         pool.start()
         let done = try QueueDatabase.waitUntil(15) { try QueueDatabase.effects(tenant)[id] == 1 }
         pool.shutdown(grace: 5)
@@ -100,7 +100,7 @@ struct JobQueueTests {
         let unknown = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
             try JobQueue.enqueue(tx, [JobQueue.NewJob(tenantId: tenant, environment: .dev, kind: "no.such.kind")])[0]
         }
-        let pool = QueueDatabase.pool(workers: 2)
+        let pool = QueueDatabase.pool(workers: 2, tenant: tenant)
         pool.start()
         let done = try QueueDatabase.waitUntil(20) { try QueueDatabase.remaining(tenant) == 0 }
         pool.shutdown(grace: 5)
@@ -122,7 +122,7 @@ struct JobQueueTests {
     @Test func completedJobsLeaveTheHistoryAfterTheirRetentionDeadOnesStay() throws {
         let tenant = try QueueDatabase.tenant()
         let ids = try QueueDatabase.probes(tenant, count: 2)
-        let pool = QueueDatabase.pool(workers: 1)
+        let pool = QueueDatabase.pool(workers: 1, tenant: tenant)
         pool.start()
         let done = try QueueDatabase.waitUntil(15) { try QueueDatabase.remaining(tenant) == 0 }
         pool.shutdown(grace: 5)
@@ -142,7 +142,7 @@ struct JobQueueTests {
     @Test func shutdownGivesBackClaimedJobsNoWorkerStarted() throws {
         let tenant = try QueueDatabase.tenant()
         _ = try QueueDatabase.probes(tenant, count: 6, payload: #"{"sleep_ms": 400}"#)
-        let pool = QueueDatabase.pool(workers: 2)
+        let pool = QueueDatabase.pool(workers: 2, tenant: tenant)
         pool.start()
         Thread.sleep(forTimeInterval: 0.2)
         pool.shutdown(grace: 5)

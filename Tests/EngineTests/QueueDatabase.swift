@@ -41,9 +41,11 @@ enum QueueDatabase {
         }
     }
 
-    static func pool(workers: Int, lease: Int = 60, reap: TimeInterval = 0.2) -> WorkerPool {
+    /// With `tenant`, the pool takes only that tenant's jobs, never those of suites running alongside.
+    static func pool(workers: Int, lease: Int = 60, reap: TimeInterval = 0.2, tenant: UUID? = nil) -> WorkerPool {
         WorkerPool(database: shared, vault: vault,
-                   configuration: .init(workers: workers, leaseSeconds: lease, pollInterval: 0.2, reapInterval: reap, backoff: Backoff(base: 0.01, cap: 0.05)),
+                   configuration: .init(workers: workers, leaseSeconds: lease, pollInterval: 0.2, reapInterval: reap, backoff: Backoff(base: 0.01, cap: 0.05),
+                                        tenant: tenant),
                    logger: quietLogger)
     }
 

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Drives bench/flows: deploys the order-to-cash template in the demo tenant's dev, posts N
+signed PayTrace sales to a webhook endpoint from 16 threads, and waits until every run ends."""
+import hashlib
+import hmac
+import json
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+
+BASE, TOKEN, SALES = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+
+def call(method, path, body=None, headers=None, raw=None):
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+    request = urllib.request.Request(BASE + path, method=method, data=data,
+                                     headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        return json.loads(reply.read() or b"null")
+
+
+tenant = next(t for t in call("GET", "/v1/tenants?limit=100")["items"] if t["slug"] == "demo")["id"]
+flow = call("POST", f"/v1/tenants/{tenant}/flows", {"name": "Order to cash", "template_id": "paytrace-zoho-order-to-cash"})["id"]
+call("POST", f"/v1/tenants/{tenant}/flows/{flow}/versions", {})
+call("POST", f"/v1/tenants/{tenant}/environments/dev/deployments", {"flow_id": flow, "version": 1})
+hook = call("POST", f"/v1/tenants/{tenant}/environments/dev/webhook-endpoints",
+            {"name": "bench sales", "source": "paytrace", "verification": "clearline_signature"})
+run_id = uuid.uuid4().hex[:6]
+
+
+def post(index):
+    body = json.dumps({"transaction": {
+        "transaction_id": 5_000_000 + index, "transaction_type": "SALE", "amount": f"{10 + index % 90}.{index % 100:02d}", "status": "SETTLED",
+        "created_at": "11/22/2026 9:00:00 AM", "customer_id": f"bench-{run_id}-{index % 50}", "invoice_id": f"Invoice # {run_id}{index}",
+        "billing_address": {"name": f"Bench customer {run_id} {index % 50}"}}}).encode()
+    stamp = str(int(time.time()))
+    signature = hmac.new(hook["secret"].encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    urllib.request.urlopen(urllib.request.Request(BASE + f"/hooks/{hook['id']}", method="POST", data=body, headers={
+        "Content-Type": "application/json", "Clearline-Event-Id": f"bench-{run_id}-{index}", "Clearline-Event-Type": "paytrace.transaction.sale",
+        "Clearline-Signature": f"t={stamp},v1={signature}"}), timeout=60).read()
+
+
+started = time.time()
+indexes = iter(range(SALES))
+lock = threading.Lock()
+
+
+def worker():
+    while True:
+        with lock:
+            index = next(indexes, None)
+        if index is None:
+            return
+        post(index)
+
+
+threads = [threading.Thread(target=worker) for _ in range(16)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(f"{SALES} sales accepted in {time.time() - started:.1f} s", flush=True)
+while True:
+    running = len(call("GET", f"/v1/tenants/{tenant}/environments/dev/runs?status=running&limit=200")["items"])
+    done = 0
+    cursor = None
+    while True:
+        page = call("GET", f"/v1/tenants/{tenant}/environments/dev/runs?status=succeeded&limit=200" + (f"&cursor={cursor}" if cursor else ""))
+        done += len(page["items"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    if done >= SALES:
+        break
+    if running == 0 and time.time() - started > 30 and done < SALES:
+        failed = call("GET", f"/v1/tenants/{tenant}/environments/dev/runs?status=failed&limit=5")["items"]
+        if failed:
+            sys.exit(f"runs failed: {failed}")
+    if time.time() - started > 600:
+        sys.exit(f"only {done} of {SALES} runs succeeded after 600 s; see the dead letters")
+    print(f"  {done}/{SALES} flows done after {time.time() - started:.0f} s", flush=True)
+    time.sleep(2)
+print(f"{done} order-to-cash runs succeeded in {time.time() - started:.1f} s", flush=True)
