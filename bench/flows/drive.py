@@ -30,7 +30,7 @@ hook = call("POST", f"/v1/tenants/{tenant}/environments/dev/webhook-endpoints",
 run_id = uuid.uuid4().hex[:6]
 
 
-def post(index):
+def post(index, label="burst"):
     body = json.dumps({"transaction": {
         "transaction_id": 5_000_000 + index, "transaction_type": "SALE", "amount": f"{10 + index % 90}.{index % 100:02d}", "status": "SETTLED",
         "created_at": "11/22/2026 9:00:00 AM", "customer_id": f"bench-{run_id}-{index % 50}", "invoice_id": f"Invoice # {run_id}{index}",
@@ -38,7 +38,7 @@ def post(index):
     stamp = str(int(time.time()))
     signature = hmac.new(hook["secret"].encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     urllib.request.urlopen(urllib.request.Request(BASE + f"/hooks/{hook['id']}", method="POST", data=body, headers={
-        "Content-Type": "application/json", "Clearline-Event-Id": f"bench-{run_id}-{index}", "Clearline-Event-Type": "paytrace.transaction.sale",
+        "Content-Type": "application/json", "Clearline-Event-Id": f"bench-{run_id}-{label}-{index}", "Clearline-Event-Type": "paytrace.transaction.sale",
         "Clearline-Signature": f"t={stamp},v1={signature}"}), timeout=60).read()
 
 
@@ -83,3 +83,15 @@ while True:
     print(f"  {done}/{SALES} flows done after {time.time() - started:.0f} s", flush=True)
     time.sleep(2)
 print(f"{done} order-to-cash runs succeeded in {time.time() - started:.1f} s", flush=True)
+
+# Latency on an idle system: sales one at a time, each after the previous one's run ended.
+PACED = 20
+for index in range(PACED):
+    before = time.time()
+    post(SALES + index, "paced")
+    while True:
+        page = call("GET", f"/v1/tenants/{tenant}/environments/dev/runs?status=running&limit=10")
+        if not page["items"] and time.time() - before > 0.05:
+            break
+        time.sleep(0.02)
+print(f"{PACED} paced sales done", flush=True)
