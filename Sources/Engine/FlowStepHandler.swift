@@ -48,7 +48,7 @@ struct FlowStepHandler: JobHandler {
                 }) {
                     outcome = ("linked", record, existing, "already synced as \(existing)", nil)
                 } else {
-                    let id = try write(step.target, record, loaded, context)
+                    let id = try write(step.target, record, key: key, loaded, context)
                     outcome = ("written", record, id, nil, key)
                 }
             }
@@ -94,7 +94,7 @@ struct FlowStepHandler: JobHandler {
     }
 
     /// The record goes to the environment's connection for the target's system.
-    func write(_ schema: TargetSchema, _ record: JSONValue, _ loaded: Loaded, _ context: JobContext) throws -> String {
+    func write(_ schema: TargetSchema, _ record: JSONValue, key: String, _ loaded: Loaded, _ context: JobContext) throws -> String {
         switch schema.system {
         case "zoho_books", "zoho_crm":
             guard let connection = loaded.connections.first(where: { $0.kind == .zoho && $0.status != "disabled" }) else {
@@ -103,8 +103,13 @@ struct FlowStepHandler: JobHandler {
             let vault = context.vault
             let secrets = try context.database.transaction(.tenant(connection.tenantId)) { try ConnectionStore.secrets($0, vault: vault, connection: connection) }
             return try ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)).write(schema, record)
+        case "sage_pro":
+            guard let connection = loaded.connections.first(where: { $0.kind == .sageProAgent && $0.status != "disabled" }) else {
+                throw PermanentJobFailure("\(loaded.run.environment.rawValue) has no Sage Pro connection to write \(schema.title) with.")
+            }
+            return try SageAgentWriter(database: context.database, connection: connection).write(schema, record, key: key)
         default:
-            throw PermanentJobFailure("\(schema.title) is written through the Sage Pro agent, which flows cannot drive yet.")
+            throw PermanentJobFailure("\(schema.title) has no writer.")
         }
     }
 

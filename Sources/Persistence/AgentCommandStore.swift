@@ -91,6 +91,16 @@ public enum AgentCommandStore {
             """, [tenantId, connectionId, commandId, status, result, code, message, retryable]).isEmpty
     }
 
+    /// Puts a command that failed for a passing reason (a locked record) back in the queue, under
+    /// its same external id, so the agent's own ledger still keeps it from applying twice.
+    public static func requeue(_ tx: Transaction, tenantId: UUID, id: UUID) throws {
+        let connection = try tx.one("""
+            UPDATE agent_commands SET status = 'queued', error_code = NULL, error_message = NULL, retryable = NULL, completed_at = NULL
+            WHERE tenant_id = $1 AND id = $2 AND status = 'failed' AND retryable RETURNING connection_id
+            """, [tenantId, id])
+        if let connection { try tx.query("SELECT pg_notify($1, $2)", [channel, try connection.uuid("connection_id").uuidString.lowercased()]) }
+    }
+
     public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> Record? {
         try tx.one("SELECT \(columns) FROM agent_commands WHERE tenant_id = $1 AND id = $2", [tenantId, id]).map(decode)
     }

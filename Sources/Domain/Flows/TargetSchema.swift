@@ -13,7 +13,8 @@ public struct TargetSchema: Sendable, Equatable, Codable {
 
     /// The record with numbers and booleans in text fields written as text, as the target
     /// expects them (a PayTrace transaction id is a number, Zoho's reference_number is text).
-    public func coerce(_ record: JSONValue) -> JSONValue { TargetField.coerce(fields, record) }
+    /// Sage Pro's agent reads every amount and quantity as text, as Pro's own files hold them.
+    public func coerce(_ record: JSONValue) -> JSONValue { TargetField.coerce(fields, record, decimalsAsText: system == "sage_pro") }
 
     /// Every problem with `record`, each naming its field ("line_items[1].rate").
     public func validate(_ record: JSONValue) -> [FieldError] {
@@ -40,14 +41,16 @@ public struct TargetField: Sendable, Equatable, Codable {
         case name, type, required, maxLength = "max_length", fields, synonyms
     }
 
-    static func coerce(_ fields: [TargetField], _ record: JSONValue) -> JSONValue {
+    static func coerce(_ fields: [TargetField], _ record: JSONValue, decimalsAsText: Bool) -> JSONValue {
         guard case .object(var values) = record else { return record }
         for field in fields {
             guard let value = values[field.name] else { continue }
             switch (field.type, value) {
             case (.text, .number), (.text, .bool), (.email, .number): values[field.name] = MappingValues.text(value).map(JSONValue.string) ?? value
-            case (.object, .object): values[field.name] = coerce(field.fields ?? [], value)
-            case (.array, .array(let items)): values[field.name] = .array(items.map { coerce(field.fields ?? [], $0) })
+            case (.decimal, .number) where decimalsAsText, (.integer, .number) where decimalsAsText:
+                values[field.name] = MappingValues.decimal(value).map { .string(MappingValues.string($0)) } ?? value
+            case (.object, .object): values[field.name] = coerce(field.fields ?? [], value, decimalsAsText: decimalsAsText)
+            case (.array, .array(let items)): values[field.name] = .array(items.map { coerce(field.fields ?? [], $0, decimalsAsText: decimalsAsText) })
             default: break
             }
         }
