@@ -29,13 +29,21 @@ struct ZohoTargetWriter {
             if let reference, let found = try clients.books.creditNotes(referenceNumber: reference).first { return try Self.id(found, "creditnote_id") }
             return try Self.id(try clients.books.createCreditNote(body), "creditnote_id")
         case "zoho_books.journal":
-            let journal = try clients.books.createJournal(body)
+            let journal = try clients.books.createJournal(try resolveAccounts(body))
             let id = try Self.id(journal, "journal_id")
             if record["status"]?.string == "published" { try clients.books.publishJournal(id) }
             return id
         case "zoho_books.invoice_void":
             let id = record["invoice_id"]?.string ?? ""
             _ = try clients.books.call("POST", "invoices/\(id)/status/void")
+            return id
+        case "zoho_books.customerpayment_delete":
+            let id = record["payment_id"]?.string ?? ""
+            do {
+                _ = try clients.books.call("DELETE", "customerpayments/\(id)")
+            } catch let error as ConnectorError where error.message.contains("(code 1002)") {
+                // Deleted by an earlier attempt whose answer was lost: the effect stands.
+            }
             return id
         case "zoho_crm.contact":
             return try Self.crm(try clients.crm.upsert("Contacts", [body], duplicateCheckFields: ["Email"]))
@@ -44,6 +52,26 @@ struct ZohoTargetWriter {
         default:
             throw PermanentJobFailure("\(schema.title) is not written through Zoho.")
         }
+    }
+
+    /// Journal lines may name an account by its code (`code:6150`), which stays the same across
+    /// organizations where the id does not; the chart of accounts gives the id.
+    func resolveAccounts(_ journal: [String: Any]) throws -> [String: Any] {
+        guard var lines = journal["line_items"] as? [[String: Any]], lines.contains(where: { ($0["account_id"] as? String)?.hasPrefix("code:") == true }) else {
+            return journal
+        }
+        let chart = try clients.books.chartOfAccounts()
+        for index in lines.indices {
+            guard let text = lines[index]["account_id"] as? String, text.hasPrefix("code:") else { continue }
+            let code = String(text.dropFirst(5))
+            guard let account = chart.first(where: { "\($0["account_code"] ?? "")" == code }), let id = account["account_id"] as? String else {
+                throw PermanentJobFailure("Zoho Books has no account with code \(code) in its chart of accounts.")
+            }
+            lines[index]["account_id"] = id
+        }
+        var resolved = journal
+        resolved["line_items"] = lines
+        return resolved
     }
 
     static func object(_ value: JSONValue) -> [String: Any] {

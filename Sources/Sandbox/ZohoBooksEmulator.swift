@@ -75,6 +75,8 @@ final class ZohoBooksEmulator: Sendable {
         add(books, "GET", "/invoices") { [self] request, _ in list("invoices", request.query) }
         add(books, "POST", "/customerpayments") { [self] _, body in createPayment(body) }
         add(books, "GET", "/customerpayments") { [self] request, _ in list("customerpayments", request.query) }
+        add(books, "DELETE", "/customerpayments/{id}") { [self] request, _ in deletePayment(request) }
+        add(books, "POST", "/invoices/{id}/status/void") { [self] request, _ in voidInvoice(request) }
         add(inventory, "POST", "/salesorders") { [self] _, body in createSalesOrder(body) }
         add(inventory, "GET", "/salesorders") { [self] request, _ in list("salesorders", request.query) }
         add(inventory, "POST", "/salesorders/{id}/status/confirmed") { [self] request, _ in markSalesOrder(request, "confirmed") }
@@ -111,6 +113,44 @@ final class ZohoBooksEmulator: Sendable {
             state.salesOrders[id] = order
             webhooks.emit(entity: "salesorder", event: "updated", record: order)
             return SandboxResponses.json(200, ["code": 0, "message": status == "void" ? "Sales Order has been voided." : "Sales Order has been confirmed."])
+        }
+    }
+
+    /// Deleting a payment gives its amounts back to the invoices it paid, as Books does.
+    func deletePayment(_ request: Request) -> Response {
+        let id = request.path.split(separator: "/").last.map(String.init) ?? ""
+        return state.withLock { state in
+            guard let payment = state.payments.removeValue(forKey: id) else {
+                return SandboxResponses.json(404, ["code": 1002, "message": "Payment does not exist."])
+            }
+            for line in payment["invoices"] as? [[String: Any]] ?? [] {
+                guard let invoiceId = line["invoice_id"] as? String, var invoice = state.invoices[invoiceId] else { continue }
+                let share = SandboxResponses.decimal(line["amount_applied"]) ?? 0
+                let balance = (SandboxResponses.decimal(invoice["balance"]) ?? 0) + share
+                let paid = (SandboxResponses.decimal(invoice["payment_made"]) ?? 0) - share
+                invoice["balance"] = Self.number(balance)
+                invoice["payment_made"] = Self.number(paid)
+                invoice["status"] = paid == 0 ? "sent" : "partially_paid"
+                state.invoices[invoiceId] = invoice
+            }
+            webhooks.emit(entity: "customerpayment", event: "deleted", record: payment)
+            return SandboxResponses.json(200, ["code": 0, "message": "The payment has been deleted."])
+        }
+    }
+
+    /// Books voids only an invoice with no payment on it.
+    func voidInvoice(_ request: Request) -> Response {
+        let id = request.path.split(separator: "/").dropLast(2).last.map(String.init) ?? ""
+        return state.withLock { state in
+            guard var invoice = state.invoices[id] else { return SandboxResponses.json(404, ["code": 1002, "message": "Invoice does not exist."]) }
+            if (SandboxResponses.decimal(invoice["payment_made"]) ?? 0) > 0 {
+                return SandboxResponses.json(400, ["code": 1040, "message": "Invoices with payments cannot be voided; delete the payments first."])
+            }
+            invoice["status"] = "void"
+            invoice["balance"] = Self.number(0)
+            state.invoices[id] = invoice
+            webhooks.emit(entity: "invoice", event: "updated", record: invoice)
+            return SandboxResponses.json(200, ["code": 0, "message": "Invoice status has been changed to Void."])
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs a flow's mappings against one record and reports what each step would write, with the
 /// target's validation, writing nothing. The same evaluation a worker does, minus the writes.
 public struct StepPreview: Sendable, Equatable, Codable {
@@ -27,8 +29,15 @@ extension FlowDefinition {
         var outputs: [String: JSONValue] = [:]
         var placeholders: Set<String> = []
         var results: [StepPreview] = []
+        // What the cross-reference answered stands in for real ids, which are not checked for length.
+        let looked = LookedUp()
+        let recording: @Sendable (String, String) -> String? = { target, key in
+            let found = lookup(target, key)
+            if let found { looked.add(found) }
+            return found
+        }
         for step in steps {
-            let inputs = MappingInputs(record: record, steps: outputs, lookup: lookup)
+            let inputs = MappingInputs(record: record, steps: outputs, lookup: recording)
             do {
                 if let when = step.when, !(try when.holds(inputs, limits: limits)) {
                     results.append(StepPreview(step: step.id, target: step.target.name, outcome: .skipped, record: nil, errors: []))
@@ -36,7 +45,7 @@ extension FlowDefinition {
                 }
                 let output = step.target.coerce(try step.mapping.evaluate(inputs, limits: limits))
                 // An earlier step's id is not known before it is written; its stand-in is not checked for length.
-                let problems = step.target.validate(Self.replacing(placeholders, in: output))
+                let problems = step.target.validate(Self.replacing(placeholders.union(looked.values), in: output))
                 var seen = output.object ?? [:]
                 let placeholder = "(id of \(step.id))"
                 placeholders.insert(placeholder)
@@ -85,6 +94,14 @@ extension FlowDefinition {
     static func show(_ value: JSONValue) -> String {
         String(decoding: canonical(value), as: UTF8.self)
     }
+}
+
+/// The ids a preview's lookups gave, collected across the lookup closure's calls.
+final class LookedUp: @unchecked Sendable {
+    private let lock = NSLock()
+    private var found: Set<String> = []
+    func add(_ value: String) { lock.withLock { _ = found.insert(value) } }
+    var values: Set<String> { lock.withLock { found } }
 }
 
 public struct FixtureResult: Sendable, Equatable, Codable {

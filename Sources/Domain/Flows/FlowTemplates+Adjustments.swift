@@ -22,16 +22,20 @@ extension FlowTemplates {
 
     static let voids = FlowTemplate(
         id: "paytrace-zoho-voids", name: "PayTrace to Zoho: voids",
-        description: "A voided PayTrace sale voids the Zoho Books invoice written for it.",
+        description: "A voided PayTrace sale deletes the Zoho Books payment written for it, then voids its invoice.",
         json: #"""
         {"trigger": {"source": "paytrace", "condition": {"in": [{"path": "transaction.status"}, ["VOIDED", "VOID"]]}},
          "steps": [
-          {"id": "void_invoice", "target": "zoho_books.invoice_void", "mapping": {"fields": {
+          {"id": "delete_payment", "target": "zoho_books.customerpayment_delete", "key": {"template": "void:{transaction.transaction_id}:payment"},
+           "when": {"ne": [{"lookup": "zoho_books.customerpayment", "key": {"template": "txn:{transaction.transaction_id}"}}, null]},
+           "mapping": {"fields": {"payment_id": {"lookup": "zoho_books.customerpayment", "key": {"template": "txn:{transaction.transaction_id}"}}}}},
+          {"id": "void_invoice", "target": "zoho_books.invoice_void", "key": {"template": "void:{transaction.transaction_id}:invoice"}, "mapping": {"fields": {
              "invoice_id": {"lookup": "zoho_books.invoice", "key": {"template": "txn:{transaction.transaction_id}"}},
              "reason": {"template": "PayTrace transaction {transaction.transaction_id} was voided"}}}}
          ],
          "fixtures": [{"name": "a void", "input": {"transaction": {"transaction_id": 1003, "transaction_type": "SALE", "status": "VOIDED", "amount": "10.00"}},
-                       "expected": {"void_invoice": {"invoice_id": "(zoho_books.invoice for txn:1003)", "reason": "PayTrace transaction 1003 was voided"}}}]}
+                       "expected": {"delete_payment": {"payment_id": "(zoho_books.customerpayment for txn:1003)"},
+                                    "void_invoice": {"invoice_id": "(zoho_books.invoice for txn:1003)", "reason": "PayTrace transaction 1003 was voided"}}}]}
         """#)
 
     static let declines = FlowTemplate(
@@ -65,14 +69,14 @@ extension FlowTemplates {
              "journal_date": {"path": "chargeback.received_at", "then": [{"fn": "date", "from": "iso8601", "to": "zoho_date", "zone": "UTC"}]},
              "reference_number": {"template": "CB-{chargeback.case_number}-fee"}, "status": {"const": "published"},
              "line_items": {"list": [
-               {"object": {"account_id": {"const": "chargeback_fees"}, "debit_or_credit": {"const": "debit"}, "amount": {"path": "chargeback.fee", "then": [{"fn": "money", "currency": "USD"}]}}},
-               {"object": {"account_id": {"const": "paytrace_clearing"}, "debit_or_credit": {"const": "credit"}, "amount": {"path": "chargeback.fee", "then": [{"fn": "money", "currency": "USD"}]}}}]}}}}
+               {"object": {"account_id": {"const": "code:6150"}, "debit_or_credit": {"const": "debit"}, "amount": {"path": "chargeback.fee", "then": [{"fn": "money", "currency": "USD"}]}}},
+               {"object": {"account_id": {"const": "code:1010"}, "debit_or_credit": {"const": "credit"}, "amount": {"path": "chargeback.fee", "then": [{"fn": "money", "currency": "USD"}]}}}]}}}}
          ],
          "fixtures": [{"name": "a chargeback with a fee", "input": {"chargeback": {"case_number": "77-1", "customer_id": "acme-1", "amount": "108.25", "fee": "15", "reason": "Fraud", "received_at": "2026-11-20T15:00:00-08:00"}},
                        "expected": {
             "credit_note": {"customer_id": "(zoho_books.contact for customer:acme-1)", "date": "2026-11-20", "reference_number": "CB-77-1", "notes": "Chargeback: Fraud",
                             "line_items": [{"name": "Chargeback", "quantity": 1, "rate": "108.25"}]},
             "fee": {"journal_date": "2026-11-20", "reference_number": "CB-77-1-fee", "status": "published", "line_items": [
-               {"account_id": "chargeback_fees", "debit_or_credit": "debit", "amount": "15.00"}, {"account_id": "paytrace_clearing", "debit_or_credit": "credit", "amount": "15.00"}]}}}]}
+               {"account_id": "code:6150", "debit_or_credit": "debit", "amount": "15.00"}, {"account_id": "code:1010", "debit_or_credit": "credit", "amount": "15.00"}]}}}]}
         """#)
 }

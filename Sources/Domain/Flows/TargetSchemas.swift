@@ -40,6 +40,9 @@ public enum TargetSchemas {
         TargetSchema(name: "zoho_books.invoice_void", system: "zoho_books", title: "Void a Zoho Books invoice", operation: "update", key: "invoice_id", fields: [
             f("invoice_id", required: true, max: 40), f("reason", max: 500, ["description", "notes"]),
         ]),
+        TargetSchema(name: "zoho_books.customerpayment_delete", system: "zoho_books", title: "Delete a Zoho Books payment", operation: "update", key: "payment_id", fields: [
+            f("payment_id", required: true, max: 40),
+        ]),
         TargetSchema(name: "zoho_books.customerpayment", system: "zoho_books", title: "Zoho Books customer payment", operation: "create", key: "reference_number", fields: [
             f("customer_id", required: true, max: 40, ["contact_id"]), f("payment_mode", required: true, max: 50, ["payment_method", "tender"]),
             f("amount", .decimal, required: true, ["total", "amount_paid"]), f("date", .date, required: true, ["created_at", "settled_at", "payment_date"]),
