@@ -26,7 +26,8 @@ struct FlowStepHandler: JobHandler {
         let position = Int(number)
         let loaded = try load(job, runId: runId, context)
         let run = loaded.run
-        guard run.status == "running", position < loaded.definition.steps.count else { return .none }
+        // "failed" too: a dead step replayed from the dead letters takes its run up again.
+        guard run.status == "running" || run.status == "failed", position < loaded.definition.steps.count else { return .none }
         let step = loaded.definition.steps[position]
         let database = context.database
         let inputs = MappingInputs(record: Self.json(loaded.event.payload), steps: Self.outputs(loaded.steps)) { target, key in
@@ -54,6 +55,10 @@ struct FlowStepHandler: JobHandler {
             }
         } catch let error as MappingError {
             outcome = ("failed", nil, nil, error.description, nil)
+        } catch let error as ConnectorError where error.kind == .permanent {
+            // The target refused the record on its own rules (an invoice already paid, say):
+            // retrying cannot help and writing around it would be wrong; a person decides.
+            outcome = ("invalid", nil, nil, error.message, nil)
         }
         let definition = loaded.definition
         let summary = ["step": "\(position + 1). \(step.id) → \(step.target.name)", "outcome": outcome.status + (outcome.externalId.map { " \($0)" } ?? "")]
@@ -73,11 +78,19 @@ struct FlowStepHandler: JobHandler {
                 if position + 1 < definition.steps.count {
                     try Self.enqueue(tx, tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, runId: run.id, position: position + 1,
                                      orderingKey: job.orderingKey, maxAttempts: definition.errorPolicy.maxAttempts)
+                    if run.status != "running" { try RunStore.finish(tx, run: run, status: "running", detail: nil) }
                 } else {
                     try RunStore.finish(tx, run: run, status: "succeeded", detail: nil)
                 }
             }
         }
+    }
+
+    /// A step that gave up (its attempts spent, or a failure retrying cannot fix) stops its run.
+    func died(_ job: JobQueue.Job, reason: String, _ tx: Transaction) throws {
+        guard let runId = Self.json(job.payload)["run_id"]?.string.flatMap(UUID.init(uuidString:)),
+              let run = try RunStore.get(tx, tenantId: job.tenantId, id: runId) else { return }
+        try RunStore.finish(tx, run: run, status: "failed", detail: "a step gave up: \(reason)")
     }
 
     func load(_ job: JobQueue.Job, runId: UUID, _ context: JobContext) throws -> Loaded {

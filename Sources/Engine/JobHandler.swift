@@ -7,6 +7,13 @@ public import Persistence
 /// completes the job, so they happen exactly when the job completes, once.
 public protocol JobHandler: Sendable {
     func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects
+    /// Called in the transaction that moves the job to the dead letters, to record what the job
+    /// was part of (a run) as stopped, with the reason.
+    func died(_ job: JobQueue.Job, reason: String, _ tx: Transaction) throws
+}
+
+extension JobHandler {
+    public func died(_ job: JobQueue.Job, reason: String, _ tx: Transaction) throws {}
 }
 
 /// Writes that commit with the job's completion (in the job's tenant scope).

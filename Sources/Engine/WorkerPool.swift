@@ -252,6 +252,7 @@ public final class WorkerPool: @unchecked Sendable {
             try database.transaction(.platform) { tx in
                 if permanent || job.attempt >= job.maxAttempts {
                     try JobQueue.kill(tx, job, error: message)
+                    try handlers[job.kind]?.died(job, reason: message, tx)
                 } else {
                     let delay = configuration.backoff.delay(afterAttempt: job.attempt, atLeast: minimumWait)
                     try JobQueue.retry(tx, job, at: Date().addingTimeInterval(delay), error: message)

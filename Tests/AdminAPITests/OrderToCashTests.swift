@@ -145,6 +145,9 @@ struct OrderToCashTests {
         }
         #expect(try await EventApiTests.waitUntil(120) { try pending() == 0 }, "the queue drained under faults")
         sandbox.faults.setChaos([], service: "zoho")
+        // With the queue drained, a run whose step gave up reads failed (with the reason), never running.
+        let drained = try runs()
+        #expect(drained["running"] == nil, "\(drained)")
         let dead = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/dead-letters?limit=100")
         let reasons = dead.items.compactMap { $0["last_error"] as? String }
         #expect(reasons.count == dead.items.count, "every dead letter says why")
@@ -170,5 +173,40 @@ struct OrderToCashTests {
             #expect(invoices.first?["status"] as? String == "paid")
             #expect(try books.customerPayments(referenceNumber: "PT-\(sale.transaction)").count == 1, "payment of \(sale.marker)")
         }
+    }
+
+    /// Two sales naming the same invoice: the second payment would pay it twice. Books refuses,
+    /// and the run is held for review with Books' reason instead of retrying or writing around it.
+    @Test func aSecondPaymentForAPaidInvoiceIsHeldForReview() async throws {
+        let tenant = try await Fixtures.tenant()
+        let tenantId = try #require(UUID(uuidString: tenant))
+        let session = try await Self.connectedZoho(tenant)
+        let flow = try await FlowApiTests.flow(tenant)
+        _ = try await FlowApiTests.publish(tenant, flow)
+        _ = try await FlowApiTests.deploy(tenant, flow, version: 1)
+        let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
+        let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
+        let first = Int.random(in: 20_000_000...29_999_999)
+        let pool = EventApiTests.pool(tenant: tenantId)
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        func runs() throws -> [(String, String?)] {
+            try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+                try tx.query("SELECT status, detail FROM runs WHERE tenant_id = $1 ORDER BY created_at", [tenantId]).map { (try $0.string("status"), $0.optionalString("detail")) }
+            }
+        }
+        for (index, transaction) in [first, first + 1].enumerated() {
+            let sale = #"{"transaction": {"transaction_id": \#(transaction), "transaction_type": "SALE", "amount": "40.00", "status": "SETTLED", "#
+                + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "dup-\#(marker)", "invoice_id": "Invoice # \#(marker)", "billing_address": {"name": "Dup \#(marker)"}}}"#
+            #expect(try await WebhookIntakeTests.deliver(hook, sale, eventId: "dup-\(marker)-\(index)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"]).status == 202)
+            #expect(try await EventApiTests.waitUntil(30) { let now = try runs(); return now.count == index + 1 && now.allSatisfy { $0.0 != "running" } })
+        }
+        let final = try runs()
+        #expect(final.map(\.0) == ["succeeded", "review"], "\(final)")
+        #expect(final.last?.1?.contains("exceeds the balance") == true, "\(final)")
+        let books = ZohoBooksClient(session: session, organizationId: "20071234")
+        #expect(try books.invoices(referenceNumber: marker).count == 1)
+        #expect(try books.customerPayments(referenceNumber: "PT-\(first)").count == 1)
+        #expect(try books.customerPayments(referenceNumber: "PT-\(first + 1)").isEmpty)
     }
 }
