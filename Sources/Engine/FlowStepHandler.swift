@@ -10,7 +10,7 @@ import Persistence
 struct FlowStepHandler: JobHandler {
     static let kind = "flow.step"
 
-    struct Loaded {
+    struct Loaded: Sendable {
         let run: RunStore.Run
         let definition: FlowDefinition
         let event: EventStore.Event
@@ -29,59 +29,75 @@ struct FlowStepHandler: JobHandler {
         // "failed" too: a dead step replayed from the dead letters takes its run up again.
         guard run.status == "running" || run.status == "failed", position < loaded.definition.steps.count else { return .none }
         let step = loaded.definition.steps[position]
-        let database = context.database
+        let outcome = try self.outcome(of: step, loaded, context)
+        let summary = ["step": "\(position + 1). \(step.id) → \(step.target.name)", "outcome": outcome.status + (outcome.externalId.map { " \($0)" } ?? "")]
+        return JobEffects(summary: summary) { tx in
+            try Self.commit(outcome, of: step, at: position, loaded, orderingKey: job.orderingKey, tx)
+        }
+    }
+
+    /// What a step did: its record, the id its target gave (or already had), or why not.
+    struct Outcome: Sendable {
+        let status: String
+        var record: JSONValue?
+        var externalId: String?
+        var detail: String?
+        /// The cross-reference key to record with the id, for a record written now.
+        var link: String?
+    }
+
+    func outcome(of step: FlowDefinition.Step, _ loaded: Loaded, _ context: JobContext) throws -> Outcome {
+        let run = loaded.run, database = context.database
         let inputs = MappingInputs(record: Self.json(loaded.event.payload), steps: Self.outputs(loaded.steps)) { target, key in
             try? database.transaction(.tenant(run.tenantId)) { try RunStore.link($0, tenantId: run.tenantId, environment: run.environment, target: target, sourceKey: key) }
         }
-        let outcome: (status: String, record: JSONValue?, externalId: String?, detail: String?, link: String?)
         do {
             if let when = step.when, !(try when.holds(inputs)) {
-                outcome = ("skipped", nil, nil, "its condition does not hold for this event", nil)
-            } else {
-                let record = step.target.coerce(try step.mapping.evaluate(inputs))
-                let problems = step.target.validate(record)
-                var key = "event:\(run.eventId.uuidString.lowercased()):\(step.id)"
-                if let node = step.key, let text = Self.text(try node.evaluate(inputs)) { key = text }
-                if !problems.isEmpty {
-                    outcome = ("invalid", record, nil, problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "), nil)
-                } else if let existing = try database.transaction(.tenant(run.tenantId), {
-                    try RunStore.link($0, tenantId: run.tenantId, environment: run.environment, target: step.target.name, sourceKey: key)
-                }) {
-                    outcome = ("linked", record, existing, "already synced as \(existing)", nil)
-                } else {
-                    let id = try write(step.target, record, key: key, loaded, context)
-                    outcome = ("written", record, id, nil, key)
-                }
+                return Outcome(status: "skipped", detail: "its condition does not hold for this event")
             }
+            let record = step.target.coerce(try step.mapping.evaluate(inputs))
+            let problems = step.target.validate(record)
+            guard problems.isEmpty else {
+                return Outcome(status: "invalid", record: record, detail: problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
+            }
+            var key = "event:\(run.eventId.uuidString.lowercased()):\(step.id)"
+            if let node = step.key, let text = Self.text(try node.evaluate(inputs)) { key = text }
+            if let existing = try database.transaction(.tenant(run.tenantId), {
+                try RunStore.link($0, tenantId: run.tenantId, environment: run.environment, target: step.target.name, sourceKey: key)
+            }) {
+                return Outcome(status: "linked", record: record, externalId: existing, detail: "already synced as \(existing)")
+            }
+            return Outcome(status: "written", record: record, externalId: try write(step.target, record, key: key, loaded, context), link: key)
         } catch let error as MappingError {
-            outcome = ("failed", nil, nil, error.description, nil)
+            return Outcome(status: "failed", detail: error.description)
         } catch let error as ConnectorError where error.kind == .permanent {
             // The target refused the record on its own rules (an invoice already paid, say):
             // retrying cannot help and writing around it would be wrong; a person decides.
-            outcome = ("invalid", nil, nil, error.message, nil)
+            return Outcome(status: "invalid", detail: error.message)
         }
-        let definition = loaded.definition
-        let summary = ["step": "\(position + 1). \(step.id) → \(step.target.name)", "outcome": outcome.status + (outcome.externalId.map { " \($0)" } ?? "")]
-        return JobEffects(summary: summary) { tx in
-            try RunStore.record(tx, run: run, position: position, stepId: step.id, target: step.target.name, status: outcome.status,
-                                record: outcome.record.map { String(decoding: FlowDefinition.canonical($0), as: UTF8.self) },
-                                externalId: outcome.externalId, detail: outcome.detail)
-            if let key = outcome.link, let id = outcome.externalId {
-                try RunStore.putLink(tx, run: run, target: step.target.name, sourceKey: key, targetId: id)
-            }
-            switch outcome.status {
-            case "failed":
-                try RunStore.finish(tx, run: run, status: "failed", detail: "step \(step.id): \(outcome.detail ?? "")")
-            case "invalid" where definition.errorPolicy.onInvalid == "hold":
-                try RunStore.finish(tx, run: run, status: "review", detail: "step \(step.id) would be refused by \(step.target.title): \(outcome.detail ?? "")")
-            default:
-                if position + 1 < definition.steps.count {
-                    try Self.enqueue(tx, tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, runId: run.id, position: position + 1,
-                                     orderingKey: job.orderingKey, maxAttempts: definition.errorPolicy.maxAttempts)
-                    if run.status != "running" { try RunStore.finish(tx, run: run, status: "running", detail: nil) }
-                } else {
-                    try RunStore.finish(tx, run: run, status: "succeeded", detail: nil)
-                }
+    }
+
+    /// The step's outcome, its link, and what follows: the next step's job, or the run's end.
+    static func commit(_ outcome: Outcome, of step: FlowDefinition.Step, at position: Int, _ loaded: Loaded, orderingKey: String?, _ tx: Transaction) throws {
+        let run = loaded.run, definition = loaded.definition
+        try RunStore.record(tx, run: run, position: position, stepId: step.id, target: step.target.name, status: outcome.status,
+                            record: outcome.record.map { String(decoding: FlowDefinition.canonical($0), as: UTF8.self) },
+                            externalId: outcome.externalId, detail: outcome.detail)
+        if let key = outcome.link, let id = outcome.externalId {
+            try RunStore.putLink(tx, run: run, target: step.target.name, sourceKey: key, targetId: id)
+        }
+        switch outcome.status {
+        case "failed":
+            try RunStore.finish(tx, run: run, status: "failed", detail: "step \(step.id): \(outcome.detail ?? "")")
+        case "invalid" where definition.errorPolicy.onInvalid == "hold":
+            try RunStore.finish(tx, run: run, status: "review", detail: "step \(step.id) held for review (\(step.target.title)): \(outcome.detail ?? "")")
+        default:
+            if position + 1 < definition.steps.count {
+                try enqueue(tx, tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, runId: run.id, position: position + 1,
+                            orderingKey: orderingKey, maxAttempts: definition.errorPolicy.maxAttempts)
+                if run.status != "running" { try RunStore.finish(tx, run: run, status: "running", detail: nil) }
+            } else {
+                try RunStore.finish(tx, run: run, status: "succeeded", detail: nil)
             }
         }
     }
