@@ -41,7 +41,8 @@ struct SageAgentWriter {
             case "failed" where current.retryable == true:
                 throw ConnectorError(.retryable, "Sage Pro could not apply \(type.rawValue) yet: \(current.errorMessage ?? current.errorCode ?? "no reason given")")
             case "failed":
-                throw PermanentJobFailure("Sage Pro refused \(type.rawValue): \(current.errorMessage ?? current.errorCode ?? "no reason given")")
+                // Pro's own refusal (an unknown invoice, a missing account): the step is held for review.
+                throw ConnectorError(.permanent, "Sage Pro refused \(type.rawValue): \(current.errorMessage ?? current.errorCode ?? "no reason given")")
             default:
                 Thread.sleep(forTimeInterval: 0.05)
             }
