@@ -176,6 +176,29 @@ async function suggest() {
       `${s.source} → ${s.target} (${Math.round(s.score * 100)}%: ${s.reasons.join(", ")})`))));
 }
 
+async function loadRuns() {
+  const env = document.getElementById("runs-env").value;
+  const status = document.getElementById("runs-status").value;
+  const runs = await listAll(`${base()}/environments/${env}/runs${status ? `?status=${status}` : ""}`);
+  // Newest first, the last 50.
+  document.getElementById("runs").replaceChildren(...runs.slice(-50).reverse().map((r) => el("tr", { "data-run": r.id },
+    cell("Started", formatDate(r.created_at)),
+    cell("Status", el("span", { class: "badge" }, r.status)),
+    cell("Version", String(r.version)),
+    cell("Detail", r.detail || ""),
+    cell("", el("button", { type: "button", class: "link", onclick: () => withMessage(() => showRun(env, r.id)) }, "Steps")))));
+}
+
+async function showRun(env, id) {
+  const run = await api("GET", `${base()}/environments/${env}/runs/${id}`);
+  document.getElementById("run-detail").replaceChildren(el("h3", {}, `Run ${run.id.slice(0, 8)}: ${run.status}`),
+    ...(run.steps || []).map((s) => el("div", { class: "preview-step", "data-run-step": s.step },
+      el("h4", {}, `${s.position + 1}. ${s.step} → ${s.target}: `, el("span", { class: "badge" }, s.status),
+        s.external_id ? " " : null, s.link ? el("a", { href: s.link, target: "_blank", rel: "noopener" }, s.external_id) : (s.external_id || null)),
+      s.detail ? el("p", { class: "muted" }, s.detail) : null,
+      s.record ? el("pre", { class: "preview" }, JSON.stringify(s.record, null, 2)) : null)));
+}
+
 async function openFlow(id) {
   const flow = await api("GET", `${base()}/flows/${id}`);
   state.flow = flow;
@@ -238,6 +261,7 @@ async function load() {
     await loadVersions();
     return version;
   }, (v) => `Version ${v.version} published; fixtures ${v.fixtures_passed ? "passed" : "did not pass"}.`));
+  document.getElementById("runs-form").addEventListener("submit", (event) => { event.preventDefault(); withMessage(loadRuns); });
   await loadFlows();
 }
 

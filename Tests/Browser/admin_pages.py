@@ -20,6 +20,7 @@ import uuid
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -48,10 +49,13 @@ def browser(width, height):
 
 def log_in(driver, email, password):
     driver.get(BASE + "/login.html")
-    wait = WebDriverWait(driver, 15)
-    wait.until(EC.visibility_of_element_located((By.ID, "email"))).send_keys(email)
+    WebDriverWait(driver, 15).until(EC.visibility_of_element_located((By.ID, "email"))).send_keys(email)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "sign-in").click()
+    # Signing in navigates away; a look at the page while that happens is "aborted by
+    # navigation", which the waits after this one retry rather than fail on.
+    wait = WebDriverWait(driver, 15, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException))
+    wait.until(lambda d: "login.html" not in d.current_url)
     return wait
 
 
