@@ -37,7 +37,9 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
              SettingSpec(name: "crm", type: .flag, required: false),
              // Overrides of the data center's hosts, for the sandbox and for new regions.
              SettingSpec(name: "accounts_url", type: .url, required: false),
-             SettingSpec(name: "api_domain", type: .url, required: false)]
+             SettingSpec(name: "api_domain", type: .url, required: false),
+             // Zoho Books allows 100 requests a minute per organization; a lower plan, lower.
+             SettingSpec(name: "requests_per_minute", type: .integer(1...10_000), required: false)]
         case .sageProAgent:
             [SettingSpec(name: "agent_name", type: .text(maxLength: 200), required: false),
              SettingSpec(name: "company_code", type: .text(maxLength: 20), required: false)]

@@ -131,6 +131,12 @@ struct FlowStepHandler: JobHandler {
             }
             let vault = context.vault
             let secrets = try context.database.transaction(.tenant(connection.tenantId)) { try ConnectionStore.secrets($0, vault: vault, connection: connection) }
+            // A search and a create: two requests against the organization's per-minute limit,
+            // which every worker of every process shares.
+            let limit = RateLimits.Limit(perMinute: connection.text("requests_per_minute").flatMap { Int($0) } ?? 100)
+            if let wait = try RateLimits.take(context.database, bucket: "zoho:\(connection.text("organization_id") ?? connection.id.uuidString)", cost: 2, limit: limit) {
+                throw ConnectorError(.rateLimited(retryAfter: wait), "Zoho's \(Int(limit.capacity)) requests a minute for this organization are spent; waiting \(Int(wait.rounded(.up))) s.")
+            }
             return try ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)).write(schema, record)
         case "sage_pro":
             guard let connection = loaded.connections.first(where: { $0.kind == .sageProAgent && $0.status != "disabled" }) else {

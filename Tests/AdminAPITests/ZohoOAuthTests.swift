@@ -18,7 +18,9 @@ struct ZohoOAuthTests {
     static func zohoConnection(_ tenant: String, secret: String = SandboxServer.demoZohoClient.secret, sandbox: SandboxServer = TestSandbox.shared) async throws -> String {
         let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections", json: [
             "kind": "zoho", "name": "Zoho Books",
-            "settings": ["data_center": "us", "organization_id": "20071234", "books": true, "accounts_url": sandbox.baseURL + "/zoho/accounts"],
+            "settings": ["data_center": "us", "organization_id": "20071234", "books": true, "accounts_url": sandbox.baseURL + "/zoho/accounts",
+                         // Every test's tenant shares the sandbox's one organization, and its request budget.
+                         "requests_per_minute": "10000"],
             "secrets": ["client_id": SandboxServer.demoZohoClient.id, "client_secret": secret],
         ])
         try #require(reply.status == 201)

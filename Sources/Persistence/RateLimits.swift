@@ -1,0 +1,22 @@
+public import Foundation
+
+/// Request limits shared by all workers and processes through PostgreSQL token buckets.
+public enum RateLimits {
+    public struct Limit: Sendable, Equatable {
+        public let capacity: Double
+        public let perSecond: Double
+        public init(perMinute: Int) {
+            capacity = Double(perMinute)
+            perSecond = Double(perMinute) / 60
+        }
+    }
+
+    /// Takes `cost` requests from `bucket`: nil when allowed now, else how long to wait first.
+    public static func take(_ database: Database, bucket: String, cost: Int, limit: Limit) throws -> TimeInterval? {
+        let wait = try database.transaction(.platform) { tx in
+            try tx.one("SELECT clearline_take_tokens($1, $2::float8, $3::float8, $4::float8)::text AS wait", [bucket, String(cost), String(limit.capacity), String(limit.perSecond)])?
+                .optionalString("wait").flatMap(Double.init) ?? 0
+        }
+        return wait > 0 ? wait : nil
+    }
+}
