@@ -39,7 +39,7 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
              SettingSpec(name: "accounts_url", type: .url, required: false),
              SettingSpec(name: "api_domain", type: .url, required: false),
              // Zoho Books allows 100 requests a minute per organization; a lower plan, lower.
-             SettingSpec(name: "requests_per_minute", type: .integer(1...10_000), required: false)]
+             SettingSpec(name: "requests_per_minute", type: .integer(1...1_000_000), required: false)]
         case .sageProAgent:
             [SettingSpec(name: "agent_name", type: .text(maxLength: 200), required: false),
              SettingSpec(name: "company_code", type: .text(maxLength: 20), required: false)]

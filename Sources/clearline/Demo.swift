@@ -59,7 +59,7 @@ struct Demo: ParsableCommand {
                         (.paytrace, "PayTrace (sandbox)", ["base_url": .text(sandboxURL + "/paytrace")],
                          ["username": account.username, "password": account.password, "integrator_id": account.integratorId]),
                         // Connected with the "Connect Zoho" button, which goes through the sandbox's accounts server.
-                        (.zoho, "Zoho (sandbox)", ["data_center": .text("us"), "organization_id": .text("20071234"), "requests_per_minute": .text("10000"), "books": .flag(true), "inventory": .flag(true), "crm": .flag(true),
+                        (.zoho, "Zoho (sandbox)", ["data_center": .text("us"), "organization_id": .text("20071234"), "requests_per_minute": .text("600000"), "books": .flag(true), "inventory": .flag(true), "crm": .flag(true),
                                                          "accounts_url": .text(sandboxURL + "/zoho/accounts")],
                          ["client_id": zoho.id, "client_secret": zoho.secret]),
                         (.sageProAgent, "Sage Pro (sandbox agent)", ["company_code": .text("01")], ["enrolment_token": SecureRandom.token(byteCount: 24)]),

@@ -20,7 +20,7 @@ struct ZohoOAuthTests {
             "kind": "zoho", "name": "Zoho Books",
             "settings": ["data_center": "us", "organization_id": "20071234", "books": true, "accounts_url": sandbox.baseURL + "/zoho/accounts",
                          // Every test's tenant shares the sandbox's one organization, and its request budget.
-                         "requests_per_minute": "10000"],
+                         "requests_per_minute": "600000"],
             "secrets": ["client_id": SandboxServer.demoZohoClient.id, "client_secret": secret],
         ])
         try #require(reply.status == 201)
