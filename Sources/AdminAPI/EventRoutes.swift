@@ -85,7 +85,7 @@ struct EventBody: Encodable {
     init(_ e: EventStore.Event, jobs: [JobHistory.JobView], attempts: [JobHistory.Attempt]) {
         id = e.id.lowercasedString; environment = e.environment.rawValue; source = e.source; vendorEventId = e.vendorEventId; type = e.type
         status = e.status; endpointId = e.endpointId?.lowercasedString; receivedAt = e.receivedAt
-        payload = (try? JSONDecoder().decode(JSONValue.self, from: Data(e.payload.utf8))) ?? .null
+        payload = JSONValue(parsing: e.payload) ?? .null
         self.jobs = jobs.map { job in JobBody(job, attempts: attempts.filter { $0.jobId == job.id }) }
     }
 }
@@ -121,6 +121,6 @@ struct AttemptBody: Encodable {
 
     init(_ a: JobHistory.Attempt) {
         attempt = a.attempt; worker = a.worker; startedAt = a.startedAt; finishedAt = a.finishedAt; outcome = a.outcome; error = a.error
-        summary = a.summary.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        summary = a.summary.flatMap(JSONValue.init(parsing:))
     }
 }

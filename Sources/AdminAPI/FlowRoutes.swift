@@ -56,8 +56,6 @@ enum FlowRoutes {
         }
     }
 
-    static func text(_ value: JSONValue) -> String { String(decoding: FlowDefinition.canonical(value), as: UTF8.self) }
-
     static func create(_ context: RequestContext) throws -> Response {
         let tenantId = try context.tenantId
         var input = try JSONInput(context.request, allowed: ["name", "description", "template_id", "definition"])
@@ -78,7 +76,7 @@ enum FlowRoutes {
         try input.validate()
         _ = try checked(definition!)
         let flow = try context.tenantTransaction { tx -> FlowStore.Flow in
-            let flow = try FlowStore.create(tx, tenantId: tenantId, name: name!, description: description, templateId: templateId, draft: text(definition!))
+            let flow = try FlowStore.create(tx, tenantId: tenantId, name: name!, description: description, templateId: templateId, draft: definition!.canonicalText)
             try context.audit(tx, tenantId: tenantId, action: "flow.created", targetType: "flow", targetId: flow.id.lowercasedString,
                               details: ["template_id": templateId ?? ""])
             return flow
@@ -106,7 +104,7 @@ enum FlowRoutes {
                 throw Problem.conflict("The draft changed since revision \(revision) (it is now \(locked.draftRevision)); reload it and edit again.")
             }
             guard let updated = try FlowStore.update(tx, tenantId: locked.tenantId, id: locked.id, name: name, description: description,
-                                                     draft: definition.map(text)) else { throw Problem.notFound("No such flow.") }
+                                                     draft: definition?.canonicalText) else { throw Problem.notFound("No such flow.") }
             try context.audit(tx, tenantId: locked.tenantId, action: "flow.draft_updated", targetType: "flow", targetId: locked.id.lowercasedString,
                               details: ["revision": String(updated.draftRevision)])
             return updated
@@ -135,7 +133,7 @@ struct FlowBody: Encodable {
         templateId = flow.templateId
         revision = flow.draftRevision
         latestVersion = flow.latestVersion
-        draft = includeDraft ? (try? JSONDecoder().decode(JSONValue.self, from: Data(flow.draft.utf8))) : nil
+        draft = includeDraft ? JSONValue(parsing: flow.draft) : nil
         createdAt = flow.createdAt
         updatedAt = flow.updatedAt
     }

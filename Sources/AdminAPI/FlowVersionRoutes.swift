@@ -48,7 +48,7 @@ enum FlowVersionRoutes {
         return (flow, version)
     }
 
-    static func json(_ text: String) -> JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null }
+    static func json(_ text: String) -> JSONValue { JSONValue(parsing: text) ?? .null }
 
     static func publish(_ context: RequestContext) throws -> Response {
         let flow = try FlowRoutes.find(context)

@@ -95,7 +95,7 @@ struct RunStepBody: Encodable {
         self.step = step.stepId
         target = step.target
         status = step.status
-        record = step.record.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        record = step.record.flatMap(JSONValue.init(parsing:))
         externalId = step.externalId
         self.link = link
         detail = step.detail

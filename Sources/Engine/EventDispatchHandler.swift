@@ -13,9 +13,9 @@ struct EventDispatchHandler: JobHandler {
              try DeploymentStore.live(tx, tenantId: job.tenantId, environment: job.environment))
         }
         guard let event else { return .none }
-        let payload = FlowStepHandler.json(event.payload)
+        let payload = JSONValue(parsing: event.payload) ?? .null
         let taking = live.compactMap { flow -> (UUID, Int, FlowDefinition)? in
-            guard let definition = try? FlowDefinition(FlowStepHandler.json(flow.definition)),
+            guard let definition = try? FlowDefinition(JSONValue(parsing: flow.definition) ?? .null),
                   definition.matches(source: event.source, type: event.type, payload: payload) else { return nil }
             return (flow.flowId, flow.version, definition)
         }
@@ -35,7 +35,7 @@ struct EventDispatchHandler: JobHandler {
     static func orderingKey(_ payload: JSONValue, event: EventStore.Event) -> String {
         for (prefix, path) in [("customer", "transaction.customer_id"), ("customer", "chargeback.customer_id"), ("order", "order.id"),
                                ("transaction", "transaction.transaction_id")] {
-            if let value = FieldPath(path)?.read(payload), let text = value.string ?? (value == .null ? nil : FlowStepHandler.text(value)), !text.isEmpty {
+            if let text = FieldPath(path)?.read(payload)?.keyText {
                 return "\(prefix):\(text)"
             }
         }

@@ -19,7 +19,7 @@ struct FlowStepHandler: JobHandler {
     }
 
     func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects {
-        let payload = Self.json(job.payload)
+        let payload = JSONValue(parsing: job.payload) ?? .null
         guard let runId = payload["run_id"]?.string.flatMap(UUID.init(uuidString:)), case .number(let number)? = payload["position"] else {
             throw PermanentJobFailure("a flow.step job needs run_id and position")
         }
@@ -48,7 +48,7 @@ struct FlowStepHandler: JobHandler {
 
     func outcome(of step: FlowDefinition.Step, _ loaded: Loaded, _ context: JobContext) throws -> Outcome {
         let run = loaded.run, database = context.database
-        let inputs = MappingInputs(record: Self.json(loaded.event.payload), steps: Self.outputs(loaded.steps)) { target, key in
+        let inputs = MappingInputs(record: JSONValue(parsing: loaded.event.payload) ?? .null, steps: Self.outputs(loaded.steps)) { target, key in
             try? database.transaction(.tenant(run.tenantId)) { try RunStore.link($0, tenantId: run.tenantId, environment: run.environment, target: target, sourceKey: key) }
         }
         do {
@@ -61,7 +61,7 @@ struct FlowStepHandler: JobHandler {
                 return Outcome(status: "invalid", record: record, detail: problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
             }
             var key = "event:\(run.eventId.uuidString.lowercased()):\(step.id)"
-            if let node = step.key, let text = Self.text(try node.evaluate(inputs)) { key = text }
+            if let node = step.key, let text = try node.evaluate(inputs).keyText { key = text }
             if let existing = try database.transaction(.tenant(run.tenantId), {
                 try RunStore.link($0, tenantId: run.tenantId, environment: run.environment, target: step.target.name, sourceKey: key)
             }) {
@@ -81,7 +81,7 @@ struct FlowStepHandler: JobHandler {
     static func commit(_ outcome: Outcome, of step: FlowDefinition.Step, at position: Int, _ loaded: Loaded, orderingKey: String?, _ tx: Transaction) throws {
         let run = loaded.run, definition = loaded.definition
         try RunStore.record(tx, run: run, position: position, stepId: step.id, target: step.target.name, status: outcome.status,
-                            record: outcome.record.map { String(decoding: FlowDefinition.canonical($0), as: UTF8.self) },
+                            record: outcome.record?.canonicalText,
                             externalId: outcome.externalId, detail: outcome.detail)
         if let key = outcome.link, let id = outcome.externalId {
             try RunStore.putLink(tx, run: run, target: step.target.name, sourceKey: key, targetId: id)
@@ -104,7 +104,7 @@ struct FlowStepHandler: JobHandler {
 
     /// A step that gave up (its attempts spent, or a failure retrying cannot fix) stops its run.
     func died(_ job: JobQueue.Job, reason: String, _ tx: Transaction) throws {
-        guard let runId = Self.json(job.payload)["run_id"]?.string.flatMap(UUID.init(uuidString:)),
+        guard let runId = JSONValue(parsing: job.payload)?["run_id"]?.string.flatMap(UUID.init(uuidString:)),
               let run = try RunStore.get(tx, tenantId: job.tenantId, id: runId) else { return }
         try RunStore.finish(tx, run: run, status: "failed", detail: "a step gave up: \(reason)")
     }
@@ -116,7 +116,7 @@ struct FlowStepHandler: JobHandler {
                   let event = try EventStore.get(tx, tenantId: run.tenantId, environment: run.environment, id: run.eventId) else {
                 throw PermanentJobFailure("the run, its flow version or its event no longer exists")
             }
-            let definition = try FlowDefinition(Self.json(version.definition))
+            let definition = try FlowDefinition(JSONValue(parsing: version.definition) ?? .null)
             let connections = try ConnectionStore.list(tx, tenantId: run.tenantId, environment: run.environment, after: nil, limit: 100).items
             return Loaded(run: run, definition: definition, event: event, steps: try RunStore.steps(tx, tenantId: run.tenantId, runId: run.id), connections: connections)
         }
@@ -152,7 +152,7 @@ struct FlowStepHandler: JobHandler {
     static func outputs(_ steps: [RunStore.Step]) -> [String: JSONValue] {
         var outputs: [String: JSONValue] = [:]
         for step in steps where step.status == "written" || step.status == "linked" {
-            var record = json(step.record ?? "{}").object ?? [:]
+            var record = step.record.flatMap { JSONValue(parsing: $0)?.object } ?? [:]
             if let id = step.externalId { record["id"] = .string(id) }
             outputs[step.stepId] = .object(record)
         }
@@ -166,15 +166,5 @@ struct FlowStepHandler: JobHandler {
                                                   orderingKey: orderingKey, eventId: eventId, maxAttempts: maxAttempts)])
         // The completion that queued this step marked the event done; it is not, yet.
         try tx.query("UPDATE events SET status = 'pending' WHERE tenant_id = $1 AND id = $2", [tenantId, eventId])
-    }
-
-    static func json(_ text: String) -> JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null }
-
-    static func text(_ value: JSONValue) -> String? {
-        switch value {
-        case .string(let text): return text.isEmpty ? nil : text
-        case .number(let number): return number.rounded() == number ? String(Int64(number)) : "\(number)"
-        default: return nil
-        }
     }
 }

@@ -21,7 +21,7 @@ struct SageAgentWriter {
     func write(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String {
         guard let (type, idField) = Self.commands[schema.name] else { throw PermanentJobFailure("\(schema.title) has no Sage Pro agent command.") }
         let tenantId = connection.tenantId
-        let payload = String(decoding: FlowDefinition.canonical(record), as: UTF8.self)
+        let payload = record.canonicalText
         let command = try database.transaction(.tenant(tenantId)) { tx -> AgentCommandStore.Record in
             let command = try AgentCommandStore.enqueue(tx, tenantId: tenantId, environment: connection.environment, connectionId: connection.id,
                                                         type: type.rawValue, externalId: key, payload: payload)
@@ -35,7 +35,7 @@ struct SageAgentWriter {
             }
             switch current.status {
             case "succeeded":
-                let result = (try? JSONDecoder().decode(JSONValue.self, from: Data((current.result ?? "{}").utf8))) ?? .null
+                let result = current.result.flatMap(JSONValue.init(parsing:)) ?? .null
                 guard let id = result[idField]?.string else { throw PermanentJobFailure("Sage Pro's answer to \(type.rawValue) had no \(idField)") }
                 return id
             case "failed" where current.retryable == true:

@@ -17,19 +17,11 @@ struct OrderToCashTests {
     /// A Zoho connection in dev, connected as Zoho's self client is, against the sandbox.
     static func connectedZoho(_ tenant: String, sandbox: SandboxServer = TestSandbox.shared) async throws -> ZohoSession {
         let id = try await ZohoOAuthTests.zohoConnection(tenant, sandbox: sandbox)
-        let accounts = ZohoAccountsClient(accountsURL: URL(string: sandbox.baseURL + "/zoho/accounts")!, clientId: SandboxServer.demoZohoClient.id,
-                                          clientSecret: SandboxServer.demoZohoClient.secret)
-        var code = URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/self-client/code")!)
-        code.httpMethod = "POST"
-        code.httpBody = Data("client_id=\(SandboxServer.demoZohoClient.id)&scope=ZohoBooks.fullaccess.all,ZohoInventory.fullaccess.all,ZohoCRM.modules.ALL".utf8)
-        code.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        let grant = try #require((try JSONSerialization.jsonObject(with: try HTTPTransport().send(code, vendor: "sandbox").body) as? [String: Any])?["code"] as? String)
-        let tokens = try accounts.exchange(code: grant, redirectURI: ZohoAccountsEmulator.selfClientRedirect)
-        let refresh = try #require(tokens.refreshToken)
+        let (session, refresh) = try TestSandbox.selfClientSession(sandbox, cacheKey: "o2c-\(tenant)")
         let patched = try await Client.send("PATCH", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)",
                                             json: ["settings": ["api_domain": sandbox.baseURL + "/zoho/api", "inventory": true, "crm": true], "secrets": ["refresh_token": refresh]])
         try #require(patched.status == 200, "\(patched.text)")
-        return ZohoSession(apiDomain: URL(string: sandbox.baseURL + "/zoho/api")!, accounts: accounts, refreshToken: refresh, tokens: TokenCache(), cacheKey: "o2c-\(tenant)")
+        return session
     }
 
     @Test func oneSaleMakesOneOfEachZohoRecordHoweverOftenItArrives() async throws {

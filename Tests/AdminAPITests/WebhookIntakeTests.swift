@@ -179,16 +179,7 @@ struct WebhookIntakeTests {
         let hook = try await Self.endpoint(verification: "zoho_signature", source: "zoho_books")
         #expect(hook.secret.count == 40)
         let sandbox = TestSandbox.shared
-        let accounts = ZohoAccountsClient(accountsURL: URL(string: sandbox.baseURL + "/zoho/accounts")!, clientId: SandboxServer.demoZohoClient.id,
-                                          clientSecret: SandboxServer.demoZohoClient.secret)
-        var code = URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/self-client/code")!)
-        code.httpMethod = "POST"
-        code.httpBody = Data("client_id=\(SandboxServer.demoZohoClient.id)".utf8)
-        code.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        let grant = try #require((try JSONSerialization.jsonObject(with: try HTTPTransport().send(code, vendor: "sandbox").body) as? [String: Any])?["code"] as? String)
-        let tokens = try accounts.exchange(code: grant, redirectURI: ZohoAccountsEmulator.selfClientRedirect)
-        let session = ZohoSession(apiDomain: URL(string: sandbox.baseURL + "/zoho/api")!, accounts: accounts, refreshToken: try #require(tokens.refreshToken),
-                                  tokens: TokenCache(), cacheKey: "intake-test")
+        let session = try TestSandbox.selfClientSession(sandbox, cacheKey: "intake-test").session
         let books = ZohoBooksClient(session: session, organizationId: "20071234")
         _ = try books.createWebhook(name: "to Clearline", entity: "customerpayment", url: TestServer.shared.baseURL + hook.path + "?source=books",
                                     secret: hook.secret)

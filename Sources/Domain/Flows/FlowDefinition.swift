@@ -62,11 +62,5 @@ public struct FlowDefinition: Sendable, Equatable {
     }
 
     /// The definition's canonical JSON (sorted keys), the text a version's checksum is taken of.
-    public var canonicalJSON: [UInt8] { Self.canonical(source) }
-
-    public static func canonical(_ value: JSONValue) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(value)) ?? Data())
-    }
+    public var canonicalJSON: [UInt8] { source.canonicalJSON }
 }

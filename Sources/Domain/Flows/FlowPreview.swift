@@ -92,7 +92,7 @@ extension FlowDefinition {
     }
 
     static func show(_ value: JSONValue) -> String {
-        String(decoding: canonical(value), as: UTF8.self)
+        value.canonicalText
     }
 }
 
