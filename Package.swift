@@ -28,8 +28,12 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "Connectors", dependencies: ["Domain", "Crypto"], swiftSettings: strict),
         .target(
+            name: "SageAgent",
+            dependencies: ["Connectors", "Domain", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
             name: "Sandbox",
-            dependencies: ["HTTPServer", "Crypto", "Connectors", "Domain", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "Crypto", "Connectors", "Domain", "SageAgent", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .target(
             name: "Engine",
@@ -42,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "clearline",
             dependencies: [
-                "AdminAPI", "Engine", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors",
+                "AdminAPI", "Engine", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors", "SageAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -51,7 +55,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(
             name: "AdminAPITests",
-            dependencies: ["AdminAPI", "Engine", "HTTPServer", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors",
+            dependencies: ["AdminAPI", "Engine", "HTTPServer", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors", "SageAgent",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(

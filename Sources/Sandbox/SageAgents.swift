@@ -6,7 +6,8 @@ import Synchronization
 
 /// The sandbox's Sage Pro agents, one per Clearline connection, each with its own company that
 /// outlives an agent restart. `POST /_sandbox/sage/agents` starts one (the demo seed does), and
-/// the tables can be read back at `/_sandbox/sage/{connectionId}/tables/{table}`.
+/// the tables can be read back at `/_sandbox/sage/{connectionId}/tables/{table}`. An agent run
+/// outside the sandbox applies its commands with `POST /_sandbox/sage/{connectionId}/apply`.
 public final class SageAgents: Sendable {
     private struct Entry {
         let agent: SageProAgent?
@@ -54,6 +55,17 @@ public final class SageAgents: Sendable {
         entries.withLock { $0[connectionId]?.company }
     }
 
+    /// The company of `connectionId`, made on first use: what an agent outside the sandbox
+    /// (`clearline agent --backend sandbox`) applies its commands to.
+    func companyMadeIfNeeded(_ connectionId: UUID) -> SageProCompany {
+        entries.withLock { entries in
+            if let entry = entries[connectionId] { return entry.company }
+            let company = SageProCompany()
+            entries[connectionId] = Entry(agent: nil, company: company)
+            return company
+        }
+    }
+
     func routes(into router: inout Router<SandboxHandler>) {
         router.add("POST", "/_sandbox/sage/agents") { [self] request in
             let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
@@ -71,6 +83,16 @@ public final class SageAgents: Sendable {
                 return SandboxResponses.json(404, ["error": "no agent for this connection"])
             }
             return SandboxResponses.json(200, ["stopped": true])
+        }
+        router.add("POST", "/_sandbox/sage/{connectionId}/apply") { [self] request in
+            let parts = request.path.split(separator: "/").map(String.init)
+            guard parts.count == 4, let connectionId = UUID(uuidString: parts[2]) else { return SandboxResponses.json(404, ["error": "no such company"]) }
+            guard let command = try? SageAgentProtocol.decoder.decode(SageAgentProtocol.Command.self, from: Data(request.body)) else {
+                return SandboxResponses.json(400, ["error": "send one agent protocol command: command_id, type, external_id, delivery, payload"])
+            }
+            let result = companyMadeIfNeeded(connectionId).apply(command)
+            let body = (try? SageAgentProtocol.encoder.encode(result)) ?? Data("{}".utf8)
+            return Response(status: 200, headers: [("Content-Type", "application/json")], body: Array(body))
         }
         router.add("GET", "/_sandbox/sage/{connectionId}/tables/{table}") { [self] request in
             let parts = request.path.split(separator: "/").map(String.init)

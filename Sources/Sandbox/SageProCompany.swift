@@ -1,6 +1,7 @@
 import Foundation
 public import Domain
 public import Connectors
+public import SageAgent
 
 /// An in-memory Sage Pro company (../shared/reference/sage-pro.md A.3) as the agent sees it:
 /// customers (ARCUST), sales orders (SOMAST/SOTRAN), AR invoices (ARMAST/ARTRAN), cash receipts
@@ -11,13 +12,13 @@ public import Connectors
 /// Pro itself never deduplicates (an import run twice posts twice), so the agent keeps a
 /// crosswalk (CLXREF) from each command's external id to what it created, and answers a repeated
 /// external id with the first outcome instead of posting again.
-public final class SageProCompany: Sendable {
+public final class SageProCompany: SageProBackend {
     public typealias Row = [String: JSONValue]
 
     struct Tables {
         var tables: [String: [Row]] = [
             "ARCUST": [], "SOMAST": [], "SOTRAN": [], "ARMAST": [], "ARTRAN": [], "ARCASH": [], "GLTRAN": [], "CLXREF": [],
-            "GLACCT": SageProCompany.chart.map { ["GLACNT": .string($0.0), "GLDESC": .string($0.1)] },
+            "GLACCT": SageProFields.demoChart.map { ["GLACNT": .string($0.0), "GLDESC": .string($0.1)] },
         ]
         var crosswalk: [String: JSONValue] = [:]
         var lastSalesOrder = 0
@@ -25,13 +26,6 @@ public final class SageProCompany: Sendable {
         var lastReceipt = 0
         var lastEntry = 0
     }
-
-    /// Pro's demo chart: enough accounts for receipts, sales, tax and processor fees.
-    static let chart: [(String, String)] = [
-        ("1000-00", "Operating cash"), ("1050-00", "Undeposited funds"), ("1200-00", "Accounts receivable"),
-        ("2200-00", "Sales tax payable"), ("4000-00", "Sales"), ("4900-00", "Sales returns and refunds"),
-        ("6100-00", "Merchant processing fees"), ("6150-00", "Chargebacks"),
-    ]
 
     public let companyNumber: String
     private let state = Locked(Tables())
@@ -82,123 +76,93 @@ public final class SageProCompany: Sendable {
     private static let customerFields = ["company", "contact", "address1", "address2", "city", "state", "zip", "country", "phone", "email"]
 
     private func upsertCustomer(_ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {
-        let requested = try Self.text(payload, "custno", maxLength: 6, required: false)?.uppercased()
+        let requested = try SageProFields.text(payload, "custno", maxLength: 6, required: false)?.uppercased()
         if let requested, let index = state.tables["ARCUST"]!.firstIndex(where: { $0["CUSTNO"]?.string == requested }) {
             for field in Self.customerFields {
-                if let value = try Self.text(payload, field, maxLength: 40, required: false) { state.tables["ARCUST"]![index][field.uppercased()] = .string(value) }
+                if let value = try SageProFields.text(payload, field, maxLength: 40, required: false) { state.tables["ARCUST"]![index][field.uppercased()] = .string(value) }
             }
             return .object(["custno": .string(requested), "action": .string("updated")])
         }
-        let company = try Self.text(payload, "company", maxLength: 40, required: true)!
-        let custno = requested ?? nextCustomerNumber(company, state)
+        let company = try SageProFields.text(payload, "company", maxLength: 40, required: true)!
+        let custno = requested ?? SageProFields.nextCustomerNumber(company, taken: Set(state.tables["ARCUST"]!.compactMap { $0["CUSTNO"]?.string }))
         var row: Row = ["CUSTNO": .string(custno), "BALANCE": .string("0.00"), "ONORDER": .string("0.00"),
                         "ADDUSER": .string("CLEARLN"), "ADDDATE": .string(Self.today())]
-        for field in Self.customerFields { row[field.uppercased()] = .string(try Self.text(payload, field, maxLength: 40, required: false) ?? "") }
+        for field in Self.customerFields { row[field.uppercased()] = .string(try SageProFields.text(payload, field, maxLength: 40, required: false) ?? "") }
         state.tables["ARCUST"]!.append(row)
         return .object(["custno": .string(custno), "action": .string("created")])
     }
 
-    /// Pro's custom: letters of the name, then a counter (`ACME01`), six characters in all.
-    private func nextCustomerNumber(_ company: String, _ state: Tables) -> String {
-        let letters = String(company.uppercased().filter { $0.isASCII && $0.isLetter }.prefix(4)).padding(toLength: 4, withPad: "X", startingAt: 0)
-        let taken = Set(state.tables["ARCUST"]!.compactMap { $0["CUSTNO"]?.string })
-        for counter in 1...99 where !taken.contains(letters + String(format: "%02d", counter)) {
-            return letters + String(format: "%02d", counter)
-        }
-        return String(format: "C%05d", taken.count + 1)
-    }
-
     private func createSalesOrder(_ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {
         let custno = try customer(payload, state)
-        let lines = try Self.lines(payload, quantityField: "qtyord")
+        let lines = try SageProFields.lines(payload, quantityField: "qtyord")
         state.lastSalesOrder += 1
-        // Pro keeps SONO right-justified with spaces in a 10-character field.
-        let sono = String(repeating: " ", count: 10 - String(state.lastSalesOrder).count) + String(state.lastSalesOrder)
+        let sono = SageProFields.salesOrderNumber(state.lastSalesOrder)
         let total = lines.reduce(Decimal(0)) { $0 + $1.amount }
         state.tables["SOMAST"]!.append(["SONO": .string(sono), "CUSTNO": .string(custno), "SOSTAT": .string(" "), "SODATE": .string(Self.today()),
-                                        "PONUM": .string(try Self.text(payload, "ponum", maxLength: 20, required: false) ?? ""),
-                                        "ORDAMT": .string(Self.amount(total))])
+                                        "PONUM": .string(try SageProFields.text(payload, "ponum", maxLength: 20, required: false) ?? ""),
+                                        "ORDAMT": .string(SageProFields.amount(total))])
         for line in lines {
             state.tables["SOTRAN"]!.append(["SONO": .string(sono), "ITEM": .string(line.item), "DESCRIP": .string(line.description),
-                                            "QTYORD": .string(Self.amount(line.quantity)), "QTYSHP": .string("0.00"), "PRICE": .string(Self.amount(line.price))])
+                                            "QTYORD": .string(SageProFields.amount(line.quantity)), "QTYSHP": .string("0.00"), "PRICE": .string(SageProFields.amount(line.price))])
         }
         try adjust(custno, "ONORDER", by: total, &state)
-        return .object(["sono": .string(sono), "ordamt": .string(Self.amount(total))])
+        return .object(["sono": .string(sono), "ordamt": .string(SageProFields.amount(total))])
     }
 
     private func createInvoice(_ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {
         let custno = try customer(payload, state)
-        let lines = try Self.lines(payload, quantityField: "qty")
-        let tax = try Self.money(payload, "tax", required: false) ?? 0
+        let lines = try SageProFields.lines(payload, quantityField: "qty")
+        let tax = try SageProFields.money(payload, "tax", required: false) ?? 0
         let subtotal = lines.reduce(Decimal(0)) { $0 + $1.amount }
         let total = subtotal + tax
         state.lastInvoice += 1
         let invno = String(state.lastInvoice)
         state.tables["ARMAST"]!.append(["INVNO": .string(invno), "CUSTNO": .string(custno), "INVDTE": .string(Self.today()), "ARSTAT": .string(" "),
-                                        "ORNUM": .string(try Self.text(payload, "ornum", maxLength: 20, required: false) ?? ""),
-                                        "INVAMT": .string(Self.amount(total)), "TAX": .string(Self.amount(tax)),
-                                        "PAIDAMT": .string("0.00"), "BALANCE": .string(Self.amount(total))])
+                                        "ORNUM": .string(try SageProFields.text(payload, "ornum", maxLength: 20, required: false) ?? ""),
+                                        "INVAMT": .string(SageProFields.amount(total)), "TAX": .string(SageProFields.amount(tax)),
+                                        "PAIDAMT": .string("0.00"), "BALANCE": .string(SageProFields.amount(total))])
         for line in lines {
             state.tables["ARTRAN"]!.append(["INVNO": .string(invno), "ITEM": .string(line.item), "DESCRIP": .string(line.description),
-                                            "QTYSHP": .string(Self.amount(line.quantity)), "PRICE": .string(Self.amount(line.price))])
+                                            "QTYSHP": .string(SageProFields.amount(line.quantity)), "PRICE": .string(SageProFields.amount(line.price))])
         }
         try adjust(custno, "BALANCE", by: total, &state)
         var entries = [("1200-00", total, Decimal(0)), ("4000-00", Decimal(0), subtotal)]
         if tax > 0 { entries.append(("2200-00", 0, tax)) }
         post(entries, reference: "INV \(invno)", &state)
-        return .object(["invno": .string(invno), "balance": .string(Self.amount(total))])
+        return .object(["invno": .string(invno), "balance": .string(SageProFields.amount(total))])
     }
 
     private func postCashReceipt(_ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {
         let custno = try customer(payload, state)
-        let invno = try Self.text(payload, "invno", maxLength: 10, required: true)!
+        let invno = try SageProFields.text(payload, "invno", maxLength: 10, required: true)!
         guard let index = state.tables["ARMAST"]!.firstIndex(where: { $0["INVNO"]?.string == invno && $0["CUSTNO"]?.string == custno }) else {
             throw SageAgentProtocol.Failure(code: "not_found", message: "Customer \(custno) has no open invoice \(invno).", retryable: false)
         }
-        guard let amount = try Self.money(payload, "amount", required: true), amount > 0 else {
+        guard let amount = try SageProFields.money(payload, "amount", required: true), amount > 0 else {
             throw SageAgentProtocol.Failure(code: "validation", message: "amount must be more than zero.", retryable: false)
         }
         let balance = Decimal(string: state.tables["ARMAST"]![index]["BALANCE"]?.string ?? "0") ?? 0
         guard amount <= balance else {
-            throw SageAgentProtocol.Failure(code: "validation", message: "amount \(Self.amount(amount)) exceeds invoice \(invno)'s balance \(Self.amount(balance)).", retryable: false)
+            throw SageAgentProtocol.Failure(code: "validation", message: "amount \(SageProFields.amount(amount)) exceeds invoice \(invno)'s balance \(SageProFields.amount(balance)).", retryable: false)
         }
         let paid = (Decimal(string: state.tables["ARMAST"]![index]["PAIDAMT"]?.string ?? "0") ?? 0) + amount
-        state.tables["ARMAST"]![index]["PAIDAMT"] = .string(Self.amount(paid))
-        state.tables["ARMAST"]![index]["BALANCE"] = .string(Self.amount(balance - amount))
+        state.tables["ARMAST"]![index]["PAIDAMT"] = .string(SageProFields.amount(paid))
+        state.tables["ARMAST"]![index]["BALANCE"] = .string(SageProFields.amount(balance - amount))
         if balance - amount == 0 { state.tables["ARMAST"]![index]["ARSTAT"] = .string("P") }
         state.lastReceipt += 1
         let receipt = String(format: "CR%06d", state.lastReceipt)
         state.tables["ARCASH"]!.append(["RECEIPTNO": .string(receipt), "CUSTNO": .string(custno), "INVNO": .string(invno),
-                                        "AMOUNT": .string(Self.amount(amount)), "PAYDATE": .string(try Self.text(payload, "paydate", maxLength: 10, required: false) ?? Self.today()),
-                                        "REFERENCE": .string(try Self.text(payload, "reference", maxLength: 30, required: false) ?? "")])
+                                        "AMOUNT": .string(SageProFields.amount(amount)), "PAYDATE": .string(try SageProFields.text(payload, "paydate", maxLength: 10, required: false) ?? Self.today()),
+                                        "REFERENCE": .string(try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? "")])
         try adjust(custno, "BALANCE", by: -amount, &state)
         post([("1050-00", amount, 0), ("1200-00", 0, amount)], reference: receipt, &state)
-        return .object(["receipt_no": .string(receipt), "invoice_balance": .string(Self.amount(balance - amount))])
+        return .object(["receipt_no": .string(receipt), "invoice_balance": .string(SageProFields.amount(balance - amount))])
     }
 
     private func postJournal(_ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {
-        guard let lines = payload["lines"]?.array, !lines.isEmpty else {
-            throw SageAgentProtocol.Failure(code: "validation", message: "lines must be a non-empty array.", retryable: false)
-        }
-        let accounts = Set(state.tables["GLACCT"]!.compactMap { $0["GLACNT"]?.string })
-        var entries: [(String, Decimal, Decimal)] = []
-        for line in lines {
-            let account = try Self.text(line, "account", maxLength: 12, required: true)!
-            guard accounts.contains(account) else {
-                throw SageAgentProtocol.Failure(code: "not_found", message: "GL account \(account) is not in the chart of accounts.", retryable: false)
-            }
-            let debit = try Self.money(line, "debit", required: false) ?? 0
-            let credit = try Self.money(line, "credit", required: false) ?? 0
-            guard debit >= 0, credit >= 0, (debit == 0) != (credit == 0) else {
-                throw SageAgentProtocol.Failure(code: "validation", message: "each line needs either a debit or a credit, positive.", retryable: false)
-            }
-            entries.append((account, debit, credit))
-        }
-        let debits = entries.reduce(Decimal(0)) { $0 + $1.1 }, credits = entries.reduce(Decimal(0)) { $0 + $1.2 }
-        guard debits == credits else {
-            throw SageAgentProtocol.Failure(code: "validation", message: "debits \(Self.amount(debits)) do not equal credits \(Self.amount(credits)).", retryable: false)
-        }
-        let entry = post(entries, reference: try Self.text(payload, "reference", maxLength: 30, required: false) ?? "", &state)
+        let chart = Set(state.tables["GLACCT"]!.compactMap { $0["GLACNT"]?.string })
+        let entries = try SageProFields.journal(payload, chart: chart).map { ($0.account, $0.debit, $0.credit) }
+        let entry = post(entries, reference: try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? "", &state)
         return .object(["entry_no": .string(entry)])
     }
 
@@ -207,14 +171,14 @@ public final class SageProCompany: Sendable {
         state.lastEntry += 1
         let entry = String(format: "GJ%06d", state.lastEntry)
         for line in entries {
-            state.tables["GLTRAN"]!.append(["ENTRYNO": .string(entry), "GLACNT": .string(line.account), "DEBIT": .string(Self.amount(line.debit)),
-                                            "CREDIT": .string(Self.amount(line.credit)), "REFERENCE": .string(reference), "TRANDATE": .string(Self.today())])
+            state.tables["GLTRAN"]!.append(["ENTRYNO": .string(entry), "GLACNT": .string(line.account), "DEBIT": .string(SageProFields.amount(line.debit)),
+                                            "CREDIT": .string(SageProFields.amount(line.credit)), "REFERENCE": .string(reference), "TRANDATE": .string(Self.today())])
         }
         return entry
     }
 
     private func customer(_ payload: JSONValue, _ state: Tables) throws -> String {
-        let custno = try Self.text(payload, "custno", maxLength: 6, required: true)!.uppercased()
+        let custno = try SageProFields.text(payload, "custno", maxLength: 6, required: true)!.uppercased()
         guard state.tables["ARCUST"]!.contains(where: { $0["CUSTNO"]?.string == custno }) else {
             throw SageAgentProtocol.Failure(code: "not_found", message: "Customer \(custno) does not exist.", retryable: false)
         }
@@ -224,61 +188,7 @@ public final class SageProCompany: Sendable {
     private func adjust(_ custno: String, _ field: String, by delta: Decimal, _ state: inout Tables) throws {
         guard let index = state.tables["ARCUST"]!.firstIndex(where: { $0["CUSTNO"]?.string == custno }) else { return }
         let current = Decimal(string: state.tables["ARCUST"]![index][field]?.string ?? "0") ?? 0
-        state.tables["ARCUST"]![index][field] = .string(Self.amount(current + delta))
-    }
-
-    struct Line {
-        let item: String
-        let description: String
-        let quantity: Decimal
-        let price: Decimal
-        var amount: Decimal { quantity * price }
-    }
-
-    static func lines(_ payload: JSONValue, quantityField: String) throws -> [Line] {
-        guard let lines = payload["lines"]?.array, !lines.isEmpty else {
-            throw SageAgentProtocol.Failure(code: "validation", message: "lines must be a non-empty array.", retryable: false)
-        }
-        return try lines.map { line in
-            let quantity = try money(line, quantityField, required: true)!
-            guard quantity > 0 else { throw SageAgentProtocol.Failure(code: "validation", message: "\(quantityField) must be more than zero.", retryable: false) }
-            let price = try money(line, "price", required: true)!
-            guard price >= 0 else { throw SageAgentProtocol.Failure(code: "validation", message: "price must not be negative.", retryable: false) }
-            return Line(item: try text(line, "item", maxLength: 20, required: true)!, description: try text(line, "descrip", maxLength: 40, required: false) ?? "",
-                        quantity: quantity, price: price)
-        }
-    }
-
-    static func text(_ payload: JSONValue, _ field: String, maxLength: Int, required: Bool) throws -> String? {
-        guard let value = payload[field], value != .null else {
-            if required { throw SageAgentProtocol.Failure(code: "validation", message: "\(field) is required.", retryable: false) }
-            return nil
-        }
-        guard let text = value.string, !text.isEmpty, text.count <= maxLength else {
-            throw SageAgentProtocol.Failure(code: "validation", message: "\(field) must be text of 1 to \(maxLength) characters.", retryable: false)
-        }
-        return text
-    }
-
-    /// Amounts and quantities come as decimal strings (never binary floating point).
-    static func money(_ payload: JSONValue, _ field: String, required: Bool) throws -> Decimal? {
-        guard let text = try self.text(payload, field, maxLength: 20, required: required) else { return nil }
-        guard text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }), let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-            throw SageAgentProtocol.Failure(code: "validation", message: "\(field) must be a decimal string such as \"12.50\".", retryable: false)
-        }
-        return value
-    }
-
-    static func amount(_ value: Decimal) -> String {
-        var value = value, rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 2, .bankers)
-        let formatter = NumberFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.minimumFractionDigits = 2
-        formatter.maximumFractionDigits = 2
-        formatter.minimumIntegerDigits = 1
-        formatter.usesGroupingSeparator = false
-        return formatter.string(from: NSDecimalNumber(decimal: rounded)) ?? "\(rounded)"
+        state.tables["ARCUST"]![index][field] = .string(SageProFields.amount(current + delta))
     }
 
     static func today() -> String { SandboxResponses.formatter("yyyy-MM-dd").string(from: Date()) }

@@ -1,0 +1,103 @@
+public import Foundation
+public import Domain
+public import Connectors
+
+/// How a command's payload fields are read and checked the way Pro's 10-character xBase fields
+/// need them (../shared/reference/sage-pro.md A.3), by every backend alike: text within its
+/// length, amounts as decimal strings, never binary floating point.
+public enum SageProFields {
+    /// Pro's demo chart: enough accounts for receipts, sales, tax, processor fees and chargebacks.
+    public static let demoChart: [(account: String, description: String)] = [
+        ("1000-00", "Operating cash"), ("1050-00", "Undeposited funds"), ("1200-00", "Accounts receivable"),
+        ("2200-00", "Sales tax payable"), ("4000-00", "Sales"), ("4900-00", "Sales returns and refunds"),
+        ("6100-00", "Merchant processing fees"), ("6150-00", "Chargebacks"),
+    ]
+
+    public struct Line: Sendable {
+        public let item: String
+        public let description: String
+        public let quantity: Decimal
+        public let price: Decimal
+        public var amount: Decimal { quantity * price }
+    }
+
+    public static func lines(_ payload: JSONValue, quantityField: String) throws -> [Line] {
+        guard let lines = payload["lines"]?.array, !lines.isEmpty else { throw invalid("lines must be a non-empty array.") }
+        return try lines.map { line in
+            let quantity = try money(line, quantityField, required: true)!
+            guard quantity > 0 else { throw invalid("\(quantityField) must be more than zero.") }
+            let price = try money(line, "price", required: true)!
+            guard price >= 0 else { throw invalid("price must not be negative.") }
+            return Line(item: try text(line, "item", maxLength: 20, required: true)!, description: try text(line, "descrip", maxLength: 40, required: false) ?? "",
+                        quantity: quantity, price: price)
+        }
+    }
+
+    /// Balanced journal lines on accounts of `chart`: each a debit or a credit, positive.
+    public static func journal(_ payload: JSONValue, chart: Set<String>) throws -> [(account: String, debit: Decimal, credit: Decimal, description: String)] {
+        guard let lines = payload["lines"]?.array, !lines.isEmpty else { throw invalid("lines must be a non-empty array.") }
+        let entries = try lines.map { line in
+            let account = try text(line, "account", maxLength: 12, required: true)!
+            guard chart.contains(account) else {
+                throw SageAgentProtocol.Failure(code: "not_found", message: "GL account \(account) is not in the chart of accounts.", retryable: false)
+            }
+            let debit = try money(line, "debit", required: false) ?? 0
+            let credit = try money(line, "credit", required: false) ?? 0
+            guard debit >= 0, credit >= 0, (debit == 0) != (credit == 0) else { throw invalid("each line needs either a debit or a credit, positive.") }
+            return (account, debit, credit, try text(line, "descrip", maxLength: 30, required: false) ?? "")
+        }
+        let debits = entries.reduce(Decimal(0)) { $0 + $1.1 }, credits = entries.reduce(Decimal(0)) { $0 + $1.2 }
+        guard debits == credits else { throw invalid("debits \(amount(debits)) do not equal credits \(amount(credits)).") }
+        return entries
+    }
+
+    public static func text(_ payload: JSONValue, _ field: String, maxLength: Int, required: Bool) throws -> String? {
+        guard let value = payload[field], value != .null else {
+            if required { throw invalid("\(field) is required.") }
+            return nil
+        }
+        guard let text = value.string, !text.isEmpty, text.count <= maxLength else {
+            throw invalid("\(field) must be text of 1 to \(maxLength) characters.")
+        }
+        return text
+    }
+
+    public static func money(_ payload: JSONValue, _ field: String, required: Bool) throws -> Decimal? {
+        guard let text = try self.text(payload, field, maxLength: 20, required: required) else { return nil }
+        guard text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }), let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw invalid("\(field) must be a decimal string such as \"12.50\".")
+        }
+        return value
+    }
+
+    /// Two decimals, banker's rounding, no grouping: how Pro's N(12,2) fields are written.
+    public static func amount(_ value: Decimal) -> String {
+        var value = value, rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 2, .bankers)
+        let formatter = NumberFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.minimumFractionDigits = 2
+        formatter.maximumFractionDigits = 2
+        formatter.minimumIntegerDigits = 1
+        formatter.usesGroupingSeparator = false
+        return formatter.string(from: NSDecimalNumber(decimal: rounded)) ?? "\(rounded)"
+    }
+
+    /// Pro's custom: letters of the name, then a counter (`ACME01`), six characters in all.
+    public static func nextCustomerNumber(_ company: String, taken: Set<String>) -> String {
+        let letters = String(company.uppercased().filter { $0.isASCII && $0.isLetter }.prefix(4)).padding(toLength: 4, withPad: "X", startingAt: 0)
+        for counter in 1...99 where !taken.contains(letters + String(format: "%02d", counter)) {
+            return letters + String(format: "%02d", counter)
+        }
+        return String(format: "C%05d", taken.count + 1)
+    }
+
+    /// Pro keeps SONO right-justified with spaces in a 10-character field.
+    public static func salesOrderNumber(_ n: Int) -> String {
+        String(repeating: " ", count: max(0, 10 - String(n).count)) + String(n)
+    }
+
+    public static func invalid(_ message: String) -> SageAgentProtocol.Failure {
+        SageAgentProtocol.Failure(code: "validation", message: message, retryable: false)
+    }
+}
