@@ -20,6 +20,15 @@ extension ZohoBooksClient {
         try call("POST", "creditnotes/\(id)/refunds", body: refund)["creditnote_refund"] as? [String: Any] ?? [:]
     }
 
+    /// The refunds made out of a credit note: the search before a refund that makes a retry safe.
+    public func creditNoteRefunds(_ id: String) throws -> [[String: Any]] {
+        try call("GET", "creditnotes/\(id)/refunds")["creditnote_refunds"] as? [[String: Any]] ?? []
+    }
+
+    public func journals(referenceNumber: String) throws -> [[String: Any]] {
+        try call("GET", "journals", query: ["reference_number": referenceNumber])["journals"] as? [[String: Any]] ?? []
+    }
+
     /// A manual journal; Books refuses one whose debits and credits differ.
     public func createJournal(_ journal: [String: Any]) throws -> [String: Any] {
         try call("POST", "journals", body: journal)["journal"] as? [String: Any] ?? [:]

@@ -47,6 +47,11 @@ public struct ZohoBooksClient: Sendable {
         return try call("GET", "contacts", query: query)["contacts"] as? [[String: Any]] ?? []
     }
 
+    /// One contact, with its receivable balances (`outstanding_receivable_amount`, `unused_credits_receivable_amount`).
+    public func contact(id: String) throws -> [String: Any]? {
+        try call("GET", "contacts/\(id)")["contact"] as? [String: Any]
+    }
+
     public func createContact(_ contact: [String: Any]) throws -> [String: Any] {
         try call("POST", "contacts", body: contact)["contact"] as? [String: Any] ?? [:]
     }

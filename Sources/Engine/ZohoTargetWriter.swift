@@ -28,7 +28,17 @@ struct ZohoTargetWriter {
         case "zoho_books.creditnote":
             if let reference, let found = try clients.books.creditNotes(referenceNumber: reference).first { return try Self.id(found, "creditnote_id") }
             return try Self.id(try clients.books.createCreditNote(body), "creditnote_id")
+        case "zoho_books.creditnote_refund":
+            let note = record["creditnote_id"]?.string ?? ""
+            if let found = try clients.books.creditNoteRefunds(note).first(where: { $0["reference_number"] as? String == reference }) {
+                return try Self.id(found, "creditnote_refund_id")
+            }
+            var refund = body
+            refund.removeValue(forKey: "creditnote_id")
+            refund["from_account_id"] = try resolveAccount(body["from_account_id"] as? String ?? "")
+            return try Self.id(try clients.books.refundCreditNote(note, refund), "creditnote_refund_id")
         case "zoho_books.journal":
+            if let reference, let found = try clients.books.journals(referenceNumber: reference).first { return try Self.id(found, "journal_id") }
             let journal = try clients.books.createJournal(try resolveAccounts(body))
             let id = try Self.id(journal, "journal_id")
             if record["status"]?.string == "published" { try clients.books.publishJournal(id) }
@@ -62,16 +72,22 @@ struct ZohoTargetWriter {
         }
         let chart = try clients.books.chartOfAccounts()
         for index in lines.indices {
-            guard let text = lines[index]["account_id"] as? String, text.hasPrefix("code:") else { continue }
-            let code = String(text.dropFirst(5))
-            guard let account = chart.first(where: { "\($0["account_code"] ?? "")" == code }), let id = account["account_id"] as? String else {
-                throw PermanentJobFailure("Zoho Books has no account with code \(code) in its chart of accounts.")
-            }
-            lines[index]["account_id"] = id
+            if let text = lines[index]["account_id"] as? String { lines[index]["account_id"] = try resolveAccount(text, chart: chart) }
         }
         var resolved = journal
         resolved["line_items"] = lines
         return resolved
+    }
+
+    /// `code:<n>` as the id of the account with that code; any other text is an id already.
+    func resolveAccount(_ text: String, chart: [[String: Any]]? = nil) throws -> String {
+        guard text.hasPrefix("code:") else { return text }
+        let code = String(text.dropFirst(5))
+        let chart = try chart ?? clients.books.chartOfAccounts()
+        guard let account = chart.first(where: { "\($0["account_code"] ?? "")" == code }), let id = account["account_id"] as? String else {
+            throw PermanentJobFailure("Zoho Books has no account with code \(code) in its chart of accounts.")
+        }
+        return id
     }
 
     static func object(_ value: JSONValue) -> [String: Any] {

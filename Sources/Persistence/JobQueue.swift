@@ -124,8 +124,10 @@ public enum JobQueue {
     /// Moves a running job to the dead letters, with an alert.
     public static func kill(_ tx: Transaction, _ job: Job, error: String) throws {
         try finish(tx, job, state: "dead", outcome: "failed", error: error)
-        try tx.query("INSERT INTO alerts (tenant_id, environment, kind, job_id, message) VALUES ($1, $2, 'job_dead', $3, $4)",
-                     [job.tenantId, job.environment.rawValue, job.id, "\(job.kind) gave up after \(job.attempt) attempt(s): \(error)"])
+        try tx.query("""
+            INSERT INTO alerts (tenant_id, environment, kind, job_id, subject, message) VALUES ($1, $2, 'job_dead', $3, $5, $4)
+            ON CONFLICT (tenant_id, environment, kind, subject) WHERE acknowledged_at IS NULL DO NOTHING
+            """, [job.tenantId, job.environment.rawValue, job.id, "\(job.kind) gave up after \(job.attempt) attempt(s): \(error)", "job:\(job.id)"])
     }
 
     private static func finish(_ tx: Transaction, _ job: Job, state: String, outcome: String, error: String?, summary: String? = nil) throws {

@@ -30,7 +30,12 @@ extension ZohoBooksEmulator {
         add(&router, books, "GET", "/creditnotes") { [self] request, _ in listOf(\.creditNotes, "creditnotes", request.query) }
         add(&router, books, "POST", "/creditnotes/{id}/invoices") { [self] request, body in applyCreditNote(Self.pathId(request, 2), body) }
         add(&router, books, "POST", "/creditnotes/{id}/refunds") { [self] request, body in refundCreditNote(Self.pathId(request, 2), body) }
+        add(&router, books, "GET", "/creditnotes/{id}/refunds") { [self] request, _ in
+            let id = Self.pathId(request, 2)
+            return Self.page("creditnote_refunds", state.withLock { Array($0.creditNoteRefunds.values) }.filter { $0["creditnote_id"] as? String == id })
+        }
         add(&router, books, "POST", "/journals") { [self] _, body in createJournal(body) }
+        add(&router, books, "GET", "/journals") { [self] request, _ in listOf(\.journals, "journals", request.query) }
         add(&router, books, "POST", "/journals/{id}/status/publish") { [self] request, _ in publishJournal(Self.pathId(request, 3)) }
         add(&router, books, "GET", "/chartofaccounts") { request, _ in
             let type = request.query["filter_by"].map { $0.replacingOccurrences(of: "AccountType.", with: "").lowercased() }
@@ -138,6 +143,7 @@ extension ZohoBooksEmulator {
                 "refund_mode": body["refund_mode"] ?? "", "reference_number": body["reference_number"] ?? "",
                 "from_account_id": body["from_account_id"] ?? "", "description": body["description"] ?? "",
             ]
+            state.creditNoteRefunds[refund["creditnote_refund_id"] as! String] = refund
             return SandboxResponses.json(201, ["code": 0, "message": "The refund information for this credit note has been saved.", "creditnote_refund": refund])
         }
     }

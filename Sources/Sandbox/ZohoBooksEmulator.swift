@@ -16,6 +16,7 @@ final class ZohoBooksEmulator: Sendable {
         var salesOrders: [String: [String: Any]] = [:]
         var creditNotes: [String: [String: Any]] = [:]
         var journals: [String: [String: Any]] = [:]
+        var creditNoteRefunds: [String: [String: Any]] = [:]
         var items: [String: [String: Any]] = [:]
         var packages: [String: [String: Any]] = [:]
         var shipments: [String: [String: Any]] = [:]
@@ -71,6 +72,7 @@ final class ZohoBooksEmulator: Sendable {
         }
         add(books, "POST", "/contacts") { [self] _, body in createContact(body) }
         add(books, "GET", "/contacts") { [self] request, _ in listContacts(request.query) }
+        add(books, "GET", "/contacts/{id}") { [self] request, _ in contact(request.path.split(separator: "/").last.map(String.init) ?? "") }
         add(books, "POST", "/invoices") { [self] _, body in createInvoice(body) }
         add(books, "GET", "/invoices") { [self] request, _ in list("invoices", request.query) }
         add(books, "POST", "/customerpayments") { [self] _, body in createPayment(body) }
@@ -179,6 +181,21 @@ final class ZohoBooksEmulator: Sendable {
                 && (query["email"].map { $0.lowercased() == (contact["email"] as? String)?.lowercased() } ?? true)
         }
         return Self.page("contacts", found)
+    }
+
+    /// A contact with the balances Books keeps on it: what its open invoices still owe, and the
+    /// credit (credit notes not yet applied or refunded) it holds.
+    func contact(_ id: String) -> Response {
+        state.withLock { state in
+            guard var contact = state.contacts[id] else { return SandboxResponses.json(404, ["code": 1002, "message": "Contact does not exist."]) }
+            let owed = state.invoices.values.filter { $0["customer_id"] as? String == id && $0["status"] as? String != "void" }
+                .reduce(Decimal(0)) { $0 + (SandboxResponses.decimal($1["balance"]) ?? 0) }
+            let credit = state.creditNotes.values.filter { $0["customer_id"] as? String == id }
+                .reduce(Decimal(0)) { $0 + (SandboxResponses.decimal($1["balance"]) ?? 0) }
+            contact["outstanding_receivable_amount"] = Self.number(owed)
+            contact["unused_credits_receivable_amount"] = Self.number(credit)
+            return SandboxResponses.json(200, ["code": 0, "message": "success", "contact": contact])
+        }
     }
 
     func createInvoice(_ body: [String: Any]) -> Response {

@@ -18,7 +18,6 @@ struct AdjustmentFlowTests {
             #expect(try await FlowApiTests.deploy(tenant, flow, version: 1).status == 201)
         }
         let paytrace = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
-        let processor = try await WebhookIntakeTests.endpoint(tenant, source: "processor")
         let pool = EventApiTests.pool(tenant: tenantId)
         pool.start()
         defer { pool.shutdown(grace: 5) }
@@ -47,8 +46,11 @@ struct AdjustmentFlowTests {
         try await deliver(paytrace, sale(refund, customer: "Alder", status: "PENDING_SETTLEMENT", type: "REFUND"), type: "paytrace.transaction.refund", id: "refund-a")
         try await deliver(paytrace, sale(b, customer: "Birch", status: "VOIDED"), type: "paytrace.transaction.void", id: "void-b")
         try await deliver(paytrace, sale(c, customer: "Cedar", status: "DECLINED"), type: "paytrace.transaction.sale", id: "decline-c")
-        try await deliver(processor, #"{"chargeback": {"case_number": "CB\#(marker)", "customer_id": "Alder-\#(marker)", "amount": "108.25", "fee": "15", "#
-                          + #""reason": "Fraud", "received_at": "2026-11-20T15:00:00-08:00"}}"#, type: "chargeback.created", id: "chargeback-a")
+        // PayTrace has no chargeback API: the merchant enters the case.
+        let entered = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/chargebacks", json: [
+            "case_number": "CB\(marker)", "transaction_id": String(a), "customer_id": "Alder-\(marker)", "amount": "108.25", "fee": "15",
+            "reason": "Fraud", "received_at": "2026-11-20T15:00:00-08:00"])
+        #expect(entered.status == 201, "\(entered.text)")
         try await settle()
 
         let runs = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
@@ -86,5 +88,23 @@ struct AdjustmentFlowTests {
             try tx.one("SELECT status FROM run_steps WHERE tenant_id = $1 AND step_id = 'fee'", [tenantId])?.optionalString("status")
         }
         #expect(fee == "written")
+        // The books balance: the customer owes nothing and holds no credit, since the refund's
+        // and the chargeback's credit notes were paid out, each closed.
+        let customer = try #require(try books.contact(id: alder))
+        #expect("\(customer["outstanding_receivable_amount"] ?? "")" == "0")
+        #expect("\(customer["unused_credits_receivable_amount"] ?? "")" == "0")
+        for reference in ["PT-\(refund)", "CB-CB\(marker)"] {
+            let note = try #require(try books.creditNotes(referenceNumber: reference).first)
+            #expect(note["status"] as? String == "closed", "\(reference)")
+            let refunds = try books.creditNoteRefunds(try #require(note["creditnote_id"] as? String))
+            #expect(refunds.count == 1 && "\(refunds.first?["amount"] ?? "")" == "\(note["total"] ?? "")")
+        }
+        // The dispute is on record, with the run that reversed it and an alert for a person.
+        let dispute = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/chargebacks/\(try #require(entered["id"]))")
+        #expect(dispute["status"] == "open" && dispute["amount"] == "108.25" && dispute["fee"] == "15.00")
+        #expect((dispute.json["runs"] as? [[String: Any]])?.first?["status"] as? String == "succeeded")
+        let alerts = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/alerts?open=true")
+        let items = alerts.json["items"] as? [[String: Any]] ?? []
+        #expect(items.count == 1 && items.first?["kind"] as? String == "chargeback" && (items.first?["message"] as? String ?? "").contains("CB\(marker)"))
     }
 }

@@ -4,7 +4,7 @@ extension FlowTemplates {
 
     static let refunds = FlowTemplate(
         id: "paytrace-zoho-refunds", name: "PayTrace to Zoho: refunds",
-        description: "A PayTrace refund becomes a Zoho Books credit note for the customer the sale created.",
+        description: "A PayTrace refund becomes a Zoho Books credit note for the customer the sale created, refunded out of undeposited funds as PayTrace returned the money to the card.",
         json: #"""
         {"trigger": {"source": "paytrace", "event_types": ["paytrace.transaction.refund"]},
          "steps": [
@@ -13,11 +13,17 @@ extension FlowTemplates {
              "date": \#(date), "reference_number": {"template": "PT-{transaction.transaction_id}"},
              "notes": {"template": "Refund of {transaction.invoice_id}"},
              "line_items": {"list": [{"object": {"name": {"const": "Refund"}, "quantity": 1,
-                                                 "rate": {"path": "transaction.amount", "then": ["abs", {"fn": "money", "currency": "USD"}]}}}]}}}}
+                                                 "rate": {"path": "transaction.amount", "then": ["abs", {"fn": "money", "currency": "USD"}]}}}]}}}},
+          {"id": "refund", "target": "zoho_books.creditnote_refund", "mapping": {"fields": {
+             "creditnote_id": "$steps.credit_note.id", "date": \#(date), "reference_number": {"template": "PT-{transaction.transaction_id}"},
+             "amount": {"path": "transaction.amount", "then": ["abs", {"fn": "money", "currency": "USD"}]},
+             "from_account_id": {"const": "code:1010"}, "refund_mode": {"const": "creditcard"}}}}
          ],
          "fixtures": [{"name": "a refund", "input": \#(refundInput), "expected": {
             "credit_note": {"customer_id": "(zoho_books.contact for customer:acme-1)", "date": "2026-11-22", "reference_number": "PT-1002", "notes": "Refund of Invoice # 0042",
-                            "line_items": [{"name": "Refund", "quantity": 1, "rate": "25.50"}]}}}]}
+                            "line_items": [{"name": "Refund", "quantity": 1, "rate": "25.50"}]},
+            "refund": {"creditnote_id": "(id of credit_note)", "date": "2026-11-22", "reference_number": "PT-1002", "amount": "25.50",
+                       "from_account_id": "code:1010", "refund_mode": "creditcard"}}}]}
         """#)
 
     static let voids = FlowTemplate(
@@ -55,9 +61,9 @@ extension FlowTemplates {
 
     static let chargebacks = FlowTemplate(
         id: "chargebacks-zoho", name: "Chargebacks to Zoho Books",
-        description: "PayTrace has no chargeback API: the processor's chargeback notice (a webhook) becomes a credit note and a journal for the fee.",
+        description: "PayTrace has no chargeback API: a chargeback entered through the API, the pages or a CSV import becomes a credit note reversing the sale, refunded out of undeposited funds as the processor took the money back, and a journal for the fee.",
         json: #"""
-        {"trigger": {"source": "processor", "event_types": ["chargeback.created"]},
+        {"trigger": {"source": "chargeback", "event_types": ["chargeback.created"]},
          "steps": [
           {"id": "credit_note", "target": "zoho_books.creditnote", "mapping": {"fields": {
              "customer_id": {"lookup": "zoho_books.contact", "key": {"template": "customer:{chargeback.customer_id}"}},
@@ -65,6 +71,11 @@ extension FlowTemplates {
              "reference_number": {"template": "CB-{chargeback.case_number}"},
              "notes": {"concat": [{"const": "Chargeback"}, "chargeback.reason"], "separator": ": "},
              "line_items": {"list": [{"object": {"name": {"const": "Chargeback"}, "quantity": 1, "rate": {"path": "chargeback.amount", "then": [{"fn": "money", "currency": "USD"}]}}}]}}}},
+          {"id": "reversal", "target": "zoho_books.creditnote_refund", "mapping": {"fields": {
+             "creditnote_id": "$steps.credit_note.id", "reference_number": {"template": "CB-{chargeback.case_number}"},
+             "date": {"path": "chargeback.received_at", "then": [{"fn": "date", "from": "iso8601", "to": "zoho_date", "zone": "UTC"}]},
+             "amount": {"path": "chargeback.amount", "then": [{"fn": "money", "currency": "USD"}]}, "from_account_id": {"const": "code:1010"},
+             "description": {"concat": [{"const": "Chargeback"}, "chargeback.reason"], "separator": ": "}}}},
           {"id": "fee", "target": "zoho_books.journal", "when": {"gt": [{"path": "chargeback.fee"}, 0]}, "mapping": {"fields": {
              "journal_date": {"path": "chargeback.received_at", "then": [{"fn": "date", "from": "iso8601", "to": "zoho_date", "zone": "UTC"}]},
              "reference_number": {"template": "CB-{chargeback.case_number}-fee"}, "status": {"const": "published"},
@@ -76,6 +87,8 @@ extension FlowTemplates {
                        "expected": {
             "credit_note": {"customer_id": "(zoho_books.contact for customer:acme-1)", "date": "2026-11-20", "reference_number": "CB-77-1", "notes": "Chargeback: Fraud",
                             "line_items": [{"name": "Chargeback", "quantity": 1, "rate": "108.25"}]},
+            "reversal": {"creditnote_id": "(id of credit_note)", "reference_number": "CB-77-1", "date": "2026-11-20", "amount": "108.25",
+                         "from_account_id": "code:1010", "description": "Chargeback: Fraud"},
             "fee": {"journal_date": "2026-11-20", "reference_number": "CB-77-1-fee", "status": "published", "line_items": [
                {"account_id": "code:6150", "debit_or_credit": "debit", "amount": "15.00"}, {"account_id": "code:1010", "debit_or_credit": "credit", "amount": "15.00"}]}}}]}
         """#)

@@ -55,6 +55,11 @@ public enum TargetSchemas {
             f("reference_number", max: 100, ["transaction_id"]), f("notes", max: 2000, ["description"]),
             f("line_items", .array, required: true, ["lines"], fields: zohoLines),
         ]),
+        TargetSchema(name: "zoho_books.creditnote_refund", system: "zoho_books", title: "Zoho Books credit note refund", operation: "create", key: "reference_number", fields: [
+            f("creditnote_id", required: true, max: 40), f("date", .date, required: true, ["created_at"]), f("amount", .decimal, required: true),
+            f("from_account_id", required: true, max: 40, ["account_id", "bank_account"]), f("refund_mode", max: 50),
+            f("reference_number", required: true, max: 100, ["transaction_id"]), f("description", max: 500),
+        ]),
         TargetSchema(name: "zoho_books.journal", system: "zoho_books", title: "Zoho Books journal", operation: "create", key: "reference_number", fields: [
             f("journal_date", .date, required: true, ["date", "settled_at"]), f("reference_number", max: 100, ["batch_number"]),
             f("notes", max: 2000, ["description"]), f("status", max: 20),

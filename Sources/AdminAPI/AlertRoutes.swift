@@ -1,0 +1,58 @@
+import Foundation
+import Domain
+import HTTPServer
+import Persistence
+
+/// `/v1/tenants/{tenantId}/environments/{environment}/alerts`: what needs a person (a
+/// chargeback, a connection whose credentials stopped working), until acknowledged.
+enum AlertRoutes {
+    static let base = "/v1/tenants/{tenantId}/environments/{environment}/alerts"
+
+    static let endpoints: [Endpoint] = [
+        Endpoint("GET", base, access: .tenant(.viewer)) { context in
+            let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+            let (cursor, limit) = try context.pagination()
+            var open: Bool?
+            if let text = context.request.query["open"] {
+                guard text == "true" || text == "false" else { throw Problem.validation([FieldError(field: "open", message: "must be true or false")]) }
+                open = text == "true"
+            }
+            let page = try context.tenantTransaction { try AlertStore.list($0, tenantId: tenantId, environment: environment, open: open, after: cursor, limit: limit) }
+            return context.list(page, AlertBody.init)
+        },
+        Endpoint("POST", base + "/{alertId}/acknowledge", access: .tenant(.admin)) { context in
+            let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+            let id = try context.uuidParameter("alertId", resource: "alert")
+            let alert = try context.tenantTransaction { tx -> AlertStore.Alert in
+                guard let alert = try AlertStore.acknowledge(tx, tenantId: tenantId, environment: environment, id: id, by: context.actor) else {
+                    throw Problem.notFound("No such alert.")
+                }
+                try context.audit(tx, tenantId: tenantId, action: "alert.acknowledged", targetType: "alert", targetId: id.lowercasedString, details: ["kind": alert.kind])
+                return alert
+            }
+            return context.json(AlertBody(alert))
+        },
+    ]
+}
+
+struct AlertBody: Encodable {
+    let id: String
+    let environment: String
+    let kind: String
+    let subject: String
+    let message: String
+    let createdAt: Date
+    let acknowledgedAt: Date?
+    let acknowledgedBy: String?
+
+    init(_ alert: AlertStore.Alert) {
+        id = alert.id.lowercasedString
+        environment = alert.environment.rawValue
+        kind = alert.kind
+        subject = alert.subject
+        message = alert.message
+        createdAt = alert.createdAt
+        acknowledgedAt = alert.acknowledgedAt
+        acknowledgedBy = alert.acknowledgedBy
+    }
+}
