@@ -2,6 +2,7 @@ import { api, currentSession, listAll } from "./api.js";
 import { el, cell, formatDate, renderTopbar, showAlert } from "./ui.js";
 import { mountConnections } from "./connections.js";
 import { mountIntake } from "./intake.js";
+import { mountDisputes } from "./disputes.js";
 
 const message = document.getElementById("message");
 const tenantId = new URLSearchParams(location.search).get("id");
@@ -59,6 +60,7 @@ async function load() {
                            message, onChange: refreshCounts });
   await refreshCounts();
   await mountIntake({ tenantId, canWrite: session.role !== "viewer", container: document.getElementById("intake-panel"), message });
+  await mountDisputes({ tenantId, canWrite: session.role !== "viewer", container: document.getElementById("disputes-panel"), message });
   await loadKeys();
 }
 

@@ -45,7 +45,8 @@ public enum DisputeStore {
         guard let row else { return try record(tx, tenantId: tenantId, environment: environment, chargeback, via: via) }
         let dispute = try decode(row)
         try AlertStore.raise(tx, tenantId: tenantId, environment: environment, kind: "chargeback", subject: "dispute:\(dispute.id.uuidString.lowercased())",
-                             message: "Chargeback \(chargeback.caseNumber) of \(chargeback.amount) \(chargeback.currency) (fee \(chargeback.fee)) for customer "
+                             message: "Chargeback \(chargeback.caseNumber) of \(Chargeback.text(chargeback.amount, chargeback.currency)) \(chargeback.currency) "
+                                + "(fee \(Chargeback.text(chargeback.fee, chargeback.currency))) for customer "
                                 + "\(chargeback.customerId): \(chargeback.reason). Gather evidence before the processor's response deadline.")
         return .created(dispute)
     }

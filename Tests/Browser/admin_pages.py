@@ -166,6 +166,27 @@ def main():
         wait.until(EC.text_to_be_present_in_element((By.ID, "event-detail"), "************1111"))
         assert "4111111111111111" not in driver.page_source and hook_secret not in driver.page_source
         driver.save_screenshot(str(SHOTS / "tenant-events.png"))
+
+        # A chargeback typed in, then two imported from the processor's file: each listed, each alerting.
+        for name, value in [("case_number", "CB-BROWSER-1"), ("customer_id", "acme-1"), ("amount", "108.25"), ("fee", "15"), ("reason", "Fraud")]:
+            driver.find_element(By.ID, f"chargeback-{name}").send_keys(value)
+        driver.execute_script("arguments[0].value = '2026-11-20'", driver.find_element(By.ID, "chargeback-received_at"))
+        driver.find_element(By.ID, "enter-chargeback").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "Chargeback CB-BROWSER-1 entered"))
+        wait.until(EC.text_to_be_present_in_element((By.ID, "chargebacks"), "CB-BROWSER-1"))
+        csv_path = SHOTS / f"chargebacks-{suffix}.csv"
+        csv_path.write_text("case_number,customer_id,amount,reason,received_at\nCB-FILE-1,acme-2,20.00,Not received,2026-11-21\n"
+                            "CB-FILE-2,acme-3,5.50,\"Duplicate, says the bank\",2026-11-21\n")
+        driver.find_element(By.ID, "chargeback-file").send_keys(str(csv_path.resolve()))
+        driver.find_element(By.ID, "import-chargebacks").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "Imported 2 chargeback(s)"))
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#chargebacks tr")) == 3)
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#alerts tr[data-alert=chargeback]")) == 3)
+        driver.find_element(By.CSS_SELECTOR, "#alerts tr button").click()
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#alerts tr[data-alert=chargeback]")) == 2)
+        driver.save_screenshot(str(SHOTS / "tenant-chargebacks.png"))
+        disputes = call("GET", f"/v1/tenants/{tenant['id']}/environments/dev/chargebacks", token)["items"]
+        assert sorted(d["case_number"] for d in disputes) == ["CB-BROWSER-1", "CB-FILE-1", "CB-FILE-2"], disputes
     except Exception:
         report(driver, "failure-owner")
         raise

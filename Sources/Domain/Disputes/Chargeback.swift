@@ -98,7 +98,7 @@ public struct Chargeback: Sendable, Equatable {
         return .object(["chargeback": .object(fields)])
     }
 
-    static func text(_ amount: Decimal, _ currency: String) -> String {
+    public static func text(_ amount: Decimal, _ currency: String) -> String {
         Money(amount: amount, currency: currency)?.formatted ?? "\(amount)"
     }
 }
