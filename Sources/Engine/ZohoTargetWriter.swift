@@ -8,8 +8,14 @@ import Domain
 struct ZohoTargetWriter {
     let clients: ZohoClients
 
+    static let currencyTargets: Set<String> = ["zoho_books.contact", "zoho_books.salesorder", "zoho_books.invoice", "zoho_books.customerpayment",
+                                                "zoho_books.creditnote"]
+
     func write(_ schema: TargetSchema, _ record: JSONValue) throws -> String {
-        let body = Self.object(record)
+        var body = Self.object(record)
+        if Self.currencyTargets.contains(schema.name), body["currency_code"] != nil {
+            try ZohoCurrencies.of(clients.books).apply(to: &body, contact: schema.name == "zoho_books.contact")
+        }
         let reference = record["reference_number"]?.string
         switch schema.name {
         case "zoho_books.contact":

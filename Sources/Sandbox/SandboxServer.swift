@@ -19,8 +19,9 @@ public final class SandboxServer: Sendable {
     public static let demoPayTraceAccount = PayTraceEmulator.Account(username: "demo-api-user", password: "demo-api-password", integratorId: "DEMO00000001")
     public static let demoZohoClient = ZohoAccountsEmulator.Client(id: "1000.DEMOSANDBOXCLIENT", secret: "demo-zoho-client-secret")
 
+    /// `zohoBaseCurrency`: the Books organization's base currency (USD, CAD or EUR).
     public init(host: String = "127.0.0.1", port: Int, payTrace: PayTraceEmulator = PayTraceEmulator(accounts: [SandboxServer.demoPayTraceAccount]),
-                logger: Logger) {
+                zohoBaseCurrency: String = "USD", logger: Logger) {
         self.payTrace = payTrace
         let bound = BoundPort()
         let zohoAccounts = ZohoAccountsEmulator(clients: [Self.demoZohoClient], apiDomain: "")
@@ -30,7 +31,7 @@ public final class SandboxServer: Sendable {
         zohoAccounts.routes(into: &router, prefix: "/zoho/accounts") { "http://\(host):\(bound.port)/zoho/accounts" }
         let zohoWebhooks = ZohoWebhooks()
         self.zohoWebhooks = zohoWebhooks
-        ZohoBooksEmulator(accounts: zohoAccounts, webhooks: zohoWebhooks).routes(into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
+        ZohoBooksEmulator(accounts: zohoAccounts, webhooks: zohoWebhooks, baseCurrency: zohoBaseCurrency).routes(into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
         ZohoCRMEmulator(accounts: zohoAccounts).routes(into: &router, prefix: "/zoho/api/crm/v8")
         let faults = self.faults
         sageAgents = SageAgents(faults: faults, logger: logger)

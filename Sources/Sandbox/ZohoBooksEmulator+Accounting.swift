@@ -16,14 +16,33 @@ extension ZohoBooksEmulator {
         ["account_id": "460000000000376", "account_name": "Card Reserve Held", "account_code": "1300", "account_type": "other_current_asset"],
     ].map { $0.merging(["is_active": true, "parent_account_id": "", "current_balance": 0]) { a, _ in a } } }
 
-    static var currencies: [[String: Any]] { [
-        ["currency_id": "460000000000097", "currency_code": "USD", "currency_name": "USD- US Dollar", "currency_symbol": "$",
-         "price_precision": 2, "is_base_currency": true, "exchange_rate": 1, "effective_date": ""],
-        ["currency_id": "460000000000099", "currency_code": "CAD", "currency_name": "CAD- Canadian Dollar", "currency_symbol": "$",
-         "price_precision": 2, "is_base_currency": false, "exchange_rate": 0.73, "effective_date": "2026-11-01"],
-        ["currency_id": "460000000000101", "currency_code": "EUR", "currency_name": "EUR- Euro", "currency_symbol": "€",
-         "price_precision": 2, "is_base_currency": false, "exchange_rate": 1.08, "effective_date": "2026-11-01"],
-    ] }
+    /// US dollars per unit of each currency the organization can use; rates between any two
+    /// follow from it, so an organization of any base currency has consistent ones.
+    static let dollarValue: [(code: String, id: String, name: String, symbol: String, dollars: Decimal)] = [
+        ("USD", "460000000000097", "USD- US Dollar", "$", 1), ("CAD", "460000000000099", "CAD- Canadian Dollar", "$", Decimal(string: "0.73")!),
+        ("EUR", "460000000000101", "EUR- Euro", "€", Decimal(string: "1.08")!),
+    ]
+
+    /// The base currency's units per unit of `code`, to six places as Books keeps rates.
+    func exchangeRate(_ code: String) -> Decimal? {
+        guard let value = Self.dollarValue.first(where: { $0.code == code })?.dollars,
+              let base = Self.dollarValue.first(where: { $0.code == baseCurrency })?.dollars else { return nil }
+        return Self.rounded(value / base, 6)
+    }
+
+    var currencies: [[String: Any]] {
+        Self.dollarValue.map { currency in
+            ["currency_id": currency.id, "currency_code": currency.code, "currency_name": currency.name, "currency_symbol": currency.symbol,
+             "price_precision": 2, "is_base_currency": currency.code == baseCurrency, "exchange_rate": Self.number(exchangeRate(currency.code) ?? 1),
+             "effective_date": currency.code == baseCurrency ? "" : "2026-11-01"]
+        }
+    }
+
+    static func rounded(_ value: Decimal, _ places: Int) -> Decimal {
+        var value = value, result = Decimal()
+        NSDecimalRound(&result, &value, places, .plain)
+        return result
+    }
 
     func accountingRoutes(into router: inout Router<SandboxHandler>, books: String) {
         add(&router, books, "POST", "/creditnotes") { [self] _, body in createCreditNote(body) }
@@ -48,10 +67,10 @@ extension ZohoBooksEmulator {
             }
             return SandboxResponses.json(200, ["code": 0, "message": "success", "account": account])
         }
-        add(&router, books, "GET", "/settings/currencies") { _, _ in Self.page("currencies", Self.currencies) }
-        add(&router, books, "GET", "/settings/currencies/{id}/exchangerates") { request, _ in
+        add(&router, books, "GET", "/settings/currencies") { [self] _, _ in Self.page("currencies", currencies) }
+        add(&router, books, "GET", "/settings/currencies/{id}/exchangerates") { [self] request, _ in
             let id = Self.pathId(request, 2)
-            guard let currency = Self.currencies.first(where: { $0["currency_id"] as? String == id }) else {
+            guard let currency = currencies.first(where: { $0["currency_id"] as? String == id }) else {
                 return SandboxResponses.json(404, ["code": 1002, "message": "Currency does not exist."])
             }
             return Self.page("exchange_rates", [["exchange_rate_id": id + "1", "currency_id": id, "currency_code": currency["currency_code"]!,

@@ -35,10 +35,21 @@ final class ZohoBooksEmulator: Sendable {
     let state = Locked(State())
     let accounts: ZohoAccountsEmulator
     let webhooks: ZohoWebhooks
+    /// The organization's base currency: records in another currency carry an exchange rate to
+    /// it, and their base-currency amounts (`bcy_total`, `bcy_amount`).
+    let baseCurrency: String
 
-    init(accounts: ZohoAccountsEmulator, webhooks: ZohoWebhooks) {
+    init(accounts: ZohoAccountsEmulator, webhooks: ZohoWebhooks, baseCurrency: String = "USD") {
         self.accounts = accounts
         self.webhooks = webhooks
+        self.baseCurrency = baseCurrency
+    }
+
+    /// A record's rate to the base currency: the one sent, else Books' latest for its currency.
+    func rate(_ body: [String: Any], currency: String) -> Decimal {
+        if currency == baseCurrency { return 1 }
+        if let given = SandboxResponses.decimal(body["exchange_rate"]), given > 0 { return given }
+        return exchangeRate(currency) ?? 1
     }
 
     typealias Handler = @Sendable (Request, [String: Any]) -> Response
@@ -64,10 +75,10 @@ final class ZohoBooksEmulator: Sendable {
         func add(_ root: String, _ method: String, _ path: String, _ handler: @escaping Handler) {
             self.add(&router, root, method, path, handler)
         }
-        add(books, "GET", "/organizations") { _, _ in
+        add(books, "GET", "/organizations") { [self] _, _ in
             SandboxResponses.json(200, ["code": 0, "message": "success", "organizations": [[
-                "organization_id": Self.organizationId, "name": "Acme Outdoor Supply (sandbox)", "currency_code": "USD",
-                "currency_id": "460000000000097", "time_zone": "America/New_York", "is_default_org": true,
+                "organization_id": Self.organizationId, "name": "Acme Outdoor Supply (sandbox)", "currency_code": baseCurrency,
+                "currency_id": Self.dollarValue.first { $0.code == baseCurrency }?.id ?? "", "time_zone": "America/New_York", "is_default_org": true,
             ]]])
         }
         add(books, "POST", "/contacts") { [self] _, body in createContact(body) }
@@ -163,8 +174,10 @@ final class ZohoBooksEmulator: Sendable {
                 return SandboxResponses.json(400, ["code": 1001, "message": "The customer \"\(name)\" already exists."])
             }
             state.next += 1
+            // A contact deals in one currency, its invoices and payments too; the base one unless set.
+            let currency = (body["currency_id"] as? String).flatMap { id in Self.dollarValue.first { $0.id == id }?.code } ?? baseCurrency
             var contact: [String: Any] = ["contact_id": String(state.next), "contact_name": name, "contact_type": body["contact_type"] ?? "customer",
-                                          "status": "active", "currency_code": "USD"]
+                                          "status": "active", "currency_code": currency]
             let persons = body["contact_persons"] as? [[String: Any]] ?? []
             contact["email"] = persons.first?["email"] ?? body["email"] ?? ""
             if let company = body["company_name"] { contact["company_name"] = company }
@@ -204,11 +217,14 @@ final class ZohoBooksEmulator: Sendable {
         return state.withLock { state in
             guard let contact = state.contacts[customer] else { return SandboxResponses.json(400, ["code": 1002, "message": "Contact does not exist."]) }
             let total = lines.reduce(Decimal(0)) { sum, line in sum + (SandboxResponses.decimal(line["rate"]) ?? 0) * (SandboxResponses.decimal(line["quantity"]) ?? 1) }
+            let currency = contact["currency_code"] as? String ?? baseCurrency
+            let rate = rate(body, currency: currency)
             state.next += 1
             state.invoiceNumber += 1
             let invoice: [String: Any] = [
                 "invoice_id": String(state.next), "invoice_number": String(format: "INV-%06d", state.invoiceNumber), "status": "sent",
-                "customer_id": customer, "customer_name": contact["contact_name"] ?? "", "currency_code": "USD",
+                "customer_id": customer, "customer_name": contact["contact_name"] ?? "", "currency_code": currency,
+                "exchange_rate": Self.number(rate), "bcy_total": Self.number(Self.rounded(total * rate, 2)),
                 "reference_number": body["reference_number"] ?? "", "date": body["date"] ?? "", "line_items": lines,
                 "total": Self.number(total), "balance": Self.number(total), "payment_made": 0,
             ]
@@ -250,13 +266,16 @@ final class ZohoBooksEmulator: Sendable {
                 lines.append(["invoice_id": id, "invoice_number": invoice["invoice_number"] ?? "",
                               "amount_applied": Self.number(share), "balance_amount": Self.number(balance)])
             }
+            let currency = state.contacts[customer]?["currency_code"] as? String ?? baseCurrency
+            let rate = rate(body, currency: currency)
             state.next += 1
             state.paymentNumber += 1
             let payment: [String: Any] = [
+                "exchange_rate": Self.number(rate), "bcy_amount": Self.number(Self.rounded(amount * rate, 2)),
                 "payment_id": String(state.next), "payment_number": String(state.paymentNumber), "customer_id": customer,
                 "payment_mode": body["payment_mode"]!, "amount": Self.number(amount), "date": body["date"] ?? "",
                 "reference_number": body["reference_number"] ?? "", "status": "success", "invoices": lines,
-                "bank_charges": body["bank_charges"] ?? 0, "currency_code": "USD",
+                "bank_charges": body["bank_charges"] ?? 0, "currency_code": currency,
             ]
             state.payments[payment["payment_id"] as! String] = payment
             webhooks.emit(entity: "customerpayment", event: "created", record: payment)

@@ -8,6 +8,8 @@ public enum FlowTemplates {
 
     static let reference = #"{"coalesce": [{"path": "transaction.customer_reference_id", "then": [{"fn": "reference_id", "kind": "order"}]}, {"path": "transaction.invoice_id", "then": [{"fn": "reference_id", "kind": "invoice"}]}, {"template": "PT-{transaction.transaction_id}"}]}"#
     static let date = #"{"path": "transaction.created_at", "then": [{"fn": "date", "from": "paytrace", "to": "zoho_date", "zone": "UTC"}]}"#
+    /// PayTrace settles in US dollars; Clearline gives Books the rate when its base currency differs.
+    static let currency = #"{"const": "USD"}"#
     static let amount = #"{"path": "transaction.amount", "then": [{"fn": "money", "currency": "USD"}]}"#
     static let zohoLines = #"{"rules": [{"if": {"exists": "transaction.line_items"}, "then": {"each": "transaction.line_items", "fields": {"name": {"coalesce": ["description", "product_id"], "then": [{"fn": "truncate", "length": 100}]}, "rate": {"path": "unit_cost", "then": [{"fn": "money", "currency": "USD"}]}, "quantity": {"path": "quantity", "default": 1}}}}], "else": {"list": [{"object": {"name": {"coalesce": ["transaction.description", {"const": "PayTrace sale"}]}, "rate": \#(amount), "quantity": 1}}]}}"#
     static let saleInput = #"{"transaction": {"transaction_id": 1001, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "masked_card_number": "************1111", "created_at": "11/21/2026 4:06:30 PM", "invoice_id": "Invoice # 0042", "customer_id": "acme-1", "receipt_emailed_to": "ap@acme.example", "billing_address": {"name": "Acme Outdoor", "street": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201", "country": "US"}}}"#
@@ -24,28 +26,28 @@ public enum FlowTemplates {
              "email": "transaction.receipt_emailed_to",
              "billing_address": {"object": {"attention": "transaction.billing_address.name", "address": "transaction.billing_address.street", "street2": "transaction.billing_address.street2",
                                             "city": "transaction.billing_address.city", "state": "transaction.billing_address.state", "zip": "transaction.billing_address.zip", "country": "transaction.billing_address.country"}},
-             "notes": {"const": "Created by Clearline from PayTrace"}}}},
+             "notes": {"const": "Created by Clearline from PayTrace"}, "currency_code": \#(currency)}}},
           {"id": "salesorder", "target": "zoho_books.salesorder", "key": {"template": "txn:{transaction.transaction_id}"}, "mapping": {"fields": {
-             "customer_id": "$steps.contact.id", "reference_number": \#(reference), "date": \#(date), "line_items": \#(zohoLines)}}},
+             "customer_id": "$steps.contact.id", "reference_number": \#(reference), "date": \#(date), "line_items": \#(zohoLines), "currency_code": \#(currency)}}},
           {"id": "invoice", "target": "zoho_books.invoice", "key": {"template": "txn:{transaction.transaction_id}"}, "mapping": {"fields": {
-             "customer_id": "$steps.contact.id", "reference_number": \#(reference), "date": \#(date), "line_items": \#(zohoLines)}}},
+             "customer_id": "$steps.contact.id", "reference_number": \#(reference), "date": \#(date), "line_items": \#(zohoLines), "currency_code": \#(currency)}}},
           {"id": "payment", "target": "zoho_books.customerpayment", "key": {"template": "txn:{transaction.transaction_id}"}, "mapping": {"fields": {
              "customer_id": "$steps.contact.id", "payment_mode": {"const": "creditcard"}, "amount": \#(amount), "date": \#(date),
              "reference_number": {"template": "PT-{transaction.transaction_id}"},
              "description": {"template": "PayTrace {transaction.transaction_type} {transaction.transaction_id}, card {transaction.masked_card_number}"},
-             "invoices": {"list": [{"object": {"invoice_id": "$steps.invoice.id", "amount_applied": \#(amount)}}]}}}},
+             "invoices": {"list": [{"object": {"invoice_id": "$steps.invoice.id", "amount_applied": \#(amount)}}]}, "currency_code": \#(currency)}}},
           {"id": "deal", "target": "zoho_crm.deal", "key": {"template": "txn:{transaction.transaction_id}"}, "mapping": {"fields": {
              "Deal_Name": {"template": "PayTrace {transaction.transaction_id}"}, "Amount": \#(amount), "Closing_Date": \#(date),
              "Stage": {"path": "transaction.status", "then": [{"fn": "status", "map": "paytrace_to_zoho_crm_deal_stage"}]}}}}
          ],
          "error_policy": {"max_attempts": 8, "on_invalid": "hold"},
          "fixtures": [{"name": "an approved sale with a billing address", "input": \#(saleInput), "expected": {
-            "contact": {"contact_name": "Acme Outdoor", "email": "ap@acme.example", "notes": "Created by Clearline from PayTrace",
+            "contact": {"contact_name": "Acme Outdoor", "email": "ap@acme.example", "notes": "Created by Clearline from PayTrace", "currency_code": "USD",
                         "billing_address": {"attention": "Acme Outdoor", "address": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201", "country": "US"}},
-            "salesorder": {"customer_id": "(id of contact)", "reference_number": "0042", "date": "2026-11-21", "line_items": [{"name": "PayTrace sale", "rate": "108.25", "quantity": 1}]},
-            "invoice": {"customer_id": "(id of contact)", "reference_number": "0042", "date": "2026-11-21", "line_items": [{"name": "PayTrace sale", "rate": "108.25", "quantity": 1}]},
+            "salesorder": {"customer_id": "(id of contact)", "reference_number": "0042", "date": "2026-11-21", "line_items": [{"name": "PayTrace sale", "rate": "108.25", "quantity": 1}], "currency_code": "USD"},
+            "invoice": {"customer_id": "(id of contact)", "reference_number": "0042", "date": "2026-11-21", "line_items": [{"name": "PayTrace sale", "rate": "108.25", "quantity": 1}], "currency_code": "USD"},
             "payment": {"customer_id": "(id of contact)", "payment_mode": "creditcard", "amount": "108.25", "date": "2026-11-21", "reference_number": "PT-1001",
-                        "description": "PayTrace SALE 1001, card ************1111", "invoices": [{"invoice_id": "(id of invoice)", "amount_applied": "108.25"}]},
+                        "description": "PayTrace SALE 1001, card ************1111", "invoices": [{"invoice_id": "(id of invoice)", "amount_applied": "108.25"}], "currency_code": "USD"},
             "deal": {"Deal_Name": "PayTrace 1001", "Amount": "108.25", "Closing_Date": "2026-11-21", "Stage": "Closed Won"}}}]}
         """#)
 

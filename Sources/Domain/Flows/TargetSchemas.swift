@@ -19,24 +19,28 @@ public enum TargetSchemas {
                                     f("quantity", .decimal, required: true, ["qty", "qtyord"]), f("account_id", max: 40), f("tax_id", max: 40),
                                     f("discount", .decimal)]
 
+    /// A record's currency (Clearline turns it into Books' currency id or exchange rate).
+    private static let currency = f("currency_code", max: 3, ["currency"])
+    private static let money = [currency, f("exchange_rate", .decimal)]
+
     static let zoho: [TargetSchema] = [
         TargetSchema(name: "zoho_books.contact", system: "zoho_books", title: "Zoho Books contact", operation: "upsert", key: "contact_name", fields: [
             f("contact_name", required: true, max: 200, ["name", "customer_name", "display_name", "company"]),
             f("company_name", max: 200, ["company", "business_name"]), f("contact_type", max: 20), f("email", .email, max: 100, ["receipt_emailed_to", "email_address"]),
             f("phone", max: 50, ["telephone"]), f("notes", max: 2000), f("billing_address", .object, ["billing", "address"], fields: address),
-            f("shipping_address", .object, ["shipping"], fields: address),
+            f("shipping_address", .object, ["shipping"], fields: address), currency,
         ]),
         TargetSchema(name: "zoho_books.salesorder", system: "zoho_books", title: "Zoho Books sales order", operation: "create", key: "reference_number", fields: [
             f("customer_id", required: true, max: 40, ["contact_id"]), f("reference_number", max: 100, ["order_id", "invoice_id", "transaction_id", "po"]),
             f("date", .date, ["created_at", "order_date"]), f("shipment_date", .date), f("notes", max: 2000, ["description"]),
             f("shipping_charge", .decimal, ["freight_amount", "shipping"]), f("line_items", .array, required: true, ["lines", "items"], fields: zohoLines),
-        ]),
+        ] + money),
         TargetSchema(name: "zoho_books.invoice", system: "zoho_books", title: "Zoho Books invoice", operation: "create", key: "reference_number", fields: [
             f("customer_id", required: true, max: 40, ["contact_id"]), f("reference_number", max: 100, ["invoice_id", "order_id", "transaction_id"]),
             f("invoice_number", max: 100), f("date", .date, ["created_at", "invoice_date"]), f("due_date", .date),
             f("notes", max: 2000, ["description"]), f("shipping_charge", .decimal), f("adjustment", .decimal, ["tax_amount"]),
             f("line_items", .array, required: true, ["lines", "items"], fields: zohoLines),
-        ]),
+        ] + money),
         TargetSchema(name: "zoho_books.invoice_void", system: "zoho_books", title: "Void a Zoho Books invoice", operation: "update", key: "invoice_id", fields: [
             f("invoice_id", required: true, max: 40), f("reason", max: 500, ["description", "notes"]),
         ]),
@@ -49,12 +53,12 @@ public enum TargetSchemas {
             f("reference_number", max: 100, ["transaction_id", "approval_code"]), f("description", max: 2000),
             f("bank_charges", .decimal, ["fee", "fees"]), f("account_id", max: 40),
             f("invoices", .array, required: true, fields: [f("invoice_id", required: true, max: 40), f("amount_applied", .decimal, required: true, ["amount"])]),
-        ]),
+        ] + money),
         TargetSchema(name: "zoho_books.creditnote", system: "zoho_books", title: "Zoho Books credit note", operation: "create", key: "reference_number", fields: [
             f("customer_id", required: true, max: 40, ["contact_id"]), f("date", .date, required: true, ["created_at"]),
             f("reference_number", max: 100, ["transaction_id"]), f("notes", max: 2000, ["description"]),
             f("line_items", .array, required: true, ["lines"], fields: zohoLines),
-        ]),
+        ] + money),
         TargetSchema(name: "zoho_books.creditnote_refund", system: "zoho_books", title: "Zoho Books credit note refund", operation: "create", key: "reference_number", fields: [
             f("creditnote_id", required: true, max: 40), f("date", .date, required: true, ["created_at"]), f("amount", .decimal, required: true),
             f("from_account_id", required: true, max: 40, ["account_id", "bank_account"]), f("refund_mode", max: 50),
