@@ -137,7 +137,9 @@ struct FlowStepHandler: JobHandler {
             if let wait = try RateLimits.take(context.database, bucket: "zoho:\(connection.text("organization_id") ?? connection.id.uuidString)", cost: 2, limit: limit) {
                 throw ConnectorError(.rateLimited(retryAfter: wait), "Zoho's \(Int(limit.capacity)) requests a minute for this organization are spent; waiting \(Int(wait.rounded(.up))) s.")
             }
-            return try ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)).write(schema, record)
+            return try CircuitBreaker(database: context.database, connection: connection).call {
+                try ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)).write(schema, record)
+            }
         case "sage_pro":
             guard let connection = loaded.connections.first(where: { $0.kind == .sageProAgent && $0.status != "disabled" }) else {
                 throw PermanentJobFailure("\(loaded.run.environment.rawValue) has no Sage Pro connection to write \(schema.title) with.")

@@ -49,12 +49,15 @@ public enum ConnectionStore {
                 try tx.query("DELETE FROM connection_secrets WHERE connection_id = $1 AND name = $2", [id, secretName])
             }
         }
+        // New credentials deserve a try: an open breaker closes.
+        if !secrets.isEmpty { try CircuitBreakerStore.reset(tx, tenantId: tenantId, connectionId: id) }
         return try get(tx, tenantId: tenantId, environment: environment, id: id)
     }
 
     /// Records the outcome of the latest check against the vendor.
     public static func setStatus(_ tx: Transaction, tenantId: UUID, id: UUID, status: String) throws {
         try tx.query("UPDATE connections SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2", [tenantId, id, status])
+        if status == "connected" { try CircuitBreakerStore.reset(tx, tenantId: tenantId, connectionId: id) }
     }
 
     /// Soft-deletes the connection and erases its secrets.

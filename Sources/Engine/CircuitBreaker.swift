@@ -1,0 +1,31 @@
+import Foundation
+import Connectors
+import Domain
+import Persistence
+
+/// Calls through a connection unless its breaker is open (see `CircuitBreakerStore`); counts
+/// authentication failures, and clears the count on the first success after one.
+struct CircuitBreaker {
+    let database: Database
+    let connection: Connection
+
+    func call<T>(_ body: () throws -> T) throws -> T {
+        let tenantId = connection.tenantId, connectionId = connection.id
+        let state = try database.transaction(.tenant(tenantId)) { try CircuitBreakerStore.state($0, tenantId: tenantId, connectionId: connectionId) }
+        if let state, state.openedAt != nil {
+            // Not called at all: the step goes to the dead letters with why, to be replayed once fixed.
+            throw ConnectorError(.authentication, "Stopped without calling: \(connection.name) refused our credentials \(state.failures) times in a row "
+                                 + "(\(state.lastError ?? "no detail")). Reconnect it or correct its credentials, then replay this dead letter.")
+        }
+        do {
+            let result = try body()
+            if let state, state.failures > 0 {
+                try database.transaction(.tenant(tenantId)) { try CircuitBreakerStore.reset($0, tenantId: tenantId, connectionId: connectionId) }
+            }
+            return result
+        } catch let error as ConnectorError where error.kind == .authentication {
+            try database.transaction(.tenant(tenantId)) { _ = try CircuitBreakerStore.failed($0, connection: connection, error: error.message) }
+            throw error
+        }
+    }
+}
