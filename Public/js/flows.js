@@ -196,7 +196,35 @@ async function showRun(env, id) {
       el("h4", {}, `${s.position + 1}. ${s.step} → ${s.target}: `, el("span", { class: "badge" }, s.status),
         s.external_id ? " " : null, s.link ? el("a", { href: s.link, target: "_blank", rel: "noopener" }, s.external_id) : (s.external_id || null)),
       s.detail ? el("p", { class: "muted" }, s.detail) : null,
-      s.record ? el("pre", { class: "preview" }, JSON.stringify(s.record, null, 2)) : null)));
+      s.record ? el("pre", { class: "preview" }, JSON.stringify(s.record, null, 2)) : null,
+      held(run, s) ? reviewControls(env, run, s) : null)));
+}
+
+// The step a run is held at (review, or failed on a step), which a person can fix and resume.
+function held(run, step) {
+  if (run.status !== "review" && run.status !== "failed") return false;
+  const stuck = (run.steps || []).filter((s) => s.status === "invalid" || s.status === "failed");
+  return stuck.length > 0 && stuck[stuck.length - 1].position === step.position;
+}
+
+function reviewControls(env, run, step) {
+  const editor = el("textarea", { class: "code", rows: "8", id: "review-record", "aria-label": "Corrected record" },
+    JSON.stringify(step.record || {}, null, 2));
+  const resume = async (action) => {
+    const body = { action };
+    if (action === "replace") {
+      try { body.record = JSON.parse(editor.value); } catch { throw new Error("The corrected record is not valid JSON."); }
+    }
+    await api("POST", `${base()}/environments/${env}/runs/${run.id}/resume`, body);
+    await showRun(env, run.id);
+  };
+  return el("div", { class: "review", id: "review-controls" },
+    el("p", {}, "Held for review. Correct the record and write it, retry once the cause is fixed in the target, or skip this step."),
+    editor,
+    el("div", { class: "actions" },
+      el("button", { type: "button", id: "review-replace", onclick: () => withMessage(() => resume("replace"), "Resumed with the corrected record.") }, "Write corrected record"),
+      el("button", { type: "button", class: "secondary", id: "review-retry", onclick: () => withMessage(() => resume("retry"), "Resumed: retrying the step.") }, "Retry"),
+      el("button", { type: "button", class: "secondary", id: "review-skip", onclick: () => withMessage(() => resume("skip"), "Resumed without this step.") }, "Skip step")));
 }
 
 async function openFlow(id) {

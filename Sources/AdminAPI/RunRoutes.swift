@@ -31,7 +31,57 @@ enum RunRoutes {
             guard let run else { throw Problem.notFound("No such run.") }
             return context.json(RunBody(run, steps: steps.map { RunStepBody($0, link: vendorLink($0, zoho: zoho)) }))
         },
+        Endpoint("POST", base + "/{runId}/resume", access: .tenant(.admin), handler: resume),
     ]
+
+    /// A run held for review (or failed) taken up again at its held step: retried as it is (the
+    /// cause fixed in the target), skipped, or written with a record the person corrected, which
+    /// must pass the target's schema. Later steps then run as usual.
+    static func resume(_ context: RequestContext) throws -> Response {
+        let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+        let id = try context.uuidParameter("runId", resource: "run")
+        var input = try JSONInput(context.request, allowed: ["action", "record"])
+        let action = input.string("action", required: true, maxLength: 10)
+        if let action, !["retry", "skip", "replace"].contains(action) { input.add(FieldError(field: "action", message: "must be retry, skip or replace")) }
+        let record = input.document("record")
+        if action == "replace", record?.object == nil { input.add(FieldError(field: "record", message: "must be the corrected record, an object, to replace")) }
+        if action != "replace", input.has("record") { input.add(FieldError(field: "record", message: "is only for replace")) }
+        if !input.errors.isEmpty { throw Problem.validation(input.errors) }
+        let resumed = try context.tenantTransaction { tx -> RunStore.Run in
+            guard let run = try RunStore.get(tx, tenantId: tenantId, id: id), run.environment == environment else { throw Problem.notFound("No such run.") }
+            guard run.status == "review" || run.status == "failed" else {
+                throw Problem.conflict("The run is \(run.status); only runs held for review or failed are resumed.")
+            }
+            guard try !StepJobs.pending(tx, tenantId: tenantId, runId: id) else { throw Problem.conflict("A step of this run is already queued.") }
+            guard let held = try RunStore.steps(tx, tenantId: tenantId, runId: id).last(where: { $0.status == "invalid" || $0.status == "failed" }) else {
+                throw Problem.conflict("No step of this run is held; replay its dead letter instead.")
+            }
+            guard let version = try FlowStore.version(tx, tenantId: tenantId, flowId: run.flowId, version: run.version),
+                  let definition = try? FlowDefinition(JSONValue(parsing: version.definition) ?? .null), held.position < definition.steps.count else {
+                throw Problem.conflict("The run's flow version can no longer be read.")
+            }
+            let step = definition.steps[held.position]
+            let how: StepJobs.Resume
+            switch action {
+            case "skip": how = .skip(by: context.actor)
+            case "replace":
+                let corrected = step.target.coerce(record!)
+                let problems = step.target.validate(corrected)
+                guard problems.isEmpty else { throw Problem.validation(problems.map { FieldError(field: "record.\($0.field)", message: $0.message) }) }
+                how = .replace(record: corrected, by: context.actor)
+            default: how = .retry
+            }
+            guard let event = try EventStore.get(tx, tenantId: tenantId, environment: environment, id: run.eventId) else { throw Problem.conflict("The run's event is gone.") }
+            try StepJobs.enqueue(tx, tenantId: tenantId, environment: environment, eventId: run.eventId, runId: id, position: held.position,
+                                 orderingKey: EventOrdering.key(JSONValue(parsing: event.payload) ?? .null, vendorEventId: event.vendorEventId),
+                                 maxAttempts: definition.errorPolicy.maxAttempts, resume: how)
+            try RunStore.finish(tx, run: run, status: "running", detail: "resumed at step \(step.id) by \(context.actor) (\(action!))")
+            try context.audit(tx, tenantId: tenantId, action: "run.resumed", targetType: "run", targetId: id.lowercasedString,
+                              details: ["step": step.id, "action": action!])
+            return try RunStore.get(tx, tenantId: tenantId, id: id)!
+        }
+        return context.json(RunBody(resumed, steps: nil), status: 202)
+    }
 
     /// Zoho's web domain per data center.
     static let zohoDomains = ["us": "zoho.com", "eu": "zoho.eu", "in": "zoho.in", "au": "zoho.com.au", "jp": "zoho.jp", "ca": "zohocloud.ca",

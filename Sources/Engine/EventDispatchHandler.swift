@@ -19,26 +19,14 @@ struct EventDispatchHandler: JobHandler {
                   definition.matches(source: event.source, type: event.type, payload: payload) else { return nil }
             return (flow.flowId, flow.version, definition)
         }
-        let key = Self.orderingKey(payload, event: event)
+        let key = EventOrdering.key(payload, vendorEventId: event.vendorEventId)
         return JobEffects(summary: ["flows": "\(taking.count) of \(live.count) deployed flow(s) take this \(event.type) event"]) { tx in
             for (flowId, version, definition) in taking {
                 guard let runId = try RunStore.start(tx, tenantId: event.tenantId, environment: event.environment, eventId: event.id, flowId: flowId, version: version)
                 else { continue }
-                try FlowStepHandler.enqueue(tx, tenantId: event.tenantId, environment: event.environment, eventId: event.id, runId: runId, position: 0,
+                try StepJobs.enqueue(tx, tenantId: event.tenantId, environment: event.environment, eventId: event.id, runId: runId, position: 0,
                                             orderingKey: key, maxAttempts: definition.errorPolicy.maxAttempts)
             }
         }
-    }
-
-    /// Events of one customer (or one order) run one after another: two sales of a new customer
-    /// must not both create its contact.
-    static func orderingKey(_ payload: JSONValue, event: EventStore.Event) -> String {
-        for (prefix, path) in [("customer", "transaction.customer_id"), ("customer", "chargeback.customer_id"), ("order", "order.id"),
-                               ("transaction", "transaction.transaction_id")] {
-            if let text = FieldPath(path)?.read(payload)?.keyText {
-                return "\(prefix):\(text)"
-            }
-        }
-        return "event:\(event.vendorEventId)"
     }
 }

@@ -29,7 +29,12 @@ struct FlowStepHandler: JobHandler {
         // "failed" too: a dead step replayed from the dead letters takes its run up again.
         guard run.status == "running" || run.status == "failed", position < loaded.definition.steps.count else { return .none }
         let step = loaded.definition.steps[position]
-        let outcome = try self.outcome(of: step, loaded, context)
+        let outcome: Outcome
+        if let person = payload["skipped_by"]?.string {
+            outcome = Outcome(status: "skipped", detail: "skipped by \(person) on review")
+        } else {
+            outcome = try self.outcome(of: step, loaded, context, replacement: payload["record"], replacedBy: payload["replaced_by"]?.string)
+        }
         let summary = ["step": "\(position + 1). \(step.id) → \(step.target.name)", "outcome": outcome.status + (outcome.externalId.map { " \($0)" } ?? "")]
         return JobEffects(summary: summary) { tx in
             try Self.commit(outcome, of: step, at: position, loaded, orderingKey: job.orderingKey, tx)
@@ -46,7 +51,8 @@ struct FlowStepHandler: JobHandler {
         var link: String?
     }
 
-    func outcome(of step: FlowDefinition.Step, _ loaded: Loaded, _ context: JobContext) throws -> Outcome {
+    /// `replacement`: a record a person corrected on review, written in place of the mapping's.
+    func outcome(of step: FlowDefinition.Step, _ loaded: Loaded, _ context: JobContext, replacement: JSONValue? = nil, replacedBy: String? = nil) throws -> Outcome {
         let run = loaded.run, database = context.database
         let inputs = MappingInputs(record: JSONValue(parsing: loaded.event.payload) ?? .null, steps: Self.outputs(loaded.steps)) { target, key in
             try? database.transaction(.tenant(run.tenantId)) { try RunStore.link($0, tenantId: run.tenantId, environment: run.environment, target: target, sourceKey: key) }
@@ -55,7 +61,7 @@ struct FlowStepHandler: JobHandler {
             if let when = step.when, !(try when.holds(inputs)) {
                 return Outcome(status: "skipped", detail: "its condition does not hold for this event")
             }
-            let record = step.target.coerce(try step.mapping.evaluate(inputs))
+            let record = step.target.coerce(try replacement ?? step.mapping.evaluate(inputs))
             let problems = step.target.validate(record)
             guard problems.isEmpty else {
                 return Outcome(status: "invalid", record: record, detail: problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
@@ -67,7 +73,8 @@ struct FlowStepHandler: JobHandler {
             }) {
                 return Outcome(status: "linked", record: record, externalId: existing, detail: "already synced as \(existing)")
             }
-            return Outcome(status: "written", record: record, externalId: try write(step.target, record, key: key, loaded, context), link: key)
+            return Outcome(status: "written", record: record, externalId: try write(step.target, record, key: key, loaded, context),
+                           detail: replacedBy.map { "the record as \($0) corrected it on review" }, link: key)
         } catch let error as MappingError {
             return Outcome(status: "failed", detail: error.description)
         } catch let error as ConnectorError where error.kind == .permanent {
@@ -93,7 +100,7 @@ struct FlowStepHandler: JobHandler {
             try RunStore.finish(tx, run: run, status: "review", detail: "step \(step.id) held for review (\(step.target.title)): \(outcome.detail ?? "")")
         default:
             if position + 1 < definition.steps.count {
-                try enqueue(tx, tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, runId: run.id, position: position + 1,
+                try StepJobs.enqueue(tx, tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, runId: run.id, position: position + 1,
                             orderingKey: orderingKey, maxAttempts: definition.errorPolicy.maxAttempts)
                 if run.status != "running" { try RunStore.finish(tx, run: run, status: "running", detail: nil) }
             } else {
@@ -161,12 +168,4 @@ struct FlowStepHandler: JobHandler {
         return outputs
     }
 
-    static func enqueue(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, eventId: UUID, runId: UUID, position: Int,
-                        orderingKey: String?, maxAttempts: Int) throws {
-        try JobQueue.enqueue(tx, [JobQueue.NewJob(tenantId: tenantId, environment: environment, kind: kind,
-                                                  payload: #"{"position":\#(position),"run_id":"\#(runId.uuidString.lowercased())"}"#,
-                                                  orderingKey: orderingKey, eventId: eventId, maxAttempts: maxAttempts)])
-        // The completion that queued this step marked the event done; it is not, yet.
-        try tx.query("UPDATE events SET status = 'pending' WHERE tenant_id = $1 AND id = $2", [tenantId, eventId])
-    }
 }
