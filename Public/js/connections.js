@@ -30,6 +30,12 @@ const KINDS = {
     settings: [{ name: "agent_name", label: "Agent name" }, { name: "company_code", label: "Company code" }],
     secrets: [["enrolment_token", "Agent enrolment token", { generate: true }]],
   },
+  shop: {
+    label: "Shop (fulfilment webhook)",
+    settings: [{ name: "webhook_url", label: "Shop's webhook URL", placeholder: "https://shop.example/webhooks/clearline", required: true },
+               { name: "shop_name", label: "Shop name" }],
+    secrets: [["signing_secret", "Signing secret (give the shop the same)", { generate: true }]],
+  },
 };
 
 export function mountConnections({ tenantId, canWrite, container, message, onChange = async () => {} }) {

@@ -52,6 +52,15 @@ enum ConnectionCheckRoute {
         case .sageProAgent:
             guard secrets["enrolment_token"] != nil else { return (false, "Set an enrolment token first, and give the same token to the agent.") }
             return try pingAgent(connection, context)
+        case .shop:
+            // A signed test event the shop can tell apart by its type; nothing is fulfilled by it.
+            do {
+                try ShopWebhookClient.forConnection(connection, secrets: secrets)
+                    .send(type: "clearline.ping", id: "ping:\(UUID().uuidString.lowercased())", data: .object([:]))
+                return (true, "The shop accepted a signed test delivery.")
+            } catch let error as ConnectorError {
+                return (false, error.message)
+            }
         }
     }
 

@@ -4,6 +4,8 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
     case paytrace
     case zoho
     case sageProAgent = "sage_pro"
+    /// A merchant's shop, told of fulfilment by a webhook Clearline signs.
+    case shop
 
     public enum SettingType: Sendable, Equatable {
         case url
@@ -43,6 +45,9 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
         case .sageProAgent:
             [SettingSpec(name: "agent_name", type: .text(maxLength: 200), required: false),
              SettingSpec(name: "company_code", type: .text(maxLength: 20), required: false)]
+        case .shop:
+            [SettingSpec(name: "webhook_url", type: .url, required: true),
+             SettingSpec(name: "shop_name", type: .text(maxLength: 200), required: false)]
         }
     }
 
@@ -51,6 +56,7 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
         case .paytrace: ["username", "password", "integrator_id"]
         case .zoho: ["client_id", "client_secret", "refresh_token"]
         case .sageProAgent: ["enrolment_token"]
+        case .shop: ["signing_secret"]
         }
     }
 

@@ -147,6 +147,16 @@ struct FlowStepHandler: JobHandler {
             return try CircuitBreaker(database: context.database, connection: connection).call {
                 try ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)).write(schema, record)
             }
+        case "shop":
+            guard let connection = loaded.connections.first(where: { $0.kind == .shop && $0.status != "disabled" }) else {
+                throw PermanentJobFailure("\(loaded.run.environment.rawValue) has no shop connection to send \(schema.title) to.")
+            }
+            let vault = context.vault
+            let secrets = try context.database.transaction(.tenant(connection.tenantId)) { try ConnectionStore.secrets($0, vault: vault, connection: connection) }
+            // The step's key is the delivery's id: the same on every retry, for the shop to drop repeats.
+            return try CircuitBreaker(database: context.database, connection: connection).call {
+                try ShopWebhookClient.forConnection(connection, secrets: secrets).send(type: "fulfilment.updated", id: key, data: record)
+            }
         case "sage_pro":
             guard let connection = loaded.connections.first(where: { $0.kind == .sageProAgent && $0.status != "disabled" }) else {
                 throw PermanentJobFailure("\(loaded.run.environment.rawValue) has no Sage Pro connection to write \(schema.title) with.")

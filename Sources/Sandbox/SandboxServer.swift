@@ -33,6 +33,7 @@ public final class SandboxServer: Sendable {
         self.zohoWebhooks = zohoWebhooks
         ZohoBooksEmulator(accounts: zohoAccounts, webhooks: zohoWebhooks, baseCurrency: zohoBaseCurrency).routes(into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
         ZohoCRMEmulator(accounts: zohoAccounts).routes(into: &router, prefix: "/zoho/api/crm/v8")
+        ShopReceiver().routes(into: &router)
         let faults = self.faults
         sageAgents = SageAgents(faults: faults, logger: logger)
         sageAgents.routes(into: &router)

@@ -1,7 +1,17 @@
 /// The records Clearline writes: Zoho Books, Inventory and CRM, and Sage Pro through its agent.
 /// Field names, lengths and required-ness follow the vendors' APIs (shared/reference).
 public enum TargetSchemas {
-    public static let all: [TargetSchema] = zoho + crm + sage
+    public static let all: [TargetSchema] = zoho + crm + sage + shop
+
+    /// What goes back to the merchant's shop by its signed webhook.
+    static let shop: [TargetSchema] = [
+        TargetSchema(name: "shop.fulfilment", system: "shop", title: "Fulfilment update to the shop", operation: "create", key: "order_id", fields: [
+            f("order_id", required: true, max: 100, ["reference_number", "order_number"]),
+            f("status", required: true, max: 40, ["shipped_status", "fulfilment_status"]),
+            f("salesorder_number", max: 100), f("carrier", max: 100, ["delivery_method"]), f("tracking_number", max: 100),
+            f("packages", .array, fields: [f("package_number", max: 100), f("status", max: 40)]),
+        ]),
+    ]
 
     public static func named(_ name: String) -> TargetSchema? { all.first { $0.name == name } }
 
