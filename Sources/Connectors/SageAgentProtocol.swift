@@ -46,7 +46,8 @@ public enum SageAgentProtocol {
         case createSalesOrder = "sales_order.create"
         /// `{custno, ornum?, lines: [{item, descrip?, qty, price}], tax?}` → `{invno, balance}`.
         case createInvoice = "invoice.create"
-        /// `{custno, invno, amount, paydate, reference}` → `{receipt_no, invoice_balance}`.
+        /// `{custno, invno?, amount, paydate, reference}` → `{receipt_no, invoice_balance}`, or without
+        /// `invno` a payment on account → `{receipt_no, on_account: true}`.
         case postCashReceipt = "cash_receipt.post"
         /// `{date, reference, lines: [{account, debit?, credit?, descrip?}]}` → `{entry_no}`.
         case postJournal = "journal.post"

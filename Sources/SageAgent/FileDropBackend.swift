@@ -141,23 +141,29 @@ public final class FileDropBackend: SageProBackend {
             return (.object(["invno": .string(invno), "balance": .string(SageProFields.amount(total))]), [detail, header])
         case .postCashReceipt:
             let custno = try customer(payload, state)
-            let invno = try SageProFields.text(payload, "invno", maxLength: 10, required: true)!
-            // Only invoices this agent wrote are known to it: it cannot read Pro's tables.
-            guard let invoice = state.invoices[invno], invoice.custno == custno else {
-                throw SageAgentProtocol.Failure(code: "not_found", message: "Customer \(custno) has no invoice \(invno) written by this agent.", retryable: false)
-            }
             guard let amount = try SageProFields.money(payload, "amount", required: true), amount > 0 else { throw SageProFields.invalid("amount must be more than zero.") }
-            guard amount <= invoice.balance else {
-                throw SageProFields.invalid("amount \(SageProFields.amount(amount)) exceeds invoice \(invno)'s balance \(SageProFields.amount(invoice.balance)).")
+            let invno = try SageProFields.text(payload, "invno", maxLength: 10, required: false)
+            var balance: Decimal?
+            if let invno {
+                // Only invoices this agent wrote are known to it: it cannot read Pro's tables.
+                guard let invoice = state.invoices[invno], invoice.custno == custno else {
+                    throw SageAgentProtocol.Failure(code: "not_found", message: "Customer \(custno) has no invoice \(invno) written by this agent.", retryable: false)
+                }
+                guard amount <= invoice.balance else {
+                    throw SageProFields.invalid("amount \(SageProFields.amount(amount)) exceeds invoice \(invno)'s balance \(SageProFields.amount(invoice.balance)).")
+                }
+                state.invoices[invno]?.balance -= amount
+                balance = invoice.balance - amount
             }
-            state.invoices[invno]?.balance -= amount
             state.lastReceipt += 1
             let receipt = String(format: "CR%06d", state.lastReceipt)
+            // A blank INVNO is a payment on account, applied in Pro later.
             let file = ImportFile(table: "ARCASH", columns: ["RECEIPTNO", "CUSTNO", "INVNO", "PAYDATE", "AMOUNT", "REFERENCE", "EXTID"],
-                                  rows: [[receipt, custno, invno, try SageProFields.text(payload, "paydate", maxLength: 10, required: false) ?? today,
+                                  rows: [[receipt, custno, invno ?? "", try SageProFields.text(payload, "paydate", maxLength: 10, required: false) ?? today,
                                           SageProFields.amount(amount), try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? "", extid]])
-            let balance = SageProFields.amount(invoice.balance - amount)
-            return (.object(["receipt_no": .string(receipt), "invoice_balance": .string(balance)]), [file])
+            var answer: [String: JSONValue] = ["receipt_no": .string(receipt)]
+            if let balance { answer["invoice_balance"] = .string(SageProFields.amount(balance)) } else { answer["on_account"] = .bool(true) }
+            return (.object(answer), [file])
         case .postJournal:
             let entries = try SageProFields.journal(payload, chart: chart)
             state.lastEntry += 1

@@ -134,12 +134,15 @@ public final class SageProCompany: SageProBackend {
 
     private func postCashReceipt(_ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {
         let custno = try customer(payload, state)
-        let invno = try SageProFields.text(payload, "invno", maxLength: 10, required: true)!
-        guard let index = state.tables["ARMAST"]!.firstIndex(where: { $0["INVNO"]?.string == invno && $0["CUSTNO"]?.string == custno }) else {
-            throw SageAgentProtocol.Failure(code: "not_found", message: "Customer \(custno) has no open invoice \(invno).", retryable: false)
-        }
         guard let amount = try SageProFields.money(payload, "amount", required: true), amount > 0 else {
             throw SageAgentProtocol.Failure(code: "validation", message: "amount must be more than zero.", retryable: false)
+        }
+        // No invoice named: a payment on account, a credit on the customer until applied in Pro.
+        guard let invno = try SageProFields.text(payload, "invno", maxLength: 10, required: false) else {
+            return try receipt(custno: custno, invno: "", amount: amount, balance: nil, payload, &state)
+        }
+        guard let index = state.tables["ARMAST"]!.firstIndex(where: { $0["INVNO"]?.string == invno && $0["CUSTNO"]?.string == custno }) else {
+            throw SageAgentProtocol.Failure(code: "not_found", message: "Customer \(custno) has no open invoice \(invno).", retryable: false)
         }
         let balance = Decimal(string: state.tables["ARMAST"]![index]["BALANCE"]?.string ?? "0") ?? 0
         guard amount <= balance else {
@@ -149,14 +152,21 @@ public final class SageProCompany: SageProBackend {
         state.tables["ARMAST"]![index]["PAIDAMT"] = .string(SageProFields.amount(paid))
         state.tables["ARMAST"]![index]["BALANCE"] = .string(SageProFields.amount(balance - amount))
         if balance - amount == 0 { state.tables["ARMAST"]![index]["ARSTAT"] = .string("P") }
+        return try receipt(custno: custno, invno: invno, amount: amount, balance: balance - amount, payload, &state)
+    }
+
+    private func receipt(custno: String, invno: String, amount: Decimal, balance: Decimal?, _ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {
         state.lastReceipt += 1
         let receipt = String(format: "CR%06d", state.lastReceipt)
         state.tables["ARCASH"]!.append(["RECEIPTNO": .string(receipt), "CUSTNO": .string(custno), "INVNO": .string(invno),
-                                        "AMOUNT": .string(SageProFields.amount(amount)), "PAYDATE": .string(try SageProFields.text(payload, "paydate", maxLength: 10, required: false) ?? Self.today()),
+                                        "AMOUNT": .string(SageProFields.amount(amount)),
+                                        "PAYDATE": .string(try SageProFields.text(payload, "paydate", maxLength: 10, required: false) ?? Self.today()),
                                         "REFERENCE": .string(try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? "")])
         try adjust(custno, "BALANCE", by: -amount, &state)
         post([("1050-00", amount, 0), ("1200-00", 0, amount)], reference: receipt, &state)
-        return .object(["receipt_no": .string(receipt), "invoice_balance": .string(SageProFields.amount(balance - amount))])
+        var answer: [String: JSONValue] = ["receipt_no": .string(receipt)]
+        if let balance { answer["invoice_balance"] = .string(SageProFields.amount(balance)) } else { answer["on_account"] = .bool(true) }
+        return .object(answer)
     }
 
     private func postJournal(_ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {

@@ -96,6 +96,24 @@ struct SageAgentTests {
         #expect(debits == credits && debits == Decimal(string: "216.5"))
     }
 
+    /// A receipt naming no invoice is a payment on account (a credit on the customer); one naming
+    /// an invoice Pro does not have is refused for good, so its run is held for review.
+    @Test func aReceiptWithoutInvoiceIsOnAccountAndAnUnknownInvoiceIsRefused() async throws {
+        let agent = try await Self.connection()
+        let running = try await Self.startAgent(agent)
+        defer { running.stop() }
+        let customer = try await Self.completed(agent, try Self.enqueue(agent, .upsertCustomer, "cust-oa", ["company": "Birch Supply"]))
+        let custno = try #require(try Self.result(customer)["custno"] as? String)
+        let onAccount = try await Self.completed(agent, try Self.enqueue(agent, .postCashReceipt, "oa-1", ["custno": custno, "amount": "40.00", "reference": "PT-9"]))
+        let answer = try Self.result(onAccount)
+        #expect(onAccount.status == "succeeded" && answer["on_account"] as? Bool == true)
+        let unknown = try await Self.completed(agent, try Self.enqueue(agent, .postCashReceipt, "oa-2", ["custno": custno, "invno": "999999", "amount": "1.00"]))
+        #expect(unknown.status == "failed" && unknown.errorCode == "not_found" && unknown.retryable == false)
+        let company = try #require(TestSandbox.shared.sageAgents.company(agent.connection))
+        #expect(company.rows("ARCASH")?.map { $0["INVNO"] } == [.string("")])
+        #expect(company.rows("ARCUST")?.first?["BALANCE"] == .string("-40.00"), "a credit of 40.00 on the customer")
+    }
+
     @Test func aQueuedCommandWakesTheParkedPollAtOnce() async throws {
         let agent = try await Self.connection()
         let running = try await Self.startAgent(agent, wait: 25)

@@ -4,7 +4,7 @@ import Foundation
 /// poller and the Silent Post intake); times are PayTrace's `M/D/YYYY h:mm:ss AM` in the
 /// merchant's zone, here UTC as the sandbox speaks it.
 public enum FlowTemplates {
-    public static let all: [FlowTemplate] = [orderToCash, orderToERP, refunds, voids, declines, chargebacks, fulfilmentToShop]
+    public static let all: [FlowTemplate] = [orderToCash, orderToERP, refunds, voids, declines, chargebacks, fulfilmentToShop, sageAdjustments, sageChargebacks]
 
     static let reference = #"{"coalesce": [{"path": "transaction.customer_reference_id", "then": [{"fn": "reference_id", "kind": "order"}]}, {"path": "transaction.invoice_id", "then": [{"fn": "reference_id", "kind": "invoice"}]}, {"template": "PT-{transaction.transaction_id}"}]}"#
     static let date = #"{"path": "transaction.created_at", "then": [{"fn": "date", "from": "paytrace", "to": "zoho_date", "zone": "UTC"}]}"#

@@ -119,14 +119,14 @@ public enum TargetSchemas {
             f("lines", .array, required: true, ["line_items"], fields: sageLines),
         ]),
         TargetSchema(name: "sage_pro.cash_receipt", system: "sage_pro", title: "Sage Pro cash receipt (ARCASH)", operation: "create", key: "reference", fields: [
-            f("custno", required: true, max: 6, ["customer_id"]), f("invno", required: true, max: 10, ["invoice_number", "invoice_id"]),
+            f("custno", required: true, max: 6, ["customer_id"]), f("invno", max: 10, ["invoice_number", "invoice_id"]),
             f("amount", .decimal, required: true, ["total"]), f("paydate", max: 10, ["date", "created_at", "settled_at"]),
             f("reference", max: 30, ["transaction_id", "reference_number"]),
         ]),
         TargetSchema(name: "sage_pro.gl_entry", system: "sage_pro", title: "Sage Pro GL entry (GLTRAN)", operation: "create", key: "reference", fields: [
             f("reference", max: 30, ["batch_number", "reference_number"]),
             f("lines", .array, required: true, ["entries", "line_items"], fields: [
-                f("account", required: true, max: 12, ["gl_account", "account_id"]), f("debit", .decimal), f("credit", .decimal),
+                f("account", required: true, max: 12, ["gl_account", "account_id"]), f("debit", .decimal), f("credit", .decimal), f("descrip", max: 30, ["description"]),
             ]),
         ]),
     ]
