@@ -15,6 +15,11 @@ public struct ZohoInventoryClient: Sendable {
         try api.call("POST", "salesorders", body: order)["salesorder"] as? [String: Any] ?? [:]
     }
 
+    /// Sets custom fields by API name (`cf_payment_status`), leaving the rest of the order as it is.
+    public func updateSalesOrder(_ id: String, customFields: [String: String]) throws {
+        _ = try api.call("PUT", "salesorders/\(id)", body: ["custom_fields": customFields.sorted { $0.key < $1.key }.map { ["api_name": $0.key, "value": $0.value] }])
+    }
+
     /// `confirmed` or `void`.
     public func markSalesOrder(_ id: String, status: String) throws {
         _ = try api.call("POST", "salesorders/\(id)/status/\(status)")

@@ -77,6 +77,8 @@ struct FlowStepHandler: JobHandler {
                            detail: replacedBy.map { "the record as \($0) corrected it on review" }, link: key)
         } catch let error as MappingError {
             return Outcome(status: "failed", detail: error.description)
+        } catch let skip as StepSkipped {
+            return Outcome(status: "skipped", record: nil, detail: skip.reason)
         } catch let error as ConnectorError where error.kind == .permanent {
             // The target refused the record on its own rules (an invoice already paid, say):
             // retrying cannot help and writing around it would be wrong; a person decides.

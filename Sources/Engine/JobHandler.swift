@@ -50,3 +50,9 @@ public struct PermanentJobFailure: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// A step with nothing to act on in the target (a decline for an order no sales order was made
+/// for): recorded as skipped, with why, rather than failed.
+struct StepSkipped: Error {
+    let reason: String
+}

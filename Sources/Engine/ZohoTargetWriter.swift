@@ -49,6 +49,14 @@ struct ZohoTargetWriter {
             let id = try Self.id(journal, "journal_id")
             if record["status"]?.string == "published" { try clients.books.publishJournal(id) }
             return id
+        case "zoho_inventory.salesorder_payment_status":
+            guard let reference, let order = try clients.inventory.salesOrders(referenceNumber: reference).first else {
+                throw StepSkipped(reason: "no Zoho Inventory sales order has reference \(reference ?? "(none)")")
+            }
+            let id = try Self.id(order, "salesorder_id")
+            // Setting the same value again changes nothing: safe to repeat.
+            try clients.inventory.updateSalesOrder(id, customFields: ["cf_payment_status": record["payment_status"]?.string ?? ""])
+            return id
         case "zoho_books.invoice_void":
             let id = record["invoice_id"]?.string ?? ""
             _ = try clients.books.call("POST", "invoices/\(id)/status/void")

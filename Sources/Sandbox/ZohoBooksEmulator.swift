@@ -95,6 +95,7 @@ final class ZohoBooksEmulator: Sendable {
         add(inventory, "POST", "/salesorders/{id}/status/confirmed") { [self] request, _ in markSalesOrder(request, "confirmed") }
         add(inventory, "POST", "/salesorders/{id}/status/void") { [self] request, _ in markSalesOrder(request, "void") }
         add(inventory, "GET", "/salesorders/{id}") { [self] request, _ in salesOrder(request) }
+        add(inventory, "PUT", "/salesorders/{id}") { [self] request, body in updateSalesOrder(request, body) }
         accountingRoutes(into: &router, books: books)
         fulfilmentRoutes(into: &router, inventory: inventory)
         webhooks.routes(into: &router, books: books, emulator: self)
@@ -114,6 +115,24 @@ final class ZohoBooksEmulator: Sendable {
             ]
             state.salesOrders[order["salesorder_id"] as! String] = order
             return SandboxResponses.json(201, ["code": 0, "message": "Sales Order has been created.", "salesorder": order])
+        }
+    }
+
+    /// Custom fields by `api_name` (the only update the emulator takes), merged into the order's.
+    func updateSalesOrder(_ request: Request, _ body: [String: Any]) -> Response {
+        let id = request.path.split(separator: "/").last.map(String.init) ?? ""
+        guard let fields = body["custom_fields"] as? [[String: Any]], fields.allSatisfy({ $0["api_name"] is String }) else { return Self.invalid("custom_fields") }
+        return state.withLock { state in
+            guard var order = state.salesOrders[id] else { return SandboxResponses.json(404, ["code": 1002, "message": "Sales order does not exist."]) }
+            var current = order["custom_fields"] as? [[String: Any]] ?? []
+            for field in fields {
+                current.removeAll { $0["api_name"] as? String == field["api_name"] as? String }
+                current.append(["api_name": field["api_name"]!, "value": field["value"] ?? ""])
+            }
+            order["custom_fields"] = current
+            state.salesOrders[id] = order
+            webhooks.emit(entity: "salesorder", event: "updated", record: order)
+            return SandboxResponses.json(200, ["code": 0, "message": "Sales Order information has been updated.", "salesorder": order])
         }
     }
 

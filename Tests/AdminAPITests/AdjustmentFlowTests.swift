@@ -45,6 +45,11 @@ struct AdjustmentFlowTests {
         try await settle()
         try await deliver(paytrace, sale(refund, customer: "Alder", status: "PENDING_SETTLEMENT", type: "REFUND"), type: "paytrace.transaction.refund", id: "refund-a")
         try await deliver(paytrace, sale(b, customer: "Birch", status: "VOIDED"), type: "paytrace.transaction.void", id: "void-b")
+        // Cedar's shop order made a sales order before the card was declined.
+        let inventory = ZohoInventoryClient(session: session, organizationId: "20071234")
+        let cedar = try ZohoBooksClient(session: session, organizationId: "20071234").createContact(["contact_name": "Cedar \(marker)"])
+        let cedarOrder = try inventory.createSalesOrder(["customer_id": try #require(cedar["contact_id"] as? String), "reference_number": String(c),
+                                                         "line_items": [["name": "Tent", "rate": "108.25", "quantity": 1]]])
         try await deliver(paytrace, sale(c, customer: "Cedar", status: "DECLINED"), type: "paytrace.transaction.sale", id: "decline-c")
         // PayTrace has no chargeback API: the merchant enters the case.
         let entered = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/chargebacks", json: [
@@ -79,7 +84,9 @@ struct AdjustmentFlowTests {
                        [tenantId, "decline-c-\(marker)"])?.optionalString("external_id")
         }
         let deal = try ZohoCRMClient(session: session).record("Deals", id: try #require(dealId))
-        #expect(deal?["Stage"] as? String == "Closed Lost")
+        #expect(deal?["Stage"] as? String == "Closed Lost" && deal?["Payment_Status"] as? String == "Payment Failed")
+        let declinedOrder = try inventory.salesOrder(try #require(cedarOrder["salesorder_id"] as? String))
+        #expect((declinedOrder["custom_fields"] as? [[String: Any]])?.first { $0["api_name"] as? String == "cf_payment_status" }?["value"] as? String == "Payment Failed")
         // Chargeback: the amount credited back, the fee journaled to the chargebacks account.
         let chargebackNotes = try books.creditNotes(referenceNumber: "CB-CB\(marker)")
         #expect(chargebackNotes.count == 1)

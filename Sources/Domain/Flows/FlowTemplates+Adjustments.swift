@@ -46,17 +46,20 @@ extension FlowTemplates {
 
     static let declines = FlowTemplate(
         id: "paytrace-zoho-crm-declines", name: "PayTrace to Zoho CRM: declines",
-        description: "A declined PayTrace sale marks its Zoho CRM deal lost, so sales can follow up.",
+        description: "A declined PayTrace sale marks its Zoho CRM deal lost with \"Payment Failed\", and the Inventory sales order of the same order (if the shop's order made one) \"Payment Failed\", so sales can follow up.",
         json: #"""
         {"trigger": {"source": "paytrace", "condition": {"eq": [{"path": "transaction.status"}, "DECLINED"]}},
          "steps": [
           {"id": "deal", "target": "zoho_crm.deal", "mapping": {"fields": {
              "Deal_Name": {"template": "PayTrace {transaction.transaction_id}"}, "Amount": \#(amount),
              "Stage": {"path": "transaction.status", "then": [{"fn": "status", "map": "paytrace_to_zoho_crm_deal_stage"}]},
-             "Lead_Source": {"const": "PayTrace decline"}}}}
+             "Lead_Source": {"const": "PayTrace decline"}, "Payment_Status": {"const": "Payment Failed"}}}},
+          {"id": "salesorder", "target": "zoho_inventory.salesorder_payment_status", "key": {"template": "decline:{transaction.transaction_id}:salesorder"},
+           "when": {"exists": "transaction.invoice_id"}, "mapping": {"fields": {
+             "reference_number": {"path": "transaction.invoice_id", "then": [{"fn": "reference_id", "kind": "invoice"}]}, "payment_status": {"const": "Payment Failed"}}}}
          ],
          "fixtures": [{"name": "a decline", "input": {"transaction": {"transaction_id": 1004, "transaction_type": "SALE", "status": "DECLINED", "amount": "300"}},
-                       "expected": {"deal": {"Deal_Name": "PayTrace 1004", "Amount": "300.00", "Stage": "Closed Lost", "Lead_Source": "PayTrace decline"}}}]}
+                       "expected": {"deal": {"Deal_Name": "PayTrace 1004", "Amount": "300.00", "Stage": "Closed Lost", "Lead_Source": "PayTrace decline", "Payment_Status": "Payment Failed"}}}]}
         """#)
 
     static let chargebacks = FlowTemplate(

@@ -51,6 +51,10 @@ public enum TargetSchemas {
             f("notes", max: 2000, ["description"]), f("shipping_charge", .decimal), f("adjustment", .decimal, ["tax_amount"]),
             f("line_items", .array, required: true, ["lines", "items"], fields: zohoLines),
         ] + money),
+        TargetSchema(name: "zoho_inventory.salesorder_payment_status", system: "zoho_books", title: "Payment status on a Zoho Inventory sales order",
+                     operation: "update", key: "reference_number", fields: [
+            f("reference_number", required: true, max: 100, ["order_id", "invoice_id"]), f("payment_status", required: true, max: 100, ["status"]),
+        ]),
         TargetSchema(name: "zoho_books.invoice_void", system: "zoho_books", title: "Void a Zoho Books invoice", operation: "update", key: "invoice_id", fields: [
             f("invoice_id", required: true, max: 40), f("reason", max: 500, ["description", "notes"]),
         ]),
@@ -95,6 +99,8 @@ public enum TargetSchemas {
             f("Deal_Name", required: true, max: 120, ["name", "invoice_id", "order_id"]), f("Stage", required: true, max: 50, ["status"]),
             f("Amount", .decimal, ["amount", "total"]), f("Closing_Date", .date, ["created_at", "settled_at", "date"]),
             f("Contact_Name", .object, fields: [f("id", required: true, max: 40)]), f("Lead_Source", max: 100),
+            // A custom field (Clearline's setup guide adds it): the deal's payment state.
+            f("Payment_Status", max: 100, ["payment_status"]), f("Description", max: 32000, ["notes"]),
         ]),
     ]
 
