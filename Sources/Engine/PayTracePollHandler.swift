@@ -67,6 +67,10 @@ struct PayTracePollHandler: JobHandler {
             "masked_card_number": t.maskedCardNumber ?? "", "created_at": t.createdAt, "settled_at": t.settledAt ?? "",
             "invoice_id": t.invoiceId ?? "", "customer_id": t.customerId ?? "",
         ]
+        // A sale seen before and voided since is news of its own: the void flow's, under its own id.
+        if ["VOIDED", "VOID"].contains(t.status.uppercased()) {
+            return ("txn:\(t.transactionId):void", "paytrace.transaction.void", json(["transaction": body]))
+        }
         return ("txn:\(t.transactionId):\(t.type)", "paytrace.transaction.\(t.type.lowercased())", json(["transaction": body]))
     }
 

@@ -35,7 +35,8 @@ extension FlowTemplates {
           {"id": "delete_payment", "target": "zoho_books.customerpayment_delete", "key": {"template": "void:{transaction.transaction_id}:payment"},
            "when": {"ne": [{"lookup": "zoho_books.customerpayment", "key": {"template": "txn:{transaction.transaction_id}"}}, null]},
            "mapping": {"fields": {"payment_id": {"lookup": "zoho_books.customerpayment", "key": {"template": "txn:{transaction.transaction_id}"}}}}},
-          {"id": "void_invoice", "target": "zoho_books.invoice_void", "key": {"template": "void:{transaction.transaction_id}:invoice"}, "mapping": {"fields": {
+          {"id": "void_invoice", "target": "zoho_books.invoice_void", "key": {"template": "void:{transaction.transaction_id}:invoice"},
+           "when": {"ne": [{"lookup": "zoho_books.invoice", "key": {"template": "txn:{transaction.transaction_id}"}}, null]}, "mapping": {"fields": {
              "invoice_id": {"lookup": "zoho_books.invoice", "key": {"template": "txn:{transaction.transaction_id}"}},
              "reason": {"template": "PayTrace transaction {transaction.transaction_id} was voided"}}}}
          ],
