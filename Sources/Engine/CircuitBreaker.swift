@@ -8,10 +8,11 @@ import Persistence
 struct CircuitBreaker {
     let database: Database
     let connection: Connection
+    /// As read with the step's other state (nil: no failure counted).
+    let state: CircuitBreakerStore.State?
 
     func call<T>(_ body: () throws -> T) throws -> T {
         let tenantId = connection.tenantId, connectionId = connection.id
-        let state = try database.transaction(.tenant(tenantId)) { try CircuitBreakerStore.state($0, tenantId: tenantId, connectionId: connectionId) }
         if let state, state.openedAt != nil {
             // Not called at all: the step goes to the dead letters with why, to be replayed once fixed.
             throw ConnectorError(.authentication, "Stopped without calling: \(connection.name) refused our credentials \(state.failures) times in a row "

@@ -16,6 +16,11 @@ struct FlowStepHandler: JobHandler {
         let event: EventStore.Event
         let steps: [RunStore.Step]
         let connections: [Connection]
+        let breakers: [UUID: CircuitBreakerStore.State]
+
+        func breaker(_ connection: Connection, _ database: Database) -> CircuitBreaker {
+            CircuitBreaker(database: database, connection: connection, state: breakers[connection.id])
+        }
     }
 
     func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects {
@@ -127,7 +132,8 @@ struct FlowStepHandler: JobHandler {
             }
             let definition = try FlowDefinition(JSONValue(parsing: version.definition) ?? .null)
             let connections = try ConnectionStore.list(tx, tenantId: run.tenantId, environment: run.environment, after: nil, limit: 100).items
-            return Loaded(run: run, definition: definition, event: event, steps: try RunStore.steps(tx, tenantId: run.tenantId, runId: run.id), connections: connections)
+            return Loaded(run: run, definition: definition, event: event, steps: try RunStore.steps(tx, tenantId: run.tenantId, runId: run.id), connections: connections,
+                          breakers: try CircuitBreakerStore.states(tx, tenantId: run.tenantId))
         }
     }
 
@@ -146,7 +152,7 @@ struct FlowStepHandler: JobHandler {
             if let wait = try RateLimits.take(context.database, bucket: "zoho:\(connection.text("organization_id") ?? connection.id.uuidString)", cost: 2, limit: limit) {
                 throw ConnectorError(.rateLimited(retryAfter: wait), "Zoho's \(Int(limit.capacity)) requests a minute for this organization are spent; waiting \(Int(wait.rounded(.up))) s.")
             }
-            return try CircuitBreaker(database: context.database, connection: connection).call {
+            return try loaded.breaker(connection, context.database).call {
                 try ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)).write(schema, record)
             }
         case "shop":
@@ -156,7 +162,7 @@ struct FlowStepHandler: JobHandler {
             let vault = context.vault
             let secrets = try context.database.transaction(.tenant(connection.tenantId)) { try ConnectionStore.secrets($0, vault: vault, connection: connection) }
             // The step's key is the delivery's id: the same on every retry, for the shop to drop repeats.
-            return try CircuitBreaker(database: context.database, connection: connection).call {
+            return try loaded.breaker(connection, context.database).call {
                 try ShopWebhookClient.forConnection(connection, secrets: secrets).send(type: "fulfilment.updated", id: key, data: record)
             }
         case "sage_pro":

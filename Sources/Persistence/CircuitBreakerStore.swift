@@ -13,9 +13,13 @@ public enum CircuitBreakerStore {
         public let lastError: String?
     }
 
-    public static func state(_ tx: Transaction, tenantId: UUID, connectionId: UUID) throws -> State? {
-        try tx.one("SELECT failures, opened_at, last_error FROM circuit_breakers WHERE tenant_id = $1 AND connection_id = $2", [tenantId, connectionId])
-            .map { State(failures: try $0.int("failures"), openedAt: try $0.optionalDate("opened_at"), lastError: $0.optionalString("last_error")) }
+    /// The breakers of a tenant's connections that have counted a failure (few, usually none).
+    public static func states(_ tx: Transaction, tenantId: UUID) throws -> [UUID: State] {
+        var states: [UUID: State] = [:]
+        for row in try tx.query("SELECT connection_id, failures, opened_at, last_error FROM circuit_breakers WHERE tenant_id = $1", [tenantId]) {
+            states[try row.uuid("connection_id")] = State(failures: try row.int("failures"), openedAt: try row.optionalDate("opened_at"), lastError: row.optionalString("last_error"))
+        }
+        return states
     }
 
     /// Counts one more failure; opens the breaker (with an alert) when it reaches the threshold.

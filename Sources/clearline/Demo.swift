@@ -63,6 +63,8 @@ struct Demo: ParsableCommand {
                                                          "accounts_url": .text(sandboxURL + "/zoho/accounts")],
                          ["client_id": zoho.id, "client_secret": zoho.secret]),
                         (.sageProAgent, "Sage Pro (sandbox agent)", ["company_code": .text("01")], ["enrolment_token": SecureRandom.token(byteCount: 24)]),
+                        // Fulfilment news goes back to it; the sandbox keeps what it receives.
+                        (.shop, "Storefront (sandbox)", ["webhook_url": .text(sandboxURL + "/shop/hooks")], ["signing_secret": SecureRandom.token(byteCount: 24)]),
                     ]
                     for (kind, name, settings, secrets) in wanted where !existing.contains(kind) {
                         let connection = try ConnectionStore.create(tx, vault: vault, tenantId: tenant.id, environment: .dev, kind: kind,
