@@ -76,12 +76,19 @@ struct OrderToCashTests {
         let deal = try ZohoCRMClient(session: session).record("Deals", id: try #require(dealId))
         #expect(deal?["Stage"] as? String == "Closed Won", "\(String(describing: deal))")
         #expect("\(deal?["Amount"] ?? "")" == "108.25")
+        // The Books contact carries the PayTrace customer vault id; the CRM contact the order and its payment.
+        #expect((contacts.first?["custom_fields"] as? [[String: Any]])?.first?["value"] as? String == "cust-\(marker)")
+        let crmContactId = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.one("SELECT external_id FROM run_steps WHERE tenant_id = $1 AND step_id = 'crm_contact' AND status = 'written'", [tenantId])?.optionalString("external_id")
+        }
+        let crmContact = try ZohoCRMClient(session: session).record("Contacts", id: try #require(crmContactId))
+        #expect(crmContact?["Payment_Status"] as? String == "Paid" && crmContact?["Last_Order"] as? String == marker && crmContact?["Email"] as? String == "ap@acme.example")
         // Each later run found every record in the cross-reference and wrote nothing.
         let outcomes = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
             try tx.query("SELECT status, count(*) AS n FROM run_steps WHERE tenant_id = $1 GROUP BY status ORDER BY status", [tenantId])
                 .map { "\(try $0.string("status")) \(try $0.int("n"))" }
         }
-        #expect(outcomes == ["linked 10", "written 5"])
+        #expect(outcomes == ["linked 12", "written 6"])
 
         // The operator's view: each run, each step's record, the id Zoho gave it and a link to it.
         let runs = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/runs?status=succeeded")
@@ -89,7 +96,7 @@ struct OrderToCashTests {
         let first = try #require(runs.items.first?["id"] as? String)
         let run = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/runs/\(first)")
         let steps = try #require(run.json["steps"] as? [[String: Any]])
-        #expect(steps.map { $0["step"] as? String } == ["contact", "salesorder", "invoice", "payment", "deal"])
+        #expect(steps.map { $0["step"] as? String } == ["contact", "salesorder", "invoice", "payment", "crm_contact", "deal"])
         let invoiceStep = steps[2]
         #expect((invoiceStep["link"] as? String)?.hasPrefix("https://books.zoho.com/app/20071234#/invoices/") == true)
         #expect(try await Client.send("GET", "/v1/tenants/\(tenant)/environments/qa/runs/\(first)").status == 404)
@@ -163,7 +170,12 @@ struct OrderToCashTests {
             let invoices = try books.invoices(referenceNumber: sale.marker)
             #expect(invoices.count == 1, "invoice of \(sale.marker)")
             #expect(invoices.first?["status"] as? String == "paid")
-            #expect(try books.customerPayments(referenceNumber: "PT-\(sale.transaction)").count == 1, "payment of \(sale.marker)")
+            let payments = try books.customerPayments(referenceNumber: "PT-\(sale.transaction)")
+            #expect(payments.count == 1, "payment of \(sale.marker)")
+            // Books numbers records in creation order: the payment came after its invoice, and paid it.
+            let invoiceId = invoices.first?["invoice_id"] as? String ?? "", paymentId = payments.first?["payment_id"] as? String ?? ""
+            #expect((Int(paymentId) ?? 0) > (Int(invoiceId) ?? .max), "a payment never posts before its invoice exists")
+            #expect((payments.first?["invoices"] as? [[String: Any]])?.first?["invoice_id"] as? String == invoiceId)
         }
     }
 

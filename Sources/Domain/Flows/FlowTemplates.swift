@@ -16,7 +16,7 @@ public enum FlowTemplates {
 
     static let orderToCash = FlowTemplate(
         id: "paytrace-zoho-order-to-cash", name: "PayTrace to Zoho: order to cash",
-        description: "An approved PayTrace sale becomes a Zoho Books contact, sales order, invoice and payment, and a won deal in Zoho CRM.",
+        description: "An approved PayTrace sale becomes a Zoho Books contact (with the PayTrace customer vault id), sales order, invoice and payment; the Zoho CRM contact shows the order and its payment, and the deal is won.",
         json: #"""
         {"trigger": {"source": "paytrace", "event_types": ["paytrace.transaction.sale", "paytrace.transaction.capture"],
                      "condition": {"not": {"eq": [{"path": "transaction.status"}, "DECLINED"]}}},
@@ -26,7 +26,9 @@ public enum FlowTemplates {
              "email": "transaction.receipt_emailed_to",
              "billing_address": {"object": {"attention": "transaction.billing_address.name", "address": "transaction.billing_address.street", "street2": "transaction.billing_address.street2",
                                             "city": "transaction.billing_address.city", "state": "transaction.billing_address.state", "zip": "transaction.billing_address.zip", "country": "transaction.billing_address.country"}},
-             "notes": {"const": "Created by Clearline from PayTrace"}, "currency_code": \#(currency)}}},
+             "notes": {"const": "Created by Clearline from PayTrace"}, "currency_code": \#(currency),
+             "custom_fields": {"rules": [{"if": {"exists": "transaction.customer_id"},
+                                          "then": {"list": [{"object": {"api_name": {"const": "cf_paytrace_customer_id"}, "value": "transaction.customer_id"}}]}}]}}}},
           {"id": "salesorder", "target": "zoho_books.salesorder", "key": {"template": "txn:{transaction.transaction_id}"}, "mapping": {"fields": {
              "customer_id": "$steps.contact.id", "reference_number": \#(reference), "date": \#(date), "line_items": \#(zohoLines), "currency_code": \#(currency)}}},
           {"id": "invoice", "target": "zoho_books.invoice", "key": {"template": "txn:{transaction.transaction_id}"}, "mapping": {"fields": {
@@ -36,6 +38,11 @@ public enum FlowTemplates {
              "reference_number": {"template": "PT-{transaction.transaction_id}"},
              "description": {"template": "PayTrace {transaction.transaction_type} {transaction.transaction_id}, card {transaction.masked_card_number}"},
              "invoices": {"list": [{"object": {"invoice_id": "$steps.invoice.id", "amount_applied": \#(amount)}}]}, "currency_code": \#(currency)}}},
+          {"id": "crm_contact", "target": "zoho_crm.contact", "key": {"template": "txn:{transaction.transaction_id}"},
+           "when": {"exists": "transaction.receipt_emailed_to"}, "mapping": {"fields": {
+             "Last_Name": {"coalesce": ["transaction.billing_address.name", {"template": "PayTrace customer {transaction.customer_id}"}], "then": [{"fn": "truncate", "length": 80}]},
+             "Email": "transaction.receipt_emailed_to", "PayTrace_Customer_ID": "transaction.customer_id",
+             "Last_Order": \#(reference), "Payment_Status": {"const": "Paid"}}}},
           {"id": "deal", "target": "zoho_crm.deal", "key": {"template": "txn:{transaction.transaction_id}"}, "mapping": {"fields": {
              "Deal_Name": {"template": "PayTrace {transaction.transaction_id}"}, "Amount": \#(amount), "Closing_Date": \#(date),
              "Stage": {"path": "transaction.status", "then": [{"fn": "status", "map": "paytrace_to_zoho_crm_deal_stage"}]}}}}
@@ -43,11 +50,13 @@ public enum FlowTemplates {
          "error_policy": {"max_attempts": 8, "on_invalid": "hold"},
          "fixtures": [{"name": "an approved sale with a billing address", "input": \#(saleInput), "expected": {
             "contact": {"contact_name": "Acme Outdoor", "email": "ap@acme.example", "notes": "Created by Clearline from PayTrace", "currency_code": "USD",
+                        "custom_fields": [{"api_name": "cf_paytrace_customer_id", "value": "acme-1"}],
                         "billing_address": {"attention": "Acme Outdoor", "address": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201", "country": "US"}},
             "salesorder": {"customer_id": "(id of contact)", "reference_number": "0042", "date": "2026-11-21", "line_items": [{"name": "PayTrace sale", "rate": "108.25", "quantity": 1}], "currency_code": "USD"},
             "invoice": {"customer_id": "(id of contact)", "reference_number": "0042", "date": "2026-11-21", "line_items": [{"name": "PayTrace sale", "rate": "108.25", "quantity": 1}], "currency_code": "USD"},
             "payment": {"customer_id": "(id of contact)", "payment_mode": "creditcard", "amount": "108.25", "date": "2026-11-21", "reference_number": "PT-1001",
                         "description": "PayTrace SALE 1001, card ************1111", "invoices": [{"invoice_id": "(id of invoice)", "amount_applied": "108.25"}], "currency_code": "USD"},
+            "crm_contact": {"Last_Name": "Acme Outdoor", "Email": "ap@acme.example", "PayTrace_Customer_ID": "acme-1", "Last_Order": "0042", "Payment_Status": "Paid"},
             "deal": {"Deal_Name": "PayTrace 1001", "Amount": "108.25", "Closing_Date": "2026-11-21", "Stage": "Closed Won"}}}]}
         """#)
 

@@ -39,6 +39,8 @@ public enum TargetSchemas {
             f("company_name", max: 200, ["company", "business_name"]), f("contact_type", max: 20), f("email", .email, max: 100, ["receipt_emailed_to", "email_address"]),
             f("phone", max: 50, ["telephone"]), f("notes", max: 2000), f("billing_address", .object, ["billing", "address"], fields: address),
             f("shipping_address", .object, ["shipping"], fields: address), currency,
+            // Custom fields by API name, e.g. cf_paytrace_customer_id (the PayTrace customer vault id).
+            f("custom_fields", .array, fields: [f("api_name", required: true, max: 100), f("value", max: 1000)]),
         ]),
         TargetSchema(name: "zoho_books.salesorder", system: "zoho_books", title: "Zoho Books sales order", operation: "create", key: "reference_number", fields: [
             f("customer_id", required: true, max: 40, ["contact_id"]), f("reference_number", max: 100, ["order_id", "invoice_id", "transaction_id", "po"]),
@@ -94,6 +96,8 @@ public enum TargetSchemas {
             f("Email", .email, max: 100, ["email", "receipt_emailed_to"]), f("Phone", max: 30, ["phone"]), f("Mailing_Street", max: 250, ["street", "address"]),
             f("Mailing_City", max: 100, ["city"]), f("Mailing_State", max: 100, ["state"]), f("Mailing_Zip", max: 30, ["zip", "postal_code"]),
             f("Mailing_Country", max: 100, ["country"]), f("PayTrace_Customer_ID", max: 100, ["customer_id"]),
+            // Custom fields (Clearline's setup guide adds them): the latest order and its payment.
+            f("Last_Order", max: 100, ["order_id", "reference_number"]), f("Payment_Status", max: 100, ["payment_status"]),
         ]),
         TargetSchema(name: "zoho_crm.deal", system: "zoho_crm", title: "Zoho CRM deal", operation: "upsert", key: "Deal_Name", fields: [
             f("Deal_Name", required: true, max: 120, ["name", "invoice_id", "order_id"]), f("Stage", required: true, max: 50, ["status"]),
