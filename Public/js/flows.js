@@ -196,6 +196,8 @@ async function showRun(env, id) {
       el("h4", {}, `${s.position + 1}. ${s.step} → ${s.target}: `, el("span", { class: "badge" }, s.status),
         s.external_id ? " " : null, s.link ? el("a", { href: s.link, target: "_blank", rel: "noopener" }, s.external_id) : (s.external_id || null)),
       s.detail ? el("p", { class: "muted" }, s.detail) : null,
+      s.failed_attempts ? el("p", { class: "muted", "data-retries": String(s.failed_attempts) },
+        `${s.attempts} attempt(s), ${s.failed_attempts} failed; last: ${s.last_error || "no reason recorded"}`) : null,
       s.record ? el("pre", { class: "preview" }, JSON.stringify(s.record, null, 2)) : null,
       held(run, s) ? reviewControls(env, run, s) : null)));
 }

@@ -23,13 +23,13 @@ enum RunRoutes {
         Endpoint("GET", base + "/{runId}", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let id = try context.uuidParameter("runId", resource: "run")
-            let (run, steps, zoho) = try context.tenantTransaction { tx -> (RunStore.Run?, [RunStore.Step], Connection?) in
-                guard let run = try RunStore.get(tx, tenantId: tenantId, id: id), run.environment == environment else { return (nil, [], nil) }
+            let (run, steps, attempts, zoho) = try context.tenantTransaction { tx -> (RunStore.Run?, [RunStore.Step], [Int: RunStore.Attempts], Connection?) in
+                guard let run = try RunStore.get(tx, tenantId: tenantId, id: id), run.environment == environment else { return (nil, [], [:], nil) }
                 let connections = try ConnectionStore.list(tx, tenantId: tenantId, environment: environment, after: nil, limit: 100).items
-                return (run, try RunStore.steps(tx, tenantId: tenantId, runId: id), connections.first { $0.kind == .zoho })
+                return (run, try RunStore.steps(tx, tenantId: tenantId, runId: id), try RunStore.attempts(tx, run: run), connections.first { $0.kind == .zoho })
             }
             guard let run else { throw Problem.notFound("No such run.") }
-            return context.json(RunBody(run, steps: steps.map { RunStepBody($0, link: vendorLink($0, zoho: zoho)) }))
+            return context.json(RunBody(run, steps: steps.map { RunStepBody($0, link: vendorLink($0, zoho: zoho), attempts: attempts[$0.position]) }))
         },
         Endpoint("POST", base + "/{runId}/resume", access: .tenant(.admin), handler: resume),
     ]
@@ -138,9 +138,13 @@ struct RunStepBody: Encodable {
     let externalId: String?
     let link: String?
     let detail: String?
+    /// Attempts at the step, the failed ones, and the latest failure's reason: the retries.
+    let attempts: Int?
+    let failedAttempts: Int?
+    let lastError: String?
     let updatedAt: Date
 
-    init(_ step: RunStore.Step, link: String?) {
+    init(_ step: RunStore.Step, link: String?, attempts: RunStore.Attempts?) {
         position = step.position
         self.step = step.stepId
         target = step.target
@@ -149,6 +153,9 @@ struct RunStepBody: Encodable {
         externalId = step.externalId
         self.link = link
         detail = step.detail
+        self.attempts = attempts?.attempts
+        failedAttempts = attempts?.failures
+        lastError = attempts?.lastError
         updatedAt = step.updatedAt
     }
 }

@@ -51,6 +51,36 @@ public enum RunStore {
                          [tenantId, environment.rawValue, status], after: cursor, limit: limit, decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
+    /// How a step's jobs went: attempts made, how many failed, and the latest failure's reason.
+    public struct Attempts: Sendable {
+        public let attempts: Int
+        public let failures: Int
+        public let lastError: String?
+    }
+
+    /// Per step position, over every job of the step (replays included), queued or finished.
+    public static func attempts(_ tx: Transaction, run: Run) throws -> [Int: Attempts] {
+        let rows = try tx.query("""
+            WITH step_jobs AS (
+              SELECT id, (payload->>'position')::int AS position FROM jobs
+              WHERE tenant_id = $1 AND event_id = $2 AND kind = 'flow.step' AND payload->>'run_id' = $3
+              UNION ALL
+              SELECT id, (payload->>'position')::int FROM job_history
+              WHERE tenant_id = $1 AND event_id = $2 AND kind = 'flow.step' AND payload->>'run_id' = $3
+            )
+            SELECT s.position, count(a.job_id) FILTER (WHERE a.outcome IS NOT NULL) AS attempts,
+                   count(a.job_id) FILTER (WHERE a.outcome IN ('failed', 'lost')) AS failures,
+                   (array_agg(a.error ORDER BY a.started_at DESC) FILTER (WHERE a.outcome = 'failed'))[1] AS last_error
+            FROM step_jobs s LEFT JOIN job_attempts a ON a.job_id = s.id AND a.tenant_id = $1
+            GROUP BY s.position
+            """, [run.tenantId, run.eventId, run.id.uuidString.lowercased()])
+        var result: [Int: Attempts] = [:]
+        for row in rows {
+            result[try row.int("position")] = Attempts(attempts: try row.int("attempts"), failures: try row.int("failures"), lastError: row.optionalString("last_error"))
+        }
+        return result
+    }
+
     public static func steps(_ tx: Transaction, tenantId: UUID, runId: UUID) throws -> [Step] {
         try tx.query("""
             SELECT position, step_id, target, status, record::text AS record, external_id, detail, updated_at

@@ -161,6 +161,14 @@ struct OrderToCashTests {
         }
         // The faults did strike (about a third of some 150 writes): the test is not vacuous.
         #expect(failedAttempts >= 10, "only \(failedAttempts) failed attempts")
+        // The operator sees the retries on the run's steps, with the reason in plain words.
+        var retried: [[String: Any]] = []
+        for run in try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/runs?limit=100").items {
+            let steps = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/runs/\(run["id"] as? String ?? "")").json["steps"] as? [[String: Any]] ?? []
+            retried += steps.filter { ($0["failed_attempts"] as? Int ?? 0) > 0 }
+        }
+        #expect(!retried.isEmpty && retried.allSatisfy { ($0["last_error"] as? String ?? "").contains("Zoho") || ($0["last_error"] as? String ?? "").contains("HTTP") },
+                "\(retried.prefix(3).map { $0["last_error"] ?? "" })")
 
         let books = ZohoBooksClient(session: session, organizationId: "20071234")
         let inventory = ZohoInventoryClient(session: session, organizationId: "20071234")
