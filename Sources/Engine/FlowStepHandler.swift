@@ -185,5 +185,4 @@ struct FlowStepHandler: JobHandler {
         }
         return outputs
     }
-
 }

@@ -13,7 +13,8 @@ final class ShopReceiver: Sendable {
                 "event_id": request.header("clearline-event-id") ?? "", "event_type": request.header("clearline-event-type") ?? "",
                 "signature": request.header("clearline-signature") ?? "", "body": String(decoding: request.body, as: UTF8.self),
             ]
-            deliveries.withLock { $0.append(delivery) }
+            // The latest thousand: a demo left running for weeks keeps a bounded list.
+            deliveries.withLock { $0.append(delivery); if $0.count > 1000 { $0.removeFirst($0.count - 1000) } }
             return SandboxResponses.json(200, ["received": true])
         }
         router.add("GET", "/_sandbox/shop/deliveries") { [self] _ in

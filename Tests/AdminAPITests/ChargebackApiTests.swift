@@ -13,10 +13,12 @@ struct ChargebackApiTests {
 
     @Test func oneEnteredCaseIsOneDisputeEventAndAlert() async throws {
         let tenant = try await Fixtures.tenant()
-        let chargeback: [String: Any] = ["case_number": "CB-1", "customer_id": "acme-1", "amount": "108.25", "reason": "Fraud", "received_at": "2026-11-20"]
+        let chargeback: [String: Any] = ["case_number": "CB-1", "customer_id": "acme-1", "amount": "108.25", "reason": "Fraud on 4111 1111 1111 1111",
+                                         "received_at": "2026-11-20"]
         let first = try await Client.send("POST", Self.path(tenant), json: chargeback)
         #expect(first.status == 201, "\(first.text)")
         #expect(first["amount"] == "108.25" && first["fee"] == "0.00" && first["currency"] == "USD" && first["status"] == "open" && first["entered_via"] == "api")
+        #expect(first["reason"]?.contains("1111") == true && !first.text.contains("4111 1111 1111 1111"), "a card number typed in is masked: \(first["reason"] ?? "")")
         let again = try await Client.send("POST", Self.path(tenant), json: chargeback)
         #expect(again.status == 200 && again["id"] == first["id"], "the same case entered again is the same dispute")
         var other = chargeback

@@ -45,8 +45,9 @@ public struct Chargeback: Sendable, Equatable {
         let caseNumber = text("case_number", max: 40, pattern: { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) },
                               what: "must be letters, digits and - _ . / only")
         let transactionId = text("transaction_id", max: 20, pattern: { $0.isASCII && $0.isNumber }, what: "must be PayTrace's numeric transaction id")
-        let customerId = text("customer_id", max: 100)
-        let reason = text("reason", max: 200)
+        // Free text a person typed may hold a card number: masked before anything keeps it.
+        let customerId = text("customer_id", max: 100).map(CardNumberMasking.maskText)
+        let reason = text("reason", max: 200).map(CardNumberMasking.maskText)
         let currency = text("currency", max: 3, pattern: { $0.isASCII && $0.isUppercase }, what: "must be an ISO 4217 code such as USD") ?? "USD"
         func money(_ field: String, positive: Bool) -> Decimal? {
             guard let value = text(field, max: 20) else { return nil }
