@@ -24,6 +24,11 @@ public struct HTTPTransport: Sendable {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpShouldSetCookies = false
         configuration.urlCache = nil
+        // Every caller is a blocking thread, so threads already bound how many requests are in
+        // flight. URLSession's default of 6 connections per host queued the rest behind them,
+        // where an agent's long polls (parked for up to 30 s) held back its own result posts,
+        // and more than 6 workers writing to one vendor waited on each other.
+        configuration.httpMaximumConnectionsPerHost = 256
         return URLSession(configuration: configuration)
     }()
 
