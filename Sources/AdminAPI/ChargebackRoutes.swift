@@ -86,8 +86,7 @@ enum ChargebackRoutes {
     /// the same facts are counted, not entered twice.
     static func importCSV(_ context: RequestContext) throws -> Response {
         let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
-        let contentType = context.request.header("content-type")?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard contentType == "text/csv" else { throw Problem(status: 415, title: "Unsupported media type", detail: "Send the file as text/csv.") }
+        guard context.request.mediaType == "text/csv" else { throw Problem(status: 415, title: "Unsupported media type", detail: "Send the file as text/csv.") }
         guard let text = String(validating: context.request.body, as: UTF8.self) else { throw Problem.badRequest("The file must be UTF-8 text.") }
         let table: CSVTable
         do { table = try CSVTable(parsing: text) } catch let error as CSVTable.ParseError { throw Problem.badRequest(error.description) }

@@ -12,8 +12,7 @@ struct JSONInput {
     private(set) var errors: [FieldError] = []
 
     init(_ request: Request, allowed: Set<String>) throws {
-        let contentType = request.header("content-type")?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+        let contentType = request.mediaType
         guard contentType == "application/json" || contentType?.hasSuffix("+json") == true else {
             throw Problem(status: 415, title: "Unsupported media type", detail: "Send the body as application/json.")
         }

@@ -21,6 +21,14 @@ struct FlowStepHandler: JobHandler {
         func breaker(_ connection: Connection, _ database: Database) -> CircuitBreaker {
             CircuitBreaker(database: database, connection: connection, state: breakers[connection.id])
         }
+
+        /// The environment's enabled connection of `kind`, to write `schema` through.
+        func connection(_ kind: ConnectionKind, _ name: String, for schema: TargetSchema) throws -> Connection {
+            guard let connection = connections.first(where: { $0.kind == kind && $0.status != "disabled" }) else {
+                throw PermanentJobFailure("\(run.environment.rawValue) has no \(name) connection to write \(schema.title) with.")
+            }
+            return connection
+        }
     }
 
     func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects {
@@ -141,11 +149,8 @@ struct FlowStepHandler: JobHandler {
     func write(_ schema: TargetSchema, _ record: JSONValue, key: String, _ loaded: Loaded, _ context: JobContext) throws -> String {
         switch schema.system {
         case "zoho_books", "zoho_crm":
-            guard let connection = loaded.connections.first(where: { $0.kind == .zoho && $0.status != "disabled" }) else {
-                throw PermanentJobFailure("\(loaded.run.environment.rawValue) has no Zoho connection to write \(schema.title) with.")
-            }
-            let vault = context.vault
-            let secrets = try context.database.transaction(.tenant(connection.tenantId)) { try ConnectionStore.secrets($0, vault: vault, connection: connection) }
+            let connection = try loaded.connection(.zoho, "Zoho", for: schema)
+            let secrets = try Self.secrets(of: connection, context)
             // A search and a create: two requests against the organization's per-minute limit,
             // which every worker of every process shares.
             let limit = RateLimits.Limit(perMinute: connection.text("requests_per_minute").flatMap { Int($0) } ?? 100)
@@ -156,23 +161,23 @@ struct FlowStepHandler: JobHandler {
                 try ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)).write(schema, record)
             }
         case "shop":
-            guard let connection = loaded.connections.first(where: { $0.kind == .shop && $0.status != "disabled" }) else {
-                throw PermanentJobFailure("\(loaded.run.environment.rawValue) has no shop connection to send \(schema.title) to.")
-            }
-            let vault = context.vault
-            let secrets = try context.database.transaction(.tenant(connection.tenantId)) { try ConnectionStore.secrets($0, vault: vault, connection: connection) }
+            let connection = try loaded.connection(.shop, "shop", for: schema)
+            let secrets = try Self.secrets(of: connection, context)
             // The step's key is the delivery's id: the same on every retry, for the shop to drop repeats.
             return try loaded.breaker(connection, context.database).call {
                 try ShopWebhookClient.forConnection(connection, secrets: secrets).send(type: "fulfilment.updated", id: key, data: record)
             }
         case "sage_pro":
-            guard let connection = loaded.connections.first(where: { $0.kind == .sageProAgent && $0.status != "disabled" }) else {
-                throw PermanentJobFailure("\(loaded.run.environment.rawValue) has no Sage Pro connection to write \(schema.title) with.")
-            }
+            let connection = try loaded.connection(.sageProAgent, "Sage Pro", for: schema)
             return try SageAgentWriter(database: context.database, connection: connection).write(schema, record, key: key)
         default:
             throw PermanentJobFailure("\(schema.title) has no writer.")
         }
+    }
+
+    static func secrets(of connection: Connection, _ context: JobContext) throws -> [String: String] {
+        let vault = context.vault
+        return try context.database.transaction(.tenant(connection.tenantId)) { try ConnectionStore.secrets($0, vault: vault, connection: connection) }
     }
 
     /// Earlier steps' records by step id, each with the id its target gave it.

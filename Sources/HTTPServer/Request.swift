@@ -1,3 +1,5 @@
+import Foundation
+
 /// An HTTP request whose body has been read in full.
 public struct Request: Sendable {
     public let method: String
@@ -23,4 +25,9 @@ public struct Request: Sendable {
     }
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    /// The body's media type without its parameters, lower-cased (`text/csv; charset=utf-8` → `text/csv`).
+    public var mediaType: String? {
+        header("content-type")?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+    }
 }

@@ -118,10 +118,7 @@ public final class FileDropBackend: SageProBackend {
             let total = lines.reduce(Decimal(0)) { $0 + $1.amount }
             let header = ImportFile(table: "SOMAST", columns: ["SONO", "CUSTNO", "SODATE", "PONUM", "ORDAMT", "EXTID"],
                                     rows: [[sono, custno, today, try SageProFields.text(payload, "ponum", maxLength: 20, required: false) ?? "", SageProFields.amount(total), extid]])
-            let detail = ImportFile(table: "SOTRAN", columns: ["SONO", "LINENO", "ITEM", "DESCRIP", "QTYORD", "PRICE", "EXTPRICE"],
-                                    rows: lines.enumerated().map { [sono, String($0.offset + 1), $0.element.item, $0.element.description,
-                                                                    SageProFields.amount($0.element.quantity), SageProFields.amount($0.element.price),
-                                                                    SageProFields.amount($0.element.amount)] })
+            let detail = Self.lineFile("SOTRAN", key: ("SONO", sono), quantity: "QTYORD", lines)
             return (.object(["sono": .string(sono), "ordamt": .string(SageProFields.amount(total))]), [detail, header])
         case .createInvoice:
             let custno = try customer(payload, state)
@@ -134,14 +131,11 @@ public final class FileDropBackend: SageProBackend {
             let header = ImportFile(table: "ARMAST", columns: ["INVNO", "CUSTNO", "INVDTE", "ORNUM", "INVAMT", "TAX", "EXTID"],
                                     rows: [[invno, custno, today, try SageProFields.text(payload, "ornum", maxLength: 20, required: false) ?? "",
                                             SageProFields.amount(total), SageProFields.amount(tax), extid]])
-            let detail = ImportFile(table: "ARTRAN", columns: ["INVNO", "LINENO", "ITEM", "DESCRIP", "QTYSHP", "PRICE", "EXTPRICE"],
-                                    rows: lines.enumerated().map { [invno, String($0.offset + 1), $0.element.item, $0.element.description,
-                                                                    SageProFields.amount($0.element.quantity), SageProFields.amount($0.element.price),
-                                                                    SageProFields.amount($0.element.amount)] })
+            let detail = Self.lineFile("ARTRAN", key: ("INVNO", invno), quantity: "QTYSHP", lines)
             return (.object(["invno": .string(invno), "balance": .string(SageProFields.amount(total))]), [detail, header])
         case .postCashReceipt:
             let custno = try customer(payload, state)
-            guard let amount = try SageProFields.money(payload, "amount", required: true), amount > 0 else { throw SageProFields.invalid("amount must be more than zero.") }
+            let amount = try SageProFields.positive(payload, "amount")
             let invno = try SageProFields.text(payload, "invno", maxLength: 10, required: false)
             var balance: Decimal?
             if let invno {
@@ -175,6 +169,15 @@ public final class FileDropBackend: SageProBackend {
                                                                     SageProFields.amount($0.element.credit), $0.element.description, reference, extid] })
             return (.object(["entry_no": .string(entry)]), [file])
         }
+    }
+
+    /// A document's lines (SOTRAN, ARTRAN): its key, a line number from 1, item, quantity and prices.
+    static func lineFile(_ table: String, key: (column: String, value: String), quantity: String, _ lines: [SageProFields.Line]) -> ImportFile {
+        ImportFile(table: table, columns: [key.column, "LINENO", "ITEM", "DESCRIP", quantity, "PRICE", "EXTPRICE"],
+                   rows: lines.enumerated().map { number, line in
+                       [key.value, String(number + 1), line.item, line.description, SageProFields.amount(line.quantity),
+                        SageProFields.amount(line.price), SageProFields.amount(line.amount)]
+                   })
     }
 
     private func customer(_ payload: JSONValue, _ state: State) throws -> String {

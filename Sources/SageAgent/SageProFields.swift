@@ -70,6 +70,12 @@ public enum SageProFields {
         return value
     }
 
+    /// A required amount above zero (a receipt's, say).
+    public static func positive(_ payload: JSONValue, _ field: String) throws -> Decimal {
+        guard let value = try money(payload, field, required: true), value > 0 else { throw invalid("\(field) must be more than zero.") }
+        return value
+    }
+
     /// Two decimals, banker's rounding, no grouping: how Pro's N(12,2) fields are written.
     public static func amount(_ value: Decimal) -> String {
         var value = value, rounded = Decimal()

@@ -134,9 +134,7 @@ public final class SageProCompany: SageProBackend {
 
     private func postCashReceipt(_ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {
         let custno = try customer(payload, state)
-        guard let amount = try SageProFields.money(payload, "amount", required: true), amount > 0 else {
-            throw SageAgentProtocol.Failure(code: "validation", message: "amount must be more than zero.", retryable: false)
-        }
+        let amount = try SageProFields.positive(payload, "amount")
         // No invoice named: a payment on account, a credit on the customer until applied in Pro.
         guard let invno = try SageProFields.text(payload, "invno", maxLength: 10, required: false) else {
             return try receipt(custno: custno, invno: "", amount: amount, balance: nil, payload, &state)

@@ -15,9 +15,7 @@ struct CurrencyConversionTests {
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))
         let session = try await OrderToCashTests.connectedZoho(tenant, sandbox: sandbox)
-        let flow = try await FlowApiTests.flow(tenant)
-        #expect(try await FlowApiTests.publish(tenant, flow).status == 201)
-        #expect(try await FlowApiTests.deploy(tenant, flow, version: 1).status == 201)
+        try await FlowApiTests.deployTemplate(tenant)
         let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
         let sale = #"{"transaction": {"transaction_id": 777001, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
             + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "maple-1", "invoice_id": "Invoice # 8801", "#

@@ -13,6 +13,13 @@ struct FlowApiTests {
         return try #require(reply["id"])
     }
 
+    /// A flow from `template`, published as version 1 and deployed to dev: what an end-to-end test starts from.
+    static func deployTemplate(_ tenant: String, _ template: String = "paytrace-zoho-order-to-cash") async throws {
+        let flow = try await flow(tenant, template: template)
+        #expect(try await publish(tenant, flow).status == 201)
+        #expect(try await deploy(tenant, flow, version: 1).status == 201)
+    }
+
     static func publish(_ tenant: String, _ flow: String) async throws -> Reply {
         try await Client.send("POST", "/v1/tenants/\(tenant)/flows/\(flow)/versions", json: ["notes": "test"])
     }

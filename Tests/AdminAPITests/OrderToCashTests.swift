@@ -27,9 +27,7 @@ struct OrderToCashTests {
     @Test func oneSaleMakesOneOfEachZohoRecordHoweverOftenItArrives() async throws {
         let tenant = try await Fixtures.tenant()
         let session = try await Self.connectedZoho(tenant)
-        let flow = try await FlowApiTests.flow(tenant)
-        #expect(try await FlowApiTests.publish(tenant, flow).status == 201)
-        #expect(try await FlowApiTests.deploy(tenant, flow, version: 1).status == 201)
+        try await FlowApiTests.deployTemplate(tenant)
         let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
         // A digit in it, so it reads as an invoice number.
         let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
@@ -112,9 +110,7 @@ struct OrderToCashTests {
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))
         let session = try await Self.connectedZoho(tenant, sandbox: sandbox)
-        let flow = try await FlowApiTests.flow(tenant)
-        _ = try await FlowApiTests.publish(tenant, flow)
-        _ = try await FlowApiTests.deploy(tenant, flow, version: 1)
+        try await FlowApiTests.deployTemplate(tenant)
         let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
         let sales = (0..<10).map { index in (marker: "\(10 + index)\(UUID().uuidString.prefix(6))", transaction: 1_000_000 + index * 7 + Int.random(in: 0...6)) }
         for copy in 0..<3 {
@@ -193,9 +189,7 @@ struct OrderToCashTests {
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))
         let session = try await Self.connectedZoho(tenant)
-        let flow = try await FlowApiTests.flow(tenant)
-        _ = try await FlowApiTests.publish(tenant, flow)
-        _ = try await FlowApiTests.deploy(tenant, flow, version: 1)
+        try await FlowApiTests.deployTemplate(tenant)
         let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
         let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
         let first = Int.random(in: 20_000_000...29_999_999)

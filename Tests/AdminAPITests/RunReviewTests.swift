@@ -16,9 +16,7 @@ struct RunReviewTests {
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))
         let session = try await OrderToCashTests.connectedZoho(tenant)
-        let flow = try await FlowApiTests.flow(tenant)
-        _ = try await FlowApiTests.publish(tenant, flow)
-        _ = try await FlowApiTests.deploy(tenant, flow, version: 1)
+        try await FlowApiTests.deployTemplate(tenant)
         let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
         let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
         let sale = #"{"transaction": {"transaction_id": \#(Int.random(in: 30_000_000...39_999_999)), "transaction_type": "SALE", "amount": "55.00", "#
@@ -62,9 +60,7 @@ struct RunReviewTests {
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))
         _ = try await OrderToCashTests.connectedZoho(tenant)
-        let flow = try await FlowApiTests.flow(tenant)
-        _ = try await FlowApiTests.publish(tenant, flow)
-        _ = try await FlowApiTests.deploy(tenant, flow, version: 1)
+        try await FlowApiTests.deployTemplate(tenant)
         let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
         let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
         let first = Int.random(in: 40_000_000...49_999_999)

@@ -13,9 +13,7 @@ struct SageAdjustmentTests {
         defer { running.stop() }
         let tenant = agent.tenant.uuidString.lowercased()
         for template in ["paytrace-sage-order-to-erp", "paytrace-sage-adjustments", "chargebacks-sage"] {
-            let flow = try await FlowApiTests.flow(tenant, template: template)
-            #expect(try await FlowApiTests.publish(tenant, flow).status == 201)
-            #expect(try await FlowApiTests.deploy(tenant, flow, version: 1).status == 201)
+            try await FlowApiTests.deployTemplate(tenant, template)
         }
         let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
         let pool = EventApiTests.pool(tenant: agent.tenant)

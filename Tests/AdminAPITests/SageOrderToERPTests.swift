@@ -14,9 +14,7 @@ struct SageOrderToERPTests {
         let running = try await SageAgentTests.startAgent(agent)
         defer { running.stop() }
         let tenant = agent.tenant.uuidString.lowercased()
-        let flow = try await FlowApiTests.flow(tenant, template: "paytrace-sage-order-to-erp")
-        #expect(try await FlowApiTests.publish(tenant, flow).status == 201)
-        #expect(try await FlowApiTests.deploy(tenant, flow, version: 1).status == 201)
+        try await FlowApiTests.deployTemplate(tenant, "paytrace-sage-order-to-erp")
         let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
         let sale = #"{"transaction": {"transaction_id": 4242, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
             + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "acme-9", "invoice_id": "Invoice # 0042", "#
