@@ -78,6 +78,13 @@ final class AgentWakeups: @unchecked Sendable {
         return stopping
     }
 
+    /// Polls of one connection's agent parked now.
+    func parked(_ connectionId: UUID) -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return waiters[connectionId]?.count ?? 0
+    }
+
     var parkedCount: Int {
         condition.lock()
         defer { condition.unlock() }

@@ -26,7 +26,7 @@ enum ChargebackRoutes {
         Endpoint("GET", base + "/{disputeId}", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let id = try context.uuidParameter("disputeId", resource: "chargeback")
-            let (dispute, runs) = try context.tenantTransaction { tx -> (DisputeStore.Dispute?, [RunStore.Run]) in
+            let (dispute, runs) = try context.tenantTransaction { tx -> (DisputeStore.Dispute?, [Run]) in
                 guard let dispute = try DisputeStore.get(tx, tenantId: tenantId, environment: environment, id: id) else { return (nil, []) }
                 return (dispute, try RunStore.forEvent(tx, tenantId: tenantId, eventId: dispute.eventId))
             }
@@ -61,7 +61,7 @@ enum ChargebackRoutes {
         for error in errors where !input.errors.contains(where: { $0.field == error.field }) { input.add(error) }
         guard input.errors.isEmpty, let chargeback else { throw Problem.validation(input.errors) }
         let outcome = try context.tenantTransaction { tx -> DisputeStore.Outcome in
-            let outcome = try DisputeStore.record(tx, tenantId: tenantId, environment: environment, chargeback, via: "api")
+            let outcome = try DisputeStore.record(tx, tenantId: tenantId, environment: environment, chargeback, via: "api", firstJob: .eventDispatch)
             if case .created(let dispute) = outcome {
                 try context.audit(tx, tenantId: tenantId, action: "chargeback.entered", targetType: "dispute", targetId: dispute.id.lowercasedString,
                                   details: ["case_number": chargeback.caseNumber, "via": "api"])
@@ -113,7 +113,7 @@ enum ChargebackRoutes {
         let result = try context.tenantTransaction { tx -> ImportBody in
             var created: [DisputeBody] = [], existing = 0, conflicts: [FieldError] = []
             for (line, chargeback) in chargebacks {
-                switch try DisputeStore.record(tx, tenantId: tenantId, environment: environment, chargeback, via: "csv") {
+                switch try DisputeStore.record(tx, tenantId: tenantId, environment: environment, chargeback, via: "csv", firstJob: .eventDispatch) {
                 case .created(let dispute): created.append(DisputeBody(dispute, runs: nil))
                 case .existing: existing += 1
                 case .conflicting(let earlier):

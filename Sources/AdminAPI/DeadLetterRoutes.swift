@@ -25,10 +25,10 @@ enum DeadLetterRoutes {
             guard let id = Int64(context.request.pathParameters["jobId"] ?? ""), id > 0 else { throw Problem.notFound("No such job.") }
             let replayed = try context.tenantTransaction { tx -> Int64 in
                 guard let job = try JobHistory.job(tx, tenantId: tenantId, environment: environment, id: id) else { throw Problem.notFound("No such job.") }
-                guard job.state == "dead", job.replayedBy == nil,
+                guard job.state == .dead, job.replayedBy == nil,
                       let replayed = try JobHistory.replay(tx, tenantId: tenantId, environment: environment, id: id) else {
                     throw Problem.conflict(job.replayedBy.map { "Job \(id) was already replayed as job \($0)." }
-                                           ?? "Job \(id) is \(job.state); only dead jobs are replayed.")
+                                           ?? "Job \(id) is \(job.state.rawValue); only dead jobs are replayed.")
                 }
                 try context.audit(tx, tenantId: tenantId, action: "job.replayed", targetType: "job", targetId: String(id),
                                   details: ["environment": environment.rawValue, "replayed_as": String(replayed)])
@@ -50,7 +50,7 @@ enum DeadLetterRoutes {
             let replayed = try context.tenantTransaction { tx -> [Int64] in
                 let ids = try JobHistory.replayDead(tx, tenantId: tenantId, environment: environment, kind: kind, since: since, until: until, limit: maxReplay)
                 try context.audit(tx, tenantId: tenantId, action: "dead_letters.replayed", targetType: "environment", targetId: environment.rawValue,
-                                  details: ["count": String(ids.count), "kind": kind ?? "", "since": sinceText ?? "", "until": untilText ?? ""])
+                                  details: ["count": String(ids.count), "kind": kind?.rawValue ?? "", "since": sinceText ?? "", "until": untilText ?? ""])
                 return ids
             }
             return context.json(ReplayBody(replayed: replayed), status: 202)
@@ -58,26 +58,23 @@ enum DeadLetterRoutes {
         Endpoint("GET", "/v1/tenants/{tenantId}/queue", access: .tenant(.viewer)) { context in
             let tenantId = try context.tenantId
             let (depth, dead) = try context.tenantTransaction { tx in
-                (try JobQueue.depth(tx, tenantId: tenantId),
-                 try tx.query("""
-                    SELECT environment, count(*) AS n FROM job_history WHERE tenant_id = $1 AND state = 'dead' AND replayed_by IS NULL GROUP BY environment
-                    """, [tenantId]).reduce(into: [String: Int]()) { $0[try $1.string("environment")] = try $1.int("n") })
+                (try JobQueue.depth(tx, tenantId: tenantId), try JobHistory.deadLetterCounts(tx, tenantId: tenantId))
             }
             let environments = EnvironmentName.allCases.map { name in
                 let row = depth.first { $0.environment == name }
                 return QueueBody.Environment(environment: name.rawValue, queued: row?.queued ?? 0, running: row?.running ?? 0,
-                                             oldestAgeSeconds: row?.oldestAgeSeconds ?? 0, deadLetters: dead[name.rawValue] ?? 0)
+                                             oldestAgeSeconds: row?.oldestAgeSeconds ?? 0, deadLetters: dead[name] ?? 0)
             }
             return context.json(QueueBody(environments: environments))
         },
     ]
 
-    static func kindFilter(_ text: String?) throws -> String? {
+    static func kindFilter(_ text: String?) throws -> JobKind? {
         guard let text else { return nil }
         guard (1...100).contains(text.utf8.count), text.utf8.allSatisfy({ (97...122).contains($0) || (48...57).contains($0) || $0 == 46 || $0 == 95 }) else {
             throw Problem.validation([FieldError(field: "kind", message: "is not a job kind (e.g. event.dispatch)")])
         }
-        return text
+        return JobKind(text)
     }
 
     static func encodeCursor(_ cursor: (Date, Int64)) -> String { Encoding.base64URL(Array("\(Timestamp.format(cursor.0))|\(cursor.1)".utf8)) }

@@ -9,7 +9,7 @@ import Persistence
 /// attempt summaries are scrubbed before they are written.
 enum EventRoutes {
     static let base = "/v1/tenants/{tenantId}/environments/{environment}/events"
-    static let statuses = ["pending", "completed", "dead"]
+    static let statuses = EventStatus.allCases.map(\.rawValue)
 
     static let endpoints: [Endpoint] = [
         Endpoint("GET", base, access: .tenant(.viewer)) { context in
@@ -34,17 +34,17 @@ enum EventRoutes {
         },
     ]
 
-    static func filter(_ context: RequestContext) throws -> EventStore.Filter {
+    static func filter(_ context: RequestContext) throws -> EventFilter {
         let query = context.request.query
         var errors: [FieldError] = []
-        var filter = EventStore.Filter()
+        var filter = EventFilter()
         if let source = query["source"] {
             if WebhookEndpointRoutes.isSourceName(source) { filter.source = source } else { errors.append(FieldError(field: "source", message: "is not a source name")) }
         }
         if let status = query["status"] {
-            if statuses.contains(status) { filter.status = status } else { errors.append(FieldError(field: "status", message: "must be one of: \(statuses.joined(separator: ", "))")) }
+            if let known = EventStatus(rawValue: status) { filter.status = known } else { errors.append(FieldError(field: "status", message: "must be one of: \(statuses.joined(separator: ", "))")) }
         }
-        for (name, keyPath) in [("since", \EventStore.Filter.since), ("until", \EventStore.Filter.until)] as [(String, WritableKeyPath<EventStore.Filter, Date?>)] {
+        for (name, keyPath) in [("since", \EventFilter.since), ("until", \EventFilter.until)] as [(String, WritableKeyPath<EventFilter, Date?>)] {
             guard let text = query[name] else { continue }
             if let date = Timestamp.parse(text) { filter[keyPath: keyPath] = date } else {
                 errors.append(FieldError(field: name, message: "must be an RFC 3339 time, e.g. 2026-11-22T08:00:00Z"))
@@ -64,8 +64,8 @@ struct EventSummaryBody: Encodable {
     let endpointId: String?
     let receivedAt: Date
 
-    init(_ e: EventStore.Event) {
-        id = e.id.lowercasedString; source = e.source; vendorEventId = e.vendorEventId; type = e.type; status = e.status
+    init(_ e: Event) {
+        id = e.id.lowercasedString; source = e.source; vendorEventId = e.vendorEventId; type = e.type; status = e.status.rawValue
         endpointId = e.endpointId?.lowercasedString; receivedAt = e.receivedAt
     }
 }
@@ -82,9 +82,9 @@ struct EventBody: Encodable {
     let payload: JSONValue
     let jobs: [JobBody]
 
-    init(_ e: EventStore.Event, jobs: [JobHistory.JobView], attempts: [JobHistory.Attempt]) {
+    init(_ e: Event, jobs: [JobRecord], attempts: [JobAttempt]) {
         id = e.id.lowercasedString; environment = e.environment.rawValue; source = e.source; vendorEventId = e.vendorEventId; type = e.type
-        status = e.status; endpointId = e.endpointId?.lowercasedString; receivedAt = e.receivedAt
+        status = e.status.rawValue; endpointId = e.endpointId?.lowercasedString; receivedAt = e.receivedAt
         payload = JSONValue(parsing: e.payload) ?? .null
         self.jobs = jobs.map { job in JobBody(job, attempts: attempts.filter { $0.jobId == job.id }) }
     }
@@ -103,8 +103,8 @@ struct JobBody: Encodable {
     let replayedBy: Int64?
     let attemptLog: [AttemptBody]?
 
-    init(_ j: JobHistory.JobView, attempts: [JobHistory.Attempt]? = nil) {
-        id = j.id; runId = j.runId.lowercasedString; eventId = j.eventId?.lowercasedString; kind = j.kind; state = j.state
+    init(_ j: JobRecord, attempts: [JobAttempt]? = nil) {
+        id = j.id; runId = j.runId.lowercasedString; eventId = j.eventId?.lowercasedString; kind = j.kind.rawValue; state = j.state.rawValue
         self.attempts = j.attempts; lastError = j.lastError; createdAt = j.createdAt; finishedAt = j.finishedAt; replayedBy = j.replayedBy
         attemptLog = attempts?.map(AttemptBody.init)
     }
@@ -119,8 +119,8 @@ struct AttemptBody: Encodable {
     let error: String?
     let summary: JSONValue?
 
-    init(_ a: JobHistory.Attempt) {
-        attempt = a.attempt; worker = a.worker; startedAt = a.startedAt; finishedAt = a.finishedAt; outcome = a.outcome; error = a.error
+    init(_ a: JobAttempt) {
+        attempt = a.attempt; worker = a.worker; startedAt = a.startedAt; finishedAt = a.finishedAt; outcome = a.outcome?.rawValue; error = a.error
         summary = a.summary.flatMap(JSONValue.init(parsing:))
     }
 }

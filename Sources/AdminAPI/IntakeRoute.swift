@@ -80,7 +80,7 @@ enum IntakeRoute {
         }
     }
 
-    static func newEvent(_ endpoint: WebhookEndpointStore.Endpoint, _ delivery: Delivery) -> EventBatcher.NewEvent {
+    static func newEvent(_ endpoint: WebhookEndpointStore.Endpoint, _ delivery: Delivery) -> NewEvent {
         .init(tenantId: endpoint.tenantId, environment: endpoint.environment, source: endpoint.source, vendorEventId: delivery.vendorEventId,
               type: delivery.type, endpointId: endpoint.id, payload: delivery.payload)
     }

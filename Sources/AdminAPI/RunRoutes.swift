@@ -13,9 +13,10 @@ enum RunRoutes {
         Endpoint("GET", base, access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let (cursor, limit) = try context.pagination()
-            let status = context.request.query["status"]
-            if let status, !["running", "succeeded", "review", "failed"].contains(status) {
-                throw Problem.validation([FieldError(field: "status", message: "must be one of: running, succeeded, review, failed")])
+            let statusText = context.request.query["status"]
+            let status = statusText.flatMap(RunStatus.init(rawValue:))
+            if statusText != nil, status == nil {
+                throw Problem.validation([FieldError(field: "status", message: "must be one of: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")])
             }
             let page = try context.tenantTransaction { try RunStore.list($0, tenantId: tenantId, environment: environment, status: status, after: cursor, limit: limit) }
             return context.list(page) { RunBody($0, steps: nil) }
@@ -23,7 +24,7 @@ enum RunRoutes {
         Endpoint("GET", base + "/{runId}", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let id = try context.uuidParameter("runId", resource: "run")
-            let (run, steps, attempts, zoho) = try context.tenantTransaction { tx -> (RunStore.Run?, [RunStore.Step], [Int: RunStore.Attempts], Connection?) in
+            let (run, steps, attempts, zoho) = try context.tenantTransaction { tx -> (Run?, [RunStep], [Int: StepAttempts], Connection?) in
                 guard let run = try RunStore.get(tx, tenantId: tenantId, id: id), run.environment == environment else { return (nil, [], [:], nil) }
                 let connections = try ConnectionStore.list(tx, tenantId: tenantId, environment: environment, after: nil, limit: 100).items
                 return (run, try RunStore.steps(tx, tenantId: tenantId, runId: id), try RunStore.attempts(tx, run: run), connections.first { $0.kind == .zoho })
@@ -47,13 +48,15 @@ enum RunRoutes {
         if action == "replace", record?.object == nil { input.add(FieldError(field: "record", message: "must be the corrected record, an object, to replace")) }
         if action != "replace", input.has("record") { input.add(FieldError(field: "record", message: "is only for replace")) }
         if !input.errors.isEmpty { throw Problem.validation(input.errors) }
-        let resumed = try context.tenantTransaction { tx -> RunStore.Run in
+        let resumed = try context.tenantTransaction { tx -> Run in
             guard let run = try RunStore.get(tx, tenantId: tenantId, id: id), run.environment == environment else { throw Problem.notFound("No such run.") }
-            guard run.status == "review" || run.status == "failed" else {
-                throw Problem.conflict("The run is \(run.status); only runs held for review or failed are resumed.")
+            guard run.status == .review || run.status == .failed else {
+                throw Problem.conflict("The run is \(run.status.rawValue); only runs held for review or failed are resumed.")
             }
-            guard try !StepJobs.pending(tx, tenantId: tenantId, runId: id) else { throw Problem.conflict("A step of this run is already queued.") }
-            guard let held = try RunStore.steps(tx, tenantId: tenantId, runId: id).last(where: { $0.status == "invalid" || $0.status == "failed" }) else {
+            guard try !JobQueue.hasPending(tx, tenantId: tenantId, kind: .flowStep, payloadContaining: ["run_id": id.lowercasedString]) else {
+                throw Problem.conflict("A step of this run is already queued.")
+            }
+            guard let held = try RunStore.steps(tx, tenantId: tenantId, runId: id).last(where: { $0.status == .invalid || $0.status == .failed }) else {
                 throw Problem.conflict("No step of this run is held; replay its dead letter instead.")
             }
             guard let version = try FlowStore.version(tx, tenantId: tenantId, flowId: run.flowId, version: run.version),
@@ -61,7 +64,7 @@ enum RunRoutes {
                 throw Problem.conflict("The run's flow version can no longer be read.")
             }
             let step = definition.steps[held.position]
-            let how: StepJobs.Resume
+            let how: StepJobPayload.Resume
             switch action {
             case "skip": how = .skip(by: context.actor)
             case "replace":
@@ -72,10 +75,11 @@ enum RunRoutes {
             default: how = .retry
             }
             guard let event = try EventStore.get(tx, tenantId: tenantId, environment: environment, id: run.eventId) else { throw Problem.conflict("The run's event is gone.") }
-            try StepJobs.enqueue(tx, tenantId: tenantId, environment: environment, eventId: run.eventId, runId: id, position: held.position,
-                                 orderingKey: EventOrdering.key(JSONValue(parsing: event.payload) ?? .null, vendorEventId: event.vendorEventId),
-                                 maxAttempts: definition.errorPolicy.maxAttempts, resume: how)
-            try RunStore.finish(tx, run: run, status: "running", detail: "resumed at step \(step.id) by \(context.actor) (\(action!))")
+            let resume = StepJobPayload(runId: id, position: held.position, resume: how)
+            try JobQueue.enqueue(tx, [resume.job(tenantId: tenantId, environment: environment, eventId: run.eventId,
+                                                 orderingKey: EventOrdering.key(JSONValue(parsing: event.payload) ?? .null, vendorEventId: event.vendorEventId),
+                                                 maxAttempts: definition.errorPolicy.maxAttempts)])
+            try RunStore.finish(tx, run: run, status: .running, detail: "resumed at step \(step.id) by \(context.actor) (\(action!))")
             try context.audit(tx, tenantId: tenantId, action: "run.resumed", targetType: "run", targetId: id.lowercasedString,
                               details: ["step": step.id, "action": action!])
             return try RunStore.get(tx, tenantId: tenantId, id: id)!
@@ -91,7 +95,7 @@ enum RunRoutes {
                              "zoho_books.creditnote": "creditnotes", "zoho_books.journal": "journals"]
 
     /// Where a person sees the written record in the vendor's own pages, when it has any.
-    static func vendorLink(_ step: RunStore.Step, zoho: Connection?) -> String? {
+    static func vendorLink(_ step: RunStep, zoho: Connection?) -> String? {
         guard let id = step.externalId, let zoho, let domain = zohoDomains[zoho.text("data_center") ?? "us"],
               let id = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) else { return nil }
         if let page = booksPages[step.target], let organization = zoho.text("organization_id") {
@@ -116,12 +120,12 @@ struct RunBody: Encodable {
     let createdAt: Date
     let updatedAt: Date
 
-    init(_ run: RunStore.Run, steps: [RunStepBody]?) {
+    init(_ run: Run, steps: [RunStepBody]?) {
         id = run.id.lowercasedString
         eventId = run.eventId.lowercasedString
         flowId = run.flowId.lowercasedString
         version = run.version
-        status = run.status
+        status = run.status.rawValue
         detail = run.detail
         self.steps = steps
         createdAt = run.createdAt
@@ -144,11 +148,11 @@ struct RunStepBody: Encodable {
     let lastError: String?
     let updatedAt: Date
 
-    init(_ step: RunStore.Step, link: String?, attempts: RunStore.Attempts?) {
+    init(_ step: RunStep, link: String?, attempts: StepAttempts?) {
         position = step.position
         self.step = step.stepId
         target = step.target
-        status = step.status
+        status = step.status.rawValue
         record = step.record.flatMap(JSONValue.init(parsing:))
         externalId = step.externalId
         self.link = link

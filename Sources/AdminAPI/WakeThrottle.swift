@@ -6,20 +6,23 @@ import Synchronization
 /// the last delivery of a burst does not wait for the workers' poll.
 final class WakeThrottle: Sendable {
     let interval: Duration
+    /// The clock's reading; tests turn it by hand, so no assertion waits on real time.
+    let now: @Sendable () -> ContinuousClock.Instant
     private struct State {
         var last: ContinuousClock.Instant?
         var owed = false
     }
     private let state = Mutex(State())
 
-    init(interval: Duration) {
+    init(interval: Duration, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.interval = interval
+        self.now = now
     }
 
     /// True when this caller should send the wake-up with its write.
     func take() -> Bool {
-        state.withLock { state in
-            let now = ContinuousClock.now
+        let now = now()
+        return state.withLock { state in
             if let previous = state.last, now - previous < interval {
                 state.owed = true
                 return false
@@ -32,10 +35,11 @@ final class WakeThrottle: Sendable {
 
     /// Calls `send` when a wake-up is owed and the interval has passed.
     func settle(_ send: () -> Void) {
+        let now = now()
         let due = state.withLock { state -> Bool in
-            guard state.owed, let previous = state.last, ContinuousClock.now - previous >= interval else { return false }
+            guard state.owed, let previous = state.last, now - previous >= interval else { return false }
             state.owed = false
-            state.last = .now
+            state.last = now
             return true
         }
         if due { send() }

@@ -30,3 +30,17 @@ struct CircuitBreaker {
         }
     }
 }
+
+/// A target writer whose every call to the vendor goes through the connection's breaker.
+struct BreakerGuardedWriter: TargetWriter {
+    let writer: any TargetWriter
+    let breaker: CircuitBreaker
+
+    func find(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String? {
+        try breaker.call { try writer.find(schema, record, key: key) }
+    }
+
+    func create(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String {
+        try breaker.call { try writer.create(schema, record, key: key) }
+    }
+}

@@ -6,7 +6,7 @@ import Persistence
 /// deployed in the event's environment whose trigger takes it: one run per flow, whose first
 /// step becomes a `flow.step` job. Run by a replay or twice, it finds the runs it started.
 struct EventDispatchHandler: JobHandler {
-    func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects {
+    func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
         guard let eventId = job.eventId else { return .none }
         let (event, live) = try context.database.transaction(.tenant(job.tenantId)) { tx in
             (try EventStore.get(tx, tenantId: job.tenantId, environment: job.environment, id: eventId),
@@ -24,8 +24,9 @@ struct EventDispatchHandler: JobHandler {
             for (flowId, version, definition) in taking {
                 guard let runId = try RunStore.start(tx, tenantId: event.tenantId, environment: event.environment, eventId: event.id, flowId: flowId, version: version)
                 else { continue }
-                try StepJobs.enqueue(tx, tenantId: event.tenantId, environment: event.environment, eventId: event.id, runId: runId, position: 0,
-                                            orderingKey: key, maxAttempts: definition.errorPolicy.maxAttempts)
+                let first = StepJobPayload(runId: runId, position: 0)
+                try JobQueue.enqueue(tx, [first.job(tenantId: event.tenantId, environment: event.environment, eventId: event.id, orderingKey: key,
+                                                    maxAttempts: definition.errorPolicy.maxAttempts)])
             }
         }
     }

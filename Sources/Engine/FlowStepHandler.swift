@@ -4,17 +4,14 @@ import Domain
 import Persistence
 
 /// `flow.step`: one step of a run. It maps the event (and what earlier steps wrote), checks the
-/// record against the target's schema, and writes it once: a source key already in the
-/// cross-reference is not written again, and the writer searches the target before creating.
-/// The outcome, the link and the next step's job commit with the job's completion.
+/// record against the target's schema, and writes it once through the `SyncLedger`. The
+/// outcome, the ledger entry and the next step's job commit with the job's completion.
 struct FlowStepHandler: JobHandler {
-    static let kind = "flow.step"
-
     struct Loaded: Sendable {
-        let run: RunStore.Run
+        let run: Run
         let definition: FlowDefinition
-        let event: EventStore.Event
-        let steps: [RunStore.Step]
+        let event: Event
+        let steps: [RunStep]
         let connections: [Connection]
         let breakers: [UUID: CircuitBreakerStore.State]
 
@@ -31,24 +28,27 @@ struct FlowStepHandler: JobHandler {
         }
     }
 
-    func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects {
-        let payload = JSONValue(parsing: job.payload) ?? .null
-        guard let runId = payload["run_id"]?.string.flatMap(UUID.init(uuidString:)), case .number(let number)? = payload["position"] else {
+    func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
+        guard let payload = StepJobPayload(jsonText: job.payload) else {
             throw PermanentJobFailure("a flow.step job needs run_id and position")
         }
-        let position = Int(number)
-        let loaded = try load(job, runId: runId, context)
+        let position = payload.position
+        let loaded = try load(job, runId: payload.runId, context)
         let run = loaded.run
-        // "failed" too: a dead step replayed from the dead letters takes its run up again.
-        guard run.status == "running" || run.status == "failed", position < loaded.definition.steps.count else { return .none }
+        // Failed too: a dead step replayed from the dead letters takes its run up again.
+        guard run.status == .running || run.status == .failed, position < loaded.definition.steps.count else { return .none }
         let step = loaded.definition.steps[position]
         let outcome: Outcome
-        if let person = payload["skipped_by"]?.string {
-            outcome = Outcome(status: "skipped", detail: "skipped by \(person) on review")
-        } else {
-            outcome = try self.outcome(of: step, loaded, context, replacement: payload["record"], replacedBy: payload["replaced_by"]?.string)
+        switch payload.resume {
+        case .skip(let person):
+            outcome = Outcome(status: .skipped, detail: "skipped by \(person) on review")
+        case .replace(let record, let person):
+            outcome = try self.outcome(of: step, loaded, context, replacement: record, replacedBy: person)
+        case .retry:
+            outcome = try self.outcome(of: step, loaded, context)
         }
-        let summary = ["step": "\(position + 1). \(step.id) → \(step.target.name)", "outcome": outcome.status + (outcome.externalId.map { " \($0)" } ?? "")]
+        let summary = ["step": "\(position + 1). \(step.id) → \(step.target.name)",
+                       "outcome": outcome.status.rawValue + (outcome.externalId.map { " \($0)" } ?? "")]
         return JobEffects(summary: summary) { tx in
             try Self.commit(outcome, of: step, at: position, loaded, orderingKey: job.orderingKey, tx)
         }
@@ -56,7 +56,7 @@ struct FlowStepHandler: JobHandler {
 
     /// What a step did: its record, the id its target gave (or already had), or why not.
     struct Outcome: Sendable {
-        let status: String
+        let status: StepStatus
         var record: JSONValue?
         var externalId: String?
         var detail: String?
@@ -66,36 +66,36 @@ struct FlowStepHandler: JobHandler {
 
     /// `replacement`: a record a person corrected on review, written in place of the mapping's.
     func outcome(of step: FlowDefinition.Step, _ loaded: Loaded, _ context: JobContext, replacement: JSONValue? = nil, replacedBy: String? = nil) throws -> Outcome {
-        let run = loaded.run, database = context.database
+        let run = loaded.run
+        let ledger = SyncLedger(database: context.database, tenantId: run.tenantId, environment: run.environment)
         let inputs = MappingInputs(record: JSONValue(parsing: loaded.event.payload) ?? .null, steps: Self.outputs(loaded.steps)) { target, key in
-            try? database.transaction(.tenant(run.tenantId)) { try RunStore.link($0, tenantId: run.tenantId, environment: run.environment, target: target, sourceKey: key) }
+            try? ledger.lookup(target: target, sourceKey: key)
         }
         do {
             if let when = step.when, !(try when.holds(inputs)) {
-                return Outcome(status: "skipped", detail: "its condition does not hold for this event")
+                return Outcome(status: .skipped, detail: "its condition does not hold for this event")
             }
             let record = step.target.coerce(try replacement ?? step.mapping.evaluate(inputs))
             let problems = step.target.validate(record)
             guard problems.isEmpty else {
-                return Outcome(status: "invalid", record: record, detail: problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
+                return Outcome(status: .invalid, record: record, detail: problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
             }
             var key = "event:\(run.eventId.uuidString.lowercased()):\(step.id)"
             if let node = step.key, let text = try node.evaluate(inputs).keyText { key = text }
-            if let existing = try database.transaction(.tenant(run.tenantId), {
-                try RunStore.link($0, tenantId: run.tenantId, environment: run.environment, target: step.target.name, sourceKey: key)
-            }) {
-                return Outcome(status: "linked", record: record, externalId: existing, detail: "already synced as \(existing)")
+            switch try ledger.write(step.target, record, key: key, through: { try writer(for: step.target, loaded, context) }) {
+            case .linked(let existing):
+                return Outcome(status: .linked, record: record, externalId: existing, detail: "already synced as \(existing)")
+            case .written(let id):
+                return Outcome(status: .written, record: record, externalId: id, detail: replacedBy.map { "the record as \($0) corrected it on review" }, link: key)
             }
-            return Outcome(status: "written", record: record, externalId: try write(step.target, record, key: key, loaded, context),
-                           detail: replacedBy.map { "the record as \($0) corrected it on review" }, link: key)
         } catch let error as MappingError {
-            return Outcome(status: "failed", detail: error.description)
+            return Outcome(status: .failed, detail: error.description)
         } catch let skip as StepSkipped {
-            return Outcome(status: "skipped", record: nil, detail: skip.reason)
+            return Outcome(status: .skipped, record: nil, detail: skip.reason)
         } catch let error as ConnectorError where error.kind == .permanent {
             // The target refused the record on its own rules (an invoice already paid, say):
             // retrying cannot help and writing around it would be wrong; a person decides.
-            return Outcome(status: "invalid", detail: error.message)
+            return Outcome(status: .invalid, detail: error.message)
         }
     }
 
@@ -106,32 +106,33 @@ struct FlowStepHandler: JobHandler {
                             record: outcome.record?.canonicalText,
                             externalId: outcome.externalId, detail: outcome.detail)
         if let key = outcome.link, let id = outcome.externalId {
-            try RunStore.putLink(tx, run: run, target: step.target.name, sourceKey: key, targetId: id)
+            try SyncLedger.record(tx, SyncLink(tenantId: run.tenantId, environment: run.environment, target: step.target.name, sourceKey: key,
+                                               targetId: id, runId: run.id))
         }
         switch outcome.status {
-        case "failed":
-            try RunStore.finish(tx, run: run, status: "failed", detail: "step \(step.id): \(outcome.detail ?? "")")
-        case "invalid" where definition.errorPolicy.onInvalid == "hold":
-            try RunStore.finish(tx, run: run, status: "review", detail: "step \(step.id) held for review (\(step.target.title)): \(outcome.detail ?? "")")
+        case .failed:
+            try RunStore.finish(tx, run: run, status: .failed, detail: "step \(step.id): \(outcome.detail ?? "")")
+        case .invalid where definition.errorPolicy.onInvalid == "hold":
+            try RunStore.finish(tx, run: run, status: .review, detail: "step \(step.id) held for review (\(step.target.title)): \(outcome.detail ?? "")")
         default:
             if position + 1 < definition.steps.count {
-                try StepJobs.enqueue(tx, tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, runId: run.id, position: position + 1,
-                            orderingKey: orderingKey, maxAttempts: definition.errorPolicy.maxAttempts)
-                if run.status != "running" { try RunStore.finish(tx, run: run, status: "running", detail: nil) }
+                let next = StepJobPayload(runId: run.id, position: position + 1)
+                try JobQueue.enqueue(tx, [next.job(tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, orderingKey: orderingKey,
+                                                   maxAttempts: definition.errorPolicy.maxAttempts)])
+                if run.status != .running { try RunStore.finish(tx, run: run, status: .running, detail: nil) }
             } else {
-                try RunStore.finish(tx, run: run, status: "succeeded", detail: nil)
+                try RunStore.finish(tx, run: run, status: .succeeded, detail: nil)
             }
         }
     }
 
     /// A step that gave up (its attempts spent, or a failure retrying cannot fix) stops its run.
-    func died(_ job: JobQueue.Job, reason: String, _ tx: Transaction) throws {
-        guard let runId = JSONValue(parsing: job.payload)?["run_id"]?.string.flatMap(UUID.init(uuidString:)),
-              let run = try RunStore.get(tx, tenantId: job.tenantId, id: runId) else { return }
-        try RunStore.finish(tx, run: run, status: "failed", detail: "a step gave up: \(reason)")
+    func died(_ job: Job, reason: String, _ tx: Transaction) throws {
+        guard let payload = StepJobPayload(jsonText: job.payload), let run = try RunStore.get(tx, tenantId: job.tenantId, id: payload.runId) else { return }
+        try RunStore.finish(tx, run: run, status: .failed, detail: "a step gave up: \(reason)")
     }
 
-    func load(_ job: JobQueue.Job, runId: UUID, _ context: JobContext) throws -> Loaded {
+    func load(_ job: Job, runId: UUID, _ context: JobContext) throws -> Loaded {
         try context.database.transaction(.tenant(job.tenantId)) { tx in
             guard let run = try RunStore.get(tx, tenantId: job.tenantId, id: runId),
                   let version = try FlowStore.version(tx, tenantId: run.tenantId, flowId: run.flowId, version: run.version),
@@ -145,8 +146,9 @@ struct FlowStepHandler: JobHandler {
         }
     }
 
-    /// The record goes to the environment's connection for the target's system.
-    func write(_ schema: TargetSchema, _ record: JSONValue, key: String, _ loaded: Loaded, _ context: JobContext) throws -> String {
+    /// The writer for the target's system, through the environment's connection for it; asked
+    /// for only when the ledger has no entry for the step's key.
+    func writer(for schema: TargetSchema, _ loaded: Loaded, _ context: JobContext) throws -> any TargetWriter {
         switch schema.system {
         case "zoho_books", "zoho_crm":
             let connection = try loaded.connection(.zoho, "Zoho", for: schema)
@@ -157,19 +159,16 @@ struct FlowStepHandler: JobHandler {
             if let wait = try RateLimits.take(context.database, bucket: "zoho:\(connection.text("organization_id") ?? connection.id.uuidString)", cost: 2, limit: limit) {
                 throw ConnectorError(.rateLimited(retryAfter: wait), "Zoho's \(Int(limit.capacity)) requests a minute for this organization are spent; waiting \(Int(wait.rounded(.up))) s.")
             }
-            return try loaded.breaker(connection, context.database).call {
-                try ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)).write(schema, record)
-            }
+            return BreakerGuardedWriter(writer: ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)),
+                                        breaker: loaded.breaker(connection, context.database))
         case "shop":
             let connection = try loaded.connection(.shop, "shop", for: schema)
             let secrets = try Self.secrets(of: connection, context)
-            // The step's key is the delivery's id: the same on every retry, for the shop to drop repeats.
-            return try loaded.breaker(connection, context.database).call {
-                try ShopWebhookClient.forConnection(connection, secrets: secrets).send(type: "fulfilment.updated", id: key, data: record)
-            }
+            return BreakerGuardedWriter(writer: ShopTargetWriter(client: try ShopWebhookClient.forConnection(connection, secrets: secrets)),
+                                        breaker: loaded.breaker(connection, context.database))
         case "sage_pro":
             let connection = try loaded.connection(.sageProAgent, "Sage Pro", for: schema)
-            return try SageAgentWriter(database: context.database, connection: connection).write(schema, record, key: key)
+            return SageAgentWriter(database: context.database, connection: connection)
         default:
             throw PermanentJobFailure("\(schema.title) has no writer.")
         }
@@ -181,9 +180,9 @@ struct FlowStepHandler: JobHandler {
     }
 
     /// Earlier steps' records by step id, each with the id its target gave it.
-    static func outputs(_ steps: [RunStore.Step]) -> [String: JSONValue] {
+    static func outputs(_ steps: [RunStep]) -> [String: JSONValue] {
         var outputs: [String: JSONValue] = [:]
-        for step in steps where step.status == "written" || step.status == "linked" {
+        for step in steps where step.status.produced {
             var record = step.record.flatMap { JSONValue(parsing: $0)?.object } ?? [:]
             if let id = step.externalId { record["id"] = .string(id) }
             outputs[step.stepId] = .object(record)

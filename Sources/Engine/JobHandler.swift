@@ -1,19 +1,20 @@
 import Foundation
 public import Logging
 public import Persistence
+public import Domain
 
 /// What runs a job of one kind. `run` does the slow outside work (vendor calls) with no
 /// database connection held, and returns the effects to write: they run in the transaction that
 /// completes the job, so they happen exactly when the job completes, once.
 public protocol JobHandler: Sendable {
-    func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects
+    func run(_ job: Job, _ context: JobContext) throws -> JobEffects
     /// Called in the transaction that moves the job to the dead letters, to record what the job
     /// was part of (a run) as stopped, with the reason.
-    func died(_ job: JobQueue.Job, reason: String, _ tx: Transaction) throws
+    func died(_ job: Job, reason: String, _ tx: Transaction) throws
 }
 
 extension JobHandler {
-    public func died(_ job: JobQueue.Job, reason: String, _ tx: Transaction) throws {}
+    public func died(_ job: Job, reason: String, _ tx: Transaction) throws {}
 }
 
 /// Writes that commit with the job's completion (in the job's tenant scope).

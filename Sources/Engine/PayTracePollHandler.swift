@@ -12,17 +12,16 @@ import Persistence
 struct PayTracePollHandler: JobHandler {
     static let overlap: TimeInterval = 600
 
-    func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects {
-        let payload = (try? JSONSerialization.jsonObject(with: Data(job.payload.utf8))) as? [String: Any] ?? [:]
-        guard let connectionId = (payload["connection_id"] as? String).flatMap(UUID.init(uuidString:)) else {
+    func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
+        guard let connectionId = PollScheduler.connectionId(of: job) else {
             throw PermanentJobFailure("a poll job names no connection")
         }
         let tenantId = job.tenantId, environment = job.environment
         let vault = context.vault
-        let loaded = try context.database.transaction(.tenant(tenantId)) { tx -> (Connection, [String: String], PayTracePolling.Cursor?)? in
+        let loaded = try context.database.transaction(.tenant(tenantId)) { tx -> (Connection, [String: String], PollCursorStore.Cursor?)? in
             guard let connection = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: connectionId) else { return nil }
             return (connection, try ConnectionStore.secrets(tx, vault: vault, connection: connection),
-                    try PayTracePolling.cursor(tx, tenantId: tenantId, connectionId: connectionId))
+                    try PollCursorStore.cursor(tx, tenantId: tenantId, connectionId: connectionId))
         }
         // The connection was removed or polling switched off: this poll ends, and no next one.
         guard let (connection, secrets, cursor) = loaded, connection.flag("poll") else { return .none }
@@ -34,7 +33,7 @@ struct PayTracePollHandler: JobHandler {
         let batches = try client.exportBatches(from: day.string(from: from), to: day.string(from: now))
             .filter { $0.number > (cursor?.lastBatchNumber ?? 0) }
         let settled = try batches.map { ($0, try client.batchTransactions(number: $0.number)) }
-        let interval = connection.text("poll_interval_seconds").flatMap { Int($0) } ?? PayTracePolling.defaultInterval
+        let interval = connection.text("poll_interval_seconds").flatMap { Int($0) } ?? PollScheduler.defaultInterval
         let events = transactions.map(Self.event) + settled.map(Self.event)
         let lastBatch = max(cursor?.lastBatchNumber ?? 0, batches.map(\.number).max() ?? 0)
         let summary = [
@@ -44,12 +43,12 @@ struct PayTracePollHandler: JobHandler {
         return JobEffects(summary: summary) { tx in
             var new = 0
             for (vendorId, type, body) in events {
-                let (_, duplicate) = try EventStore.record(tx, .init(tenantId: tenantId, environment: environment, source: "paytrace",
-                                                                     vendorEventId: vendorId, type: type, endpointId: nil, payload: body))
+                let (_, duplicate) = try EventStore.record(tx, NewEvent(tenantId: tenantId, environment: environment, source: "paytrace",
+                                                                     vendorEventId: vendorId, type: type, endpointId: nil, payload: body), firstJob: .eventDispatch)
                 if !duplicate { new += 1 }
             }
-            try PayTracePolling.advance(tx, tenantId: tenantId, connectionId: connectionId, polledUntil: now, lastBatchNumber: lastBatch, newTransactions: new)
-            try PayTracePolling.scheduleNext(tx, tenantId: tenantId, environment: environment, connectionId: connectionId, after: interval)
+            try PollCursorStore.advance(tx, tenantId: tenantId, connectionId: connectionId, polledUntil: now, lastBatchNumber: lastBatch, newTransactions: new)
+            try PollScheduler.scheduleNext(tx, tenantId: tenantId, environment: environment, connectionId: connectionId, after: interval)
         }
     }
 

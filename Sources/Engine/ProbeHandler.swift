@@ -1,11 +1,12 @@
 import Foundation
+import Domain
 import Persistence
 
 /// The diagnostic job kind `probe`: optionally sleeps (`{"sleep_ms": N}`), optionally fails its
 /// first attempts (`{"fail_attempts": N}`), then records one row in `probe_effects` in the
 /// completing transaction. Tests and bench/queue count those rows to prove exactly-once.
 struct ProbeHandler: JobHandler {
-    func run(_ job: JobQueue.Job, _ context: JobContext) throws -> JobEffects {
+    func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
         let payload = (try? JSONSerialization.jsonObject(with: Data(job.payload.utf8))) as? [String: Any] ?? [:]
         if let sleep = payload["sleep_ms"] as? Int, sleep > 0 { Thread.sleep(forTimeInterval: Double(min(sleep, 600_000)) / 1000) }
         if let failures = payload["fail_attempts"] as? Int, job.attempt <= failures {

@@ -6,8 +6,9 @@ import Persistence
 /// Writes a mapped record to Sage Pro through the connection's on-premises agent: a command
 /// queued once per step key (the agent's own crosswalk keeps a command that was applied but whose
 /// answer was lost from applying twice), then waited for. A command failed for a passing reason
-/// (a locked record) goes back in the queue on the job's next attempt.
-struct SageAgentWriter {
+/// (a locked record) goes back in the queue on the job's next attempt. Nothing to `find`: the
+/// command, queued once per key, is itself the search.
+struct SageAgentWriter: TargetWriter {
     let database: Database
     let connection: Connection
     var wait: TimeInterval = 15
@@ -18,7 +19,9 @@ struct SageAgentWriter {
         "sage_pro.gl_entry": (.postJournal, "entry_no"),
     ]
 
-    func write(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String {
+    func find(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String? { nil }
+
+    func create(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String {
         guard let (type, idField) = Self.commands[schema.name] else { throw PermanentJobFailure("\(schema.title) has no Sage Pro agent command.") }
         let tenantId = connection.tenantId
         let payload = record.canonicalText

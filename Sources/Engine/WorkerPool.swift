@@ -2,34 +2,31 @@ public import Foundation
 public import Logging
 public import Persistence
 import Connectors
-import Domain
+public import Domain
 
 /// N worker threads fed by one dispatcher thread that claims from PostgreSQL as workers fall
 /// idle. Claimed jobs wait in memory only until a worker takes them (a few beyond the idle
 /// workers), and they are leased in the database: a process that dies loses nothing, its
 /// jobs come back when their leases expire. A NOTIFY on enqueue wakes the dispatcher; polling
-/// every `pollInterval` is the fallback. Any number of processes share one database.
+/// every `pollInterval` is the fallback. Any number of processes share one database. The queue's
+/// housekeeping (expired leases, polls to schedule, old history) is `QueueHousekeeping`'s, once
+/// per process, not this claim loop's.
 public final class WorkerPool: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var workers: Int
         public var leaseSeconds: Int
         public var pollInterval: TimeInterval
-        public var reapInterval: TimeInterval
         public var backoff: Backoff
-        /// Completed jobs are kept this long in the history.
-        public var historyDays: Int
-        /// Only this tenant's jobs: for pools that run side by side in one test process.
-        public var tenant: UUID?
+        /// Whose jobs: all in a process of its own; some for pools that run side by side in one
+        /// test process.
+        public var tenants: TenantScope
 
-        public init(workers: Int = 4, leaseSeconds: Int = 300, pollInterval: TimeInterval = 2, reapInterval: TimeInterval = 5,
-                    backoff: Backoff = Backoff(), historyDays: Int = 30, tenant: UUID? = nil) {
+        public init(workers: Int = 4, leaseSeconds: Int = 300, pollInterval: TimeInterval = 2, backoff: Backoff = Backoff(), tenants: TenantScope = .all) {
             self.workers = workers
             self.leaseSeconds = leaseSeconds
             self.pollInterval = pollInterval
-            self.reapInterval = reapInterval
             self.backoff = backoff
-            self.historyDays = historyDays
-            self.tenant = tenant
+            self.tenants = tenants
         }
     }
 
@@ -37,11 +34,11 @@ public final class WorkerPool: @unchecked Sendable {
     let database: Database
     let vault: Vault
     let logger: Logger
-    let handlers: [String: any JobHandler]
+    let handlers: [JobKind: any JobHandler]
     let name: String
 
     private let condition = NSCondition()
-    private var ready: [JobQueue.Job] = []
+    private var ready: [Job] = []
     private var idle = 0
     private var busy = 0
     private var wakeRequested = false
@@ -52,7 +49,7 @@ public final class WorkerPool: @unchecked Sendable {
     private var prefetch: Int { min(configuration.workers, 8) }
 
     /// The built-in kinds plus `handlers` (which win on a clash).
-    public init(database: Database, vault: Vault, configuration: Configuration, handlers: [String: any JobHandler] = [:], logger: Logger) {
+    public init(database: Database, vault: Vault, configuration: Configuration, handlers: [JobKind: any JobHandler] = [:], logger: Logger) {
         self.database = database
         self.vault = vault
         self.configuration = configuration
@@ -61,11 +58,11 @@ public final class WorkerPool: @unchecked Sendable {
         self.name = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
 
-    static let builtInHandlers: [String: any JobHandler] = [
-        "probe": ProbeHandler(),
-        "event.dispatch": EventDispatchHandler(),
-        FlowStepHandler.kind: FlowStepHandler(),
-        PayTracePolling.kind: PayTracePollHandler(),
+    static let builtInHandlers: [JobKind: any JobHandler] = [
+        .probe: ProbeHandler(),
+        .eventDispatch: EventDispatchHandler(),
+        .flowStep: FlowStepHandler(),
+        .payTracePoll: PayTracePollHandler(),
     ]
 
     public func start() {
@@ -127,18 +124,7 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     private func dispatchLoop() {
-        var lastReap = Date.distantPast
         while true {
-            if Date().timeIntervalSince(lastReap) >= configuration.reapInterval {
-                lastReap = Date()
-                do {
-                    let back = try database.transaction(.platform) { try JobQueue.reapExpiredLeases($0) }
-                    if back > 0 { logger.notice("jobs whose worker stopped answering are queued again", metadata: ["jobs": "\(back)"]) }
-                    // Pollers for sources that cannot push: a connection switched to polling gets its first poll here.
-                    try database.transaction(.platform) { try PayTracePolling.schedule($0) }
-                    try database.transaction(.platform) { try JobQueue.purgeHistory($0, olderThanDays: configuration.historyDays) }
-                } catch { logger.warning("lease reaper or poll scheduler failed", metadata: ["error": "\(error)"]) }
-            }
             condition.lock()
             if stopping { break }
             // A few jobs beyond the idle workers wait in memory, so a worker that finishes starts
@@ -153,7 +139,7 @@ public final class WorkerPool: @unchecked Sendable {
                 do {
                     let jobs = try database.transaction(.platform) {
                         try JobQueue.claim($0, worker: name, limit: wanted, perTenant: max(1, (wanted + 1) / 2), leaseSeconds: configuration.leaseSeconds,
-                                           tenant: configuration.tenant)
+                                           tenants: configuration.tenants)
                     }
                     claimed = jobs.count
                     if !jobs.isEmpty {
@@ -212,9 +198,9 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     /// Runs one job to an outcome: completed with its effects, queued again, or dead.
-    func execute(_ job: JobQueue.Job, _ context: JobContext) -> Bool {
+    func execute(_ job: Job, _ context: JobContext) -> Bool {
         do {
-            guard let handler = handlers[job.kind] else { throw UnknownJobKind(kind: job.kind) }
+            guard let handler = handlers[job.kind] else { throw UnknownJobKind(kind: job.kind.rawValue) }
             let effects = try handler.run(job, context)
             let summary = effects.summary.flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
                 .map { String(decoding: $0, as: UTF8.self) }
@@ -232,7 +218,7 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    private func settle(_ job: JobQueue.Job, after error: any Error) {
+    private func settle(_ job: Job, after error: any Error) {
         var permanent = false
         var minimumWait: TimeInterval = 0
         switch error {

@@ -2,16 +2,49 @@ import Foundation
 import Connectors
 import Domain
 
-/// Writes one mapped record to Zoho, safely repeatable: before creating, it searches the target
-/// by the record's business key (an earlier attempt may have written it and lost the answer),
-/// because neither Zoho Books nor Inventory takes an idempotency key. Returns the record's id.
-struct ZohoTargetWriter {
+/// Writes one mapped record to Zoho, safely repeatable: `find` searches the target by the
+/// record's business key (an earlier attempt may have written it and lost the answer), because
+/// neither Zoho Books nor Inventory takes an idempotency key; `create` writes it.
+struct ZohoTargetWriter: TargetWriter {
     let clients: ZohoClients
 
     static let currencyTargets: Set<String> = ["zoho_books.contact", "zoho_books.salesorder", "zoho_books.invoice", "zoho_books.customerpayment",
                                                 "zoho_books.creditnote"]
 
-    func write(_ schema: TargetSchema, _ record: JSONValue) throws -> String {
+    /// The record an earlier attempt wrote, found by its business key (a contact by name, a
+    /// transaction by reference number, a refund by its reference on the credit note). Nil for
+    /// targets whose write is safe to repeat (a status set, a void, a delete, a CRM upsert).
+    func find(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String? {
+        let reference = record["reference_number"]?.string
+        switch schema.name {
+        case "zoho_books.contact":
+            let name = record["contact_name"]?.string ?? ""
+            return try clients.books.contacts(name: name).first(where: { $0["contact_name"] as? String == name }).map { try Self.id($0, "contact_id") }
+        case "zoho_books.salesorder":
+            guard let reference else { return nil }
+            return try clients.inventory.salesOrders(referenceNumber: reference).first.map { try Self.id($0, "salesorder_id") }
+        case "zoho_books.invoice":
+            guard let reference else { return nil }
+            return try clients.books.invoices(referenceNumber: reference).first.map { try Self.id($0, "invoice_id") }
+        case "zoho_books.customerpayment":
+            guard let reference else { return nil }
+            return try clients.books.customerPayments(referenceNumber: reference).first.map { try Self.id($0, "payment_id") }
+        case "zoho_books.creditnote":
+            guard let reference else { return nil }
+            return try clients.books.creditNotes(referenceNumber: reference).first.map { try Self.id($0, "creditnote_id") }
+        case "zoho_books.creditnote_refund":
+            let note = record["creditnote_id"]?.string ?? ""
+            return try clients.books.creditNoteRefunds(note).first(where: { $0["reference_number"] as? String == reference })
+                .map { try Self.id($0, "creditnote_refund_id") }
+        case "zoho_books.journal":
+            guard let reference else { return nil }
+            return try clients.books.journals(referenceNumber: reference).first.map { try Self.id($0, "journal_id") }
+        default:
+            return nil
+        }
+    }
+
+    func create(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String {
         var body = Self.object(record)
         if Self.currencyTargets.contains(schema.name), body["currency_code"] != nil {
             try ZohoCurrencies.of(clients.books).apply(to: &body, contact: schema.name == "zoho_books.contact")
@@ -19,32 +52,22 @@ struct ZohoTargetWriter {
         let reference = record["reference_number"]?.string
         switch schema.name {
         case "zoho_books.contact":
-            let name = record["contact_name"]?.string ?? ""
-            if let found = try clients.books.contacts(name: name).first(where: { $0["contact_name"] as? String == name }) { return try Self.id(found, "contact_id") }
             return try Self.id(try clients.books.createContact(body), "contact_id")
         case "zoho_books.salesorder":
-            if let reference, let found = try clients.inventory.salesOrders(referenceNumber: reference).first { return try Self.id(found, "salesorder_id") }
             return try Self.id(try clients.inventory.createSalesOrder(body), "salesorder_id")
         case "zoho_books.invoice":
-            if let reference, let found = try clients.books.invoices(referenceNumber: reference).first { return try Self.id(found, "invoice_id") }
             return try Self.id(try clients.books.createInvoice(body), "invoice_id")
         case "zoho_books.customerpayment":
-            if let reference, let found = try clients.books.customerPayments(referenceNumber: reference).first { return try Self.id(found, "payment_id") }
             return try Self.id(try clients.books.createCustomerPayment(body), "payment_id")
         case "zoho_books.creditnote":
-            if let reference, let found = try clients.books.creditNotes(referenceNumber: reference).first { return try Self.id(found, "creditnote_id") }
             return try Self.id(try clients.books.createCreditNote(body), "creditnote_id")
         case "zoho_books.creditnote_refund":
             let note = record["creditnote_id"]?.string ?? ""
-            if let found = try clients.books.creditNoteRefunds(note).first(where: { $0["reference_number"] as? String == reference }) {
-                return try Self.id(found, "creditnote_refund_id")
-            }
             var refund = body
             refund.removeValue(forKey: "creditnote_id")
             refund["from_account_id"] = try resolveAccount(body["from_account_id"] as? String ?? "")
             return try Self.id(try clients.books.refundCreditNote(note, refund), "creditnote_refund_id")
         case "zoho_books.journal":
-            if let reference, let found = try clients.books.journals(referenceNumber: reference).first { return try Self.id(found, "journal_id") }
             let journal = try clients.books.createJournal(try resolveAccounts(body))
             let id = try Self.id(journal, "journal_id")
             if record["status"]?.string == "published" { try clients.books.publishJournal(id) }

@@ -27,13 +27,15 @@ public enum DisputeStore {
         status, entered_via, event_id, created_at
         """
 
-    public static func record(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, _ chargeback: Chargeback, via: String) throws -> Outcome {
+    /// A new case is also an event (`chargeback.created`) whose first job is of `firstJob`.
+    public static func record(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, _ chargeback: Chargeback, via: String,
+                              firstJob: JobKind) throws -> Outcome {
         if let earlier = try find(tx, tenantId: tenantId, environment: environment, caseNumber: chargeback.caseNumber) {
             return earlier.chargeback == chargeback ? .existing(earlier) : .conflicting(earlier)
         }
-        let event = try EventStore.record(tx, EventStore.NewEvent(
+        let event = try EventStore.record(tx, NewEvent(
             tenantId: tenantId, environment: environment, source: "chargeback", vendorEventId: "chargeback:\(chargeback.caseNumber)",
-            type: "chargeback.created", endpointId: nil, payload: chargeback.event.canonicalText))
+            type: "chargeback.created", endpointId: nil, payload: chargeback.event.canonicalText), firstJob: firstJob)
         let row = try tx.one("""
             INSERT INTO disputes (tenant_id, environment, case_number, transaction_id, customer_id, amount, fee, currency, reason, received_at, entered_via, event_id)
             VALUES ($1, $2, $3, $4, $5, $6::numeric, $7::numeric, $8, $9, $10, $11, $12)
@@ -42,7 +44,7 @@ public enum DisputeStore {
             """, [tenantId, environment.rawValue, chargeback.caseNumber, chargeback.transactionId, chargeback.customerId, "\(chargeback.amount)",
                   "\(chargeback.fee)", chargeback.currency, chargeback.reason, chargeback.receivedAt, via, event.id])
         // Entered twice at once: the other transaction's row stands.
-        guard let row else { return try record(tx, tenantId: tenantId, environment: environment, chargeback, via: via) }
+        guard let row else { return try record(tx, tenantId: tenantId, environment: environment, chargeback, via: via, firstJob: firstJob) }
         let dispute = try decode(row)
         try AlertStore.raise(tx, tenantId: tenantId, environment: environment, kind: "chargeback", subject: "dispute:\(dispute.id.uuidString.lowercased())",
                              message: "Chargeback \(chargeback.caseNumber) of \(Chargeback.text(chargeback.amount, chargeback.currency)) \(chargeback.currency) "

@@ -4,56 +4,27 @@ public import Domain
 /// Events as they arrived (card numbers already masked), one per (tenant, environment, source,
 /// vendor event id), with the jobs that process them.
 public enum EventStore {
-    public struct Event: Sendable, Equatable {
-        public let id: UUID
-        public let tenantId: UUID
-        public let environment: EnvironmentName
-        public let source: String
-        public let vendorEventId: String
-        public let type: String
-        public let endpointId: UUID?
-        /// JSON text.
-        public let payload: String
-        public let status: String
-        public let receivedAt: Date
-    }
-
-    /// An event to store; its payload is JSON text with card numbers already masked.
-    public struct NewEvent: Sendable {
-        public let tenantId: UUID
-        public let environment: EnvironmentName
-        public let source: String
-        public let vendorEventId: String
-        public let type: String
-        public let endpointId: UUID?
-        public let payload: String
-
-        public init(tenantId: UUID, environment: EnvironmentName, source: String, vendorEventId: String, type: String, endpointId: UUID?, payload: String) {
-            self.tenantId = tenantId
-            self.environment = environment
-            self.source = source
-            self.vendorEventId = vendorEventId
-            self.type = type
-            self.endpointId = endpointId
-            self.payload = payload
-        }
-
-        var key: String { "\(tenantId)|\(environment.rawValue)|\(source)|\(vendorEventId)" }
-    }
-
-    /// Stores the event and queues its first job, once: a repeated delivery returns the first
-    /// event's id and `duplicate`, and creates nothing. `wake` false leaves the workers to find
-    /// the job by polling (intake sends NOTIFY only now and then: it serializes commits).
-    public static func record(_ tx: Transaction, _ event: NewEvent, wake: Bool = true) throws -> (id: UUID, duplicate: Bool) {
-        let statement = insertion([event], wake: wake)
+    /// Stores the event and queues its first job (of `firstJob`, the engine's concern), once: a
+    /// repeated delivery returns the first event's id and `duplicate`, and creates nothing.
+    /// `wake` false leaves the workers to find the job by polling (intake sends NOTIFY only now
+    /// and then: it serializes commits).
+    public static func record(_ tx: Transaction, _ event: NewEvent, firstJob: JobKind, wake: Bool = true) throws -> (id: UUID, duplicate: Bool) {
+        let statement = insertion([event], firstJob: firstJob, wake: wake)
         if let id = try inserted(tx.query(statement.sql, statement.parameters), count: 1)[0] { return (id, false) }
         return try existing(tx, event)
     }
 
-    /// Inserts the events (one row per key, the caller's concern), an `event.dispatch` job for
-    /// each and, when `wake`, one NOTIFY; returns the ids of those it inserted, with `n` the
-    /// 1-based position in `events`. One statement for any number: intake writes its batches with it.
-    static func insertion(_ events: [NewEvent], wake: Bool) -> (sql: String, parameters: [any SQLBindable]) {
+    /// Stores many events in one statement and one commit, as `record` does one: intake's
+    /// batches. The events must have distinct keys (the caller's concern). Returns, per position
+    /// in `events`, the id of the event stored now, or nil where the key was stored before.
+    public static func recordMany(_ database: Database, _ events: [NewEvent], firstJob: JobKind, wake: Bool) throws -> [UUID?] {
+        let statement = insertion(events, firstJob: firstJob, wake: wake)
+        return try inserted(database.pipelinedPlatformTransaction([statement]).first ?? [], count: events.count)
+    }
+
+    /// Inserts the events (one row per key), a `firstJob` job for each and, when `wake`, one
+    /// NOTIFY; returns the ids of those it inserted, with `n` the 1-based position in `events`.
+    static func insertion(_ events: [NewEvent], firstJob: JobKind, wake: Bool) -> (sql: String, parameters: [any SQLBindable]) {
         ("""
             WITH input AS (
               SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[])
@@ -67,7 +38,7 @@ public enum EventStore {
               RETURNING id, tenant_id, environment, source, vendor_event_id
             ),
             queued AS (
-              INSERT INTO jobs (tenant_id, environment, kind, event_id) SELECT tenant_id, environment, 'event.dispatch', id FROM inserted RETURNING id
+              INSERT INTO jobs (tenant_id, environment, kind, event_id) SELECT tenant_id, environment, $10, id FROM inserted RETURNING id
             ),
             woken AS (SELECT pg_notify($8, '') FROM (SELECT 1 FROM queued LIMIT 1) q WHERE $9)
             SELECT i.n, ins.id
@@ -77,7 +48,8 @@ public enum EventStore {
                              AND ins.vendor_event_id = i.vendor_event_id
             """, [SQLArray(events.map { $0.tenantId.uuidString.lowercased() }), SQLArray(events.map(\.environment.rawValue)),
                   SQLArray(events.map(\.source)), SQLArray(events.map(\.vendorEventId)), SQLArray(events.map(\.type)),
-                  SQLArray(events.map { $0.endpointId?.uuidString.lowercased() }), SQLArray(events.map(\.payload)), JobQueue.channel, wake])
+                  SQLArray(events.map { $0.endpointId?.uuidString.lowercased() }), SQLArray(events.map(\.payload)), JobQueue.channel, wake,
+                  firstJob.rawValue])
     }
 
     /// The rows of `insertion` as an id per position, nil where nothing was inserted.
@@ -104,21 +76,8 @@ public enum EventStore {
         try tx.one("SELECT \(columns) FROM events WHERE tenant_id = $1 AND environment = $2 AND id = $3", [tenantId, environment.rawValue, id]).map(decode)
     }
 
-    public struct Filter: Sendable {
-        public var source: String?
-        public var status: String?
-        public var since: Date?
-        public var until: Date?
-        public init(source: String? = nil, status: String? = nil, since: Date? = nil, until: Date? = nil) {
-            self.source = source
-            self.status = status
-            self.since = since
-            self.until = until
-        }
-    }
-
     /// Newest first, by (received_at, id) descending; the cursor is the last row's pair.
-    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, filter: Filter, after cursor: PageCursor?,
+    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, filter: EventFilter, after cursor: PageCursor?,
                             limit: Int) throws -> Page<Event> {
         let rows = try tx.query("""
             SELECT \(columns) FROM events
@@ -126,7 +85,7 @@ public enum EventStore {
               AND ($5::timestamptz IS NULL OR received_at >= $5) AND ($6::timestamptz IS NULL OR received_at < $6)
               AND ($7::timestamptz IS NULL OR (received_at, id) < ($7, $8::uuid))
             ORDER BY received_at DESC, id DESC LIMIT $9
-            """, [tenantId, environment.rawValue, filter.source, filter.status, filter.since, filter.until,
+            """, [tenantId, environment.rawValue, filter.source, filter.status?.rawValue, filter.since, filter.until,
                   cursor?.createdAt, cursor?.id, limit + 1])
         let items = try rows.prefix(limit).map(decode)
         return Page(items: items, nextCursor: rows.count > limit ? items.last.map { PageCursor(createdAt: $0.receivedAt, id: $0.id) } : nil)
@@ -137,7 +96,7 @@ public enum EventStore {
     static func decode(_ row: Row) throws -> Event {
         Event(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev,
               source: try row.string("source"), vendorEventId: try row.string("vendor_event_id"), type: try row.string("type"),
-              endpointId: try row.optionalUUID("endpoint_id"), payload: try row.string("payload"), status: try row.string("status"),
+              endpointId: try row.optionalUUID("endpoint_id"), payload: try row.string("payload"), status: try row.value("status"),
               receivedAt: try row.date("received_at"))
     }
 }

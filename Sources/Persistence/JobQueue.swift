@@ -10,72 +10,45 @@ public enum JobQueue {
     /// Notified on enqueue so idle workers claim at once; polling is the fallback.
     public static let channel = "clearline_jobs"
 
-    public struct NewJob: Sendable {
-        public let tenantId: UUID
-        public let environment: EnvironmentName
-        public let kind: String
-        /// JSON text.
-        public let payload: String
-        public let orderingKey: String?
-        public let eventId: UUID?
-        public let maxAttempts: Int
-        public let runAt: Date?
-
-        public init(tenantId: UUID, environment: EnvironmentName, kind: String, payload: String = "{}", orderingKey: String? = nil,
-                    eventId: UUID? = nil, maxAttempts: Int = 8, runAt: Date? = nil) {
-            self.tenantId = tenantId
-            self.environment = environment
-            self.kind = kind
-            self.payload = payload
-            self.orderingKey = orderingKey
-            self.eventId = eventId
-            self.maxAttempts = maxAttempts
-            self.runAt = runAt
-        }
-    }
-
-    public struct Job: Sendable, Equatable {
-        public let id: Int64
-        public let runId: UUID
-        public let tenantId: UUID
-        public let environment: EnvironmentName
-        public let eventId: UUID?
-        public let kind: String
-        /// JSON text.
-        public let payload: String
-        public let orderingKey: String?
-        public let attempt: Int
-        public let maxAttempts: Int
-    }
-
     static let columns = "id, run_id, tenant_id, environment, event_id, kind, payload::text AS payload, ordering_key, attempt, max_attempts"
 
     /// Inserts jobs (one statement for any number) and wakes the workers when the transaction commits.
     @discardableResult
-    public static func enqueue(_ tx: Transaction, _ jobs: [NewJob]) throws -> [Int64] {
+    /// A job of an event makes the event pending again (a step queued after the one that
+    /// completed it, a resume): an event is done only when none of its jobs is left. With
+    /// `skippingConflicts`, a job a unique index already has one of (a connection's poll) is left out.
+    public static func enqueue(_ tx: Transaction, _ jobs: [NewJob], skippingConflicts: Bool = false) throws -> [Int64] {
         guard !jobs.isEmpty else { return [] }
         let rows = try tx.query("""
-            INSERT INTO jobs (tenant_id, environment, kind, payload, ordering_key, event_id, max_attempts, run_at)
-            SELECT t, e, k, p::jsonb, o, ev, m, coalesce(r, now())
-            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::int[], $8::timestamptz[]) AS x(t, e, k, p, o, ev, m, r)
-            RETURNING id
-            """, [SQLArray(jobs.map { $0.tenantId.uuidString.lowercased() }), SQLArray(jobs.map(\.environment.rawValue)), SQLArray(jobs.map(\.kind)),
+            WITH queued AS (
+              INSERT INTO jobs (tenant_id, environment, kind, payload, ordering_key, event_id, max_attempts, run_at)
+              SELECT t, e, k, p::jsonb, o, ev, m, coalesce(r, now())
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::int[], $8::timestamptz[]) AS x(t, e, k, p, o, ev, m, r)
+              \(skippingConflicts ? "ON CONFLICT DO NOTHING" : "")
+              RETURNING id, tenant_id, event_id
+            ),
+            reopened AS (
+              UPDATE events SET status = 'pending' FROM (SELECT DISTINCT tenant_id, event_id FROM queued WHERE event_id IS NOT NULL) q
+              WHERE events.tenant_id = q.tenant_id AND events.id = q.event_id AND events.status <> 'pending'
+            )
+            SELECT id FROM queued
+            """, [SQLArray(jobs.map { $0.tenantId.uuidString.lowercased() }), SQLArray(jobs.map(\.environment.rawValue)), SQLArray(jobs.map(\.kind.rawValue)),
                   SQLArray(jobs.map(\.payload)), SQLArray(jobs.map(\.orderingKey)), SQLArray(jobs.map { $0.eventId?.uuidString.lowercased() }),
                   SQLArray(jobs.map { String($0.maxAttempts) }), SQLArray(jobs.map { $0.runAt.map(Timestamp.format) })])
-        try tx.query("SELECT pg_notify($1, '')", [channel])
+        if !rows.isEmpty { try tx.query("SELECT pg_notify($1, '')", [channel]) }
         return try rows.map { try $0.int64("id") }
     }
 
     /// Claims up to `limit` ready jobs for `worker`, at most `perTenant` of any one tenant, under a
     /// lease of `leaseSeconds`; records the attempt. Run in the platform scope.
-    /// `tenant` limits the claim to one tenant (diagnostics and tests).
-    public static func claim(_ tx: Transaction, worker: String, limit: Int, perTenant: Int, leaseSeconds: Int, tenant: UUID? = nil) throws -> [Job] {
+    /// `tenants` limits the claim to some tenants (diagnostics and tests).
+    public static func claim(_ tx: Transaction, worker: String, limit: Int, perTenant: Int, leaseSeconds: Int, tenants: TenantScope = .all) throws -> [Job] {
         try tx.query("""
             WITH RECURSIVE tenants AS (
-              (SELECT tenant_id FROM jobs WHERE state = 'queued' AND run_at <= now() AND ($5::uuid IS NULL OR tenant_id = $5) ORDER BY tenant_id LIMIT 1)
+              (SELECT tenant_id FROM jobs WHERE state = 'queued' AND run_at <= now() AND ($5::uuid[] IS NULL OR tenant_id = ANY($5)) ORDER BY tenant_id LIMIT 1)
               UNION ALL
               SELECT (SELECT j.tenant_id FROM jobs j WHERE j.state = 'queued' AND j.run_at <= now() AND j.tenant_id > t.tenant_id
-                        AND ($5::uuid IS NULL OR j.tenant_id = $5)
+                        AND ($5::uuid[] IS NULL OR j.tenant_id = ANY($5))
                       ORDER BY j.tenant_id LIMIT 1)
               FROM tenants t WHERE t.tenant_id IS NOT NULL
             ),
@@ -107,7 +80,15 @@ public enum JobQueue {
             )
             SELECT id, run_id, tenant_id, environment, event_id, kind, payload::text AS payload, ordering_key, attempt, max_attempts
             FROM claimed ORDER BY id
-            """, [limit, perTenant, worker, leaseSeconds, tenant]).map(decode)
+            """, [limit, perTenant, worker, leaseSeconds, tenants.sqlArray]).map(decode)
+    }
+
+    /// Whether a job of `kind` whose payload contains these fields is queued or running (a
+    /// resume must not queue a second step of a run).
+    public static func hasPending(_ tx: Transaction, tenantId: UUID, kind: JobKind, payloadContaining fields: [String: String]) throws -> Bool {
+        let fields = JSONValue.object(fields.mapValues { .string($0) }).canonicalText
+        return try tx.one("SELECT 1 AS one FROM jobs WHERE tenant_id = $1 AND kind = $2 AND payload @> $3::jsonb LIMIT 1",
+                          [tenantId, kind.rawValue, fields]) != nil
     }
 
     public struct LeaseLost: Error, CustomStringConvertible {
@@ -118,19 +99,19 @@ public enum JobQueue {
     /// Moves a running job to history as completed, in the caller's transaction (with the job's
     /// effects); throws `LeaseLost` when the job is no longer this attempt's.
     public static func complete(_ tx: Transaction, _ job: Job, summary: String? = nil) throws {
-        try finish(tx, job, state: "completed", outcome: "succeeded", error: nil, summary: summary)
+        try finish(tx, job, state: .completed, outcome: .succeeded, error: nil, summary: summary)
     }
 
     /// Moves a running job to the dead letters, with an alert.
     public static func kill(_ tx: Transaction, _ job: Job, error: String) throws {
-        try finish(tx, job, state: "dead", outcome: "failed", error: error)
+        try finish(tx, job, state: .dead, outcome: .failed, error: error)
         try tx.query("""
             INSERT INTO alerts (tenant_id, environment, kind, job_id, subject, message) VALUES ($1, $2, 'job_dead', $3, $5, $4)
             ON CONFLICT (tenant_id, environment, kind, subject) WHERE acknowledged_at IS NULL DO NOTHING
             """, [job.tenantId, job.environment.rawValue, job.id, "\(job.kind) gave up after \(job.attempt) attempt(s): \(error)", "job:\(job.id)"])
     }
 
-    private static func finish(_ tx: Transaction, _ job: Job, state: String, outcome: String, error: String?, summary: String? = nil) throws {
+    private static func finish(_ tx: Transaction, _ job: Job, state: JobState, outcome: AttemptOutcome, error: String?, summary: String? = nil) throws {
         let done = try tx.query("""
             WITH gone AS (
               DELETE FROM jobs WHERE id = $1 AND state = 'running' AND attempt = $2 RETURNING *
@@ -151,7 +132,7 @@ public enum JobQueue {
               WHERE id = (SELECT event_id FROM gone)
             )
             SELECT id FROM gone
-            """, [job.id, job.attempt, state, outcome, error.map { String($0.prefix(2000)) }, summary])
+            """, [job.id, job.attempt, state.rawValue, outcome.rawValue, error.map { String($0.prefix(2000)) }, summary])
         if done.isEmpty { throw LeaseLost(jobId: job.id) }
     }
 
@@ -186,10 +167,11 @@ public enum JobQueue {
     /// Jobs whose lease ran out (their worker died) go back to the queue, or to the dead letters
     /// when that was their last attempt. Run in the platform scope; returns how many came back.
     @discardableResult
-    public static func reapExpiredLeases(_ tx: Transaction) throws -> Int {
+    public static func reapExpiredLeases(_ tx: Transaction, tenants: TenantScope = .all) throws -> Int {
         let lost = try tx.query("""
             WITH expired AS (
-              SELECT id, attempt FROM jobs WHERE state = 'running' AND lease_until < now() FOR UPDATE SKIP LOCKED
+              SELECT id, attempt FROM jobs WHERE state = 'running' AND lease_until < now() AND ($1::uuid[] IS NULL OR tenant_id = ANY($1))
+              FOR UPDATE SKIP LOCKED
             ),
             back AS (
               UPDATE jobs SET state = 'queued', lease_until = NULL, worker = NULL, run_at = now(),
@@ -198,9 +180,12 @@ public enum JobQueue {
             )
             UPDATE job_attempts a SET finished_at = now(), outcome = 'lost', error = 'the worker stopped answering (lease expired)'
             FROM back WHERE a.job_id = back.id AND a.attempt = back.attempt RETURNING a.job_id
-            """)
+            """, [tenants.sqlArray])
         // A job that used its last attempt dying is dead, not retried forever.
-        let exhausted = try tx.query("SELECT \(columns) FROM jobs WHERE state = 'queued' AND attempt >= max_attempts FOR UPDATE SKIP LOCKED").map(decode)
+        let exhausted = try tx.query("""
+            SELECT \(columns) FROM jobs WHERE state = 'queued' AND attempt >= max_attempts AND ($1::uuid[] IS NULL OR tenant_id = ANY($1))
+            FOR UPDATE SKIP LOCKED
+            """, [tenants.sqlArray]).map(decode)
         for job in exhausted {
             try tx.query("UPDATE jobs SET state = 'running' WHERE id = $1", [job.id])
             try kill(tx, job, error: "the worker stopped answering on the last attempt")
@@ -212,32 +197,25 @@ public enum JobQueue {
     /// batch at a time, so it stays a size PostgreSQL keeps in memory. Dead ones stay until
     /// replayed or purged by hand. Run in the platform scope; returns how many went.
     @discardableResult
-    public static func purgeHistory(_ tx: Transaction, olderThanDays days: Int, limit: Int = 5000) throws -> Int {
+    public static func purgeHistory(_ tx: Transaction, olderThanDays days: Int, tenants: TenantScope = .all, limit: Int = 5000) throws -> Int {
         try tx.query("""
             WITH old AS (
-              SELECT id FROM job_history WHERE state = 'completed' AND finished_at < now() - make_interval(days => $1) ORDER BY finished_at LIMIT $2
+              SELECT id FROM job_history WHERE state = 'completed' AND finished_at < now() - make_interval(days => $1)
+                AND ($3::uuid[] IS NULL OR tenant_id = ANY($3))
+              ORDER BY finished_at LIMIT $2
             ),
             attempts AS (DELETE FROM job_attempts a USING old WHERE a.job_id = old.id)
             DELETE FROM job_history h USING old WHERE h.id = old.id RETURNING h.id
-            """, [days, limit]).count
+            """, [days, limit, tenants.sqlArray]).count
     }
 
-    public struct Depth: Sendable, Equatable {
-        public let tenantId: UUID
-        public let environment: EnvironmentName
-        public let queued: Int
-        public let running: Int
-        /// Seconds the oldest ready job has waited.
-        public let oldestAgeSeconds: Double
-    }
-
-    public static func depth(_ tx: Transaction, tenantId: UUID? = nil) throws -> [Depth] {
+    public static func depth(_ tx: Transaction, tenantId: UUID? = nil) throws -> [QueueDepth] {
         try tx.query("""
             SELECT tenant_id, environment, count(*) FILTER (WHERE state = 'queued') AS queued, count(*) FILTER (WHERE state = 'running') AS running,
                    coalesce(extract(epoch FROM now() - min(run_at) FILTER (WHERE state = 'queued' AND run_at <= now())), 0)::float8 AS oldest
             FROM jobs WHERE $1::uuid IS NULL OR tenant_id = $1 GROUP BY tenant_id, environment ORDER BY tenant_id, environment
             """, [tenantId]).map { row in
-            Depth(tenantId: try row.uuid("tenant_id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev,
+            QueueDepth(tenantId: try row.uuid("tenant_id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev,
                   queued: try row.int("queued"), running: try row.int("running"), oldestAgeSeconds: Double(try row.string("oldest")) ?? 0)
         }
     }
@@ -245,9 +223,14 @@ public enum JobQueue {
     static func decode(_ row: Row) throws -> Job {
         Job(id: try row.int64("id"), runId: try row.uuid("run_id"), tenantId: try row.uuid("tenant_id"),
             environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, eventId: try row.optionalUUID("event_id"),
-            kind: try row.string("kind"), payload: try row.string("payload"), orderingKey: row.optionalString("ordering_key"),
+            kind: JobKind(try row.string("kind")), payload: try row.string("payload"), orderingKey: row.optionalString("ordering_key"),
             attempt: try row.int("attempt"), maxAttempts: try row.int("max_attempts"))
     }
+}
+
+extension TenantScope {
+    /// The scope as a `uuid[]` parameter: NULL for every tenant.
+    var sqlArray: SQLArray? { tenantIds.map { SQLArray($0.map { $0.uuidString.lowercased() }) } }
 }
 
 /// A PostgreSQL array literal of text values, for `unnest($1::text[])`: one parameter for any

@@ -50,6 +50,13 @@ public struct Row: Sendable {
         return v
     }
 
+    /// A text column holding one of a Domain enum's raw values (a state, a status).
+    public func value<T: RawRepresentable>(_ name: String, as type: T.Type = T.self) throws -> T where T.RawValue == String {
+        let text = try string(name)
+        guard let value = T(rawValue: text) else { throw decoding(name, "holds \(text), not a \(T.self)") }
+        return value
+    }
+
     private func decoding(_ column: String, _ problem: String) -> PostgresError {
         PostgresError(kind: .decoding, message: "column \(column) \(problem)")
     }

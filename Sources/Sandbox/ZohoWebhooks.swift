@@ -24,6 +24,8 @@ public final class ZohoWebhooks: Sendable {
         var secrets: [String: String] = [:]
         var variants: [String] = []
         var deliveries: [[String: Any]] = []
+        /// Deliveries queued and not yet finished (answered, or given up after the last try).
+        var pending = 0
         var last: URLRequest?
         var next = 460_000_900_000
     }
@@ -54,7 +56,7 @@ public final class ZohoWebhooks: Sendable {
             return SandboxResponses.json(200, ["mode": mode, "count": count])
         }
         router.add("GET", "/_sandbox/zoho/webhooks/deliveries") { [self] _ in
-            SandboxResponses.json(200, ["deliveries": state.withLock { $0.deliveries }])
+            SandboxResponses.json(200, state.withLock { ["deliveries": $0.deliveries, "pending": $0.pending] })
         }
     }
 
@@ -99,6 +101,7 @@ public final class ZohoWebhooks: Sendable {
             }
             if let secret { request.setValue(Self.signature(url: url, body: Array(body), secret: secret), forHTTPHeaderField: "X-Zoho-Webhook-Signature") }
             let prepared = request
+            state.withLock { $0.pending += 1 }
             queue.async { [self] in deliver(spoiled(prepared), entity: entity, event: event) }
         }
     }
@@ -138,6 +141,7 @@ public final class ZohoWebhooks: Sendable {
         }
         state.withLock { state in
             state.deliveries.append(["url": request.url?.absoluteString ?? "", "entity": entity, "event": event, "status": status, "attempts": attempts])
+            state.pending -= 1
             if state.deliveries.count > 500 { state.deliveries.removeFirst(state.deliveries.count - 500) }
         }
     }

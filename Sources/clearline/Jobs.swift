@@ -44,7 +44,7 @@ struct Jobs: ParsableCommand {
                 let batch = min(left, 5000)
                 let ids = try database.transaction(.tenant(tenantId)) { tx in
                     try JobQueue.enqueue(tx, (0..<batch).map { _ in
-                        JobQueue.NewJob(tenantId: tenantId, environment: EnvironmentName(rawValue: environment)!, kind: "probe", payload: payload,
+                        NewJob(tenantId: tenantId, environment: EnvironmentName(rawValue: environment)!, kind: .probe, payload: payload,
                                         orderingKey: orderingKey)
                     })
                 }

@@ -16,7 +16,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let (settings, logger, database, vault) = try Runtime.open()
-        let workers = noWorkers ? nil : WorkerPool(database: database, vault: vault, configuration: settings.workers, logger: logger)
+        let workers = noWorkers ? nil : Workers(settings, database, vault, logger)
         workers?.start()
         let app = App(database: database, vault: vault, configuration: settings.api, logger: logger)
         let limit = settings.http.maxBodyBytes
@@ -32,7 +32,7 @@ struct Serve: ParsableCommand {
         logger.info("shutting down: no new connections, finishing requests in flight")
         app.shutdown()
         server.shutdown(gracePeriod: .seconds(15))
-        workers?.shutdown(grace: 15)
+        workers?.shutdown()
         database.pool.close()
         logger.info("stopped")
         JSONLogHandler.flush()
@@ -56,14 +56,35 @@ struct Work: ParsableCommand {
 
     func run() throws {
         let (settings, logger, database, vault) = try Runtime.open()
-        let workers = WorkerPool(database: database, vault: vault, configuration: settings.workers, logger: logger)
+        let workers = Workers(settings, database, vault, logger)
         workers.start()
         signal(SIGPIPE, SIG_IGN)
         CLI.waitForTermination()
         logger.info("shutting down: finishing running jobs, giving back the rest")
-        workers.shutdown(grace: 15)
+        workers.shutdown()
         database.pool.close()
         JSONLogHandler.flush()
+    }
+}
+
+/// A process's job workers and, once per process, the queue's housekeeping.
+struct Workers {
+    let pool: WorkerPool
+    let housekeeping: QueueHousekeeping
+
+    init(_ settings: Settings, _ database: Database, _ vault: Vault, _ logger: Logger) {
+        pool = WorkerPool(database: database, vault: vault, configuration: settings.workers, logger: logger)
+        housekeeping = QueueHousekeeping(database: database, configuration: settings.housekeeping, logger: logger)
+    }
+
+    func start() {
+        housekeeping.start()
+        pool.start()
+    }
+
+    func shutdown() {
+        pool.shutdown(grace: 15)
+        housekeeping.shutdown()
     }
 }
 

@@ -16,6 +16,7 @@ struct Settings {
     let masterKeyFile: String?
     let masterKey: String?
     let workers: WorkerPool.Configuration
+    let housekeeping: QueueHousekeeping.Configuration
 
     struct Invalid: Error, CustomStringConvertible {
         let description: String
@@ -53,13 +54,15 @@ struct Settings {
             workers: try int("CLEARLINE_WORKERS", 4, 1...256),
             leaseSeconds: try int("CLEARLINE_JOB_LEASE_SECONDS", 300, 1...86_400),
             pollInterval: Double(try int("CLEARLINE_JOB_POLL_MS", 2000, 10...60_000)) / 1000,
-            reapInterval: Double(try int("CLEARLINE_JOB_REAP_MS", 5000, 100...600_000)) / 1000,
-            backoff: Backoff(base: Double(try int("CLEARLINE_JOB_BACKOFF_BASE_MS", 2000, 1...3_600_000)) / 1000),
+            backoff: Backoff(base: Double(try int("CLEARLINE_JOB_BACKOFF_BASE_MS", 2000, 1...3_600_000)) / 1000))
+        let housekeeping = QueueHousekeeping.Configuration(
+            interval: Double(try int("CLEARLINE_JOB_REAP_MS", 5000, 100...600_000)) / 1000,
             historyDays: try int("CLEARLINE_JOB_HISTORY_DAYS", 30, 1...3650))
         return Settings(databaseURL: databaseURL, http: http,
                         poolSize: try int("CLEARLINE_DB_POOL_SIZE", executorThreads + workers.workers + 4, 1...512),
                         api: api, logLevel: level, masterKeyFile: env["CLEARLINE_MASTER_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 },
-                        masterKey: env["CLEARLINE_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }, workers: workers)
+                        masterKey: env["CLEARLINE_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }, workers: workers,
+                        housekeeping: housekeeping)
     }
 
     /// The key-encryption keys: from CLEARLINE_MASTER_KEY_FILE (versioned, rotatable) or

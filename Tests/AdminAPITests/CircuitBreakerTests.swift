@@ -26,7 +26,7 @@ struct CircuitBreakerTests {
         }
         // One worker, so the refusals come one after another as they would over time.
         let pool = WorkerPool(database: TestServer.shared.database, vault: TestServer.shared.vault,
-                              configuration: .init(workers: 1, leaseSeconds: 30, pollInterval: 0.05, reapInterval: 1, backoff: Backoff(base: 0.01, cap: 0.05), tenant: tenantId),
+                              configuration: .init(workers: 1, leaseSeconds: 30, pollInterval: 0.05, backoff: Backoff(base: 0.01, cap: 0.05), tenants: .only(tenantId)),
                               logger: TestServer.quietLogger)
         pool.start()
         defer { pool.shutdown(grace: 5) }

@@ -12,8 +12,20 @@ struct EventApiTests {
     /// take (and hold, or stop with) another's jobs.
     static func pool(tenant: UUID) -> WorkerPool {
         WorkerPool(database: TestServer.shared.database, vault: TestServer.shared.vault,
-                   configuration: .init(workers: 2, leaseSeconds: 30, pollInterval: 0.1, reapInterval: 1, backoff: Backoff(base: 0.01, cap: 0.05), tenant: tenant),
+                   configuration: .init(workers: 2, leaseSeconds: 30, pollInterval: 0.1, backoff: Backoff(base: 0.01, cap: 0.05), tenants: .only(tenant)),
                    logger: TestServer.quietLogger)
+    }
+
+    /// The queue's housekeeping (first polls, expired leases, old history) for one tenant's rows only.
+    static func housekeeping(tenant: UUID) -> QueueHousekeeping {
+        QueueHousekeeping(database: TestServer.shared.database, configuration: .init(interval: 0.2, tenants: .only(tenant)), logger: TestServer.quietLogger)
+    }
+
+    /// No job of the tenant is queued or running.
+    static func queueIsEmpty(_ tenant: UUID) throws -> Bool {
+        try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
+            try tx.one("SELECT count(*) AS n FROM jobs WHERE tenant_id = $1", [tenant])!.int("n") == 0
+        }
     }
 
     static func waitUntil(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
@@ -76,7 +88,7 @@ struct EventApiTests {
             // Probes that fail their first attempt, with one allowed: dead, and good once replayed
             // (whichever pool of the test process picks the replay up).
             try JobQueue.enqueue(tx, (0..<3).map { _ in
-                JobQueue.NewJob(tenantId: tenant, environment: .dev, kind: "probe", payload: #"{"fail_attempts": 1}"#, maxAttempts: 1)
+                NewJob(tenantId: tenant, environment: .dev, kind: .probe, payload: #"{"fail_attempts": 1}"#, maxAttempts: 1)
             })
         }
         let base = "/v1/tenants/\(tenantText)/environments/dev"

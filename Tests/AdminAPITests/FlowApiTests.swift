@@ -179,8 +179,8 @@ struct FlowApiTests {
         let flow = try await Self.flow(tenant)
         let payload = #"{"transaction": {"transaction_id": 88, "transaction_type": "SALE", "amount": "20", "status": "SETTLED", "created_at": "11/22/2026 8:00:00 AM"}}"#
         let event = try TestServer.shared.database.transaction(.tenant(UUID(uuidString: tenant)!)) { tx in
-            try EventStore.record(tx, .init(tenantId: UUID(uuidString: tenant)!, environment: .qa, source: "paytrace", vendorEventId: "txn:88:SALE",
-                                            type: "paytrace.transaction.sale", endpointId: nil, payload: payload), wake: false).id
+            try EventStore.record(tx, NewEvent(tenantId: UUID(uuidString: tenant)!, environment: .qa, source: "paytrace", vendorEventId: "txn:88:SALE",
+                                            type: "paytrace.transaction.sale", endpointId: nil, payload: payload), firstJob: .eventDispatch, wake: false).id
         }
         let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/flows/\(flow)/versions/draft/preview",
                                           json: ["event_id": event.uuidString, "environment": "qa"])

@@ -52,7 +52,13 @@ struct FulfilmentToShopTests {
         #expect(try await EventApiTests.waitUntil(30) { try deliveries().count == 1 })
         try inventory.markDelivered(shipmentId: try #require(shipment["shipment_id"] as? String))
         #expect(try await EventApiTests.waitUntil(30) { try deliveries().count == 2 })
-        try await Task.sleep(for: .milliseconds(500))
+        // Everything settled: every webhook Zoho queued was delivered and processed, so no later
+        // delivery to the shop can still come.
+        func zohoWebhooksPending() throws -> Int {
+            let reply = try HTTPTransport().send(URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/webhooks/deliveries")!), vendor: "sandbox")
+            return (try JSONSerialization.jsonObject(with: reply.body) as? [String: Any])?["pending"] as? Int ?? -1
+        }
+        #expect(try await EventApiTests.waitUntil(60) { try zohoWebhooksPending() == 0 && EventApiTests.queueIsEmpty(tenantId) })
         let received = try deliveries()
         #expect(received.count == 2, "one per status, however many updates Zoho sent")
         #expect(Set(received.compactMap { $0["event_id"] as? String }) == ["fulfilment:\(orderId):shipped", "fulfilment:\(orderId):fulfilled"])

@@ -5,8 +5,11 @@ import HTTPServer
 @Suite("HTTP server lifecycle")
 struct GracefulShutdownTests {
     @Test func shutdownFinishesInFlightRequestsThenRefusesConnections() async throws {
+        let entered = RunningFlag()
         let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 2), logger: TestServer.quietLogger,
                                 oversized: { _ in Response(status: 413) }) { _ in
+            entered.countRound()
+            // Slow work, still under way when the shutdown begins.
             Thread.sleep(forTimeInterval: 0.5)
             return Response(status: 200, contentType: "text/plain", body: "finished")
         }
@@ -14,7 +17,7 @@ struct GracefulShutdownTests {
         let port = server.port
         #expect(port > 0)
         let inFlight = Task.detached { try RawHTTP.exchange(Array("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".utf8), port: port) }
-        try await Task.sleep(for: .milliseconds(150))
+        #expect(try await EventApiTests.waitUntil(60) { entered.rounds == 1 }, "the request reached its handler")
         let stopped = Task.detached { server.shutdown(gracePeriod: .seconds(5)) }
         let response = try await inFlight.value
         await stopped.value
@@ -35,8 +38,10 @@ struct GracefulShutdownTests {
 struct BlockingExecutorTests {
     @Test func everyJobRunsEvenWhenSubmittedDuringShutdown() async throws {
         // A server whose handler is slow, hit by keep-alive clients while it stops.
+        let entered = RunningFlag()
         let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 1), logger: TestServer.quietLogger,
                                 oversized: { _ in Response(status: 413) }) { _ in
+            entered.countRound()
             Thread.sleep(forTimeInterval: 0.05)
             return Response(status: 200, contentType: "text/plain", body: "ok")
         }
@@ -44,7 +49,7 @@ struct BlockingExecutorTests {
         let port = server.port
         let twoRequests = Array("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
         let clients = (0..<4).map { _ in Task.detached { try RawHTTP.exchange(twoRequests, port: port, untilClosed: true) } }
-        try await Task.sleep(for: .milliseconds(20))
+        #expect(try await EventApiTests.waitUntil(60) { entered.rounds >= 1 }, "the clients' requests are being served")
         await Task.detached { server.shutdown(gracePeriod: .seconds(5)) }.value
         for client in clients {
             let response = try await client.value

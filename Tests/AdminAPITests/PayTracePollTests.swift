@@ -45,6 +45,10 @@ struct PayTracePollTests {
             }
             return try condition()
         }
+        // The connection's first poll is the housekeeping's to schedule; each poll queues the next.
+        let housekeeping = EventApiTests.housekeeping(tenant: tenant)
+        housekeeping.start()
+        defer { housekeeping.shutdown() }
         var pool = EventApiTests.pool(tenant: tenant)
         pool.start()
         #expect(try await waitFor(20) { Set(try events()).isSuperset(of: sales.map { "txn:\($0):SALE" }) })
@@ -81,7 +85,7 @@ struct PayTracePollTests {
         #expect(summary?.contains("transaction(s)") == true, "a poll's attempt says what it asked and got: \(summary ?? "nil")")
         #expect(summary?.contains(account.password) == false)
         let cursor = try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
-            try PayTracePolling.cursor(tx, tenantId: tenant, connectionId: UUID(uuidString: try #require(created["id"]))!)
+            try PollCursorStore.cursor(tx, tenantId: tenant, connectionId: UUID(uuidString: try #require(created["id"]))!)
         }
         #expect(cursor?.lastBatchNumber == settled)
         #expect(cursor.map { Date().timeIntervalSince($0.polledUntil) < 60 } == true)

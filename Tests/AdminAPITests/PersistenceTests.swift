@@ -46,6 +46,19 @@ struct PersistenceTests {
         #expect(captured.lines.withLock { $0 }.contains { $0.contains("hello from plpgsql") })
     }
 
+    /// pg_terminate_backend only signals: waits until the backends have exited.
+    static func waitUntilGone(_ pids: [String]) throws -> Bool {
+        let deadline = Date().addingTimeInterval(60)
+        repeat {
+            let left = try TestServer.shared.database.transaction(.platform) { tx in
+                try tx.one("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])", [SQLArray(pids)])!.int("n")
+            }
+            if left == 0 { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        } while Date() < deadline
+        return false
+    }
+
     @Test func thePoolReconnectsAfterItsConnectionIsKilled() throws {
         let database = Database(conninfo: TestServer.shared.conninfo, poolSize: 1, logger: TestServer.quietLogger)
         let pid = try database.transaction(.platform) { try $0.one("SELECT pg_backend_pid() AS pid")!.int("pid") }
@@ -53,7 +66,7 @@ struct PersistenceTests {
         try TestServer.shared.database.transaction(.platform) { tx in
             try tx.query("SELECT pg_terminate_backend($1)", [pid])
         }
-        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try Self.waitUntilGone([String(pid)]))
         let again = try database.transaction(.platform) { try $0.one("SELECT pg_backend_pid() AS pid")!.int("pid") }
         #expect(again != pid)
         #expect(database.pool.stats.idle == 1)
@@ -81,7 +94,7 @@ struct PersistenceTests {
         try TestServer.shared.database.transaction(.platform) { tx in
             for pid in killed { try tx.query("SELECT pg_terminate_backend($1::int)", [pid]) }
         }
-        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try Self.waitUntilGone(killed))
         let after = try database.transaction(.platform) { try $0.one("SELECT pg_backend_pid() AS pid")!.string("pid") }
         #expect(!killed.contains(after))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import AdminAPI
 import Connectors
 import Crypto
 import Domain
@@ -30,10 +31,7 @@ struct SageAgentTests {
                                                           enrolmentToken: agent.token, waitSeconds: wait)
         // The first poll comes back at once (nothing queued is answered after `wait`), so wait
         // until the server has seen the agent.
-        for _ in 0..<100 {
-            if try presence(agent)?.lastSeenAt != nil { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        #expect(try await EventApiTests.waitUntil(60) { try presence(agent)?.lastSeenAt != nil }, "the agent polled")
         return running
     }
 
@@ -116,14 +114,15 @@ struct SageAgentTests {
 
     @Test func aQueuedCommandWakesTheParkedPollAtOnce() async throws {
         let agent = try await Self.connection()
-        let running = try await Self.startAgent(agent, wait: 25)
+        let running = try await Self.startAgent(agent, wait: AgentRoutes.maxWait)
         defer { running.stop() }
-        try await Task.sleep(for: .milliseconds(300))
-        let started = Date()
-        let done = try await Self.completed(agent, try Self.enqueue(agent, .ping, "ping-wake", [:]), within: 20)
-        // Without the NOTIFY wake-up this would wait out the 25 s poll; the margin is wide because
-        // a busy CI machine can take seconds to schedule the agent's task.
-        #expect(Date().timeIntervalSince(started) < 12)
+        let wakeups = TestServer.shared.app.services.agentWakeups
+        #expect(try await EventApiTests.waitUntil(60) { wakeups.parked(agent.connection) == 1 }, "the agent's poll is parked at the server")
+        let pollsBefore = running.pollCount
+        let done = try await Self.completed(agent, try Self.enqueue(agent, .ping, "ping-wake", [:]), within: 120)
+        // Answered by the poll that was parked: without the NOTIFY wake-up, that poll would have
+        // come back empty when its wait ran out, and a second poll would have brought the command.
+        #expect(running.pollCount == pollsBefore + 1)
         #expect(done.status == "succeeded")
     }
 
@@ -142,9 +141,7 @@ struct SageAgentTests {
         func status() throws -> String? {
             try TestServer.shared.database.transaction(.tenant(agent.tenant)) { try AgentCommandStore.get($0, tenantId: agent.tenant, id: id)?.status }
         }
-        _ = try await EventApiTests.waitUntil(10) { try status() == "delivered" }
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(try status() == "delivered")
+        #expect(try await EventApiTests.waitUntil(60) { try status() == "delivered" })
         // The lease runs out (made to, rather than waited for) and the queue is poked.
         try TestServer.shared.database.transaction(.tenant(agent.tenant)) { tx in
             try tx.query("UPDATE agent_commands SET lease_until = now() - interval '1 second' WHERE id = $1", [id])

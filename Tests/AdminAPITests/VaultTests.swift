@@ -103,6 +103,7 @@ struct VaultTests {
                         let outcome = Result { try Self.secret(tenant, connection, vault: server, in: database) }
                         if (try? outcome.get()) != password { failures.append(.success(["\(outcome)"])) }
                     }
+                    running.countRound()
                 }
             }
         }
@@ -111,7 +112,11 @@ struct VaultTests {
         let rotated = try initial.addingNewKey()
         try rotated.fileText.write(toFile: file, atomically: true, encoding: .utf8)
         let rewrapped = try Vault(masterKeys: MasterKeys(keyring: rotated, file: file)).rewrapAll(database)
-        Thread.sleep(forTimeInterval: 0.3)
+        // The readers go on over the re-wrapped keys: three more rounds each, on average.
+        let wanted = running.rounds + 3 * readers.count
+        let deadline = Date().addingTimeInterval(60)
+        while running.rounds < wanted && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(running.rounds >= wanted, "the readers kept reading after the rotation")
         running.turnOff()
         #expect(rewrapped >= stored.count)
         #expect(failures.all.isEmpty, "reads failed during rotation: \(failures.all.prefix(3))")
@@ -126,6 +131,10 @@ struct VaultTests {
 final class RunningFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var on = true
+    private var completedRounds = 0
     var isOn: Bool { lock.withLock { on } }
     func turnOff() { lock.withLock { on = false } }
+    /// Rounds of reads finished, by every reader together.
+    var rounds: Int { lock.withLock { completedRounds } }
+    func countRound() { lock.withLock { completedRounds += 1 } }
 }

@@ -1,15 +1,16 @@
-public import Foundation
+import Foundation
 import Domain
+import Persistence
 
 /// Intake's writer: deliveries arriving together are stored together. Up to `writers` threads
 /// each take every delivery waiting (at most `maxBatch`) and write them with their jobs in one
 /// statement and one commit, then answer each; a delivery still gets its answer only after its
 /// commit. One commit for many events is what lets intake keep up with PostgreSQL's insert rate,
 /// and answering from the writer spares the request a thread of its own while it waits.
-/// Writers start on demand and stop after `idleSeconds` without work.
-public final class EventBatcher: @unchecked Sendable {
-    public typealias NewEvent = EventStore.NewEvent
-    public typealias Outcome = Result<(id: UUID, duplicate: Bool), any Error>
+/// Writers start on demand and stop after `idleSeconds` without work. Each event's first job is
+/// an `event.dispatch`, which the engine takes from there.
+final class EventBatcher: @unchecked Sendable {
+    typealias Outcome = Result<(id: UUID, duplicate: Bool), any Error>
 
     private struct Waiting {
         let event: NewEvent
@@ -26,7 +27,7 @@ public final class EventBatcher: @unchecked Sendable {
     private var running = 0
     private var idle = 0
 
-    public init(database: Database, writers: Int = 4, maxBatch: Int = 64, idleSeconds: Double = 10) {
+    init(database: Database, writers: Int = 4, maxBatch: Int = 64, idleSeconds: Double = 10) {
         self.database = database
         self.writers = writers
         self.maxBatch = maxBatch
@@ -35,7 +36,7 @@ public final class EventBatcher: @unchecked Sendable {
 
     /// Queues the event and its `event.dispatch` job; `answer` is called once, on a writer thread,
     /// after the commit (or the failure). `wake` asks the batch to NOTIFY the workers. Never blocks.
-    public func submit(_ event: NewEvent, wake: Bool, answer: @escaping @Sendable (Outcome) -> Void) {
+    func submit(_ event: NewEvent, wake: Bool, answer: @escaping @Sendable (Outcome) -> Void) {
         condition.lock()
         waiting.append(Waiting(event: event, wake: wake, answer: answer))
         if idle > 0 {
@@ -51,7 +52,7 @@ public final class EventBatcher: @unchecked Sendable {
     }
 
     /// The same, waiting for the answer.
-    public func record(_ event: NewEvent, wake: Bool) throws -> (id: UUID, duplicate: Bool) {
+    func record(_ event: NewEvent, wake: Bool) throws -> (id: UUID, duplicate: Bool) {
         let done = DispatchSemaphore(value: 0)
         let box = OutcomeBox()
         submit(event, wake: wake) { outcome in
@@ -92,21 +93,20 @@ public final class EventBatcher: @unchecked Sendable {
         // One row per key: a second delivery of the same event in one batch is its duplicate.
         var first: [String: Int] = [:]
         var unique: [NewEvent] = []
-        for (index, event) in events.enumerated() where first[event.key] == nil {
-            first[event.key] = index
+        for (index, event) in events.enumerated() where first[event.deduplicationKey] == nil {
+            first[event.deduplicationKey] = index
             unique.append(event)
         }
         let alone: (NewEvent, Bool) -> Outcome = { [database] event, wake in
-            Result { try database.transaction(.tenant(event.tenantId)) { try EventStore.record($0, event, wake: wake) } }
+            Result { try database.transaction(.tenant(event.tenantId)) { try EventStore.record($0, event, firstJob: .eventDispatch, wake: wake) } }
         }
         do {
-            let statement = EventStore.insertion(unique, wake: wake)
-            let ids = try EventStore.inserted(database.pipelinedPlatformTransaction([statement]).first ?? [], count: unique.count)
-            let position = Dictionary(uniqueKeysWithValues: unique.enumerated().map { ($1.key, $0) })
+            let ids = try EventStore.recordMany(database, unique, firstJob: .eventDispatch, wake: wake)
+            let position = Dictionary(uniqueKeysWithValues: unique.enumerated().map { ($1.deduplicationKey, $0) })
             return events.enumerated().map { index, event in
                 // Not inserted: an earlier delivery of it is stored (a retry, rare); answered alone.
-                guard let id = ids[position[event.key]!] else { return alone(event, false) }
-                return .success((id, first[event.key] != index))
+                guard let id = ids[position[event.deduplicationKey]!] else { return alone(event, false) }
+                return .success((id, first[event.deduplicationKey] != index))
             }
         } catch {
             // A batch that failed as a whole is retried one event at a time, so one bad row fails alone.

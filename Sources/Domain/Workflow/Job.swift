@@ -1,0 +1,58 @@
+public import Foundation
+
+/// A job as a worker claimed it: one attempt under a lease.
+public struct Job: Sendable, Equatable {
+    public let id: Int64
+    public let runId: UUID
+    public let tenantId: UUID
+    public let environment: EnvironmentName
+    public let eventId: UUID?
+    public let kind: JobKind
+    /// JSON text.
+    public let payload: String
+    public let orderingKey: String?
+    /// 1 for the first attempt; completion is fenced by it.
+    public let attempt: Int
+    public let maxAttempts: Int
+
+    public init(id: Int64, runId: UUID, tenantId: UUID, environment: EnvironmentName, eventId: UUID?, kind: JobKind, payload: String,
+                orderingKey: String?, attempt: Int, maxAttempts: Int) {
+        self.id = id
+        self.runId = runId
+        self.tenantId = tenantId
+        self.environment = environment
+        self.eventId = eventId
+        self.kind = kind
+        self.payload = payload
+        self.orderingKey = orderingKey
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+    }
+}
+
+/// A job to queue.
+public struct NewJob: Sendable {
+    public let tenantId: UUID
+    public let environment: EnvironmentName
+    public let kind: JobKind
+    /// JSON text.
+    public let payload: String
+    /// Jobs with one key run one at a time, in the order they were queued.
+    public let orderingKey: String?
+    public let eventId: UUID?
+    public let maxAttempts: Int
+    /// Not before; now when nil.
+    public let runAt: Date?
+
+    public init(tenantId: UUID, environment: EnvironmentName, kind: JobKind, payload: String = "{}", orderingKey: String? = nil,
+                eventId: UUID? = nil, maxAttempts: Int = 8, runAt: Date? = nil) {
+        self.tenantId = tenantId
+        self.environment = environment
+        self.kind = kind
+        self.payload = payload
+        self.orderingKey = orderingKey
+        self.eventId = eventId
+        self.maxAttempts = maxAttempts
+        self.runAt = runAt
+    }
+}

@@ -1,0 +1,18 @@
+/// What a job does, as stored in `jobs.kind`. A struct rather than an enum: a row may name a
+/// kind this build has no handler for (an older or newer process wrote it), and such a job must
+/// still be read, so that it can die with the reason instead of stopping the claim.
+public struct JobKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    /// A diagnostic job that writes one `probe_effects` row (tests and bench/queue count them).
+    public static let probe = JobKind("probe")
+    /// The first job of every stored event: it starts the runs of the flows that take it.
+    public static let eventDispatch = JobKind("event.dispatch")
+    /// One step of a run.
+    public static let flowStep = JobKind("flow.step")
+    /// One poll of a PayTrace connection's exports.
+    public static let payTracePoll = JobKind("paytrace.poll")
+}

@@ -1,0 +1,93 @@
+public import Foundation
+public import Logging
+public import Persistence
+public import Domain
+
+/// The queue's upkeep, one thread per process: jobs whose lease ran out go back to the queue
+/// (or to the dead letters), polling connections get their first poll, and completed jobs past
+/// their retention leave the history. It was once a side job of every pool's claim loop; as its
+/// own service it runs once however many pools a process has, and only over `tenants`, so pools
+/// of one test process never reap or purge each other's rows.
+public final class QueueHousekeeping: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        /// How often a round runs.
+        public var interval: TimeInterval
+        /// Completed jobs are kept this long in the history; dead ones until replayed.
+        public var historyDays: Int
+        public var tenants: TenantScope
+
+        public init(interval: TimeInterval = 5, historyDays: Int = 30, tenants: TenantScope = .all) {
+            self.interval = interval
+            self.historyDays = historyDays
+            self.tenants = tenants
+        }
+    }
+
+    /// What one round did.
+    public struct Round: Sendable, Equatable {
+        public let leasesReaped: Int
+        public let pollsScheduled: Int
+        public let historyPurged: Int
+    }
+
+    let database: Database
+    let configuration: Configuration
+    let logger: Logger
+    private let condition = NSCondition()
+    private var stopping = false
+    private var running = false
+
+    public init(database: Database, configuration: Configuration, logger: Logger) {
+        self.database = database
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// One round, now, on the caller's thread.
+    @discardableResult
+    public func runOnce() throws -> Round {
+        let tenants = configuration.tenants
+        let reaped = try database.transaction(.platform) { try JobQueue.reapExpiredLeases($0, tenants: tenants) }
+        if reaped > 0 { logger.notice("jobs whose worker stopped answering are queued again", metadata: ["jobs": "\(reaped)"]) }
+        // Pollers for sources that cannot push: a connection switched to polling gets its first poll here.
+        let scheduled = try database.transaction(.platform) { try PollScheduler.scheduleMissing($0, tenants: tenants) }
+        let purged = try database.transaction(.platform) { try JobQueue.purgeHistory($0, olderThanDays: configuration.historyDays, tenants: tenants) }
+        return Round(leasesReaped: reaped, pollsScheduled: scheduled, historyPurged: purged)
+    }
+
+    /// Rounds every `interval` on a thread of its own until `shutdown`.
+    public func start() {
+        condition.lock()
+        running = true
+        condition.unlock()
+        let thread = Thread { [self] in loop() }
+        thread.name = "queue-housekeeping"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Stops after the round in progress, if any.
+    public func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while running { condition.wait() }
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            do { try runOnce() } catch { logger.warning("queue housekeeping failed; trying again next round", metadata: ["error": "\(error)"]) }
+            condition.lock()
+            let deadline = Date().addingTimeInterval(configuration.interval)
+            while !stopping && Date() < deadline { _ = condition.wait(until: deadline) }
+            if stopping {
+                running = false
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            condition.unlock()
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Domain
+import Persistence
+
+/// The exactly-once ledger: every write to a target system goes through it. Before writing it
+/// looks up the source key in `sync_links` (written before: done); then asks the writer to
+/// find the record in the target (written by an attempt whose answer was lost: adopt it); only
+/// then creates. The link is recorded by `record`, in the transaction that completes the step,
+/// so a step's effect and its ledger entry commit together or not at all.
+struct SyncLedger {
+    let database: Database
+    let tenantId: UUID
+    let environment: EnvironmentName
+
+    /// What a write through the ledger came to.
+    enum Entry: Equatable {
+        /// The ledger had the key: nothing was written.
+        case linked(String)
+        /// Found in the target or created now: to be recorded with the step.
+        case written(String)
+    }
+
+    /// The target id `sourceKey` became, if the ledger has it.
+    func lookup(target: String, sourceKey: String) throws -> String? {
+        try database.transaction(.tenant(tenantId)) {
+            try SyncLinkStore.lookup($0, tenantId: tenantId, environment: environment, target: target, sourceKey: sourceKey)
+        }
+    }
+
+    /// Search before create, once the ledger has no entry.
+    func write(_ schema: TargetSchema, _ record: JSONValue, key: String, through writer: () throws -> any TargetWriter) throws -> Entry {
+        if let existing = try lookup(target: schema.name, sourceKey: key) { return .linked(existing) }
+        let writer = try writer()
+        if let found = try writer.find(schema, record, key: key) { return .written(found) }
+        return .written(try writer.create(schema, record, key: key))
+    }
+
+    /// Records what a key became, in the step's completing transaction.
+    static func record(_ tx: Transaction, _ link: SyncLink) throws {
+        try SyncLinkStore.record(tx, link)
+    }
+}
