@@ -88,7 +88,7 @@ enum ConnectionCheckRoute {
                   done.completedAt != nil else { continue }
             let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
             let agent = [presence?.agentHost.map { "on \($0)" }, presence?.agentVersion.map { "version \($0)" }].compactMap { $0 }.joined(separator: ", ")
-            guard done.status == "succeeded" else { return (false, "The Sage Pro agent answered but failed: \(done.errorMessage ?? "no reason given").") }
+            guard done.status == .succeeded else { return (false, "The Sage Pro agent answered but failed: \(done.errorMessage ?? "no reason given").") }
             return (true, "The Sage Pro agent\(agent.isEmpty ? "" : " (\(agent))") answered in \(milliseconds) ms.")
         }
         return (false, "The Sage Pro agent is polling but did not answer a ping within \(Int(agentPingTimeout)) seconds.")

@@ -28,7 +28,7 @@ struct SageAgentWriter: TargetWriter {
         let command = try database.transaction(.tenant(tenantId)) { tx -> AgentCommandStore.Record in
             let command = try AgentCommandStore.enqueue(tx, tenantId: tenantId, environment: connection.environment, connectionId: connection.id,
                                                         type: type.rawValue, externalId: key, payload: payload)
-            if command.status == "failed", command.retryable == true { try AgentCommandStore.requeue(tx, tenantId: tenantId, id: command.id) }
+            if command.status == .failed, command.retryable == true { try AgentCommandStore.requeue(tx, tenantId: tenantId, id: command.id) }
             return command
         }
         let deadline = Date().addingTimeInterval(wait)
@@ -37,16 +37,16 @@ struct SageAgentWriter: TargetWriter {
                 throw PermanentJobFailure("the Sage Pro command disappeared")
             }
             switch current.status {
-            case "succeeded":
+            case .succeeded:
                 let result = current.result.flatMap(JSONValue.init(parsing:)) ?? .null
                 guard let id = result[idField]?.string else { throw PermanentJobFailure("Sage Pro's answer to \(type.rawValue) had no \(idField)") }
                 return id
-            case "failed" where current.retryable == true:
+            case .failed where current.retryable == true:
                 throw ConnectorError(.retryable, "Sage Pro could not apply \(type.rawValue) yet: \(current.errorMessage ?? current.errorCode ?? "no reason given")")
-            case "failed":
+            case .failed:
                 // Pro's own refusal (an unknown invoice, a missing account): the step is held for review.
                 throw ConnectorError(.permanent, "Sage Pro refused \(type.rawValue): \(current.errorMessage ?? current.errorCode ?? "no reason given")")
-            default:
+            case .queued, .delivered:
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }

@@ -14,7 +14,7 @@ public enum AgentCommandStore {
         public let externalId: String
         /// JSON text.
         public let payload: String
-        public let status: String
+        public let status: AgentCommandStatus
         public let deliveries: Int
         public let leaseUntil: Date?
         /// JSON text of a success's data.
@@ -75,20 +75,20 @@ public enum AgentCommandStore {
     /// Records an outcome; false when the command is not this connection's or already has one
     /// (a result posted twice changes nothing).
     public static func complete(_ tx: Transaction, tenantId: UUID, connectionId: UUID, commandId: UUID, outcome: Outcome) throws -> Bool {
-        let status: String
+        let status: AgentCommandStatus
         var result: String?
         var code: String?
         var message: String?
         var retryable: Bool?
         switch outcome {
-        case .succeeded(let json): (status, result) = ("succeeded", json)
-        case .failed(let failureCode, let failureMessage, let canRetry): (status, code, message, retryable) = ("failed", failureCode, failureMessage, canRetry)
+        case .succeeded(let json): (status, result) = (.succeeded, json)
+        case .failed(let failureCode, let failureMessage, let canRetry): (status, code, message, retryable) = (.failed, failureCode, failureMessage, canRetry)
         }
         return try !tx.query("""
             UPDATE agent_commands SET status = $4, result = $5::jsonb, error_code = $6, error_message = $7, retryable = $8,
                    completed_at = now(), lease_until = NULL
             WHERE tenant_id = $1 AND connection_id = $2 AND id = $3 AND status = 'delivered' RETURNING id
-            """, [tenantId, connectionId, commandId, status, result, code, message, retryable]).isEmpty
+            """, [tenantId, connectionId, commandId, status.rawValue, result, code, message, retryable]).isEmpty
     }
 
     /// Puts a command that failed for a passing reason (a locked record) back in the queue, under
@@ -136,7 +136,7 @@ public enum AgentCommandStore {
     static func decode(_ row: Row) throws -> Record {
         Record(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), connectionId: try row.uuid("connection_id"),
                type: try row.string("type"), externalId: try row.string("external_id"), payload: try row.string("payload"),
-               status: try row.string("status"), deliveries: try row.int("deliveries"), leaseUntil: try row.optionalDate("lease_until"),
+               status: try row.value("status"), deliveries: try row.int("deliveries"), leaseUntil: try row.optionalDate("lease_until"),
                result: row.optionalString("result"), errorCode: row.optionalString("error_code"), errorMessage: row.optionalString("error_message"),
                retryable: row.optionalString("retryable").map { $0 == "t" }, createdAt: try row.date("created_at"),
                completedAt: try row.optionalDate("completed_at"))

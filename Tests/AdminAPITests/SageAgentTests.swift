@@ -71,7 +71,7 @@ struct SageAgentTests {
         defer { running.stop() }
 
         let customer = try await Self.completed(agent, try Self.enqueue(agent, .upsertCustomer, "cust-1", ["company": "Acme Outdoor", "email": "ap@acme.example"]))
-        #expect(customer.status == "succeeded")
+        #expect(customer.status == .succeeded)
         let custno = try #require(try Self.result(customer)["custno"] as? String)
         #expect(custno == "ACME01")
         let invoice = try await Self.completed(agent, try Self.enqueue(agent, .createInvoice, "inv-1", [
@@ -104,9 +104,9 @@ struct SageAgentTests {
         let custno = try #require(try Self.result(customer)["custno"] as? String)
         let onAccount = try await Self.completed(agent, try Self.enqueue(agent, .postCashReceipt, "oa-1", ["custno": custno, "amount": "40.00", "reference": "PT-9"]))
         let answer = try Self.result(onAccount)
-        #expect(onAccount.status == "succeeded" && answer["on_account"] as? Bool == true)
+        #expect(onAccount.status == .succeeded && answer["on_account"] as? Bool == true)
         let unknown = try await Self.completed(agent, try Self.enqueue(agent, .postCashReceipt, "oa-2", ["custno": custno, "invno": "999999", "amount": "1.00"]))
-        #expect(unknown.status == "failed" && unknown.errorCode == "not_found" && unknown.retryable == false)
+        #expect(unknown.status == .failed && unknown.errorCode == "not_found" && unknown.retryable == false)
         let company = try #require(TestSandbox.shared.sageAgents.company(agent.connection))
         #expect(company.rows("ARCASH")?.map { $0["INVNO"] } == [.string("")])
         #expect(company.rows("ARCUST")?.first?["BALANCE"] == .string("-40.00"), "a credit of 40.00 on the customer")
@@ -123,7 +123,7 @@ struct SageAgentTests {
         // Answered by the poll that was parked: without the NOTIFY wake-up, that poll would have
         // come back empty when its wait ran out, and a second poll would have brought the command.
         #expect(running.pollCount == pollsBefore + 1)
-        #expect(done.status == "succeeded")
+        #expect(done.status == .succeeded)
     }
 
     @Test func aLostResultIsRedeliveredAfterTheLeaseAndPostedOnce() async throws {
@@ -138,17 +138,17 @@ struct SageAgentTests {
         let id = try Self.enqueue(agent, .postCashReceipt, "pt-txn-drop", ["custno": custno, "invno": invno, "amount": "20.00", "reference": "drop"])
         // Delivered, and its result lost; on a busy machine the delivery can take more than a moment,
         // and the lease must not be run out before it (the redelivery would then wait the full lease).
-        func status() throws -> String? {
+        func status() throws -> AgentCommandStatus? {
             try TestServer.shared.database.transaction(.tenant(agent.tenant)) { try AgentCommandStore.get($0, tenantId: agent.tenant, id: id)?.status }
         }
-        #expect(try await EventApiTests.waitUntil(60) { try status() == "delivered" })
+        #expect(try await EventApiTests.waitUntil(60) { try status() == .delivered })
         // The lease runs out (made to, rather than waited for) and the queue is poked.
         try TestServer.shared.database.transaction(.tenant(agent.tenant)) { tx in
             try tx.query("UPDATE agent_commands SET lease_until = now() - interval '1 second' WHERE id = $1", [id])
             try tx.query("SELECT pg_notify($1, $2)", [AgentCommandStore.channel, agent.connection.uuidString.lowercased()])
         }
         let done = try await Self.completed(agent, id)
-        #expect(done.status == "succeeded")
+        #expect(done.status == .succeeded)
         #expect(done.deliveries == 2)
         let company = try #require(TestSandbox.shared.sageAgents.company(agent.connection))
         #expect(company.rows("ARCASH")?.count == 1)
@@ -160,7 +160,7 @@ struct SageAgentTests {
         let running = try await Self.startAgent(agent)
         defer { running.stop() }
         let missing = try await Self.completed(agent, try Self.enqueue(agent, .createInvoice, "x", ["custno": "NOPE01", "lines": [["item": "A", "qty": "1", "price": "1"]]]))
-        #expect(missing.status == "failed" && missing.errorCode == "not_found" && missing.retryable == false)
+        #expect(missing.status == .failed && missing.errorCode == "not_found" && missing.retryable == false)
         let unbalanced = try await Self.completed(agent, try Self.enqueue(agent, .postJournal, "j", [
             "reference": "fees", "lines": [["account": "6100-00", "debit": "3.10"], ["account": "1000-00", "credit": "3.00"]]]))
         #expect(unbalanced.errorCode == "validation")
