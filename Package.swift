@@ -51,20 +51,35 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // What the test targets share: the real server and sandbox, the API client, fixtures,
+        // scoped workers and waits. A library, not a test target, so that every test target can use it.
+        .target(
+            name: "ClearlineTesting",
+            dependencies: ["AdminAPI", "Engine", "HTTPServer", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors", "SageAgent", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/ClearlineTesting"),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(
-            name: "AdminAPITests",
-            dependencies: ["AdminAPI", "Engine", "HTTPServer", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors", "SageAgent",
-                           .product(name: "Logging", package: "swift-log")],
+            name: "PersistenceTests",
+            dependencies: ["Persistence", "Domain", "Crypto", "ClearlineTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
-        .testTarget(
-            name: "EngineTests",
-            dependencies: ["Engine", "Persistence", "Domain", "Crypto", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "ClearlineTesting"], swiftSettings: strict),
         .testTarget(
             name: "ConnectorsTests",
             dependencies: ["Connectors", "Sandbox", "Crypto", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Persistence", "Domain", "Crypto", "ClearlineTesting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AdminAPITests",
+            dependencies: ["AdminAPI", "Engine", "HTTPServer", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors", "ClearlineTesting"],
+            swiftSettings: strict),
+        // Flows end to end: webhooks into the real server, workers, the sandbox's vendors.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Engine", "Persistence", "Domain", "Crypto", "Sandbox", "Connectors", "SageAgent", "ClearlineTesting"],
             swiftSettings: strict),
     ]
 )

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Persistence
 
-@Suite("Audit log: every write, hash-chained, tamper-evident")
+@Suite("Audit log: every write, hash-chained, tamper-evident", .requiresDatabase)
 struct AuditLogTests {
     @Test func writesAreRecordedWithActorAndRequestId() async throws {
         let tenant = try await Fixtures.tenant()

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import ClearlineTesting
 @testable import AdminAPI
 
-@Suite("Authentication: every /v1 route needs credentials")
+@Suite("Authentication: every /v1 route needs credentials", .requiresDatabase)
 struct AuthenticationTests {
     /// Each route with its parameters filled with ids that exist nowhere.
     static var protectedRoutes: [(method: String, path: String)] {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import ClearlineTesting
 
 /// Chargebacks entered by hand or by CSV: each becomes one dispute, one event and one alert;
 /// a bad file enters nothing and names every bad line; another tenant sees none of it.
-@Suite("Chargebacks entered through the API and by CSV")
+@Suite("Chargebacks entered through the API and by CSV", .requiresDatabase)
 struct ChargebackApiTests {
     static func path(_ tenant: String, _ rest: String = "") -> String { "/v1/tenants/\(tenant)/environments/dev/chargebacks\(rest)" }
 

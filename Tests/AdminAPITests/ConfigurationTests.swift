@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import HTTPServer
 import Persistence
 @testable import AdminAPI
 
-@Suite("Behaviour that depends on deployment settings")
+@Suite("Behaviour that depends on deployment settings", .requiresDatabase)
 struct ConfigurationTests {
     static func request(_ method: String, _ path: String, json: String? = nil) -> Request {
         Request(method: method, path: path, query: [:], headers: json == nil ? [:] : ["content-type": "application/json"],

@@ -1,29 +1,20 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Sandbox
 
-@Suite("Testing a connection against the vendor")
+@Suite("Testing a connection against the vendor", .requiresDatabase)
 struct ConnectionCheckTests {
-    static func payTrace(_ tenant: String, password: String) async throws -> String {
-        let account = SandboxServer.demoPayTraceAccount
-        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections", json: [
-            "kind": "paytrace", "name": "PayTrace sandbox", "settings": ["base_url": TestSandbox.shared.baseURL + "/paytrace"],
-            "secrets": ["username": account.username, "password": password, "integrator_id": account.integratorId],
-        ])
-        try #require(reply.status == 201)
-        return try #require(reply["id"])
-    }
-
     @Test func goodCredentialsConnectAndBadOnesSayWhy() async throws {
         let tenant = try await Fixtures.tenant()
-        let good = try await Self.payTrace(tenant, password: SandboxServer.demoPayTraceAccount.password)
+        let good = try await VendorFixtures.payTrace(tenant, password: SandboxServer.demoPayTraceAccount.password)
         let ok = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(good)/test")
         #expect(ok.status == 200)
         #expect(ok.json["ok"] as? Bool == true)
         #expect(ok["status"] == "connected")
         #expect(try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/connections/\(good)")["status"] == "connected")
 
-        let bad = try await Self.payTrace(tenant, password: "not-the-password-at-all")
+        let bad = try await VendorFixtures.payTrace(tenant, password: "not-the-password-at-all")
         let refused = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(bad)/test")
         #expect(refused.status == 200)
         #expect(refused.json["ok"] as? Bool == false)
@@ -35,7 +26,7 @@ struct ConnectionCheckTests {
 
     @Test func viewersCannotTestAndAnAgentThatNeverPolledIsReported() async throws {
         let tenant = try await Fixtures.tenant()
-        let id = try await Self.payTrace(tenant, password: "x-password-long")
+        let id = try await VendorFixtures.payTrace(tenant, password: "x-password-long")
         let viewer = try await Fixtures.apiKey(tenant, role: "viewer")
         #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)/test", auth: .bearer(viewer.token)).status == 403)
         let agent = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections",

@@ -1,22 +1,18 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Domain
 import Persistence
 
-@Suite("Connections: per environment, secrets write-only")
+@Suite("Connections: per environment, secrets write-only", .requiresDatabase)
 struct ConnectionTests {
-    static func paytrace(_ marker: String) -> [String: Any] {
-        ["kind": "paytrace", "name": "PayTrace sandbox",
-         "settings": ["base_url": "https://api.sandbox.paytrace.com"],
-         "secrets": ["username": "api-user-\(marker)", "password": "pw-\(marker)-long-enough", "integrator_id": "int\(marker)"]]
-    }
 
     @Test func createReadUpdateDeleteWithoutEverShowingASecret() async throws {
         let tenant = try await Fixtures.tenant()
         let marker = "SECRET\(UUID().uuidString.prefix(8))"
         let base = "/v1/tenants/\(tenant)/environments/dev/connections"
         var replies: [Reply] = []
-        let created = try await Client.send("POST", base, json: Self.paytrace(marker))
+        let created = try await Client.send("POST", base, json: VendorFixtures.paytrace(marker))
         replies.append(created)
         #expect(created.status == 201)
         let id = try #require(created["id"])
@@ -93,7 +89,7 @@ struct ConnectionTests {
 
     @Test func anotherTenantsConnectionIsNotFoundAndViewersCannotWrite() async throws {
         let a = try await Fixtures.tenant(), b = try await Fixtures.tenant()
-        let created = try await Client.send("POST", "/v1/tenants/\(b)/environments/dev/connections", json: Self.paytrace("B"))
+        let created = try await Client.send("POST", "/v1/tenants/\(b)/environments/dev/connections", json: VendorFixtures.paytrace("B"))
         let id = try #require(created["id"])
         let aOwner = try await Fixtures.apiKey(a, role: "owner")
         for (method, path) in [("GET", "/v1/tenants/\(b)/environments/dev/connections/\(id)"), ("DELETE", "/v1/tenants/\(b)/environments/dev/connections/\(id)"),
@@ -103,6 +99,6 @@ struct ConnectionTests {
         }
         let viewer = try await Fixtures.apiKey(b, role: "viewer")
         #expect(try await Client.send("GET", "/v1/tenants/\(b)/environments/dev/connections", auth: .bearer(viewer.token)).status == 200)
-        #expect(try await Client.send("POST", "/v1/tenants/\(b)/environments/dev/connections", auth: .bearer(viewer.token), json: Self.paytrace("V")).status == 403)
+        #expect(try await Client.send("POST", "/v1/tenants/\(b)/environments/dev/connections", auth: .bearer(viewer.token), json: VendorFixtures.paytrace("V")).status == 403)
     }
 }

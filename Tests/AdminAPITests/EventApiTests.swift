@@ -1,47 +1,19 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Domain
 import Engine
 import Persistence
 
 /// Operators' view of intake and the queue: events with their jobs and attempts, dead letters,
 /// replay, queue depth; each tenant sees only its own.
-@Suite("Events, dead letters and replay", .serialized)
+@Suite("Events, dead letters and replay", .serialized, .requiresDatabase)
 struct EventApiTests {
-    /// Workers for one tenant's jobs only: suites run side by side, and a pool of one must not
-    /// take (and hold, or stop with) another's jobs.
-    static func pool(tenant: UUID) -> WorkerPool {
-        WorkerPool(database: TestServer.shared.database, vault: TestServer.shared.vault,
-                   configuration: .init(workers: 2, leaseSeconds: 30, pollInterval: 0.1, backoff: Backoff(base: 0.01, cap: 0.05), tenants: .only(tenant)),
-                   logger: TestServer.quietLogger)
-    }
-
-    /// The queue's housekeeping (first polls, expired leases, old history) for one tenant's rows only.
-    static func housekeeping(tenant: UUID) -> QueueHousekeeping {
-        QueueHousekeeping(database: TestServer.shared.database, configuration: .init(interval: 0.2, tenants: .only(tenant)), logger: TestServer.quietLogger)
-    }
-
-    /// No job of the tenant is queued or running.
-    static func queueIsEmpty(_ tenant: UUID) throws -> Bool {
-        try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
-            try tx.one("SELECT count(*) AS n FROM jobs WHERE tenant_id = $1", [tenant])!.int("n") == 0
-        }
-    }
-
-    static func waitUntil(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
-
     @Test func eventsAreListedNewestFirstFilteredPagedAndShownWithTheirJobs() async throws {
-        let hook = try await WebhookIntakeTests.endpoint(source: "shop")
+        let hook = try await Hooks.endpoint(source: "shop")
         var ids: [String] = []
         for n in 0..<3 {
-            let reply = try await WebhookIntakeTests.deliver(hook, #"{"type":"order.paid","n":\#(n)}"#)
+            let reply = try await Hooks.deliver(hook, #"{"type":"order.paid","n":\#(n)}"#)
             ids.append(try #require(reply["event_id"]))
         }
         let base = "/v1/tenants/\(hook.tenant)/environments/dev/events"
@@ -63,9 +35,9 @@ struct EventApiTests {
         #expect(try await Client.send("GET", base + "?status=nope").status == 422)
         #expect(try await Client.send("GET", base + "?since=yesterday").status == 422)
 
-        let pool = Self.pool(tenant: try #require(UUID(uuidString: hook.tenant)))
+        let pool = TestWorkers.pool(tenant: try #require(UUID(uuidString: hook.tenant)))
         pool.start()
-        let done = try await Self.waitUntil(15) { try await Client.send("GET", base + "?status=completed").items.count == 3 }
+        let done = try await Wait.until(15) { try await Client.send("GET", base + "?status=completed").items.count == 3 }
         pool.shutdown(grace: 5)
         #expect(done)
         let event = try await Client.send("GET", base + "/\(ids[0])")
@@ -93,9 +65,9 @@ struct EventApiTests {
         }
         let base = "/v1/tenants/\(tenantText)/environments/dev"
         #expect(try await Client.send("GET", "/v1/tenants/\(tenantText)/queue").json["environments"] != nil)
-        let pool = Self.pool(tenant: tenant)
+        let pool = TestWorkers.pool(tenant: tenant)
         pool.start()
-        let dead = try await Self.waitUntil(15) { try await Client.send("GET", base + "/dead-letters").items.count == 3 }
+        let dead = try await Wait.until(15) { try await Client.send("GET", base + "/dead-letters").items.count == 3 }
         pool.shutdown(grace: 5)
         #expect(dead)
         let letters = try await Client.send("GET", base + "/dead-letters?limit=2")

@@ -1,33 +1,13 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Domain
 import Persistence
 
 /// Flows through the API: create from a template, edit, publish with fixtures, diff, preview,
 /// deploy, promote dev → qa → prod under the promotion policy, roll back.
-@Suite("Flows, versions and deployments")
+@Suite("Flows, versions and deployments", .requiresDatabase)
 struct FlowApiTests {
-    static func flow(_ tenant: String, template: String = "paytrace-zoho-order-to-cash") async throws -> String {
-        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/flows", json: ["name": "Order to cash", "template_id": template])
-        try #require(reply.status == 201, "\(reply.text)")
-        return try #require(reply["id"])
-    }
-
-    /// A flow from `template`, published as version 1 and deployed to dev: what an end-to-end test starts from.
-    static func deployTemplate(_ tenant: String, _ template: String = "paytrace-zoho-order-to-cash") async throws {
-        let flow = try await flow(tenant, template: template)
-        #expect(try await publish(tenant, flow).status == 201)
-        #expect(try await deploy(tenant, flow, version: 1).status == 201)
-    }
-
-    static func publish(_ tenant: String, _ flow: String) async throws -> Reply {
-        try await Client.send("POST", "/v1/tenants/\(tenant)/flows/\(flow)/versions", json: ["notes": "test"])
-    }
-
-    static func deploy(_ tenant: String, _ flow: String, version: Int) async throws -> Reply {
-        try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/deployments", json: ["flow_id": flow, "version": version])
-    }
-
     static func promote(_ tenant: String, _ flow: String, to environment: String, auth: Client.Auth = .platform) async throws -> Reply {
         try await Client.send("POST", "/v1/tenants/\(tenant)/environments/\(environment)/deployments/promote", auth: auth, json: ["flow_id": flow])
     }
@@ -39,16 +19,16 @@ struct FlowApiTests {
 
     @Test func publishDeployPromoteEditDiffAndRollBack() async throws {
         let tenant = try await Fixtures.tenant()
-        let flow = try await Self.flow(tenant)
-        let v1 = try await Self.publish(tenant, flow)
+        let flow = try await FlowFixtures.flow(tenant)
+        let v1 = try await FlowFixtures.publish(tenant, flow)
         #expect(v1.status == 201, "\(v1.text)")
         #expect(v1.json["version"] as? Int == 1)
         #expect(v1.json["fixtures_passed"] as? Bool == true)
         #expect((v1["checksum"] ?? "").count == 64)
         // Publishing an unchanged draft again makes no new version.
-        #expect(try await Self.publish(tenant, flow).status == 409)
+        #expect(try await FlowFixtures.publish(tenant, flow).status == 409)
 
-        #expect(try await Self.deploy(tenant, flow, version: 1).status == 201)
+        #expect(try await FlowFixtures.deploy(tenant, flow, version: 1).status == 201)
         #expect(try await Self.promote(tenant, flow, to: "qa").status == 201)
         #expect(try await Self.promote(tenant, flow, to: "prod").status == 201)
         #expect(try await Self.live(tenant, flow) == ["dev": 1, "qa": 1, "prod": 1])
@@ -66,7 +46,7 @@ struct FlowApiTests {
         let edited = try await Client.send("PATCH", "/v1/tenants/\(tenant)/flows/\(flow)", json: ["definition": draft, "revision": 1])
         #expect(edited.status == 200, "\(edited.text)")
         #expect(try await Client.send("PATCH", "/v1/tenants/\(tenant)/flows/\(flow)", json: ["name": "stale", "revision": 1]).status == 409)
-        #expect(try await Self.publish(tenant, flow).json["version"] as? Int == 2)
+        #expect(try await FlowFixtures.publish(tenant, flow).json["version"] as? Int == 2)
 
         let diff = try await Client.send("GET", "/v1/tenants/\(tenant)/flows/\(flow)/versions/2/diff?against=1")
         let changes = try #require(diff.json["changes"] as? [[String: Any]])
@@ -74,7 +54,7 @@ struct FlowApiTests {
         #expect(paths.contains("steps[payment].mapping.fields.payment_mode.const"), "\(paths)")
         #expect(changes.first { ($0["path"] as? String)?.hasSuffix("payment_mode.const") == true }?["after"] as? String == "others")
 
-        #expect(try await Self.deploy(tenant, flow, version: 2).status == 201)
+        #expect(try await FlowFixtures.deploy(tenant, flow, version: 2).status == 201)
         #expect(try await Self.promote(tenant, flow, to: "qa").status == 201)
         #expect(try await Self.live(tenant, flow) == ["dev": 2, "qa": 2, "prod": 1])
         let rolledBack = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/qa/deployments/\(flow)/rollback")
@@ -93,7 +73,7 @@ struct FlowApiTests {
 
     @Test func promotionLeavesEveryProdConnectionAndSecretUntouched() async throws {
         let tenant = try await Fixtures.tenant()
-        let created = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/prod/connections", json: ConnectionTests.paytrace("PROD"))
+        let created = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/prod/connections", json: VendorFixtures.paytrace("PROD"))
         try #require(created.status == 201)
         let snapshot = {
             try TestServer.shared.database.transaction(.tenant(UUID(uuidString: tenant)!)) { tx in
@@ -102,9 +82,9 @@ struct FlowApiTests {
             }
         }
         let before = try snapshot()
-        let flow = try await Self.flow(tenant)
-        _ = try await Self.publish(tenant, flow)
-        _ = try await Self.deploy(tenant, flow, version: 1)
+        let flow = try await FlowFixtures.flow(tenant)
+        _ = try await FlowFixtures.publish(tenant, flow)
+        _ = try await FlowFixtures.deploy(tenant, flow, version: 1)
         #expect(try await Self.promote(tenant, flow, to: "qa").status == 201)
         #expect(try await Self.promote(tenant, flow, to: "prod").status == 201)
         #expect(try snapshot() == before)
@@ -119,11 +99,11 @@ struct FlowApiTests {
         fixtures[0]["expected"] = ["deal": ["Deal_Name": "PayTrace 1004", "Amount": "999.00", "Stage": "Closed Lost", "Lead_Source": "PayTrace decline"]]
         definition["fixtures"] = fixtures
         let flow = try #require(try await Client.send("POST", "/v1/tenants/\(tenant)/flows", json: ["name": "Declines", "definition": definition])["id"])
-        let published = try await Self.publish(tenant, flow)
+        let published = try await FlowFixtures.publish(tenant, flow)
         #expect(published.json["fixtures_passed"] as? Bool == false)
         let results = published.json["fixture_results"] as? [[String: Any]] ?? []
         #expect("\(results)".contains("deal.Amount"))
-        _ = try await Self.deploy(tenant, flow, version: 1)
+        _ = try await FlowFixtures.deploy(tenant, flow, version: 1)
         // Straight to prod from dev is not a promotion path.
         #expect(try await Self.promote(tenant, flow, to: "prod").status == 409)
         #expect(try await Self.promote(tenant, flow, to: "qa").status == 201)
@@ -141,8 +121,8 @@ struct FlowApiTests {
     @Test func viewersReadButCannotDeployPromoteOrEdit() async throws {
         let tenant = try await Fixtures.tenant()
         let viewer = try await Fixtures.apiKey(tenant, role: "viewer")
-        let flow = try await Self.flow(tenant)
-        _ = try await Self.publish(tenant, flow)
+        let flow = try await FlowFixtures.flow(tenant)
+        _ = try await FlowFixtures.publish(tenant, flow)
         let auth = Client.Auth.bearer(viewer.token)
         #expect(try await Client.send("GET", "/v1/tenants/\(tenant)/flows/\(flow)", auth: auth).status == 200)
         #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/deployments", auth: auth, json: ["flow_id": flow, "version": 1]).status == 403)
@@ -156,7 +136,7 @@ struct FlowApiTests {
 
     @Test func previewShowsEachStepsRecordAndValidationWritingNothing() async throws {
         let tenant = try await Fixtures.tenant()
-        let flow = try await Self.flow(tenant)
+        let flow = try await FlowFixtures.flow(tenant)
         let sample: [String: Any] = ["transaction": ["transaction_id": 55, "transaction_type": "SALE", "amount": "12.5", "status": "SETTLED",
                                                      "created_at": "11/22/2026 1:02:03 PM", "customer_id": "C1"]]
         let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/flows/\(flow)/versions/draft/preview", json: ["sample": sample])
@@ -176,7 +156,7 @@ struct FlowApiTests {
 
     @Test func previewRunsAStoredEventAndSaysWhetherTheTriggerWouldStart() async throws {
         let tenant = try await Fixtures.tenant()
-        let flow = try await Self.flow(tenant)
+        let flow = try await FlowFixtures.flow(tenant)
         let payload = #"{"transaction": {"transaction_id": 88, "transaction_type": "SALE", "amount": "20", "status": "SETTLED", "created_at": "11/22/2026 8:00:00 AM"}}"#
         let event = try TestServer.shared.database.transaction(.tenant(UUID(uuidString: tenant)!)) { tx in
             try EventStore.record(tx, NewEvent(tenantId: UUID(uuidString: tenant)!, environment: .qa, source: "paytrace", vendorEventId: "txn:88:SALE",
@@ -195,9 +175,9 @@ struct FlowApiTests {
 
     @Test func publishedVersionsCannotBeChangedEvenInTheDatabase() async throws {
         let tenant = try await Fixtures.tenant()
-        let flow = try await Self.flow(tenant)
-        _ = try await Self.publish(tenant, flow)
-        _ = try await Self.deploy(tenant, flow, version: 1)
+        let flow = try await FlowFixtures.flow(tenant)
+        _ = try await FlowFixtures.publish(tenant, flow)
+        _ = try await FlowFixtures.deploy(tenant, flow, version: 1)
         let listed = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/deployments")
         #expect((listed.json["items"] as? [[String: Any]])?.map { $0["version"] as? Int } == [1])
         let error = #expect(throws: PostgresError.self) {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import ClearlineTesting
 
-@Suite("Idempotency-Key on creating POSTs")
+@Suite("Idempotency-Key on creating POSTs", .requiresDatabase)
 struct IdempotencyTests {
     @Test func sameKeySameBodyReplaysTheFirstResponse() async throws {
         let key = UUID().uuidString

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import ClearlineTesting
 
-@Suite("Bad input gets a 4xx problem, never a 5xx or a crash")
+@Suite("Bad input gets a 4xx problem, never a 5xx or a crash", .requiresDatabase)
 struct InputValidationTests {
     @Test func malformedJSONIs400() async throws {
         for body in ["{", "not json", "[1,2]", "\"text\"", "{\"name\": }", "\u{0}"] {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import ClearlineTesting
 
-@Suite("Operations: health, readiness, metrics, request ids, unknown routes")
+@Suite("Operations: health, readiness, metrics, request ids, unknown routes", .requiresDatabase)
 struct OperationsTests {
     @Test func healthzAnswersWithoutCredentials() async throws {
         let reply = try await Client.send("GET", "/healthz", auth: .none)

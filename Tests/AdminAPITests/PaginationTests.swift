@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import ClearlineTesting
 
-@Suite("Cursor pagination")
+@Suite("Cursor pagination", .requiresDatabase)
 struct PaginationTests {
     @Test func pagesCoverEveryItemOnceInOrder() async throws {
         let tenant = try await Fixtures.tenant()

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import ClearlineTesting
 
-@Suite("Roles: viewer reads, admin writes below owner, owner does everything")
+@Suite("Roles: viewer reads, admin writes below owner, owner does everything", .requiresDatabase)
 struct RoleTests {
     @Test func viewerCannotWrite() async throws {
         let tenant = try await Fixtures.tenant()

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import ClearlineTesting
 @testable import AdminAPI
 
-@Suite("openapi.yaml is the contract")
+@Suite("openapi.yaml is the contract", .requiresDatabase)
 struct RouteSpecTests {
     /// (method, path) pairs under `paths:` in openapi.yaml. The file keeps paths at two spaces
     /// and operations at four, which this reader relies on.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ClearlineTesting
 @testable import AdminAPI
 import Connectors
 import Crypto
@@ -9,79 +10,25 @@ import Sandbox
 
 /// The Sage Pro agent protocol end to end: Clearline queues commands in PostgreSQL, the sandbox's
 /// agent long-polls the real server, applies signed batches to its Sage Pro and posts results.
-@Suite("Sage Pro agent protocol")
+@Suite("Sage Pro agent protocol", .requiresDatabase)
 struct SageAgentTests {
-    struct Agent {
-        let tenant: UUID
-        let connection: UUID
-        let token: String
-    }
-
-    static func connection(token: String = "enrol-\(UUID().uuidString)") async throws -> Agent {
-        let tenant = try await Fixtures.tenant()
-        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections",
-                                          json: ["kind": "sage_pro", "name": "Sage Pro agent", "secrets": ["enrolment_token": token]])
-        try #require(reply.status == 201)
-        let id = try #require(reply["id"])
-        return Agent(tenant: try #require(UUID(uuidString: tenant)), connection: try #require(UUID(uuidString: id)), token: token)
-    }
-
-    static func startAgent(_ agent: Agent, wait: Int = 20) async throws -> SageProAgent {
-        let running = TestSandbox.shared.sageAgents.start(clearlineURL: URL(string: TestServer.shared.baseURL)!, connectionId: agent.connection,
-                                                          enrolmentToken: agent.token, waitSeconds: wait)
-        // The first poll comes back at once (nothing queued is answered after `wait`), so wait
-        // until the server has seen the agent.
-        #expect(try await EventApiTests.waitUntil(60) { try presence(agent)?.lastSeenAt != nil }, "the agent polled")
-        return running
-    }
-
-    static func presence(_ agent: Agent) throws -> AgentCommandStore.Presence? {
-        try TestServer.shared.database.transaction(.tenant(agent.tenant)) {
-            try AgentCommandStore.presence($0, tenantId: agent.tenant, connectionId: agent.connection)
-        }
-    }
-
-    static func enqueue(_ agent: Agent, _ type: SageAgentProtocol.CommandType, _ externalId: String, _ payload: [String: Any]) throws -> UUID {
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self)
-        return try TestServer.shared.database.transaction(.tenant(agent.tenant)) {
-            try AgentCommandStore.enqueue($0, tenantId: agent.tenant, environment: .dev, connectionId: agent.connection,
-                                          type: type.rawValue, externalId: externalId, payload: json).id
-        }
-    }
-
-    static func completed(_ agent: Agent, _ id: UUID, within seconds: Double = 10) async throws -> AgentCommandStore.Record {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            let record = try TestServer.shared.database.transaction(.tenant(agent.tenant)) { try AgentCommandStore.get($0, tenantId: agent.tenant, id: id) }
-            if let record, record.completedAt != nil { return record }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        Issue.record("command \(id) did not complete within \(seconds) s")
-        throw CancellationError()
-    }
-
-    static func result(_ record: AgentCommandStore.Record) throws -> [String: Any] {
-        let text = try #require(record.result)
-        return try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    }
-
     @Test func customerInvoiceAndReceiptReachSageProWithBalancesKept() async throws {
-        let agent = try await Self.connection()
-        let running = try await Self.startAgent(agent)
+        let agent = try await AgentFixtures.connection()
+        let running = try await AgentFixtures.startAgent(agent)
         defer { running.stop() }
 
-        let customer = try await Self.completed(agent, try Self.enqueue(agent, .upsertCustomer, "cust-1", ["company": "Acme Outdoor", "email": "ap@acme.example"]))
+        let customer = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .upsertCustomer, "cust-1", ["company": "Acme Outdoor", "email": "ap@acme.example"]))
         #expect(customer.status == .succeeded)
-        let custno = try #require(try Self.result(customer)["custno"] as? String)
+        let custno = try #require(try AgentFixtures.result(customer)["custno"] as? String)
         #expect(custno == "ACME01")
-        let invoice = try await Self.completed(agent, try Self.enqueue(agent, .createInvoice, "inv-1", [
+        let invoice = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .createInvoice, "inv-1", [
             "custno": custno, "ornum": "PT-1001", "tax": "8.25", "lines": [["item": "TENT-2P", "qty": "1", "price": "100.00"]],
         ]))
-        let invno = try #require(try Self.result(invoice)["invno"] as? String)
-        let receipt = try await Self.completed(agent, try Self.enqueue(agent, .postCashReceipt, "pt-txn-555", [
+        let invno = try #require(try AgentFixtures.result(invoice)["invno"] as? String)
+        let receipt = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .postCashReceipt, "pt-txn-555", [
             "custno": custno, "invno": invno, "amount": "108.25", "paydate": "2026-11-22", "reference": "555",
         ]))
-        #expect(try Self.result(receipt)["invoice_balance"] as? String == "0.00")
+        #expect(try AgentFixtures.result(receipt)["invoice_balance"] as? String == "0.00")
 
         let company = try #require(TestSandbox.shared.sageAgents.company(agent.connection))
         #expect(company.rows("ARCUST")?.first?["BALANCE"] == .string("0.00"))
@@ -97,15 +44,15 @@ struct SageAgentTests {
     /// A receipt naming no invoice is a payment on account (a credit on the customer); one naming
     /// an invoice Pro does not have is refused for good, so its run is held for review.
     @Test func aReceiptWithoutInvoiceIsOnAccountAndAnUnknownInvoiceIsRefused() async throws {
-        let agent = try await Self.connection()
-        let running = try await Self.startAgent(agent)
+        let agent = try await AgentFixtures.connection()
+        let running = try await AgentFixtures.startAgent(agent)
         defer { running.stop() }
-        let customer = try await Self.completed(agent, try Self.enqueue(agent, .upsertCustomer, "cust-oa", ["company": "Birch Supply"]))
-        let custno = try #require(try Self.result(customer)["custno"] as? String)
-        let onAccount = try await Self.completed(agent, try Self.enqueue(agent, .postCashReceipt, "oa-1", ["custno": custno, "amount": "40.00", "reference": "PT-9"]))
-        let answer = try Self.result(onAccount)
+        let customer = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .upsertCustomer, "cust-oa", ["company": "Birch Supply"]))
+        let custno = try #require(try AgentFixtures.result(customer)["custno"] as? String)
+        let onAccount = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .postCashReceipt, "oa-1", ["custno": custno, "amount": "40.00", "reference": "PT-9"]))
+        let answer = try AgentFixtures.result(onAccount)
         #expect(onAccount.status == .succeeded && answer["on_account"] as? Bool == true)
-        let unknown = try await Self.completed(agent, try Self.enqueue(agent, .postCashReceipt, "oa-2", ["custno": custno, "invno": "999999", "amount": "1.00"]))
+        let unknown = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .postCashReceipt, "oa-2", ["custno": custno, "invno": "999999", "amount": "1.00"]))
         #expect(unknown.status == .failed && unknown.errorCode == "not_found" && unknown.retryable == false)
         let company = try #require(TestSandbox.shared.sageAgents.company(agent.connection))
         #expect(company.rows("ARCASH")?.map { $0["INVNO"] } == [.string("")])
@@ -113,13 +60,13 @@ struct SageAgentTests {
     }
 
     @Test func aQueuedCommandWakesTheParkedPollAtOnce() async throws {
-        let agent = try await Self.connection()
-        let running = try await Self.startAgent(agent, wait: AgentRoutes.maxWait)
+        let agent = try await AgentFixtures.connection()
+        let running = try await AgentFixtures.startAgent(agent, wait: AgentRoutes.maxWait)
         defer { running.stop() }
         let wakeups = TestServer.shared.app.services.agentWakeups
-        #expect(try await EventApiTests.waitUntil(60) { wakeups.parked(agent.connection) == 1 }, "the agent's poll is parked at the server")
+        #expect(try await Wait.until(60) { wakeups.parked(agent.connection) == 1 }, "the agent's poll is parked at the server")
         let pollsBefore = running.pollCount
-        let done = try await Self.completed(agent, try Self.enqueue(agent, .ping, "ping-wake", [:]), within: 120)
+        let done = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .ping, "ping-wake", [:]), within: 120)
         // Answered by the poll that was parked: without the NOTIFY wake-up, that poll would have
         // come back empty when its wait ran out, and a second poll would have brought the command.
         #expect(running.pollCount == pollsBefore + 1)
@@ -127,27 +74,27 @@ struct SageAgentTests {
     }
 
     @Test func aLostResultIsRedeliveredAfterTheLeaseAndPostedOnce() async throws {
-        let agent = try await Self.connection()
-        let running = try await Self.startAgent(agent)
+        let agent = try await AgentFixtures.connection()
+        let running = try await AgentFixtures.startAgent(agent)
         defer { running.stop() }
-        let custno = try Self.result(try await Self.completed(agent, try Self.enqueue(agent, .upsertCustomer, "c", ["company": "Birch Co"])))["custno"] as! String
-        let invno = try Self.result(try await Self.completed(agent, try Self.enqueue(agent, .createInvoice, "i", [
+        let custno = try AgentFixtures.result(try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .upsertCustomer, "c", ["company": "Birch Co"])))["custno"] as! String
+        let invno = try AgentFixtures.result(try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .createInvoice, "i", [
             "custno": custno, "lines": [["item": "A", "qty": "2", "price": "10.00"]]])))["invno"] as! String
 
         TestSandbox.shared.faults.inject(.dropAfterCommit, service: "sage:\(agent.connection.uuidString.lowercased())", count: 1)
-        let id = try Self.enqueue(agent, .postCashReceipt, "pt-txn-drop", ["custno": custno, "invno": invno, "amount": "20.00", "reference": "drop"])
+        let id = try AgentFixtures.enqueue(agent, .postCashReceipt, "pt-txn-drop", ["custno": custno, "invno": invno, "amount": "20.00", "reference": "drop"])
         // Delivered, and its result lost; on a busy machine the delivery can take more than a moment,
         // and the lease must not be run out before it (the redelivery would then wait the full lease).
         func status() throws -> AgentCommandStatus? {
             try TestServer.shared.database.transaction(.tenant(agent.tenant)) { try AgentCommandStore.get($0, tenantId: agent.tenant, id: id)?.status }
         }
-        #expect(try await EventApiTests.waitUntil(60) { try status() == .delivered })
+        #expect(try await Wait.until(60) { try status() == .delivered })
         // The lease runs out (made to, rather than waited for) and the queue is poked.
         try TestServer.shared.database.transaction(.tenant(agent.tenant)) { tx in
             try tx.query("UPDATE agent_commands SET lease_until = now() - interval '1 second' WHERE id = $1", [id])
             try tx.query("SELECT pg_notify($1, $2)", [AgentCommandStore.channel, agent.connection.uuidString.lowercased()])
         }
-        let done = try await Self.completed(agent, id)
+        let done = try await AgentFixtures.completed(agent, id)
         #expect(done.status == .succeeded)
         #expect(done.deliveries == 2)
         let company = try #require(TestSandbox.shared.sageAgents.company(agent.connection))
@@ -156,28 +103,28 @@ struct SageAgentTests {
     }
 
     @Test func failuresComeBackClassified() async throws {
-        let agent = try await Self.connection()
-        let running = try await Self.startAgent(agent)
+        let agent = try await AgentFixtures.connection()
+        let running = try await AgentFixtures.startAgent(agent)
         defer { running.stop() }
-        let missing = try await Self.completed(agent, try Self.enqueue(agent, .createInvoice, "x", ["custno": "NOPE01", "lines": [["item": "A", "qty": "1", "price": "1"]]]))
+        let missing = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .createInvoice, "x", ["custno": "NOPE01", "lines": [["item": "A", "qty": "1", "price": "1"]]]))
         #expect(missing.status == .failed && missing.errorCode == "not_found" && missing.retryable == false)
-        let unbalanced = try await Self.completed(agent, try Self.enqueue(agent, .postJournal, "j", [
+        let unbalanced = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .postJournal, "j", [
             "reference": "fees", "lines": [["account": "6100-00", "debit": "3.10"], ["account": "1000-00", "credit": "3.00"]]]))
         #expect(unbalanced.errorCode == "validation")
         TestSandbox.shared.faults.inject(.status(423, retryAfter: nil), service: "sage:\(agent.connection.uuidString.lowercased())", count: 1)
-        let locked = try await Self.completed(agent, try Self.enqueue(agent, .ping, "locked", [:]))
+        let locked = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .ping, "locked", [:]))
         #expect(locked.errorCode == "record_locked" && locked.retryable == true)
         let error = SageAgentProtocol.classify(.init(code: "record_locked", message: "locked", retryable: true))
         #expect(error.kind == .retryable)
         // The same external id never makes a second command.
-        let again = try Self.enqueue(agent, .createInvoice, "x", [:])
+        let again = try AgentFixtures.enqueue(agent, .createInvoice, "x", [:])
         #expect(again == missing.id)
     }
 
     @Test func wrongTokensUnknownConnectionsAndForgedResultsAreRefused() async throws {
-        let agent = try await Self.connection()
-        let other = try await Self.connection()
-        _ = try Self.enqueue(other, .ping, "theirs", [:])
+        let agent = try await AgentFixtures.connection()
+        let other = try await AgentFixtures.connection()
+        _ = try AgentFixtures.enqueue(other, .ping, "theirs", [:])
         let path = SageAgentProtocol.commandsPath(connectionId: other.connection) + "?wait=0"
         // Another connection's token, no token, an unknown connection: the same 401, and nothing handed out.
         for auth in [Client.Auth.bearer(agent.token), .none, .bearer("")] {
@@ -185,7 +132,7 @@ struct SageAgentTests {
             #expect(reply.status == 401 && reply.isProblem)
         }
         #expect(try await Client.send("GET", SageAgentProtocol.commandsPath(connectionId: UUID()) + "?wait=0", auth: .bearer(other.token)).status == 401)
-        #expect(try Self.presence(other)?.lastRejectedAt != nil)
+        #expect(try AgentFixtures.presence(other)?.lastRejectedAt != nil)
 
         let batch = try await Client.send("GET", path, auth: .bearer(other.token))
         #expect(batch.status == 200)
@@ -218,8 +165,8 @@ struct SageAgentTests {
     }
 
     @Test func testingTheConnectionPingsTheAgent() async throws {
-        let agent = try await Self.connection()
-        let running = try await Self.startAgent(agent)
+        let agent = try await AgentFixtures.connection()
+        let running = try await AgentFixtures.startAgent(agent)
         let reply = try await Client.send("POST", "/v1/tenants/\(agent.tenant.uuidString.lowercased())/environments/dev/connections/\(agent.connection.uuidString.lowercased())/test")
         #expect(reply.json["ok"] as? Bool == true)
         #expect(reply["message"]?.contains("answered in") == true)

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import ClearlineTesting
 
-@Suite("Password login, session cookie and CSRF")
+@Suite("Password login, session cookie and CSRF", .requiresDatabase)
 struct SessionTests {
     @Test func loginSetsAHardenedCookieAndTheSessionWorks() async throws {
         let tenant = try await Fixtures.tenant()

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import ClearlineTesting
 
-@Suite("Admin pages: content types, ETag, Content-Security-Policy")
+@Suite("Admin pages: content types, ETag, Content-Security-Policy", .requiresDatabase)
 struct StaticPagesTests {
     @Test(arguments: [("/", "text/html"), ("/login.html", "text/html"), ("/tenant.html", "text/html"),
                       ("/js/api.js", "text/javascript"), ("/css/app.css", "text/css")])

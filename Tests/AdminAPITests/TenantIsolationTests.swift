@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import ClearlineTesting
 
-@Suite("Tenant isolation: another tenant's ids are 404 and change nothing")
+@Suite("Tenant isolation: another tenant's ids are 404 and change nothing", .requiresDatabase)
 struct TenantIsolationTests {
     @Test func tenantAKeyCannotReadChangeOrDeleteTenantB() async throws {
         let a = try await Fixtures.tenant(name: "Tenant A")

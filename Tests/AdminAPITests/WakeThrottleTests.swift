@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import ClearlineTesting
 @testable import AdminAPI
 
 @Suite("Worker wake-ups from intake")

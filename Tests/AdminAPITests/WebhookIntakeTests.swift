@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import ClearlineTesting
 import Connectors
 import Crypto
 import Persistence
@@ -10,35 +11,9 @@ import Sandbox
 
 /// Deliveries to `POST /hooks/{id}` through the real server: verified, deduplicated, masked and
 /// committed before any 2xx; refused ones store nothing.
-@Suite("Webhook intake")
+@Suite("Webhook intake", .requiresDatabase)
 struct WebhookIntakeTests {
-    struct Hook {
-        let tenant: String
-        let id: String
-        let secret: String
-        var path: String { "/hooks/\(id)" }
-    }
-
-    static func endpoint(_ tenant: String? = nil, verification: String = "clearline_signature", source: String = "shop",
-                         extra: [String: Any] = [:]) async throws -> Hook {
-        let owner: String
-        if let tenant { owner = tenant } else { owner = try await Fixtures.tenant() }
-        let reply = try await Client.send("POST", "/v1/tenants/\(owner)/environments/dev/webhook-endpoints",
-                                          json: ["name": "Shop orders", "source": source, "verification": verification].merging(extra) { $1 })
-        try #require(reply.status == 201, "\(reply.text)")
-        #expect(reply["url"]?.hasSuffix("/hooks/\(reply["id"] ?? "")") == true)
-        return Hook(tenant: owner, id: try #require(reply["id"]), secret: reply["secret"] ?? "")
-    }
-
-    static func deliver(_ hook: Hook, _ body: String, eventId: String? = "evt-\(UUID().uuidString)", key: String? = nil,
-                        time: Int = Int(Date().timeIntervalSince1970), headers: [String: String] = [:], signedBody: String? = nil) async throws -> Reply {
-        var all = ["Content-Type": "application/json"]
-        if let eventId { all["Clearline-Event-Id"] = eventId }
-        all["Clearline-Signature"] = SignatureHeader.sign(Array((signedBody ?? body).utf8), key: Array((key ?? hook.secret).utf8), time: time)
-        return try await Client.send("POST", hook.path, auth: .none, body: Data(body.utf8), headers: all.merging(headers) { $1 })
-    }
-
-    static func events(_ hook: Hook) throws -> [(id: String, payload: String, vendorId: String)] {
+    static func events(_ hook: Hooks.Hook) throws -> [(id: String, payload: String, vendorId: String)] {
         let tenant = UUID(uuidString: hook.tenant)!
         return try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
             try tx.query("SELECT id, payload::text AS payload, vendor_event_id FROM events WHERE tenant_id = $1 ORDER BY received_at", [tenant]).map {
@@ -47,7 +22,7 @@ struct WebhookIntakeTests {
         }
     }
 
-    static func jobCount(_ hook: Hook) throws -> Int {
+    static func jobCount(_ hook: Hooks.Hook) throws -> Int {
         let tenant = UUID(uuidString: hook.tenant)!
         return try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
             try tx.one("""
@@ -57,13 +32,13 @@ struct WebhookIntakeTests {
     }
 
     @Test func fiveIdenticalDeliveriesMakeOneEventAndOneJob() async throws {
-        let hook = try await Self.endpoint()
+        let hook = try await Hooks.endpoint()
         #expect(hook.secret.hasPrefix("whsec_"))
         let body = #"{"type":"order.paid","order":{"id":"1001","total":"49.99"}}"#
         var ids: Set<String> = []
         var statuses: [Int] = []
         for _ in 0..<5 {
-            let reply = try await Self.deliver(hook, body, eventId: "order-1001-paid")
+            let reply = try await Hooks.deliver(hook, body, eventId: "order-1001-paid")
             statuses.append(reply.status)
             if let id = reply["event_id"] { ids.insert(id) }
         }
@@ -74,14 +49,14 @@ struct WebhookIntakeTests {
     }
 
     @Test func concurrentRepeatsInOneBatchOrAcrossBatchesMakeOneEventEach() async throws {
-        let hook = try await Self.endpoint()
+        let hook = try await Hooks.endpoint()
         // Warm the endpoint cache, so the deliveries below take the batch writer's path.
-        #expect(try await Self.deliver(hook, #"{"type":"warm"}"#).status == 202)
+        #expect(try await Hooks.deliver(hook, #"{"type":"warm"}"#).status == 202)
         let replies = try await withThrowingTaskGroup(of: (String, Int, String?).self) { group in
             for copy in 0..<4 {
                 for order in 0..<12 {
                     group.addTask {
-                        let reply = try await Self.deliver(hook, #"{"type":"order.paid","order":{"id":"\#(order)","copy":\#(copy)}}"#, eventId: "order-\(order)")
+                        let reply = try await Hooks.deliver(hook, #"{"type":"order.paid","order":{"id":"\#(order)","copy":\#(copy)}}"#, eventId: "order-\(order)")
                         return ("order-\(order)", reply.status, reply["event_id"])
                     }
                 }
@@ -99,33 +74,33 @@ struct WebhookIntakeTests {
     }
 
     @Test func forgedUnsignedStaleTamperedAndMalformedDeliveriesAreRefusedAndStoreNothing() async throws {
-        let hook = try await Self.endpoint()
+        let hook = try await Hooks.endpoint()
         let body = #"{"type":"order.paid","order":{"id":"7"}}"#
         let now = Int(Date().timeIntervalSince1970)
         let refusals: [Reply] = [
-            try await Self.deliver(hook, body, key: "whsec_not-the-secret"),                          // forged
+            try await Hooks.deliver(hook, body, key: "whsec_not-the-secret"),                          // forged
             try await Client.send("POST", hook.path, auth: .none, body: Data(body.utf8),
                                   headers: ["Content-Type": "application/json", "Clearline-Event-Id": "e1"]), // unsigned
-            try await Self.deliver(hook, body, time: now - 301),                                        // replayed later (stale)
-            try await Self.deliver(hook, body, time: now + 400),                                        // from the future
-            try await Self.deliver(hook, #"{"type":"order.paid","order":{"id":"8"}}"#, signedBody: body), // tampered
-            try await Self.deliver(hook, body, headers: ["Clearline-Signature": "v1=deadbeef"]),         // malformed
+            try await Hooks.deliver(hook, body, time: now - 301),                                        // replayed later (stale)
+            try await Hooks.deliver(hook, body, time: now + 400),                                        // from the future
+            try await Hooks.deliver(hook, #"{"type":"order.paid","order":{"id":"8"}}"#, signedBody: body), // tampered
+            try await Hooks.deliver(hook, body, headers: ["Clearline-Signature": "v1=deadbeef"]),         // malformed
         ]
         for reply in refusals {
             #expect(reply.status == 401 && reply.isProblem, "\(reply.status) \(reply.text)")
             #expect(reply.text.contains(hook.secret) == false)
         }
-        #expect(try await Self.deliver(hook, body, eventId: nil).status == 400, "no event id")
-        #expect(try await Self.deliver(hook, "not json").status == 400)
-        #expect(try await Self.deliver(hook, body, headers: ["Content-Type": "text/plain"]).status == 415)
+        #expect(try await Hooks.deliver(hook, body, eventId: nil).status == 400, "no event id")
+        #expect(try await Hooks.deliver(hook, "not json").status == 400)
+        #expect(try await Hooks.deliver(hook, body, headers: ["Content-Type": "text/plain"]).status == 415)
         #expect(try Self.events(hook).isEmpty)
         #expect(try Self.jobCount(hook) == 0)
     }
 
     @Test func cardNumbersAreMaskedBeforeTheEventIsStored() async throws {
-        let hook = try await Self.endpoint()
+        let hook = try await Hooks.endpoint()
         let body = #"{"type":"payment","card":"4111 1111 1111 1111","raw":5499740000000057,"note":"order 1718115953625"}"#
-        #expect(try await Self.deliver(hook, body).status == 202)
+        #expect(try await Hooks.deliver(hook, body).status == 202)
         let stored = try #require(try Self.events(hook).first?.payload)
         #expect(!stored.contains("4111 1111 1111 1111") && !stored.contains("4111111111111111") && !stored.contains("5499740000000057"))
         #expect(stored.contains("************1111") && stored.contains("************0057"))
@@ -133,12 +108,12 @@ struct WebhookIntakeTests {
     }
 
     @Test func disabledUnknownAndOtherTenantsEndpointsAnswerWithoutStoring() async throws {
-        let hook = try await Self.endpoint()
+        let hook = try await Hooks.endpoint()
         let base = "/v1/tenants/\(hook.tenant)/environments/dev/webhook-endpoints/\(hook.id)"
         #expect(try await Client.send("POST", base + "/disable")["status"] == "disabled")
-        #expect(try await Self.deliver(hook, "{}").status == 410)
+        #expect(try await Hooks.deliver(hook, "{}").status == 410)
         #expect(try await Client.send("POST", base + "/enable")["status"] == "active")
-        #expect(try await Self.deliver(hook, "{}").status == 202)
+        #expect(try await Hooks.deliver(hook, "{}").status == 202)
         #expect(try await Client.send("POST", "/hooks/\(UUID().uuidString.lowercased())", auth: .none, body: Data("{}".utf8)).status == 404)
         #expect(try await Client.send("POST", "/hooks/not-a-uuid", auth: .none, body: Data("{}".utf8)).status == 404)
         let other = try await Fixtures.tenant()
@@ -149,19 +124,19 @@ struct WebhookIntakeTests {
     }
 
     @Test func duringARotationBothSecretsWorkThenOnlyTheNewerTwo() async throws {
-        let hook = try await Self.endpoint()
+        let hook = try await Hooks.endpoint()
         let rotate = "/v1/tenants/\(hook.tenant)/environments/dev/webhook-endpoints/\(hook.id)/rotate-secret"
         let second = try #require(try await Client.send("POST", rotate)["secret"])
-        #expect(try await Self.deliver(hook, "{}", key: hook.secret).status == 202, "the previous secret still works")
-        #expect(try await Self.deliver(hook, "{}", key: second).status == 202)
+        #expect(try await Hooks.deliver(hook, "{}", key: hook.secret).status == 202, "the previous secret still works")
+        #expect(try await Hooks.deliver(hook, "{}", key: second).status == 202)
         let third = try #require(try await Client.send("POST", rotate)["secret"])
-        #expect(try await Self.deliver(hook, "{}", key: hook.secret).status == 401, "two rotations ago: refused")
-        #expect(try await Self.deliver(hook, "{}", key: second).status == 202)
-        #expect(try await Self.deliver(hook, "{}", key: third).status == 202)
+        #expect(try await Hooks.deliver(hook, "{}", key: hook.secret).status == 401, "two rotations ago: refused")
+        #expect(try await Hooks.deliver(hook, "{}", key: second).status == 202)
+        #expect(try await Hooks.deliver(hook, "{}", key: third).status == 202)
     }
 
     @Test func aSharedSecretInAHeaderIsAcceptedForSendersThatCannotSign() async throws {
-        let hook = try await Self.endpoint(verification: "shared_secret", extra: ["secret_header": "X-Shop-Token"])
+        let hook = try await Hooks.endpoint(verification: "shared_secret", extra: ["secret_header": "X-Shop-Token"])
         let body = #"{"order":"55"}"#
         func send(_ token: String?) async throws -> Reply {
             var headers = ["Content-Type": "application/json"]
@@ -176,7 +151,7 @@ struct WebhookIntakeTests {
     }
 
     @Test func zohoWorkflowWebhooksFromTheSandboxAreVerifiedAndSpoiledOnesRefused() async throws {
-        let hook = try await Self.endpoint(verification: "zoho_signature", source: "zoho_books")
+        let hook = try await Hooks.endpoint(verification: "zoho_signature", source: "zoho_books")
         #expect(hook.secret.count == 40)
         let sandbox = TestSandbox.shared
         let session = try TestSandbox.selfClientSession(sandbox, cacheKey: "intake-test").session
@@ -208,8 +183,8 @@ struct WebhookIntakeTests {
 
     @Test func aPayTraceSilentPostIsAcceptedOnlyWhenPayTraceConfirmsIt() async throws {
         let tenant = try await Fixtures.tenant()
-        let connection = try await ConnectionCheckTests.payTrace(tenant, password: SandboxServer.demoPayTraceAccount.password)
-        let hook = try await Self.endpoint(tenant, verification: "paytrace_silent_post", source: "paytrace", extra: ["connection_id": connection])
+        let connection = try await VendorFixtures.payTrace(tenant, password: SandboxServer.demoPayTraceAccount.password)
+        let hook = try await Hooks.endpoint(tenant, verification: "paytrace_silent_post", source: "paytrace", extra: ["connection_id": connection])
         #expect(hook.secret.isEmpty, "Silent Post endpoints have no secret")
         let account = SandboxServer.demoPayTraceAccount
         let client = PayTraceClient(baseURL: URL(string: TestSandbox.shared.baseURL + "/paytrace")!,

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Sandbox
 
-@Suite("Connect Zoho: the authorization-code flow against the sandbox")
+@Suite("Connect Zoho: the authorization-code flow against the sandbox", .requiresDatabase)
 struct ZohoOAuthTests {
     /// GET `url` without following redirects; returns the status and Location.
     static func get(_ url: String) throws -> (status: Int?, location: String?) {
@@ -15,21 +16,9 @@ struct ZohoOAuthTests {
         return (RawHTTP.status(of: response), location)
     }
 
-    static func zohoConnection(_ tenant: String, secret: String = SandboxServer.demoZohoClient.secret, sandbox: SandboxServer = TestSandbox.shared) async throws -> String {
-        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections", json: [
-            "kind": "zoho", "name": "Zoho Books",
-            "settings": ["data_center": "us", "organization_id": "20071234", "books": true, "accounts_url": sandbox.baseURL + "/zoho/accounts",
-                         // Every test's tenant shares the sandbox's one organization, and its request budget.
-                         "requests_per_minute": "600000"],
-            "secrets": ["client_id": SandboxServer.demoZohoClient.id, "client_secret": secret],
-        ])
-        try #require(reply.status == 201)
-        return try #require(reply["id"])
-    }
-
     @Test func connectStoresTheRefreshTokenAndTheConnectionTestsGreen() async throws {
         let tenant = try await Fixtures.tenant()
-        let id = try await Self.zohoConnection(tenant)
+        let id = try await VendorFixtures.zohoConnection(tenant)
         let base = "/v1/tenants/\(tenant)/environments/dev/connections/\(id)"
         #expect(try await Client.send("POST", "\(base)/test").json["ok"] as? Bool == false, "no refresh token before connecting")
         let start = try await Client.send("POST", "\(base)/oauth/start")
@@ -59,7 +48,7 @@ struct ZohoOAuthTests {
         #expect(try Self.get(TestServer.shared.baseURL + "/oauth/zoho/callback?code=x&state=forged").status == 400)
         #expect(try Self.get(TestServer.shared.baseURL + "/oauth/zoho/callback").status == 400)
         let tenant = try await Fixtures.tenant()
-        let id = try await Self.zohoConnection(tenant, secret: "wrong-secret")
+        let id = try await VendorFixtures.zohoConnection(tenant, secret: "wrong-secret")
         let start = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)/oauth/start")
         let consent = try Self.get(try #require(start["authorization_url"]))
         let landing = try Self.get(try #require(consent.location))
@@ -71,13 +60,13 @@ struct ZohoOAuthTests {
 
     @Test func onlyAdminsOfTheTenantStartAFlowAndOnlyForZoho() async throws {
         let tenant = try await Fixtures.tenant()
-        let id = try await Self.zohoConnection(tenant)
+        let id = try await VendorFixtures.zohoConnection(tenant)
         let viewer = try await Fixtures.apiKey(tenant, role: "viewer")
         #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)/oauth/start", auth: .bearer(viewer.token)).status == 403)
         let other = try await Fixtures.tenant()
         let outsider = try await Fixtures.apiKey(other, role: "owner")
         #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)/oauth/start", auth: .bearer(outsider.token)).status == 404)
-        let payTrace = try await ConnectionCheckTests.payTrace(tenant, password: "whatever-password")
+        let payTrace = try await VendorFixtures.payTrace(tenant, password: "whatever-password")
         #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(payTrace)/oauth/start").status == 422)
     }
 }

@@ -9,22 +9,6 @@ import Sandbox
 
 @Suite("PayTrace client against the sandbox emulator")
 struct PayTraceClientTests {
-    static let account = SandboxServer.demoPayTraceAccount
-
-    /// A sandbox of its own per test, so fault queues and token counts do not mix.
-    static func sandbox(tokenLifetime: TimeInterval = 7200) throws -> SandboxServer {
-        var logger = Logger(label: "sandbox")
-        logger.logLevel = .critical
-        let server = SandboxServer(port: 0, payTrace: PayTraceEmulator(accounts: [account], tokenLifetime: tokenLifetime), logger: logger)
-        try server.start()
-        return server
-    }
-
-    static func client(_ sandbox: SandboxServer, password: String = account.password, cache: TokenCache = TokenCache()) -> PayTraceClient {
-        PayTraceClient(baseURL: URL(string: sandbox.baseURL + "/paytrace")!,
-                       credentials: .init(username: account.username, password: password, integratorId: account.integratorId),
-                       cacheKey: "connection-1", transport: HTTPTransport(timeout: 3), tokens: cache)
-    }
 
     static func inject(_ sandbox: SandboxServer, _ body: String) throws {
         var request = URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/faults")!)
@@ -35,9 +19,9 @@ struct PayTraceClientTests {
     }
 
     @Test func aTokenIsFetchedOnceAndReused() throws {
-        let sandbox = try Self.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let client = Self.client(sandbox)
+        let client = PayTraceFixtures.client(sandbox)
         let first = try client.accessToken()
         #expect(first.split(separator: ":").count == 3, "PayTrace tokens are three colon-separated parts")
         #expect(try client.accessToken() == first)
@@ -47,38 +31,38 @@ struct PayTraceClientTests {
     }
 
     @Test func concurrentCallersWaitForOneToken() throws {
-        let sandbox = try Self.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let client = Self.client(sandbox)
+        let client = PayTraceFixtures.client(sandbox)
         DispatchQueue.concurrentPerform(iterations: 8) { _ in _ = try? client.accessToken() }
         #expect(sandbox.payTrace.tokensIssued == 1)
     }
 
     @Test func aTokenCloseToExpiryIsNotReused() throws {
         // Two-hour tokens are kept until five minutes before they run out; these start inside that margin.
-        let sandbox = try Self.sandbox(tokenLifetime: 200)
+        let sandbox = try PayTraceFixtures.sandbox(tokenLifetime: 200)
         defer { sandbox.shutdown() }
-        let client = Self.client(sandbox)
+        let client = PayTraceFixtures.client(sandbox)
         _ = try client.accessToken()
         _ = try client.accessToken()
         #expect(sandbox.payTrace.tokensIssued == 2)
     }
 
     @Test func refusedCredentialsAreAnAuthenticationError() throws {
-        let sandbox = try Self.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let error = #expect(throws: ConnectorError.self) { try Self.client(sandbox, password: "wrong").accessToken() }
+        let error = #expect(throws: ConnectorError.self) { try PayTraceFixtures.client(sandbox, password: "wrong").accessToken() }
         #expect(error?.kind == .authentication)
         #expect(error?.message.contains("invalid_grant") == true)
         #expect(error.map { !$0.message.contains("wrong") } == true, "no secret in an error message")
     }
 
     @Test func rateLimitingCarriesTheWaitAndServerErrorsAreRetryable() throws {
-        let sandbox = try Self.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         try Self.inject(sandbox, #"{"service":"paytrace","mode":"429","retry_after":7}"#)
         try Self.inject(sandbox, #"{"service":"paytrace","mode":"503"}"#)
-        let client = Self.client(sandbox)
+        let client = PayTraceFixtures.client(sandbox)
         let limited = #expect(throws: ConnectorError.self) { try client.accessToken() }
         #expect(limited?.kind == .rateLimited(retryAfter: 7))
         let unavailable = #expect(throws: ConnectorError.self) { try client.accessToken() }
@@ -87,10 +71,10 @@ struct PayTraceClientTests {
     }
 
     @Test func aTimeoutAndAnUnreachableHostAreRetryable() throws {
-        let sandbox = try Self.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         try Self.inject(sandbox, #"{"service":"paytrace","mode":"timeout","seconds":5}"#)
-        let slow = #expect(throws: ConnectorError.self) { try Self.client(sandbox).accessToken() }
+        let slow = #expect(throws: ConnectorError.self) { try PayTraceFixtures.client(sandbox).accessToken() }
         #expect(slow?.kind == .retryable)
         let nowhere = PayTraceClient(baseURL: URL(string: "http://127.0.0.1:1/paytrace")!,
                                      credentials: .init(username: "u", password: "p", integratorId: nil), cacheKey: "x", transport: HTTPTransport(timeout: 2))
@@ -99,7 +83,7 @@ struct PayTraceClientTests {
     }
 
     @Test func theEmulatorAnswersInPayTracesShapes() throws {
-        let sandbox = try Self.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         func post(_ body: String) throws -> (Int, [String: Any]) {
             var request = URLRequest(url: URL(string: sandbox.baseURL + "/paytrace/oauth/token")!)
@@ -109,12 +93,12 @@ struct PayTraceClientTests {
             let reply = try HTTPTransport().send(request, vendor: "sandbox")
             return (reply.status, (try JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:])
         }
-        let (status, token) = try post("grant_type=password&username=\(Self.account.username)&password=\(Self.account.password)")
+        let (status, token) = try post("grant_type=password&username=\(PayTraceFixtures.account.username)&password=\(PayTraceFixtures.account.password)")
         #expect(status == 200)
         #expect(Set(token.keys) == ["access_token", "token_type", "expires_in", "created_at"])
         #expect(token["token_type"] as? String == "bearer")
         #expect(token["expires_in"] as? Int == 7200)
-        let (badStatus, bad) = try post("grant_type=password&username=\(Self.account.username)&password=nope")
+        let (badStatus, bad) = try post("grant_type=password&username=\(PayTraceFixtures.account.username)&password=nope")
         #expect(badStatus == 400)
         #expect(bad["error"] as? String == "invalid_grant")
         #expect(bad["error_description"] is String)

@@ -8,9 +8,9 @@ struct PayTraceVaultAndBatchTests {
     static let card = PayTraceClient.Card(number: "5499740000000057", expirationMonth: 7, expirationYear: 2031)
 
     @Test func vaultProfilesAreCreatedChargedRenamedAndDeletedWithPayTracesCodes() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let client = PayTraceClientTests.client(sandbox)
+        let client = PayTraceFixtures.client(sandbox)
         let created = try client.createCustomer(id: "cust-42", card: Self.card, billing: .init(name: "Steve Smith", zip: "99201"), email: "steve@example.com")
         #expect(created.responseCode == 160)
         #expect(created.statusMessage == "The customer profile for cust-42/Steve Smith was successfully created.")
@@ -36,12 +36,12 @@ struct PayTraceVaultAndBatchTests {
     }
 
     @Test func settlementNumbersABatchWithGrossTotalsAndItsTransactions() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let client = PayTraceClientTests.client(sandbox)
-        let first = try PayTraceTransactionTests.sale(client, amount: "100.00")
-        _ = try PayTraceTransactionTests.sale(client, amount: "40.00")
-        _ = try PayTraceTransactionTests.sale(client, amount: "0.29")   // declined: never settles
+        let client = PayTraceFixtures.client(sandbox)
+        let first = try PayTraceFixtures.sale(client, amount: "100.00")
+        _ = try PayTraceFixtures.sale(client, amount: "40.00")
+        _ = try PayTraceFixtures.sale(client, amount: "0.29")   // declined: never settles
         let open = try #require(try client.batch())
         #expect(open.settledAt.isEmpty && open.salesCount == 2 && open.salesAmount == 140)
 
@@ -50,7 +50,7 @@ struct PayTraceVaultAndBatchTests {
         _ = try client.refund(transactionId: try #require(first.transactionId), amount: Decimal(string: "15.25")!)
         _ = try client.call("v1/transactions/settle", [:])
 
-        let today = PayTraceTransactionTests.today()
+        let today = PayTraceFixtures.today()
         let batches = try client.exportBatches(from: today, to: today)
         #expect(batches.map(\.number) == [number, number + 1])
         #expect(batches[0].salesAmount == 140 && batches[0].netAmount == 140 && batches[0].transactionCount == 2)
@@ -71,15 +71,15 @@ struct PayTraceVaultAndBatchTests {
 @Suite("PayTrace authorizations and captures against the sandbox")
 struct PayTraceAuthorizationTests {
     @Test func anAuthorizationSettlesOnlyOnceCapturedAndNeverBeyondItsAmount() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let client = PayTraceClientTests.client(sandbox)
+        let client = PayTraceFixtures.client(sandbox)
         let auth = try client.call("v1/transactions/authorization/keyed", [
-            "amount": "80.00", "credit_card": ["number": PayTraceTransactionTests.visa, "expiration_month": 12, "expiration_year": 2030]])
+            "amount": "80.00", "credit_card": ["number": PayTraceFixtures.visa, "expiration_month": 12, "expiration_year": 2030]])
         #expect(auth.responseCode == 101)
         let id = try #require(auth.transactionId)
         _ = try client.call("v1/transactions/settle", [:])
-        let today = PayTraceTransactionTests.today()
+        let today = PayTraceFixtures.today()
         #expect(try client.exportTransactions(from: today, to: today).first { $0.transactionId == id }?.settledAt == nil, "not settled before capture")
         let over = #expect(throws: ConnectorError.self) { try client.capture(transactionId: id, amount: Decimal(string: "80.01")!) }
         #expect(over?.message.contains("816") == true)

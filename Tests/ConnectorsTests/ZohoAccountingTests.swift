@@ -6,11 +6,11 @@ import Sandbox
 @Suite("Zoho Books accounting calls against the sandbox emulator")
 struct ZohoAccountingTests {
     static func books(_ sandbox: SandboxServer) throws -> ZohoBooksClient {
-        ZohoBooksClient(session: try ZohoBooksClientTests.session(sandbox), organizationId: "20071234")
+        ZohoBooksClient(session: try ZohoFixtures.session(sandbox), organizationId: "20071234")
     }
 
     @Test func aCreditNoteIsAppliedToAnInvoiceAndTheRestRefunded() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         let books = try Self.books(sandbox)
         let customer = try #require(try books.createContact(["contact_name": "Refund Customer"])["contact_id"] as? String)
@@ -29,7 +29,7 @@ struct ZohoAccountingTests {
     }
 
     @Test func journalsMustBalanceAndCanBePublished() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         let books = try Self.books(sandbox)
         let accounts = try books.chartOfAccounts()
@@ -48,7 +48,7 @@ struct ZohoAccountingTests {
     }
 
     @Test func currenciesAndExchangeRatesHaveBooksShapes() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         let books = try Self.books(sandbox)
         let currencies = try books.currencies()

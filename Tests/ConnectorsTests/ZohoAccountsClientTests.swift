@@ -8,37 +8,12 @@ import Sandbox
 
 @Suite("Zoho Accounts client against the sandbox emulator")
 struct ZohoAccountsClientTests {
-    static let demo = SandboxServer.demoZohoClient
-
-    static func client(_ sandbox: SandboxServer, secret: String = demo.secret, id: String = demo.id) -> ZohoAccountsClient {
-        ZohoAccountsClient(accountsURL: URL(string: sandbox.baseURL + "/zoho/accounts")!, clientId: id, clientSecret: secret,
-                           transport: HTTPTransport(timeout: 3))
-    }
-
-    /// Follows the authorization URL as a browser would, and returns the code from the redirect.
-    static func authorize(_ sandbox: SandboxServer, _ client: ZohoAccountsClient, redirect: String = "http://127.0.0.1:1/callback") throws -> (code: String, query: [String: String]) {
-        let url = client.authorizationURL(redirectURI: redirect, scopes: ["ZohoBooks.fullaccess.all"], state: "s-123")
-        final class NoRedirect: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-            func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) { completionHandler(nil) }
-        }
-        let session = URLSession(configuration: .ephemeral, delegate: NoRedirect(), delegateQueue: nil)
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var location: String?
-        session.dataTask(with: url) { _, response, _ in
-            location = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Location")
-            done.signal()
-        }.resume()
-        done.wait()
-        let query = Dictionary(uniqueKeysWithValues: (URLComponents(string: try #require(location))?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
-        return (try #require(query["code"]), query)
-    }
 
     @Test func theCodeFlowYieldsARefreshTokenAndRefreshesWork() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let client = Self.client(sandbox)
-        let (code, query) = try Self.authorize(sandbox, client)
+        let client = ZohoFixtures.client(sandbox)
+        let (code, query) = try ZohoFixtures.authorize(sandbox, client)
         #expect(query["state"] == "s-123")
         #expect(query["location"] == "us")
         #expect(query["accounts-server"] == sandbox.baseURL + "/zoho/accounts")
@@ -54,33 +29,33 @@ struct ZohoAccountsClientTests {
     }
 
     @Test func errorsArrivingWithHTTP200AreErrors() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let unknown = #expect(throws: ConnectorError.self) { try Self.client(sandbox, id: "1000.NOBODY").refresh(refreshToken: "x") }
+        let unknown = #expect(throws: ConnectorError.self) { try ZohoFixtures.client(sandbox, id: "1000.NOBODY").refresh(refreshToken: "x") }
         #expect(unknown?.kind == .authentication)
         #expect(unknown?.message.contains("invalid_client") == true)
-        let secret = #expect(throws: ConnectorError.self) { try Self.client(sandbox, secret: "wrong").refresh(refreshToken: "x") }
+        let secret = #expect(throws: ConnectorError.self) { try ZohoFixtures.client(sandbox, secret: "wrong").refresh(refreshToken: "x") }
         #expect(secret?.message.contains("invalid_client_secret") == true)
-        let revoked = #expect(throws: ConnectorError.self) { try Self.client(sandbox).refresh(refreshToken: "1000.revoked") }
+        let revoked = #expect(throws: ConnectorError.self) { try ZohoFixtures.client(sandbox).refresh(refreshToken: "1000.revoked") }
         #expect(revoked?.kind == .authentication)
         #expect(revoked?.message.contains("invalid_code") == true)
     }
 
     @Test func theEleventhTokenInTenMinutesIsThrottled() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let client = Self.client(sandbox)
-        let refresh = try #require(try client.exchange(code: Self.authorize(sandbox, client).code, redirectURI: "http://127.0.0.1:1/callback").refreshToken)
+        let client = ZohoFixtures.client(sandbox)
+        let refresh = try #require(try client.exchange(code: ZohoFixtures.authorize(sandbox, client).code, redirectURI: "http://127.0.0.1:1/callback").refreshToken)
         for _ in 0..<9 { _ = try client.refresh(refreshToken: refresh) }  // the exchange minted the first of ten
         let throttled = #expect(throws: ConnectorError.self) { try client.refresh(refreshToken: refresh) }
         #expect(throttled?.kind == .rateLimited(retryAfter: 600))
     }
 
     @Test func theCacheRefreshesOnceForManyCallers() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let client = Self.client(sandbox)
-        let refresh = try #require(try client.exchange(code: Self.authorize(sandbox, client).code, redirectURI: "http://127.0.0.1:1/callback").refreshToken)
+        let client = ZohoFixtures.client(sandbox)
+        let refresh = try #require(try client.exchange(code: ZohoFixtures.authorize(sandbox, client).code, redirectURI: "http://127.0.0.1:1/callback").refreshToken)
         let cache = TokenCache()
         let counter = NSLock()
         nonisolated(unsafe) var refreshes = 0

@@ -5,21 +5,12 @@ import Sandbox
 
 @Suite("Zoho Books client against the sandbox emulator")
 struct ZohoBooksClientTests {
-    /// A connected Books client: the code flow run through the accounts emulator first.
-    static func session(_ sandbox: SandboxServer) throws -> ZohoSession {
-        let accounts = ZohoAccountsClientTests.client(sandbox)
-        let tokens = try accounts.exchange(code: ZohoAccountsClientTests.authorize(sandbox, accounts).code, redirectURI: "http://127.0.0.1:1/callback")
-        let domain = try #require(tokens.apiDomain.flatMap(URL.init(string:)))
-        return ZohoSession(apiDomain: domain, accounts: accounts, refreshToken: try #require(tokens.refreshToken), tokens: TokenCache(),
-                           cacheKey: "zoho", transport: HTTPTransport(timeout: 3))
-    }
-
     static func books(_ sandbox: SandboxServer, organization: String = "20071234") throws -> ZohoBooksClient {
-        ZohoBooksClient(session: try session(sandbox), organizationId: organization)
+        ZohoBooksClient(session: try ZohoFixtures.session(sandbox), organizationId: organization)
     }
 
     @Test func aSaleBecomesAContactAnInvoiceAndAPaymentThatPaysIt() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         let books = try Self.books(sandbox)
         #expect(try books.organizations().first?["organization_id"] as? String == "20071234")
@@ -47,7 +38,7 @@ struct ZohoBooksClientTests {
     }
 
     @Test func duplicatesAndWrongOrganizationsAreNamedByCode() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         let books = try Self.books(sandbox)
         _ = try books.createContact(["contact_name": "Acme Corp"])
@@ -59,7 +50,7 @@ struct ZohoBooksClientTests {
     }
 
     @Test func anExpiredAccessTokenIsRefreshedOnce() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         let books = try Self.books(sandbox)
         _ = try books.organizations()

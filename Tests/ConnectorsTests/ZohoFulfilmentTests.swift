@@ -6,9 +6,9 @@ import Sandbox
 @Suite("Zoho Inventory items and fulfilment against the sandbox emulator")
 struct ZohoFulfilmentTests {
     @Test func aConfirmedOrderIsPackedShippedAndDelivered() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let session = try ZohoBooksClientTests.session(sandbox)
+        let session = try ZohoFixtures.session(sandbox)
         let inventory = ZohoInventoryClient(session: session, organizationId: "20071234")
         let item = try inventory.createItem(["name": "Trail Tent 2P", "sku": "TENT-2P", "rate": "199.00"])
         #expect(try inventory.items(sku: "TENT-2P").first?["item_id"] as? String == item["item_id"] as? String)

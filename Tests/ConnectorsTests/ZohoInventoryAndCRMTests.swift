@@ -6,9 +6,9 @@ import Sandbox
 @Suite("Zoho Inventory and CRM clients against the sandbox emulator")
 struct ZohoInventoryAndCRMTests {
     @Test func aSalesOrderIsCreatedFoundByReferenceConfirmedAndVoided() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let session = try ZohoBooksClientTests.session(sandbox)
+        let session = try ZohoFixtures.session(sandbox)
         let customer = try #require(try ZohoBooksClient(session: session, organizationId: "20071234")
             .createContact(["contact_name": "Jane Doe"])["contact_id"] as? String)
         let inventory = ZohoInventoryClient(session: session, organizationId: "20071234")
@@ -28,9 +28,9 @@ struct ZohoInventoryAndCRMTests {
     }
 
     @Test func upsertInsertsThenUpdatesByTheDuplicateCheckField() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let crm = ZohoCRMClient(session: try ZohoBooksClientTests.session(sandbox))
+        let crm = ZohoCRMClient(session: try ZohoFixtures.session(sandbox))
         #expect(try crm.search("Contacts", email: "jane@example.com").isEmpty, "no record: Zoho answers 204")
         let first = try crm.upsert("Contacts", [["Last_Name": "Doe", "First_Name": "Jane", "Email": "jane@example.com"]], duplicateCheckFields: ["Email"])
         #expect(first.first?.action == "insert")
@@ -50,9 +50,9 @@ struct ZohoInventoryAndCRMTests {
     }
 
     @Test func crmRefreshesAnExpiredTokenOnce() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
-        let crm = ZohoCRMClient(session: try ZohoBooksClientTests.session(sandbox))
+        let crm = ZohoCRMClient(session: try ZohoFixtures.session(sandbox))
         _ = try crm.upsert("Accounts", [["Account_Name": "Acme Corp"]], duplicateCheckFields: [])
         sandbox.zohoAccounts.expireAccessTokens()
         #expect(try crm.upsert("Accounts", [["Account_Name": "acme corp", "Phone": "1"]], duplicateCheckFields: []).first?.action == "update")

@@ -50,11 +50,11 @@ struct ZohoWebhookTests {
     }
 
     @Test func signedPayloadsArriveAndSpoiledOnesDoNotVerify() throws {
-        let sandbox = try PayTraceClientTests.sandbox()
+        let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         let receiver = try Receiver()
         defer { receiver.server.shutdown(gracePeriod: .seconds(1)) }
-        let books = ZohoBooksClient(session: try ZohoBooksClientTests.session(sandbox), organizationId: "20071234")
+        let books = ZohoBooksClient(session: try ZohoFixtures.session(sandbox), organizationId: "20071234")
         let secret = "whsecret12345678"
         let hook = try books.createWebhook(name: "invoices to Clearline", entity: "invoice", url: receiver.url, secret: secret)
         #expect(hook["secret"] == nil, "the secret is never echoed")

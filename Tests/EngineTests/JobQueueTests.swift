@@ -3,8 +3,9 @@ import Testing
 import Domain
 import Persistence
 import Engine
+import ClearlineTesting
 
-@Suite("The job queue and the worker pool", .serialized)
+@Suite("The job queue and the worker pool", .serialized, .requiresDatabase)
 struct JobQueueTests {
     @Test func twoPoolsRunEveryJobExactlyOnce() throws {
         let tenants = [try QueueDatabase.tenant(), try QueueDatabase.tenant()]

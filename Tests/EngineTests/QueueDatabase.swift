@@ -5,13 +5,14 @@ import Domain
 import Persistence
 import Engine
 import Crypto
+import ClearlineTesting
 
 /// The PostgreSQL that scripts/test started (DATABASE_URL), migrated, shared by the suites;
 /// each test makes its own tenants, so tests never see each other's jobs by accident.
 enum QueueDatabase {
     static let conninfo: String = {
-        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
-            fatalError("DATABASE_URL is not set: run the tests through scripts/test, which starts PostgreSQL")
+        guard let url = TestDatabase.url else {
+            fatalError("DATABASE_URL is not set: a suite that uses the queue database must be marked .requiresDatabase")
         }
         return url
     }()

@@ -1,34 +1,34 @@
-import Foundation
+public import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// What came back from the server, with the JSON body decoded when there is one.
-struct Reply: Sendable {
-    let status: Int
-    let headers: [String: String]
-    let body: Data
+public struct Reply: Sendable {
+    public let status: Int
+    public let headers: [String: String]
+    public let body: Data
 
-    func header(_ name: String) -> String? { headers[name.lowercased()] }
-    var text: String { String(decoding: body, as: UTF8.self) }
-    var json: [String: Any] {
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    public var text: String { String(decoding: body, as: UTF8.self) }
+    public var json: [String: Any] {
         ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:]
     }
-    subscript(key: String) -> String? { json[key] as? String }
-    var items: [[String: Any]] { (json["items"] as? [[String: Any]]) ?? [] }
-    var isProblem: Bool { header("content-type") == "application/problem+json" && json["status"] as? Int == status }
+    public subscript(key: String) -> String? { json[key] as? String }
+    public var items: [[String: Any]] { (json["items"] as? [[String: Any]]) ?? [] }
+    public var isProblem: Bool { header("content-type") == "application/problem+json" && json["status"] as? Int == status }
 }
 
 /// A plain HTTP client for the tests: no cookie jar, no redirects, nothing hidden.
-enum Client {
-    enum Auth: Sendable {
+public enum Client {
+    public enum Auth: Sendable {
         case none
         case platform
         case bearer(String)
         case session(cookie: String, csrf: String?)
     }
 
-    static let session: URLSession = {
+    public static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
@@ -36,7 +36,7 @@ enum Client {
         return URLSession(configuration: configuration)
     }()
 
-    static func send(_ method: String, _ path: String, auth: Auth = .platform, json: Any? = nil, body: Data? = nil,
+    public static func send(_ method: String, _ path: String, auth: Auth = .platform, json: Any? = nil, body: Data? = nil,
                      headers: [String: String] = [:]) async throws -> Reply {
         var request = URLRequest(url: URL(string: TestServer.shared.baseURL + path)!)
         request.httpMethod = method

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Persistence
 
-@Suite("Migrations: files applied once, in order, even when processes race")
+@Suite("Migrations: files applied once, in order, even when processes race", .requiresDatabase)
 struct MigrationTests {
     @Test func twoConcurrentMigratorsApplyEachFileOnce() throws {
         try TestServer.withTemporaryDatabase { conninfo in try Self.raceTwoMigrators(conninfo) }
@@ -30,11 +31,4 @@ struct MigrationTests {
         #expect(try Migrator(conninfo: conninfo, logger: TestServer.quietLogger).migrate().isEmpty)
     }
 
-}
-
-final class ResultsBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Result<[String], any Error>] = []
-    func append(_ result: Result<[String], any Error>) { lock.withLock { results.append(result) } }
-    var all: [Result<[String], any Error>] { lock.withLock { results } }
 }

@@ -1,13 +1,13 @@
-import Foundation
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Bytes over a TCP socket, for requests URLSession will not send (bodies that lie about their
 /// length, oversized uploads answered before they are read, garbage).
-enum RawHTTP {
+public enum RawHTTP {
     /// Sends `bytes` and returns what the server answered before it closed or went quiet.
-    static func exchange(_ bytes: [UInt8], port: Int, readTimeout: TimeInterval = 5, untilClosed: Bool = false) throws -> String {
+    public static func exchange(_ bytes: [UInt8], port: Int, readTimeout: TimeInterval = 5, untilClosed: Bool = false) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }
@@ -46,7 +46,7 @@ enum RawHTTP {
         return text[split.upperBound...].utf8.count >= length
     }
 
-    static func status(of response: String) -> Int? {
+    public static func status(of response: String) -> Int? {
         guard let line = response.split(separator: "\r\n").first else { return nil }
         let parts = line.split(separator: " ")
         return parts.count >= 2 ? Int(parts[1]) : nil

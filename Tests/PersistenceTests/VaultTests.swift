@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Crypto
 import Domain
 import Persistence
 
-@Suite("Credential vault: envelope encryption bound to its context")
+@Suite("Credential vault: envelope encryption bound to its context", .requiresDatabase)
 struct VaultTests {
     /// A tenant with a PayTrace connection in dev; returns (tenant, connection).
     static func connection(password: String) async throws -> (UUID, UUID) {
@@ -126,15 +127,4 @@ struct VaultTests {
         #expect(versions.allSatisfy { $0 == 2 })
         for (tenant, connection, password) in stored { #expect(try Self.secret(tenant, connection, vault: server, in: database) == password) }
     }
-}
-
-final class RunningFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var on = true
-    private var completedRounds = 0
-    var isOn: Bool { lock.withLock { on } }
-    func turnOff() { lock.withLock { on = false } }
-    /// Rounds of reads finished, by every reader together.
-    var rounds: Int { lock.withLock { completedRounds } }
-    func countRound() { lock.withLock { completedRounds += 1 } }
 }

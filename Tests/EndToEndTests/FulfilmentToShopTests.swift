@@ -3,13 +3,14 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import ClearlineTesting
 import Connectors
 import Crypto
 import Sandbox
 
 /// Zoho Inventory ships, then delivers, a sales order; its webhook reaches Clearline, and the
 /// shop gets one signed delivery per status, the first after two failed attempts.
-@Suite("Fulfilment from Zoho Inventory back to the shop")
+@Suite("Fulfilment from Zoho Inventory back to the shop", .requiresDatabase)
 struct FulfilmentToShopTests {
     @Test func eachStatusReachesTheShopOnceSignedThroughFailures() async throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
@@ -17,20 +18,20 @@ struct FulfilmentToShopTests {
         defer { sandbox.shutdown() }
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))
-        let session = try await OrderToCashTests.connectedZoho(tenant, sandbox: sandbox)
+        let session = try await VendorFixtures.connectedZoho(tenant, sandbox: sandbox)
         let secret = "shop-secret-\(UUID().uuidString)"
         let shop = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections", json: [
             "kind": "shop", "name": "Storefront", "settings": ["webhook_url": sandbox.baseURL + "/shop/hooks"], "secrets": ["signing_secret": secret]])
         try #require(shop.status == 201, "\(shop.text)")
         let check = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(shop["id"]!)/test")
         #expect(check.status == 200 && check.json["ok"] as? Bool == true, "\(check.text)")
-        try await FlowApiTests.deployTemplate(tenant, "zoho-fulfilment-to-shop")
+        try await FlowFixtures.deployTemplate(tenant, "zoho-fulfilment-to-shop")
         // Zoho's webhook on sales orders, to an intake endpoint that checks Zoho's signature.
-        let hook = try await WebhookIntakeTests.endpoint(tenant, verification: "zoho_signature", source: "zoho_inventory")
+        let hook = try await Hooks.endpoint(tenant, verification: "zoho_signature", source: "zoho_inventory")
         let books = ZohoBooksClient(session: session, organizationId: "20071234")
         _ = try books.createWebhook(name: "Clearline", entity: "salesorder", url: TestServer.shared.baseURL + "/hooks/\(hook.id)", secret: hook.secret, events: ["updated"])
 
-        let pool = EventApiTests.pool(tenant: tenantId)
+        let pool = TestWorkers.pool(tenant: tenantId)
         pool.start()
         defer { pool.shutdown(grace: 5) }
         let inventory = ZohoInventoryClient(session: session, organizationId: "20071234")
@@ -49,16 +50,16 @@ struct FulfilmentToShopTests {
             let all = (try JSONSerialization.jsonObject(with: reply.body) as? [String: Any])?["deliveries"] as? [[String: Any]] ?? []
             return all.filter { $0["event_type"] as? String == "fulfilment.updated" }
         }
-        #expect(try await EventApiTests.waitUntil(30) { try deliveries().count == 1 })
+        #expect(try await Wait.until(30) { try deliveries().count == 1 })
         try inventory.markDelivered(shipmentId: try #require(shipment["shipment_id"] as? String))
-        #expect(try await EventApiTests.waitUntil(30) { try deliveries().count == 2 })
+        #expect(try await Wait.until(30) { try deliveries().count == 2 })
         // Everything settled: every webhook Zoho queued was delivered and processed, so no later
         // delivery to the shop can still come.
         func zohoWebhooksPending() throws -> Int {
             let reply = try HTTPTransport().send(URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/webhooks/deliveries")!), vendor: "sandbox")
             return (try JSONSerialization.jsonObject(with: reply.body) as? [String: Any])?["pending"] as? Int ?? -1
         }
-        #expect(try await EventApiTests.waitUntil(60) { try zohoWebhooksPending() == 0 && EventApiTests.queueIsEmpty(tenantId) })
+        #expect(try await Wait.until(60) { try zohoWebhooksPending() == 0 && TestWorkers.queueIsEmpty(tenantId) })
         let received = try deliveries()
         #expect(received.count == 2, "one per status, however many updates Zoho sent")
         #expect(Set(received.compactMap { $0["event_id"] as? String }) == ["fulfilment:\(orderId):shipped", "fulfilment:\(orderId):fulfilled"])

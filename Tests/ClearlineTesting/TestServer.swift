@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Logging
 import Persistence
 import Crypto
@@ -8,35 +8,36 @@ import HTTPServer
 /// One real Clearline server per test process, on an ephemeral port, over the PostgreSQL that
 /// scripts/test started (DATABASE_URL). Suites share it and isolate themselves by creating
 /// their own tenants.
-final class TestServer: Sendable {
-    static let shared: TestServer = {
+public final class TestServer: Sendable {
+    public static let shared: TestServer = {
         do { return try TestServer() } catch { fatalError("cannot start the test server: \(error)") }
     }()
 
-    let conninfo: String
-    let database: Database
-    let vault: Vault
-    let app: App
-    let http: HTTPServer
-    let baseURL: String
-    let platformToken: String
-    static let maxBodyBytes = 64 * 1024
+    public let conninfo: String
+    public let database: Database
+    public let vault: Vault
+    public let app: App
+    public let http: HTTPServer
+    public let baseURL: String
+    public let platformToken: String
+    public static let maxBodyBytes = 64 * 1024
 
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static var repositoryRoot: URL {
+        // Tests/ClearlineTesting/TestServer.swift → the repository.
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
     /// Every line the shared server logs (access log included), for tests that scan for secrets.
-    static let logLines = NoticeCapture()
+    public static let logLines = NoticeCapture()
 
-    static var quietLogger: Logger {
+    public static var quietLogger: Logger {
         var logger = Logger(label: "clearline.tests")
         logger.logLevel = .critical
         return logger
     }
 
     /// Runs `body` with the conninfo of a new, empty database, dropped afterwards.
-    static func withTemporaryDatabase<T>(_ body: (String) throws -> T) throws -> T {
+    public static func withTemporaryDatabase<T>(_ body: (String) throws -> T) throws -> T {
         let name = "clearline_tmp_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = try PostgresConnection(conninfo: shared.conninfo, logger: quietLogger)
         try admin.execute("CREATE DATABASE \(name)")
@@ -47,8 +48,8 @@ final class TestServer: Sendable {
     }
 
     private init() throws {
-        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else {
-            fatalError("DATABASE_URL is not set: run the tests through scripts/test, which starts PostgreSQL")
+        guard let url = TestDatabase.url else {
+            fatalError("DATABASE_URL is not set: a suite that starts the test server must be marked .requiresDatabase")
         }
         conninfo = url
         var logger = Logger(label: "clearline.tests") { _ in Self.logLines }

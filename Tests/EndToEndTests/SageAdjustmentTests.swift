@@ -1,26 +1,27 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Domain
 import Sandbox
 
 /// Refund, void, decline and chargeback through the Sage Pro agent after two sales: the ledger
 /// balances, and each account holds what a bookkeeper expects.
-@Suite("Refunds, voids, declines and chargebacks into Sage Pro, end to end")
+@Suite("Refunds, voids, declines and chargebacks into Sage Pro, end to end", .requiresDatabase)
 struct SageAdjustmentTests {
     @Test func eachMovementLeavesTheLedgerAsABookkeeperExpects() async throws {
-        let agent = try await SageAgentTests.connection()
-        let running = try await SageAgentTests.startAgent(agent)
+        let agent = try await AgentFixtures.connection()
+        let running = try await AgentFixtures.startAgent(agent)
         defer { running.stop() }
         let tenant = agent.tenant.uuidString.lowercased()
         for template in ["paytrace-sage-order-to-erp", "paytrace-sage-adjustments", "chargebacks-sage"] {
-            try await FlowApiTests.deployTemplate(tenant, template)
+            try await FlowFixtures.deployTemplate(tenant, template)
         }
-        let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
-        let pool = EventApiTests.pool(tenant: agent.tenant)
+        let hook = try await Hooks.endpoint(tenant, source: "paytrace")
+        let pool = TestWorkers.pool(tenant: agent.tenant)
         pool.start()
         defer { pool.shutdown(grace: 5) }
         func settle(_ runs: Int) async throws {
-            let done = try await EventApiTests.waitUntil(60) {
+            let done = try await Wait.until(60) {
                 try TestServer.shared.database.transaction(.tenant(agent.tenant)) { tx in
                     let rows = try tx.query("SELECT status FROM runs WHERE tenant_id = $1", [agent.tenant]).map { try $0.string("status") }
                     return rows.count == runs && rows.allSatisfy { $0 == "succeeded" }
@@ -33,7 +34,7 @@ struct SageAdjustmentTests {
                 + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "\#(customer)", "invoice_id": "Invoice # \#(id)", "billing_address": {"name": "\#(customer)"}}}"#
         }
         func deliver(_ body: String, _ type: String, _ id: String) async throws {
-            #expect(try await WebhookIntakeTests.deliver(hook, body, eventId: id, headers: ["Clearline-Event-Type": type]).status == 202)
+            #expect(try await Hooks.deliver(hook, body, eventId: id, headers: ["Clearline-Event-Type": type]).status == 202)
         }
         // Alder's sale settled; Birch's still pending settlement.
         try await deliver(transaction(5001, "Alder", amount: "108.25", status: "SETTLED"), "paytrace.transaction.sale", "a")

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import ClearlineTesting
 import Connectors
 import Crypto
 import Engine
@@ -12,23 +13,13 @@ import Sandbox
 /// A PayTrace sale delivered as a webhook runs the deployed order-to-cash flow against the
 /// sandbox's Zoho: one contact, sales order, invoice (paid) and payment, and a won deal, once,
 /// however often the sale arrives.
-@Suite("Order to cash into Zoho, end to end")
+@Suite("Order to cash into Zoho, end to end", .requiresDatabase)
 struct OrderToCashTests {
-    /// A Zoho connection in dev, connected as Zoho's self client is, against the sandbox.
-    static func connectedZoho(_ tenant: String, sandbox: SandboxServer = TestSandbox.shared) async throws -> ZohoSession {
-        let id = try await ZohoOAuthTests.zohoConnection(tenant, sandbox: sandbox)
-        let (session, refresh) = try TestSandbox.selfClientSession(sandbox, cacheKey: "o2c-\(tenant)")
-        let patched = try await Client.send("PATCH", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)",
-                                            json: ["settings": ["api_domain": sandbox.baseURL + "/zoho/api", "inventory": true, "crm": true], "secrets": ["refresh_token": refresh]])
-        try #require(patched.status == 200, "\(patched.text)")
-        return session
-    }
-
     @Test func oneSaleMakesOneOfEachZohoRecordHoweverOftenItArrives() async throws {
         let tenant = try await Fixtures.tenant()
-        let session = try await Self.connectedZoho(tenant)
-        try await FlowApiTests.deployTemplate(tenant)
-        let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
+        let session = try await VendorFixtures.connectedZoho(tenant)
+        try await FlowFixtures.deployTemplate(tenant)
+        let hook = try await Hooks.endpoint(tenant, source: "paytrace")
         // A digit in it, so it reads as an invoice number.
         let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
         let transactionId = Int.random(in: 100_000...999_999_999)
@@ -37,18 +28,18 @@ struct OrderToCashTests {
             + #""billing_address": {"name": "Acme \#(marker)", "street": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201"}}}"#
         // The sale arrives three times under different delivery ids: a shop retrying, PayTrace's poller, a replay.
         for copy in 0..<3 {
-            let reply = try await WebhookIntakeTests.deliver(hook, sale, eventId: "sale-\(marker)-\(copy)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
+            let reply = try await Hooks.deliver(hook, sale, eventId: "sale-\(marker)-\(copy)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
             #expect(reply.status == 202, "\(reply.text)")
         }
         let tenantId = try #require(UUID(uuidString: tenant))
-        let pool = EventApiTests.pool(tenant: tenantId)
+        let pool = TestWorkers.pool(tenant: tenantId)
         pool.start()
         func statuses() throws -> [String] {
             try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
                 try tx.query("SELECT status FROM runs WHERE tenant_id = $1", [tenantId]).map { try $0.string("status") }
             }
         }
-        let finished = try await EventApiTests.waitUntil(60) { let now = try statuses(); return now.count == 3 && now.allSatisfy { $0 != "running" } }
+        let finished = try await Wait.until(60) { let now = try statuses(); return now.count == 3 && now.allSatisfy { $0 != "running" } }
         pool.shutdown(grace: 5)
         let final = try statuses()
         #expect(finished, "runs: \(final)")
@@ -109,23 +100,23 @@ struct OrderToCashTests {
         defer { sandbox.shutdown() }
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))
-        let session = try await Self.connectedZoho(tenant, sandbox: sandbox)
-        try await FlowApiTests.deployTemplate(tenant)
-        let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
+        let session = try await VendorFixtures.connectedZoho(tenant, sandbox: sandbox)
+        try await FlowFixtures.deployTemplate(tenant)
+        let hook = try await Hooks.endpoint(tenant, source: "paytrace")
         let sales = (0..<10).map { index in (marker: "\(10 + index)\(UUID().uuidString.prefix(6))", transaction: 1_000_000 + index * 7 + Int.random(in: 0...6)) }
         for copy in 0..<3 {
             for sale in sales {
                 let body = #"{"transaction": {"transaction_id": \#(sale.transaction), "transaction_type": "SALE", "amount": "19.99", "#
                     + #""status": "SETTLED", "created_at": "11/21/2026 4:06:30 PM", "customer_id": "cust-\#(sale.marker)", "invoice_id": "INV-\#(sale.marker)", "#
                     + #""billing_address": {"name": "Chaos \#(sale.marker)"}}}"#
-                let reply = try await WebhookIntakeTests.deliver(hook, body, eventId: "chaos-\(sale.marker)-\(copy)",
+                let reply = try await Hooks.deliver(hook, body, eventId: "chaos-\(sale.marker)-\(copy)",
                                                                  headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
                 try #require(reply.status == 202)
             }
         }
         sandbox.faults.setChaos([.init(.dropAfterCommit, probability: 0.2, writesOnly: true), .init(.status(503, retryAfter: nil), probability: 0.1),
                                  .init(.status(429, retryAfter: 0), probability: 0.05)], service: "zoho")
-        let pool = EventApiTests.pool(tenant: tenantId)
+        let pool = TestWorkers.pool(tenant: tenantId)
         pool.start()
         func pending() throws -> Int {
             try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
@@ -138,7 +129,7 @@ struct OrderToCashTests {
                     .map { (try $0.string("status"), try $0.int("n")) })
             }
         }
-        #expect(try await EventApiTests.waitUntil(120) { try pending() == 0 }, "the queue drained under faults")
+        #expect(try await Wait.until(120) { try pending() == 0 }, "the queue drained under faults")
         sandbox.faults.setChaos([], service: "zoho")
         // With the queue drained, a run whose step gave up reads failed (with the reason), never running.
         let drained = try runs()
@@ -149,7 +140,7 @@ struct OrderToCashTests {
         if !dead.items.isEmpty {
             #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/dead-letters/replay", json: [:]).status == 202)
         }
-        #expect(try await EventApiTests.waitUntil(60) { try pending() == 0 && (try runs()["running"] ?? 0) == 0 })
+        #expect(try await Wait.until(60) { try pending() == 0 && (try runs()["running"] ?? 0) == 0 })
         pool.shutdown(grace: 5)
         #expect(try runs() == ["succeeded": 30], "dead letters before the replay: \(dead.items.count)")
         let failedAttempts = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
@@ -188,12 +179,12 @@ struct OrderToCashTests {
     @Test func aSecondPaymentForAPaidInvoiceIsHeldForReview() async throws {
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))
-        let session = try await Self.connectedZoho(tenant)
-        try await FlowApiTests.deployTemplate(tenant)
-        let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
+        let session = try await VendorFixtures.connectedZoho(tenant)
+        try await FlowFixtures.deployTemplate(tenant)
+        let hook = try await Hooks.endpoint(tenant, source: "paytrace")
         let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
         let first = Int.random(in: 20_000_000...29_999_999)
-        let pool = EventApiTests.pool(tenant: tenantId)
+        let pool = TestWorkers.pool(tenant: tenantId)
         pool.start()
         defer { pool.shutdown(grace: 5) }
         func runs() throws -> [(String, String?)] {
@@ -204,8 +195,8 @@ struct OrderToCashTests {
         for (index, transaction) in [first, first + 1].enumerated() {
             let sale = #"{"transaction": {"transaction_id": \#(transaction), "transaction_type": "SALE", "amount": "40.00", "status": "SETTLED", "#
                 + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "dup-\#(marker)", "invoice_id": "Invoice # \#(marker)", "billing_address": {"name": "Dup \#(marker)"}}}"#
-            #expect(try await WebhookIntakeTests.deliver(hook, sale, eventId: "dup-\(marker)-\(index)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"]).status == 202)
-            #expect(try await EventApiTests.waitUntil(30) { let now = try runs(); return now.count == index + 1 && now.allSatisfy { $0.0 != "running" } })
+            #expect(try await Hooks.deliver(hook, sale, eventId: "dup-\(marker)-\(index)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"]).status == 202)
+            #expect(try await Wait.until(30) { let now = try runs(); return now.count == index + 1 && now.allSatisfy { $0.0 != "running" } })
         }
         let final = try runs()
         #expect(final.map(\.0) == ["succeeded", "review"], "\(final)")

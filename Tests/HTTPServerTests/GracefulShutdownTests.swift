@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import HTTPServer
 
-@Suite("HTTP server lifecycle")
+@Suite("HTTP server lifecycle", .requiresDatabase)
 struct GracefulShutdownTests {
     @Test func shutdownFinishesInFlightRequestsThenRefusesConnections() async throws {
         let entered = RunningFlag()
@@ -17,7 +18,7 @@ struct GracefulShutdownTests {
         let port = server.port
         #expect(port > 0)
         let inFlight = Task.detached { try RawHTTP.exchange(Array("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".utf8), port: port) }
-        #expect(try await EventApiTests.waitUntil(60) { entered.rounds == 1 }, "the request reached its handler")
+        #expect(try await Wait.until(60) { entered.rounds == 1 }, "the request reached its handler")
         let stopped = Task.detached { server.shutdown(gracePeriod: .seconds(5)) }
         let response = try await inFlight.value
         await stopped.value
@@ -49,7 +50,7 @@ struct BlockingExecutorTests {
         let port = server.port
         let twoRequests = Array("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
         let clients = (0..<4).map { _ in Task.detached { try RawHTTP.exchange(twoRequests, port: port, untilClosed: true) } }
-        #expect(try await EventApiTests.waitUntil(60) { entered.rounds >= 1 }, "the clients' requests are being served")
+        #expect(try await Wait.until(60) { entered.rounds >= 1 }, "the clients' requests are being served")
         await Task.detached { server.shutdown(gracePeriod: .seconds(5)) }.value
         for client in clients {
             let response = try await client.value

@@ -1,11 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
+import ClearlineTesting
 import Persistence
 
 /// Vendor request limits shared through PostgreSQL: every worker of every process draws from the
 /// same bucket, so together they never exceed it.
-@Suite("Rate limits shared by all workers")
+@Suite("Rate limits shared by all workers", .requiresDatabase)
 struct RateLimitTests {
     @Test func aBucketAllowsItsCapacityThenSaysHowLongToWait() throws {
         let bucket = "test:\(UUID().uuidString)"

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -7,8 +7,8 @@ import Connectors
 import Sandbox
 
 /// The vendor emulators, on an ephemeral port, shared by the suites that need a vendor.
-enum TestSandbox {
-    static let shared: SandboxServer = {
+public enum TestSandbox {
+    public static let shared: SandboxServer = {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
         do { try sandbox.start() } catch { fatalError("cannot start the sandbox: \(error)") }
         return sandbox
@@ -16,7 +16,7 @@ enum TestSandbox {
 
     /// A Zoho session on `sandbox` as Zoho's "Self Client" gets one: a grant code from the
     /// console, exchanged for a refresh token (Books, Inventory and CRM).
-    static func selfClientSession(_ sandbox: SandboxServer, cacheKey: String) throws -> (session: ZohoSession, refreshToken: String) {
+    public static func selfClientSession(_ sandbox: SandboxServer, cacheKey: String) throws -> (session: ZohoSession, refreshToken: String) {
         let accounts = ZohoAccountsClient(accountsURL: URL(string: sandbox.baseURL + "/zoho/accounts")!, clientId: SandboxServer.demoZohoClient.id,
                                           clientSecret: SandboxServer.demoZohoClient.secret)
         var code = URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/self-client/code")!)

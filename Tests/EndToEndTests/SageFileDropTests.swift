@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Connectors
 import Domain
 import SageAgent
@@ -7,11 +8,11 @@ import SageAgent
 /// `clearline agent --backend file-drop`, as a process of its own: the order-to-ERP template's
 /// commands become Sage Pro import files, well-formed, each written once however often the
 /// command comes, and a restarted agent remembers what it wrote.
-@Suite("Sage Pro file-drop agent")
+@Suite("Sage Pro file-drop agent", .requiresDatabase)
 struct SageFileDropTests {
     static var binary: URL { TestServer.repositoryRoot.appendingPathComponent(".build/debug/clearline") }
 
-    static func startAgent(_ agent: SageAgentTests.Agent, folder: URL) throws -> Process {
+    static func startAgent(_ agent: AgentFixtures.Agent, folder: URL) throws -> Process {
         let process = Process()
         process.executableURL = binary
         process.arguments = ["agent", "--clearline-url", TestServer.shared.baseURL, "--connection", agent.connection.uuidString,
@@ -52,22 +53,22 @@ struct SageFileDropTests {
 
     @Test func theOrderToERPFlowBecomesImportFilesOnce() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the clearline executable first (swift build)")
-        let agent = try await SageAgentTests.connection()
+        let agent = try await AgentFixtures.connection()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clearline-drop-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
         let process = try Self.startAgent(agent, folder: folder)
         defer { if process.isRunning { process.terminate() } }
         let tenant = agent.tenant.uuidString.lowercased()
-        try await FlowApiTests.deployTemplate(tenant, "paytrace-sage-order-to-erp")
-        let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
+        try await FlowFixtures.deployTemplate(tenant, "paytrace-sage-order-to-erp")
+        let hook = try await Hooks.endpoint(tenant, source: "paytrace")
         let sale = #"{"transaction": {"transaction_id": 5150, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
             + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "acme-9", "invoice_id": "Invoice # 0042", "#
             + #""billing_address": {"name": "Acme, \"Outdoor\" Co", "street": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201"}}}"#
         for copy in 0..<2 {
-            let reply = try await WebhookIntakeTests.deliver(hook, sale, eventId: "drop-sale-\(copy)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
+            let reply = try await Hooks.deliver(hook, sale, eventId: "drop-sale-\(copy)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
             #expect(reply.status == 202)
         }
-        let pool = EventApiTests.pool(tenant: agent.tenant)
+        let pool = TestWorkers.pool(tenant: agent.tenant)
         pool.start()
         defer { pool.shutdown(grace: 5) }
         func statuses() throws -> [String] {
@@ -75,7 +76,7 @@ struct SageFileDropTests {
                 try tx.query("SELECT status FROM runs WHERE tenant_id = $1", [agent.tenant]).map { try $0.string("status") }
             }
         }
-        let finished = try await EventApiTests.waitUntil(90) { let now = try statuses(); return now.count == 2 && !now.contains("running") }
+        let finished = try await Wait.until(90) { let now = try statuses(); return now.count == 2 && !now.contains("running") }
         let final = try statuses()
         #expect(finished && final == ["succeeded", "succeeded"], "\(final)")
 

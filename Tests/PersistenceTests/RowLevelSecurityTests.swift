@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Persistence
 import Domain
 
-@Suite("Row-level security: the database's own wall between tenants")
+@Suite("Row-level security: the database's own wall between tenants", .requiresDatabase)
 struct RowLevelSecurityTests {
     @Test func aTenantScopeSeesOnlyItsRowsEvenWithoutAWhereClause() async throws {
         let a = try await Fixtures.tenant()

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Connectors
 import Sandbox
 
 /// A PayTrace sale (US dollars) into a Books organization whose base currency is the Canadian
 /// dollar: the contact deals in USD, the invoice and payment keep the sale's amounts to the cent
 /// and carry Books' USD rate, so Books' base-currency totals are converted.
-@Suite("Currency conversion when the Books base currency differs")
+@Suite("Currency conversion when the Books base currency differs", .requiresDatabase)
 struct CurrencyConversionTests {
     @Test func aDollarSaleIntoACanadianOrganizationCarriesTheRate() async throws {
         let sandbox = SandboxServer(port: 0, zohoBaseCurrency: "CAD", logger: TestServer.quietLogger)
@@ -14,17 +15,17 @@ struct CurrencyConversionTests {
         defer { sandbox.shutdown() }
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))
-        let session = try await OrderToCashTests.connectedZoho(tenant, sandbox: sandbox)
-        try await FlowApiTests.deployTemplate(tenant)
-        let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
+        let session = try await VendorFixtures.connectedZoho(tenant, sandbox: sandbox)
+        try await FlowFixtures.deployTemplate(tenant)
+        let hook = try await Hooks.endpoint(tenant, source: "paytrace")
         let sale = #"{"transaction": {"transaction_id": 777001, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
             + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "maple-1", "invoice_id": "Invoice # 8801", "#
             + #""billing_address": {"name": "Maple Outfitters"}}}"#
-        #expect(try await WebhookIntakeTests.deliver(hook, sale, eventId: "cad-sale", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"]).status == 202)
-        let pool = EventApiTests.pool(tenant: tenantId)
+        #expect(try await Hooks.deliver(hook, sale, eventId: "cad-sale", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"]).status == 202)
+        let pool = TestWorkers.pool(tenant: tenantId)
         pool.start()
         defer { pool.shutdown(grace: 5) }
-        let done = try await EventApiTests.waitUntil(60) {
+        let done = try await Wait.until(60) {
             try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
                 try tx.one("SELECT count(*) AS n FROM runs WHERE tenant_id = $1 AND status = 'succeeded'", [tenantId])!.int("n") == 1
             }

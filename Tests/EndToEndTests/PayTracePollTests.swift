@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Connectors
 import Engine
 import Persistence
@@ -7,7 +8,7 @@ import Sandbox
 
 /// The PayTrace poller against its own sandbox: transactions and settled batches become events
 /// once each, across overlapping polls and a restart, and a PayTrace outage only delays them.
-@Suite("PayTrace poller")
+@Suite("PayTrace poller", .requiresDatabase)
 struct PayTracePollTests {
     @Test func transactionsAndSettledBatchesBecomeEventsOnceEachAndOutagesBackOff() async throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
@@ -46,10 +47,10 @@ struct PayTracePollTests {
             return try condition()
         }
         // The connection's first poll is the housekeeping's to schedule; each poll queues the next.
-        let housekeeping = EventApiTests.housekeeping(tenant: tenant)
+        let housekeeping = TestWorkers.housekeeping(tenant: tenant)
         housekeeping.start()
         defer { housekeeping.shutdown() }
-        var pool = EventApiTests.pool(tenant: tenant)
+        var pool = TestWorkers.pool(tenant: tenant)
         pool.start()
         #expect(try await waitFor(20) { Set(try events()).isSuperset(of: sales.map { "txn:\($0):SALE" }) })
         let settled = try #require(try client.call("v1/transactions/settle", [:]).object["batch_number"] as? Int)
@@ -58,7 +59,7 @@ struct PayTracePollTests {
         #expect(try await waitFor(30) { try events().contains("batch:\(settled)") })
         pool.shutdown(grace: 5)
         // A restart, more polls over the same (overlapping) window: nothing twice.
-        pool = EventApiTests.pool(tenant: tenant)
+        pool = TestWorkers.pool(tenant: tenant)
         pool.start()
         let third = try sale("30.00")
         #expect(try await waitFor(20) { try events().contains("txn:\(third):SALE") })

@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import ClearlineTesting
 import Persistence
 
-@Suite("Persistence on libpq: parameters, SQLSTATE, notices, reconnects")
+@Suite("Persistence on libpq: parameters, SQLSTATE, notices, reconnects", .requiresDatabase)
 struct PersistenceTests {
     @Test func valuesAreBoundNeverSpliced() throws {
         let hostile = "'); DROP TABLE tenants; --\u{1F4A5} \\ \" $1"
@@ -119,19 +120,5 @@ struct PersistenceTests {
             }
         }
         #expect(try await Client.send("GET", "/v1/tenants/\(tenant)")["name"] == "Test Merchant")
-    }
-}
-
-final class NoticeCapture: LogHandler, @unchecked Sendable {
-    let lines = Mutex<[String]>([])
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {
-        let text = "\(event.message) \(event.metadata ?? [:])"
-        lines.withLock { $0.append(text) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Domain
 import Persistence
 import Sandbox
@@ -7,30 +8,30 @@ import Sandbox
 /// The order-to-ERP template through the Sage Pro agent: a settled PayTrace sale becomes a
 /// customer, sales order, invoice, cash receipt and a deposit GL entry in the sandbox's Sage Pro,
 /// once, with the balances a bookkeeper expects.
-@Suite("Order to ERP into Sage Pro through the agent, end to end")
+@Suite("Order to ERP into Sage Pro through the agent, end to end", .requiresDatabase)
 struct SageOrderToERPTests {
     @Test func aSettledSaleBecomesCustomerOrderInvoiceReceiptAndDepositOnce() async throws {
-        let agent = try await SageAgentTests.connection()
-        let running = try await SageAgentTests.startAgent(agent)
+        let agent = try await AgentFixtures.connection()
+        let running = try await AgentFixtures.startAgent(agent)
         defer { running.stop() }
         let tenant = agent.tenant.uuidString.lowercased()
-        try await FlowApiTests.deployTemplate(tenant, "paytrace-sage-order-to-erp")
-        let hook = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
+        try await FlowFixtures.deployTemplate(tenant, "paytrace-sage-order-to-erp")
+        let hook = try await Hooks.endpoint(tenant, source: "paytrace")
         let sale = #"{"transaction": {"transaction_id": 4242, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
             + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "acme-9", "invoice_id": "Invoice # 0042", "#
             + #""billing_address": {"name": "Acme Outdoor", "street": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201"}}}"#
         for copy in 0..<2 {
-            let reply = try await WebhookIntakeTests.deliver(hook, sale, eventId: "erp-sale-\(copy)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
+            let reply = try await Hooks.deliver(hook, sale, eventId: "erp-sale-\(copy)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
             #expect(reply.status == 202)
         }
-        let pool = EventApiTests.pool(tenant: agent.tenant)
+        let pool = TestWorkers.pool(tenant: agent.tenant)
         pool.start()
         func statuses() throws -> [String] {
             try TestServer.shared.database.transaction(.tenant(agent.tenant)) { tx in
                 try tx.query("SELECT status FROM runs WHERE tenant_id = $1", [agent.tenant]).map { try $0.string("status") }
             }
         }
-        let finished = try await EventApiTests.waitUntil(60) { let now = try statuses(); return now.count == 2 && !now.contains("running") }
+        let finished = try await Wait.until(60) { let now = try statuses(); return now.count == 2 && !now.contains("running") }
         pool.shutdown(grace: 5)
         let final = try statuses()
         #expect(finished && final == ["succeeded", "succeeded"], "\(final)")

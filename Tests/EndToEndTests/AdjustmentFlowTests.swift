@@ -1,26 +1,27 @@
 import Foundation
 import Testing
+import ClearlineTesting
 import Connectors
 import Persistence
 
 /// What undoes or fails a sale, through the deployed templates against the sandbox's Zoho: a
 /// refund becomes a credit note, a void deletes the payment and voids the invoice, a decline
 /// loses the CRM deal, and a chargeback becomes a credit note and a fee journal.
-@Suite("Refunds, voids, declines and chargebacks into Zoho, end to end")
+@Suite("Refunds, voids, declines and chargebacks into Zoho, end to end", .requiresDatabase)
 struct AdjustmentFlowTests {
     @Test func eachMovementLeavesZohoAsABookkeeperExpects() async throws {
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))
-        let session = try await OrderToCashTests.connectedZoho(tenant)
+        let session = try await VendorFixtures.connectedZoho(tenant)
         for template in ["paytrace-zoho-order-to-cash", "paytrace-zoho-refunds", "paytrace-zoho-voids", "paytrace-zoho-crm-declines", "chargebacks-zoho"] {
-            try await FlowApiTests.deployTemplate(tenant, template)
+            try await FlowFixtures.deployTemplate(tenant, template)
         }
-        let paytrace = try await WebhookIntakeTests.endpoint(tenant, source: "paytrace")
-        let pool = EventApiTests.pool(tenant: tenantId)
+        let paytrace = try await Hooks.endpoint(tenant, source: "paytrace")
+        let pool = TestWorkers.pool(tenant: tenantId)
         pool.start()
         defer { pool.shutdown(grace: 5) }
         func settle() async throws {
-            let done = try await EventApiTests.waitUntil(60) {
+            let done = try await Wait.until(60) {
                 try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
                     try tx.one("SELECT count(*) AS n FROM jobs WHERE tenant_id = $1", [tenantId])!.int("n") == 0
                 }
@@ -34,8 +35,8 @@ struct AdjustmentFlowTests {
                 + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "\#(customer)-\#(marker)", "invoice_id": "Invoice # \#(id)", "#
                 + #""billing_address": {"name": "\#(customer) \#(marker)"}}}"#
         }
-        func deliver(_ hook: WebhookIntakeTests.Hook, _ body: String, type: String, id: String) async throws {
-            let reply = try await WebhookIntakeTests.deliver(hook, body, eventId: "\(id)-\(marker)", headers: ["Clearline-Event-Type": type])
+        func deliver(_ hook: Hooks.Hook, _ body: String, type: String, id: String) async throws {
+            let reply = try await Hooks.deliver(hook, body, eventId: "\(id)-\(marker)", headers: ["Clearline-Event-Type": type])
             #expect(reply.status == 202, "\(reply.text)")
         }
         try await deliver(paytrace, sale(a, customer: "Alder"), type: "paytrace.transaction.sale", id: "sale-a")

@@ -1,0 +1,14 @@
+public import Foundation
+
+/// Waiting for a condition, never for a length of time: the deadline only bounds a test that would
+/// otherwise hang, and no assertion depends on how fast the machine is.
+public enum Wait {
+    public static func until(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+}
