@@ -126,7 +126,7 @@ enum AgentRoutes {
         guard posted.results.count <= 500 else { throw Problem.validation([FieldError(field: "results", message: "at most 500 per request")]) }
         let accepted = try context.services.database.transaction(.tenant(agent.tenantId)) { tx in
             try posted.results.reduce(0) { count, result in
-                let outcome: AgentCommandStore.Outcome
+                let outcome: AgentCommandOutcome
                 switch (result.status, result.error) {
                 case (.succeeded, _):
                     let data = try JSONEncoder().encode(result.data ?? .object([:]))

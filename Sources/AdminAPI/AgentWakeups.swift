@@ -1,4 +1,5 @@
 import Foundation
+import Domain
 
 /// Parked agent long-polls: each waits for a NOTIFY naming its connection, for its deadline, or
 /// for shutdown, whichever comes first, and is woken exactly once. No thread is held per poll.

@@ -23,7 +23,7 @@ enum AlertRoutes {
         Endpoint("POST", base + "/{alertId}/acknowledge", access: .tenant(.admin)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let id = try context.uuidParameter("alertId", resource: "alert")
-            let alert = try context.tenantTransaction { tx -> AlertStore.Alert in
+            let alert = try context.tenantTransaction { tx -> Alert in
                 guard let alert = try AlertStore.acknowledge(tx, tenantId: tenantId, environment: environment, id: id, by: context.actor) else {
                     throw Problem.notFound("No such alert.")
                 }
@@ -45,7 +45,7 @@ struct AlertBody: Encodable {
     let acknowledgedAt: Date?
     let acknowledgedBy: String?
 
-    init(_ alert: AlertStore.Alert) {
+    init(_ alert: Alert) {
         id = alert.id.lowercasedString
         environment = alert.environment.rawValue
         kind = alert.kind

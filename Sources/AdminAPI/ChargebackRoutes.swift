@@ -26,7 +26,7 @@ enum ChargebackRoutes {
         Endpoint("GET", base + "/{disputeId}", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let id = try context.uuidParameter("disputeId", resource: "chargeback")
-            let (dispute, runs) = try context.tenantTransaction { tx -> (DisputeStore.Dispute?, [Run]) in
+            let (dispute, runs) = try context.tenantTransaction { tx -> (Dispute?, [Run]) in
                 guard let dispute = try DisputeStore.get(tx, tenantId: tenantId, environment: environment, id: id) else { return (nil, []) }
                 return (dispute, try RunStore.forEvent(tx, tenantId: tenantId, eventId: dispute.eventId))
             }
@@ -40,7 +40,7 @@ enum ChargebackRoutes {
             let outcome = input.string("outcome", required: true, maxLength: 10)
             if let outcome, !["won", "lost"].contains(outcome) { input.add(FieldError(field: "outcome", message: "must be won or lost")) }
             if !input.errors.isEmpty { throw Problem.validation(input.errors) }
-            let dispute = try context.tenantTransaction { tx -> DisputeStore.Dispute in
+            let dispute = try context.tenantTransaction { tx -> Dispute in
                 guard let current = try DisputeStore.get(tx, tenantId: tenantId, environment: environment, id: id) else { throw Problem.notFound("No such chargeback.") }
                 guard current.status == "open" else { throw Problem.conflict("Chargeback \(current.chargeback.caseNumber) was already resolved as \(current.status).") }
                 let resolved = try DisputeStore.resolve(tx, tenantId: tenantId, environment: environment, id: id, status: outcome!)!
@@ -60,7 +60,7 @@ enum ChargebackRoutes {
         let (chargeback, errors) = Chargeback.parse(values)
         for error in errors where !input.errors.contains(where: { $0.field == error.field }) { input.add(error) }
         guard input.errors.isEmpty, let chargeback else { throw Problem.validation(input.errors) }
-        let outcome = try context.tenantTransaction { tx -> DisputeStore.Outcome in
+        let outcome = try context.tenantTransaction { tx -> DisputeEntry in
             let outcome = try DisputeStore.record(tx, tenantId: tenantId, environment: environment, chargeback, via: "api", firstJob: .eventDispatch)
             if case .created(let dispute) = outcome {
                 try context.audit(tx, tenantId: tenantId, action: "chargeback.entered", targetType: "dispute", targetId: dispute.id.lowercasedString,
@@ -147,7 +147,7 @@ struct DisputeBody: Encodable {
     let runs: [RunBody]?
     let createdAt: Date
 
-    init(_ dispute: DisputeStore.Dispute, runs: [RunBody]?) {
+    init(_ dispute: Dispute, runs: [RunBody]?) {
         let chargeback = dispute.chargeback
         id = dispute.id.lowercasedString
         environment = dispute.environment.rawValue

@@ -43,7 +43,7 @@ enum DeploymentRoutes {
             var input = try JSONInput(context.request, allowed: ["require_fixtures", "require_qa"])
             let fixtures = input.boolean("require_fixtures", required: true), qa = input.boolean("require_qa", required: true)
             try input.validate()
-            let policy = DeploymentStore.Policy(requireFixtures: fixtures!, requireQA: qa!)
+            let policy = PromotionPolicy(requireFixtures: fixtures!, requireQA: qa!)
             try context.tenantTransaction { tx in
                 try DeploymentStore.setPolicy(tx, tenantId: tenantId, policy)
                 try context.audit(tx, tenantId: tenantId, action: "promotion_policy.updated", targetType: "tenant", targetId: tenantId.lowercasedString,
@@ -60,7 +60,7 @@ enum DeploymentRoutes {
         return id
     }
 
-    static func flow(_ tx: Transaction, _ tenantId: UUID, _ id: UUID) throws -> FlowStore.Flow {
+    static func flow(_ tx: Transaction, _ tenantId: UUID, _ id: UUID) throws -> StoredFlow {
         guard let flow = try FlowStore.get(tx, tenantId: tenantId, id: id, forUpdate: true) else { throw Problem.notFound("No such flow.") }
         return flow
     }
@@ -75,7 +75,7 @@ enum DeploymentRoutes {
         guard environment == .dev else {
             throw Problem.conflict("Versions reach \(environment.rawValue) by promotion: POST \(environment.rawValue)/deployments/promote with the flow_id.")
         }
-        let deployment = try context.tenantTransaction { tx -> DeploymentStore.Deployment in
+        let deployment = try context.tenantTransaction { tx -> Deployment in
             let flow = try flow(tx, tenantId, id!)
             guard try FlowStore.version(tx, tenantId: tenantId, flowId: flow.id, version: number!) != nil else {
                 throw Problem.validation([FieldError(field: "version", message: "flow \(flow.name) has no version \(number!)")])
@@ -98,7 +98,7 @@ enum DeploymentRoutes {
         case .qa: source = .dev
         case .prod: source = .qa
         }
-        let deployment = try context.tenantTransaction { tx -> DeploymentStore.Deployment in
+        let deployment = try context.tenantTransaction { tx -> Deployment in
             let flow = try flow(tx, tenantId, id!)
             guard let from = try DeploymentStore.current(tx, tenantId: tenantId, environment: source, flowId: flow.id) else {
                 throw Problem.conflict("\(flow.name) is not deployed in \(source.rawValue), so there is nothing to promote to \(environment.rawValue).")
@@ -123,7 +123,7 @@ enum DeploymentRoutes {
     static func rollback(_ context: RequestContext) throws -> Response {
         let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
         let id = try context.uuidParameter("flowId", resource: "flow")
-        let deployment = try context.tenantTransaction { tx -> DeploymentStore.Deployment in
+        let deployment = try context.tenantTransaction { tx -> Deployment in
             let flow = try flow(tx, tenantId, id)
             guard let current = try DeploymentStore.current(tx, tenantId: tenantId, environment: environment, flowId: flow.id, forUpdate: true) else {
                 throw Problem.notFound("\(flow.name) is not deployed in \(environment.rawValue).")
@@ -137,8 +137,8 @@ enum DeploymentRoutes {
         return context.json(DeploymentBody(deployment))
     }
 
-    static func record(_ context: RequestContext, _ tx: Transaction, flow: FlowStore.Flow, environment: EnvironmentName, version: Int, previous: Int?,
-                       action: String, from: EnvironmentName?) throws -> DeploymentStore.Deployment {
+    static func record(_ context: RequestContext, _ tx: Transaction, flow: StoredFlow, environment: EnvironmentName, version: Int, previous: Int?,
+                       action: String, from: EnvironmentName?) throws -> Deployment {
         let deployment = try DeploymentStore.point(tx, tenantId: flow.tenantId, environment: environment, flowId: flow.id, version: version,
                                                    previous: previous, action: action, from: from, actor: context.actor)
         var details = ["environment": environment.rawValue, "version": String(version), "previous_version": previous.map(String.init) ?? ""]
@@ -157,7 +157,7 @@ struct DeploymentBody: Encodable {
     let deployedBy: String
     let updatedAt: Date
 
-    init(_ d: DeploymentStore.Deployment) {
+    init(_ d: Deployment) {
         environment = d.environment.rawValue
         flowId = d.flowId.lowercasedString
         flowName = d.flowName
@@ -179,7 +179,7 @@ struct DeploymentHistoryBody: Encodable {
     let actor: String
     let createdAt: Date
 
-    init(_ h: DeploymentStore.HistoryEntry) {
+    init(_ h: DeploymentHistoryEntry) {
         id = h.id.lowercasedString
         environment = h.environment.rawValue
         flowId = h.flowId.lowercasedString
@@ -198,7 +198,7 @@ struct PolicyBody: Encodable {
 
     enum CodingKeys: String, CodingKey { case requireFixtures, requireQA = "requireQa" }
 
-    init(_ policy: DeploymentStore.Policy) {
+    init(_ policy: PromotionPolicy) {
         requireFixtures = policy.requireFixtures
         requireQA = policy.requireQA
     }

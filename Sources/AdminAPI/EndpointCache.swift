@@ -1,4 +1,5 @@
 import Foundation
+import Domain
 import Persistence
 import Synchronization
 
@@ -8,7 +9,7 @@ import Synchronization
 /// against a fresh one, so a rotation is never refused while the notice is in flight.
 final class EndpointCache: Sendable {
     struct Entry: Sendable {
-        let endpoint: WebhookEndpointStore.Endpoint
+        let endpoint: WebhookEndpoint
         let secrets: [String]
         let fetchedAt: ContinuousClock.Instant
     }
@@ -28,7 +29,7 @@ final class EndpointCache: Sendable {
         }
     }
 
-    func put(_ endpoint: WebhookEndpointStore.Endpoint, secrets: [String]) {
+    func put(_ endpoint: WebhookEndpoint, secrets: [String]) {
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
             entries[endpoint.id] = Entry(endpoint: endpoint, secrets: secrets, fetchedAt: .now)

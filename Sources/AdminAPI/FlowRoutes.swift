@@ -39,7 +39,7 @@ enum FlowRoutes {
         },
     ]
 
-    static func find(_ context: RequestContext, forUpdate: Bool = false) throws -> FlowStore.Flow {
+    static func find(_ context: RequestContext, forUpdate: Bool = false) throws -> StoredFlow {
         let tenantId = try context.tenantId
         let id = try context.uuidParameter("flowId", resource: "flow")
         guard let flow = try context.tenantTransaction({ try FlowStore.get($0, tenantId: tenantId, id: id) }) else { throw Problem.notFound("No such flow.") }
@@ -75,7 +75,7 @@ enum FlowRoutes {
         }
         try input.validate()
         _ = try checked(definition!)
-        let flow = try context.tenantTransaction { tx -> FlowStore.Flow in
+        let flow = try context.tenantTransaction { tx -> StoredFlow in
             let flow = try FlowStore.create(tx, tenantId: tenantId, name: name!, description: description, templateId: templateId, draft: definition!.canonicalText)
             try context.audit(tx, tenantId: tenantId, action: "flow.created", targetType: "flow", targetId: flow.id.lowercasedString,
                               details: ["template_id": templateId ?? ""])
@@ -98,7 +98,7 @@ enum FlowRoutes {
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { input.add(FieldError(field: "name", message: "must not be blank")) }
         try input.validate()
         if let definition { _ = try checked(definition) }
-        let flow = try context.tenantTransaction { tx -> FlowStore.Flow in
+        let flow = try context.tenantTransaction { tx -> StoredFlow in
             guard let locked = try FlowStore.get(tx, tenantId: current.tenantId, id: current.id, forUpdate: true) else { throw Problem.notFound("No such flow.") }
             if let revision, revision != locked.draftRevision {
                 throw Problem.conflict("The draft changed since revision \(revision) (it is now \(locked.draftRevision)); reload it and edit again.")
@@ -126,7 +126,7 @@ struct FlowBody: Encodable {
     let createdAt: Date
     let updatedAt: Date
 
-    init(_ flow: FlowStore.Flow, includeDraft: Bool) {
+    init(_ flow: StoredFlow, includeDraft: Bool) {
         id = flow.id.lowercasedString
         name = flow.name
         description = flow.description

@@ -39,7 +39,7 @@ enum FlowVersionRoutes {
         return number
     }
 
-    static func find(_ context: RequestContext) throws -> (FlowStore.Flow, FlowStore.Version) {
+    static func find(_ context: RequestContext) throws -> (StoredFlow, FlowVersion) {
         let flow = try FlowRoutes.find(context)
         let number = try number(context)
         guard let version = try context.tenantTransaction({ try FlowStore.version($0, tenantId: flow.tenantId, flowId: flow.id, version: number) }) else {
@@ -56,7 +56,7 @@ enum FlowVersionRoutes {
         let notes = input?.string("notes", required: false, maxLength: 2000) ?? ""
         let revision = input?.integer("revision", required: false, range: 1...Int(Int32.max))
         try input?.validate()
-        let version = try context.tenantTransaction { tx -> FlowStore.Version in
+        let version = try context.tenantTransaction { tx -> FlowVersion in
             guard let locked = try FlowStore.get(tx, tenantId: flow.tenantId, id: flow.id, forUpdate: true) else { throw Problem.notFound("No such flow.") }
             if let revision, revision != locked.draftRevision {
                 throw Problem.conflict("The draft changed since revision \(revision) (it is now \(locked.draftRevision)); review it before publishing.")
@@ -141,7 +141,7 @@ struct VersionBody: Encodable {
     let definition: JSONValue?
     let createdAt: Date
 
-    init(_ version: FlowStore.Version, includeDefinition: Bool) {
+    init(_ version: FlowVersion, includeDefinition: Bool) {
         self.version = version.version
         checksum = version.checksum
         fixturesPassed = version.fixturesPassed

@@ -1,4 +1,5 @@
 import Foundation
+import Domain
 
 /// `application/x-www-form-urlencoded` bodies (Silent Posts, senders that post forms).
 enum FormBody {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Domain
 import HTTPServer
 import Persistence
 

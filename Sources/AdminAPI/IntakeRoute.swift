@@ -80,7 +80,7 @@ enum IntakeRoute {
         }
     }
 
-    static func newEvent(_ endpoint: WebhookEndpointStore.Endpoint, _ delivery: Delivery) -> NewEvent {
+    static func newEvent(_ endpoint: WebhookEndpoint, _ delivery: Delivery) -> NewEvent {
         .init(tenantId: endpoint.tenantId, environment: endpoint.environment, source: endpoint.source, vendorEventId: delivery.vendorEventId,
               type: delivery.type, endpointId: endpoint.id, payload: delivery.payload)
     }
@@ -103,7 +103,7 @@ enum IntakeRoute {
         let database = context.services.database
         let vault = context.services.vault
         guard let located = try WebhookEndpointStore.locate(database, id: id) else { return nil }
-        let (endpoint, secrets) = try database.transaction(.tenant(located.tenantId)) { tx -> (WebhookEndpointStore.Endpoint?, [String]) in
+        let (endpoint, secrets) = try database.transaction(.tenant(located.tenantId)) { tx -> (WebhookEndpoint?, [String]) in
             guard let endpoint = try WebhookEndpointStore.get(tx, tenantId: located.tenantId, environment: nil, id: id) else { return (nil, []) }
             return (endpoint, try WebhookEndpointStore.validSecrets(tx, vault: vault, endpoint: endpoint))
         }

@@ -19,7 +19,7 @@ enum PayTraceSilentPost {
         return fields
     }
 
-    static func confirm(_ context: RequestContext, _ endpoint: WebhookEndpointStore.Endpoint) throws -> IntakeRoute.Delivery {
+    static func confirm(_ context: RequestContext, _ endpoint: WebhookEndpoint) throws -> IntakeRoute.Delivery {
         let posted = fields(context.request.body)
         guard let text = posted["TRANSACTIONID"], let transactionId = Int(text), transactionId > 0 else {
             throw Problem.badRequest("A Silent Post carries parmList=...|TRANSACTIONID~<id>|...; there was none. Nothing was stored.")

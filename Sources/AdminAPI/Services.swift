@@ -1,4 +1,5 @@
 import Foundation
+public import Domain
 import Logging
 public import Persistence
 import Crypto
@@ -11,10 +12,10 @@ public struct APIConfiguration: Sendable {
     public var publicURL: String?
     /// PBKDF2 rounds for new password hashes.
     public var passwordIterations: Int
-    public var loginLimits: LoginAttemptStore.Limits
+    public var loginLimits: LoginLimits
 
     public init(publicDirectory: String = "Public", publicURL: String? = nil,
-                passwordIterations: Int = 600_000, loginLimits: LoginAttemptStore.Limits = .init()) {
+                passwordIterations: Int = 600_000, loginLimits: LoginLimits = .init()) {
         self.publicDirectory = publicDirectory
         self.publicURL = publicURL
         self.passwordIterations = passwordIterations

@@ -29,7 +29,7 @@ enum WebhookEndpointRoutes {
             guard endpoint.verification.usesSecret else {
                 throw Problem(status: 422, title: "No secret to rotate", detail: "PayTrace Silent Post endpoints are unsigned; posts are confirmed through PayTrace instead.")
             }
-            let (secret, updated) = try context.tenantTransaction { tx -> (String, WebhookEndpointStore.Endpoint) in
+            let (secret, updated) = try context.tenantTransaction { tx -> (String, WebhookEndpoint) in
                 let secret = try WebhookEndpointStore.rotate(tx, vault: context.services.vault, endpoint: endpoint)
                 try context.audit(tx, tenantId: endpoint.tenantId, action: "webhook_endpoint.secret_rotated", targetType: "webhook_endpoint",
                                   targetId: endpoint.id.lowercasedString)
@@ -44,7 +44,7 @@ enum WebhookEndpointRoutes {
         Endpoint("POST", base + "/{endpointId}/enable", access: .tenant(.admin)) { context in try setActive(context, true) },
     ]
 
-    static func find(_ context: RequestContext) throws -> WebhookEndpointStore.Endpoint {
+    static func find(_ context: RequestContext) throws -> WebhookEndpoint {
         let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
         let id = try context.uuidParameter("endpointId", resource: "webhook endpoint")
         guard let endpoint = try context.tenantTransaction({ try WebhookEndpointStore.get($0, tenantId: tenantId, environment: environment, id: id) }) else {
@@ -55,7 +55,7 @@ enum WebhookEndpointRoutes {
 
     static func setActive(_ context: RequestContext, _ active: Bool) throws -> Response {
         let endpoint = try find(context)
-        let updated = try context.tenantTransaction { tx -> WebhookEndpointStore.Endpoint in
+        let updated = try context.tenantTransaction { tx -> WebhookEndpoint in
             try WebhookEndpointStore.setStatus(tx, endpoint: endpoint, active: active)
             try context.audit(tx, tenantId: endpoint.tenantId, action: active ? "webhook_endpoint.enabled" : "webhook_endpoint.disabled",
                               targetType: "webhook_endpoint", targetId: endpoint.id.lowercasedString)
@@ -70,7 +70,7 @@ enum WebhookEndpointRoutes {
         var input = try JSONInput(context.request, allowed: ["name", "source", "verification", "secret_header", "connection_id"])
         let name = input.string("name", required: true, maxLength: Tenant.nameMaxLength)
         let source = input.string("source", required: true, maxLength: 40)
-        let verification = input.choice("verification", required: true, as: WebhookEndpointStore.Verification.self)
+        let verification = input.choice("verification", required: true, as: WebhookVerification.self)
         let header = input.string("secret_header", required: false, maxLength: 100)
         let connectionText = input.string("connection_id", required: false, maxLength: 36)
         if let name { input.add(Tenant.validateName(name)) }
@@ -90,7 +90,7 @@ enum WebhookEndpointRoutes {
             input.add(FieldError(field: "connection_id", message: "applies only to paytrace_silent_post endpoints"))
         }
         try input.validate()
-        let (endpoint, secret) = try context.tenantTransaction { tx -> (WebhookEndpointStore.Endpoint, String?) in
+        let (endpoint, secret) = try context.tenantTransaction { tx -> (WebhookEndpoint, String?) in
             if let connectionId {
                 guard let connection = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: connectionId), connection.kind == .paytrace else {
                     throw Problem.validation([FieldError(field: "connection_id", message: "is not a PayTrace connection in \(environment.rawValue)")])
@@ -142,7 +142,7 @@ struct WebhookEndpointBody: Encodable {
     /// Only in the answer that created or rotated it.
     var secret: String?
 
-    init(_ e: WebhookEndpointStore.Endpoint, publicBase: String) {
+    init(_ e: WebhookEndpoint, publicBase: String) {
         id = e.id.lowercasedString; environment = e.environment.rawValue; name = e.name; source = e.source
         verification = e.verification.rawValue; secretHeader = e.secretHeader; connectionId = e.connectionId?.lowercasedString
         status = e.status; url = publicBase + "/hooks/" + e.id.lowercasedString; secretHint = e.secretHint; secretCreatedAt = e.secretRotatedAt
@@ -150,7 +150,7 @@ struct WebhookEndpointBody: Encodable {
         instructions = Self.instructions(e)
     }
 
-    static func instructions(_ e: WebhookEndpointStore.Endpoint) -> String {
+    static func instructions(_ e: WebhookEndpoint) -> String {
         switch e.verification {
         case .clearlineSignature:
             "POST the event (JSON) to the URL with the headers Clearline-Event-Id: <your unique event id> and Clearline-Signature: "

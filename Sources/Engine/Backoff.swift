@@ -1,4 +1,5 @@
 public import Foundation
+import Domain
 
 /// Exponential backoff with jitter: attempt n waits base·2^(n-1), capped, times a random factor
 /// in [0.5, 1) so retries of many jobs that failed together spread out. A vendor's own wait

@@ -9,7 +9,7 @@ struct CircuitBreaker {
     let database: Database
     let connection: Connection
     /// As read with the step's other state (nil: no failure counted).
-    let state: CircuitBreakerStore.State?
+    let state: CircuitBreakerState?
 
     func call<T>(_ body: () throws -> T) throws -> T {
         let tenantId = connection.tenantId, connectionId = connection.id

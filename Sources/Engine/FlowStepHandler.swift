@@ -13,7 +13,7 @@ struct FlowStepHandler: JobHandler {
         let event: Event
         let steps: [RunStep]
         let connections: [Connection]
-        let breakers: [UUID: CircuitBreakerStore.State]
+        let breakers: [UUID: CircuitBreakerState]
 
         func breaker(_ connection: Connection, _ database: Database) -> CircuitBreaker {
             CircuitBreaker(database: database, connection: connection, state: breakers[connection.id])

@@ -25,7 +25,7 @@ struct SageAgentWriter: TargetWriter {
         guard let (type, idField) = Self.commands[schema.name] else { throw PermanentJobFailure("\(schema.title) has no Sage Pro agent command.") }
         let tenantId = connection.tenantId
         let payload = record.canonicalText
-        let command = try database.transaction(.tenant(tenantId)) { tx -> AgentCommandStore.Record in
+        let command = try database.transaction(.tenant(tenantId)) { tx -> AgentCommand in
             let command = try AgentCommandStore.enqueue(tx, tenantId: tenantId, environment: connection.environment, connectionId: connection.id,
                                                         type: type.rawValue, externalId: key, payload: payload)
             if command.status == .failed, command.retryable == true { try AgentCommandStore.requeue(tx, tenantId: tenantId, id: command.id) }

@@ -7,12 +7,7 @@ import Crypto
 public enum APIKeyStore {
     static let columns = "id, tenant_id, name, role, prefix, created_at, last_used_at, created_by"
 
-    public struct Created: Sendable {
-        public let key: APIKey
-        public let token: String
-    }
-
-    public static func createTenantKey(_ tx: Transaction, tenantId: UUID, name: String, role: Role, createdBy: String) throws -> Created {
+    public static func createTenantKey(_ tx: Transaction, tenantId: UUID, name: String, role: Role, createdBy: String) throws -> CreatedAPIKey {
         let (token, prefix) = mint()
         guard let row = try tx.one("""
             INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by)
@@ -20,7 +15,7 @@ public enum APIKeyStore {
             """, [tenantId, name, role.rawValue, prefix, hash(token), createdBy]) else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }
-        return Created(key: try decode(row), token: token)
+        return CreatedAPIKey(key: try decode(row), token: token)
     }
 
     /// A platform-administrator token (no tenant); printed by `clearline admin create-token`.

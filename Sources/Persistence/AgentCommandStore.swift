@@ -6,33 +6,6 @@ public enum AgentCommandStore {
     /// Notified with the connection id when a command is queued, so a parked long-poll wakes.
     public static let channel = "clearline_agent_commands"
 
-    public struct Record: Sendable, Equatable {
-        public let id: UUID
-        public let tenantId: UUID
-        public let connectionId: UUID
-        public let type: String
-        public let externalId: String
-        /// JSON text.
-        public let payload: String
-        public let status: AgentCommandStatus
-        public let deliveries: Int
-        public let leaseUntil: Date?
-        /// JSON text of a success's data.
-        public let result: String?
-        public let errorCode: String?
-        public let errorMessage: String?
-        public let retryable: Bool?
-        public let createdAt: Date
-        public let completedAt: Date?
-    }
-
-    public struct Presence: Sendable {
-        public let lastSeenAt: Date?
-        public let agentVersion: String?
-        public let agentHost: String?
-        public let lastRejectedAt: Date?
-    }
-
     static let columns = """
         id, tenant_id, connection_id, type, external_id, payload::text AS payload, status, deliveries, lease_until,
         result::text AS result, error_code, error_message, retryable, created_at, completed_at
@@ -40,7 +13,7 @@ public enum AgentCommandStore {
 
     /// Queues a command once per `externalId`: asking again returns the first one, whatever its state.
     public static func enqueue(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID,
-                               type: String, externalId: String, payload: String) throws -> Record {
+                               type: String, externalId: String, payload: String) throws -> AgentCommand {
         if let created = try tx.one("""
             INSERT INTO agent_commands (tenant_id, environment, connection_id, type, external_id, payload)
             VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (connection_id, external_id) DO NOTHING RETURNING \(columns)
@@ -54,7 +27,7 @@ public enum AgentCommandStore {
     }
 
     /// Hands out up to `limit` commands, oldest first: queued ones and delivered ones whose lease ran out.
-    public static func claim(_ tx: Transaction, tenantId: UUID, connectionId: UUID, batchId: UUID, limit: Int, leaseSeconds: Int) throws -> [Record] {
+    public static func claim(_ tx: Transaction, tenantId: UUID, connectionId: UUID, batchId: UUID, limit: Int, leaseSeconds: Int) throws -> [AgentCommand] {
         try tx.query("""
             WITH next AS (
               SELECT id AS next_id FROM agent_commands
@@ -67,14 +40,9 @@ public enum AgentCommandStore {
             """, [tenantId, connectionId, batchId, limit, leaseSeconds]).map(decode).sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
     }
 
-    public enum Outcome: Sendable {
-        case succeeded(resultJSON: String)
-        case failed(code: String, message: String, retryable: Bool)
-    }
-
     /// Records an outcome; false when the command is not this connection's or already has one
     /// (a result posted twice changes nothing).
-    public static func complete(_ tx: Transaction, tenantId: UUID, connectionId: UUID, commandId: UUID, outcome: Outcome) throws -> Bool {
+    public static func complete(_ tx: Transaction, tenantId: UUID, connectionId: UUID, commandId: UUID, outcome: AgentCommandOutcome) throws -> Bool {
         let status: AgentCommandStatus
         var result: String?
         var code: String?
@@ -101,7 +69,7 @@ public enum AgentCommandStore {
         if let connection { try tx.query("SELECT pg_notify($1, $2)", [channel, try connection.uuid("connection_id").uuidString.lowercased()]) }
     }
 
-    public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> Record? {
+    public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> AgentCommand? {
         try tx.one("SELECT \(columns) FROM agent_commands WHERE tenant_id = $1 AND id = $2", [tenantId, id]).map(decode)
     }
 
@@ -126,15 +94,15 @@ public enum AgentCommandStore {
             """, [connectionId, tenantId])
     }
 
-    public static func presence(_ tx: Transaction, tenantId: UUID, connectionId: UUID) throws -> Presence? {
+    public static func presence(_ tx: Transaction, tenantId: UUID, connectionId: UUID) throws -> AgentPresence? {
         try tx.one("SELECT * FROM agent_presence WHERE tenant_id = $1 AND connection_id = $2", [tenantId, connectionId]).map { row in
-            Presence(lastSeenAt: try row.optionalDate("last_seen_at"), agentVersion: row.optionalString("agent_version"),
+            AgentPresence(lastSeenAt: try row.optionalDate("last_seen_at"), agentVersion: row.optionalString("agent_version"),
                      agentHost: row.optionalString("agent_host"), lastRejectedAt: try row.optionalDate("last_rejected_at"))
         }
     }
 
-    static func decode(_ row: Row) throws -> Record {
-        Record(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), connectionId: try row.uuid("connection_id"),
+    static func decode(_ row: Row) throws -> AgentCommand {
+        AgentCommand(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), connectionId: try row.uuid("connection_id"),
                type: try row.string("type"), externalId: try row.string("external_id"), payload: try row.string("payload"),
                status: try row.value("status"), deliveries: try row.int("deliveries"), leaseUntil: try row.optionalDate("lease_until"),
                result: row.optionalString("result"), errorCode: row.optionalString("error_code"), errorMessage: row.optionalString("error_message"),

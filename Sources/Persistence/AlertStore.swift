@@ -4,17 +4,6 @@ public import Domain
 /// Alerts for people: raised by the product (a chargeback, a connection's breaker opening),
 /// acknowledged by a tenant admin. One unacknowledged alert per subject at a time.
 public enum AlertStore {
-    public struct Alert: Sendable {
-        public let id: UUID
-        public let environment: EnvironmentName
-        public let kind: String
-        public let subject: String
-        public let message: String
-        public let createdAt: Date
-        public let acknowledgedAt: Date?
-        public let acknowledgedBy: String?
-    }
-
     static let columns = "id, environment, kind, subject, message, created_at, acknowledged_at, acknowledged_by"
 
     /// Raises the alert unless one for the subject is still unacknowledged; true when raised.

@@ -5,29 +5,11 @@ import Crypto
 /// The append-only audit log. Each append takes a transaction-scoped advisory lock on its chain,
 /// so concurrent writers queue for the next sequence number instead of forking the chain.
 public enum AuditLogStore {
-    public struct Record: Sendable {
-        public var actor: String
-        public var action: String
-        public var targetType: String
-        public var targetId: String
-        public var requestId: String
-        public var details: String
-
-        public init(actor: String, action: String, targetType: String, targetId: String, requestId: String, details: String = "{}") {
-            self.actor = actor
-            self.action = action
-            self.targetType = targetType
-            self.targetId = targetId
-            self.requestId = requestId
-            self.details = details
-        }
-    }
-
     static let columns = "tenant_id, seq, at, actor, action, target_type, target_id, request_id, details, prev_hash, hash"
 
     /// Appends to the chain of `tenantId` (nil: the platform's chain) inside the caller's transaction.
     @discardableResult
-    public static func append(_ tx: Transaction, tenantId: UUID?, _ record: Record) throws -> AuditEntry {
+    public static func append(_ tx: Transaction, tenantId: UUID?, _ record: AuditRecord) throws -> AuditEntry {
         let chain = tenantId?.uuidString.lowercased() ?? "platform"
         try tx.query("SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1, 0))", [chain])
         let last = try tx.one("""

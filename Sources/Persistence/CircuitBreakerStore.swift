@@ -7,17 +7,11 @@ public import Domain
 public enum CircuitBreakerStore {
     public static let threshold = 3
 
-    public struct State: Sendable {
-        public let failures: Int
-        public let openedAt: Date?
-        public let lastError: String?
-    }
-
     /// The breakers of a tenant's connections that have counted a failure (few, usually none).
-    public static func states(_ tx: Transaction, tenantId: UUID) throws -> [UUID: State] {
-        var states: [UUID: State] = [:]
+    public static func states(_ tx: Transaction, tenantId: UUID) throws -> [UUID: CircuitBreakerState] {
+        var states: [UUID: CircuitBreakerState] = [:]
         for row in try tx.query("SELECT connection_id, failures, opened_at, last_error FROM circuit_breakers WHERE tenant_id = $1", [tenantId]) {
-            states[try row.uuid("connection_id")] = State(failures: try row.int("failures"), openedAt: try row.optionalDate("opened_at"), lastError: row.optionalString("last_error"))
+            states[try row.uuid("connection_id")] = CircuitBreakerState(failures: try row.int("failures"), openedAt: try row.optionalDate("opened_at"), lastError: row.optionalString("last_error"))
         }
         return states
     }

@@ -5,39 +5,6 @@ public import Domain
 /// promotion copies the pointer from the environment before (dev → qa → prod) and nothing else:
 /// connections and their secrets stay with their environment.
 public enum DeploymentStore {
-    public struct Deployment: Sendable {
-        public let environment: EnvironmentName
-        public let flowId: UUID
-        public let flowName: String
-        public let version: Int
-        public let previousVersion: Int?
-        public let deployedBy: String
-        public let updatedAt: Date
-        /// The flow's creation time: with `flowId`, the list's page key.
-        public let flowCreatedAt: Date
-    }
-
-    public struct HistoryEntry: Sendable {
-        public let id: UUID
-        public let environment: EnvironmentName
-        public let flowId: UUID
-        public let action: String
-        public let version: Int
-        public let previousVersion: Int?
-        public let fromEnvironment: EnvironmentName?
-        public let actor: String
-        public let createdAt: Date
-    }
-
-    public struct Policy: Sendable, Equatable {
-        public var requireFixtures: Bool
-        public var requireQA: Bool
-        public init(requireFixtures: Bool = true, requireQA: Bool = true) {
-            self.requireFixtures = requireFixtures
-            self.requireQA = requireQA
-        }
-    }
-
     public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, after cursor: PageCursor?, limit: Int) throws -> Page<Deployment> {
         try Paging.fetch(tx, """
             SELECT * FROM (SELECT d.environment, d.flow_id, f.name AS flow_name, d.version, d.previous_version, d.deployed_by, d.updated_at,
@@ -97,19 +64,19 @@ public enum DeploymentStore {
     }
 
     public static func history(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, flowId: UUID?, after cursor: PageCursor?,
-                               limit: Int) throws -> Page<HistoryEntry> {
+                               limit: Int) throws -> Page<DeploymentHistoryEntry> {
         try Paging.fetch(tx, """
             SELECT id, environment, flow_id, action, version, previous_version, from_environment, actor, created_at
             FROM deployment_history WHERE tenant_id = $1 AND environment = $2 AND ($3::uuid IS NULL OR flow_id = $3)
             """, [tenantId, environment.rawValue, flowId], after: cursor, limit: limit, decode: decodeHistory) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
-    public static func policy(_ tx: Transaction, tenantId: UUID) throws -> Policy {
-        guard let row = try tx.one("SELECT require_fixtures, require_qa FROM promotion_policies WHERE tenant_id = $1", [tenantId]) else { return Policy() }
-        return Policy(requireFixtures: try row.bool("require_fixtures"), requireQA: try row.bool("require_qa"))
+    public static func policy(_ tx: Transaction, tenantId: UUID) throws -> PromotionPolicy {
+        guard let row = try tx.one("SELECT require_fixtures, require_qa FROM promotion_policies WHERE tenant_id = $1", [tenantId]) else { return PromotionPolicy() }
+        return PromotionPolicy(requireFixtures: try row.bool("require_fixtures"), requireQA: try row.bool("require_qa"))
     }
 
-    public static func setPolicy(_ tx: Transaction, tenantId: UUID, _ policy: Policy) throws {
+    public static func setPolicy(_ tx: Transaction, tenantId: UUID, _ policy: PromotionPolicy) throws {
         try tx.query("""
             INSERT INTO promotion_policies (tenant_id, require_fixtures, require_qa) VALUES ($1, $2, $3)
             ON CONFLICT (tenant_id) DO UPDATE SET require_fixtures = excluded.require_fixtures, require_qa = excluded.require_qa, updated_at = now()
@@ -123,8 +90,8 @@ public enum DeploymentStore {
                    updatedAt: try row.date("updated_at"), flowCreatedAt: try row.date("flow_created_at"))
     }
 
-    static func decodeHistory(_ row: Row) throws -> HistoryEntry {
-        HistoryEntry(id: try row.uuid("id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, flowId: try row.uuid("flow_id"),
+    static func decodeHistory(_ row: Row) throws -> DeploymentHistoryEntry {
+        DeploymentHistoryEntry(id: try row.uuid("id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, flowId: try row.uuid("flow_id"),
                      action: try row.string("action"), version: try row.int("version"),
                      previousVersion: row.optionalString("previous_version").flatMap { Int($0) },
                      fromEnvironment: row.optionalString("from_environment").flatMap(EnvironmentName.init(rawValue:)),

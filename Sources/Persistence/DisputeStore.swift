@@ -4,24 +4,6 @@ public import Domain
 /// Chargebacks entered by the merchant, each recorded with the event that its flow processes
 /// and an alert, in one transaction: a dispute is never without its event or its alert.
 public enum DisputeStore {
-    public struct Dispute: Sendable {
-        public let id: UUID
-        public let environment: EnvironmentName
-        public let chargeback: Chargeback
-        public let status: String
-        public let enteredVia: String
-        public let eventId: UUID
-        public let createdAt: Date
-    }
-
-    public enum Outcome: Sendable {
-        case created(Dispute)
-        /// The case was entered before with the same facts.
-        case existing(Dispute)
-        /// The case was entered before with other facts: an amount or a customer differs.
-        case conflicting(Dispute)
-    }
-
     static let columns = """
         id, environment, case_number, transaction_id, customer_id, amount::text AS amount, fee::text AS fee, currency, reason, received_at,
         status, entered_via, event_id, created_at
@@ -29,7 +11,7 @@ public enum DisputeStore {
 
     /// A new case is also an event (`chargeback.created`) whose first job is of `firstJob`.
     public static func record(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, _ chargeback: Chargeback, via: String,
-                              firstJob: JobKind) throws -> Outcome {
+                              firstJob: JobKind) throws -> DisputeEntry {
         if let earlier = try find(tx, tenantId: tenantId, environment: environment, caseNumber: chargeback.caseNumber) {
             return earlier.chargeback == chargeback ? .existing(earlier) : .conflicting(earlier)
         }

@@ -1,23 +1,13 @@
 public import Foundation
+public import Domain
 
 /// Stored outcomes of creating POSTs that carried an `Idempotency-Key`.
 public enum IdempotencyStore {
-    public enum Claim: Sendable, Equatable {
-        /// First use of the key: run the request, then `complete` or `abandon`.
-        case claimed
-        /// Same key, same request, finished: answer with the stored response.
-        case replay(status: Int, body: String, location: String?)
-        /// Same key, another request body or route.
-        case mismatch
-        /// Same key, same request, still running in another connection.
-        case inProgress
-    }
-
     public static let retention: TimeInterval = 24 * 3600
     /// Requests finish in seconds (pool and statement limits); a claim older than this was abandoned.
     public static let abandonedAfter: TimeInterval = 60
 
-    public static func claim(_ tx: Transaction, principal: String, key: String, tenantId: UUID?, method: String, path: String, requestHash: String) throws -> Claim {
+    public static func claim(_ tx: Transaction, principal: String, key: String, tenantId: UUID?, method: String, path: String, requestHash: String) throws -> IdempotencyClaim {
         // An expired record, or a claim whose request never finished (its process died), frees the key.
         try tx.query("""
             DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2

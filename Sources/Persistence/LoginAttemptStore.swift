@@ -1,21 +1,10 @@
 public import Foundation
+public import Domain
 
 /// Login attempts in PostgreSQL, so the limit holds across every Clearline process.
 public enum LoginAttemptStore {
-    public struct Limits: Sendable {
-        public var window: TimeInterval
-        public var maxFailuresPerEmail: Int
-        public var maxFailuresPerClient: Int
-
-        public init(window: TimeInterval = 15 * 60, maxFailuresPerEmail: Int = 5, maxFailuresPerClient: Int = 30) {
-            self.window = window
-            self.maxFailuresPerEmail = maxFailuresPerEmail
-            self.maxFailuresPerClient = maxFailuresPerClient
-        }
-    }
-
     /// Seconds until the next attempt is allowed, or nil when one is allowed now.
-    public static func retryAfter(_ tx: Transaction, email: String, client: String, limits: Limits) throws -> Int? {
+    public static func retryAfter(_ tx: Transaction, email: String, client: String, limits: LoginLimits) throws -> Int? {
         guard let row = try tx.one("""
             SELECT
               count(*) FILTER (WHERE email = $1) AS by_email,

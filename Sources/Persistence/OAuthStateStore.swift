@@ -4,14 +4,6 @@ import Crypto
 
 /// States of OAuth flows in progress: random, single use, ten minutes, stored as a hash.
 public enum OAuthStateStore {
-    public struct Pending: Sendable {
-        public let tenantId: UUID
-        public let environment: EnvironmentName
-        public let connectionId: UUID
-        public let redirectURI: String
-        public let createdBy: String
-    }
-
     public static let lifetime: TimeInterval = 600
 
     public static func create(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID,
@@ -26,11 +18,11 @@ public enum OAuthStateStore {
     }
 
     /// The flow a state belongs to, consumed; nil when unknown, used or expired.
-    public static func take(_ database: Database, state: String) throws -> Pending? {
+    public static func take(_ database: Database, state: String) throws -> PendingOAuth? {
         guard (1...128).contains(state.utf8.count) else { return nil }
         guard let row = try database.statement("SELECT * FROM clearline_take_oauth_state($1)", [APIKeyStore.hash(state)]).first,
               let environment = EnvironmentName(rawValue: try row.string("environment")) else { return nil }
-        return Pending(tenantId: try row.uuid("tenant_id"), environment: environment, connectionId: try row.uuid("connection_id"),
+        return PendingOAuth(tenantId: try row.uuid("tenant_id"), environment: environment, connectionId: try row.uuid("connection_id"),
                        redirectURI: try row.string("redirect_uri"), createdBy: try row.string("created_by"))
     }
 }

@@ -5,31 +5,6 @@ import Crypto
 /// Where vendors and shops deliver events (`POST /hooks/{id}`), and the secrets that verify
 /// them, sealed in the vault and bound to the endpoint.
 public enum WebhookEndpointStore {
-    public enum Verification: String, Sendable, CaseIterable {
-        case clearlineSignature = "clearline_signature"
-        case zohoSignature = "zoho_signature"
-        case sharedSecret = "shared_secret"
-        case payTraceSilentPost = "paytrace_silent_post"
-
-        public var usesSecret: Bool { self != .payTraceSilentPost }
-    }
-
-    public struct Endpoint: Sendable, Equatable {
-        public let id: UUID
-        public let tenantId: UUID
-        public let environment: EnvironmentName
-        public let name: String
-        public let source: String
-        public let verification: Verification
-        public let secretHeader: String?
-        public let connectionId: UUID?
-        public let status: String
-        public let secretHint: String?
-        public let secretRotatedAt: Date?
-        public let createdAt: Date
-        public let updatedAt: Date
-    }
-
     /// Notified with the endpoint id when it is disabled, enabled or its secret rotated, so
     /// processes that keep endpoints in memory drop them.
     public static let channel = "clearline_webhook_endpoints"
@@ -45,7 +20,7 @@ public enum WebhookEndpointStore {
 
     /// Creates the endpoint and, when its mode signs, its first secret (returned once, never again).
     public static func create(_ tx: Transaction, vault: Vault, tenantId: UUID, environment: EnvironmentName, name: String, source: String,
-                              verification: Verification, secretHeader: String?, connectionId: UUID?) throws -> (Endpoint, String?) {
+                              verification: WebhookVerification, secretHeader: String?, connectionId: UUID?) throws -> (WebhookEndpoint, String?) {
         guard let row = try tx.one("""
             INSERT INTO webhook_endpoints (tenant_id, environment, name, source, verification, secret_header, connection_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
@@ -58,20 +33,20 @@ public enum WebhookEndpointStore {
         return (endpoint, secret)
     }
 
-    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, after cursor: PageCursor?, limit: Int) throws -> Page<Endpoint> {
+    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, after cursor: PageCursor?, limit: Int) throws -> Page<WebhookEndpoint> {
         try Paging.fetch(tx, "SELECT \(columns) FROM webhook_endpoints e WHERE e.tenant_id = $1 AND e.environment = $2",
                          [tenantId, environment.rawValue], after: cursor, limit: limit, decode: decode) {
             PageCursor(createdAt: $0.createdAt, id: $0.id)
         }
     }
 
-    public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName?, id: UUID) throws -> Endpoint? {
+    public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName?, id: UUID) throws -> WebhookEndpoint? {
         try tx.one("SELECT \(columns) FROM webhook_endpoints e WHERE e.tenant_id = $1 AND ($2::text IS NULL OR e.environment = $2) AND e.id = $3",
                    [tenantId, environment?.rawValue, id]).map(decode)
     }
 
     /// A new secret, returned once; the previous one keeps working for `rotationOverlap`.
-    public static func rotate(_ tx: Transaction, vault: Vault, endpoint: Endpoint) throws -> String {
+    public static func rotate(_ tx: Transaction, vault: Vault, endpoint: WebhookEndpoint) throws -> String {
         try tx.query("""
             UPDATE webhook_endpoint_secrets SET expires_at = now() + make_interval(secs => $3)
             WHERE tenant_id = $1 AND endpoint_id = $2 AND expires_at IS NULL
@@ -87,7 +62,7 @@ public enum WebhookEndpointStore {
         return try addSecret(tx, vault: vault, tenantId: endpoint.tenantId, endpointId: endpoint.id, verification: endpoint.verification)
     }
 
-    public static func setStatus(_ tx: Transaction, endpoint: Endpoint, active: Bool) throws {
+    public static func setStatus(_ tx: Transaction, endpoint: WebhookEndpoint, active: Bool) throws {
         try tx.query("""
             UPDATE webhook_endpoints SET status = $3, disabled_at = CASE WHEN $3 = 'disabled' THEN now() END, updated_at = now()
             WHERE tenant_id = $1 AND id = $2
@@ -96,7 +71,7 @@ public enum WebhookEndpointStore {
     }
 
     /// The secrets a delivery may be signed with now: the current one and, during a rotation, the previous.
-    public static func validSecrets(_ tx: Transaction, vault: Vault, endpoint: Endpoint) throws -> [String] {
+    public static func validSecrets(_ tx: Transaction, vault: Vault, endpoint: WebhookEndpoint) throws -> [String] {
         try tx.query("""
             SELECT version, ciphertext FROM webhook_endpoint_secrets
             WHERE tenant_id = $1 AND endpoint_id = $2 AND (expires_at IS NULL OR expires_at > now()) ORDER BY version DESC
@@ -112,7 +87,7 @@ public enum WebhookEndpointStore {
         return (try row.uuid("tenant_id"), environment, try row.string("status") == "active")
     }
 
-    private static func addSecret(_ tx: Transaction, vault: Vault, tenantId: UUID, endpointId: UUID, verification: Verification) throws -> String {
+    private static func addSecret(_ tx: Transaction, vault: Vault, tenantId: UUID, endpointId: UUID, verification: WebhookVerification) throws -> String {
         // Zoho accepts 12–50 letters and digits; the others get a longer, prefixed token.
         let secret = verification == .zohoSignature ? Encoding.hex(SecureRandom.bytes(20)) : "whsec_" + SecureRandom.token(byteCount: 32)
         let version = try tx.one("SELECT coalesce(max(version), 0) + 1 AS v FROM webhook_endpoint_secrets WHERE endpoint_id = $1", [endpointId])!.int("v")
@@ -127,10 +102,10 @@ public enum WebhookEndpointStore {
         Vault.SecretContext(tenantId: tenantId, connectionId: endpointId, name: "webhook_signing_secret", version: version)
     }
 
-    static func decode(_ row: Row) throws -> Endpoint {
-        Endpoint(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"),
+    static func decode(_ row: Row) throws -> WebhookEndpoint {
+        WebhookEndpoint(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"),
                  environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, name: try row.string("name"),
-                 source: try row.string("source"), verification: Verification(rawValue: try row.string("verification")) ?? .clearlineSignature,
+                 source: try row.string("source"), verification: WebhookVerification(rawValue: try row.string("verification")) ?? .clearlineSignature,
                  secretHeader: row.optionalString("secret_header"), connectionId: try row.optionalUUID("connection_id"),
                  status: try row.string("status"), secretHint: row.optionalString("secret_hint"),
                  secretRotatedAt: try row.optionalDate("secret_created_at"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))

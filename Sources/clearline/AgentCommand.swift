@@ -1,6 +1,7 @@
 import ArgumentParser
 import Connectors
 import Foundation
+import Domain
 import Logging
 import SageAgent
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Domain
 import Logging
 import Crypto
 import Persistence

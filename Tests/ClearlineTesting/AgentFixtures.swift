@@ -32,7 +32,7 @@ public enum AgentFixtures {
         return running
     }
 
-    public static func presence(_ agent: Agent) throws -> AgentCommandStore.Presence? {
+    public static func presence(_ agent: Agent) throws -> AgentPresence? {
         try TestServer.shared.database.transaction(.tenant(agent.tenant)) {
             try AgentCommandStore.presence($0, tenantId: agent.tenant, connectionId: agent.connection)
         }
@@ -46,7 +46,7 @@ public enum AgentFixtures {
         }
     }
 
-    public static func completed(_ agent: Agent, _ id: UUID, within seconds: Double = 10) async throws -> AgentCommandStore.Record {
+    public static func completed(_ agent: Agent, _ id: UUID, within seconds: Double = 10) async throws -> AgentCommand {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let record = try TestServer.shared.database.transaction(.tenant(agent.tenant)) { try AgentCommandStore.get($0, tenantId: agent.tenant, id: id) }
@@ -57,7 +57,7 @@ public enum AgentFixtures {
         throw CancellationError()
     }
 
-    public static func result(_ record: AgentCommandStore.Record) throws -> [String: Any] {
+    public static func result(_ record: AgentCommand) throws -> [String: Any] {
         let text = try #require(record.result)
         return try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }

@@ -1,0 +1,23 @@
+public import Foundation
+
+public struct Alert: Sendable {
+    public let id: UUID
+    public let environment: EnvironmentName
+    public let kind: String
+    public let subject: String
+    public let message: String
+    public let createdAt: Date
+    public let acknowledgedAt: Date?
+    public let acknowledgedBy: String?
+
+    public init(id: UUID, environment: EnvironmentName, kind: String, subject: String, message: String, createdAt: Date, acknowledgedAt: Date?, acknowledgedBy: String?) {
+        self.id = id
+        self.environment = environment
+        self.kind = kind
+        self.subject = subject
+        self.message = message
+        self.createdAt = createdAt
+        self.acknowledgedAt = acknowledgedAt
+        self.acknowledgedBy = acknowledgedBy
+    }
+}

@@ -1,0 +1,10 @@
+public import Foundation
+
+public enum WebhookVerification: String, Sendable, CaseIterable {
+    case clearlineSignature = "clearline_signature"
+    case zohoSignature = "zoho_signature"
+    case sharedSecret = "shared_secret"
+    case payTraceSilentPost = "paytrace_silent_post"
+
+    public var usesSecret: Bool { self != .payTraceSilentPost }
+}
