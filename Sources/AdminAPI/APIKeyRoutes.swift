@@ -1,7 +1,6 @@
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/api-keys`: keys are shown once, at creation; a principal can only
 /// hand out its own role or a lower one.
@@ -12,23 +11,23 @@ enum APIKeyRoutes {
         Endpoint("GET", "/v1/tenants/{tenantId}/api-keys", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
             let (cursor, limit) = try context.pagination()
-            let page = try context.tenantTransaction { try APIKeyStore.list($0, tenantId: id, after: cursor, limit: limit) }
+            let page = try context.tenantTransaction { try $0.apiKeys.list(tenantId: id, after: cursor, limit: limit) }
             return context.list(page) { APIKeyBody($0) }
         },
         Endpoint("GET", "/v1/tenants/{tenantId}/api-keys/{keyId}", access: .tenant(.viewer)) { context in
             let (tenantId, keyId) = (try context.tenantId, try context.uuidParameter("keyId", resource: "API key"))
-            let key = try context.tenantTransaction { try APIKeyStore.get($0, tenantId: tenantId, id: keyId) }
+            let key = try context.tenantTransaction { try $0.apiKeys.get(tenantId: tenantId, id: keyId) }
             guard let key else { throw Problem.notFound("No such API key.") }
             return context.json(APIKeyBody(key))
         },
         Endpoint("DELETE", "/v1/tenants/{tenantId}/api-keys/{keyId}", access: .tenant(.admin)) { context in
             let (tenantId, keyId) = (try context.tenantId, try context.uuidParameter("keyId", resource: "API key"))
             try context.tenantTransaction { tx in
-                guard let key = try APIKeyStore.get(tx, tenantId: tenantId, id: keyId) else { throw Problem.notFound("No such API key.") }
+                guard let key = try tx.apiKeys.get(tenantId: tenantId, id: keyId) else { throw Problem.notFound("No such API key.") }
                 guard context.principal?.role(in: tenantId)?.canGrant(key.role) == true else {
                     throw Problem.forbidden("Only an owner can revoke an owner key.")
                 }
-                _ = try APIKeyStore.revoke(tx, tenantId: tenantId, id: keyId)
+                _ = try tx.apiKeys.revoke(tenantId: tenantId, id: keyId)
                 try context.audit(tx, tenantId: tenantId, action: "api_key.revoked", targetType: "api_key", targetId: keyId.lowercasedString)
             }
             return context.noContent()
@@ -46,7 +45,7 @@ enum APIKeyRoutes {
             throw Problem.forbidden("You cannot create a key with a role above your own.")
         }
         let created = try context.tenantTransaction { tx in
-            let created = try APIKeyStore.createTenantKey(tx, tenantId: tenantId, name: name!, role: role, createdBy: context.actor)
+            let created = try tx.apiKeys.createTenantKey(tenantId: tenantId, name: name!, role: role, createdBy: context.actor)
             try context.audit(tx, tenantId: tenantId, action: "api_key.created", targetType: "api_key",
                               targetId: created.key.id.lowercasedString, details: ["name": created.key.name, "role": role.rawValue])
             return created

@@ -3,7 +3,6 @@ import Connectors
 import Crypto
 import Domain
 import HTTPServer
-import Persistence
 
 /// The Sage Pro agent's side of Clearline (`SageAgentProtocol`): a long poll for signed command
 /// batches and the results coming back. The agent authenticates with the connection's enrolment
@@ -35,15 +34,14 @@ enum AgentRoutes {
         guard let connectionId = UUID(uuidString: context.request.pathParameters["connectionId"] ?? ""),
               let header = context.request.header("authorization"), header.hasPrefix("Bearer "),
               case let token = String(header.dropFirst("Bearer ".count)), !token.isEmpty, token.utf8.count <= ConnectionKind.secretMaxLength,
-              let (tenantId, environment) = try AgentCommandStore.locate(context.services.database, connectionId: connectionId) else {
+              let (tenantId, environment) = try context.services.stores.locateAgentConnection(connectionId) else {
             throw unauthorized
         }
-        let vault = context.services.vault
-        let stored = try context.services.database.transaction(.tenant(tenantId)) { tx in
-            try ConnectionStore.secret(tx, vault: vault, tenantId: tenantId, connectionId: connectionId, name: "enrolment_token")
+        let stored = try context.services.stores.transaction(.tenant(tenantId)) { tx in
+            try tx.connections.secret(tenantId: tenantId, connectionId: connectionId, name: "enrolment_token")
         }
         guard let stored, Digest.constantTimeEquals(Array(stored.utf8), Array(token.utf8)) else {
-            try context.services.database.transaction(.tenant(tenantId)) { try AgentCommandStore.recordRejected($0, tenantId: tenantId, connectionId: connectionId) }
+            try context.services.stores.transaction(.tenant(tenantId)) { try $0.agentCommands.recordRejected(tenantId: tenantId, connectionId: connectionId) }
             throw unauthorized
         }
         return Agent(tenantId: tenantId, environment: environment, connectionId: connectionId,
@@ -62,8 +60,8 @@ enum AgentRoutes {
         let userAgent = context.request.header("user-agent") ?? "unknown"
         let version = userAgent.hasPrefix("clearline-sage-agent/") ? String(userAgent.dropFirst("clearline-sage-agent/".count)) : userAgent
         let host = context.request.header("clearline-agent-host") ?? context.request.clientAddress
-        try context.services.database.transaction(.tenant(agent.tenantId)) {
-            try AgentCommandStore.recordSeen($0, tenantId: agent.tenantId, connectionId: agent.connectionId, version: version, host: host)
+        try context.services.stores.transaction(.tenant(agent.tenantId)) {
+            try $0.agentCommands.recordSeen(tenantId: agent.tenantId, connectionId: agent.connectionId, version: version, host: host)
         }
         return try answer(context, agent, deadline: Date().addingTimeInterval(TimeInterval(wait)))
     }
@@ -86,8 +84,8 @@ enum AgentRoutes {
 
     static func claim(_ context: RequestContext, _ agent: Agent) throws -> SageAgentProtocol.Batch? {
         let batchId = UUID()
-        let records = try context.services.database.transaction(.tenant(agent.tenantId)) {
-            try AgentCommandStore.claim($0, tenantId: agent.tenantId, connectionId: agent.connectionId, batchId: batchId, limit: 50, leaseSeconds: leaseSeconds)
+        let records = try context.services.stores.transaction(.tenant(agent.tenantId)) {
+            try $0.agentCommands.claim(tenantId: agent.tenantId, connectionId: agent.connectionId, batchId: batchId, limit: 50, leaseSeconds: leaseSeconds)
         }
         guard !records.isEmpty else { return nil }
         let commands = try records.map { record in
@@ -124,7 +122,7 @@ enum AgentRoutes {
             throw Problem.badRequest("The body is not a results document of the agent protocol.")
         }
         guard posted.results.count <= 500 else { throw Problem.validation([FieldError(field: "results", message: "at most 500 per request")]) }
-        let accepted = try context.services.database.transaction(.tenant(agent.tenantId)) { tx in
+        let accepted = try context.services.stores.transaction(.tenant(agent.tenantId)) { tx in
             try posted.results.reduce(0) { count, result in
                 let outcome: AgentCommandOutcome
                 switch (result.status, result.error) {
@@ -136,7 +134,7 @@ enum AgentRoutes {
                 case (.failed, nil):
                     outcome = .failed(code: "internal", message: "The agent reported a failure without saying why.", retryable: true)
                 }
-                let recorded = try AgentCommandStore.complete(tx, tenantId: agent.tenantId, connectionId: agent.connectionId,
+                let recorded = try tx.agentCommands.complete(tenantId: agent.tenantId, connectionId: agent.connectionId,
                                                               commandId: result.commandId, outcome: outcome)
                 return count + (recorded ? 1 : 0)
             }

@@ -1,7 +1,6 @@
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/environments/{environment}/alerts`: what needs a person (a
 /// chargeback, a connection whose credentials stopped working), until acknowledged.
@@ -17,14 +16,14 @@ enum AlertRoutes {
                 guard text == "true" || text == "false" else { throw Problem.validation([FieldError(field: "open", message: "must be true or false")]) }
                 open = text == "true"
             }
-            let page = try context.tenantTransaction { try AlertStore.list($0, tenantId: tenantId, environment: environment, open: open, after: cursor, limit: limit) }
+            let page = try context.tenantTransaction { try $0.alerts.list(tenantId: tenantId, environment: environment, open: open, after: cursor, limit: limit) }
             return context.list(page, AlertBody.init)
         },
         Endpoint("POST", base + "/{alertId}/acknowledge", access: .tenant(.admin)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let id = try context.uuidParameter("alertId", resource: "alert")
             let alert = try context.tenantTransaction { tx -> Alert in
-                guard let alert = try AlertStore.acknowledge(tx, tenantId: tenantId, environment: environment, id: id, by: context.actor) else {
+                guard let alert = try tx.alerts.acknowledge(tenantId: tenantId, environment: environment, id: id, by: context.actor) else {
                     throw Problem.notFound("No such alert.")
                 }
                 try context.audit(tx, tenantId: tenantId, action: "alert.acknowledged", targetType: "alert", targetId: id.lowercasedString, details: ["kind": alert.kind])

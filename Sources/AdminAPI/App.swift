@@ -1,7 +1,7 @@
 public import HTTPServer
 public import Logging
-public import Persistence
 import Foundation
+public import Persistence
 import Domain
 import Synchronization
 

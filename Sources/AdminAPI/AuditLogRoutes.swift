@@ -2,7 +2,6 @@ import Foundation
 import Crypto
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/audit-log`: newest first, and a check of the whole hash chain.
 enum AuditLogRoutes {
@@ -10,12 +9,12 @@ enum AuditLogRoutes {
         Endpoint("GET", "/v1/tenants/{tenantId}/audit-log", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
             let (before, limit) = try context.pagination(decode: decodeCursor)
-            let page = try context.tenantTransaction { try AuditLogStore.list($0, tenantId: id, before: before, limit: limit) }
+            let page = try context.tenantTransaction { try $0.auditLog.list(tenantId: id, before: before, limit: limit) }
             return context.json(ListBody(items: page.entries.map(AuditEntryBody.init), nextCursor: page.next.map(encodeCursor)))
         },
         Endpoint("GET", "/v1/tenants/{tenantId}/audit-log/verify", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
-            let verdict = try context.tenantTransaction { try AuditLogStore.verify($0, tenantId: id) }
+            let verdict = try context.tenantTransaction { try $0.auditLog.verify(tenantId: id) }
             return context.json(verdict)
         },
     ]

@@ -1,7 +1,6 @@
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// Password login for the admin pages: a session cookie (HttpOnly, SameSite=Strict, Secure
 /// behind https) and a CSRF token that cookie-authenticated writes must echo.
@@ -10,7 +9,7 @@ enum AuthRoutes {
         Endpoint("POST", "/v1/auth/login", access: .anonymous, handler: login),
         Endpoint("POST", "/v1/auth/logout", access: .authenticated) { context in
             if let session = context.principal?.session {
-                try context.platformTransaction { try SessionStore.revoke($0, token: session.token) }
+                try context.platformTransaction { try $0.sessions.revoke(token: session.token) }
             }
             var response = context.noContent()
             response.setHeader("Set-Cookie", cookie(value: "", maxAge: 0, secure: context.services.configuration.secureCookies))
@@ -30,28 +29,28 @@ enum AuthRoutes {
         let services = context.services
         let client = context.request.clientAddress
         if let wait = try context.platformTransaction({
-            try LoginAttemptStore.retryAfter($0, email: email!, client: client, limits: services.configuration.loginLimits)
+            try $0.loginAttempts.retryAfter(email: email!, client: client, limits: services.configuration.loginLimits)
         }) {
             throw Problem(status: 429, title: "Too many login attempts", detail: "Too many failed logins; try again in \(wait) seconds.",
                           headers: [("Retry-After", String(wait))])
         }
-        let found = try context.platformTransaction { try UserStore.findForLogin($0, email: email!) }
+        let found = try context.platformTransaction { try $0.users.findForLogin(email: email!) }
         let matches = services.passwords.verify(password!, against: found?.passwordHash ?? services.decoyPasswordHash)
         guard matches, let user = found?.user else {
-            try context.platformTransaction { try LoginAttemptStore.record($0, email: email!, client: client, success: false) }
+            try context.platformTransaction { try $0.loginAttempts.record(email: email!, client: client, success: false) }
             throw Problem(status: 401, title: "Unauthorized", detail: "The e-mail or the password is wrong.")
         }
         let token = try context.platformTransaction { tx -> String in
-            try LoginAttemptStore.record(tx, email: email!, client: client, success: true)
-            let token = try SessionStore.create(tx, user: user)
-            try AuditLogStore.append(tx, tenantId: user.tenantId, .init(
+            try tx.loginAttempts.record(email: email!, client: client, success: true)
+            let token = try tx.sessions.create(user: user)
+            try tx.auditLog.append(tenantId: user.tenantId, .init(
                 actor: "user:\(user.id.lowercasedString)", action: "session.created", targetType: "user",
                 targetId: user.id.lowercasedString, requestId: context.requestId,
                 details: String(decoding: JSONCoding.encode(["client": client]), as: UTF8.self)))
             return token
         }
         var response = context.json(LoginBody(user: UserBody(user), csrfToken: Authenticator.csrfToken(forSession: token)))
-        response.setHeader("Set-Cookie", cookie(value: token, maxAge: Int(SessionStore.lifetime), secure: services.configuration.secureCookies))
+        response.setHeader("Set-Cookie", cookie(value: token, maxAge: Int(SessionPolicy.lifetime), secure: services.configuration.secureCookies))
         return response
     }
 

@@ -1,7 +1,6 @@
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/environments/{environment}/chargebacks`: PayTrace has no chargeback
 /// API, so the merchant enters each case (one at a time or a CSV of many). Each becomes a dispute
@@ -20,15 +19,15 @@ enum ChargebackRoutes {
             if let status, !["open", "won", "lost"].contains(status) {
                 throw Problem.validation([FieldError(field: "status", message: "must be one of: open, won, lost")])
             }
-            let page = try context.tenantTransaction { try DisputeStore.list($0, tenantId: tenantId, environment: environment, status: status, after: cursor, limit: limit) }
+            let page = try context.tenantTransaction { try $0.disputes.list(tenantId: tenantId, environment: environment, status: status, after: cursor, limit: limit) }
             return context.list(page) { DisputeBody($0, runs: nil) }
         },
         Endpoint("GET", base + "/{disputeId}", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let id = try context.uuidParameter("disputeId", resource: "chargeback")
             let (dispute, runs) = try context.tenantTransaction { tx -> (Dispute?, [Run]) in
-                guard let dispute = try DisputeStore.get(tx, tenantId: tenantId, environment: environment, id: id) else { return (nil, []) }
-                return (dispute, try RunStore.forEvent(tx, tenantId: tenantId, eventId: dispute.eventId))
+                guard let dispute = try tx.disputes.get(tenantId: tenantId, environment: environment, id: id) else { return (nil, []) }
+                return (dispute, try tx.runs.forEvent(tenantId: tenantId, eventId: dispute.eventId))
             }
             guard let dispute else { throw Problem.notFound("No such chargeback.") }
             return context.json(DisputeBody(dispute, runs: runs.map { RunBody($0, steps: nil) }))
@@ -41,9 +40,9 @@ enum ChargebackRoutes {
             if let outcome, !["won", "lost"].contains(outcome) { input.add(FieldError(field: "outcome", message: "must be won or lost")) }
             if !input.errors.isEmpty { throw Problem.validation(input.errors) }
             let dispute = try context.tenantTransaction { tx -> Dispute in
-                guard let current = try DisputeStore.get(tx, tenantId: tenantId, environment: environment, id: id) else { throw Problem.notFound("No such chargeback.") }
+                guard let current = try tx.disputes.get(tenantId: tenantId, environment: environment, id: id) else { throw Problem.notFound("No such chargeback.") }
                 guard current.status == "open" else { throw Problem.conflict("Chargeback \(current.chargeback.caseNumber) was already resolved as \(current.status).") }
-                let resolved = try DisputeStore.resolve(tx, tenantId: tenantId, environment: environment, id: id, status: outcome!)!
+                let resolved = try tx.disputes.resolve(tenantId: tenantId, environment: environment, id: id, status: outcome!)!
                 try context.audit(tx, tenantId: tenantId, action: "chargeback.resolved", targetType: "dispute", targetId: id.lowercasedString,
                                   details: ["outcome": outcome!, "case_number": current.chargeback.caseNumber])
                 return resolved
@@ -61,7 +60,7 @@ enum ChargebackRoutes {
         for error in errors where !input.errors.contains(where: { $0.field == error.field }) { input.add(error) }
         guard input.errors.isEmpty, let chargeback else { throw Problem.validation(input.errors) }
         let outcome = try context.tenantTransaction { tx -> DisputeEntry in
-            let outcome = try DisputeStore.record(tx, tenantId: tenantId, environment: environment, chargeback, via: "api", firstJob: .eventDispatch)
+            let outcome = try tx.disputes.record(tenantId: tenantId, environment: environment, chargeback, via: "api", firstJob: .eventDispatch)
             if case .created(let dispute) = outcome {
                 try context.audit(tx, tenantId: tenantId, action: "chargeback.entered", targetType: "dispute", targetId: dispute.id.lowercasedString,
                                   details: ["case_number": chargeback.caseNumber, "via": "api"])
@@ -113,7 +112,7 @@ enum ChargebackRoutes {
         let result = try context.tenantTransaction { tx -> ImportBody in
             var created: [DisputeBody] = [], existing = 0, conflicts: [FieldError] = []
             for (line, chargeback) in chargebacks {
-                switch try DisputeStore.record(tx, tenantId: tenantId, environment: environment, chargeback, via: "csv", firstJob: .eventDispatch) {
+                switch try tx.disputes.record(tenantId: tenantId, environment: environment, chargeback, via: "csv", firstJob: .eventDispatch) {
                 case .created(let dispute): created.append(DisputeBody(dispute, runs: nil))
                 case .existing: existing += 1
                 case .conflicting(let earlier):

@@ -2,7 +2,6 @@ import Foundation
 import Connectors
 import Domain
 import HTTPServer
-import Persistence
 
 /// `POST .../connections/{connectionId}/test`: a real authentication against the vendor, reported
 /// in plain words. The vendor is called with no database connection held.
@@ -13,16 +12,16 @@ enum ConnectionCheckRoute {
             let id = try context.uuidParameter("connectionId", resource: "connection")
             let vault = context.services.vault
             let (connection, secrets) = try context.tenantTransaction { tx -> (Connection, [String: String]) in
-                guard let connection = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: id) else {
+                guard let connection = try tx.connections.get(tenantId: tenantId, environment: environment, id: id) else {
                     throw Problem.notFound("No such connection.")
                 }
-                return (connection, try ConnectionStore.secrets(tx, vault: vault, connection: connection))
+                return (connection, try tx.connections.secrets(connection: connection))
             }
             let (ok, message) = try check(connection, secrets, context)
             let status = ok ? "connected" : "failed"
             let checkedAt = Date()
             try context.tenantTransaction { tx in
-                try ConnectionStore.setStatus(tx, tenantId: tenantId, id: id, status: status)
+                try tx.connections.setStatus(tenantId: tenantId, id: id, status: status)
                 try context.audit(tx, tenantId: tenantId, action: "connection.tested", targetType: "connection", targetId: id.lowercasedString,
                                   details: ["outcome": status, "message": message])
             }
@@ -68,7 +67,7 @@ enum ConnectionCheckRoute {
     /// Pro. An agent polls at least every 30 s, so one not seen for a minute is reported at once.
     static func pingAgent(_ connection: Connection, _ context: RequestContext) throws -> (Bool, String) {
         let tenantId = try context.tenantId
-        let presence = try context.tenantTransaction { try AgentCommandStore.presence($0, tenantId: tenantId, connectionId: connection.id) }
+        let presence = try context.tenantTransaction { try $0.agentCommands.presence(tenantId: tenantId, connectionId: connection.id) }
         guard let seen = presence?.lastSeenAt, Date().timeIntervalSince(seen) < 60 else {
             var message = presence?.lastSeenAt.map { "The Sage Pro agent last polled \(Int(Date().timeIntervalSince($0))) seconds ago; it is not running." }
                 ?? "No Sage Pro agent has polled with this connection's enrolment token yet."
@@ -79,12 +78,12 @@ enum ConnectionCheckRoute {
         }
         let started = Date()
         let command = try context.tenantTransaction { tx in
-            try AgentCommandStore.enqueue(tx, tenantId: tenantId, environment: connection.environment, connectionId: connection.id,
+            try tx.agentCommands.enqueue(tenantId: tenantId, environment: connection.environment, connectionId: connection.id,
                                           type: SageAgentProtocol.CommandType.ping.rawValue, externalId: "ping-\(UUID().lowercasedString)", payload: "{}")
         }
         while Date().timeIntervalSince(started) < agentPingTimeout {
             Thread.sleep(forTimeInterval: 0.05)
-            guard let done = try context.tenantTransaction({ try AgentCommandStore.get($0, tenantId: tenantId, id: command.id) }),
+            guard let done = try context.tenantTransaction({ try $0.agentCommands.get(tenantId: tenantId, id: command.id) }),
                   done.completedAt != nil else { continue }
             let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
             let agent = [presence?.agentHost.map { "on \($0)" }, presence?.agentVersion.map { "version \($0)" }].compactMap { $0 }.joined(separator: ", ")

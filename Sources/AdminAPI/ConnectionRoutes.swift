@@ -2,7 +2,6 @@ import Foundation
 import Connectors
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/environments/{environment}/connections`: vendor accounts per
 /// environment. Secrets are write-only: responses say which are set, with a masked hint.
@@ -15,14 +14,14 @@ enum ConnectionRoutes {
             let (tenantId, environment) = (try context.tenantId, try Self.environment(context))
             let (cursor, limit) = try context.pagination()
             let page = try context.tenantTransaction {
-                try ConnectionStore.list($0, tenantId: tenantId, environment: environment, after: cursor, limit: limit)
+                try $0.connections.list(tenantId: tenantId, environment: environment, after: cursor, limit: limit)
             }
             return context.list(page, ConnectionBody.init)
         },
         Endpoint("GET", base + "/{connectionId}", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try Self.environment(context))
             let id = try context.uuidParameter("connectionId", resource: "connection")
-            let connection = try context.tenantTransaction { try ConnectionStore.get($0, tenantId: tenantId, environment: environment, id: id) }
+            let connection = try context.tenantTransaction { try $0.connections.get(tenantId: tenantId, environment: environment, id: id) }
             guard let connection else { throw Problem.notFound("No such connection.") }
             return context.json(ConnectionBody(connection))
         },
@@ -31,7 +30,7 @@ enum ConnectionRoutes {
             let (tenantId, environment) = (try context.tenantId, try Self.environment(context))
             let id = try context.uuidParameter("connectionId", resource: "connection")
             try context.tenantTransaction { tx in
-                guard try ConnectionStore.delete(tx, tenantId: tenantId, environment: environment, id: id) else {
+                guard try tx.connections.delete(tenantId: tenantId, environment: environment, id: id) else {
                     throw Problem.notFound("No such connection.")
                 }
                 try context.audit(tx, tenantId: tenantId, action: "connection.deleted", targetType: "connection", targetId: id.lowercasedString,
@@ -62,7 +61,7 @@ enum ConnectionRoutes {
         }
         try input.validate()
         let connection = try context.tenantTransaction { tx -> Connection in
-            let connection = try ConnectionStore.create(tx, vault: context.services.vault, tenantId: tenantId, environment: environment,
+            let connection = try tx.connections.create(tenantId: tenantId, environment: environment,
                                                         kind: kind!, name: name!, settings: settings.compactMapValues { $0 },
                                                         secrets: secrets.compactMapValues { $0 as? String })
             try context.audit(tx, tenantId: tenantId, action: "connection.created", targetType: "connection", targetId: connection.id.lowercasedString,
@@ -88,12 +87,12 @@ enum ConnectionRoutes {
         }
         try input.validate()
         let connection = try context.tenantTransaction { tx -> Connection in
-            guard let current = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: id) else {
+            guard let current = try tx.connections.get(tenantId: tenantId, environment: environment, id: id) else {
                 throw Problem.notFound("No such connection.")
             }
             let errors = current.kind.validate(settings: current.settings(merging: settings), creating: true) + current.kind.validate(secrets: secrets, creating: false)
             if !errors.isEmpty { throw Problem.validation(errors) }
-            guard let updated = try ConnectionStore.update(tx, vault: context.services.vault, tenantId: tenantId, environment: environment, id: id,
+            guard let updated = try tx.connections.update(tenantId: tenantId, environment: environment, id: id,
                                                            name: name, settings: settings, secrets: secrets) else {
                 throw Problem.notFound("No such connection.")
             }

@@ -2,7 +2,6 @@ import Foundation
 import Crypto
 import Domain
 import HTTPServer
-import Persistence
 
 /// Dead letters (jobs that used their attempts or failed for good), replay of one or of a
 /// filtered set, and the queue's depth per environment.
@@ -16,7 +15,7 @@ enum DeadLetterRoutes {
             let (cursor, limit) = try context.pagination(decode: decodeCursor)
             let kind = try kindFilter(context.request.query["kind"])
             let (items, next) = try context.tenantTransaction {
-                try JobHistory.deadLetters($0, tenantId: tenantId, environment: environment, kind: kind, after: cursor, limit: limit)
+                try $0.jobHistory.deadLetters(tenantId: tenantId, environment: environment, kind: kind, after: cursor, limit: limit)
             }
             return context.json(ListBody(items: items.map { JobBody($0) }, nextCursor: next.map(encodeCursor)))
         },
@@ -24,9 +23,9 @@ enum DeadLetterRoutes {
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             guard let id = Int64(context.request.pathParameters["jobId"] ?? ""), id > 0 else { throw Problem.notFound("No such job.") }
             let replayed = try context.tenantTransaction { tx -> Int64 in
-                guard let job = try JobHistory.job(tx, tenantId: tenantId, environment: environment, id: id) else { throw Problem.notFound("No such job.") }
+                guard let job = try tx.jobHistory.job(tenantId: tenantId, environment: environment, id: id) else { throw Problem.notFound("No such job.") }
                 guard job.state == .dead, job.replayedBy == nil,
-                      let replayed = try JobHistory.replay(tx, tenantId: tenantId, environment: environment, id: id) else {
+                      let replayed = try tx.jobHistory.replay(tenantId: tenantId, environment: environment, id: id) else {
                     throw Problem.conflict(job.replayedBy.map { "Job \(id) was already replayed as job \($0)." }
                                            ?? "Job \(id) is \(job.state.rawValue); only dead jobs are replayed.")
                 }
@@ -48,7 +47,7 @@ enum DeadLetterRoutes {
             try input.validate()
             let kind = try kindFilter(kindText)
             let replayed = try context.tenantTransaction { tx -> [Int64] in
-                let ids = try JobHistory.replayDead(tx, tenantId: tenantId, environment: environment, kind: kind, since: since, until: until, limit: maxReplay)
+                let ids = try tx.jobHistory.replayDead(tenantId: tenantId, environment: environment, kind: kind, since: since, until: until, limit: maxReplay)
                 try context.audit(tx, tenantId: tenantId, action: "dead_letters.replayed", targetType: "environment", targetId: environment.rawValue,
                                   details: ["count": String(ids.count), "kind": kind?.rawValue ?? "", "since": sinceText ?? "", "until": untilText ?? ""])
                 return ids
@@ -58,7 +57,7 @@ enum DeadLetterRoutes {
         Endpoint("GET", "/v1/tenants/{tenantId}/queue", access: .tenant(.viewer)) { context in
             let tenantId = try context.tenantId
             let (depth, dead) = try context.tenantTransaction { tx in
-                (try JobQueue.depth(tx, tenantId: tenantId), try JobHistory.deadLetterCounts(tx, tenantId: tenantId))
+                (try tx.jobs.depth(tenantId: tenantId), try tx.jobHistory.deadLetterCounts(tenantId: tenantId))
             }
             let environments = EnvironmentName.allCases.map { name in
                 let row = depth.first { $0.environment == name }

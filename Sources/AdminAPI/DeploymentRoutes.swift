@@ -1,7 +1,6 @@
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/environments/{environment}/deployments`: which version of each flow an
 /// environment runs. Versions are deployed to dev, then promoted dev → qa → prod; prod takes a
@@ -15,7 +14,7 @@ enum DeploymentRoutes {
         Endpoint("GET", base, access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let (cursor, limit) = try context.pagination()
-            let page = try context.tenantTransaction { try DeploymentStore.list($0, tenantId: tenantId, environment: environment, after: cursor, limit: limit) }
+            let page = try context.tenantTransaction { try $0.deployments.list(tenantId: tenantId, environment: environment, after: cursor, limit: limit) }
             return context.list(page, DeploymentBody.init)
         },
         Endpoint("POST", base, access: .tenant(.admin), handler: deploy),
@@ -30,13 +29,13 @@ enum DeploymentRoutes {
                 flowId = id
             }
             let page = try context.tenantTransaction {
-                try DeploymentStore.history($0, tenantId: tenantId, environment: environment, flowId: flowId, after: cursor, limit: limit)
+                try $0.deployments.history(tenantId: tenantId, environment: environment, flowId: flowId, after: cursor, limit: limit)
             }
             return context.list(page, DeploymentHistoryBody.init)
         },
         Endpoint("GET", "/v1/tenants/{tenantId}/promotion-policy", access: .tenant(.viewer)) { context in
             let tenantId = try context.tenantId
-            return context.json(PolicyBody(try context.tenantTransaction { try DeploymentStore.policy($0, tenantId: tenantId) }))
+            return context.json(PolicyBody(try context.tenantTransaction { try $0.deployments.policy(tenantId: tenantId) }))
         },
         Endpoint("PUT", "/v1/tenants/{tenantId}/promotion-policy", access: .tenant(.owner)) { context in
             let tenantId = try context.tenantId
@@ -45,7 +44,7 @@ enum DeploymentRoutes {
             try input.validate()
             let policy = PromotionPolicy(requireFixtures: fixtures!, requireQA: qa!)
             try context.tenantTransaction { tx in
-                try DeploymentStore.setPolicy(tx, tenantId: tenantId, policy)
+                try tx.deployments.setPolicy(tenantId: tenantId, policy)
                 try context.audit(tx, tenantId: tenantId, action: "promotion_policy.updated", targetType: "tenant", targetId: tenantId.lowercasedString,
                                   details: ["require_fixtures": String(policy.requireFixtures), "require_qa": String(policy.requireQA)])
             }
@@ -60,8 +59,8 @@ enum DeploymentRoutes {
         return id
     }
 
-    static func flow(_ tx: Transaction, _ tenantId: UUID, _ id: UUID) throws -> StoredFlow {
-        guard let flow = try FlowStore.get(tx, tenantId: tenantId, id: id, forUpdate: true) else { throw Problem.notFound("No such flow.") }
+    static func flow(_ tx: any StoreSession, _ tenantId: UUID, _ id: UUID) throws -> StoredFlow {
+        guard let flow = try tx.flows.get(tenantId: tenantId, id: id, forUpdate: true) else { throw Problem.notFound("No such flow.") }
         return flow
     }
 
@@ -77,10 +76,10 @@ enum DeploymentRoutes {
         }
         let deployment = try context.tenantTransaction { tx -> Deployment in
             let flow = try flow(tx, tenantId, id!)
-            guard try FlowStore.version(tx, tenantId: tenantId, flowId: flow.id, version: number!) != nil else {
+            guard try tx.flows.version(tenantId: tenantId, flowId: flow.id, version: number!) != nil else {
                 throw Problem.validation([FieldError(field: "version", message: "flow \(flow.name) has no version \(number!)")])
             }
-            let current = try DeploymentStore.current(tx, tenantId: tenantId, environment: environment, flowId: flow.id, forUpdate: true)
+            let current = try tx.deployments.current(tenantId: tenantId, environment: environment, flowId: flow.id, forUpdate: true)
             guard current?.version != number else { throw Problem.conflict("\(environment.rawValue) already runs version \(number!).") }
             return try record(context, tx, flow: flow, environment: environment, version: number!, previous: current?.version, action: "deploy", from: nil)
         }
@@ -100,18 +99,18 @@ enum DeploymentRoutes {
         }
         let deployment = try context.tenantTransaction { tx -> Deployment in
             let flow = try flow(tx, tenantId, id!)
-            guard let from = try DeploymentStore.current(tx, tenantId: tenantId, environment: source, flowId: flow.id) else {
+            guard let from = try tx.deployments.current(tenantId: tenantId, environment: source, flowId: flow.id) else {
                 throw Problem.conflict("\(flow.name) is not deployed in \(source.rawValue), so there is nothing to promote to \(environment.rawValue).")
             }
-            let current = try DeploymentStore.current(tx, tenantId: tenantId, environment: environment, flowId: flow.id, forUpdate: true)
+            let current = try tx.deployments.current(tenantId: tenantId, environment: environment, flowId: flow.id, forUpdate: true)
             guard current?.version != from.version else { throw Problem.conflict("\(environment.rawValue) already runs version \(from.version).") }
             if environment == .prod {
-                let policy = try DeploymentStore.policy(tx, tenantId: tenantId)
-                let version = try FlowStore.version(tx, tenantId: tenantId, flowId: flow.id, version: from.version)
+                let policy = try tx.deployments.policy(tenantId: tenantId)
+                let version = try tx.flows.version(tenantId: tenantId, flowId: flow.id, version: from.version)
                 if policy.requireFixtures, version?.fixturesPassed != true {
                     throw Problem.conflict("Version \(from.version) did not pass its fixtures; fix the flow and publish a new version before prod.")
                 }
-                if policy.requireQA, !(try DeploymentStore.hasRun(tx, tenantId: tenantId, environment: .qa, flowId: flow.id, version: from.version)) {
+                if policy.requireQA, !(try tx.deployments.hasRun(tenantId: tenantId, environment: .qa, flowId: flow.id, version: from.version)) {
                     throw Problem.conflict("Version \(from.version) has not run in qa.")
                 }
             }
@@ -125,21 +124,21 @@ enum DeploymentRoutes {
         let id = try context.uuidParameter("flowId", resource: "flow")
         let deployment = try context.tenantTransaction { tx -> Deployment in
             let flow = try flow(tx, tenantId, id)
-            guard let current = try DeploymentStore.current(tx, tenantId: tenantId, environment: environment, flowId: flow.id, forUpdate: true) else {
+            guard let current = try tx.deployments.current(tenantId: tenantId, environment: environment, flowId: flow.id, forUpdate: true) else {
                 throw Problem.notFound("\(flow.name) is not deployed in \(environment.rawValue).")
             }
             guard let target = current.previousVersion else {
                 throw Problem.conflict("\(environment.rawValue) has run no version of \(flow.name) before \(current.version); there is nothing to roll back to.")
             }
-            let before = try DeploymentStore.versionBefore(tx, tenantId: tenantId, environment: environment, flowId: flow.id, version: target)
+            let before = try tx.deployments.versionBefore(tenantId: tenantId, environment: environment, flowId: flow.id, version: target)
             return try record(context, tx, flow: flow, environment: environment, version: target, previous: before, action: "rollback", from: nil)
         }
         return context.json(DeploymentBody(deployment))
     }
 
-    static func record(_ context: RequestContext, _ tx: Transaction, flow: StoredFlow, environment: EnvironmentName, version: Int, previous: Int?,
+    static func record(_ context: RequestContext, _ tx: any StoreSession, flow: StoredFlow, environment: EnvironmentName, version: Int, previous: Int?,
                        action: String, from: EnvironmentName?) throws -> Deployment {
-        let deployment = try DeploymentStore.point(tx, tenantId: flow.tenantId, environment: environment, flowId: flow.id, version: version,
+        let deployment = try tx.deployments.point(tenantId: flow.tenantId, environment: environment, flowId: flow.id, version: version,
                                                    previous: previous, action: action, from: from, actor: context.actor)
         var details = ["environment": environment.rawValue, "version": String(version), "previous_version": previous.map(String.init) ?? ""]
         if let from { details["from_environment"] = from.rawValue }

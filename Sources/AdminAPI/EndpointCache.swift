@@ -1,6 +1,5 @@
 import Foundation
 import Domain
-import Persistence
 import Synchronization
 
 /// Webhook endpoints with their opened secrets, kept a few seconds so a delivery costs one round

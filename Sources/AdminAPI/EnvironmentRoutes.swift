@@ -1,4 +1,3 @@
-import Persistence
 
 /// `/v1/tenants/{tenantId}/environments`: the tenant's dev, qa and prod.
 enum EnvironmentRoutes {
@@ -6,7 +5,7 @@ enum EnvironmentRoutes {
         Endpoint("GET", "/v1/tenants/{tenantId}/environments", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
             let (cursor, limit) = try context.pagination()
-            let page = try context.tenantTransaction { try TenantStore.environments($0, tenantId: id, after: cursor, limit: limit) }
+            let page = try context.tenantTransaction { try $0.tenants.environments(tenantId: id, after: cursor, limit: limit) }
             return context.list(page, EnvironmentBody.init)
         },
     ]

@@ -1,6 +1,6 @@
 import Foundation
-import Domain
 import Persistence
+import Domain
 
 /// Intake's writer: deliveries arriving together are stored together. Up to `writers` threads
 /// each take every delivery waiting (at most `maxBatch`) and write them with their jobs in one

@@ -2,7 +2,6 @@ import Foundation
 import Crypto
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/environments/{environment}/events`: what arrived, newest first, and
 /// one event with its jobs and their attempts. Payloads are stored with card numbers masked;
@@ -17,7 +16,7 @@ enum EventRoutes {
             let (cursor, limit) = try context.pagination()
             let filter = try filter(context)
             let page = try context.tenantTransaction {
-                try EventStore.list($0, tenantId: tenantId, environment: environment, filter: filter, after: cursor, limit: limit)
+                try $0.events.list(tenantId: tenantId, environment: environment, filter: filter, after: cursor, limit: limit)
             }
             return context.list(page, EventSummaryBody.init)
         },
@@ -25,9 +24,9 @@ enum EventRoutes {
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let id = try context.uuidParameter("eventId", resource: "event")
             let body = try context.tenantTransaction { tx -> EventBody in
-                guard let event = try EventStore.get(tx, tenantId: tenantId, environment: environment, id: id) else { throw Problem.notFound("No such event.") }
-                let jobs = try JobHistory.jobs(tx, tenantId: tenantId, eventId: id)
-                let attempts = try JobHistory.attempts(tx, tenantId: tenantId, jobIds: jobs.map(\.id))
+                guard let event = try tx.events.get(tenantId: tenantId, environment: environment, id: id) else { throw Problem.notFound("No such event.") }
+                let jobs = try tx.jobHistory.jobs(tenantId: tenantId, eventId: id)
+                let attempts = try tx.jobHistory.attempts(tenantId: tenantId, jobIds: jobs.map(\.id))
                 return EventBody(event, jobs: jobs, attempts: attempts)
             }
             return context.json(body)

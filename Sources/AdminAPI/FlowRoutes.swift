@@ -1,7 +1,6 @@
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/flows`: flows created from a template or from scratch, and their
 /// draft, edited until it is published as a version.
@@ -13,7 +12,7 @@ enum FlowRoutes {
         Endpoint("GET", base, access: .tenant(.viewer)) { context in
             let tenantId = try context.tenantId
             let (cursor, limit) = try context.pagination()
-            let page = try context.tenantTransaction { try FlowStore.list($0, tenantId: tenantId, after: cursor, limit: limit) }
+            let page = try context.tenantTransaction { try $0.flows.list(tenantId: tenantId, after: cursor, limit: limit) }
             return context.list(page) { FlowBody($0, includeDraft: false) }
         },
         Endpoint("GET", base + "/{flowId}", access: .tenant(.viewer)) { context in
@@ -22,7 +21,7 @@ enum FlowRoutes {
             body.deployments = try context.tenantTransaction { tx in
                 var live: [String: Int] = [:]
                 for environment in EnvironmentName.allCases {
-                    live[environment.rawValue] = try DeploymentStore.current(tx, tenantId: flow.tenantId, environment: environment, flowId: flow.id)?.version
+                    live[environment.rawValue] = try tx.deployments.current(tenantId: flow.tenantId, environment: environment, flowId: flow.id)?.version
                 }
                 return live
             }
@@ -32,7 +31,7 @@ enum FlowRoutes {
         Endpoint("DELETE", base + "/{flowId}", access: .tenant(.admin)) { context in
             let flow = try find(context)
             try context.tenantTransaction { tx in
-                guard try FlowStore.delete(tx, tenantId: flow.tenantId, id: flow.id) else { throw Problem.notFound("No such flow.") }
+                guard try tx.flows.delete(tenantId: flow.tenantId, id: flow.id) else { throw Problem.notFound("No such flow.") }
                 try context.audit(tx, tenantId: flow.tenantId, action: "flow.deleted", targetType: "flow", targetId: flow.id.lowercasedString)
             }
             return context.noContent()
@@ -42,7 +41,7 @@ enum FlowRoutes {
     static func find(_ context: RequestContext, forUpdate: Bool = false) throws -> StoredFlow {
         let tenantId = try context.tenantId
         let id = try context.uuidParameter("flowId", resource: "flow")
-        guard let flow = try context.tenantTransaction({ try FlowStore.get($0, tenantId: tenantId, id: id) }) else { throw Problem.notFound("No such flow.") }
+        guard let flow = try context.tenantTransaction({ try $0.flows.get(tenantId: tenantId, id: id) }) else { throw Problem.notFound("No such flow.") }
         return flow
     }
 
@@ -76,7 +75,7 @@ enum FlowRoutes {
         try input.validate()
         _ = try checked(definition!)
         let flow = try context.tenantTransaction { tx -> StoredFlow in
-            let flow = try FlowStore.create(tx, tenantId: tenantId, name: name!, description: description, templateId: templateId, draft: definition!.canonicalText)
+            let flow = try tx.flows.create(tenantId: tenantId, name: name!, description: description, templateId: templateId, draft: definition!.canonicalText)
             try context.audit(tx, tenantId: tenantId, action: "flow.created", targetType: "flow", targetId: flow.id.lowercasedString,
                               details: ["template_id": templateId ?? ""])
             return flow
@@ -99,11 +98,11 @@ enum FlowRoutes {
         try input.validate()
         if let definition { _ = try checked(definition) }
         let flow = try context.tenantTransaction { tx -> StoredFlow in
-            guard let locked = try FlowStore.get(tx, tenantId: current.tenantId, id: current.id, forUpdate: true) else { throw Problem.notFound("No such flow.") }
+            guard let locked = try tx.flows.get(tenantId: current.tenantId, id: current.id, forUpdate: true) else { throw Problem.notFound("No such flow.") }
             if let revision, revision != locked.draftRevision {
                 throw Problem.conflict("The draft changed since revision \(revision) (it is now \(locked.draftRevision)); reload it and edit again.")
             }
-            guard let updated = try FlowStore.update(tx, tenantId: locked.tenantId, id: locked.id, name: name, description: description,
+            guard let updated = try tx.flows.update(tenantId: locked.tenantId, id: locked.id, name: name, description: description,
                                                      draft: definition?.canonicalText) else { throw Problem.notFound("No such flow.") }
             try context.audit(tx, tenantId: locked.tenantId, action: "flow.draft_updated", targetType: "flow", targetId: locked.id.lowercasedString,
                               details: ["revision": String(updated.draftRevision)])

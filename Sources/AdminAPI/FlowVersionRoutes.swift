@@ -2,7 +2,6 @@ import Foundation
 import Crypto
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/flows/{flowId}/versions`: publishing freezes the draft as the next
 /// numbered version, runs its fixtures and stores their verdict; versions never change. Diff
@@ -15,7 +14,7 @@ enum FlowVersionRoutes {
         Endpoint("GET", base, access: .tenant(.viewer)) { context in
             let flow = try FlowRoutes.find(context)
             let (before, limit) = try context.pagination(decode: FlowVersionRoutes.versionNumber)
-            let page = try context.tenantTransaction { try FlowStore.versions($0, tenantId: flow.tenantId, flowId: flow.id, before: before, limit: limit) }
+            let page = try context.tenantTransaction { try $0.flows.versions(tenantId: flow.tenantId, flowId: flow.id, before: before, limit: limit) }
             return context.json(ListBody(items: page.items.map { VersionBody($0, includeDefinition: false) }, nextCursor: page.next.map(String.init)))
         },
         Endpoint("GET", base + "/{version}", access: .tenant(.viewer)) { context in
@@ -42,7 +41,7 @@ enum FlowVersionRoutes {
     static func find(_ context: RequestContext) throws -> (StoredFlow, FlowVersion) {
         let flow = try FlowRoutes.find(context)
         let number = try number(context)
-        guard let version = try context.tenantTransaction({ try FlowStore.version($0, tenantId: flow.tenantId, flowId: flow.id, version: number) }) else {
+        guard let version = try context.tenantTransaction({ try $0.flows.version(tenantId: flow.tenantId, flowId: flow.id, version: number) }) else {
             throw Problem.notFound("Flow \(flow.name) has no version \(number).")
         }
         return (flow, version)
@@ -57,18 +56,18 @@ enum FlowVersionRoutes {
         let revision = input?.integer("revision", required: false, range: 1...Int(Int32.max))
         try input?.validate()
         let version = try context.tenantTransaction { tx -> FlowVersion in
-            guard let locked = try FlowStore.get(tx, tenantId: flow.tenantId, id: flow.id, forUpdate: true) else { throw Problem.notFound("No such flow.") }
+            guard let locked = try tx.flows.get(tenantId: flow.tenantId, id: flow.id, forUpdate: true) else { throw Problem.notFound("No such flow.") }
             if let revision, revision != locked.draftRevision {
                 throw Problem.conflict("The draft changed since revision \(revision) (it is now \(locked.draftRevision)); review it before publishing.")
             }
             let definition = try FlowRoutes.checked(json(locked.draft))
             let checksum = Encoding.hex(Digest.sha256(definition.canonicalJSON))
-            if let latest = locked.latestVersion, let previous = try FlowStore.version(tx, tenantId: locked.tenantId, flowId: locked.id, version: latest),
+            if let latest = locked.latestVersion, let previous = try tx.flows.version(tenantId: locked.tenantId, flowId: locked.id, version: latest),
                previous.checksum == checksum {
                 throw Problem.conflict("The draft is identical to version \(latest); edit it before publishing.")
             }
             let results = definition.runFixtures()
-            let published = try FlowStore.publish(tx, flow: locked, definition: String(decoding: definition.canonicalJSON, as: UTF8.self), checksum: checksum,
+            let published = try tx.flows.publish(flow: locked, definition: String(decoding: definition.canonicalJSON, as: UTF8.self), checksum: checksum,
                                                   fixturesPassed: results.allSatisfy(\.passed), fixtureResults: String(decoding: JSONCoding.encode(results), as: UTF8.self),
                                                   notes: notes, actor: context.actor)
             try context.audit(tx, tenantId: locked.tenantId, action: "flow.version_published", targetType: "flow", targetId: locked.id.lowercasedString,
@@ -92,7 +91,7 @@ enum FlowVersionRoutes {
             guard version.version > 1 else { throw Problem.validation([FieldError(field: "against", message: "is required for version 1")]) }
             against = version.version - 1
         }
-        guard let base = try context.tenantTransaction({ try FlowStore.version($0, tenantId: flow.tenantId, flowId: flow.id, version: against) }) else {
+        guard let base = try context.tenantTransaction({ try $0.flows.version(tenantId: flow.tenantId, flowId: flow.id, version: against) }) else {
             throw Problem.notFound("Flow \(flow.name) has no version \(against).")
         }
         let changes = JSONDiff.changes(from: json(base.definition), to: json(version.definition))
@@ -121,7 +120,7 @@ enum FlowVersionRoutes {
         var record = sample ?? .null
         var triggered: Bool?
         if let eventId {
-            guard let event = try context.tenantTransaction({ try EventStore.get($0, tenantId: flow.tenantId, environment: environment, id: eventId) }) else {
+            guard let event = try context.tenantTransaction({ try $0.events.get(tenantId: flow.tenantId, environment: environment, id: eventId) }) else {
                 throw Problem.notFound("No such event in \(environment.rawValue).")
             }
             record = json(event.payload)

@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// `Idempotency-Key` on creating POSTs: the first response is stored, the same key with the same
 /// request gets it again, the same key with another request gets 409.
@@ -14,10 +13,10 @@ enum Idempotency {
         }
         let request = context.request
         let fingerprint = Encoding.hex(Digest.sha256(Array("\(request.method) \(request.path)\n".utf8) + canonical(request.body)))
-        let scope: Scope = principal.tenantId.map { .tenant($0) } ?? .platform
-        let database = context.services.database
-        let claim = try database.transaction(scope) {
-            try IdempotencyStore.claim($0, principal: principal.label, key: key, tenantId: principal.tenantId,
+        let scope: AccessScope = principal.tenantId.map { .tenant($0) } ?? .platform
+        let stores = context.services.stores
+        let claim = try stores.transaction(scope) {
+            try $0.idempotency.claim(principal: principal.label, key: key, tenantId: principal.tenantId,
                                        method: request.method, path: request.path, requestHash: fingerprint)
         }
         switch claim {
@@ -38,11 +37,11 @@ enum Idempotency {
             response = try endpoint.handler(context)
         } catch {
             let problem = ErrorMapping.problem(for: error, requestId: context.requestId, logger: context.services.logger)
-            try finish(database, scope, principal, key, status: problem.status,
+            try finish(stores, scope, principal, key, status: problem.status,
                        body: problem.response(requestId: context.requestId, path: request.path).body, location: nil)
             throw problem
         }
-        try finish(database, scope, principal, key, status: response.status, body: endpoint.redactForReplay?(response.body) ?? response.body,
+        try finish(stores, scope, principal, key, status: response.status, body: endpoint.redactForReplay?(response.body) ?? response.body,
                    location: response.header("Location"))
         return response
     }
@@ -55,13 +54,13 @@ enum Idempotency {
     }
 
     /// Stores a final outcome; a server-side failure (5xx) is forgotten so the client can retry.
-    private static func finish(_ database: Database, _ scope: Scope, _ principal: Principal, _ key: String, status: Int, body: [UInt8],
+    private static func finish(_ stores: any DataStore, _ scope: AccessScope, _ principal: Principal, _ key: String, status: Int, body: [UInt8],
                                location: String?) throws {
-        try database.transaction(scope) { tx in
+        try stores.transaction(scope) { tx in
             if status >= 500 {
-                try IdempotencyStore.abandon(tx, principal: principal.label, key: key)
+                try tx.idempotency.abandon(principal: principal.label, key: key)
             } else {
-                try IdempotencyStore.complete(tx, principal: principal.label, key: key, status: status,
+                try tx.idempotency.complete(principal: principal.label, key: key, status: status,
                                               body: String(decoding: body, as: UTF8.self), location: location)
             }
         }

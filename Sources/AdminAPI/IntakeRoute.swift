@@ -3,7 +3,6 @@ import Connectors
 import Crypto
 import Domain
 import HTTPServer
-import Persistence
 
 /// `POST /hooks/{endpointId}`: a delivery is verified, its card numbers masked, and the event
 /// and its first job committed (in one transaction with the deliveries arriving alongside it,
@@ -90,7 +89,7 @@ enum IntakeRoute {
         let eventId: UUID, duplicate: Bool
         do {
             (eventId, duplicate) = try outcome.get()
-        } catch let error as PostgresError where error.sqlState == "22P02" {
+        } catch let error as any StoreFailure where error.isInvalidInput {
             throw Problem.badRequest("The body is not JSON; nothing was stored.")
         }
         // Written out: the response is two fields, and JSONEncoder was a measurable share of intake.
@@ -100,12 +99,11 @@ enum IntakeRoute {
 
     /// The endpoint and its valid secrets from the database, cached; nil when there is none.
     static func load(_ context: RequestContext, _ id: UUID) throws -> EndpointCache.Entry? {
-        let database = context.services.database
-        let vault = context.services.vault
-        guard let located = try WebhookEndpointStore.locate(database, id: id) else { return nil }
-        let (endpoint, secrets) = try database.transaction(.tenant(located.tenantId)) { tx -> (WebhookEndpoint?, [String]) in
-            guard let endpoint = try WebhookEndpointStore.get(tx, tenantId: located.tenantId, environment: nil, id: id) else { return (nil, []) }
-            return (endpoint, try WebhookEndpointStore.validSecrets(tx, vault: vault, endpoint: endpoint))
+        let stores = context.services.stores
+        guard let located = try stores.locateWebhookEndpoint(id) else { return nil }
+        let (endpoint, secrets) = try stores.transaction(.tenant(located.tenantId)) { tx -> (WebhookEndpoint?, [String]) in
+            guard let endpoint = try tx.webhookEndpoints.get(tenantId: located.tenantId, environment: nil, id: id) else { return (nil, []) }
+            return (endpoint, try tx.webhookEndpoints.validSecrets(endpoint: endpoint))
         }
         guard let endpoint else { return nil }
         context.services.endpoints.put(endpoint, secrets: secrets)

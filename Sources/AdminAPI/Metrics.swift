@@ -1,7 +1,7 @@
 import Foundation
+import Persistence
 import Domain
 import Synchronization
-import Persistence
 
 /// Request counters and latency histograms by route pattern (never the raw path, so the number
 /// of series stays bounded), rendered in Prometheus text format.

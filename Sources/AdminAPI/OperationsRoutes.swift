@@ -1,5 +1,4 @@
 import HTTPServer
-import Persistence
 
 /// Liveness, readiness and metrics, outside /v1 and without credentials, for load balancers and Prometheus.
 enum OperationsRoutes {
@@ -13,7 +12,7 @@ enum OperationsRoutes {
         Endpoint("GET", "/readyz", access: .anonymous) { context in
             let current: Bool
             do {
-                current = try context.platformTransaction { try Migrator.isCurrent($0) }
+                current = try context.services.stores.isCurrent()
             } catch {
                 throw Problem(status: 503, title: "Not ready", detail: "The database is not reachable.", headers: [("Retry-After", "2")])
             }

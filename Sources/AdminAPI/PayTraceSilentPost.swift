@@ -1,7 +1,6 @@
 import Foundation
 import Connectors
 import Domain
-import Persistence
 
 /// PayTrace's Secure Checkout Silent Post (reference section 7): an unsigned form with
 /// `parmList=KEY~value|...`. Anyone could post one, so nothing is believed: the transaction is
@@ -25,10 +24,9 @@ enum PayTraceSilentPost {
             throw Problem.badRequest("A Silent Post carries parmList=...|TRANSACTIONID~<id>|...; there was none. Nothing was stored.")
         }
         guard let connectionId = endpoint.connectionId else { throw Problem(status: 410, title: "Gone", detail: "This endpoint has no PayTrace connection.") }
-        let vault = context.services.vault
-        let client = try context.services.database.transaction(.tenant(endpoint.tenantId)) { tx -> PayTraceClient? in
-            guard let connection = try ConnectionStore.get(tx, tenantId: endpoint.tenantId, environment: endpoint.environment, id: connectionId) else { return nil }
-            return try? PayTraceClient.forConnection(connection, secrets: try ConnectionStore.secrets(tx, vault: vault, connection: connection))
+        let client = try context.services.stores.transaction(.tenant(endpoint.tenantId)) { tx -> PayTraceClient? in
+            guard let connection = try tx.connections.get(tenantId: endpoint.tenantId, environment: endpoint.environment, id: connectionId) else { return nil }
+            return try? PayTraceClient.forConnection(connection, secrets: try tx.connections.secrets(connection: connection))
         }
         guard let client else {
             throw Problem(status: 410, title: "Gone", detail: "This endpoint's PayTrace connection is gone or has no credentials; nothing was stored.")

@@ -1,6 +1,6 @@
 import Foundation
-import Domain
 import Persistence
+import Domain
 
 /// Who is making a request, after authentication.
 struct Principal: Sendable {

@@ -1,7 +1,6 @@
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// Everything a handler needs: the request, who sent it, and the services.
 struct RequestContext: Sendable {
@@ -28,18 +27,18 @@ struct RequestContext: Sendable {
 
     /// A transaction that can only see the path's tenant, whoever the principal is; a deleted
     /// or unknown tenant is not found (the scope itself checks).
-    func tenantTransaction<T>(_ body: (Transaction) throws -> T) throws -> T {
-        try services.database.transaction(.tenant(try tenantId), body)
+    func tenantTransaction<T>(_ body: (any StoreSession) throws -> T) throws -> T {
+        try services.stores.transaction(.tenant(try tenantId), body)
     }
 
-    func platformTransaction<T>(_ body: (Transaction) throws -> T) throws -> T {
-        try services.database.transaction(.platform, body)
+    func platformTransaction<T>(_ body: (any StoreSession) throws -> T) throws -> T {
+        try services.stores.transaction(.platform, body)
     }
 
-    /// Appends an audit line for this request inside `tx`.
-    func audit(_ tx: Transaction, tenantId: UUID?, action: String, targetType: String, targetId: String, details: [String: String] = [:]) throws {
-        try AuditLogStore.append(tx, tenantId: tenantId, .init(actor: actor, action: action, targetType: targetType, targetId: targetId,
-                                                               requestId: requestId, details: String(decoding: JSONCoding.encode(details), as: UTF8.self)))
+    /// Appends an audit line for this request inside the session's transaction.
+    func audit(_ tx: any StoreSession, tenantId: UUID?, action: String, targetType: String, targetId: String, details: [String: String] = [:]) throws {
+        try tx.auditLog.append(tenantId: tenantId, .init(actor: actor, action: action, targetType: targetType, targetId: targetId,
+                                                         requestId: requestId, details: String(decoding: JSONCoding.encode(details), as: UTF8.self)))
     }
 
     /// `limit` and `cursor` query arguments, validated.

@@ -1,7 +1,6 @@
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/environments/{environment}/runs`: what each flow did with each event,
 /// step by step: the record written, the id the target gave it (with a link into the vendor's
@@ -18,16 +17,16 @@ enum RunRoutes {
             if statusText != nil, status == nil {
                 throw Problem.validation([FieldError(field: "status", message: "must be one of: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")])
             }
-            let page = try context.tenantTransaction { try RunStore.list($0, tenantId: tenantId, environment: environment, status: status, after: cursor, limit: limit) }
+            let page = try context.tenantTransaction { try $0.runs.list(tenantId: tenantId, environment: environment, status: status, after: cursor, limit: limit) }
             return context.list(page) { RunBody($0, steps: nil) }
         },
         Endpoint("GET", base + "/{runId}", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let id = try context.uuidParameter("runId", resource: "run")
             let (run, steps, attempts, zoho) = try context.tenantTransaction { tx -> (Run?, [RunStep], [Int: StepAttempts], Connection?) in
-                guard let run = try RunStore.get(tx, tenantId: tenantId, id: id), run.environment == environment else { return (nil, [], [:], nil) }
-                let connections = try ConnectionStore.list(tx, tenantId: tenantId, environment: environment, after: nil, limit: 100).items
-                return (run, try RunStore.steps(tx, tenantId: tenantId, runId: id), try RunStore.attempts(tx, run: run), connections.first { $0.kind == .zoho })
+                guard let run = try tx.runs.get(tenantId: tenantId, id: id), run.environment == environment else { return (nil, [], [:], nil) }
+                let connections = try tx.connections.list(tenantId: tenantId, environment: environment, after: nil, limit: 100).items
+                return (run, try tx.runs.steps(tenantId: tenantId, runId: id), try tx.runs.attempts(run: run), connections.first { $0.kind == .zoho })
             }
             guard let run else { throw Problem.notFound("No such run.") }
             return context.json(RunBody(run, steps: steps.map { RunStepBody($0, link: vendorLink($0, zoho: zoho), attempts: attempts[$0.position]) }))
@@ -49,17 +48,17 @@ enum RunRoutes {
         if action != "replace", input.has("record") { input.add(FieldError(field: "record", message: "is only for replace")) }
         if !input.errors.isEmpty { throw Problem.validation(input.errors) }
         let resumed = try context.tenantTransaction { tx -> Run in
-            guard let run = try RunStore.get(tx, tenantId: tenantId, id: id), run.environment == environment else { throw Problem.notFound("No such run.") }
+            guard let run = try tx.runs.get(tenantId: tenantId, id: id), run.environment == environment else { throw Problem.notFound("No such run.") }
             guard run.status == .review || run.status == .failed else {
                 throw Problem.conflict("The run is \(run.status.rawValue); only runs held for review or failed are resumed.")
             }
-            guard try !JobQueue.hasPending(tx, tenantId: tenantId, kind: .flowStep, payloadContaining: ["run_id": id.lowercasedString]) else {
+            guard try !tx.jobs.hasPending(tenantId: tenantId, kind: .flowStep, payloadContaining: ["run_id": id.lowercasedString]) else {
                 throw Problem.conflict("A step of this run is already queued.")
             }
-            guard let held = try RunStore.steps(tx, tenantId: tenantId, runId: id).last(where: { $0.status == .invalid || $0.status == .failed }) else {
+            guard let held = try tx.runs.steps(tenantId: tenantId, runId: id).last(where: { $0.status == .invalid || $0.status == .failed }) else {
                 throw Problem.conflict("No step of this run is held; replay its dead letter instead.")
             }
-            guard let version = try FlowStore.version(tx, tenantId: tenantId, flowId: run.flowId, version: run.version),
+            guard let version = try tx.flows.version(tenantId: tenantId, flowId: run.flowId, version: run.version),
                   let definition = try? FlowDefinition(JSONValue(parsing: version.definition) ?? .null), held.position < definition.steps.count else {
                 throw Problem.conflict("The run's flow version can no longer be read.")
             }
@@ -74,15 +73,15 @@ enum RunRoutes {
                 how = .replace(record: corrected, by: context.actor)
             default: how = .retry
             }
-            guard let event = try EventStore.get(tx, tenantId: tenantId, environment: environment, id: run.eventId) else { throw Problem.conflict("The run's event is gone.") }
+            guard let event = try tx.events.get(tenantId: tenantId, environment: environment, id: run.eventId) else { throw Problem.conflict("The run's event is gone.") }
             let resume = StepJobPayload(runId: id, position: held.position, resume: how)
-            try JobQueue.enqueue(tx, [resume.job(tenantId: tenantId, environment: environment, eventId: run.eventId,
+            try tx.jobs.enqueue([resume.job(tenantId: tenantId, environment: environment, eventId: run.eventId,
                                                  orderingKey: EventOrdering.key(JSONValue(parsing: event.payload) ?? .null, vendorEventId: event.vendorEventId),
                                                  maxAttempts: definition.errorPolicy.maxAttempts)])
-            try RunStore.finish(tx, run: run, status: .running, detail: "resumed at step \(step.id) by \(context.actor) (\(action!))")
+            try tx.runs.finish(run: run, status: .running, detail: "resumed at step \(step.id) by \(context.actor) (\(action!))")
             try context.audit(tx, tenantId: tenantId, action: "run.resumed", targetType: "run", targetId: id.lowercasedString,
                               details: ["step": step.id, "action": action!])
-            return try RunStore.get(tx, tenantId: tenantId, id: id)!
+            return try tx.runs.get(tenantId: tenantId, id: id)!
         }
         return context.json(RunBody(resumed, steps: nil), status: 202)
     }

@@ -1,7 +1,7 @@
 import Foundation
+public import Persistence
 public import Domain
 import Logging
-public import Persistence
 import Crypto
 
 /// Settings of the API that are not the HTTP server's.
@@ -27,6 +27,10 @@ public struct APIConfiguration: Sendable {
 
 /// The long-lived services handlers share.
 final class Services: Sendable {
+    /// What routes read and write, through the store protocols.
+    let stores: any DataStore
+    /// The database itself, for what is not a route's data: intake's batched writes, the
+    /// LISTEN connection, NOTIFY, the pool's figures.
     let database: Database
     let vault: Vault
     let configuration: APIConfiguration
@@ -42,6 +46,7 @@ final class Services: Sendable {
 
     init(database: Database, vault: Vault, configuration: APIConfiguration, logger: Logger) {
         self.database = database
+        self.stores = PostgresDataStore(database: database, vault: vault)
         self.events = EventBatcher(database: database)
         self.vault = vault
         self.configuration = configuration

@@ -1,7 +1,6 @@
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants`: platform administrators create, change and delete tenants; a tenant reads itself.
 enum TenantRoutes {
@@ -9,12 +8,12 @@ enum TenantRoutes {
         Endpoint("POST", "/v1/tenants", access: .platformAdmin, idempotent: true, handler: create),
         Endpoint("GET", "/v1/tenants", access: .platformAdmin) { context in
             let (cursor, limit) = try context.pagination()
-            let page = try context.platformTransaction { try TenantStore.list($0, after: cursor, limit: limit) }
+            let page = try context.platformTransaction { try $0.tenants.list(after: cursor, limit: limit) }
             return context.list(page, TenantBody.init)
         },
         Endpoint("GET", "/v1/tenants/{tenantId}", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
-            let tenant = try context.tenantTransaction { try TenantStore.get($0, id: id) }
+            let tenant = try context.tenantTransaction { try $0.tenants.get(id: id) }
             guard let tenant else { throw Problem.notFound("No such tenant.") }
             return context.json(TenantBody(tenant))
         },
@@ -23,7 +22,7 @@ enum TenantRoutes {
             let id = try context.tenantId
             try context.tenantTransaction { tx in
                 try context.audit(tx, tenantId: id, action: "tenant.deleted", targetType: "tenant", targetId: id.lowercasedString)
-                guard try TenantStore.delete(tx, id: id) else { throw Problem.notFound("No such tenant.") }
+                guard try tx.tenants.delete(id: id) else { throw Problem.notFound("No such tenant.") }
             }
             return context.noContent()
         },
@@ -41,8 +40,8 @@ enum TenantRoutes {
         let tenant = try context.platformTransaction { tx -> Tenant in
             let tenant: Tenant
             do {
-                tenant = try TenantStore.create(tx, name: name!, slug: slug!)
-            } catch let error as PostgresError where error.isUniqueViolation {
+                tenant = try tx.tenants.create(name: name!, slug: slug!)
+            } catch let error as any StoreFailure where error.isUniqueViolation {
                 throw Problem.conflict("A tenant with slug '\(slug!)' already exists.")
             }
             try context.audit(tx, tenantId: tenant.id, action: "tenant.created", targetType: "tenant", targetId: tenant.id.lowercasedString,
@@ -65,7 +64,7 @@ enum TenantRoutes {
         }
         try input.validate()
         let tenant = try context.tenantTransaction { tx -> Tenant in
-            guard let tenant = try TenantStore.update(tx, id: id, name: name, status: status) else { throw Problem.notFound("No such tenant.") }
+            guard let tenant = try tx.tenants.update(id: id, name: name, status: status) else { throw Problem.notFound("No such tenant.") }
             var details: [String: String] = [:]
             if let name { details["name"] = name }
             if let status { details["status"] = status.rawValue }

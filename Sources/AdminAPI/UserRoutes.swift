@@ -1,7 +1,6 @@
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/users`: people who log in to the admin pages for a tenant.
 enum UserRoutes {
@@ -10,23 +9,23 @@ enum UserRoutes {
         Endpoint("GET", "/v1/tenants/{tenantId}/users", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
             let (cursor, limit) = try context.pagination()
-            let page = try context.tenantTransaction { try UserStore.list($0, tenantId: id, after: cursor, limit: limit) }
+            let page = try context.tenantTransaction { try $0.users.list(tenantId: id, after: cursor, limit: limit) }
             return context.list(page, UserBody.init)
         },
         Endpoint("GET", "/v1/tenants/{tenantId}/users/{userId}", access: .tenant(.viewer)) { context in
             let (tenantId, userId) = (try context.tenantId, try context.uuidParameter("userId", resource: "user"))
-            let user = try context.tenantTransaction { try UserStore.get($0, tenantId: tenantId, id: userId) }
+            let user = try context.tenantTransaction { try $0.users.get(tenantId: tenantId, id: userId) }
             guard let user else { throw Problem.notFound("No such user.") }
             return context.json(UserBody(user))
         },
         Endpoint("DELETE", "/v1/tenants/{tenantId}/users/{userId}", access: .tenant(.admin)) { context in
             let (tenantId, userId) = (try context.tenantId, try context.uuidParameter("userId", resource: "user"))
             try context.tenantTransaction { tx in
-                guard let user = try UserStore.get(tx, tenantId: tenantId, id: userId) else { throw Problem.notFound("No such user.") }
+                guard let user = try tx.users.get(tenantId: tenantId, id: userId) else { throw Problem.notFound("No such user.") }
                 guard context.principal?.role(in: tenantId)?.canGrant(user.role) == true else {
                     throw Problem.forbidden("Only an owner can remove an owner.")
                 }
-                _ = try UserStore.delete(tx, tenantId: tenantId, id: userId)
+                _ = try tx.users.delete(tenantId: tenantId, id: userId)
                 try context.audit(tx, tenantId: tenantId, action: "user.deleted", targetType: "user", targetId: userId.lowercasedString)
             }
             return context.noContent()
@@ -50,8 +49,8 @@ enum UserRoutes {
         let user = try context.tenantTransaction { tx -> User in
             let user: User
             do {
-                user = try UserStore.create(tx, tenantId: tenantId, email: email!, passwordHash: hash, role: role)
-            } catch let error as PostgresError where error.isUniqueViolation {
+                user = try tx.users.create(tenantId: tenantId, email: email!, passwordHash: hash, role: role)
+            } catch let error as any StoreFailure where error.isUniqueViolation {
                 throw Problem.conflict("A user with this e-mail already exists.")
             }
             try context.audit(tx, tenantId: tenantId, action: "user.created", targetType: "user", targetId: user.id.lowercasedString,

@@ -1,7 +1,6 @@
 import Foundation
 import Domain
 import HTTPServer
-import Persistence
 
 /// `/v1/tenants/{tenantId}/environments/{environment}/webhook-endpoints`: where shops and
 /// vendors deliver events. A signing secret is shown once, when created or rotated.
@@ -15,7 +14,7 @@ enum WebhookEndpointRoutes {
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let (cursor, limit) = try context.pagination()
             let page = try context.tenantTransaction {
-                try WebhookEndpointStore.list($0, tenantId: tenantId, environment: environment, after: cursor, limit: limit)
+                try $0.webhookEndpoints.list(tenantId: tenantId, environment: environment, after: cursor, limit: limit)
             }
             let base = try ZohoOAuthRoutes.publicBase(context)
             return context.list(page) { WebhookEndpointBody($0, publicBase: base) }
@@ -30,10 +29,10 @@ enum WebhookEndpointRoutes {
                 throw Problem(status: 422, title: "No secret to rotate", detail: "PayTrace Silent Post endpoints are unsigned; posts are confirmed through PayTrace instead.")
             }
             let (secret, updated) = try context.tenantTransaction { tx -> (String, WebhookEndpoint) in
-                let secret = try WebhookEndpointStore.rotate(tx, vault: context.services.vault, endpoint: endpoint)
+                let secret = try tx.webhookEndpoints.rotate(endpoint: endpoint)
                 try context.audit(tx, tenantId: endpoint.tenantId, action: "webhook_endpoint.secret_rotated", targetType: "webhook_endpoint",
                                   targetId: endpoint.id.lowercasedString)
-                return (secret, try WebhookEndpointStore.get(tx, tenantId: endpoint.tenantId, environment: endpoint.environment, id: endpoint.id)!)
+                return (secret, try tx.webhookEndpoints.get(tenantId: endpoint.tenantId, environment: endpoint.environment, id: endpoint.id)!)
             }
             context.services.endpoints.invalidate(endpoint.id)
             var body = WebhookEndpointBody(updated, publicBase: try ZohoOAuthRoutes.publicBase(context))
@@ -47,7 +46,7 @@ enum WebhookEndpointRoutes {
     static func find(_ context: RequestContext) throws -> WebhookEndpoint {
         let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
         let id = try context.uuidParameter("endpointId", resource: "webhook endpoint")
-        guard let endpoint = try context.tenantTransaction({ try WebhookEndpointStore.get($0, tenantId: tenantId, environment: environment, id: id) }) else {
+        guard let endpoint = try context.tenantTransaction({ try $0.webhookEndpoints.get(tenantId: tenantId, environment: environment, id: id) }) else {
             throw Problem.notFound("No such webhook endpoint.")
         }
         return endpoint
@@ -56,10 +55,10 @@ enum WebhookEndpointRoutes {
     static func setActive(_ context: RequestContext, _ active: Bool) throws -> Response {
         let endpoint = try find(context)
         let updated = try context.tenantTransaction { tx -> WebhookEndpoint in
-            try WebhookEndpointStore.setStatus(tx, endpoint: endpoint, active: active)
+            try tx.webhookEndpoints.setStatus(endpoint: endpoint, active: active)
             try context.audit(tx, tenantId: endpoint.tenantId, action: active ? "webhook_endpoint.enabled" : "webhook_endpoint.disabled",
                               targetType: "webhook_endpoint", targetId: endpoint.id.lowercasedString)
-            return try WebhookEndpointStore.get(tx, tenantId: endpoint.tenantId, environment: endpoint.environment, id: endpoint.id)!
+            return try tx.webhookEndpoints.get(tenantId: endpoint.tenantId, environment: endpoint.environment, id: endpoint.id)!
         }
         context.services.endpoints.invalidate(endpoint.id)
         return context.json(WebhookEndpointBody(updated, publicBase: try ZohoOAuthRoutes.publicBase(context)))
@@ -92,11 +91,11 @@ enum WebhookEndpointRoutes {
         try input.validate()
         let (endpoint, secret) = try context.tenantTransaction { tx -> (WebhookEndpoint, String?) in
             if let connectionId {
-                guard let connection = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: connectionId), connection.kind == .paytrace else {
+                guard let connection = try tx.connections.get(tenantId: tenantId, environment: environment, id: connectionId), connection.kind == .paytrace else {
                     throw Problem.validation([FieldError(field: "connection_id", message: "is not a PayTrace connection in \(environment.rawValue)")])
                 }
             }
-            let created = try WebhookEndpointStore.create(tx, vault: context.services.vault, tenantId: tenantId, environment: environment, name: name!,
+            let created = try tx.webhookEndpoints.create(tenantId: tenantId, environment: environment, name: name!,
                                                           source: source!, verification: verification!,
                                                           secretHeader: verification == .sharedSecret ? (header ?? defaultSecretHeader) : nil,
                                                           connectionId: connectionId)

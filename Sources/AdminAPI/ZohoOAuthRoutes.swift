@@ -2,7 +2,6 @@ import Foundation
 import Connectors
 import Domain
 import HTTPServer
-import Persistence
 
 /// "Connect Zoho": the authorization-code flow. `oauth/start` returns the URL of the
 /// connection's accounts server to send the browser to; Zoho redirects back to
@@ -16,16 +15,15 @@ enum ZohoOAuthRoutes {
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let id = try context.uuidParameter("connectionId", resource: "connection")
             let redirectURI = try publicBase(context) + callbackPath
-            let vault = context.services.vault
             let url = try context.tenantTransaction { tx -> URL in
-                guard let connection = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: id) else {
+                guard let connection = try tx.connections.get(tenantId: tenantId, environment: environment, id: id) else {
                     throw Problem.notFound("No such connection.")
                 }
                 guard connection.kind == .zoho else {
                     throw Problem(status: 422, title: "Not a Zoho connection", detail: "Only Zoho connections are connected through OAuth.")
                 }
-                let client = try accountsClient(tx, vault: vault, connection)
-                let state = try OAuthStateStore.create(tx, tenantId: tenantId, environment: environment, connectionId: id,
+                let client = try accountsClient(tx, connection)
+                let state = try tx.oauthStates.create(tenantId: tenantId, environment: environment, connectionId: id,
                                                        redirectURI: redirectURI, createdBy: context.actor)
                 let scopes = ZohoAccountsClient.scopes(books: connection.flag("books"), inventory: connection.flag("inventory"), crm: connection.flag("crm"))
                 return client.authorizationURL(redirectURI: redirectURI, scopes: scopes, state: state)
@@ -37,7 +35,7 @@ enum ZohoOAuthRoutes {
 
     static func callback(_ context: RequestContext) throws -> Response {
         let query = context.request.query
-        guard let state = query["state"], let pending = try OAuthStateStore.take(context.services.database, state: state) else {
+        guard let state = query["state"], let pending = try context.services.stores.takeOAuthState(state) else {
             throw Problem.badRequest("This Zoho authorization has expired or was already used; start Connect Zoho again from the connection.")
         }
         let page = "/tenant.html?id=\(pending.tenantId.lowercasedString)"
@@ -50,30 +48,29 @@ enum ZohoOAuthRoutes {
         guard let code = query["code"], query["error"] == nil else {
             return back("zoho-denied", query["error"].map { String($0.prefix(60)) })
         }
-        let vault = context.services.vault
-        let database = context.services.database
+        let stores = context.services.stores
         // The accounts server is the connection's own (its data center or override), never the one
         // named in the redirect, which anyone could have forged.
-        let client = try database.transaction(.tenant(pending.tenantId)) { tx -> ZohoAccountsClient in
-            guard let connection = try ConnectionStore.get(tx, tenantId: pending.tenantId, environment: pending.environment, id: pending.connectionId) else {
+        let client = try stores.transaction(.tenant(pending.tenantId)) { tx -> ZohoAccountsClient in
+            guard let connection = try tx.connections.get(tenantId: pending.tenantId, environment: pending.environment, id: pending.connectionId) else {
                 throw Problem.notFound("The connection was removed.")
             }
-            return try accountsClient(tx, vault: vault, connection)
+            return try accountsClient(tx, connection)
         }
         let outcome: Result<ZohoAccountsClient.Tokens, ConnectorError>
         do { outcome = .success(try client.exchange(code: code, redirectURI: pending.redirectURI)) } catch let error as ConnectorError { outcome = .failure(error) }
-        try database.transaction(.tenant(pending.tenantId)) { tx in
+        try stores.transaction(.tenant(pending.tenantId)) { tx in
             var settings: [String: ConnectionSetting?] = [:]
             var secrets: [String: String?] = [:]
             if case .success(let tokens) = outcome {
                 secrets["refresh_token"] = tokens.refreshToken
                 if let domain = tokens.apiDomain, !domain.isEmpty { settings["api_domain"] = .text(domain) }
             }
-            _ = try ConnectionStore.update(tx, vault: vault, tenantId: pending.tenantId, environment: pending.environment, id: pending.connectionId,
+            _ = try tx.connections.update(tenantId: pending.tenantId, environment: pending.environment, id: pending.connectionId,
                                            name: nil, settings: settings, secrets: secrets)
             let status = (try? outcome.get()) == nil ? "failed" : "connected"
-            try ConnectionStore.setStatus(tx, tenantId: pending.tenantId, id: pending.connectionId, status: status)
-            try AuditLogStore.append(tx, tenantId: pending.tenantId, .init(
+            try tx.connections.setStatus(tenantId: pending.tenantId, id: pending.connectionId, status: status)
+            try tx.auditLog.append(tenantId: pending.tenantId, .init(
                 actor: pending.createdBy, action: "connection.oauth_completed", targetType: "connection", targetId: pending.connectionId.lowercasedString,
                 requestId: context.requestId, details: String(decoding: JSONCoding.encode(["outcome": status]), as: UTF8.self)))
         }
@@ -83,8 +80,8 @@ enum ZohoOAuthRoutes {
         }
     }
 
-    static func accountsClient(_ tx: Transaction, vault: Vault, _ connection: Connection) throws -> ZohoAccountsClient {
-        let secret = { try ConnectionStore.secret(tx, vault: vault, tenantId: connection.tenantId, connectionId: connection.id, name: $0) }
+    static func accountsClient(_ tx: any StoreSession, _ connection: Connection) throws -> ZohoAccountsClient {
+        let secret = { try tx.connections.secret(tenantId: connection.tenantId, connectionId: connection.id, name: $0) }
         return try accountsClient(connection, clientId: try secret("client_id"), clientSecret: try secret("client_secret"))
     }
 

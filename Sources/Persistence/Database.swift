@@ -1,17 +1,11 @@
 public import Foundation
 public import Logging
-import Domain
+public import Domain
 
-/// Whose rows a transaction may see. Row-level security policies read this (set with
-/// `SET LOCAL`-equivalent `set_config(..., true)`), a second wall behind every query's own
-/// `tenant_id` filter.
-public enum Scope: Sendable, Equatable {
-    /// One tenant's rows only. The tenant must exist and not be deleted: a transaction in the
-    /// scope of any other id fails with `DomainError.notFound` before its body runs.
-    case tenant(UUID)
-    /// Every tenant's rows: platform administration, login, and the CLI.
-    case platform
-}
+/// Whose rows a transaction may see (Domain's `AccessScope`). Row-level security policies read
+/// it (set with `SET LOCAL`-equivalent `set_config(..., true)`), a second wall behind every
+/// query's own `tenant_id` filter.
+public typealias Scope = AccessScope
 
 /// The entry point for database work: transactions on pooled connections, scoped for RLS.
 public final class Database: Sendable {

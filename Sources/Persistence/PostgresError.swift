@@ -1,3 +1,4 @@
+public import Domain
 /// A database failure. Its description carries the SQLSTATE and the server's primary message,
 /// never the bound parameters, so values cannot leak into logs through an error.
 public struct PostgresError: Error, Sendable, CustomStringConvertible {
@@ -34,6 +35,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     }
 
     public var isUniqueViolation: Bool { sqlState == "23505" }
+    /// invalid_text_representation: text that is not the column's type (not JSON, not a UUID).
+    public var isInvalidInput: Bool { sqlState == "22P02" }
     public var isForeignKeyViolation: Bool { sqlState == "23503" }
     public var isSerializationFailure: Bool { sqlState == "40001" || sqlState == "40P01" }
     /// Class 08 (connection exception) and 57P0x (operator intervention: shutdown, terminated).
@@ -43,3 +46,5 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// Errors a caller may see as "try again shortly" rather than a bug.
     public var isUnavailable: Bool { isConnectionLoss || kind == .poolExhausted || kind == .poolClosed }
 }
+
+extension PostgresError: StoreFailure {}

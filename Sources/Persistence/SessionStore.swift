@@ -4,7 +4,7 @@ import Crypto
 
 /// Browser sessions. The cookie carries a random token; only its SHA-256 is stored.
 public enum SessionStore {
-    public static let lifetime: TimeInterval = 12 * 3600
+    public static let lifetime = SessionPolicy.lifetime
 
     public static func create(_ tx: Transaction, user: User) throws -> String {
         // Logins are rare enough to carry the clean-up of sessions that expired a day ago.

@@ -1,0 +1,24 @@
+/// The stores of one transaction: what the API reads and writes, each through its protocol. A
+/// session commits as a whole when its transaction does, so several writes and their audit line
+/// land together or not at all.
+public protocol StoreSession {
+    var apiKeys: any APIKeyRepository { get }
+    var agentCommands: any AgentCommandRepository { get }
+    var alerts: any AlertRepository { get }
+    var auditLog: any AuditLogRepository { get }
+    var connections: any ConnectionRepository { get }
+    var deployments: any DeploymentRepository { get }
+    var disputes: any DisputeRepository { get }
+    var events: any EventRepository { get }
+    var flows: any FlowRepository { get }
+    var idempotency: any IdempotencyRepository { get }
+    var jobs: any JobRepository { get }
+    var jobHistory: any JobHistoryRepository { get }
+    var loginAttempts: any LoginAttemptRepository { get }
+    var oauthStates: any OAuthStateRepository { get }
+    var runs: any RunRepository { get }
+    var sessions: any SessionRepository { get }
+    var tenants: any TenantRepository { get }
+    var users: any UserRepository { get }
+    var webhookEndpoints: any WebhookEndpointRepository { get }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import Domain
+
+/// `AlertRepository` over `AlertStore`, in the session's transaction.
+struct PostgresAlertRepository: AlertRepository {
+    let tx: Transaction
+
+    @discardableResult
+    func raise(tenantId: UUID, environment: EnvironmentName, kind: String, subject: String, message: String) throws -> Bool {
+        try AlertStore.raise(tx, tenantId: tenantId, environment: environment, kind: kind, subject: subject, message: message)
+    }
+
+    func list(tenantId: UUID, environment: EnvironmentName, open: Bool?, after cursor: PageCursor?, limit: Int) throws -> Page<Alert> {
+        try AlertStore.list(tx, tenantId: tenantId, environment: environment, open: open, after: cursor, limit: limit)
+    }
+
+    func acknowledge(tenantId: UUID, environment: EnvironmentName, id: UUID, by actor: String) throws -> Alert? {
+        try AlertStore.acknowledge(tx, tenantId: tenantId, environment: environment, id: id, by: actor)
+    }
+}
