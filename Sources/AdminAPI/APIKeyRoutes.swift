@@ -6,8 +6,9 @@ import HTTPServer
 /// hand out its own role or a lower one.
 enum APIKeyRoutes {
     static let endpoints: [Endpoint] = [
-        Endpoint("POST", "/v1/tenants/{tenantId}/api-keys", access: .tenant(.admin), idempotent: true,
-                 redactForReplay: withoutToken, handler: create),
+        Endpoint(
+            "POST", "/v1/tenants/{tenantId}/api-keys", access: .tenant(.admin), idempotent: true,
+            redactForReplay: withoutToken, handler: create),
         Endpoint("GET", "/v1/tenants/{tenantId}/api-keys", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
             let (cursor, limit) = try context.pagination()
@@ -46,8 +47,9 @@ enum APIKeyRoutes {
         }
         let created = try context.tenantTransaction { tx in
             let created = try tx.apiKeys.createTenantKey(tenantId: tenantId, name: name!, role: role, createdBy: context.actor)
-            try context.audit(tx, tenantId: tenantId, action: "api_key.created", targetType: "api_key",
-                              targetId: created.key.id.lowercasedString, details: ["name": created.key.name, "role": role.rawValue])
+            try context.audit(
+                tx, tenantId: tenantId, action: "api_key.created", targetType: "api_key",
+                targetId: created.key.id.lowercasedString, details: ["name": created.key.name, "role": role.rawValue])
             return created
         }
         var response = context.json(APIKeyBody(created.key, token: created.token), status: 201)

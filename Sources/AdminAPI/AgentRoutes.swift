@@ -18,9 +18,10 @@ enum AgentRoutes {
         Endpoint("POST", base + "/results", access: .anonymous, handler: results),
     ]
 
-    static let unauthorized = Problem(status: 401, title: "Unauthorized",
-                                      detail: "Send the connection's enrolment token as `Authorization: Bearer <token>`.",
-                                      headers: [("WWW-Authenticate", "Bearer realm=\"clearline-agent\"")])
+    static let unauthorized = Problem(
+        status: 401, title: "Unauthorized",
+        detail: "Send the connection's enrolment token as `Authorization: Bearer <token>`.",
+        headers: [("WWW-Authenticate", "Bearer realm=\"clearline-agent\"")])
 
     struct Agent {
         let tenantId: UUID
@@ -32,9 +33,10 @@ enum AgentRoutes {
     /// The connection the agent names, if its bearer token is that connection's enrolment token.
     static func authenticate(_ context: RequestContext) throws -> Agent {
         guard let connectionId = UUID(uuidString: context.request.pathParameters["connectionId"] ?? ""),
-              let header = context.request.header("authorization"), header.hasPrefix("Bearer "),
-              case let token = String(header.dropFirst("Bearer ".count)), !token.isEmpty, token.utf8.count <= ConnectionKind.secretMaxLength,
-              let (tenantId, environment) = try context.services.stores.locateAgentConnection(connectionId) else {
+            let header = context.request.header("authorization"), header.hasPrefix("Bearer "),
+            case let token = String(header.dropFirst("Bearer ".count)), !token.isEmpty, token.utf8.count <= ConnectionKind.secretMaxLength,
+            let (tenantId, environment) = try context.services.stores.locateAgentConnection(connectionId)
+        else {
             throw unauthorized
         }
         let stored = try context.services.stores.transaction(.tenant(tenantId)) { tx in
@@ -44,8 +46,9 @@ enum AgentRoutes {
             try context.services.stores.transaction(.tenant(tenantId)) { try $0.agentCommands.recordRejected(tenantId: tenantId, connectionId: connectionId) }
             throw unauthorized
         }
-        return Agent(tenantId: tenantId, environment: environment, connectionId: connectionId,
-                     signingKey: SageAgentProtocol.signingKey(enrolmentToken: stored))
+        return Agent(
+            tenantId: tenantId, environment: environment, connectionId: connectionId,
+            signingKey: SageAgentProtocol.signingKey(enrolmentToken: stored))
     }
 
     static func poll(_ context: RequestContext) throws -> Response {
@@ -72,14 +75,15 @@ enum AgentRoutes {
         let generation = wakeups.generation(agent.connectionId)
         if let batch = try claim(context, agent) { return signed(batch, agent) }
         guard deadline > Date(), !wakeups.isStopping else { return Response(status: 204) }
-        return .deferred(Deferred(wait: { wake in wakeups.park(agent.connectionId, seen: generation, until: deadline, wake: wake) }) {
-            do {
-                return try answer(context, agent, deadline: deadline)
-            } catch {
-                return ErrorMapping.problem(for: error, requestId: context.requestId, logger: context.services.logger)
-                    .response(requestId: context.requestId, path: context.request.path)
-            }
-        })
+        return .deferred(
+            Deferred(wait: { wake in wakeups.park(agent.connectionId, seen: generation, until: deadline, wake: wake) }) {
+                do {
+                    return try answer(context, agent, deadline: deadline)
+                } catch {
+                    return ErrorMapping.problem(for: error, requestId: context.requestId, logger: context.services.logger)
+                        .response(requestId: context.requestId, path: context.request.path)
+                }
+            })
     }
 
     static func claim(_ context: RequestContext, _ agent: Agent) throws -> SageAgentProtocol.Batch? {
@@ -89,29 +93,34 @@ enum AgentRoutes {
         }
         guard !records.isEmpty else { return nil }
         let commands = try records.map { record in
-            SageAgentProtocol.Command(commandId: record.id, type: record.type, externalId: record.externalId, delivery: record.deliveries,
-                                      payload: try JSONDecoder().decode(JSONValue.self, from: Data(record.payload.utf8)))
+            SageAgentProtocol.Command(
+                commandId: record.id, type: record.type, externalId: record.externalId, delivery: record.deliveries,
+                payload: try JSONDecoder().decode(JSONValue.self, from: Data(record.payload.utf8)))
         }
         let now = Date()
-        return SageAgentProtocol.Batch(batchId: batchId, connectionId: agent.connectionId, issuedAt: now,
-                                       leaseUntil: records.compactMap(\.leaseUntil).min() ?? now.addingTimeInterval(TimeInterval(leaseSeconds)),
-                                       commands: commands)
+        return SageAgentProtocol.Batch(
+            batchId: batchId, connectionId: agent.connectionId, issuedAt: now,
+            leaseUntil: records.compactMap(\.leaseUntil).min() ?? now.addingTimeInterval(TimeInterval(leaseSeconds)),
+            commands: commands)
     }
 
     static func signed(_ batch: SageAgentProtocol.Batch, _ agent: Agent) -> Response {
         let body = Array((try? SageAgentProtocol.encoder.encode(batch)) ?? Data())
-        return Response(status: 200, headers: [
-            ("Content-Type", "application/json"),
-            (SignatureHeader.name, SignatureHeader.sign(body, key: agent.signingKey, time: Int(Date().timeIntervalSince1970))),
-        ], body: body)
+        return Response(
+            status: 200,
+            headers: [
+                ("Content-Type", "application/json"),
+                (SignatureHeader.name, SignatureHeader.sign(body, key: agent.signingKey, time: Int(Date().timeIntervalSince1970))),
+            ], body: body)
     }
 
     static func results(_ context: RequestContext) throws -> Response {
         let agent = try authenticate(context)
         let body = context.request.body
         do {
-            try SignatureHeader.verify(context.request.header(SignatureHeader.name.lowercased()), body: body, keys: [agent.signingKey],
-                                       now: Int(Date().timeIntervalSince1970))
+            try SignatureHeader.verify(
+                context.request.header(SignatureHeader.name.lowercased()), body: body, keys: [agent.signingKey],
+                now: Int(Date().timeIntervalSince1970))
         } catch {
             throw Problem(status: 401, title: "Unauthorized", detail: "The results' \(SignatureHeader.name) did not verify (\(error)).")
         }
@@ -134,8 +143,9 @@ enum AgentRoutes {
                 case (.failed, nil):
                     outcome = .failed(code: "internal", message: "The agent reported a failure without saying why.", retryable: true)
                 }
-                let recorded = try tx.agentCommands.complete(tenantId: agent.tenantId, connectionId: agent.connectionId,
-                                                              commandId: result.commandId, outcome: outcome)
+                let recorded = try tx.agentCommands.complete(
+                    tenantId: agent.tenantId, connectionId: agent.connectionId,
+                    commandId: result.commandId, outcome: outcome)
                 return count + (recorded ? 1 : 0)
             }
         }

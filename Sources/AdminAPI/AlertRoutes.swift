@@ -16,7 +16,9 @@ enum AlertRoutes {
                 guard text == "true" || text == "false" else { throw Problem.validation([FieldError(field: "open", message: "must be true or false")]) }
                 open = text == "true"
             }
-            let page = try context.tenantTransaction { try $0.alerts.list(tenantId: tenantId, environment: environment, open: open, after: cursor, limit: limit) }
+            let page = try context.tenantTransaction {
+                try $0.alerts.list(tenantId: tenantId, environment: environment, open: open, after: cursor, limit: limit)
+            }
             return context.list(page, AlertBody.init)
         },
         Endpoint("POST", base + "/{alertId}/acknowledge", access: .tenant(.admin)) { context in
@@ -26,7 +28,8 @@ enum AlertRoutes {
                 guard let alert = try tx.alerts.acknowledge(tenantId: tenantId, environment: environment, id: id, by: context.actor) else {
                     throw Problem.notFound("No such alert.")
                 }
-                try context.audit(tx, tenantId: tenantId, action: "alert.acknowledged", targetType: "alert", targetId: id.lowercasedString, details: ["kind": alert.kind])
+                try context.audit(
+                    tx, tenantId: tenantId, action: "alert.acknowledged", targetType: "alert", targetId: id.lowercasedString, details: ["kind": alert.kind])
                 return alert
             }
             return context.json(AlertBody(alert))

@@ -24,7 +24,8 @@ public final class App: Sendable {
         }
     }
 
-    static let endpoints: [Endpoint] = OperationsRoutes.endpoints + AuthRoutes.endpoints + TenantRoutes.endpoints
+    static let endpoints: [Endpoint] =
+        OperationsRoutes.endpoints + AuthRoutes.endpoints + TenantRoutes.endpoints
         + EnvironmentRoutes.endpoints + APIKeyRoutes.endpoints + UserRoutes.endpoints + AuditLogRoutes.endpoints
         + ConnectionRoutes.endpoints + ConnectionCheckRoute.endpoints + ZohoOAuthRoutes.endpoints + AgentRoutes.endpoints
         + WebhookEndpointRoutes.endpoints + IntakeRoute.endpoints + EventRoutes.endpoints + DeadLetterRoutes.endpoints
@@ -36,8 +37,13 @@ public final class App: Sendable {
     public func startNotifications() {
         let wakeups = services.agentWakeups
         let endpoints = services.endpoints
-        let listener = PostgresListener(conninfo: services.database.pool.conninfo, channels: [AgentCommandStore.channel, WebhookEndpointStore.channel],
-                                        logger: services.logger, onReconnect: { wakeups.notifyAll(); endpoints.invalidateAll() }) { notification in
+        let listener = PostgresListener(
+            conninfo: services.database.pool.conninfo, channels: [AgentCommandStore.channel, WebhookEndpointStore.channel],
+            logger: services.logger,
+            onReconnect: {
+                wakeups.notifyAll(); endpoints.invalidateAll()
+            }
+        ) { notification in
             guard let id = UUID(uuidString: notification.payload) else { return }
             if notification.channel == WebhookEndpointStore.channel { endpoints.invalidate(id) } else { wakeups.notify(id) }
         }
@@ -60,7 +66,9 @@ public final class App: Sendable {
     public func shutdown() {
         stopping.withLock { $0 = true }
         services.agentWakeups.shutdown()
-        for listener in listeners.withLock({ list in defer { list = [] }; return list }) { listener.stop() }
+        for listener in listeners.withLock({ list in
+            defer { list = [] }; return list
+        }) { listener.stop() }
     }
 
     private let listeners = Mutex<[PostgresListener]>([])
@@ -120,8 +128,10 @@ public final class App: Sendable {
 
     /// Headers, metrics and the log line, once the answer is final (a parked long poll is
     /// counted when it answers).
-    private func finish(_ response: Response, _ request: Request, route: String, principal principalLabel: String,
-                        requestId: String, started: UInt64) -> Response {
+    private func finish(
+        _ response: Response, _ request: Request, route: String, principal principalLabel: String,
+        requestId: String, started: UInt64
+    ) -> Response {
         var response = response
         if let deferred = response.deferred {
             response.deferred = Deferred(wait: deferred.wait) { [self] in
@@ -140,12 +150,14 @@ public final class App: Sendable {
         if response.header("Cache-Control") == nil { response.headers.append(("Cache-Control", "no-store")) }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
         services.metrics.observe(method: request.method, route: route, status: response.status, seconds: Double(elapsed) / 1e9)
-        services.logger.info("request", metadata: [
-            "request_id": .string(requestId), "method": .string(request.method), "path": .string(request.path),
-            "route": .string(route), "status": .stringConvertible(response.status), "bytes": .stringConvertible(response.body.count),
-            "duration_us": .stringConvertible(elapsed / 1000), "principal": .string(principalLabel),
-            "client": .string(request.clientAddress),
-        ])
+        services.logger.info(
+            "request",
+            metadata: [
+                "request_id": .string(requestId), "method": .string(request.method), "path": .string(request.path),
+                "route": .string(route), "status": .stringConvertible(response.status), "bytes": .stringConvertible(response.body.count),
+                "duration_us": .stringConvertible(elapsed / 1000), "principal": .string(principalLabel),
+                "client": .string(request.clientAddress),
+            ])
         return response
     }
 
@@ -203,7 +215,8 @@ public final class App: Sendable {
             }
         case .tenant(let needed):
             guard let text = request.pathParameters["tenantId"], let tenantId = UUID(uuidString: text),
-                  let role = principal.role(in: tenantId) else { throw Problem.notFound("No such tenant.") }
+                let role = principal.role(in: tenantId)
+            else { throw Problem.notFound("No such tenant.") }
             guard role >= needed else {
                 throw Problem.forbidden("Your role (\(role.rawValue)) cannot do this; it needs \(needed.rawValue) or higher.")
             }

@@ -31,8 +31,9 @@ enum AuthRoutes {
         if let wait = try context.platformTransaction({
             try $0.loginAttempts.retryAfter(email: email!, client: client, limits: services.configuration.loginLimits)
         }) {
-            throw Problem(status: 429, title: "Too many login attempts", detail: "Too many failed logins; try again in \(wait) seconds.",
-                          headers: [("Retry-After", String(wait))])
+            throw Problem(
+                status: 429, title: "Too many login attempts", detail: "Too many failed logins; try again in \(wait) seconds.",
+                headers: [("Retry-After", String(wait))])
         }
         let found = try context.platformTransaction { try $0.users.findForLogin(email: email!) }
         let matches = services.passwords.verify(password!, against: found?.passwordHash ?? services.decoyPasswordHash)
@@ -43,10 +44,12 @@ enum AuthRoutes {
         let token = try context.platformTransaction { tx -> String in
             try tx.loginAttempts.record(email: email!, client: client, success: true)
             let token = try tx.sessions.create(user: user)
-            try tx.auditLog.append(tenantId: user.tenantId, .init(
-                actor: "user:\(user.id.lowercasedString)", action: "session.created", targetType: "user",
-                targetId: user.id.lowercasedString, requestId: context.requestId,
-                details: String(decoding: JSONCoding.encode(["client": client]), as: UTF8.self)))
+            try tx.auditLog.append(
+                tenantId: user.tenantId,
+                .init(
+                    actor: "user:\(user.id.lowercasedString)", action: "session.created", targetType: "user",
+                    targetId: user.id.lowercasedString, requestId: context.requestId,
+                    details: String(decoding: JSONCoding.encode(["client": client]), as: UTF8.self)))
             return token
         }
         var response = context.json(LoginBody(user: UserBody(user), csrfToken: Authenticator.csrfToken(forSession: token)))

@@ -19,7 +19,9 @@ enum ChargebackRoutes {
             if let status, !["open", "won", "lost"].contains(status) {
                 throw Problem.validation([FieldError(field: "status", message: "must be one of: open, won, lost")])
             }
-            let page = try context.tenantTransaction { try $0.disputes.list(tenantId: tenantId, environment: environment, status: status, after: cursor, limit: limit) }
+            let page = try context.tenantTransaction {
+                try $0.disputes.list(tenantId: tenantId, environment: environment, status: status, after: cursor, limit: limit)
+            }
             return context.list(page) { DisputeBody($0, runs: nil) }
         },
         Endpoint("GET", base + "/{disputeId}", access: .tenant(.viewer)) { context in
@@ -40,11 +42,16 @@ enum ChargebackRoutes {
             if let outcome, !["won", "lost"].contains(outcome) { input.add(FieldError(field: "outcome", message: "must be won or lost")) }
             if !input.errors.isEmpty { throw Problem.validation(input.errors) }
             let dispute = try context.tenantTransaction { tx -> Dispute in
-                guard let current = try tx.disputes.get(tenantId: tenantId, environment: environment, id: id) else { throw Problem.notFound("No such chargeback.") }
-                guard current.status == "open" else { throw Problem.conflict("Chargeback \(current.chargeback.caseNumber) was already resolved as \(current.status).") }
+                guard let current = try tx.disputes.get(tenantId: tenantId, environment: environment, id: id) else {
+                    throw Problem.notFound("No such chargeback.")
+                }
+                guard current.status == "open" else {
+                    throw Problem.conflict("Chargeback \(current.chargeback.caseNumber) was already resolved as \(current.status).")
+                }
                 let resolved = try tx.disputes.resolve(tenantId: tenantId, environment: environment, id: id, status: outcome!)!
-                try context.audit(tx, tenantId: tenantId, action: "chargeback.resolved", targetType: "dispute", targetId: id.lowercasedString,
-                                  details: ["outcome": outcome!, "case_number": current.chargeback.caseNumber])
+                try context.audit(
+                    tx, tenantId: tenantId, action: "chargeback.resolved", targetType: "dispute", targetId: id.lowercasedString,
+                    details: ["outcome": outcome!, "case_number": current.chargeback.caseNumber])
                 return resolved
             }
             return context.json(DisputeBody(dispute, runs: nil))
@@ -62,20 +69,23 @@ enum ChargebackRoutes {
         let outcome = try context.tenantTransaction { tx -> DisputeEntry in
             let outcome = try tx.disputes.record(tenantId: tenantId, environment: environment, chargeback, via: "api", firstJob: .eventDispatch)
             if case .created(let dispute) = outcome {
-                try context.audit(tx, tenantId: tenantId, action: "chargeback.entered", targetType: "dispute", targetId: dispute.id.lowercasedString,
-                                  details: ["case_number": chargeback.caseNumber, "via": "api"])
+                try context.audit(
+                    tx, tenantId: tenantId, action: "chargeback.entered", targetType: "dispute", targetId: dispute.id.lowercasedString,
+                    details: ["case_number": chargeback.caseNumber, "via": "api"])
             }
             return outcome
         }
         switch outcome {
         case .created(let dispute):
             var response = context.json(DisputeBody(dispute, runs: nil), status: 201)
-            response.setHeader("Location", "/v1/tenants/\(tenantId.lowercasedString)/environments/\(environment.rawValue)/chargebacks/\(dispute.id.lowercasedString)")
+            response.setHeader(
+                "Location", "/v1/tenants/\(tenantId.lowercasedString)/environments/\(environment.rawValue)/chargebacks/\(dispute.id.lowercasedString)")
             return response
         case .existing(let dispute): return context.json(DisputeBody(dispute, runs: nil))
         case .conflicting(let dispute):
-            throw Problem.conflict("Chargeback \(dispute.chargeback.caseNumber) was already entered with other facts (amount \(dispute.chargeback.amount) "
-                                   + "\(dispute.chargeback.currency), customer \(dispute.chargeback.customerId)); a case is entered once.")
+            throw Problem.conflict(
+                "Chargeback \(dispute.chargeback.caseNumber) was already entered with other facts (amount \(dispute.chargeback.amount) "
+                    + "\(dispute.chargeback.currency), customer \(dispute.chargeback.customerId)); a case is entered once.")
         }
     }
 
@@ -92,8 +102,9 @@ enum ChargebackRoutes {
         let unknown = table.header.filter { !Chargeback.fields.contains($0) }
         let missing = Chargeback.required.subtracting(table.header).sorted()
         guard unknown.isEmpty, missing.isEmpty else {
-            throw Problem.validation(unknown.map { FieldError(field: "header.\($0)", message: "is not a chargeback field") }
-                                     + missing.map { FieldError(field: "header.\($0)", message: "is a required column") })
+            throw Problem.validation(
+                unknown.map { FieldError(field: "header.\($0)", message: "is not a chargeback field") }
+                    + missing.map { FieldError(field: "header.\($0)", message: "is a required column") })
         }
         guard !table.records.isEmpty else { throw Problem.badRequest("The file has a header and no chargebacks.") }
         guard table.records.count <= maxImportRows else { throw Problem.badRequest("At most \(maxImportRows) chargebacks per file; split it.") }
@@ -116,13 +127,15 @@ enum ChargebackRoutes {
                 case .created(let dispute): created.append(DisputeBody(dispute, runs: nil))
                 case .existing: existing += 1
                 case .conflicting(let earlier):
-                    conflicts.append(FieldError(field: "line \(line).case_number", message: "was already entered with other facts (amount \(earlier.chargeback.amount))"))
+                    conflicts.append(
+                        FieldError(field: "line \(line).case_number", message: "was already entered with other facts (amount \(earlier.chargeback.amount))"))
                 }
             }
             // Nothing is committed when any row conflicts: the file is fixed and sent whole again.
             guard conflicts.isEmpty else { throw Problem.validation(Array(conflicts.prefix(100))) }
-            try context.audit(tx, tenantId: tenantId, action: "chargeback.imported", targetType: "environment", targetId: environment.rawValue,
-                              details: ["created": String(created.count), "already_entered": String(existing)])
+            try context.audit(
+                tx, tenantId: tenantId, action: "chargeback.imported", targetType: "environment", targetId: environment.rawValue,
+                details: ["created": String(created.count), "already_entered": String(existing)])
             return ImportBody(created: created.count, alreadyEntered: existing, chargebacks: created)
         }
         return context.json(result, status: result.created > 0 ? 201 : 200)

@@ -22,11 +22,12 @@ enum ConnectionCheckRoute {
             let checkedAt = Date()
             try context.tenantTransaction { tx in
                 try tx.connections.setStatus(tenantId: tenantId, id: id, status: status)
-                try context.audit(tx, tenantId: tenantId, action: "connection.tested", targetType: "connection", targetId: id.lowercasedString,
-                                  details: ["outcome": status, "message": message])
+                try context.audit(
+                    tx, tenantId: tenantId, action: "connection.tested", targetType: "connection", targetId: id.lowercasedString,
+                    details: ["outcome": status, "message": message])
             }
             return context.json(CheckBody(ok: ok, status: status, message: message, checkedAt: checkedAt))
-        },
+        }
     ]
 
     static func check(_ connection: Connection, _ secrets: [String: String], _ context: RequestContext) throws -> (Bool, String) {
@@ -69,7 +70,8 @@ enum ConnectionCheckRoute {
         let tenantId = try context.tenantId
         let presence = try context.tenantTransaction { try $0.agentCommands.presence(tenantId: tenantId, connectionId: connection.id) }
         guard let seen = presence?.lastSeenAt, Date().timeIntervalSince(seen) < 60 else {
-            var message = presence?.lastSeenAt.map { "The Sage Pro agent last polled \(Int(Date().timeIntervalSince($0))) seconds ago; it is not running." }
+            var message =
+                presence?.lastSeenAt.map { "The Sage Pro agent last polled \(Int(Date().timeIntervalSince($0))) seconds ago; it is not running." }
                 ?? "No Sage Pro agent has polled with this connection's enrolment token yet."
             if let rejected = presence?.lastRejectedAt, rejected > (presence?.lastSeenAt ?? .distantPast) {
                 message += " An agent polled with a wrong token \(Int(Date().timeIntervalSince(rejected))) seconds ago: check the token in its configuration."
@@ -78,13 +80,15 @@ enum ConnectionCheckRoute {
         }
         let started = Date()
         let command = try context.tenantTransaction { tx in
-            try tx.agentCommands.enqueue(tenantId: tenantId, environment: connection.environment, connectionId: connection.id,
-                                          type: SageAgentProtocol.CommandType.ping.rawValue, externalId: "ping-\(UUID().lowercasedString)", payload: "{}")
+            try tx.agentCommands.enqueue(
+                tenantId: tenantId, environment: connection.environment, connectionId: connection.id,
+                type: SageAgentProtocol.CommandType.ping.rawValue, externalId: "ping-\(UUID().lowercasedString)", payload: "{}")
         }
         while Date().timeIntervalSince(started) < agentPingTimeout {
             Thread.sleep(forTimeInterval: 0.05)
             guard let done = try context.tenantTransaction({ try $0.agentCommands.get(tenantId: tenantId, id: command.id) }),
-                  done.completedAt != nil else { continue }
+                done.completedAt != nil
+            else { continue }
             let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
             let agent = [presence?.agentHost.map { "on \($0)" }, presence?.agentVersion.map { "version \($0)" }].compactMap { $0 }.joined(separator: ", ")
             guard done.status == .succeeded else { return (false, "The Sage Pro agent answered but failed: \(done.errorMessage ?? "no reason given").") }

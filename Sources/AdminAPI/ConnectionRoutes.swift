@@ -33,8 +33,9 @@ enum ConnectionRoutes {
                 guard try tx.connections.delete(tenantId: tenantId, environment: environment, id: id) else {
                     throw Problem.notFound("No such connection.")
                 }
-                try context.audit(tx, tenantId: tenantId, action: "connection.deleted", targetType: "connection", targetId: id.lowercasedString,
-                                  details: ["environment": environment.rawValue])
+                try context.audit(
+                    tx, tenantId: tenantId, action: "connection.deleted", targetType: "connection", targetId: id.lowercasedString,
+                    details: ["environment": environment.rawValue])
             }
             return context.noContent()
         },
@@ -61,16 +62,21 @@ enum ConnectionRoutes {
         }
         try input.validate()
         let connection = try context.tenantTransaction { tx -> Connection in
-            let connection = try tx.connections.create(tenantId: tenantId, environment: environment,
-                                                        kind: kind!, name: name!, settings: settings.compactMapValues { $0 },
-                                                        secrets: secrets.compactMapValues { $0 as? String })
-            try context.audit(tx, tenantId: tenantId, action: "connection.created", targetType: "connection", targetId: connection.id.lowercasedString,
-                              details: ["environment": environment.rawValue, "kind": kind!.rawValue,
-                                        "secrets_set": secrets.keys.sorted().joined(separator: ",")])
+            let connection = try tx.connections.create(
+                tenantId: tenantId, environment: environment,
+                kind: kind!, name: name!, settings: settings.compactMapValues { $0 },
+                secrets: secrets.compactMapValues { $0 as? String })
+            try context.audit(
+                tx, tenantId: tenantId, action: "connection.created", targetType: "connection", targetId: connection.id.lowercasedString,
+                details: [
+                    "environment": environment.rawValue, "kind": kind!.rawValue,
+                    "secrets_set": secrets.keys.sorted().joined(separator: ","),
+                ])
             return connection
         }
         var response = context.json(ConnectionBody(connection), status: 201)
-        response.setHeader("Location", "/v1/tenants/\(tenantId.lowercasedString)/environments/\(environment.rawValue)/connections/\(connection.id.lowercasedString)")
+        response.setHeader(
+            "Location", "/v1/tenants/\(tenantId.lowercasedString)/environments/\(environment.rawValue)/connections/\(connection.id.lowercasedString)")
         return response
     }
 
@@ -90,17 +96,24 @@ enum ConnectionRoutes {
             guard let current = try tx.connections.get(tenantId: tenantId, environment: environment, id: id) else {
                 throw Problem.notFound("No such connection.")
             }
-            let errors = current.kind.validate(settings: current.settings(merging: settings), creating: true) + current.kind.validate(secrets: secrets, creating: false)
+            let errors =
+                current.kind.validate(settings: current.settings(merging: settings), creating: true) + current.kind.validate(secrets: secrets, creating: false)
             if !errors.isEmpty { throw Problem.validation(errors) }
-            guard let updated = try tx.connections.update(tenantId: tenantId, environment: environment, id: id,
-                                                           name: name, settings: settings, secrets: secrets) else {
+            guard
+                let updated = try tx.connections.update(
+                    tenantId: tenantId, environment: environment, id: id,
+                    name: name, settings: settings, secrets: secrets)
+            else {
                 throw Problem.notFound("No such connection.")
             }
             // New credentials: the next call asks the vendor for a token made with them.
             if !secrets.isEmpty { TokenCache.shared.invalidate(id.lowercasedString) }
-            try context.audit(tx, tenantId: tenantId, action: "connection.updated", targetType: "connection", targetId: id.lowercasedString,
-                              details: ["environment": environment.rawValue, "secrets_changed": secrets.keys.sorted().joined(separator: ","),
-                                        "settings_changed": settings.keys.sorted().joined(separator: ",")])
+            try context.audit(
+                tx, tenantId: tenantId, action: "connection.updated", targetType: "connection", targetId: id.lowercasedString,
+                details: [
+                    "environment": environment.rawValue, "secrets_changed": secrets.keys.sorted().joined(separator: ","),
+                    "settings_changed": settings.keys.sorted().joined(separator: ","),
+                ])
             return updated
         }
         return context.json(ConnectionBody(connection))

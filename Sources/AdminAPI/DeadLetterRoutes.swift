@@ -25,12 +25,15 @@ enum DeadLetterRoutes {
             let replayed = try context.tenantTransaction { tx -> Int64 in
                 guard let job = try tx.jobHistory.job(tenantId: tenantId, environment: environment, id: id) else { throw Problem.notFound("No such job.") }
                 guard job.state == .dead, job.replayedBy == nil,
-                      let replayed = try tx.jobHistory.replay(tenantId: tenantId, environment: environment, id: id) else {
-                    throw Problem.conflict(job.replayedBy.map { "Job \(id) was already replayed as job \($0)." }
-                                           ?? "Job \(id) is \(job.state.rawValue); only dead jobs are replayed.")
+                    let replayed = try tx.jobHistory.replay(tenantId: tenantId, environment: environment, id: id)
+                else {
+                    throw Problem.conflict(
+                        job.replayedBy.map { "Job \(id) was already replayed as job \($0)." }
+                            ?? "Job \(id) is \(job.state.rawValue); only dead jobs are replayed.")
                 }
-                try context.audit(tx, tenantId: tenantId, action: "job.replayed", targetType: "job", targetId: String(id),
-                                  details: ["environment": environment.rawValue, "replayed_as": String(replayed)])
+                try context.audit(
+                    tx, tenantId: tenantId, action: "job.replayed", targetType: "job", targetId: String(id),
+                    details: ["environment": environment.rawValue, "replayed_as": String(replayed)])
                 return replayed
             }
             return context.json(ReplayBody(replayed: [replayed]), status: 202)
@@ -48,8 +51,9 @@ enum DeadLetterRoutes {
             let kind = try kindFilter(kindText)
             let replayed = try context.tenantTransaction { tx -> [Int64] in
                 let ids = try tx.jobHistory.replayDead(tenantId: tenantId, environment: environment, kind: kind, since: since, until: until, limit: maxReplay)
-                try context.audit(tx, tenantId: tenantId, action: "dead_letters.replayed", targetType: "environment", targetId: environment.rawValue,
-                                  details: ["count": String(ids.count), "kind": kind?.rawValue ?? "", "since": sinceText ?? "", "until": untilText ?? ""])
+                try context.audit(
+                    tx, tenantId: tenantId, action: "dead_letters.replayed", targetType: "environment", targetId: environment.rawValue,
+                    details: ["count": String(ids.count), "kind": kind?.rawValue ?? "", "since": sinceText ?? "", "until": untilText ?? ""])
                 return ids
             }
             return context.json(ReplayBody(replayed: replayed), status: 202)
@@ -61,8 +65,9 @@ enum DeadLetterRoutes {
             }
             let environments = EnvironmentName.allCases.map { name in
                 let row = depth.first { $0.environment == name }
-                return QueueBody.Environment(environment: name.rawValue, queued: row?.queued ?? 0, running: row?.running ?? 0,
-                                             oldestAgeSeconds: row?.oldestAgeSeconds ?? 0, deadLetters: dead[name] ?? 0)
+                return QueueBody.Environment(
+                    environment: name.rawValue, queued: row?.queued ?? 0, running: row?.running ?? 0,
+                    oldestAgeSeconds: row?.oldestAgeSeconds ?? 0, deadLetters: dead[name] ?? 0)
             }
             return context.json(QueueBody(environments: environments))
         },

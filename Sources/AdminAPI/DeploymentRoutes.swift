@@ -45,8 +45,9 @@ enum DeploymentRoutes {
             let policy = PromotionPolicy(requireFixtures: fixtures!, requireQA: qa!)
             try context.tenantTransaction { tx in
                 try tx.deployments.setPolicy(tenantId: tenantId, policy)
-                try context.audit(tx, tenantId: tenantId, action: "promotion_policy.updated", targetType: "tenant", targetId: tenantId.lowercasedString,
-                                  details: ["require_fixtures": String(policy.requireFixtures), "require_qa": String(policy.requireQA)])
+                try context.audit(
+                    tx, tenantId: tenantId, action: "promotion_policy.updated", targetType: "tenant", targetId: tenantId.lowercasedString,
+                    details: ["require_fixtures": String(policy.requireFixtures), "require_qa": String(policy.requireQA)])
             }
             return context.json(PolicyBody(policy))
         },
@@ -114,7 +115,8 @@ enum DeploymentRoutes {
                     throw Problem.conflict("Version \(from.version) has not run in qa.")
                 }
             }
-            return try record(context, tx, flow: flow, environment: environment, version: from.version, previous: current?.version, action: "promote", from: source)
+            return try record(
+                context, tx, flow: flow, environment: environment, version: from.version, previous: current?.version, action: "promote", from: source)
         }
         return context.json(DeploymentBody(deployment), status: 201)
     }
@@ -128,7 +130,8 @@ enum DeploymentRoutes {
                 throw Problem.notFound("\(flow.name) is not deployed in \(environment.rawValue).")
             }
             guard let target = current.previousVersion else {
-                throw Problem.conflict("\(environment.rawValue) has run no version of \(flow.name) before \(current.version); there is nothing to roll back to.")
+                throw Problem.conflict(
+                    "\(environment.rawValue) has run no version of \(flow.name) before \(current.version); there is nothing to roll back to.")
             }
             let before = try tx.deployments.versionBefore(tenantId: tenantId, environment: environment, flowId: flow.id, version: target)
             return try record(context, tx, flow: flow, environment: environment, version: target, previous: before, action: "rollback", from: nil)
@@ -136,10 +139,13 @@ enum DeploymentRoutes {
         return context.json(DeploymentBody(deployment))
     }
 
-    static func record(_ context: RequestContext, _ tx: any StoreSession, flow: StoredFlow, environment: EnvironmentName, version: Int, previous: Int?,
-                       action: String, from: EnvironmentName?) throws -> Deployment {
-        let deployment = try tx.deployments.point(tenantId: flow.tenantId, environment: environment, flowId: flow.id, version: version,
-                                                   previous: previous, action: action, from: from, actor: context.actor)
+    static func record(
+        _ context: RequestContext, _ tx: any StoreSession, flow: StoredFlow, environment: EnvironmentName, version: Int, previous: Int?,
+        action: String, from: EnvironmentName?
+    ) throws -> Deployment {
+        let deployment = try tx.deployments.point(
+            tenantId: flow.tenantId, environment: environment, flowId: flow.id, version: version,
+            previous: previous, action: action, from: from, actor: context.actor)
         var details = ["environment": environment.rawValue, "version": String(version), "previous_version": previous.map(String.init) ?? ""]
         if let from { details["from_environment"] = from.rawValue }
         try context.audit(tx, tenantId: flow.tenantId, action: "flow.\(action)", targetType: "flow", targetId: flow.id.lowercasedString, details: details)

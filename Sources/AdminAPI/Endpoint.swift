@@ -31,8 +31,10 @@ struct Endpoint: Sendable {
     let fastPath: FastPath?
     let handler: Handler
 
-    init(_ method: String, _ pattern: String, access: Access, idempotent: Bool = false,
-         redactForReplay: (@Sendable ([UInt8]) -> [UInt8])? = nil, inline: Bool = false, fastPath: FastPath? = nil, handler: @escaping Handler) {
+    init(
+        _ method: String, _ pattern: String, access: Access, idempotent: Bool = false,
+        redactForReplay: (@Sendable ([UInt8]) -> [UInt8])? = nil, inline: Bool = false, fastPath: FastPath? = nil, handler: @escaping Handler
+    ) {
         precondition(!(inline || fastPath != nil) || access == .anonymous, "authentication reads the database, so it cannot run inline")
         self.method = method
         self.pattern = pattern

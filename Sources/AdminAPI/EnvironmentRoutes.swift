@@ -1,4 +1,3 @@
-
 /// `/v1/tenants/{tenantId}/environments`: the tenant's dev, qa and prod.
 enum EnvironmentRoutes {
     static let endpoints: [Endpoint] = [
@@ -7,6 +6,6 @@ enum EnvironmentRoutes {
             let (cursor, limit) = try context.pagination()
             let page = try context.tenantTransaction { try $0.tenants.environments(tenantId: id, after: cursor, limit: limit) }
             return context.list(page, EnvironmentBody.init)
-        },
+        }
     ]
 }

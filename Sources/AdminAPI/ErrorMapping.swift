@@ -20,12 +20,14 @@ enum ErrorMapping {
             return .conflict("A resource with the same unique value already exists.")
         case let database as PostgresError where database.isUnavailable:
             logger.error("database unavailable", metadata: ["request_id": .string(requestId), "error": "\(database)"])
-            return Problem(status: 503, title: "Service unavailable", detail: "The database is not reachable right now; retry shortly.",
-                           headers: [("Retry-After", "2")])
+            return Problem(
+                status: 503, title: "Service unavailable", detail: "The database is not reachable right now; retry shortly.",
+                headers: [("Retry-After", "2")])
         default:
             logger.error("unhandled error", metadata: ["request_id": .string(requestId), "error": "\(error)"])
-            return Problem(status: 500, title: "Internal server error",
-                           detail: "Something went wrong on our side. Quote request id \(requestId) when you report it.")
+            return Problem(
+                status: 500, title: "Internal server error",
+                detail: "Something went wrong on our side. Quote request id \(requestId) when you report it.")
         }
     }
 }

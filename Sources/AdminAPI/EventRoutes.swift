@@ -38,14 +38,24 @@ enum EventRoutes {
         var errors: [FieldError] = []
         var filter = EventFilter()
         if let source = query["source"] {
-            if WebhookEndpointRoutes.isSourceName(source) { filter.source = source } else { errors.append(FieldError(field: "source", message: "is not a source name")) }
+            if WebhookEndpointRoutes.isSourceName(source) {
+                filter.source = source
+            } else {
+                errors.append(FieldError(field: "source", message: "is not a source name"))
+            }
         }
         if let status = query["status"] {
-            if let known = EventStatus(rawValue: status) { filter.status = known } else { errors.append(FieldError(field: "status", message: "must be one of: \(statuses.joined(separator: ", "))")) }
+            if let known = EventStatus(rawValue: status) {
+                filter.status = known
+            } else {
+                errors.append(FieldError(field: "status", message: "must be one of: \(statuses.joined(separator: ", "))"))
+            }
         }
         for (name, keyPath) in [("since", \EventFilter.since), ("until", \EventFilter.until)] as [(String, WritableKeyPath<EventFilter, Date?>)] {
             guard let text = query[name] else { continue }
-            if let date = Timestamp.parse(text) { filter[keyPath: keyPath] = date } else {
+            if let date = Timestamp.parse(text) {
+                filter[keyPath: keyPath] = date
+            } else {
                 errors.append(FieldError(field: name, message: "must be an RFC 3339 time, e.g. 2026-11-22T08:00:00Z"))
             }
         }

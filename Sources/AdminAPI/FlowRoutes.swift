@@ -65,7 +65,9 @@ enum FlowRoutes {
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { input.add(FieldError(field: "name", message: "must not be blank")) }
         switch (templateId, definition) {
         case (let id?, nil):
-            if let template = FlowTemplate.named(id) { definition = template.definition } else {
+            if let template = FlowTemplate.named(id) {
+                definition = template.definition
+            } else {
                 input.add(FieldError(field: "template_id", message: "must be one of: \(FlowTemplates.all.map(\.id).joined(separator: ", "))"))
             }
         case (nil, nil): input.add(FieldError(field: "definition", message: "is required unless template_id names a template to start from"))
@@ -76,8 +78,9 @@ enum FlowRoutes {
         _ = try checked(definition!)
         let flow = try context.tenantTransaction { tx -> StoredFlow in
             let flow = try tx.flows.create(tenantId: tenantId, name: name!, description: description, templateId: templateId, draft: definition!.canonicalText)
-            try context.audit(tx, tenantId: tenantId, action: "flow.created", targetType: "flow", targetId: flow.id.lowercasedString,
-                              details: ["template_id": templateId ?? ""])
+            try context.audit(
+                tx, tenantId: tenantId, action: "flow.created", targetType: "flow", targetId: flow.id.lowercasedString,
+                details: ["template_id": templateId ?? ""])
             return flow
         }
         var response = context.json(FlowBody(flow, includeDraft: true), status: 201)
@@ -102,10 +105,14 @@ enum FlowRoutes {
             if let revision, revision != locked.draftRevision {
                 throw Problem.conflict("The draft changed since revision \(revision) (it is now \(locked.draftRevision)); reload it and edit again.")
             }
-            guard let updated = try tx.flows.update(tenantId: locked.tenantId, id: locked.id, name: name, description: description,
-                                                     draft: definition?.canonicalText) else { throw Problem.notFound("No such flow.") }
-            try context.audit(tx, tenantId: locked.tenantId, action: "flow.draft_updated", targetType: "flow", targetId: locked.id.lowercasedString,
-                              details: ["revision": String(updated.draftRevision)])
+            guard
+                let updated = try tx.flows.update(
+                    tenantId: locked.tenantId, id: locked.id, name: name, description: description,
+                    draft: definition?.canonicalText)
+            else { throw Problem.notFound("No such flow.") }
+            try context.audit(
+                tx, tenantId: locked.tenantId, action: "flow.draft_updated", targetType: "flow", targetId: locked.id.lowercasedString,
+                details: ["revision": String(updated.draftRevision)])
             return updated
         }
         return context.json(FlowBody(flow, includeDraft: true))

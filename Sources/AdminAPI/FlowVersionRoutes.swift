@@ -63,15 +63,18 @@ enum FlowVersionRoutes {
             let definition = try FlowRoutes.checked(json(locked.draft))
             let checksum = Encoding.hex(Digest.sha256(definition.canonicalJSON))
             if let latest = locked.latestVersion, let previous = try tx.flows.version(tenantId: locked.tenantId, flowId: locked.id, version: latest),
-               previous.checksum == checksum {
+                previous.checksum == checksum
+            {
                 throw Problem.conflict("The draft is identical to version \(latest); edit it before publishing.")
             }
             let results = definition.runFixtures()
-            let published = try tx.flows.publish(flow: locked, definition: String(decoding: definition.canonicalJSON, as: UTF8.self), checksum: checksum,
-                                                  fixturesPassed: results.allSatisfy(\.passed), fixtureResults: String(decoding: JSONCoding.encode(results), as: UTF8.self),
-                                                  notes: notes, actor: context.actor)
-            try context.audit(tx, tenantId: locked.tenantId, action: "flow.version_published", targetType: "flow", targetId: locked.id.lowercasedString,
-                              details: ["version": String(published.version), "checksum": checksum, "fixtures_passed": String(published.fixturesPassed)])
+            let published = try tx.flows.publish(
+                flow: locked, definition: String(decoding: definition.canonicalJSON, as: UTF8.self), checksum: checksum,
+                fixturesPassed: results.allSatisfy(\.passed), fixtureResults: String(decoding: JSONCoding.encode(results), as: UTF8.self),
+                notes: notes, actor: context.actor)
+            try context.audit(
+                tx, tenantId: locked.tenantId, action: "flow.version_published", targetType: "flow", targetId: locked.id.lowercasedString,
+                details: ["version": String(published.version), "checksum": checksum, "fixtures_passed": String(published.fixturesPassed)])
             return published
         }
         var response = context.json(VersionBody(version, includeDefinition: true), status: 201)

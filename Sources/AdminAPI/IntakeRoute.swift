@@ -40,11 +40,12 @@ enum IntakeRoute {
         }
         let event = newEvent(entry.endpoint, delivery)
         let wake = context.services.wakeThrottle.take()
-        return .pending(Pending { respond in
-            context.services.events.submit(event, wake: wake) { outcome in
-                respond(context.answer { try answer(outcome) })
-            }
-        })
+        return .pending(
+            Pending { respond in
+                context.services.events.submit(event, wake: wake) { outcome in
+                    respond(context.answer { try answer(outcome) })
+                }
+            })
     }
 
     static func receive(_ context: RequestContext) throws -> Response {
@@ -80,8 +81,9 @@ enum IntakeRoute {
     }
 
     static func newEvent(_ endpoint: WebhookEndpoint, _ delivery: Delivery) -> NewEvent {
-        .init(tenantId: endpoint.tenantId, environment: endpoint.environment, source: endpoint.source, vendorEventId: delivery.vendorEventId,
-              type: delivery.type, endpointId: endpoint.id, payload: delivery.payload)
+        .init(
+            tenantId: endpoint.tenantId, environment: endpoint.environment, source: endpoint.source, vendorEventId: delivery.vendorEventId,
+            type: delivery.type, endpointId: endpoint.id, payload: delivery.payload)
     }
 
     /// 202 with the new event's id, 200 with the first one's for a repeat.
@@ -125,8 +127,9 @@ enum IntakeRoute {
 
     static func clearlineSigned(_ request: Request, _ secrets: [String]) throws -> Delivery {
         do {
-            try SignatureHeader.verify(request.header("clearline-signature"), body: request.body, keys: secrets.map { Array($0.utf8) },
-                                       now: Int(Date().timeIntervalSince1970))
+            try SignatureHeader.verify(
+                request.header("clearline-signature"), body: request.body, keys: secrets.map { Array($0.utf8) },
+                now: Int(Date().timeIntervalSince1970))
         } catch {
             switch error {
             case .missing: throw refused("Sign the body: send Clearline-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">.")
@@ -145,11 +148,13 @@ enum IntakeRoute {
 
     static func sharedSecret(_ request: Request, _ secrets: [String], header: String) throws -> Delivery {
         guard let presented = request.header(header.lowercased()),
-              secrets.contains(where: { Digest.constantTimeEquals(Array($0.utf8), Array(presented.utf8)) }) else {
+            secrets.contains(where: { Digest.constantTimeEquals(Array($0.utf8), Array(presented.utf8)) })
+        else {
             throw refused("Send this endpoint's secret in the \(header) header.")
         }
         let (payload, _) = try json(request, parse: false)
-        let id = eventId(request.header("clearline-event-id")) ?? eventId(request.header("idempotency-key")) ?? "sha256:" + Encoding.hex(Digest.sha256(request.body))
+        let id =
+            eventId(request.header("clearline-event-id")) ?? eventId(request.header("idempotency-key")) ?? "sha256:" + Encoding.hex(Digest.sha256(request.body))
         return Delivery(vendorEventId: id, type: request.header("clearline-event-type") ?? "", payload: payload)
     }
 

@@ -63,7 +63,9 @@ struct JSONInput {
             case is NSNull: result[name] = .some(nil)
             case let text as String: result[name] = text
             case let number as NSNumber where allowBooleans && Self.isBoolean(number): result[name] = number.boolValue
-            default: errors.append(FieldError(field: "\(key).\(name)", message: allowBooleans ? "must be a string, true, false or null" : "must be a string or null"))
+            default:
+                errors.append(
+                    FieldError(field: "\(key).\(name)", message: allowBooleans ? "must be a string, true, false or null" : "must be a string or null"))
             }
         }
         return result

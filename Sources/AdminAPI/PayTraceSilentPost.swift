@@ -35,8 +35,9 @@ enum PayTraceSilentPost {
         do {
             confirmed = try client.transaction(id: transactionId)
         } catch let error as ConnectorError {
-            var problem = Problem(status: 503, title: "PayTrace unavailable",
-                                  detail: "The post could not be confirmed with PayTrace (\(error.message)); nothing was stored. Send it again later.")
+            var problem = Problem(
+                status: 503, title: "PayTrace unavailable",
+                detail: "The post could not be confirmed with PayTrace (\(error.message)); nothing was stored. Send it again later.")
             problem.headers = [("Retry-After", "60")]
             throw problem
         }
@@ -52,7 +53,8 @@ enum PayTraceSilentPost {
             "silent_post": posted,
         ]
         let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
-        return IntakeRoute.Delivery(vendorEventId: "txn:\(confirmed.transactionId):\(confirmed.type)", type: "paytrace.transaction",
-                                    payload: CardNumberMasking.maskJSON(String(decoding: data, as: UTF8.self)))
+        return IntakeRoute.Delivery(
+            vendorEventId: "txn:\(confirmed.transactionId):\(confirmed.type)", type: "paytrace.transaction",
+            payload: CardNumberMasking.maskJSON(String(decoding: data, as: UTF8.self)))
     }
 }

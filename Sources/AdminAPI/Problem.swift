@@ -37,16 +37,18 @@ public struct Problem: Error, Sendable {
     }
 
     func response(requestId: String, path: String) -> Response {
-        let body = ProblemBody(type: type, title: title, status: status, detail: detail, instance: path,
-                               requestId: requestId, errors: errors.isEmpty ? nil : errors)
+        let body = ProblemBody(
+            type: type, title: title, status: status, detail: detail, instance: path,
+            requestId: requestId, errors: errors.isEmpty ? nil : errors)
         var response = Response(status: status, headers: headers, body: JSONCoding.encode(body))
         response.setHeader("Content-Type", "application/problem+json")
         return response
     }
 
     static func badRequest(_ detail: String) -> Problem { Problem(status: 400, title: "Bad request", detail: detail) }
-    static let unauthorized = Problem(status: 401, title: "Unauthorized", detail: "Send a valid API key as `Authorization: Bearer <token>`, or log in.",
-                                      headers: [("WWW-Authenticate", "Bearer realm=\"clearline\"")])
+    static let unauthorized = Problem(
+        status: 401, title: "Unauthorized", detail: "Send a valid API key as `Authorization: Bearer <token>`, or log in.",
+        headers: [("WWW-Authenticate", "Bearer realm=\"clearline\"")])
     static func forbidden(_ detail: String) -> Problem { Problem(status: 403, title: "Forbidden", detail: detail) }
     static func notFound(_ detail: String = "No such resource.") -> Problem { Problem(status: 404, title: "Not found", detail: detail) }
     static func conflict(_ detail: String) -> Problem { Problem(status: 409, title: "Conflict", detail: detail) }

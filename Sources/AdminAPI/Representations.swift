@@ -53,7 +53,8 @@ struct UserBody: Encodable {
     let createdAt: Date
 
     init(_ u: User) {
-        id = u.id.lowercasedString; tenantId = u.tenantId?.lowercasedString; email = u.email; role = u.isPlatformAdmin ? "platform_admin" : u.role.rawValue; createdAt = u.createdAt
+        id = u.id.lowercasedString; tenantId = u.tenantId?.lowercasedString; email = u.email; role = u.isPlatformAdmin ? "platform_admin" : u.role.rawValue;
+        createdAt = u.createdAt
     }
 }
 

@@ -37,8 +37,11 @@ struct RequestContext: Sendable {
 
     /// Appends an audit line for this request inside the session's transaction.
     func audit(_ tx: any StoreSession, tenantId: UUID?, action: String, targetType: String, targetId: String, details: [String: String] = [:]) throws {
-        try tx.auditLog.append(tenantId: tenantId, .init(actor: actor, action: action, targetType: targetType, targetId: targetId,
-                                                         requestId: requestId, details: String(decoding: JSONCoding.encode(details), as: UTF8.self)))
+        try tx.auditLog.append(
+            tenantId: tenantId,
+            .init(
+                actor: actor, action: action, targetType: targetType, targetId: targetId,
+                requestId: requestId, details: String(decoding: JSONCoding.encode(details), as: UTF8.self)))
     }
 
     /// `limit` and `cursor` query arguments, validated.

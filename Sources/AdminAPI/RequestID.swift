@@ -11,7 +11,8 @@ enum RequestID {
 
     static func of(_ request: Request) -> String {
         if let given = request.header("x-request-id"), (1...128).contains(given.utf8.count),
-           given.utf8.allSatisfy({ isSafe($0) }) {
+            given.utf8.allSatisfy({ isSafe($0) })
+        {
             return given
         }
         let next = counter.add(1, ordering: .relaxed).newValue

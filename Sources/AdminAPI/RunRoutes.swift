@@ -15,9 +15,12 @@ enum RunRoutes {
             let statusText = context.request.query["status"]
             let status = statusText.flatMap(RunStatus.init(rawValue:))
             if statusText != nil, status == nil {
-                throw Problem.validation([FieldError(field: "status", message: "must be one of: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")])
+                throw Problem.validation([FieldError(field: "status", message: "must be one of: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")]
+                )
             }
-            let page = try context.tenantTransaction { try $0.runs.list(tenantId: tenantId, environment: environment, status: status, after: cursor, limit: limit) }
+            let page = try context.tenantTransaction {
+                try $0.runs.list(tenantId: tenantId, environment: environment, status: status, after: cursor, limit: limit)
+            }
             return context.list(page) { RunBody($0, steps: nil) }
         },
         Endpoint("GET", base + "/{runId}", access: .tenant(.viewer)) { context in
@@ -59,7 +62,8 @@ enum RunRoutes {
                 throw Problem.conflict("No step of this run is held; replay its dead letter instead.")
             }
             guard let version = try tx.flows.version(tenantId: tenantId, flowId: run.flowId, version: run.version),
-                  let definition = try? FlowDefinition(JSONValue(parsing: version.definition) ?? .null), held.position < definition.steps.count else {
+                let definition = try? FlowDefinition(JSONValue(parsing: version.definition) ?? .null), held.position < definition.steps.count
+            else {
                 throw Problem.conflict("The run's flow version can no longer be read.")
             }
             let step = definition.steps[held.position]
@@ -73,30 +77,41 @@ enum RunRoutes {
                 how = .replace(record: corrected, by: context.actor)
             default: how = .retry
             }
-            guard let event = try tx.events.get(tenantId: tenantId, environment: environment, id: run.eventId) else { throw Problem.conflict("The run's event is gone.") }
+            guard let event = try tx.events.get(tenantId: tenantId, environment: environment, id: run.eventId) else {
+                throw Problem.conflict("The run's event is gone.")
+            }
             let resume = StepJobPayload(runId: id, position: held.position, resume: how)
-            try tx.jobs.enqueue([resume.job(tenantId: tenantId, environment: environment, eventId: run.eventId,
-                                                 orderingKey: EventOrdering.key(JSONValue(parsing: event.payload) ?? .null, vendorEventId: event.vendorEventId),
-                                                 maxAttempts: definition.errorPolicy.maxAttempts)])
+            try tx.jobs.enqueue([
+                resume.job(
+                    tenantId: tenantId, environment: environment, eventId: run.eventId,
+                    orderingKey: EventOrdering.key(JSONValue(parsing: event.payload) ?? .null, vendorEventId: event.vendorEventId),
+                    maxAttempts: definition.errorPolicy.maxAttempts)
+            ])
             try tx.runs.finish(run: run, status: .running, detail: "resumed at step \(step.id) by \(context.actor) (\(action!))")
-            try context.audit(tx, tenantId: tenantId, action: "run.resumed", targetType: "run", targetId: id.lowercasedString,
-                              details: ["step": step.id, "action": action!])
+            try context.audit(
+                tx, tenantId: tenantId, action: "run.resumed", targetType: "run", targetId: id.lowercasedString,
+                details: ["step": step.id, "action": action!])
             return try tx.runs.get(tenantId: tenantId, id: id)!
         }
         return context.json(RunBody(resumed, steps: nil), status: 202)
     }
 
     /// Zoho's web domain per data center.
-    static let zohoDomains = ["us": "zoho.com", "eu": "zoho.eu", "in": "zoho.in", "au": "zoho.com.au", "jp": "zoho.jp", "ca": "zohocloud.ca",
-                              "sa": "zoho.sa", "cn": "zoho.com.cn"]
-    static let booksPages = ["zoho_books.contact": "contacts", "zoho_books.salesorder": "salesorders", "zoho_books.invoice": "invoices",
-                             "zoho_books.invoice_void": "invoices", "zoho_books.customerpayment": "paymentsreceived",
-                             "zoho_books.creditnote": "creditnotes", "zoho_books.journal": "journals"]
+    static let zohoDomains = [
+        "us": "zoho.com", "eu": "zoho.eu", "in": "zoho.in", "au": "zoho.com.au", "jp": "zoho.jp", "ca": "zohocloud.ca",
+        "sa": "zoho.sa", "cn": "zoho.com.cn",
+    ]
+    static let booksPages = [
+        "zoho_books.contact": "contacts", "zoho_books.salesorder": "salesorders", "zoho_books.invoice": "invoices",
+        "zoho_books.invoice_void": "invoices", "zoho_books.customerpayment": "paymentsreceived",
+        "zoho_books.creditnote": "creditnotes", "zoho_books.journal": "journals",
+    ]
 
     /// Where a person sees the written record in the vendor's own pages, when it has any.
     static func vendorLink(_ step: RunStep, zoho: Connection?) -> String? {
         guard let id = step.externalId, let zoho, let domain = zohoDomains[zoho.text("data_center") ?? "us"],
-              let id = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) else { return nil }
+            let id = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics)
+        else { return nil }
         if let page = booksPages[step.target], let organization = zoho.text("organization_id") {
             return "https://books.\(domain)/app/\(organization)#/\(page)/\(id)"
         }

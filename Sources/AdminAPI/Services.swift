@@ -1,5 +1,5 @@
 import Foundation
-public import Persistence
+import Persistence
 public import Domain
 import Logging
 import Crypto
@@ -14,8 +14,10 @@ public struct APIConfiguration: Sendable {
     public var passwordIterations: Int
     public var loginLimits: LoginLimits
 
-    public init(publicDirectory: String = "Public", publicURL: String? = nil,
-                passwordIterations: Int = 600_000, loginLimits: LoginLimits = .init()) {
+    public init(
+        publicDirectory: String = "Public", publicURL: String? = nil,
+        passwordIterations: Int = 600_000, loginLimits: LoginLimits = .init()
+    ) {
         self.publicDirectory = publicDirectory
         self.publicURL = publicURL
         self.passwordIterations = passwordIterations

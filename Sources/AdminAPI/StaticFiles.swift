@@ -13,8 +13,11 @@ struct StaticFiles: Sendable {
     }
 
     static let securityHeaders: [(name: String, value: String)] = [
-        ("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            + "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+        (
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+                + "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        ),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "no-referrer"),
         ("X-Frame-Options", "DENY"),
@@ -28,11 +31,13 @@ struct StaticFiles: Sendable {
         let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
         while let url = enumerator?.nextObject() as? URL {
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
-                  let data = FileManager.default.contents(atPath: url.path) else { continue }
+                let data = FileManager.default.contents(atPath: url.path)
+            else { continue }
             let relative = String(url.standardizedFileURL.path.dropFirst(root.path.count))
             let body = Array(data)
-            files[relative] = File(body: body, contentType: Self.contentType(url.pathExtension),
-                                   etag: "\"" + Encoding.hex(Array(Digest.sha256(body).prefix(16))) + "\"")
+            files[relative] = File(
+                body: body, contentType: Self.contentType(url.pathExtension),
+                etag: "\"" + Encoding.hex(Array(Digest.sha256(body).prefix(16))) + "\"")
         }
         if let index = files["/index.html"] { files["/"] = index }
         self.files = files

@@ -44,8 +44,9 @@ enum TenantRoutes {
             } catch let error as any StoreFailure where error.isUniqueViolation {
                 throw Problem.conflict("A tenant with slug '\(slug!)' already exists.")
             }
-            try context.audit(tx, tenantId: tenant.id, action: "tenant.created", targetType: "tenant", targetId: tenant.id.lowercasedString,
-                              details: ["name": tenant.name, "slug": tenant.slug])
+            try context.audit(
+                tx, tenantId: tenant.id, action: "tenant.created", targetType: "tenant", targetId: tenant.id.lowercasedString,
+                details: ["name": tenant.name, "slug": tenant.slug])
             return tenant
         }
         var response = context.json(TenantBody(tenant), status: 201)

@@ -53,8 +53,9 @@ enum UserRoutes {
             } catch let error as any StoreFailure where error.isUniqueViolation {
                 throw Problem.conflict("A user with this e-mail already exists.")
             }
-            try context.audit(tx, tenantId: tenantId, action: "user.created", targetType: "user", targetId: user.id.lowercasedString,
-                              details: ["email": user.email, "role": role.rawValue])
+            try context.audit(
+                tx, tenantId: tenantId, action: "user.created", targetType: "user", targetId: user.id.lowercasedString,
+                details: ["email": user.email, "role": role.rawValue])
             return user
         }
         var response = context.json(UserBody(user), status: 201)

@@ -26,12 +26,15 @@ enum WebhookEndpointRoutes {
         Endpoint("POST", base + "/{endpointId}/rotate-secret", access: .tenant(.admin)) { context in
             let endpoint = try find(context)
             guard endpoint.verification.usesSecret else {
-                throw Problem(status: 422, title: "No secret to rotate", detail: "PayTrace Silent Post endpoints are unsigned; posts are confirmed through PayTrace instead.")
+                throw Problem(
+                    status: 422, title: "No secret to rotate",
+                    detail: "PayTrace Silent Post endpoints are unsigned; posts are confirmed through PayTrace instead.")
             }
             let (secret, updated) = try context.tenantTransaction { tx -> (String, WebhookEndpoint) in
                 let secret = try tx.webhookEndpoints.rotate(endpoint: endpoint)
-                try context.audit(tx, tenantId: endpoint.tenantId, action: "webhook_endpoint.secret_rotated", targetType: "webhook_endpoint",
-                                  targetId: endpoint.id.lowercasedString)
+                try context.audit(
+                    tx, tenantId: endpoint.tenantId, action: "webhook_endpoint.secret_rotated", targetType: "webhook_endpoint",
+                    targetId: endpoint.id.lowercasedString)
                 return (secret, try tx.webhookEndpoints.get(tenantId: endpoint.tenantId, environment: endpoint.environment, id: endpoint.id)!)
             }
             context.services.endpoints.invalidate(endpoint.id)
@@ -56,8 +59,9 @@ enum WebhookEndpointRoutes {
         let endpoint = try find(context)
         let updated = try context.tenantTransaction { tx -> WebhookEndpoint in
             try tx.webhookEndpoints.setStatus(endpoint: endpoint, active: active)
-            try context.audit(tx, tenantId: endpoint.tenantId, action: active ? "webhook_endpoint.enabled" : "webhook_endpoint.disabled",
-                              targetType: "webhook_endpoint", targetId: endpoint.id.lowercasedString)
+            try context.audit(
+                tx, tenantId: endpoint.tenantId, action: active ? "webhook_endpoint.enabled" : "webhook_endpoint.disabled",
+                targetType: "webhook_endpoint", targetId: endpoint.id.lowercasedString)
             return try tx.webhookEndpoints.get(tenantId: endpoint.tenantId, environment: endpoint.environment, id: endpoint.id)!
         }
         context.services.endpoints.invalidate(endpoint.id)
@@ -91,23 +95,27 @@ enum WebhookEndpointRoutes {
         try input.validate()
         let (endpoint, secret) = try context.tenantTransaction { tx -> (WebhookEndpoint, String?) in
             if let connectionId {
-                guard let connection = try tx.connections.get(tenantId: tenantId, environment: environment, id: connectionId), connection.kind == .paytrace else {
+                guard let connection = try tx.connections.get(tenantId: tenantId, environment: environment, id: connectionId), connection.kind == .paytrace
+                else {
                     throw Problem.validation([FieldError(field: "connection_id", message: "is not a PayTrace connection in \(environment.rawValue)")])
                 }
             }
-            let created = try tx.webhookEndpoints.create(tenantId: tenantId, environment: environment, name: name!,
-                                                          source: source!, verification: verification!,
-                                                          secretHeader: verification == .sharedSecret ? (header ?? defaultSecretHeader) : nil,
-                                                          connectionId: connectionId)
-            try context.audit(tx, tenantId: tenantId, action: "webhook_endpoint.created", targetType: "webhook_endpoint",
-                              targetId: created.0.id.lowercasedString,
-                              details: ["environment": environment.rawValue, "source": source!, "verification": verification!.rawValue])
+            let created = try tx.webhookEndpoints.create(
+                tenantId: tenantId, environment: environment, name: name!,
+                source: source!, verification: verification!,
+                secretHeader: verification == .sharedSecret ? (header ?? defaultSecretHeader) : nil,
+                connectionId: connectionId)
+            try context.audit(
+                tx, tenantId: tenantId, action: "webhook_endpoint.created", targetType: "webhook_endpoint",
+                targetId: created.0.id.lowercasedString,
+                details: ["environment": environment.rawValue, "source": source!, "verification": verification!.rawValue])
             return created
         }
         var body = WebhookEndpointBody(endpoint, publicBase: try ZohoOAuthRoutes.publicBase(context))
         body.secret = secret
         var response = context.json(body, status: 201)
-        response.setHeader("Location", "/v1/tenants/\(tenantId.lowercasedString)/environments/\(environment.rawValue)/webhook-endpoints/\(endpoint.id.lowercasedString)")
+        response.setHeader(
+            "Location", "/v1/tenants/\(tenantId.lowercasedString)/environments/\(environment.rawValue)/webhook-endpoints/\(endpoint.id.lowercasedString)")
         return response
     }
 

@@ -23,8 +23,9 @@ enum ZohoOAuthRoutes {
                     throw Problem(status: 422, title: "Not a Zoho connection", detail: "Only Zoho connections are connected through OAuth.")
                 }
                 let client = try accountsClient(tx, connection)
-                let state = try tx.oauthStates.create(tenantId: tenantId, environment: environment, connectionId: id,
-                                                       redirectURI: redirectURI, createdBy: context.actor)
+                let state = try tx.oauthStates.create(
+                    tenantId: tenantId, environment: environment, connectionId: id,
+                    redirectURI: redirectURI, createdBy: context.actor)
                 let scopes = ZohoAccountsClient.scopes(books: connection.flag("books"), inventory: connection.flag("inventory"), crm: connection.flag("crm"))
                 return client.authorizationURL(redirectURI: redirectURI, scopes: scopes, state: state)
             }
@@ -41,7 +42,8 @@ enum ZohoOAuthRoutes {
         let page = "/tenant.html?id=\(pending.tenantId.lowercasedString)"
         func back(_ notice: String, _ reason: String? = nil) -> Response {
             var target = URLComponents(string: page)!
-            target.queryItems = (target.queryItems ?? []) + [URLQueryItem(name: "notice", value: notice)]
+            target.queryItems =
+                (target.queryItems ?? []) + [URLQueryItem(name: "notice", value: notice)]
                 + (reason.map { [URLQueryItem(name: "reason", value: String($0.prefix(200)))] } ?? [])
             return Response(status: 303, headers: [("Location", target.string ?? page)])
         }
@@ -58,7 +60,9 @@ enum ZohoOAuthRoutes {
             return try accountsClient(tx, connection)
         }
         let outcome: Result<ZohoAccountsClient.Tokens, ConnectorError>
-        do { outcome = .success(try client.exchange(code: code, redirectURI: pending.redirectURI)) } catch let error as ConnectorError { outcome = .failure(error) }
+        do { outcome = .success(try client.exchange(code: code, redirectURI: pending.redirectURI)) } catch let error as ConnectorError {
+            outcome = .failure(error)
+        }
         try stores.transaction(.tenant(pending.tenantId)) { tx in
             var settings: [String: ConnectionSetting?] = [:]
             var secrets: [String: String?] = [:]
@@ -66,13 +70,16 @@ enum ZohoOAuthRoutes {
                 secrets["refresh_token"] = tokens.refreshToken
                 if let domain = tokens.apiDomain, !domain.isEmpty { settings["api_domain"] = .text(domain) }
             }
-            _ = try tx.connections.update(tenantId: pending.tenantId, environment: pending.environment, id: pending.connectionId,
-                                           name: nil, settings: settings, secrets: secrets)
+            _ = try tx.connections.update(
+                tenantId: pending.tenantId, environment: pending.environment, id: pending.connectionId,
+                name: nil, settings: settings, secrets: secrets)
             let status = (try? outcome.get()) == nil ? "failed" : "connected"
             try tx.connections.setStatus(tenantId: pending.tenantId, id: pending.connectionId, status: status)
-            try tx.auditLog.append(tenantId: pending.tenantId, .init(
-                actor: pending.createdBy, action: "connection.oauth_completed", targetType: "connection", targetId: pending.connectionId.lowercasedString,
-                requestId: context.requestId, details: String(decoding: JSONCoding.encode(["outcome": status]), as: UTF8.self)))
+            try tx.auditLog.append(
+                tenantId: pending.tenantId,
+                .init(
+                    actor: pending.createdBy, action: "connection.oauth_completed", targetType: "connection", targetId: pending.connectionId.lowercasedString,
+                    requestId: context.requestId, details: String(decoding: JSONCoding.encode(["outcome": status]), as: UTF8.self)))
         }
         switch outcome {
         case .success: return back("zoho-connected")
@@ -100,7 +107,9 @@ enum ZohoOAuthRoutes {
             return configured.hasSuffix("/") ? String(configured.dropLast()) : configured
         }
         guard let host = context.request.header("host"), (1...255).contains(host.utf8.count),
-              host.utf8.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 46 || $0 == 45 || $0 == 58 || $0 == 91 || $0 == 93 })
+            host.utf8.allSatisfy({
+                (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 46 || $0 == 45 || $0 == 58 || $0 == 91 || $0 == 93
+            })
         else { throw Problem.badRequest("Set CLEARLINE_PUBLIC_URL: the request's Host header cannot be used for the OAuth redirect.") }
         return "http://\(host)"
     }

@@ -33,9 +33,10 @@ extension PayTraceClient {
 
     static func batch(_ item: [String: Any]) -> PayTraceBatch? {
         guard let number = item["number"] as? Int else { return nil }
-        return PayTraceBatch(number: number, settledAt: item["created"] as? String ?? "", transactionCount: item["transaction_count"] as? Int ?? 0,
-                             salesCount: item["sales_count"] as? Int ?? 0, salesAmount: decimal(item["sales_amount"]) ?? 0,
-                             refundCount: item["refund_count"] as? Int ?? 0, refundAmount: decimal(item["refund_amount"]) ?? 0,
-                             netAmount: decimal(item["net_amount"]) ?? 0)
+        return PayTraceBatch(
+            number: number, settledAt: item["created"] as? String ?? "", transactionCount: item["transaction_count"] as? Int ?? 0,
+            salesCount: item["sales_count"] as? Int ?? 0, salesAmount: decimal(item["sales_amount"]) ?? 0,
+            refundCount: item["refund_count"] as? Int ?? 0, refundAmount: decimal(item["refund_amount"]) ?? 0,
+            netAmount: decimal(item["net_amount"]) ?? 0)
     }
 }

@@ -1,6 +1,6 @@
 public import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A PayTrace v1 reply's envelope (reference section 2), with the transaction id when there is one.
@@ -43,7 +43,8 @@ extension PayTraceClient {
             if reply.status == 401 { throw ConnectorError(.authentication, "PayTrace refused a fresh access token (invalid_token).") }
         }
         if reply.status == 429 || reply.status >= 500,
-           let failure = ConnectorError.forStatus(reply.status, vendor: "PayTrace", retryAfter: reply.header("retry-after")) {
+            let failure = ConnectorError.forStatus(reply.status, vendor: "PayTrace", retryAfter: reply.header("retry-after"))
+        {
             throw failure
         }
         let object = (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:]
@@ -52,8 +53,9 @@ extension PayTraceClient {
             throw ConnectorError(.permanent, "PayTrace rejected the request: \(text)")
         }
         if let failure = ConnectorError.forStatus(reply.status, vendor: "PayTrace", retryAfter: nil) { throw failure }
-        return PayTraceReply(success: object["success"] as? Bool ?? false, responseCode: object["response_code"] as? Int ?? 0,
-                             statusMessage: object["status_message"] as? String ?? "", transactionId: object["transaction_id"] as? Int, body: reply.body)
+        return PayTraceReply(
+            success: object["success"] as? Bool ?? false, responseCode: object["response_code"] as? Int ?? 0,
+            statusMessage: object["status_message"] as? String ?? "", transactionId: object["transaction_id"] as? Int, body: reply.body)
     }
 
     public func void(transactionId: Int) throws -> PayTraceReply {
@@ -102,10 +104,11 @@ extension PayTraceClient {
             guard let id = item["transaction_id"] as? Int, let type = item["transaction_type"] as? String else { return nil }
             let created = (item["created"] as? [String: Any])?["at"] as? String ?? ""
             let settled = (item["settled"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-            return PayTraceExportedTransaction(transactionId: id, type: type, amount: decimal(item["amount"]) ?? 0, status: item["status"] as? String ?? "",
-                                               maskedCardNumber: (item["credit_card"] as? [String: Any])?["masked_number"] as? String,
-                                               createdAt: created, settledAt: settled, invoiceId: item["invoice_id"] as? String,
-                                               customerId: item["customer_id"] as? String, batchNumber: item["batch_number"] as? Int)
+            return PayTraceExportedTransaction(
+                transactionId: id, type: type, amount: decimal(item["amount"]) ?? 0, status: item["status"] as? String ?? "",
+                maskedCardNumber: (item["credit_card"] as? [String: Any])?["masked_number"] as? String,
+                createdAt: created, settledAt: settled, invoiceId: item["invoice_id"] as? String,
+                customerId: item["customer_id"] as? String, batchNumber: item["batch_number"] as? Int)
         }
     }
 

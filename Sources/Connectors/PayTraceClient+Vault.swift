@@ -78,9 +78,10 @@ extension PayTraceClient {
         let items = reply.object["customers"] as? [[String: Any]] ?? []
         return items.compactMap { item in
             guard let id = item["customer_id"] as? String else { return nil }
-            return PayTraceCustomer(customerId: id, maskedCardNumber: (item["credit_card"] as? [String: Any])?["masked_number"] as? String,
-                                    billingName: (item["billing_address"] as? [String: Any])?["name"] as? String,
-                                    email: (item["email"] as? String).flatMap { $0.isEmpty ? nil : $0 })
+            return PayTraceCustomer(
+                customerId: id, maskedCardNumber: (item["credit_card"] as? [String: Any])?["masked_number"] as? String,
+                billingName: (item["billing_address"] as? [String: Any])?["name"] as? String,
+                email: (item["email"] as? String).flatMap { $0.isEmpty ? nil : $0 })
         }
     }
 }

@@ -1,9 +1,8 @@
 public import Foundation
 public import Domain
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
-
 
 /// PayTrace JSON API v1 (../shared/reference/paytrace.md): OAuth password grant, tokens kept
 /// until shortly before their two hours run out, one re-authentication on `invalid_token`.
@@ -28,8 +27,10 @@ public struct PayTraceClient: Sendable {
     let transport: HTTPTransport
     let tokens: TokenCache
 
-    public init(baseURL: URL, credentials: Credentials, cacheKey: String, transport: HTTPTransport = HTTPTransport(),
-                tokens: TokenCache = .shared) {
+    public init(
+        baseURL: URL, credentials: Credentials, cacheKey: String, transport: HTTPTransport = HTTPTransport(),
+        tokens: TokenCache = .shared
+    ) {
         self.baseURL = baseURL
         self.credentials = credentials
         self.cacheKey = cacheKey
@@ -46,8 +47,9 @@ public struct PayTraceClient: Sendable {
         guard let url = URL(string: connection.text("base_url") ?? productionURL) else {
             throw ConnectorError(.permanent, "The base URL is not a URL.")
         }
-        return PayTraceClient(baseURL: url, credentials: .init(username: username, password: password, integratorId: secrets["integrator_id"]),
-                              cacheKey: connection.id.uuidString.lowercased())
+        return PayTraceClient(
+            baseURL: url, credentials: .init(username: username, password: password, integratorId: secrets["integrator_id"]),
+            cacheKey: connection.id.uuidString.lowercased())
     }
 
     /// A live access token: the cached one, or a new one (one request at a time per connection).
@@ -69,7 +71,8 @@ public struct PayTraceClient: Sendable {
         let reply = try transport.send(request, vendor: "PayTrace")
         // Throttling and server trouble first: those bodies may say "error" too, but retrying is right.
         if reply.status == 429 || reply.status >= 500,
-           let failure = ConnectorError.forStatus(reply.status, vendor: "PayTrace", retryAfter: reply.header("retry-after")) {
+            let failure = ConnectorError.forStatus(reply.status, vendor: "PayTrace", retryAfter: reply.header("retry-after"))
+        {
             throw failure
         }
         let object = (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:]

@@ -1,6 +1,6 @@
 public import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Crypto
 
@@ -28,8 +28,9 @@ public struct SageAgentClient: Sendable {
     /// The next batch, or nil when none came within the wait. A batch whose signature does not
     /// verify is refused: the agent acts only on what Clearline signed, recently.
     public func poll() throws -> SageAgentProtocol.Batch? {
-        var components = URLComponents(url: baseURL.appendingPathComponent(SageAgentProtocol.commandsPath(connectionId: connectionId)),
-                                       resolvingAgainstBaseURL: false)!
+        var components = URLComponents(
+            url: baseURL.appendingPathComponent(SageAgentProtocol.commandsPath(connectionId: connectionId)),
+            resolvingAgainstBaseURL: false)!
         components.queryItems = [URLQueryItem(name: "wait", value: String(waitSeconds))]
         var request = URLRequest(url: components.url!)
         authorize(&request)

@@ -1,6 +1,6 @@
 public import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Zoho Accounts OAuth 2.0 (../shared/reference/zoho.md section 1): the authorization-code flow
@@ -56,8 +56,10 @@ public struct ZohoAccountsClient: Sendable {
     }
 
     public func exchange(code: String, redirectURI: String) throws -> Tokens {
-        let tokens = try post(["grant_type": "authorization_code", "client_id": clientId, "client_secret": clientSecret,
-                               "redirect_uri": redirectURI, "code": code])
+        let tokens = try post([
+            "grant_type": "authorization_code", "client_id": clientId, "client_secret": clientSecret,
+            "redirect_uri": redirectURI, "code": code,
+        ])
         guard tokens.refreshToken != nil else {
             throw ConnectorError(.permanent, "Zoho issued no refresh token; connect again and accept offline access.")
         }
@@ -81,7 +83,8 @@ public struct ZohoAccountsClient: Sendable {
         request.httpBody = Data(PayTraceClient.form(fields).utf8)
         let reply = try transport.send(request, vendor: "Zoho")
         if reply.status == 429 || reply.status >= 500,
-           let failure = ConnectorError.forStatus(reply.status, vendor: "Zoho", retryAfter: reply.header("retry-after")) {
+            let failure = ConnectorError.forStatus(reply.status, vendor: "Zoho", retryAfter: reply.header("retry-after"))
+        {
             throw failure
         }
         let object = (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:]
@@ -89,8 +92,9 @@ public struct ZohoAccountsClient: Sendable {
             throw Self.failure(object["error"] as? String, status: reply.status)
         }
         let expires = (object["expires_in"] as? Double) ?? (object["expires_in"] as? Int).map(Double.init) ?? 3600
-        return Tokens(accessToken: access, refreshToken: object["refresh_token"] as? String, apiDomain: object["api_domain"] as? String,
-                      expiresIn: expires)
+        return Tokens(
+            accessToken: access, refreshToken: object["refresh_token"] as? String, apiDomain: object["api_domain"] as? String,
+            expiresIn: expires)
     }
 
     static func failure(_ error: String?, status: Int) -> ConnectorError {

@@ -11,8 +11,9 @@ extension ZohoBooksClient {
 
     /// `[(invoice_id, amount_applied)]` against the credit note's balance.
     public func applyCreditNote(_ id: String, to invoices: [(invoiceId: String, amount: String)]) throws {
-        _ = try call("POST", "creditnotes/\(id)/invoices",
-                     body: ["invoices": invoices.map { ["invoice_id": $0.invoiceId, "amount_applied": $0.amount] }])
+        _ = try call(
+            "POST", "creditnotes/\(id)/invoices",
+            body: ["invoices": invoices.map { ["invoice_id": $0.invoiceId, "amount_applied": $0.amount] }])
     }
 
     /// Cash back to the customer out of a credit note's balance.

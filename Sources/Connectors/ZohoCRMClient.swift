@@ -19,12 +19,14 @@ public struct ZohoCRMClient: Sendable {
 
     /// Inserts or updates each record by `duplicateCheckFields`; throws for the first record that failed.
     public func upsert(_ module: String, _ records: [[String: Any]], duplicateCheckFields: [String]) throws -> [Outcome] {
-        let reply = try session.send("POST", "crm/v8/\(module)/upsert", query: [],
-                                     body: ["data": records, "duplicate_check_fields": duplicateCheckFields, "trigger": [String]()], vendor: "Zoho CRM")
+        let reply = try session.send(
+            "POST", "crm/v8/\(module)/upsert", query: [],
+            body: ["data": records, "duplicate_check_fields": duplicateCheckFields, "trigger": [String]()], vendor: "Zoho CRM")
         let object = try Self.envelope(reply)
         return try (object["data"] as? [[String: Any]] ?? []).map { item in
             guard item["status"] as? String == "success", let details = item["details"] as? [String: Any], let id = details["id"] as? String else {
-                throw ConnectorError(.permanent, "Zoho CRM refused a \(module) record (\(item["code"] as? String ?? "error")): \(item["message"] as? String ?? "")")
+                throw ConnectorError(
+                    .permanent, "Zoho CRM refused a \(module) record (\(item["code"] as? String ?? "error")): \(item["message"] as? String ?? "")")
             }
             return Outcome(action: item["action"] as? String ?? "", id: id, duplicateField: item["duplicate_field"] as? String)
         }
@@ -48,7 +50,8 @@ public struct ZohoCRMClient: Sendable {
             throw ConnectorError(.authentication, "Zoho CRM refused a fresh access token (\(object["code"] as? String ?? "INVALID_TOKEN")).")
         }
         if reply.status >= 400, object["data"] == nil {
-            throw ConnectorError(.permanent, "Zoho CRM rejected the request (\(object["code"] as? String ?? "HTTP \(reply.status)")): \(object["message"] as? String ?? "")")
+            throw ConnectorError(
+                .permanent, "Zoho CRM rejected the request (\(object["code"] as? String ?? "HTTP \(reply.status)")): \(object["message"] as? String ?? "")")
         }
         return object
     }

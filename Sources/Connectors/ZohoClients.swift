@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Domain
 
 /// The Zoho clients of one connection (Books, Inventory, CRM), built from its settings and
@@ -19,7 +19,8 @@ public struct ZohoClients: Sendable {
     public static func accounts(_ connection: Connection, clientId: String?, clientSecret: String?) throws(ConnectorError) -> ZohoAccountsClient {
         guard let clientId, let clientSecret else { throw ConnectorError(.authentication, "Set the Zoho client ID and client secret first.") }
         let center = connection.text("data_center") ?? "us"
-        guard let url = URL(string: connection.text("accounts_url") ?? ZohoAccountsClient.accountsServers[center] ?? ZohoAccountsClient.accountsServers["us"]!) else {
+        guard let url = URL(string: connection.text("accounts_url") ?? ZohoAccountsClient.accountsServers[center] ?? ZohoAccountsClient.accountsServers["us"]!)
+        else {
             throw ConnectorError(.permanent, "The Zoho accounts URL of this connection is not a URL.")
         }
         return ZohoAccountsClient(accountsURL: url, clientId: clientId, clientSecret: clientSecret)
@@ -32,11 +33,13 @@ public struct ZohoClients: Sendable {
         let accounts = try accounts(connection, clientId: secrets["client_id"], clientSecret: secrets["client_secret"])
         let center = connection.text("data_center") ?? "us"
         guard let domain = URL(string: connection.text("api_domain") ?? apiDomains[center] ?? apiDomains["us"]!),
-              let organization = connection.text("organization_id") else {
+            let organization = connection.text("organization_id")
+        else {
             throw ConnectorError(.permanent, "The Zoho connection needs an organization_id and a valid api_domain.")
         }
         let session = ZohoSession(apiDomain: domain, accounts: accounts, refreshToken: refreshToken, cacheKey: connection.id.uuidString.lowercased())
-        return ZohoClients(books: ZohoBooksClient(session: session, organizationId: organization),
-                           inventory: ZohoInventoryClient(session: session, organizationId: organization), crm: ZohoCRMClient(session: session))
+        return ZohoClients(
+            books: ZohoBooksClient(session: session, organizationId: organization),
+            inventory: ZohoInventoryClient(session: session, organizationId: organization), crm: ZohoCRMClient(session: session))
     }
 }

@@ -17,7 +17,8 @@ public struct ZohoInventoryClient: Sendable {
 
     /// Sets custom fields by API name (`cf_payment_status`), leaving the rest of the order as it is.
     public func updateSalesOrder(_ id: String, customFields: [String: String]) throws {
-        _ = try api.call("PUT", "salesorders/\(id)", body: ["custom_fields": customFields.sorted { $0.key < $1.key }.map { ["api_name": $0.key, "value": $0.value] }])
+        _ = try api.call(
+            "PUT", "salesorders/\(id)", body: ["custom_fields": customFields.sorted { $0.key < $1.key }.map { ["api_name": $0.key, "value": $0.value] }])
     }
 
     /// `confirmed` or `void`.
@@ -45,17 +46,22 @@ extension ZohoInventoryClient {
 
     /// Packs quantities of the order's lines: `[(so_line_item_id, quantity)]`.
     public func createPackage(salesOrderId: String, lines: [(lineItemId: String, quantity: Int)], date: String) throws -> [String: Any] {
-        try api.call("POST", "packages", query: ["salesorder_id": salesOrderId], body: [
-            "date": date, "line_items": lines.map { ["so_line_item_id": $0.lineItemId, "quantity": $0.quantity] },
-        ])["package"] as? [String: Any] ?? [:]
+        try api.call(
+            "POST", "packages", query: ["salesorder_id": salesOrderId],
+            body: [
+                "date": date, "line_items": lines.map { ["so_line_item_id": $0.lineItemId, "quantity": $0.quantity] },
+            ])["package"] as? [String: Any] ?? [:]
     }
 
-    public func createShipment(salesOrderId: String, packageIds: [String], date: String, trackingNumber: String?, deliveryMethod: String?) throws -> [String: Any] {
+    public func createShipment(salesOrderId: String, packageIds: [String], date: String, trackingNumber: String?, deliveryMethod: String?) throws -> [String:
+        Any]
+    {
         var body: [String: Any] = ["date": date]
         body["tracking_number"] = trackingNumber
         body["delivery_method"] = deliveryMethod
-        return try api.call("POST", "shipmentorders", query: ["salesorder_id": salesOrderId, "package_ids": packageIds.joined(separator: ",")],
-                            body: body)["shipmentorder"] as? [String: Any] ?? [:]
+        return try api.call(
+            "POST", "shipmentorders", query: ["salesorder_id": salesOrderId, "package_ids": packageIds.joined(separator: ",")],
+            body: body)["shipmentorder"] as? [String: Any] ?? [:]
     }
 
     public func markDelivered(shipmentId: String) throws {

@@ -1,6 +1,6 @@
 public import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// What every Zoho data API call shares (Books, Inventory, CRM): an access token from the
@@ -14,8 +14,10 @@ public struct ZohoSession: Sendable {
     let cacheKey: String
     let transport: HTTPTransport
 
-    public init(apiDomain: URL, accounts: ZohoAccountsClient, refreshToken: String, tokens: TokenCache = .shared,
-                cacheKey: String, transport: HTTPTransport = HTTPTransport()) {
+    public init(
+        apiDomain: URL, accounts: ZohoAccountsClient, refreshToken: String, tokens: TokenCache = .shared,
+        cacheKey: String, transport: HTTPTransport = HTTPTransport()
+    ) {
         self.apiDomain = apiDomain
         self.accounts = accounts
         self.refreshToken = refreshToken
@@ -33,7 +35,8 @@ public struct ZohoSession: Sendable {
             reply = try attempt(method, path, query: query, body: body, vendor: vendor)
         }
         if reply.status == 429 || reply.status >= 500,
-           let failure = ConnectorError.forStatus(reply.status, vendor: vendor, retryAfter: reply.header("retry-after")) {
+            let failure = ConnectorError.forStatus(reply.status, vendor: vendor, retryAfter: reply.header("retry-after"))
+        {
             throw failure
         }
         return reply

@@ -24,9 +24,9 @@ public enum AESGCM {
         var tag = [UInt8](repeating: 0, count: tagSize)
         var written: Int32 = 0, total = 0
         guard EVP_EncryptInit_ex(context, EVP_aes_256_gcm(), nil, nil, nil) == 1,
-              cssl_gcm_set_ivlen(context, Int32(nonceSize)) == 1,
-              EVP_EncryptInit_ex(context, nil, nil, key, nonce) == 1,
-              associatedData.isEmpty || EVP_EncryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count)) == 1
+            cssl_gcm_set_ivlen(context, Int32(nonceSize)) == 1,
+            EVP_EncryptInit_ex(context, nil, nil, key, nonce) == 1,
+            associatedData.isEmpty || EVP_EncryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count)) == 1
         else { throw Failure.malformed }
         if !plaintext.isEmpty {
             guard EVP_EncryptUpdate(context, &output, &written, plaintext, Int32(plaintext.count)) == 1 else { throw Failure.malformed }
@@ -49,9 +49,9 @@ public enum AESGCM {
         var output = [UInt8](repeating: 0, count: ciphertext.count + 16)
         var written: Int32 = 0, total = 0
         guard EVP_DecryptInit_ex(context, EVP_aes_256_gcm(), nil, nil, nil) == 1,
-              cssl_gcm_set_ivlen(context, Int32(nonceSize)) == 1,
-              EVP_DecryptInit_ex(context, nil, nil, key, nonce) == 1,
-              associatedData.isEmpty || EVP_DecryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count)) == 1
+            cssl_gcm_set_ivlen(context, Int32(nonceSize)) == 1,
+            EVP_DecryptInit_ex(context, nil, nil, key, nonce) == 1,
+            associatedData.isEmpty || EVP_DecryptUpdate(context, nil, &written, associatedData, Int32(associatedData.count)) == 1
         else { throw Failure.malformed }
         if !ciphertext.isEmpty {
             guard EVP_DecryptUpdate(context, &output, &written, ciphertext, Int32(ciphertext.count)) == 1 else { throw Failure.malformed }

@@ -21,9 +21,9 @@ public struct PasswordHasher: Sendable {
     public func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]), rounds > 0,
-              rounds <= 10_000_000,
-              let salt = Encoding.fromBase64URL(String(parts[2])),
-              let expected = Encoding.fromBase64URL(String(parts[3])), expected.count == 32
+            rounds <= 10_000_000,
+            let salt = Encoding.fromBase64URL(String(parts[2])),
+            let expected = Encoding.fromBase64URL(String(parts[3])), expected.count == 32
         else { return false }
         return Digest.constantTimeEquals(Self.derive(password, salt: salt, iterations: rounds), expected)
     }
@@ -35,8 +35,9 @@ public struct PasswordHasher: Sendable {
     static func derive(_ password: String, salt: [UInt8], iterations: Int) -> [UInt8] {
         let pw = Array(password.utf8CString)  // NUL-terminated; the length passed excludes it
         var out = [UInt8](repeating: 0, count: 32)
-        let ok = PKCS5_PBKDF2_HMAC(pw, Int32(pw.count - 1), salt, Int32(salt.count),
-                                   Int32(iterations), cssl_sha256(), 32, &out)
+        let ok = PKCS5_PBKDF2_HMAC(
+            pw, Int32(pw.count - 1), salt, Int32(salt.count),
+            Int32(iterations), cssl_sha256(), 32, &out)
         precondition(ok == 1, "PKCS5_PBKDF2_HMAC failed")
         return out
     }

@@ -15,8 +15,10 @@ public struct AuditEntry: Sendable, Equatable {
     public var previousHash: String
     public var hash: String
 
-    public init(tenantId: UUID?, sequence: Int64, at: Date, actor: String, action: String, targetType: String,
-                targetId: String, requestId: String, details: String, previousHash: String, hash: String) {
+    public init(
+        tenantId: UUID?, sequence: Int64, at: Date, actor: String, action: String, targetType: String,
+        targetId: String, requestId: String, details: String, previousHash: String, hash: String
+    ) {
         self.tenantId = tenantId
         self.sequence = sequence
         self.at = at
@@ -35,8 +37,10 @@ public struct AuditEntry: Sendable, Equatable {
 
     /// The exact text that is hashed: every field, each length-prefixed so no two entries collide.
     public var canonicalText: String {
-        let fields = [String(sequence), tenantId?.uuidString.lowercased() ?? "platform", Timestamp.format(at),
-                      actor, action, targetType, targetId, requestId, details, previousHash]
+        let fields = [
+            String(sequence), tenantId?.uuidString.lowercased() ?? "platform", Timestamp.format(at),
+            actor, action, targetType, targetId, requestId, details, previousHash,
+        ]
         return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
     }
 }
@@ -62,16 +66,19 @@ public struct AuditChainVerdict: Sendable, Equatable, Codable {
         var expectedSequence: Int64 = 1
         for (index, entry) in entries.enumerated() {
             if entry.sequence != expectedSequence {
-                return .init(valid: false, entriesChecked: index, firstBrokenSequence: entry.sequence,
-                             reason: "sequence \(expectedSequence) is missing")
+                return .init(
+                    valid: false, entriesChecked: index, firstBrokenSequence: entry.sequence,
+                    reason: "sequence \(expectedSequence) is missing")
             }
             if entry.previousHash != previous {
-                return .init(valid: false, entriesChecked: index, firstBrokenSequence: entry.sequence,
-                             reason: "previous hash does not match the line before")
+                return .init(
+                    valid: false, entriesChecked: index, firstBrokenSequence: entry.sequence,
+                    reason: "previous hash does not match the line before")
             }
             if hashOf(entry.canonicalText) != entry.hash {
-                return .init(valid: false, entriesChecked: index, firstBrokenSequence: entry.sequence,
-                             reason: "line content does not match its hash")
+                return .init(
+                    valid: false, entriesChecked: index, firstBrokenSequence: entry.sequence,
+                    reason: "line content does not match its hash")
             }
             previous = entry.hash
             expectedSequence += 1

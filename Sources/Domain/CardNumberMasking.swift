@@ -69,7 +69,8 @@ public enum CardNumberMasking {
                 index += 1
                 end = index
             } else if separatorsAllowed, byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-"),
-                      index + 1 < bytes.count, isDigit(bytes[index + 1]), !digits.isEmpty {
+                index + 1 < bytes.count, isDigit(bytes[index + 1]), !digits.isEmpty
+            {
                 index += 1
             } else {
                 break

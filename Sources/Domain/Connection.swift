@@ -21,8 +21,10 @@ public struct Connection: Sendable, Equatable {
         return merged
     }
 
-    public init(id: UUID, tenantId: UUID, environment: EnvironmentName, kind: ConnectionKind, name: String,
-                settings: [String: ConnectionSetting], secrets: [String: SecretStatus], status: String, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: UUID, tenantId: UUID, environment: EnvironmentName, kind: ConnectionKind, name: String,
+        settings: [String: ConnectionSetting], secrets: [String: SecretStatus], status: String, createdAt: Date, updatedAt: Date
+    ) {
         self.id = id
         self.tenantId = tenantId
         self.environment = environment

@@ -27,27 +27,35 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
     public var settingSpecs: [SettingSpec] {
         switch self {
         case .paytrace:
-            [SettingSpec(name: "base_url", type: .url, required: false),
-             // PayTrace cannot push: the poller reads its exports this often.
-             SettingSpec(name: "poll", type: .flag, required: false),
-             SettingSpec(name: "poll_interval_seconds", type: .integer(1...86_400), required: false)]
+            [
+                SettingSpec(name: "base_url", type: .url, required: false),
+                // PayTrace cannot push: the poller reads its exports this often.
+                SettingSpec(name: "poll", type: .flag, required: false),
+                SettingSpec(name: "poll_interval_seconds", type: .integer(1...86_400), required: false),
+            ]
         case .zoho:
-            [SettingSpec(name: "data_center", type: .choice(Self.zohoDataCenters), required: true),
-             SettingSpec(name: "organization_id", type: .text(maxLength: 40), required: true),
-             SettingSpec(name: "books", type: .flag, required: false),
-             SettingSpec(name: "inventory", type: .flag, required: false),
-             SettingSpec(name: "crm", type: .flag, required: false),
-             // Overrides of the data center's hosts, for the sandbox and for new regions.
-             SettingSpec(name: "accounts_url", type: .url, required: false),
-             SettingSpec(name: "api_domain", type: .url, required: false),
-             // Zoho Books allows 100 requests a minute per organization; a lower plan, lower.
-             SettingSpec(name: "requests_per_minute", type: .integer(1...1_000_000), required: false)]
+            [
+                SettingSpec(name: "data_center", type: .choice(Self.zohoDataCenters), required: true),
+                SettingSpec(name: "organization_id", type: .text(maxLength: 40), required: true),
+                SettingSpec(name: "books", type: .flag, required: false),
+                SettingSpec(name: "inventory", type: .flag, required: false),
+                SettingSpec(name: "crm", type: .flag, required: false),
+                // Overrides of the data center's hosts, for the sandbox and for new regions.
+                SettingSpec(name: "accounts_url", type: .url, required: false),
+                SettingSpec(name: "api_domain", type: .url, required: false),
+                // Zoho Books allows 100 requests a minute per organization; a lower plan, lower.
+                SettingSpec(name: "requests_per_minute", type: .integer(1...1_000_000), required: false),
+            ]
         case .sageProAgent:
-            [SettingSpec(name: "agent_name", type: .text(maxLength: 200), required: false),
-             SettingSpec(name: "company_code", type: .text(maxLength: 20), required: false)]
+            [
+                SettingSpec(name: "agent_name", type: .text(maxLength: 200), required: false),
+                SettingSpec(name: "company_code", type: .text(maxLength: 20), required: false),
+            ]
         case .shop:
-            [SettingSpec(name: "webhook_url", type: .url, required: true),
-             SettingSpec(name: "shop_name", type: .text(maxLength: 200), required: false)]
+            [
+                SettingSpec(name: "webhook_url", type: .url, required: true),
+                SettingSpec(name: "shop_name", type: .text(maxLength: 200), required: false),
+            ]
         }
     }
 
@@ -84,7 +92,9 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
             case (.choice(let options), .text(let text)):
                 if !options.contains(text) { errors.append(FieldError(field: field, message: "must be one of: \(options.joined(separator: ", "))")) }
             case (.integer(let range), .text(let text)):
-                if Int(text).map(range.contains) != true { errors.append(FieldError(field: field, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")) }
+                if Int(text).map(range.contains) != true {
+                    errors.append(FieldError(field: field, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
+                }
             case (.text(let maxLength), .text(let text)):
                 if text.isEmpty || text.count > maxLength { errors.append(FieldError(field: field, message: "must be 1 to \(maxLength) characters")) }
             }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// JSON text in and out, for documents stored as text (flow definitions, event payloads, run records).
 extension JSONValue {

@@ -56,10 +56,10 @@ public enum Timestamp {
             return n
         }
         guard c.count >= 19, let year = number(0, 4), c[4] == 45, let month = number(5, 2), c[7] == 45,
-              let day = number(8, 2), c[10] == 84 || c[10] == 116 || c[10] == 32,
-              let hour = number(11, 2), c[13] == 58, let minute = number(14, 2), c[16] == 58,
-              let second = number(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            let day = number(8, 2), c[10] == 84 || c[10] == 116 || c[10] == 32,
+            let hour = number(11, 2), c[13] == 58, let minute = number(14, 2), c[16] == 58,
+            let second = number(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         var i = 19
         var fraction = 0.0
@@ -82,8 +82,7 @@ public enum Timestamp {
             guard let oh = number(i + 1, 2) else { return nil }
             i += 3
             var om = 0
-            if i < c.count, c[i] == 58 { guard let m = number(i + 1, 2) else { return nil }; om = m; i += 3 }
-            else if let m = number(i, 2) { om = m; i += 2 }
+            if i < c.count, c[i] == 58 { guard let m = number(i + 1, 2) else { return nil }; om = m; i += 3 } else if let m = number(i, 2) { om = m; i += 2 }
             offsetSeconds = sign * (oh * 3600 + om * 60)
         } else {
             return nil

@@ -31,7 +31,8 @@ public struct User: Sendable, Equatable {
         guard email.count <= 254, !email.contains(where: { $0.isWhitespace }) else { return false }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
+        else { return false }
         return true
     }
 

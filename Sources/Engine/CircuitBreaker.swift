@@ -15,8 +15,10 @@ struct CircuitBreaker {
         let tenantId = connection.tenantId, connectionId = connection.id
         if let state, state.openedAt != nil {
             // Not called at all: the step goes to the dead letters with why, to be replayed once fixed.
-            throw ConnectorError(.authentication, "Stopped without calling: \(connection.name) refused our credentials \(state.failures) times in a row "
-                                 + "(\(state.lastError ?? "no detail")). Reconnect it or correct its credentials, then replay this dead letter.")
+            throw ConnectorError(
+                .authentication,
+                "Stopped without calling: \(connection.name) refused our credentials \(state.failures) times in a row "
+                    + "(\(state.lastError ?? "no detail")). Reconnect it or correct its credentials, then replay this dead letter.")
         }
         do {
             let result = try body()

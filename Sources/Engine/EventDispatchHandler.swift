@@ -9,24 +9,34 @@ struct EventDispatchHandler: JobHandler {
     func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
         guard let eventId = job.eventId else { return .none }
         let (event, live) = try context.database.transaction(.tenant(job.tenantId)) { tx in
-            (try EventStore.get(tx, tenantId: job.tenantId, environment: job.environment, id: eventId),
-             try DeploymentStore.live(tx, tenantId: job.tenantId, environment: job.environment))
+            (
+                try EventStore.get(tx, tenantId: job.tenantId, environment: job.environment, id: eventId),
+                try DeploymentStore.live(tx, tenantId: job.tenantId, environment: job.environment)
+            )
         }
         guard let event else { return .none }
         let payload = JSONValue(parsing: event.payload) ?? .null
         let taking = live.compactMap { flow -> (UUID, Int, FlowDefinition)? in
             guard let definition = try? FlowDefinition(JSONValue(parsing: flow.definition) ?? .null),
-                  definition.matches(source: event.source, type: event.type, payload: payload) else { return nil }
+                definition.matches(source: event.source, type: event.type, payload: payload)
+            else { return nil }
             return (flow.flowId, flow.version, definition)
         }
         let key = EventOrdering.key(payload, vendorEventId: event.vendorEventId)
         return JobEffects(summary: ["flows": "\(taking.count) of \(live.count) deployed flow(s) take this \(event.type) event"]) { tx in
             for (flowId, version, definition) in taking {
-                guard let runId = try RunStore.start(tx, tenantId: event.tenantId, environment: event.environment, eventId: event.id, flowId: flowId, version: version)
+                guard
+                    let runId = try RunStore.start(
+                        tx, tenantId: event.tenantId, environment: event.environment, eventId: event.id, flowId: flowId, version: version)
                 else { continue }
                 let first = StepJobPayload(runId: runId, position: 0)
-                try JobQueue.enqueue(tx, [first.job(tenantId: event.tenantId, environment: event.environment, eventId: event.id, orderingKey: key,
-                                                    maxAttempts: definition.errorPolicy.maxAttempts)])
+                try JobQueue.enqueue(
+                    tx,
+                    [
+                        first.job(
+                            tenantId: event.tenantId, environment: event.environment, eventId: event.id, orderingKey: key,
+                            maxAttempts: definition.errorPolicy.maxAttempts)
+                    ])
             }
         }
     }

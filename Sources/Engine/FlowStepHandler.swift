@@ -47,8 +47,10 @@ struct FlowStepHandler: JobHandler {
         case .retry:
             outcome = try self.outcome(of: step, loaded, context)
         }
-        let summary = ["step": "\(position + 1). \(step.id) → \(step.target.name)",
-                       "outcome": outcome.status.rawValue + (outcome.externalId.map { " \($0)" } ?? "")]
+        let summary = [
+            "step": "\(position + 1). \(step.id) → \(step.target.name)",
+            "outcome": outcome.status.rawValue + (outcome.externalId.map { " \($0)" } ?? ""),
+        ]
         return JobEffects(summary: summary) { tx in
             try Self.commit(outcome, of: step, at: position, loaded, orderingKey: job.orderingKey, tx)
         }
@@ -65,7 +67,9 @@ struct FlowStepHandler: JobHandler {
     }
 
     /// `replacement`: a record a person corrected on review, written in place of the mapping's.
-    func outcome(of step: FlowDefinition.Step, _ loaded: Loaded, _ context: JobContext, replacement: JSONValue? = nil, replacedBy: String? = nil) throws -> Outcome {
+    func outcome(of step: FlowDefinition.Step, _ loaded: Loaded, _ context: JobContext, replacement: JSONValue? = nil, replacedBy: String? = nil) throws
+        -> Outcome
+    {
         let run = loaded.run
         let ledger = SyncLedger(database: context.database, tenantId: run.tenantId, environment: run.environment)
         let inputs = MappingInputs(record: JSONValue(parsing: loaded.event.payload) ?? .null, steps: Self.outputs(loaded.steps)) { target, key in
@@ -86,7 +90,8 @@ struct FlowStepHandler: JobHandler {
             case .linked(let existing):
                 return Outcome(status: .linked, record: record, externalId: existing, detail: "already synced as \(existing)")
             case .written(let id):
-                return Outcome(status: .written, record: record, externalId: id, detail: replacedBy.map { "the record as \($0) corrected it on review" }, link: key)
+                return Outcome(
+                    status: .written, record: record, externalId: id, detail: replacedBy.map { "the record as \($0) corrected it on review" }, link: key)
             }
         } catch let error as MappingError {
             return Outcome(status: .failed, detail: error.description)
@@ -102,12 +107,16 @@ struct FlowStepHandler: JobHandler {
     /// The step's outcome, its link, and what follows: the next step's job, or the run's end.
     static func commit(_ outcome: Outcome, of step: FlowDefinition.Step, at position: Int, _ loaded: Loaded, orderingKey: String?, _ tx: Transaction) throws {
         let run = loaded.run, definition = loaded.definition
-        try RunStore.record(tx, run: run, position: position, stepId: step.id, target: step.target.name, status: outcome.status,
-                            record: outcome.record?.canonicalText,
-                            externalId: outcome.externalId, detail: outcome.detail)
+        try RunStore.record(
+            tx, run: run, position: position, stepId: step.id, target: step.target.name, status: outcome.status,
+            record: outcome.record?.canonicalText,
+            externalId: outcome.externalId, detail: outcome.detail)
         if let key = outcome.link, let id = outcome.externalId {
-            try SyncLedger.record(tx, SyncLink(tenantId: run.tenantId, environment: run.environment, target: step.target.name, sourceKey: key,
-                                               targetId: id, runId: run.id))
+            try SyncLedger.record(
+                tx,
+                SyncLink(
+                    tenantId: run.tenantId, environment: run.environment, target: step.target.name, sourceKey: key,
+                    targetId: id, runId: run.id))
         }
         switch outcome.status {
         case .failed:
@@ -117,8 +126,13 @@ struct FlowStepHandler: JobHandler {
         default:
             if position + 1 < definition.steps.count {
                 let next = StepJobPayload(runId: run.id, position: position + 1)
-                try JobQueue.enqueue(tx, [next.job(tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, orderingKey: orderingKey,
-                                                   maxAttempts: definition.errorPolicy.maxAttempts)])
+                try JobQueue.enqueue(
+                    tx,
+                    [
+                        next.job(
+                            tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, orderingKey: orderingKey,
+                            maxAttempts: definition.errorPolicy.maxAttempts)
+                    ])
                 if run.status != .running { try RunStore.finish(tx, run: run, status: .running, detail: nil) }
             } else {
                 try RunStore.finish(tx, run: run, status: .succeeded, detail: nil)
@@ -135,14 +149,16 @@ struct FlowStepHandler: JobHandler {
     func load(_ job: Job, runId: UUID, _ context: JobContext) throws -> Loaded {
         try context.database.transaction(.tenant(job.tenantId)) { tx in
             guard let run = try RunStore.get(tx, tenantId: job.tenantId, id: runId),
-                  let version = try FlowStore.version(tx, tenantId: run.tenantId, flowId: run.flowId, version: run.version),
-                  let event = try EventStore.get(tx, tenantId: run.tenantId, environment: run.environment, id: run.eventId) else {
+                let version = try FlowStore.version(tx, tenantId: run.tenantId, flowId: run.flowId, version: run.version),
+                let event = try EventStore.get(tx, tenantId: run.tenantId, environment: run.environment, id: run.eventId)
+            else {
                 throw PermanentJobFailure("the run, its flow version or its event no longer exists")
             }
             let definition = try FlowDefinition(JSONValue(parsing: version.definition) ?? .null)
             let connections = try ConnectionStore.list(tx, tenantId: run.tenantId, environment: run.environment, after: nil, limit: 100).items
-            return Loaded(run: run, definition: definition, event: event, steps: try RunStore.steps(tx, tenantId: run.tenantId, runId: run.id), connections: connections,
-                          breakers: try CircuitBreakerStore.states(tx, tenantId: run.tenantId))
+            return Loaded(
+                run: run, definition: definition, event: event, steps: try RunStore.steps(tx, tenantId: run.tenantId, runId: run.id), connections: connections,
+                breakers: try CircuitBreakerStore.states(tx, tenantId: run.tenantId))
         }
     }
 
@@ -156,16 +172,22 @@ struct FlowStepHandler: JobHandler {
             // A search and a create: two requests against the organization's per-minute limit,
             // which every worker of every process shares.
             let limit = RateLimits.Limit(perMinute: connection.text("requests_per_minute").flatMap { Int($0) } ?? 100)
-            if let wait = try RateLimits.take(context.database, bucket: "zoho:\(connection.text("organization_id") ?? connection.id.uuidString)", cost: 2, limit: limit) {
-                throw ConnectorError(.rateLimited(retryAfter: wait), "Zoho's \(Int(limit.capacity)) requests a minute for this organization are spent; waiting \(Int(wait.rounded(.up))) s.")
+            if let wait = try RateLimits.take(
+                context.database, bucket: "zoho:\(connection.text("organization_id") ?? connection.id.uuidString)", cost: 2, limit: limit)
+            {
+                throw ConnectorError(
+                    .rateLimited(retryAfter: wait),
+                    "Zoho's \(Int(limit.capacity)) requests a minute for this organization are spent; waiting \(Int(wait.rounded(.up))) s.")
             }
-            return BreakerGuardedWriter(writer: ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)),
-                                        breaker: loaded.breaker(connection, context.database))
+            return BreakerGuardedWriter(
+                writer: ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)),
+                breaker: loaded.breaker(connection, context.database))
         case "shop":
             let connection = try loaded.connection(.shop, "shop", for: schema)
             let secrets = try Self.secrets(of: connection, context)
-            return BreakerGuardedWriter(writer: ShopTargetWriter(client: try ShopWebhookClient.forConnection(connection, secrets: secrets)),
-                                        breaker: loaded.breaker(connection, context.database))
+            return BreakerGuardedWriter(
+                writer: ShopTargetWriter(client: try ShopWebhookClient.forConnection(connection, secrets: secrets)),
+                breaker: loaded.breaker(connection, context.database))
         case "sage_pro":
             let connection = try loaded.connection(.sageProAgent, "Sage Pro", for: schema)
             return SageAgentWriter(database: context.database, connection: connection)

@@ -20,8 +20,10 @@ struct PayTracePollHandler: JobHandler {
         let vault = context.vault
         let loaded = try context.database.transaction(.tenant(tenantId)) { tx -> (Connection, [String: String], PollCursorStore.Cursor?)? in
             guard let connection = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: connectionId) else { return nil }
-            return (connection, try ConnectionStore.secrets(tx, vault: vault, connection: connection),
-                    try PollCursorStore.cursor(tx, tenantId: tenantId, connectionId: connectionId))
+            return (
+                connection, try ConnectionStore.secrets(tx, vault: vault, connection: connection),
+                try PollCursorStore.cursor(tx, tenantId: tenantId, connectionId: connectionId)
+            )
         }
         // The connection was removed or polling switched off: this poll ends, and no next one.
         guard let (connection, secrets, cursor) = loaded, connection.flag("poll") else { return .none }
@@ -43,8 +45,11 @@ struct PayTracePollHandler: JobHandler {
         return JobEffects(summary: summary) { tx in
             var new = 0
             for (vendorId, type, body) in events {
-                let (_, duplicate) = try EventStore.record(tx, NewEvent(tenantId: tenantId, environment: environment, source: "paytrace",
-                                                                     vendorEventId: vendorId, type: type, endpointId: nil, payload: body), firstJob: .eventDispatch)
+                let (_, duplicate) = try EventStore.record(
+                    tx,
+                    NewEvent(
+                        tenantId: tenantId, environment: environment, source: "paytrace",
+                        vendorEventId: vendorId, type: type, endpointId: nil, payload: body), firstJob: .eventDispatch)
                 if !duplicate { new += 1 }
             }
             try PollCursorStore.advance(tx, tenantId: tenantId, connectionId: connectionId, polledUntil: now, lastBatchNumber: lastBatch, newTransactions: new)
@@ -76,9 +81,11 @@ struct PayTracePollHandler: JobHandler {
     static func event(_ settled: (PayTraceBatch, [PayTraceExportedTransaction])) -> (String, String, String) {
         let (batch, transactions) = settled
         let body: [String: Any] = [
-            "batch": ["number": batch.number, "settled_at": batch.settledAt, "transaction_count": batch.transactionCount,
-                      "sales_count": batch.salesCount, "sales_amount": "\(batch.salesAmount)", "refund_count": batch.refundCount,
-                      "refund_amount": "\(batch.refundAmount)", "net_amount": "\(batch.netAmount)"],
+            "batch": [
+                "number": batch.number, "settled_at": batch.settledAt, "transaction_count": batch.transactionCount,
+                "sales_count": batch.salesCount, "sales_amount": "\(batch.salesAmount)", "refund_count": batch.refundCount,
+                "refund_amount": "\(batch.refundAmount)", "net_amount": "\(batch.netAmount)",
+            ],
             "transaction_ids": transactions.map(\.transactionId),
         ]
         return ("batch:\(batch.number)", "paytrace.batch.settled", json(body))

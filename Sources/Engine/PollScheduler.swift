@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Domain
 public import Persistence
 
@@ -26,8 +26,9 @@ public enum PollScheduler {
 
     static func poll(tenantId: UUID, environment: EnvironmentName, connectionId: UUID, at runAt: Date?) -> NewJob {
         let id = connectionId.uuidString.lowercased()
-        return NewJob(tenantId: tenantId, environment: environment, kind: .payTracePoll, payload: JSONValue.object(["connection_id": .string(id)]).canonicalText,
-                      orderingKey: "poll:\(id)", maxAttempts: maxAttempts, runAt: runAt)
+        return NewJob(
+            tenantId: tenantId, environment: environment, kind: .payTracePoll, payload: JSONValue.object(["connection_id": .string(id)]).canonicalText,
+            orderingKey: "poll:\(id)", maxAttempts: maxAttempts, runAt: runAt)
     }
 
     /// The connection a poll job's payload names.

@@ -26,8 +26,9 @@ struct SageAgentWriter: TargetWriter {
         let tenantId = connection.tenantId
         let payload = record.canonicalText
         let command = try database.transaction(.tenant(tenantId)) { tx -> AgentCommand in
-            let command = try AgentCommandStore.enqueue(tx, tenantId: tenantId, environment: connection.environment, connectionId: connection.id,
-                                                        type: type.rawValue, externalId: key, payload: payload)
+            let command = try AgentCommandStore.enqueue(
+                tx, tenantId: tenantId, environment: connection.environment, connectionId: connection.id,
+                type: type.rawValue, externalId: key, payload: payload)
             if command.status == .failed, command.retryable == true { try AgentCommandStore.requeue(tx, tenantId: tenantId, id: command.id) }
             return command
         }
@@ -42,7 +43,8 @@ struct SageAgentWriter: TargetWriter {
                 guard let id = result[idField]?.string else { throw PermanentJobFailure("Sage Pro's answer to \(type.rawValue) had no \(idField)") }
                 return id
             case .failed where current.retryable == true:
-                throw ConnectorError(.retryable, "Sage Pro could not apply \(type.rawValue) yet: \(current.errorMessage ?? current.errorCode ?? "no reason given")")
+                throw ConnectorError(
+                    .retryable, "Sage Pro could not apply \(type.rawValue) yet: \(current.errorMessage ?? current.errorCode ?? "no reason given")")
             case .failed:
                 // Pro's own refusal (an unknown invoice, a missing account): the step is held for review.
                 throw ConnectorError(.permanent, "Sage Pro refused \(type.rawValue): \(current.errorMessage ?? current.errorCode ?? "no reason given")")

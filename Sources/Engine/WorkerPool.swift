@@ -66,8 +66,10 @@ public final class WorkerPool: @unchecked Sendable {
     ]
 
     public func start() {
-        let listener = PostgresListener(conninfo: database.pool.conninfo, channels: [JobQueue.channel], logger: logger,
-                                        onReconnect: { [weak self] in self?.wake() }) { [weak self] _ in self?.wake() }
+        let listener = PostgresListener(
+            conninfo: database.pool.conninfo, channels: [JobQueue.channel], logger: logger,
+            onReconnect: { [weak self] in self?.wake() }
+        ) { [weak self] _ in self?.wake() }
         self.listener = listener
         listener.start()
         condition.lock()
@@ -138,8 +140,9 @@ public final class WorkerPool: @unchecked Sendable {
             if wanted > 0 {
                 do {
                     let jobs = try database.transaction(.platform) {
-                        try JobQueue.claim($0, worker: name, limit: wanted, perTenant: max(1, (wanted + 1) / 2), leaseSeconds: configuration.leaseSeconds,
-                                           tenants: configuration.tenants)
+                        try JobQueue.claim(
+                            $0, worker: name, limit: wanted, perTenant: max(1, (wanted + 1) / 2), leaseSeconds: configuration.leaseSeconds,
+                            tenants: configuration.tenants)
                     }
                     claimed = jobs.count
                     if !jobs.isEmpty {

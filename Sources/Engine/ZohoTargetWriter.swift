@@ -8,8 +8,10 @@ import Domain
 struct ZohoTargetWriter: TargetWriter {
     let clients: ZohoClients
 
-    static let currencyTargets: Set<String> = ["zoho_books.contact", "zoho_books.salesorder", "zoho_books.invoice", "zoho_books.customerpayment",
-                                                "zoho_books.creditnote"]
+    static let currencyTargets: Set<String> = [
+        "zoho_books.contact", "zoho_books.salesorder", "zoho_books.invoice", "zoho_books.customerpayment",
+        "zoho_books.creditnote",
+    ]
 
     /// The record an earlier attempt wrote, found by its business key (a contact by name, a
     /// transaction by reference number, a refund by its reference on the credit note). Nil for

@@ -100,10 +100,11 @@ extension HTTPServer {
         let client = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
             cmhd_client_address(connection, buffer.baseAddress, buffer.count) == 1 ? String(cString: buffer.baseAddress!) : "unknown"
         }
-        return Request(method: String(cString: method), path: String(cString: url),
-                       query: Self.values(connection, .GET_ARGUMENT_KIND, lowercaseKeys: false),
-                       headers: Self.values(connection, .HEADER_KIND, lowercaseKeys: true),
-                       body: body, clientAddress: client)
+        return Request(
+            method: String(cString: method), path: String(cString: url),
+            query: Self.values(connection, .GET_ARGUMENT_KIND, lowercaseKeys: false),
+            headers: Self.values(connection, .HEADER_KIND, lowercaseKeys: true),
+            body: body, clientAddress: client)
     }
 
     private final class Collector {

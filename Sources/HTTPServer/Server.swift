@@ -35,8 +35,10 @@ public final class HTTPServer: Sendable {
         public var maxBodyBytes: Int
         public var connectionTimeoutSeconds: Int
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, threads: Int = Configuration.defaultThreads,
-                    executorThreads: Int = 16, maxBodyBytes: Int = 1 << 20, connectionTimeoutSeconds: Int = 30) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, threads: Int = Configuration.defaultThreads,
+            executorThreads: Int = 16, maxBodyBytes: Int = 1 << 20, connectionTimeoutSeconds: Int = 30
+        ) {
             self.host = host
             self.port = port
             self.threads = threads
@@ -74,8 +76,10 @@ public final class HTTPServer: Sendable {
     private let boundPort = Mutex<Int>(0)
     let inFlight = Mutex<Int>(0)
 
-    public init(configuration: Configuration, logger: Logger, oversized: @escaping OversizedHandler,
-                inline: @escaping InlineHandler = { _ in nil }, handler: @escaping Handler) {
+    public init(
+        configuration: Configuration, logger: Logger, oversized: @escaping OversizedHandler,
+        inline: @escaping InlineHandler = { _ in nil }, handler: @escaping Handler
+    ) {
         self.configuration = configuration
         self.handler = handler
         self.inline = inline
@@ -95,9 +99,10 @@ public final class HTTPServer: Sendable {
         // libmicrohttpd clears a connection's memory pool on every request: a pool larger than
         // headers need was measured as 7 % of the CPU of /healthz. 16 KiB holds browser-sized
         // headers; larger ones get 431.
-        let started = cmhd_start(configuration.host, UInt16(configuration.port), UInt32(configuration.threads),
-                                 UInt32(configuration.connectionTimeoutSeconds), 16 * 1024,
-                                 HTTPServer.accessHandler, HTTPServer.completedHandler, cls)
+        let started = cmhd_start(
+            configuration.host, UInt16(configuration.port), UInt32(configuration.threads),
+            UInt32(configuration.connectionTimeoutSeconds), 16 * 1024,
+            HTTPServer.accessHandler, HTTPServer.completedHandler, cls)
         guard let started else { throw StartError.cannotListen(host: configuration.host, port: configuration.port) }
         daemon.withLock { $0 = Daemon(pointer: started) }
         boundPort.withLock { $0 = Int(cmhd_bound_port(started)) }
@@ -105,7 +110,11 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting connections, lets requests in flight finish (up to `gracePeriod`), then stops.
     public func shutdown(gracePeriod: Duration = .seconds(10)) {
-        guard let running = daemon.withLock({ d -> Daemon? in defer { d = nil }; return d })?.pointer else { return }
+        guard
+            let running = daemon.withLock({ d -> Daemon? in
+                defer { d = nil }; return d
+            })?.pointer
+        else { return }
         let listenSocket = MHD_quiesce_daemon(running)
         let deadline = ContinuousClock.now.advanced(by: gracePeriod)
         while inFlight.withLock({ $0 }) > 0 && ContinuousClock.now < deadline {

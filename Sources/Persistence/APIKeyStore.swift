@@ -9,10 +9,13 @@ public enum APIKeyStore {
 
     public static func createTenantKey(_ tx: Transaction, tenantId: UUID, name: String, role: Role, createdBy: String) throws -> CreatedAPIKey {
         let (token, prefix) = mint()
-        guard let row = try tx.one("""
-            INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING \(columns)
-            """, [tenantId, name, role.rawValue, prefix, hash(token), createdBy]) else {
+        guard
+            let row = try tx.one(
+                """
+                INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by)
+                VALUES ($1, $2, $3, $4, $5, $6) RETURNING \(columns)
+                """, [tenantId, name, role.rawValue, prefix, hash(token), createdBy])
+        else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }
         return CreatedAPIKey(key: try decode(row), token: token)
@@ -21,18 +24,23 @@ public enum APIKeyStore {
     /// A platform-administrator token (no tenant); printed by `clearline admin create-token`.
     public static func createPlatformToken(_ tx: Transaction, name: String, createdBy: String) throws -> (id: UUID, token: String) {
         let (token, prefix) = mint()
-        guard let row = try tx.one("""
-            INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by)
-            VALUES (NULL, $1, 'platform', $2, $3, $4) RETURNING id
-            """, [name, prefix, hash(token), createdBy]) else {
+        guard
+            let row = try tx.one(
+                """
+                INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by)
+                VALUES (NULL, $1, 'platform', $2, $3, $4) RETURNING id
+                """, [name, prefix, hash(token), createdBy])
+        else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }
         return (try row.uuid("id"), token)
     }
 
     public static func list(_ tx: Transaction, tenantId: UUID, after cursor: PageCursor?, limit: Int) throws -> Page<APIKey> {
-        try Paging.fetch(tx, "SELECT \(columns) FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL", [tenantId],
-                         after: cursor, limit: limit, decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+        try Paging.fetch(
+            tx, "SELECT \(columns) FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL", [tenantId],
+            after: cursor, limit: limit, decode: decode
+        ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
     public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> APIKey? {
@@ -50,9 +58,11 @@ public enum APIKeyStore {
         guard let row = try database.statement("SELECT * FROM clearline_api_key_credential($1)", [prefix]).first else { return nil }
         let stored = Encoding.fromHex(try row.string("secret_hash")) ?? []
         guard Digest.constantTimeEquals(Digest.sha256(token), stored) else { return nil }
-        return Credential(id: try row.uuid("id"), label: "api_key:\(try row.string("id"))",
-                          holder: try Credential.holder(tenantId: try row.optionalUUID("tenant_id"), role: try row.string("role"),
-                                                        tenantStatus: row.optionalString("tenant_status")))
+        return Credential(
+            id: try row.uuid("id"), label: "api_key:\(try row.string("id"))",
+            holder: try Credential.holder(
+                tenantId: try row.optionalUUID("tenant_id"), role: try row.string("role"),
+                tenantStatus: row.optionalString("tenant_status")))
     }
 
     static func mint() -> (token: String, prefix: String) {
@@ -63,7 +73,8 @@ public enum APIKeyStore {
     static func prefix(of token: String) -> String? {
         let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
         guard token.utf8.count <= 128, parts.count == 3, parts[0] == "cl", parts[1].utf8.count == 12,
-              parts[1].utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+            parts[1].utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+        else { return nil }
         return String(parts[1])
     }
 
@@ -73,8 +84,9 @@ public enum APIKeyStore {
         guard let role = Role(rawValue: try row.string("role")), let tenantId = try row.optionalUUID("tenant_id") else {
             throw PostgresError(kind: .decoding, message: "not a tenant key")
         }
-        return APIKey(id: try row.uuid("id"), tenantId: tenantId, name: try row.string("name"), role: role,
-                      prefix: try row.string("prefix"), createdAt: try row.date("created_at"),
-                      lastUsedAt: try row.optionalDate("last_used_at"), createdBy: try row.string("created_by"))
+        return APIKey(
+            id: try row.uuid("id"), tenantId: tenantId, name: try row.string("name"), role: role,
+            prefix: try row.string("prefix"), createdAt: try row.date("created_at"),
+            lastUsedAt: try row.optionalDate("last_used_at"), createdBy: try row.string("created_by"))
     }
 }

@@ -9,29 +9,38 @@ public enum AlertStore {
     /// Raises the alert unless one for the subject is still unacknowledged; true when raised.
     @discardableResult
     public static func raise(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, kind: String, subject: String, message: String) throws -> Bool {
-        try tx.one("""
+        try tx.one(
+            """
             INSERT INTO alerts (tenant_id, environment, kind, subject, message) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (tenant_id, environment, kind, subject) WHERE acknowledged_at IS NULL DO NOTHING RETURNING id
             """, [tenantId, environment.rawValue, kind, subject, message]) != nil
     }
 
-    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, open: Bool?, after cursor: PageCursor?, limit: Int) throws -> Page<Alert> {
-        try Paging.fetch(tx, """
+    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, open: Bool?, after cursor: PageCursor?, limit: Int) throws -> Page<
+        Alert
+    > {
+        try Paging.fetch(
+            tx,
+            """
             SELECT \(columns) FROM alerts WHERE tenant_id = $1 AND environment = $2
               AND ($3::boolean IS NULL OR (acknowledged_at IS NULL) = $3)
-            """, [tenantId, environment.rawValue, open], after: cursor, limit: limit, decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+            """, [tenantId, environment.rawValue, open], after: cursor, limit: limit, decode: decode
+        ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
     /// Acknowledges it (once: the first acknowledgement's time and person stand).
     public static func acknowledge(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID, by actor: String) throws -> Alert? {
-        try tx.query("UPDATE alerts SET acknowledged_at = now(), acknowledged_by = $4 WHERE tenant_id = $1 AND environment = $2 AND id = $3 AND acknowledged_at IS NULL",
-                     [tenantId, environment.rawValue, id, actor])
-        return try tx.one("SELECT \(columns) FROM alerts WHERE tenant_id = $1 AND environment = $2 AND id = $3", [tenantId, environment.rawValue, id]).map(decode)
+        try tx.query(
+            "UPDATE alerts SET acknowledged_at = now(), acknowledged_by = $4 WHERE tenant_id = $1 AND environment = $2 AND id = $3 AND acknowledged_at IS NULL",
+            [tenantId, environment.rawValue, id, actor])
+        return try tx.one("SELECT \(columns) FROM alerts WHERE tenant_id = $1 AND environment = $2 AND id = $3", [tenantId, environment.rawValue, id]).map(
+            decode)
     }
 
     static func decode(_ row: Row) throws -> Alert {
-        Alert(id: try row.uuid("id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, kind: try row.string("kind"),
-              subject: try row.string("subject"), message: try row.string("message"), createdAt: try row.date("created_at"),
-              acknowledgedAt: try row.optionalDate("acknowledged_at"), acknowledgedBy: row.optionalString("acknowledged_by"))
+        Alert(
+            id: try row.uuid("id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, kind: try row.string("kind"),
+            subject: try row.string("subject"), message: try row.string("message"), createdAt: try row.date("created_at"),
+            acknowledgedAt: try row.optionalDate("acknowledged_at"), acknowledgedBy: row.optionalString("acknowledged_by"))
     }
 }

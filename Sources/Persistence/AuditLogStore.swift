@@ -12,27 +12,34 @@ public enum AuditLogStore {
     public static func append(_ tx: Transaction, tenantId: UUID?, _ record: AuditRecord) throws -> AuditEntry {
         let chain = tenantId?.uuidString.lowercased() ?? "platform"
         try tx.query("SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1, 0))", [chain])
-        let last = try tx.one("""
+        let last = try tx.one(
+            """
             SELECT seq, hash FROM audit_log WHERE tenant_id IS NOT DISTINCT FROM $1::uuid ORDER BY seq DESC LIMIT 1
             """, [tenantId])
         let sequence = (try last?.int64("seq") ?? 0) + 1
         let previous = try last?.string("hash") ?? AuditEntry.genesisHash
         // Microsecond precision, what PostgreSQL stores, so the hash recomputes from the stored row.
         let now = Timestamp.parse(Timestamp.format(Date())) ?? Date()
-        var entry = AuditEntry(tenantId: tenantId, sequence: sequence, at: now, actor: record.actor, action: record.action,
-                               targetType: record.targetType, targetId: record.targetId, requestId: record.requestId,
-                               details: record.details, previousHash: previous, hash: "")
+        var entry = AuditEntry(
+            tenantId: tenantId, sequence: sequence, at: now, actor: record.actor, action: record.action,
+            targetType: record.targetType, targetId: record.targetId, requestId: record.requestId,
+            details: record.details, previousHash: previous, hash: "")
         entry.hash = hashOf(entry.canonicalText)
-        try tx.query("""
+        try tx.query(
+            """
             INSERT INTO audit_log (\(columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-            """, [tenantId, entry.sequence, entry.at, entry.actor, entry.action, entry.targetType, entry.targetId,
-                  entry.requestId, entry.details, entry.previousHash, entry.hash])
+            """,
+            [
+                tenantId, entry.sequence, entry.at, entry.actor, entry.action, entry.targetType, entry.targetId,
+                entry.requestId, entry.details, entry.previousHash, entry.hash,
+            ])
         return entry
     }
 
     /// Newest first; `before` is the sequence number the previous page ended at.
     public static func list(_ tx: Transaction, tenantId: UUID, before: Int64?, limit: Int) throws -> (entries: [AuditEntry], next: Int64?) {
-        let rows = try tx.query("""
+        let rows = try tx.query(
+            """
             SELECT \(columns) FROM audit_log WHERE tenant_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3
             """, [tenantId, before ?? Int64.max, limit + 1])
         let entries = try rows.prefix(limit).map(decode)
@@ -48,9 +55,10 @@ public enum AuditLogStore {
     static func hashOf(_ text: String) -> String { Encoding.hex(Digest.sha256(text)) }
 
     static func decode(_ row: Row) throws -> AuditEntry {
-        AuditEntry(tenantId: try row.optionalUUID("tenant_id"), sequence: try row.int64("seq"), at: try row.date("at"),
-                   actor: try row.string("actor"), action: try row.string("action"), targetType: try row.string("target_type"),
-                   targetId: try row.string("target_id"), requestId: try row.string("request_id"), details: try row.string("details"),
-                   previousHash: try row.string("prev_hash"), hash: try row.string("hash"))
+        AuditEntry(
+            tenantId: try row.optionalUUID("tenant_id"), sequence: try row.int64("seq"), at: try row.date("at"),
+            actor: try row.string("actor"), action: try row.string("action"), targetType: try row.string("target_type"),
+            targetId: try row.string("target_id"), requestId: try row.string("request_id"), details: try row.string("details"),
+            previousHash: try row.string("prev_hash"), hash: try row.string("hash"))
     }
 }

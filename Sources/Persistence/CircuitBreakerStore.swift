@@ -11,7 +11,8 @@ public enum CircuitBreakerStore {
     public static func states(_ tx: Transaction, tenantId: UUID) throws -> [UUID: CircuitBreakerState] {
         var states: [UUID: CircuitBreakerState] = [:]
         for row in try tx.query("SELECT connection_id, failures, opened_at, last_error FROM circuit_breakers WHERE tenant_id = $1", [tenantId]) {
-            states[try row.uuid("connection_id")] = CircuitBreakerState(failures: try row.int("failures"), openedAt: try row.optionalDate("opened_at"), lastError: row.optionalString("last_error"))
+            states[try row.uuid("connection_id")] = CircuitBreakerState(
+                failures: try row.int("failures"), openedAt: try row.optionalDate("opened_at"), lastError: row.optionalString("last_error"))
         }
         return states
     }
@@ -20,17 +21,19 @@ public enum CircuitBreakerStore {
     /// Returns whether this failure opened it.
     @discardableResult
     public static func failed(_ tx: Transaction, connection: Connection, error: String) throws -> Bool {
-        let row = try tx.one("""
+        let row = try tx.one(
+            """
             INSERT INTO circuit_breakers (tenant_id, connection_id, failures, last_error) VALUES ($1, $2, 1, $3)
             ON CONFLICT (tenant_id, connection_id) DO UPDATE SET failures = circuit_breakers.failures + 1, last_error = $3, updated_at = now()
             RETURNING failures, opened_at
             """, [connection.tenantId, connection.id, error])
         guard let row, try row.int("failures") >= threshold, try row.optionalDate("opened_at") == nil else { return false }
         try tx.query("UPDATE circuit_breakers SET opened_at = now() WHERE tenant_id = $1 AND connection_id = $2", [connection.tenantId, connection.id])
-        try AlertStore.raise(tx, tenantId: connection.tenantId, environment: connection.environment, kind: "circuit_open",
-                             subject: "connection:\(connection.id.uuidString.lowercased())",
-                             message: "\(connection.name) refused Clearline's credentials \(threshold) times in a row (\(error)). Flows writing through it are "
-                                + "stopped and their steps go to the dead letters. Reconnect it or correct its credentials, then replay the dead letters.")
+        try AlertStore.raise(
+            tx, tenantId: connection.tenantId, environment: connection.environment, kind: "circuit_open",
+            subject: "connection:\(connection.id.uuidString.lowercased())",
+            message: "\(connection.name) refused Clearline's credentials \(threshold) times in a row (\(error)). Flows writing through it are "
+                + "stopped and their steps go to the dead letters. Reconnect it or correct its credentials, then replay the dead letters.")
         return true
     }
 

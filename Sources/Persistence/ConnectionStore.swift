@@ -10,11 +10,16 @@ public enum ConnectionStore {
            FROM connection_secrets s WHERE s.connection_id = connections.id) AS secrets
         """
 
-    public static func create(_ tx: Transaction, vault: Vault, tenantId: UUID, environment: EnvironmentName, kind: ConnectionKind,
-                              name: String, settings: [String: ConnectionSetting], secrets: [String: String]) throws -> Connection {
-        guard let row = try tx.one("""
-            INSERT INTO connections (tenant_id, environment, kind, name, settings) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING id
-            """, [tenantId, environment.rawValue, kind.rawValue, name, try encode(settings)]) else {
+    public static func create(
+        _ tx: Transaction, vault: Vault, tenantId: UUID, environment: EnvironmentName, kind: ConnectionKind,
+        name: String, settings: [String: ConnectionSetting], secrets: [String: String]
+    ) throws -> Connection {
+        guard
+            let row = try tx.one(
+                """
+                INSERT INTO connections (tenant_id, environment, kind, name, settings) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING id
+                """, [tenantId, environment.rawValue, kind.rawValue, name, try encode(settings)])
+        else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }
         let id = try row.uuid("id")
@@ -24,24 +29,31 @@ public enum ConnectionStore {
     }
 
     public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, after cursor: PageCursor?, limit: Int) throws -> Page<Connection> {
-        try Paging.fetch(tx, "SELECT \(columns) FROM connections WHERE tenant_id = $1 AND environment = $2 AND deleted_at IS NULL",
-                         [tenantId, environment.rawValue], after: cursor, limit: limit, decode: decode) {
+        try Paging.fetch(
+            tx, "SELECT \(columns) FROM connections WHERE tenant_id = $1 AND environment = $2 AND deleted_at IS NULL",
+            [tenantId, environment.rawValue], after: cursor, limit: limit, decode: decode
+        ) {
             PageCursor(createdAt: $0.createdAt, id: $0.id)
         }
     }
 
     public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> Connection? {
-        try tx.one("SELECT \(columns) FROM connections WHERE tenant_id = $1 AND environment = $2 AND id = $3 AND deleted_at IS NULL",
-                   [tenantId, environment.rawValue, id]).map(decode)
+        try tx.one(
+            "SELECT \(columns) FROM connections WHERE tenant_id = $1 AND environment = $2 AND id = $3 AND deleted_at IS NULL",
+            [tenantId, environment.rawValue, id]
+        ).map(decode)
     }
 
     /// Changes what is given: settings are merged (a nil value removes one), secrets replaced
     /// (a nil value clears one). Returns nil when there is no such connection.
-    public static func update(_ tx: Transaction, vault: Vault, tenantId: UUID, environment: EnvironmentName, id: UUID, name: String?,
-                              settings: [String: ConnectionSetting?], secrets: [String: String?]) throws -> Connection? {
+    public static func update(
+        _ tx: Transaction, vault: Vault, tenantId: UUID, environment: EnvironmentName, id: UUID, name: String?,
+        settings: [String: ConnectionSetting?], secrets: [String: String?]
+    ) throws -> Connection? {
         guard let current = try get(tx, tenantId: tenantId, environment: environment, id: id) else { return nil }
-        try tx.query("UPDATE connections SET name = coalesce($2, name), settings = $3::jsonb, updated_at = now() WHERE id = $1",
-                     [id, name, try encode(current.settings(merging: settings))])
+        try tx.query(
+            "UPDATE connections SET name = coalesce($2, name), settings = $3::jsonb, updated_at = now() WHERE id = $1",
+            [id, name, try encode(current.settings(merging: settings))])
         for (secretName, value) in secrets {
             if let value {
                 try store(tx, vault: vault, tenantId: tenantId, connectionId: id, name: secretName, value: value)
@@ -62,7 +74,8 @@ public enum ConnectionStore {
 
     /// Soft-deletes the connection and erases its secrets.
     public static func delete(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> Bool {
-        let rows = try tx.query("""
+        let rows = try tx.query(
+            """
             UPDATE connections SET deleted_at = now(), updated_at = now()
             WHERE tenant_id = $1 AND environment = $2 AND id = $3 AND deleted_at IS NULL RETURNING id
             """, [tenantId, environment.rawValue, id])
@@ -73,8 +86,11 @@ public enum ConnectionStore {
 
     /// The clear text of one secret, for the code that talks to the vendor; nil when not set.
     public static func secret(_ tx: Transaction, vault: Vault, tenantId: UUID, connectionId: UUID, name: String) throws -> String? {
-        guard let row = try tx.one("SELECT version, ciphertext FROM connection_secrets WHERE tenant_id = $1 AND connection_id = $2 AND name = $3",
-                                   [tenantId, connectionId, name]) else { return nil }
+        guard
+            let row = try tx.one(
+                "SELECT version, ciphertext FROM connection_secrets WHERE tenant_id = $1 AND connection_id = $2 AND name = $3",
+                [tenantId, connectionId, name])
+        else { return nil }
         let context = Vault.SecretContext(tenantId: tenantId, connectionId: connectionId, name: name, version: try row.int("version"))
         return try vault.open(tx, try row.string("ciphertext"), context: context)
     }
@@ -92,7 +108,8 @@ public enum ConnectionStore {
         let previous = try tx.one("SELECT version FROM connection_secrets WHERE connection_id = $1 AND name = $2", [connectionId, name])
         let version = (try previous?.int("version") ?? 0) + 1
         let sealed = try vault.seal(tx, value, context: .init(tenantId: tenantId, connectionId: connectionId, name: name, version: version))
-        try tx.query("""
+        try tx.query(
+            """
             INSERT INTO connection_secrets (connection_id, tenant_id, name, version, ciphertext, hint) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (connection_id, name) DO UPDATE SET version = EXCLUDED.version, ciphertext = EXCLUDED.ciphertext,
               hint = EXCLUDED.hint, updated_at = now()
@@ -107,20 +124,23 @@ public enum ConnectionStore {
 
     static func decode(_ row: Row) throws -> Connection {
         guard let environment = EnvironmentName(rawValue: try row.string("environment")),
-              let kind = ConnectionKind(rawValue: try row.string("kind")) else {
+            let kind = ConnectionKind(rawValue: try row.string("kind"))
+        else {
             throw PostgresError(kind: .decoding, message: "unknown environment or kind")
         }
         let settings = try JSONDecoder().decode([String: ConnectionSetting].self, from: Data(try row.string("settings").utf8))
         var secrets: [String: SecretStatus] = [:]
         if let text = row.optionalString("secrets"),
-           let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String: Any]] {
+            let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String: Any]]
+        {
             for (name, fields) in object {
                 guard let hint = fields["hint"] as? String, let at = (fields["updated_at"] as? String).flatMap(Timestamp.parse) else { continue }
                 secrets[name] = SecretStatus(hint: hint, updatedAt: at)
             }
         }
-        return Connection(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: environment, kind: kind,
-                          name: try row.string("name"), settings: settings, secrets: secrets, status: try row.string("status"),
-                          createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+        return Connection(
+            id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: environment, kind: kind,
+            name: try row.string("name"), settings: settings, secrets: secrets, status: try row.string("status"),
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 public import Domain
 
@@ -25,8 +25,9 @@ public final class Database: Sendable {
         do {
             return try attempt(scope, body)
         } catch let first as BeginFailed {
-            logger.notice("database connection lost before BEGIN; retrying on a new connection",
-                          metadata: ["error": "\(first.underlying)"])
+            logger.notice(
+                "database connection lost before BEGIN; retrying on a new connection",
+                metadata: ["error": "\(first.underlying)"])
             pool.discardIdleConnections()
             do {
                 return try attempt(scope, body)
@@ -45,8 +46,9 @@ public final class Database: Sendable {
                 case .platform:
                     try connection.begin(settings: [("clearline.scope", "platform")])
                 case .tenant(let id):
-                    let live = try connection.begin(settings: [("clearline.scope", "tenant"), ("clearline.tenant_id", id.uuidString.lowercased())],
-                                                    then: ("SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL", [id]))
+                    let live = try connection.begin(
+                        settings: [("clearline.scope", "tenant"), ("clearline.tenant_id", id.uuidString.lowercased())],
+                        then: ("SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL", [id]))
                     if live.isEmpty {
                         try connection.query("ROLLBACK")
                         throw DomainError.notFound("No such tenant.")

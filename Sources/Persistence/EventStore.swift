@@ -25,7 +25,8 @@ public enum EventStore {
     /// Inserts the events (one row per key), a `firstJob` job for each and, when `wake`, one
     /// NOTIFY; returns the ids of those it inserted, with `n` the 1-based position in `events`.
     static func insertion(_ events: [NewEvent], firstJob: JobKind, wake: Bool) -> (sql: String, parameters: [any SQLBindable]) {
-        ("""
+        (
+            """
             WITH input AS (
               SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[])
                 WITH ORDINALITY AS x(tenant_id, environment, source, vendor_event_id, type, endpoint_id, payload, n)
@@ -46,10 +47,14 @@ public enum EventStore {
             CROSS JOIN (SELECT count(*) FROM woken) w
             JOIN inserted ins ON ins.tenant_id = i.tenant_id AND ins.environment = i.environment AND ins.source = i.source
                              AND ins.vendor_event_id = i.vendor_event_id
-            """, [SQLArray(events.map { $0.tenantId.uuidString.lowercased() }), SQLArray(events.map(\.environment.rawValue)),
-                  SQLArray(events.map(\.source)), SQLArray(events.map(\.vendorEventId)), SQLArray(events.map(\.type)),
-                  SQLArray(events.map { $0.endpointId?.uuidString.lowercased() }), SQLArray(events.map(\.payload)), JobQueue.channel, wake,
-                  firstJob.rawValue])
+            """,
+            [
+                SQLArray(events.map { $0.tenantId.uuidString.lowercased() }), SQLArray(events.map(\.environment.rawValue)),
+                SQLArray(events.map(\.source)), SQLArray(events.map(\.vendorEventId)), SQLArray(events.map(\.type)),
+                SQLArray(events.map { $0.endpointId?.uuidString.lowercased() }), SQLArray(events.map(\.payload)), JobQueue.channel, wake,
+                firstJob.rawValue,
+            ]
+        )
     }
 
     /// The rows of `insertion` as an id per position, nil where nothing was inserted.
@@ -65,8 +70,11 @@ public enum EventStore {
     }
 
     private static func existing(_ tx: Transaction, _ event: NewEvent) throws -> (id: UUID, duplicate: Bool) {
-        guard let row = try tx.one("SELECT id FROM events WHERE tenant_id = $1 AND environment = $2 AND source = $3 AND vendor_event_id = $4",
-                                   [event.tenantId, event.environment.rawValue, event.source, event.vendorEventId]) else {
+        guard
+            let row = try tx.one(
+                "SELECT id FROM events WHERE tenant_id = $1 AND environment = $2 AND source = $3 AND vendor_event_id = $4",
+                [event.tenantId, event.environment.rawValue, event.source, event.vendorEventId])
+        else {
             throw DomainError.notFound("event")
         }
         return (try row.uuid("id"), true)
@@ -77,16 +85,22 @@ public enum EventStore {
     }
 
     /// Newest first, by (received_at, id) descending; the cursor is the last row's pair.
-    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, filter: EventFilter, after cursor: PageCursor?,
-                            limit: Int) throws -> Page<Event> {
-        let rows = try tx.query("""
+    public static func list(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, filter: EventFilter, after cursor: PageCursor?,
+        limit: Int
+    ) throws -> Page<Event> {
+        let rows = try tx.query(
+            """
             SELECT \(columns) FROM events
             WHERE tenant_id = $1 AND environment = $2 AND ($3::text IS NULL OR source = $3) AND ($4::text IS NULL OR status = $4)
               AND ($5::timestamptz IS NULL OR received_at >= $5) AND ($6::timestamptz IS NULL OR received_at < $6)
               AND ($7::timestamptz IS NULL OR (received_at, id) < ($7, $8::uuid))
             ORDER BY received_at DESC, id DESC LIMIT $9
-            """, [tenantId, environment.rawValue, filter.source, filter.status?.rawValue, filter.since, filter.until,
-                  cursor?.createdAt, cursor?.id, limit + 1])
+            """,
+            [
+                tenantId, environment.rawValue, filter.source, filter.status?.rawValue, filter.since, filter.until,
+                cursor?.createdAt, cursor?.id, limit + 1,
+            ])
         let items = try rows.prefix(limit).map(decode)
         return Page(items: items, nextCursor: rows.count > limit ? items.last.map { PageCursor(createdAt: $0.receivedAt, id: $0.id) } : nil)
     }
@@ -94,9 +108,10 @@ public enum EventStore {
     static let columns = "id, tenant_id, environment, source, vendor_event_id, type, endpoint_id, payload::text AS payload, status, received_at"
 
     static func decode(_ row: Row) throws -> Event {
-        Event(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev,
-              source: try row.string("source"), vendorEventId: try row.string("vendor_event_id"), type: try row.string("type"),
-              endpointId: try row.optionalUUID("endpoint_id"), payload: try row.string("payload"), status: try row.value("status"),
-              receivedAt: try row.date("received_at"))
+        Event(
+            id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev,
+            source: try row.string("source"), vendorEventId: try row.string("vendor_event_id"), type: try row.string("type"),
+            endpointId: try row.optionalUUID("endpoint_id"), payload: try row.string("payload"), status: try row.value("status"),
+            receivedAt: try row.date("received_at"))
     }
 }

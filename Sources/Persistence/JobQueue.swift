@@ -13,13 +13,14 @@ public enum JobQueue {
     static let columns = "id, run_id, tenant_id, environment, event_id, kind, payload::text AS payload, ordering_key, attempt, max_attempts"
 
     /// Inserts jobs (one statement for any number) and wakes the workers when the transaction commits.
-    @discardableResult
     /// A job of an event makes the event pending again (a step queued after the one that
     /// completed it, a resume): an event is done only when none of its jobs is left. With
     /// `skippingConflicts`, a job a unique index already has one of (a connection's poll) is left out.
+    @discardableResult
     public static func enqueue(_ tx: Transaction, _ jobs: [NewJob], skippingConflicts: Bool = false) throws -> [Int64] {
         guard !jobs.isEmpty else { return [] }
-        let rows = try tx.query("""
+        let rows = try tx.query(
+            """
             WITH queued AS (
               INSERT INTO jobs (tenant_id, environment, kind, payload, ordering_key, event_id, max_attempts, run_at)
               SELECT t, e, k, p::jsonb, o, ev, m, coalesce(r, now())
@@ -32,9 +33,12 @@ public enum JobQueue {
               WHERE events.tenant_id = q.tenant_id AND events.id = q.event_id AND events.status <> 'pending'
             )
             SELECT id FROM queued
-            """, [SQLArray(jobs.map { $0.tenantId.uuidString.lowercased() }), SQLArray(jobs.map(\.environment.rawValue)), SQLArray(jobs.map(\.kind.rawValue)),
-                  SQLArray(jobs.map(\.payload)), SQLArray(jobs.map(\.orderingKey)), SQLArray(jobs.map { $0.eventId?.uuidString.lowercased() }),
-                  SQLArray(jobs.map { String($0.maxAttempts) }), SQLArray(jobs.map { $0.runAt.map(Timestamp.format) })])
+            """,
+            [
+                SQLArray(jobs.map { $0.tenantId.uuidString.lowercased() }), SQLArray(jobs.map(\.environment.rawValue)), SQLArray(jobs.map(\.kind.rawValue)),
+                SQLArray(jobs.map(\.payload)), SQLArray(jobs.map(\.orderingKey)), SQLArray(jobs.map { $0.eventId?.uuidString.lowercased() }),
+                SQLArray(jobs.map { String($0.maxAttempts) }), SQLArray(jobs.map { $0.runAt.map(Timestamp.format) }),
+            ])
         if !rows.isEmpty { try tx.query("SELECT pg_notify($1, '')", [channel]) }
         return try rows.map { try $0.int64("id") }
     }
@@ -43,7 +47,8 @@ public enum JobQueue {
     /// lease of `leaseSeconds`; records the attempt. Run in the platform scope.
     /// `tenants` limits the claim to some tenants (diagnostics and tests).
     public static func claim(_ tx: Transaction, worker: String, limit: Int, perTenant: Int, leaseSeconds: Int, tenants: TenantScope = .all) throws -> [Job] {
-        try tx.query("""
+        try tx.query(
+            """
             WITH RECURSIVE tenants AS (
               (SELECT tenant_id FROM jobs WHERE state = 'queued' AND run_at <= now() AND ($5::uuid[] IS NULL OR tenant_id = ANY($5)) ORDER BY tenant_id LIMIT 1)
               UNION ALL
@@ -80,15 +85,17 @@ public enum JobQueue {
             )
             SELECT id, run_id, tenant_id, environment, event_id, kind, payload::text AS payload, ordering_key, attempt, max_attempts
             FROM claimed ORDER BY id
-            """, [limit, perTenant, worker, leaseSeconds, tenants.sqlArray]).map(decode)
+            """, [limit, perTenant, worker, leaseSeconds, tenants.sqlArray]
+        ).map(decode)
     }
 
     /// Whether a job of `kind` whose payload contains these fields is queued or running (a
     /// resume must not queue a second step of a run).
     public static func hasPending(_ tx: Transaction, tenantId: UUID, kind: JobKind, payloadContaining fields: [String: String]) throws -> Bool {
         let fields = JSONValue.object(fields.mapValues { .string($0) }).canonicalText
-        return try tx.one("SELECT 1 AS one FROM jobs WHERE tenant_id = $1 AND kind = $2 AND payload @> $3::jsonb LIMIT 1",
-                          [tenantId, kind.rawValue, fields]) != nil
+        return try tx.one(
+            "SELECT 1 AS one FROM jobs WHERE tenant_id = $1 AND kind = $2 AND payload @> $3::jsonb LIMIT 1",
+            [tenantId, kind.rawValue, fields]) != nil
     }
 
     public struct LeaseLost: Error, CustomStringConvertible {
@@ -105,14 +112,16 @@ public enum JobQueue {
     /// Moves a running job to the dead letters, with an alert.
     public static func kill(_ tx: Transaction, _ job: Job, error: String) throws {
         try finish(tx, job, state: .dead, outcome: .failed, error: error)
-        try tx.query("""
+        try tx.query(
+            """
             INSERT INTO alerts (tenant_id, environment, kind, job_id, subject, message) VALUES ($1, $2, 'job_dead', $3, $5, $4)
             ON CONFLICT (tenant_id, environment, kind, subject) WHERE acknowledged_at IS NULL DO NOTHING
             """, [job.tenantId, job.environment.rawValue, job.id, "\(job.kind) gave up after \(job.attempt) attempt(s): \(error)", "job:\(job.id)"])
     }
 
     private static func finish(_ tx: Transaction, _ job: Job, state: JobState, outcome: AttemptOutcome, error: String?, summary: String? = nil) throws {
-        let done = try tx.query("""
+        let done = try tx.query(
+            """
             WITH gone AS (
               DELETE FROM jobs WHERE id = $1 AND state = 'running' AND attempt = $2 RETURNING *
             ),
@@ -140,7 +149,8 @@ public enum JobQueue {
     @discardableResult
     public static func retry(_ tx: Transaction, _ job: Job, at runAt: Date, error: String) throws -> Bool {
         let message = String(error.prefix(2000))
-        let rows = try tx.query("""
+        let rows = try tx.query(
+            """
             WITH again AS (
               UPDATE jobs SET state = 'queued', run_at = $3, lease_until = NULL, worker = NULL, last_error = $4
               WHERE id = $1 AND state = 'running' AND attempt = $2 RETURNING id
@@ -154,7 +164,8 @@ public enum JobQueue {
     /// Gives back jobs claimed but not started (shutdown): the attempt is undone.
     public static func release(_ tx: Transaction, _ jobs: [Job]) throws {
         for job in jobs {
-            try tx.query("""
+            try tx.query(
+                """
                 WITH back AS (
                   UPDATE jobs SET state = 'queued', attempt = attempt - 1, lease_until = NULL, worker = NULL
                   WHERE id = $1 AND state = 'running' AND attempt = $2 RETURNING id
@@ -168,7 +179,8 @@ public enum JobQueue {
     /// when that was their last attempt. Run in the platform scope; returns how many came back.
     @discardableResult
     public static func reapExpiredLeases(_ tx: Transaction, tenants: TenantScope = .all) throws -> Int {
-        let lost = try tx.query("""
+        let lost = try tx.query(
+            """
             WITH expired AS (
               SELECT id, attempt FROM jobs WHERE state = 'running' AND lease_until < now() AND ($1::uuid[] IS NULL OR tenant_id = ANY($1))
               FOR UPDATE SKIP LOCKED
@@ -182,10 +194,12 @@ public enum JobQueue {
             FROM back WHERE a.job_id = back.id AND a.attempt = back.attempt RETURNING a.job_id
             """, [tenants.sqlArray])
         // A job that used its last attempt dying is dead, not retried forever.
-        let exhausted = try tx.query("""
+        let exhausted = try tx.query(
+            """
             SELECT \(columns) FROM jobs WHERE state = 'queued' AND attempt >= max_attempts AND ($1::uuid[] IS NULL OR tenant_id = ANY($1))
             FOR UPDATE SKIP LOCKED
-            """, [tenants.sqlArray]).map(decode)
+            """, [tenants.sqlArray]
+        ).map(decode)
         for job in exhausted {
             try tx.query("UPDATE jobs SET state = 'running' WHERE id = $1", [job.id])
             try kill(tx, job, error: "the worker stopped answering on the last attempt")
@@ -198,7 +212,8 @@ public enum JobQueue {
     /// replayed or purged by hand. Run in the platform scope; returns how many went.
     @discardableResult
     public static func purgeHistory(_ tx: Transaction, olderThanDays days: Int, tenants: TenantScope = .all, limit: Int = 5000) throws -> Int {
-        try tx.query("""
+        try tx.query(
+            """
             WITH old AS (
               SELECT id FROM job_history WHERE state = 'completed' AND finished_at < now() - make_interval(days => $1)
                 AND ($3::uuid[] IS NULL OR tenant_id = ANY($3))
@@ -206,22 +221,27 @@ public enum JobQueue {
             ),
             attempts AS (DELETE FROM job_attempts a USING old WHERE a.job_id = old.id)
             DELETE FROM job_history h USING old WHERE h.id = old.id RETURNING h.id
-            """, [days, limit, tenants.sqlArray]).count
+            """, [days, limit, tenants.sqlArray]
+        ).count
     }
 
     public static func depth(_ tx: Transaction, tenantId: UUID? = nil) throws -> [QueueDepth] {
-        try tx.query("""
+        try tx.query(
+            """
             SELECT tenant_id, environment, count(*) FILTER (WHERE state = 'queued') AS queued, count(*) FILTER (WHERE state = 'running') AS running,
                    coalesce(extract(epoch FROM now() - min(run_at) FILTER (WHERE state = 'queued' AND run_at <= now())), 0)::float8 AS oldest
             FROM jobs WHERE $1::uuid IS NULL OR tenant_id = $1 GROUP BY tenant_id, environment ORDER BY tenant_id, environment
-            """, [tenantId]).map { row in
-            QueueDepth(tenantId: try row.uuid("tenant_id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev,
-                  queued: try row.int("queued"), running: try row.int("running"), oldestAgeSeconds: Double(try row.string("oldest")) ?? 0)
+            """, [tenantId]
+        ).map { row in
+            QueueDepth(
+                tenantId: try row.uuid("tenant_id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev,
+                queued: try row.int("queued"), running: try row.int("running"), oldestAgeSeconds: Double(try row.string("oldest")) ?? 0)
         }
     }
 
     static func decode(_ row: Row) throws -> Job {
-        Job(id: try row.int64("id"), runId: try row.uuid("run_id"), tenantId: try row.uuid("tenant_id"),
+        Job(
+            id: try row.int64("id"), runId: try row.uuid("run_id"), tenantId: try row.uuid("tenant_id"),
             environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, eventId: try row.optionalUUID("event_id"),
             kind: JobKind(try row.string("kind")), payload: try row.string("payload"), orderingKey: row.optionalString("ordering_key"),
             attempt: try row.int("attempt"), maxAttempts: try row.int("max_attempts"))

@@ -51,7 +51,8 @@ public struct Migrator: Sendable {
         let connection = try PostgresConnection(conninfo: conninfo, logger: logger)
         try connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
         defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey]) }
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
               version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
               applied_at timestamptz NOT NULL DEFAULT now())
@@ -72,8 +73,9 @@ public struct Migrator: Sendable {
             try connection.execute("BEGIN")
             do {
                 try connection.execute(migration.sql)
-                try connection.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                                     [migration.version, migration.name, migration.checksum])
+                try connection.query(
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                    [migration.version, migration.name, migration.checksum])
                 try connection.execute("COMMIT")
             } catch {
                 try? connection.execute("ROLLBACK")

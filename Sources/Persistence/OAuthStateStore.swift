@@ -6,10 +6,13 @@ import Crypto
 public enum OAuthStateStore {
     public static let lifetime: TimeInterval = 600
 
-    public static func create(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID,
-                              redirectURI: String, createdBy: String) throws -> String {
+    public static func create(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID,
+        redirectURI: String, createdBy: String
+    ) throws -> String {
         let state = SecureRandom.token(byteCount: 32)
-        try tx.query("""
+        try tx.query(
+            """
             INSERT INTO oauth_states (state_hash, tenant_id, environment, connection_id, redirect_uri, created_by, expires_at)
             VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))
             """, [APIKeyStore.hash(state), tenantId, environment.rawValue, connectionId, redirectURI, createdBy, Int(lifetime)])
@@ -21,8 +24,10 @@ public enum OAuthStateStore {
     public static func take(_ database: Database, state: String) throws -> PendingOAuth? {
         guard (1...128).contains(state.utf8.count) else { return nil }
         guard let row = try database.statement("SELECT * FROM clearline_take_oauth_state($1)", [APIKeyStore.hash(state)]).first,
-              let environment = EnvironmentName(rawValue: try row.string("environment")) else { return nil }
-        return PendingOAuth(tenantId: try row.uuid("tenant_id"), environment: environment, connectionId: try row.uuid("connection_id"),
-                       redirectURI: try row.string("redirect_uri"), createdBy: try row.string("created_by"))
+            let environment = EnvironmentName(rawValue: try row.string("environment"))
+        else { return nil }
+        return PendingOAuth(
+            tenantId: try row.uuid("tenant_id"), environment: environment, connectionId: try row.uuid("connection_id"),
+            redirectURI: try row.string("redirect_uri"), createdBy: try row.string("created_by"))
     }
 }

@@ -5,8 +5,10 @@ import Domain
 enum Paging {
     /// Runs `select` (a query whose WHERE clause ends the text, with parameters `$1…$n`), limited
     /// to the page after `cursor`, and decodes the page.
-    static func fetch<T>(_ tx: Transaction, _ select: String, _ parameters: [any SQLBindable], after cursor: PageCursor?, limit: Int,
-                         decode: (Row) throws -> T, key: (T) -> PageCursor) throws -> Page<T> {
+    static func fetch<T>(
+        _ tx: Transaction, _ select: String, _ parameters: [any SQLBindable], after cursor: PageCursor?, limit: Int,
+        decode: (Row) throws -> T, key: (T) -> PageCursor
+    ) throws -> Page<T> {
         var sql = select
         var values = parameters
         if let cursor {

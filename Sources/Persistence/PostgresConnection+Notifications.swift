@@ -1,7 +1,7 @@
 import CPostgres
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension PostgresConnection {

@@ -96,10 +96,11 @@ public final class PostgresConnection {
         }
         var sent = true
         for index in plan.indices where sent {
-            sent = withCStrings(texts[index]) { pointers in
-                if let name = names[index] { return PQsendQueryPrepared(handle, name, Int32(pointers.count), pointers, nil, nil, 0) }
-                return PQsendQueryParams(handle, plan[index].sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
-            } == 1
+            sent =
+                withCStrings(texts[index]) { pointers in
+                    if let name = names[index] { return PQsendQueryPrepared(handle, name, Int32(pointers.count), pointers, nil, nil, 0) }
+                    return PQsendQueryParams(handle, plan[index].sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+                } == 1
         }
         sent = sent && PQpipelineSync(handle) == 1
         var failure: PostgresError?

@@ -17,8 +17,10 @@ public final class PostgresListener: Sendable {
     private let stopping = Mutex(false)
     private let finished = DispatchSemaphore(value: 0)
 
-    public init(conninfo: String, channels: [String], logger: Logger, onReconnect: @escaping @Sendable () -> Void = {},
-                onNotification: @escaping Handler) {
+    public init(
+        conninfo: String, channels: [String], logger: Logger, onReconnect: @escaping @Sendable () -> Void = {},
+        onNotification: @escaping Handler
+    ) {
         self.conninfo = conninfo
         self.channels = channels
         self.logger = logger

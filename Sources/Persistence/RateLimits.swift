@@ -14,7 +14,9 @@ public enum RateLimits {
     /// Takes `cost` requests from `bucket`: nil when allowed now, else how long to wait first.
     public static func take(_ database: Database, bucket: String, cost: Int, limit: Limit) throws -> TimeInterval? {
         let wait = try database.transaction(.platform) { tx in
-            try tx.one("SELECT clearline_take_tokens($1, $2::float8, $3::float8, $4::float8)::text AS wait", [bucket, String(cost), String(limit.capacity), String(limit.perSecond)])?
+            try tx.one(
+                "SELECT clearline_take_tokens($1, $2::float8, $3::float8, $4::float8)::text AS wait",
+                [bucket, String(cost), String(limit.capacity), String(limit.perSecond)])?
                 .optionalString("wait").flatMap(Double.init) ?? 0
         }
         return wait > 0 ? wait : nil

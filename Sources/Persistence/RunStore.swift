@@ -7,10 +7,12 @@ public enum RunStore {
 
     /// The run of this flow for this event, created the first time; nil when it already existed.
     public static func start(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, eventId: UUID, flowId: UUID, version: Int) throws -> UUID? {
-        try tx.one("""
+        try tx.one(
+            """
             INSERT INTO runs (tenant_id, environment, event_id, flow_id, version) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (event_id, flow_id) DO NOTHING RETURNING id
-            """, [tenantId, environment.rawValue, eventId, flowId, version]).map { try $0.uuid("id") }
+            """, [tenantId, environment.rawValue, eventId, flowId, version]
+        ).map { try $0.uuid("id") }
     }
 
     public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> Run? {
@@ -21,15 +23,20 @@ public enum RunStore {
         try tx.query("SELECT \(columns) FROM runs WHERE tenant_id = $1 AND event_id = $2 ORDER BY created_at, id", [tenantId, eventId]).map(decode)
     }
 
-    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, status: RunStatus?, after cursor: PageCursor?, limit: Int) throws -> Page<Run> {
-        try Paging.fetch(tx, "SELECT \(columns) FROM runs WHERE tenant_id = $1 AND environment = $2 AND ($3::text IS NULL OR status = $3)",
-                         [tenantId, environment.rawValue, status?.rawValue], after: cursor, limit: limit, decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, status: RunStatus?, after cursor: PageCursor?, limit: Int) throws
+        -> Page<Run>
+    {
+        try Paging.fetch(
+            tx, "SELECT \(columns) FROM runs WHERE tenant_id = $1 AND environment = $2 AND ($3::text IS NULL OR status = $3)",
+            [tenantId, environment.rawValue, status?.rawValue], after: cursor, limit: limit, decode: decode
+        ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
     /// Per step position, over every job of the step (replays included), queued or finished: the
     /// jobs of the run's event whose payload names the run and a position.
     public static func attempts(_ tx: Transaction, run: Run) throws -> [Int: StepAttempts] {
-        let rows = try tx.query("""
+        let rows = try tx.query(
+            """
             WITH step_jobs AS (
               SELECT id, (payload->>'position')::int AS position FROM jobs
               WHERE tenant_id = $1 AND event_id = $2 AND payload->>'run_id' = $3 AND payload ? 'position'
@@ -45,26 +52,33 @@ public enum RunStore {
             """, [run.tenantId, run.eventId, run.id.uuidString.lowercased()])
         var result: [Int: StepAttempts] = [:]
         for row in rows {
-            result[try row.int("position")] = StepAttempts(attempts: try row.int("attempts"), failures: try row.int("failures"), lastError: row.optionalString("last_error"))
+            result[try row.int("position")] = StepAttempts(
+                attempts: try row.int("attempts"), failures: try row.int("failures"), lastError: row.optionalString("last_error"))
         }
         return result
     }
 
     public static func steps(_ tx: Transaction, tenantId: UUID, runId: UUID) throws -> [RunStep] {
-        try tx.query("""
+        try tx.query(
+            """
             SELECT position, step_id, target, status, record::text AS record, external_id, detail, updated_at
             FROM run_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY position
-            """, [tenantId, runId]).map { row in
-            RunStep(position: try row.int("position"), stepId: try row.string("step_id"), target: try row.string("target"), status: try row.value("status"),
-                 record: row.optionalString("record"), externalId: row.optionalString("external_id"), detail: row.optionalString("detail"),
-                 updatedAt: try row.date("updated_at"))
+            """, [tenantId, runId]
+        ).map { row in
+            RunStep(
+                position: try row.int("position"), stepId: try row.string("step_id"), target: try row.string("target"), status: try row.value("status"),
+                record: row.optionalString("record"), externalId: row.optionalString("external_id"), detail: row.optionalString("detail"),
+                updatedAt: try row.date("updated_at"))
         }
     }
 
     /// Records a step's outcome; a step recorded again (a replay after review) is overwritten.
-    public static func record(_ tx: Transaction, run: Run, position: Int, stepId: String, target: String, status: StepStatus, record: String?,
-                              externalId: String?, detail: String?) throws {
-        try tx.query("""
+    public static func record(
+        _ tx: Transaction, run: Run, position: Int, stepId: String, target: String, status: StepStatus, record: String?,
+        externalId: String?, detail: String?
+    ) throws {
+        try tx.query(
+            """
             INSERT INTO run_steps (run_id, tenant_id, position, step_id, target, status, record, external_id, detail)
             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
             ON CONFLICT (run_id, position) DO UPDATE SET status = excluded.status, record = excluded.record, external_id = excluded.external_id,
@@ -73,11 +87,13 @@ public enum RunStore {
     }
 
     public static func finish(_ tx: Transaction, run: Run, status: RunStatus, detail: String?) throws {
-        try tx.query("UPDATE runs SET status = $3, detail = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2", [run.tenantId, run.id, status.rawValue, detail])
+        try tx.query(
+            "UPDATE runs SET status = $3, detail = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2", [run.tenantId, run.id, status.rawValue, detail])
     }
 
     static func decode(_ row: Row) throws -> Run {
-        Run(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev,
+        Run(
+            id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev,
             eventId: try row.uuid("event_id"), flowId: try row.uuid("flow_id"), version: try row.int("version"), status: try row.value("status"),
             detail: row.optionalString("detail"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }

@@ -10,7 +10,8 @@ public enum SessionStore {
         // Logins are rare enough to carry the clean-up of sessions that expired a day ago.
         try tx.query("DELETE FROM sessions WHERE ctid IN (SELECT ctid FROM sessions WHERE expires_at < now() - interval '1 day' LIMIT 100)")
         let token = SecureRandom.token(byteCount: 32)
-        try tx.query("""
+        try tx.query(
+            """
             INSERT INTO sessions (token_hash, user_id, tenant_id, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
             """, [APIKeyStore.hash(token), user.id, user.tenantId, Int(lifetime)])
         return token

@@ -6,14 +6,17 @@ public import Domain
 public enum SyncLinkStore {
     /// The target id `sourceKey` became, if it was written before.
     public static func lookup(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, target: String, sourceKey: String) throws -> String? {
-        try tx.one("SELECT target_id FROM sync_links WHERE tenant_id = $1 AND environment = $2 AND target = $3 AND source_key = $4",
-                   [tenantId, environment.rawValue, target, sourceKey]).map { try $0.string("target_id") }
+        try tx.one(
+            "SELECT target_id FROM sync_links WHERE tenant_id = $1 AND environment = $2 AND target = $3 AND source_key = $4",
+            [tenantId, environment.rawValue, target, sourceKey]
+        ).map { try $0.string("target_id") }
     }
 
     /// Records the link; the first one recorded for a key stands (two writers racing on one key
     /// both found the same target record, or the second is a replay of the first).
     public static func record(_ tx: Transaction, _ link: SyncLink) throws {
-        try tx.query("""
+        try tx.query(
+            """
             INSERT INTO sync_links (tenant_id, environment, target, source_key, target_id, run_id) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT DO NOTHING
             """, [link.tenantId, link.environment.rawValue, link.target, link.sourceKey, link.targetId, link.runId])

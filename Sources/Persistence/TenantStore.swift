@@ -26,15 +26,19 @@ public enum TenantStore {
     }
 
     public static func list(_ tx: Transaction, after cursor: PageCursor?, limit: Int) throws -> Page<Tenant> {
-        try Paging.fetch(tx, "SELECT \(columns) FROM tenants WHERE deleted_at IS NULL", [], after: cursor, limit: limit,
-                         decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+        try Paging.fetch(
+            tx, "SELECT \(columns) FROM tenants WHERE deleted_at IS NULL", [], after: cursor, limit: limit,
+            decode: decode
+        ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
     public static func update(_ tx: Transaction, id: UUID, name: String?, status: Tenant.Status?) throws -> Tenant? {
-        try tx.one("""
+        try tx.one(
+            """
             UPDATE tenants SET name = coalesce($2, name), status = coalesce($3, status), updated_at = now()
             WHERE id = $1 AND deleted_at IS NULL RETURNING \(columns)
-            """, [id, name, status?.rawValue]).map(decode)
+            """, [id, name, status?.rawValue]
+        ).map(decode)
     }
 
     /// Soft-deletes the tenant, cuts off every way in (keys, users, sessions) and destroys its data key.
@@ -51,20 +55,24 @@ public enum TenantStore {
     }
 
     public static func environments(_ tx: Transaction, tenantId: UUID, after cursor: PageCursor?, limit: Int) throws -> Page<Domain.Environment> {
-        try Paging.fetch(tx, "SELECT id, tenant_id, name, created_at FROM environments WHERE tenant_id = $1", [tenantId],
-                         after: cursor, limit: limit, decode: { row in
-            guard let name = EnvironmentName(rawValue: try row.string("name")) else {
-                throw PostgresError(kind: .decoding, message: "unknown environment name")
+        try Paging.fetch(
+            tx, "SELECT id, tenant_id, name, created_at FROM environments WHERE tenant_id = $1", [tenantId],
+            after: cursor, limit: limit,
+            decode: { row in
+                guard let name = EnvironmentName(rawValue: try row.string("name")) else {
+                    throw PostgresError(kind: .decoding, message: "unknown environment name")
+                }
+                return Domain.Environment(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), name: name, createdAt: try row.date("created_at"))
             }
-            return Domain.Environment(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), name: name, createdAt: try row.date("created_at"))
-        }) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+        ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
     static func decode(_ row: Row) throws -> Tenant {
         guard let status = Tenant.Status(rawValue: try row.string("status")) else {
             throw PostgresError(kind: .decoding, message: "unknown tenant status")
         }
-        return Tenant(id: try row.uuid("id"), name: try row.string("name"), slug: try row.string("slug"), status: status,
-                      createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+        return Tenant(
+            id: try row.uuid("id"), name: try row.string("name"), slug: try row.string("slug"), status: status,
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 }

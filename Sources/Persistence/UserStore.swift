@@ -7,17 +7,22 @@ public enum UserStore {
 
     /// `role` nil makes a platform administrator.
     public static func create(_ tx: Transaction, tenantId: UUID?, email: String, passwordHash: String, role: Role?) throws -> User {
-        guard let row = try tx.one("""
-            INSERT INTO users (tenant_id, email, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING \(columns)
-            """, [tenantId, User.normalizeEmail(email), passwordHash, role?.rawValue ?? "platform"]) else {
+        guard
+            let row = try tx.one(
+                """
+                INSERT INTO users (tenant_id, email, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING \(columns)
+                """, [tenantId, User.normalizeEmail(email), passwordHash, role?.rawValue ?? "platform"])
+        else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }
         return try decode(row)
     }
 
     public static func list(_ tx: Transaction, tenantId: UUID, after cursor: PageCursor?, limit: Int) throws -> Page<User> {
-        try Paging.fetch(tx, "SELECT \(columns) FROM users WHERE tenant_id = $1 AND deleted_at IS NULL", [tenantId],
-                         after: cursor, limit: limit, decode: decode) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+        try Paging.fetch(
+            tx, "SELECT \(columns) FROM users WHERE tenant_id = $1 AND deleted_at IS NULL", [tenantId],
+            after: cursor, limit: limit, decode: decode
+        ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
     public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> User? {
@@ -34,11 +39,14 @@ public enum UserStore {
 
     /// The live user with this e-mail and its password hash, for login (platform scope).
     public static func findForLogin(_ tx: Transaction, email: String) throws -> (user: User, passwordHash: String)? {
-        guard let row = try tx.one("""
-            SELECT u.id, u.tenant_id, u.email, u.role, u.created_at, u.password_hash
-            FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
-            WHERE u.email = $1 AND u.deleted_at IS NULL AND (u.tenant_id IS NULL OR t.deleted_at IS NULL)
-            """, [User.normalizeEmail(email)]) else { return nil }
+        guard
+            let row = try tx.one(
+                """
+                SELECT u.id, u.tenant_id, u.email, u.role, u.created_at, u.password_hash
+                FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
+                WHERE u.email = $1 AND u.deleted_at IS NULL AND (u.tenant_id IS NULL OR t.deleted_at IS NULL)
+                """, [User.normalizeEmail(email)])
+        else { return nil }
         return (try decode(row), try row.string("password_hash"))
     }
 
@@ -46,16 +54,18 @@ public enum UserStore {
         let roleText = try row.string("role")
         let role = roleText == "platform" ? Role.owner : Role(rawValue: roleText)
         guard let role else { throw PostgresError(kind: .decoding, message: "unknown user role") }
-        return User(id: try row.uuid("id"), tenantId: try row.optionalUUID("tenant_id"), email: try row.string("email"),
-                    role: role, createdAt: try row.date("created_at"))
+        return User(
+            id: try row.uuid("id"), tenantId: try row.optionalUUID("tenant_id"), email: try row.string("email"),
+            role: role, createdAt: try row.date("created_at"))
     }
 }
 
 extension UserStore {
     /// Replaces a live user's password hash and ends its sessions; false when no such user.
     public static func setPassword(_ tx: Transaction, email: String, passwordHash: String) throws -> Bool {
-        let rows = try tx.query("UPDATE users SET password_hash = $2 WHERE email = $1 AND deleted_at IS NULL RETURNING id",
-                                [User.normalizeEmail(email), passwordHash])
+        let rows = try tx.query(
+            "UPDATE users SET password_hash = $2 WHERE email = $1 AND deleted_at IS NULL RETURNING id",
+            [User.normalizeEmail(email), passwordHash])
         guard let id = try rows.first?.uuid("id") else { return false }
         try tx.query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", [id])
         return true

@@ -27,7 +27,9 @@ public final class Vault: Sendable {
         }
 
         var associatedData: [UInt8] {
-            Array("clearline-secret|tenant:\(tenantId.uuidString.lowercased())|connection:\(connectionId.uuidString.lowercased())|name:\(name)|version:\(version)".utf8)
+            Array(
+                "clearline-secret|tenant:\(tenantId.uuidString.lowercased())|connection:\(connectionId.uuidString.lowercased())|name:\(name)|version:\(version)"
+                    .utf8)
         }
     }
 
@@ -39,7 +41,8 @@ public final class Vault: Sendable {
     public func open(_ tx: Transaction, _ sealed: String, context: SecretContext) throws -> String {
         let key = try dataKey(tx, tenantId: context.tenantId, create: false)
         guard let box = Data(base64Encoded: sealed),
-              let plain = try? AESGCM.open(Array(box), key: key, associatedData: context.associatedData) else {
+            let plain = try? AESGCM.open(Array(box), key: key, associatedData: context.associatedData)
+        else {
             throw VaultError.secretDoesNotOpen
         }
         return String(decoding: plain, as: UTF8.self)
@@ -66,15 +69,17 @@ public final class Vault: Sendable {
         var done = 0
         while true {
             let count = try database.transaction(.platform) { tx -> Int in
-                let rows = try tx.query("""
+                let rows = try tx.query(
+                    """
                     SELECT tenant_id, kek_version, wrapped FROM tenant_data_keys WHERE kek_version <> $1
                     ORDER BY tenant_id LIMIT $2 FOR UPDATE SKIP LOCKED
                     """, [version, batch])
                 for row in rows {
                     let tenant = try row.uuid("tenant_id")
                     let wrapped = try wrap(try unwrap(row), tenant: tenant, version: version, master: master)
-                    try tx.query("UPDATE tenant_data_keys SET kek_version = $2, wrapped = $3, rewrapped_at = now() WHERE tenant_id = $1",
-                                 [tenant, version, wrapped])
+                    try tx.query(
+                        "UPDATE tenant_data_keys SET kek_version = $2, wrapped = $3, rewrapped_at = now() WHERE tenant_id = $1",
+                        [tenant, version, wrapped])
                 }
                 return rows.count
             }
@@ -92,8 +97,9 @@ public final class Vault: Sendable {
         let (version, master) = masterKeys.current
         let key = SecureRandom.bytes(AESGCM.keySize)
         // Two first secrets of one tenant at once: one insert wins, the other reads its key.
-        try tx.query("INSERT INTO tenant_data_keys (tenant_id, kek_version, wrapped) VALUES ($1, $2, $3) ON CONFLICT (tenant_id) DO NOTHING",
-                     [tenantId, version, try wrap(key, tenant: tenantId, version: version, master: master)])
+        try tx.query(
+            "INSERT INTO tenant_data_keys (tenant_id, kek_version, wrapped) VALUES ($1, $2, $3) ON CONFLICT (tenant_id) DO NOTHING",
+            [tenantId, version, try wrap(key, tenant: tenantId, version: version, master: master)])
         guard let row = try tx.one("SELECT tenant_id, kek_version, wrapped FROM tenant_data_keys WHERE tenant_id = $1", [tenantId]) else {
             throw VaultError.noDataKey
         }
@@ -105,7 +111,8 @@ public final class Vault: Sendable {
         let version = try row.int("kek_version")
         let master = try masterKeys.key(version: version)
         guard let box = Data(base64Encoded: try row.string("wrapped")),
-              let key = try? AESGCM.open(Array(box), key: master, associatedData: Self.wrapContext(tenant, version)) else {
+            let key = try? AESGCM.open(Array(box), key: master, associatedData: Self.wrapContext(tenant, version))
+        else {
             throw VaultError.dataKeyDoesNotOpen(tenant: tenant.uuidString.lowercased(), version: version)
         }
         return key

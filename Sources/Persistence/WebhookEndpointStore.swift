@@ -19,12 +19,17 @@ public enum WebhookEndpointStore {
         """
 
     /// Creates the endpoint and, when its mode signs, its first secret (returned once, never again).
-    public static func create(_ tx: Transaction, vault: Vault, tenantId: UUID, environment: EnvironmentName, name: String, source: String,
-                              verification: WebhookVerification, secretHeader: String?, connectionId: UUID?) throws -> (WebhookEndpoint, String?) {
-        guard let row = try tx.one("""
-            INSERT INTO webhook_endpoints (tenant_id, environment, name, source, verification, secret_header, connection_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
-            """, [tenantId, environment.rawValue, name, source, verification.rawValue, secretHeader, connectionId]) else {
+    public static func create(
+        _ tx: Transaction, vault: Vault, tenantId: UUID, environment: EnvironmentName, name: String, source: String,
+        verification: WebhookVerification, secretHeader: String?, connectionId: UUID?
+    ) throws -> (WebhookEndpoint, String?) {
+        guard
+            let row = try tx.one(
+                """
+                INSERT INTO webhook_endpoints (tenant_id, environment, name, source, verification, secret_header, connection_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+                """, [tenantId, environment.rawValue, name, source, verification.rawValue, secretHeader, connectionId])
+        else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }
         let id = try row.uuid("id")
@@ -33,26 +38,34 @@ public enum WebhookEndpointStore {
         return (endpoint, secret)
     }
 
-    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, after cursor: PageCursor?, limit: Int) throws -> Page<WebhookEndpoint> {
-        try Paging.fetch(tx, "SELECT \(columns) FROM webhook_endpoints e WHERE e.tenant_id = $1 AND e.environment = $2",
-                         [tenantId, environment.rawValue], after: cursor, limit: limit, decode: decode) {
+    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, after cursor: PageCursor?, limit: Int) throws -> Page<
+        WebhookEndpoint
+    > {
+        try Paging.fetch(
+            tx, "SELECT \(columns) FROM webhook_endpoints e WHERE e.tenant_id = $1 AND e.environment = $2",
+            [tenantId, environment.rawValue], after: cursor, limit: limit, decode: decode
+        ) {
             PageCursor(createdAt: $0.createdAt, id: $0.id)
         }
     }
 
     public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName?, id: UUID) throws -> WebhookEndpoint? {
-        try tx.one("SELECT \(columns) FROM webhook_endpoints e WHERE e.tenant_id = $1 AND ($2::text IS NULL OR e.environment = $2) AND e.id = $3",
-                   [tenantId, environment?.rawValue, id]).map(decode)
+        try tx.one(
+            "SELECT \(columns) FROM webhook_endpoints e WHERE e.tenant_id = $1 AND ($2::text IS NULL OR e.environment = $2) AND e.id = $3",
+            [tenantId, environment?.rawValue, id]
+        ).map(decode)
     }
 
     /// A new secret, returned once; the previous one keeps working for `rotationOverlap`.
     public static func rotate(_ tx: Transaction, vault: Vault, endpoint: WebhookEndpoint) throws -> String {
-        try tx.query("""
+        try tx.query(
+            """
             UPDATE webhook_endpoint_secrets SET expires_at = now() + make_interval(secs => $3)
             WHERE tenant_id = $1 AND endpoint_id = $2 AND expires_at IS NULL
             """, [endpoint.tenantId, endpoint.id, Int(rotationOverlap)])
         // Older ones than the one just superseded stop now: at most two are ever valid.
-        try tx.query("""
+        try tx.query(
+            """
             UPDATE webhook_endpoint_secrets SET expires_at = now()
             WHERE tenant_id = $1 AND endpoint_id = $2 AND expires_at > now()
               AND version < (SELECT max(version) FROM webhook_endpoint_secrets WHERE endpoint_id = $2)
@@ -63,7 +76,8 @@ public enum WebhookEndpointStore {
     }
 
     public static func setStatus(_ tx: Transaction, endpoint: WebhookEndpoint, active: Bool) throws {
-        try tx.query("""
+        try tx.query(
+            """
             UPDATE webhook_endpoints SET status = $3, disabled_at = CASE WHEN $3 = 'disabled' THEN now() END, updated_at = now()
             WHERE tenant_id = $1 AND id = $2
             """, [endpoint.tenantId, endpoint.id, active ? "active" : "disabled"])
@@ -72,10 +86,12 @@ public enum WebhookEndpointStore {
 
     /// The secrets a delivery may be signed with now: the current one and, during a rotation, the previous.
     public static func validSecrets(_ tx: Transaction, vault: Vault, endpoint: WebhookEndpoint) throws -> [String] {
-        try tx.query("""
+        try tx.query(
+            """
             SELECT version, ciphertext FROM webhook_endpoint_secrets
             WHERE tenant_id = $1 AND endpoint_id = $2 AND (expires_at IS NULL OR expires_at > now()) ORDER BY version DESC
-            """, [endpoint.tenantId, endpoint.id]).map { row in
+            """, [endpoint.tenantId, endpoint.id]
+        ).map { row in
             try vault.open(tx, try row.string("ciphertext"), context: context(endpoint.tenantId, endpoint.id, try row.int("version")))
         }
     }
@@ -83,7 +99,8 @@ public enum WebhookEndpointStore {
     /// The tenant and environment of an endpoint, for a delivery that names only the endpoint.
     public static func locate(_ database: Database, id: UUID) throws -> (tenantId: UUID, environment: EnvironmentName, active: Bool)? {
         guard let row = try database.statement("SELECT * FROM clearline_locate_webhook_endpoint($1)", [id]).first,
-              let environment = EnvironmentName(rawValue: try row.string("environment")) else { return nil }
+            let environment = EnvironmentName(rawValue: try row.string("environment"))
+        else { return nil }
         return (try row.uuid("tenant_id"), environment, try row.string("status") == "active")
     }
 
@@ -92,7 +109,8 @@ public enum WebhookEndpointStore {
         let secret = verification == .zohoSignature ? Encoding.hex(SecureRandom.bytes(20)) : "whsec_" + SecureRandom.token(byteCount: 32)
         let version = try tx.one("SELECT coalesce(max(version), 0) + 1 AS v FROM webhook_endpoint_secrets WHERE endpoint_id = $1", [endpointId])!.int("v")
         let sealed = try vault.seal(tx, secret, context: context(tenantId, endpointId, version))
-        try tx.query("""
+        try tx.query(
+            """
             INSERT INTO webhook_endpoint_secrets (endpoint_id, tenant_id, version, ciphertext, hint) VALUES ($1, $2, $3, $4, $5)
             """, [endpointId, tenantId, version, sealed, SecretStatus.hint(for: secret)])
         return secret
@@ -103,11 +121,12 @@ public enum WebhookEndpointStore {
     }
 
     static func decode(_ row: Row) throws -> WebhookEndpoint {
-        WebhookEndpoint(id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"),
-                 environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, name: try row.string("name"),
-                 source: try row.string("source"), verification: WebhookVerification(rawValue: try row.string("verification")) ?? .clearlineSignature,
-                 secretHeader: row.optionalString("secret_header"), connectionId: try row.optionalUUID("connection_id"),
-                 status: try row.string("status"), secretHint: row.optionalString("secret_hint"),
-                 secretRotatedAt: try row.optionalDate("secret_created_at"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+        WebhookEndpoint(
+            id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"),
+            environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, name: try row.string("name"),
+            source: try row.string("source"), verification: WebhookVerification(rawValue: try row.string("verification")) ?? .clearlineSignature,
+            secretHeader: row.optionalString("secret_header"), connectionId: try row.optionalUUID("connection_id"),
+            status: try row.string("status"), secretHint: row.optionalString("secret_hint"),
+            secretRotatedAt: try row.optionalDate("secret_created_at"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 }

@@ -19,8 +19,10 @@ public final class AgentLoop: Sendable {
     private let polls = Mutex(0)
     private let applied = Mutex(0)
 
-    public init(client: SageAgentClient, backend: any SageProBackend, logger: Logger,
-                apply: @escaping Apply = { command, backend in backend.apply(command) }) {
+    public init(
+        client: SageAgentClient, backend: any SageProBackend, logger: Logger,
+        apply: @escaping Apply = { command, backend in backend.apply(command) }
+    ) {
         self.client = client
         self.backend = backend
         self.logger = logger

@@ -1,5 +1,5 @@
 public import Foundation
-public import Domain
+import Domain
 public import Connectors
 import Synchronization
 
@@ -80,7 +80,8 @@ public final class FileDropBackend: SageProBackend {
                 return .failed(command.commandId, failure)
             } catch {
                 // The disk, not the command: the same command may succeed once there is room.
-                return .failed(command.commandId, .init(code: "internal", message: "Could not write the import files: \(error.localizedDescription)", retryable: true))
+                return .failed(
+                    command.commandId, .init(code: "internal", message: "Could not write the import files: \(error.localizedDescription)", retryable: true))
             }
         }
     }
@@ -92,7 +93,9 @@ public final class FileDropBackend: SageProBackend {
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
-    private func perform(_ type: SageAgentProtocol.CommandType, _ payload: JSONValue, externalId: String, _ state: inout State) throws -> (JSONValue, [ImportFile]) {
+    private func perform(_ type: SageAgentProtocol.CommandType, _ payload: JSONValue, externalId: String, _ state: inout State) throws -> (
+        JSONValue, [ImportFile]
+    ) {
         let extid = String(externalId.prefix(60))
         let today = Self.date(Date())
         switch type {
@@ -103,12 +106,14 @@ public final class FileDropBackend: SageProBackend {
             let fields = ["company", "contact", "address1", "address2", "city", "state", "zip", "country", "phone", "email"]
             let values = try fields.map { try SageProFields.text(payload, $0, maxLength: 40, required: false) }
             let updating = requested.map { state.customers[$0] != nil } ?? false
-            let company = try values[0] ?? (updating ? state.customers[requested!] : nil) ?? SageProFields.text(payload, "company", maxLength: 40, required: true)!
+            let company =
+                try values[0] ?? (updating ? state.customers[requested!] : nil) ?? SageProFields.text(payload, "company", maxLength: 40, required: true)!
             let custno = requested ?? SageProFields.nextCustomerNumber(company, taken: Set(state.customers.keys))
             state.customers[custno] = company
             // A = add, U = update only the fields given (blank leaves Pro's value).
-            let file = ImportFile(table: "ARCUST", columns: ["ACTION", "CUSTNO"] + fields.map { $0.uppercased() } + ["ADDDATE", "EXTID"],
-                                  rows: [[updating ? "U" : "A", custno] + values.map { $0 ?? "" } + [today, extid]])
+            let file = ImportFile(
+                table: "ARCUST", columns: ["ACTION", "CUSTNO"] + fields.map { $0.uppercased() } + ["ADDDATE", "EXTID"],
+                rows: [[updating ? "U" : "A", custno] + values.map { $0 ?? "" } + [today, extid]])
             return (.object(["custno": .string(custno), "action": .string(updating ? "updated" : "created")]), [file])
         case .createSalesOrder:
             let custno = try customer(payload, state)
@@ -116,8 +121,11 @@ public final class FileDropBackend: SageProBackend {
             state.lastSalesOrder += 1
             let sono = SageProFields.salesOrderNumber(state.lastSalesOrder)
             let total = lines.reduce(Decimal(0)) { $0 + $1.amount }
-            let header = ImportFile(table: "SOMAST", columns: ["SONO", "CUSTNO", "SODATE", "PONUM", "ORDAMT", "EXTID"],
-                                    rows: [[sono, custno, today, try SageProFields.text(payload, "ponum", maxLength: 20, required: false) ?? "", SageProFields.amount(total), extid]])
+            let header = ImportFile(
+                table: "SOMAST", columns: ["SONO", "CUSTNO", "SODATE", "PONUM", "ORDAMT", "EXTID"],
+                rows: [
+                    [sono, custno, today, try SageProFields.text(payload, "ponum", maxLength: 20, required: false) ?? "", SageProFields.amount(total), extid]
+                ])
             let detail = Self.lineFile("SOTRAN", key: ("SONO", sono), quantity: "QTYORD", lines)
             return (.object(["sono": .string(sono), "ordamt": .string(SageProFields.amount(total))]), [detail, header])
         case .createInvoice:
@@ -128,9 +136,14 @@ public final class FileDropBackend: SageProBackend {
             state.lastInvoice += 1
             let invno = String(state.lastInvoice)
             state.invoices[invno] = Invoice(custno: custno, balance: total)
-            let header = ImportFile(table: "ARMAST", columns: ["INVNO", "CUSTNO", "INVDTE", "ORNUM", "INVAMT", "TAX", "EXTID"],
-                                    rows: [[invno, custno, today, try SageProFields.text(payload, "ornum", maxLength: 20, required: false) ?? "",
-                                            SageProFields.amount(total), SageProFields.amount(tax), extid]])
+            let header = ImportFile(
+                table: "ARMAST", columns: ["INVNO", "CUSTNO", "INVDTE", "ORNUM", "INVAMT", "TAX", "EXTID"],
+                rows: [
+                    [
+                        invno, custno, today, try SageProFields.text(payload, "ornum", maxLength: 20, required: false) ?? "",
+                        SageProFields.amount(total), SageProFields.amount(tax), extid,
+                    ]
+                ])
             let detail = Self.lineFile("ARTRAN", key: ("INVNO", invno), quantity: "QTYSHP", lines)
             return (.object(["invno": .string(invno), "balance": .string(SageProFields.amount(total))]), [detail, header])
         case .postCashReceipt:
@@ -141,10 +154,12 @@ public final class FileDropBackend: SageProBackend {
             if let invno {
                 // Only invoices this agent wrote are known to it: it cannot read Pro's tables.
                 guard let invoice = state.invoices[invno], invoice.custno == custno else {
-                    throw SageAgentProtocol.Failure(code: "not_found", message: "Customer \(custno) has no invoice \(invno) written by this agent.", retryable: false)
+                    throw SageAgentProtocol.Failure(
+                        code: "not_found", message: "Customer \(custno) has no invoice \(invno) written by this agent.", retryable: false)
                 }
                 guard amount <= invoice.balance else {
-                    throw SageProFields.invalid("amount \(SageProFields.amount(amount)) exceeds invoice \(invno)'s balance \(SageProFields.amount(invoice.balance)).")
+                    throw SageProFields.invalid(
+                        "amount \(SageProFields.amount(amount)) exceeds invoice \(invno)'s balance \(SageProFields.amount(invoice.balance)).")
                 }
                 state.invoices[invno]?.balance -= amount
                 balance = invoice.balance - amount
@@ -152,9 +167,14 @@ public final class FileDropBackend: SageProBackend {
             state.lastReceipt += 1
             let receipt = String(format: "CR%06d", state.lastReceipt)
             // A blank INVNO is a payment on account, applied in Pro later.
-            let file = ImportFile(table: "ARCASH", columns: ["RECEIPTNO", "CUSTNO", "INVNO", "PAYDATE", "AMOUNT", "REFERENCE", "EXTID"],
-                                  rows: [[receipt, custno, invno ?? "", try SageProFields.text(payload, "paydate", maxLength: 10, required: false) ?? today,
-                                          SageProFields.amount(amount), try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? "", extid]])
+            let file = ImportFile(
+                table: "ARCASH", columns: ["RECEIPTNO", "CUSTNO", "INVNO", "PAYDATE", "AMOUNT", "REFERENCE", "EXTID"],
+                rows: [
+                    [
+                        receipt, custno, invno ?? "", try SageProFields.text(payload, "paydate", maxLength: 10, required: false) ?? today,
+                        SageProFields.amount(amount), try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? "", extid,
+                    ]
+                ])
             var answer: [String: JSONValue] = ["receipt_no": .string(receipt)]
             if let balance { answer["invoice_balance"] = .string(SageProFields.amount(balance)) } else { answer["on_account"] = .bool(true) }
             return (.object(answer), [file])
@@ -164,20 +184,28 @@ public final class FileDropBackend: SageProBackend {
             let entry = String(format: "GJ%06d", state.lastEntry)
             let reference = try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? ""
             let date = try SageProFields.text(payload, "date", maxLength: 10, required: false) ?? today
-            let file = ImportFile(table: "GLTRAN", columns: ["ENTRYNO", "LINENO", "TRANDATE", "GLACNT", "DEBIT", "CREDIT", "DESCRIP", "REFERENCE", "EXTID"],
-                                  rows: entries.enumerated().map { [entry, String($0.offset + 1), date, $0.element.account, SageProFields.amount($0.element.debit),
-                                                                    SageProFields.amount($0.element.credit), $0.element.description, reference, extid] })
+            let file = ImportFile(
+                table: "GLTRAN", columns: ["ENTRYNO", "LINENO", "TRANDATE", "GLACNT", "DEBIT", "CREDIT", "DESCRIP", "REFERENCE", "EXTID"],
+                rows: entries.enumerated().map {
+                    [
+                        entry, String($0.offset + 1), date, $0.element.account, SageProFields.amount($0.element.debit),
+                        SageProFields.amount($0.element.credit), $0.element.description, reference, extid,
+                    ]
+                })
             return (.object(["entry_no": .string(entry)]), [file])
         }
     }
 
     /// A document's lines (SOTRAN, ARTRAN): its key, a line number from 1, item, quantity and prices.
     static func lineFile(_ table: String, key: (column: String, value: String), quantity: String, _ lines: [SageProFields.Line]) -> ImportFile {
-        ImportFile(table: table, columns: [key.column, "LINENO", "ITEM", "DESCRIP", quantity, "PRICE", "EXTPRICE"],
-                   rows: lines.enumerated().map { number, line in
-                       [key.value, String(number + 1), line.item, line.description, SageProFields.amount(line.quantity),
-                        SageProFields.amount(line.price), SageProFields.amount(line.amount)]
-                   })
+        ImportFile(
+            table: table, columns: [key.column, "LINENO", "ITEM", "DESCRIP", quantity, "PRICE", "EXTPRICE"],
+            rows: lines.enumerated().map { number, line in
+                [
+                    key.value, String(number + 1), line.item, line.description, SageProFields.amount(line.quantity),
+                    SageProFields.amount(line.price), SageProFields.amount(line.amount),
+                ]
+            })
     }
 
     private func customer(_ payload: JSONValue, _ state: State) throws -> String {

@@ -28,8 +28,9 @@ public enum SageProFields {
             guard quantity > 0 else { throw invalid("\(quantityField) must be more than zero.") }
             let price = try money(line, "price", required: true)!
             guard price >= 0 else { throw invalid("price must not be negative.") }
-            return Line(item: try text(line, "item", maxLength: 20, required: true)!, description: try text(line, "descrip", maxLength: 40, required: false) ?? "",
-                        quantity: quantity, price: price)
+            return Line(
+                item: try text(line, "item", maxLength: 20, required: true)!, description: try text(line, "descrip", maxLength: 40, required: false) ?? "",
+                quantity: quantity, price: price)
         }
     }
 

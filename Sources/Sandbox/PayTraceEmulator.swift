@@ -51,15 +51,22 @@ public final class PayTraceEmulator: Sendable {
     func token(_ request: Request) -> Response {
         let fields = SandboxResponses.fields(of: request)
         guard fields["grant_type"] == "password" else {
-            return SandboxResponses.json(400, ["error": "unsupported_grant_type",
-                                               "error_description": "The authorization grant type is not supported by the authorization server."])
+            return SandboxResponses.json(
+                400,
+                [
+                    "error": "unsupported_grant_type",
+                    "error_description": "The authorization grant type is not supported by the authorization server.",
+                ])
         }
         let known = state.withLock { $0.accounts[fields["username"] ?? ""] }
         guard let account = known, account.password == fields["password"] else {
-            return SandboxResponses.json(invalidGrantStatus, [
-                "error": "invalid_grant",
-                "error_description": "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
-            ])
+            return SandboxResponses.json(
+                invalidGrantStatus,
+                [
+                    "error": "invalid_grant",
+                    "error_description":
+                        "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
+                ])
         }
         // The documented shape: three colon-separated hex parts.
         let token = [Encoding.hex(SecureRandom.bytes(16)), Encoding.hex(SecureRandom.bytes(16)), Encoding.hex(SecureRandom.bytes(16))].joined(separator: ":")
@@ -68,8 +75,12 @@ public final class PayTraceEmulator: Sendable {
             state.tokens[token] = now.addingTimeInterval(tokenLifetime)
             state.tokensIssued += 1
         }
-        return SandboxResponses.json(200, ["access_token": token, "token_type": "bearer", "expires_in": Int(tokenLifetime),
-                                           "created_at": Int(now.timeIntervalSince1970)])
+        return SandboxResponses.json(
+            200,
+            [
+                "access_token": token, "token_type": "bearer", "expires_in": Int(tokenLifetime),
+                "created_at": Int(now.timeIntervalSince1970),
+            ])
     }
 
     /// 401 `invalid_token` unless the request carries a live bearer token.
@@ -79,6 +90,9 @@ public final class PayTraceEmulator: Sendable {
         }
         let token = String(header.dropFirst("Bearer ".count))
         let live = state.withLock { $0.tokens[token].map { $0 > Date() } ?? false }
-        return live ? nil : SandboxResponses.json(401, ["error": "invalid_token", "error_description": "The access token provided is expired, revoked, malformed or invalid"])
+        return live
+            ? nil
+            : SandboxResponses.json(
+                401, ["error": "invalid_token", "error_description": "The access token provided is expired, revoked, malformed or invalid"])
     }
 }

@@ -34,9 +34,11 @@ extension PayTraceTransactions {
         let until = end.addingTimeInterval(86_400)
         return state.withLock { state -> Response in
             let batches = state.batches.filter { $0.value >= start && $0.value < until }.sorted { $0.key < $1.key }
-            return Self.completed(["batches": batches.map { number, when in
-                Self.summary(number: number, when: when, state.transactions.values.filter { $0.batchNumber == number })
-            }])
+            return Self.completed([
+                "batches": batches.map { number, when in
+                    Self.summary(number: number, when: when, state.transactions.values.filter { $0.batchNumber == number })
+                }
+            ])
         }
     }
 
@@ -63,7 +65,9 @@ extension PayTraceTransactions {
     }
 
     static func completed(_ fields: [String: Any]) -> Response {
-        SandboxResponses.json(200, ["success": true, "response_code": 1, "status_message": "Your request has been successfully completed."]
-            .merging(fields) { $1 })
+        SandboxResponses.json(
+            200,
+            ["success": true, "response_code": 1, "status_message": "Your request has been successfully completed."]
+                .merging(fields) { $1 })
     }
 }

@@ -35,9 +35,10 @@ extension PayTraceTransactions {
         let year = Int("\(card["expiration_year"] ?? "")") ?? 0
         if year < 2000 { errors["44", default: []].append("Please provide a valid Expiration Year.") }
         if !errors.isEmpty { return Self.errors(errors) }
-        let customer = VaultCustomer(customerId: customerId, last4: String(number.suffix(4)), expirationMonth: month, expirationYear: year,
-                                     billing: body["billing_address"] as? [String: Any] ?? [:], shipping: body["shipping_address"] as? [String: Any],
-                                     email: body["email"] as? String, phone: body["phone"] as? String)
+        let customer = VaultCustomer(
+            customerId: customerId, last4: String(number.suffix(4)), expirationMonth: month, expirationYear: year,
+            billing: body["billing_address"] as? [String: Any] ?? [:], shipping: body["shipping_address"] as? [String: Any],
+            email: body["email"] as? String, phone: body["phone"] as? String)
         return store(customer)
     }
 
@@ -48,8 +49,10 @@ extension PayTraceTransactions {
         guard let id = Self.id(body["transaction_id"]), let t = state.withLock({ $0.transactions[id] }), t.approved else {
             return Self.errors(["811": ["The Transaction ID that you provided could not be found."]])
         }
-        return store(VaultCustomer(customerId: customerId, last4: t.last4, expirationMonth: 12, expirationYear: 2030,
-                                   billing: body["billing_address"] as? [String: Any] ?? [:], shipping: nil, email: nil, phone: nil))
+        return store(
+            VaultCustomer(
+                customerId: customerId, last4: t.last4, expirationMonth: 12, expirationYear: 2030,
+                billing: body["billing_address"] as? [String: Any] ?? [:], shipping: nil, email: nil, phone: nil))
     }
 
     private func store(_ customer: VaultCustomer) -> Response {
@@ -114,18 +117,20 @@ extension PayTraceTransactions {
         let filter = body["customer_id"] as? String
         let customers = state.withLock { state in state.customers.values.filter { filter == nil || $0.customerId == filter } }
             .sorted { $0.customerId < $1.customerId }
-        return SandboxResponses.json(200, [
-            "success": true, "response_code": 1, "status_message": "Your request has been successfully completed.",
-            "customers": customers.map { c -> [String: Any] in
-                var item: [String: Any] = [
-                    "customer_id": c.customerId, "billing_address": c.billing,
-                    "credit_card": ["masked_number": "************" + c.last4, "expiration_month": c.expirationMonth, "expiration_year": c.expirationYear],
-                    "email": c.email ?? "", "phone": c.phone ?? "",
-                ]
-                if let shipping = c.shipping { item["shipping_address"] = shipping }
-                return item
-            },
-        ])
+        return SandboxResponses.json(
+            200,
+            [
+                "success": true, "response_code": 1, "status_message": "Your request has been successfully completed.",
+                "customers": customers.map { c -> [String: Any] in
+                    var item: [String: Any] = [
+                        "customer_id": c.customerId, "billing_address": c.billing,
+                        "credit_card": ["masked_number": "************" + c.last4, "expiration_month": c.expirationMonth, "expiration_year": c.expirationYear],
+                        "email": c.email ?? "", "phone": c.phone ?? "",
+                    ]
+                    if let shipping = c.shipping { item["shipping_address"] = shipping }
+                    return item
+                },
+            ])
     }
 
     /// A vault sale or authorization: the profile's card, no `masked_card_number` in the reply

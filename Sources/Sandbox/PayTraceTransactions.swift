@@ -79,8 +79,9 @@ final class PayTraceTransactions: Sendable {
         state.nextId += 1
         // An authorization waits for its capture; a sale for settlement.
         let pending = type == "SALE" ? "PENDING_SETTLEMENT" : "AUTHORIZED"
-        let t = Transaction(id: state.nextId, type: type, amount: amount, last4: last4, created: Date(),
-                            status: approved ? pending : "DECLINED", invoiceId: invoiceId, approved: approved, customerId: customerId)
+        let t = Transaction(
+            id: state.nextId, type: type, amount: amount, last4: last4, created: Date(),
+            status: approved ? pending : "DECLINED", invoiceId: invoiceId, approved: approved, customerId: customerId)
         state.transactions[t.id] = t
         return t
     }
@@ -103,8 +104,12 @@ final class PayTraceTransactions: Sendable {
             guard t.settled == nil, t.status != "VOIDED" else { return Self.errors(["818": ["The Transaction ID that you provided could not be voided."]]) }
             t.status = "VOIDED"
             state.transactions[id] = t
-            return SandboxResponses.json(200, ["success": true, "response_code": 109, "status_message": "Your transaction was successfully voided.",
-                                               "transaction_id": id])
+            return SandboxResponses.json(
+                200,
+                [
+                    "success": true, "response_code": 109, "status_message": "Your transaction was successfully voided.",
+                    "transaction_id": id,
+                ])
         }
         return outcome
     }
@@ -120,8 +125,12 @@ final class PayTraceTransactions: Sendable {
             t.amount = amount
             t.status = "PENDING_SETTLEMENT"
             state.transactions[id] = t
-            return SandboxResponses.json(200, ["success": true, "response_code": 112, "status_message": "Your transaction was successfully captured.",
-                                               "transaction_id": id, "external_transaction_id": ""])
+            return SandboxResponses.json(
+                200,
+                [
+                    "success": true, "response_code": 112, "status_message": "Your transaction was successfully captured.",
+                    "transaction_id": id, "external_transaction_id": "",
+                ])
         }
     }
 
@@ -129,17 +138,26 @@ final class PayTraceTransactions: Sendable {
         state.withLock { state -> Response in
             guard let id = Self.id(body["transaction_id"]) else { return Self.errors(["58": ["Please provide a valid Transaction ID."]]) }
             guard var t = state.transactions[id], t.approved else { return Self.errors(["811": ["The Transaction ID that you provided could not be found."]]) }
-            guard t.settled != nil else { return Self.errors(["817": ["The Transaction ID that you provided could not be refunded. Only settled transactions can be refunded."]]) }
+            guard t.settled != nil else {
+                return Self.errors(["817": ["The Transaction ID that you provided could not be refunded. Only settled transactions can be refunded."]])
+            }
             let amount = SandboxResponses.decimal(body["amount"]) ?? (t.amount - t.refunded)
-            guard amount > 0, t.refunded + amount <= t.amount else { return Self.errors(["817": ["The refund amount exceeds the amount of the original transaction."]]) }
+            guard amount > 0, t.refunded + amount <= t.amount else {
+                return Self.errors(["817": ["The refund amount exceeds the amount of the original transaction."]])
+            }
             t.refunded += amount
             state.transactions[id] = t
             state.nextId += 1
-            let refund = Transaction(id: state.nextId, type: "REFUND", amount: amount, last4: t.last4, created: Date(), status: "PENDING_SETTLEMENT",
-                                     invoiceId: t.invoiceId, approved: true)
+            let refund = Transaction(
+                id: state.nextId, type: "REFUND", amount: amount, last4: t.last4, created: Date(), status: "PENDING_SETTLEMENT",
+                invoiceId: t.invoiceId, approved: true)
             state.transactions[refund.id] = refund
-            return SandboxResponses.json(200, ["success": true, "response_code": 106, "status_message": "Your transaction was successfully refunded.",
-                                               "transaction_id": refund.id, "external_transaction_id": ""])
+            return SandboxResponses.json(
+                200,
+                [
+                    "success": true, "response_code": 106, "status_message": "Your transaction was successfully refunded.",
+                    "transaction_id": refund.id, "external_transaction_id": "",
+                ])
         }
     }
 
@@ -155,8 +173,12 @@ final class PayTraceTransactions: Sendable {
                 state.transactions[id]?.batchNumber = state.batch
                 count += 1
             }
-            return SandboxResponses.json(200, ["success": true, "response_code": 1, "status_message": "Your request has been successfully completed.",
-                                               "batch_number": state.batch, "transaction_count": count])
+            return SandboxResponses.json(
+                200,
+                [
+                    "success": true, "response_code": 1, "status_message": "Your request has been successfully completed.",
+                    "batch_number": state.batch, "transaction_count": count,
+                ])
         }
     }
 
@@ -176,40 +198,44 @@ final class PayTraceTransactions: Sendable {
         let type = (body["transaction_type"] as? String)?.uppercased()
         let customer = body["customer_id"] as? String
         let transactionId = Self.id(body["transaction_id"])
-        let found = state.withLock { $0.transactions.values.filter { t in
-            guard t.created >= start && t.created < until else { return false }
-            if let customer, t.customerId != customer { return false }
-            if let transactionId, t.id != transactionId { return false }
-            switch type {
-            case nil, "": return true
-            case "SETTLED": return t.settled != nil
-            case "PENDING": return t.status == "PENDING_SETTLEMENT"
-            case "DECLINED": return !t.approved
-            case "VOID": return t.status == "VOIDED"
-            case let other?: return t.type == other
+        let found = state.withLock {
+            $0.transactions.values.filter { t in
+                guard t.created >= start && t.created < until else { return false }
+                if let customer, t.customerId != customer { return false }
+                if let transactionId, t.id != transactionId { return false }
+                switch type {
+                case nil, "": return true
+                case "SETTLED": return t.settled != nil
+                case "PENDING": return t.status == "PENDING_SETTLEMENT"
+                case "DECLINED": return !t.approved
+                case "VOID": return t.status == "VOIDED"
+                case let other?: return t.type == other
+                }
             }
-        } }.sorted { $0.id < $1.id }
+        }.sorted { $0.id < $1.id }
         return Self.exported(found)
     }
 
     static func exported(_ transactions: [Transaction]) -> Response {
-        SandboxResponses.json(200, [
-            "success": true, "response_code": 1, "status_message": "Your request has been successfully completed.",
-            "transactions": transactions.map { t -> [String: Any] in
-                var item: [String: Any] = [
-                    "transaction_id": t.id, "transaction_type": t.type, "amount": NSDecimalNumber(decimal: t.amount).doubleValue,
-                    "status": t.status, "approval_code": t.approved ? "TAS\(t.id % 1000)" : "",
-                    "credit_card": ["masked_number": "************" + t.last4],
-                    "created": ["at": payTraceTime(t.created), "by": "demo-api-user"],
-                ]
-                // Empty until settled, as the reference infers.
-                item["settled"] = t.settled.map(payTraceTime) ?? ""
-                if let invoice = t.invoiceId { item["invoice_id"] = invoice }
-                if let customer = t.customerId { item["customer_id"] = customer }
-                if let batch = t.batchNumber { item["batch_number"] = batch }
-                return item
-            },
-        ])
+        SandboxResponses.json(
+            200,
+            [
+                "success": true, "response_code": 1, "status_message": "Your request has been successfully completed.",
+                "transactions": transactions.map { t -> [String: Any] in
+                    var item: [String: Any] = [
+                        "transaction_id": t.id, "transaction_type": t.type, "amount": NSDecimalNumber(decimal: t.amount).doubleValue,
+                        "status": t.status, "approval_code": t.approved ? "TAS\(t.id % 1000)" : "",
+                        "credit_card": ["masked_number": "************" + t.last4],
+                        "created": ["at": payTraceTime(t.created), "by": "demo-api-user"],
+                    ]
+                    // Empty until settled, as the reference infers.
+                    item["settled"] = t.settled.map(payTraceTime) ?? ""
+                    if let invoice = t.invoiceId { item["invoice_id"] = invoice }
+                    if let customer = t.customerId { item["customer_id"] = customer }
+                    if let batch = t.batchNumber { item["batch_number"] = batch }
+                    return item
+                },
+            ])
     }
 
     /// The `credit_card` object's digits and month, adding PayTrace's errors 35 (number) and 43 (month).
@@ -223,8 +249,12 @@ final class PayTraceTransactions: Sendable {
     }
 
     static func errors(_ errors: [String: [String]]) -> Response {
-        SandboxResponses.json(400, ["success": false, "response_code": 1, "status_message": "One or more errors has occurred.",
-                                    "errors": errors, "external_transaction_id": ""])
+        SandboxResponses.json(
+            400,
+            [
+                "success": false, "response_code": 1, "status_message": "One or more errors has occurred.",
+                "errors": errors, "external_transaction_id": "",
+            ])
     }
 
     /// "4/10/2015 4:06:30 PM": US locale, no time zone (the sandbox speaks UTC).
@@ -236,7 +266,6 @@ final class PayTraceTransactions: Sendable {
         guard let text = value as? String else { return nil }
         return SandboxResponses.formatter("MM/dd/yyyy").date(from: text)
     }
-
 
     static func id(_ value: Any?) -> Int? {
         switch value {

@@ -70,8 +70,9 @@ public final class SageAgents: Sendable {
         router.add("POST", "/_sandbox/sage/agents") { [self] request in
             let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
             guard let urlText = object["clearline_url"] as? String, let url = URL(string: urlText), url.scheme?.hasPrefix("http") == true,
-                  let idText = object["connection_id"] as? String, let connectionId = UUID(uuidString: idText),
-                  let token = object["enrolment_token"] as? String, !token.isEmpty else {
+                let idText = object["connection_id"] as? String, let connectionId = UUID(uuidString: idText),
+                let token = object["enrolment_token"] as? String, !token.isEmpty
+            else {
                 return SandboxResponses.json(400, ["error": "send clearline_url, connection_id and enrolment_token"])
             }
             let wait = min(max((object["wait_seconds"] as? Int) ?? 25, 0), 30)
@@ -97,7 +98,8 @@ public final class SageAgents: Sendable {
         router.add("GET", "/_sandbox/sage/{connectionId}/tables/{table}") { [self] request in
             let parts = request.path.split(separator: "/").map(String.init)
             guard parts.count == 5, let connectionId = UUID(uuidString: parts[2]), let company = company(connectionId),
-                  let rows = company.rows(parts[4]) else {
+                let rows = company.rows(parts[4])
+            else {
                 return SandboxResponses.json(404, ["error": "no such agent or table"])
             }
             let body = (try? SageAgentProtocol.encoder.encode(["rows": rows])) ?? Data("{}".utf8)

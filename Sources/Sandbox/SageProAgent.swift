@@ -1,7 +1,7 @@
 public import Foundation
 public import Logging
 public import Connectors
-public import SageAgent
+import SageAgent
 
 /// The on-premises agent, emulated: the agent loop of `clearline agent` applying batches to the
 /// sandbox's `SageProCompany`, with the sandbox's faults in between. Faults queued for the

@@ -79,14 +79,18 @@ public final class SageProCompany: SageProBackend {
         let requested = try SageProFields.text(payload, "custno", maxLength: 6, required: false)?.uppercased()
         if let requested, let index = state.tables["ARCUST"]!.firstIndex(where: { $0["CUSTNO"]?.string == requested }) {
             for field in Self.customerFields {
-                if let value = try SageProFields.text(payload, field, maxLength: 40, required: false) { state.tables["ARCUST"]![index][field.uppercased()] = .string(value) }
+                if let value = try SageProFields.text(payload, field, maxLength: 40, required: false) {
+                    state.tables["ARCUST"]![index][field.uppercased()] = .string(value)
+                }
             }
             return .object(["custno": .string(requested), "action": .string("updated")])
         }
         let company = try SageProFields.text(payload, "company", maxLength: 40, required: true)!
         let custno = requested ?? SageProFields.nextCustomerNumber(company, taken: Set(state.tables["ARCUST"]!.compactMap { $0["CUSTNO"]?.string }))
-        var row: Row = ["CUSTNO": .string(custno), "BALANCE": .string("0.00"), "ONORDER": .string("0.00"),
-                        "ADDUSER": .string("CLEARLN"), "ADDDATE": .string(Self.today())]
+        var row: Row = [
+            "CUSTNO": .string(custno), "BALANCE": .string("0.00"), "ONORDER": .string("0.00"),
+            "ADDUSER": .string("CLEARLN"), "ADDDATE": .string(Self.today()),
+        ]
         for field in Self.customerFields { row[field.uppercased()] = .string(try SageProFields.text(payload, field, maxLength: 40, required: false) ?? "") }
         state.tables["ARCUST"]!.append(row)
         return .object(["custno": .string(custno), "action": .string("created")])
@@ -98,12 +102,16 @@ public final class SageProCompany: SageProBackend {
         state.lastSalesOrder += 1
         let sono = SageProFields.salesOrderNumber(state.lastSalesOrder)
         let total = lines.reduce(Decimal(0)) { $0 + $1.amount }
-        state.tables["SOMAST"]!.append(["SONO": .string(sono), "CUSTNO": .string(custno), "SOSTAT": .string(" "), "SODATE": .string(Self.today()),
-                                        "PONUM": .string(try SageProFields.text(payload, "ponum", maxLength: 20, required: false) ?? ""),
-                                        "ORDAMT": .string(SageProFields.amount(total))])
+        state.tables["SOMAST"]!.append([
+            "SONO": .string(sono), "CUSTNO": .string(custno), "SOSTAT": .string(" "), "SODATE": .string(Self.today()),
+            "PONUM": .string(try SageProFields.text(payload, "ponum", maxLength: 20, required: false) ?? ""),
+            "ORDAMT": .string(SageProFields.amount(total)),
+        ])
         for line in lines {
-            state.tables["SOTRAN"]!.append(["SONO": .string(sono), "ITEM": .string(line.item), "DESCRIP": .string(line.description),
-                                            "QTYORD": .string(SageProFields.amount(line.quantity)), "QTYSHP": .string("0.00"), "PRICE": .string(SageProFields.amount(line.price))])
+            state.tables["SOTRAN"]!.append([
+                "SONO": .string(sono), "ITEM": .string(line.item), "DESCRIP": .string(line.description),
+                "QTYORD": .string(SageProFields.amount(line.quantity)), "QTYSHP": .string("0.00"), "PRICE": .string(SageProFields.amount(line.price)),
+            ])
         }
         try adjust(custno, "ONORDER", by: total, &state)
         return .object(["sono": .string(sono), "ordamt": .string(SageProFields.amount(total))])
@@ -117,13 +125,17 @@ public final class SageProCompany: SageProBackend {
         let total = subtotal + tax
         state.lastInvoice += 1
         let invno = String(state.lastInvoice)
-        state.tables["ARMAST"]!.append(["INVNO": .string(invno), "CUSTNO": .string(custno), "INVDTE": .string(Self.today()), "ARSTAT": .string(" "),
-                                        "ORNUM": .string(try SageProFields.text(payload, "ornum", maxLength: 20, required: false) ?? ""),
-                                        "INVAMT": .string(SageProFields.amount(total)), "TAX": .string(SageProFields.amount(tax)),
-                                        "PAIDAMT": .string("0.00"), "BALANCE": .string(SageProFields.amount(total))])
+        state.tables["ARMAST"]!.append([
+            "INVNO": .string(invno), "CUSTNO": .string(custno), "INVDTE": .string(Self.today()), "ARSTAT": .string(" "),
+            "ORNUM": .string(try SageProFields.text(payload, "ornum", maxLength: 20, required: false) ?? ""),
+            "INVAMT": .string(SageProFields.amount(total)), "TAX": .string(SageProFields.amount(tax)),
+            "PAIDAMT": .string("0.00"), "BALANCE": .string(SageProFields.amount(total)),
+        ])
         for line in lines {
-            state.tables["ARTRAN"]!.append(["INVNO": .string(invno), "ITEM": .string(line.item), "DESCRIP": .string(line.description),
-                                            "QTYSHP": .string(SageProFields.amount(line.quantity)), "PRICE": .string(SageProFields.amount(line.price))])
+            state.tables["ARTRAN"]!.append([
+                "INVNO": .string(invno), "ITEM": .string(line.item), "DESCRIP": .string(line.description),
+                "QTYSHP": .string(SageProFields.amount(line.quantity)), "PRICE": .string(SageProFields.amount(line.price)),
+            ])
         }
         try adjust(custno, "BALANCE", by: total, &state)
         var entries = [("1200-00", total, Decimal(0)), ("4000-00", Decimal(0), subtotal)]
@@ -144,7 +156,9 @@ public final class SageProCompany: SageProBackend {
         }
         let balance = Decimal(string: state.tables["ARMAST"]![index]["BALANCE"]?.string ?? "0") ?? 0
         guard amount <= balance else {
-            throw SageAgentProtocol.Failure(code: "validation", message: "amount \(SageProFields.amount(amount)) exceeds invoice \(invno)'s balance \(SageProFields.amount(balance)).", retryable: false)
+            throw SageAgentProtocol.Failure(
+                code: "validation", message: "amount \(SageProFields.amount(amount)) exceeds invoice \(invno)'s balance \(SageProFields.amount(balance)).",
+                retryable: false)
         }
         let paid = (Decimal(string: state.tables["ARMAST"]![index]["PAIDAMT"]?.string ?? "0") ?? 0) + amount
         state.tables["ARMAST"]![index]["PAIDAMT"] = .string(SageProFields.amount(paid))
@@ -156,10 +170,12 @@ public final class SageProCompany: SageProBackend {
     private func receipt(custno: String, invno: String, amount: Decimal, balance: Decimal?, _ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {
         state.lastReceipt += 1
         let receipt = String(format: "CR%06d", state.lastReceipt)
-        state.tables["ARCASH"]!.append(["RECEIPTNO": .string(receipt), "CUSTNO": .string(custno), "INVNO": .string(invno),
-                                        "AMOUNT": .string(SageProFields.amount(amount)),
-                                        "PAYDATE": .string(try SageProFields.text(payload, "paydate", maxLength: 10, required: false) ?? Self.today()),
-                                        "REFERENCE": .string(try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? "")])
+        state.tables["ARCASH"]!.append([
+            "RECEIPTNO": .string(receipt), "CUSTNO": .string(custno), "INVNO": .string(invno),
+            "AMOUNT": .string(SageProFields.amount(amount)),
+            "PAYDATE": .string(try SageProFields.text(payload, "paydate", maxLength: 10, required: false) ?? Self.today()),
+            "REFERENCE": .string(try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? ""),
+        ])
         try adjust(custno, "BALANCE", by: -amount, &state)
         post([("1050-00", amount, 0), ("1200-00", 0, amount)], reference: receipt, &state)
         var answer: [String: JSONValue] = ["receipt_no": .string(receipt)]
@@ -179,8 +195,10 @@ public final class SageProCompany: SageProBackend {
         state.lastEntry += 1
         let entry = String(format: "GJ%06d", state.lastEntry)
         for line in entries {
-            state.tables["GLTRAN"]!.append(["ENTRYNO": .string(entry), "GLACNT": .string(line.account), "DEBIT": .string(SageProFields.amount(line.debit)),
-                                            "CREDIT": .string(SageProFields.amount(line.credit)), "REFERENCE": .string(reference), "TRANDATE": .string(Self.today())])
+            state.tables["GLTRAN"]!.append([
+                "ENTRYNO": .string(entry), "GLACNT": .string(line.account), "DEBIT": .string(SageProFields.amount(line.debit)),
+                "CREDIT": .string(SageProFields.amount(line.credit)), "REFERENCE": .string(reference), "TRANDATE": .string(Self.today()),
+            ])
         }
         return entry
     }

@@ -20,8 +20,10 @@ public final class SandboxServer: Sendable {
     public static let demoZohoClient = ZohoAccountsEmulator.Client(id: "1000.DEMOSANDBOXCLIENT", secret: "demo-zoho-client-secret")
 
     /// `zohoBaseCurrency`: the Books organization's base currency (USD, CAD or EUR).
-    public init(host: String = "127.0.0.1", port: Int, payTrace: PayTraceEmulator = PayTraceEmulator(accounts: [SandboxServer.demoPayTraceAccount]),
-                zohoBaseCurrency: String = "USD", logger: Logger) {
+    public init(
+        host: String = "127.0.0.1", port: Int, payTrace: PayTraceEmulator = PayTraceEmulator(accounts: [SandboxServer.demoPayTraceAccount]),
+        zohoBaseCurrency: String = "USD", logger: Logger
+    ) {
         self.payTrace = payTrace
         let bound = BoundPort()
         let zohoAccounts = ZohoAccountsEmulator(clients: [Self.demoZohoClient], apiDomain: "")
@@ -31,7 +33,8 @@ public final class SandboxServer: Sendable {
         zohoAccounts.routes(into: &router, prefix: "/zoho/accounts") { "http://\(host):\(bound.port)/zoho/accounts" }
         let zohoWebhooks = ZohoWebhooks()
         self.zohoWebhooks = zohoWebhooks
-        ZohoBooksEmulator(accounts: zohoAccounts, webhooks: zohoWebhooks, baseCurrency: zohoBaseCurrency).routes(into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
+        ZohoBooksEmulator(accounts: zohoAccounts, webhooks: zohoWebhooks, baseCurrency: zohoBaseCurrency).routes(
+            into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
         ZohoCRMEmulator(accounts: zohoAccounts).routes(into: &router, prefix: "/zoho/api/crm/v8")
         ShopReceiver().routes(into: &router)
         let faults = self.faults
@@ -43,8 +46,10 @@ public final class SandboxServer: Sendable {
             return SandboxResponses.json(200, ["expired": true])
         }
         let routes = router
-        http = HTTPServer(configuration: .init(host: host, port: port, threads: 2, executorThreads: 8), logger: logger,
-                          oversized: { _ in SandboxResponses.json(413, ["error": "too large"]) }) { request in
+        http = HTTPServer(
+            configuration: .init(host: host, port: port, threads: 2, executorThreads: 8), logger: logger,
+            oversized: { _ in SandboxResponses.json(413, ["error": "too large"]) }
+        ) { request in
             Self.route(request, routes, faults)
         }
         self.bound = bound

@@ -14,7 +14,9 @@ final class ShopReceiver: Sendable {
                 "signature": request.header("clearline-signature") ?? "", "body": String(decoding: request.body, as: UTF8.self),
             ]
             // The latest thousand: a demo left running for weeks keeps a bounded list.
-            deliveries.withLock { $0.append(delivery); if $0.count > 1000 { $0.removeFirst($0.count - 1000) } }
+            deliveries.withLock {
+                $0.append(delivery); if $0.count > 1000 { $0.removeFirst($0.count - 1000) }
+            }
             return SandboxResponses.json(200, ["received": true])
         }
         router.add("GET", "/_sandbox/shop/deliveries") { [self] _ in

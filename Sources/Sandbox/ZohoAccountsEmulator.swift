@@ -79,15 +79,18 @@ public final class ZohoAccountsEmulator: Sendable {
             return Response(status: 400, contentType: "text/html; charset=utf-8", body: "<h1>Invalid Client</h1><p>The client_id is not registered.</p>")
         }
         guard q["response_type"] == "code", let redirect = q["redirect_uri"], var target = URLComponents(string: redirect),
-              target.scheme == "http" || target.scheme == "https" else {
+            target.scheme == "http" || target.scheme == "https"
+        else {
             return Response(status: 400, contentType: "text/html; charset=utf-8", body: "<h1>Invalid Redirect Uri</h1>")
         }
         let code = "1000." + Encoding.hex(SecureRandom.bytes(16)) + "." + Encoding.hex(SecureRandom.bytes(16))
         let grant = Grant(clientId: clientId, redirectURI: redirect, scope: q["scope"] ?? "", expires: Date().addingTimeInterval(180))
         state.withLock { $0.codes[code] = grant }
         var items = target.queryItems ?? []
-        items += [URLQueryItem(name: "code", value: code), URLQueryItem(name: "location", value: "us"),
-                  URLQueryItem(name: "accounts-server", value: accountsURL)]
+        items += [
+            URLQueryItem(name: "code", value: code), URLQueryItem(name: "location", value: "us"),
+            URLQueryItem(name: "accounts-server", value: accountsURL),
+        ]
         if let stateParameter = q["state"] { items.append(URLQueryItem(name: "state", value: stateParameter)) }
         target.queryItems = items
         return Response(status: 302, headers: [("Location", target.string ?? redirect)])
@@ -101,7 +104,8 @@ public final class ZohoAccountsEmulator: Sendable {
             switch f["grant_type"] {
             case "authorization_code":
                 guard let code = f["code"], let grant = state.codes.removeValue(forKey: code), grant.clientId == clientId,
-                      grant.expires > Date(), f["redirect_uri"] == nil || f["redirect_uri"] == grant.redirectURI else {
+                    grant.expires > Date(), f["redirect_uri"] == nil || f["redirect_uri"] == grant.redirectURI
+                else {
                     return ["error": "invalid_code"]
                 }
                 let refresh = "1000." + Encoding.hex(SecureRandom.bytes(24))
@@ -115,8 +119,10 @@ public final class ZohoAccountsEmulator: Sendable {
                 }
                 let recent = known.minted.filter { Date().timeIntervalSince($0) < Self.window }
                 guard recent.count < Self.tokensPerWindow else {
-                    return ["error_description": "You have made too many requests continuously. Please try again after some time.",
-                            "error": "Access Denied", "status": "failure"]
+                    return [
+                        "error_description": "You have made too many requests continuously. Please try again after some time.",
+                        "error": "Access Denied", "status": "failure",
+                    ]
                 }
                 return mint(&state, refresh: refresh)
             default:

@@ -6,15 +6,17 @@ import HTTPServer
 /// the reference marks unverified are the emulator's own, in Zoho's `code`/`message` envelope.
 extension ZohoBooksEmulator {
     // Computed: [String: Any] is not Sendable, so it cannot be a stored static.
-    static var chartOfAccounts: [[String: Any]] { [
-        ["account_id": "460000000000358", "account_name": "Undeposited Funds", "account_code": "1010", "account_type": "cash"],
-        ["account_id": "460000000000361", "account_name": "Operating Bank", "account_code": "1000", "account_type": "bank"],
-        ["account_id": "460000000000364", "account_name": "Accounts Receivable", "account_code": "1200", "account_type": "accounts_receivable"],
-        ["account_id": "460000000000367", "account_name": "Sales", "account_code": "4000", "account_type": "income"],
-        ["account_id": "460000000000370", "account_name": "Merchant Processing Fees", "account_code": "6100", "account_type": "expense"],
-        ["account_id": "460000000000373", "account_name": "Chargebacks", "account_code": "6150", "account_type": "expense"],
-        ["account_id": "460000000000376", "account_name": "Card Reserve Held", "account_code": "1300", "account_type": "other_current_asset"],
-    ].map { $0.merging(["is_active": true, "parent_account_id": "", "current_balance": 0]) { a, _ in a } } }
+    static var chartOfAccounts: [[String: Any]] {
+        [
+            ["account_id": "460000000000358", "account_name": "Undeposited Funds", "account_code": "1010", "account_type": "cash"],
+            ["account_id": "460000000000361", "account_name": "Operating Bank", "account_code": "1000", "account_type": "bank"],
+            ["account_id": "460000000000364", "account_name": "Accounts Receivable", "account_code": "1200", "account_type": "accounts_receivable"],
+            ["account_id": "460000000000367", "account_name": "Sales", "account_code": "4000", "account_type": "income"],
+            ["account_id": "460000000000370", "account_name": "Merchant Processing Fees", "account_code": "6100", "account_type": "expense"],
+            ["account_id": "460000000000373", "account_name": "Chargebacks", "account_code": "6150", "account_type": "expense"],
+            ["account_id": "460000000000376", "account_name": "Card Reserve Held", "account_code": "1300", "account_type": "other_current_asset"],
+        ].map { $0.merging(["is_active": true, "parent_account_id": "", "current_balance": 0]) { a, _ in a } }
+    }
 
     /// US dollars per unit of each currency the organization can use; rates between any two
     /// follow from it, so an organization of any base currency has consistent ones.
@@ -26,15 +28,18 @@ extension ZohoBooksEmulator {
     /// The base currency's units per unit of `code`, to six places as Books keeps rates.
     func exchangeRate(_ code: String) -> Decimal? {
         guard let value = Self.dollarValue.first(where: { $0.code == code })?.dollars,
-              let base = Self.dollarValue.first(where: { $0.code == baseCurrency })?.dollars else { return nil }
+            let base = Self.dollarValue.first(where: { $0.code == baseCurrency })?.dollars
+        else { return nil }
         return Self.rounded(value / base, 6)
     }
 
     var currencies: [[String: Any]] {
         Self.dollarValue.map { currency in
-            ["currency_id": currency.id, "currency_code": currency.code, "currency_name": currency.name, "currency_symbol": currency.symbol,
-             "price_precision": 2, "is_base_currency": currency.code == baseCurrency, "exchange_rate": Self.number(exchangeRate(currency.code) ?? 1),
-             "effective_date": currency.code == baseCurrency ? "" : "2026-11-01"]
+            [
+                "currency_id": currency.id, "currency_code": currency.code, "currency_name": currency.name, "currency_symbol": currency.symbol,
+                "price_precision": 2, "is_base_currency": currency.code == baseCurrency, "exchange_rate": Self.number(exchangeRate(currency.code) ?? 1),
+                "effective_date": currency.code == baseCurrency ? "" : "2026-11-01",
+            ]
         }
     }
 
@@ -73,8 +78,14 @@ extension ZohoBooksEmulator {
             guard let currency = currencies.first(where: { $0["currency_id"] as? String == id }) else {
                 return SandboxResponses.json(404, ["code": 1002, "message": "Currency does not exist."])
             }
-            return Self.page("exchange_rates", [["exchange_rate_id": id + "1", "currency_id": id, "currency_code": currency["currency_code"]!,
-                                                 "effective_date": currency["effective_date"]!, "rate": currency["exchange_rate"]!]])
+            return Self.page(
+                "exchange_rates",
+                [
+                    [
+                        "exchange_rate_id": id + "1", "currency_id": id, "currency_code": currency["currency_code"]!,
+                        "effective_date": currency["effective_date"]!, "rate": currency["exchange_rate"]!,
+                    ]
+                ])
         }
     }
 
@@ -86,10 +97,12 @@ extension ZohoBooksEmulator {
 
     func listOf(_ key: KeyPath<State, [String: [String: Any]]>, _ name: String, _ query: [String: String]) -> Response {
         let all = state.withLock { Array($0[keyPath: key].values) }
-        return Self.page(name, all.filter { item in
-            (query["reference_number"].map { $0 == item["reference_number"] as? String } ?? true)
-                && (query["customer_id"].map { $0 == item["customer_id"] as? String } ?? true)
-        })
+        return Self.page(
+            name,
+            all.filter { item in
+                (query["reference_number"].map { $0 == item["reference_number"] as? String } ?? true)
+                    && (query["customer_id"].map { $0 == item["customer_id"] as? String } ?? true)
+            })
     }
 
     func createCreditNote(_ body: [String: Any]) -> Response {
@@ -124,7 +137,8 @@ extension ZohoBooksEmulator {
             for application in applications {
                 let share = SandboxResponses.decimal(application["amount_applied"]) ?? 0
                 guard let invoiceId = application["invoice_id"] as? String, var invoice = invoices[invoiceId],
-                      invoice["customer_id"] as? String == note["customer_id"] as? String else {
+                    invoice["customer_id"] as? String == note["customer_id"] as? String
+                else {
                     return SandboxResponses.json(400, ["code": 1002, "message": "Invoice does not exist."])
                 }
                 let balance = SandboxResponses.decimal(invoice["balance"]) ?? 0
@@ -140,8 +154,12 @@ extension ZohoBooksEmulator {
             note["balance"] = Self.number(available)
             if available == 0 { note["status"] = "closed" }
             state.creditNotes[id] = note
-            return SandboxResponses.json(201, ["code": 0, "message": "Credits have been applied to the invoice(s).",
-                                               "apply_to_invoices": ["invoices": applications]])
+            return SandboxResponses.json(
+                201,
+                [
+                    "code": 0, "message": "Credits have been applied to the invoice(s).",
+                    "apply_to_invoices": ["invoices": applications],
+                ])
         }
     }
 
@@ -163,7 +181,8 @@ extension ZohoBooksEmulator {
                 "from_account_id": body["from_account_id"] ?? "", "description": body["description"] ?? "",
             ]
             state.creditNoteRefunds[refund["creditnote_refund_id"] as! String] = refund
-            return SandboxResponses.json(201, ["code": 0, "message": "The refund information for this credit note has been saved.", "creditnote_refund": refund])
+            return SandboxResponses.json(
+                201, ["code": 0, "message": "The refund information for this credit note has been saved.", "creditnote_refund": refund])
         }
     }
 
@@ -174,7 +193,8 @@ extension ZohoBooksEmulator {
         var stored: [[String: Any]] = []
         for (index, line) in lines.enumerated() {
             guard let accountId = line["account_id"] as? String,
-                  let account = Self.chartOfAccounts.first(where: { $0["account_id"] as? String == accountId }) else {
+                let account = Self.chartOfAccounts.first(where: { $0["account_id"] as? String == accountId })
+            else {
                 return SandboxResponses.json(400, ["code": 1002, "message": "Account does not exist."])
             }
             guard let amount = SandboxResponses.decimal(line["amount"]), amount > 0 else { return Self.invalid("line_items.amount") }
@@ -183,8 +203,11 @@ extension ZohoBooksEmulator {
             case "credit"?: credits += amount
             default: return Self.invalid("line_items.debit_or_credit")
             }
-            stored.append(line.merging(["line_id": "\(index + 1)", "account_name": account["account_name"]!, "amount": Self.number(amount),
-                                        "bcy_amount": Self.number(amount)]) { $1 })
+            stored.append(
+                line.merging([
+                    "line_id": "\(index + 1)", "account_name": account["account_name"]!, "amount": Self.number(amount),
+                    "bcy_amount": Self.number(amount),
+                ]) { $1 })
         }
         guard debits == credits else {
             return SandboxResponses.json(400, ["code": 13015, "message": "Total debits (\(debits)) and credits (\(credits)) must be equal."])

@@ -59,7 +59,8 @@ final class ZohoBooksEmulator: Sendable {
     func add(_ router: inout Router<SandboxHandler>, _ root: String, _ method: String, _ path: String, _ handler: @escaping Handler) {
         router.add(method, root + path) { [self] request in
             guard let header = request.header("authorization"), header.hasPrefix("Zoho-oauthtoken "),
-                  accounts.isLive(accessToken: String(header.dropFirst("Zoho-oauthtoken ".count))) else {
+                accounts.isLive(accessToken: String(header.dropFirst("Zoho-oauthtoken ".count)))
+            else {
                 return SandboxResponses.json(401, ["code": 57, "message": "You are not authorized to perform this operation"])
             }
             if path != "/organizations", request.query["organization_id"] != Self.organizationId {
@@ -76,10 +77,18 @@ final class ZohoBooksEmulator: Sendable {
             self.add(&router, root, method, path, handler)
         }
         add(books, "GET", "/organizations") { [self] _, _ in
-            SandboxResponses.json(200, ["code": 0, "message": "success", "organizations": [[
-                "organization_id": Self.organizationId, "name": "Acme Outdoor Supply (sandbox)", "currency_code": baseCurrency,
-                "currency_id": Self.dollarValue.first { $0.code == baseCurrency }?.id ?? "", "time_zone": "America/New_York", "is_default_org": true,
-            ]]])
+            SandboxResponses.json(
+                200,
+                [
+                    "code": 0, "message": "success",
+                    "organizations": [
+                        [
+                            "organization_id": Self.organizationId, "name": "Acme Outdoor Supply (sandbox)", "currency_code": baseCurrency,
+                            "currency_id": Self.dollarValue.first { $0.code == baseCurrency }?.id ?? "", "time_zone": "America/New_York",
+                            "is_default_org": true,
+                        ]
+                    ],
+                ])
         }
         add(books, "POST", "/contacts") { [self] _, body in createContact(body) }
         add(books, "GET", "/contacts") { [self] request, _ in listContacts(request.query) }
@@ -106,7 +115,9 @@ final class ZohoBooksEmulator: Sendable {
         guard let lines = body["line_items"] as? [[String: Any]], !lines.isEmpty else { return Self.invalid("line_items") }
         return state.withLock { state in
             guard state.contacts[customer] != nil else { return SandboxResponses.json(400, ["code": 1002, "message": "Contact does not exist."]) }
-            let total = lines.reduce(Decimal(0)) { sum, line in sum + (SandboxResponses.decimal(line["rate"]) ?? 0) * (SandboxResponses.decimal(line["quantity"]) ?? 1) }
+            let total = lines.reduce(Decimal(0)) { sum, line in
+                sum + (SandboxResponses.decimal(line["rate"]) ?? 0) * (SandboxResponses.decimal(line["quantity"]) ?? 1)
+            }
             let numbered = lines.map { $0.merging(["line_item_id": state.nextId()]) { $1 } }
             let order: [String: Any] = [
                 "salesorder_id": state.nextId(), "salesorder_number": String(format: "SO-%05d", state.salesOrders.count + 1),
@@ -121,7 +132,9 @@ final class ZohoBooksEmulator: Sendable {
     /// Custom fields by `api_name` (the only update the emulator takes), merged into the order's.
     func updateSalesOrder(_ request: Request, _ body: [String: Any]) -> Response {
         let id = request.path.split(separator: "/").last.map(String.init) ?? ""
-        guard let fields = body["custom_fields"] as? [[String: Any]], fields.allSatisfy({ $0["api_name"] is String }) else { return Self.invalid("custom_fields") }
+        guard let fields = body["custom_fields"] as? [[String: Any]], fields.allSatisfy({ $0["api_name"] is String }) else {
+            return Self.invalid("custom_fields")
+        }
         return state.withLock { state in
             guard var order = state.salesOrders[id] else { return SandboxResponses.json(404, ["code": 1002, "message": "Sales order does not exist."]) }
             var current = order["custom_fields"] as? [[String: Any]] ?? []
@@ -195,8 +208,10 @@ final class ZohoBooksEmulator: Sendable {
             state.next += 1
             // A contact deals in one currency, its invoices and payments too; the base one unless set.
             let currency = (body["currency_id"] as? String).flatMap { id in Self.dollarValue.first { $0.id == id }?.code } ?? baseCurrency
-            var contact: [String: Any] = ["contact_id": String(state.next), "contact_name": name, "contact_type": body["contact_type"] ?? "customer",
-                                          "status": "active", "currency_code": currency]
+            var contact: [String: Any] = [
+                "contact_id": String(state.next), "contact_name": name, "contact_type": body["contact_type"] ?? "customer",
+                "status": "active", "currency_code": currency,
+            ]
             let persons = body["contact_persons"] as? [[String: Any]] ?? []
             contact["email"] = persons.first?["email"] ?? body["email"] ?? ""
             if let company = body["company_name"] { contact["company_name"] = company }
@@ -235,7 +250,9 @@ final class ZohoBooksEmulator: Sendable {
         guard let lines = body["line_items"] as? [[String: Any]], !lines.isEmpty else { return Self.invalid("line_items") }
         return state.withLock { state in
             guard let contact = state.contacts[customer] else { return SandboxResponses.json(400, ["code": 1002, "message": "Contact does not exist."]) }
-            let total = lines.reduce(Decimal(0)) { sum, line in sum + (SandboxResponses.decimal(line["rate"]) ?? 0) * (SandboxResponses.decimal(line["quantity"]) ?? 1) }
+            let total = lines.reduce(Decimal(0)) { sum, line in
+                sum + (SandboxResponses.decimal(line["rate"]) ?? 0) * (SandboxResponses.decimal(line["quantity"]) ?? 1)
+            }
             let currency = contact["currency_code"] as? String ?? baseCurrency
             let rate = rate(body, currency: currency)
             state.next += 1
@@ -267,7 +284,8 @@ final class ZohoBooksEmulator: Sendable {
                 let share = SandboxResponses.decimal(application["amount_applied"]) ?? 0
                 let balance = SandboxResponses.decimal(invoice["balance"]) ?? 0
                 if invoice["status"] as? String == "paid" || share > balance {
-                    return SandboxResponses.json(400, ["code": 24016, "message": "The amount applied exceeds the balance of invoice \(invoice["invoice_number"] ?? id)."])
+                    return SandboxResponses.json(
+                        400, ["code": 24016, "message": "The amount applied exceeds the balance of invoice \(invoice["invoice_number"] ?? id)."])
                 }
                 applied += share
             }
@@ -282,8 +300,10 @@ final class ZohoBooksEmulator: Sendable {
                 invoice["payment_made"] = Self.number((SandboxResponses.decimal(invoice["payment_made"]) ?? 0) + share)
                 invoice["status"] = balance == 0 ? "paid" : "partially_paid"
                 state.invoices[id] = invoice
-                lines.append(["invoice_id": id, "invoice_number": invoice["invoice_number"] ?? "",
-                              "amount_applied": Self.number(share), "balance_amount": Self.number(balance)])
+                lines.append([
+                    "invoice_id": id, "invoice_number": invoice["invoice_number"] ?? "",
+                    "amount_applied": Self.number(share), "balance_amount": Self.number(balance),
+                ])
             }
             let currency = state.contacts[customer]?["currency_code"] as? String ?? baseCurrency
             let rate = rate(body, currency: currency)
@@ -318,8 +338,12 @@ final class ZohoBooksEmulator: Sendable {
     }
 
     static func page(_ key: String, _ items: [[String: Any]]) -> Response {
-        SandboxResponses.json(200, ["code": 0, "message": "success", key: items,
-                                    "page_context": ["page": 1, "per_page": 200, "has_more_page": false]])
+        SandboxResponses.json(
+            200,
+            [
+                "code": 0, "message": "success", key: items,
+                "page_context": ["page": 1, "per_page": 200, "has_more_page": false],
+            ])
     }
 
     static func invalid(_ field: String) -> Response {
@@ -330,10 +354,12 @@ final class ZohoBooksEmulator: Sendable {
     static func body(_ request: Request) -> [String: Any] {
         if let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] { return object }
         if let text = SandboxResponses.fields(of: request)["JSONString"],
-           let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] { return object }
+            let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+        {
+            return object
+        }
         return [:]
     }
-
 
     static func number(_ value: Decimal) -> NSNumber { NSDecimalNumber(decimal: value) }
 }

@@ -12,11 +12,13 @@ extension ZohoBooksEmulator {
         add(&router, inventory, "GET", "/items") { [self] request, _ in
             let query = request.query
             let all = state.withLock { Array($0.items.values) }
-            return Self.page("items", all.filter { item in
-                (query["sku"].map { $0 == item["sku"] as? String } ?? true)
-                    && (query["name"].map { $0.lowercased() == (item["name"] as? String)?.lowercased() } ?? true)
-                    && (query["search_text"].map { text in ((item["name"] as? String) ?? "").lowercased().contains(text.lowercased()) } ?? true)
-            }.sorted { ($0["item_id"] as! String) < ($1["item_id"] as! String) })
+            return Self.page(
+                "items",
+                all.filter { item in
+                    (query["sku"].map { $0 == item["sku"] as? String } ?? true)
+                        && (query["name"].map { $0.lowercased() == (item["name"] as? String)?.lowercased() } ?? true)
+                        && (query["search_text"].map { text in ((item["name"] as? String) ?? "").lowercased().contains(text.lowercased()) } ?? true)
+                }.sorted { ($0["item_id"] as! String) < ($1["item_id"] as! String) })
         }
         add(&router, inventory, "GET", "/items/{id}") { [self] request, _ in
             guard let item = state.withLock({ $0.items[Self.pathId(request, 1)] }) else {
@@ -66,7 +68,8 @@ extension ZohoBooksEmulator {
             }
             let orderLines = order["line_items"] as? [[String: Any]] ?? []
             for line in lines {
-                guard let lineId = line["so_line_item_id"] as? String, let orderLine = orderLines.first(where: { $0["line_item_id"] as? String == lineId }) else {
+                guard let lineId = line["so_line_item_id"] as? String, let orderLine = orderLines.first(where: { $0["line_item_id"] as? String == lineId })
+                else {
                     return SandboxResponses.json(400, ["code": 1002, "message": "Sales order line item does not exist."])
                 }
                 let packed = state.packages.values.filter { $0["salesorder_id"] as? String == orderId }

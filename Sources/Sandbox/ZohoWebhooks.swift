@@ -1,6 +1,6 @@
 public import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Connectors
 import Crypto
@@ -42,8 +42,11 @@ public final class ZohoWebhooks: Sendable {
         }
         emulator.add(&router, books, "DELETE", "/settings/webhooks/{id}") { [self] request, _ in
             let id = request.path.split(separator: "/").last.map(String.init) ?? ""
-            let removed = state.withLock { state in state.secrets[id] = nil; return state.hooks.removeValue(forKey: id) != nil }
-            return removed ? SandboxResponses.json(200, ["code": 0, "message": "The webhook has been deleted."])
+            let removed = state.withLock { state in
+                state.secrets[id] = nil; return state.hooks.removeValue(forKey: id) != nil
+            }
+            return removed
+                ? SandboxResponses.json(200, ["code": 0, "message": "The webhook has been deleted."])
                 : SandboxResponses.json(404, ["code": 1002, "message": "Webhook does not exist."])
         }
         router.add("POST", "/_sandbox/zoho/webhooks/variant") { [self] request in
@@ -97,7 +100,9 @@ public final class ZohoWebhooks: Sendable {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.setValue("\(entity).\(event)", forHTTPHeaderField: "X-ZOHO-Event")
             for header in hook["headers"] as? [[String: Any]] ?? [] {
-                if let name = header["param_name"] as? String, let value = header["param_value"] as? String { request.setValue(value, forHTTPHeaderField: name) }
+                if let name = header["param_name"] as? String, let value = header["param_value"] as? String {
+                    request.setValue(value, forHTTPHeaderField: name)
+                }
             }
             if let secret { request.setValue(Self.signature(url: url, body: Array(body), secret: secret), forHTTPHeaderField: "X-Zoho-Webhook-Signature") }
             let prepared = request

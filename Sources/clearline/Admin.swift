@@ -25,8 +25,9 @@ struct Admin: ParsableCommand {
             let database = try CLI.database()
             let token = try database.transaction(.platform) { tx in
                 let created = try APIKeyStore.createPlatformToken(tx, name: name, createdBy: "cli")
-                try CLI.audit(tx, tenantId: nil, action: "platform_token.created", targetType: "api_key", targetId: created.id.uuidString.lowercased(),
-                              details: ["name": name])
+                try CLI.audit(
+                    tx, tenantId: nil, action: "platform_token.created", targetType: "api_key", targetId: created.id.uuidString.lowercased(),
+                    details: ["name": name])
                 return created.token
             }
             print(token)
@@ -34,8 +35,9 @@ struct Admin: ParsableCommand {
     }
 
     struct CreateUser: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "create-user",
-                                                        abstract: "Create a platform-admin user; the password is read from standard input.")
+        static let configuration = CommandConfiguration(
+            commandName: "create-user",
+            abstract: "Create a platform-admin user; the password is read from standard input.")
 
         @Option(help: "The user's e-mail address, used to log in.")
         var email: String
@@ -50,8 +52,9 @@ struct Admin: ParsableCommand {
             let hash = PasswordHasher(iterations: try Settings.fromEnvironment().api.passwordIterations).hash(password)
             let user = try database.transaction(.platform) { tx in
                 let user = try UserStore.create(tx, tenantId: nil, email: email, passwordHash: hash, role: nil)
-                try CLI.audit(tx, tenantId: nil, action: "platform_user.created", targetType: "user", targetId: user.id.uuidString.lowercased(),
-                              details: ["email": user.email])
+                try CLI.audit(
+                    tx, tenantId: nil, action: "platform_user.created", targetType: "user", targetId: user.id.uuidString.lowercased(),
+                    details: ["email": user.email])
                 return user
             }
             print("created platform administrator \(user.email) (\(user.id.uuidString.lowercased()))")
@@ -91,7 +94,10 @@ enum CLI {
 
     static func audit(_ tx: Transaction, tenantId: UUID?, action: String, targetType: String, targetId: String, details: [String: String]) throws {
         let json = (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        try AuditLogStore.append(tx, tenantId: tenantId, .init(actor: "cli", action: action, targetType: targetType, targetId: targetId,
-                                                               requestId: "cli-\(ProcessInfo.processInfo.processIdentifier)", details: json))
+        try AuditLogStore.append(
+            tx, tenantId: tenantId,
+            .init(
+                actor: "cli", action: action, targetType: targetType, targetId: targetId,
+                requestId: "cli-\(ProcessInfo.processInfo.processIdentifier)", details: json))
     }
 }

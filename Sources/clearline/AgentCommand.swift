@@ -68,11 +68,13 @@ struct AgentCommand: ParsableCommand {
             guard let url = URL(string: sandboxURL) else { throw ValidationError("--sandbox-url must be a URL.") }
             target = SandboxCompanyBackend(sandboxURL: url, connectionId: connectionId)
         }
-        let client = SageAgentClient(baseURL: URL(string: clearlineURL)!, connectionId: connectionId, enrolmentToken: token,
-                                     agentVersion: "clearline-agent-1", waitSeconds: wait)
+        let client = SageAgentClient(
+            baseURL: URL(string: clearlineURL)!, connectionId: connectionId, enrolmentToken: token,
+            agentVersion: "clearline-agent-1", waitSeconds: wait)
         let loop = AgentLoop(client: client, backend: target, logger: logger)
-        print("agent for connection \(connectionId.uuidString.lowercased()) polling \(clearlineURL), backend \(backend.rawValue)"
-              + (backend == .fileDrop ? " into \(folder!)" : " at \(sandboxURL)"))
+        print(
+            "agent for connection \(connectionId.uuidString.lowercased()) polling \(clearlineURL), backend \(backend.rawValue)"
+                + (backend == .fileDrop ? " into \(folder!)" : " at \(sandboxURL)"))
         loop.start()
         CLI.waitForTermination()
         loop.stop()

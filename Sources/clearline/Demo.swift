@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Connectors
 import Crypto
@@ -36,8 +36,9 @@ struct Demo: ParsableCommand {
             let tenant = try database.transaction(.platform) { tx -> Tenant in
                 if let existing = try TenantStore.find(tx, slug: "demo") { return existing }
                 let tenant = try TenantStore.create(tx, name: "Acme Outdoor Supply (demo)", slug: "demo")
-                try CLI.audit(tx, tenantId: tenant.id, action: "tenant.created", targetType: "tenant", targetId: tenant.id.uuidString.lowercased(),
-                              details: ["name": tenant.name, "slug": tenant.slug])
+                try CLI.audit(
+                    tx, tenantId: tenant.id, action: "tenant.created", targetType: "tenant", targetId: tenant.id.uuidString.lowercased(),
+                    details: ["name": tenant.name, "slug": tenant.slug])
                 return tenant
             }
             try database.transaction(.platform) { tx in
@@ -45,8 +46,9 @@ struct Demo: ParsableCommand {
                     let hash = hasher.hash(passwords[email]!)
                     if try UserStore.setPassword(tx, email: email, passwordHash: hash) { continue }
                     let user = try UserStore.create(tx, tenantId: tenantId, email: email, passwordHash: hash, role: role)
-                    try CLI.audit(tx, tenantId: tenantId, action: tenantId == nil ? "platform_user.created" : "user.created",
-                                  targetType: "user", targetId: user.id.uuidString.lowercased(), details: ["email": email])
+                    try CLI.audit(
+                        tx, tenantId: tenantId, action: tenantId == nil ? "platform_user.created" : "user.created",
+                        targetType: "user", targetId: user.id.uuidString.lowercased(), details: ["email": email])
                 }
             }
             if let sandboxURL {
@@ -56,27 +58,41 @@ struct Demo: ParsableCommand {
                     let account = SandboxServer.demoPayTraceAccount
                     let zoho = SandboxServer.demoZohoClient
                     let wanted: [(ConnectionKind, String, [String: ConnectionSetting], [String: String])] = [
-                        (.paytrace, "PayTrace (sandbox)", ["base_url": .text(sandboxURL + "/paytrace")],
-                         ["username": account.username, "password": account.password, "integrator_id": account.integratorId]),
+                        (
+                            .paytrace, "PayTrace (sandbox)", ["base_url": .text(sandboxURL + "/paytrace")],
+                            ["username": account.username, "password": account.password, "integrator_id": account.integratorId]
+                        ),
                         // Connected with the "Connect Zoho" button, which goes through the sandbox's accounts server.
-                        (.zoho, "Zoho (sandbox)", ["data_center": .text("us"), "organization_id": .text("20071234"), "requests_per_minute": .text("600000"), "books": .flag(true), "inventory": .flag(true), "crm": .flag(true),
-                                                         "accounts_url": .text(sandboxURL + "/zoho/accounts")],
-                         ["client_id": zoho.id, "client_secret": zoho.secret]),
+                        (
+                            .zoho, "Zoho (sandbox)",
+                            [
+                                "data_center": .text("us"), "organization_id": .text("20071234"), "requests_per_minute": .text("600000"), "books": .flag(true),
+                                "inventory": .flag(true), "crm": .flag(true),
+                                "accounts_url": .text(sandboxURL + "/zoho/accounts"),
+                            ],
+                            ["client_id": zoho.id, "client_secret": zoho.secret]
+                        ),
                         (.sageProAgent, "Sage Pro (sandbox agent)", ["company_code": .text("01")], ["enrolment_token": SecureRandom.token(byteCount: 24)]),
                         // Fulfilment news goes back to it; the sandbox keeps what it receives.
-                        (.shop, "Storefront (sandbox)", ["webhook_url": .text(sandboxURL + "/shop/hooks")], ["signing_secret": SecureRandom.token(byteCount: 24)]),
+                        (
+                            .shop, "Storefront (sandbox)", ["webhook_url": .text(sandboxURL + "/shop/hooks")],
+                            ["signing_secret": SecureRandom.token(byteCount: 24)]
+                        ),
                     ]
                     for (kind, name, settings, secrets) in wanted where !existing.contains(kind) {
-                        let connection = try ConnectionStore.create(tx, vault: vault, tenantId: tenant.id, environment: .dev, kind: kind,
-                                                                    name: name, settings: settings, secrets: secrets)
-                        try CLI.audit(tx, tenantId: tenant.id, action: "connection.created", targetType: "connection",
-                                      targetId: connection.id.uuidString.lowercased(), details: ["environment": "dev", "kind": kind.rawValue])
+                        let connection = try ConnectionStore.create(
+                            tx, vault: vault, tenantId: tenant.id, environment: .dev, kind: kind,
+                            name: name, settings: settings, secrets: secrets)
+                        try CLI.audit(
+                            tx, tenantId: tenant.id, action: "connection.created", targetType: "connection",
+                            targetId: connection.id.uuidString.lowercased(), details: ["environment": "dev", "kind": kind.rawValue])
                     }
                 }
                 try startSageAgent(database, vault: vault, tenantId: tenant.id, sandboxURL: sandboxURL)
                 try connectZoho(database, vault: vault, tenantId: tenant.id, sandboxURL: sandboxURL)
             }
-            print("""
+            print(
+                """
                 Demo tenant: \(tenant.name) (\(tenant.id.uuidString.lowercased()))
                 Log in as the platform administrator:  \(Self.adminEmail) / \(passwords[Self.adminEmail]!)
                 Log in as the demo tenant's owner:     \(Self.ownerEmail) / \(passwords[Self.ownerEmail]!)
@@ -88,9 +104,11 @@ struct Demo: ParsableCommand {
         /// token from the vault.
         private func startSageAgent(_ database: Database, vault: Vault, tenantId: UUID, sandboxURL: String) throws {
             let found = try database.transaction(.tenant(tenantId)) { tx -> (UUID, String)? in
-                guard let connection = try ConnectionStore.list(tx, tenantId: tenantId, environment: .dev, after: nil, limit: 200).items
-                    .first(where: { $0.kind == .sageProAgent }),
-                      let token = try ConnectionStore.secret(tx, vault: vault, tenantId: tenantId, connectionId: connection.id, name: "enrolment_token") else { return nil }
+                guard
+                    let connection = try ConnectionStore.list(tx, tenantId: tenantId, environment: .dev, after: nil, limit: 200).items
+                        .first(where: { $0.kind == .sageProAgent }),
+                    let token = try ConnectionStore.secret(tx, vault: vault, tenantId: tenantId, connectionId: connection.id, name: "enrolment_token")
+                else { return nil }
                 return (connection.id, token)
             }
             guard let (connectionId, token) = found, let url = URL(string: sandboxURL + "/_sandbox/sage/agents") else { return }
@@ -114,7 +132,8 @@ struct Demo: ParsableCommand {
                     .first { $0.kind == .zoho && $0.secrets["refresh_token"] == nil }
             }
             guard let pending, let url = URL(string: sandboxURL + "/_sandbox/zoho/self-client/code"),
-                  let accountsURL = URL(string: sandboxURL + "/zoho/accounts") else { return }
+                let accountsURL = URL(string: sandboxURL + "/zoho/accounts")
+            else { return }
             var request = URLRequest(url: url)
             request.httpMethod = "POST"
             request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
@@ -129,8 +148,9 @@ struct Demo: ParsableCommand {
             try database.transaction(.tenant(tenantId)) { tx in
                 var settings: [String: ConnectionSetting?] = [:]
                 if let domain = tokens.apiDomain, !domain.isEmpty { settings["api_domain"] = .text(domain) }
-                _ = try ConnectionStore.update(tx, vault: vault, tenantId: tenantId, environment: .dev, id: pending.id, name: nil,
-                                               settings: settings, secrets: ["refresh_token": tokens.refreshToken])
+                _ = try ConnectionStore.update(
+                    tx, vault: vault, tenantId: tenantId, environment: .dev, id: pending.id, name: nil,
+                    settings: settings, secrets: ["refresh_token": tokens.refreshToken])
                 try ConnectionStore.setStatus(tx, tenantId: tenantId, id: pending.id, status: "connected")
             }
         }

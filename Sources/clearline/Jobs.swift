@@ -6,8 +6,9 @@ import Persistence
 /// Looking at and feeding the job queue from the shell: diagnostic `probe` jobs for tests and
 /// benchmarks, and the queue's state.
 struct Jobs: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The job queue: diagnostic probe jobs and the queue's state.",
-                                                    subcommands: [Probe.self, Status.self])
+    static let configuration = CommandConfiguration(
+        abstract: "The job queue: diagnostic probe jobs and the queue's state.",
+        subcommands: [Probe.self, Status.self])
 
     static func tenant(_ database: Database, _ text: String) throws -> UUID {
         let found = try database.transaction(.platform) { tx -> Tenant? in
@@ -43,10 +44,13 @@ struct Jobs: ParsableCommand {
             while left > 0 {
                 let batch = min(left, 5000)
                 let ids = try database.transaction(.tenant(tenantId)) { tx in
-                    try JobQueue.enqueue(tx, (0..<batch).map { _ in
-                        NewJob(tenantId: tenantId, environment: EnvironmentName(rawValue: environment)!, kind: .probe, payload: payload,
-                                        orderingKey: orderingKey)
-                    })
+                    try JobQueue.enqueue(
+                        tx,
+                        (0..<batch).map { _ in
+                            NewJob(
+                                tenantId: tenantId, environment: EnvironmentName(rawValue: environment)!, kind: .probe, payload: payload,
+                                orderingKey: orderingKey)
+                        })
                 }
                 first = first ?? ids.min()
                 last = ids.max()
@@ -72,27 +76,34 @@ struct Jobs: ParsableCommand {
                 print("queued \(queued) running \(running)")
                 if brief { return }
                 for row in depth {
-                    print("  \(row.tenantId.uuidString.lowercased()) \(row.environment.rawValue): queued \(row.queued), running \(row.running), oldest \(String(format: "%.1f", row.oldestAgeSeconds)) s")
+                    print(
+                        "  \(row.tenantId.uuidString.lowercased()) \(row.environment.rawValue): queued \(row.queued), running \(row.running), oldest \(String(format: "%.1f", row.oldestAgeSeconds)) s"
+                    )
                 }
-                let history = try tx.one("""
+                let history = try tx.one(
+                    """
                     SELECT count(*) FILTER (WHERE state = 'completed') AS completed, count(*) FILTER (WHERE state = 'dead') AS dead
                     FROM job_history WHERE $1::uuid IS NULL OR tenant_id = $1
                     """, [tenantId])!
-                let lost = try tx.one("SELECT count(*) AS n FROM job_attempts WHERE outcome = 'lost' AND ($1::uuid IS NULL OR tenant_id = $1)",
-                                      [tenantId])!.int("n")
+                let lost = try tx.one(
+                    "SELECT count(*) AS n FROM job_attempts WHERE outcome = 'lost' AND ($1::uuid IS NULL OR tenant_id = $1)",
+                    [tenantId])!.int("n")
                 print("completed \(try history.int("completed")) dead \(try history.int("dead")) lost-attempts \(lost)")
                 guard probes else { return }
-                let effects = try tx.one("""
+                let effects = try tx.one(
+                    """
                     SELECT count(*) AS runs, count(DISTINCT job_id) AS jobs,
                            (SELECT count(*) FROM (SELECT job_id FROM probe_effects WHERE $1::uuid IS NULL OR tenant_id = $1
                                                   GROUP BY job_id HAVING count(*) > 1) d) AS repeated
                     FROM probe_effects WHERE $1::uuid IS NULL OR tenant_id = $1
                     """, [tenantId])!
                 print("probe runs \(try effects.int("runs")) jobs \(try effects.int("jobs")) repeated \(try effects.int("repeated"))")
-                for row in try tx.query("""
+                for row in try tx.query(
+                    """
                     SELECT split_part(worker, ':', 1) || ':' || split_part(worker, ':', 2) AS process, count(*) AS runs
                     FROM probe_effects WHERE $1::uuid IS NULL OR tenant_id = $1 GROUP BY 1 ORDER BY 1
-                    """, [tenantId]) {
+                    """, [tenantId])
+                {
                     print("  process \(try row.string("process")): \(try row.int("runs")) runs")
                 }
             }

@@ -6,8 +6,9 @@ import Logging
 import Sandbox
 
 struct SandboxCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sandbox",
-                                                    abstract: "Serve the loopback emulators of the vendors (PayTrace for now) until SIGTERM or SIGINT.")
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Serve the loopback emulators of the vendors (PayTrace for now) until SIGTERM or SIGINT.")
 
     @Option(help: "Port to listen on (127.0.0.1 only).")
     var port = Int(ProcessInfo.processInfo.environment["CLEARLINE_SANDBOX_PORT"] ?? "") ?? 8091
@@ -18,7 +19,8 @@ struct SandboxCommand: ParsableCommand {
         try sandbox.start()
         let account = SandboxServer.demoPayTraceAccount
         let zoho = SandboxServer.demoZohoClient
-        print("""
+        print(
+            """
             sandbox on \(sandbox.baseURL)
               PayTrace API: \(sandbox.baseURL)/paytrace   (user \(account.username), password \(account.password), integrator \(account.integratorId))
               Zoho: accounts \(sandbox.baseURL)/zoho/accounts, APIs \(sandbox.baseURL)/zoho/api   (client \(zoho.id), secret \(zoho.secret), organization 20071234)

@@ -21,12 +21,17 @@ struct Serve: ParsableCommand {
         workers?.start()
         let app = App(database: database, vault: vault, configuration: settings.api, logger: logger)
         let limit = settings.http.maxBodyBytes
-        let server = HTTPServer(configuration: settings.http, logger: logger, oversized: { app.payloadTooLarge($0, limit: limit) },
-                                inline: { app.respondInline($0) }, handler: { app.handle($0) })
+        let server = HTTPServer(
+            configuration: settings.http, logger: logger, oversized: { app.payloadTooLarge($0, limit: limit) },
+            inline: { app.respondInline($0) }, handler: { app.handle($0) })
         try server.start()
         app.startNotifications()
-        logger.info("listening", metadata: ["url": "http://\(settings.http.host):\(server.port)", "threads": "\(settings.http.threads)",
-                                         "executor_threads": "\(settings.http.executorThreads)"])
+        logger.info(
+            "listening",
+            metadata: [
+                "url": "http://\(settings.http.host):\(server.port)", "threads": "\(settings.http.threads)",
+                "executor_threads": "\(settings.http.executorThreads)",
+            ])
 
         signal(SIGPIPE, SIG_IGN)
         CLI.waitForTermination()

@@ -49,8 +49,9 @@ struct Settings {
             publicDirectory: env["CLEARLINE_PUBLIC_DIR"] ?? "Public",
             publicURL: env["CLEARLINE_PUBLIC_URL"],
             passwordIterations: try int("CLEARLINE_PASSWORD_ITERATIONS", 600_000, 10_000...10_000_000),
-            loginLimits: .init(maxFailuresPerEmail: try int("CLEARLINE_LOGIN_FAILURES_PER_EMAIL", 5, 1...1000),
-                               maxFailuresPerClient: try int("CLEARLINE_LOGIN_FAILURES_PER_CLIENT", 30, 1...100_000)))
+            loginLimits: .init(
+                maxFailuresPerEmail: try int("CLEARLINE_LOGIN_FAILURES_PER_EMAIL", 5, 1...1000),
+                maxFailuresPerClient: try int("CLEARLINE_LOGIN_FAILURES_PER_CLIENT", 30, 1...100_000)))
         let workers = WorkerPool.Configuration(
             workers: try int("CLEARLINE_WORKERS", 4, 1...256),
             leaseSeconds: try int("CLEARLINE_JOB_LEASE_SECONDS", 300, 1...86_400),
@@ -59,11 +60,12 @@ struct Settings {
         let housekeeping = QueueHousekeeping.Configuration(
             interval: Double(try int("CLEARLINE_JOB_REAP_MS", 5000, 100...600_000)) / 1000,
             historyDays: try int("CLEARLINE_JOB_HISTORY_DAYS", 30, 1...3650))
-        return Settings(databaseURL: databaseURL, http: http,
-                        poolSize: try int("CLEARLINE_DB_POOL_SIZE", executorThreads + workers.workers + 4, 1...512),
-                        api: api, logLevel: level, masterKeyFile: env["CLEARLINE_MASTER_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 },
-                        masterKey: env["CLEARLINE_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }, workers: workers,
-                        housekeeping: housekeeping)
+        return Settings(
+            databaseURL: databaseURL, http: http,
+            poolSize: try int("CLEARLINE_DB_POOL_SIZE", executorThreads + workers.workers + 4, 1...512),
+            api: api, logLevel: level, masterKeyFile: env["CLEARLINE_MASTER_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 },
+            masterKey: env["CLEARLINE_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }, workers: workers,
+            housekeeping: housekeeping)
     }
 
     /// The key-encryption keys: from CLEARLINE_MASTER_KEY_FILE (versioned, rotatable) or
@@ -83,8 +85,9 @@ struct Settings {
                 throw Invalid(description: "\(error)")
             }
         }
-        throw Invalid(description: "no master key: set CLEARLINE_MASTER_KEY_FILE (a file of '<version> <base64 32 bytes>' lines) "
-            + "or CLEARLINE_MASTER_KEY (base64 of 32 bytes); scripts/run creates .clearline/master.key")
+        throw Invalid(
+            description: "no master key: set CLEARLINE_MASTER_KEY_FILE (a file of '<version> <base64 32 bytes>' lines) "
+                + "or CLEARLINE_MASTER_KEY (base64 of 32 bytes); scripts/run creates .clearline/master.key")
     }
 
     static func bootstrapLogging(level: Logger.Level) {

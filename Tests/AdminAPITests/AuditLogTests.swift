@@ -7,8 +7,9 @@ import Persistence
 struct AuditLogTests {
     @Test func writesAreRecordedWithActorAndRequestId() async throws {
         let tenant = try await Fixtures.tenant()
-        let created = try await Client.send("POST", "/v1/tenants/\(tenant)/api-keys", json: ["name": "audited", "role": "viewer"],
-                                            headers: ["X-Request-Id": "audit-test-1"])
+        let created = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/api-keys", json: ["name": "audited", "role": "viewer"],
+            headers: ["X-Request-Id": "audit-test-1"])
         let keyId = try #require(created["id"])
         _ = try await Client.send("DELETE", "/v1/tenants/\(tenant)/api-keys/\(keyId)", headers: ["X-Request-Id": "audit-test-2"])
         let log = try await Client.send("GET", "/v1/tenants/\(tenant)/audit-log")

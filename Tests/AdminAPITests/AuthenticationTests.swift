@@ -20,8 +20,9 @@ struct AuthenticationTests {
         let routes = Self.protectedRoutes
         #expect(routes.count >= 15)
         for route in routes {
-            let reply = try await Client.send(route.method, route.path, auth: .none,
-                                              json: route.method == "GET" ? nil : ["name": "x"])
+            let reply = try await Client.send(
+                route.method, route.path, auth: .none,
+                json: route.method == "GET" ? nil : ["name": "x"])
             #expect(reply.status == 401, "\(route.method) \(route.path) answered \(reply.status)")
             #expect(reply.isProblem, "\(route.method) \(route.path) is not problem+json")
             #expect(reply.header("www-authenticate")?.hasPrefix("Bearer") == true)

@@ -14,12 +14,17 @@ struct ChargebackApiTests {
 
     @Test func oneEnteredCaseIsOneDisputeEventAndAlert() async throws {
         let tenant = try await Fixtures.tenant()
-        let chargeback: [String: Any] = ["case_number": "CB-1", "customer_id": "acme-1", "amount": "108.25", "reason": "Fraud on 4111 1111 1111 1111",
-                                         "received_at": "2026-11-20"]
+        let chargeback: [String: Any] = [
+            "case_number": "CB-1", "customer_id": "acme-1", "amount": "108.25", "reason": "Fraud on 4111 1111 1111 1111",
+            "received_at": "2026-11-20",
+        ]
         let first = try await Client.send("POST", Self.path(tenant), json: chargeback)
         #expect(first.status == 201, "\(first.text)")
-        #expect(first["amount"] == "108.25" && first["fee"] == "0.00" && first["currency"] == "USD" && first["status"] == "open" && first["entered_via"] == "api")
-        #expect(first["reason"]?.contains("1111") == true && !first.text.contains("4111 1111 1111 1111"), "a card number typed in is masked: \(first["reason"] ?? "")")
+        #expect(
+            first["amount"] == "108.25" && first["fee"] == "0.00" && first["currency"] == "USD" && first["status"] == "open" && first["entered_via"] == "api")
+        #expect(
+            first["reason"]?.contains("1111") == true && !first.text.contains("4111 1111 1111 1111"),
+            "a card number typed in is masked: \(first["reason"] ?? "")")
         let again = try await Client.send("POST", Self.path(tenant), json: chargeback)
         #expect(again.status == 200 && again["id"] == first["id"], "the same case entered again is the same dispute")
         var other = chargeback
@@ -50,8 +55,12 @@ struct ChargebackApiTests {
 
     @Test func badFieldsAreNamedEachOne() async throws {
         let tenant = try await Fixtures.tenant()
-        let reply = try await Client.send("POST", Self.path(tenant), json: ["case_number": "CB 1!", "amount": "-3", "fee": "1.234", "currency": "usd",
-                                                                             "received_at": "yesterday", "colour": "red"])
+        let reply = try await Client.send(
+            "POST", Self.path(tenant),
+            json: [
+                "case_number": "CB 1!", "amount": "-3", "fee": "1.234", "currency": "usd",
+                "received_at": "yesterday", "colour": "red",
+            ])
         #expect(reply.status == 422 && reply.isProblem)
         let fields = Set((reply.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
         #expect(fields == ["case_number", "customer_id", "amount", "fee", "currency", "reason", "received_at", "colour"], "\(fields)")
@@ -59,7 +68,8 @@ struct ChargebackApiTests {
 
     @Test func aCSVIsEnteredWholeOrNotAtAll() async throws {
         let tenant = try await Fixtures.tenant()
-        let good = "\u{FEFF}case_number,customer_id,amount,fee,reason,received_at,transaction_id\r\n"
+        let good =
+            "\u{FEFF}case_number,customer_id,amount,fee,reason,received_at,transaction_id\r\n"
             + "CSV-1,acme-1,10.00,15,\"Not received, says the customer\",2026-11-20,1001\r\n"
             + "CSV-2,acme-2,20.50,,Fraud,2026-11-21T10:00:00Z,\r\n"
         let bad = good + "CSV-3,acme-3,lots,0,Fraud,2026-11-21,\r\nCSV-1,acme-1,10.00,15,dup,2026-11-20,\r\n"

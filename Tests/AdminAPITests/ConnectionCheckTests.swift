@@ -29,8 +29,9 @@ struct ConnectionCheckTests {
         let id = try await VendorFixtures.payTrace(tenant, password: "x-password-long")
         let viewer = try await Fixtures.apiKey(tenant, role: "viewer")
         #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)/test", auth: .bearer(viewer.token)).status == 403)
-        let agent = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections",
-                                          json: ["kind": "sage_pro", "name": "Agent", "secrets": ["enrolment_token": "abc"]])
+        let agent = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/environments/dev/connections",
+            json: ["kind": "sage_pro", "name": "Agent", "secrets": ["enrolment_token": "abc"]])
         let agentId = try #require(agent["id"])
         let silent = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(agentId)/test")
         #expect(silent.status == 200)

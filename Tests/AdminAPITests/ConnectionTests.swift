@@ -23,8 +23,12 @@ struct ConnectionTests {
 
         replies.append(try await Client.send("GET", base))
         replies.append(try await Client.send("GET", "\(base)/\(id)"))
-        let patched = try await Client.send("PATCH", "\(base)/\(id)", json: ["secrets": ["password": "rotated-\(marker)-password", "integrator_id": NSNull()],
-                                                                             "name": "PayTrace (rotated)"])
+        let patched = try await Client.send(
+            "PATCH", "\(base)/\(id)",
+            json: [
+                "secrets": ["password": "rotated-\(marker)-password", "integrator_id": NSNull()],
+                "name": "PayTrace (rotated)",
+            ])
         replies.append(patched)
         #expect(patched.status == 200)
         let after = try #require(patched.json["secrets"] as? [String: [String: Any]])
@@ -36,7 +40,8 @@ struct ConnectionTests {
         }
         // The code that talks to the vendor gets the clear text back.
         let password = try TestServer.shared.database.transaction(.tenant(UUID(uuidString: tenant)!)) { tx in
-            try ConnectionStore.secret(tx, vault: TestServer.shared.vault, tenantId: UUID(uuidString: tenant)!, connectionId: UUID(uuidString: id)!, name: "password")
+            try ConnectionStore.secret(
+                tx, vault: TestServer.shared.vault, tenantId: UUID(uuidString: tenant)!, connectionId: UUID(uuidString: id)!, name: "password")
         }
         #expect(password == "rotated-\(marker)-password")
 
@@ -70,15 +75,23 @@ struct ConnectionTests {
         #expect(missing.status == 422)
         let fields = ((missing.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String }
         #expect(Set(fields) == ["settings.data_center", "settings.organization_id"])
-        let unknown = try await Client.send("POST", base, json: ["kind": "zoho", "name": "Zoho",
-                                                                  "settings": ["data_center": "mars", "organization_id": "1", "colour": "red", "books": "yes"],
-                                                                  "secrets": ["password": "x"]])
+        let unknown = try await Client.send(
+            "POST", base,
+            json: [
+                "kind": "zoho", "name": "Zoho",
+                "settings": ["data_center": "mars", "organization_id": "1", "colour": "red", "books": "yes"],
+                "secrets": ["password": "x"],
+            ])
         #expect(unknown.status == 422)
         let unknownFields = Set(((unknown.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String })
         #expect(unknownFields == ["settings.data_center", "settings.colour", "settings.books", "secrets.password"])
-        let good = try await Client.send("POST", base, json: ["kind": "zoho", "name": "Zoho Books",
-                                                               "settings": ["data_center": "eu", "organization_id": "20071234", "books": true, "crm": false],
-                                                               "secrets": ["client_id": "1000.ABC", "client_secret": "abcdefabcdef123456", "refresh_token": "1000.r.t"]])
+        let good = try await Client.send(
+            "POST", base,
+            json: [
+                "kind": "zoho", "name": "Zoho Books",
+                "settings": ["data_center": "eu", "organization_id": "20071234", "books": true, "crm": false],
+                "secrets": ["client_id": "1000.ABC", "client_secret": "abcdefabcdef123456", "refresh_token": "1000.r.t"],
+            ])
         #expect(good.status == 201)
         #expect((good.json["settings"] as? [String: Any])?["books"] as? Bool == true)
         #expect(good["environment"] == "qa")
@@ -92,13 +105,17 @@ struct ConnectionTests {
         let created = try await Client.send("POST", "/v1/tenants/\(b)/environments/dev/connections", json: VendorFixtures.paytrace("B"))
         let id = try #require(created["id"])
         let aOwner = try await Fixtures.apiKey(a, role: "owner")
-        for (method, path) in [("GET", "/v1/tenants/\(b)/environments/dev/connections/\(id)"), ("DELETE", "/v1/tenants/\(b)/environments/dev/connections/\(id)"),
-                               ("GET", "/v1/tenants/\(a)/environments/dev/connections/\(id)"), ("PATCH", "/v1/tenants/\(a)/environments/dev/connections/\(id)")] {
+        for (method, path) in [
+            ("GET", "/v1/tenants/\(b)/environments/dev/connections/\(id)"), ("DELETE", "/v1/tenants/\(b)/environments/dev/connections/\(id)"),
+            ("GET", "/v1/tenants/\(a)/environments/dev/connections/\(id)"), ("PATCH", "/v1/tenants/\(a)/environments/dev/connections/\(id)"),
+        ] {
             let reply = try await Client.send(method, path, auth: .bearer(aOwner.token), json: method == "PATCH" ? ["name": "mine"] : nil)
             #expect(reply.status == 404, "\(method) \(path)")
         }
         let viewer = try await Fixtures.apiKey(b, role: "viewer")
         #expect(try await Client.send("GET", "/v1/tenants/\(b)/environments/dev/connections", auth: .bearer(viewer.token)).status == 200)
-        #expect(try await Client.send("POST", "/v1/tenants/\(b)/environments/dev/connections", auth: .bearer(viewer.token), json: VendorFixtures.paytrace("V")).status == 403)
+        #expect(
+            try await Client.send("POST", "/v1/tenants/\(b)/environments/dev/connections", auth: .bearer(viewer.token), json: VendorFixtures.paytrace("V"))
+                .status == 403)
     }
 }

@@ -59,9 +59,11 @@ struct EventApiTests {
         let ids = try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
             // Probes that fail their first attempt, with one allowed: dead, and good once replayed
             // (whichever pool of the test process picks the replay up).
-            try JobQueue.enqueue(tx, (0..<3).map { _ in
-                NewJob(tenantId: tenant, environment: .dev, kind: .probe, payload: #"{"fail_attempts": 1}"#, maxAttempts: 1)
-            })
+            try JobQueue.enqueue(
+                tx,
+                (0..<3).map { _ in
+                    NewJob(tenantId: tenant, environment: .dev, kind: .probe, payload: #"{"fail_attempts": 1}"#, maxAttempts: 1)
+                })
         }
         let base = "/v1/tenants/\(tenantText)/environments/dev"
         #expect(try await Client.send("GET", "/v1/tenants/\(tenantText)/queue").json["environments"] != nil)
@@ -84,9 +86,13 @@ struct EventApiTests {
         let newId = try #require((replayed.json["replayed"] as? [Int])?.first)
         #expect(try await Client.send("POST", base + "/jobs/\(ids[0])/replay").status == 409, "replayed once only")
         let (runs, attempt) = try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
-            (try tx.query("SELECT DISTINCT run_id FROM (SELECT run_id FROM jobs WHERE id = $1 UNION ALL SELECT run_id FROM job_history WHERE id = $2) r",
-                          [Int64(newId), ids[0]]).count,
-             try tx.one("SELECT attempt AS n FROM jobs WHERE id = $1 UNION ALL SELECT attempts FROM job_history WHERE id = $1", [Int64(newId)])?.int("n"))
+            (
+                try tx.query(
+                    "SELECT DISTINCT run_id FROM (SELECT run_id FROM jobs WHERE id = $1 UNION ALL SELECT run_id FROM job_history WHERE id = $2) r",
+                    [Int64(newId), ids[0]]
+                ).count,
+                try tx.one("SELECT attempt AS n FROM jobs WHERE id = $1 UNION ALL SELECT attempts FROM job_history WHERE id = $1", [Int64(newId)])?.int("n")
+            )
         }
         #expect(runs == 1, "the replay belongs to the same run")
         // 1 while queued (the dead attempt counts), 2 once a pool of this test process has run it.

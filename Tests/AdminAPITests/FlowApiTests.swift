@@ -77,8 +77,12 @@ struct FlowApiTests {
         try #require(created.status == 201)
         let snapshot = {
             try TestServer.shared.database.transaction(.tenant(UUID(uuidString: tenant)!)) { tx in
-                try tx.query("SELECT c::text AS row FROM connections c WHERE tenant_id = $1 ORDER BY id", [UUID(uuidString: tenant)!]).map { try $0.string("row") }
-                    + (try tx.query("SELECT s::text AS row FROM connection_secrets s WHERE tenant_id = $1 ORDER BY 1", [UUID(uuidString: tenant)!]).map { try $0.string("row") })
+                try tx.query("SELECT c::text AS row FROM connections c WHERE tenant_id = $1 ORDER BY id", [UUID(uuidString: tenant)!]).map {
+                    try $0.string("row")
+                }
+                    + (try tx.query("SELECT s::text AS row FROM connection_secrets s WHERE tenant_id = $1 ORDER BY 1", [UUID(uuidString: tenant)!]).map {
+                        try $0.string("row")
+                    })
             }
         }
         let before = try snapshot()
@@ -125,7 +129,9 @@ struct FlowApiTests {
         _ = try await FlowFixtures.publish(tenant, flow)
         let auth = Client.Auth.bearer(viewer.token)
         #expect(try await Client.send("GET", "/v1/tenants/\(tenant)/flows/\(flow)", auth: auth).status == 200)
-        #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/deployments", auth: auth, json: ["flow_id": flow, "version": 1]).status == 403)
+        #expect(
+            try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/deployments", auth: auth, json: ["flow_id": flow, "version": 1]).status == 403
+        )
         #expect(try await Self.promote(tenant, flow, to: "qa", auth: auth).status == 403)
         #expect(try await Client.send("PATCH", "/v1/tenants/\(tenant)/flows/\(flow)", auth: auth, json: ["name": "x"]).status == 403)
         #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/flows/\(flow)/versions", auth: auth, json: [:]).status == 403)
@@ -137,8 +143,12 @@ struct FlowApiTests {
     @Test func previewShowsEachStepsRecordAndValidationWritingNothing() async throws {
         let tenant = try await Fixtures.tenant()
         let flow = try await FlowFixtures.flow(tenant)
-        let sample: [String: Any] = ["transaction": ["transaction_id": 55, "transaction_type": "SALE", "amount": "12.5", "status": "SETTLED",
-                                                     "created_at": "11/22/2026 1:02:03 PM", "customer_id": "C1"]]
+        let sample: [String: Any] = [
+            "transaction": [
+                "transaction_id": 55, "transaction_type": "SALE", "amount": "12.5", "status": "SETTLED",
+                "created_at": "11/22/2026 1:02:03 PM", "customer_id": "C1",
+            ]
+        ]
         let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/flows/\(flow)/versions/draft/preview", json: ["sample": sample])
         #expect(reply.status == 200, "\(reply.text)")
         let steps = try #require(reply.json["steps"] as? [[String: Any]])
@@ -150,20 +160,28 @@ struct FlowApiTests {
         let payment = try #require((invalid.json["steps"] as? [[String: Any]])?[3])
         #expect(payment["outcome"] as? String == "invalid")
         #expect("\(payment["errors"] ?? "")".contains("amount"))
-        let count = try TestServer.shared.database.transaction(.tenant(UUID(uuidString: tenant)!)) { try $0.one("SELECT count(*) AS n FROM flow_versions")!.int("n") }
+        let count = try TestServer.shared.database.transaction(.tenant(UUID(uuidString: tenant)!)) {
+            try $0.one("SELECT count(*) AS n FROM flow_versions")!.int("n")
+        }
         #expect(count == 0)
     }
 
     @Test func previewRunsAStoredEventAndSaysWhetherTheTriggerWouldStart() async throws {
         let tenant = try await Fixtures.tenant()
         let flow = try await FlowFixtures.flow(tenant)
-        let payload = #"{"transaction": {"transaction_id": 88, "transaction_type": "SALE", "amount": "20", "status": "SETTLED", "created_at": "11/22/2026 8:00:00 AM"}}"#
+        let payload =
+            #"{"transaction": {"transaction_id": 88, "transaction_type": "SALE", "amount": "20", "status": "SETTLED", "created_at": "11/22/2026 8:00:00 AM"}}"#
         let event = try TestServer.shared.database.transaction(.tenant(UUID(uuidString: tenant)!)) { tx in
-            try EventStore.record(tx, NewEvent(tenantId: UUID(uuidString: tenant)!, environment: .qa, source: "paytrace", vendorEventId: "txn:88:SALE",
-                                            type: "paytrace.transaction.sale", endpointId: nil, payload: payload), firstJob: .eventDispatch, wake: false).id
+            try EventStore.record(
+                tx,
+                NewEvent(
+                    tenantId: UUID(uuidString: tenant)!, environment: .qa, source: "paytrace", vendorEventId: "txn:88:SALE",
+                    type: "paytrace.transaction.sale", endpointId: nil, payload: payload), firstJob: .eventDispatch, wake: false
+            ).id
         }
-        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/flows/\(flow)/versions/draft/preview",
-                                          json: ["event_id": event.uuidString, "environment": "qa"])
+        let reply = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/flows/\(flow)/versions/draft/preview",
+            json: ["event_id": event.uuidString, "environment": "qa"])
         #expect(reply.status == 200, "\(reply.text)")
         #expect(reply.json["triggered"] as? Bool == true)
         let steps = try #require(reply.json["steps"] as? [[String: Any]])
@@ -192,20 +210,29 @@ struct FlowApiTests {
 
     @Test func invalidDefinitionsAreRefusedWithTheirPlace() async throws {
         let tenant = try await Fixtures.tenant()
-        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/flows", json: ["name": "Bad", "definition": [
-            "trigger": ["source": "paytrace"],
-            "steps": [["id": "a", "target": "zoho_books.invoice", "mapping": ["fields": ["total": ["path": "x", "then": [["fn": "money"]]]]]]],
-        ]])
+        let reply = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/flows",
+            json: [
+                "name": "Bad",
+                "definition": [
+                    "trigger": ["source": "paytrace"],
+                    "steps": [["id": "a", "target": "zoho_books.invoice", "mapping": ["fields": ["total": ["path": "x", "then": [["fn": "money"]]]]]]],
+                ],
+            ])
         #expect(reply.status == 422)
         #expect(reply.text.contains("definition.steps[0].mapping.fields.total.then[0].currency"))
         #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/flows", json: ["name": "T", "template_id": "nope"]).status == 422)
     }
 
     @Test func suggestionsPairFieldsByNameSynonymAndType() async throws {
-        let reply = try await Client.send("POST", "/v1/mapping-suggestions", json: [
-            "target": "zoho_books.customerpayment",
-            "sample": ["transaction": ["amount": "10.00", "created_at": "11/22/2026 1:02:03 PM", "transaction_id": 5, "receipt_emailed_to": "a@b.example"]],
-        ])
+        let reply = try await Client.send(
+            "POST", "/v1/mapping-suggestions",
+            json: [
+                "target": "zoho_books.customerpayment",
+                "sample": [
+                    "transaction": ["amount": "10.00", "created_at": "11/22/2026 1:02:03 PM", "transaction_id": 5, "receipt_emailed_to": "a@b.example"]
+                ],
+            ])
         #expect(reply.status == 200, "\(reply.text)")
         let items = reply.json["items"] as? [[String: Any]] ?? []
         let best = Dictionary(items.map { ($0["target"] as! String, $0["source"] as! String) }, uniquingKeysWith: { first, _ in first })

@@ -67,8 +67,9 @@ struct IdempotencyTests {
     }
 
     @Test func malformedKeyIs400() async throws {
-        let reply = try await Client.send("POST", "/v1/tenants", json: ["name": "x", "slug": Fixtures.uniqueSlug()],
-                                          headers: ["Idempotency-Key": String(repeating: "k", count: 300)])
+        let reply = try await Client.send(
+            "POST", "/v1/tenants", json: ["name": "x", "slug": Fixtures.uniqueSlug()],
+            headers: ["Idempotency-Key": String(repeating: "k", count: 300)])
         #expect(reply.status == 400)
     }
 }
@@ -78,12 +79,14 @@ extension IdempotencyTests {
         let key = UUID().uuidString
         let body = ["name": "After a crash", "slug": Fixtures.uniqueSlug()]
         let prefix = String(TestServer.shared.platformToken.split(separator: "_")[1])
-        let principal = try #require(try TestServer.shared.database.transaction(.platform) { tx in
-            try tx.one("SELECT 'api_key:' || id AS label FROM api_keys WHERE prefix = $1", [prefix])
-        }?.string("label"))
+        let principal = try #require(
+            try TestServer.shared.database.transaction(.platform) { tx in
+                try tx.one("SELECT 'api_key:' || id AS label FROM api_keys WHERE prefix = $1", [prefix])
+            }?.string("label"))
         // A claim that a request made two minutes ago and never finished.
         try TestServer.shared.database.transaction(.platform) { tx in
-            try tx.query("""
+            try tx.query(
+                """
                 INSERT INTO idempotency_keys (principal, key, method, path, request_hash, created_at)
                 VALUES ($1, $2, 'POST', '/v1/tenants', 'whatever', now() - interval '2 minutes')
                 """, [principal, key])

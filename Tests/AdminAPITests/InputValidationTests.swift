@@ -60,7 +60,8 @@ struct InputValidationTests {
 
     @Test func declaredOversizedBodyIs413BeforeItIsRead() throws {
         let port = TestServer.shared.http.port
-        let head = "POST /v1/tenants HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(TestServer.shared.platformToken)\r\n"
+        let head =
+            "POST /v1/tenants HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(TestServer.shared.platformToken)\r\n"
             + "Content-Type: application/json\r\nContent-Length: \(TestServer.maxBodyBytes * 16)\r\n\r\n"
         let response = try RawHTTP.exchange(Array(head.utf8), port: port)
         #expect(RawHTTP.status(of: response) == 413)
@@ -84,13 +85,16 @@ struct InputValidationTests {
         let port = TestServer.shared.http.port
         var generator = SystemRandomNumberGenerator()
         let methods = ["GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "HEAD", "BREW"]
-        let paths = ["/v1/tenants", "/v1/tenants/%00", "/v1/tenants/../../etc/passwd", "/v1/tenants/\(UUID())/api-keys/x",
-                     "/v1/auth/login", "/%ff%fe", "/v1/tenants?limit=-1&cursor=\u{7f}", "/" + String(repeating: "a", count: 3000)]
+        let paths = [
+            "/v1/tenants", "/v1/tenants/%00", "/v1/tenants/../../etc/passwd", "/v1/tenants/\(UUID())/api-keys/x",
+            "/v1/auth/login", "/%ff%fe", "/v1/tenants?limit=-1&cursor=\u{7f}", "/" + String(repeating: "a", count: 3000),
+        ]
         for i in 0..<150 {
             let method = methods.randomElement(using: &generator)!
             let path = paths.randomElement(using: &generator)!
             let junk = (0..<Int.random(in: 0...300, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let head = "\(method) \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: \(junk.count)\r\n"
+            let head =
+                "\(method) \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: \(junk.count)\r\n"
                 + (i % 2 == 0 ? "Authorization: Bearer \(TestServer.shared.platformToken)\r\n" : "") + "\r\n"
             let response = try RawHTTP.exchange(Array(head.utf8) + junk, port: port, readTimeout: 2)
             if let status = RawHTTP.status(of: response) {

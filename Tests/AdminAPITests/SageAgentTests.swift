@@ -17,17 +17,26 @@ struct SageAgentTests {
         let running = try await AgentFixtures.startAgent(agent)
         defer { running.stop() }
 
-        let customer = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .upsertCustomer, "cust-1", ["company": "Acme Outdoor", "email": "ap@acme.example"]))
+        let customer = try await AgentFixtures.completed(
+            agent, try AgentFixtures.enqueue(agent, .upsertCustomer, "cust-1", ["company": "Acme Outdoor", "email": "ap@acme.example"]))
         #expect(customer.status == .succeeded)
         let custno = try #require(try AgentFixtures.result(customer)["custno"] as? String)
         #expect(custno == "ACME01")
-        let invoice = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .createInvoice, "inv-1", [
-            "custno": custno, "ornum": "PT-1001", "tax": "8.25", "lines": [["item": "TENT-2P", "qty": "1", "price": "100.00"]],
-        ]))
+        let invoice = try await AgentFixtures.completed(
+            agent,
+            try AgentFixtures.enqueue(
+                agent, .createInvoice, "inv-1",
+                [
+                    "custno": custno, "ornum": "PT-1001", "tax": "8.25", "lines": [["item": "TENT-2P", "qty": "1", "price": "100.00"]],
+                ]))
         let invno = try #require(try AgentFixtures.result(invoice)["invno"] as? String)
-        let receipt = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .postCashReceipt, "pt-txn-555", [
-            "custno": custno, "invno": invno, "amount": "108.25", "paydate": "2026-11-22", "reference": "555",
-        ]))
+        let receipt = try await AgentFixtures.completed(
+            agent,
+            try AgentFixtures.enqueue(
+                agent, .postCashReceipt, "pt-txn-555",
+                [
+                    "custno": custno, "invno": invno, "amount": "108.25", "paydate": "2026-11-22", "reference": "555",
+                ]))
         #expect(try AgentFixtures.result(receipt)["invoice_balance"] as? String == "0.00")
 
         let company = try #require(TestSandbox.shared.sageAgents.company(agent.connection))
@@ -49,10 +58,12 @@ struct SageAgentTests {
         defer { running.stop() }
         let customer = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .upsertCustomer, "cust-oa", ["company": "Birch Supply"]))
         let custno = try #require(try AgentFixtures.result(customer)["custno"] as? String)
-        let onAccount = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .postCashReceipt, "oa-1", ["custno": custno, "amount": "40.00", "reference": "PT-9"]))
+        let onAccount = try await AgentFixtures.completed(
+            agent, try AgentFixtures.enqueue(agent, .postCashReceipt, "oa-1", ["custno": custno, "amount": "40.00", "reference": "PT-9"]))
         let answer = try AgentFixtures.result(onAccount)
         #expect(onAccount.status == .succeeded && answer["on_account"] as? Bool == true)
-        let unknown = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .postCashReceipt, "oa-2", ["custno": custno, "invno": "999999", "amount": "1.00"]))
+        let unknown = try await AgentFixtures.completed(
+            agent, try AgentFixtures.enqueue(agent, .postCashReceipt, "oa-2", ["custno": custno, "invno": "999999", "amount": "1.00"]))
         #expect(unknown.status == .failed && unknown.errorCode == "not_found" && unknown.retryable == false)
         let company = try #require(TestSandbox.shared.sageAgents.company(agent.connection))
         #expect(company.rows("ARCASH")?.map { $0["INVNO"] } == [.string("")])
@@ -77,9 +88,18 @@ struct SageAgentTests {
         let agent = try await AgentFixtures.connection()
         let running = try await AgentFixtures.startAgent(agent)
         defer { running.stop() }
-        let custno = try AgentFixtures.result(try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .upsertCustomer, "c", ["company": "Birch Co"])))["custno"] as! String
-        let invno = try AgentFixtures.result(try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .createInvoice, "i", [
-            "custno": custno, "lines": [["item": "A", "qty": "2", "price": "10.00"]]])))["invno"] as! String
+        let custno =
+            try AgentFixtures.result(try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .upsertCustomer, "c", ["company": "Birch Co"])))[
+                "custno"] as! String
+        let invno =
+            try AgentFixtures.result(
+                try await AgentFixtures.completed(
+                    agent,
+                    try AgentFixtures.enqueue(
+                        agent, .createInvoice, "i",
+                        [
+                            "custno": custno, "lines": [["item": "A", "qty": "2", "price": "10.00"]],
+                        ])))["invno"] as! String
 
         TestSandbox.shared.faults.inject(.dropAfterCommit, service: "sage:\(agent.connection.uuidString.lowercased())", count: 1)
         let id = try AgentFixtures.enqueue(agent, .postCashReceipt, "pt-txn-drop", ["custno": custno, "invno": invno, "amount": "20.00", "reference": "drop"])
@@ -106,10 +126,16 @@ struct SageAgentTests {
         let agent = try await AgentFixtures.connection()
         let running = try await AgentFixtures.startAgent(agent)
         defer { running.stop() }
-        let missing = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .createInvoice, "x", ["custno": "NOPE01", "lines": [["item": "A", "qty": "1", "price": "1"]]]))
+        let missing = try await AgentFixtures.completed(
+            agent, try AgentFixtures.enqueue(agent, .createInvoice, "x", ["custno": "NOPE01", "lines": [["item": "A", "qty": "1", "price": "1"]]]))
         #expect(missing.status == .failed && missing.errorCode == "not_found" && missing.retryable == false)
-        let unbalanced = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .postJournal, "j", [
-            "reference": "fees", "lines": [["account": "6100-00", "debit": "3.10"], ["account": "1000-00", "credit": "3.00"]]]))
+        let unbalanced = try await AgentFixtures.completed(
+            agent,
+            try AgentFixtures.enqueue(
+                agent, .postJournal, "j",
+                [
+                    "reference": "fees", "lines": [["account": "6100-00", "debit": "3.10"], ["account": "1000-00", "credit": "3.00"]],
+                ]))
         #expect(unbalanced.errorCode == "validation")
         TestSandbox.shared.faults.inject(.status(423, retryAfter: nil), service: "sage:\(agent.connection.uuidString.lowercased())", count: 1)
         let locked = try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .ping, "locked", [:]))
@@ -143,31 +169,40 @@ struct SageAgentTests {
             try SignatureHeader.verify(batch.header("clearline-signature"), body: Array(batch.body) + [32], keys: [key], now: now)
         }
         let decoded = try SageAgentProtocol.decoder.decode(SageAgentProtocol.Batch.self, from: batch.body)
-        let results = try SageAgentProtocol.encoder.encode(SageAgentProtocol.Results(batchId: decoded.batchId, results: [
-            .succeeded(decoded.commands[0].commandId, .object(["forged": .bool(true)]))]))
+        let results = try SageAgentProtocol.encoder.encode(
+            SageAgentProtocol.Results(
+                batchId: decoded.batchId,
+                results: [
+                    .succeeded(decoded.commands[0].commandId, .object(["forged": .bool(true)]))
+                ]))
         let resultsPath = SageAgentProtocol.resultsPath(connectionId: other.connection)
         let unsigned = try await Client.send("POST", resultsPath, auth: .bearer(other.token), body: results, headers: ["Content-Type": "application/json"])
         #expect(unsigned.status == 401)
         let wrongKey = SignatureHeader.sign(Array(results), key: SageAgentProtocol.signingKey(enrolmentToken: agent.token), time: now)
-        let forged = try await Client.send("POST", resultsPath, auth: .bearer(other.token), body: results,
-                                           headers: ["Content-Type": "application/json", "Clearline-Signature": wrongKey])
+        let forged = try await Client.send(
+            "POST", resultsPath, auth: .bearer(other.token), body: results,
+            headers: ["Content-Type": "application/json", "Clearline-Signature": wrongKey])
         #expect(forged.status == 401)
         let signed = SignatureHeader.sign(Array(results), key: key, time: now)
-        let accepted = try await Client.send("POST", resultsPath, auth: .bearer(other.token), body: results,
-                                             headers: ["Content-Type": "application/json", "Clearline-Signature": signed])
+        let accepted = try await Client.send(
+            "POST", resultsPath, auth: .bearer(other.token), body: results,
+            headers: ["Content-Type": "application/json", "Clearline-Signature": signed])
         #expect(accepted.status == 200 && accepted.json["accepted"] as? Int == 1)
-        let replayed = try await Client.send("POST", resultsPath, auth: .bearer(other.token), body: results,
-                                             headers: ["Content-Type": "application/json", "Clearline-Signature": signed])
+        let replayed = try await Client.send(
+            "POST", resultsPath, auth: .bearer(other.token), body: results,
+            headers: ["Content-Type": "application/json", "Clearline-Signature": signed])
         #expect(replayed.json["accepted"] as? Int == 0 && replayed.json["ignored"] as? Int == 1)
-        let garbage = try await Client.send("POST", resultsPath, auth: .bearer(other.token), body: Data("{".utf8),
-                                            headers: ["Content-Type": "application/json", "Clearline-Signature": SignatureHeader.sign(Array("{".utf8), key: key, time: now)])
+        let garbage = try await Client.send(
+            "POST", resultsPath, auth: .bearer(other.token), body: Data("{".utf8),
+            headers: ["Content-Type": "application/json", "Clearline-Signature": SignatureHeader.sign(Array("{".utf8), key: key, time: now)])
         #expect(garbage.status == 400 && garbage.isProblem)
     }
 
     @Test func testingTheConnectionPingsTheAgent() async throws {
         let agent = try await AgentFixtures.connection()
         let running = try await AgentFixtures.startAgent(agent)
-        let reply = try await Client.send("POST", "/v1/tenants/\(agent.tenant.uuidString.lowercased())/environments/dev/connections/\(agent.connection.uuidString.lowercased())/test")
+        let reply = try await Client.send(
+            "POST", "/v1/tenants/\(agent.tenant.uuidString.lowercased())/environments/dev/connections/\(agent.connection.uuidString.lowercased())/test")
         #expect(reply.json["ok"] as? Bool == true)
         #expect(reply["message"]?.contains("answered in") == true)
         running.stop()

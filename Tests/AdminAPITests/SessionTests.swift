@@ -50,7 +50,8 @@ struct SessionTests {
         let tenant = try await Fixtures.tenant()
         let user = try await Fixtures.user(tenant, role: "viewer")
         let wrong = try await Client.send("POST", "/v1/auth/login", auth: .none, json: ["email": user.email, "password": "not the password"])
-        let unknown = try await Client.send("POST", "/v1/auth/login", auth: .none, json: ["email": "nobody-\(UUID())@example.com", "password": "whatever it is"])
+        let unknown = try await Client.send(
+            "POST", "/v1/auth/login", auth: .none, json: ["email": "nobody-\(UUID())@example.com", "password": "whatever it is"])
         #expect(wrong.status == 401 && unknown.status == 401)
         #expect(wrong["detail"] == unknown["detail"])
     }

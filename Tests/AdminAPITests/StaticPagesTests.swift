@@ -4,8 +4,10 @@ import ClearlineTesting
 
 @Suite("Admin pages: content types, ETag, Content-Security-Policy", .requiresDatabase)
 struct StaticPagesTests {
-    @Test(arguments: [("/", "text/html"), ("/login.html", "text/html"), ("/tenant.html", "text/html"),
-                      ("/js/api.js", "text/javascript"), ("/css/app.css", "text/css")])
+    @Test(arguments: [
+        ("/", "text/html"), ("/login.html", "text/html"), ("/tenant.html", "text/html"),
+        ("/js/api.js", "text/javascript"), ("/css/app.css", "text/css"),
+    ])
     func pagesAreServedWithTheRightType(_ path: String, _ type: String) async throws {
         let reply = try await Client.send("GET", path, auth: .none)
         #expect(reply.status == 200, "\(path)")

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Testing
 import ClearlineTesting
@@ -25,7 +25,8 @@ struct WebhookIntakeTests {
     static func jobCount(_ hook: Hooks.Hook) throws -> Int {
         let tenant = UUID(uuidString: hook.tenant)!
         return try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
-            try tx.one("""
+            try tx.one(
+                """
                 SELECT (SELECT count(*) FROM jobs WHERE tenant_id = $1) + (SELECT count(*) FROM job_history WHERE tenant_id = $1) AS n
                 """, [tenant])!.int("n")
         }
@@ -56,7 +57,8 @@ struct WebhookIntakeTests {
             for copy in 0..<4 {
                 for order in 0..<12 {
                     group.addTask {
-                        let reply = try await Hooks.deliver(hook, #"{"type":"order.paid","order":{"id":"\#(order)","copy":\#(copy)}}"#, eventId: "order-\(order)")
+                        let reply = try await Hooks.deliver(
+                            hook, #"{"type":"order.paid","order":{"id":"\#(order)","copy":\#(copy)}}"#, eventId: "order-\(order)")
                         return ("order-\(order)", reply.status, reply["event_id"])
                     }
                 }
@@ -78,13 +80,14 @@ struct WebhookIntakeTests {
         let body = #"{"type":"order.paid","order":{"id":"7"}}"#
         let now = Int(Date().timeIntervalSince1970)
         let refusals: [Reply] = [
-            try await Hooks.deliver(hook, body, key: "whsec_not-the-secret"),                          // forged
-            try await Client.send("POST", hook.path, auth: .none, body: Data(body.utf8),
-                                  headers: ["Content-Type": "application/json", "Clearline-Event-Id": "e1"]), // unsigned
-            try await Hooks.deliver(hook, body, time: now - 301),                                        // replayed later (stale)
-            try await Hooks.deliver(hook, body, time: now + 400),                                        // from the future
-            try await Hooks.deliver(hook, #"{"type":"order.paid","order":{"id":"8"}}"#, signedBody: body), // tampered
-            try await Hooks.deliver(hook, body, headers: ["Clearline-Signature": "v1=deadbeef"]),         // malformed
+            try await Hooks.deliver(hook, body, key: "whsec_not-the-secret"),  // forged
+            try await Client.send(
+                "POST", hook.path, auth: .none, body: Data(body.utf8),
+                headers: ["Content-Type": "application/json", "Clearline-Event-Id": "e1"]),  // unsigned
+            try await Hooks.deliver(hook, body, time: now - 301),  // replayed later (stale)
+            try await Hooks.deliver(hook, body, time: now + 400),  // from the future
+            try await Hooks.deliver(hook, #"{"type":"order.paid","order":{"id":"8"}}"#, signedBody: body),  // tampered
+            try await Hooks.deliver(hook, body, headers: ["Clearline-Signature": "v1=deadbeef"]),  // malformed
         ]
         for reply in refusals {
             #expect(reply.status == 401 && reply.isProblem, "\(reply.status) \(reply.text)")
@@ -156,8 +159,9 @@ struct WebhookIntakeTests {
         let sandbox = TestSandbox.shared
         let session = try TestSandbox.selfClientSession(sandbox, cacheKey: "intake-test").session
         let books = ZohoBooksClient(session: session, organizationId: "20071234")
-        _ = try books.createWebhook(name: "to Clearline", entity: "customerpayment", url: TestServer.shared.baseURL + hook.path + "?source=books",
-                                    secret: hook.secret)
+        _ = try books.createWebhook(
+            name: "to Clearline", entity: "customerpayment", url: TestServer.shared.baseURL + hook.path + "?source=books",
+            secret: hook.secret)
         let customer = try #require(try books.createContact(["contact_name": "Hooked \(UUID().uuidString.prefix(6))"])["contact_id"] as? String)
         func pay() throws { _ = try books.createCustomerPayment(["customer_id": customer, "amount": "10.00", "payment_mode": "creditcard"]) }
         try pay()
@@ -171,7 +175,9 @@ struct WebhookIntakeTests {
         while Date() < deadline {
             var deliveries = URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/webhooks/deliveries")!)
             deliveries.httpMethod = "GET"
-            let all = (try JSONSerialization.jsonObject(with: try HTTPTransport().send(deliveries, vendor: "sandbox").body) as? [String: Any])?["deliveries"] as? [[String: Any]] ?? []
+            let all =
+                (try JSONSerialization.jsonObject(with: try HTTPTransport().send(deliveries, vendor: "sandbox").body) as? [String: Any])?["deliveries"]
+                as? [[String: Any]] ?? []
             seen = all.filter { ($0["url"] as? String)?.contains(hook.id) == true }
             if seen.count >= 2 { break }
             try await Task.sleep(for: .milliseconds(50))
@@ -187,13 +193,16 @@ struct WebhookIntakeTests {
         let hook = try await Hooks.endpoint(tenant, verification: "paytrace_silent_post", source: "paytrace", extra: ["connection_id": connection])
         #expect(hook.secret.isEmpty, "Silent Post endpoints have no secret")
         let account = SandboxServer.demoPayTraceAccount
-        let client = PayTraceClient(baseURL: URL(string: TestSandbox.shared.baseURL + "/paytrace")!,
-                                    credentials: .init(username: account.username, password: account.password, integratorId: account.integratorId),
-                                    cacheKey: "silent-post-test", tokens: TokenCache())
-        let sale = try client.call("v1/transactions/sale/keyed", ["amount": "12.00", "credit_card": ["number": "4012000098765439", "expiration_month": 1, "expiration_year": 2031]])
+        let client = PayTraceClient(
+            baseURL: URL(string: TestSandbox.shared.baseURL + "/paytrace")!,
+            credentials: .init(username: account.username, password: account.password, integratorId: account.integratorId),
+            cacheKey: "silent-post-test", tokens: TokenCache())
+        let sale = try client.call(
+            "v1/transactions/sale/keyed", ["amount": "12.00", "credit_card": ["number": "4012000098765439", "expiration_month": 1, "expiration_year": 2031]])
         let id = try #require(sale.transactionId)
         func post(_ transaction: String) async throws -> Reply {
-            let form = "parmList=" + "ORDERID~A1|TRANSACTIONID~\(transaction)|APPCODE~TAS1|APPMSG~APPROVED|CARDNUMBER~4012000098765439|"
+            let form =
+                "parmList=" + "ORDERID~A1|TRANSACTIONID~\(transaction)|APPCODE~TAS1|APPMSG~APPROVED|CARDNUMBER~4012000098765439|"
                 .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             return try await Client.send("POST", hook.path, auth: .none, body: Data(form.utf8), headers: ["Content-Type": "application/x-www-form-urlencoded"])
         }

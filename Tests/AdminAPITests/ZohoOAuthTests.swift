@@ -9,8 +9,9 @@ struct ZohoOAuthTests {
     static func get(_ url: String) throws -> (status: Int?, location: String?) {
         let components = try #require(URLComponents(string: url))
         let target = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
-        let response = try RawHTTP.exchange(Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8),
-                                            port: try #require(components.port), untilClosed: true)
+        let response = try RawHTTP.exchange(
+            Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8),
+            port: try #require(components.port), untilClosed: true)
         let location = response.split(separator: "\r\n").first { $0.lowercased().hasPrefix("location:") }
             .map { String($0.dropFirst("location:".count)).trimmingCharacters(in: .whitespaces) }
         return (RawHTTP.status(of: response), location)
@@ -62,10 +63,12 @@ struct ZohoOAuthTests {
         let tenant = try await Fixtures.tenant()
         let id = try await VendorFixtures.zohoConnection(tenant)
         let viewer = try await Fixtures.apiKey(tenant, role: "viewer")
-        #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)/oauth/start", auth: .bearer(viewer.token)).status == 403)
+        #expect(
+            try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)/oauth/start", auth: .bearer(viewer.token)).status == 403)
         let other = try await Fixtures.tenant()
         let outsider = try await Fixtures.apiKey(other, role: "owner")
-        #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)/oauth/start", auth: .bearer(outsider.token)).status == 404)
+        #expect(
+            try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)/oauth/start", auth: .bearer(outsider.token)).status == 404)
         let payTrace = try await VendorFixtures.payTrace(tenant, password: "whatever-password")
         #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(payTrace)/oauth/start").status == 422)
     }

@@ -3,7 +3,7 @@ import Testing
 @testable import AdminAPI
 public import Connectors
 public import Domain
-public import Persistence
+import Persistence
 public import Sandbox
 
 /// A Sage Pro agent connection, and the sandbox's agent polling the real server.
@@ -16,16 +16,18 @@ public enum AgentFixtures {
 
     public static func connection(token: String = "enrol-\(UUID().uuidString)") async throws -> Agent {
         let tenant = try await Fixtures.tenant()
-        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections",
-                                          json: ["kind": "sage_pro", "name": "Sage Pro agent", "secrets": ["enrolment_token": token]])
+        let reply = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/environments/dev/connections",
+            json: ["kind": "sage_pro", "name": "Sage Pro agent", "secrets": ["enrolment_token": token]])
         try #require(reply.status == 201)
         let id = try #require(reply["id"])
         return Agent(tenant: try #require(UUID(uuidString: tenant)), connection: try #require(UUID(uuidString: id)), token: token)
     }
 
     public static func startAgent(_ agent: Agent, wait: Int = 20) async throws -> SageProAgent {
-        let running = TestSandbox.shared.sageAgents.start(clearlineURL: URL(string: TestServer.shared.baseURL)!, connectionId: agent.connection,
-                                                          enrolmentToken: agent.token, waitSeconds: wait)
+        let running = TestSandbox.shared.sageAgents.start(
+            clearlineURL: URL(string: TestServer.shared.baseURL)!, connectionId: agent.connection,
+            enrolmentToken: agent.token, waitSeconds: wait)
         // The first poll comes back at once (nothing queued is answered after `wait`), so wait
         // until the server has seen the agent.
         #expect(try await Wait.until(60) { try presence(agent)?.lastSeenAt != nil }, "the agent polled")
@@ -41,8 +43,10 @@ public enum AgentFixtures {
     public static func enqueue(_ agent: Agent, _ type: SageAgentProtocol.CommandType, _ externalId: String, _ payload: [String: Any]) throws -> UUID {
         let json = String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self)
         return try TestServer.shared.database.transaction(.tenant(agent.tenant)) {
-            try AgentCommandStore.enqueue($0, tenantId: agent.tenant, environment: .dev, connectionId: agent.connection,
-                                          type: type.rawValue, externalId: externalId, payload: json).id
+            try AgentCommandStore.enqueue(
+                $0, tenantId: agent.tenant, environment: .dev, connectionId: agent.connection,
+                type: type.rawValue, externalId: externalId, payload: json
+            ).id
         }
     }
 

@@ -1,6 +1,6 @@
 public import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// What came back from the server, with the JSON body decoded when there is one.
@@ -36,8 +36,10 @@ public enum Client {
         return URLSession(configuration: configuration)
     }()
 
-    public static func send(_ method: String, _ path: String, auth: Auth = .platform, json: Any? = nil, body: Data? = nil,
-                     headers: [String: String] = [:]) async throws -> Reply {
+    public static func send(
+        _ method: String, _ path: String, auth: Auth = .platform, json: Any? = nil, body: Data? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> Reply {
         var request = URLRequest(url: URL(string: TestServer.shared.baseURL + path)!)
         request.httpMethod = method
         request.httpShouldHandleCookies = false

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Testing
 
 /// Builders for the data tests need, all through the public API.

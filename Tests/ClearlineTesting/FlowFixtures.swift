@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Testing
 
 /// Flows made through the API, as an end-to-end test starts from them.

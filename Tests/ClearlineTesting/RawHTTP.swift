@@ -1,6 +1,6 @@
 public import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Bytes over a TCP socket, for requests URLSession will not send (bodies that lie about their
@@ -42,7 +42,8 @@ public enum RawHTTP {
         guard let split = text.range(of: "\r\n\r\n") else { return false }
         let head = text[..<split.lowerBound].lowercased()
         guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
-              let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) else { return false }
+            let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+        else { return false }
         return text[split.upperBound...].utf8.count >= length
     }
 

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Logging
 import Connectors
@@ -17,19 +17,22 @@ public enum TestSandbox {
     /// A Zoho session on `sandbox` as Zoho's "Self Client" gets one: a grant code from the
     /// console, exchanged for a refresh token (Books, Inventory and CRM).
     public static func selfClientSession(_ sandbox: SandboxServer, cacheKey: String) throws -> (session: ZohoSession, refreshToken: String) {
-        let accounts = ZohoAccountsClient(accountsURL: URL(string: sandbox.baseURL + "/zoho/accounts")!, clientId: SandboxServer.demoZohoClient.id,
-                                          clientSecret: SandboxServer.demoZohoClient.secret)
+        let accounts = ZohoAccountsClient(
+            accountsURL: URL(string: sandbox.baseURL + "/zoho/accounts")!, clientId: SandboxServer.demoZohoClient.id,
+            clientSecret: SandboxServer.demoZohoClient.secret)
         var code = URLRequest(url: URL(string: sandbox.baseURL + "/_sandbox/zoho/self-client/code")!)
         code.httpMethod = "POST"
-        code.httpBody = Data("client_id=\(SandboxServer.demoZohoClient.id)&scope=ZohoBooks.fullaccess.all,ZohoInventory.fullaccess.all,ZohoCRM.modules.ALL".utf8)
+        code.httpBody = Data(
+            "client_id=\(SandboxServer.demoZohoClient.id)&scope=ZohoBooks.fullaccess.all,ZohoInventory.fullaccess.all,ZohoCRM.modules.ALL".utf8)
         code.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         let answer = try JSONSerialization.jsonObject(with: try HTTPTransport().send(code, vendor: "sandbox").body) as? [String: Any]
         guard let grant = answer?["code"] as? String else { throw ConnectorError(.permanent, "the sandbox gave no grant code") }
         guard let refresh = try accounts.exchange(code: grant, redirectURI: ZohoAccountsEmulator.selfClientRedirect).refreshToken else {
             throw ConnectorError(.permanent, "the sandbox's accounts server gave no refresh token")
         }
-        let session = ZohoSession(apiDomain: URL(string: sandbox.baseURL + "/zoho/api")!, accounts: accounts, refreshToken: refresh,
-                                  tokens: TokenCache(), cacheKey: cacheKey)
+        let session = ZohoSession(
+            apiDomain: URL(string: sandbox.baseURL + "/zoho/api")!, accounts: accounts, refreshToken: refresh,
+            tokens: TokenCache(), cacheKey: cacheKey)
         return (session, refresh)
     }
 }

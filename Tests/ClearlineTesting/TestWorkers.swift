@@ -1,7 +1,7 @@
 public import Foundation
-public import Domain
+import Domain
 public import Engine
-public import Persistence
+import Persistence
 
 /// Workers for tests: every pool and housekeeping is scoped to one tenant, so suites running side by
 /// side never claim, reap or purge each other's rows.
@@ -9,9 +9,10 @@ public enum TestWorkers {
     /// Workers for one tenant's jobs only: suites run side by side, and a pool of one must not
     /// take (and hold, or stop with) another's jobs.
     public static func pool(tenant: UUID) -> WorkerPool {
-        WorkerPool(database: TestServer.shared.database, vault: TestServer.shared.vault,
-                   configuration: .init(workers: 2, leaseSeconds: 30, pollInterval: 0.1, backoff: Backoff(base: 0.01, cap: 0.05), tenants: .only(tenant)),
-                   logger: TestServer.quietLogger)
+        WorkerPool(
+            database: TestServer.shared.database, vault: TestServer.shared.vault,
+            configuration: .init(workers: 2, leaseSeconds: 30, pollInterval: 0.1, backoff: Backoff(base: 0.01, cap: 0.05), tenants: .only(tenant)),
+            logger: TestServer.quietLogger)
     }
 
     /// The queue's housekeeping (first polls, expired leases, old history) for one tenant's rows only.

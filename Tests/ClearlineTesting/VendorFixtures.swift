@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Testing
 public import Connectors
 public import Sandbox
@@ -9,37 +9,48 @@ public enum VendorFixtures {
     public static func connectedZoho(_ tenant: String, sandbox: SandboxServer = TestSandbox.shared) async throws -> ZohoSession {
         let id = try await VendorFixtures.zohoConnection(tenant, sandbox: sandbox)
         let (session, refresh) = try TestSandbox.selfClientSession(sandbox, cacheKey: "o2c-\(tenant)")
-        let patched = try await Client.send("PATCH", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)",
-                                            json: ["settings": ["api_domain": sandbox.baseURL + "/zoho/api", "inventory": true, "crm": true], "secrets": ["refresh_token": refresh]])
+        let patched = try await Client.send(
+            "PATCH", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)",
+            json: ["settings": ["api_domain": sandbox.baseURL + "/zoho/api", "inventory": true, "crm": true], "secrets": ["refresh_token": refresh]])
         try #require(patched.status == 200, "\(patched.text)")
         return session
     }
 
     public static func payTrace(_ tenant: String, password: String) async throws -> String {
         let account = SandboxServer.demoPayTraceAccount
-        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections", json: [
-            "kind": "paytrace", "name": "PayTrace sandbox", "settings": ["base_url": TestSandbox.shared.baseURL + "/paytrace"],
-            "secrets": ["username": account.username, "password": password, "integrator_id": account.integratorId],
-        ])
+        let reply = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/environments/dev/connections",
+            json: [
+                "kind": "paytrace", "name": "PayTrace sandbox", "settings": ["base_url": TestSandbox.shared.baseURL + "/paytrace"],
+                "secrets": ["username": account.username, "password": password, "integrator_id": account.integratorId],
+            ])
         try #require(reply.status == 201)
         return try #require(reply["id"])
     }
 
-    public static func zohoConnection(_ tenant: String, secret: String = SandboxServer.demoZohoClient.secret, sandbox: SandboxServer = TestSandbox.shared) async throws -> String {
-        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections", json: [
-            "kind": "zoho", "name": "Zoho Books",
-            "settings": ["data_center": "us", "organization_id": "20071234", "books": true, "accounts_url": sandbox.baseURL + "/zoho/accounts",
-                         // Every test's tenant shares the sandbox's one organization, and its request budget.
-                         "requests_per_minute": "600000"],
-            "secrets": ["client_id": SandboxServer.demoZohoClient.id, "client_secret": secret],
-        ])
+    public static func zohoConnection(_ tenant: String, secret: String = SandboxServer.demoZohoClient.secret, sandbox: SandboxServer = TestSandbox.shared)
+        async throws -> String
+    {
+        let reply = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/environments/dev/connections",
+            json: [
+                "kind": "zoho", "name": "Zoho Books",
+                "settings": [
+                    "data_center": "us", "organization_id": "20071234", "books": true, "accounts_url": sandbox.baseURL + "/zoho/accounts",
+                    // Every test's tenant shares the sandbox's one organization, and its request budget.
+                    "requests_per_minute": "600000",
+                ],
+                "secrets": ["client_id": SandboxServer.demoZohoClient.id, "client_secret": secret],
+            ])
         try #require(reply.status == 201)
         return try #require(reply["id"])
     }
 
     public static func paytrace(_ marker: String) -> [String: Any] {
-        ["kind": "paytrace", "name": "PayTrace sandbox",
-         "settings": ["base_url": "https://api.sandbox.paytrace.com"],
-         "secrets": ["username": "api-user-\(marker)", "password": "pw-\(marker)-long-enough", "integrator_id": "int\(marker)"]]
+        [
+            "kind": "paytrace", "name": "PayTrace sandbox",
+            "settings": ["base_url": "https://api.sandbox.paytrace.com"],
+            "secrets": ["username": "api-user-\(marker)", "password": "pw-\(marker)-long-enough", "integrator_id": "int\(marker)"],
+        ]
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Waiting for a condition, never for a length of time: the deadline only bounds a test that would
 /// otherwise hang, and no assertion depends on how fast the machine is.

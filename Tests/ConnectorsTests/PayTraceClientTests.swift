@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Logging
 import Testing
@@ -76,8 +76,9 @@ struct PayTraceClientTests {
         try Self.inject(sandbox, #"{"service":"paytrace","mode":"timeout","seconds":5}"#)
         let slow = #expect(throws: ConnectorError.self) { try PayTraceFixtures.client(sandbox).accessToken() }
         #expect(slow?.kind == .retryable)
-        let nowhere = PayTraceClient(baseURL: URL(string: "http://127.0.0.1:1/paytrace")!,
-                                     credentials: .init(username: "u", password: "p", integratorId: nil), cacheKey: "x", transport: HTTPTransport(timeout: 2))
+        let nowhere = PayTraceClient(
+            baseURL: URL(string: "http://127.0.0.1:1/paytrace")!,
+            credentials: .init(username: "u", password: "p", integratorId: nil), cacheKey: "x", transport: HTTPTransport(timeout: 2))
         let unreachable = #expect(throws: ConnectorError.self) { try nowhere.accessToken() }
         #expect(unreachable?.kind == .retryable)
     }

@@ -26,7 +26,8 @@ struct PayTraceVaultAndBatchTests {
         #expect(try client.updateCustomer(id: "cust-42", newId: "cust-43", email: "s@example.com").responseCode == 161)
         let exported = try client.exportCustomers()
         #expect(exported.map(\.customerId) == ["cust-43"])
-        #expect(exported.first?.maskedCardNumber == "************0057" && exported.first?.billingName == "Steve Smith" && exported.first?.email == "s@example.com")
+        #expect(
+            exported.first?.maskedCardNumber == "************0057" && exported.first?.billingName == "Steve Smith" && exported.first?.email == "s@example.com")
         #expect(try client.exportCustomers(id: "cust-42").isEmpty)
 
         let fromTransaction = try client.createCustomer(id: "cust-from-txn", fromTransaction: try #require(sale.transactionId), billing: .init(name: "Ann"))
@@ -41,7 +42,7 @@ struct PayTraceVaultAndBatchTests {
         let client = PayTraceFixtures.client(sandbox)
         let first = try PayTraceFixtures.sale(client, amount: "100.00")
         _ = try PayTraceFixtures.sale(client, amount: "40.00")
-        _ = try PayTraceFixtures.sale(client, amount: "0.29")   // declined: never settles
+        _ = try PayTraceFixtures.sale(client, amount: "0.29")  // declined: never settles
         let open = try #require(try client.batch())
         #expect(open.settledAt.isEmpty && open.salesCount == 2 && open.salesAmount == 140)
 
@@ -74,8 +75,11 @@ struct PayTraceAuthorizationTests {
         let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         let client = PayTraceFixtures.client(sandbox)
-        let auth = try client.call("v1/transactions/authorization/keyed", [
-            "amount": "80.00", "credit_card": ["number": PayTraceFixtures.visa, "expiration_month": 12, "expiration_year": 2030]])
+        let auth = try client.call(
+            "v1/transactions/authorization/keyed",
+            [
+                "amount": "80.00", "credit_card": ["number": PayTraceFixtures.visa, "expiration_month": 12, "expiration_year": 2030],
+            ])
         #expect(auth.responseCode == 101)
         let id = try #require(auth.transactionId)
         _ = try client.call("v1/transactions/settle", [:])

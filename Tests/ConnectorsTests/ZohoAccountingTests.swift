@@ -14,9 +14,12 @@ struct ZohoAccountingTests {
         defer { sandbox.shutdown() }
         let books = try Self.books(sandbox)
         let customer = try #require(try books.createContact(["contact_name": "Refund Customer"])["contact_id"] as? String)
-        let invoice = try #require(try books.createInvoice(["customer_id": customer, "line_items": [["name": "Tent", "rate": "80.00", "quantity": 1]]])["invoice_id"] as? String)
-        let note = try books.createCreditNote(["customer_id": customer, "date": "2026-11-22", "reference_number": "PT-REFUND-77",
-                                               "line_items": [["name": "Returned tent", "rate": "100.00", "quantity": 1]]])
+        let invoice = try #require(
+            try books.createInvoice(["customer_id": customer, "line_items": [["name": "Tent", "rate": "80.00", "quantity": 1]]])["invoice_id"] as? String)
+        let note = try books.createCreditNote([
+            "customer_id": customer, "date": "2026-11-22", "reference_number": "PT-REFUND-77",
+            "line_items": [["name": "Returned tent", "rate": "100.00", "quantity": 1]],
+        ])
         let noteId = try #require(note["creditnote_id"] as? String)
         #expect(note["status"] as? String == "open" && (note["creditnote_number"] as? String)?.hasPrefix("CN-") == true)
         #expect(try books.creditNotes(referenceNumber: "PT-REFUND-77").count == 1)
@@ -36,12 +39,20 @@ struct ZohoAccountingTests {
         let fees = try #require(accounts.first { $0["account_name"] as? String == "Merchant Processing Fees" }?["account_id"] as? String)
         let bank = try #require(try books.chartOfAccounts(filterBy: "AccountType.Bank").first?["account_id"] as? String)
         let unbalanced = #expect(throws: ConnectorError.self) {
-            try books.createJournal(["journal_date": "2026-11-22", "line_items": [
-                ["account_id": fees, "debit_or_credit": "debit", "amount": "3.10"], ["account_id": bank, "debit_or_credit": "credit", "amount": "3.00"]]])
+            try books.createJournal([
+                "journal_date": "2026-11-22",
+                "line_items": [
+                    ["account_id": fees, "debit_or_credit": "debit", "amount": "3.10"], ["account_id": bank, "debit_or_credit": "credit", "amount": "3.00"],
+                ],
+            ])
         }
         #expect(unbalanced?.message.contains("must be equal") == true)
-        let journal = try books.createJournal(["journal_date": "2026-11-22", "reference_number": "batch 41", "line_items": [
-            ["account_id": fees, "debit_or_credit": "debit", "amount": "3.10"], ["account_id": bank, "debit_or_credit": "credit", "amount": "3.10"]]])
+        let journal = try books.createJournal([
+            "journal_date": "2026-11-22", "reference_number": "batch 41",
+            "line_items": [
+                ["account_id": fees, "debit_or_credit": "debit", "amount": "3.10"], ["account_id": bank, "debit_or_credit": "credit", "amount": "3.10"],
+            ],
+        ])
         #expect(journal["status"] as? String == "draft")
         #expect((journal["line_items"] as? [[String: Any]])?.first?["account_name"] as? String == "Merchant Processing Fees")
         try books.publishJournal(try #require(journal["journal_id"] as? String))

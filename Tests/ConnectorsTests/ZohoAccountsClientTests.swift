@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Testing
 import Connectors
@@ -45,7 +45,8 @@ struct ZohoAccountsClientTests {
         let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         let client = ZohoFixtures.client(sandbox)
-        let refresh = try #require(try client.exchange(code: ZohoFixtures.authorize(sandbox, client).code, redirectURI: "http://127.0.0.1:1/callback").refreshToken)
+        let refresh = try #require(
+            try client.exchange(code: ZohoFixtures.authorize(sandbox, client).code, redirectURI: "http://127.0.0.1:1/callback").refreshToken)
         for _ in 0..<9 { _ = try client.refresh(refreshToken: refresh) }  // the exchange minted the first of ten
         let throttled = #expect(throws: ConnectorError.self) { try client.refresh(refreshToken: refresh) }
         #expect(throttled?.kind == .rateLimited(retryAfter: 600))
@@ -55,7 +56,8 @@ struct ZohoAccountsClientTests {
         let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         let client = ZohoFixtures.client(sandbox)
-        let refresh = try #require(try client.exchange(code: ZohoFixtures.authorize(sandbox, client).code, redirectURI: "http://127.0.0.1:1/callback").refreshToken)
+        let refresh = try #require(
+            try client.exchange(code: ZohoFixtures.authorize(sandbox, client).code, redirectURI: "http://127.0.0.1:1/callback").refreshToken)
         let cache = TokenCache()
         let counter = NSLock()
         nonisolated(unsafe) var refreshes = 0

@@ -17,21 +17,27 @@ struct ZohoBooksClientTests {
         let contact = try books.createContact(["contact_name": "Jane Doe", "contact_persons": [["email": "jane@example.com", "is_primary_contact": true]]])
         let contactId = try #require(contact["contact_id"] as? String)
         #expect(try books.contacts(email: "jane@example.com").count == 1)
-        let invoice = try books.createInvoice(["customer_id": contactId, "reference_number": "PT-395970044",
-                                               "line_items": [["name": "Widget Pro", "rate": "24.995", "quantity": 2]]])
+        let invoice = try books.createInvoice([
+            "customer_id": contactId, "reference_number": "PT-395970044",
+            "line_items": [["name": "Widget Pro", "rate": "24.995", "quantity": 2]],
+        ])
         let invoiceId = try #require(invoice["invoice_id"] as? String)
         #expect(try books.invoices(referenceNumber: "PT-395970044").map { $0["invoice_id"] as? String } == [invoiceId])
         let total = try #require(invoice["total"] as? NSNumber)
-        let payment = try books.createCustomerPayment(["customer_id": contactId, "payment_mode": "creditcard", "amount": total,
-                                                       "date": "2026-11-22", "reference_number": "395970044",
-                                                       "invoices": [["invoice_id": invoiceId, "amount_applied": total]]])
+        let payment = try books.createCustomerPayment([
+            "customer_id": contactId, "payment_mode": "creditcard", "amount": total,
+            "date": "2026-11-22", "reference_number": "395970044",
+            "invoices": [["invoice_id": invoiceId, "amount_applied": total]],
+        ])
         #expect(payment["status"] as? String == "success")
         #expect(try books.invoices(referenceNumber: "PT-395970044").first?["status"] as? String == "paid")
         #expect(try books.customerPayments(referenceNumber: "395970044").count == 1)
         // A payment for an invoice that is already paid is refused, not recorded twice.
         let again = #expect(throws: ConnectorError.self) {
-            try books.createCustomerPayment(["customer_id": contactId, "payment_mode": "creditcard", "amount": total, "date": "2026-11-22",
-                                             "invoices": [["invoice_id": invoiceId, "amount_applied": total]]])
+            try books.createCustomerPayment([
+                "customer_id": contactId, "payment_mode": "creditcard", "amount": total, "date": "2026-11-22",
+                "invoices": [["invoice_id": invoiceId, "amount_applied": total]],
+            ])
         }
         #expect(again?.kind == .permanent)
         #expect(again?.message.contains("24016") == true)

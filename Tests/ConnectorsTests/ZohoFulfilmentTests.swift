@@ -14,9 +14,12 @@ struct ZohoFulfilmentTests {
         #expect(try inventory.items(sku: "TENT-2P").first?["item_id"] as? String == item["item_id"] as? String)
         #expect(throws: ConnectorError.self) { try inventory.createItem(["name": "Copy", "sku": "TENT-2P", "rate": "1"]) }
 
-        let customer = try #require(try ZohoBooksClient(session: session, organizationId: "20071234").createContact(["contact_name": "Shipper"])["contact_id"] as? String)
-        let order = try inventory.createSalesOrder(["customer_id": customer, "reference_number": "ORDER-9",
-                                                    "line_items": [["item_id": item["item_id"]!, "rate": "199.00", "quantity": 2]]])
+        let customer = try #require(
+            try ZohoBooksClient(session: session, organizationId: "20071234").createContact(["contact_name": "Shipper"])["contact_id"] as? String)
+        let order = try inventory.createSalesOrder([
+            "customer_id": customer, "reference_number": "ORDER-9",
+            "line_items": [["item_id": item["item_id"]!, "rate": "199.00", "quantity": 2]],
+        ])
         let orderId = try #require(order["salesorder_id"] as? String)
         let line = try #require((order["line_items"] as? [[String: Any]])?.first?["line_item_id"] as? String)
         let draft = #expect(throws: ConnectorError.self) { try inventory.createPackage(salesOrderId: orderId, lines: [(line, 1)], date: "2026-11-22") }
@@ -26,8 +29,9 @@ struct ZohoFulfilmentTests {
         let package = try inventory.createPackage(salesOrderId: orderId, lines: [(line, 2)], date: "2026-11-22")
         #expect(package["status"] as? String == "not_shipped")
         #expect(try inventory.salesOrder(orderId)["shipped_status"] as? String == "pending")
-        let shipment = try inventory.createShipment(salesOrderId: orderId, packageIds: [try #require(package["package_id"] as? String)],
-                                                    date: "2026-11-22", trackingNumber: "1Z999", deliveryMethod: "UPS")
+        let shipment = try inventory.createShipment(
+            salesOrderId: orderId, packageIds: [try #require(package["package_id"] as? String)],
+            date: "2026-11-22", trackingNumber: "1Z999", deliveryMethod: "UPS")
         #expect(shipment["tracking_number"] as? String == "1Z999")
         #expect(try inventory.salesOrder(orderId)["shipped_status"] as? String == "shipped")
         try inventory.markDelivered(shipmentId: try #require(shipment["shipment_id"] as? String))

@@ -9,11 +9,14 @@ struct ZohoInventoryAndCRMTests {
         let sandbox = try PayTraceFixtures.sandbox()
         defer { sandbox.shutdown() }
         let session = try ZohoFixtures.session(sandbox)
-        let customer = try #require(try ZohoBooksClient(session: session, organizationId: "20071234")
-            .createContact(["contact_name": "Jane Doe"])["contact_id"] as? String)
+        let customer = try #require(
+            try ZohoBooksClient(session: session, organizationId: "20071234")
+                .createContact(["contact_name": "Jane Doe"])["contact_id"] as? String)
         let inventory = ZohoInventoryClient(session: session, organizationId: "20071234")
-        let order = try inventory.createSalesOrder(["customer_id": customer, "reference_number": "ORDER-100234",
-                                                    "line_items": [["name": "Widget Pro", "rate": 24.995, "quantity": 2]]])
+        let order = try inventory.createSalesOrder([
+            "customer_id": customer, "reference_number": "ORDER-100234",
+            "line_items": [["name": "Widget Pro", "rate": 24.995, "quantity": 2]],
+        ])
         let id = try #require(order["salesorder_id"] as? String)
         #expect(order["status"] as? String == "draft")
         try inventory.markSalesOrder(id, status: "confirmed")

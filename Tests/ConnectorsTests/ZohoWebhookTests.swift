@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Testing
 import Logging
@@ -20,8 +20,10 @@ struct ZohoWebhookTests {
         init() throws {
             var logger = Logger(label: "receiver")
             logger.logLevel = .critical
-            server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 2), logger: logger,
-                                oversized: { _ in Response(status: 413) }) { [unowned self] request in
+            server = HTTPServer(
+                configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 2), logger: logger,
+                oversized: { _ in Response(status: 413) }
+            ) { [unowned self] request in
                 lock.withLock { received.append(request) }
                 return Response(status: 200)
             }

@@ -15,7 +15,8 @@ struct CryptoTests {
 
     @Test func pbkdf2RFC7914Vector() {
         // RFC 7914 section 11: PBKDF2-HMAC-SHA256("passwd", "salt", 1) -> 55ac046e56e3089f...
-        let stored = "pbkdf2-sha256$1$" + Encoding.base64URL(Array("salt".utf8)) + "$"
+        let stored =
+            "pbkdf2-sha256$1$" + Encoding.base64URL(Array("salt".utf8)) + "$"
             + Encoding.base64URL(Encoding.fromHex("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc")!)
         #expect(PasswordHasher().verify("passwd", against: stored))
         #expect(!PasswordHasher().verify("passwd!", against: stored))

@@ -17,14 +17,18 @@ struct AccessRulesTests {
         #expect(!Role.viewer.canGrant(.viewer))
     }
 
-    @Test(arguments: [("acme", true), ("acme-co-2", true), ("ab", false), ("-acme", false), ("acme-", false), ("ac--me", false),
-                      ("Acme", false), ("acme_co", false), (String(repeating: "a", count: 64), false)])
+    @Test(arguments: [
+        ("acme", true), ("acme-co-2", true), ("ab", false), ("-acme", false), ("acme-", false), ("ac--me", false),
+        ("Acme", false), ("acme_co", false), (String(repeating: "a", count: 64), false),
+    ])
     func slugs(_ slug: String, _ valid: Bool) {
         #expect(Tenant.isValidSlug(slug) == valid)
     }
 
-    @Test(arguments: [("a@b.co", true), ("first.last@example.com", true), ("no-at", false), ("a@b", false), ("a b@c.de", false),
-                      ("@b.co", false), ("a@.co", false), ("a@b@c.de", false)])
+    @Test(arguments: [
+        ("a@b.co", true), ("first.last@example.com", true), ("no-at", false), ("a@b", false), ("a b@c.de", false),
+        ("@b.co", false), ("a@.co", false), ("a@b@c.de", false),
+    ])
     func emails(_ email: String, _ valid: Bool) {
         #expect(User.isValidEmail(email) == valid)
     }

@@ -11,8 +11,9 @@ struct AuditChainTests {
         var entries: [AuditEntry] = []
         var previous = AuditEntry.genesisHash
         for i in 1...count {
-            var entry = AuditEntry(tenantId: nil, sequence: Int64(i), at: Date(timeIntervalSince1970: Double(i)), actor: "a", action: "x",
-                                   targetType: "t", targetId: "\(i)", requestId: "r", details: "{}", previousHash: previous, hash: "")
+            var entry = AuditEntry(
+                tenantId: nil, sequence: Int64(i), at: Date(timeIntervalSince1970: Double(i)), actor: "a", action: "x",
+                targetType: "t", targetId: "\(i)", requestId: "r", details: "{}", previousHash: previous, hash: "")
             entry.hash = fakeHash(entry.canonicalText)
             previous = entry.hash
             entries.append(entry)

@@ -18,14 +18,16 @@ struct FlowTemplateTests {
 
     @Test func orderToCashWritesValidZohoRecordsForASettledSaleWithLineItems() throws {
         let flow = try FlowDefinition(try #require(FlowTemplate.named("paytrace-zoho-order-to-cash")).definition)
-        let sale: JSONValue = .object(["transaction": .object([
-            "transaction_id": .number(2001), "transaction_type": .string("SALE"), "amount": .number(59.97), "status": .string("SETTLED"),
-            "created_at": .string("1/2/2026 12:05:09 AM"), "customer_id": .string("C-9"), "customer_reference_id": .string("PO 5512"),
-            "line_items": .array([
-                .object(["description": .string("Tent stakes"), "unit_cost": .string("9.99"), "quantity": .number(3)]),
-                .object(["product_id": .string("TARP-1"), "unit_cost": .number(30)]),
-            ]),
-        ])])
+        let sale: JSONValue = .object([
+            "transaction": .object([
+                "transaction_id": .number(2001), "transaction_type": .string("SALE"), "amount": .number(59.97), "status": .string("SETTLED"),
+                "created_at": .string("1/2/2026 12:05:09 AM"), "customer_id": .string("C-9"), "customer_reference_id": .string("PO 5512"),
+                "line_items": .array([
+                    .object(["description": .string("Tent stakes"), "unit_cost": .string("9.99"), "quantity": .number(3)]),
+                    .object(["product_id": .string("TARP-1"), "unit_cost": .number(30)]),
+                ]),
+            ])
+        ])
         let steps = flow.preview(sale)
         // No receipt e-mail: no CRM contact to match, so that step is skipped.
         #expect(steps.map(\.outcome) == [.write, .write, .write, .write, .skipped, .write], "\(steps)")
@@ -40,7 +42,9 @@ struct FlowTemplateTests {
 
     @Test func aDeclinedSaleStartsOnlyTheDeclinesTemplate() throws {
         let declined: JSONValue = .object(["transaction": .object(["transaction_id": .number(9), "status": .string("DECLINED"), "amount": .string("5")])])
-        let started = try FlowTemplates.all.filter { try FlowDefinition($0.definition).matches(source: "paytrace", type: "paytrace.transaction.sale", payload: declined) }
+        let started = try FlowTemplates.all.filter {
+            try FlowDefinition($0.definition).matches(source: "paytrace", type: "paytrace.transaction.sale", payload: declined)
+        }
         #expect(started.map(\.id) == ["paytrace-zoho-crm-declines"])
     }
 }

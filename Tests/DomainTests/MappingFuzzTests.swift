@@ -6,12 +6,16 @@ import Testing
 /// MappingError or evaluated within the limits. A crash or a hang fails the run.
 @Suite("Mapping language under fuzzing")
 struct MappingFuzzTests {
-    static let keys = ["path", "const", "template", "concat", "coalesce", "object", "list", "each", "fields", "map", "where", "add", "subtract",
-                       "multiply", "divide", "scale", "sum", "value", "count", "lookup", "key", "rules", "if", "then", "else", "decide", "inputs",
-                       "rows", "when", "gl_account", "allocate", "ratios", "currency", "default", "fn", "eq", "gt", "in", "exists", "and", "or",
-                       "not", "a", "b", "items", "separator", "from", "to", "zone", "rates", "table", "values", "length", "part", "kind"]
-    static let strings = ["a", "b.c", "items", "items[0]", "$.a", "$steps.s.id", "{a} {b.c}", "money", "date", "USD", "paytrace", "zoho_date",
-                          "trim", "status", "-", "", "[", "a..b", "$x", "0.1", "1e9", "SALE", "America/Chicago", "zoho_books.contact", "{{", "}"]
+    static let keys = [
+        "path", "const", "template", "concat", "coalesce", "object", "list", "each", "fields", "map", "where", "add", "subtract",
+        "multiply", "divide", "scale", "sum", "value", "count", "lookup", "key", "rules", "if", "then", "else", "decide", "inputs",
+        "rows", "when", "gl_account", "allocate", "ratios", "currency", "default", "fn", "eq", "gt", "in", "exists", "and", "or",
+        "not", "a", "b", "items", "separator", "from", "to", "zone", "rates", "table", "values", "length", "part", "kind",
+    ]
+    static let strings = [
+        "a", "b.c", "items", "items[0]", "$.a", "$steps.s.id", "{a} {b.c}", "money", "date", "USD", "paytrace", "zoho_date",
+        "trim", "status", "-", "", "[", "a..b", "$x", "0.1", "1e9", "SALE", "America/Chicago", "zoho_books.contact", "{{", "}",
+    ]
 
     static func value(_ random: inout SeededRandom, depth: Int) -> JSONValue {
         switch Int.random(in: 0...(depth > 5 ? 3 : 9), using: &random) {
@@ -50,12 +54,17 @@ struct MappingFuzzTests {
     @Test func randomFlowDefinitionsNeverCrashTheReader() {
         var random = SeededRandom(seed: 7)
         for _ in 0..<2000 {
-            let steps: JSONValue = .array((0..<Int.random(in: 0...3, using: &random)).map { index in
-                .object(["id": .string("s\(index)"), "target": .string(TargetSchemas.all.randomElement(using: &random)!.name),
-                         "mapping": .object(["fields": Self.value(&random, depth: 1)]), "when": Self.value(&random, depth: 3)])
-            })
-            let definition: JSONValue = .object(["trigger": .object(["source": .string("paytrace")]), "steps": steps,
-                                                 "fixtures": .array([.object(["input": Self.value(&random, depth: 2), "expected": .object([:])])])])
+            let steps: JSONValue = .array(
+                (0..<Int.random(in: 0...3, using: &random)).map { index in
+                    .object([
+                        "id": .string("s\(index)"), "target": .string(TargetSchemas.all.randomElement(using: &random)!.name),
+                        "mapping": .object(["fields": Self.value(&random, depth: 1)]), "when": Self.value(&random, depth: 3),
+                    ])
+                })
+            let definition: JSONValue = .object([
+                "trigger": .object(["source": .string("paytrace")]), "steps": steps,
+                "fixtures": .array([.object(["input": Self.value(&random, depth: 2), "expected": .object([:])])]),
+            ])
             if let flow = try? FlowDefinition(definition) { _ = flow.runFixtures() }
         }
     }

@@ -7,11 +7,13 @@ struct MappingLanguageTests {
     static func json(_ text: String) -> JSONValue { try! JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
 
     static func map(_ mapping: String, _ record: String, steps: [String: JSONValue] = [:]) throws(MappingError) -> JSONValue {
-        try MappingDocument(json(mapping)).evaluate(MappingInputs(record: json(record), steps: steps) { target, key in target == "zoho_books.contact" && key == "c1" ? "Z-77" : nil })
+        try MappingDocument(json(mapping)).evaluate(
+            MappingInputs(record: json(record), steps: steps) { target, key in target == "zoho_books.contact" && key == "c1" ? "Z-77" : nil })
     }
 
     @Test func pathsTemplatesEachAndTransformsBuildTheRecord() throws {
-        let out = try Self.map("""
+        let out = try Self.map(
+            """
             {"fields": {
               "name": {"path": "order.customer.name", "then": ["trim", "upper"]},
               "ref": {"template": "Order {order.id} / {{x}}"},
@@ -27,7 +29,8 @@ struct MappingLanguageTests {
                  {"when": ["web", {"gte": 100}], "then": {"const": "web-large"}}, {"when": ["web", "-"], "then": {"const": "web"}}], "else": {"const": "other"}}},
               "priority": {"rules": [{"if": {"and": [{"exists": "order.vip"}, {"not": {"eq": [{"path": "order.vip"}, false]}}]}, "then": {"const": "high"}}], "else": {"const": "normal"}}
             }}
-            """, """
+            """,
+            """
             {"order": {"id": 7, "channel": "web", "total": "150.00", "vip": true, "customer": {"id": "c1", "name": "  Ada  Lovelace "},
                        "ship_to": {"street": "1 Main", "city": "Spokane", "state": "WA", "zip": "99201"},
                        "lines": [{"sku": "A", "qty": 2, "price": "1.005"}, {"sku": "B", "qty": 0, "price": "3"}, {"sku": "C", "qty": "1", "price": 2.5}]}}
@@ -47,7 +50,8 @@ struct MappingLanguageTests {
     }
 
     @Test func statusMapsReferenceIdsAndGLRules() throws {
-        let out = try Self.map("""
+        let out = try Self.map(
+            """
             {"fields": {
               "stage": {"path": "t.status", "then": [{"fn": "status", "map": "paytrace_to_zoho_crm_deal_stage"}]},
               "arstat": {"path": "t.status", "then": [{"fn": "status", "map": "paytrace_to_sage_arstat"}]},
@@ -58,7 +62,9 @@ struct MappingLanguageTests {
               "split": {"allocate": "t.amount", "ratios": {"const": [1, 1, 1]}, "currency": "USD"},
               "eur": {"path": "t.amount", "then": [{"fn": "convert_currency", "from": "USD", "to": "EUR", "rates": {"EUR/USD": "1.25"}}]}
             }}
-            """, #"{"t": {"status": "VOIDED", "invoice_id": "Invoice # 0042", "discretionary_data": {"Order Number": "SO-1001"}, "type": "SALE", "category": "tents", "amount": "600.00"}}"#)
+            """,
+            #"{"t": {"status": "VOIDED", "invoice_id": "Invoice # 0042", "discretionary_data": {"Order Number": "SO-1001"}, "type": "SALE", "category": "tents", "amount": "600.00"}}"#
+        )
         #expect(out["stage"] == .string("Closed Lost"))
         #expect(out["arstat"] == .string("V"))
         #expect(out["invoice"] == .string("0042"))
@@ -77,7 +83,10 @@ struct MappingLanguageTests {
         (#"{"fields": {"x": {"template": "{a"}}}"#, "fields.x.template", "template"),
         (#"{"fields": {"x": {"lookup": "zoho_books.nothing", "key": "a"}}}"#, "fields.x.lookup", "lookup"),
         (#"{"fields": {"x": {"rules": [{"if": {"near": [1, 2]}, "then": 1}]}}}"#, "fields.x.rules[0].if.near", "condition"),
-        (#"{"fields": {"x": {"path": "a", "then": [{"fn": "date", "from": "paytrace", "to": "zoho_date", "zone": "Mars/Olympus"}]}}}"#, "fields.x.then[0].zone", "date"),
+        (
+            #"{"fields": {"x": {"path": "a", "then": [{"fn": "date", "from": "paytrace", "to": "zoho_date", "zone": "Mars/Olympus"}]}}}"#,
+            "fields.x.then[0].zone", "date"
+        ),
         (#"{"fieldz": {}}"#, "fieldz", "document"),
     ])
     func badDocumentsNameTheFieldAndTheRule(_ document: String, _ field: String, _ rule: String) {
@@ -88,8 +97,9 @@ struct MappingLanguageTests {
 
     @Test func evaluationErrorsNameTheOutputFieldAndTheRule() {
         let error = #expect(throws: MappingError.self) {
-            try Self.map(#"{"fields": {"lines": {"each": "items", "fields": {"rate": {"path": "price", "then": [{"fn": "money", "currency": "USD"}]}}}}}"#,
-                         #"{"items": [{"price": "1"}, {"price": "1"}, {"price": "ten"}]}"#)
+            try Self.map(
+                #"{"fields": {"lines": {"each": "items", "fields": {"rate": {"path": "price", "then": [{"fn": "money", "currency": "USD"}]}}}}}"#,
+                #"{"items": [{"price": "1"}, {"price": "1"}, {"price": "ten"}]}"#)
         }
         #expect(error?.field == "lines[2].rate")
         #expect(error?.rule == "money")

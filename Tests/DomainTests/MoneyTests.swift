@@ -4,8 +4,10 @@ import Domain
 
 @Suite("Money as Decimal with an ISO currency")
 struct MoneyTests {
-    @Test(arguments: [("12.3", "USD", "12.30"), ("1000", "JPY", "1000"), ("0.125", "USD", "0.12"), ("0.135", "USD", "0.14"),
-                      ("-5.5", "EUR", "-5.50"), ("1.2345", "KWD", "1.234"), ("0", "USD", "0.00")])
+    @Test(arguments: [
+        ("12.3", "USD", "12.30"), ("1000", "JPY", "1000"), ("0.125", "USD", "0.12"), ("0.135", "USD", "0.14"),
+        ("-5.5", "EUR", "-5.50"), ("1.2345", "KWD", "1.234"), ("0", "USD", "0.00"),
+    ])
     func formatsToTheMinorUnitWithBankersRounding(_ amount: String, _ currency: String, _ expected: String) throws {
         let money = try #require(Money(string: amount, currency: currency))
         #expect(money.formatted == expected)

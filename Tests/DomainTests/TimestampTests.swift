@@ -9,15 +9,19 @@ struct TimestampTests {
         #expect(Timestamp.format(Date(timeIntervalSince1970: 1_700_000_000.123456)) == "2023-11-14T22:13:20.123456Z")
     }
 
-    @Test(arguments: ["2026-11-22 05:40:04.123456+00", "2026-11-22T05:40:04.123456Z", "2026-11-22T06:40:04.123456+01:00",
-                      "2026-11-22T00:10:04.123456-0530"])
+    @Test(arguments: [
+        "2026-11-22 05:40:04.123456+00", "2026-11-22T05:40:04.123456Z", "2026-11-22T06:40:04.123456+01:00",
+        "2026-11-22T00:10:04.123456-0530",
+    ])
     func parsesPostgresAndRFC3339Shapes(_ text: String) throws {
         let date = try #require(Timestamp.parse(text))
         #expect(Timestamp.format(date) == "2026-11-22T05:40:04.123456Z")
     }
 
-    @Test(arguments: ["", "2026-11-22", "2026-13-01T00:00:00Z", "2026-11-22T05:40:04", "2026-11-22T05:40:04.Z", "x026-11-22T05:40:04Z",
-                      "2026-11-22T05:40:04Zjunk"])
+    @Test(arguments: [
+        "", "2026-11-22", "2026-13-01T00:00:00Z", "2026-11-22T05:40:04", "2026-11-22T05:40:04.Z", "x026-11-22T05:40:04Z",
+        "2026-11-22T05:40:04Zjunk",
+    ])
     func rejectsMalformed(_ text: String) {
         #expect(Timestamp.parse(text) == nil)
     }

@@ -75,10 +75,12 @@ struct TransformPropertyTests {
         }
     }
 
-    @Test(arguments: [("4/10/2015 4:06:30 PM", "America/Chicago", "zoho_datetime", "UTC", "2015-04-10 21:06:30"),
-                      ("12/31/2026 11:59:59 PM", "America/Los_Angeles", "zoho_date", "UTC", "2027-01-01"),
-                      ("1/1/2026 12:00:00 AM", "UTC", "zoho_datetime", "UTC", "2026-01-01 00:00:00"),
-                      ("1/1/2026 12:00:00 PM", "UTC", "iso8601", "Asia/Kolkata", "2026-01-01T17:30:00+05:30")])
+    @Test(arguments: [
+        ("4/10/2015 4:06:30 PM", "America/Chicago", "zoho_datetime", "UTC", "2015-04-10 21:06:30"),
+        ("12/31/2026 11:59:59 PM", "America/Los_Angeles", "zoho_date", "UTC", "2027-01-01"),
+        ("1/1/2026 12:00:00 AM", "UTC", "zoho_datetime", "UTC", "2026-01-01 00:00:00"),
+        ("1/1/2026 12:00:00 PM", "UTC", "iso8601", "Asia/Kolkata", "2026-01-01T17:30:00+05:30"),
+    ])
     func payTraceTimesBecomeZohoTimes(_ input: String, _ zone: String, _ format: String, _ toZone: String, _ expected: String) throws {
         let conversion = try #require(DateConversion(from: .paytrace, to: DateConversion.Format(rawValue: format)!, zone: zone, toZone: toZone))
         #expect(try conversion.apply(input) == expected)

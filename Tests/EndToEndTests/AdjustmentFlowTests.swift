@@ -42,23 +42,31 @@ struct AdjustmentFlowTests {
         try await deliver(paytrace, sale(a, customer: "Alder"), type: "paytrace.transaction.sale", id: "sale-a")
         try await deliver(paytrace, sale(b, customer: "Birch"), type: "paytrace.transaction.sale", id: "sale-b")
         try await settle()
-        try await deliver(paytrace, sale(refund, customer: "Alder", status: "PENDING_SETTLEMENT", type: "REFUND"), type: "paytrace.transaction.refund", id: "refund-a")
+        try await deliver(
+            paytrace, sale(refund, customer: "Alder", status: "PENDING_SETTLEMENT", type: "REFUND"), type: "paytrace.transaction.refund", id: "refund-a")
         try await deliver(paytrace, sale(b, customer: "Birch", status: "VOIDED"), type: "paytrace.transaction.void", id: "void-b")
         // Cedar's shop order made a sales order before the card was declined.
         let inventory = ZohoInventoryClient(session: session, organizationId: "20071234")
         let cedar = try ZohoBooksClient(session: session, organizationId: "20071234").createContact(["contact_name": "Cedar \(marker)"])
-        let cedarOrder = try inventory.createSalesOrder(["customer_id": try #require(cedar["contact_id"] as? String), "reference_number": String(c),
-                                                         "line_items": [["name": "Tent", "rate": "108.25", "quantity": 1]]])
+        let cedarOrder = try inventory.createSalesOrder([
+            "customer_id": try #require(cedar["contact_id"] as? String), "reference_number": String(c),
+            "line_items": [["name": "Tent", "rate": "108.25", "quantity": 1]],
+        ])
         try await deliver(paytrace, sale(c, customer: "Cedar", status: "DECLINED"), type: "paytrace.transaction.sale", id: "decline-c")
         // PayTrace has no chargeback API: the merchant enters the case.
-        let entered = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/chargebacks", json: [
-            "case_number": "CB\(marker)", "transaction_id": String(a), "customer_id": "Alder-\(marker)", "amount": "108.25", "fee": "15",
-            "reason": "Fraud", "received_at": "2026-11-20T15:00:00-08:00"])
+        let entered = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/environments/dev/chargebacks",
+            json: [
+                "case_number": "CB\(marker)", "transaction_id": String(a), "customer_id": "Alder-\(marker)", "amount": "108.25", "fee": "15",
+                "reason": "Fraud", "received_at": "2026-11-20T15:00:00-08:00",
+            ])
         #expect(entered.status == 201, "\(entered.text)")
         try await settle()
 
         let runs = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
-            try tx.query("SELECT status, detail FROM runs WHERE tenant_id = $1", [tenantId]).map { "\(try $0.string("status")) \($0.optionalString("detail") ?? "")" }
+            try tx.query("SELECT status, detail FROM runs WHERE tenant_id = $1", [tenantId]).map {
+                "\(try $0.string("status")) \($0.optionalString("detail") ?? "")"
+            }
         }
         #expect(runs.count == 6 && runs.allSatisfy { $0.hasPrefix("succeeded") }, "\(runs)")
         let books = ZohoBooksClient(session: session, organizationId: "20071234")
@@ -79,13 +87,16 @@ struct AdjustmentFlowTests {
         // Decline: the deal is lost, and nothing was written to Books for it.
         #expect(try books.invoices(referenceNumber: String(c)).isEmpty)
         let dealId = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
-            try tx.one("SELECT s.external_id FROM run_steps s JOIN runs r ON r.id = s.run_id JOIN events e ON e.id = r.event_id WHERE s.tenant_id = $1 AND e.vendor_event_id = $2 AND s.step_id = 'deal'",
-                       [tenantId, "decline-c-\(marker)"])?.optionalString("external_id")
+            try tx.one(
+                "SELECT s.external_id FROM run_steps s JOIN runs r ON r.id = s.run_id JOIN events e ON e.id = r.event_id WHERE s.tenant_id = $1 AND e.vendor_event_id = $2 AND s.step_id = 'deal'",
+                [tenantId, "decline-c-\(marker)"])?.optionalString("external_id")
         }
         let deal = try ZohoCRMClient(session: session).record("Deals", id: try #require(dealId))
         #expect(deal?["Stage"] as? String == "Closed Lost" && deal?["Payment_Status"] as? String == "Payment Failed")
         let declinedOrder = try inventory.salesOrder(try #require(cedarOrder["salesorder_id"] as? String))
-        #expect((declinedOrder["custom_fields"] as? [[String: Any]])?.first { $0["api_name"] as? String == "cf_payment_status" }?["value"] as? String == "Payment Failed")
+        #expect(
+            (declinedOrder["custom_fields"] as? [[String: Any]])?.first { $0["api_name"] as? String == "cf_payment_status" }?["value"] as? String
+                == "Payment Failed")
         // Chargeback: the amount credited back, the fee journaled to the chargebacks account.
         let chargebackNotes = try books.creditNotes(referenceNumber: "CB-CB\(marker)")
         #expect(chargebackNotes.count == 1)

@@ -21,14 +21,16 @@ struct CircuitBreakerTests {
         sandbox.zohoAccounts.expireAccessTokens()
         sandbox.zohoAccounts.revokeAllRefreshTokens()
         for index in 0..<6 {
-            let sale = #"{"transaction": {"transaction_id": \#(880_000 + index), "transaction_type": "SALE", "amount": "12.00", "status": "SETTLED", "#
+            let sale =
+                #"{"transaction": {"transaction_id": \#(880_000 + index), "transaction_type": "SALE", "amount": "12.00", "status": "SETTLED", "#
                 + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "brk-\#(index)", "invoice_id": "BRK-\#(index)", "billing_address": {"name": "Breaker \#(index)"}}}"#
             #expect(try await Hooks.deliver(hook, sale, eventId: "brk-\(index)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"]).status == 202)
         }
         // One worker, so the refusals come one after another as they would over time.
-        let pool = WorkerPool(database: TestServer.shared.database, vault: TestServer.shared.vault,
-                              configuration: .init(workers: 1, leaseSeconds: 30, pollInterval: 0.05, backoff: Backoff(base: 0.01, cap: 0.05), tenants: .only(tenantId)),
-                              logger: TestServer.quietLogger)
+        let pool = WorkerPool(
+            database: TestServer.shared.database, vault: TestServer.shared.vault,
+            configuration: .init(workers: 1, leaseSeconds: 30, pollInterval: 0.05, backoff: Backoff(base: 0.01, cap: 0.05), tenants: .only(tenantId)),
+            logger: TestServer.quietLogger)
         pool.start()
         defer { pool.shutdown(grace: 5) }
         func dead() async throws -> [String] {
@@ -38,13 +40,17 @@ struct CircuitBreakerTests {
         let reasons = try await dead()
         #expect(reasons.filter { $0.contains("invalid_code") && !$0.contains("Stopped") }.count == 3, "\(reasons)")
         #expect(reasons.filter { $0.hasPrefix("Stopped without calling") }.count == 3, "\(reasons)")
-        let alerts = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/alerts?open=true").items.filter { $0["kind"] as? String == "circuit_open" }
+        let alerts = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/alerts?open=true").items.filter {
+            $0["kind"] as? String == "circuit_open"
+        }
         #expect(alerts.count == 1)
 
         // Reconnected (a new refresh token): the breaker closes, and the dead letters replay to completion.
         let (_, refresh) = try TestSandbox.selfClientSession(sandbox, cacheKey: "breaker-\(tenant)")
         let connection = try #require(try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/connections").items.first?["id"] as? String)
-        #expect(try await Client.send("PATCH", "/v1/tenants/\(tenant)/environments/dev/connections/\(connection)", json: ["secrets": ["refresh_token": refresh]]).status == 200)
+        #expect(
+            try await Client.send("PATCH", "/v1/tenants/\(tenant)/environments/dev/connections/\(connection)", json: ["secrets": ["refresh_token": refresh]])
+                .status == 200)
         #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/dead-letters/replay", json: [:]).status == 202)
         let finished = try await Wait.until(60) {
             try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in

@@ -18,7 +18,8 @@ struct CurrencyConversionTests {
         let session = try await VendorFixtures.connectedZoho(tenant, sandbox: sandbox)
         try await FlowFixtures.deployTemplate(tenant)
         let hook = try await Hooks.endpoint(tenant, source: "paytrace")
-        let sale = #"{"transaction": {"transaction_id": 777001, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
+        let sale =
+            #"{"transaction": {"transaction_id": 777001, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
             + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "maple-1", "invoice_id": "Invoice # 8801", "#
             + #""billing_address": {"name": "Maple Outfitters"}}}"#
         #expect(try await Hooks.deliver(hook, sale, eventId: "cad-sale", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"]).status == 202)

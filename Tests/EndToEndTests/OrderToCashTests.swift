@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Testing
 import ClearlineTesting
@@ -23,7 +23,8 @@ struct OrderToCashTests {
         // A digit in it, so it reads as an invoice number.
         let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
         let transactionId = Int.random(in: 100_000...999_999_999)
-        let sale = #"{"transaction": {"transaction_id": \#(transactionId), "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
+        let sale =
+            #"{"transaction": {"transaction_id": \#(transactionId), "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
             + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "cust-\#(marker)", "invoice_id": "Invoice # \#(marker)", "receipt_emailed_to": "ap@acme.example", "#
             + #""billing_address": {"name": "Acme \#(marker)", "street": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201"}}}"#
         // The sale arrives three times under different delivery ids: a shop retrying, PayTrace's poller, a replay.
@@ -39,7 +40,9 @@ struct OrderToCashTests {
                 try tx.query("SELECT status FROM runs WHERE tenant_id = $1", [tenantId]).map { try $0.string("status") }
             }
         }
-        let finished = try await Wait.until(60) { let now = try statuses(); return now.count == 3 && now.allSatisfy { $0 != "running" } }
+        let finished = try await Wait.until(60) {
+            let now = try statuses(); return now.count == 3 && now.allSatisfy { $0 != "running" }
+        }
         pool.shutdown(grace: 5)
         let final = try statuses()
         #expect(finished, "runs: \(final)")
@@ -60,7 +63,8 @@ struct OrderToCashTests {
         #expect("\(invoice["total"] ?? "")" == "108.25")
         #expect("\(payments.first?["amount"] ?? "")" == "108.25")
         let dealId = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
-            try tx.one("SELECT external_id FROM run_steps WHERE tenant_id = $1 AND step_id = 'deal' AND status = 'written'", [tenantId])?.optionalString("external_id")
+            try tx.one("SELECT external_id FROM run_steps WHERE tenant_id = $1 AND step_id = 'deal' AND status = 'written'", [tenantId])?.optionalString(
+                "external_id")
         }
         let deal = try ZohoCRMClient(session: session).record("Deals", id: try #require(dealId))
         #expect(deal?["Stage"] as? String == "Closed Won", "\(String(describing: deal))")
@@ -68,10 +72,13 @@ struct OrderToCashTests {
         // The Books contact carries the PayTrace customer vault id; the CRM contact the order and its payment.
         #expect((contacts.first?["custom_fields"] as? [[String: Any]])?.first?["value"] as? String == "cust-\(marker)")
         let crmContactId = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
-            try tx.one("SELECT external_id FROM run_steps WHERE tenant_id = $1 AND step_id = 'crm_contact' AND status = 'written'", [tenantId])?.optionalString("external_id")
+            try tx.one("SELECT external_id FROM run_steps WHERE tenant_id = $1 AND step_id = 'crm_contact' AND status = 'written'", [tenantId])?.optionalString(
+                "external_id")
         }
         let crmContact = try ZohoCRMClient(session: session).record("Contacts", id: try #require(crmContactId))
-        #expect(crmContact?["Payment_Status"] as? String == "Paid" && crmContact?["Last_Order"] as? String == marker && crmContact?["Email"] as? String == "ap@acme.example")
+        #expect(
+            crmContact?["Payment_Status"] as? String == "Paid" && crmContact?["Last_Order"] as? String == marker
+                && crmContact?["Email"] as? String == "ap@acme.example")
         // Each later run found every record in the cross-reference and wrote nothing.
         let outcomes = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
             try tx.query("SELECT status, count(*) AS n FROM run_steps WHERE tenant_id = $1 GROUP BY status ORDER BY status", [tenantId])
@@ -103,19 +110,25 @@ struct OrderToCashTests {
         let session = try await VendorFixtures.connectedZoho(tenant, sandbox: sandbox)
         try await FlowFixtures.deployTemplate(tenant)
         let hook = try await Hooks.endpoint(tenant, source: "paytrace")
-        let sales = (0..<10).map { index in (marker: "\(10 + index)\(UUID().uuidString.prefix(6))", transaction: 1_000_000 + index * 7 + Int.random(in: 0...6)) }
+        let sales = (0..<10).map { index in (marker: "\(10 + index)\(UUID().uuidString.prefix(6))", transaction: 1_000_000 + index * 7 + Int.random(in: 0...6))
+        }
         for copy in 0..<3 {
             for sale in sales {
-                let body = #"{"transaction": {"transaction_id": \#(sale.transaction), "transaction_type": "SALE", "amount": "19.99", "#
+                let body =
+                    #"{"transaction": {"transaction_id": \#(sale.transaction), "transaction_type": "SALE", "amount": "19.99", "#
                     + #""status": "SETTLED", "created_at": "11/21/2026 4:06:30 PM", "customer_id": "cust-\#(sale.marker)", "invoice_id": "INV-\#(sale.marker)", "#
                     + #""billing_address": {"name": "Chaos \#(sale.marker)"}}}"#
-                let reply = try await Hooks.deliver(hook, body, eventId: "chaos-\(sale.marker)-\(copy)",
-                                                                 headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
+                let reply = try await Hooks.deliver(
+                    hook, body, eventId: "chaos-\(sale.marker)-\(copy)",
+                    headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
                 try #require(reply.status == 202)
             }
         }
-        sandbox.faults.setChaos([.init(.dropAfterCommit, probability: 0.2, writesOnly: true), .init(.status(503, retryAfter: nil), probability: 0.1),
-                                 .init(.status(429, retryAfter: 0), probability: 0.05)], service: "zoho")
+        sandbox.faults.setChaos(
+            [
+                .init(.dropAfterCommit, probability: 0.2, writesOnly: true), .init(.status(503, retryAfter: nil), probability: 0.1),
+                .init(.status(429, retryAfter: 0), probability: 0.05),
+            ], service: "zoho")
         let pool = TestWorkers.pool(tenant: tenantId)
         pool.start()
         func pending() throws -> Int {
@@ -125,8 +138,9 @@ struct OrderToCashTests {
         }
         func runs() throws -> [String: Int] {
             try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
-                Dictionary(uniqueKeysWithValues: try tx.query("SELECT status, count(*) AS n FROM runs WHERE tenant_id = $1 GROUP BY status", [tenantId])
-                    .map { (try $0.string("status"), try $0.int("n")) })
+                Dictionary(
+                    uniqueKeysWithValues: try tx.query("SELECT status, count(*) AS n FROM runs WHERE tenant_id = $1 GROUP BY status", [tenantId])
+                        .map { (try $0.string("status"), try $0.int("n")) })
             }
         }
         #expect(try await Wait.until(120) { try pending() == 0 }, "the queue drained under faults")
@@ -151,11 +165,15 @@ struct OrderToCashTests {
         // The operator sees the retries on the run's steps, with the reason in plain words.
         var retried: [[String: Any]] = []
         for run in try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/runs?limit=100").items {
-            let steps = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/runs/\(run["id"] as? String ?? "")").json["steps"] as? [[String: Any]] ?? []
+            let steps =
+                try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/runs/\(run["id"] as? String ?? "")").json["steps"] as? [[String: Any]]
+                ?? []
             retried += steps.filter { ($0["failed_attempts"] as? Int ?? 0) > 0 }
         }
-        #expect(!retried.isEmpty && retried.allSatisfy { ($0["last_error"] as? String ?? "").contains("Zoho") || ($0["last_error"] as? String ?? "").contains("HTTP") },
-                "\(retried.prefix(3).map { $0["last_error"] ?? "" })")
+        #expect(
+            !retried.isEmpty
+                && retried.allSatisfy { ($0["last_error"] as? String ?? "").contains("Zoho") || ($0["last_error"] as? String ?? "").contains("HTTP") },
+            "\(retried.prefix(3).map { $0["last_error"] ?? "" })")
 
         let books = ZohoBooksClient(session: session, organizationId: "20071234")
         let inventory = ZohoInventoryClient(session: session, organizationId: "20071234")
@@ -189,14 +207,22 @@ struct OrderToCashTests {
         defer { pool.shutdown(grace: 5) }
         func runs() throws -> [(String, String?)] {
             try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
-                try tx.query("SELECT status, detail FROM runs WHERE tenant_id = $1 ORDER BY created_at", [tenantId]).map { (try $0.string("status"), $0.optionalString("detail")) }
+                try tx.query("SELECT status, detail FROM runs WHERE tenant_id = $1 ORDER BY created_at", [tenantId]).map {
+                    (try $0.string("status"), $0.optionalString("detail"))
+                }
             }
         }
         for (index, transaction) in [first, first + 1].enumerated() {
-            let sale = #"{"transaction": {"transaction_id": \#(transaction), "transaction_type": "SALE", "amount": "40.00", "status": "SETTLED", "#
+            let sale =
+                #"{"transaction": {"transaction_id": \#(transaction), "transaction_type": "SALE", "amount": "40.00", "status": "SETTLED", "#
                 + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "dup-\#(marker)", "invoice_id": "Invoice # \#(marker)", "billing_address": {"name": "Dup \#(marker)"}}}"#
-            #expect(try await Hooks.deliver(hook, sale, eventId: "dup-\(marker)-\(index)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"]).status == 202)
-            #expect(try await Wait.until(30) { let now = try runs(); return now.count == index + 1 && now.allSatisfy { $0.0 != "running" } })
+            #expect(
+                try await Hooks.deliver(hook, sale, eventId: "dup-\(marker)-\(index)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"]).status
+                    == 202)
+            #expect(
+                try await Wait.until(30) {
+                    let now = try runs(); return now.count == index + 1 && now.allSatisfy { $0.0 != "running" }
+                })
         }
         let final = try runs()
         #expect(final.map(\.0) == ["succeeded", "review"], "\(final)")

@@ -17,25 +17,41 @@ struct PayTracePollTests {
         let tenantText = try await Fixtures.tenant()
         let tenant = try #require(UUID(uuidString: tenantText))
         let account = SandboxServer.demoPayTraceAccount
-        let created = try await Client.send("POST", "/v1/tenants/\(tenantText)/environments/dev/connections", json: [
-            "kind": "paytrace", "name": "Polled PayTrace",
-            "settings": ["base_url": sandbox.baseURL + "/paytrace", "poll": true, "poll_interval_seconds": "1"],
-            "secrets": ["username": account.username, "password": account.password, "integrator_id": account.integratorId],
-        ])
+        let created = try await Client.send(
+            "POST", "/v1/tenants/\(tenantText)/environments/dev/connections",
+            json: [
+                "kind": "paytrace", "name": "Polled PayTrace",
+                "settings": ["base_url": sandbox.baseURL + "/paytrace", "poll": true, "poll_interval_seconds": "1"],
+                "secrets": ["username": account.username, "password": account.password, "integrator_id": account.integratorId],
+            ])
         try #require(created.status == 201, "\(created.text)")
-        #expect(try await Client.send("POST", "/v1/tenants/\(tenantText)/environments/dev/connections",
-                                      json: ["kind": "paytrace", "name": "x", "settings": ["poll_interval_seconds": "0"]]).status == 422)
-        let client = PayTraceClient(baseURL: URL(string: sandbox.baseURL + "/paytrace")!,
-                                    credentials: .init(username: account.username, password: account.password, integratorId: account.integratorId),
-                                    cacheKey: "poll-test", tokens: TokenCache())
+        #expect(
+            try await Client.send(
+                "POST", "/v1/tenants/\(tenantText)/environments/dev/connections",
+                json: ["kind": "paytrace", "name": "x", "settings": ["poll_interval_seconds": "0"]]
+            ).status == 422)
+        let client = PayTraceClient(
+            baseURL: URL(string: sandbox.baseURL + "/paytrace")!,
+            credentials: .init(username: account.username, password: account.password, integratorId: account.integratorId),
+            cacheKey: "poll-test", tokens: TokenCache())
         func sale(_ amount: String) throws -> Int {
-            try #require(try client.call("v1/transactions/sale/keyed", ["amount": amount, "credit_card": [
-                "number": "4012000098765439", "expiration_month": 12, "expiration_year": 2031]]).transactionId)
+            try #require(
+                try client.call(
+                    "v1/transactions/sale/keyed",
+                    [
+                        "amount": amount,
+                        "credit_card": [
+                            "number": "4012000098765439", "expiration_month": 12, "expiration_year": 2031,
+                        ],
+                    ]
+                ).transactionId)
         }
         let sales = [try sale("10.00"), try sale("20.00")]
         func events() throws -> [String] {
             try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
-                try tx.query("SELECT vendor_event_id FROM events WHERE tenant_id = $1 AND source = 'paytrace'", [tenant]).map { try $0.string("vendor_event_id") }
+                try tx.query("SELECT vendor_event_id FROM events WHERE tenant_id = $1 AND source = 'paytrace'", [tenant]).map {
+                    try $0.string("vendor_event_id")
+                }
             }
         }
         func waitFor(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
@@ -71,14 +87,16 @@ struct PayTracePollTests {
         #expect(all.count == Set(all).count, "no transaction or batch stored twice")
         #expect(all.filter { $0.hasPrefix("txn:") }.count == 4)
         let failed = try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
-            try tx.one("""
+            try tx.one(
+                """
                 SELECT count(*) AS n FROM job_attempts a JOIN job_history h ON h.id = a.job_id
                 WHERE a.tenant_id = $1 AND h.kind = 'paytrace.poll' AND a.outcome = 'failed'
                 """, [tenant])!.int("n")
         }
         #expect(failed >= 1, "the outage showed as failed poll attempts")
         let summary = try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
-            try tx.one("""
+            try tx.one(
+                """
                 SELECT a.summary::text AS s FROM job_attempts a JOIN job_history h ON h.id = a.job_id
                 WHERE a.tenant_id = $1 AND h.kind = 'paytrace.poll' AND a.outcome = 'succeeded' ORDER BY a.started_at DESC LIMIT 1
                 """, [tenant])?.optionalString("s")

@@ -43,8 +43,12 @@ struct SageAdjustmentTests {
         try await deliver(transaction(5003, "Alder", amount: "-25.50", status: "PENDING_SETTLEMENT", type: "REFUND"), "paytrace.transaction.refund", "refund")
         try await deliver(transaction(5002, "Birch", amount: "50.00", status: "VOIDED"), "paytrace.transaction.void", "void")
         try await deliver(transaction(5004, "Cedar", amount: "75.00", status: "DECLINED"), "paytrace.transaction.sale", "decline")
-        let chargeback = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/chargebacks", json: [
-            "case_number": "CB-5001", "transaction_id": "5001", "customer_id": "Alder", "amount": "108.25", "fee": "15", "reason": "Fraud", "received_at": "2026-11-21"])
+        let chargeback = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/environments/dev/chargebacks",
+            json: [
+                "case_number": "CB-5001", "transaction_id": "5001", "customer_id": "Alder", "amount": "108.25", "fee": "15", "reason": "Fraud",
+                "received_at": "2026-11-21",
+            ])
         #expect(chargeback.status == 201)
         try await settle(5)
 

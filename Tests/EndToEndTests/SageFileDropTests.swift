@@ -15,8 +15,10 @@ struct SageFileDropTests {
     static func startAgent(_ agent: AgentFixtures.Agent, folder: URL) throws -> Process {
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["agent", "--clearline-url", TestServer.shared.baseURL, "--connection", agent.connection.uuidString,
-                             "--backend", "file-drop", "--folder", folder.path, "--wait", "2"]
+        process.arguments = [
+            "agent", "--clearline-url", TestServer.shared.baseURL, "--connection", agent.connection.uuidString,
+            "--backend", "file-drop", "--folder", folder.path, "--wait", "2",
+        ]
         process.environment = ["CLEARLINE_AGENT_TOKEN": agent.token, "PATH": "/usr/bin:/bin"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -32,11 +34,18 @@ struct SageFileDropTests {
             if quoted {
                 if c == "\"" {
                     if characters.first == "\"" { field.unicodeScalars.append("\""); characters.removeFirst() } else { quoted = false }
-                } else { field.unicodeScalars.append(c) }
-            } else if c == "\"" { quoted = true
-            } else if c == "," { row.append(field); field = ""
-            } else if c == "\r", characters.first == "\n" { characters.removeFirst(); row.append(field); rows.append(row); row = []; field = ""
-            } else { field.unicodeScalars.append(c) }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                row.append(field); field = ""
+            } else if c == "\r", characters.first == "\n" {
+                characters.removeFirst(); row.append(field); rows.append(row); row = []; field = ""
+            } else {
+                field.unicodeScalars.append(c)
+            }
         }
         return rows
     }
@@ -61,7 +70,8 @@ struct SageFileDropTests {
         let tenant = agent.tenant.uuidString.lowercased()
         try await FlowFixtures.deployTemplate(tenant, "paytrace-sage-order-to-erp")
         let hook = try await Hooks.endpoint(tenant, source: "paytrace")
-        let sale = #"{"transaction": {"transaction_id": 5150, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
+        let sale =
+            #"{"transaction": {"transaction_id": 5150, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
             + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "acme-9", "invoice_id": "Invoice # 0042", "#
             + #""billing_address": {"name": "Acme, \"Outdoor\" Co", "street": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201"}}}"#
         for copy in 0..<2 {
@@ -76,15 +86,22 @@ struct SageFileDropTests {
                 try tx.query("SELECT status FROM runs WHERE tenant_id = $1", [agent.tenant]).map { try $0.string("status") }
             }
         }
-        let finished = try await Wait.until(90) { let now = try statuses(); return now.count == 2 && !now.contains("running") }
+        let finished = try await Wait.until(90) {
+            let now = try statuses(); return now.count == 2 && !now.contains("running")
+        }
         let final = try statuses()
         #expect(finished && final == ["succeeded", "succeeded"], "\(final)")
 
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".csv") }.sorted()
-        #expect(names == ["000001_ARCUST01.csv", "000002_SOMAST01.csv", "000002_SOTRAN01.csv", "000003_ARMAST01.csv", "000003_ARTRAN01.csv",
-                          "000004_ARCASH01.csv", "000005_GLTRAN01.csv"], "one file set per command, however often the sale came")
+        #expect(
+            names == [
+                "000001_ARCUST01.csv", "000002_SOMAST01.csv", "000002_SOTRAN01.csv", "000003_ARMAST01.csv", "000003_ARTRAN01.csv",
+                "000004_ARCASH01.csv", "000005_GLTRAN01.csv",
+            ], "one file set per command, however often the sale came")
         let raw = try Data(contentsOf: folder.appendingPathComponent("000001_ARCUST01.csv"))
-        #expect(String(decoding: raw, as: UTF8.self).hasSuffix("\r\n") && !String(decoding: raw, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+        #expect(
+            String(decoding: raw, as: UTF8.self).hasSuffix("\r\n")
+                && !String(decoding: raw, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "").contains("\n"))
 
         let customers = try Self.table(folder, "ARCUST")
         #expect(customers.count == 1)
@@ -107,22 +124,34 @@ struct SageFileDropTests {
         process.terminate()
         process.waitUntilExit()
         let backend = try FileDropBackend(folder: folder)
-        let again = backend.apply(SageAgentProtocol.Command(commandId: UUID(), type: "cash_receipt.post", externalId: "txn:5150:cash_receipt", delivery: 9,
-                                                           payload: .object(["custno": .string(custno), "invno": .string(invoice["INVNO"]!), "amount": .string("108.25")])))
+        let again = backend.apply(
+            SageAgentProtocol.Command(
+                commandId: UUID(), type: "cash_receipt.post", externalId: "txn:5150:cash_receipt", delivery: 9,
+                payload: .object(["custno": .string(custno), "invno": .string(invoice["INVNO"]!), "amount": .string("108.25")])))
         #expect(again.status == .succeeded && again.data?["receipt_no"]?.string == receipt["RECEIPTNO"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".csv") }.count == names.count)
         // A receipt for an invoice the agent never wrote is refused, to be held for review.
-        let unknown = backend.apply(SageAgentProtocol.Command(commandId: UUID(), type: "cash_receipt.post", externalId: "other", delivery: 1,
-                                                             payload: .object(["custno": .string(custno), "invno": .string("999999"), "amount": .string("1.00")])))
+        let unknown = backend.apply(
+            SageAgentProtocol.Command(
+                commandId: UUID(), type: "cash_receipt.post", externalId: "other", delivery: 1,
+                payload: .object(["custno": .string(custno), "invno": .string("999999"), "amount": .string("1.00")])))
         #expect(unknown.status == .failed && unknown.error?.code == "not_found" && unknown.error?.retryable == false)
     }
 
     @Test func importFilesQuoteWhatWouldBreakARow() {
-        let file = ImportFile(table: "ARCUST", columns: ["CUSTNO", "COMPANY"], rows: [["ACME01", "Acme, Inc"], ["QUOT01", "the \"best\""],
-                                                                                      ["LINE01", "two\nlines"], ["SONO", "    12"], ["CAFE01", "Café"]])
-        #expect(file.text == "CUSTNO,COMPANY\r\nACME01,\"Acme, Inc\"\r\nQUOT01,\"the \"\"best\"\"\"\r\nLINE01,\"two\nlines\"\r\nSONO,\"    12\"\r\nCAFE01,Café\r\n")
+        let file = ImportFile(
+            table: "ARCUST", columns: ["CUSTNO", "COMPANY"],
+            rows: [
+                ["ACME01", "Acme, Inc"], ["QUOT01", "the \"best\""],
+                ["LINE01", "two\nlines"], ["SONO", "    12"], ["CAFE01", "Café"],
+            ])
+        #expect(
+            file.text == "CUSTNO,COMPANY\r\nACME01,\"Acme, Inc\"\r\nQUOT01,\"the \"\"best\"\"\"\r\nLINE01,\"two\nlines\"\r\nSONO,\"    12\"\r\nCAFE01,Café\r\n")
         #expect(Array(file.data).contains(0xE9), "Windows-1252, as FoxPro reads it")
-        #expect(Self.parseCSV(file.text) == [["CUSTNO", "COMPANY"], ["ACME01", "Acme, Inc"], ["QUOT01", "the \"best\""], ["LINE01", "two\nlines"],
-                                             ["SONO", "    12"], ["CAFE01", "Café"]])
+        #expect(
+            Self.parseCSV(file.text) == [
+                ["CUSTNO", "COMPANY"], ["ACME01", "Acme, Inc"], ["QUOT01", "the \"best\""], ["LINE01", "two\nlines"],
+                ["SONO", "    12"], ["CAFE01", "Café"],
+            ])
     }
 }

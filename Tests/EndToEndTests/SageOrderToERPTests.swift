@@ -17,7 +17,8 @@ struct SageOrderToERPTests {
         let tenant = agent.tenant.uuidString.lowercased()
         try await FlowFixtures.deployTemplate(tenant, "paytrace-sage-order-to-erp")
         let hook = try await Hooks.endpoint(tenant, source: "paytrace")
-        let sale = #"{"transaction": {"transaction_id": 4242, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
+        let sale =
+            #"{"transaction": {"transaction_id": 4242, "transaction_type": "SALE", "amount": "108.25", "status": "SETTLED", "#
             + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "acme-9", "invoice_id": "Invoice # 0042", "#
             + #""billing_address": {"name": "Acme Outdoor", "street": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201"}}}"#
         for copy in 0..<2 {
@@ -31,7 +32,9 @@ struct SageOrderToERPTests {
                 try tx.query("SELECT status FROM runs WHERE tenant_id = $1", [agent.tenant]).map { try $0.string("status") }
             }
         }
-        let finished = try await Wait.until(60) { let now = try statuses(); return now.count == 2 && !now.contains("running") }
+        let finished = try await Wait.until(60) {
+            let now = try statuses(); return now.count == 2 && !now.contains("running")
+        }
         pool.shutdown(grace: 5)
         let final = try statuses()
         #expect(finished && final == ["succeeded", "succeeded"], "\(final)")

@@ -63,7 +63,8 @@ struct JobQueueTests {
         // first ready job before any tenant's second, so it is a handful; first come, first
         // served would make it thousands.
         let overtaken = try QueueDatabase.shared.transaction(.platform) { tx in
-            try tx.one("""
+            try tx.one(
+                """
                 WITH quiet AS (
                   SELECT h.created_at, a.started_at FROM job_history h JOIN job_attempts a ON a.job_id = h.id WHERE h.id = $1
                 )

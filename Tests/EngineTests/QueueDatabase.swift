@@ -36,18 +36,21 @@ enum QueueDatabase {
 
     static func probes(_ tenant: UUID, count: Int, payload: String = "{}", orderingKey: String? = nil, maxAttempts: Int = 8) throws -> [Int64] {
         try shared.transaction(.tenant(tenant)) { tx in
-            try JobQueue.enqueue(tx, (0..<count).map { _ in
-                NewJob(tenantId: tenant, environment: .dev, kind: .probe, payload: payload, orderingKey: orderingKey, maxAttempts: maxAttempts)
-            })
+            try JobQueue.enqueue(
+                tx,
+                (0..<count).map { _ in
+                    NewJob(tenantId: tenant, environment: .dev, kind: .probe, payload: payload, orderingKey: orderingKey, maxAttempts: maxAttempts)
+                })
         }
     }
 
     /// A pool that takes only `tenants`' jobs, never those of suites running alongside.
     static func pool(workers: Int, lease: Int = 60, tenants: TenantScope) -> WorkerPool {
         precondition(tenants != .all, "a test's pool takes only its own tenants' jobs")
-        return WorkerPool(database: shared, vault: vault,
-                          configuration: .init(workers: workers, leaseSeconds: lease, pollInterval: 0.2, backoff: Backoff(base: 0.01, cap: 0.05), tenants: tenants),
-                          logger: quietLogger)
+        return WorkerPool(
+            database: shared, vault: vault,
+            configuration: .init(workers: workers, leaseSeconds: lease, pollInterval: 0.2, backoff: Backoff(base: 0.01, cap: 0.05), tenants: tenants),
+            logger: quietLogger)
     }
 
     /// The queue's housekeeping over `tenants` only, so it never reaps or purges another suite's rows.

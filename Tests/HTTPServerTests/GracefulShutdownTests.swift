@@ -7,8 +7,10 @@ import HTTPServer
 struct GracefulShutdownTests {
     @Test func shutdownFinishesInFlightRequestsThenRefusesConnections() async throws {
         let entered = RunningFlag()
-        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 2), logger: TestServer.quietLogger,
-                                oversized: { _ in Response(status: 413) }) { _ in
+        let server = HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 2), logger: TestServer.quietLogger,
+            oversized: { _ in Response(status: 413) }
+        ) { _ in
             entered.countRound()
             // Slow work, still under way when the shutdown begins.
             Thread.sleep(forTimeInterval: 0.5)
@@ -40,8 +42,10 @@ struct BlockingExecutorTests {
     @Test func everyJobRunsEvenWhenSubmittedDuringShutdown() async throws {
         // A server whose handler is slow, hit by keep-alive clients while it stops.
         let entered = RunningFlag()
-        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 1), logger: TestServer.quietLogger,
-                                oversized: { _ in Response(status: 413) }) { _ in
+        let server = HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 1), logger: TestServer.quietLogger,
+            oversized: { _ in Response(status: 413) }
+        ) { _ in
             entered.countRound()
             Thread.sleep(forTimeInterval: 0.05)
             return Response(status: 200, contentType: "text/plain", body: "ok")

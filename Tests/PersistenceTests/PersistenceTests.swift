@@ -82,10 +82,13 @@ struct PersistenceTests {
             group.enter()
             // Plain threads: each blocks in libpq while holding its lease, so all four leases overlap.
             Thread.detachNewThread {
-                pids.append(Result { try database.transaction(.platform) { tx in
-                    let pid = try tx.one("SELECT pg_backend_pid() AS pid, pg_sleep(0.3)")!.string("pid")
-                    return [pid]
-                } })
+                pids.append(
+                    Result {
+                        try database.transaction(.platform) { tx in
+                            let pid = try tx.one("SELECT pg_backend_pid() AS pid, pg_sleep(0.3)")!.string("pid")
+                            return [pid]
+                        }
+                    })
                 group.leave()
             }
         }

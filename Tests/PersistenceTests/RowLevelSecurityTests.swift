@@ -15,10 +15,12 @@ struct RowLevelSecurityTests {
         let database = TestServer.shared.database
         let tenantA = UUID(uuidString: a)!
         let visible = try database.transaction(.tenant(tenantA)) { tx in
-            (keys: try tx.query("SELECT tenant_id FROM api_keys"),
-             tenants: try tx.query("SELECT id FROM tenants"),
-             audit: try tx.query("SELECT DISTINCT tenant_id FROM audit_log"),
-             environments: try tx.query("SELECT DISTINCT tenant_id FROM environments"))
+            (
+                keys: try tx.query("SELECT tenant_id FROM api_keys"),
+                tenants: try tx.query("SELECT id FROM tenants"),
+                audit: try tx.query("SELECT DISTINCT tenant_id FROM audit_log"),
+                environments: try tx.query("SELECT DISTINCT tenant_id FROM environments")
+            )
         }
         #expect(visible.keys.count == 1)
         #expect(try visible.keys.allSatisfy { try $0.uuid("tenant_id") == tenantA })
@@ -33,8 +35,9 @@ struct RowLevelSecurityTests {
         let database = TestServer.shared.database
         let error = #expect(throws: PostgresError.self) {
             try database.transaction(.tenant(UUID(uuidString: a)!)) { tx in
-                try tx.query("INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by) VALUES ($1, 'x', 'owner', $2, 'h', 't')",
-                             [UUID(uuidString: b)!, String(UUID().uuidString.prefix(12))])
+                try tx.query(
+                    "INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by) VALUES ($1, 'x', 'owner', $2, 'h', 't')",
+                    [UUID(uuidString: b)!, String(UUID().uuidString.prefix(12))])
             }
         }
         #expect(error?.sqlState == "42501")
@@ -60,7 +63,8 @@ struct RowLevelSecurityTests {
 
     @Test func everyTableWithATenantColumnHasForcedRowLevelSecurity() throws {
         let rows = try TestServer.shared.database.transaction(.platform) { tx in
-            try tx.query("""
+            try tx.query(
+                """
                 SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
                        (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -10,8 +10,9 @@ struct VaultTests {
     /// A tenant with a PayTrace connection in dev; returns (tenant, connection).
     static func connection(password: String) async throws -> (UUID, UUID) {
         let tenant = try await Fixtures.tenant()
-        let reply = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections",
-                                          json: ["kind": "paytrace", "name": "PT", "secrets": ["username": "u", "password": password]])
+        let reply = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/environments/dev/connections",
+            json: ["kind": "paytrace", "name": "PT", "secrets": ["username": "u", "password": password]])
         try #require(reply.status == 201)
         return (UUID(uuidString: tenant)!, UUID(uuidString: try #require(reply["id"]))!)
     }
@@ -24,8 +25,9 @@ struct VaultTests {
 
     @Test func aCiphertextCopiedToAnotherConnectionOrTenantDoesNotOpen() async throws {
         let (tenantA, first) = try await Self.connection(password: "first password")
-        let secondReply = try await Client.send("POST", "/v1/tenants/\(tenantA)/environments/dev/connections",
-                                                json: ["kind": "paytrace", "name": "PT 2", "secrets": ["password": "second password"]])
+        let secondReply = try await Client.send(
+            "POST", "/v1/tenants/\(tenantA)/environments/dev/connections",
+            json: ["kind": "paytrace", "name": "PT 2", "secrets": ["password": "second password"]])
         let second = try #require(UUID(uuidString: secondReply["id"] ?? ""))
         let (tenantB, third) = try await Self.connection(password: "third password")
         #expect(try Self.secret(tenantA, first) == "first password")
@@ -55,8 +57,10 @@ struct VaultTests {
         #expect(try Self.secret(tenant, connection) == "doomed password")
         #expect(try await Client.send("DELETE", "/v1/tenants/\(tenant)").status == 204)
         let left = try TestServer.shared.database.transaction(.platform) { tx in
-            (try tx.query("SELECT 1 FROM tenant_data_keys WHERE tenant_id = $1", [tenant]).count,
-             try tx.query("SELECT 1 FROM connection_secrets WHERE tenant_id = $1", [tenant]).count)
+            (
+                try tx.query("SELECT 1 FROM tenant_data_keys WHERE tenant_id = $1", [tenant]).count,
+                try tx.query("SELECT 1 FROM connection_secrets WHERE tenant_id = $1", [tenant]).count
+            )
         }
         #expect(left.0 == 0 && left.1 == 0)
     }
@@ -89,8 +93,10 @@ struct VaultTests {
             let tenantId = try database.transaction(.platform) { try TenantStore.create($0, name: "Rotation \(index)", slug: "rotation-\(index)").id }
             let password = "password number \(index)"
             let connection = try database.transaction(.tenant(tenantId)) { tx in
-                try ConnectionStore.create(tx, vault: server, tenantId: tenantId, environment: .dev, kind: .paytrace, name: "PT",
-                                           settings: [:], secrets: ["password": password]).id
+                try ConnectionStore.create(
+                    tx, vault: server, tenantId: tenantId, environment: .dev, kind: .paytrace, name: "PT",
+                    settings: [:], secrets: ["password": password]
+                ).id
             }
             stored.append((tenantId, connection, password))
         }

@@ -42,8 +42,9 @@ public struct Chargeback: Sendable, Equatable {
             }
             return value
         }
-        let caseNumber = text("case_number", max: 40, pattern: { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) },
-                              what: "must be letters, digits and - _ . / only")
+        let caseNumber = text(
+            "case_number", max: 40, pattern: { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) },
+            what: "must be letters, digits and - _ . / only")
         let transactionId = text("transaction_id", max: 20, pattern: { $0.isASCII && $0.isNumber }, what: "must be PayTrace's numeric transaction id")
         // Free text a person typed may hold a card number: masked before anything keeps it.
         let customerId = text("customer_id", max: 100).map(CardNumberMasking.maskText)
@@ -52,7 +53,10 @@ public struct Chargeback: Sendable, Equatable {
         func money(_ field: String, positive: Bool) -> Decimal? {
             guard let value = text(field, max: 20) else { return nil }
             guard let money = Money(string: value, currency: currency), money.amount >= 0, !(positive && money.amount == 0) else {
-                errors.append(FieldError(field: prefix + field, message: positive ? "must be a decimal amount above zero, such as 108.25" : "must be a decimal amount, zero or more"))
+                errors.append(
+                    FieldError(
+                        field: prefix + field,
+                        message: positive ? "must be a decimal amount above zero, such as 108.25" : "must be a decimal amount, zero or more"))
                 return nil
             }
             guard money.rounded() == money else {
@@ -74,11 +78,16 @@ public struct Chargeback: Sendable, Equatable {
             }
         }
         guard errors.isEmpty, let caseNumber, let customerId, let amount, let reason, let receivedAt else { return (nil, errors) }
-        return (Chargeback(caseNumber: caseNumber, transactionId: transactionId, customerId: customerId, amount: amount, fee: fee,
-                           currency: currency, reason: reason, receivedAt: receivedAt), [])
+        return (
+            Chargeback(
+                caseNumber: caseNumber, transactionId: transactionId, customerId: customerId, amount: amount, fee: fee,
+                currency: currency, reason: reason, receivedAt: receivedAt), []
+        )
     }
 
-    public init(caseNumber: String, transactionId: String?, customerId: String, amount: Decimal, fee: Decimal, currency: String, reason: String, receivedAt: Date) {
+    public init(
+        caseNumber: String, transactionId: String?, customerId: String, amount: Decimal, fee: Decimal, currency: String, reason: String, receivedAt: Date
+    ) {
         self.caseNumber = caseNumber
         self.transactionId = transactionId
         self.customerId = customerId
@@ -92,7 +101,8 @@ public struct Chargeback: Sendable, Equatable {
     /// The event a flow sees: `{"chargeback": {...}}`, amounts as decimal strings.
     public var event: JSONValue {
         var fields: [String: JSONValue] = [
-            "case_number": .string(caseNumber), "customer_id": .string(customerId), "amount": .string(Self.text(amount, currency)), "fee": .string(Self.text(fee, currency)),
+            "case_number": .string(caseNumber), "customer_id": .string(customerId), "amount": .string(Self.text(amount, currency)),
+            "fee": .string(Self.text(fee, currency)),
             "currency": .string(currency), "reason": .string(reason), "received_at": .string(Timestamp.format(receivedAt)),
         ]
         if let transactionId { fields["transaction_id"] = .string(transactionId) }

@@ -24,8 +24,10 @@ public struct StepPreview: Sendable, Equatable, Codable {
 extension FlowDefinition {
     /// Each step's outcome for `record`. Later steps see earlier ones' output under
     /// `$steps.<id>`, with `id` standing for the id the target would return.
-    public func preview(_ record: JSONValue, lookup: @escaping @Sendable (String, String) -> String? = { target, key in "(\(target) for \(key))" },
-                        limits: MappingLimits = MappingLimits()) -> [StepPreview] {
+    public func preview(
+        _ record: JSONValue, lookup: @escaping @Sendable (String, String) -> String? = { target, key in "(\(target) for \(key))" },
+        limits: MappingLimits = MappingLimits()
+    ) -> [StepPreview] {
         var outputs: [String: JSONValue] = [:]
         var placeholders: Set<String> = []
         var results: [StepPreview] = []
@@ -51,7 +53,8 @@ extension FlowDefinition {
                 placeholders.insert(placeholder)
                 seen["id"] = .string(placeholder)
                 outputs[step.id] = .object(seen)
-                results.append(StepPreview(step: step.id, target: step.target.name, outcome: problems.isEmpty ? .write : .invalid, record: output, errors: problems))
+                results.append(
+                    StepPreview(step: step.id, target: step.target.name, outcome: problems.isEmpty ? .write : .invalid, record: output, errors: problems))
             } catch {
                 results.append(StepPreview(step: step.id, target: step.target.name, outcome: .failed, record: nil, errors: [error.fieldError]))
             }
@@ -72,7 +75,9 @@ extension FlowDefinition {
                 case (.write, nil): differences.append(FieldError(field: result.step, message: "writes a record but the fixture expects it skipped"))
                 case (.write, let expected?):
                     differences += JSONDiff.changes(from: expected, to: result.record ?? .null).map {
-                        FieldError(field: "\(result.step).\($0.path)", message: "expected \($0.before.map(Self.show) ?? "nothing"), got \($0.after.map(Self.show) ?? "nothing")")
+                        FieldError(
+                            field: "\(result.step).\($0.path)",
+                            message: "expected \($0.before.map(Self.show) ?? "nothing"), got \($0.after.map(Self.show) ?? "nothing")")
                     }
                 case (.invalid, _), (.failed, _):
                     differences += result.errors.map { FieldError(field: "\(result.step).\($0.field)", message: $0.message) }

@@ -11,7 +11,9 @@ struct FlowReader {
             error("definition", "must be an object with trigger, steps, error_policy and fixtures")
             return nil
         }
-        for key in top.keys where !["trigger", "steps", "error_policy", "fixtures", "description"].contains(key) { error(key, "is not part of a flow definition") }
+        for key in top.keys where !["trigger", "steps", "error_policy", "fixtures", "description"].contains(key) {
+            error(key, "is not part of a flow definition")
+        }
         let trigger = self.trigger(top["trigger"])
         let steps = self.steps(top["steps"])
         let policy = self.policy(top["error_policy"])
@@ -97,7 +99,9 @@ struct FlowReader {
         for key in policy.keys where !["max_attempts", "on_invalid"].contains(key) { error("error_policy.\(key)", "is not part of an error policy") }
         var attempts = 8
         if let raw = policy["max_attempts"] {
-            if case .number(let n) = raw, let whole = Int(exactly: n), (1...20).contains(whole) { attempts = whole } else {
+            if case .number(let n) = raw, let whole = Int(exactly: n), (1...20).contains(whole) {
+                attempts = whole
+            } else {
                 error("error_policy.max_attempts", "must be an integer from 1 to 20")
             }
         }

@@ -25,7 +25,9 @@ public enum MappingSuggestions {
         guard depth < 8 else { return [] }
         switch sample {
         case .object(let members):
-            return members.sorted { $0.key < $1.key }.flatMap { fields(of: $0.value, prefix: prefix.isEmpty ? $0.key : "\(prefix).\($0.key)", depth: depth + 1) }
+            return members.sorted { $0.key < $1.key }.flatMap {
+                fields(of: $0.value, prefix: prefix.isEmpty ? $0.key : "\(prefix).\($0.key)", depth: depth + 1)
+            }
         case .array(let items):
             return items.first.map { fields(of: $0, prefix: "\(prefix)[0]", depth: depth + 1) } ?? []
         case .null:
@@ -43,7 +45,8 @@ public enum MappingSuggestions {
             let text = value.string ?? ""
             for format in [DateConversion.Format.paytrace, .iso8601, .zohoDateTime, .zohoDate, .paytraceDate]
             where DateConversion.parse(text, format, zone: DateConversion.utc) != nil {
-                return SourceField(path: path, type: format == .paytrace || format == .iso8601 || format == .zohoDateTime ? .datetime : .date, dateFormat: format)
+                return SourceField(
+                    path: path, type: format == .paytrace || format == .iso8601 || format == .zohoDateTime ? .datetime : .date, dateFormat: format)
             }
             if MappingValues.parseDecimal(text) != nil, text.contains(".") { return SourceField(path: path, type: .decimal, dateFormat: nil) }
             if TargetField.looksLikeEmail(text) { return SourceField(path: path, type: .email, dateFormat: nil) }
@@ -73,7 +76,11 @@ public enum MappingSuggestions {
             if names >= 0.5 { reasons.append("similar name") }
         }
         let types = compatibility(source.type, target.type)
-        if types == 1 { reasons.append("same type (\(target.type.rawValue))") } else if types >= 0.6 { reasons.append("convertible to \(target.type.rawValue)") }
+        if types == 1 {
+            reasons.append("same type (\(target.type.rawValue))")
+        } else if types >= 0.6 {
+            reasons.append("convertible to \(target.type.rawValue)")
+        }
         let score = ((0.7 * names + 0.3 * types) * 100).rounded() / 100
         guard names >= 0.5, score >= 0.45 else { return nil }
         return Suggestion(target: target.name, source: source.path, score: score, reasons: reasons, expression: expression(source, target))

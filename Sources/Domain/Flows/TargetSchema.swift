@@ -85,7 +85,9 @@ public struct TargetField: Sendable, Equatable, Codable {
         case .date:
             guard let text = value.string, DateConversion.parse(text, .zohoDate, zone: DateConversion.utc) != nil else { return wrong("a date (yyyy-MM-dd)") }
         case .datetime:
-            guard let text = value.string, DateConversion.parse(text, .zohoDateTime, zone: DateConversion.utc) != nil || DateConversion.parse(text, .iso8601, zone: DateConversion.utc) != nil
+            guard let text = value.string,
+                DateConversion.parse(text, .zohoDateTime, zone: DateConversion.utc) != nil
+                    || DateConversion.parse(text, .iso8601, zone: DateConversion.utc) != nil
             else { return wrong("a date and time (yyyy-MM-dd HH:mm:ss)") }
         case .boolean:
             guard case .bool = value else { return wrong("true or false") }

@@ -8,8 +8,10 @@ enum AddressFormat {
             return ""
         }
         let stateZip = [field("state", "region"), field("zip", "postal_code", "zipcode")].filter { !$0.isEmpty }.joined(separator: " ")
-        let parts = [field("name"), field("street", "street1", "address1", "address", "line1"), field("street2", "address2", "line2"),
-                     field("city"), stateZip, field("country")].filter { !$0.isEmpty }
+        let parts = [
+            field("name"), field("street", "street1", "address1", "address", "line1"), field("street2", "address2", "line2"),
+            field("city"), stateZip, field("country"),
+        ].filter { !$0.isEmpty }
         return parts.isEmpty ? .null : .string(parts.joined(separator: multiline ? "\n" : ", "))
     }
 }

@@ -36,7 +36,9 @@ public struct CurrencyConversion: Sendable, Equatable {
         if case .array(let items) = value {
             var amounts: [Decimal] = []
             for item in items {
-                guard let amount = MappingValues.decimal(item) else { throw MappingTransform.Failure("every line must be a decimal amount, got \(MappingTransform.kind(item))") }
+                guard let amount = MappingValues.decimal(item) else {
+                    throw MappingTransform.Failure("every line must be a decimal amount, got \(MappingTransform.kind(item))")
+                }
                 amounts.append(amount)
             }
             return .array(convert(amounts).map { .string(MappingValues.fixed($0, scale: scale)) })

@@ -51,11 +51,13 @@ public struct DateConversion: Sendable, Equatable {
             return Date(timeIntervalSince1970: Double(truncating: NSDecimalNumber(decimal: seconds)))
         case .paytrace, .paytraceDate, .sageDate:
             guard let month = scanner.number(1...2), scanner.take("/"), let day = scanner.number(1...2), scanner.take("/"),
-                  let year = scanner.number(4...4) else { return nil }
+                let year = scanner.number(4...4)
+            else { return nil }
             (parts.year, parts.month, parts.day) = (year, month, day)
             if format == .paytrace {
                 guard scanner.take(" "), var hour = scanner.number(1...2), scanner.take(":"), let minute = scanner.number(2...2),
-                      scanner.take(":"), let second = scanner.number(2...2), scanner.take(" ") else { return nil }
+                    scanner.take(":"), let second = scanner.number(2...2), scanner.take(" ")
+                else { return nil }
                 let meridiem = scanner.rest.uppercased()
                 guard (1...12).contains(hour), meridiem == "AM" || meridiem == "PM" else { return nil }
                 scanner.skipRest()
@@ -65,11 +67,13 @@ public struct DateConversion: Sendable, Equatable {
             }
         case .zohoDate, .zohoDateTime, .iso8601:
             guard let year = scanner.number(4...4), scanner.take("-"), let month = scanner.number(2...2), scanner.take("-"),
-                  let day = scanner.number(2...2) else { return nil }
+                let day = scanner.number(2...2)
+            else { return nil }
             (parts.year, parts.month, parts.day) = (year, month, day)
             if format == .zohoDateTime || (format == .iso8601 && !scanner.atEnd) {
                 guard scanner.take(format == .zohoDateTime ? " " : "T"), let hour = scanner.number(2...2), scanner.take(":"),
-                      let minute = scanner.number(2...2), scanner.take(":"), let second = scanner.number(2...2) else { return nil }
+                    let minute = scanner.number(2...2), scanner.take(":"), let second = scanner.number(2...2)
+                else { return nil }
                 (parts.hour, parts.minute, parts.second) = (hour, minute, second)
                 if format == .iso8601 {
                     if scanner.take("."), scanner.number(1...9) == nil { return nil }
@@ -77,14 +81,16 @@ public struct DateConversion: Sendable, Equatable {
                         zoneOverride = TimeZone(identifier: "UTC")
                     } else if let sign = scanner.sign() {
                         guard let hours = scanner.number(2...2), scanner.take(":"), let minutes = scanner.number(2...2),
-                              hours < 24, minutes < 60 else { return nil }
+                            hours < 24, minutes < 60
+                        else { return nil }
                         zoneOverride = TimeZone(secondsFromGMT: sign * (hours * 3600 + minutes * 60))
                     }
                 }
             }
         }
         guard scanner.atEnd, let month = parts.month, (1...12).contains(month), let day = parts.day, (1...31).contains(day),
-              (parts.hour ?? 0) < 24, (parts.minute ?? 0) < 60, (parts.second ?? 0) < 60 else { return nil }
+            (parts.hour ?? 0) < 24, (parts.minute ?? 0) < 60, (parts.second ?? 0) < 60
+        else { return nil }
         let calendar = calendar(zoneOverride ?? zone)
         guard let date = calendar.date(from: parts), calendar.component(.day, from: date) == day else { return nil }
         return date

@@ -96,12 +96,15 @@ extension MappingEvaluation {
                 try node.map { n throws(MappingError) in try value(n, scope: scope, at: at, depth: depth + 1) }
             }
             let amount = try fact(rules.amount).flatMap(MappingValues.decimal)
-            return rules.account(type: try fact(rules.transactionType).flatMap(MappingValues.text),
-                                 category: try fact(rules.category).flatMap(MappingValues.text), amount: amount).map(JSONValue.string) ?? .null
+            return rules.account(
+                type: try fact(rules.transactionType).flatMap(MappingValues.text),
+                category: try fact(rules.category).flatMap(MappingValues.text), amount: amount
+            ).map(JSONValue.string) ?? .null
         case .allocate(let amountNode, let ratiosNode, let currency):
             let amount = try value(amountNode, scope: scope, at: at, depth: depth + 1)
             if MappingValues.isMissing(amount) { return .null }
-            guard case .array(let ratios) = try value(ratiosNode, scope: scope, at: at, depth: depth + 1), !ratios.isEmpty, ratios.count <= limits.maxItems else {
+            guard case .array(let ratios) = try value(ratiosNode, scope: scope, at: at, depth: depth + 1), !ratios.isEmpty, ratios.count <= limits.maxItems
+            else {
                 throw fail(at, "allocate", "ratios must give a non-empty array of weights")
             }
             var weights: [Decimal] = []
@@ -111,7 +114,10 @@ extension MappingEvaluation {
                 weights.append(weight)
             }
             let scale = Money.minorUnits(of: currency)
-            return .array(Allocation.split(try decimal(amount, at: at, rule: "allocate"), weights: weights, scale: scale).map { .string(MappingValues.fixed($0, scale: scale)) })
+            return .array(
+                Allocation.split(try decimal(amount, at: at, rule: "allocate"), weights: weights, scale: scale).map {
+                    .string(MappingValues.fixed($0, scale: scale))
+                })
         }
     }
 

@@ -42,15 +42,17 @@ extension MappingParser {
                 guard case .object(let rule) = item, let test = rule["if"], let value = rule["then"], rule.count == 2 else {
                     throw fail(place, op, "each rule is {\"if\": condition, \"then\": expression}")
                 }
-                rules.append(.init(condition: try condition(test, at: "\(place).if", depth: depth + 1), value: try node(value, at: "\(place).then", depth: depth + 1)))
+                rules.append(
+                    .init(condition: try condition(test, at: "\(place).if", depth: depth + 1), value: try node(value, at: "\(place).then", depth: depth + 1)))
             }
             return .rules(rules, otherwise: try m["else"].map { v throws(MappingError) in try node(v, at: "\(at).else", depth: depth + 1) })
         case "decide": return .decide(try decisionTable(m[op]!, at: here, depth: depth + 1))
         case "gl_account": return .glAccount(try glAccount(m[op]!, at: here, depth: depth + 1))
         case "allocate":
             guard let ratios = m["ratios"] else { throw fail(at, op, "needs \"ratios\": an expression giving the weights (an array)") }
-            return .allocate(amount: try node(m[op]!, at: here, depth: depth + 1), ratios: try node(ratios, at: "\(at).ratios", depth: depth + 1),
-                             currency: try currency(m["currency"], at: "\(at).currency", rule: op))
+            return .allocate(
+                amount: try node(m[op]!, at: here, depth: depth + 1), ratios: try node(ratios, at: "\(at).ratios", depth: depth + 1),
+                currency: try currency(m["currency"], at: "\(at).currency", rule: op))
         default:
             throw fail(at, "expression", "unknown operator \(op)")
         }
@@ -159,11 +161,14 @@ extension MappingParser {
             guard let account = rule["account"]?.string, (1...40).contains(account.count) else {
                 throw fail("\(place).account", "gl_account", "is required: the account number (1 to 40 characters)")
             }
-            rules.append(.init(transactionTypes: try strings("transaction_type"), categories: try strings("category"),
-                               minAmount: try amount("min_amount"), maxAmount: try amount("max_amount"), account: account))
+            rules.append(
+                .init(
+                    transactionTypes: try strings("transaction_type"), categories: try strings("category"),
+                    minAmount: try amount("min_amount"), maxAmount: try amount("max_amount"), account: account))
         }
         let otherwise = try spec["default"].map { v throws(MappingError) in try text(v, at: "\(at).default", rule: "gl_account") }
-        return GLAccountRules(transactionType: try input("transaction_type"), category: try input("category"), amount: try input("amount"),
-                              rules: rules, otherwise: otherwise)
+        return GLAccountRules(
+            transactionType: try input("transaction_type"), category: try input("category"), amount: try input("amount"),
+            rules: rules, otherwise: otherwise)
     }
 }

@@ -1,6 +1,8 @@
 extension MappingParser {
-    static let transformNames = ["trim", "upper", "lower", "digits", "abs", "negate", "to_text", "to_integer", "truncate", "split_name",
-                                 "to_decimal", "round", "date", "money", "convert_currency", "status", "reference_id", "address", "map"]
+    static let transformNames = [
+        "trim", "upper", "lower", "digits", "abs", "negate", "to_text", "to_integer", "truncate", "split_name",
+        "to_decimal", "round", "date", "money", "convert_currency", "status", "reference_id", "address", "map",
+    ]
 
     /// "then": ["trim", {"fn": "money", "currency": "USD"}].
     static func transforms(_ value: JSONValue, at: String) throws(MappingError) -> [MappingTransform] {
@@ -19,20 +21,21 @@ extension MappingParser {
         default: throw fail(at, "then", "a transform is a name or {\"fn\": name, ...}")
         }
         guard let name = spec["fn"]?.string else { throw fail(at, "then", "needs \"fn\": one of \(transformNames.joined(separator: ", "))") }
-        let allowed: Set<String> = switch name {
-        case "truncate": ["length"]
-        case "split_name": ["part"]
-        case "to_decimal": ["scale"]
-        case "round": ["scale", "rounding"]
-        case "date": ["from", "to", "zone", "to_zone"]
-        case "money": ["currency", "rounding"]
-        case "convert_currency": ["from", "to", "rates", "rounding"]
-        case "status": ["map", "table", "default"]
-        case "reference_id": ["kind", "keys"]
-        case "address": ["style"]
-        case "map": ["values", "default"]
-        default: []
-        }
+        let allowed: Set<String> =
+            switch name {
+            case "truncate": ["length"]
+            case "split_name": ["part"]
+            case "to_decimal": ["scale"]
+            case "round": ["scale", "rounding"]
+            case "date": ["from", "to", "zone", "to_zone"]
+            case "money": ["currency", "rounding"]
+            case "convert_currency": ["from", "to", "rates", "rounding"]
+            case "status": ["map", "table", "default"]
+            case "reference_id": ["kind", "keys"]
+            case "address": ["style"]
+            case "map": ["values", "default"]
+            default: []
+            }
         for key in spec.keys where key != "fn" && !allowed.contains(key) { throw fail("\(at).\(key)", name, "unknown argument") }
         func rounding() throws(MappingError) -> MappingTransform.Rounding {
             guard let raw = spec["rounding"] else { return .halfEven }
@@ -60,7 +63,8 @@ extension MappingParser {
         case "split_name":
             guard let part = spec["part"]?.string, part == "first" || part == "last" else { throw fail("\(at).part", name, "must be \"first\" or \"last\"") }
             return .splitName(first: part == "first")
-        case "to_decimal": return .toDecimal(scale: try spec["scale"].map { v throws(MappingError) in try integer(v, at: "\(at).scale", rule: name, range: 0...12) })
+        case "to_decimal":
+            return .toDecimal(scale: try spec["scale"].map { v throws(MappingError) in try integer(v, at: "\(at).scale", rule: name, range: 0...12) })
         case "round": return .round(scale: try integer(spec["scale"], at: "\(at).scale", rule: name, range: 0...12), try rounding())
         case "date":
             let zone = spec["zone"]?.string ?? "UTC", toZone = spec["to_zone"]?.string

@@ -53,8 +53,11 @@ enum MappingParser {
         case .object(let members):
             let named = members.keys.filter { operators[$0] != nil }
             guard named.count == 1, let op = named.first else {
-                throw fail(at, "expression", named.isEmpty ? "needs one operator (\(operators.keys.sorted().joined(separator: ", ")))"
-                                                           : "has several operators (\(named.sorted().joined(separator: ", "))); use one")
+                throw fail(
+                    at, "expression",
+                    named.isEmpty
+                        ? "needs one operator (\(operators.keys.sorted().joined(separator: ", ")))"
+                        : "has several operators (\(named.sorted().joined(separator: ", "))); use one")
             }
             for key in members.keys where key != op && !modifiers.contains(key) && !operators[op]!.contains(key) {
                 throw fail("\(at).\(key)", op, "unknown key for \(op)")
@@ -74,7 +77,8 @@ enum MappingParser {
 
     static func path(_ text: String, at: String) throws(MappingError) -> FieldPath {
         guard let parsed = FieldPath(text) else {
-            throw fail(at, "path", "\"\(text.prefix(60))\" is not a field path (a.b[0].c, $.x from the event, $steps.<step>.<field>); use {\"const\": ...} for text")
+            throw fail(
+                at, "path", "\"\(text.prefix(60))\" is not a field path (a.b[0].c, $.x from the event, $steps.<step>.<field>); use {\"const\": ...} for text")
         }
         return parsed
     }
@@ -85,7 +89,9 @@ enum MappingParser {
         return items
     }
 
-    static func nodes(_ value: JSONValue?, at: String, rule: String, depth: Int, count: ClosedRange<Int> = 1...maxListLength) throws(MappingError) -> [MappingNode] {
+    static func nodes(_ value: JSONValue?, at: String, rule: String, depth: Int, count: ClosedRange<Int> = 1...maxListLength) throws(MappingError)
+        -> [MappingNode]
+    {
         let items = try list(value, at: at, rule: rule)
         guard count.contains(items.count) else { throw fail(at, rule, "needs \(count.lowerBound) to \(count.upperBound) expressions") }
         var result: [MappingNode] = []

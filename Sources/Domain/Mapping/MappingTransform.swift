@@ -89,7 +89,8 @@ public enum MappingTransform: Sendable, Equatable {
         case .toDecimal(let scale):
             let number = try decimal(value)
             return .string(scale.map { MappingValues.fixed(MappingValues.rounded(number, scale: $0, .halfEven), scale: $0) } ?? MappingValues.string(number))
-        case .round(let scale, let rounding): return .string(MappingValues.fixed(MappingValues.rounded(try decimal(value), scale: scale, rounding), scale: scale))
+        case .round(let scale, let rounding):
+            return .string(MappingValues.fixed(MappingValues.rounded(try decimal(value), scale: scale, rounding), scale: scale))
         case .money(let currency, let rounding):
             let scale = Money.minorUnits(of: currency)
             return .string(MappingValues.fixed(MappingValues.rounded(try decimal(value), scale: scale, rounding), scale: scale))

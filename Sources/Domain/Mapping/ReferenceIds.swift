@@ -22,7 +22,10 @@ public enum ReferenceIds {
             let wanted = custom.isEmpty ? (kind == .any ? keys[.invoice]! + keys[.order]! : keys[kind]!) : custom
             for key in wanted {
                 if let hit = fields.first(where: { $0.key.lowercased() == key.lowercased() }), let text = MappingValues.text(hit.value),
-                   let found = extract(text, kind: kind) { return found }
+                    let found = extract(text, kind: kind)
+                {
+                    return found
+                }
             }
             return nil
         }

@@ -19,7 +19,10 @@ public struct AgentCommand: Sendable, Equatable {
     public let createdAt: Date
     public let completedAt: Date?
 
-    public init(id: UUID, tenantId: UUID, connectionId: UUID, type: String, externalId: String, payload: String, status: AgentCommandStatus, deliveries: Int, leaseUntil: Date?, result: String?, errorCode: String?, errorMessage: String?, retryable: Bool?, createdAt: Date, completedAt: Date?) {
+    public init(
+        id: UUID, tenantId: UUID, connectionId: UUID, type: String, externalId: String, payload: String, status: AgentCommandStatus, deliveries: Int,
+        leaseUntil: Date?, result: String?, errorCode: String?, errorMessage: String?, retryable: Bool?, createdAt: Date, completedAt: Date?
+    ) {
         self.id = id
         self.tenantId = tenantId
         self.connectionId = connectionId

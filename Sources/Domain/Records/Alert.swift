@@ -10,7 +10,9 @@ public struct Alert: Sendable {
     public let acknowledgedAt: Date?
     public let acknowledgedBy: String?
 
-    public init(id: UUID, environment: EnvironmentName, kind: String, subject: String, message: String, createdAt: Date, acknowledgedAt: Date?, acknowledgedBy: String?) {
+    public init(
+        id: UUID, environment: EnvironmentName, kind: String, subject: String, message: String, createdAt: Date, acknowledgedAt: Date?, acknowledgedBy: String?
+    ) {
         self.id = id
         self.environment = environment
         self.kind = kind

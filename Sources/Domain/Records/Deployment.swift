@@ -11,7 +11,10 @@ public struct Deployment: Sendable {
     /// The flow's creation time: with `flowId`, the list's page key.
     public let flowCreatedAt: Date
 
-    public init(environment: EnvironmentName, flowId: UUID, flowName: String, version: Int, previousVersion: Int?, deployedBy: String, updatedAt: Date, flowCreatedAt: Date) {
+    public init(
+        environment: EnvironmentName, flowId: UUID, flowName: String, version: Int, previousVersion: Int?, deployedBy: String, updatedAt: Date,
+        flowCreatedAt: Date
+    ) {
         self.environment = environment
         self.flowId = flowId
         self.flowName = flowName

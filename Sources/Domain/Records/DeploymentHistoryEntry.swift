@@ -11,7 +11,10 @@ public struct DeploymentHistoryEntry: Sendable {
     public let actor: String
     public let createdAt: Date
 
-    public init(id: UUID, environment: EnvironmentName, flowId: UUID, action: String, version: Int, previousVersion: Int?, fromEnvironment: EnvironmentName?, actor: String, createdAt: Date) {
+    public init(
+        id: UUID, environment: EnvironmentName, flowId: UUID, action: String, version: Int, previousVersion: Int?, fromEnvironment: EnvironmentName?,
+        actor: String, createdAt: Date
+    ) {
         self.id = id
         self.environment = environment
         self.flowId = flowId

@@ -13,7 +13,10 @@ public struct FlowVersion: Sendable {
     public let publishedBy: String
     public let createdAt: Date
 
-    public init(flowId: UUID, version: Int, definition: String, checksum: String, fixturesPassed: Bool, fixtureResults: String, notes: String, publishedBy: String, createdAt: Date) {
+    public init(
+        flowId: UUID, version: Int, definition: String, checksum: String, fixturesPassed: Bool, fixtureResults: String, notes: String, publishedBy: String,
+        createdAt: Date
+    ) {
         self.flowId = flowId
         self.version = version
         self.definition = definition

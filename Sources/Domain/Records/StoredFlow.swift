@@ -13,7 +13,10 @@ public struct StoredFlow: Sendable {
     public let createdAt: Date
     public let updatedAt: Date
 
-    public init(id: UUID, tenantId: UUID, name: String, description: String, templateId: String?, draft: String, draftRevision: Int, latestVersion: Int?, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: UUID, tenantId: UUID, name: String, description: String, templateId: String?, draft: String, draftRevision: Int, latestVersion: Int?,
+        createdAt: Date, updatedAt: Date
+    ) {
         self.id = id
         self.tenantId = tenantId
         self.name = name

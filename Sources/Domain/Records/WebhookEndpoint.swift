@@ -15,7 +15,10 @@ public struct WebhookEndpoint: Sendable, Equatable {
     public let createdAt: Date
     public let updatedAt: Date
 
-    public init(id: UUID, tenantId: UUID, environment: EnvironmentName, name: String, source: String, verification: WebhookVerification, secretHeader: String?, connectionId: UUID?, status: String, secretHint: String?, secretRotatedAt: Date?, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: UUID, tenantId: UUID, environment: EnvironmentName, name: String, source: String, verification: WebhookVerification, secretHeader: String?,
+        connectionId: UUID?, status: String, secretHint: String?, secretRotatedAt: Date?, createdAt: Date, updatedAt: Date
+    ) {
         self.id = id
         self.tenantId = tenantId
         self.environment = environment

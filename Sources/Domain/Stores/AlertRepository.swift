@@ -6,7 +6,9 @@ public protocol AlertRepository {
     @discardableResult
     func raise(tenantId: UUID, environment: EnvironmentName, kind: String, subject: String, message: String) throws -> Bool
 
-    func list(tenantId: UUID, environment: EnvironmentName, open: Bool?, after cursor: PageCursor?, limit: Int) throws -> Page<Alert>
+    func list(tenantId: UUID, environment: EnvironmentName, open: Bool?, after cursor: PageCursor?, limit: Int) throws -> Page<
+        Alert
+    >
 
     /// Acknowledges it (once: the first acknowledgement's time and person stand).
     func acknowledge(tenantId: UUID, environment: EnvironmentName, id: UUID, by actor: String) throws -> Alert?

@@ -2,7 +2,9 @@ public import Foundation
 
 /// Vendor connections per environment, with their sealed secrets.
 public protocol ConnectionRepository {
-    func create(tenantId: UUID, environment: EnvironmentName, kind: ConnectionKind, name: String, settings: [String: ConnectionSetting], secrets: [String: String]) throws -> Connection
+    func create(
+        tenantId: UUID, environment: EnvironmentName, kind: ConnectionKind, name: String, settings: [String: ConnectionSetting], secrets: [String: String]
+    ) throws -> Connection
 
     func list(tenantId: UUID, environment: EnvironmentName, after cursor: PageCursor?, limit: Int) throws -> Page<Connection>
 
@@ -10,7 +12,8 @@ public protocol ConnectionRepository {
 
     /// Changes what is given: settings are merged (a nil value removes one), secrets replaced
     /// (a nil value clears one). Returns nil when there is no such connection.
-    func update(tenantId: UUID, environment: EnvironmentName, id: UUID, name: String?, settings: [String: ConnectionSetting?], secrets: [String: String?]) throws -> Connection?
+    func update(tenantId: UUID, environment: EnvironmentName, id: UUID, name: String?, settings: [String: ConnectionSetting?], secrets: [String: String?])
+        throws -> Connection?
 
     /// Records the outcome of the latest check against the vendor.
     func setStatus(tenantId: UUID, id: UUID, status: String) throws

@@ -7,7 +7,8 @@ public protocol DeploymentRepository {
     func current(tenantId: UUID, environment: EnvironmentName, flowId: UUID, forUpdate: Bool) throws -> Deployment?
 
     /// Points the environment at `version` and records why; returns the new state.
-    func point(tenantId: UUID, environment: EnvironmentName, flowId: UUID, version: Int, previous: Int?, action: String, from: EnvironmentName?, actor: String) throws -> Deployment
+    func point(tenantId: UUID, environment: EnvironmentName, flowId: UUID, version: Int, previous: Int?, action: String, from: EnvironmentName?, actor: String)
+        throws -> Deployment
 
     /// Every flow version the environment runs, with its definition (JSON text): what an event is handed to.
     func live(tenantId: UUID, environment: EnvironmentName) throws -> [(flowId: UUID, version: Int, definition: String)]

@@ -14,7 +14,8 @@ public protocol FlowRepository {
     /// Only a flow deployed nowhere can go; its versions stay for the record.
     func delete(tenantId: UUID, id: UUID) throws -> Bool
 
-    func publish(flow: StoredFlow, definition: String, checksum: String, fixturesPassed: Bool, fixtureResults: String, notes: String, actor: String) throws -> FlowVersion
+    func publish(flow: StoredFlow, definition: String, checksum: String, fixturesPassed: Bool, fixtureResults: String, notes: String, actor: String) throws
+        -> FlowVersion
 
     func version(tenantId: UUID, flowId: UUID, version: Int) throws -> FlowVersion?
 

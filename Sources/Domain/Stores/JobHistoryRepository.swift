@@ -9,7 +9,9 @@ public protocol JobHistoryRepository {
     func attempts(tenantId: UUID, jobIds: [Int64]) throws -> [JobAttempt]
 
     /// Dead jobs not yet replayed, newest first; the cursor is (finished_at, id) of the last row.
-    func deadLetters(tenantId: UUID, environment: EnvironmentName, kind: JobKind?, after cursor: (Date, Int64)?, limit: Int) throws -> (items: [JobRecord], next: (Date, Int64)?)
+    func deadLetters(tenantId: UUID, environment: EnvironmentName, kind: JobKind?, after cursor: (Date, Int64)?, limit: Int) throws -> (
+        items: [JobRecord], next: (Date, Int64)?
+    )
 
     /// Dead jobs not yet replayed, per environment.
     func deadLetterCounts(tenantId: UUID) throws -> [EnvironmentName: Int]

@@ -2,9 +2,11 @@ public import Foundation
 
 /// The job queue: queueing, claiming, completing and its depth.
 public protocol JobRepository {
+    /// Inserts jobs (one statement for any number) and wakes the workers when the transaction commits.
     /// A job of an event makes the event pending again (a step queued after the one that
     /// completed it, a resume): an event is done only when none of its jobs is left. With
     /// `skippingConflicts`, a job a unique index already has one of (a connection's poll) is left out.
+    @discardableResult
     func enqueue(_ jobs: [NewJob], skippingConflicts: Bool) throws -> [Int64]
 
     /// Claims up to `limit` ready jobs for `worker`, at most `perTenant` of any one tenant, under a
@@ -46,6 +48,7 @@ public protocol JobRepository {
 
 /// The defaults of the arguments callers may leave out.
 extension JobRepository {
+    @discardableResult
     public func enqueue(_ jobs: [NewJob]) throws -> [Int64] {
         try self.enqueue(jobs, skippingConflicts: false)
     }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Failed logins, so the limits hold across every process.
 public protocol LoginAttemptRepository {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Browser sessions.
 public protocol SessionRepository {

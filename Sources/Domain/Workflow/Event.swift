@@ -15,8 +15,10 @@ public struct Event: Sendable, Equatable {
     public let status: EventStatus
     public let receivedAt: Date
 
-    public init(id: UUID, tenantId: UUID, environment: EnvironmentName, source: String, vendorEventId: String, type: String, endpointId: UUID?,
-                payload: String, status: EventStatus, receivedAt: Date) {
+    public init(
+        id: UUID, tenantId: UUID, environment: EnvironmentName, source: String, vendorEventId: String, type: String, endpointId: UUID?,
+        payload: String, status: EventStatus, receivedAt: Date
+    ) {
         self.id = id
         self.tenantId = tenantId
         self.environment = environment

@@ -15,8 +15,10 @@ public struct Job: Sendable, Equatable {
     public let attempt: Int
     public let maxAttempts: Int
 
-    public init(id: Int64, runId: UUID, tenantId: UUID, environment: EnvironmentName, eventId: UUID?, kind: JobKind, payload: String,
-                orderingKey: String?, attempt: Int, maxAttempts: Int) {
+    public init(
+        id: Int64, runId: UUID, tenantId: UUID, environment: EnvironmentName, eventId: UUID?, kind: JobKind, payload: String,
+        orderingKey: String?, attempt: Int, maxAttempts: Int
+    ) {
         self.id = id
         self.runId = runId
         self.tenantId = tenantId
@@ -44,8 +46,10 @@ public struct NewJob: Sendable {
     /// Not before; now when nil.
     public let runAt: Date?
 
-    public init(tenantId: UUID, environment: EnvironmentName, kind: JobKind, payload: String = "{}", orderingKey: String? = nil,
-                eventId: UUID? = nil, maxAttempts: Int = 8, runAt: Date? = nil) {
+    public init(
+        tenantId: UUID, environment: EnvironmentName, kind: JobKind, payload: String = "{}", orderingKey: String? = nil,
+        eventId: UUID? = nil, maxAttempts: Int = 8, runAt: Date? = nil
+    ) {
         self.tenantId = tenantId
         self.environment = environment
         self.kind = kind

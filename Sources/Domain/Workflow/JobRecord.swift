@@ -14,8 +14,10 @@ public struct JobRecord: Sendable, Equatable {
     /// The job that replayed this dead one.
     public let replayedBy: Int64?
 
-    public init(id: Int64, runId: UUID, eventId: UUID?, kind: JobKind, state: JobState, attempts: Int, lastError: String?, createdAt: Date,
-                finishedAt: Date?, replayedBy: Int64?) {
+    public init(
+        id: Int64, runId: UUID, eventId: UUID?, kind: JobKind, state: JobState, attempts: Int, lastError: String?, createdAt: Date,
+        finishedAt: Date?, replayedBy: Int64?
+    ) {
         self.id = id
         self.runId = runId
         self.eventId = eventId

@@ -13,8 +13,10 @@ public struct Run: Sendable {
     public let createdAt: Date
     public let updatedAt: Date
 
-    public init(id: UUID, tenantId: UUID, environment: EnvironmentName, eventId: UUID, flowId: UUID, version: Int, status: RunStatus, detail: String?,
-                createdAt: Date, updatedAt: Date) {
+    public init(
+        id: UUID, tenantId: UUID, environment: EnvironmentName, eventId: UUID, flowId: UUID, version: Int, status: RunStatus, detail: String?,
+        createdAt: Date, updatedAt: Date
+    ) {
         self.id = id
         self.tenantId = tenantId
         self.environment = environment

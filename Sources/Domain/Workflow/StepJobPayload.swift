@@ -40,7 +40,8 @@ public struct StepJobPayload: Sendable, Equatable {
     public init?(jsonText: String) {
         let payload = JSONValue(parsing: jsonText) ?? .null
         guard let runId = payload["run_id"]?.string.flatMap(UUID.init(uuidString:)), case .number(let number)? = payload["position"],
-              number >= 0, number < Double(Int32.max), number == number.rounded() else { return nil }
+            number >= 0, number < Double(Int32.max), number == number.rounded()
+        else { return nil }
         self.runId = runId
         self.position = Int(number)
         if let person = payload["skipped_by"]?.string {
@@ -54,7 +55,8 @@ public struct StepJobPayload: Sendable, Equatable {
 
     /// The job that runs this step.
     public func job(tenantId: UUID, environment: EnvironmentName, eventId: UUID, orderingKey: String?, maxAttempts: Int) -> NewJob {
-        NewJob(tenantId: tenantId, environment: environment, kind: .flowStep, payload: jsonText, orderingKey: orderingKey, eventId: eventId,
-               maxAttempts: maxAttempts)
+        NewJob(
+            tenantId: tenantId, environment: environment, kind: .flowStep, payload: jsonText, orderingKey: orderingKey, eventId: eventId,
+            maxAttempts: maxAttempts)
     }
 }

@@ -6,7 +6,8 @@ struct PostgresAgentCommandRepository: AgentCommandRepository {
     let tx: Transaction
 
     func enqueue(tenantId: UUID, environment: EnvironmentName, connectionId: UUID, type: String, externalId: String, payload: String) throws -> AgentCommand {
-        try AgentCommandStore.enqueue(tx, tenantId: tenantId, environment: environment, connectionId: connectionId, type: type, externalId: externalId, payload: payload)
+        try AgentCommandStore.enqueue(
+            tx, tenantId: tenantId, environment: environment, connectionId: connectionId, type: type, externalId: externalId, payload: payload)
     }
 
     func claim(tenantId: UUID, connectionId: UUID, batchId: UUID, limit: Int, leaseSeconds: Int) throws -> [AgentCommand] {

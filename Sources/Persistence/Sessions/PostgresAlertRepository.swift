@@ -10,7 +10,9 @@ struct PostgresAlertRepository: AlertRepository {
         try AlertStore.raise(tx, tenantId: tenantId, environment: environment, kind: kind, subject: subject, message: message)
     }
 
-    func list(tenantId: UUID, environment: EnvironmentName, open: Bool?, after cursor: PageCursor?, limit: Int) throws -> Page<Alert> {
+    func list(tenantId: UUID, environment: EnvironmentName, open: Bool?, after cursor: PageCursor?, limit: Int) throws -> Page<
+        Alert
+    > {
         try AlertStore.list(tx, tenantId: tenantId, environment: environment, open: open, after: cursor, limit: limit)
     }
 

@@ -6,7 +6,9 @@ struct PostgresConnectionRepository: ConnectionRepository {
     let tx: Transaction
     let vault: Vault
 
-    func create(tenantId: UUID, environment: EnvironmentName, kind: ConnectionKind, name: String, settings: [String: ConnectionSetting], secrets: [String: String]) throws -> Connection {
+    func create(
+        tenantId: UUID, environment: EnvironmentName, kind: ConnectionKind, name: String, settings: [String: ConnectionSetting], secrets: [String: String]
+    ) throws -> Connection {
         try ConnectionStore.create(tx, vault: vault, tenantId: tenantId, environment: environment, kind: kind, name: name, settings: settings, secrets: secrets)
     }
 
@@ -18,7 +20,9 @@ struct PostgresConnectionRepository: ConnectionRepository {
         try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: id)
     }
 
-    func update(tenantId: UUID, environment: EnvironmentName, id: UUID, name: String?, settings: [String: ConnectionSetting?], secrets: [String: String?]) throws -> Connection? {
+    func update(tenantId: UUID, environment: EnvironmentName, id: UUID, name: String?, settings: [String: ConnectionSetting?], secrets: [String: String?])
+        throws -> Connection?
+    {
         try ConnectionStore.update(tx, vault: vault, tenantId: tenantId, environment: environment, id: id, name: name, settings: settings, secrets: secrets)
     }
 

@@ -13,8 +13,11 @@ struct PostgresDeploymentRepository: DeploymentRepository {
         try DeploymentStore.current(tx, tenantId: tenantId, environment: environment, flowId: flowId, forUpdate: forUpdate)
     }
 
-    func point(tenantId: UUID, environment: EnvironmentName, flowId: UUID, version: Int, previous: Int?, action: String, from: EnvironmentName?, actor: String) throws -> Deployment {
-        try DeploymentStore.point(tx, tenantId: tenantId, environment: environment, flowId: flowId, version: version, previous: previous, action: action, from: from, actor: actor)
+    func point(tenantId: UUID, environment: EnvironmentName, flowId: UUID, version: Int, previous: Int?, action: String, from: EnvironmentName?, actor: String)
+        throws -> Deployment
+    {
+        try DeploymentStore.point(
+            tx, tenantId: tenantId, environment: environment, flowId: flowId, version: version, previous: previous, action: action, from: from, actor: actor)
     }
 
     func live(tenantId: UUID, environment: EnvironmentName) throws -> [(flowId: UUID, version: Int, definition: String)] {

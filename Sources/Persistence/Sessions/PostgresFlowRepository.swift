@@ -25,8 +25,12 @@ struct PostgresFlowRepository: FlowRepository {
         try FlowStore.delete(tx, tenantId: tenantId, id: id)
     }
 
-    func publish(flow: StoredFlow, definition: String, checksum: String, fixturesPassed: Bool, fixtureResults: String, notes: String, actor: String) throws -> FlowVersion {
-        try FlowStore.publish(tx, flow: flow, definition: definition, checksum: checksum, fixturesPassed: fixturesPassed, fixtureResults: fixtureResults, notes: notes, actor: actor)
+    func publish(flow: StoredFlow, definition: String, checksum: String, fixturesPassed: Bool, fixtureResults: String, notes: String, actor: String) throws
+        -> FlowVersion
+    {
+        try FlowStore.publish(
+            tx, flow: flow, definition: definition, checksum: checksum, fixturesPassed: fixturesPassed, fixtureResults: fixtureResults, notes: notes,
+            actor: actor)
     }
 
     func version(tenantId: UUID, flowId: UUID, version: Int) throws -> FlowVersion? {

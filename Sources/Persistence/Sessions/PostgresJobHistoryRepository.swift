@@ -17,7 +17,9 @@ struct PostgresJobHistoryRepository: JobHistoryRepository {
         try JobHistory.attempts(tx, tenantId: tenantId, jobIds: jobIds)
     }
 
-    func deadLetters(tenantId: UUID, environment: EnvironmentName, kind: JobKind?, after cursor: (Date, Int64)?, limit: Int) throws -> (items: [JobRecord], next: (Date, Int64)?) {
+    func deadLetters(tenantId: UUID, environment: EnvironmentName, kind: JobKind?, after cursor: (Date, Int64)?, limit: Int) throws -> (
+        items: [JobRecord], next: (Date, Int64)?
+    ) {
         try JobHistory.deadLetters(tx, tenantId: tenantId, environment: environment, kind: kind, after: cursor, limit: limit)
     }
 

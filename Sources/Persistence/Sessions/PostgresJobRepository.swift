@@ -5,6 +5,7 @@ import Domain
 struct PostgresJobRepository: JobRepository {
     let tx: Transaction
 
+    @discardableResult
     func enqueue(_ jobs: [NewJob], skippingConflicts: Bool) throws -> [Int64] {
         try JobQueue.enqueue(tx, jobs, skippingConflicts: skippingConflicts)
     }

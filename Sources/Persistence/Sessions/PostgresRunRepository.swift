@@ -30,7 +30,8 @@ struct PostgresRunRepository: RunRepository {
     }
 
     func record(run: Run, position: Int, stepId: String, target: String, status: StepStatus, record: String?, externalId: String?, detail: String?) throws {
-        try RunStore.record(tx, run: run, position: position, stepId: stepId, target: target, status: status, record: record, externalId: externalId, detail: detail)
+        try RunStore.record(
+            tx, run: run, position: position, stepId: stepId, target: target, status: status, record: record, externalId: externalId, detail: detail)
     }
 
     func finish(run: Run, status: RunStatus, detail: String?) throws {

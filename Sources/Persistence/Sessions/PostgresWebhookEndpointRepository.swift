@@ -6,11 +6,18 @@ struct PostgresWebhookEndpointRepository: WebhookEndpointRepository {
     let tx: Transaction
     let vault: Vault
 
-    func create(tenantId: UUID, environment: EnvironmentName, name: String, source: String, verification: WebhookVerification, secretHeader: String?, connectionId: UUID?) throws -> (WebhookEndpoint, String?) {
-        try WebhookEndpointStore.create(tx, vault: vault, tenantId: tenantId, environment: environment, name: name, source: source, verification: verification, secretHeader: secretHeader, connectionId: connectionId)
+    func create(
+        tenantId: UUID, environment: EnvironmentName, name: String, source: String, verification: WebhookVerification, secretHeader: String?,
+        connectionId: UUID?
+    ) throws -> (WebhookEndpoint, String?) {
+        try WebhookEndpointStore.create(
+            tx, vault: vault, tenantId: tenantId, environment: environment, name: name, source: source, verification: verification, secretHeader: secretHeader,
+            connectionId: connectionId)
     }
 
-    func list(tenantId: UUID, environment: EnvironmentName, after cursor: PageCursor?, limit: Int) throws -> Page<WebhookEndpoint> {
+    func list(tenantId: UUID, environment: EnvironmentName, after cursor: PageCursor?, limit: Int) throws -> Page<
+        WebhookEndpoint
+    > {
         try WebhookEndpointStore.list(tx, tenantId: tenantId, environment: environment, after: cursor, limit: limit)
     }
 

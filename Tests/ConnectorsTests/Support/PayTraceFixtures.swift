@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Logging
 import Testing
@@ -21,9 +21,10 @@ enum PayTraceFixtures {
     }
 
     static func client(_ sandbox: SandboxServer, password: String = account.password, cache: TokenCache = TokenCache()) -> PayTraceClient {
-        PayTraceClient(baseURL: URL(string: sandbox.baseURL + "/paytrace")!,
-                       credentials: .init(username: account.username, password: password, integratorId: account.integratorId),
-                       cacheKey: "connection-1", transport: HTTPTransport(timeout: 3), tokens: cache)
+        PayTraceClient(
+            baseURL: URL(string: sandbox.baseURL + "/paytrace")!,
+            credentials: .init(username: account.username, password: password, integratorId: account.integratorId),
+            cacheKey: "connection-1", transport: HTTPTransport(timeout: 3), tokens: cache)
     }
 
     static let visa = "4012000098765439"
