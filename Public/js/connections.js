@@ -33,8 +33,10 @@ const KINDS = {
   shop: {
     label: "Shop (fulfilment webhook)",
     settings: [{ name: "webhook_url", label: "Shop's webhook URL", placeholder: "https://shop.example/webhooks/clearline", required: true },
-               { name: "shop_name", label: "Shop name" }],
-    secrets: [["signing_secret", "Signing secret (give the shop the same)", { generate: true }]],
+               { name: "shop_name", label: "Shop name" },
+               { name: "signature_scheme", label: "Signature", choices: ["clearline", "standard_webhooks"] }],
+    secrets: [["signing_secret", "Signing secret (give the shop the same)",
+               { generate: "whsec", hint: "Give the shop this secret; save to apply. It suits both signatures." }]],
   },
 };
 
@@ -84,13 +86,18 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
       // Shown once, here, so the admin can copy it into the agent's configuration; the server
       // never shows it again.
       const generate = el("button", { type: "button", class: "secondary generate-secret", onclick: () => {
-        const bytes = crypto.getRandomValues(new Uint8Array(24));
         input.type = "text";
-        input.value = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+        if (options.generate === "whsec") {
+          // Standard Webhooks' form: whsec_ and the base64 of 32 random bytes.
+          input.value = "whsec_" + btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+        } else {
+          const bytes = crypto.getRandomValues(new Uint8Array(24));
+          input.value = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+        }
         input.select();
       } }, "Generate");
       return el("label", {}, label, el("span", { class: "inline-input" }, input, generate),
-        el("small", {}, "Give the agent this token, the connection's id and this server's address; save to apply."));
+        el("small", {}, options.hint || "Give the agent this token, the connection's id and this server's address; save to apply."));
     });
     fields.replaceChildren(...settingInputs, ...secretInputs);
   }

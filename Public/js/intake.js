@@ -8,6 +8,7 @@ const VERIFICATIONS = {
   zoho_signature: "Zoho webhook signature",
   shared_secret: "Shared secret in a header",
   paytrace_silent_post: "PayTrace Silent Post (confirmed through PayTrace)",
+  standard_webhooks: "Standard Webhooks signature (webhook-id, webhook-signature)",
 };
 
 export function mountIntake({ tenantId, canWrite, container, message }) {

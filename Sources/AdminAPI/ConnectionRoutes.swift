@@ -58,7 +58,9 @@ enum ConnectionRoutes {
         if let name { input.add(Tenant.validateName(name)) }
         if let kind {
             for error in kind.validate(settings: settings.compactMapValues { $0 }, creating: true) { input.add(error) }
-            for error in kind.validate(secrets: secrets.mapValues { $0 as? String }, creating: true) { input.add(error) }
+            for error in kind.validate(secrets: secrets.mapValues { $0 as? String }, creating: true, settings: settings.compactMapValues { $0 }) {
+                input.add(error)
+            }
         }
         try input.validate()
         let connection = try context.tenantTransaction { tx -> Connection in
@@ -97,7 +99,8 @@ enum ConnectionRoutes {
                 throw Problem.notFound("No such connection.")
             }
             let errors =
-                current.kind.validate(settings: current.settings(merging: settings), creating: true) + current.kind.validate(secrets: secrets, creating: false)
+                current.kind.validate(settings: current.settings(merging: settings), creating: true)
+                + current.kind.validate(secrets: secrets, creating: false, settings: current.settings(merging: settings))
             if !errors.isEmpty { throw Problem.validation(errors) }
             guard
                 let updated = try tx.connections.update(

@@ -118,6 +118,7 @@ enum IntakeRoute {
         case .sharedSecret: try sharedSecret(context.request, entry.secrets, header: entry.endpoint.secretHeader ?? WebhookEndpointRoutes.defaultSecretHeader)
         case .zohoSignature: try zohoSigned(context.request, entry.secrets)
         case .payTraceSilentPost: try PayTraceSilentPost.confirm(context, entry.endpoint)
+        case .standardWebhooks: try standardSigned(context.request, entry.secrets)
         }
     }
 
@@ -144,6 +145,29 @@ enum IntakeRoute {
         // The body's own "type" is read by PostgreSQL as it stores the JSON (which also checks it).
         let (payload, _) = try json(request, parse: false)
         return Delivery(vendorEventId: eventId, type: request.header("clearline-event-type") ?? "", payload: payload)
+    }
+
+    /// Standard Webhooks: the `webhook-id` is the event's id, so a retried delivery is one event;
+    /// the body's own `type` is its type, as the scheme's payloads carry one.
+    static func standardSigned(_ request: Request, _ secrets: [String]) throws -> Delivery {
+        let id = request.header("webhook-id")
+        do {
+            try StandardWebhookSignature.verify(
+                id: id, timestamp: request.header("webhook-timestamp"), signature: request.header("webhook-signature"), body: request.body,
+                keys: secrets.compactMap(StandardWebhookSignature.key), now: Int(Date().timeIntervalSince1970))
+        } catch {
+            switch error {
+            case .missing: throw refused("Send webhook-id, webhook-timestamp and webhook-signature, as Standard Webhooks describes.")
+            case .malformed: throw refused("webhook-signature must hold v1,<base64 HMAC-SHA256> entries and webhook-timestamp unix seconds.")
+            case .stale: throw refused("webhook-timestamp is more than 5 minutes from our clock (a replay, or a clock that is off).")
+            case .mismatch: throw refused("webhook-signature does not match the id, timestamp, body and this endpoint's secret.")
+            }
+        }
+        guard let eventId = eventId(id) else {
+            throw Problem.badRequest("webhook-id must be 1 to 200 printable characters; nothing was stored.")
+        }
+        let (payload, _) = try json(request, parse: false)
+        return Delivery(vendorEventId: eventId, type: "", payload: payload)
     }
 
     static func sharedSecret(_ request: Request, _ secrets: [String], header: String) throws -> Delivery {

@@ -163,6 +163,11 @@ struct WebhookEndpointBody: Encodable {
             "POST the event (JSON) to the URL with the headers Clearline-Event-Id: <your unique event id> and Clearline-Signature: "
                 + "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" keyed with the secret>. A signature more than 5 minutes "
                 + "from our clock is refused. After a rotation the previous secret keeps working for 24 hours."
+        case .standardWebhooks:
+            "Sign as Standard Webhooks (standardwebhooks.com) does, with the whsec_ secret: POST the event (JSON) with webhook-id: "
+                + "<your unique message id>, webhook-timestamp: <unix seconds> and webhook-signature: v1,<base64 HMAC-SHA256 of "
+                + "\"<id>.<timestamp>.<raw body>\">; the reference libraries do this. A repeated webhook-id is one event. After a rotation "
+                + "the previous secret keeps working for 24 hours."
         case .zohoSignature:
             "In Zoho Books or Inventory: Settings > Automation > Workflow Actions > Webhooks. URL: this URL; method POST; body: "
                 + "Default Payload; secret: the secret shown when this endpoint was created or rotated. Zoho signs each call with "

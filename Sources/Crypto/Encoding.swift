@@ -76,4 +76,20 @@ public enum Encoding {
         }
         return out
     }
+
+    /// Padded standard base64 (RFC 4648 section 4): base64url with `+` and `/` for `-` and `_`.
+    public static func base64(_ bytes: [UInt8]) -> String {
+        var out = base64URL(bytes).utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "+") : $0 == UInt8(ascii: "_") ? UInt8(ascii: "/") : $0 }
+        while out.count % 4 != 0 { out.append(UInt8(ascii: "=")) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Standard base64, padded or not.
+    public static func fromBase64(_ text: String) -> [UInt8]? {
+        var letters = Array(text.utf8)
+        while letters.last == UInt8(ascii: "=") { letters.removeLast() }
+        guard !letters.contains(UInt8(ascii: "-")), !letters.contains(UInt8(ascii: "_")) else { return nil }
+        let url = letters.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: "-") : $0 == UInt8(ascii: "/") ? UInt8(ascii: "_") : $0 }
+        return fromBase64URL(String(decoding: url, as: UTF8.self))
+    }
 }

@@ -105,8 +105,14 @@ public enum WebhookEndpointStore {
     }
 
     private static func addSecret(_ tx: Transaction, vault: Vault, tenantId: UUID, endpointId: UUID, verification: WebhookVerification) throws -> String {
-        // Zoho accepts 12–50 letters and digits; the others get a longer, prefixed token.
-        let secret = verification == .zohoSignature ? Encoding.hex(SecureRandom.bytes(20)) : "whsec_" + SecureRandom.token(byteCount: 32)
+        // Zoho accepts 12–50 letters and digits; Standard Webhooks keys are the bytes of a
+        // whsec_<base64> secret; the others get a longer, prefixed token.
+        let secret =
+            switch verification {
+            case .zohoSignature: Encoding.hex(SecureRandom.bytes(20))
+            case .standardWebhooks: StandardWebhookSignature.newSecret()
+            default: "whsec_" + SecureRandom.token(byteCount: 32)
+            }
         let version = try tx.one("SELECT coalesce(max(version), 0) + 1 AS v FROM webhook_endpoint_secrets WHERE endpoint_id = $1", [endpointId])!.int("v")
         let sealed = try vault.seal(tx, secret, context: context(tenantId, endpointId, version))
         try tx.query(

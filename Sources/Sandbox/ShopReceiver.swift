@@ -12,6 +12,9 @@ final class ShopReceiver: Sendable {
             let delivery: [String: Any] = [
                 "event_id": request.header("clearline-event-id") ?? "", "event_type": request.header("clearline-event-type") ?? "",
                 "signature": request.header("clearline-signature") ?? "", "body": String(decoding: request.body, as: UTF8.self),
+                // Standard Webhooks' headers, when the connection signs that way.
+                "webhook_id": request.header("webhook-id") ?? "", "webhook_timestamp": request.header("webhook-timestamp") ?? "",
+                "webhook_signature": request.header("webhook-signature") ?? "",
             ]
             // The latest thousand: a demo left running for weeks keeps a bounded list.
             deliveries.withLock {

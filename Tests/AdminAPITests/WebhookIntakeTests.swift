@@ -214,4 +214,30 @@ struct WebhookIntakeTests {
         #expect(stored.map(\.vendorId) == ["txn:\(id):SALE"])
         #expect(!stored[0].payload.contains("4012000098765439"))
     }
+
+    @Test func standardWebhooksDeliveriesVerifyAndARepeatedIdIsOneEvent() async throws {
+        let hook = try await Hooks.endpoint(verification: "standard_webhooks")
+        let key = try #require(StandardWebhookSignature.key(hook.secret), "the secret is whsec_<base64>: \(hook.secret)")
+        let body = #"{"type":"order.paid","timestamp":"2026-12-05T10:00:00Z","data":{"order":"SW-1"}}"#
+        func send(_ id: String, time: Int = Int(Date().timeIntervalSince1970), body sent: String? = nil) async throws -> Reply {
+            let signature = StandardWebhookSignature.sign(id: id, timestamp: time, body: Array(body.utf8), key: key)
+            return try await Client.send(
+                "POST", hook.path, auth: .none, body: Data((sent ?? body).utf8),
+                headers: [
+                    "Content-Type": "application/json", "webhook-id": id, "webhook-timestamp": String(time), "webhook-signature": signature,
+                ])
+        }
+        let first = try await send("msg_sw_1")
+        #expect(first.status == 202, "\(first.text)")
+        let again = try await send("msg_sw_1")
+        #expect(again.status == 200 && again["event_id"] == first["event_id"], "a repeated webhook-id is the same event")
+        let tampered = try await send("msg_sw_2", body: body.replacingOccurrences(of: "SW-1", with: "SW-9"))
+        #expect(tampered.status == 401 && tampered.isProblem)
+        let stale = try await send("msg_sw_3", time: Int(Date().timeIntervalSince1970) - 3600)
+        #expect(stale.status == 401 && stale.isProblem)
+        let stored = try Self.events(hook)
+        #expect(stored.map(\.vendorId) == ["msg_sw_1"])
+        let listed = try await Client.send("GET", "/v1/tenants/\(hook.tenant)/environments/dev/events/\(try #require(first["event_id"]))")
+        #expect(listed["type"] == "order.paid", "the type is the body's own")
+    }
 }
