@@ -101,6 +101,16 @@ def main():
         wait.until(EC.text_to_be_present_in_element((By.ID, "keys"), "Storefront webhook sender"))
         assert not driver.find_element(By.ID, "new-key").is_displayed(), "the token must not come back after a reload"
 
+        # A shop's form offers Standard Webhooks signing, and its Generate button makes a whsec_ secret.
+        Select(driver.find_element(By.ID, "connection-kind")).select_by_value("shop")
+        scheme = Select(driver.find_element(By.CSS_SELECTOR, "[data-setting=signature_scheme]"))
+        assert [o.get_attribute("value") for o in scheme.options if o.get_attribute("value")] == ["clearline", "standard_webhooks"], "signature choices"
+        scheme.select_by_value("standard_webhooks")
+        driver.find_element(By.CSS_SELECTOR, ".generate-secret").click()
+        generated = driver.find_element(By.CSS_SELECTOR, "[data-secret=signing_secret]").get_attribute("value")
+        assert generated.startswith("whsec_") and len(generated) == 50, f"a generated shop secret: {generated!r}"
+        driver.save_screenshot(str(SHOTS / "tenant-shop-connection.png"))
+
         # A PayTrace connection in dev, through the form; its secrets never come back to the page.
         secret = SANDBOX_PASSWORD
         Select(driver.find_element(By.ID, "connection-kind")).select_by_value("paytrace")
