@@ -3,20 +3,27 @@ import Testing
 import ClearlineTesting
 import HTTPServer
 
+/// A started server on a free port whose every request takes `work` seconds, and the count of
+/// requests that reached the handler (tests wait on it, not on time).
+func slowServer(executorThreads: Int, work: TimeInterval, answer: String) throws -> (HTTPServer, RunningFlag) {
+    let entered = RunningFlag()
+    let server = HTTPServer(
+        configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: executorThreads), logger: TestServer.quietLogger,
+        oversized: { _ in Response(status: 413) }
+    ) { _ in
+        entered.countRound()
+        Thread.sleep(forTimeInterval: work)
+        return Response(status: 200, contentType: "text/plain", body: answer)
+    }
+    try server.start()
+    return (server, entered)
+}
+
 @Suite("HTTP server lifecycle", .requiresDatabase)
 struct GracefulShutdownTests {
     @Test func shutdownFinishesInFlightRequestsThenRefusesConnections() async throws {
-        let entered = RunningFlag()
-        let server = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 2), logger: TestServer.quietLogger,
-            oversized: { _ in Response(status: 413) }
-        ) { _ in
-            entered.countRound()
-            // Slow work, still under way when the shutdown begins.
-            Thread.sleep(forTimeInterval: 0.5)
-            return Response(status: 200, contentType: "text/plain", body: "finished")
-        }
-        try server.start()
+        // Slow work, still under way when the shutdown begins.
+        let (server, entered) = try slowServer(executorThreads: 2, work: 0.5, answer: "finished")
         let port = server.port
         #expect(port > 0)
         let inFlight = Task.detached { try RawHTTP.exchange(Array("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".utf8), port: port) }
@@ -41,16 +48,7 @@ struct GracefulShutdownTests {
 struct BlockingExecutorTests {
     @Test func everyJobRunsEvenWhenSubmittedDuringShutdown() async throws {
         // A server whose handler is slow, hit by keep-alive clients while it stops.
-        let entered = RunningFlag()
-        let server = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 1), logger: TestServer.quietLogger,
-            oversized: { _ in Response(status: 413) }
-        ) { _ in
-            entered.countRound()
-            Thread.sleep(forTimeInterval: 0.05)
-            return Response(status: 200, contentType: "text/plain", body: "ok")
-        }
-        try server.start()
+        let (server, entered) = try slowServer(executorThreads: 1, work: 0.05, answer: "ok")
         let port = server.port
         let twoRequests = Array("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
         let clients = (0..<4).map { _ in Task.detached { try RawHTTP.exchange(twoRequests, port: port, untilClosed: true) } }
