@@ -1,5 +1,6 @@
 import Foundation
 import Connectors
+import Crypto
 import Domain
 import HTTPServer
 
@@ -48,6 +49,15 @@ enum ConnectionRoutes {
         return environment
     }
 
+    /// A shop signing as Standard Webhooks (`settings`: the connection's after the change) needs a
+    /// `whsec_<base64>` secret; read by the same code that signs with it.
+    static func signingSecretErrors(_ kind: ConnectionKind, settings: [String: ConnectionSetting], secrets: [String: String?]) -> [FieldError] {
+        guard kind == .shop, settings["signature_scheme"] == .text(ShopWebhookClient.Scheme.standardWebhooks.rawValue),
+            case .some(.some(let secret)) = secrets["signing_secret"], StandardWebhookSignature.key(secret) == nil
+        else { return [] }
+        return [FieldError(field: "secrets.signing_secret", message: "must be whsec_ followed by the base64 of 16 bytes or more, for Standard Webhooks")]
+    }
+
     static func create(_ context: RequestContext) throws -> Response {
         let (tenantId, environment) = (try context.tenantId, try environment(context))
         var input = try JSONInput(context.request, allowed: ["kind", "name", "settings", "secrets"])
@@ -58,7 +68,8 @@ enum ConnectionRoutes {
         if let name { input.add(Tenant.validateName(name)) }
         if let kind {
             for error in kind.validate(settings: settings.compactMapValues { $0 }, creating: true) { input.add(error) }
-            for error in kind.validate(secrets: secrets.mapValues { $0 as? String }, creating: true, settings: settings.compactMapValues { $0 }) {
+            for error in kind.validate(secrets: secrets.mapValues { $0 as? String }, creating: true) { input.add(error) }
+            for error in signingSecretErrors(kind, settings: settings.compactMapValues { $0 }, secrets: secrets.mapValues { $0 as? String }) {
                 input.add(error)
             }
         }
@@ -100,7 +111,8 @@ enum ConnectionRoutes {
             }
             let errors =
                 current.kind.validate(settings: current.settings(merging: settings), creating: true)
-                + current.kind.validate(secrets: secrets, creating: false, settings: current.settings(merging: settings))
+                + current.kind.validate(secrets: secrets, creating: false)
+                + signingSecretErrors(current.kind, settings: current.settings(merging: settings), secrets: secrets)
             if !errors.isEmpty { throw Problem.validation(errors) }
             guard
                 let updated = try tx.connections.update(

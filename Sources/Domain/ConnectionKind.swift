@@ -1,5 +1,3 @@
-import Foundation
-
 /// The vendors Clearline connects to, and for each the settings and secrets a connection holds
 /// (field names as in ../shared/reference/).
 public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
@@ -108,16 +106,8 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
     }
 
     /// Checks secret names and values; nil values (clear a secret) are allowed only when updating.
-    /// `settings` are the connection's settings after the change: a shop signing as Standard
-    /// Webhooks needs a `whsec_<base64>` secret.
-    public func validate(secrets: [String: String?], creating: Bool, settings: [String: ConnectionSetting] = [:]) -> [FieldError] {
+    public func validate(secrets: [String: String?], creating: Bool) -> [FieldError] {
         var errors: [FieldError] = []
-        if self == .shop, case .text("standard_webhooks")? = settings["signature_scheme"], case .some(.some(let secret)) = secrets["signing_secret"],
-            !Self.isStandardWebhooksSecret(secret)
-        {
-            errors.append(
-                FieldError(field: "secrets.signing_secret", message: "must be whsec_ followed by the base64 of 16 bytes or more, for Standard Webhooks"))
-        }
         for name in secrets.keys.sorted() {
             let field = "secrets.\(name)"
             guard secretNames.contains(name) else {
@@ -134,14 +124,6 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
             }
         }
         return errors
-    }
-
-    /// `whsec_<base64>` of 16 bytes or more: what Standard Webhooks libraries take as a secret.
-    static func isStandardWebhooksSecret(_ text: String) -> Bool {
-        guard text.hasPrefix("whsec_") else { return false }
-        var encoded = String(text.dropFirst(6))
-        while encoded.utf8.count % 4 != 0 { encoded += "=" }
-        return (Data(base64Encoded: encoded)?.count ?? 0) >= 16
     }
 
     static func isHTTPURL(_ text: String) -> Bool {

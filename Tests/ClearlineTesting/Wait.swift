@@ -11,4 +11,14 @@ public enum Wait {
         }
         return try await condition()
     }
+
+    /// The same on the calling thread, for tests that are not async (the queue's, the pool's).
+    public static func blockingUntil(_ seconds: Double, _ condition: () throws -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return try condition()
+    }
 }

@@ -54,34 +54,26 @@ struct PayTracePollTests {
                 }
             }
         }
-        func waitFor(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if try condition() { return true }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            return try condition()
-        }
         // The connection's first poll is the housekeeping's to schedule; each poll queues the next.
         let housekeeping = TestWorkers.housekeeping(tenant: tenant)
         housekeeping.start()
         defer { housekeeping.shutdown() }
         var pool = TestWorkers.pool(tenant: tenant)
         pool.start()
-        #expect(try await waitFor(20) { Set(try events()).isSuperset(of: sales.map { "txn:\($0):SALE" }) })
+        #expect(try await Wait.until(20) { Set(try events()).isSuperset(of: sales.map { "txn:\($0):SALE" }) })
         let settled = try #require(try client.call("v1/transactions/settle", [:]).object["batch_number"] as? Int)
         // A PayTrace outage: the next polls fail and back off; the batch arrives after.
         sandbox.faults.inject(.status(503, retryAfter: nil), service: "paytrace", count: 2)
-        #expect(try await waitFor(30) { try events().contains("batch:\(settled)") })
+        #expect(try await Wait.until(30) { try events().contains("batch:\(settled)") })
         pool.shutdown(grace: 5)
         // A restart, more polls over the same (overlapping) window: nothing twice.
         pool = TestWorkers.pool(tenant: tenant)
         pool.start()
         let third = try sale("30.00")
-        #expect(try await waitFor(20) { try events().contains("txn:\(third):SALE") })
+        #expect(try await Wait.until(20) { try events().contains("txn:\(third):SALE") })
         // Voided after it was polled: the next poll brings the void as an event of its own.
         _ = try client.call("v1/transactions/void", ["transaction_id": third])
-        #expect(try await waitFor(20) { try events().contains("txn:\(third):void") })
+        #expect(try await Wait.until(20) { try events().contains("txn:\(third):void") })
         pool.shutdown(grace: 5)
         let all = try events()
         #expect(all.count == Set(all).count, "no transaction or batch stored twice")

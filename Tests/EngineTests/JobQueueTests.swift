@@ -13,7 +13,7 @@ struct JobQueueTests {
         for tenant in tenants { ids += try QueueDatabase.probes(tenant, count: 600) }
         let pools = [QueueDatabase.pool(workers: 4, tenants: .only(Set(tenants))), QueueDatabase.pool(workers: 4, tenants: .only(Set(tenants)))]
         pools.forEach { $0.start() }
-        let done = try QueueDatabase.waitUntil(120) { try tenants.allSatisfy { try QueueDatabase.remaining($0) == 0 } }
+        let done = try Wait.blockingUntil(120) { try tenants.allSatisfy { try QueueDatabase.remaining($0) == 0 } }
         pools.forEach { $0.shutdown(grace: 5) }
         #expect(done)
         var effects: [Int64: Int] = [:]
@@ -33,7 +33,7 @@ struct JobQueueTests {
         let unordered = try QueueDatabase.probes(tenant, count: 20, payload: #"{"sleep_ms": 3}"#)
         let pool = QueueDatabase.pool(workers: 6, tenants: .only(tenant))
         pool.start()
-        let done = try QueueDatabase.waitUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
+        let done = try Wait.blockingUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
         pool.shutdown(grace: 5)
         #expect(done)
         let order = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
@@ -54,9 +54,9 @@ struct JobQueueTests {
         let pool = QueueDatabase.pool(workers: 4, tenants: .only(Set(loud + [quiet])))
         pool.start()
         // Under way: the claims have found the backlogs before the quiet tenant's job arrives.
-        let underway = try QueueDatabase.waitUntil(60) { try loud.reduce(0) { $0 + (try QueueDatabase.effects($1).count) } >= 20 }
+        let underway = try Wait.blockingUntil(60) { try loud.reduce(0) { $0 + (try QueueDatabase.effects($1).count) } >= 20 }
         let single = try QueueDatabase.probes(quiet, count: 1)
-        let done = try QueueDatabase.waitUntil(60) { try QueueDatabase.effects(quiet)[single[0]] == 1 }
+        let done = try Wait.blockingUntil(60) { try QueueDatabase.effects(quiet)[single[0]] == 1 }
         pool.shutdown(grace: 5)
         // How many of the others' jobs were claimed after the quiet job was queued and before it
         // was: a count of claims, whatever the machine's speed. Fair claims take each tenant's
@@ -96,7 +96,7 @@ struct JobQueueTests {
         let housekeeping = QueueDatabase.housekeeping(tenants: .only(tenant))
         pool.start()
         housekeeping.start()
-        let done = try QueueDatabase.waitUntil(60) { try QueueDatabase.effects(tenant)[id] == 1 }
+        let done = try Wait.blockingUntil(60) { try QueueDatabase.effects(tenant)[id] == 1 }
         housekeeping.shutdown()
         pool.shutdown(grace: 5)
         #expect(done)
@@ -120,7 +120,7 @@ struct JobQueueTests {
         }
         let pool = QueueDatabase.pool(workers: 2, tenants: .only(tenant))
         pool.start()
-        let done = try QueueDatabase.waitUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
+        let done = try Wait.blockingUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
         pool.shutdown(grace: 5)
         #expect(done)
         let history = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
@@ -142,7 +142,7 @@ struct JobQueueTests {
         let ids = try QueueDatabase.probes(tenant, count: 2)
         let pool = QueueDatabase.pool(workers: 1, tenants: .only(tenant))
         pool.start()
-        let done = try QueueDatabase.waitUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
+        let done = try Wait.blockingUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
         pool.shutdown(grace: 5)
         #expect(done)
         try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
@@ -165,7 +165,7 @@ struct JobQueueTests {
         let pool = QueueDatabase.pool(workers: 2, tenants: .only(tenant))
         pool.start()
         // Two running and at least one claimed beyond them, waiting for a worker.
-        let claimed = try QueueDatabase.waitUntil(60) {
+        let claimed = try Wait.blockingUntil(60) {
             try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
                 try tx.one("SELECT count(*) AS n FROM jobs WHERE tenant_id = $1 AND state = 'running'", [tenant])!.int("n")
             } >= 3

@@ -67,15 +67,6 @@ enum QueueDatabase {
         }
     }
 
-    static func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return try condition()
-    }
-
     static func remaining(_ tenant: UUID) throws -> Int {
         try shared.transaction(.tenant(tenant)) { try $0.one("SELECT count(*) AS n FROM jobs WHERE tenant_id = $1", [tenant])!.int("n") }
     }

@@ -49,15 +49,11 @@ struct PersistenceTests {
 
     /// pg_terminate_backend only signals: waits until the backends have exited.
     static func waitUntilGone(_ pids: [String]) throws -> Bool {
-        let deadline = Date().addingTimeInterval(60)
-        repeat {
-            let left = try TestServer.shared.database.transaction(.platform) { tx in
+        try Wait.blockingUntil(60) {
+            try TestServer.shared.database.transaction(.platform) { tx in
                 try tx.one("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])", [SQLArray(pids)])!.int("n")
-            }
-            if left == 0 { return true }
-            Thread.sleep(forTimeInterval: 0.02)
-        } while Date() < deadline
-        return false
+            } == 0
+        }
     }
 
     @Test func thePoolReconnectsAfterItsConnectionIsKilled() throws {

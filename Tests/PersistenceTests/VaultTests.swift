@@ -121,9 +121,7 @@ struct VaultTests {
         let rewrapped = try Vault(masterKeys: MasterKeys(keyring: rotated, file: file)).rewrapAll(database)
         // The readers go on over the re-wrapped keys: three more rounds each, on average.
         let wanted = running.rounds + 3 * readers.count
-        let deadline = Date().addingTimeInterval(60)
-        while running.rounds < wanted && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(running.rounds >= wanted, "the readers kept reading after the rotation")
+        #expect(try Wait.blockingUntil(60) { running.rounds >= wanted }, "the readers kept reading after the rotation")
         running.turnOff()
         #expect(rewrapped >= stored.count)
         #expect(failures.all.isEmpty, "reads failed during rotation: \(failures.all.prefix(3))")
