@@ -34,6 +34,7 @@ public struct ZohoCRMClient: Sendable {
 
     public func record(_ module: String, id: String) throws -> [String: Any]? {
         let reply = try session.send("GET", "crm/v8/\(module)/\(id)", query: [], body: nil, vendor: "Zoho CRM")
+        if reply.status == 204 { return nil }
         return (try Self.envelope(reply)["data"] as? [[String: Any]])?.first
     }
 

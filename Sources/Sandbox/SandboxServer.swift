@@ -35,7 +35,7 @@ public final class SandboxServer: Sendable {
         self.zohoWebhooks = zohoWebhooks
         ZohoBooksEmulator(accounts: zohoAccounts, webhooks: zohoWebhooks, baseCurrency: zohoBaseCurrency).routes(
             into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
-        ZohoCRMEmulator(accounts: zohoAccounts).routes(into: &router, prefix: "/zoho/api/crm/v8")
+        ZohoCRMEmulator(accounts: zohoAccounts).routes(into: &router, apiRoot: "/zoho/api")
         ShopReceiver().routes(into: &router)
         let faults = self.faults
         sageAgents = SageAgents(faults: faults, logger: logger)
@@ -80,21 +80,31 @@ public final class SandboxServer: Sendable {
     }
 
     static func route(_ request: Request, _ router: Router<SandboxHandler>, _ faults: FaultInjector) -> Response {
-        guard case .found(let route, _) = router.match(method: request.method, path: request.path) else {
-            return SandboxResponses.json(404, ["error": "not_found", "path": request.path])
+        let envelope = VendorEnvelope(path: request.path)
+        // Zoho serves `/invoices/` as `/invoices`; the router matches segments exactly.
+        let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
+        let route: Router<SandboxHandler>.Route
+        var request = request
+        switch router.match(method: request.method, path: path) {
+        case .found(let found, let parameters):
+            route = found
+            request.pathParameters = parameters
+            request.routePattern = found.pattern
+        case .methodNotAllowed(let allowed): return envelope.methodNotAllowed(allowed)
+        case .notFound: return envelope.notFound(request.path)
         }
         let service = request.path.split(separator: "/").first.map(String.init) ?? ""
         if service != "_sandbox", let fault = faults.next(for: service, write: request.method != "GET") {
             switch fault {
             case .status(let status, let retryAfter):
-                return SandboxResponses.json(status, ["error": "injected fault"], headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])
+                return envelope.fault(status: status, retryAfter: retryAfter)
             case .timeout(let seconds):
                 Thread.sleep(forTimeInterval: seconds)
-                return SandboxResponses.json(504, ["error": "injected timeout"])
+                return envelope.gatewayFailure(status: 504)
             case .dropAfterCommit:
                 // The work is done; the caller never learns it.
                 _ = route.handler(request)
-                return SandboxResponses.json(502, ["error": "injected: response lost after commit"])
+                return envelope.gatewayFailure(status: 502)
             }
         }
         return route.handler(request)

@@ -1,107 +1,129 @@
 import Foundation
-import Crypto
 import HTTPServer
 
-/// Zoho CRM API v8 (../shared/reference/zoho.md section 4): upsert with duplicate-check fields,
-/// get and search by e-mail, per-record outcomes. Default duplicate-check fields and mandatory
-/// fields follow section 4.2/4.3 (Email for Contacts, Account_Name for Accounts, Deal_Name for
-/// Deals; marked unverified there). The HTTP status of an upsert is not documented: 200 here.
+/// Zoho CRM API v8 (../shared/reference/zoho.md section 4), served under every version prefix
+/// from v2 to v8 as the reference asks: the settings the official SDKs read before each call
+/// (`/settings/modules`, `/settings/fields`, `/users?type=CurrentUser`, `/org`), and records
+/// inserted, updated, upserted, listed with `info.more_records` paging, fetched, searched by
+/// `criteria`, `email`, `phone` or `word`, and deleted. Each write answers per record, in
+/// `data[]`, with `SUCCESS` or the error's code; errors outside a record use the same
+/// `{"code","details","message","status":"error"}` envelope.
 final class ZohoCRMEmulator: Sendable {
-    static let defaultDuplicateFields = ["Contacts": "Email", "Accounts": "Account_Name", "Deals": "Deal_Name"]
-    static let mandatory = ["Contacts": ["Last_Name"], "Accounts": ["Account_Name"], "Deals": ["Deal_Name", "Stage"]]
+    /// Behaviours Zoho's documentation leaves open, as settings of the emulator.
+    struct Settings: Sendable {
+        /// HTTP status of a write where some record failed. Zoho's pages show per-record errors
+        /// without naming the status; 202 is what its older v2 pages list for them.
+        var partialFailureStatus = 202
+        /// HTTP status of a get by an id that names no record: not documented; 204, as for a
+        /// search that finds nothing.
+        var missingRecordStatus = 204
+        /// Records per page when `per_page` is not given (Zoho: 200, also the maximum).
+        var defaultPerPage = 200
+    }
 
-    /// Records by module, then by id.
-    private let store = Locked([String: [String: [String: Any]]]())
+    static let versions = ["v2", "v2.1", "v3", "v4", "v5", "v6", "v7", "v8"]
+
+    struct Store {
+        /// Records by module API name, then by id.
+        var records: [String: [String: [String: Any]]] = [:]
+        /// Ids in insertion order, per module, so lists and pages are stable.
+        var order: [String: [String]] = [:]
+        var next = 5_725_767_000_001_000
+    }
+
+    let store = Locked(Store())
     let accounts: ZohoAccountsEmulator
+    let settings: Settings
 
-    init(accounts: ZohoAccountsEmulator) {
+    init(accounts: ZohoAccountsEmulator, settings: Settings = Settings()) {
         self.accounts = accounts
+        self.settings = settings
     }
 
-    func routes(into router: inout Router<SandboxHandler>, prefix: String) {
-        func add(_ method: String, _ path: String, _ handler: @escaping @Sendable (Request, String) -> Response) {
-            router.add(method, prefix + path) { [self] request in
-                guard let header = request.header("authorization"), header.hasPrefix("Zoho-oauthtoken "),
-                    accounts.isLive(accessToken: String(header.dropFirst("Zoho-oauthtoken ".count)))
-                else {
-                    return SandboxResponses.json(
-                        401, ["code": "INVALID_TOKEN", "details": [String: Any](), "message": "invalid oauth token", "status": "error"])
-                }
-                let module = request.pathParameters["module"] ?? String(request.path.dropFirst(prefix.count + 1).prefix { $0 != "/" })
-                guard Self.mandatory[module] != nil else {
-                    return SandboxResponses.json(
-                        400, ["code": "INVALID_MODULE", "details": [String: Any](), "message": "the module name given seems to be invalid", "status": "error"])
-                }
-                return handler(request, module)
-            }
-        }
-        add("POST", "/{module}/upsert") { [self] request, module in upsert(request, module) }
-        add("GET", "/{module}/search") { [self] request, module in search(request, module) }
-        add("GET", "/{module}/{id}") { [self] request, module in get(request, module) }
-    }
+    typealias Handler = @Sendable (Request, ZohoCRMModule) -> Response
 
-    func upsert(_ request: Request, _ module: String) -> Response {
-        let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
-        guard let records = body["data"] as? [[String: Any]], (1...100).contains(records.count) else {
-            return SandboxResponses.json(
-                400, ["code": "INVALID_DATA", "details": [String: Any](), "message": "data must hold 1 to 100 records", "status": "error"])
-        }
-        let keys = (body["duplicate_check_fields"] as? [String]).flatMap { $0.isEmpty ? nil : $0 } ?? [Self.defaultDuplicateFields[module]!]
-        let outcomes: [[String: Any]] = store.withLock { all in
-            var table = all[module] ?? [:]
-            defer { all[module] = table }
-            return records.map { record -> [String: Any] in
-                let now = Self.now()
-                // An existing record matched by a duplicate-check field is updated: no field is mandatory then.
-                for key in keys {
-                    if let (id, existing) = table.first(where: { Self.same($0.value[key], record[key]) }) {
-                        table[id] = existing.merging(record) { $1 }.merging(["Modified_Time": now]) { $1 }
-                        return [
-                            "code": "SUCCESS", "status": "success", "message": "record updated", "action": "update", "duplicate_field": key,
-                            "details": ["id": id, "Modified_Time": now],
-                        ]
+    func routes(into router: inout Router<SandboxHandler>, apiRoot: String) {
+        for version in Self.versions {
+            let prefix = apiRoot + "/crm/" + version
+            func add(_ method: String, _ path: String, _ handler: @escaping @Sendable (Request) -> Response) {
+                router.add(method, prefix + path) { [self] request in
+                    guard authorized(request) else {
+                        return Self.error(401, "INVALID_TOKEN", "invalid oauth token")
                     }
+                    return handler(request)
                 }
-                if let missing = Self.mandatory[module]!.first(where: { (record[$0] as? String ?? "").isEmpty }) {
-                    return ["code": "MANDATORY_NOT_FOUND", "details": ["api_name": missing], "message": "required field not found", "status": "error"]
+            }
+            func record(_ method: String, _ path: String, _ handler: @escaping Handler) {
+                add(method, path) { request in
+                    guard let module = ZohoCRMModule.named(request.pathParameters["module"] ?? "") else {
+                        return Self.error(400, "INVALID_MODULE", "the module name given seems to be invalid", details: ["resource_path_index": 0])
+                    }
+                    return handler(request, module)
                 }
-                let id = String(6_000_000_000_000_000 + Int.random(in: 0..<999_999_999_999))
-                table[id] = record.merging(["id": id, "Created_Time": now, "Modified_Time": now]) { $1 }
-                return [
-                    "code": "SUCCESS", "status": "success", "message": "record added", "action": "insert", "duplicate_field": NSNull(),
-                    "details": ["id": id, "Created_Time": now, "Modified_Time": now],
-                ]
+            }
+            add("GET", "/settings/modules") { _ in SandboxResponses.json(200, ["modules": ZohoCRMModule.all.map(\.metadata)]) }
+            add("GET", "/settings/fields") { request in Self.fields(request) }
+            add("GET", "/users") { _ in SandboxResponses.json(200, ["users": [Self.currentUser], "info": Self.info(page: 1, perPage: 200, count: 1, more: false)]) }
+            add("GET", "/org") { _ in SandboxResponses.json(200, ["org": [Self.organization]]) }
+            record("POST", "/{module}") { [self] request, module in insert(request, module) }
+            record("PUT", "/{module}") { [self] request, module in update(request, module, id: nil) }
+            record("PUT", "/{module}/{id}") { [self] request, module in update(request, module, id: request.pathParameters["id"]) }
+            record("POST", "/{module}/upsert") { [self] request, module in upsert(request, module) }
+            record("GET", "/{module}") { [self] request, module in list(request, module) }
+            record("GET", "/{module}/search") { [self] request, module in search(request, module) }
+            record("GET", "/{module}/{id}") { [self] request, module in get(request, module) }
+            record("DELETE", "/{module}/{id}") { [self] request, module in delete(module, ids: [request.pathParameters["id"] ?? ""]) }
+            record("DELETE", "/{module}") { [self] request, module in
+                delete(module, ids: (request.query["ids"] ?? "").split(separator: ",").map(String.init))
             }
         }
-        return SandboxResponses.json(200, ["data": outcomes])
     }
 
-    func get(_ request: Request, _ module: String) -> Response {
-        let id = String(request.path.split(separator: "/").last ?? "")
-        guard let record = store.withLock({ $0[module]?[id] }) else {
-            return SandboxResponses.json(
-                404, ["code": "INVALID_URL_PATTERN", "details": [String: Any](), "message": "the record was not found", "status": "error"])
+    func authorized(_ request: Request) -> Bool {
+        guard let header = request.header("authorization"), header.hasPrefix("Zoho-oauthtoken ") else { return false }
+        return accounts.isLive(accessToken: String(header.dropFirst("Zoho-oauthtoken ".count)))
+    }
+
+    static func fields(_ request: Request) -> Response {
+        guard let name = request.query["module"] else {
+            return error(400, "REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", details: ["param_name": "module"])
         }
-        return SandboxResponses.json(200, ["data": [record]])
-    }
-
-    func search(_ request: Request, _ module: String) -> Response {
-        guard let email = request.query["email"]?.lowercased() else {
-            return SandboxResponses.json(
-                400, ["code": "REQUIRED_PARAM_MISSING", "details": [String: Any](), "message": "give criteria, email, phone or word", "status": "error"])
+        guard let module = ZohoCRMModule.named(name) else {
+            return error(400, "INVALID_MODULE", "the module name given seems to be invalid", details: ["param_name": "module"])
         }
-        let found = store.withLock { ($0[module] ?? [:]).values.filter { ($0["Email"] as? String)?.lowercased() == email } }
-        return found.isEmpty ? Response(status: 204) : SandboxResponses.json(200, ["data": found, "info": ["count": found.count, "more_records": false]])
+        return SandboxResponses.json(200, ["fields": module.fieldsMetadata])
     }
 
-    static func same(_ a: Any?, _ b: Any?) -> Bool {
-        guard let a = a as? String, let b = b as? String, !a.isEmpty else { return false }
-        return a.lowercased() == b.lowercased()
+    /// The sandbox's one user, the one every token belongs to.
+    static var currentUser: [String: Any] {
+        [
+            "id": "5725767000000411001", "full_name": "Sandbox Admin", "first_name": "Sandbox", "last_name": "Admin",
+            "email": "admin@sandbox.example.com", "status": "active", "zuid": "60012345", "confirm": true,
+            "role": ["id": "5725767000000015969", "name": "CEO"], "profile": ["id": "5725767000000015975", "name": "Administrator"],
+            "time_zone": "America/New_York", "locale": "en_US", "country_locale": "en_US",
+        ]
+    }
+
+    static var organization: [String: Any] {
+        [
+            "id": "5725767000000015958", "zgid": "60012346", "company_name": "Acme Outdoor Supply (sandbox)", "primary_email": "admin@sandbox.example.com",
+            "currency": "USD", "currency_symbol": "$", "iso_code": "USD", "time_zone": "America/New_York", "country_code": "US", "max_per_page": 200,
+            "type": "production",
+        ]
+    }
+
+    static func info(page: Int, perPage: Int, count: Int, more: Bool) -> [String: Any] {
+        ["page": page, "per_page": perPage, "count": count, "more_records": more]
+    }
+
+    static func error(_ status: Int, _ code: String, _ message: String, details: [String: Any] = [:]) -> Response {
+        SandboxResponses.json(status, ["code": code, "details": details, "message": message, "status": "error"])
     }
 
     static func now() -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "America/New_York")
         return formatter.string(from: Date())
     }
 }

@@ -25,9 +25,11 @@ ensure_build_deps() {
 # ensure_pip PKG...: installs Python packages that are not importable yet.
 ensure_pip() {
   local missing=()
+  # A spec may name its import after a colon, where it differs: zohocrmsdk8-0:zohocrmsdk.
   for spec in "$@"; do
-    local module=${spec%%=*}; module=${module//-/_}
-    python3 -c "import ${module}" 2>/dev/null || missing+=("$spec")
+    local package=${spec%%:*} module
+    if [[ $spec == *:* ]]; then module=${spec#*:}; else module=${package%%=*}; module=${module//-/_}; fi
+    python3 -c "import ${module}" 2>/dev/null || missing+=("$package")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing Python packages ${missing[*]}"
