@@ -6,7 +6,7 @@ extension ZohoBooksClient {
     }
 
     public func creditNotes(referenceNumber: String) throws -> [[String: Any]] {
-        try call("GET", "creditnotes", query: ["reference_number": referenceNumber])["creditnotes"] as? [[String: Any]] ?? []
+        try all("creditnotes", key: "creditnotes", query: ["reference_number": referenceNumber])
     }
 
     /// `[(invoice_id, amount_applied)]` against the credit note's balance.
@@ -23,11 +23,11 @@ extension ZohoBooksClient {
 
     /// The refunds made out of a credit note: the search before a refund that makes a retry safe.
     public func creditNoteRefunds(_ id: String) throws -> [[String: Any]] {
-        try call("GET", "creditnotes/\(id)/refunds")["creditnote_refunds"] as? [[String: Any]] ?? []
+        try all("creditnotes/\(id)/refunds", key: "creditnote_refunds")
     }
 
     public func journals(referenceNumber: String) throws -> [[String: Any]] {
-        try call("GET", "journals", query: ["reference_number": referenceNumber])["journals"] as? [[String: Any]] ?? []
+        try all("journals", key: "journals", query: ["reference_number": referenceNumber])
     }
 
     /// A manual journal; Books refuses one whose debits and credits differ.
@@ -41,11 +41,11 @@ extension ZohoBooksClient {
 
     /// `filter_by` as Books spells it, e.g. `AccountType.Bank`.
     public func chartOfAccounts(filterBy: String? = nil) throws -> [[String: Any]] {
-        try call("GET", "chartofaccounts", query: filterBy.map { ["filter_by": $0] } ?? [:])["chartofaccounts"] as? [[String: Any]] ?? []
+        try all("chartofaccounts", key: "chartofaccounts", query: filterBy.map { ["filter_by": $0] } ?? [:])
     }
 
     public func currencies() throws -> [[String: Any]] {
-        try call("GET", "settings/currencies")["currencies"] as? [[String: Any]] ?? []
+        try all("settings/currencies", key: "currencies")
     }
 
     public func exchangeRates(currencyId: String) throws -> [[String: Any]] {

@@ -36,6 +36,19 @@ public struct ZohoBooksClient: Sendable {
         return object
     }
 
+    /// Every record of a list, page after page until `page_context.has_more_page` is false:
+    /// Books gives at most 200 a page, and an organization's lists grow past that.
+    public func all(_ path: String, key: String, query: [String: String] = [:]) throws -> [[String: Any]] {
+        var records: [[String: Any]] = []
+        var page = 1
+        while true {
+            let envelope = try call("GET", path, query: query.merging(["page": String(page), "per_page": "200"]) { $1 })
+            records += envelope[key] as? [[String: Any]] ?? []
+            guard (envelope["page_context"] as? [String: Any])?["has_more_page"] as? Bool == true else { return records }
+            page += 1
+        }
+    }
+
     public func organizations() throws -> [[String: Any]] {
         try call("GET", "organizations")["organizations"] as? [[String: Any]] ?? []
     }
@@ -44,7 +57,7 @@ public struct ZohoBooksClient: Sendable {
         var query: [String: String] = [:]
         query["contact_name"] = name
         query["email"] = email
-        return try call("GET", "contacts", query: query)["contacts"] as? [[String: Any]] ?? []
+        return try all("contacts", key: "contacts", query: query)
     }
 
     /// One contact, with its receivable balances (`outstanding_receivable_amount`, `unused_credits_receivable_amount`).
@@ -59,15 +72,22 @@ public struct ZohoBooksClient: Sendable {
     /// Invoices carrying `reference_number` (where Clearline puts the order or PayTrace id): the
     /// search before a create that makes a retried write safe.
     public func invoices(referenceNumber: String) throws -> [[String: Any]] {
-        try call("GET", "invoices", query: ["reference_number": referenceNumber])["invoices"] as? [[String: Any]] ?? []
+        try all("invoices", key: "invoices", query: ["reference_number": referenceNumber])
     }
 
+    /// A new invoice: a draft, as Books makes every invoice created through the API, until
+    /// `markInvoiceSent`.
     public func createInvoice(_ invoice: [String: Any]) throws -> [String: Any] {
         try call("POST", "invoices", body: invoice)["invoice"] as? [String: Any] ?? [:]
     }
 
+    /// Draft to sent: Books records no payment against a draft. Marking a sent one again changes nothing.
+    public func markInvoiceSent(_ id: String) throws {
+        _ = try call("POST", "invoices/\(id)/status/sent")
+    }
+
     public func customerPayments(referenceNumber: String) throws -> [[String: Any]] {
-        try call("GET", "customerpayments", query: ["reference_number": referenceNumber])["customerpayments"] as? [[String: Any]] ?? []
+        try all("customerpayments", key: "customerpayments", query: ["reference_number": referenceNumber])
     }
 
     public func createCustomerPayment(_ payment: [String: Any]) throws -> [String: Any] {

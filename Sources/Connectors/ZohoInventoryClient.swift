@@ -8,7 +8,7 @@ public struct ZohoInventoryClient: Sendable {
     }
 
     public func salesOrders(referenceNumber: String) throws -> [[String: Any]] {
-        try api.call("GET", "salesorders", query: ["reference_number": referenceNumber])["salesorders"] as? [[String: Any]] ?? []
+        try api.all("salesorders", key: "salesorders", query: ["reference_number": referenceNumber])
     }
 
     public func createSalesOrder(_ order: [String: Any]) throws -> [String: Any] {
@@ -37,7 +37,7 @@ extension ZohoInventoryClient {
         var query: [String: String] = [:]
         query["sku"] = sku
         query["name"] = name
-        return try api.call("GET", "items", query: query)["items"] as? [[String: Any]] ?? []
+        return try api.all("items", key: "items", query: query)
     }
 
     public func createItem(_ item: [String: Any]) throws -> [String: Any] {

@@ -26,8 +26,11 @@ struct ZohoTargetWriter: TargetWriter {
             guard let reference else { return nil }
             return try clients.inventory.salesOrders(referenceNumber: reference).first.map { try Self.id($0, "salesorder_id") }
         case "zoho_books.invoice":
-            guard let reference else { return nil }
-            return try clients.books.invoices(referenceNumber: reference).first.map { try Self.id($0, "invoice_id") }
+            guard let reference, let invoice = try clients.books.invoices(referenceNumber: reference).first else { return nil }
+            let id = try Self.id(invoice, "invoice_id")
+            // An earlier attempt created it and was lost before marking it sent: finish that.
+            if invoice["status"] as? String == "draft" { try clients.books.markInvoiceSent(id) }
+            return id
         case "zoho_books.customerpayment":
             guard let reference else { return nil }
             return try clients.books.customerPayments(referenceNumber: reference).first.map { try Self.id($0, "payment_id") }
@@ -58,7 +61,10 @@ struct ZohoTargetWriter: TargetWriter {
         case "zoho_books.salesorder":
             return try Self.id(try clients.inventory.createSalesOrder(body), "salesorder_id")
         case "zoho_books.invoice":
-            return try Self.id(try clients.books.createInvoice(body), "invoice_id")
+            // Books creates invoices as drafts, and records no payment against a draft.
+            let id = try Self.id(try clients.books.createInvoice(body), "invoice_id")
+            try clients.books.markInvoiceSent(id)
+            return id
         case "zoho_books.customerpayment":
             return try Self.id(try clients.books.createCustomerPayment(body), "payment_id")
         case "zoho_books.creditnote":

@@ -30,7 +30,10 @@ enum VendorEnvelope {
         case .zohoCRM:
             SandboxResponses.json(
                 404,
-                ["code": "INVALID_URL_PATTERN", "details": [String: Any](), "message": "Please check if the URL trying to access is a correct one", "status": "error"])
+                [
+                    "code": "INVALID_URL_PATTERN", "details": [String: Any](), "message": "Please check if the URL trying to access is a correct one",
+                    "status": "error",
+                ])
         case .payTrace: Self.payTraceError(404, "The requested URL was not found.")
         case .zohoAccounts: SandboxResponses.json(404, ["error": "invalid_request", "error_description": "Invalid URL"])
         case .other: SandboxResponses.json(404, ["error": "not_found", "path": path])
@@ -43,7 +46,11 @@ enum VendorEnvelope {
         case .zohoBooks: SandboxResponses.json(405, ["code": 37, "message": "The HTTP method is not allowed for the requested resource"], headers: allow)
         case .zohoCRM:
             SandboxResponses.json(
-                405, ["code": "INVALID_REQUEST_METHOD", "details": [String: Any](), "message": "The http request method type is not a valid one", "status": "error"],
+                405,
+                [
+                    "code": "INVALID_REQUEST_METHOD", "details": [String: Any](), "message": "The http request method type is not a valid one",
+                    "status": "error",
+                ],
                 headers: allow)
         case .payTrace: Self.payTraceError(405, "The requested method is not allowed.", headers: allow)
         case .zohoAccounts, .other: SandboxResponses.json(405, ["error": "method_not_allowed"], headers: allow)
@@ -63,7 +70,8 @@ enum VendorEnvelope {
                     429, ["code": 44, "message": "You have exceeded the maximum number of API calls allowed per minute. Please try again later."],
                     headers: headers)
             }
-            return SandboxResponses.json(status, ["code": status >= 500 ? 1000 : 2, "message": status >= 500 ? "Internal error" : "Bad request"], headers: headers)
+            return SandboxResponses.json(
+                status, ["code": status >= 500 ? 1000 : 2, "message": status >= 500 ? "Internal error" : "Bad request"], headers: headers)
         case .zohoCRM:
             let (code, message) =
                 switch status {
@@ -76,7 +84,8 @@ enum VendorEnvelope {
             return SandboxResponses.json(status, ["code": code, "details": details, "message": message, "status": "error"], headers: headers)
         case .payTrace:
             return Self.payTraceError(
-                status, status == 429 ? "Too many requests; try again later." : status >= 500 ? "An unexpected error has occurred." : "The request was rejected.",
+                status,
+                status == 429 ? "Too many requests; try again later." : status >= 500 ? "An unexpected error has occurred." : "The request was rejected.",
                 headers: headers)
         case .zohoAccounts:
             // Zoho Accounts throttles with HTTP 200 and its own body; other faults keep the status.
@@ -96,7 +105,8 @@ enum VendorEnvelope {
 
     /// A lost answer: the gateway in front of the vendor gives up (502/504) with no vendor body.
     func gatewayFailure(status: Int) -> Response {
-        Response(status: status, contentType: "text/html", body: "<html><body><h1>\(status) \(status == 504 ? "Gateway Timeout" : "Bad Gateway")</h1></body></html>")
+        Response(
+            status: status, contentType: "text/html", body: "<html><body><h1>\(status) \(status == 504 ? "Gateway Timeout" : "Bad Gateway")</h1></body></html>")
     }
 
     /// PayTrace's envelope: `success:false`, `response_code` 1 and the `errors` map.

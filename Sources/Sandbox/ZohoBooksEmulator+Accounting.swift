@@ -56,23 +56,34 @@ extension ZohoBooksEmulator {
         add(&router, books, "POST", "/creditnotes/{id}/refunds") { [self] request, body in refundCreditNote(Self.pathId(request, 2), body) }
         add(&router, books, "GET", "/creditnotes/{id}/refunds") { [self] request, _ in
             let id = Self.pathId(request, 2)
-            return Self.page("creditnote_refunds", state.withLock { Array($0.creditNoteRefunds.values) }.filter { $0["creditnote_id"] as? String == id })
+            return Self.page(
+                "creditnote_refunds", state.withLock { Array($0.creditNoteRefunds.values) }.filter { $0["creditnote_id"] as? String == id }, request.query)
         }
         add(&router, books, "POST", "/journals") { [self] _, body in createJournal(body) }
         add(&router, books, "GET", "/journals") { [self] request, _ in listOf(\.journals, "journals", request.query) }
         add(&router, books, "POST", "/journals/{id}/status/publish") { [self] request, _ in publishJournal(Self.pathId(request, 3)) }
-        add(&router, books, "GET", "/chartofaccounts") { request, _ in
-            let type = request.query["filter_by"].map { $0.replacingOccurrences(of: "AccountType.", with: "").lowercased() }
-            return Self.page("chartofaccounts", Self.chartOfAccounts.filter { type == nil || type == "active" || $0["account_type"] as? String == type })
+        add(&router, books, "GET", "/creditnotes/{id}") { [self] request, _ in
+            guard let note = state.withLock({ $0.creditNotes[request.pathParameters["id"] ?? ""] }) else { return Self.missing("Credit note") }
+            return SandboxResponses.json(200, ["code": 0, "message": "success", "creditnote": note])
         }
-        add(&router, books, "GET", "/chartofaccounts/{id}") { request, _ in
-            let id = Self.pathId(request, 1)
-            guard let account = Self.chartOfAccounts.first(where: { $0["account_id"] as? String == id }) else {
-                return SandboxResponses.json(404, ["code": 1002, "message": "Account does not exist."])
-            }
+        add(&router, books, "PUT", "/creditnotes/{id}") { [self] request, body in updateCreditNote(request.pathParameters["id"] ?? "", body) }
+        add(&router, books, "GET", "/journals/{id}") { [self] request, _ in
+            guard let journal = state.withLock({ $0.journals[request.pathParameters["id"] ?? ""] }) else { return Self.missing("Journal") }
+            return SandboxResponses.json(200, ["code": 0, "message": "success", "journal": journal])
+        }
+        add(&router, books, "PUT", "/journals/{id}") { [self] request, body in updateJournal(request.pathParameters["id"] ?? "", body) }
+        add(&router, books, "GET", "/chartofaccounts") { [self] request, _ in
+            let type = request.query["filter_by"].map { $0.replacingOccurrences(of: "AccountType.", with: "").lowercased() }
+            let accounts = state.withLock { Array($0.accounts.values) }
+            return Self.page(
+                "chartofaccounts", accounts.filter { type == nil || type == "active" || $0["account_type"] as? String == type }, request.query)
+        }
+        add(&router, books, "POST", "/chartofaccounts") { [self] _, body in createAccount(body) }
+        add(&router, books, "GET", "/chartofaccounts/{id}") { [self] request, _ in
+            guard let account = state.withLock({ $0.accounts[request.pathParameters["id"] ?? ""] }) else { return Self.missing("Account") }
             return SandboxResponses.json(200, ["code": 0, "message": "success", "account": account])
         }
-        add(&router, books, "GET", "/settings/currencies") { [self] _, _ in Self.page("currencies", currencies) }
+        add(&router, books, "GET", "/settings/currencies") { [self] request, _ in Self.page("currencies", currencies, request.query) }
         add(&router, books, "GET", "/settings/currencies/{id}/exchangerates") { [self] request, _ in
             let id = Self.pathId(request, 2)
             guard let currency = currencies.first(where: { $0["currency_id"] as? String == id }) else {
@@ -97,12 +108,67 @@ extension ZohoBooksEmulator {
 
     func listOf(_ key: KeyPath<State, [String: [String: Any]]>, _ name: String, _ query: [String: String]) -> Response {
         let all = state.withLock { Array($0[keyPath: key].values) }
-        return Self.page(
-            name,
-            all.filter { item in
-                (query["reference_number"].map { $0 == item["reference_number"] as? String } ?? true)
-                    && (query["customer_id"].map { $0 == item["customer_id"] as? String } ?? true)
-            })
+        return Self.page(name, all.filter { Self.matches($0, query) }, query)
+    }
+
+    /// A new account in the chart: a name unique in the organization, a type, an optional code.
+    func createAccount(_ body: [String: Any]) -> Response {
+        guard let name = body["account_name"] as? String, !name.isEmpty else { return Self.invalid("account_name") }
+        guard let type = body["account_type"] as? String, !type.isEmpty else { return Self.invalid("account_type") }
+        return state.withLock { state in
+            if state.accounts.values.contains(where: { ($0["account_name"] as? String)?.lowercased() == name.lowercased() }) {
+                return SandboxResponses.json(400, ["code": 11002, "message": "The account name \"\(name)\" already exists."])
+            }
+            let account: [String: Any] = [
+                "account_id": state.nextId(), "account_name": name, "account_code": body["account_code"] ?? "", "account_type": type,
+                "description": body["description"] ?? "", "is_active": true, "parent_account_id": body["parent_account_id"] ?? "", "current_balance": 0,
+            ]
+            state.accounts[account["account_id"] as! String] = account
+            return SandboxResponses.json(201, ["code": 0, "message": "The account has been created.", "chart_of_account": account])
+        }
+    }
+
+    /// A credit note's details; its lines only while nothing has been applied or refunded from it.
+    func updateCreditNote(_ id: String, _ body: [String: Any]) -> Response {
+        state.withLock { state in
+            guard var note = state.creditNotes[id] else { return Self.missing("Credit note") }
+            for key in ["reference_number", "date", "notes", "terms", "custom_fields"] {
+                if let value = body[key] { note[key] = value }
+            }
+            if let lines = body["line_items"] as? [[String: Any]] {
+                guard !lines.isEmpty else { return Self.invalid("line_items") }
+                guard note["balance"] as? NSNumber == note["total"] as? NSNumber else {
+                    return SandboxResponses.json(400, ["code": 24023, "message": "A credit note that has been applied or refunded cannot change its lines."])
+                }
+                let total = lines.reduce(Decimal(0)) { $0 + (SandboxResponses.decimal($1["rate"]) ?? 0) * (SandboxResponses.decimal($1["quantity"]) ?? 1) }
+                note["line_items"] = lines
+                note["total"] = Self.number(total)
+                note["balance"] = Self.number(total)
+            }
+            state.creditNotes[id] = note
+            return SandboxResponses.json(200, ["code": 0, "message": "Credit Note information has been updated.", "creditnote": note])
+        }
+    }
+
+    /// A journal's date, reference and notes, or new lines that must still balance.
+    func updateJournal(_ id: String, _ body: [String: Any]) -> Response {
+        var changes = body
+        if body["line_items"] != nil {
+            switch journalLines(body["line_items"]) {
+            case .failure(let refusal): return refusal.response
+            case .success(let (lines, total)):
+                changes["line_items"] = lines
+                changes["total"] = Self.number(total)
+            }
+        }
+        return state.withLock { state in
+            guard var journal = state.journals[id] else { return Self.missing("Journal") }
+            for key in ["journal_date", "reference_number", "notes", "line_items", "total", "journal_type"] {
+                if let value = changes[key] { journal[key] = value }
+            }
+            state.journals[id] = journal
+            return SandboxResponses.json(200, ["code": 0, "message": "The journal entry has been updated.", "journal": journal])
+        }
     }
 
     func createCreditNote(_ body: [String: Any]) -> Response {
@@ -140,6 +206,9 @@ extension ZohoBooksEmulator {
                     invoice["customer_id"] as? String == note["customer_id"] as? String
                 else {
                     return SandboxResponses.json(400, ["code": 1002, "message": "Invoice does not exist."])
+                }
+                guard invoice["status"] as? String != "draft", invoice["status"] as? String != "void" else {
+                    return SandboxResponses.json(400, ["code": 24019, "message": "Credits cannot be applied to a draft or void invoice."])
                 }
                 let balance = SandboxResponses.decimal(invoice["balance"]) ?? 0
                 guard share > 0, share <= balance, share <= available else {
@@ -188,40 +257,50 @@ extension ZohoBooksEmulator {
 
     func createJournal(_ body: [String: Any]) -> Response {
         guard body["journal_date"] is String else { return Self.invalid("journal_date") }
-        guard let lines = body["line_items"] as? [[String: Any]], lines.count >= 2 else { return Self.invalid("line_items") }
-        var debits = Decimal(0), credits = Decimal(0)
-        var stored: [[String: Any]] = []
-        for (index, line) in lines.enumerated() {
-            guard let accountId = line["account_id"] as? String,
-                let account = Self.chartOfAccounts.first(where: { $0["account_id"] as? String == accountId })
-            else {
-                return SandboxResponses.json(400, ["code": 1002, "message": "Account does not exist."])
-            }
-            guard let amount = SandboxResponses.decimal(line["amount"]), amount > 0 else { return Self.invalid("line_items.amount") }
-            switch line["debit_or_credit"] as? String {
-            case "debit"?: debits += amount
-            case "credit"?: credits += amount
-            default: return Self.invalid("line_items.debit_or_credit")
-            }
-            stored.append(
-                line.merging([
-                    "line_id": "\(index + 1)", "account_name": account["account_name"]!, "amount": Self.number(amount),
-                    "bcy_amount": Self.number(amount),
-                ]) { $1 })
-        }
-        guard debits == credits else {
-            return SandboxResponses.json(400, ["code": 13015, "message": "Total debits (\(debits)) and credits (\(credits)) must be equal."])
+        let lines: [[String: Any]], debits: Decimal
+        switch journalLines(body["line_items"]) {
+        case .failure(let refusal): return refusal.response
+        case .success(let checked): (lines, debits) = checked
         }
         return state.withLock { state in
             state.journalNumber += 1
             let journal: [String: Any] = [
                 "journal_id": state.nextId(), "entry_number": String(state.journalNumber), "journal_date": body["journal_date"]!,
                 "reference_number": body["reference_number"] ?? "", "notes": body["notes"] ?? "", "journal_type": body["journal_type"] ?? "both",
-                "status": body["status"] as? String == "published" ? "published" : "draft", "line_items": stored, "total": Self.number(debits),
+                "status": body["status"] as? String == "published" ? "published" : "draft", "line_items": lines, "total": Self.number(debits),
+                "created_time": Self.timestamp(),
             ]
             state.journals[journal["journal_id"] as! String] = journal
             return SandboxResponses.json(201, ["code": 0, "message": "The journal entry has been created.", "journal": journal])
         }
+    }
+
+    /// Journal lines checked against the chart of accounts, with their account names, and the
+    /// total of the debits, which must equal the credits.
+    func journalLines(_ value: Any?) -> Result<([[String: Any]], Decimal), Refusal> {
+        guard let lines = value as? [[String: Any]], lines.count >= 2 else { return .failure(Refusal(4, "Invalid value passed for line_items")) }
+        let accounts = state.withLock { $0.accounts }
+        var debits = Decimal(0), credits = Decimal(0)
+        var stored: [[String: Any]] = []
+        for (index, line) in lines.enumerated() {
+            guard let accountId = line["account_id"] as? String, let account = accounts[accountId] else {
+                return .failure(Refusal(1002, "Account does not exist."))
+            }
+            guard let amount = SandboxResponses.decimal(line["amount"]), amount > 0 else {
+                return .failure(Refusal(4, "Invalid value passed for line_items.amount"))
+            }
+            switch line["debit_or_credit"] as? String {
+            case "debit"?: debits += amount
+            case "credit"?: credits += amount
+            default: return .failure(Refusal(4, "Invalid value passed for line_items.debit_or_credit"))
+            }
+            stored.append(
+                line.merging([
+                    "line_id": "\(index + 1)", "account_name": account["account_name"]!, "amount": Self.number(amount), "bcy_amount": Self.number(amount),
+                ]) { $1 })
+        }
+        guard debits == credits else { return .failure(Refusal(13015, "Total debits (\(debits)) and credits (\(credits)) must be equal.")) }
+        return .success((stored, debits))
     }
 
     func publishJournal(_ id: String) -> Response {

@@ -26,7 +26,8 @@ extension ZohoCRMEmulator {
         var records = store.withLock { store in (store.order[module.apiName] ?? []).compactMap { store.records[module.apiName]?[$0] } }
         let sortBy = request.query["sort_by"] ?? "id"
         guard ["id", "Created_Time", "Modified_Time"].contains(sortBy) else {
-            return Self.error(400, "INVALID_DATA", "invalid data", details: ["param_name": "sort_by", "supported_values": ["id", "Created_Time", "Modified_Time"]])
+            return Self.error(
+                400, "INVALID_DATA", "invalid data", details: ["param_name": "sort_by", "supported_values": ["id", "Created_Time", "Modified_Time"]])
         }
         let descending = (request.query["sort_order"] ?? "desc") == "desc"
         records.sort { a, b in
@@ -47,7 +48,8 @@ extension ZohoCRMEmulator {
             } catch { return Self.error(400, "INVALID_QUERY", "Invalid query formed") }
             let known = Set(module.fields.map(\.apiName) + ["id", "Created_Time", "Modified_Time"])
             if let field = criteria.fieldNames.first(where: { !known.contains($0) }) {
-                return Self.error(400, "INVALID_QUERY", "Invalid query formed", details: ["reason": "the field is not available for search", "api_name": field])
+                return Self.error(
+                    400, "INVALID_QUERY", "Invalid query formed", details: ["reason": "the field is not available for search", "api_name": field])
             }
             matches = criteria.matches
         } else if let email = query["email"] {

@@ -27,45 +27,51 @@ extension ZohoCRMEmulator {
     }
 
     func insert(_ request: Request, _ module: ZohoCRMModule) -> Response {
-        write(request, { records, _, store in
-            records.enumerated().map { index, record in insertOne(record, at: index, module, &store) }
-        }, successStatus: 201)
+        write(
+            request,
+            { records, _, store in
+                records.enumerated().map { index, record in insertOne(record, at: index, module, &store) }
+            }, successStatus: 201)
     }
 
     func update(_ request: Request, _ module: ZohoCRMModule, id pathId: String?) -> Response {
-        write(request, { records, _, store in
-            records.enumerated().map { index, record in
-                guard let id = pathId ?? Self.id(record["id"]) else {
-                    return Self.recordError("MANDATORY_NOT_FOUND", "required field not found", ["api_name": "id", "json_path": "$.data[\(index)].id"])
+        write(
+            request,
+            { records, _, store in
+                records.enumerated().map { index, record in
+                    guard let id = pathId ?? Self.id(record["id"]) else {
+                        return Self.recordError("MANDATORY_NOT_FOUND", "required field not found", ["api_name": "id", "json_path": "$.data[\(index)].id"])
+                    }
+                    return updateOne(id, with: record, at: index, module, &store)
                 }
-                return updateOne(id, with: record, at: index, module, &store)
-            }
-        }, successStatus: 200)
+            }, successStatus: 200)
     }
 
     func upsert(_ request: Request, _ module: ZohoCRMModule) -> Response {
-        write(request, { records, body, store in
-            let sent = (body["duplicate_check_fields"] as? [String]) ?? []
-            let keys = sent.isEmpty ? module.duplicateCheckFields : sent
-            return records.enumerated().map { index, record in
-                for key in keys {
-                    if let id = existing(module, field: key, value: record[key], in: store) {
-                        var outcome = updateOne(id, with: record, at: index, module, &store)
-                        if outcome["status"] as? String == "success" {
-                            outcome["action"] = "update"
-                            outcome["duplicate_field"] = key
+        write(
+            request,
+            { records, body, store in
+                let sent = (body["duplicate_check_fields"] as? [String]) ?? []
+                let keys = sent.isEmpty ? module.duplicateCheckFields : sent
+                return records.enumerated().map { index, record in
+                    for key in keys {
+                        if let id = existing(module, field: key, value: record[key], in: store) {
+                            var outcome = updateOne(id, with: record, at: index, module, &store)
+                            if outcome["status"] as? String == "success" {
+                                outcome["action"] = "update"
+                                outcome["duplicate_field"] = key
+                            }
+                            return outcome
                         }
-                        return outcome
                     }
+                    var outcome = insertOne(record, at: index, module, &store)
+                    if outcome["status"] as? String == "success" {
+                        outcome["action"] = "insert"
+                        outcome["duplicate_field"] = NSNull()
+                    }
+                    return outcome
                 }
-                var outcome = insertOne(record, at: index, module, &store)
-                if outcome["status"] as? String == "success" {
-                    outcome["action"] = "insert"
-                    outcome["duplicate_field"] = NSNull()
-                }
-                return outcome
-            }
-        }, successStatus: 200)
+            }, successStatus: 200)
     }
 
     func delete(_ module: ZohoCRMModule, ids: [String]) -> Response {
@@ -122,8 +128,10 @@ extension ZohoCRMEmulator {
         store.records[module.apiName]?[id] = stored
         return [
             "code": "SUCCESS", "status": "success", "message": "record updated",
-            "details": ["id": id, "Created_Time": stored["Created_Time"] ?? now, "Modified_Time": now, "Created_By": stored["Created_By"] ?? [:],
-                "Modified_By": stored["Modified_By"] ?? [:]],
+            "details": [
+                "id": id, "Created_Time": stored["Created_Time"] ?? now, "Modified_Time": now, "Created_By": stored["Created_By"] ?? [:],
+                "Modified_By": stored["Modified_By"] ?? [:],
+            ],
         ]
     }
 

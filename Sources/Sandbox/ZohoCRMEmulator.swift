@@ -63,7 +63,9 @@ final class ZohoCRMEmulator: Sendable {
             }
             add("GET", "/settings/modules") { _ in SandboxResponses.json(200, ["modules": ZohoCRMModule.all.map(\.metadata)]) }
             add("GET", "/settings/fields") { request in Self.fields(request) }
-            add("GET", "/users") { _ in SandboxResponses.json(200, ["users": [Self.currentUser], "info": Self.info(page: 1, perPage: 200, count: 1, more: false)]) }
+            add("GET", "/users") { _ in
+                SandboxResponses.json(200, ["users": [Self.currentUser], "info": Self.info(page: 1, perPage: 200, count: 1, more: false)])
+            }
             add("GET", "/org") { _ in SandboxResponses.json(200, ["org": [Self.organization]]) }
             record("POST", "/{module}") { [self] request, module in insert(request, module) }
             record("PUT", "/{module}") { [self] request, module in update(request, module, id: nil) }

@@ -98,7 +98,8 @@ struct ZohoCRMModule: Sendable {
         fields.enumerated().map { index, field in
             var item: [String: Any] = [
                 "id": String(Int(id)! + 100 + index), "api_name": field.apiName, "field_label": field.label, "display_label": field.label,
-                "data_type": field.dataType, "json_type": field.jsonType, "system_mandatory": field.mandatory, "custom_field": field.apiName == "PayTrace_Customer_ID",
+                "data_type": field.dataType, "json_type": field.jsonType, "system_mandatory": field.mandatory,
+                "custom_field": field.apiName == "PayTrace_Customer_ID",
                 "visible": true, "read_only": false, "length": field.dataType == "textarea" ? 32000 : 255,
                 "operation_type": ["web_create": true, "api_create": true, "web_update": true, "api_update": true],
             ]

@@ -16,6 +16,7 @@ struct ZohoAccountingTests {
         let customer = try #require(try books.createContact(["contact_name": "Refund Customer"])["contact_id"] as? String)
         let invoice = try #require(
             try books.createInvoice(["customer_id": customer, "line_items": [["name": "Tent", "rate": "80.00", "quantity": 1]]])["invoice_id"] as? String)
+        try books.markInvoiceSent(invoice)
         let note = try books.createCreditNote([
             "customer_id": customer, "date": "2026-11-22", "reference_number": "PT-REFUND-77",
             "line_items": [["name": "Returned tent", "rate": "100.00", "quantity": 1]],

@@ -24,6 +24,17 @@ struct ZohoBooksClientTests {
         let invoiceId = try #require(invoice["invoice_id"] as? String)
         #expect(try books.invoices(referenceNumber: "PT-395970044").map { $0["invoice_id"] as? String } == [invoiceId])
         let total = try #require(invoice["total"] as? NSNumber)
+        // Created through the API, an invoice is a draft, and a draft takes no payment.
+        #expect(invoice["status"] as? String == "draft")
+        let early = #expect(throws: ConnectorError.self) {
+            try books.createCustomerPayment([
+                "customer_id": contactId, "payment_mode": "creditcard", "amount": total, "invoices": [["invoice_id": invoiceId, "amount_applied": total]],
+            ])
+        }
+        #expect(early?.message.contains("code 24019") == true)
+        try books.markInvoiceSent(invoiceId)
+        try books.markInvoiceSent(invoiceId)
+        #expect(try books.invoices(referenceNumber: "PT-395970044").first?["status"] as? String == "sent")
         let payment = try books.createCustomerPayment([
             "customer_id": contactId, "payment_mode": "creditcard", "amount": total,
             "date": "2026-11-22", "reference_number": "395970044",
