@@ -26,7 +26,10 @@ public struct ZohoClients: Sendable {
         return ZohoAccountsClient(accountsURL: url, clientId: clientId, clientSecret: clientSecret)
     }
 
-    public static func forConnection(_ connection: Connection, secrets: [String: String]) throws(ConnectorError) -> ZohoClients {
+    /// `onQuota` hears the quota Books and Inventory report on each answer.
+    public static func forConnection(
+        _ connection: Connection, secrets: [String: String], onQuota: (@Sendable (ZohoSession.Quota) -> Void)? = nil
+    ) throws(ConnectorError) -> ZohoClients {
         guard let refreshToken = secrets["refresh_token"] else {
             throw ConnectorError(.authentication, "Zoho is not connected yet: there is no refresh token (use Connect Zoho).")
         }
@@ -37,7 +40,8 @@ public struct ZohoClients: Sendable {
         else {
             throw ConnectorError(.permanent, "The Zoho connection needs an organization_id and a valid api_domain.")
         }
-        let session = ZohoSession(apiDomain: domain, accounts: accounts, refreshToken: refreshToken, cacheKey: connection.id.uuidString.lowercased())
+        let session = ZohoSession(
+            apiDomain: domain, accounts: accounts, refreshToken: refreshToken, cacheKey: connection.id.uuidString.lowercased(), onQuota: onQuota)
         return ZohoClients(
             books: ZohoBooksClient(session: session, organizationId: organization),
             inventory: ZohoInventoryClient(session: session, organizationId: organization), crm: ZohoCRMClient(session: session))

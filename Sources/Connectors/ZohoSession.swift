@@ -5,19 +5,39 @@ public import Foundation
 
 /// What every Zoho data API call shares (Books, Inventory, CRM): an access token from the
 /// shared cache, minted from the connection's refresh token one caller at a time, sent as
-/// `Zoho-oauthtoken`, and one refresh and retry when the API answers 401.
+/// `Zoho-oauthtoken`, and one refresh and retry when the API answers 401. Books and Inventory
+/// report their quota on every answer (`X-Rate-Limit-*`); `onQuota` hears each reading, so the
+/// caller's limiter can stop before Zoho refuses.
 public struct ZohoSession: Sendable {
+    /// `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` (seconds until the quota renews).
+    public struct Quota: Sendable, Equatable {
+        public let limit: Int
+        public let remaining: Int
+        public let resetSeconds: Double
+
+        init?(_ reply: HTTPTransport.Reply) {
+            guard let remaining = reply.header("x-rate-limit-remaining").flatMap(Int.init),
+                let reset = reply.header("x-rate-limit-reset").flatMap(Double.init)
+            else { return nil }
+            self.limit = reply.header("x-rate-limit-limit").flatMap(Int.init) ?? remaining
+            self.remaining = remaining
+            self.resetSeconds = reset
+        }
+    }
+
     public let apiDomain: URL
     let accounts: ZohoAccountsClient
     let refreshToken: String
     let tokens: TokenCache
     let cacheKey: String
     let transport: HTTPTransport
+    let onQuota: (@Sendable (Quota) -> Void)?
 
     public init(
         apiDomain: URL, accounts: ZohoAccountsClient, refreshToken: String, tokens: TokenCache = .shared,
-        cacheKey: String, transport: HTTPTransport = HTTPTransport()
+        cacheKey: String, transport: HTTPTransport = HTTPTransport(), onQuota: (@Sendable (Quota) -> Void)? = nil
     ) {
+        self.onQuota = onQuota
         self.apiDomain = apiDomain
         self.accounts = accounts
         self.refreshToken = refreshToken
@@ -34,8 +54,12 @@ public struct ZohoSession: Sendable {
             tokens.invalidate(cacheKey)
             reply = try attempt(method, path, query: query, body: body, vendor: vendor)
         }
+        let quota = Quota(reply)
+        if let quota { onQuota?(quota) }
+        // Zoho documents no Retry-After; its quota's reset says when calls are welcome again.
+        let retryAfter = reply.header("retry-after") ?? quota.map { String($0.resetSeconds) }
         if reply.status == 429 || reply.status >= 500,
-            let failure = ConnectorError.forStatus(reply.status, vendor: vendor, retryAfter: reply.header("retry-after"))
+            let failure = ConnectorError.forStatus(reply.status, vendor: vendor, retryAfter: retryAfter)
         {
             throw failure
         }

@@ -172,15 +172,16 @@ struct FlowStepHandler: JobHandler {
             // A search and a create: two requests against the organization's per-minute limit,
             // which every worker of every process shares.
             let limit = RateLimits.Limit(perMinute: connection.text("requests_per_minute").flatMap { Int($0) } ?? 100)
-            if let wait = try RateLimits.take(
-                context.database, bucket: "zoho:\(connection.text("organization_id") ?? connection.id.uuidString)", cost: 2, limit: limit)
-            {
+            let bucket = "zoho:\(connection.text("organization_id") ?? connection.id.uuidString)"
+            if let wait = try RateLimits.take(context.database, bucket: bucket, cost: ZohoQuotaKeeper.callsPerStep, limit: limit) {
                 throw ConnectorError(
                     .rateLimited(retryAfter: wait),
                     "Zoho's \(Int(limit.capacity)) requests a minute for this organization are spent; waiting \(Int(wait.rounded(.up))) s.")
             }
             return BreakerGuardedWriter(
-                writer: ZohoTargetWriter(clients: try ZohoClients.forConnection(connection, secrets: secrets)),
+                writer: ZohoTargetWriter(
+                    clients: try ZohoClients.forConnection(
+                        connection, secrets: secrets, onQuota: ZohoQuotaKeeper.keeper(context.database, bucket: bucket, limit: limit))),
                 breaker: loaded.breaker(connection, context.database))
         case "shop":
             let connection = try loaded.connection(.shop, "shop", for: schema)

@@ -21,4 +21,18 @@ public enum RateLimits {
         }
         return wait > 0 ? wait : nil
     }
+
+    /// Empties `bucket` for `seconds`: the vendor said its quota is spent until then, so no
+    /// worker of any process takes from it before.
+    public static func hold(_ database: Database, bucket: String, seconds: TimeInterval, limit: Limit) throws {
+        let debt = -(seconds * limit.perSecond)
+        try database.transaction(.platform) { tx in
+            try tx.query(
+                """
+                INSERT INTO rate_buckets (key, tokens, refilled_at) VALUES ($1, $2::float8, clock_timestamp())
+                ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, refilled_at = excluded.refilled_at
+                """,
+                [bucket, String(debt)])
+        }
+    }
 }

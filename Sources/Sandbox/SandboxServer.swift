@@ -13,6 +13,8 @@ public final class SandboxServer: Sendable {
     public let faults = FaultInjector()
     public let sageAgents: SageAgents
     public let zohoWebhooks: ZohoWebhooks
+    /// Zoho Books' and Inventory's quota for the sandbox organization (see `ZohoRateLimit`).
+    public let zohoLimits: ZohoRateLimit
     let http: HTTPServer
 
     /// Credentials the demo and the tests use; the emulator accepts no others.
@@ -33,7 +35,9 @@ public final class SandboxServer: Sendable {
         zohoAccounts.routes(into: &router, prefix: "/zoho/accounts") { "http://\(host):\(bound.port)/zoho/accounts" }
         let zohoWebhooks = ZohoWebhooks()
         self.zohoWebhooks = zohoWebhooks
-        ZohoBooksEmulator(accounts: zohoAccounts, webhooks: zohoWebhooks, baseCurrency: zohoBaseCurrency).routes(
+        let zohoLimits = ZohoRateLimit()
+        self.zohoLimits = zohoLimits
+        ZohoBooksEmulator(accounts: zohoAccounts, webhooks: zohoWebhooks, baseCurrency: zohoBaseCurrency, limits: zohoLimits).routes(
             into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
         ZohoCRMEmulator(accounts: zohoAccounts).routes(into: &router, apiRoot: "/zoho/api")
         ShopReceiver().routes(into: &router)
@@ -41,6 +45,16 @@ public final class SandboxServer: Sendable {
         sageAgents = SageAgents(faults: faults, logger: logger)
         sageAgents.routes(into: &router)
         router.add("POST", "/_sandbox/faults") { request in Self.injectFault(request, into: faults) }
+        let limits = zohoLimits
+        // `{"daily_quota": N, "per_minute": M}`: Books' limits, as a plan would set them.
+        router.add("POST", "/_sandbox/zoho/limits") { request in
+            let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
+            guard let quota = object["daily_quota"] as? Int, quota > 0 else {
+                return SandboxResponses.json(400, ["error": "send daily_quota, a positive integer"])
+            }
+            limits.configure(ZohoRateLimit.Settings(dailyQuota: quota, perMinute: object["per_minute"] as? Int))
+            return SandboxResponses.json(200, ["daily_quota": quota, "per_minute": object["per_minute"] ?? NSNull()])
+        }
         router.add("POST", "/_sandbox/paytrace/expire-tokens") { _ in
             payTrace.expireAllTokens()
             return SandboxResponses.json(200, ["expired": true])

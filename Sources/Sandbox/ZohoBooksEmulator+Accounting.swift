@@ -76,7 +76,8 @@ extension ZohoBooksEmulator {
             let type = request.query["filter_by"].map { $0.replacingOccurrences(of: "AccountType.", with: "").lowercased() }
             let accounts = state.withLock { Array($0.accounts.values) }
             return Self.page(
-                "chartofaccounts", accounts.filter { type == nil || type == "active" || $0["account_type"] as? String == type }, request.query)
+                "chartofaccounts", accounts.filter { type == nil || type == "active" || $0["account_type"] as? String == type }, request.query,
+                sortColumn: "account_name")
         }
         add(&router, books, "POST", "/chartofaccounts") { [self] _, body in createAccount(body) }
         add(&router, books, "GET", "/chartofaccounts/{id}") { [self] request, _ in

@@ -2,13 +2,19 @@ import Foundation
 import HTTPServer
 
 /// Books lists: `page` (from 1) and `per_page` (default and maximum 200, reference section 2.1),
-/// oldest record first so pages are stable while records are added, and `page_context` saying
-/// whether another page follows.
+/// oldest record first so pages are stable while records are added (or `sortColumn`, as the
+/// chart of accounts is listed by name), and `page_context` saying whether another page follows.
 extension ZohoBooksEmulator {
-    static func page(_ key: String, _ items: [[String: Any]], _ query: [String: String] = [:]) -> Response {
+    static func page(_ key: String, _ items: [[String: Any]], _ query: [String: String] = [:], sortColumn: String? = nil) -> Response {
         let page = max(1, query["page"].flatMap(Int.init) ?? 1)
         let perPage = min(200, max(1, query["per_page"].flatMap(Int.init) ?? 200))
-        let ordered = items.sorted { Self.creationOrder($0) < Self.creationOrder($1) }
+        let ordered = items.sorted { a, b in
+            if let sortColumn {
+                let (x, y) = ("\(a[sortColumn] ?? "")".lowercased(), "\(b[sortColumn] ?? "")".lowercased())
+                if x != y { return x < y }
+            }
+            return Self.creationOrder(a) < Self.creationOrder(b)
+        }
         let start = min((page - 1) * perPage, ordered.count)
         let slice = Array(ordered[start..<min(start + perPage, ordered.count)])
         return SandboxResponses.json(
@@ -17,7 +23,7 @@ extension ZohoBooksEmulator {
                 "code": 0, "message": "success", key: slice,
                 "page_context": [
                     "page": page, "per_page": perPage, "has_more_page": start + perPage < ordered.count, "report_name": key,
-                    "sort_column": "created_time", "sort_order": "A",
+                    "sort_column": sortColumn ?? "created_time", "sort_order": "A",
                 ],
             ])
     }

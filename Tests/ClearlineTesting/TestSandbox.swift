@@ -16,7 +16,9 @@ public enum TestSandbox {
 
     /// A Zoho session on `sandbox` as Zoho's "Self Client" gets one: a grant code from the
     /// console, exchanged for a refresh token (Books, Inventory and CRM).
-    public static func selfClientSession(_ sandbox: SandboxServer, cacheKey: String) throws -> (session: ZohoSession, refreshToken: String) {
+    public static func selfClientSession(
+        _ sandbox: SandboxServer, cacheKey: String, onQuota: (@Sendable (ZohoSession.Quota) -> Void)? = nil
+    ) throws -> (session: ZohoSession, refreshToken: String) {
         let accounts = ZohoAccountsClient(
             accountsURL: URL(string: sandbox.baseURL + "/zoho/accounts")!, clientId: SandboxServer.demoZohoClient.id,
             clientSecret: SandboxServer.demoZohoClient.secret)
@@ -32,7 +34,7 @@ public enum TestSandbox {
         }
         let session = ZohoSession(
             apiDomain: URL(string: sandbox.baseURL + "/zoho/api")!, accounts: accounts, refreshToken: refresh,
-            tokens: TokenCache(), cacheKey: cacheKey)
+            tokens: TokenCache(), cacheKey: cacheKey, onQuota: onQuota)
         return (session, refresh)
     }
 }

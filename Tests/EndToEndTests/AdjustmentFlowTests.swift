@@ -17,6 +17,14 @@ struct AdjustmentFlowTests {
             try await FlowFixtures.deployTemplate(tenant, template)
         }
         let paytrace = try await Hooks.endpoint(tenant, source: "paytrace")
+        // A chart of accounts longer than a page, listed by name: the accounts the chargeback's
+        // journal names by code (Chargebacks, Undeposited Funds) are on the second page.
+        let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
+        let books = ZohoBooksClient(session: session, organizationId: "20071234")
+        for index in 0..<205 {
+            _ = try books.call("POST", "chartofaccounts", body: ["account_name": "Advertising \(marker) \(index)", "account_type": "expense"])
+        }
+        #expect(try books.call("GET", "chartofaccounts")["page_context"].flatMap { ($0 as? [String: Any])?["has_more_page"] as? Bool } == true)
         let pool = TestWorkers.pool(tenant: tenantId)
         pool.start()
         defer { pool.shutdown(grace: 5) }
@@ -29,7 +37,6 @@ struct AdjustmentFlowTests {
             #expect(done)
         }
         let a = Int.random(in: 10_000_000...19_999_999), b = a + 1, c = a + 2, refund = a + 3
-        let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
         func sale(_ id: Int, customer: String, status: String = "SETTLED", type: String = "SALE") -> String {
             #"{"transaction": {"transaction_id": \#(id), "transaction_type": "\#(type)", "amount": "\#(type == "REFUND" ? "-25.50" : "108.25")", "status": "\#(status)", "#
                 + #""created_at": "11/21/2026 4:06:30 PM", "customer_id": "\#(customer)-\#(marker)", "invoice_id": "Invoice # \#(id)", "#
@@ -69,7 +76,6 @@ struct AdjustmentFlowTests {
             }
         }
         #expect(runs.count == 6 && runs.allSatisfy { $0.hasPrefix("succeeded") }, "\(runs)")
-        let books = ZohoBooksClient(session: session, organizationId: "20071234")
         let alder = try #require(try books.contacts(name: "Alder \(marker)").first?["contact_id"] as? String)
 
         // Refund: a credit note of 25.50 for the customer of the sale.
