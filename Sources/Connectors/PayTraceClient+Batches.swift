@@ -28,7 +28,7 @@ extension PayTraceClient {
     }
 
     public func batchTransactions(number: Int) throws -> [PayTraceExportedTransaction] {
-        Self.transactions(in: try call("v1/batches/transaction_list", ["batch_number": number]))
+        Self.transactions(in: try call("v1/batches/transaction_list", ["batch_number": number]), batchNumber: number)
     }
 
     static func batch(_ item: [String: Any]) -> PayTraceBatch? {

@@ -77,9 +77,17 @@ extension PayTraceClient {
     }
 
     /// Transactions created between two days (inclusive), `MM/DD/YYYY` as PayTrace wants them.
-    public func exportTransactions(from start: String, to end: String) throws -> [PayTraceExportedTransaction] {
-        let reply = try call("v1/transactions/export/by_date_range", ["start_date": start, "end_date": end])
-        return Self.transactions(in: reply)
+    /// Transactions created between two days (MM/DD/YYYY), narrowed by PayTrace's own filters:
+    /// `includingText` searches a transaction's text (its invoice id among it), which is how a
+    /// caller finds out, before trying again, whether an earlier attempt was made.
+    public func exportTransactions(
+        from start: String, to end: String, includingText: String? = nil, customerId: String? = nil, type: String? = nil
+    ) throws -> [PayTraceExportedTransaction] {
+        var body: [String: Any] = ["start_date": start, "end_date": end]
+        body["including_text"] = includingText
+        body["customer_id"] = customerId
+        body["transaction_type"] = type
+        return Self.transactions(in: try call("v1/transactions/export/by_date_range", body))
     }
 
     /// One transaction as PayTrace's export has it, or nil when PayTrace does not know it (811).
@@ -98,18 +106,36 @@ extension PayTraceClient {
         return try call("v1/transactions/sale/by_customer", body)
     }
 
-    static func transactions(in reply: PayTraceReply) -> [PayTraceExportedTransaction] {
+    /// Export records as Clearline reads them; `batchNumber` when they came from a batch's list
+    /// (an export record does not name its batch).
+    static func transactions(in reply: PayTraceReply, batchNumber: Int? = nil) -> [PayTraceExportedTransaction] {
         let items = reply.object["transactions"] as? [[String: Any]] ?? []
         return items.compactMap { item in
             guard let id = item["transaction_id"] as? Int, let type = item["transaction_type"] as? String else { return nil }
             let created = (item["created"] as? [String: Any])?["at"] as? String ?? ""
             let settled = (item["settled"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            let invoice = (item["invoice_id"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            let customer = (item["customer_id"] as? String).flatMap { $0.isEmpty ? nil : $0 }
             return PayTraceExportedTransaction(
-                transactionId: id, type: type, amount: decimal(item["amount"]) ?? 0, status: item["status"] as? String ?? "",
+                transactionId: id, type: type, amount: decimal(item["amount"]) ?? 0, status: status(item, settled: settled),
                 maskedCardNumber: (item["credit_card"] as? [String: Any])?["masked_number"] as? String,
-                createdAt: created, settledAt: settled, invoiceId: item["invoice_id"] as? String,
-                customerId: item["customer_id"] as? String, batchNumber: item["batch_number"] as? Int)
+                createdAt: created, settledAt: settled, invoiceId: invoice, customerId: customer, batchNumber: batchNumber)
         }
+    }
+
+    /// Where a transaction stands, from the export's documented fields (PayTrace exports no
+    /// status of their own): its latest outcome (`status_code` 109 voided, 102 declined), and
+    /// `settled` once it has.
+    static func status(_ item: [String: Any], settled: String?) -> String {
+        let code = (item["status_code"] as? Int) ?? Int("\(item["status_code"] ?? "")")
+        switch code {
+        case 109?: return "VOIDED"
+        case 102?, 103?: return "DECLINED"
+        default: break
+        }
+        if settled != nil { return "SETTLED" }
+        if item["transaction_type"] as? String == "AUTHORIZATION", code == 101 { return "AUTHORIZED" }
+        return "PENDING_SETTLEMENT"
     }
 
     /// PayTrace sends amounts as JSON numbers; read through their decimal text, never Double arithmetic.

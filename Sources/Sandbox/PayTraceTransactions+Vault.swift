@@ -3,12 +3,11 @@ import HTTPServer
 
 /// PayTrace's customer vault (reference sections 5 and 12.6): profiles keyed by the merchant's
 /// `customer_id`, codes 160 created, 161 updated, 162 deleted, 171 a duplicate id, 30 an unknown
-/// one. Like PayTrace, only a masked card is ever given back; the emulator keeps just the last four.
+/// one. Like PayTrace, only a masked card is ever given back; the emulator keeps the first six and
+/// last four digits and the expiry.
 struct VaultCustomer {
     var customerId: String
-    var last4: String
-    var expirationMonth: Int
-    var expirationYear: Int
+    var card: PayTraceCard
     var billing: [String: Any]
     var shipping: [String: Any]?
     var email: String?
@@ -30,13 +29,10 @@ extension PayTraceTransactions {
         var errors: [String: [String]] = [:]
         let customerId = (body["customer_id"] as? String) ?? ""
         if customerId.isEmpty { errors["30", default: []].append("Please provide a valid Customer ID.") }
-        let (number, month) = Self.card(body, errors: &errors)
-        let card = body["credit_card"] as? [String: Any] ?? [:]
-        let year = Int("\(card["expiration_year"] ?? "")") ?? 0
-        if year < 2000 { errors["44", default: []].append("Please provide a valid Expiration Year.") }
+        let card = Self.card(body, errors: &errors)
         if !errors.isEmpty { return Self.errors(errors) }
         let customer = VaultCustomer(
-            customerId: customerId, last4: String(number.suffix(4)), expirationMonth: month, expirationYear: year,
+            customerId: customerId, card: card,
             billing: body["billing_address"] as? [String: Any] ?? [:], shipping: body["shipping_address"] as? [String: Any],
             email: body["email"] as? String, phone: body["phone"] as? String)
         return store(customer)
@@ -47,11 +43,11 @@ extension PayTraceTransactions {
             return Self.errors(["30": ["Please provide a valid Customer ID."]])
         }
         guard let id = Self.id(body["transaction_id"]), let t = state.withLock({ $0.transactions[id] }), t.approved else {
-            return Self.errors(["811": ["The Transaction ID that you provided could not be found."]])
+            return Self.errors(Self.notFound)
         }
         return store(
             VaultCustomer(
-                customerId: customerId, last4: t.last4, expirationMonth: 12, expirationYear: 2030,
+                customerId: customerId, card: t.card,
                 billing: body["billing_address"] as? [String: Any] ?? [:], shipping: nil, email: nil, phone: nil))
     }
 
@@ -72,7 +68,7 @@ extension PayTraceTransactions {
             "success": true, "response_code": code, "customer_id": customer.customerId,
             "status_message": "The customer profile for \(customer.customerId)/\(name) was successfully \(done).",
         ]
-        if code != 162 { reply["masked_card_number"] = "xxxxxxxxxxxx" + customer.last4 }
+        if code != 162 { reply["masked_card_number"] = "xxxxxxxxxxxx" + customer.card.last4 }
         return SandboxResponses.json(200, reply)
     }
 
@@ -87,12 +83,15 @@ extension PayTraceTransactions {
             if let phone = body["phone"] as? String { customer.phone = phone }
             if let card = body["credit_card"] as? [String: Any] {
                 let number = (card["number"] as? String ?? "").filter(\.isNumber)
+                var (bin, last4) = (customer.card.bin, customer.card.last4)
                 if !number.isEmpty {
                     guard Self.luhn(number) else { return Self.errors(["35": ["Please provide a valid Credit Card Number."]]) }
-                    customer.last4 = String(number.suffix(4))
+                    (bin, last4) = (String(number.prefix(6)), String(number.suffix(4)))
                 }
-                if let month = Int("\(card["expiration_month"] ?? "")"), (1...12).contains(month) { customer.expirationMonth = month }
-                if let year = Int("\(card["expiration_year"] ?? "")"), year >= 2000 { customer.expirationYear = year }
+                var (month, year) = (customer.card.month, customer.card.year)
+                if let given = Int("\(card["expiration_month"] ?? "")"), (1...12).contains(given) { month = given }
+                if let given = Int("\(card["expiration_year"] ?? "")"), given >= 2000 { year = given }
+                customer.card = PayTraceCard(bin: bin, last4: last4, month: month, year: year)
             }
             if let newId = body["new_id"] as? String, !newId.isEmpty, newId != customerId {
                 guard state.customers[newId] == nil else { return Self.errors(["171": ["Please provide a unique customer ID."]]) }
@@ -124,7 +123,7 @@ extension PayTraceTransactions {
                 "customers": customers.map { c -> [String: Any] in
                     var item: [String: Any] = [
                         "customer_id": c.customerId, "billing_address": c.billing,
-                        "credit_card": ["masked_number": "************" + c.last4, "expiration_month": c.expirationMonth, "expiration_year": c.expirationYear],
+                        "credit_card": ["masked_number": c.card.masked(includeBin: false), "expiration_month": c.card.month, "expiration_year": c.card.year],
                         "email": c.email ?? "", "phone": c.phone ?? "",
                     ]
                     if let shipping = c.shipping { item["shipping_address"] = shipping }
@@ -136,14 +135,14 @@ extension PayTraceTransactions {
     /// A vault sale or authorization: the profile's card, no `masked_card_number` in the reply
     /// (reference section 3).
     func byCustomer(_ body: [String: Any], type: String) -> Response {
-        guard let amount = SandboxResponses.decimal(body["amount"]), amount > 0 else {
+        guard let amount = SandboxResponses.decimal(body["amount"]), amount > 0 || (amount == 0 && type == "AUTHORIZATION") else {
             return Self.errors(["33": ["Please provide a valid Transaction Amount."]])
         }
         return state.withLock { state -> Response in
             guard let customerId = body["customer_id"] as? String, let customer = state.customers[customerId] else {
                 return Self.errors(["30": ["Customer ID is not found."]])
             }
-            let t = record(&state, amount: amount, last4: customer.last4, invoiceId: body["invoice_id"] as? String, customerId: customerId, type: type)
+            let t = record(&state, amount: amount, card: customer.card, body: body, customerId: customerId, type: type)
             return SandboxResponses.json(200, Self.saleReply(t))
         }
     }

@@ -1,19 +1,23 @@
 import Foundation
 import HTTPServer
 
-/// PayTrace v1 transactions in the emulator: keyed sale, void, refund for a transaction, settle,
-/// and the exports pollers read. One state machine per transaction (reference section 12):
-/// a sale waits for settlement; an authorization for its capture (112; 816 when there is nothing
-/// to capture, never beyond the amount authorized); void only before settlement (818), refund
-/// only after it (817) and never beyond the amount; unknown ids 811. Only the card's last four digits are kept. The customer
-/// vault and settlement batches are in the extensions beside this file.
+/// PayTrace v1 transactions in the emulator: keyed sale and authorization (a $0 authorization
+/// verifies a card), void, refund for a transaction and keyed, settle, and the exports pollers
+/// read. One state machine per transaction (reference section 12): a sale waits for settlement;
+/// an authorization for its capture (112; 816 when there is nothing to capture, never beyond the
+/// amount authorized); void only before settlement (818), refund only after it (817) and never
+/// beyond the amount; unknown ids 811. Error texts are PayTrace's own, as recorded in
+/// ActiveMerchant's fixtures. Only the card's first six and last four digits are kept. The
+/// vault, batches, exports, checks and Level 3 data are in the extensions beside this file.
 final class PayTraceTransactions: Sendable {
     struct Transaction {
         let id: Int
         let type: String
         var amount: Decimal
-        let last4: String
+        let card: PayTraceCard
         let created: Date
+        /// The emulator's own state machine (AUTHORIZED, PENDING_SETTLEMENT, SETTLED, VOIDED,
+        /// DECLINED); exports do not carry it, PayTrace documents no such field.
         var status: String
         var settled: Date?
         var refunded: Decimal = 0
@@ -21,6 +25,17 @@ final class PayTraceTransactions: Sendable {
         let approved: Bool
         var customerId: String? = nil
         var batchNumber: Int? = nil
+        /// What the request said of the sale: description, addresses, e-mail, tax, PO number.
+        var details: [String: Any] = [:]
+        var approvalMessage = ""
+        var avs = ""
+        var csc = ""
+        /// The code and message of the transaction's latest outcome (101 approved, 102 declined,
+        /// 106 refunded, 109 voided, 112 captured): what an export's `status_code` and
+        /// `status_message` say. Their values are not documented; the emulator's reading is this.
+        var statusCode = 101
+        var statusMessage = "Your transaction was successfully approved."
+        var levelThree: [String: Any]? = nil
     }
 
     struct State {
@@ -29,11 +44,10 @@ final class PayTraceTransactions: Sendable {
         var batch = 0
         var batches: [Int: Date] = [:]
         var customers: [String: VaultCustomer] = [:]
+        var checks: [Int: Check] = [:]
     }
 
     let state = Locked(State())
-    /// Amounts PayTrace's sandbox declines (reference section 3).
-    static let declinedAmounts: Set<Decimal> = [Decimal(string: "0.29")!, Decimal(string: "112.00")!]
 
     func routes(into router: inout Router<SandboxHandler>, prefix: String, emulator: PayTraceEmulator) {
         let guarded: (@escaping @Sendable ([String: Any]) -> Response) -> SandboxHandler = { handler in
@@ -46,6 +60,7 @@ final class PayTraceTransactions: Sendable {
         router.add("POST", prefix + "/v1/transactions/sale/keyed", guarded { [self] in keyedSale($0) })
         router.add("POST", prefix + "/v1/transactions/void", guarded { [self] in void($0) })
         router.add("POST", prefix + "/v1/transactions/refund/for_transaction", guarded { [self] in refund($0) })
+        router.add("POST", prefix + "/v1/transactions/refund/keyed", guarded { [self] in keyedRefund($0) })
         router.add("POST", prefix + "/v1/transactions/settle", guarded { [self] _ in settle() })
         router.add("POST", prefix + "/v1/transactions/export/by_id", guarded { [self] in exportById($0) })
         router.add("POST", prefix + "/v1/transactions/export/by_date_range", guarded { [self] in exportByDateRange($0) })
@@ -55,54 +70,86 @@ final class PayTraceTransactions: Sendable {
         router.add("POST", prefix + "/v1/transactions/authorization/capture", guarded { [self] in capture($0) })
         vaultRoutes(into: &router, prefix: prefix, guarded: guarded)
         batchRoutes(into: &router, prefix: prefix, guarded: guarded)
+        checkRoutes(into: &router, prefix: prefix, guarded: guarded)
+        levelThreeRoutes(into: &router, prefix: prefix, guarded: guarded)
     }
 
     func keyedSale(_ body: [String: Any]) -> Response { keyed(body, type: "SALE") }
 
+    /// A keyed sale or authorization. An authorization of $0.00 is a card verification; a sale
+    /// must be for more. A card past its expiry is declined as the processor declines it.
     func keyed(_ body: [String: Any], type: String) -> Response {
         var errors: [String: [String]] = [:]
         let amount = SandboxResponses.decimal(body["amount"])
-        if amount == nil || amount! <= 0 { errors["33", default: []].append("Please provide a valid Transaction Amount.") }
-        let (number, _) = Self.card(body, errors: &errors)
+        if amount == nil || amount! < 0 || (amount! == 0 && type != "AUTHORIZATION") {
+            errors["33", default: []].append("Please provide a valid Transaction Amount.")
+        }
+        let card = Self.card(body, errors: &errors)
         if !errors.isEmpty { return Self.errors(errors) }
         let transaction = state.withLock {
-            record(&$0, amount: amount!, last4: String(number.suffix(4)), invoiceId: body["invoice_id"] as? String, customerId: nil, type: type)
+            record(&$0, amount: amount!, card: card, body: body, customerId: nil, type: type)
         }
         var reply = Self.saleReply(transaction)
-        reply["masked_card_number"] = "xxxxxxxxxxxx" + transaction.last4
+        reply["masked_card_number"] = "xxxxxxxxxxxx" + card.last4
         return SandboxResponses.json(200, reply)
     }
 
-    /// A sale, approved unless its amount is one of the decline amounts.
-    func record(_ state: inout State, amount: Decimal, last4: String, invoiceId: String?, customerId: String?, type: String = "SALE") -> Transaction {
-        let approved = !Self.declinedAmounts.contains(amount)
+    /// A sale or authorization, approved unless its amount is a decline amount or its card has expired.
+    func record(_ state: inout State, amount: Decimal, card: PayTraceCard, body: [String: Any], customerId: String?, type: String = "SALE") -> Transaction {
+        let decline = Self.decline(amount: amount, card: card)
         state.nextId += 1
         // An authorization waits for its capture; a sale for settlement.
         let pending = type == "SALE" ? "PENDING_SETTLEMENT" : "AUTHORIZED"
-        let t = Transaction(
-            id: state.nextId, type: type, amount: amount, last4: last4, created: Date(),
-            status: approved ? pending : "DECLINED", invoiceId: invoiceId, approved: approved, customerId: customerId)
+        var t = Transaction(
+            id: state.nextId, type: type, amount: amount, card: card, created: Date(), status: decline == nil ? pending : "DECLINED",
+            invoiceId: body["invoice_id"] as? String, approved: decline == nil, customerId: customerId)
+        t.details = body.filter { Self.detailFields.contains($0.key) }
+        t.approvalMessage = decline ?? "APPROVAL TAS\(t.id % 1000)  - Approved and completed"
+        t.csc = (body["csc"] as? String).map { $0.isEmpty ? "" : "Match" } ?? ""
+        t.avs = ((body["billing_address"] as? [String: Any])?["zip"] as? String).map { _ in "Full Exact Match" } ?? "0"
+        t.statusCode = decline == nil ? 101 : 102
+        t.statusMessage = decline == nil ? "Your transaction was successfully approved." : "Your transaction was not approved."
         state.transactions[t.id] = t
         return t
+    }
+
+    /// Request fields a transaction keeps for its exports.
+    static let detailFields: Set<String> = [
+        "description", "billing_address", "shipping_address", "email", "tax_amount", "customer_reference_id", "discretionary_data",
+    ]
+
+    /// Amounts PayTrace's sandbox declines, and why (reference section 3: 0.29 is an expired-card
+    /// decline in its remote tests, 112.00 ActiveMerchant's "declined amount").
+    static func decline(amount: Decimal, card: PayTraceCard) -> String? {
+        if amount == Decimal(string: "0.29")! || card.expired { return "    EXPIRED CARD - Expired card" }
+        if amount == Decimal(string: "112.00")! { return "    DECLINE      - Do not honor" }
+        return nil
     }
 
     static func saleReply(_ transaction: Transaction) -> [String: Any] {
         let approved = transaction.approved
         return [
-            "success": approved, "response_code": approved ? 101 : 102,
-            "status_message": approved ? "Your transaction was successfully approved." : "Your transaction was not approved.",
+            "success": approved, "response_code": transaction.statusCode, "status_message": transaction.statusMessage,
             "transaction_id": transaction.id, "approval_code": approved ? "TAS\(transaction.id % 1000)" : "",
-            "approval_message": approved ? "  NO  MATCH - Approved and completed" : "    DECLINE - Do not honor",
-            "avs_response": "No Match", "csc_response": "", "external_transaction_id": "",
+            "approval_message": transaction.approvalMessage, "avs_response": transaction.avs, "csc_response": transaction.csc,
+            "external_transaction_id": "",
         ]
     }
 
+    static let notFound = ["811": ["The Transaction ID that you provided was not found."]]
+    static let invalidId = ["58": ["Please provide a valid Transaction ID."]]
+
     func void(_ body: [String: Any]) -> Response {
         let outcome = state.withLock { state -> Response in
-            guard let id = Self.id(body["transaction_id"]) else { return Self.errors(["58": ["Please provide a valid Transaction ID."]]) }
-            guard var t = state.transactions[id], t.approved else { return Self.errors(["811": ["The Transaction ID that you provided could not be found."]]) }
-            guard t.settled == nil, t.status != "VOIDED" else { return Self.errors(["818": ["The Transaction ID that you provided could not be voided."]]) }
+            guard let id = Self.id(body["transaction_id"]) else { return Self.errors(Self.invalidId) }
+            guard var t = state.transactions[id], t.approved else { return Self.errors(Self.notFound) }
+            guard t.settled == nil, t.status != "VOIDED" else {
+                return Self.errors([
+                    "818": ["The Transaction ID that you provided could not be voided. Only transactions that are pending settlement can be voided."]
+                ])
+            }
             t.status = "VOIDED"
+            (t.statusCode, t.statusMessage) = (109, "Your transaction was successfully voided.")
             state.transactions[id] = t
             return SandboxResponses.json(
                 200,
@@ -116,14 +163,18 @@ final class PayTraceTransactions: Sendable {
 
     func capture(_ body: [String: Any]) -> Response {
         state.withLock { state -> Response in
-            guard let id = Self.id(body["transaction_id"]) else { return Self.errors(["58": ["Please provide a valid Transaction ID."]]) }
-            guard var t = state.transactions[id], t.approved else { return Self.errors(["811": ["The Transaction ID that you provided could not be found."]]) }
+            guard let id = Self.id(body["transaction_id"]) else { return Self.errors(Self.invalidId) }
+            guard var t = state.transactions[id], t.approved else { return Self.errors(Self.notFound) }
             let amount = SandboxResponses.decimal(body["amount"]) ?? t.amount
+            // A $0 verification has nothing to capture.
             guard t.type == "AUTHORIZATION", t.status == "AUTHORIZED", amount > 0, amount <= t.amount else {
-                return Self.errors(["816": ["The Transaction ID that you provided could not be captured."]])
+                return Self.errors([
+                    "816": ["The Transaction ID that you provided could not be captured. Only uncaptured, approved authorizations can be captured."]
+                ])
             }
             t.amount = amount
             t.status = "PENDING_SETTLEMENT"
+            (t.statusCode, t.statusMessage) = (112, "Your transaction was successfully captured.")
             state.transactions[id] = t
             return SandboxResponses.json(
                 200,
@@ -136,10 +187,14 @@ final class PayTraceTransactions: Sendable {
 
     func refund(_ body: [String: Any]) -> Response {
         state.withLock { state -> Response in
-            guard let id = Self.id(body["transaction_id"]) else { return Self.errors(["58": ["Please provide a valid Transaction ID."]]) }
-            guard var t = state.transactions[id], t.approved else { return Self.errors(["811": ["The Transaction ID that you provided could not be found."]]) }
+            guard let id = Self.id(body["transaction_id"]) else { return Self.errors(Self.invalidId) }
+            guard var t = state.transactions[id], t.approved else { return Self.errors(Self.notFound) }
             guard t.settled != nil else {
-                return Self.errors(["817": ["The Transaction ID that you provided could not be refunded. Only settled transactions can be refunded."]])
+                return Self.errors([
+                    "817": [
+                        "The Transaction ID that you provided could not be refunded. Only settled transactions can be refunded.  Please try to void the transaction instead."
+                    ]
+                ])
             }
             let amount = SandboxResponses.decimal(body["amount"]) ?? (t.amount - t.refunded)
             guard amount > 0, t.refunded + amount <= t.amount else {
@@ -147,18 +202,42 @@ final class PayTraceTransactions: Sendable {
             }
             t.refunded += amount
             state.transactions[id] = t
-            state.nextId += 1
-            let refund = Transaction(
-                id: state.nextId, type: "REFUND", amount: amount, last4: t.last4, created: Date(), status: "PENDING_SETTLEMENT",
-                invoiceId: t.invoiceId, approved: true)
-            state.transactions[refund.id] = refund
-            return SandboxResponses.json(
-                200,
-                [
-                    "success": true, "response_code": 106, "status_message": "Your transaction was successfully refunded.",
-                    "transaction_id": refund.id, "external_transaction_id": "",
-                ])
+            let refund = refundRecord(&state, amount: amount, card: t.card, body: body, invoiceId: t.invoiceId, customerId: t.customerId)
+            return SandboxResponses.json(200, Self.refundReply(refund, masked: false))
         }
+    }
+
+    /// A refund to a card keyed in, with no sale behind it.
+    func keyedRefund(_ body: [String: Any]) -> Response {
+        var errors: [String: [String]] = [:]
+        let amount = SandboxResponses.decimal(body["amount"])
+        if amount == nil || amount! <= 0 { errors["33", default: []].append("Please provide a valid Transaction Amount.") }
+        let card = Self.card(body, errors: &errors)
+        if !errors.isEmpty { return Self.errors(errors) }
+        return state.withLock { state in
+            let refund = refundRecord(&state, amount: amount!, card: card, body: body, invoiceId: body["invoice_id"] as? String, customerId: nil)
+            return SandboxResponses.json(200, Self.refundReply(refund, masked: true))
+        }
+    }
+
+    func refundRecord(_ state: inout State, amount: Decimal, card: PayTraceCard, body: [String: Any], invoiceId: String?, customerId: String?) -> Transaction {
+        state.nextId += 1
+        var refund = Transaction(
+            id: state.nextId, type: "REFUND", amount: amount, card: card, created: Date(), status: "PENDING_SETTLEMENT", invoiceId: invoiceId,
+            approved: true, customerId: customerId)
+        refund.details = body.filter { Self.detailFields.contains($0.key) }
+        (refund.statusCode, refund.statusMessage) = (106, "Your transaction was successfully refunded.")
+        state.transactions[refund.id] = refund
+        return refund
+    }
+
+    /// Keyed refunds also name the card (reference section 3).
+    static func refundReply(_ refund: Transaction, masked: Bool) -> [String: Any] {
+        var reply: [String: Any] = [
+            "success": true, "response_code": 106, "status_message": refund.statusMessage, "transaction_id": refund.id, "external_transaction_id": "",
+        ]
+        if masked { reply["masked_card_number"] = "xxxxxxxxxxxx" + refund.card.last4 }
+        return reply
     }
 
     func settle() -> Response {
@@ -182,70 +261,18 @@ final class PayTraceTransactions: Sendable {
         }
     }
 
-    func exportById(_ body: [String: Any]) -> Response {
-        guard let id = Self.id(body["transaction_id"]), let t = state.withLock({ $0.transactions[id] }) else {
-            return Self.errors(["811": ["The Transaction ID that you provided could not be found."]])
-        }
-        return Self.exported([t])
-    }
-
-    func exportByDateRange(_ body: [String: Any]) -> Response {
-        guard let start = Self.date(body["start_date"]), let end = Self.date(body["end_date"]) else {
-            return Self.errors(["39": ["Please provide a valid Start Date and End Date (MM/DD/YYYY)."]])
-        }
-        let until = end.addingTimeInterval(86_400)
-        // transaction_type filters as the reference lists them; SETTLED, PENDING and DECLINED are states.
-        let type = (body["transaction_type"] as? String)?.uppercased()
-        let customer = body["customer_id"] as? String
-        let transactionId = Self.id(body["transaction_id"])
-        let found = state.withLock {
-            $0.transactions.values.filter { t in
-                guard t.created >= start && t.created < until else { return false }
-                if let customer, t.customerId != customer { return false }
-                if let transactionId, t.id != transactionId { return false }
-                switch type {
-                case nil, "": return true
-                case "SETTLED": return t.settled != nil
-                case "PENDING": return t.status == "PENDING_SETTLEMENT"
-                case "DECLINED": return !t.approved
-                case "VOID": return t.status == "VOIDED"
-                case let other?: return t.type == other
-                }
-            }
-        }.sorted { $0.id < $1.id }
-        return Self.exported(found)
-    }
-
-    static func exported(_ transactions: [Transaction]) -> Response {
-        SandboxResponses.json(
-            200,
-            [
-                "success": true, "response_code": 1, "status_message": "Your request has been successfully completed.",
-                "transactions": transactions.map { t -> [String: Any] in
-                    var item: [String: Any] = [
-                        "transaction_id": t.id, "transaction_type": t.type, "amount": NSDecimalNumber(decimal: t.amount).doubleValue,
-                        "status": t.status, "approval_code": t.approved ? "TAS\(t.id % 1000)" : "",
-                        "credit_card": ["masked_number": "************" + t.last4],
-                        "created": ["at": payTraceTime(t.created), "by": "demo-api-user"],
-                    ]
-                    // Empty until settled, as the reference infers.
-                    item["settled"] = t.settled.map(payTraceTime) ?? ""
-                    if let invoice = t.invoiceId { item["invoice_id"] = invoice }
-                    if let customer = t.customerId { item["customer_id"] = customer }
-                    if let batch = t.batchNumber { item["batch_number"] = batch }
-                    return item
-                },
-            ])
-    }
-
-    /// The `credit_card` object's digits and month, adding PayTrace's errors 35 (number) and 43 (month).
-    static func card(_ body: [String: Any], errors: inout [String: [String]]) -> (number: String, month: Int) {
+    /// The `credit_card` object as the emulator keeps it (first six and last four digits, expiry),
+    /// adding PayTrace's errors 35 (number), 43 (month) and 44 (year).
+    static func card(_ body: [String: Any], errors: inout [String: [String]]) -> PayTraceCard {
         let card = body["credit_card"] as? [String: Any] ?? [:]
         let number = (card["number"] as? String ?? "").filter(\.isNumber)
         if !luhn(number) { errors["35", default: []].append("Please provide a valid Credit Card Number.") }
         let month = Int("\(card["expiration_month"] ?? "")") ?? 0
         if !(1...12).contains(month) { errors["43", default: []].append("Please provide a valid Expiration Month.") }
-        return (number, month)
+        var year = Int("\(card["expiration_year"] ?? "")") ?? 0
+        if (0..<100).contains(year), card["expiration_year"] != nil { year += 2000 }
+        if year < 2000 { errors["44", default: []].append("Please provide a valid Expiration Year.") }
+        return PayTraceCard(bin: String(number.prefix(6)), last4: String(number.suffix(4)), month: month, year: year)
     }
 
     static func errors(_ errors: [String: [String]]) -> Response {

@@ -26,19 +26,20 @@ enum SandboxResponses {
         return formatter
     }
 
-    /// `application/x-www-form-urlencoded` or JSON object fields, as strings.
+    /// `application/x-www-form-urlencoded` or JSON object fields, as strings, over the query
+    /// string's: Zoho and others also put OAuth fields in the query string of a POST, whatever
+    /// content type the request declares.
     static func fields(of request: Request) -> [String: String] {
         let type = request.header("content-type")?.lowercased() ?? ""
         if type.contains("json") {
             let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
-            return object.compactMapValues { $0 as? String }
+            return request.query.merging(object.compactMapValues { $0 as? String }) { $1 }
         }
         var fields: [String: String] = [:]
         for pair in String(decoding: request.body, as: UTF8.self).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
             if let key = parts.first, !key.isEmpty { fields[key] = parts.count > 1 ? parts[1] : "" }
         }
-        // Zoho and others also put OAuth fields in the query string of a POST.
         return request.query.merging(fields) { $1 }
     }
 }

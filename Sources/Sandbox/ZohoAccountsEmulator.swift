@@ -5,7 +5,8 @@ import Synchronization
 
 /// Zoho Accounts OAuth 2.0 (../shared/reference/zoho.md section 1): the authorization redirect,
 /// code exchange and refresh at `/oauth/v2/token`, with Zoho's habit of answering errors with
-/// HTTP 200 and an `error` key, and its limit of 10 access tokens per refresh token per 10 minutes.
+/// HTTP 200 and an `error` key, its limit of 10 access tokens per refresh token per 10 minutes,
+/// and `POST /oauth/v2/token/revoke?token=` ending a refresh token and every access token from it.
 /// Consent is granted at once: there is no person to click "Accept" in a sandbox.
 public final class ZohoAccountsEmulator: Sendable {
     public struct Client: Sendable {
@@ -23,8 +24,9 @@ public final class ZohoAccountsEmulator: Sendable {
         var clients: [String: Client] = [:]
         var codes: [String: Grant] = [:]
         var refreshTokens: [String: RefreshToken] = [:]
-        var accessTokens: [String: Date] = [:]
+        var accessTokens: [String: AccessToken] = [:]
     }
+    private struct AccessToken { var refresh: String; var expires: Date }
 
     private let state = Mutex(State())
     /// Where the emulated data center's APIs live (the `api_domain` of token responses); known
@@ -51,12 +53,13 @@ public final class ZohoAccountsEmulator: Sendable {
     public func revokeAllRefreshTokens() { state.withLock { $0.refreshTokens = [:] } }
 
     public func isLive(accessToken: String) -> Bool {
-        state.withLock { $0.accessTokens[accessToken].map { $0 > Date() } ?? false }
+        state.withLock { $0.accessTokens[accessToken].map { $0.expires > Date() } ?? false }
     }
 
     func routes(into router: inout Router<SandboxHandler>, prefix: String, accountsURL: @escaping @Sendable () -> String) {
         router.add("GET", prefix + "/oauth/v2/auth") { [self] request in authorize(request, accountsURL: accountsURL()) }
         router.add("POST", prefix + "/oauth/v2/token") { [self] request in token(request) }
+        router.add("POST", prefix + "/oauth/v2/token/revoke") { [self] request in revoke(request) }
         // The API console's "Self Client": a grant code for a registered client, no browser.
         router.add("POST", "/_sandbox/zoho/self-client/code") { [self] request in
             let f = SandboxResponses.fields(of: request)
@@ -133,10 +136,23 @@ public final class ZohoAccountsEmulator: Sendable {
         return SandboxResponses.json(200, outcome)
     }
 
+    /// Ends a refresh token and its access tokens. Zoho answers `{"status":"success"}`; for a token
+    /// it does not know it documents nothing: the emulator answers `{"status":"failure","error":"invalid_token"}`,
+    /// with HTTP 200 as its other token errors.
+    func revoke(_ request: Request) -> Response {
+        let token = SandboxResponses.fields(of: request)["token"] ?? ""
+        let known = state.withLock { state -> Bool in
+            guard state.refreshTokens.removeValue(forKey: token) != nil else { return false }
+            state.accessTokens = state.accessTokens.filter { $0.value.refresh != token }
+            return true
+        }
+        return SandboxResponses.json(200, known ? ["status": "success"] : ["status": "failure", "error": "invalid_token"])
+    }
+
     private func mint(_ state: inout State, refresh: String) -> [String: Any] {
         let access = "1000." + Encoding.hex(SecureRandom.bytes(16)) + "." + Encoding.hex(SecureRandom.bytes(16))
         let now = Date()
-        state.accessTokens[access] = now.addingTimeInterval(accessTokenLifetime)
+        state.accessTokens[access] = AccessToken(refresh: refresh, expires: now.addingTimeInterval(accessTokenLifetime))
         let recent = (state.refreshTokens[refresh]?.minted ?? []).filter { now.timeIntervalSince($0) < Self.window }
         state.refreshTokens[refresh]?.minted = recent + [now]
         return ["access_token": access, "api_domain": apiDomain, "token_type": "Bearer", "expires_in": Int(accessTokenLifetime)]
