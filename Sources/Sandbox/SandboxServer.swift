@@ -5,8 +5,10 @@ import Foundation
 typealias SandboxHandler = @Sendable (Request) -> Response
 
 /// The loopback emulators of Clearline's vendors on one HTTP server: PayTrace under `/paytrace`,
-/// Zoho Accounts under `/zoho/accounts`, Zoho Books under `/zoho/api/books/v3`, and
-/// the Sage Pro agents under `/_sandbox/sage`, and `/_sandbox/...` to inject faults and expire tokens.
+/// Zoho Accounts under `/zoho/accounts`, Zoho Books, Inventory and CRM under `/zoho/api`, the
+/// Sage Pro agents under `/_sandbox/sage`, and `/_sandbox/...` to inject faults, set Zoho's
+/// quota and expire tokens. Paths no emulator serves, and injected faults, answer in the vendor's
+/// own envelope (`VendorEnvelope`).
 public final class SandboxServer: Sendable {
     public let payTrace: PayTraceEmulator
     public let zohoAccounts: ZohoAccountsEmulator
