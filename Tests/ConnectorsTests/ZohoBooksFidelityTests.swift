@@ -54,7 +54,11 @@ struct ZohoBooksFidelityTests {
         #expect(try call("POST", "/invoices/\(id)/status/sent")["code"] as? Int == 0)
         #expect((try call("GET", "/invoices/\(id)")["invoice"] as? [String: Any])?["status"] as? String == "sent")
         #expect(try call("POST", "/invoices/\(id)/status/draft")["code"] as? Int == 0)
-        #expect(try invoice(customer, query: "?send=true")["status"] as? String == "sent")
+        let sent = try invoice(customer, query: "?send=true")
+        #expect(sent["status"] as? String == "sent")
+        let sentId = try #require(sent["invoice_id"] as? String)
+        #expect(try call("POST", "/invoices/\(sentId)/status/void")["code"] as? Int == 0)
+        #expect((try call("GET", "/invoices/\(sentId)")["invoice"] as? [String: Any])?["status"] as? String == "void")
     }
 
     @Test func recordsAreReadAndChangedById() throws {
@@ -112,6 +116,12 @@ struct ZohoBooksFidelityTests {
         let contact = try #require(try call("GET", "/contacts/\(id)")["contact"] as? [String: Any])
         #expect(contact["company_name"] as? String == "Upserted Inc")
         #expect((contact["contact_persons"] as? [[String: Any]]) != nil && contact["primary_contact_id"] != nil)
+        // Invoices by the same headers: created once, then found and changed.
+        let invoiceKey = ["X-Unique-Identifier-Key": "cf_order_id", "X-Unique-Identifier-Value": "ORD-9", "X-Upsert": "true"]
+        let body: [String: Any] = ["customer_id": id, "line_items": [["name": "Tent", "rate": "10.00", "quantity": 1]]]
+        let first = try #require(try call("PUT", "/invoices", json: body, headers: invoiceKey)["invoice"] as? [String: Any])
+        let second = try #require(try call("PUT", "/invoices", json: ["reference_number": "ORD-9"], headers: invoiceKey)["invoice"] as? [String: Any])
+        #expect(first["invoice_id"] as? String == second["invoice_id"] as? String && second["reference_number"] as? String == "ORD-9")
     }
 
     @Test func rateLimitHeadersPagingAndPaths() throws {
