@@ -76,8 +76,7 @@ extension PayTraceClient {
         return try call("v1/transactions/refund/for_transaction", body)
     }
 
-    /// Transactions created between two days (inclusive), `MM/DD/YYYY` as PayTrace wants them.
-    /// Transactions created between two days (MM/DD/YYYY), narrowed by PayTrace's own filters:
+    /// Transactions created between two days (inclusive, MM/DD/YYYY), narrowed by PayTrace's own filters:
     /// `includingText` searches a transaction's text (its invoice id among it), which is how a
     /// caller finds out, before trying again, whether an earlier attempt was made.
     public func exportTransactions(

@@ -43,8 +43,10 @@ public struct ZohoBooksClient: Sendable {
         var page = 1
         while true {
             let envelope = try call("GET", path, query: query.merging(["page": String(page), "per_page": "200"]) { $1 })
-            records += envelope[key] as? [[String: Any]] ?? []
-            guard (envelope["page_context"] as? [String: Any])?["has_more_page"] as? Bool == true else { return records }
+            let items = envelope[key] as? [[String: Any]] ?? []
+            records += items
+            // An empty page ends the list too, whatever page_context says.
+            guard !items.isEmpty, (envelope["page_context"] as? [String: Any])?["has_more_page"] as? Bool == true else { return records }
             page += 1
         }
     }
