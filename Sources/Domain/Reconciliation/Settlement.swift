@@ -1,0 +1,95 @@
+public import Foundation
+
+/// One settled PayTrace batch as Clearline keeps it: the batch's figures and one line per
+/// transaction, each with its expected fee. Stored once per batch; a batch seen again changes
+/// nothing.
+public struct Settlement: Sendable, Equatable {
+    public let id: UUID
+    public let tenantId: UUID
+    public let environment: EnvironmentName
+    public let connectionId: UUID
+    public let batchNumber: Int
+    /// PayTrace's own text for when the batch settled ("M/D/YYYY h:mm:ss AM", no time zone).
+    public let settledAt: String
+    /// The day the batch belongs to, `yyyy-MM-dd`: the day fee rules are chosen by.
+    public let settledOn: String
+    public let currency: String
+    public let totals: SettlementTotals
+    public let createdAt: Date
+
+    public init(
+        id: UUID, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, batchNumber: Int, settledAt: String, settledOn: String,
+        currency: String, totals: SettlementTotals, createdAt: Date
+    ) {
+        self.id = id
+        self.tenantId = tenantId
+        self.environment = environment
+        self.connectionId = connectionId
+        self.batchNumber = batchNumber
+        self.settledAt = settledAt
+        self.settledOn = settledOn
+        self.currency = currency
+        self.totals = totals
+        self.createdAt = createdAt
+    }
+}
+
+/// One settled transaction. `amount` is positive for sales and refunds alike; the type says
+/// which way the money went.
+public struct SettlementLine: Sendable, Equatable {
+    public let transactionId: Int
+    public let type: String
+    public let amount: Decimal
+    public let cardBrand: CardBrand
+    public let maskedCardNumber: String
+    public let invoiceId: String?
+    public let customerId: String?
+    public let expectedFee: Decimal
+
+    public init(
+        transactionId: Int, type: String, amount: Decimal, cardBrand: CardBrand, maskedCardNumber: String, invoiceId: String?, customerId: String?,
+        expectedFee: Decimal
+    ) {
+        self.transactionId = transactionId
+        self.type = type
+        self.amount = amount
+        self.cardBrand = cardBrand
+        self.maskedCardNumber = maskedCardNumber
+        self.invoiceId = invoiceId
+        self.customerId = customerId
+        self.expectedFee = expectedFee
+    }
+
+    /// What the line adds to the batch's net: a sale adds, a refund takes away.
+    public var signedAmount: Decimal { type == "REFUND" ? -amount : amount }
+}
+
+/// A batch's figures, all derived from its lines so that they add up by construction:
+/// net = sales − refunds, and net = deposit + fees, to the cent.
+public struct SettlementTotals: Sendable, Equatable {
+    public let salesCount: Int
+    public let salesAmount: Decimal
+    public let refundCount: Int
+    public let refundAmount: Decimal
+    /// Sales less refunds: what the batch is worth before fees.
+    public let net: Decimal
+    public let fees: Decimal
+    /// What reaches the bank when fees are taken from each deposit: net less fees.
+    public let deposit: Decimal
+    /// Fees by card brand; together exactly `fees`.
+    public let feesByBrand: [CardBrand: Decimal]
+
+    public init(lines: [SettlementLine]) {
+        let sales = lines.filter { $0.type != "REFUND" }, refunds = lines.filter { $0.type == "REFUND" }
+        salesCount = sales.count
+        salesAmount = sales.reduce(0) { $0 + $1.amount }
+        refundCount = refunds.count
+        refundAmount = refunds.reduce(0) { $0 + $1.amount }
+        net = salesAmount - refundAmount
+        var byBrand: [CardBrand: Decimal] = [:]
+        for line in lines { byBrand[line.cardBrand, default: 0] += line.expectedFee }
+        feesByBrand = byBrand
+        fees = lines.reduce(0) { $0 + $1.expectedFee }
+        deposit = net - fees
+    }
+}
