@@ -27,8 +27,12 @@ extension PayTraceClient {
         return (reply.object["batch"] as? [String: Any]).flatMap(Self.batch)
     }
 
-    public func batchTransactions(number: Int) throws -> [PayTraceExportedTransaction] {
-        Self.transactions(in: try call("v1/batches/transaction_list", ["batch_number": number]), batchNumber: number)
+    /// A settled batch's transactions; `includeBin` shows each card's first six digits, which
+    /// tell its brand (fees differ by brand).
+    public func batchTransactions(number: Int, includeBin: Bool = false) throws -> [PayTraceExportedTransaction] {
+        var body: [String: Any] = ["batch_number": number]
+        if includeBin { body["include_bin"] = true }
+        return Self.transactions(in: try call("v1/batches/transaction_list", body), batchNumber: number)
     }
 
     static func batch(_ item: [String: Any]) -> PayTraceBatch? {

@@ -63,6 +63,7 @@ public final class WorkerPool: @unchecked Sendable {
         .eventDispatch: EventDispatchHandler(),
         .flowStep: FlowStepHandler(),
         .payTracePoll: PayTracePollHandler(),
+        .settlementBackfill: SettlementBackfillHandler(),
     ]
 
     public func start() {

@@ -48,7 +48,7 @@ extension PayTraceTransactions {
             return state.transactions.values.filter { $0.batchNumber == number }.sorted { $0.id < $1.id }
         }
         guard let found else { return Self.errors(["813": ["The Batch Number that you provided could not be found."]]) }
-        return Self.exported(found)
+        return Self.exported(found, includeBin: Self.flag(body["include_bin"]))
     }
 
     static func summary(number: Int, when: Date?, _ transactions: [Transaction]) -> [String: Any] {

@@ -92,4 +92,16 @@ public struct SettlementTotals: Sendable, Equatable {
         fees = lines.reduce(0) { $0 + $1.expectedFee }
         deposit = net - fees
     }
+
+    /// Totals as stored, without their lines (a list shows these); no split by brand.
+    public init(salesCount: Int, salesAmount: Decimal, refundCount: Int, refundAmount: Decimal, fees: Decimal) {
+        self.salesCount = salesCount
+        self.salesAmount = salesAmount
+        self.refundCount = refundCount
+        self.refundAmount = refundAmount
+        net = salesAmount - refundAmount
+        self.fees = fees
+        deposit = net - fees
+        feesByBrand = [:]
+    }
 }

@@ -18,6 +18,7 @@ public protocol StoreSession {
     var oauthStates: any OAuthStateRepository { get }
     var runs: any RunRepository { get }
     var sessions: any SessionRepository { get }
+    var settlements: any SettlementRepository { get }
     var tenants: any TenantRepository { get }
     var users: any UserRepository { get }
     var webhookEndpoints: any WebhookEndpointRepository { get }

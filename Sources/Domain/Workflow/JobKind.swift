@@ -15,4 +15,6 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, CustomStringConvert
     public static let flowStep = JobKind("flow.step")
     /// One poll of a PayTrace connection's exports.
     public static let payTracePoll = JobKind("paytrace.poll")
+    /// Reads a PayTrace connection's settled batches over a range of days into settlements.
+    public static let settlementBackfill = JobKind("settlement.backfill")
 }

@@ -26,6 +26,7 @@ public struct PostgresStoreSession: StoreSession {
     public var oauthStates: any OAuthStateRepository { PostgresOAuthStateRepository(tx: tx) }
     public var runs: any RunRepository { PostgresRunRepository(tx: tx) }
     public var sessions: any SessionRepository { PostgresSessionRepository(tx: tx) }
+    public var settlements: any SettlementRepository { PostgresSettlementRepository(tx: tx) }
     public var tenants: any TenantRepository { PostgresTenantRepository(tx: tx) }
     public var users: any UserRepository { PostgresUserRepository(tx: tx) }
     public var webhookEndpoints: any WebhookEndpointRepository { PostgresWebhookEndpointRepository(tx: tx, vault: vault) }

@@ -1,0 +1,47 @@
+import Foundation
+import Connectors
+import Domain
+import Persistence
+
+/// Turns a settled PayTrace batch into a stored settlement: one line per transaction, its brand
+/// from the BIN and its expected fee from the connection's fee schedule on the batch's day. The
+/// poller records each newly settled batch; a backfill records a range of days. Either way a
+/// batch is kept once.
+enum SettlementRecorder {
+    /// PayTrace settles in US dollars (US merchants, reference section 2).
+    static let currency = "USD"
+
+    static func lines(_ transactions: [PayTraceExportedTransaction], schedule: FeeSchedule?, day: String) -> [SettlementLine] {
+        transactions.map { t in
+            // A captured authorization settles as a sale; only a refund takes money back.
+            let type = t.type.uppercased() == "REFUND" ? "REFUND" : "SALE"
+            let masked = t.maskedCardNumber ?? ""
+            let brand = CardBrand(maskedNumber: masked)
+            return SettlementLine(
+                transactionId: t.transactionId, type: type, amount: abs(t.amount), cardBrand: brand, maskedCardNumber: masked, invoiceId: t.invoiceId,
+                customerId: t.customerId, expectedFee: schedule?.fee(amount: abs(t.amount), brand: brand, type: type, day: day) ?? 0)
+        }
+    }
+
+    /// `yyyy-MM-dd` of PayTrace's "M/D/YYYY h:mm:ss AM".
+    static func day(of payTraceTime: String) -> String? {
+        let parse = DateFormatter()
+        parse.locale = Locale(identifier: "en_US_POSIX")
+        parse.timeZone = TimeZone(identifier: "UTC")
+        parse.dateFormat = "M/d/yyyy h:mm:ss a"
+        guard let date = parse.date(from: payTraceTime) else { return nil }
+        parse.dateFormat = "yyyy-MM-dd"
+        return parse.string(from: date)
+    }
+
+    @discardableResult
+    static func record(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, batch: PayTraceBatch,
+        transactions: [PayTraceExportedTransaction], schedule: FeeSchedule?
+    ) throws -> (settlement: Settlement, created: Bool) {
+        guard let day = day(of: batch.settledAt) else { throw PermanentJobFailure("batch \(batch.number) has no settlement time PayTrace's way") }
+        return try SettlementStore.record(
+            tx, tenantId: tenantId, environment: environment, connectionId: connectionId, batchNumber: batch.number, settledAt: batch.settledAt,
+            settledOn: day, currency: currency, lines: lines(transactions, schedule: schedule, day: day))
+    }
+}

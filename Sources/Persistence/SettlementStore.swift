@@ -1,0 +1,121 @@
+public import Foundation
+public import Domain
+
+/// Settled PayTrace batches and their lines. A batch is recorded once per connection: recording
+/// it again returns the stored settlement and changes nothing, so a poll that sees the batch
+/// twice, or a backfill over days already read, is harmless.
+public enum SettlementStore {
+    static let columns = """
+        id, tenant_id, environment, connection_id, batch_number, settled_at, settled_on::text AS settled_on, currency, created_at
+        """
+
+    /// The settlement of `batchNumber`, and whether this call created it.
+    public static func record(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, batchNumber: Int, settledAt: String, settledOn: String,
+        currency: String, lines: [SettlementLine]
+    ) throws -> (settlement: Settlement, created: Bool) {
+        let totals = SettlementTotals(lines: lines)
+        let row = try tx.one(
+            """
+            INSERT INTO settlements (tenant_id, environment, connection_id, batch_number, settled_at, settled_on, currency, sales_count, sales_amount,
+              refund_count, refund_amount, net_amount, fees, deposit)
+            VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9::numeric, $10, $11::numeric, $12::numeric, $13::numeric, $14::numeric)
+            ON CONFLICT (tenant_id, environment, connection_id, batch_number) DO NOTHING
+            RETURNING \(columns)
+            """,
+            [
+                tenantId, environment.rawValue, connectionId, batchNumber, settledAt, settledOn, currency, totals.salesCount, "\(totals.salesAmount)",
+                totals.refundCount, "\(totals.refundAmount)", "\(totals.net)", "\(totals.fees)", "\(totals.deposit)",
+            ])
+        guard let row else {
+            guard let existing = try find(tx, tenantId: tenantId, environment: environment, connectionId: connectionId, batchNumber: batchNumber) else {
+                throw DomainError.conflict("settlement of batch \(batchNumber) is neither new nor stored")
+            }
+            return (existing, false)
+        }
+        let id = try row.uuid("id")
+        for line in lines {
+            try tx.query(
+                """
+                INSERT INTO settlement_lines (tenant_id, settlement_id, transaction_id, transaction_type, amount, card_brand, masked_card_number,
+                  invoice_id, customer_id, expected_fee)
+                VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10::numeric)
+                """,
+                [
+                    tenantId, id, Int64(line.transactionId), line.type, "\(line.amount)", line.cardBrand.rawValue, line.maskedCardNumber, line.invoiceId,
+                    line.customerId, "\(line.expectedFee)",
+                ])
+        }
+        return (try decode(row, totals: totals), true)
+    }
+
+    public static func find(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, batchNumber: Int) throws -> Settlement? {
+        guard
+            let row = try tx.one(
+                "SELECT \(columns) FROM settlements WHERE tenant_id = $1 AND environment = $2 AND connection_id = $3 AND batch_number = $4",
+                [tenantId, environment.rawValue, connectionId, batchNumber])
+        else { return nil }
+        return try decode(row, totals: SettlementTotals(lines: try lines(tx, tenantId: tenantId, settlementId: try row.uuid("id"))))
+    }
+
+    public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> Settlement? {
+        guard
+            let row = try tx.one(
+                "SELECT \(columns) FROM settlements WHERE tenant_id = $1 AND environment = $2 AND id = $3", [tenantId, environment.rawValue, id])
+        else { return nil }
+        return try decode(row, totals: SettlementTotals(lines: try lines(tx, tenantId: tenantId, settlementId: id)))
+    }
+
+    /// Settlements oldest first; `settledFrom`/`settledTo` (`yyyy-MM-dd`, inclusive) narrow them by day.
+    public static func list(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, settledFrom: String?, settledTo: String?, after cursor: PageCursor?, limit: Int
+    ) throws -> Page<Settlement> {
+        try Paging.fetch(
+            tx,
+            """
+            SELECT \(columns), sales_count, sales_amount::text AS sales_amount, refund_count, refund_amount::text AS refund_amount,
+              net_amount::text AS net_amount, fees::text AS fees, deposit::text AS deposit
+            FROM settlements WHERE tenant_id = $1 AND environment = $2 AND ($3::date IS NULL OR settled_on >= $3::date)
+              AND ($4::date IS NULL OR settled_on <= $4::date)
+            """,
+            [tenantId, environment.rawValue, settledFrom, settledTo], after: cursor, limit: limit,
+            decode: { row in try decode(row, totals: try storedTotals(row)) }
+        ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    }
+
+    public static func lines(_ tx: Transaction, tenantId: UUID, settlementId: UUID) throws -> [SettlementLine] {
+        try tx.query(
+            """
+            SELECT transaction_id, transaction_type, amount::text AS amount, card_brand, masked_card_number, invoice_id, customer_id,
+              expected_fee::text AS expected_fee
+            FROM settlement_lines WHERE tenant_id = $1 AND settlement_id = $2 ORDER BY transaction_id
+            """, [tenantId, settlementId]
+        ).map { row in
+            SettlementLine(
+                transactionId: Int(try row.int64("transaction_id")), type: try row.string("transaction_type"), amount: try decimal(row, "amount"),
+                cardBrand: CardBrand(rawValue: try row.string("card_brand")) ?? .other, maskedCardNumber: try row.string("masked_card_number"),
+                invoiceId: row.optionalString("invoice_id"), customerId: row.optionalString("customer_id"), expectedFee: try decimal(row, "expected_fee"))
+        }
+    }
+
+    static func decode(_ row: Row, totals: SettlementTotals) throws -> Settlement {
+        Settlement(
+            id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: try row.value("environment"), connectionId: try row.uuid("connection_id"),
+            batchNumber: try row.int("batch_number"), settledAt: try row.string("settled_at"), settledOn: try row.string("settled_on"),
+            currency: try row.string("currency"), totals: totals, createdAt: try row.date("created_at"))
+    }
+
+    /// A list row's totals as stored (the same figures its lines give, without reading them).
+    static func storedTotals(_ row: Row) throws -> SettlementTotals {
+        SettlementTotals(
+            salesCount: try row.int("sales_count"), salesAmount: try decimal(row, "sales_amount"), refundCount: try row.int("refund_count"),
+            refundAmount: try decimal(row, "refund_amount"), fees: try decimal(row, "fees"))
+    }
+
+    static func decimal(_ row: Row, _ column: String) throws -> Decimal {
+        guard let value = Decimal(string: try row.string(column), locale: Locale(identifier: "en_US_POSIX")) else {
+            throw DomainError.conflict("stored \(column) is not a number")
+        }
+        return value
+    }
+}
