@@ -30,7 +30,8 @@ public final class App: Sendable {
         + ConnectionRoutes.endpoints + ConnectionCheckRoute.endpoints + ZohoOAuthRoutes.endpoints + AgentRoutes.endpoints
         + WebhookEndpointRoutes.endpoints + IntakeRoute.endpoints + EventRoutes.endpoints + DeadLetterRoutes.endpoints
         + FlowCatalogRoutes.endpoints + FlowRoutes.endpoints + FlowVersionRoutes.endpoints + DeploymentRoutes.endpoints + RunRoutes.endpoints
-        + ChargebackRoutes.endpoints + AlertRoutes.endpoints + SettlementRoutes.endpoints + FeeScheduleRoutes.endpoints
+        + ChargebackRoutes.endpoints + AlertRoutes.endpoints + SettlementRoutes.endpoints + SettlementStatementRoutes.endpoints
+        + FeeScheduleRoutes.endpoints
 
     /// Listens for the database's notices (queued agent commands, changed webhook endpoints); call
     /// once the server runs.

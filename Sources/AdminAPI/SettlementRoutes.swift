@@ -114,6 +114,12 @@ struct SettlementBody: Encodable {
     let net: String
     let fees: String
     let deposit: String
+    /// Once the statement is imported: its day, the fees actually taken and the net deposited,
+    /// and the true-up (actual less expected fees).
+    let statementDate: String?
+    let actualFees: String?
+    let actualDeposit: String?
+    let feeTrueUp: String?
     /// Only with the lines: the fees by card brand, which add up to `fees`.
     let feesByBrand: [String: String]?
     let lines: [Line]?
@@ -136,6 +142,10 @@ struct SettlementBody: Encodable {
         net = money(totals.net)
         fees = money(totals.fees)
         deposit = money(totals.deposit)
+        statementDate = settlement.actual?.statementDate
+        actualFees = settlement.actual.map { money($0.fees) }
+        actualDeposit = settlement.actual.map { money($0.net) }
+        feeTrueUp = settlement.actual.map { money($0.trueUp(expected: totals.fees)) }
         feesByBrand = lines.map { _ in Dictionary(uniqueKeysWithValues: totals.feesByBrand.map { ($0.key.rawValue, money($0.value)) }) }
         self.lines = lines?.map { line in
             Line(

@@ -6,7 +6,8 @@ public import Domain
 /// twice, or a backfill over days already read, is harmless.
 public enum SettlementStore {
     static let columns = """
-        id, tenant_id, environment, connection_id, batch_number, settled_at, settled_on::text AS settled_on, currency, created_at
+        id, tenant_id, environment, connection_id, batch_number, settled_at, settled_on::text AS settled_on, currency, created_at,
+        (SELECT concat_ws(' ', statement_date, gross, fees, net) FROM settlement_actuals a WHERE a.settlement_id = settlements.id) AS actual
         """
 
     /// The settlement of `batchNumber`, and whether this call created it.
@@ -99,10 +100,27 @@ public enum SettlementStore {
     }
 
     static func decode(_ row: Row, totals: SettlementTotals) throws -> Settlement {
-        Settlement(
+        // "date gross fees net", from one sub-select rather than a join that would clash on tenant_id.
+        let actual = row.optionalString("actual").flatMap { text -> SettlementActual? in
+            let parts = text.split(separator: " ").map(String.init)
+            let numbers = parts.dropFirst().compactMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
+            guard parts.count == 4, numbers.count == 3 else { return nil }
+            return SettlementActual(statementDate: parts[0], gross: numbers[0], fees: numbers[1], net: numbers[2])
+        }
+        return Settlement(
             id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: try row.value("environment"), connectionId: try row.uuid("connection_id"),
             batchNumber: try row.int("batch_number"), settledAt: try row.string("settled_at"), settledOn: try row.string("settled_on"),
-            currency: try row.string("currency"), totals: totals, createdAt: try row.date("created_at"))
+            currency: try row.string("currency"), totals: totals, actual: actual, createdAt: try row.date("created_at"))
+    }
+
+    /// The statement's figures for a settlement; imported again, they replace the earlier ones.
+    public static func recordActual(_ tx: Transaction, tenantId: UUID, settlementId: UUID, _ actual: SettlementActual) throws {
+        try tx.query(
+            """
+            INSERT INTO settlement_actuals (settlement_id, tenant_id, statement_date, gross, fees, net) VALUES ($1, $2, $3::date, $4::numeric, $5::numeric, $6::numeric)
+            ON CONFLICT (settlement_id) DO UPDATE SET statement_date = excluded.statement_date, gross = excluded.gross, fees = excluded.fees,
+              net = excluded.net, imported_at = now()
+            """, [settlementId, tenantId, actual.statementDate, "\(actual.gross)", "\(actual.fees)", "\(actual.net)"])
     }
 
     /// A list row's totals as stored (the same figures its lines give, without reading them).

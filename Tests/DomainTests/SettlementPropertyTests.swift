@@ -107,3 +107,20 @@ struct SettlementPropertyTests {
             ])
     }
 }
+
+@Suite("Statement rows")
+struct StatementRowTests {
+    @Test func everyBadRowIsNamedByLineAndColumn() throws {
+        let table = try CSVTable(
+            parsing:
+                "date,batch,gross,fees,net\n2026-12-01,7,130.00,5.20,124.80\n2026-12-32,x,1.005,-1,0\n2026-12-02,7,-5.00,0.00,-5.00\n2026-12-03,8,10.00,1.00,8.00\n"
+        )
+        let (rows, errors) = StatementRow.parse(table)
+        #expect(rows.map(\.batchNumber) == [7], "only line 2 reads")
+        #expect(
+            Set(errors.map(\.field)) == ["line 3.date", "line 3.batch", "line 3.gross", "line 3.fees", "line 4.batch", "line 5.net"],
+            "\(errors)")
+        let header = StatementRow.parse(try CSVTable(parsing: "day,batch,gross,fees\n2026-12-01,7,1.00,0.00\n")).1
+        #expect(Set(header.map(\.field)) == ["header.day", "header.date", "header.net"])
+    }
+}

@@ -102,6 +102,23 @@ struct SettlementTests {
         let wrong = try await Client.send("POST", base + "/settlements/backfill", json: ["connection_id": connectionId, "from": today, "to": "2020-01-01"])
         #expect(wrong.status == 422 && wrong.text.contains("\"to\""))
 
+        // The processor's statement: actual fees replace the estimate; one bad row and nothing is kept.
+        func importStatement(_ csv: String) async throws -> Reply {
+            try await Client.send(
+                "POST", base + "/settlements/statements?connection_id=\(connectionId)", body: Data(csv.utf8), headers: ["Content-Type": "text/csv"])
+        }
+        let badFile = try await importStatement(
+            "date,batch,gross,fees,net\n\(today),\(batchOne),130.00,5.20,124.80\n\(today),\(batchTwo),-5.00,0.10,-5.00\n\(today),999,1.00,0.00,1.00\n")
+        #expect(badFile.status == 422)
+        #expect(badFile.text.contains("line 3.net") && badFile.text.contains("line 4.batch") && !badFile.text.contains("line 2."), "\(badFile.text)")
+        let wrongGross = try await importStatement("date,batch,gross,fees,net\n\(today),\(batchOne),131.00,5.20,125.80\n")
+        #expect(wrongGross.status == 422 && wrongGross.text.contains("line 2.gross"))
+        #expect((try await settlements()).allSatisfy { $0["actual_fees"] == nil }, "nothing was kept")
+        let imported = try await importStatement("batch,date,net,fees,gross\n\(batchOne),\(today),124.80,5.20,130.00\n")
+        #expect(imported.status == 200 && imported.json["imported"] as? Int == 1, "\(imported.text)")
+        let trued = try #require(try await settlements().first { $0["batch_number"] as? Int == batchOne })
+        #expect(trued["actual_fees"] as? String == "5.20" && trued["fee_true_up"] as? String == "0.08" && trued["actual_deposit"] as? String == "124.80")
+
         // Another tenant sees none of it.
         let other = try await Fixtures.tenant()
         let foreign = try await Client.send("GET", "/v1/tenants/\(other)/environments/dev/settlements/\(try #require(one["id"] as? String))")

@@ -15,12 +15,15 @@ public struct Settlement: Sendable, Equatable {
     public let settledOn: String
     public let currency: String
     public let totals: SettlementTotals
+    /// The statement's figures, once imported.
+    public let actual: SettlementActual?
     public let createdAt: Date
 
     public init(
         id: UUID, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, batchNumber: Int, settledAt: String, settledOn: String,
-        currency: String, totals: SettlementTotals, createdAt: Date
+        currency: String, totals: SettlementTotals, actual: SettlementActual? = nil, createdAt: Date
     ) {
+        self.actual = actual
         self.id = id
         self.tenantId = tenantId
         self.environment = environment
@@ -104,4 +107,23 @@ public struct SettlementTotals: Sendable, Equatable {
         deposit = net - fees
         feesByBrand = [:]
     }
+}
+
+/// What the processor's statement says of a batch: its gross, the fees actually taken and the
+/// net deposited. The fees replace the schedule's estimate; the difference is the true-up.
+public struct SettlementActual: Sendable, Equatable {
+    public let statementDate: String
+    public let gross: Decimal
+    public let fees: Decimal
+    public let net: Decimal
+
+    public init(statementDate: String, gross: Decimal, fees: Decimal, net: Decimal) {
+        self.statementDate = statementDate
+        self.gross = gross
+        self.fees = fees
+        self.net = net
+    }
+
+    /// Actual less expected fees: the entry that brings the books from the estimate to the truth.
+    public func trueUp(expected: Decimal) -> Decimal { fees - expected }
 }

@@ -16,6 +16,12 @@ public protocol SettlementRepository {
 
     func lines(tenantId: UUID, settlementId: UUID) throws -> [SettlementLine]
 
+    /// The settlement of `batchNumber` on a connection, if kept.
+    func find(tenantId: UUID, environment: EnvironmentName, connectionId: UUID, batchNumber: Int) throws -> Settlement?
+
+    /// The statement's figures for a settlement, replacing any imported before.
+    func recordActual(tenantId: UUID, settlementId: UUID, _ actual: SettlementActual) throws
+
     func feeSchedule(tenantId: UUID, connectionId: UUID) throws -> FeeSchedule?
 
     func setFeeSchedule(tenantId: UUID, connectionId: UUID, _ schedule: FeeSchedule) throws

@@ -28,6 +28,14 @@ struct PostgresSettlementRepository: SettlementRepository {
         try SettlementStore.lines(tx, tenantId: tenantId, settlementId: settlementId)
     }
 
+    func find(tenantId: UUID, environment: EnvironmentName, connectionId: UUID, batchNumber: Int) throws -> Settlement? {
+        try SettlementStore.find(tx, tenantId: tenantId, environment: environment, connectionId: connectionId, batchNumber: batchNumber)
+    }
+
+    func recordActual(tenantId: UUID, settlementId: UUID, _ actual: SettlementActual) throws {
+        try SettlementStore.recordActual(tx, tenantId: tenantId, settlementId: settlementId, actual)
+    }
+
     func feeSchedule(tenantId: UUID, connectionId: UUID) throws -> FeeSchedule? {
         try FeeScheduleStore.get(tx, tenantId: tenantId, connectionId: connectionId)
     }
