@@ -1,0 +1,80 @@
+public import Foundation
+
+/// Each settled PayTrace line against one ledger (Zoho Books or Sage Pro), to the cent: a line
+/// is matched, missing, of another amount, or a refund the ledger does not show; a ledger record
+/// that no line of the batch explains is listed too, as settled in another batch (timing) or
+/// unexplained (a possible duplicate or overpayment). Pure: the Engine reads the ledgers.
+public enum ReconciliationMatcher {
+    public enum Category: String, Sendable, Codable, CaseIterable {
+        case matched
+        case missing
+        case amountDiffers = "amount_differs"
+        case reversalNotReflected = "reversal_not_reflected"
+        case timing = "settled_in_another_batch"
+        case unexplained
+    }
+
+    public struct Finding: Sendable, Equatable {
+        public let system: String
+        public let category: Category
+        /// The PayTrace transaction, when the finding is about one.
+        public let transactionId: Int?
+        public let payTraceAmount: Decimal?
+        /// The ledger's record, when there is one.
+        public let ledgerId: String?
+        public let ledgerAmount: Decimal?
+        public let note: String
+
+        public var isDrift: Bool { category != .matched }
+    }
+
+    /// `entries`: the ledger's records of the batch's period (and any the cross-reference names);
+    /// `settledElsewhere`: PayTrace ids settled in other batches, with their batch numbers.
+    public static func match(system: String, lines: [SettlementLine], entries: [LedgerEntry], settledElsewhere: [Int: Int]) -> [Finding] {
+        var byTransaction: [Int: [LedgerEntry]] = [:]
+        for entry in entries { if let id = entry.transactionId { byTransaction[id, default: []].append(entry) } }
+        var used: Set<String> = []
+        var findings: [Finding] = []
+        for line in lines {
+            let wanted: LedgerEntry.Kind = line.type == "REFUND" ? .refund : .payment
+            let candidates = (byTransaction[line.transactionId] ?? []).filter { $0.kind == wanted }
+            guard let entry = candidates.first(where: { $0.amount == line.amount }) ?? candidates.first else {
+                findings.append(
+                    Finding(
+                        system: system, category: wanted == .refund ? .reversalNotReflected : .missing, transactionId: line.transactionId,
+                        payTraceAmount: line.amount, ledgerId: nil, ledgerAmount: nil,
+                        note: wanted == .refund
+                            ? "PayTrace refunded \(line.amount); \(system) shows no refund for transaction \(line.transactionId)."
+                            : "PayTrace settled \(line.amount); \(system) has no payment for transaction \(line.transactionId)."))
+                continue
+            }
+            used.insert(entry.id)
+            let same = entry.amount == line.amount
+            findings.append(
+                Finding(
+                    system: system, category: same ? .matched : .amountDiffers, transactionId: line.transactionId, payTraceAmount: line.amount,
+                    ledgerId: entry.id, ledgerAmount: entry.amount,
+                    note: same ? "" : "PayTrace settled \(line.amount); \(system) shows \(entry.amount), \(entry.amount - line.amount) off."))
+        }
+        // Records no line explains: of this batch's transactions (a second payment), of another
+        // batch's (timing), or of no PayTrace transaction, for the customers the batch involves.
+        let batchIds = Set(lines.map(\.transactionId))
+        let customers = Set(entries.filter { used.contains($0.id) }.compactMap(\.customer))
+        for entry in entries where !used.contains(entry.id) {
+            if let id = entry.transactionId, let batch = settledElsewhere[id], !batchIds.contains(id) {
+                findings.append(
+                    Finding(
+                        system: system, category: .timing, transactionId: id, payTraceAmount: nil, ledgerId: entry.id, ledgerAmount: entry.amount,
+                        note: "Transaction \(id) settled in batch \(batch), not this one."))
+            } else if entry.transactionId.map(batchIds.contains) == true || entry.customer.map(customers.contains) == true {
+                findings.append(
+                    Finding(
+                        system: system, category: .unexplained, transactionId: entry.transactionId, payTraceAmount: nil, ledgerId: entry.id,
+                        ledgerAmount: entry.amount,
+                        note: "\(system) \(entry.kind.rawValue) \(entry.id) of \(entry.amount) on \(entry.date) matches no settled PayTrace transaction: "
+                            + "a possible duplicate or overpayment."))
+            }
+        }
+        return findings
+    }
+}
