@@ -64,6 +64,7 @@ public final class WorkerPool: @unchecked Sendable {
         .flowStep: FlowStepHandler(),
         .payTracePoll: PayTracePollHandler(),
         .settlementBackfill: SettlementBackfillHandler(),
+        .reconciliation: ReconciliationHandler(),
     ]
 
     public func start() {

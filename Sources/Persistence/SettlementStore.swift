@@ -84,6 +84,23 @@ public enum SettlementStore {
         ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 
+    /// Of `transactionIds`, those settled in a batch other than `settlementId`'s, with its number.
+    public static func settledElsewhere(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, transactionIds: [Int], excluding settlementId: UUID)
+        throws -> [Int: Int]
+    {
+        guard !transactionIds.isEmpty else { return [:] }
+        var found: [Int: Int] = [:]
+        for row in try tx.query(
+            """
+            SELECT l.transaction_id, s.batch_number FROM settlement_lines l JOIN settlements s ON s.id = l.settlement_id
+            WHERE l.tenant_id = $1 AND s.environment = $2 AND s.id <> $3 AND l.transaction_id = ANY(string_to_array($4, ',')::bigint[])
+            """, [tenantId, environment.rawValue, settlementId, transactionIds.map(String.init).joined(separator: ",")])
+        {
+            found[Int(try row.int64("transaction_id"))] = try row.int("batch_number")
+        }
+        return found
+    }
+
     public static func lines(_ tx: Transaction, tenantId: UUID, settlementId: UUID) throws -> [SettlementLine] {
         try tx.query(
             """

@@ -12,6 +12,22 @@ public enum SyncLinkStore {
         ).map { try $0.string("target_id") }
     }
 
+    /// The target ids many source keys became, by source key (reconciliation's cross-reference).
+    public static func targets(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, target: String, sourceKeys: [String]) throws -> [String: String]
+    {
+        guard !sourceKeys.isEmpty else { return [:] }
+        var found: [String: String] = [:]
+        for row in try tx.query(
+            """
+            SELECT source_key, target_id FROM sync_links
+            WHERE tenant_id = $1 AND environment = $2 AND target = $3 AND source_key = ANY(string_to_array($4, chr(31)))
+            """, [tenantId, environment.rawValue, target, sourceKeys.joined(separator: "\u{1F}")])
+        {
+            found[try row.string("source_key")] = try row.string("target_id")
+        }
+        return found
+    }
+
     /// Records the link; the first one recorded for a key stands (two writers racing on one key
     /// both found the same target record, or the second is a replay of the first).
     public static func record(_ tx: Transaction, _ link: SyncLink) throws {

@@ -183,7 +183,7 @@ final class ZohoBooksEmulator: Sendable {
     }
 
     /// The list filters every Books list takes: exact `reference_number`, `customer_id` and
-    /// `status`, and `reference_number_startswith`/`_contains`.
+    /// `status`, `reference_number_startswith`/`_contains`, and `date_start`/`date_end` (inclusive).
     static func matches(_ item: [String: Any], _ query: [String: String]) -> Bool {
         let reference = (item["reference_number"] as? String ?? "").lowercased()
         return (query["reference_number"].map { $0 == item["reference_number"] as? String } ?? true)
@@ -191,6 +191,8 @@ final class ZohoBooksEmulator: Sendable {
             && (query["reference_number_contains"].map { reference.contains($0.lowercased()) } ?? true)
             && (query["customer_id"].map { $0 == item["customer_id"] as? String } ?? true)
             && (query["status"].map { $0 == item["status"] as? String } ?? true)
+            && (query["date_start"].map { (item["date"] as? String ?? "") >= $0 } ?? true)
+            && (query["date_end"].map { (item["date"] as? String ?? "") <= $0 } ?? true)
     }
 
     static func invalid(_ field: String) -> Response {

@@ -25,6 +25,18 @@ public enum ReconciliationMatcher {
         public let ledgerAmount: Decimal?
         public let note: String
 
+        public init(
+            system: String, category: Category, transactionId: Int?, payTraceAmount: Decimal?, ledgerId: String?, ledgerAmount: Decimal?, note: String
+        ) {
+            self.system = system
+            self.category = category
+            self.transactionId = transactionId
+            self.payTraceAmount = payTraceAmount
+            self.ledgerId = ledgerId
+            self.ledgerAmount = ledgerAmount
+            self.note = note
+        }
+
         public var isDrift: Bool { category != .matched }
     }
 

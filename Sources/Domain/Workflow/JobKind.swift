@@ -17,4 +17,6 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, CustomStringConvert
     public static let payTracePoll = JobKind("paytrace.poll")
     /// Reads a PayTrace connection's settled batches over a range of days into settlements.
     public static let settlementBackfill = JobKind("settlement.backfill")
+    /// Checks one settlement against the environment's ledgers.
+    public static let reconciliation = JobKind("reconciliation.run")
 }

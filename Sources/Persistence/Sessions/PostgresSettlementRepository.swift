@@ -1,5 +1,5 @@
-public import Foundation
-public import Domain
+import Foundation
+import Domain
 
 /// `SettlementRepository` over `SettlementStore` and `FeeScheduleStore`, in the session's transaction.
 struct PostgresSettlementRepository: SettlementRepository {

@@ -1,0 +1,39 @@
+public import Foundation
+
+/// One check of a settlement against the merchant's ledgers: queued, then balanced (every line
+/// matched, nothing unexplained) or showing drift, each finding kept.
+public struct Reconciliation: Sendable, Equatable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case running, balanced, drift, failed
+    }
+
+    public let id: UUID
+    public let tenantId: UUID
+    public let environment: EnvironmentName
+    public let settlementId: UUID
+    public let status: Status
+    /// The ledgers read (`zoho_books`, `sage_pro`).
+    public let systems: [String]
+    public let matched: Int
+    public let differences: Int
+    public let detail: String?
+    public let createdAt: Date
+    public let finishedAt: Date?
+
+    public init(
+        id: UUID, tenantId: UUID, environment: EnvironmentName, settlementId: UUID, status: Status, systems: [String], matched: Int, differences: Int,
+        detail: String?, createdAt: Date, finishedAt: Date?
+    ) {
+        self.id = id
+        self.tenantId = tenantId
+        self.environment = environment
+        self.settlementId = settlementId
+        self.status = status
+        self.systems = systems
+        self.matched = matched
+        self.differences = differences
+        self.detail = detail
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+    }
+}

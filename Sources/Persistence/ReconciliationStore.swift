@@ -1,0 +1,98 @@
+public import Foundation
+public import Domain
+
+/// Reconciliations of settlements and their findings. A reconciliation is created running, with
+/// its job, and finished once with what the job found.
+public enum ReconciliationStore {
+    static let columns = """
+        id, tenant_id, environment, settlement_id, status, array_to_string(systems, ',') AS systems, matched, differences, detail, created_at, finished_at
+        """
+
+    public static func start(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, settlementId: UUID) throws -> Reconciliation {
+        let row = try tx.one(
+            "INSERT INTO reconciliations (tenant_id, environment, settlement_id, status) VALUES ($1, $2, $3, $4) RETURNING \(columns)",
+            [tenantId, environment.rawValue, settlementId, Reconciliation.Status.running.rawValue])
+        return try decode(row!)
+    }
+
+    /// Records the findings and the outcome; false when the reconciliation is no longer running
+    /// (a second attempt of its job after the first finished it).
+    @discardableResult
+    public static func finish(
+        _ tx: Transaction, tenantId: UUID, id: UUID, systems: [String], findings: [ReconciliationMatcher.Finding], detail: String?
+    ) throws -> Bool {
+        let matched = findings.filter { !$0.isDrift }.count, differences = findings.count - matched
+        let status: Reconciliation.Status = differences == 0 ? .balanced : .drift
+        guard
+            try tx.one(
+                """
+                UPDATE reconciliations SET status = $3, systems = string_to_array($4, ','), matched = $5, differences = $6, detail = $7, finished_at = now()
+                WHERE tenant_id = $1 AND id = $2 AND status = $8 RETURNING id
+                """,
+                [tenantId, id, status.rawValue, systems.joined(separator: ","), matched, differences, detail, Reconciliation.Status.running.rawValue]) != nil
+        else { return false }
+        for (position, finding) in findings.enumerated() {
+            try tx.query(
+                """
+                INSERT INTO reconciliation_findings (tenant_id, reconciliation_id, position, system, category, transaction_id, paytrace_amount,
+                  ledger_id, ledger_amount, note)
+                VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9::numeric, $10)
+                """,
+                [
+                    tenantId, id, position, finding.system, finding.category.rawValue, finding.transactionId.map(Int64.init),
+                    finding.payTraceAmount.map { "\($0)" },
+                    finding.ledgerId, finding.ledgerAmount.map { "\($0)" }, finding.note,
+                ])
+        }
+        return true
+    }
+
+    public static func fail(_ tx: Transaction, tenantId: UUID, id: UUID, detail: String) throws {
+        try tx.query(
+            "UPDATE reconciliations SET status = $3, detail = $4, finished_at = now() WHERE tenant_id = $1 AND id = $2 AND status = $5",
+            [tenantId, id, Reconciliation.Status.failed.rawValue, detail, Reconciliation.Status.running.rawValue])
+    }
+
+    public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> Reconciliation? {
+        try tx.one("SELECT \(columns) FROM reconciliations WHERE tenant_id = $1 AND environment = $2 AND id = $3", [tenantId, environment.rawValue, id])
+            .map(decode)
+    }
+
+    public static func list(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, settlementId: UUID?, after cursor: PageCursor?, limit: Int
+    ) throws -> Page<Reconciliation> {
+        try Paging.fetch(
+            tx, "SELECT \(columns) FROM reconciliations WHERE tenant_id = $1 AND environment = $2 AND ($3::uuid IS NULL OR settlement_id = $3::uuid)",
+            [tenantId, environment.rawValue, settlementId], after: cursor, limit: limit, decode: decode
+        ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    }
+
+    /// Findings in the order they were found; `category` narrows them.
+    public static func findings(_ tx: Transaction, tenantId: UUID, reconciliationId: UUID, category: ReconciliationMatcher.Category?) throws
+        -> [ReconciliationMatcher.Finding]
+    {
+        try tx.query(
+            """
+            SELECT system, category, transaction_id, paytrace_amount::text AS paytrace_amount, ledger_id, ledger_amount::text AS ledger_amount, note
+            FROM reconciliation_findings WHERE tenant_id = $1 AND reconciliation_id = $2 AND ($3::text IS NULL OR category = $3) ORDER BY position
+            """, [tenantId, reconciliationId, category?.rawValue]
+        ).map { row in
+            ReconciliationMatcher.Finding(
+                system: try row.string("system"), category: try row.value("category"),
+                transactionId: row.optionalString("transaction_id").flatMap { Int($0) },
+                payTraceAmount: row.optionalString("paytrace_amount").flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) },
+                ledgerId: row.optionalString("ledger_id"),
+                ledgerAmount: row.optionalString("ledger_amount").flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) },
+                note: try row.string("note"))
+        }
+    }
+
+    static func decode(_ row: Row) throws -> Reconciliation {
+        Reconciliation(
+            id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: try row.value("environment"),
+            settlementId: try row.uuid("settlement_id"), status: try row.value("status"),
+            systems: (row.optionalString("systems") ?? "").split(separator: ",").map(String.init), matched: try row.int("matched"),
+            differences: try row.int("differences"), detail: row.optionalString("detail"), createdAt: try row.date("created_at"),
+            finishedAt: try row.optionalDate("finished_at"))
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import ClearlineTesting
+import Connectors
+import Engine
+import Persistence
+import Sandbox
+
+/// Sales that order-to-cash wrote to Zoho Books, settled in a PayTrace batch, reconcile: every
+/// line matched. Spoiled by hand (a payment deleted, one changed, a manual payment added), the
+/// next reconciliation finds each with its category, and nothing else, and raises one alert.
+@Suite("Reconciliation of a settlement against Zoho Books", .requiresDatabase)
+struct ReconciliationTests {
+    @Test func aBatchReconcilesAndEachSpoilIsFoundWithItsCategory() async throws {
+        let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
+        try sandbox.start()
+        defer { sandbox.shutdown() }
+        let tenantText = try await Fixtures.tenant()
+        let tenant = try #require(UUID(uuidString: tenantText))
+        let base = "/v1/tenants/\(tenantText)/environments/dev"
+        let session = try await VendorFixtures.connectedZoho(tenantText, sandbox: sandbox)
+        try await FlowFixtures.deployTemplate(tenantText)
+        let account = SandboxServer.demoPayTraceAccount
+        let connection = try await Client.send(
+            "POST", base + "/connections",
+            json: [
+                "kind": "paytrace", "name": "Reconciled PayTrace", "settings": ["base_url": sandbox.baseURL + "/paytrace"],
+                "secrets": ["username": account.username, "password": account.password, "integrator_id": account.integratorId],
+            ])
+        let connectionId = try #require(connection["id"])
+        let client = PayTraceClient(
+            baseURL: URL(string: sandbox.baseURL + "/paytrace")!,
+            credentials: .init(username: account.username, password: account.password, integratorId: account.integratorId),
+            cacheKey: "reconcile-\(tenantText)", tokens: TokenCache())
+        let hook = try await Hooks.endpoint(tenantText, source: "paytrace")
+        let now = Date()
+        let created = SettlementRecorderDates.payTraceTime(now)
+        let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
+        var sales: [(id: Int, amount: String)] = []
+        for (index, amount) in ["108.25", "20.00", "35.10", "12.34"].enumerated() {
+            let id = try #require(
+                try client.call(
+                    "v1/transactions/sale/keyed",
+                    ["amount": amount, "credit_card": ["number": "4012000098765439", "expiration_month": 12, "expiration_year": 2031]]
+                ).transactionId)
+            sales.append((id, amount))
+            let body =
+                #"{"transaction": {"transaction_id": \#(id), "transaction_type": "SALE", "amount": "\#(amount)", "status": "PENDING_SETTLEMENT", "#
+                + #""created_at": "\#(created)", "customer_id": "cust-\#(marker)-\#(index)", "invoice_id": "INV-\#(marker)-\#(index)", "#
+                + #""billing_address": {"name": "Reconciled \#(marker) \#(index)"}}}"#
+            let reply = try await Hooks.deliver(hook, body, eventId: "rec-\(marker)-\(index)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
+            #expect(reply.status == 202, "\(reply.text)")
+        }
+        let pool = TestWorkers.pool(tenant: tenant)
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        func runsDone() throws -> Bool {
+            try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
+                try tx.query("SELECT status FROM runs WHERE tenant_id = $1", [tenant]).map { try $0.string("status") }
+            }.filter { $0 == "succeeded" }.count == sales.count
+        }
+        #expect(try await Wait.until(60) { try runsDone() })
+
+        // The batch settles; a backfill keeps it as a settlement.
+        _ = try client.call("v1/transactions/settle", [:])
+        let today = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+        #expect(try await Client.send("POST", base + "/settlements/backfill", json: ["connection_id": connectionId, "from": today, "to": today]).status == 202)
+        #expect(try await Wait.until(30) { (try await Client.send("GET", base + "/settlements")).items.count == 1 })
+        let settlementId = try #require((try await Client.send("GET", base + "/settlements")).items.first?["id"] as? String)
+
+        func reconcile() async throws -> [String: Any] {
+            let started = try await Client.send("POST", base + "/reconciliations", json: ["settlement_id": settlementId])
+            #expect(started.status == 202 && started["status"] == "running", "\(started.text)")
+            let id = try #require(started["id"])
+            var result: [String: Any] = [:]
+            #expect(
+                try await Wait.until(30) {
+                    result = (try await Client.send("GET", base + "/reconciliations/\(id)")).json
+                    return result["status"] as? String != "running"
+                })
+            return result
+        }
+        let first = try await reconcile()
+        #expect(first["status"] as? String == "balanced" && first["matched"] as? Int == 4 && first["differences"] as? Int == 0, "\(first)")
+
+        // Spoil Books as people do: delete a payment, change one, add a manual one.
+        let books = ZohoBooksClient(session: session, organizationId: "20071234")
+        let deleted = try #require(try books.customerPayments(referenceNumber: "PT-\(sales[1].id)").first?["payment_id"] as? String)
+        _ = try books.call("DELETE", "customerpayments/\(deleted)")
+        let changed = try #require(try books.customerPayments(referenceNumber: "PT-\(sales[2].id)").first)
+        _ = try books.call("PUT", "customerpayments/\(try #require(changed["payment_id"] as? String))", body: ["amount": "36.10"])
+        _ = try books.createCustomerPayment([
+            "customer_id": try #require(changed["customer_id"] as? String), "amount": "35.10", "payment_mode": "cash", "date": today,
+        ])
+        let second = try await reconcile()
+        #expect(second["status"] as? String == "drift" && second["matched"] as? Int == 2 && second["differences"] as? Int == 3, "\(second)")
+        let findings = (second["findings"] as? [[String: Any]] ?? []).filter { $0["category"] as? String != "matched" }
+        #expect(findings.contains { $0["category"] as? String == "missing" && $0["transaction_id"] as? String == String(sales[1].id) })
+        #expect(
+            findings.contains {
+                $0["category"] as? String == "amount_differs" && $0["paytrace_amount"] as? String == "35.10" && $0["ledger_amount"] as? String == "36.10"
+            })
+        #expect(findings.contains { $0["category"] as? String == "unexplained" && $0["ledger_amount"] as? String == "35.10" })
+        let alerts = try await Client.send("GET", base + "/alerts?open=true")
+        #expect(alerts.items.filter { $0["kind"] as? String == "reconciliation_drift" }.count == 1)
+        let filtered = try await Client.send("GET", base + "/reconciliations/\(try #require(second["id"] as? String))?category=missing")
+        #expect((filtered.json["findings"] as? [[String: Any]])?.count == 1)
+    }
+}
+
+/// PayTrace's time text, as the webhook of a sale made now carries it.
+enum SettlementRecorderDates {
+    static func payTraceTime(_ date: Date) -> String {
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.dateFormat = "M/d/yyyy h:mm:ss a"
+        return format.string(from: date)
+    }
+}
