@@ -26,12 +26,33 @@ enum SettlementRoutes {
         Endpoint("GET", base + "/{settlementId}", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let id = try context.uuidParameter("settlementId", resource: "settlement")
-            let found = try context.tenantTransaction { tx -> (Settlement, [SettlementLine])? in
+            let found = try context.tenantTransaction { tx -> (Settlement, [SettlementLine], [SettlementPosting])? in
                 guard let settlement = try tx.settlements.get(tenantId: tenantId, environment: environment, id: id) else { return nil }
-                return (settlement, try tx.settlements.lines(tenantId: tenantId, settlementId: id))
+                return (
+                    settlement, try tx.settlements.lines(tenantId: tenantId, settlementId: id),
+                    try tx.settlements.postings(tenantId: tenantId, settlementId: id)
+                )
             }
-            guard let (settlement, lines) = found else { throw Problem.notFound("No such settlement.") }
-            return context.json(SettlementBody(settlement, lines: lines))
+            guard let (settlement, lines, postings) = found else { throw Problem.notFound("No such settlement.") }
+            return context.json(SettlementBody(settlement, lines: lines, postings: postings))
+        },
+        Endpoint("POST", base + "/{settlementId}/post", access: .tenant(.admin)) { context in
+            let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+            let id = try context.uuidParameter("settlementId", resource: "settlement")
+            let job = try context.tenantTransaction { tx -> Int64 in
+                guard try tx.settlements.get(tenantId: tenantId, environment: environment, id: id) != nil else { throw Problem.notFound("No such settlement.") }
+                let ids = try tx.jobs.enqueue(
+                    [
+                        NewJob(
+                            tenantId: tenantId, environment: environment, kind: .settlementPosting,
+                            payload: JSONValue.object(["settlement_id": .string(id.lowercasedString)]).canonicalText,
+                            orderingKey: "settlement:\(id.lowercasedString)",
+                            maxAttempts: 8)
+                    ], skippingConflicts: false)
+                try context.audit(tx, tenantId: tenantId, action: "settlement.post_requested", targetType: "settlement", targetId: id.lowercasedString)
+                return ids.first ?? 0
+            }
+            return context.json(PostingJobBody(jobId: String(job), settlementId: id.lowercasedString), status: 202)
         },
         Endpoint("POST", base + "/backfill", access: .tenant(.admin), handler: backfill),
     ]
@@ -81,6 +102,11 @@ enum SettlementRoutes {
     }
 }
 
+struct PostingJobBody: Encodable {
+    let jobId: String
+    let settlementId: String
+}
+
 struct BackfillBody: Encodable {
     let jobId: String
     let connectionId: String
@@ -123,9 +149,19 @@ struct SettlementBody: Encodable {
     /// Only with the lines: the fees by card brand, which add up to `fees`.
     let feesByBrand: [String: String]?
     let lines: [Line]?
+    /// Only with the lines: the journals posted for it, per ledger and kind.
+    let postings: [Posting]?
     let createdAt: Date
 
-    init(_ settlement: Settlement, lines: [SettlementLine]?) {
+    struct Posting: Encodable {
+        let system: String
+        let kind: String
+        let amount: String
+        let targetId: String?
+        let postedAt: Date
+    }
+
+    init(_ settlement: Settlement, lines: [SettlementLine]?, postings: [SettlementPosting]? = nil) {
         let totals = settlement.totals, currency = settlement.currency
         func money(_ value: Decimal) -> String { Money(amount: value, currency: currency)?.formatted ?? "\(value)" }
         id = settlement.id.lowercasedString
@@ -151,6 +187,9 @@ struct SettlementBody: Encodable {
             Line(
                 transactionId: String(line.transactionId), transactionType: line.type, amount: money(line.amount), cardBrand: line.cardBrand.rawValue,
                 maskedCardNumber: line.maskedCardNumber, invoiceId: line.invoiceId, customerId: line.customerId, expectedFee: money(line.expectedFee))
+        }
+        self.postings = postings?.map {
+            Posting(system: $0.system, kind: $0.kind.rawValue, amount: money($0.amount), targetId: $0.targetId, postedAt: $0.postedAt)
         }
         createdAt = settlement.createdAt
     }

@@ -45,6 +45,11 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
                 SettingSpec(name: "api_domain", type: .url, required: false),
                 // Zoho Books allows 100 requests a minute per organization; a lower plan, lower.
                 SettingSpec(name: "requests_per_minute", type: .integer(1...1_000_000), required: false),
+                // Where a settlement's deposit and fees are journaled: an account id, or `code:<n>`
+                // (Undeposited Funds 1010, the bank 1000, merchant fees 6100 unless set).
+                SettingSpec(name: "clearing_account", type: .text(maxLength: 40), required: false),
+                SettingSpec(name: "bank_account", type: .text(maxLength: 40), required: false),
+                SettingSpec(name: "fees_account", type: .text(maxLength: 40), required: false),
             ]
         case .sageProAgent:
             [

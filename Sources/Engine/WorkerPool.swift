@@ -65,6 +65,7 @@ public final class WorkerPool: @unchecked Sendable {
         .payTracePoll: PayTracePollHandler(),
         .settlementBackfill: SettlementBackfillHandler(),
         .reconciliation: ReconciliationHandler(),
+        .settlementPosting: SettlementPostingHandler(),
     ]
 
     public func start() {

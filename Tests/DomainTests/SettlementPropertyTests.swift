@@ -124,3 +124,51 @@ struct StatementRowTests {
         #expect(Set(header.map(\.field)) == ["header.day", "header.date", "header.net"])
     }
 }
+
+@Suite("Settlement journals")
+struct SettlementJournalTests {
+    static let accounts = SettlementJournals.Accounts(clearing: "code:1010", bank: "code:1000", fees: "code:6100")
+
+    static func settlement(_ lines: [SettlementLine], actual: SettlementActual? = nil) -> Settlement {
+        Settlement(
+            id: UUID(), tenantId: UUID(), environment: .dev, connectionId: UUID(), batchNumber: 7, settledAt: "", settledOn: "2026-12-01", currency: "USD",
+            totals: SettlementTotals(lines: lines), actual: actual, createdAt: Date())
+    }
+
+    static func line(_ amount: String, _ type: String = "SALE", fee: String = "0") -> SettlementLine {
+        SettlementLine(
+            transactionId: 1, type: type, amount: Decimal(string: amount)!, cardBrand: .visa, maskedCardNumber: "", invoiceId: nil, customerId: nil,
+            expectedFee: Decimal(string: fee)!)
+    }
+
+    static func lines(_ entry: SettlementJournals.Entry) -> [String] {
+        (entry.record?.object?["line_items"]?.array ?? []).map {
+            "\($0.object?["debit_or_credit"]?.string ?? "") \($0.object?["account_id"]?.string ?? "") \($0.object?["amount"]?.string ?? "")"
+        }
+    }
+
+    @Test func depositAndFeesLeaveClearingAndATrueUpFollowsTheStatement() {
+        let batch = Self.settlement([Self.line("100.00", fee: "3.20"), Self.line("50.00", fee: "1.75")])
+        let first = SettlementJournals.entries(batch, accounts: Self.accounts, posted: [:])
+        #expect(first.map(\.kind) == [.deposit, .fees])
+        #expect(Self.lines(first[0]) == ["debit code:1000 145.05", "credit code:1010 145.05"])
+        #expect(Self.lines(first[1]) == ["debit code:6100 4.95", "credit code:1010 4.95"])
+        #expect(first.map(\.amount).reduce(0, +) == batch.totals.net, "clearing gives up exactly the batch's net")
+        let posted: [SettlementJournals.Kind: Decimal] = [.deposit: first[0].amount, .fees: first[1].amount]
+        #expect(SettlementJournals.entries(batch, accounts: Self.accounts, posted: posted).isEmpty, "nothing twice")
+        let stated = Self.settlement(
+            [Self.line("100.00", fee: "3.20"), Self.line("50.00", fee: "1.75")],
+            actual: SettlementActual(
+                statementDate: "2026-12-02", gross: Decimal(string: "150.00")!, fees: Decimal(string: "4.90")!, net: Decimal(string: "145.10")!))
+        let trueUp = SettlementJournals.entries(stated, accounts: Self.accounts, posted: posted)
+        #expect(trueUp.map(\.kind) == [.feeTrueUp] && trueUp.first?.amount == Decimal(string: "-0.05")!)
+        #expect(Self.lines(trueUp[0]) == ["debit code:1000 0.05", "credit code:6100 0.05"], "fees were 0.05 less: back from fees to the bank")
+    }
+
+    @Test func aBatchOfRefundsRunsTheOtherWayAndNoFeeIsStillPosted() {
+        let refunds = Self.settlement([Self.line("25.50", "REFUND")])
+        let entries = SettlementJournals.entries(refunds, accounts: Self.accounts, posted: [:])
+        #expect(Self.lines(entries[0]) == ["debit code:1010 25.50", "credit code:1000 25.50"])
+        #expect(entries[1].kind == .fees && entries[1].record == nil, "a zero fee is recorded as posted, with no journal")
+    }
+}

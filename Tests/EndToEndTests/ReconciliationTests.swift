@@ -61,6 +61,11 @@ struct ReconciliationTests {
         }
         #expect(try await Wait.until(60) { try runsDone() })
 
+        // 2.9% + 0.30 a sale: 3.44, 0.88, 1.32 and 0.66.
+        let schedule = try await Client.send(
+            "PUT", base + "/connections/\(connectionId)/fee-schedule",
+            json: ["rules": [["card_brand": NSNull(), "transaction_type": "SALE", "percent": "2.9", "fixed": "0.30", "effective_from": "2026-01-01"]]])
+        #expect(schedule.status == 200, "\(schedule.text)")
         // The batch settles; a backfill keeps it as a settlement.
         _ = try client.call("v1/transactions/settle", [:])
         let today = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
@@ -83,8 +88,48 @@ struct ReconciliationTests {
         let first = try await reconcile()
         #expect(first["status"] as? String == "balanced" && first["matched"] as? Int == 4 && first["differences"] as? Int == 0, "\(first)")
 
-        // Spoil Books as people do: delete a payment, change one, add a manual one.
+        // Posting: the deposit and the fees leave clearing; posted twice, nothing twice.
         let books = ZohoBooksClient(session: session, organizationId: "20071234")
+        func post(expecting kinds: Int) async throws -> [[String: Any]] {
+            #expect(try await Client.send("POST", base + "/settlements/\(settlementId)/post").status == 202)
+            var postings: [[String: Any]] = []
+            #expect(
+                try await Wait.until(30) {
+                    postings = (try await Client.send("GET", base + "/settlements/\(settlementId)")).json["postings"] as? [[String: Any]] ?? []
+                    let idle = try TestServer.shared.database.transaction(.tenant(tenant)) { tx in
+                        try tx.one("SELECT count(*) AS n FROM jobs WHERE tenant_id = $1", [tenant])!.int("n") == 0
+                    }
+                    return postings.count == kinds && idle
+                })
+            return postings
+        }
+        let posted = try await post(expecting: 2)
+        #expect(Set(posted.map { "\($0["kind"] ?? "") \($0["amount"] ?? "")" }) == ["deposit 169.39", "fees 6.30"], "\(posted)")
+        func clearing() throws -> Decimal {
+            let paid = try sales.reduce(Decimal(0)) { sum, sale in
+                sum + (try books.customerPayments(referenceNumber: "PT-\(sale.id)").reduce(Decimal(0)) { $0 + Decimal(string: "\($1["amount"] ?? 0)")! })
+            }
+            let moved = try books.all("journals", key: "journals", query: ["reference_number_startswith": "PT-BATCH-"]).flatMap {
+                $0["line_items"] as? [[String: Any]] ?? []
+            }.filter { $0["account_name"] as? String == "Undeposited Funds" }.reduce(Decimal(0)) { sum, line in
+                sum + Decimal(string: "\(line["amount"] ?? 0)")! * (line["debit_or_credit"] as? String == "credit" ? 1 : -1)
+            }
+            return paid - moved
+        }
+        #expect(try clearing() == 0, "clearing holds nothing for the batch")
+        #expect(try await post(expecting: 2).count == 2)
+        #expect(try books.all("journals", key: "journals", query: ["reference_number_startswith": "PT-BATCH-"]).count == 2)
+        // The statement says 6.50: posting again adds a true-up of 0.20 from the bank to fees.
+        let batch = try #require((try await Client.send("GET", base + "/settlements")).items.first?["batch_number"] as? Int)
+        let statement = try await Client.send(
+            "POST", base + "/settlements/statements?connection_id=\(connectionId)",
+            body: Data("date,batch,gross,fees,net\n\(today),\(batch),175.69,6.50,169.19\n".utf8), headers: ["Content-Type": "text/csv"])
+        #expect(statement.status == 200, "\(statement.text)")
+        let trued = try await post(expecting: 3)
+        #expect(trued.contains { $0["kind"] as? String == "fee_true_up" && $0["amount"] as? String == "0.20" })
+        #expect(try clearing() == 0)
+
+        // Spoil Books as people do: delete a payment, change one, add a manual one.
         let deleted = try #require(try books.customerPayments(referenceNumber: "PT-\(sales[1].id)").first?["payment_id"] as? String)
         _ = try books.call("DELETE", "customerpayments/\(deleted)")
         let changed = try #require(try books.customerPayments(referenceNumber: "PT-\(sales[2].id)").first)

@@ -22,6 +22,9 @@ public protocol SettlementRepository {
     /// The statement's figures for a settlement, replacing any imported before.
     func recordActual(tenantId: UUID, settlementId: UUID, _ actual: SettlementActual) throws
 
+    /// The journals posted for a settlement, in every ledger.
+    func postings(tenantId: UUID, settlementId: UUID) throws -> [SettlementPosting]
+
     func feeSchedule(tenantId: UUID, connectionId: UUID) throws -> FeeSchedule?
 
     func setFeeSchedule(tenantId: UUID, connectionId: UUID, _ schedule: FeeSchedule) throws

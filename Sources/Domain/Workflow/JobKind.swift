@@ -19,4 +19,6 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, CustomStringConvert
     public static let settlementBackfill = JobKind("settlement.backfill")
     /// Checks one settlement against the environment's ledgers.
     public static let reconciliation = JobKind("reconciliation.run")
+    /// Journals a settlement's deposit and fees (and a fee true-up) into the ledgers, once each.
+    public static let settlementPosting = JobKind("settlement.post")
 }

@@ -36,6 +36,10 @@ struct PostgresSettlementRepository: SettlementRepository {
         try SettlementStore.recordActual(tx, tenantId: tenantId, settlementId: settlementId, actual)
     }
 
+    func postings(tenantId: UUID, settlementId: UUID) throws -> [SettlementPosting] {
+        try SettlementPostingStore.list(tx, tenantId: tenantId, settlementId: settlementId)
+    }
+
     func feeSchedule(tenantId: UUID, connectionId: UUID) throws -> FeeSchedule? {
         try FeeScheduleStore.get(tx, tenantId: tenantId, connectionId: connectionId)
     }
