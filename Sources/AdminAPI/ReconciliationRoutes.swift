@@ -32,7 +32,7 @@ enum ReconciliationRoutes {
                         field: "category", message: "must be one of: \(ReconciliationMatcher.Category.allCases.map(\.rawValue).joined(separator: ", "))")
                 ])
             }
-            let found = try context.tenantTransaction { tx -> (Reconciliation, [ReconciliationMatcher.Finding])? in
+            let found = try context.tenantTransaction { tx -> (Reconciliation, [RecordedFinding])? in
                 guard let reconciliation = try tx.reconciliations.get(tenantId: tenantId, environment: environment, id: id) else { return nil }
                 return (reconciliation, try tx.reconciliations.findings(tenantId: tenantId, reconciliationId: id, category: category))
             }
@@ -71,42 +71,59 @@ enum ReconciliationRoutes {
     }
 }
 
-struct ReconciliationBody: Encodable {
-    struct FindingBody: Encodable {
-        let system: String
-        let category: String
-        let transactionId: String?
-        let paytraceAmount: String?
-        let ledgerId: String?
-        let ledgerAmount: String?
-        let note: String
-    }
+struct FindingBody: Encodable {
+    let position: Int
+    let system: String
+    let category: String
+    let transactionId: String?
+    let paytraceAmount: String?
+    let ledgerId: String?
+    let ledgerAmount: String?
+    let note: String
+    let explanation: String?
+    let explainedBy: String?
+    let explainedAt: Date?
 
+    init(_ recorded: RecordedFinding) {
+        func money(_ value: Decimal?) -> String? { value.map { Money(amount: $0, currency: "USD")?.formatted ?? "\($0)" } }
+        let finding = recorded.finding
+        position = recorded.position
+        system = finding.system
+        category = finding.category.rawValue
+        transactionId = finding.transactionId.map(String.init)
+        paytraceAmount = money(finding.payTraceAmount)
+        ledgerId = finding.ledgerId
+        ledgerAmount = money(finding.ledgerAmount)
+        note = finding.note
+        explanation = recorded.explanation
+        explainedBy = recorded.explainedBy
+        explainedAt = recorded.explainedAt
+    }
+}
+
+struct ReconciliationBody: Encodable {
     let id: String
     let settlementId: String
     let status: String
     let systems: [String]
     let matched: Int
     let differences: Int
+    let openDifferences: Int
     let detail: String?
     let findings: [FindingBody]?
     let createdAt: Date
     let finishedAt: Date?
 
-    init(_ reconciliation: Reconciliation, findings: [ReconciliationMatcher.Finding]?) {
-        func money(_ value: Decimal?) -> String? { value.map { Money(amount: $0, currency: "USD")?.formatted ?? "\($0)" } }
+    init(_ reconciliation: Reconciliation, findings: [RecordedFinding]?) {
         id = reconciliation.id.lowercasedString
         settlementId = reconciliation.settlementId.lowercasedString
         status = reconciliation.status.rawValue
         systems = reconciliation.systems
         matched = reconciliation.matched
         differences = reconciliation.differences
+        openDifferences = reconciliation.openDifferences
         detail = reconciliation.detail
-        self.findings = findings?.map {
-            FindingBody(
-                system: $0.system, category: $0.category.rawValue, transactionId: $0.transactionId.map(String.init), paytraceAmount: money($0.payTraceAmount),
-                ledgerId: $0.ledgerId, ledgerAmount: money($0.ledgerAmount), note: $0.note)
-        }
+        self.findings = findings?.map(FindingBody.init)
         createdAt = reconciliation.createdAt
         finishedAt = reconciliation.finishedAt
     }

@@ -6,7 +6,7 @@ import Persistence
 /// Turns a settled PayTrace batch into a stored settlement: one line per transaction, its brand
 /// from the BIN and its expected fee from the connection's fee schedule on the batch's day. The
 /// poller records each newly settled batch; a backfill records a range of days. Either way a
-/// batch is kept once.
+/// batch is kept once, and a new one is reconciled against Zoho Books when the environment has it.
 enum SettlementRecorder {
     /// PayTrace settles in US dollars (US merchants, reference section 2).
     static let currency = "USD"
@@ -40,8 +40,25 @@ enum SettlementRecorder {
         transactions: [PayTraceExportedTransaction], schedule: FeeSchedule?
     ) throws -> (settlement: Settlement, created: Bool) {
         guard let day = day(of: batch.settledAt) else { throw PermanentJobFailure("batch \(batch.number) has no settlement time PayTrace's way") }
-        return try SettlementStore.record(
+        let recorded = try SettlementStore.record(
             tx, tenantId: tenantId, environment: environment, connectionId: connectionId, batchNumber: batch.number, settledAt: batch.settledAt,
             settledOn: day, currency: currency, lines: lines(transactions, schedule: schedule, day: day))
+        if recorded.created { try reconcile(tx, recorded.settlement) }
+        return recorded
+    }
+
+    /// A new settlement is reconciled at once against the environment's Zoho Books, if it has one:
+    /// the flows wrote its sales as they happened, so drift shows the day the batch settles.
+    static func reconcile(_ tx: Transaction, _ settlement: Settlement) throws {
+        let connections = try ConnectionStore.list(tx, tenantId: settlement.tenantId, environment: settlement.environment, after: nil, limit: 100).items
+        guard connections.contains(where: { $0.kind == .zoho && $0.text("organization_id") != nil }) else { return }
+        let reconciliation = try ReconciliationStore.start(tx, tenantId: settlement.tenantId, environment: settlement.environment, settlementId: settlement.id)
+        try JobQueue.enqueue(
+            tx,
+            [
+                NewJob(
+                    tenantId: settlement.tenantId, environment: settlement.environment, kind: .reconciliation,
+                    payload: JSONValue.object(["reconciliation_id": .string(reconciliation.id.uuidString.lowercased())]).canonicalText, maxAttempts: 5)
+            ], skippingConflicts: false)
     }
 }

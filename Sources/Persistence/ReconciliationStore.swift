@@ -5,7 +5,9 @@ public import Domain
 /// its job, and finished once with what the job found.
 public enum ReconciliationStore {
     static let columns = """
-        id, tenant_id, environment, settlement_id, status, array_to_string(systems, ',') AS systems, matched, differences, detail, created_at, finished_at
+        id, tenant_id, environment, settlement_id, status, array_to_string(systems, ',') AS systems, matched, differences, detail, created_at, finished_at,
+        (SELECT count(*) FROM reconciliation_findings f WHERE f.reconciliation_id = reconciliations.id AND f.category <> 'matched'
+          AND f.explained_at IS NULL) AS open_differences
         """
 
     public static func start(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, settlementId: UUID) throws -> Reconciliation {
@@ -69,22 +71,40 @@ public enum ReconciliationStore {
 
     /// Findings in the order they were found; `category` narrows them.
     public static func findings(_ tx: Transaction, tenantId: UUID, reconciliationId: UUID, category: ReconciliationMatcher.Category?) throws
-        -> [ReconciliationMatcher.Finding]
+        -> [RecordedFinding]
     {
         try tx.query(
             """
-            SELECT system, category, transaction_id, paytrace_amount::text AS paytrace_amount, ledger_id, ledger_amount::text AS ledger_amount, note
+            SELECT position, system, category, transaction_id, paytrace_amount::text AS paytrace_amount, ledger_id, ledger_amount::text AS ledger_amount,
+              note, explanation, explained_by, explained_at
             FROM reconciliation_findings WHERE tenant_id = $1 AND reconciliation_id = $2 AND ($3::text IS NULL OR category = $3) ORDER BY position
             """, [tenantId, reconciliationId, category?.rawValue]
-        ).map { row in
-            ReconciliationMatcher.Finding(
-                system: try row.string("system"), category: try row.value("category"),
-                transactionId: row.optionalString("transaction_id").flatMap { Int($0) },
-                payTraceAmount: row.optionalString("paytrace_amount").flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) },
-                ledgerId: row.optionalString("ledger_id"),
-                ledgerAmount: row.optionalString("ledger_amount").flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) },
-                note: try row.string("note"))
-        }
+        ).map(decodeFinding)
+    }
+
+    /// A person's note on a difference; nil when there is no such difference (or it matched).
+    public static func explain(_ tx: Transaction, tenantId: UUID, reconciliationId: UUID, position: Int, note: String, by actor: String) throws
+        -> RecordedFinding?
+    {
+        try tx.one(
+            """
+            UPDATE reconciliation_findings SET explanation = $4, explained_by = $5, explained_at = now()
+            WHERE tenant_id = $1 AND reconciliation_id = $2 AND position = $3 AND category <> 'matched'
+            RETURNING position, system, category, transaction_id, paytrace_amount::text AS paytrace_amount, ledger_id, ledger_amount::text AS ledger_amount,
+              note, explanation, explained_by, explained_at
+            """, [tenantId, reconciliationId, position, note, actor]
+        ).map(decodeFinding)
+    }
+
+    static func decodeFinding(_ row: Row) throws -> RecordedFinding {
+        func decimal(_ column: String) -> Decimal? { row.optionalString(column).flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) } }
+        return RecordedFinding(
+            position: try row.int("position"),
+            finding: ReconciliationMatcher.Finding(
+                system: try row.string("system"), category: try row.value("category"), transactionId: row.optionalString("transaction_id").flatMap { Int($0) },
+                payTraceAmount: decimal("paytrace_amount"), ledgerId: row.optionalString("ledger_id"), ledgerAmount: decimal("ledger_amount"),
+                note: try row.string("note")),
+            explanation: row.optionalString("explanation"), explainedBy: row.optionalString("explained_by"), explainedAt: try row.optionalDate("explained_at"))
     }
 
     static func decode(_ row: Row) throws -> Reconciliation {
@@ -92,7 +112,8 @@ public enum ReconciliationStore {
             id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: try row.value("environment"),
             settlementId: try row.uuid("settlement_id"), status: try row.value("status"),
             systems: (row.optionalString("systems") ?? "").split(separator: ",").map(String.init), matched: try row.int("matched"),
-            differences: try row.int("differences"), detail: row.optionalString("detail"), createdAt: try row.date("created_at"),
+            differences: try row.int("differences"), openDifferences: try row.int("open_differences"), detail: row.optionalString("detail"),
+            createdAt: try row.date("created_at"),
             finishedAt: try row.optionalDate("finished_at"))
     }
 }

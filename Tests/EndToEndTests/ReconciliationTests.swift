@@ -85,6 +85,12 @@ struct ReconciliationTests {
                 })
             return result
         }
+        // A new settlement is reconciled at once, as the environment has Zoho Books.
+        #expect(
+            try await Wait.until(30) {
+                let automatic = (try await Client.send("GET", base + "/reconciliations?settlement_id=\(settlementId)")).items
+                return automatic.count == 1 && automatic.first?["status"] as? String == "balanced"
+            })
         let first = try await reconcile()
         #expect(first["status"] as? String == "balanced" && first["matched"] as? Int == 4 && first["differences"] as? Int == 0, "\(first)")
 
@@ -148,8 +154,24 @@ struct ReconciliationTests {
         #expect(findings.contains { $0["category"] as? String == "unexplained" && $0["ledger_amount"] as? String == "35.10" })
         let alerts = try await Client.send("GET", base + "/alerts?open=true")
         #expect(alerts.items.filter { $0["kind"] as? String == "reconciliation_drift" }.count == 1)
-        let filtered = try await Client.send("GET", base + "/reconciliations/\(try #require(second["id"] as? String))?category=missing")
+        let secondId = try #require(second["id"] as? String)
+        let filtered = try await Client.send("GET", base + "/reconciliations/\(secondId)?category=missing")
         #expect((filtered.json["findings"] as? [[String: Any]])?.count == 1)
+        // A person explains the missing payment; it stays on record and no longer counts as open.
+        let missing = try #require((filtered.json["findings"] as? [[String: Any]])?.first?["position"] as? Int)
+        let explained = try await Client.send(
+            "POST", base + "/reconciliations/\(secondId)/findings/\(missing)/explain", json: ["note": "Refunded by cheque outside PayTrace; see ticket 42."])
+        #expect(explained.status == 200 && explained["explained_by"] != nil, "\(explained.text)")
+        let matchedPosition = try #require((second["findings"] as? [[String: Any]])?.first { $0["category"] as? String == "matched" }?["position"] as? Int)
+        #expect(try await Client.send("POST", base + "/reconciliations/\(secondId)/findings/\(matchedPosition)/explain", json: ["note": "x"]).status == 404)
+        let after = try await Client.send("GET", base + "/reconciliations/\(secondId)")
+        #expect(after["status"] == "drift" && after.json["differences"] as? Int == 3 && after.json["open_differences"] as? Int == 2)
+        // The working papers: the findings as CSV.
+        let csv = try await Client.send("GET", base + "/reconciliations/\(secondId)/findings.csv")
+        #expect(csv.status == 200 && csv.header("content-type")?.hasPrefix("text/csv") == true)
+        let rows = csv.text.split(separator: "\r\n")
+        #expect(rows.first == "position,system,category,transaction_id,paytrace_amount,ledger_id,ledger_amount,note,explanation,explained_by")
+        #expect(rows.count == 1 + (second["findings"] as? [[String: Any]] ?? []).count && csv.text.contains("Refunded by cheque outside PayTrace"))
     }
 }
 

@@ -16,14 +16,17 @@ public struct Reconciliation: Sendable, Equatable {
     public let systems: [String]
     public let matched: Int
     public let differences: Int
+    /// Differences nobody has explained yet.
+    public let openDifferences: Int
     public let detail: String?
     public let createdAt: Date
     public let finishedAt: Date?
 
     public init(
         id: UUID, tenantId: UUID, environment: EnvironmentName, settlementId: UUID, status: Status, systems: [String], matched: Int, differences: Int,
-        detail: String?, createdAt: Date, finishedAt: Date?
+        openDifferences: Int, detail: String?, createdAt: Date, finishedAt: Date?
     ) {
+        self.openDifferences = openDifferences
         self.id = id
         self.tenantId = tenantId
         self.environment = environment
@@ -35,5 +38,22 @@ public struct Reconciliation: Sendable, Equatable {
         self.detail = detail
         self.createdAt = createdAt
         self.finishedAt = finishedAt
+    }
+}
+
+/// A finding as kept: its place in the reconciliation, and a person's explanation if any.
+public struct RecordedFinding: Sendable, Equatable {
+    public let position: Int
+    public let finding: ReconciliationMatcher.Finding
+    public let explanation: String?
+    public let explainedBy: String?
+    public let explainedAt: Date?
+
+    public init(position: Int, finding: ReconciliationMatcher.Finding, explanation: String?, explainedBy: String?, explainedAt: Date?) {
+        self.position = position
+        self.finding = finding
+        self.explanation = explanation
+        self.explainedBy = explainedBy
+        self.explainedAt = explainedAt
     }
 }

@@ -10,5 +10,8 @@ public protocol ReconciliationRepository {
     func list(tenantId: UUID, environment: EnvironmentName, settlementId: UUID?, after cursor: PageCursor?, limit: Int) throws -> Page<Reconciliation>
 
     /// In the order found; `category` narrows them.
-    func findings(tenantId: UUID, reconciliationId: UUID, category: ReconciliationMatcher.Category?) throws -> [ReconciliationMatcher.Finding]
+    func findings(tenantId: UUID, reconciliationId: UUID, category: ReconciliationMatcher.Category?) throws -> [RecordedFinding]
+
+    /// A person's note on a difference; nil when there is no such difference.
+    func explain(tenantId: UUID, reconciliationId: UUID, position: Int, note: String, by actor: String) throws -> RecordedFinding?
 }

@@ -17,7 +17,11 @@ struct PostgresReconciliationRepository: ReconciliationRepository {
         try ReconciliationStore.list(tx, tenantId: tenantId, environment: environment, settlementId: settlementId, after: cursor, limit: limit)
     }
 
-    func findings(tenantId: UUID, reconciliationId: UUID, category: ReconciliationMatcher.Category?) throws -> [ReconciliationMatcher.Finding] {
+    func findings(tenantId: UUID, reconciliationId: UUID, category: ReconciliationMatcher.Category?) throws -> [RecordedFinding] {
         try ReconciliationStore.findings(tx, tenantId: tenantId, reconciliationId: reconciliationId, category: category)
+    }
+
+    func explain(tenantId: UUID, reconciliationId: UUID, position: Int, note: String, by actor: String) throws -> RecordedFinding? {
+        try ReconciliationStore.explain(tx, tenantId: tenantId, reconciliationId: reconciliationId, position: position, note: note, by: actor)
     }
 }
