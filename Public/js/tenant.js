@@ -41,6 +41,7 @@ async function load() {
   document.title = `${tenant.name} · Clearline`;
   document.getElementById("tenant-name").textContent = tenant.name;
   document.getElementById("open-flows").href = `/flows.html?id=${encodeURIComponent(tenantId)}`;
+  document.getElementById("open-reconciliation").href = `/reconciliation.html?id=${encodeURIComponent(tenantId)}`;
   document.getElementById("crumbs").replaceChildren(
     session.role === "platform_admin" ? el("a", { href: "/" }, "Tenants") : "Tenant", ` / ${tenant.slug}`);
   const environments = await listAll(`/v1/tenants/${encodeURIComponent(tenantId)}/environments`);

@@ -24,7 +24,8 @@ struct ReconciliationMatcherTests {
             // 3: the payment was deleted
             Self.entry("r4", 4, "5.00", kind: .refund),  // refund posted
             // 5: refund never posted
-            Self.entry("p9", 9, "40.00"),  // transaction 9 settled in batch 12
+            Self.entry("p9", 9, "40.00"),  // transaction 9 settled in batch 12: that batch's to explain
+            Self.entry("p10", 10, "15.00"),  // transaction 10 settles in a later batch
             Self.entry("manual", nil, "10.00"),  // a manual duplicate for a customer of the batch
             Self.entry("p1b", 1, "10.00"),  // the same sale paid twice
             Self.entry("other", nil, "99.00", customer: "someone else"),  // another customer's: out of scope
@@ -35,7 +36,7 @@ struct ReconciliationMatcherTests {
         #expect(byCategory[.amountDiffers] == ["p2"])
         #expect(byCategory[.missing] == ["txn:3"])
         #expect(byCategory[.reversalNotReflected] == ["txn:5"])
-        #expect(byCategory[.timing] == ["p9"])
+        #expect(byCategory[.timing] == ["p10"])
         #expect(byCategory[.unexplained] == ["manual", "p1b"])
         #expect(findings.count == 8, "nothing else: \(findings)")
         let differs = findings.first { $0.category == .amountDiffers }

@@ -2,8 +2,9 @@ public import Foundation
 
 /// Each settled PayTrace line against one ledger (Zoho Books or Sage Pro), to the cent: a line
 /// is matched, missing, of another amount, or a refund the ledger does not show; a ledger record
-/// that no line of the batch explains is listed too, as settled in another batch (timing) or
-/// unexplained (a possible duplicate or overpayment). Pure: the Engine reads the ledgers.
+/// of the batch's customers that no line explains is listed too, as timing (its transaction
+/// settles in a later batch) or unexplained (a possible duplicate or overpayment). Records of
+/// other kept batches' transactions are theirs to explain. Pure: the Engine reads the ledgers.
 public enum ReconciliationMatcher {
     public enum Category: String, Sendable, Codable, CaseIterable {
         case matched
@@ -41,7 +42,7 @@ public enum ReconciliationMatcher {
     }
 
     /// `entries`: the ledger's records of the batch's period (and any the cross-reference names);
-    /// `settledElsewhere`: PayTrace ids settled in other batches, with their batch numbers.
+    /// `settledElsewhere`: PayTrace ids settled in other kept batches, with their batch numbers.
     public static func match(system: String, lines: [SettlementLine], entries: [LedgerEntry], settledElsewhere: [Int: Int]) -> [Finding] {
         var byTransaction: [Int: [LedgerEntry]] = [:]
         for entry in entries { if let id = entry.transactionId { byTransaction[id, default: []].append(entry) } }
@@ -68,17 +69,22 @@ public enum ReconciliationMatcher {
                     ledgerId: entry.id, ledgerAmount: entry.amount,
                     note: same ? "" : "PayTrace settled \(line.amount); \(system) shows \(entry.amount), \(entry.amount - line.amount) off."))
         }
-        // Records no line explains: of this batch's transactions (a second payment), of another
-        // batch's (timing), or of no PayTrace transaction, for the customers the batch involves.
+        // Records no line explains, for the customers the batch involves: one of another kept
+        // batch's transactions is that batch's to explain; one of a transaction no kept batch
+        // holds is timing (it settles later); one of this batch's (a second payment) or of no
+        // transaction at all is unexplained.
         let batchIds = Set(lines.map(\.transactionId))
         let customers = Set(entries.filter { used.contains($0.id) }.compactMap(\.customer))
         for entry in entries where !used.contains(entry.id) {
-            if let id = entry.transactionId, let batch = settledElsewhere[id], !batchIds.contains(id) {
+            if let id = entry.transactionId, settledElsewhere[id] != nil, !batchIds.contains(id) { continue }
+            let ofBatch = entry.transactionId.map(batchIds.contains) == true
+            guard ofBatch || entry.customer.map(customers.contains) == true else { continue }
+            if let id = entry.transactionId, !ofBatch {
                 findings.append(
                     Finding(
                         system: system, category: .timing, transactionId: id, payTraceAmount: nil, ledgerId: entry.id, ledgerAmount: entry.amount,
-                        note: "Transaction \(id) settled in batch \(batch), not this one."))
-            } else if entry.transactionId.map(batchIds.contains) == true || entry.customer.map(customers.contains) == true {
+                        note: "Transaction \(id) is in \(system) but in no settled batch yet: it settles in a later one."))
+            } else {
                 findings.append(
                     Finding(
                         system: system, category: .unexplained, transactionId: entry.transactionId, payTraceAmount: nil, ledgerId: entry.id,

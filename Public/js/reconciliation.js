@@ -1,0 +1,166 @@
+// Settlements by day with their reconciliation badge, and one settlement side by side: each
+// PayTrace line next to what Zoho Books shows for it, the difference, and what fixes it.
+import { api, currentSession, listAll } from "./api.js";
+import { el, cell, formatDate, renderTopbar, showAlert } from "./ui.js";
+
+const message = document.getElementById("message");
+const tenantId = new URLSearchParams(location.search).get("id");
+let environment = new URLSearchParams(location.search).get("env") || "dev";
+let session = null;
+const base = () => `/v1/tenants/${encodeURIComponent(tenantId)}/environments/${environment}`;
+
+const CATEGORY = {
+  matched: ["ok", "Matched"],
+  missing: ["bad", "Missing in Zoho"],
+  amount_differs: ["bad", "Amount differs"],
+  reversal_not_reflected: ["bad", "Refund not in Zoho"],
+  settled_in_another_batch: ["warn", "Settled in another batch"],
+  unexplained: ["warn", "Possible duplicate"],
+};
+
+function badgeFor(reconciliation) {
+  if (!reconciliation) return el("span", { class: "badge" }, "Pending");
+  if (reconciliation.status === "running") return el("span", { class: "badge" }, "Checking…");
+  if (reconciliation.status === "failed") return el("span", { class: "badge bad", title: reconciliation.detail || "" }, "Failed");
+  if (reconciliation.status === "balanced") return el("span", { class: "badge ok" }, "Balanced");
+  const open = reconciliation.open_differences;
+  return open === 0
+    ? el("span", { class: "badge warn" }, `${reconciliation.differences} explained`)
+    : el("span", { class: "badge bad" }, `${open} difference${open === 1 ? "" : "s"}`);
+}
+
+async function latestReconciliations() {
+  const all = await listAll(`${base()}/reconciliations`);
+  const latest = new Map();
+  for (const r of all) latest.set(r.settlement_id, r); // oldest first: the last one wins
+  return latest;
+}
+
+async function loadSettlements() {
+  const [settlements, latest] = await Promise.all([listAll(`${base()}/settlements`), latestReconciliations()]);
+  settlements.sort((a, b) => (b.settled_on + b.batch_number).localeCompare(a.settled_on + a.batch_number));
+  document.getElementById("settlements").replaceChildren(...settlements.map((s) => el("tr", { "data-batch": s.batch_number },
+    cell("Settled", s.settled_on),
+    cell("Batch", el("button", { type: "button", class: "link", onclick: () => openSettlement(s.id) }, `#${s.batch_number}`)),
+    cell("Sales", `${s.sales_count} · ${s.sales_amount}`),
+    cell("Refunds", `${s.refund_count} · ${s.refund_amount}`),
+    cell("Net", s.net),
+    cell("Fees", s.actual_fees ? `${s.actual_fees} (statement)` : s.fees),
+    cell("Deposit", s.actual_deposit || s.deposit),
+    cell("Zoho Books", badgeFor(latest.get(s.id))),
+  )));
+  document.getElementById("settlements-empty").classList.toggle("hidden", settlements.length > 0);
+}
+
+async function openSettlement(id) {
+  const settlement = await api("GET", `${base()}/settlements/${encodeURIComponent(id)}`);
+  const latest = (await latestReconciliations()).get(id);
+  const reconciliation = latest && latest.status !== "running" ? await api("GET", `${base()}/reconciliations/${latest.id}`) : latest;
+  const detail = document.getElementById("detail");
+  detail.classList.remove("hidden");
+  document.getElementById("detail-title").replaceChildren(`Batch #${settlement.batch_number} · ${settlement.settled_on} `, badgeFor(reconciliation));
+  const trueUp = settlement.fee_true_up ? ` · statement fees ${settlement.actual_fees} (true-up ${settlement.fee_true_up})` : "";
+  document.getElementById("detail-totals").replaceChildren(
+    el("p", {}, `Sales ${settlement.sales_amount} − refunds ${settlement.refund_amount} = net ${settlement.net}; fees ${settlement.fees}${trueUp}; deposit ${settlement.actual_deposit || settlement.deposit}.`));
+  const canWrite = session.role !== "viewer";
+  document.getElementById("detail-actions").replaceChildren(...(canWrite ? [
+    el("button", { type: "button", id: "reconcile-now", onclick: () => reconcile(settlement) }, "Reconcile now"),
+    el("button", { type: "button", class: "secondary", id: "post-journals", onclick: () => post(settlement) }, "Post deposit and fees"),
+    reconciliation && reconciliation.status !== "running"
+      ? el("a", { class: "button secondary", href: `${base()}/reconciliations/${reconciliation.id}/findings.csv` }, "Export CSV") : null,
+  ] : []));
+  const findings = (reconciliation && reconciliation.findings) || [];
+  const byTransaction = new Map(findings.filter((f) => f.paytrace_amount).map((f) => [f.transaction_id, f]));
+  document.getElementById("detail-lines").replaceChildren(...settlement.lines.map((line) => {
+    const finding = byTransaction.get(line.transaction_id);
+    const [kind, label] = finding ? CATEGORY[finding.category] : ["", "Not checked yet"];
+    const difference = finding && finding.ledger_amount ? (Number(finding.ledger_amount) - Number(line.amount)).toFixed(2) : "";
+    return el("tr", { "data-transaction": line.transaction_id, "data-category": finding ? finding.category : "" },
+      cell("PayTrace", `${line.transaction_type === "REFUND" ? "Refund" : "Sale"} ${line.transaction_id}`, el("div", { class: "muted" }, `${line.card_brand} ${line.masked_card_number}`)),
+      cell("Amount", line.amount),
+      cell("Expected fee", line.expected_fee),
+      cell("Zoho Books", el("span", { class: `badge ${kind}` }, label), finding && finding.ledger_id ? el("div", { class: "muted" }, finding.ledger_id) : null),
+      cell("Zoho amount", finding && finding.ledger_amount ? finding.ledger_amount : "—"),
+      cell("Difference", difference && difference !== "0.00" ? difference : ""),
+      cell("", explainControl(reconciliation, finding, canWrite)),
+    );
+  }));
+  const extra = findings.filter((f) => !f.paytrace_amount);
+  document.getElementById("detail-extra").replaceChildren(...extra.map((f) => el("tr", { "data-category": f.category },
+    cell("Record", f.ledger_id || ""),
+    cell("Amount", f.ledger_amount || ""),
+    cell("Why listed", el("span", { class: `badge ${CATEGORY[f.category][0]}` }, CATEGORY[f.category][1]), el("div", { class: "muted" }, f.note)),
+    cell("", explainControl(reconciliation, f, canWrite)),
+  )));
+  document.getElementById("detail-extra-empty").classList.toggle("hidden", extra.length > 0);
+  const postings = settlement.postings || [];
+  document.getElementById("detail-postings").replaceChildren(postings.length
+    ? el("ul", {}, ...postings.map((p) => el("li", {}, `${p.kind.replace("_", " ")}: ${p.amount}${p.target_id ? ` (journal ${p.target_id})` : " (nothing to move)"}, ${formatDate(p.posted_at)}`)))
+    : el("p", { class: "empty" }, "Nothing posted yet."));
+  detail.scrollIntoView({ block: "start" });
+}
+
+function explainControl(reconciliation, finding, canWrite) {
+  if (!finding || finding.category === "matched") return null;
+  if (finding.explanation) return el("div", { class: "muted" }, `Explained: ${finding.explanation}`);
+  if (!canWrite) return null;
+  return el("button", { type: "button", class: "secondary", "data-explain": finding.position, onclick: () => explain(reconciliation, finding) }, "Explain");
+}
+
+async function explain(reconciliation, finding) {
+  const note = prompt("Why is this difference right? (kept with your name)");
+  if (!note || !note.trim()) return;
+  try {
+    await api("POST", `${base()}/reconciliations/${reconciliation.id}/findings/${finding.position}/explain`, { note: note.trim() });
+    showAlert(message, "success", "Explained.");
+    await openSettlement(reconciliation.settlement_id);
+    await loadSettlements();
+  } catch (error) { showAlert(message, "error", error.message); }
+}
+
+/** Starts a reconciliation and shows its outcome once the job has run. */
+async function reconcile(settlement) {
+  try {
+    const started = await api("POST", `${base()}/reconciliations`, { settlement_id: settlement.id });
+    showAlert(message, "success", `Checking batch #${settlement.batch_number} against Zoho Books…`);
+    for (let i = 0; i < 60; i++) {
+      const now = await api("GET", `${base()}/reconciliations/${started.id}`);
+      if (now.status !== "running") {
+        showAlert(message, now.status === "balanced" ? "success" : "error",
+          now.status === "balanced" ? `Batch #${settlement.batch_number} is balanced.` : `Batch #${settlement.batch_number}: ${now.differences} difference(s).`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await loadSettlements();
+    await openSettlement(settlement.id);
+  } catch (error) { showAlert(message, "error", error.message); }
+}
+
+async function post(settlement) {
+  try {
+    await api("POST", `${base()}/settlements/${settlement.id}/post`);
+    showAlert(message, "success", `Posting batch #${settlement.batch_number}'s deposit and fees to Zoho Books; each journal is posted once.`);
+    setTimeout(() => openSettlement(settlement.id), 1500);
+  } catch (error) { showAlert(message, "error", error.message); }
+}
+
+async function load() {
+  if (!tenantId) { location.replace("/"); return; }
+  session = await currentSession();
+  renderTopbar(session);
+  const tenant = await api("GET", `/v1/tenants/${encodeURIComponent(tenantId)}`);
+  document.getElementById("crumbs").replaceChildren(el("a", { href: `/tenant.html?id=${encodeURIComponent(tenantId)}` }, tenant.name), " / Reconciliation");
+  document.getElementById("env-tabs").replaceChildren(...["dev", "qa", "prod"].map((name) => el("button", {
+    type: "button", role: "tab", class: "tab", "aria-selected": String(name === environment), "data-env": name,
+    onclick: async () => {
+      environment = name;
+      document.querySelectorAll("#env-tabs .tab").forEach((t) => t.setAttribute("aria-selected", String(t.dataset.env === name)));
+      document.getElementById("detail").classList.add("hidden");
+      await loadSettlements();
+    },
+  }, name)));
+  await loadSettlements();
+}
+
+load().catch((error) => showAlert(message, "error", error.message));
