@@ -104,7 +104,18 @@ function explainControl(reconciliation, finding, canWrite) {
   if (!finding || finding.category === "matched") return null;
   if (finding.explanation) return el("div", { class: "muted" }, `Explained: ${finding.explanation}`);
   if (!canWrite) return null;
-  return el("button", { type: "button", class: "secondary", "data-explain": finding.position, onclick: () => explain(reconciliation, finding) }, "Explain");
+  const repair = finding.category === "missing" && finding.system === "zoho_books"
+    ? el("button", { type: "button", "data-repair": finding.position, onclick: () => repairFinding(reconciliation, finding) }, "Post again") : null;
+  return el("div", { class: "actions" }, repair,
+    el("button", { type: "button", class: "secondary", "data-explain": finding.position, onclick: () => explain(reconciliation, finding) }, "Explain"));
+}
+
+/** A sale's payment missing in Zoho Books, posted again by the flow step that wrote it. */
+async function repairFinding(reconciliation, finding) {
+  try {
+    await api("POST", `${base()}/reconciliations/${reconciliation.id}/findings/${finding.position}/repair`);
+    showAlert(message, "success", `Posting transaction ${finding.transaction_id}'s payment again; reconcile once it is in Zoho Books.`);
+  } catch (error) { showAlert(message, "error", error.message); }
 }
 
 async function explain(reconciliation, finding) {

@@ -66,6 +66,7 @@ public final class WorkerPool: @unchecked Sendable {
         .settlementBackfill: SettlementBackfillHandler(),
         .reconciliation: ReconciliationHandler(),
         .settlementPosting: SettlementPostingHandler(),
+        .reconciliationRepair: ReconciliationRepairHandler(),
     ]
 
     public func start() {

@@ -28,6 +28,26 @@ public enum SyncLinkStore {
         return found
     }
 
+    /// The link of a source key to its target record, with the run that wrote it.
+    public static func link(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, target: String, sourceKey: String) throws -> SyncLink? {
+        try tx.one(
+            "SELECT target_id, run_id FROM sync_links WHERE tenant_id = $1 AND environment = $2 AND target = $3 AND source_key = $4",
+            [tenantId, environment.rawValue, target, sourceKey]
+        ).map {
+            SyncLink(
+                tenantId: tenantId, environment: environment, target: target, sourceKey: sourceKey, targetId: try $0.string("target_id"),
+                runId: try $0.uuid("run_id"))
+        }
+    }
+
+    /// Forgets a link whose target record no longer exists (a person deleted it), so the step
+    /// that wrote it can write it again; only that very link (`targetId`) is removed.
+    public static func forget(_ tx: Transaction, _ link: SyncLink) throws {
+        try tx.query(
+            "DELETE FROM sync_links WHERE tenant_id = $1 AND environment = $2 AND target = $3 AND source_key = $4 AND target_id = $5",
+            [link.tenantId, link.environment.rawValue, link.target, link.sourceKey, link.targetId])
+    }
+
     /// Records the link; the first one recorded for a key stands (two writers racing on one key
     /// both found the same target record, or the second is a replay of the first).
     public static func record(_ tx: Transaction, _ link: SyncLink) throws {

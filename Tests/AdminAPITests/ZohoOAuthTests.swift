@@ -11,7 +11,9 @@ struct ZohoOAuthTests {
         let target = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
         let response = try RawHTTP.exchange(
             Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8),
-            port: try #require(components.port), untilClosed: true)
+            // The callback exchanges the code with the accounts server before it answers: a
+            // generous bound, as the whole suite shares the machine with it.
+            port: try #require(components.port), readTimeout: 30, untilClosed: true)
         let location = response.split(separator: "\r\n").first { $0.lowercased().hasPrefix("location:") }
             .map { String($0.dropFirst("location:".count)).trimmingCharacters(in: .whitespaces) }
         return (RawHTTP.status(of: response), location)

@@ -4,8 +4,8 @@ Two PayTrace batches go through order-to-cash into the sandbox's Zoho Books (wor
 `clearline work` started here); one Zoho payment is then deleted, as a person might. A backfill
 records both settlements and each is reconciled at once. The owner opens the reconciliation
 page and sees a balanced batch and a batch with one difference, opens the drifted one and sees
-the line missing in Zoho beside its PayTrace amount, explains it, and sees it counted as
-explained. Screenshots at desktop and phone width go to .clearline/screenshots/. Needs
+the line missing in Zoho beside its PayTrace amount, posts it again, reconciles, and sees the
+batch balanced. Screenshots at desktop and phone width go to .clearline/screenshots/. Needs
 CLEARLINE_URL, CLEARLINE_BIN and CLEARLINE_SANDBOX_URL (scripts/test sets them).
 """
 import datetime
@@ -134,10 +134,14 @@ def main():
                     if r["settlement_id"] in (settlements[balanced], settlements[drifted])]
             return len(ours) == 2 and all(r["status"] != "running" for r in ours)
         wait_for("both settlements reconciled", reconciled)
+        check_pages(email, password, tenant, balanced, drifted, lost, lambda: vendor(
+            "GET", f"{books}/customerpayments?organization_id=20071234&reference_number=PT-{lost}", headers=zoho)["customerpayments"])
     finally:
         workers.terminate()
         workers.wait(30)
 
+
+def check_pages(email, password, tenant, balanced, drifted, lost, payments):
     driver = browser(1440, 1000)
     try:
         wait = log_in(driver, email, password)
@@ -151,13 +155,15 @@ def main():
         missing = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'#detail-lines tr[data-transaction="{lost}"]')))
         assert "Missing in Zoho" in missing.text and "35.10" in missing.text, missing.text
         driver.save_screenshot(str(SHOTS / "reconciliation-drift.png"))
-        missing.find_element(By.CSS_SELECTOR, "button[data-explain]").click()
-        prompt = wait.until(EC.alert_is_present())
-        prompt.send_keys("Paid by cheque instead; refunded in PayTrace next week.")
-        prompt.accept()
-        wait.until(lambda d: row(drifted).find_element(By.CSS_SELECTOR, ".badge").text == "1 explained")
-        wait.until(lambda d: "Explained: Paid by cheque" in d.find_element(By.CSS_SELECTOR, f'#detail-lines tr[data-transaction="{lost}"]').text)
-        print("ok: reconciliation page: a balanced batch and one with a payment missing in Zoho, the difference explained")
+        # Post it again: the flow step that wrote it writes it once more; then reconcile.
+        missing.find_element(By.CSS_SELECTOR, "button[data-repair]").click()
+        wait_for("the payment posted again in Zoho Books", lambda: len(payments()) == 1)
+        driver.find_element(By.ID, "reconcile-now").click()
+        WebDriverWait(driver, 60).until(lambda d: row(drifted).find_element(By.CSS_SELECTOR, ".badge").text == "Balanced")
+        WebDriverWait(driver, 15).until(
+            lambda d: "Matched" in d.find_element(By.CSS_SELECTOR, f'#detail-lines tr[data-transaction="{lost}"]').text)
+        driver.save_screenshot(str(SHOTS / "reconciliation-repaired.png"))
+        print("ok: reconciliation page: a balanced batch and one with a payment missing in Zoho, posted again and balanced")
     except Exception:
         report(driver, "reconciliation-failure")
         raise

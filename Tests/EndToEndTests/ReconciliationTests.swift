@@ -166,6 +166,16 @@ struct ReconciliationTests {
         #expect(try await Client.send("POST", base + "/reconciliations/\(secondId)/findings/\(matchedPosition)/explain", json: ["note": "x"]).status == 404)
         let after = try await Client.send("GET", base + "/reconciliations/\(secondId)")
         #expect(after["status"] == "drift" && after.json["differences"] as? Int == 3 && after.json["open_differences"] as? Int == 2)
+        // Posted again: the flow step that wrote the payment writes it once more, and the next
+        // reconciliation finds it; an amount that differs is not Clearline's to post.
+        let differing = try #require((second["findings"] as? [[String: Any]])?.first { $0["category"] as? String == "amount_differs" }?["position"] as? Int)
+        #expect(try await Client.send("POST", base + "/reconciliations/\(secondId)/findings/\(differing)/repair").status == 409)
+        let repair = try await Client.send("POST", base + "/reconciliations/\(secondId)/findings/\(missing)/repair")
+        #expect(repair.status == 202, "\(repair.text)")
+        #expect(try await Wait.until(30) { try books.customerPayments(referenceNumber: "PT-\(sales[1].id)").count == 1 })
+        let third = try await reconcile()
+        #expect(third["differences"] as? Int == 2 && third["matched"] as? Int == 3, "\(third)")
+        #expect(!(third["findings"] as? [[String: Any]] ?? []).contains { $0["category"] as? String == "missing" })
         // The working papers: the findings as CSV.
         let csv = try await Client.send("GET", base + "/reconciliations/\(secondId)/findings.csv")
         #expect(csv.status == 200 && csv.header("content-type")?.hasPrefix("text/csv") == true)

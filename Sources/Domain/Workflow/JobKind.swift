@@ -21,4 +21,6 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, CustomStringConvert
     public static let reconciliation = JobKind("reconciliation.run")
     /// Journals a settlement's deposit and fees (and a fee true-up) into the ledgers, once each.
     public static let settlementPosting = JobKind("settlement.post")
+    /// Writes again what a reconciliation found missing, through the flow step that wrote it.
+    public static let reconciliationRepair = JobKind("reconciliation.repair")
 }
