@@ -16,16 +16,29 @@ public enum VendorFixtures {
         return session
     }
 
-    public static func payTrace(_ tenant: String, password: String) async throws -> String {
+    /// A dev PayTrace connection to `sandbox`'s emulator; `settings` adds to its base URL (polling, say).
+    public static func payTrace(
+        _ tenant: String, password: String = SandboxServer.demoPayTraceAccount.password, sandbox: SandboxServer = TestSandbox.shared,
+        settings: [String: Any] = [:]
+    ) async throws -> String {
         let account = SandboxServer.demoPayTraceAccount
         let reply = try await Client.send(
             "POST", "/v1/tenants/\(tenant)/environments/dev/connections",
             json: [
-                "kind": "paytrace", "name": "PayTrace sandbox", "settings": ["base_url": TestSandbox.shared.baseURL + "/paytrace"],
+                "kind": "paytrace", "name": "PayTrace sandbox", "settings": ["base_url": sandbox.baseURL + "/paytrace"].merging(settings) { $1 },
                 "secrets": ["username": account.username, "password": password, "integrator_id": account.integratorId],
             ])
-        try #require(reply.status == 201)
+        try #require(reply.status == 201, "\(reply.text)")
         return try #require(reply["id"])
+    }
+
+    /// A PayTrace client of the demo account on `sandbox`, with a token cache of its own.
+    public static func payTraceClient(_ sandbox: SandboxServer, cacheKey: String) -> PayTraceClient {
+        let account = SandboxServer.demoPayTraceAccount
+        return PayTraceClient(
+            baseURL: URL(string: sandbox.baseURL + "/paytrace")!,
+            credentials: .init(username: account.username, password: account.password, integratorId: account.integratorId), cacheKey: cacheKey,
+            tokens: TokenCache())
     }
 
     public static func zohoConnection(_ tenant: String, secret: String = SandboxServer.demoZohoClient.secret, sandbox: SandboxServer = TestSandbox.shared)

@@ -20,18 +20,8 @@ struct ReconciliationTests {
         let base = "/v1/tenants/\(tenantText)/environments/dev"
         let session = try await VendorFixtures.connectedZoho(tenantText, sandbox: sandbox)
         try await FlowFixtures.deployTemplate(tenantText)
-        let account = SandboxServer.demoPayTraceAccount
-        let connection = try await Client.send(
-            "POST", base + "/connections",
-            json: [
-                "kind": "paytrace", "name": "Reconciled PayTrace", "settings": ["base_url": sandbox.baseURL + "/paytrace"],
-                "secrets": ["username": account.username, "password": account.password, "integrator_id": account.integratorId],
-            ])
-        let connectionId = try #require(connection["id"])
-        let client = PayTraceClient(
-            baseURL: URL(string: sandbox.baseURL + "/paytrace")!,
-            credentials: .init(username: account.username, password: account.password, integratorId: account.integratorId),
-            cacheKey: "reconcile-\(tenantText)", tokens: TokenCache())
+        let connectionId = try await VendorFixtures.payTrace(tenantText, sandbox: sandbox)
+        let client = VendorFixtures.payTraceClient(sandbox, cacheKey: "reconcile-\(tenantText)")
         let hook = try await Hooks.endpoint(tenantText, source: "paytrace")
         let now = Date()
         let created = SettlementRecorderDates.payTraceTime(now)

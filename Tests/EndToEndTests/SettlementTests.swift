@@ -18,15 +18,7 @@ struct SettlementTests {
         let tenantText = try await Fixtures.tenant()
         let tenant = try #require(UUID(uuidString: tenantText))
         let base = "/v1/tenants/\(tenantText)/environments/dev"
-        let account = SandboxServer.demoPayTraceAccount
-        let connection = try await Client.send(
-            "POST", base + "/connections",
-            json: [
-                "kind": "paytrace", "name": "Settled PayTrace",
-                "settings": ["base_url": sandbox.baseURL + "/paytrace", "poll": true, "poll_interval_seconds": "1"],
-                "secrets": ["username": account.username, "password": account.password, "integrator_id": account.integratorId],
-            ])
-        let connectionId = try #require(connection["id"])
+        let connectionId = try await VendorFixtures.payTrace(tenantText, sandbox: sandbox, settings: ["poll": true, "poll_interval_seconds": "1"])
         // The schedule: Visa sales 2.9% + 0.30, Amex 3.5% + 0.15, refunds free.
         let rules: [[String: Any?]] = [
             ["card_brand": "visa", "transaction_type": "SALE", "percent": "2.9", "fixed": "0.30", "effective_from": "2026-01-01"],
@@ -40,10 +32,7 @@ struct SettlementTests {
         #expect(put.status == 200, "\(put.text)")
         #expect(((try await Client.send("GET", schedulePath)).json["rules"] as? [Any])?.count == 3)
 
-        let client = PayTraceClient(
-            baseURL: URL(string: sandbox.baseURL + "/paytrace")!,
-            credentials: .init(username: account.username, password: account.password, integratorId: account.integratorId),
-            cacheKey: "settlement-test", tokens: TokenCache())
+        let client = VendorFixtures.payTraceClient(sandbox, cacheKey: "settlement-test")
         func sale(_ amount: String, card: String) throws -> Int {
             try #require(
                 try client.call(
