@@ -72,6 +72,7 @@ final class PayTraceTransactions: Sendable {
         batchRoutes(into: &router, prefix: prefix, guarded: guarded)
         checkRoutes(into: &router, prefix: prefix, guarded: guarded)
         levelThreeRoutes(into: &router, prefix: prefix, guarded: guarded)
+        router.add("POST", "/_sandbox/paytrace/month") { [self] request in generateMonth(request) }
     }
 
     func keyedSale(_ body: [String: Any]) -> Response { keyed(body, type: "SALE") }
@@ -95,13 +96,15 @@ final class PayTraceTransactions: Sendable {
     }
 
     /// A sale or authorization, approved unless its amount is a decline amount or its card has expired.
-    func record(_ state: inout State, amount: Decimal, card: PayTraceCard, body: [String: Any], customerId: String?, type: String = "SALE") -> Transaction {
+    func record(
+        _ state: inout State, amount: Decimal, card: PayTraceCard, body: [String: Any], customerId: String?, type: String = "SALE", at created: Date = Date()
+    ) -> Transaction {
         let decline = Self.decline(amount: amount, card: card)
         state.nextId += 1
         // An authorization waits for its capture; a sale for settlement.
         let pending = type == "SALE" ? "PENDING_SETTLEMENT" : "AUTHORIZED"
         var t = Transaction(
-            id: state.nextId, type: type, amount: amount, card: card, created: Date(), status: decline == nil ? pending : "DECLINED",
+            id: state.nextId, type: type, amount: amount, card: card, created: created, status: decline == nil ? pending : "DECLINED",
             invoiceId: body["invoice_id"] as? String, approved: decline == nil, customerId: customerId)
         t.details = body.filter { Self.detailFields.contains($0.key) }
         t.approvalMessage = decline ?? "APPROVAL TAS\(t.id % 1000)  - Approved and completed"
@@ -220,10 +223,12 @@ final class PayTraceTransactions: Sendable {
         }
     }
 
-    func refundRecord(_ state: inout State, amount: Decimal, card: PayTraceCard, body: [String: Any], invoiceId: String?, customerId: String?) -> Transaction {
+    func refundRecord(
+        _ state: inout State, amount: Decimal, card: PayTraceCard, body: [String: Any], invoiceId: String?, customerId: String?, at created: Date = Date()
+    ) -> Transaction {
         state.nextId += 1
         var refund = Transaction(
-            id: state.nextId, type: "REFUND", amount: amount, card: card, created: Date(), status: "PENDING_SETTLEMENT", invoiceId: invoiceId,
+            id: state.nextId, type: "REFUND", amount: amount, card: card, created: created, status: "PENDING_SETTLEMENT", invoiceId: invoiceId,
             approved: true, customerId: customerId)
         refund.details = body.filter { Self.detailFields.contains($0.key) }
         (refund.statusCode, refund.statusMessage) = (106, "Your transaction was successfully refunded.")
@@ -242,16 +247,7 @@ final class PayTraceTransactions: Sendable {
 
     func settle() -> Response {
         state.withLock { state -> Response in
-            state.batch += 1
-            let now = Date()
-            state.batches[state.batch] = now
-            var count = 0
-            for (id, t) in state.transactions where t.approved && t.settled == nil && t.status == "PENDING_SETTLEMENT" {
-                state.transactions[id]?.settled = now
-                state.transactions[id]?.status = "SETTLED"
-                state.transactions[id]?.batchNumber = state.batch
-                count += 1
-            }
+            let count = Self.closeBatch(&state, at: Date())
             return SandboxResponses.json(
                 200,
                 [
@@ -259,6 +255,21 @@ final class PayTraceTransactions: Sendable {
                     "batch_number": state.batch, "transaction_count": count,
                 ])
         }
+    }
+
+    /// Closes the open batch at `when`: every approved transaction pending settlement settles in
+    /// it. Returns how many did.
+    static func closeBatch(_ state: inout State, at when: Date) -> Int {
+        state.batch += 1
+        state.batches[state.batch] = when
+        var count = 0
+        for (id, t) in state.transactions where t.approved && t.settled == nil && t.status == "PENDING_SETTLEMENT" {
+            state.transactions[id]?.settled = when
+            state.transactions[id]?.status = "SETTLED"
+            state.transactions[id]?.batchNumber = state.batch
+            count += 1
+        }
+        return count
     }
 
     /// The `credit_card` object as the emulator keeps it (first six and last four digits, expiry),
