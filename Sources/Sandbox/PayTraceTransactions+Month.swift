@@ -36,7 +36,10 @@ extension PayTraceTransactions {
                     let customer = "month-\(seed)-cust-\(random.next() % 200)"
                     let t = record(
                         &state, amount: amount, card: card,
-                        body: ["invoice_id": "M\(seed)-\(day)-\(index)", "description": "Order \(day)-\(index)", "billing_address": ["name": "Customer \(customer)"]],
+                        body: [
+                            "invoice_id": "M\(seed)-\(day)-\(index)", "description": "Order \(day)-\(index)",
+                            "billing_address": ["name": "Customer \(customer)"],
+                        ],
                         customerId: customer, at: at)
                     if t.approved { today.append(t.id) } else { counts["declines", default: 0] += 1 }
                     counts["sales", default: 0] += 1
