@@ -1,3 +1,5 @@
+import Foundation
+
 /// The vendors Clearline connects to, and for each the settings and secrets a connection holds
 /// (field names as in ../shared/reference/).
 public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
@@ -14,6 +16,10 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
         case flag
         /// A whole number, sent as a string (settings are strings or booleans).
         case integer(ClosedRange<Int>)
+        /// `HH:MM`, 24-hour.
+        case timeOfDay
+        /// An IANA time zone, such as America/Los_Angeles.
+        case timeZone
     }
 
     public struct SettingSpec: Sendable {
@@ -32,6 +38,9 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
                 // PayTrace cannot push: the poller reads its exports this often.
                 SettingSpec(name: "poll", type: .flag, required: false),
                 SettingSpec(name: "poll_interval_seconds", type: .integer(1...86_400), required: false),
+                // The daily reconciliation of this connection's settlements, at this local time.
+                SettingSpec(name: "reconcile_at", type: .timeOfDay, required: false),
+                SettingSpec(name: "time_zone", type: .timeZone, required: false),
             ]
         case .zoho:
             [
@@ -105,6 +114,14 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
                 }
             case (.text(let maxLength), .text(let text)):
                 if text.isEmpty || text.count > maxLength { errors.append(FieldError(field: field, message: "must be 1 to \(maxLength) characters")) }
+            case (.timeOfDay, .text(let text)):
+                let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+                let valid = text.count == 5 && parts.count == 2 && Int(parts[0]).map((0...23).contains) == true && Int(parts[1]).map((0...59).contains) == true
+                if !valid { errors.append(FieldError(field: field, message: "must be a time of day, HH:MM (24-hour)")) }
+            case (.timeZone, .text(let text)):
+                if text.count > 64 || TimeZone(identifier: text) == nil {
+                    errors.append(FieldError(field: field, message: "must be a time zone such as America/Los_Angeles or UTC"))
+                }
             }
         }
         return errors

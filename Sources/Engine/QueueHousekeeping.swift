@@ -4,8 +4,8 @@ public import Persistence
 public import Domain
 
 /// The queue's upkeep, one thread per process: jobs whose lease ran out go back to the queue
-/// (or to the dead letters), polling connections get their first poll, and completed jobs past
-/// their retention leave the history. It was once a side job of every pool's claim loop; as its
+/// (or to the dead letters), polling connections get their first poll, daily reconciliations
+/// whose hour has come are queued, and completed jobs past their retention leave the history. It was once a side job of every pool's claim loop; as its
 /// own service it runs once however many pools a process has, and only over `tenants`, so pools
 /// of one test process never reap or purge each other's rows.
 public final class QueueHousekeeping: @unchecked Sendable {
@@ -28,6 +28,7 @@ public final class QueueHousekeeping: @unchecked Sendable {
         public let leasesReaped: Int
         public let pollsScheduled: Int
         public let historyPurged: Int
+        public let reconciliationsScheduled: Int
     }
 
     let database: Database
@@ -52,7 +53,9 @@ public final class QueueHousekeeping: @unchecked Sendable {
         // Pollers for sources that cannot push: a connection switched to polling gets its first poll here.
         let scheduled = try database.transaction(.platform) { try PollScheduler.scheduleMissing($0, tenants: tenants) }
         let purged = try database.transaction(.platform) { try JobQueue.purgeHistory($0, olderThanDays: configuration.historyDays, tenants: tenants) }
-        return Round(leasesReaped: reaped, pollsScheduled: scheduled, historyPurged: purged)
+        // Daily reconciliations whose local hour has come.
+        let reconciliations = try database.transaction(.platform) { try ReconciliationScheduler.scheduleDue($0, tenants: tenants) }
+        return Round(leasesReaped: reaped, pollsScheduled: scheduled, historyPurged: purged, reconciliationsScheduled: reconciliations)
     }
 
     /// Rounds every `interval` on a thread of its own until `shutdown`.

@@ -3,10 +3,12 @@ import Connectors
 import Domain
 import Persistence
 
-/// `settlement.backfill` (`{"connection_id", "from", "to"}`, days as `yyyy-MM-dd`): reads the
-/// PayTrace connection's batches settled in that range and records each as a settlement, all in
-/// the job's transaction. Batches already kept are left as they are, so running it again, or
-/// over days the poller has read, changes nothing. The job's summary says what it found.
+/// `settlement.backfill` (`{"connection_id", "from", "to", "reconcile"?}`, days as `yyyy-MM-dd`):
+/// reads the PayTrace connection's batches settled in that range and records each as a
+/// settlement, all in the job's transaction. Batches already kept are left as they are, so
+/// running it again, or over days the poller has read, changes nothing; with `reconcile` (the
+/// daily run) those are reconciled again too, as new ones always are. The job's summary says
+/// what it found.
 struct SettlementBackfillHandler: JobHandler {
     func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
         guard let payload = JSONValue(parsing: job.payload)?.object, let id = payload["connection_id"]?.string.flatMap(UUID.init(uuidString:)),
@@ -25,6 +27,7 @@ struct SettlementBackfillHandler: JobHandler {
             )
         }
         guard let (connection, secrets, schedule) = loaded else { throw PermanentJobFailure("the PayTrace connection \(id) no longer exists") }
+        let reconcileAll = payload["reconcile"] == .bool(true)
         let client = try PayTraceClient.forConnection(connection, secrets: secrets)
         let batches = try client.exportBatches(from: from, to: to)
         let settled = try batches.map { ($0, try client.batchTransactions(number: $0.number, includeBin: true)) }
@@ -34,8 +37,9 @@ struct SettlementBackfillHandler: JobHandler {
         ]
         return JobEffects(summary: summary) { tx in
             for (batch, transactions) in settled {
-                try SettlementRecorder.record(
+                let recorded = try SettlementRecorder.record(
                     tx, tenantId: tenantId, environment: environment, connectionId: id, batch: batch, transactions: transactions, schedule: schedule)
+                if reconcileAll && !recorded.created { try SettlementRecorder.reconcile(tx, recorded.settlement) }
             }
         }
     }

@@ -109,7 +109,9 @@ public final class SandboxServer: Sendable {
         case .methodNotAllowed(let allowed): return envelope.methodNotAllowed(allowed)
         case .notFound: return envelope.notFound(request.path)
         }
-        let service = request.path.split(separator: "/").first.map(String.init) ?? ""
+        // Zoho's accounts server is a host of its own (accounts.zoho.com, not www.zohoapis.com):
+        // its own fault service, so chaos on Zoho's APIs does not throttle token refreshes.
+        let service = request.path.hasPrefix("/zoho/accounts/") ? "zoho-accounts" : request.path.split(separator: "/").first.map(String.init) ?? ""
         if service != "_sandbox", let fault = faults.next(for: service, write: request.method != "GET") {
             switch fault {
             case .status(let status, let retryAfter):

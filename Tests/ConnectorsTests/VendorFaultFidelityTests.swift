@@ -39,6 +39,13 @@ struct VendorFaultFidelityTests {
         let crm = try VendorHTTP.send(sandbox, "GET", "/zoho/api/crm/v8/org", headers: zoho)
         #expect(crm.status == 429 && crm["code"] as? String == "TOO_MANY_REQUESTS" && crm["status"] as? String == "error")
         #expect((crm["details"] as? [String: Any])?["retry_after"] as? Int == 1000 && crm.header("Retry-After") == "1")
+        // Zoho Accounts is a host of its own: a throttle is HTTP 200 with Zoho's body.
+        sandbox.faults.inject(.status(429, retryAfter: nil), service: "zoho-accounts", count: 1)
+        let client = SandboxServer.demoZohoClient
+        let throttled = try VendorHTTP.send(
+            sandbox, "POST", "/zoho/accounts/oauth/v2/token", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: "grant_type=refresh_token&client_id=\(client.id)&client_secret=\(client.secret)&refresh_token=x")
+        #expect(throttled.status == 200 && throttled["error"] as? String == "Access Denied")
         sandbox.faults.inject(.status(500, retryAfter: nil), service: "zoho", count: 1)
         let serverError = try VendorHTTP.send(sandbox, "GET", "/zoho/api/books/v3/contacts?organization_id=20071234", headers: zoho)
         #expect(serverError.status == 500 && serverError["code"] as? Int == 1000 && serverError["message"] as? String == "Internal error")
