@@ -8,7 +8,7 @@ import Sandbox
 struct SandboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Serve the loopback emulators of the vendors (PayTrace for now) until SIGTERM or SIGINT.")
+        abstract: "Serve the loopback emulators of the vendors (PayTrace, Zoho, Sage Pro agents, a shop) until SIGTERM or SIGINT.")
 
     @Option(help: "Port to listen on (127.0.0.1 only).")
     var port = Int(ProcessInfo.processInfo.environment["CLEARLINE_SANDBOX_PORT"] ?? "") ?? 8091
@@ -25,7 +25,8 @@ struct SandboxCommand: ParsableCommand {
               PayTrace API: \(sandbox.baseURL)/paytrace   (user \(account.username), password \(account.password), integrator \(account.integratorId))
               Zoho: accounts \(sandbox.baseURL)/zoho/accounts, APIs \(sandbox.baseURL)/zoho/api   (client \(zoho.id), secret \(zoho.secret), organization 20071234)
               Sage Pro agents: POST \(sandbox.baseURL)/_sandbox/sage/agents {"clearline_url","connection_id","enrolment_token"}
-              faults: POST \(sandbox.baseURL)/_sandbox/faults {"service":"paytrace|zoho|sage","mode":"429|500|503|timeout|drop","count":N}
+              faults: POST \(sandbox.baseURL)/_sandbox/faults {"service":"paytrace|zoho|zoho-accounts|sage","mode":"429|500|503|timeout|drop","count":N}
+              a month of PayTrace activity: POST \(sandbox.baseURL)/_sandbox/paytrace/month {"seed","start","days","sales_per_day"}
             """)
         CLI.waitForTermination()
         sandbox.shutdown()
