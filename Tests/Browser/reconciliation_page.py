@@ -21,6 +21,7 @@ import urllib.parse
 import urllib.request
 import uuid
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -141,15 +142,21 @@ def main():
         workers.wait(30)
 
 
+def patient(driver, seconds=60):
+    """A wait that looks again when the page re-renders its tables under it (they are rebuilt
+    after each action), rather than failing on an element that was just replaced."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+
+
 def check_pages(email, password, tenant, balanced, drifted, lost, payments):
     driver = browser(1440, 1000)
     try:
-        wait = log_in(driver, email, password)
+        log_in(driver, email, password)
+        wait = patient(driver)
         driver.get(BASE + f"/reconciliation.html?id={tenant}")
         row = lambda batch: driver.find_element(By.CSS_SELECTOR, f'#settlements tr[data-batch="{batch}"]')
-        wait.until(lambda d: row(balanced) and row(drifted))
-        assert row(balanced).find_element(By.CSS_SELECTOR, ".badge").text == "Balanced", row(balanced).text
-        assert row(drifted).find_element(By.CSS_SELECTOR, ".badge").text == "1 difference", row(drifted).text
+        badge = lambda batch: row(batch).find_element(By.CSS_SELECTOR, ".badge").text
+        wait.until(lambda d: badge(balanced) == "Balanced" and badge(drifted) == "1 difference")
         driver.save_screenshot(str(SHOTS / "reconciliation.png"))
         row(drifted).find_element(By.CSS_SELECTOR, "button.link").click()
         missing = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'#detail-lines tr[data-transaction="{lost}"]')))
@@ -159,9 +166,8 @@ def check_pages(email, password, tenant, balanced, drifted, lost, payments):
         missing.find_element(By.CSS_SELECTOR, "button[data-repair]").click()
         wait_for("the payment posted again in Zoho Books", lambda: len(payments()) == 1)
         driver.find_element(By.ID, "reconcile-now").click()
-        WebDriverWait(driver, 60).until(lambda d: row(drifted).find_element(By.CSS_SELECTOR, ".badge").text == "Balanced")
-        WebDriverWait(driver, 15).until(
-            lambda d: "Matched" in d.find_element(By.CSS_SELECTOR, f'#detail-lines tr[data-transaction="{lost}"]').text)
+        wait.until(lambda d: badge(drifted) == "Balanced")
+        wait.until(lambda d: "Matched" in d.find_element(By.CSS_SELECTOR, f'#detail-lines tr[data-transaction="{lost}"]').text)
         driver.save_screenshot(str(SHOTS / "reconciliation-repaired.png"))
         print("ok: reconciliation page: a balanced batch and one with a payment missing in Zoho, posted again and balanced")
     except Exception:
@@ -175,9 +181,9 @@ def check_pages(email, password, tenant, balanced, drifted, lost, payments):
         phone.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
         log_in(phone, email, password)
         phone.get(BASE + f"/reconciliation.html?id={tenant}")
-        WebDriverWait(phone, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, f'#settlements tr[data-batch="{drifted}"]'))
+        patient(phone).until(lambda d: d.find_elements(By.CSS_SELECTOR, f'#settlements tr[data-batch="{drifted}"]'))
         phone.find_element(By.CSS_SELECTOR, f'#settlements tr[data-batch="{drifted}"] button.link').click()
-        WebDriverWait(phone, 15).until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'#detail-lines tr[data-transaction="{lost}"]')))
+        patient(phone).until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'#detail-lines tr[data-transaction="{lost}"]')))
         width, viewport = phone.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
         phone.save_screenshot(str(SHOTS / "reconciliation-phone.png"))
         assert viewport == 390 and width <= viewport, f"the page scrolls sideways on a phone: {width} px in {viewport}"
