@@ -13,4 +13,8 @@ static inline const EVP_MD *cssl_sha256(void) { return EVP_sha256(); }
 static inline int cssl_gcm_set_ivlen(EVP_CIPHER_CTX *c, int len) { return EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, len, NULL); }
 static inline int cssl_gcm_get_tag(EVP_CIPHER_CTX *c, unsigned char *tag) { return EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, tag); }
 static inline int cssl_gcm_set_tag(EVP_CIPHER_CTX *c, unsigned char *tag) { return EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, tag); }
+/* Why: OpenSSL frees its global state in an atexit handler, while a thread of a shutting-down
+   server (an HTTP executor, libcurl's) may still be inside libcrypto: a segfault at exit. A
+   long-running process asks OpenSSL to leave its state alone at exit; the OS reclaims it. */
+static inline int cssl_init_without_atexit(void) { return OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL); }
 #endif

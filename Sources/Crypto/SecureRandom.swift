@@ -11,6 +11,13 @@ public enum SecureRandom {
         return out
     }
 
+    /// Called first thing by a long-running process (a server, the sandbox, an agent), before any
+    /// other use of OpenSSL: OpenSSL then keeps its state until the process is gone, rather than
+    /// freeing it at exit under threads that may still be using it.
+    public static func keepLibraryStateUntilExit() {
+        guard cssl_init_without_atexit() == 1 else { fatalError("OpenSSL did not initialise") }
+    }
+
     /// A URL-safe token of `byteCount` random bytes.
     public static func token(byteCount: Int = 32) -> String { Encoding.base64URL(bytes(byteCount)) }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Connectors
+import Crypto
 import Foundation
 import Domain
 import Logging
@@ -56,6 +57,7 @@ struct AgentCommand: ParsableCommand {
     }
 
     func run() throws {
+        SecureRandom.keepLibraryStateUntilExit()
         Settings.bootstrapLogging(level: .info)
         let logger = Logger(label: "clearline.agent")
         let connectionId = UUID(uuidString: connection)!

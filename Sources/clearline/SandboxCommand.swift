@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Crypto
 import Foundation
 import Domain
 import Logging
@@ -14,6 +15,7 @@ struct SandboxCommand: ParsableCommand {
     var port = Int(ProcessInfo.processInfo.environment["CLEARLINE_SANDBOX_PORT"] ?? "") ?? 8091
 
     func run() throws {
+        SecureRandom.keepLibraryStateUntilExit()
         Settings.bootstrapLogging(level: .warning)
         let sandbox = SandboxServer(port: port, logger: Logger(label: "clearline.sandbox"))
         try sandbox.start()

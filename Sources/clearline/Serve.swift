@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Crypto
 import Foundation
 import Domain
 import Logging
@@ -98,6 +99,7 @@ struct Workers {
 /// data keys all open (never a half-working process).
 enum Runtime {
     static func open() throws -> (Settings, Logger, Database, Vault) {
+        SecureRandom.keepLibraryStateUntilExit()
         let settings = try Settings.fromEnvironment()
         Settings.bootstrapLogging(level: settings.logLevel)
         let logger = Logger(label: "clearline")
