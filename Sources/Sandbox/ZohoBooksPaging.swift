@@ -8,13 +8,13 @@ extension ZohoBooksEmulator {
     static func page(_ key: String, _ items: [[String: Any]], _ query: [String: String] = [:], sortColumn: String? = nil) -> Response {
         let page = max(1, query["page"].flatMap(Int.init) ?? 1)
         let perPage = min(200, max(1, query["per_page"].flatMap(Int.init) ?? 200))
-        let ordered = items.sorted { a, b in
-            if let sortColumn {
-                let (x, y) = ("\(a[sortColumn] ?? "")".lowercased(), "\(b[sortColumn] ?? "")".lowercased())
-                if x != y { return x < y }
-            }
-            return Self.creationOrder(a) < Self.creationOrder(b)
+        // Keys read once per item, not once per comparison: a list of thousands is paged often.
+        typealias Keyed = (name: String, created: Int, item: [String: Any])
+        let keyed: [Keyed] = items.map { item in
+            let name: String = sortColumn.map { column in String(describing: item[column] ?? "").lowercased() } ?? ""
+            return (name, Self.creationOrder(item), item)
         }
+        let ordered: [[String: Any]] = keyed.sorted { a, b in a.name != b.name ? a.name < b.name : a.created < b.created }.map { $0.item }
         let start = min((page - 1) * perPage, ordered.count)
         let slice = Array(ordered[start..<min(start + perPage, ordered.count)])
         return SandboxResponses.json(
