@@ -68,7 +68,7 @@ enum SettlementRoutes {
         for error in errors { input.add(error) }
         let connectionId = connection.flatMap(UUID.init(uuidString:))
         if connection != nil, connectionId == nil { input.add(FieldError(field: "connection_id", message: "must be a connection id")) }
-        if let from, let to, let start = Timestamp.parse(from + "T00:00:00Z"), let end = Timestamp.parse(to + "T00:00:00Z") {
+        if let from, let to, let start = Timestamp.day(from), let end = Timestamp.day(to) {
             if end < start { input.add(FieldError(field: "to", message: "must not be before from")) }
             if end.timeIntervalSince(start) / 86_400 >= Double(maxBackfillDays) {
                 input.add(FieldError(field: "to", message: "must be within \(maxBackfillDays) days of from; backfill a long period in parts"))
@@ -94,7 +94,7 @@ enum SettlementRoutes {
     /// A day, `yyyy-MM-dd`, or nil when absent; a malformed one adds an error.
     static func day(_ text: String?, field: String, _ errors: inout [FieldError]) -> String? {
         guard let text else { return nil }
-        guard text.count == 10, Timestamp.parse(text + "T00:00:00Z") != nil else {
+        guard Timestamp.day(text) != nil else {
             errors.append(FieldError(field: field, message: "must be a day, yyyy-MM-dd"))
             return nil
         }

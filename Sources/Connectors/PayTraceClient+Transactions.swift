@@ -1,4 +1,5 @@
 public import Foundation
+import Domain
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
@@ -138,13 +139,7 @@ extension PayTraceClient {
     }
 
     /// PayTrace sends amounts as JSON numbers; read through their decimal text, never Double arithmetic.
-    static func decimal(_ value: Any?) -> Decimal? {
-        switch value {
-        case let number as NSNumber: Decimal(string: number.stringValue, locale: Locale(identifier: "en_US_POSIX"))
-        case let text as String: Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
-        default: nil
-        }
-    }
+    static func decimal(_ value: Any?) -> Decimal? { Money.decimal(fromJSON: value) }
 
     private func send(_ path: String, _ body: [String: Any], token: String) throws -> HTTPTransport.Reply {
         var payload = body

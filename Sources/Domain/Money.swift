@@ -37,6 +37,16 @@ public struct Money: Sendable, Equatable, Hashable {
         self.init(amount: value, currency: currency)
     }
 
+    /// An amount a vendor sent as a JSON string or number (as `JSONSerialization` gives it), read
+    /// through its decimal text, never through a Double.
+    public static func decimal(fromJSON value: Any?) -> Decimal? {
+        switch value {
+        case let text as String: Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        case let number as NSNumber: Decimal(string: number.stringValue, locale: Locale(identifier: "en_US_POSIX"))
+        default: nil
+        }
+    }
+
     /// The amount rounded half-even (banker's rounding) to the currency's minor unit.
     public func rounded() -> Money {
         var input = amount

@@ -43,6 +43,11 @@ public enum Timestamp {
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// A day written `YYYY-MM-DD` (nothing more), as its midnight UTC; nil for anything else.
+    public static func day(_ text: String) -> Date? {
+        text.utf8.count == 10 ? parse(text + "T00:00:00Z") : nil
+    }
+
     /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.ffffff](Z|±HH[:MM])`, the shapes RFC 3339 and PostgreSQL's ISO output use.
     public static func parse(_ text: String) -> Date? {
         let c = Array(text.utf8)

@@ -23,8 +23,7 @@ struct ReconciliationHandler: JobHandler {
                 let settlement = try SettlementStore.get(tx, tenantId: tenantId, environment: environment, id: reconciliation.settlementId)
             else { return nil }
             let lines = try SettlementStore.lines(tx, tenantId: tenantId, settlementId: settlement.id)
-            let zoho = try ConnectionStore.list(tx, tenantId: tenantId, environment: environment, after: nil, limit: 100).items
-                .first { $0.kind == .zoho && $0.text("organization_id") != nil }
+            let zoho = try ZohoLedgerReader.connection(tx, tenantId: tenantId, environment: environment)
             let secrets = try zoho.map { ($0, try ConnectionStore.secrets(tx, vault: vault, connection: $0)) }
             // Clearline's own cross-reference: which Books payment each settled sale became.
             let links = try SyncLinkStore.targets(
@@ -71,7 +70,7 @@ struct ReconciliationHandler: JobHandler {
 
     /// The week up to the settlement's day, as Books' `date_start`/`date_end`.
     static func period(endingOn day: String) -> (String, String) {
-        guard let end = Timestamp.parse(day + "T00:00:00Z") else { return (day, day) }
+        guard let end = Timestamp.day(day) else { return (day, day) }
         let format = DateFormatter()
         format.locale = Locale(identifier: "en_US_POSIX")
         format.timeZone = TimeZone(identifier: "UTC")

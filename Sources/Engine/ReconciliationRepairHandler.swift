@@ -34,8 +34,7 @@ struct ReconciliationRepairHandler: JobHandler {
                 throw PermanentJobFailure("no flow of Clearline's wrote transaction \(transaction)'s payment; nothing to post again")
             }
             guard
-                let zoho = try ConnectionStore.list(tx, tenantId: tenantId, environment: environment, after: nil, limit: 100).items
-                    .first(where: { $0.kind == .zoho && $0.text("organization_id") != nil })
+                let zoho = try ZohoLedgerReader.connection(tx, tenantId: tenantId, environment: environment)
             else { throw PermanentJobFailure("this environment has no Zoho Books connection") }
             return (link, run, position, event, zoho, try ConnectionStore.secrets(tx, vault: vault, connection: zoho), transaction)
         }

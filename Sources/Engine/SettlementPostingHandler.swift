@@ -19,8 +19,7 @@ struct SettlementPostingHandler: JobHandler {
         let loaded = try context.database.transaction(.tenant(tenantId)) { tx -> (Settlement, [SettlementPosting], Connection, [String: String])? in
             guard let settlement = try SettlementStore.get(tx, tenantId: tenantId, environment: environment, id: id) else { return nil }
             guard
-                let zoho = try ConnectionStore.list(tx, tenantId: tenantId, environment: environment, after: nil, limit: 100).items
-                    .first(where: { $0.kind == .zoho && $0.text("organization_id") != nil })
+                let zoho = try ZohoLedgerReader.connection(tx, tenantId: tenantId, environment: environment)
             else {
                 throw PermanentJobFailure("this environment has no Zoho Books connection to post settlement \(settlement.batchNumber) into")
             }

@@ -50,8 +50,7 @@ enum SettlementRecorder {
     /// A new settlement is reconciled at once against the environment's Zoho Books, if it has one:
     /// the flows wrote its sales as they happened, so drift shows the day the batch settles.
     static func reconcile(_ tx: Transaction, _ settlement: Settlement) throws {
-        let connections = try ConnectionStore.list(tx, tenantId: settlement.tenantId, environment: settlement.environment, after: nil, limit: 100).items
-        guard connections.contains(where: { $0.kind == .zoho && $0.text("organization_id") != nil }) else { return }
+        guard try ZohoLedgerReader.connection(tx, tenantId: settlement.tenantId, environment: settlement.environment) != nil else { return }
         let reconciliation = try ReconciliationStore.start(tx, tenantId: settlement.tenantId, environment: settlement.environment, settlementId: settlement.id)
         try JobQueue.enqueue(
             tx,

@@ -75,19 +75,11 @@ public enum DisputeStore {
     static func decode(_ row: Row) throws -> Dispute {
         let chargeback = Chargeback(
             caseNumber: try row.string("case_number"), transactionId: row.optionalString("transaction_id"),
-            customerId: try row.string("customer_id"), amount: try amount(row, "amount"), fee: try amount(row, "fee"),
+            customerId: try row.string("customer_id"), amount: try row.decimal("amount"), fee: try row.decimal("fee"),
             currency: try row.string("currency"), reason: try row.string("reason"), receivedAt: try row.date("received_at"))
         return Dispute(
             id: try row.uuid("id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, chargeback: chargeback,
             status: try row.string("status"), enteredVia: try row.string("entered_via"), eventId: try row.uuid("event_id"),
             createdAt: try row.date("created_at"))
-    }
-
-    /// numeric(18,4) reads as "108.2500"; as a Decimal it equals what was entered.
-    private static func amount(_ row: Row, _ column: String) throws -> Decimal {
-        guard let value = Decimal(string: try row.string(column), locale: Locale(identifier: "en_US_POSIX")) else {
-            throw DomainError.conflict("stored \(column) is not a number")
-        }
-        return value
     }
 }

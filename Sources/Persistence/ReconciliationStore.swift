@@ -97,12 +97,12 @@ public enum ReconciliationStore {
     }
 
     static func decodeFinding(_ row: Row) throws -> RecordedFinding {
-        func decimal(_ column: String) -> Decimal? { row.optionalString(column).flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) } }
         return RecordedFinding(
             position: try row.int("position"),
             finding: ReconciliationMatcher.Finding(
                 system: try row.string("system"), category: try row.value("category"), transactionId: row.optionalString("transaction_id").flatMap { Int($0) },
-                payTraceAmount: decimal("paytrace_amount"), ledgerId: row.optionalString("ledger_id"), ledgerAmount: decimal("ledger_amount"),
+                payTraceAmount: try row.optionalDecimal("paytrace_amount"), ledgerId: row.optionalString("ledger_id"),
+                ledgerAmount: try row.optionalDecimal("ledger_amount"),
                 note: try row.string("note")),
             explanation: row.optionalString("explanation"), explainedBy: row.optionalString("explained_by"), explainedAt: try row.optionalDate("explained_at"))
     }

@@ -28,6 +28,19 @@ public struct Row: Sendable {
 
     public func bool(_ name: String) throws -> Bool { try string(name) == "t" }
 
+    /// A `numeric` column (select it `::text`), as Decimal, never through a Double: numeric(18,4)
+    /// reads as "108.2500", which as a Decimal equals what was entered.
+    public func decimal(_ name: String) throws -> Decimal {
+        guard let v = try optionalDecimal(name) else { throw decoding(name, "is null") }
+        return v
+    }
+
+    public func optionalDecimal(_ name: String) throws -> Decimal? {
+        guard let text = optionalString(name) else { return nil }
+        guard let v = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { throw decoding(name, "is not a number") }
+        return v
+    }
+
     public func uuid(_ name: String) throws -> UUID {
         guard let v = UUID(uuidString: try string(name)) else { throw decoding(name, "is not a uuid") }
         return v

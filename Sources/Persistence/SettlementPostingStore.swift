@@ -13,7 +13,7 @@ public enum SettlementPostingStore {
         ).map { row in
             SettlementPosting(
                 system: try row.string("system"), kind: try row.value("kind"),
-                amount: Decimal(string: try row.string("amount"), locale: Locale(identifier: "en_US_POSIX")) ?? 0, targetId: row.optionalString("target_id"),
+                amount: try row.decimal("amount"), targetId: row.optionalString("target_id"),
                 postedAt: try row.date("posted_at"))
         }
     }

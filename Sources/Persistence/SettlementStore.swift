@@ -110,9 +110,9 @@ public enum SettlementStore {
             """, [tenantId, settlementId]
         ).map { row in
             SettlementLine(
-                transactionId: Int(try row.int64("transaction_id")), type: try row.string("transaction_type"), amount: try decimal(row, "amount"),
+                transactionId: Int(try row.int64("transaction_id")), type: try row.string("transaction_type"), amount: try row.decimal("amount"),
                 cardBrand: CardBrand(rawValue: try row.string("card_brand")) ?? .other, maskedCardNumber: try row.string("masked_card_number"),
-                invoiceId: row.optionalString("invoice_id"), customerId: row.optionalString("customer_id"), expectedFee: try decimal(row, "expected_fee"))
+                invoiceId: row.optionalString("invoice_id"), customerId: row.optionalString("customer_id"), expectedFee: try row.decimal("expected_fee"))
         }
     }
 
@@ -143,14 +143,7 @@ public enum SettlementStore {
     /// A list row's totals as stored (the same figures its lines give, without reading them).
     static func storedTotals(_ row: Row) throws -> SettlementTotals {
         SettlementTotals(
-            salesCount: try row.int("sales_count"), salesAmount: try decimal(row, "sales_amount"), refundCount: try row.int("refund_count"),
-            refundAmount: try decimal(row, "refund_amount"), fees: try decimal(row, "fees"))
-    }
-
-    static func decimal(_ row: Row, _ column: String) throws -> Decimal {
-        guard let value = Decimal(string: try row.string(column), locale: Locale(identifier: "en_US_POSIX")) else {
-            throw DomainError.conflict("stored \(column) is not a number")
-        }
-        return value
+            salesCount: try row.int("sales_count"), salesAmount: try row.decimal("sales_amount"), refundCount: try row.int("refund_count"),
+            refundAmount: try row.decimal("refund_amount"), fees: try row.decimal("fees"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Domain
 
 /// What the emulator keeps of a card, as PayTrace may: the first six digits (the BIN, which
 /// `include_bin` exports show) and the last four, and the expiry. Never the full number.
@@ -14,15 +15,8 @@ struct PayTraceCard {
         return year < now.year! || (year == now.year! && month < now.month!)
     }
 
-    /// Visa (4) or Mastercard (51–55, 2221–2720): the brands Level 3 data is for.
-    var brand: String {
-        if bin.hasPrefix("4") { return "visa" }
-        if let two = Int(bin.prefix(2)), (51...55).contains(two) { return "mastercard" }
-        if let four = Int(bin.prefix(4)), (2221...2720).contains(four) { return "mastercard" }
-        if bin.hasPrefix("34") || bin.hasPrefix("37") { return "amex" }
-        if bin.hasPrefix("6") { return "discover" }
-        return "other"
-    }
+    /// The card's network, from its BIN, as settlements read it.
+    var brand: CardBrand { CardBrand(maskedNumber: bin) }
 
     /// `************1234` in exports, `411111******1234` with `include_bin`.
     func masked(includeBin: Bool) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Domain
 
 /// Level 3 data (reference section 6): line items and tax detail added to an approved Visa or
 /// Mastercard sale before it settles, answered with 170 and PayTrace's wording ("Visa/MasterCard
@@ -9,11 +10,11 @@ import HTTPServer
 /// error envelope, with a message naming the reason.
 extension PayTraceTransactions {
     func levelThreeRoutes(into router: inout Router<SandboxHandler>, prefix: String, guarded: Guarded) {
-        router.add("POST", prefix + "/v1/level_three/visa", guarded { [self] in levelThree($0, brand: "visa") })
-        router.add("POST", prefix + "/v1/level_three/mastercard", guarded { [self] in levelThree($0, brand: "mastercard") })
+        router.add("POST", prefix + "/v1/level_three/visa", guarded { [self] in levelThree($0, brand: .visa) })
+        router.add("POST", prefix + "/v1/level_three/mastercard", guarded { [self] in levelThree($0, brand: .mastercard) })
     }
 
-    func levelThree(_ body: [String: Any], brand: String) -> Response {
+    func levelThree(_ body: [String: Any], brand: CardBrand) -> Response {
         state.withLock { state -> Response in
             guard let id = Self.id(body["transaction_id"]) else { return Self.errors(Self.invalidId) }
             guard var t = state.transactions[id] else { return Self.errors(Self.notFound) }
@@ -21,7 +22,7 @@ extension PayTraceTransactions {
                 return Self.errors(["1": ["Level 3 data can be added only to an approved transaction that has not settled."]])
             }
             guard t.card.brand == brand else {
-                return Self.errors(["1": ["Transaction ID \(id) is not a \(brand == "visa" ? "Visa" : "MasterCard") transaction."]])
+                return Self.errors(["1": ["Transaction ID \(id) is not a \(brand == .visa ? "Visa" : "MasterCard") transaction."]])
             }
             let lines = body["line_items"] as? [[String: Any]] ?? []
             t.levelThree = body.filter { $0.key != "transaction_id" && $0.key != "integrator_id" }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Domain
 
 /// Response helpers shared by the emulators.
 enum SandboxResponses {
@@ -9,13 +10,7 @@ enum SandboxResponses {
     }
 
     /// An amount sent as a string or a JSON number, as Decimal (never through Double).
-    static func decimal(_ value: Any?) -> Decimal? {
-        switch value {
-        case let text as String: Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
-        case let number as NSNumber: Decimal(string: number.stringValue, locale: Locale(identifier: "en_US_POSIX"))
-        default: nil
-        }
-    }
+    static func decimal(_ value: Any?) -> Decimal? { Money.decimal(fromJSON: value) }
 
     /// A UTC, US-locale formatter: PayTrace's dates and times carry no time zone.
     static func formatter(_ format: String) -> DateFormatter {

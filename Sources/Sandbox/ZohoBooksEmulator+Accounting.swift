@@ -88,7 +88,7 @@ extension ZohoBooksEmulator {
         add(&router, books, "GET", "/settings/currencies/{id}/exchangerates") { [self] request, _ in
             let id = Self.pathId(request, 2)
             guard let currency = currencies.first(where: { $0["currency_id"] as? String == id }) else {
-                return SandboxResponses.json(404, ["code": 1002, "message": "Currency does not exist."])
+                return Self.missing("Currency")
             }
             return Self.page(
                 "exchange_rates",
@@ -198,7 +198,7 @@ extension ZohoBooksEmulator {
         let applications = body["invoices"] as? [[String: Any]] ?? []
         guard !applications.isEmpty else { return Self.invalid("invoices") }
         return state.withLock { state in
-            guard var note = state.creditNotes[id] else { return SandboxResponses.json(404, ["code": 1002, "message": "Credit note does not exist."]) }
+            guard var note = state.creditNotes[id] else { return Self.missing("Credit note") }
             var available = SandboxResponses.decimal(note["balance"]) ?? 0
             var invoices = state.invoices
             for application in applications {
@@ -237,7 +237,7 @@ extension ZohoBooksEmulator {
         guard let amount = SandboxResponses.decimal(body["amount"]), amount > 0 else { return Self.invalid("amount") }
         guard body["date"] is String else { return Self.invalid("date") }
         return state.withLock { state in
-            guard var note = state.creditNotes[id] else { return SandboxResponses.json(404, ["code": 1002, "message": "Credit note does not exist."]) }
+            guard var note = state.creditNotes[id] else { return Self.missing("Credit note") }
             let balance = SandboxResponses.decimal(note["balance"]) ?? 0
             guard amount <= balance else {
                 return SandboxResponses.json(400, ["code": 24018, "message": "The refund amount exceeds the credit note's balance."])
@@ -306,7 +306,7 @@ extension ZohoBooksEmulator {
 
     func publishJournal(_ id: String) -> Response {
         state.withLock { state in
-            guard state.journals[id] != nil else { return SandboxResponses.json(404, ["code": 1002, "message": "Journal does not exist."]) }
+            guard state.journals[id] != nil else { return Self.missing("Journal") }
             state.journals[id]?["status"] = "published"
             return SandboxResponses.json(200, ["code": 0, "message": "The journal has been published."])
         }

@@ -103,16 +103,4 @@ extension ZohoBooksEmulator {
             return SandboxResponses.json(200, ["code": 0, "message": "success", "contact": contact])
         }
     }
-
-    /// Books' answer to an id that names no record of this kind.
-    static func missing(_ entity: String) -> Response {
-        SandboxResponses.json(404, ["code": 1002, "message": "\(entity) does not exist."])
-    }
-
-    /// Books' timestamps: ISO 8601 with the organization's offset.
-    static func timestamp(_ date: Date = Date()) -> String {
-        SandboxResponses.formatter("yyyy-MM-dd'T'HH:mm:ssZ").string(from: date)
-    }
-
-    static func today() -> String { SandboxResponses.formatter("yyyy-MM-dd").string(from: Date()) }
 }

@@ -146,7 +146,7 @@ final class ZohoBooksEmulator: Sendable {
             return Self.invalid("custom_fields")
         }
         return state.withLock { state in
-            guard var order = state.salesOrders[id] else { return SandboxResponses.json(404, ["code": 1002, "message": "Sales order does not exist."]) }
+            guard var order = state.salesOrders[id] else { return Self.missing("Sales order") }
             var current = order["custom_fields"] as? [[String: Any]] ?? []
             for field in fields {
                 current.removeAll { $0["api_name"] as? String == field["api_name"] as? String }
@@ -162,7 +162,7 @@ final class ZohoBooksEmulator: Sendable {
     func markSalesOrder(_ request: Request, _ status: String) -> Response {
         let id = request.path.split(separator: "/").dropLast(2).last.map(String.init) ?? ""
         return state.withLock { state in
-            guard var order = state.salesOrders[id] else { return SandboxResponses.json(404, ["code": 1002, "message": "Sales order does not exist."]) }
+            guard var order = state.salesOrders[id] else { return Self.missing("Sales order") }
             if order["status"] as? String == "void" { return SandboxResponses.json(400, ["code": 36014, "message": "The sales order is void."]) }
             order["status"] = status
             state.salesOrders[id] = order
@@ -194,6 +194,18 @@ final class ZohoBooksEmulator: Sendable {
             && (query["date_start"].map { (item["date"] as? String ?? "") >= $0 } ?? true)
             && (query["date_end"].map { (item["date"] as? String ?? "") <= $0 } ?? true)
     }
+
+    /// Books' answer to an id that names no record of this kind.
+    static func missing(_ entity: String) -> Response {
+        SandboxResponses.json(404, ["code": 1002, "message": "\(entity) does not exist."])
+    }
+
+    /// Books' timestamps: ISO 8601 with the organization's offset.
+    static func timestamp(_ date: Date = Date()) -> String {
+        SandboxResponses.formatter("yyyy-MM-dd'T'HH:mm:ssZ").string(from: date)
+    }
+
+    static func today() -> String { SandboxResponses.formatter("yyyy-MM-dd").string(from: Date()) }
 
     static func invalid(_ field: String) -> Response {
         SandboxResponses.json(400, ["code": 4, "message": "Invalid value passed for \(field)"])

@@ -22,7 +22,7 @@ extension ZohoBooksEmulator {
         }
         add(&router, inventory, "GET", "/items/{id}") { [self] request, _ in
             guard let item = state.withLock({ $0.items[Self.pathId(request, 1)] }) else {
-                return SandboxResponses.json(404, ["code": 1002, "message": "Item does not exist."])
+                return Self.missing("Item")
             }
             return SandboxResponses.json(200, ["code": 0, "message": "success", "item": item])
         }
@@ -38,7 +38,7 @@ extension ZohoBooksEmulator {
 
     func salesOrder(_ request: Request) -> Response {
         guard let order = state.withLock({ $0.salesOrders[Self.pathId(request, 1)] }) else {
-            return SandboxResponses.json(404, ["code": 1002, "message": "Sales order does not exist."])
+            return Self.missing("Sales order")
         }
         return SandboxResponses.json(200, ["code": 0, "message": "success", "salesorder": order])
     }
@@ -62,7 +62,7 @@ extension ZohoBooksEmulator {
     func createPackage(_ orderId: String, _ body: [String: Any]) -> Response {
         guard let lines = body["line_items"] as? [[String: Any]], !lines.isEmpty else { return Self.invalid("line_items") }
         let outcome = state.withLock { state -> Response in
-            guard var order = state.salesOrders[orderId] else { return SandboxResponses.json(404, ["code": 1002, "message": "Sales order does not exist."]) }
+            guard var order = state.salesOrders[orderId] else { return Self.missing("Sales order") }
             guard order["status"] as? String == "confirmed" else {
                 return SandboxResponses.json(400, ["code": 36015, "message": "Packages can be created only for confirmed sales orders."])
             }
@@ -99,7 +99,7 @@ extension ZohoBooksEmulator {
         let packageIds = (query["package_ids"] ?? "").split(separator: ",").map(String.init)
         guard !packageIds.isEmpty else { return Self.invalid("package_ids") }
         return state.withLock { state in
-            guard var order = state.salesOrders[orderId] else { return SandboxResponses.json(404, ["code": 1002, "message": "Sales order does not exist."]) }
+            guard var order = state.salesOrders[orderId] else { return Self.missing("Sales order") }
             for id in packageIds {
                 guard let package = state.packages[id], package["salesorder_id"] as? String == orderId else {
                     return SandboxResponses.json(400, ["code": 1002, "message": "Package does not exist."])
@@ -128,7 +128,7 @@ extension ZohoBooksEmulator {
 
     func deliver(_ shipmentId: String) -> Response {
         state.withLock { state in
-            guard var shipment = state.shipments[shipmentId] else { return SandboxResponses.json(404, ["code": 1002, "message": "Shipment does not exist."]) }
+            guard var shipment = state.shipments[shipmentId] else { return Self.missing("Shipment") }
             shipment["status"] = "delivered"
             state.shipments[shipmentId] = shipment
             let orderId = shipment["salesorder_id"] as? String ?? ""

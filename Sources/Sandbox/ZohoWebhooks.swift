@@ -47,7 +47,7 @@ public final class ZohoWebhooks: Sendable {
             }
             return removed
                 ? SandboxResponses.json(200, ["code": 0, "message": "The webhook has been deleted."])
-                : SandboxResponses.json(404, ["code": 1002, "message": "Webhook does not exist."])
+                : ZohoBooksEmulator.missing("Webhook")
         }
         router.add("POST", "/_sandbox/zoho/webhooks/variant") { [self] request in
             let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]

@@ -73,7 +73,7 @@ extension FeeSchedule {
             if required { errors.append(FieldError(field: field, message: "is required (yyyy-MM-dd)")) }
             return nil
         }
-        guard let text = value.string, Timestamp.parse(text + "T00:00:00Z") != nil, text.count == 10 else {
+        guard let text = value.string, Timestamp.day(text) != nil else {
             errors.append(FieldError(field: field, message: "must be a day, yyyy-MM-dd"))
             return nil
         }

@@ -31,7 +31,7 @@ public struct StatementRow: Sendable, Equatable {
             let prefix = "line \(line)."
             var rowErrors: [FieldError] = []
             let date = values["date"]?.trimmingCharacters(in: .whitespaces) ?? ""
-            if date.count != 10 || Timestamp.parse(date + "T00:00:00Z") == nil {
+            if Timestamp.day(date) == nil {
                 rowErrors.append(FieldError(field: prefix + "date", message: "must be a day, yyyy-MM-dd"))
             }
             let batch = Int(values["batch"]?.trimmingCharacters(in: .whitespaces) ?? "").flatMap { $0 > 0 ? $0 : nil }
