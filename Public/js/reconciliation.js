@@ -1,5 +1,5 @@
 // Settlements by day with their reconciliation badge, and one settlement side by side: each
-// PayTrace line next to what Zoho Books shows for it, the difference, and what fixes it.
+// PayTrace line next to what Zoho Books and Sage Pro show for it, the difference, and what fixes it.
 import { api, currentSession, listAll } from "./api.js";
 import { el, cell, formatDate, renderTopbar, showAlert } from "./ui.js";
 
@@ -9,11 +9,13 @@ let environment = new URLSearchParams(location.search).get("env") || "dev";
 let session = null;
 const base = () => `/v1/tenants/${encodeURIComponent(tenantId)}/environments/${environment}`;
 
+const LEDGERS = { zoho_books: "Zoho Books", sage_pro: "Sage Pro" };
+const REPAIR = { post_again: "Post again", correct_amount: "Correct amount", post_refund: "Post refund" };
 const CATEGORY = {
   matched: ["ok", "Matched"],
-  missing: ["bad", "Missing in Zoho"],
+  missing: ["bad", "Missing"],
   amount_differs: ["bad", "Amount differs"],
-  reversal_not_reflected: ["bad", "Refund not in Zoho"],
+  reversal_not_reflected: ["bad", "Refund not posted"],
   settled_in_another_batch: ["warn", "Settled in another batch"],
   unexplained: ["warn", "Possible duplicate"],
 };
@@ -47,7 +49,7 @@ async function loadSettlements() {
     cell("Net", s.net),
     cell("Fees", s.actual_fees ? `${s.actual_fees} (statement)` : s.fees),
     cell("Deposit", s.actual_deposit || s.deposit),
-    cell("Zoho Books", badgeFor(latest.get(s.id))),
+    cell("Ledgers", badgeFor(latest.get(s.id))),
   )));
   document.getElementById("settlements-empty").classList.toggle("hidden", settlements.length > 0);
 }
@@ -70,24 +72,31 @@ async function openSettlement(id) {
       ? el("a", { class: "button secondary", href: `${base()}/reconciliations/${reconciliation.id}/findings.csv` }, "Export CSV") : null,
   ] : []));
   const findings = (reconciliation && reconciliation.findings) || [];
-  const byTransaction = new Map(findings.filter((f) => f.paytrace_amount).map((f) => [f.transaction_id, f]));
+  const repairable = findings.filter((f) => f.repair);
+  if (canWrite && repairable.length) {
+    document.getElementById("detail-actions").append(
+      el("button", { type: "button", id: "repair-all", onclick: () => repairAll(reconciliation) }, `Repair all (${repairable.length})`));
+  }
+  // Each ledger is reconciled against PayTrace, not against the other: one finding per line each.
+  const byLine = new Map(findings.filter((f) => f.paytrace_amount).map((f) => [`${f.system}:${f.transaction_id}`, f]));
+  const systems = (reconciliation && reconciliation.systems && reconciliation.systems.length) ? reconciliation.systems : ["zoho_books"];
   document.getElementById("detail-lines").replaceChildren(...settlement.lines.map((line) => {
-    const finding = byTransaction.get(line.transaction_id);
-    const [kind, label] = finding ? CATEGORY[finding.category] : ["", "Not checked yet"];
-    const difference = finding && finding.ledger_amount ? (Number(finding.ledger_amount) - Number(line.amount)).toFixed(2) : "";
-    return el("tr", { "data-transaction": line.transaction_id, "data-category": finding ? finding.category : "" },
+    const row = el("tr", { "data-transaction": line.transaction_id },
       cell("PayTrace", `${line.transaction_type === "REFUND" ? "Refund" : "Sale"} ${line.transaction_id}`, el("div", { class: "muted" }, `${line.card_brand} ${line.masked_card_number}`)),
       cell("Amount", line.amount),
-      cell("Expected fee", line.expected_fee),
-      cell("Zoho Books", el("span", { class: `badge ${kind}` }, label), finding && finding.ledger_id ? el("div", { class: "muted" }, finding.ledger_id) : null),
-      cell("Zoho amount", finding && finding.ledger_amount ? finding.ledger_amount : "—"),
-      cell("Difference", difference && difference !== "0.00" ? difference : ""),
-      cell("", explainControl(reconciliation, finding, canWrite)),
-    );
+      cell("Expected fee", line.expected_fee));
+    for (const system of ["zoho_books", "sage_pro"]) {
+      const finding = byLine.get(`${system}:${line.transaction_id}`);
+      if (finding) row.setAttribute(`data-${system.replace("_", "-")}`, finding.category);
+      row.append(ledgerCell(system, systems.includes(system), finding, reconciliation, line, canWrite));
+    }
+    const categories = systems.map((system) => (byLine.get(`${system}:${line.transaction_id}`) || {}).category).filter(Boolean);
+    row.setAttribute("data-category", categories.find((c) => c !== "matched") || categories[0] || "");
+    return row;
   }));
   const extra = findings.filter((f) => !f.paytrace_amount);
   document.getElementById("detail-extra").replaceChildren(...extra.map((f) => el("tr", { "data-category": f.category },
-    cell("Record", f.ledger_id || ""),
+    cell("Record", `${LEDGERS[f.system] || f.system} ${f.ledger_id || ""}`),
     cell("Amount", f.ledger_amount || ""),
     cell("Why listed", el("span", { class: `badge ${CATEGORY[f.category][0]}` }, CATEGORY[f.category][1]), el("div", { class: "muted" }, f.note)),
     cell("", explainControl(reconciliation, f, canWrite)),
@@ -100,21 +109,42 @@ async function openSettlement(id) {
   detail.scrollIntoView({ block: "start" });
 }
 
+/** One ledger's view of a line: its badge, its record and amount, the difference and what fixes it. */
+function ledgerCell(system, read, finding, reconciliation, line, canWrite) {
+  if (!read) return cell(LEDGERS[system], el("span", { class: "muted" }, "Not connected"));
+  if (!finding) return cell(LEDGERS[system], el("span", { class: "muted" }, "Not checked yet"));
+  const [kind, label] = CATEGORY[finding.category];
+  const difference = finding.ledger_amount ? (Number(finding.ledger_amount) - Number(line.amount)).toFixed(2) : "";
+  return cell(LEDGERS[system],
+    el("span", { class: `badge ${kind}` }, label),
+    finding.ledger_id ? el("div", { class: "muted" }, `${finding.ledger_id} · ${finding.ledger_amount}${difference && difference !== "0.00" ? ` (${difference})` : ""}`) : null,
+    explainControl(reconciliation, finding, canWrite));
+}
+
 function explainControl(reconciliation, finding, canWrite) {
   if (!finding || finding.category === "matched") return null;
   if (finding.explanation) return el("div", { class: "muted" }, `Explained: ${finding.explanation}`);
   if (!canWrite) return null;
-  const repair = finding.category === "missing" && finding.system === "zoho_books"
-    ? el("button", { type: "button", "data-repair": finding.position, onclick: () => repairFinding(reconciliation, finding) }, "Post again") : null;
+  const repair = finding.repair
+    ? el("button", { type: "button", "data-repair": finding.position, onclick: () => repairFinding(reconciliation, finding) }, REPAIR[finding.repair]) : null;
   return el("div", { class: "actions" }, repair,
     el("button", { type: "button", class: "secondary", "data-explain": finding.position, onclick: () => explain(reconciliation, finding) }, "Explain"));
 }
 
-/** A sale's payment missing in Zoho Books, posted again by the flow step that wrote it. */
+/** One difference repaired as the API says it can be (a job); reconcile again to see it matched. */
 async function repairFinding(reconciliation, finding) {
   try {
     await api("POST", `${base()}/reconciliations/${reconciliation.id}/findings/${finding.position}/repair`);
-    showAlert(message, "success", `Posting transaction ${finding.transaction_id}'s payment again; reconcile once it is in Zoho Books.`);
+    showAlert(message, "success", `${REPAIR[finding.repair]}: transaction ${finding.transaction_id} in ${LEDGERS[finding.system]}; reconcile again once it is done.`);
+  } catch (error) { showAlert(message, "error", error.message); }
+}
+
+/** Every difference Clearline can fix, each a job; what is left needs a person's note. */
+async function repairAll(reconciliation) {
+  try {
+    const queued = await api("POST", `${base()}/reconciliations/${reconciliation.id}/repair`);
+    const left = queued.left.length ? ` ${queued.left.length} difference(s) need a note.` : "";
+    showAlert(message, "success", `Repairing ${queued.positions.length} difference(s); reconcile again once they are done.${left}`);
   } catch (error) { showAlert(message, "error", error.message); }
 }
 
@@ -133,7 +163,7 @@ async function explain(reconciliation, finding) {
 async function reconcile(settlement) {
   try {
     const started = await api("POST", `${base()}/reconciliations`, { settlement_id: settlement.id });
-    showAlert(message, "success", `Checking batch #${settlement.batch_number} against Zoho Books…`);
+    showAlert(message, "success", `Checking batch #${settlement.batch_number} against the ledgers…`);
     for (let i = 0; i < 60; i++) {
       const now = await api("GET", `${base()}/reconciliations/${started.id}`);
       if (now.status !== "running") {
@@ -151,7 +181,7 @@ async function reconcile(settlement) {
 async function post(settlement) {
   try {
     await api("POST", `${base()}/settlements/${settlement.id}/post`);
-    showAlert(message, "success", `Posting batch #${settlement.batch_number}'s deposit and fees to Zoho Books; each journal is posted once.`);
+    showAlert(message, "success", `Posting batch #${settlement.batch_number}'s deposit and fees to each ledger; each journal is posted once.`);
     setTimeout(() => openSettlement(settlement.id), 1500);
   } catch (error) { showAlert(message, "error", error.message); }
 }

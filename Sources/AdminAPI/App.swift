@@ -31,7 +31,7 @@ public final class App: Sendable {
         + WebhookEndpointRoutes.endpoints + IntakeRoute.endpoints + EventRoutes.endpoints + DeadLetterRoutes.endpoints
         + FlowCatalogRoutes.endpoints + FlowRoutes.endpoints + FlowVersionRoutes.endpoints + DeploymentRoutes.endpoints + RunRoutes.endpoints
         + ChargebackRoutes.endpoints + AlertRoutes.endpoints + SettlementRoutes.endpoints + SettlementStatementRoutes.endpoints
-        + FeeScheduleRoutes.endpoints + ReconciliationRoutes.endpoints + ReconciliationFindingRoutes.endpoints
+        + FeeScheduleRoutes.endpoints + ReconciliationRoutes.endpoints + ReconciliationFindingRoutes.endpoints + ReconciliationRepairRoutes.endpoints
 
     /// Listens for the database's notices (queued agent commands, changed webhook endpoints); call
     /// once the server runs.

@@ -2,9 +2,8 @@ import Foundation
 import Domain
 import HTTPServer
 
-/// A reconciliation's findings: explained one by one by a person (a note, audited), repaired
-/// where Clearline can (a sale's payment missing in Zoho Books is posted again by the flow step
-/// that wrote it, a job), and exported as CSV for the bookkeeper's working papers.
+/// A reconciliation's findings: explained one by one by a person (a note, audited), and
+/// exported as CSV for the bookkeeper's working papers. Repairs are `ReconciliationRepairRoutes`.
 enum ReconciliationFindingRoutes {
     static let base = ReconciliationRoutes.base + "/{reconciliationId}"
 
@@ -34,34 +33,6 @@ enum ReconciliationFindingRoutes {
                 return explained
             }
             return context.json(FindingBody(explained))
-        },
-        Endpoint("POST", base + "/findings/{position}/repair", access: .tenant(.admin)) { context in
-            let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
-            let id = try context.uuidParameter("reconciliationId", resource: "reconciliation")
-            guard let position = context.request.pathParameters["position"].flatMap(Int.init), position >= 0 else { throw Problem.notFound("No such finding.") }
-            let job = try context.tenantTransaction { tx -> Int64 in
-                guard try tx.reconciliations.get(tenantId: tenantId, environment: environment, id: id) != nil else {
-                    throw Problem.notFound("No such reconciliation.")
-                }
-                guard
-                    let finding = try tx.reconciliations.findings(tenantId: tenantId, reconciliationId: id, category: nil).first(where: {
-                        $0.position == position
-                    })
-                else { throw Problem.notFound("No such finding.") }
-                guard finding.finding.category == .missing, finding.finding.system == "zoho_books" else {
-                    throw Problem.conflict(
-                        "Only a sale missing in Zoho Books is posted again; correct an amount in Zoho Books, or explain the difference with a note.")
-                }
-                let payload = JSONValue.object(["reconciliation_id": .string(id.lowercasedString), "position": .number(Double(position))])
-                let ids = try tx.jobs.enqueue(
-                    [NewJob(tenantId: tenantId, environment: environment, kind: .reconciliationRepair, payload: payload.canonicalText, maxAttempts: 5)],
-                    skippingConflicts: false)
-                try context.audit(
-                    tx, tenantId: tenantId, action: "reconciliation.repair_requested", targetType: "reconciliation", targetId: id.lowercasedString,
-                    details: ["position": String(position), "transaction_id": finding.finding.transactionId.map(String.init) ?? ""])
-                return ids.first ?? 0
-            }
-            return context.json(RepairBody(jobId: String(job), reconciliationId: id.lowercasedString, position: position), status: 202)
         },
         Endpoint("GET", base + "/findings.csv", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
@@ -97,10 +68,4 @@ enum ReconciliationFindingRoutes {
         guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
-}
-
-struct RepairBody: Encodable {
-    let jobId: String
-    let reconciliationId: String
-    let position: Int
 }

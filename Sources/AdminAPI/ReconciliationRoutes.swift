@@ -83,6 +83,8 @@ struct FindingBody: Encodable {
     let explanation: String?
     let explainedBy: String?
     let explainedAt: Date?
+    /// What Clearline can do about it (`post_again`, `correct_amount`, `post_refund`), if anything.
+    let repair: String?
 
     init(_ recorded: RecordedFinding) {
         func money(_ value: Decimal?) -> String? { value.map { Money(amount: $0, currency: "USD")?.formatted ?? "\($0)" } }
@@ -98,6 +100,7 @@ struct FindingBody: Encodable {
         explanation = recorded.explanation
         explainedBy = recorded.explainedBy
         explainedAt = recorded.explainedAt
+        repair = recorded.explanation == nil ? FindingRepair.of(finding)?.rawValue : nil
     }
 }
 

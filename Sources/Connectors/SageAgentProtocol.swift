@@ -51,6 +51,16 @@ public enum SageAgentProtocol {
         case postCashReceipt = "cash_receipt.post"
         /// `{date, reference, lines: [{account, debit?, credit?, descrip?}]}` → `{entry_no}`.
         case postJournal = "journal.post"
+        /// A read, for reconciliation: `{from, to}` (yyyy-MM-dd, inclusive) → `{receipts: [{receipt_no,
+        /// custno, invno, amount, paydate (yyyy-MM-dd), reference}]}` from ARCASH.
+        case listCashReceipts = "cash_receipt.list"
+        /// A read: `{account, from, to}` → `{lines: [{entry_no, account, debit, credit, reference,
+        /// trandate}]}` from GLTRAN, the postings to one account in the period.
+        case listLedger = "gl.list"
+
+        /// Reads change nothing in Pro, so they are answered afresh each time rather than from
+        /// the crosswalk (which would answer a repeated read with a stale first answer).
+        public var isRead: Bool { self == .ping || self == .listCashReceipts || self == .listLedger }
     }
 
     public struct Command: Sendable, Codable, Equatable {

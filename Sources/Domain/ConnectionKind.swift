@@ -64,6 +64,11 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
             [
                 SettingSpec(name: "agent_name", type: .text(maxLength: 200), required: false),
                 SettingSpec(name: "company_code", type: .text(maxLength: 20), required: false),
+                // Pro's GL accounts for a settlement's deposit and fees (1050-00 undeposited
+                // funds, 1000-00 cash, 6100-00 merchant fees unless set).
+                SettingSpec(name: "clearing_account", type: .text(maxLength: 12), required: false),
+                SettingSpec(name: "bank_account", type: .text(maxLength: 12), required: false),
+                SettingSpec(name: "fees_account", type: .text(maxLength: 12), required: false),
             ]
         case .shop:
             [

@@ -3,20 +3,32 @@ import Connectors
 import Domain
 import Persistence
 
-/// `reconciliation.run` (`{"reconciliation_id"}`): checks a settlement against the environment's
-/// Zoho Books: every line matched to the cent, and what the ledger holds that no line explains.
-/// Books is read for the week up to the settlement's day (a batch settles sales of the days
-/// before it). The findings, the outcome and, on drift, one alert per settlement commit with the
-/// job; a second attempt after a finished one changes nothing.
+/// `reconciliation.run` (`{"reconciliation_id"}`): checks a settlement against each of the
+/// environment's ledgers, Zoho Books and Sage Pro (through its agent), each against PayTrace and
+/// not against the other: every line matched to the cent, and what the ledger holds that no line
+/// explains. The ledgers are read for the week up to the settlement's day (a batch settles sales
+/// of the days before it). The findings, the outcome and, on drift, one alert per settlement
+/// commit with the job; a second attempt after a finished one changes nothing.
 struct ReconciliationHandler: JobHandler {
     static let lookBackDays = 7
+
+    /// What a run reads before asking the ledgers: the settlement and what Clearline itself wrote.
+    struct Loaded {
+        let settlement: Settlement
+        let lines: [SettlementLine]
+        let zoho: (Connection, [String: String])?
+        let sage: Connection?
+        /// Books payment id → PayTrace transaction id.
+        let paymentLinks: [String: Int]
+        /// Pro receipt number → PayTrace transaction id.
+        let receiptLinks: [String: Int]
+    }
 
     func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
         guard let id = JSONValue(parsing: job.payload)?.object?["reconciliation_id"]?.string.flatMap(UUID.init(uuidString:)) else {
             throw PermanentJobFailure("a reconciliation job names no reconciliation")
         }
         let tenantId = job.tenantId, environment = job.environment, vault = context.vault
-        typealias Loaded = (Reconciliation, Settlement, [SettlementLine], (Connection, [String: String])?, [String: Int])
         let loaded = try context.database.transaction(.tenant(tenantId)) { tx -> Loaded? in
             guard let reconciliation = try ReconciliationStore.get(tx, tenantId: tenantId, environment: environment, id: id),
                 reconciliation.status == .running,
@@ -24,51 +36,77 @@ struct ReconciliationHandler: JobHandler {
             else { return nil }
             let lines = try SettlementStore.lines(tx, tenantId: tenantId, settlementId: settlement.id)
             let zoho = try ZohoLedgerReader.connection(tx, tenantId: tenantId, environment: environment)
-            let secrets = try zoho.map { ($0, try ConnectionStore.secrets(tx, vault: vault, connection: $0)) }
-            // Clearline's own cross-reference: which Books payment each settled sale became.
-            let links = try SyncLinkStore.targets(
-                tx, tenantId: tenantId, environment: environment, target: "zoho_books.customerpayment",
-                sourceKeys: lines.filter { $0.type == "SALE" }.map { "txn:\($0.transactionId)" })
-            var paymentLinks: [String: Int] = [:]
-            for (key, payment) in links { if let txn = Int(key.dropFirst(4)) { paymentLinks[payment] = txn } }
-            return (reconciliation, settlement, lines, secrets, paymentLinks)
+            let sales = lines.filter { $0.type == "SALE" }.map(\.transactionId)
+            // Clearline's own cross-reference: which Books payment and which Pro receipt each sale became.
+            func links(_ target: String, _ key: (Int) -> String) throws -> [String: Int] {
+                let keys = Dictionary(sales.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+                var byTarget: [String: Int] = [:]
+                for (sourceKey, targetId) in try SyncLinkStore.targets(
+                    tx, tenantId: tenantId, environment: environment, target: target, sourceKeys: Array(keys.keys))
+                {
+                    if let transaction = keys[sourceKey] { byTarget[targetId] = transaction }
+                }
+                return byTarget
+            }
+            return Loaded(
+                settlement: settlement, lines: lines, zoho: try zoho.map { ($0, try ConnectionStore.secrets(tx, vault: vault, connection: $0)) },
+                sage: try SageAgentCommands.connection(tx, tenantId: tenantId, environment: environment),
+                paymentLinks: try links("zoho_books.customerpayment") { "txn:\($0)" },
+                receiptLinks: try links("sage_pro.cash_receipt") { "txn:\($0):cash_receipt" })
         }
         // Finished by an earlier attempt, or its settlement is gone: nothing to do.
-        guard let (_, settlement, lines, zoho, paymentLinks) = loaded else { return .none }
-        guard let (connection, secrets) = zoho else {
+        guard let loaded else { return .none }
+        let settlement = loaded.settlement, lines = loaded.lines
+        guard loaded.zoho != nil || loaded.sage != nil else {
             return JobEffects { tx in
                 try ReconciliationStore.fail(
-                    tx, tenantId: tenantId, id: id, detail: "This environment has no Zoho Books connection with an organization to reconcile against.")
+                    tx, tenantId: tenantId, id: id,
+                    detail: "This environment has no Zoho Books connection with an organization, and no Sage Pro agent, to reconcile against.")
             }
         }
-        let books = try ZohoClients.forConnection(connection, secrets: secrets).books
         let (start, end) = Self.period(endingOn: settlement.settledOn)
-        let entries = try ZohoLedgerReader(books: books).entries(from: start, to: end, paymentLinks: paymentLinks)
+        var ledgers: [(system: String, entries: [LedgerEntry])] = []
+        if let (connection, secrets) = loaded.zoho {
+            let books = try ZohoClients.forConnection(connection, secrets: secrets).books
+            ledgers.append((ZohoLedgerReader.system, try ZohoLedgerReader(books: books).entries(from: start, to: end, paymentLinks: loaded.paymentLinks)))
+        }
+        if let connection = loaded.sage {
+            let reader = SageLedgerReader(
+                commands: SageAgentCommands(database: context.database, connection: connection),
+                clearing: SettlementPostingHandler.accounts(connection, .sagePro).clearing)
+            ledgers.append(
+                (
+                    SageLedgerReader.system,
+                    try reader.entries(from: start, to: end, readId: "reconciliation:\(id.uuidString.lowercased())", receiptLinks: loaded.receiptLinks)
+                ))
+        }
+        let read = ledgers
         let summary = [
-            "request": "Zoho Books customer payments and credit notes, \(start) to \(end)",
-            "response": "\(entries.count) record(s) against \(lines.count) settled line(s)",
+            "request": "\(read.map(\.system).joined(separator: " and ")) payments and refunds, \(start) to \(end)",
+            "response": read.map { "\($0.system): \($0.entries.count) record(s)" }.joined(separator: ", ") + " against \(lines.count) settled line(s)",
         ]
         return JobEffects(summary: summary) { tx in
             let batchIds = Set(lines.map(\.transactionId))
+            let named = Set(read.flatMap { $0.entries.compactMap(\.transactionId) }).subtracting(batchIds)
             let elsewhere = try SettlementStore.settledElsewhere(
-                tx, tenantId: tenantId, environment: environment, transactionIds: entries.compactMap(\.transactionId).filter { !batchIds.contains($0) },
-                excluding: settlement.id)
-            let findings = ReconciliationMatcher.match(system: ZohoLedgerReader.system, lines: lines, entries: entries, settledElsewhere: elsewhere)
-            guard try ReconciliationStore.finish(tx, tenantId: tenantId, id: id, systems: [ZohoLedgerReader.system], findings: findings, detail: nil) else {
+                tx, tenantId: tenantId, environment: environment, transactionIds: Array(named), excluding: settlement.id)
+            let findings = read.flatMap { ReconciliationMatcher.match(system: $0.system, lines: lines, entries: $0.entries, settledElsewhere: elsewhere) }
+            guard try ReconciliationStore.finish(tx, tenantId: tenantId, id: id, systems: read.map(\.system), findings: findings, detail: nil) else {
                 return
             }
             let drift = findings.filter(\.isDrift)
             if !drift.isEmpty {
+                let bySystem = Dictionary(grouping: drift, by: \.system).sorted { $0.key < $1.key }.map { "\($0.value.count) in \($0.key)" }
                 try AlertStore.raise(
                     tx, tenantId: tenantId, environment: environment, kind: "reconciliation_drift",
                     subject: "settlement:\(settlement.id.uuidString.lowercased())",
-                    message: "Batch \(settlement.batchNumber) (\(settlement.settledOn)) does not reconcile: \(drift.count) difference(s) in Zoho Books, "
-                        + Self.counts(drift) + ".")
+                    message: "Batch \(settlement.batchNumber) (\(settlement.settledOn)) does not reconcile: \(drift.count) difference(s) "
+                        + "(\(bySystem.joined(separator: ", "))), " + Self.counts(drift) + ".")
             }
         }
     }
 
-    /// The week up to the settlement's day, as Books' `date_start`/`date_end`.
+    /// The week up to the settlement's day, as the ledgers' `from`/`to`.
     static func period(endingOn day: String) -> (String, String) {
         guard let end = Timestamp.day(day) else { return (day, day) }
         let format = DateFormatter()

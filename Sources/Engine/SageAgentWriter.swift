@@ -23,35 +23,8 @@ struct SageAgentWriter: TargetWriter {
 
     func create(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String {
         guard let (type, idField) = Self.commands[schema.name] else { throw PermanentJobFailure("\(schema.title) has no Sage Pro agent command.") }
-        let tenantId = connection.tenantId
-        let payload = record.canonicalText
-        let command = try database.transaction(.tenant(tenantId)) { tx -> AgentCommand in
-            let command = try AgentCommandStore.enqueue(
-                tx, tenantId: tenantId, environment: connection.environment, connectionId: connection.id,
-                type: type.rawValue, externalId: key, payload: payload)
-            if command.status == .failed, command.retryable == true { try AgentCommandStore.requeue(tx, tenantId: tenantId, id: command.id) }
-            return command
-        }
-        let deadline = Date().addingTimeInterval(wait)
-        while Date() < deadline {
-            guard let current = try database.transaction(.tenant(tenantId), { try AgentCommandStore.get($0, tenantId: tenantId, id: command.id) }) else {
-                throw PermanentJobFailure("the Sage Pro command disappeared")
-            }
-            switch current.status {
-            case .succeeded:
-                let result = current.result.flatMap(JSONValue.init(parsing:)) ?? .null
-                guard let id = result[idField]?.string else { throw PermanentJobFailure("Sage Pro's answer to \(type.rawValue) had no \(idField)") }
-                return id
-            case .failed where current.retryable == true:
-                throw ConnectorError(
-                    .retryable, "Sage Pro could not apply \(type.rawValue) yet: \(current.errorMessage ?? current.errorCode ?? "no reason given")")
-            case .failed:
-                // Pro's own refusal (an unknown invoice, a missing account): the step is held for review.
-                throw ConnectorError(.permanent, "Sage Pro refused \(type.rawValue): \(current.errorMessage ?? current.errorCode ?? "no reason given")")
-            case .queued, .delivered:
-                Thread.sleep(forTimeInterval: 0.05)
-            }
-        }
-        throw ConnectorError(.retryable, "The Sage Pro agent has not answered within \(Int(wait)) s: is it running and polling?")
+        let result = try SageAgentCommands(database: database, connection: connection, wait: wait).send(type, externalId: key, payload: record)
+        guard let id = result[idField]?.string else { throw PermanentJobFailure("Sage Pro's answer to \(type.rawValue) had no \(idField)") }
+        return id
     }
 }

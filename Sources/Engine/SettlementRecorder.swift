@@ -47,10 +47,14 @@ enum SettlementRecorder {
         return recorded
     }
 
-    /// A new settlement is reconciled at once against the environment's Zoho Books, if it has one:
-    /// the flows wrote its sales as they happened, so drift shows the day the batch settles.
+    /// A new settlement is reconciled at once against the environment's ledgers (Zoho Books, Sage
+    /// Pro), if it has any: the flows wrote its sales as they happened, so drift shows the day the
+    /// batch settles.
     static func reconcile(_ tx: Transaction, _ settlement: Settlement) throws {
-        guard try ZohoLedgerReader.connection(tx, tenantId: settlement.tenantId, environment: settlement.environment) != nil else { return }
+        guard
+            try ZohoLedgerReader.connection(tx, tenantId: settlement.tenantId, environment: settlement.environment) != nil
+                || SageAgentCommands.connection(tx, tenantId: settlement.tenantId, environment: settlement.environment) != nil
+        else { return }
         let reconciliation = try ReconciliationStore.start(tx, tenantId: settlement.tenantId, environment: settlement.environment, settlementId: settlement.id)
         try JobQueue.enqueue(
             tx,

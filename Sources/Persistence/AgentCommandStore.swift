@@ -81,6 +81,13 @@ public enum AgentCommandStore {
         if let connection { try tx.query("SELECT pg_notify($1, $2)", [channel, try connection.uuid("connection_id").uuidString.lowercased()]) }
     }
 
+    /// The command queued under `externalId`, e.g. the one a flow step sent.
+    public static func find(_ tx: Transaction, tenantId: UUID, connectionId: UUID, externalId: String) throws -> AgentCommand? {
+        try tx.one(
+            "SELECT \(columns) FROM agent_commands WHERE tenant_id = $1 AND connection_id = $2 AND external_id = $3", [tenantId, connectionId, externalId]
+        ).map(decode)
+    }
+
     public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> AgentCommand? {
         try tx.one("SELECT \(columns) FROM agent_commands WHERE tenant_id = $1 AND id = $2", [tenantId, id]).map(decode)
     }

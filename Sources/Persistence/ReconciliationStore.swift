@@ -24,14 +24,11 @@ public enum ReconciliationStore {
         _ tx: Transaction, tenantId: UUID, id: UUID, systems: [String], findings: [ReconciliationMatcher.Finding], detail: String?
     ) throws -> Bool {
         let matched = findings.filter { !$0.isDrift }.count, differences = findings.count - matched
-        let status: Reconciliation.Status = differences == 0 ? .balanced : .drift
+        // Only this run's job may finish it: a second attempt after the first did changes nothing.
         guard
             try tx.one(
-                """
-                UPDATE reconciliations SET status = $3, systems = string_to_array($4, ','), matched = $5, differences = $6, detail = $7, finished_at = now()
-                WHERE tenant_id = $1 AND id = $2 AND status = $8 RETURNING id
-                """,
-                [tenantId, id, status.rawValue, systems.joined(separator: ","), matched, differences, detail, Reconciliation.Status.running.rawValue]) != nil
+                "UPDATE reconciliations SET finished_at = now() WHERE tenant_id = $1 AND id = $2 AND status = $3 AND finished_at IS NULL RETURNING id",
+                [tenantId, id, Reconciliation.Status.running.rawValue]) != nil
         else { return false }
         for (position, finding) in findings.enumerated() {
             try tx.query(
@@ -46,7 +43,45 @@ public enum ReconciliationStore {
                     finding.ledgerId, finding.ledgerAmount.map { "\($0)" }, finding.note,
                 ])
         }
+        // A difference a person explained stays explained when a later run finds it again (the
+        // same system, category, transaction and ledger record), so a rerun does not ask twice.
+        try tx.query(
+            """
+            UPDATE reconciliation_findings f SET explanation = p.explanation, explained_by = p.explained_by, explained_at = p.explained_at
+            FROM (
+              SELECT DISTINCT ON (pf.system, pf.category, pf.transaction_id, pf.ledger_id)
+                pf.system, pf.category, pf.transaction_id, pf.ledger_id, pf.explanation, pf.explained_by, pf.explained_at
+              FROM reconciliation_findings pf JOIN reconciliations r ON r.tenant_id = pf.tenant_id AND r.id = pf.reconciliation_id
+              WHERE pf.tenant_id = $1 AND pf.explained_at IS NOT NULL AND r.id <> $2
+                AND r.settlement_id = (SELECT settlement_id FROM reconciliations WHERE tenant_id = $1 AND id = $2)
+              ORDER BY pf.system, pf.category, pf.transaction_id, pf.ledger_id, pf.explained_at DESC
+            ) p
+            WHERE f.tenant_id = $1 AND f.reconciliation_id = $2 AND f.category <> 'matched' AND f.system = p.system AND f.category = p.category
+              AND f.transaction_id IS NOT DISTINCT FROM p.transaction_id AND f.ledger_id IS NOT DISTINCT FROM p.ledger_id
+            """, [tenantId, id])
+        // Tolerance is zero, but a difference explained is accounted for: balanced when none is open.
+        try tx.query(
+            """
+            UPDATE reconciliations SET systems = string_to_array($3, ','), matched = $4, differences = $5, detail = $6,
+              status = CASE WHEN EXISTS (SELECT 1 FROM reconciliation_findings f WHERE f.tenant_id = $1 AND f.reconciliation_id = $2
+                AND f.category <> 'matched' AND f.explained_at IS NULL) THEN $7 ELSE $8 END
+            WHERE tenant_id = $1 AND id = $2
+            """,
+            [
+                tenantId, id, systems.joined(separator: ","), matched, differences, detail, Reconciliation.Status.drift.rawValue,
+                Reconciliation.Status.balanced.rawValue,
+            ])
         return true
+    }
+
+    /// A reconciliation whose last open difference was just explained is balanced.
+    public static func settleIfExplained(_ tx: Transaction, tenantId: UUID, id: UUID) throws {
+        try tx.query(
+            """
+            UPDATE reconciliations SET status = $3 WHERE tenant_id = $1 AND id = $2 AND status = $4
+              AND NOT EXISTS (SELECT 1 FROM reconciliation_findings f WHERE f.tenant_id = $1 AND f.reconciliation_id = $2
+                AND f.category <> 'matched' AND f.explained_at IS NULL)
+            """, [tenantId, id, Reconciliation.Status.balanced.rawValue, Reconciliation.Status.drift.rawValue])
     }
 
     public static func fail(_ tx: Transaction, tenantId: UUID, id: UUID, detail: String) throws {

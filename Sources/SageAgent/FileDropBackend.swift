@@ -62,6 +62,14 @@ public final class FileDropBackend: SageProBackend {
         if type == .ping {
             return .succeeded(command.commandId, .object(["agent_version": .string("file-drop-1"), "company": .string(companyNumber)]))
         }
+        if type.isRead {
+            // Import files only go into Pro; nothing comes back out through them.
+            return .failed(
+                command.commandId,
+                .init(
+                    code: "unsupported", message: "A file-drop agent cannot read Pro's tables (\(command.type)); reconcile through a database agent.",
+                    retryable: false))
+        }
         return state.withLock { state in
             if let earlier = state.crosswalk[command.externalId] { return .succeeded(command.commandId, earlier) }
             var draft = state
@@ -99,7 +107,7 @@ public final class FileDropBackend: SageProBackend {
         let extid = String(externalId.prefix(60))
         let today = Self.date(Date())
         switch type {
-        case .ping:
+        case .ping, .listCashReceipts, .listLedger:
             return (.object([:]), [])
         case .upsertCustomer:
             let requested = try SageProFields.text(payload, "custno", maxLength: 6, required: false)?.uppercased()
@@ -183,7 +191,8 @@ public final class FileDropBackend: SageProBackend {
             state.lastEntry += 1
             let entry = String(format: "GJ%06d", state.lastEntry)
             let reference = try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? ""
-            let date = try SageProFields.text(payload, "date", maxLength: 10, required: false) ?? today
+            let given = try SageProFields.text(payload, "date", maxLength: 10, required: false)
+            guard let date = given.map(SageProFields.proDate) ?? today else { throw SageProFields.invalid("date must be a date (MM/DD/YYYY or yyyy-MM-dd).") }
             let file = ImportFile(
                 table: "GLTRAN", columns: ["ENTRYNO", "LINENO", "TRANDATE", "GLACNT", "DEBIT", "CREDIT", "DESCRIP", "REFERENCE", "EXTID"],
                 rows: entries.enumerated().map {

@@ -44,12 +44,12 @@ public final class SageProCompany: SageProBackend {
             return .failed(command.commandId, .init(code: "unknown_command", message: "This agent does not know \(command.type).", retryable: false))
         }
         return state.withLock { state in
-            if type != .ping, let earlier = state.crosswalk[command.externalId] {
+            if !type.isRead, let earlier = state.crosswalk[command.externalId] {
                 return .succeeded(command.commandId, earlier)
             }
             do {
                 let data = try perform(type, command.payload, &state)
-                if type != .ping {
+                if !type.isRead {
                     state.crosswalk[command.externalId] = data
                     state.tables["CLXREF", default: []].append(["EXTID": .string(command.externalId), "CMDTYPE": .string(command.type), "RESULT": data])
                 }
@@ -70,6 +70,8 @@ public final class SageProCompany: SageProBackend {
         case .createInvoice: return try createInvoice(payload, &state)
         case .postCashReceipt: return try postCashReceipt(payload, &state)
         case .postJournal: return try postJournal(payload, &state)
+        case .listCashReceipts: return try listCashReceipts(payload, state)
+        case .listLedger: return try listLedger(payload, state)
         }
     }
 
@@ -170,14 +172,15 @@ public final class SageProCompany: SageProBackend {
     private func receipt(custno: String, invno: String, amount: Decimal, balance: Decimal?, _ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {
         state.lastReceipt += 1
         let receipt = String(format: "CR%06d", state.lastReceipt)
+        let paydate = try SageProFields.text(payload, "paydate", maxLength: 10, required: false) ?? Self.today()
         state.tables["ARCASH"]!.append([
             "RECEIPTNO": .string(receipt), "CUSTNO": .string(custno), "INVNO": .string(invno),
             "AMOUNT": .string(SageProFields.amount(amount)),
-            "PAYDATE": .string(try SageProFields.text(payload, "paydate", maxLength: 10, required: false) ?? Self.today()),
+            "PAYDATE": .string(paydate),
             "REFERENCE": .string(try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? ""),
         ])
         try adjust(custno, "BALANCE", by: -amount, &state)
-        post([("1050-00", amount, 0), ("1200-00", 0, amount)], reference: receipt, &state)
+        post([("1050-00", amount, 0), ("1200-00", 0, amount)], reference: receipt, date: SageProFields.day(paydate), &state)
         var answer: [String: JSONValue] = ["receipt_no": .string(receipt)]
         if let balance { answer["invoice_balance"] = .string(SageProFields.amount(balance)) } else { answer["on_account"] = .bool(true) }
         return .object(answer)
@@ -186,21 +189,89 @@ public final class SageProCompany: SageProBackend {
     private func postJournal(_ payload: JSONValue, _ state: inout Tables) throws -> JSONValue {
         let chart = Set(state.tables["GLACCT"]!.compactMap { $0["GLACNT"]?.string })
         let entries = try SageProFields.journal(payload, chart: chart).map { ($0.account, $0.debit, $0.credit) }
-        let entry = post(entries, reference: try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? "", &state)
+        let date = try SageProFields.text(payload, "date", maxLength: 10, required: false)
+        guard date.map({ SageProFields.day($0) != nil }) ?? true else { throw SageProFields.invalid("date must be a date (MM/DD/YYYY or yyyy-MM-dd).") }
+        let entry = post(
+            entries, reference: try SageProFields.text(payload, "reference", maxLength: 30, required: false) ?? "", date: date.flatMap(SageProFields.day),
+            &state)
         return .object(["entry_no": .string(entry)])
     }
 
     @discardableResult
-    private func post(_ entries: [(account: String, debit: Decimal, credit: Decimal)], reference: String, _ state: inout Tables) -> String {
+    private func post(
+        _ entries: [(account: String, debit: Decimal, credit: Decimal)], reference: String, date: String? = nil, _ state: inout Tables
+    ) -> String {
         state.lastEntry += 1
         let entry = String(format: "GJ%06d", state.lastEntry)
         for line in entries {
             state.tables["GLTRAN"]!.append([
                 "ENTRYNO": .string(entry), "GLACNT": .string(line.account), "DEBIT": .string(SageProFields.amount(line.debit)),
-                "CREDIT": .string(SageProFields.amount(line.credit)), "REFERENCE": .string(reference), "TRANDATE": .string(Self.today()),
+                "CREDIT": .string(SageProFields.amount(line.credit)), "REFERENCE": .string(reference), "TRANDATE": .string(date ?? Self.today()),
             ])
         }
         return entry
+    }
+
+    /// Deletes the receipt whose reference is `reference`, as a Pro user voiding it would: the
+    /// invoice and the customer owe again and its GL postings are gone; the agent's crosswalk
+    /// still remembers it. The receipt number, or nil when there is none.
+    public func dropReceipt(reference: String) -> String? {
+        state.withLock { state in
+            guard let index = state.tables["ARCASH"]!.firstIndex(where: { $0["REFERENCE"]?.string == reference }) else { return nil }
+            let receipt = state.tables["ARCASH"]!.remove(at: index)
+            let number = receipt["RECEIPTNO"]?.string ?? ""
+            let amount = Decimal(string: receipt["AMOUNT"]?.string ?? "0") ?? 0
+            if let invno = receipt["INVNO"]?.string, !invno.isEmpty,
+                let invoice = state.tables["ARMAST"]!.firstIndex(where: { $0["INVNO"]?.string == invno })
+            {
+                let row = state.tables["ARMAST"]![invoice]
+                let paid = (Decimal(string: row["PAIDAMT"]?.string ?? "0") ?? 0) - amount
+                let balance = (Decimal(string: row["BALANCE"]?.string ?? "0") ?? 0) + amount
+                state.tables["ARMAST"]![invoice]["PAIDAMT"] = .string(SageProFields.amount(paid))
+                state.tables["ARMAST"]![invoice]["BALANCE"] = .string(SageProFields.amount(balance))
+                state.tables["ARMAST"]![invoice]["ARSTAT"] = .string(" ")
+            }
+            try? adjust(receipt["CUSTNO"]?.string ?? "", "BALANCE", by: amount, &state)
+            state.tables["GLTRAN"]!.removeAll { $0["REFERENCE"]?.string == number }
+            return number
+        }
+    }
+
+    /// A second receipt keyed by hand for the customer and amount of the one whose reference is
+    /// `reference`: on account, with no PayTrace reference. Its number, or nil.
+    public func duplicateReceipt(reference: String) -> String? {
+        state.withLock { state in
+            guard let original = state.tables["ARCASH"]!.first(where: { $0["REFERENCE"]?.string == reference }),
+                let custno = original["CUSTNO"]?.string, let amount = original["AMOUNT"]?.string.flatMap({ Decimal(string: $0) })
+            else { return nil }
+            let payload: JSONValue = .object(["paydate": original["PAYDATE"] ?? .null, "reference": .string("MANUAL")])
+            return (try? receipt(custno: custno, invno: "", amount: amount, balance: nil, payload, &state))?["receipt_no"]?.string
+        }
+    }
+
+    private func listCashReceipts(_ payload: JSONValue, _ state: Tables) throws -> JSONValue {
+        let period = try SageProFields.period(payload)
+        let receipts = state.tables["ARCASH"]!.compactMap { row -> JSONValue? in
+            guard let day = row["PAYDATE"]?.string.flatMap(SageProFields.day), period.contains(day) else { return nil }
+            return .object([
+                "receipt_no": row["RECEIPTNO"] ?? .null, "custno": row["CUSTNO"] ?? .null, "invno": row["INVNO"] ?? .null,
+                "amount": row["AMOUNT"] ?? .null, "paydate": .string(day), "reference": row["REFERENCE"] ?? .null,
+            ])
+        }
+        return .object(["receipts": .array(receipts)])
+    }
+
+    private func listLedger(_ payload: JSONValue, _ state: Tables) throws -> JSONValue {
+        let account = try SageProFields.text(payload, "account", maxLength: 12, required: true)!
+        let period = try SageProFields.period(payload)
+        let lines = state.tables["GLTRAN"]!.compactMap { row -> JSONValue? in
+            guard row["GLACNT"]?.string == account, let day = row["TRANDATE"]?.string, period.contains(day) else { return nil }
+            return .object([
+                "entry_no": row["ENTRYNO"] ?? .null, "account": .string(account), "debit": row["DEBIT"] ?? .null, "credit": row["CREDIT"] ?? .null,
+                "reference": row["REFERENCE"] ?? .null, "trandate": .string(day),
+            ])
+        }
+        return .object(["lines": .array(lines)])
     }
 
     private func customer(_ payload: JSONValue, _ state: Tables) throws -> String {

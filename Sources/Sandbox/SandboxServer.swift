@@ -39,13 +39,14 @@ public final class SandboxServer: Sendable {
         self.zohoWebhooks = zohoWebhooks
         let zohoLimits = ZohoRateLimit()
         self.zohoLimits = zohoLimits
-        ZohoBooksEmulator(accounts: zohoAccounts, webhooks: zohoWebhooks, baseCurrency: zohoBaseCurrency, limits: zohoLimits).routes(
-            into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
+        let books = ZohoBooksEmulator(accounts: zohoAccounts, webhooks: zohoWebhooks, baseCurrency: zohoBaseCurrency, limits: zohoLimits)
+        books.routes(into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
         ZohoCRMEmulator(accounts: zohoAccounts).routes(into: &router, apiRoot: "/zoho/api")
         ShopReceiver().routes(into: &router)
         let faults = self.faults
         sageAgents = SageAgents(faults: faults, logger: logger)
         sageAgents.routes(into: &router)
+        SandboxSpoils(books: books, sageAgents: sageAgents).routes(into: &router)
         router.add("POST", "/_sandbox/faults") { request in Self.injectFault(request, into: faults) }
         let limits = zohoLimits
         // `{"daily_quota": N, "per_minute": M}`: Books' limits, as a plan would set them.

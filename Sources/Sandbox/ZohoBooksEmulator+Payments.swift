@@ -31,6 +31,11 @@ extension ZohoBooksEmulator {
         }
     }
 
+    /// The payment whose reference number is `reference`, for the sandbox's spoils.
+    func payment(reference: String) -> [String: Any]? {
+        state.withLock { state in state.payments.values.first { $0["reference_number"] as? String == reference } }
+    }
+
     func createPayment(_ body: [String: Any]) -> Response {
         guard let customer = body["customer_id"] as? String else { return Self.invalid("customer_id") }
         guard let amount = SandboxResponses.decimal(body["amount"]), amount > 0 else { return Self.invalid("amount") }

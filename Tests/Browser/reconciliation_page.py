@@ -160,10 +160,11 @@ def check_pages(email, password, tenant, balanced, drifted, lost, payments):
         driver.save_screenshot(str(SHOTS / "reconciliation.png"))
         row(drifted).find_element(By.CSS_SELECTOR, "button.link").click()
         missing = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f'#detail-lines tr[data-transaction="{lost}"]')))
-        assert "Missing in Zoho" in missing.text and "35.10" in missing.text, missing.text
+        assert "Missing" in missing.text and "35.10" in missing.text and missing.get_attribute("data-zoho-books") == "missing", missing.text
         driver.save_screenshot(str(SHOTS / "reconciliation-drift.png"))
-        # Post it again: the flow step that wrote it writes it once more; then reconcile.
-        missing.find_element(By.CSS_SELECTOR, "button[data-repair]").click()
+        # Repair all: the flow step that wrote the payment writes it once more; then reconcile.
+        assert missing.find_element(By.CSS_SELECTOR, "button[data-repair]").text == "Post again"
+        driver.find_element(By.ID, "repair-all").click()
         wait_for("the payment posted again in Zoho Books", lambda: len(payments()) == 1)
         driver.find_element(By.ID, "reconcile-now").click()
         wait.until(lambda d: badge(drifted) == "Balanced")

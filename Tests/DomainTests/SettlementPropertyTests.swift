@@ -142,7 +142,7 @@ struct SettlementJournalTests {
     }
 
     static func lines(_ entry: SettlementJournals.Entry) -> [String] {
-        (entry.record?.object?["line_items"]?.array ?? []).map {
+        (entry.zohoRecord?.object?["line_items"]?.array ?? []).map {
             "\($0.object?["debit_or_credit"]?.string ?? "") \($0.object?["account_id"]?.string ?? "") \($0.object?["amount"]?.string ?? "")"
         }
     }
@@ -153,6 +153,11 @@ struct SettlementJournalTests {
         #expect(first.map(\.kind) == [.deposit, .fees])
         #expect(Self.lines(first[0]) == ["debit code:1000 145.05", "credit code:1010 145.05"])
         #expect(Self.lines(first[1]) == ["debit code:6100 4.95", "credit code:1010 4.95"])
+        let sage = SettlementJournals.entries(batch, accounts: .sagePro, posted: [:])
+        #expect(
+            sage[0].sageRecord?["lines"]?.array?.map { "\($0["account"]?.string ?? "") \($0["debit"]?.string ?? "-") \($0["credit"]?.string ?? "-")" }
+                == ["1000-00 145.05 -", "1050-00 - 145.05"], "the same deposit as Pro's journal.post")
+        #expect(sage[0].sageRecord?["reference"]?.string == "PT-BATCH-\(batch.batchNumber)-DEPOSIT" && sage[0].sageRecord?["date"]?.string == batch.settledOn)
         #expect(first.map(\.amount).reduce(0, +) == batch.totals.net, "clearing gives up exactly the batch's net")
         let posted: [SettlementJournals.Kind: Decimal] = [.deposit: first[0].amount, .fees: first[1].amount]
         #expect(SettlementJournals.entries(batch, accounts: Self.accounts, posted: posted).isEmpty, "nothing twice")
@@ -169,6 +174,6 @@ struct SettlementJournalTests {
         let refunds = Self.settlement([Self.line("25.50", "REFUND")])
         let entries = SettlementJournals.entries(refunds, accounts: Self.accounts, posted: [:])
         #expect(Self.lines(entries[0]) == ["debit code:1010 25.50", "credit code:1000 25.50"])
-        #expect(entries[1].kind == .fees && entries[1].record == nil, "a zero fee is recorded as posted, with no journal")
+        #expect(entries[1].kind == .fees && entries[1].zohoRecord == nil && entries[1].sageRecord == nil, "a zero fee is recorded as posted, with no journal")
     }
 }

@@ -157,9 +157,10 @@ struct ReconciliationTests {
         let after = try await Client.send("GET", base + "/reconciliations/\(secondId)")
         #expect(after["status"] == "drift" && after.json["differences"] as? Int == 3 && after.json["open_differences"] as? Int == 2)
         // Posted again: the flow step that wrote the payment writes it once more, and the next
-        // reconciliation finds it; an amount that differs is not Clearline's to post.
-        let differing = try #require((second["findings"] as? [[String: Any]])?.first { $0["category"] as? String == "amount_differs" }?["position"] as? Int)
-        #expect(try await Client.send("POST", base + "/reconciliations/\(secondId)/findings/\(differing)/repair").status == 409)
+        // reconciliation finds it; a manual payment no transaction explains is not Clearline's to undo.
+        let manual = try #require((second["findings"] as? [[String: Any]])?.first { $0["category"] as? String == "unexplained" })
+        #expect(manual["repair"] == nil)
+        #expect(try await Client.send("POST", base + "/reconciliations/\(secondId)/findings/\(try #require(manual["position"] as? Int))/repair").status == 409)
         let repair = try await Client.send("POST", base + "/reconciliations/\(secondId)/findings/\(missing)/repair")
         #expect(repair.status == 202, "\(repair.text)")
         #expect(try await Wait.until(30) { try books.customerPayments(referenceNumber: "PT-\(sales[1].id)").count == 1 })

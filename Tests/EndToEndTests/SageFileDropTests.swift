@@ -96,7 +96,7 @@ struct SageFileDropTests {
         #expect(
             names == [
                 "000001_ARCUST01.csv", "000002_SOMAST01.csv", "000002_SOTRAN01.csv", "000003_ARMAST01.csv", "000003_ARTRAN01.csv",
-                "000004_ARCASH01.csv", "000005_GLTRAN01.csv",
+                "000004_ARCASH01.csv",
             ], "one file set per command, however often the sale came")
         let raw = try Data(contentsOf: folder.appendingPathComponent("000001_ARCUST01.csv"))
         #expect(
@@ -115,10 +115,6 @@ struct SageFileDropTests {
         #expect(invoice["INVAMT"] == "108.25" && invoice["CUSTNO"] == custno)
         let receipt = try #require(try Self.table(folder, "ARCASH").first)
         #expect(receipt["INVNO"] == invoice["INVNO"] && receipt["AMOUNT"] == "108.25" && receipt["PAYDATE"] == "11/21/2026")
-        let gl = try Self.table(folder, "GLTRAN")
-        #expect(gl.count == 2)
-        #expect(gl.contains { $0["GLACNT"] == "1000-00" && $0["DEBIT"] == "108.25" && $0["CREDIT"] == "0.00" })
-        #expect(gl.contains { $0["GLACNT"] == "1050-00" && $0["CREDIT"] == "108.25" })
 
         // A restarted agent keeps its crosswalk: the same command again writes nothing new.
         process.terminate()
@@ -136,6 +132,29 @@ struct SageFileDropTests {
                 commandId: UUID(), type: "cash_receipt.post", externalId: "other", delivery: 1,
                 payload: .object(["custno": .string(custno), "invno": .string("999999"), "amount": .string("1.00")])))
         #expect(unknown.status == .failed && unknown.error?.code == "not_found" && unknown.error?.retryable == false)
+        // A settlement's deposit journal, as reconciliation posts it, becomes a GLTRAN file.
+        let deposit = backend.apply(
+            SageAgentProtocol.Command(
+                commandId: UUID(), type: "journal.post", externalId: "PT-BATCH-7-DEPOSIT", delivery: 1,
+                payload: .object([
+                    "date": .string("2026-11-21"), "reference": .string("PT-BATCH-7-DEPOSIT"),
+                    "lines": .array([
+                        .object(["account": .string("1000-00"), "debit": .string("108.25")]),
+                        .object(["account": .string("1050-00"), "credit": .string("108.25")]),
+                    ]),
+                ])))
+        #expect(deposit.status == .succeeded, "\(String(describing: deposit.error))")
+        let gl = try Self.table(folder, "GLTRAN")
+        #expect(gl.count == 2)
+        #expect(gl.contains { $0["GLACNT"] == "1000-00" && $0["DEBIT"] == "108.25" && $0["CREDIT"] == "0.00" })
+        #expect(gl.contains { $0["GLACNT"] == "1050-00" && $0["CREDIT"] == "108.25" })
+        #expect(gl.allSatisfy { $0["TRANDATE"] == "11/21/2026" }, "the date as Pro's importer reads it")
+        // Import files only go in: a read is refused, and says why.
+        let read = backend.apply(
+            SageAgentProtocol.Command(
+                commandId: UUID(), type: "cash_receipt.list", externalId: "read", delivery: 1,
+                payload: .object(["from": .string("2026-11-01"), "to": .string("2026-11-30")])))
+        #expect(read.status == .failed && read.error?.code == "unsupported" && read.error?.retryable == false)
     }
 
     @Test func importFilesQuoteWhatWouldBreakARow() {

@@ -1,11 +1,13 @@
 /// What undoes a sale in Sage Pro, as journal entries through the agent (Pro's AR keeps the
-/// paid invoice; the money's movement is in the ledger): a refund from cash to sales returns,
+/// paid invoice; the money's movement is in the ledger): a refund to sales returns out of
+/// undeposited funds (PayTrace nets it out of the batch, so the batch's deposit is less by it),
 /// a void (before settlement) reversing the sale out of undeposited funds, a chargeback and its
 /// fee out of cash. A decline posts nothing: no sale was made.
 extension FlowTemplates {
     static let sageAdjustments = FlowTemplate(
         id: "paytrace-sage-adjustments", name: "PayTrace to Sage Pro: refunds and voids",
-        description: "A PayTrace refund becomes a Sage Pro journal from cash to sales returns; a void reverses the sale out of undeposited funds.",
+        description:
+            "A PayTrace refund becomes a Sage Pro journal to sales returns out of undeposited funds, which the batch nets; a void reverses the sale out of undeposited funds.",
         json: #"""
             {"trigger": {"source": "paytrace", "event_types": ["paytrace.transaction.refund", "paytrace.transaction.void"]},
              "steps": [
@@ -14,7 +16,7 @@ extension FlowTemplates {
                  "reference": {"template": "PT-{transaction.transaction_id}-refund"},
                  "lines": {"list": [
                    {"object": {"account": {"const": "4900-00"}, "debit": {"path": "transaction.amount", "then": ["abs", {"fn": "money", "currency": "USD"}]}, "descrip": {"const": "PayTrace refund"}}},
-                   {"object": {"account": {"const": "1000-00"}, "credit": {"path": "transaction.amount", "then": ["abs", {"fn": "money", "currency": "USD"}]}, "descrip": {"const": "PayTrace refund"}}}]}}}},
+                   {"object": {"account": {"const": "1050-00"}, "credit": {"path": "transaction.amount", "then": ["abs", {"fn": "money", "currency": "USD"}]}, "descrip": {"const": "PayTrace refund"}}}]}}}},
               {"id": "void", "target": "sage_pro.gl_entry", "key": {"template": "txn:{transaction.transaction_id}:void"},
                "when": {"in": [{"path": "transaction.status"}, ["VOIDED", "VOID"]]}, "mapping": {"fields": {
                  "reference": {"template": "PT-{transaction.transaction_id}-void"},
@@ -25,7 +27,7 @@ extension FlowTemplates {
              "error_policy": {"max_attempts": 8, "on_invalid": "hold"},
              "fixtures": [{"name": "a refund", "input": \#(refundInput), "expected": {
                 "refund": {"reference": "PT-1002-refund", "lines": [{"account": "4900-00", "debit": "25.50", "descrip": "PayTrace refund"},
-                                                                    {"account": "1000-00", "credit": "25.50", "descrip": "PayTrace refund"}]}}}]}
+                                                                    {"account": "1050-00", "credit": "25.50", "descrip": "PayTrace refund"}]}}}]}
             """#)
 
     static let sageChargebacks = FlowTemplate(

@@ -73,7 +73,7 @@ public enum FlowTemplates {
     static let orderToERP = FlowTemplate(
         id: "paytrace-sage-order-to-erp", name: "PayTrace to Sage Pro: order to ERP",
         description:
-            "An approved PayTrace sale becomes a Sage Pro customer, sales order, invoice and cash receipt; once settled, a GL entry moves it from undeposited funds to cash, the account chosen by rules.",
+            "An approved PayTrace sale becomes a Sage Pro customer, sales order, invoice and cash receipt into undeposited funds; the settlement's journals move each batch from there to cash and fees.",
         json: #"""
             {"trigger": {"source": "paytrace", "event_types": ["paytrace.transaction.sale", "paytrace.transaction.capture"],
                          "condition": {"not": {"eq": [{"path": "transaction.status"}, "DECLINED"]}}},
@@ -92,21 +92,13 @@ public enum FlowTemplates {
                  "lines": \#(sageLines.replacingOccurrences(of: "QTYFIELD", with: "qty"))}}},
               {"id": "cash_receipt", "key": {"template": "txn:{transaction.transaction_id}:cash_receipt"}, "target": "sage_pro.cash_receipt", "mapping": {"fields": {
                  "custno": "$steps.customer.id", "invno": "$steps.invoice.id", "amount": \#(amount), "paydate": \#(sageDate),
-                 "reference": {"template": "PT-{transaction.transaction_id}"}}}},
-              {"id": "gl", "key": {"template": "txn:{transaction.transaction_id}:gl"}, "target": "sage_pro.gl_entry", "when": {"eq": [{"path": "transaction.status"}, "SETTLED"]}, "mapping": {"fields": {
-                 "reference": {"template": "PT-{transaction.transaction_id}-deposit"},
-                 "lines": {"list": [
-                   {"object": {"account": {"const": "1000-00"}, "debit": \#(amount)}},
-                   {"object": {"account": {"gl_account": {"transaction_type": "transaction.transaction_type",
-                                 "rules": [{"transaction_type": ["SALE", "CAPTURE"], "account": "1050-00"}, {"transaction_type": "REFUND", "account": "4900-00"}],
-                                 "default": "1050-00"}}, "credit": \#(amount)}}]}}}}
+                 "reference": {"template": "PT-{transaction.transaction_id}"}}}}
              ],
              "error_policy": {"max_attempts": 8, "on_invalid": "hold"},
              "fixtures": [{"name": "an approved sale", "input": \#(saleInput), "expected": {
                 "customer": {"company": "Acme Outdoor", "address1": "1 Main St", "city": "Spokane", "state": "WA", "zip": "99201", "country": "US", "email": "ap@acme.example"},
                 "sales_order": {"custno": "(id of customer)", "ponum": "0042", "lines": [{"item": "PAYTRACE", "description": "PayTrace sale", "qtyord": "1", "price": "108.25"}]},
                 "invoice": {"custno": "(id of customer)", "ornum": "0042", "lines": [{"item": "PAYTRACE", "description": "PayTrace sale", "qty": "1", "price": "108.25"}]},
-                "cash_receipt": {"custno": "(id of customer)", "invno": "(id of invoice)", "amount": "108.25", "paydate": "11/21/2026", "reference": "PT-1001"},
-                "gl": {"reference": "PT-1001-deposit", "lines": [{"account": "1000-00", "debit": "108.25"}, {"account": "1050-00", "credit": "108.25"}]}}}]}
+                "cash_receipt": {"custno": "(id of customer)", "invno": "(id of invoice)", "amount": "108.25", "paydate": "11/21/2026", "reference": "PT-1001"}}}]}
             """#)
 }

@@ -21,17 +21,54 @@ public enum SettlementJournals {
             self.bank = bank
             self.fees = fees
         }
+
+        /// Zoho Books' defaults: account codes Undeposited Funds 1010, the bank 1000, fees 6100.
+        public static let zohoBooks = Accounts(clearing: "code:1010", bank: "code:1000", fees: "code:6100")
+        /// Sage Pro's: undeposited funds 1050-00, cash 1000-00, merchant processing fees 6100-00.
+        public static let sagePro = Accounts(clearing: "1050-00", bank: "1000-00", fees: "6100-00")
     }
 
     public struct Entry: Sendable, Equatable {
         public let kind: Kind
-        /// What the entry moves (positive; its direction is in the lines).
+        /// What the entry moves, signed as figured (a negative deposit: a batch of refunds).
         public let amount: Decimal
         /// The reference a search finds it by before writing it again.
         public let reference: String
-        /// A `zoho_books.journal` record; nil when there is nothing to move (the entry is still
-        /// recorded as posted, so a later statement is trued up rather than posted afresh).
-        public let record: JSONValue?
+        public let date: String
+        public let debit: String
+        public let credit: String
+        /// What moves from `credit` to `debit`, positive; zero when there is nothing to move (the
+        /// entry is still recorded as posted, so a later statement is trued up, not posted afresh).
+        public let value: Decimal
+        public let currency: String
+        public let note: String
+
+        var text: String { Money(amount: value, currency: currency)?.formatted ?? "\(value)" }
+
+        /// A `zoho_books.journal` record; nil when there is nothing to move.
+        public var zohoRecord: JSONValue? {
+            guard value != 0 else { return nil }
+            return .object([
+                "journal_date": .string(date), "reference_number": .string(reference), "status": .string("published"), "notes": .string(note),
+                "line_items": .array([
+                    .object(["account_id": .string(debit), "debit_or_credit": .string("debit"), "amount": .string(text)]),
+                    .object(["account_id": .string(credit), "debit_or_credit": .string("credit"), "amount": .string(text)]),
+                ]),
+            ])
+        }
+
+        /// A Sage Pro `journal.post` payload; nil when there is nothing to move.
+        public var sageRecord: JSONValue? {
+            guard value != 0 else { return nil }
+            let description = JSONValue.string(String(note.prefix(30)))
+            return .object([
+                "date": .string(date), "reference": .string(reference),
+                "lines": .array([
+                    .object(["account": .string(debit), "debit": .string(text), "descrip": description]),
+                    .object(["account": .string(credit), "credit": .string(text), "descrip": description]),
+                ]),
+            ])
+        }
     }
 
     /// What is still to post, given what was posted before (`posted`: amount by kind). The deposit
@@ -44,21 +81,11 @@ public enum SettlementJournals {
         func entry(_ kind: Kind, _ amount: Decimal, debit: String, credit: String, _ note: String) {
             // A negative amount (a batch of refunds) runs the other way.
             let (from, to, value) = amount < 0 ? (debit, credit, -amount) : (credit, debit, amount)
-            let reference = "PT-BATCH-\(settlement.batchNumber)-\(kind.rawValue.uppercased())"
-            let text = Money(amount: value, currency: settlement.currency)?.formatted ?? "\(value)"
             entries.append(
                 Entry(
-                    kind: kind, amount: amount, reference: reference,
-                    record: value == 0
-                        ? nil
-                        : .object([
-                            "journal_date": .string(settlement.settledOn), "reference_number": .string(reference), "status": .string("published"),
-                            "notes": .string("PayTrace batch \(settlement.batchNumber) settled \(settlement.settledOn): \(note)"),
-                            "line_items": .array([
-                                .object(["account_id": .string(to), "debit_or_credit": .string("debit"), "amount": .string(text)]),
-                                .object(["account_id": .string(from), "debit_or_credit": .string("credit"), "amount": .string(text)]),
-                            ]),
-                        ])))
+                    kind: kind, amount: amount, reference: "PT-BATCH-\(settlement.batchNumber)-\(kind.rawValue.uppercased())", date: settlement.settledOn,
+                    debit: to, credit: from, value: value, currency: settlement.currency,
+                    note: "PayTrace batch \(settlement.batchNumber) settled \(settlement.settledOn): \(note)"))
         }
         if posted[.deposit] == nil {
             entry(.deposit, totals.net - fees, debit: accounts.bank, credit: accounts.clearing, "the deposit, from clearing to the bank")

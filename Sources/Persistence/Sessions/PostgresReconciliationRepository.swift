@@ -22,6 +22,8 @@ struct PostgresReconciliationRepository: ReconciliationRepository {
     }
 
     func explain(tenantId: UUID, reconciliationId: UUID, position: Int, note: String, by actor: String) throws -> RecordedFinding? {
-        try ReconciliationStore.explain(tx, tenantId: tenantId, reconciliationId: reconciliationId, position: position, note: note, by: actor)
+        let explained = try ReconciliationStore.explain(tx, tenantId: tenantId, reconciliationId: reconciliationId, position: position, note: note, by: actor)
+        if explained != nil { try ReconciliationStore.settleIfExplained(tx, tenantId: tenantId, id: reconciliationId) }
+        return explained
     }
 }
