@@ -54,7 +54,7 @@ enum ReconciliationRepairRoutes {
                 NewJob(
                     tenantId: tenantId, environment: environment, kind: .reconciliationRepair,
                     payload: JSONValue.object(["reconciliation_id": .string(id.lowercasedString), "position": .number(Double(finding.position))])
-                        .canonicalText, maxAttempts: 5)
+                        .canonicalText, maxAttempts: Reconciliation.jobAttempts)
             }
             let ids = jobs.isEmpty ? [] : try tx.jobs.enqueue(jobs, skippingConflicts: false)
             for finding in chosen {

@@ -58,7 +58,8 @@ enum ReconciliationRoutes {
                 [
                     NewJob(
                         tenantId: tenantId, environment: environment, kind: .reconciliation,
-                        payload: JSONValue.object(["reconciliation_id": .string(started.id.lowercasedString)]).canonicalText, maxAttempts: 5)
+                        payload: JSONValue.object(["reconciliation_id": .string(started.id.lowercasedString)]).canonicalText,
+                        maxAttempts: Reconciliation.jobAttempts)
                 ], skippingConflicts: false)
             try context.audit(
                 tx, tenantId: tenantId, action: "reconciliation.started", targetType: "settlement", targetId: settlementId!.lowercasedString)

@@ -47,7 +47,7 @@ enum SettlementRoutes {
                             tenantId: tenantId, environment: environment, kind: .settlementPosting,
                             payload: JSONValue.object(["settlement_id": .string(id.lowercasedString)]).canonicalText,
                             orderingKey: "settlement:\(id.lowercasedString)",
-                            maxAttempts: 8)
+                            maxAttempts: Reconciliation.jobAttempts)
                     ], skippingConflicts: false)
                 try context.audit(tx, tenantId: tenantId, action: "settlement.post_requested", targetType: "settlement", targetId: id.lowercasedString)
                 return ids.first ?? 0
@@ -81,7 +81,11 @@ enum SettlementRoutes {
             }
             let payload = JSONValue.object(["connection_id": .string(connectionId!.lowercasedString), "from": .string(from!), "to": .string(to!)])
             let ids = try tx.jobs.enqueue(
-                [NewJob(tenantId: tenantId, environment: environment, kind: .settlementBackfill, payload: payload.canonicalText, maxAttempts: 5)],
+                [
+                    NewJob(
+                        tenantId: tenantId, environment: environment, kind: .settlementBackfill, payload: payload.canonicalText,
+                        maxAttempts: Reconciliation.jobAttempts)
+                ],
                 skippingConflicts: false)
             try context.audit(
                 tx, tenantId: tenantId, action: "settlement.backfill_requested", targetType: "connection", targetId: connectionId!.lowercasedString,

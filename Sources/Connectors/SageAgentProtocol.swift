@@ -51,17 +51,27 @@ public enum SageAgentProtocol {
         case postCashReceipt = "cash_receipt.post"
         /// `{date, reference, lines: [{account, debit?, credit?, descrip?}]}` → `{entry_no}`.
         case postJournal = "journal.post"
-        /// A read, for reconciliation: `{from, to}` (yyyy-MM-dd, inclusive) → `{receipts: [{receipt_no,
-        /// custno, invno, amount, paydate (yyyy-MM-dd), reference}]}` from ARCASH.
+        /// A read, for reconciliation: `{from, to, after?, limit?}` (yyyy-MM-dd, inclusive) →
+        /// `{receipts: [{receipt_no, custno, invno, amount, paydate (yyyy-MM-dd), reference}], next?}`
+        /// from ARCASH, a page at a time (`limit` up to `readPageLimit`; `next` is the `after` of the
+        /// next page, absent on the last).
         case listCashReceipts = "cash_receipt.list"
-        /// A read: `{account, from, to}` → `{lines: [{entry_no, account, debit, credit, reference,
-        /// trandate}]}` from GLTRAN, the postings to one account in the period.
+        /// A read: `{account, from, to, after?, limit?}` → `{lines: [{entry_no, account, debit,
+        /// credit, reference, trandate}], next?}` from GLTRAN, the postings to one account in the
+        /// period, paged the same way.
         case listLedger = "gl.list"
 
         /// Reads change nothing in Pro, so they are answered afresh each time rather than from
         /// the crosswalk (which would answer a repeated read with a stale first answer).
         public var isRead: Bool { self == .ping || self == .listCashReceipts || self == .listLedger }
     }
+
+    /// The most records a read answers at once: a page stays far below the request size
+    /// Clearline accepts for results (1 MiB), whatever the period.
+    public static let readPageLimit = 1_000
+
+    /// Results are posted in parts of at most this many bytes (a part holds at least one result).
+    public static let resultsPartBytes = 256 * 1024
 
     public struct Command: Sendable, Codable, Equatable {
         public let commandId: UUID

@@ -43,6 +43,9 @@ public enum Timestamp {
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// The UTC day of `date`, written `YYYY-MM-DD`.
+    public static func dayText(_ date: Date) -> String { String(format(date).prefix(10)) }
+
     /// A day written `YYYY-MM-DD` (nothing more), as its midnight UTC; nil for anything else.
     public static func day(_ text: String) -> Date? {
         text.utf8.count == 10 ? parse(text + "T00:00:00Z") : nil

@@ -6,11 +6,15 @@ import Persistence
 /// `reconciliation.run` (`{"reconciliation_id"}`): checks a settlement against each of the
 /// environment's ledgers, Zoho Books and Sage Pro (through its agent), each against PayTrace and
 /// not against the other: every line matched to the cent, and what the ledger holds that no line
-/// explains. The ledgers are read for the week up to the settlement's day (a batch settles sales
-/// of the days before it). The findings, the outcome and, on drift, one alert per settlement
+/// explains. The ledgers are read from the batch's earliest transaction's day to the settlement's
+/// (a batch settles sales of the days before it). The findings, the outcome and, on drift, one alert per settlement
 /// commit with the job; a second attempt after a finished one changes nothing.
 struct ReconciliationHandler: JobHandler {
     static let lookBackDays = 7
+    /// While the flows still write a batch's transactions (a poll that caught up on days at
+    /// once), the check waits this long between looks, for at most `patience`.
+    static let recheck: TimeInterval = 5
+    static let patience: TimeInterval = 3_600
 
     /// What a run reads before asking the ledgers: the settlement and what Clearline itself wrote.
     struct Loaded {
@@ -22,6 +26,9 @@ struct ReconciliationHandler: JobHandler {
         let paymentLinks: [String: Int]
         /// Pro receipt number → PayTrace transaction id.
         let receiptLinks: [String: Int]
+        /// The batch's transactions whose flows are still at work.
+        let pending: Int
+        let startedAt: Date
     }
 
     func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
@@ -48,15 +55,33 @@ struct ReconciliationHandler: JobHandler {
                 }
                 return byTarget
             }
+            let pending = try ReconciliationStore.pendingFlowEvents(
+                tx, tenantId: tenantId, environment: environment, transactionIds: lines.map(\.transactionId))
             return Loaded(
                 settlement: settlement, lines: lines, zoho: try zoho.map { ($0, try ConnectionStore.secrets(tx, vault: vault, connection: $0)) },
                 sage: try SageAgentCommands.connection(tx, tenantId: tenantId, environment: environment),
                 paymentLinks: try links("zoho_books.customerpayment") { "txn:\($0)" },
-                receiptLinks: try links("sage_pro.cash_receipt") { "txn:\($0):cash_receipt" })
+                receiptLinks: try links("sage_pro.cash_receipt") { "txn:\($0):cash_receipt" }, pending: pending, startedAt: reconciliation.createdAt)
         }
         // Finished by an earlier attempt, or its settlement is gone: nothing to do.
         guard let loaded else { return .none }
         let settlement = loaded.settlement, lines = loaded.lines
+        if loaded.pending > 0, Date().timeIntervalSince(loaded.startedAt) < Self.patience {
+            // Looked at again shortly, as a job of its own: the worker is not held meanwhile.
+            let pending = loaded.pending
+            return JobEffects(summary: ["request": "flows of batch \(settlement.batchNumber)", "response": "\(pending) transaction(s) still being written"]) {
+                tx in
+                try ReconciliationStore.note(
+                    tx, tenantId: tenantId, id: id, detail: "Waiting for the flows to finish writing \(pending) of the batch's transactions.")
+                try JobQueue.enqueue(
+                    tx,
+                    [
+                        NewJob(
+                            tenantId: tenantId, environment: environment, kind: .reconciliation, payload: job.payload, maxAttempts: Reconciliation.jobAttempts,
+                            runAt: Date().addingTimeInterval(Self.recheck))
+                    ], skippingConflicts: false)
+            }
+        }
         guard loaded.zoho != nil || loaded.sage != nil else {
             return JobEffects { tx in
                 try ReconciliationStore.fail(
@@ -64,7 +89,7 @@ struct ReconciliationHandler: JobHandler {
                     detail: "This environment has no Zoho Books connection with an organization, and no Sage Pro agent, to reconcile against.")
             }
         }
-        let (start, end) = Self.period(endingOn: settlement.settledOn)
+        let (start, end) = Self.period(settlement, lines: lines)
         var ledgers: [(system: String, entries: [LedgerEntry])] = []
         if let (connection, secrets) = loaded.zoho {
             let books = try ZohoClients.forConnection(connection, secrets: secrets).books
@@ -106,14 +131,15 @@ struct ReconciliationHandler: JobHandler {
         }
     }
 
-    /// The week up to the settlement's day, as the ledgers' `from`/`to`.
-    static func period(endingOn day: String) -> (String, String) {
+    /// The ledgers' `from`/`to`: from the day of the batch's earliest transaction (the flows date
+    /// each record by its transaction's day) to the settlement's day; the week up to it for lines
+    /// kept without their days.
+    static func period(_ settlement: Settlement, lines: [SettlementLine]) -> (String, String) {
+        let day = settlement.settledOn
+        let days = lines.compactMap(\.createdOn)
+        if !lines.isEmpty, days.count == lines.count, let first = days.min() { return (min(first, day), day) }
         guard let end = Timestamp.day(day) else { return (day, day) }
-        let format = DateFormatter()
-        format.locale = Locale(identifier: "en_US_POSIX")
-        format.timeZone = TimeZone(identifier: "UTC")
-        format.dateFormat = "yyyy-MM-dd"
-        return (format.string(from: end.addingTimeInterval(-Double(lookBackDays) * 86_400)), day)
+        return (Timestamp.dayText(end.addingTimeInterval(-Double(lookBackDays) * 86_400)), day)
     }
 
     /// "2 missing, 1 amount_differs".

@@ -24,7 +24,7 @@ enum ReconciliationScheduler {
                 [
                     NewJob(
                         tenantId: scheduled.tenantId, environment: scheduled.environment, kind: .settlementBackfill, payload: payload.canonicalText,
-                        maxAttempts: 5)
+                        maxAttempts: Reconciliation.jobAttempts)
                 ])
             queued += 1
         }

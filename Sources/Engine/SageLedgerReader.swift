@@ -15,8 +15,8 @@ struct SageLedgerReader {
 
     /// `receiptLinks`: receipt number → PayTrace transaction id, from the exactly-once ledger.
     func entries(from start: String, to end: String, readId: String, receiptLinks: [String: Int]) throws -> [LedgerEntry] {
-        let period: JSONValue = .object(["from": .string(start), "to": .string(end)])
-        let receipts = try commands.send(.listCashReceipts, externalId: "\(readId):receipts", payload: period)["receipts"]?.array ?? []
+        let period: [String: JSONValue] = ["from": .string(start), "to": .string(end)]
+        let receipts = try read(.listCashReceipts, "receipts", period, readId: "\(readId):receipts")
         let payments = receipts.compactMap { receipt -> LedgerEntry? in
             guard let number = receipt["receipt_no"]?.string, let amount = Money.decimal(fromJSON: receipt["amount"]?.string) else { return nil }
             return LedgerEntry(
@@ -24,18 +24,40 @@ struct SageLedgerReader {
                 transactionId: receiptLinks[number] ?? LedgerEntry.transactionId(inReference: receipt["reference"]?.string), amount: amount,
                 customer: receipt["custno"]?.string, date: receipt["paydate"]?.string ?? "")
         }
-        var ledger = period.object ?? [:]
+        var ledger = period
         ledger["account"] = .string(clearing)
-        let lines = try commands.send(.listLedger, externalId: "\(readId):clearing", payload: .object(ledger))["lines"]?.array ?? []
-        let refunds = lines.compactMap { line -> LedgerEntry? in
-            guard let reference = line["reference"]?.string, reference.hasSuffix("-refund"),
-                let transaction = LedgerEntry.transactionId(inReference: String(reference.dropLast("-refund".count))),
-                let credit = Money.decimal(fromJSON: line["credit"]?.string), credit > 0, let entry = line["entry_no"]?.string
-            else { return nil }
-            return LedgerEntry(
-                system: Self.system, id: entry, kind: .refund, transactionId: transaction, amount: credit, customer: nil,
-                date: line["trandate"]?.string ?? "")
+        let lines = try read(.listLedger, "lines", ledger, readId: "\(readId):clearing")
+        /// The clearing credits journaled for transactions, by suffix (`PT-<id>-refund`, `PT-<id>-void`).
+        func credits(_ suffix: String) -> [(transaction: Int, entry: String, amount: Decimal, date: String)] {
+            lines.compactMap { line in
+                guard let reference = line["reference"]?.string, reference.hasSuffix(suffix),
+                    let transaction = LedgerEntry.transactionId(inReference: String(reference.dropLast(suffix.count))),
+                    let credit = Money.decimal(fromJSON: line["credit"]?.string), credit > 0, let entry = line["entry_no"]?.string
+                else { return nil }
+                return (transaction, entry, credit, line["trandate"]?.string ?? "")
+            }
         }
-        return payments + refunds
+        let refunds = credits("-refund").map {
+            LedgerEntry(system: Self.system, id: $0.entry, kind: .refund, transactionId: $0.transaction, amount: $0.amount, customer: nil, date: $0.date)
+        }
+        // A sale voided after Pro took it keeps its receipt, reversed out of clearing by the void
+        // journal: the two cancel, and neither is the batch's to explain.
+        let voided = Set(credits("-void").map(\.transaction))
+        return payments.filter { $0.transactionId.map(voided.contains) != true } + refunds
+    }
+
+    /// Every page of a read, each its own command (`<readId>:<page>`), so a job that retries
+    /// finds the pages already answered.
+    func read(_ type: SageAgentProtocol.CommandType, _ key: String, _ payload: [String: JSONValue], readId: String) throws -> [JSONValue] {
+        var items: [JSONValue] = [], after: JSONValue?, page = 0
+        repeat {
+            var asked = payload
+            if let after { asked["after"] = after }
+            let answer = try commands.send(type, externalId: "\(readId):\(page)", payload: .object(asked))
+            items += answer[key]?.array ?? []
+            after = answer["next"]
+            page += 1
+        } while after != nil
+        return items
     }
 }

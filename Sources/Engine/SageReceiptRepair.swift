@@ -27,8 +27,9 @@ enum SageReceiptRepair {
         let repairId = "\(sourceKey):repair:\(repair.reconciliationId.uuidString.lowercased())"
         // The receipt's own day: a receipt for the sale keyed since (by hand, or a repair) shows there.
         let day = payload["paydate"]?.string ?? ""
-        let there = try commands.send(.listCashReceipts, externalId: "\(repairId):check", payload: .object(["from": .string(day), "to": .string(day)]))
-        if let other = there["receipts"]?.array?.first(where: { $0["reference"]?.string == "PT-\(transaction)" })?["receipt_no"]?.string,
+        let there = try SageLedgerReader(commands: commands, clearing: "").read(
+            .listCashReceipts, "receipts", ["from": .string(day), "to": .string(day)], readId: "\(repairId):check")
+        if let other = there.first(where: { $0["reference"]?.string == "PT-\(transaction)" })?["receipt_no"]?.string,
             try !alreadyRepaired(repair, connection: connection, repairId: repairId, receipt: other)
         {
             throw PermanentJobFailure("Sage Pro has receipt \(other) for transaction \(transaction) already; reconcile again")

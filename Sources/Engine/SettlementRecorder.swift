@@ -19,7 +19,8 @@ enum SettlementRecorder {
             let brand = CardBrand(maskedNumber: masked)
             return SettlementLine(
                 transactionId: t.transactionId, type: type, amount: abs(t.amount), cardBrand: brand, maskedCardNumber: masked, invoiceId: t.invoiceId,
-                customerId: t.customerId, expectedFee: schedule?.fee(amount: abs(t.amount), brand: brand, type: type, day: day) ?? 0)
+                customerId: t.customerId, expectedFee: schedule?.fee(amount: abs(t.amount), brand: brand, type: type, day: day) ?? 0,
+                createdOn: Self.day(of: t.createdAt))
         }
     }
 
@@ -61,7 +62,8 @@ enum SettlementRecorder {
             [
                 NewJob(
                     tenantId: settlement.tenantId, environment: settlement.environment, kind: .reconciliation,
-                    payload: JSONValue.object(["reconciliation_id": .string(reconciliation.id.uuidString.lowercased())]).canonicalText, maxAttempts: 5)
+                    payload: JSONValue.object(["reconciliation_id": .string(reconciliation.id.uuidString.lowercased())]).canonicalText,
+                    maxAttempts: Reconciliation.jobAttempts)
             ], skippingConflicts: false)
     }
 }

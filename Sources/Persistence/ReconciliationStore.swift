@@ -74,6 +74,26 @@ public enum ReconciliationStore {
         return true
     }
 
+    /// How many of these PayTrace transactions' events still have flow work queued or running:
+    /// a reconciliation read before the flows finish writing them would report drift that is
+    /// only work in progress.
+    public static func pendingFlowEvents(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, transactionIds: [Int]) throws -> Int {
+        try tx.one(
+            """
+            SELECT count(DISTINCT e.id) AS n FROM jobs j JOIN events e ON e.tenant_id = j.tenant_id AND e.id = j.event_id
+            WHERE j.tenant_id = $1 AND e.environment = $2 AND e.source = 'paytrace'
+              AND (e.payload->'transaction'->>'transaction_id') = ANY(string_to_array($3, ','))
+            """, [tenantId, environment.rawValue, transactionIds.map(String.init).joined(separator: ",")]
+        )?.int("n") ?? 0
+    }
+
+    /// Says why a running reconciliation is waiting, for whoever watches it.
+    public static func note(_ tx: Transaction, tenantId: UUID, id: UUID, detail: String) throws {
+        try tx.query(
+            "UPDATE reconciliations SET detail = $3 WHERE tenant_id = $1 AND id = $2 AND status = $4",
+            [tenantId, id, detail, Reconciliation.Status.running.rawValue])
+    }
+
     /// A reconciliation whose last open difference was just explained is balanced.
     public static func settleIfExplained(_ tx: Transaction, tenantId: UUID, id: UUID) throws {
         try tx.query(

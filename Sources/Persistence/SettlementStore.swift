@@ -39,12 +39,12 @@ public enum SettlementStore {
             try tx.query(
                 """
                 INSERT INTO settlement_lines (tenant_id, settlement_id, transaction_id, transaction_type, amount, card_brand, masked_card_number,
-                  invoice_id, customer_id, expected_fee)
-                VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10::numeric)
+                  invoice_id, customer_id, expected_fee, created_on)
+                VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10::numeric, $11::date)
                 """,
                 [
                     tenantId, id, Int64(line.transactionId), line.type, "\(line.amount)", line.cardBrand.rawValue, line.maskedCardNumber, line.invoiceId,
-                    line.customerId, "\(line.expectedFee)",
+                    line.customerId, "\(line.expectedFee)", line.createdOn,
                 ])
         }
         return (try decode(row, totals: totals), true)
@@ -105,14 +105,15 @@ public enum SettlementStore {
         try tx.query(
             """
             SELECT transaction_id, transaction_type, amount::text AS amount, card_brand, masked_card_number, invoice_id, customer_id,
-              expected_fee::text AS expected_fee
+              expected_fee::text AS expected_fee, to_char(created_on, 'YYYY-MM-DD') AS created_on
             FROM settlement_lines WHERE tenant_id = $1 AND settlement_id = $2 ORDER BY transaction_id
             """, [tenantId, settlementId]
         ).map { row in
             SettlementLine(
                 transactionId: Int(try row.int64("transaction_id")), type: try row.string("transaction_type"), amount: try row.decimal("amount"),
                 cardBrand: CardBrand(rawValue: try row.string("card_brand")) ?? .other, maskedCardNumber: try row.string("masked_card_number"),
-                invoiceId: row.optionalString("invoice_id"), customerId: row.optionalString("customer_id"), expectedFee: try row.decimal("expected_fee"))
+                invoiceId: row.optionalString("invoice_id"), customerId: row.optionalString("customer_id"), expectedFee: try row.decimal("expected_fee"),
+                createdOn: row.optionalString("created_on"))
         }
     }
 

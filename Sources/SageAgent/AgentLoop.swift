@@ -47,6 +47,23 @@ public final class AgentLoop: Sendable {
 
     public var isStopping: Bool { stopping.withLock { $0 } }
 
+    /// Results in parts small enough for one request each: a batch of reads can answer megabytes.
+    public static func parts(_ results: [SageAgentProtocol.Result]) throws -> [[SageAgentProtocol.Result]] {
+        var parts: [[SageAgentProtocol.Result]] = [], part: [SageAgentProtocol.Result] = [], bytes = 0
+        for result in results {
+            let size = try SageAgentProtocol.encoder.encode(result).count
+            if !part.isEmpty, bytes + size > SageAgentProtocol.resultsPartBytes {
+                parts.append(part)
+                part = []
+                bytes = 0
+            }
+            part.append(result)
+            bytes += size
+        }
+        if !part.isEmpty { parts.append(part) }
+        return parts
+    }
+
     /// Polls until `stop()`; returns then.
     public func run() {
         var backoff = 0.2
@@ -58,7 +75,7 @@ public final class AgentLoop: Sendable {
                 guard let batch, !isStopping else { continue }
                 let results = batch.commands.compactMap { applying($0, backend) }
                 applied.withLock { $0 += batch.commands.count }
-                if !results.isEmpty { try client.post(SageAgentProtocol.Results(batchId: batch.batchId, results: results)) }
+                for part in try Self.parts(results) { try client.post(SageAgentProtocol.Results(batchId: batch.batchId, results: part)) }
                 logger.info("sage agent: applied \(batch.commands.count) command(s) of batch \(batch.batchId.uuidString.lowercased())")
             } catch {
                 logger.warning("sage agent: \(error)")

@@ -129,6 +129,25 @@ public enum SageProFields {
         return from...to
     }
 
+    /// One page of a read's `rows`: from the `after` cursor (an offset), at most `limit`
+    /// (`SageAgentProtocol.readPageLimit` unless less is asked), and the cursor of the next page.
+    public static func page<T>(_ rows: [T], _ payload: JSONValue) throws -> (rows: ArraySlice<T>, next: JSONValue?) {
+        let start =
+            try text(payload, "after", maxLength: 12, required: false).map { text -> Int in
+                guard let offset = Int(text), offset >= 0 else { throw invalid("after must be the next cursor of an earlier page.") }
+                return offset
+            } ?? 0
+        let limit =
+            try payload["limit"].map { value -> Int in
+                guard case .number(let n) = value, n >= 1, n <= Double(SageAgentProtocol.readPageLimit), n == n.rounded() else {
+                    throw invalid("limit must be a whole number from 1 to \(SageAgentProtocol.readPageLimit).")
+                }
+                return Int(n)
+            } ?? SageAgentProtocol.readPageLimit
+        let end = min(rows.count, start + limit)
+        return (start < end ? rows[start..<end] : [], end < rows.count ? .string(String(end)) : nil)
+    }
+
     public static func invalid(_ message: String) -> SageAgentProtocol.Failure {
         SageAgentProtocol.Failure(code: "validation", message: message, retryable: false)
     }

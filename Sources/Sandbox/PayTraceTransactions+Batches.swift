@@ -58,9 +58,9 @@ extension PayTraceTransactions {
         let refundAmount = refunds.reduce(Decimal(0)) { $0 + $1.amount }
         return [
             "number": number, "created": when.map(payTraceTime) ?? "", "status": when == nil ? "open" : "settled",
-            "transaction_count": transactions.count, "sales_count": sales.count, "sales_amount": NSDecimalNumber(decimal: salesAmount).doubleValue,
-            "refund_count": refunds.count, "refund_amount": NSDecimalNumber(decimal: refundAmount).doubleValue,
-            "net_amount": NSDecimalNumber(decimal: salesAmount - refundAmount).doubleValue,
+            "transaction_count": transactions.count, "sales_count": sales.count, "sales_amount": SandboxResponses.jsonNumber(salesAmount),
+            "refund_count": refunds.count, "refund_amount": SandboxResponses.jsonNumber(refundAmount),
+            "net_amount": SandboxResponses.jsonNumber(salesAmount - refundAmount),
         ]
     }
 

@@ -64,7 +64,7 @@ extension PayTraceTransactions {
     static func record(_ t: Transaction, includeBin: Bool) -> [String: Any] {
         let details = t.details
         return [
-            "transaction_id": t.id, "transaction_type": t.type, "amount": NSDecimalNumber(decimal: t.amount).doubleValue,
+            "transaction_id": t.id, "transaction_type": t.type, "amount": SandboxResponses.jsonNumber(t.amount),
             "credit_card": ["masked_number": t.card.masked(includeBin: includeBin), "expiration_month": t.card.month, "expiration_year": t.card.year],
             "description": details["description"] ?? "", "invoice_id": t.invoiceId ?? "", "customer_id": t.customerId ?? "",
             "billing_address": details["billing_address"] ?? [String: Any](), "shipping_address": details["shipping_address"] ?? [String: Any](),

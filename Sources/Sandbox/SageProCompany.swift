@@ -251,27 +251,34 @@ public final class SageProCompany: SageProBackend {
 
     private func listCashReceipts(_ payload: JSONValue, _ state: Tables) throws -> JSONValue {
         let period = try SageProFields.period(payload)
-        let receipts = state.tables["ARCASH"]!.compactMap { row -> JSONValue? in
-            guard let day = row["PAYDATE"]?.string.flatMap(SageProFields.day), period.contains(day) else { return nil }
-            return .object([
+        let receipts = state.tables["ARCASH"]!.filter { row in row["PAYDATE"]?.string.flatMap(SageProFields.day).map(period.contains) == true }
+        let (page, next) = try SageProFields.page(receipts, payload)
+        let items = page.map { row -> JSONValue in
+            .object([
                 "receipt_no": row["RECEIPTNO"] ?? .null, "custno": row["CUSTNO"] ?? .null, "invno": row["INVNO"] ?? .null,
-                "amount": row["AMOUNT"] ?? .null, "paydate": .string(day), "reference": row["REFERENCE"] ?? .null,
+                "amount": row["AMOUNT"] ?? .null, "paydate": .string(SageProFields.day(row["PAYDATE"]?.string ?? "") ?? ""),
+                "reference": row["REFERENCE"] ?? .null,
             ])
         }
-        return .object(["receipts": .array(receipts)])
+        var answer: [String: JSONValue] = ["receipts": .array(items)]
+        if let next { answer["next"] = next }
+        return .object(answer)
     }
 
     private func listLedger(_ payload: JSONValue, _ state: Tables) throws -> JSONValue {
         let account = try SageProFields.text(payload, "account", maxLength: 12, required: true)!
         let period = try SageProFields.period(payload)
-        let lines = state.tables["GLTRAN"]!.compactMap { row -> JSONValue? in
-            guard row["GLACNT"]?.string == account, let day = row["TRANDATE"]?.string, period.contains(day) else { return nil }
-            return .object([
+        let rows = state.tables["GLTRAN"]!.filter { row in row["GLACNT"]?.string == account && row["TRANDATE"]?.string.map(period.contains) == true }
+        let (page, next) = try SageProFields.page(rows, payload)
+        let lines = page.map { row -> JSONValue in
+            .object([
                 "entry_no": row["ENTRYNO"] ?? .null, "account": .string(account), "debit": row["DEBIT"] ?? .null, "credit": row["CREDIT"] ?? .null,
-                "reference": row["REFERENCE"] ?? .null, "trandate": .string(day),
+                "reference": row["REFERENCE"] ?? .null, "trandate": row["TRANDATE"] ?? .null,
             ])
         }
-        return .object(["lines": .array(lines)])
+        var answer: [String: JSONValue] = ["lines": .array(lines)]
+        if let next { answer["next"] = next }
+        return .object(answer)
     }
 
     private func customer(_ payload: JSONValue, _ state: Tables) throws -> String {

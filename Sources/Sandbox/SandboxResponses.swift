@@ -12,6 +12,11 @@ enum SandboxResponses {
     /// An amount sent as a string or a JSON number, as Decimal (never through Double).
     static func decimal(_ value: Any?) -> Decimal? { Money.decimal(fromJSON: value) }
 
+    /// An amount as the JSON number PayTrace writes (485.99): the Double nearest its decimal
+    /// text, which JSON prints back as that text. `NSDecimalNumber.doubleValue` is not the nearest
+    /// on Linux (485.98999999999995), and a client reading it would see an amount off the cent.
+    static func jsonNumber(_ value: Decimal) -> Double { Double("\(value)") ?? 0 }
+
     /// A UTC, US-locale formatter: PayTrace's dates and times carry no time zone.
     static func formatter(_ format: String) -> DateFormatter {
         let formatter = DateFormatter()

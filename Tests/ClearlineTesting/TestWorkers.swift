@@ -8,10 +8,10 @@ import Persistence
 public enum TestWorkers {
     /// Workers for one tenant's jobs only: suites run side by side, and a pool of one must not
     /// take (and hold, or stop with) another's jobs.
-    public static func pool(tenant: UUID) -> WorkerPool {
+    public static func pool(tenant: UUID, workers: Int = 2) -> WorkerPool {
         WorkerPool(
             database: TestServer.shared.database, vault: TestServer.shared.vault,
-            configuration: .init(workers: 2, leaseSeconds: 30, pollInterval: 0.1, backoff: Backoff(base: 0.01, cap: 0.05), tenants: .only(tenant)),
+            configuration: .init(workers: workers, leaseSeconds: 30, pollInterval: 0.1, backoff: Backoff(base: 0.01, cap: 0.05), tenants: .only(tenant)),
             logger: TestServer.quietLogger)
     }
 

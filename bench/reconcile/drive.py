@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Drives bench/reconcile: makes the sandbox's month, writes to the sandbox's Books what the
-flows would have (a payment per approved sale, a credit note per refund, from 8 threads), then
+"""Drives bench/reconcile: makes the sandbox's month, writes to the sandbox's Books and Sage Pro
+what the flows would have (a payment and a receipt per approved sale, a credit note and a
+journal per refund, from 8 threads), then
 times one backfill of the month until every settlement is kept and reconciled, and reads the
 database's busy time over the same span."""
 import json
@@ -42,6 +43,20 @@ tenant = next(t for t in api("GET", "/v1/tenants?limit=100")["items"] if t["slug
 base = f"/v1/tenants/{tenant}/environments/dev"
 connections = api("GET", base + "/connections?limit=100")["items"]
 paytrace = next(c for c in connections if c["kind"] == "paytrace")["id"]
+sage = next(c for c in connections if c["kind"] == "sage_pro")["id"]
+applied = [0]
+
+
+def pro(kind, external_id, payload):
+    """One command applied to the sandbox's Pro company of the demo's agent, as the agent would."""
+    with lock:
+        applied[0] += 1
+        number = applied[0]
+    result = request("POST", f"{SANDBOX}/_sandbox/sage/{sage}/apply", {
+        "command_id": f"00000000-0000-4000-8000-{number:012d}", "type": kind, "external_id": external_id, "delivery": 1, "payload": payload})
+    if result["status"] != "succeeded":
+        sys.exit(f"Pro refused {kind}: {result}")
+    return result["data"]
 
 started = time.time()
 month = request("POST", SANDBOX + "/_sandbox/paytrace/month", {"seed": 11, "start": "2026-10-01", "days": 30, "sales_per_day": PER_DAY})
@@ -59,12 +74,13 @@ tokens = request("POST", SANDBOX + "/zoho/accounts/oauth/v2/token", form={
     "grant_type": "authorization_code", "client_id": "1000.DEMOSANDBOXCLIENT", "client_secret": "demo-zoho-client-secret", "code": code})
 zoho = {"Authorization": "Zoho-oauthtoken " + tokens["access_token"]}
 books = SANDBOX + "/zoho/api/books/v3"
+lock = threading.Lock()
 customers = sorted({t["customer_id"] for t in transactions})
-contact = {}
+contact, custno = {}, {}
 for name in customers:
     contact[name] = request("POST", f"{books}/contacts?organization_id={ORG}", {"contact_name": f"Bench {name}"}, zoho)["contact"]["contact_id"]
+    custno[name] = pro("customer.upsert", f"customer:{name}", {"company": f"Bench {name}"[:40]})["custno"]
 work = [t for t in transactions if t["status_code"] in (101, 106)]
-lock = threading.Lock()
 cursor = [0]
 
 
@@ -76,14 +92,19 @@ def writer():
             t = work[cursor[0]]
             cursor[0] += 1
         date = "{2}-{0:0>2}-{1:0>2}".format(*t["created"]["at"].split(" ")[0].split("/"))
+        amount, reference = f"{t['amount']:.2f}", f"PT-{t['transaction_id']}"
         if t["transaction_type"] == "REFUND":
             request("POST", f"{books}/creditnotes?organization_id={ORG}", {
-                "customer_id": contact[t["customer_id"]], "date": date, "reference_number": f"PT-{t['transaction_id']}",
-                "line_items": [{"name": "Refund", "rate": f"{t['amount']:.2f}", "quantity": 1}]}, zoho)
+                "customer_id": contact[t["customer_id"]], "date": date, "reference_number": reference,
+                "line_items": [{"name": "Refund", "rate": amount, "quantity": 1}]}, zoho)
+            pro("journal.post", f"txn:{t['transaction_id']}:refund", {"date": date, "reference": f"{reference}-refund", "lines": [
+                {"account": "4900-00", "debit": amount}, {"account": "1050-00", "credit": amount}]})
         else:
             request("POST", f"{books}/customerpayments?organization_id={ORG}", {
-                "customer_id": contact[t["customer_id"]], "amount": f"{t['amount']:.2f}", "payment_mode": "creditcard", "date": date,
-                "reference_number": f"PT-{t['transaction_id']}"}, zoho)
+                "customer_id": contact[t["customer_id"]], "amount": amount, "payment_mode": "creditcard", "date": date,
+                "reference_number": reference}, zoho)
+            pro("cash_receipt.post", f"txn:{t['transaction_id']}:cash_receipt", {
+                "custno": custno[t["customer_id"]], "amount": amount, "paydate": date, "reference": reference})
 
 
 threads = [threading.Thread(target=writer) for _ in range(8)]
@@ -91,7 +112,8 @@ for thread in threads:
     thread.start()
 for thread in threads:
     thread.join()
-print(f"  Books: {len(customers)} contacts, {len(work)} payments and credit notes ({time.time() - started:.1f} s since the start)")
+print(f"  Books and Pro: {len(customers)} customers, {len(work)} payments and credit notes, receipts and refund journals "
+      f"({time.time() - started:.1f} s since the start)")
 
 # The measured part: one backfill of the month, until 30 settlements are kept and reconciled.
 before = active_ms()

@@ -13,20 +13,22 @@ extension FlowTemplates {
              "steps": [
               {"id": "refund", "target": "sage_pro.gl_entry", "key": {"template": "txn:{transaction.transaction_id}:refund"},
                "when": {"eq": [{"path": "transaction.transaction_type"}, "REFUND"]}, "mapping": {"fields": {
-                 "reference": {"template": "PT-{transaction.transaction_id}-refund"},
+                 "date": \#(sageDate), "reference": {"template": "PT-{transaction.transaction_id}-refund"},
                  "lines": {"list": [
                    {"object": {"account": {"const": "4900-00"}, "debit": {"path": "transaction.amount", "then": ["abs", {"fn": "money", "currency": "USD"}]}, "descrip": {"const": "PayTrace refund"}}},
                    {"object": {"account": {"const": "1050-00"}, "credit": {"path": "transaction.amount", "then": ["abs", {"fn": "money", "currency": "USD"}]}, "descrip": {"const": "PayTrace refund"}}}]}}}},
               {"id": "void", "target": "sage_pro.gl_entry", "key": {"template": "txn:{transaction.transaction_id}:void"},
-               "when": {"in": [{"path": "transaction.status"}, ["VOIDED", "VOID"]]}, "mapping": {"fields": {
-                 "reference": {"template": "PT-{transaction.transaction_id}-void"},
+               "when": {"and": [{"in": [{"path": "transaction.status"}, ["VOIDED", "VOID"]]},
+                                {"ne": [{"lookup": "sage_pro.cash_receipt", "key": {"template": "txn:{transaction.transaction_id}:cash_receipt"}}, null]}]},
+               "mapping": {"fields": {
+                 "date": \#(sageDate), "reference": {"template": "PT-{transaction.transaction_id}-void"},
                  "lines": {"list": [
                    {"object": {"account": {"const": "4000-00"}, "debit": \#(amount), "descrip": {"const": "PayTrace void"}}},
                    {"object": {"account": {"const": "1050-00"}, "credit": \#(amount), "descrip": {"const": "PayTrace void"}}}]}}}}
              ],
              "error_policy": {"max_attempts": 8, "on_invalid": "hold"},
              "fixtures": [{"name": "a refund", "input": \#(refundInput), "expected": {
-                "refund": {"reference": "PT-1002-refund", "lines": [{"account": "4900-00", "debit": "25.50", "descrip": "PayTrace refund"},
+                "refund": {"date": "11/22/2026", "reference": "PT-1002-refund", "lines": [{"account": "4900-00", "debit": "25.50", "descrip": "PayTrace refund"},
                                                                     {"account": "1050-00", "credit": "25.50", "descrip": "PayTrace refund"}]}}}]}
             """#)
 

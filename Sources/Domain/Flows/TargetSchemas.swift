@@ -190,6 +190,8 @@ public enum TargetSchemas {
             name: "sage_pro.gl_entry", system: "sage_pro", title: "Sage Pro GL entry (GLTRAN)", operation: "create", key: "reference",
             fields: [
                 f("reference", max: 30, ["batch_number", "reference_number"]),
+                // The posting date (MM/DD/YYYY or yyyy-MM-dd); today when left out.
+                f("date", max: 10, ["trandate", "journal_date"]),
                 f(
                     "lines", .array, required: true, ["entries", "line_items"],
                     fields: [

@@ -3,6 +3,10 @@ public import Foundation
 /// One check of a settlement against the merchant's ledgers: queued, then balanced (every line
 /// matched, nothing unexplained) or showing drift, each finding kept.
 public struct Reconciliation: Sendable, Equatable {
+    /// Attempts a reconciliation's or a settlement posting's job gets: each reads or writes two
+    /// ledgers over the network, and a vendor having a bad hour should delay it, not kill it.
+    public static let jobAttempts = 12
+
     public enum Status: String, Sendable, Codable, CaseIterable {
         case running, balanced, drift, failed
     }

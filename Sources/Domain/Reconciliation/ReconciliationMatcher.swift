@@ -44,6 +44,8 @@ public enum ReconciliationMatcher {
     /// `entries`: the ledger's records of the batch's period (and any the cross-reference names);
     /// `settledElsewhere`: PayTrace ids settled in other kept batches, with their batch numbers.
     public static func match(system: String, lines: [SettlementLine], entries: [LedgerEntry], settledElsewhere: [Int: Int]) -> [Finding] {
+        /// Amounts in notes as a bookkeeper writes them: 2.90, not 2.9.
+        func text(_ amount: Decimal) -> String { Money(amount: amount, currency: "USD")?.formatted ?? "\(amount)" }
         var byTransaction: [Int: [LedgerEntry]] = [:]
         for entry in entries { if let id = entry.transactionId { byTransaction[id, default: []].append(entry) } }
         var used: Set<String> = []
@@ -57,8 +59,8 @@ public enum ReconciliationMatcher {
                         system: system, category: wanted == .refund ? .reversalNotReflected : .missing, transactionId: line.transactionId,
                         payTraceAmount: line.amount, ledgerId: nil, ledgerAmount: nil,
                         note: wanted == .refund
-                            ? "PayTrace refunded \(line.amount); \(system) shows no refund for transaction \(line.transactionId)."
-                            : "PayTrace settled \(line.amount); \(system) has no payment for transaction \(line.transactionId)."))
+                            ? "PayTrace refunded \(text(line.amount)); \(system) shows no refund for transaction \(line.transactionId)."
+                            : "PayTrace settled \(text(line.amount)); \(system) has no payment for transaction \(line.transactionId)."))
                 continue
             }
             used.insert(entry.id)
@@ -67,7 +69,7 @@ public enum ReconciliationMatcher {
                 Finding(
                     system: system, category: same ? .matched : .amountDiffers, transactionId: line.transactionId, payTraceAmount: line.amount,
                     ledgerId: entry.id, ledgerAmount: entry.amount,
-                    note: same ? "" : "PayTrace settled \(line.amount); \(system) shows \(entry.amount), \(entry.amount - line.amount) off."))
+                    note: same ? "" : "PayTrace settled \(text(line.amount)); \(system) shows \(text(entry.amount)), \(text(entry.amount - line.amount)) off."))
         }
         // Records no line explains, for the customers the batch involves: one of another kept
         // batch's transactions is that batch's to explain; one of a transaction no kept batch
@@ -89,7 +91,7 @@ public enum ReconciliationMatcher {
                     Finding(
                         system: system, category: .unexplained, transactionId: entry.transactionId, payTraceAmount: nil, ledgerId: entry.id,
                         ledgerAmount: entry.amount,
-                        note: "\(system) \(entry.kind.rawValue) \(entry.id) of \(entry.amount) on \(entry.date) matches no settled PayTrace transaction: "
+                        note: "\(system) \(entry.kind.rawValue) \(entry.id) of \(text(entry.amount)) on \(entry.date) matches no settled PayTrace transaction: "
                             + "a possible duplicate or overpayment."))
             }
         }

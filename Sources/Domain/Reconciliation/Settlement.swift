@@ -48,11 +48,15 @@ public struct SettlementLine: Sendable, Equatable {
     public let invoiceId: String?
     public let customerId: String?
     public let expectedFee: Decimal
+    /// The day (`yyyy-MM-dd`, UTC) PayTrace made the transaction, when known: where its ledger
+    /// records are dated, and so how far back reconciliation reads.
+    public let createdOn: String?
 
     public init(
         transactionId: Int, type: String, amount: Decimal, cardBrand: CardBrand, maskedCardNumber: String, invoiceId: String?, customerId: String?,
-        expectedFee: Decimal
+        expectedFee: Decimal, createdOn: String? = nil
     ) {
+        self.createdOn = createdOn
         self.transactionId = transactionId
         self.type = type
         self.amount = amount
