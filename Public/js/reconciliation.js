@@ -22,7 +22,7 @@ const CATEGORY = {
 
 function badgeFor(reconciliation) {
   if (!reconciliation) return el("span", { class: "badge" }, "Pending");
-  if (reconciliation.status === "running") return el("span", { class: "badge" }, "Checking…");
+  if (reconciliation.status === "running") return el("span", { class: "badge", title: reconciliation.detail || "" }, reconciliation.detail ? "Waiting for flows" : "Checking…");
   if (reconciliation.status === "failed") return el("span", { class: "badge bad", title: reconciliation.detail || "" }, "Failed");
   if (reconciliation.status === "balanced") return el("span", { class: "badge ok" }, "Balanced");
   const open = reconciliation.open_differences;
@@ -52,6 +52,25 @@ async function loadSettlements() {
     cell("Ledgers", badgeFor(latest.get(s.id))),
   )));
   document.getElementById("settlements-empty").classList.toggle("hidden", settlements.length > 0);
+  showProgress(settlements, latest);
+}
+
+let progressTimer = null;
+
+/** While any settlement's check runs (a backfill of a month, say): how many are done, refreshed until none runs. */
+function showProgress(settlements, latest) {
+  const running = settlements.filter((s) => (latest.get(s.id) || {}).status === "running");
+  const line = document.getElementById("progress");
+  line.classList.toggle("hidden", running.length === 0);
+  clearTimeout(progressTimer);
+  if (!running.length) return;
+  const done = settlements.length - running.length;
+  document.getElementById("progress-bar").max = settlements.length;
+  document.getElementById("progress-bar").value = done;
+  const waiting = running.filter((s) => latest.get(s.id).detail).length;
+  document.getElementById("progress-text").textContent =
+    `Reconciling: ${done} of ${settlements.length} settlements done` + (waiting ? `; ${waiting} waiting for the flows to finish writing their transactions` : "") + "…";
+  progressTimer = setTimeout(() => loadSettlements().catch(() => {}), 2000);
 }
 
 async function openSettlement(id) {

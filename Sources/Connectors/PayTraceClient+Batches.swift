@@ -27,13 +27,33 @@ extension PayTraceClient {
         return (reply.object["batch"] as? [String: Any]).flatMap(Self.batch)
     }
 
-    /// A settled batch's transactions; `includeBin` shows each card's first six digits, which
-    /// tell its brand (fees differ by brand).
-    public func batchTransactions(number: Int, includeBin: Bool = false) throws -> [PayTraceExportedTransaction] {
-        var body: [String: Any] = ["batch_number": number]
-        if includeBin { body["include_bin"] = true }
-        return Self.transactions(in: try call("v1/batches/transaction_list", body), batchNumber: number)
+    /// A settled batch's transactions, their cards masked to the last four.
+    public func batchTransactions(number: Int) throws -> [PayTraceExportedTransaction] {
+        Self.transactions(in: try call("v1/batches/transaction_list", ["batch_number": number]), batchNumber: number)
     }
+
+    /// Settled batches with their transactions, each card showing its first six digits, which
+    /// tell its brand (fees differ by brand). `transaction_list` offers no `include_bin` (only the
+    /// transaction exports do), so the BINs come from one `export/by_date_range` over the days the
+    /// batches' transactions were made.
+    public func settledWithBins(_ batches: [PayTraceBatch]) throws -> [(PayTraceBatch, [PayTraceExportedTransaction])] {
+        let settled = try batches.map { ($0, try batchTransactions(number: $0.number)) }
+        let days = settled.flatMap { $0.1.compactMap { Self.day(ofCreated: $0.createdAt) } }
+        guard let first = days.min(), let last = days.max() else { return settled }
+        let bins = Dictionary(
+            try exportTransactions(from: Self.exportDay(first), to: Self.exportDay(last), includeBin: true).map { ($0.transactionId, $0.maskedCardNumber) },
+            uniquingKeysWith: { first, _ in first })
+        return settled.map { batch, transactions in (batch, transactions.map { $0.masked(bins[$0.transactionId] ?? nil) }) }
+    }
+
+    /// "M/D/YYYY h:mm:ss AM" as a sortable yyyymmdd.
+    static func day(ofCreated text: String) -> Int? {
+        let parts = text.split(separator: " ").first?.split(separator: "/").compactMap { Int($0) } ?? []
+        return parts.count == 3 ? parts[2] * 10_000 + parts[0] * 100 + parts[1] : nil
+    }
+
+    /// yyyymmdd as the exports' MM/DD/YYYY.
+    static func exportDay(_ day: Int) -> String { String(format: "%02d/%02d/%04d", day / 100 % 100, day % 100, day / 10_000) }
 
     static func batch(_ item: [String: Any]) -> PayTraceBatch? {
         guard let number = item["number"] as? Int else { return nil }

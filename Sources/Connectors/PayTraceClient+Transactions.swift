@@ -30,6 +30,13 @@ public struct PayTraceExportedTransaction: Sendable, Equatable {
     public let customerId: String?
     /// The settlement batch, once settled (sandbox field; see `PayTraceBatch`).
     public let batchNumber: Int?
+
+    /// The same transaction with another masked card number (one showing its BIN, say).
+    public func masked(_ number: String?) -> PayTraceExportedTransaction {
+        PayTraceExportedTransaction(
+            transactionId: transactionId, type: type, amount: amount, status: status, maskedCardNumber: number ?? maskedCardNumber, createdAt: createdAt,
+            settledAt: settledAt, invoiceId: invoiceId, customerId: customerId, batchNumber: batchNumber)
+    }
 }
 
 extension PayTraceClient {
@@ -81,9 +88,10 @@ extension PayTraceClient {
     /// `includingText` searches a transaction's text (its invoice id among it), which is how a
     /// caller finds out, before trying again, whether an earlier attempt was made.
     public func exportTransactions(
-        from start: String, to end: String, includingText: String? = nil, customerId: String? = nil, type: String? = nil
+        from start: String, to end: String, includingText: String? = nil, customerId: String? = nil, type: String? = nil, includeBin: Bool = false
     ) throws -> [PayTraceExportedTransaction] {
         var body: [String: Any] = ["start_date": start, "end_date": end]
+        if includeBin { body["include_bin"] = true }
         body["including_text"] = includingText
         body["customer_id"] = customerId
         body["transaction_type"] = type

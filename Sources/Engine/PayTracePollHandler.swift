@@ -35,9 +35,9 @@ struct PayTracePollHandler: JobHandler {
         let transactions = try client.exportTransactions(from: day.string(from: from), to: day.string(from: now))
         let batches = try client.exportBatches(from: day.string(from: from), to: day.string(from: now))
             .filter { $0.number > (cursor?.lastBatchNumber ?? 0) }
-        let settled = try batches.map { ($0, try client.batchTransactions(number: $0.number, includeBin: true)) }
+        let settled = try client.settledWithBins(batches)
         let interval = connection.text("poll_interval_seconds").flatMap { Int($0) } ?? PollScheduler.defaultInterval
-        let events = transactions.map(Self.event) + settled.map(Self.event)
+        let events = transactions.map(PayTraceEvents.event) + settled.map(PayTraceEvents.event)
         let lastBatch = max(cursor?.lastBatchNumber ?? 0, batches.map(\.number).max() ?? 0)
         let summary = [
             "request": "transactions/export/by_date_range and batches/export, \(day.string(from: from)) to \(day.string(from: now))",
@@ -70,35 +70,4 @@ struct PayTracePollHandler: JobHandler {
         formatter.dateFormat = "MM/dd/yyyy"
         return formatter
     }()
-
-    static func event(_ t: PayTraceExportedTransaction) -> (String, String, String) {
-        let body: [String: Any] = [
-            "transaction_id": t.transactionId, "transaction_type": t.type, "amount": "\(t.amount)", "status": t.status,
-            "masked_card_number": t.maskedCardNumber ?? "", "created_at": t.createdAt, "settled_at": t.settledAt ?? "",
-            "invoice_id": t.invoiceId ?? "", "customer_id": t.customerId ?? "",
-        ]
-        // A sale seen before and voided since is news of its own: the void flow's, under its own id.
-        if ["VOIDED", "VOID"].contains(t.status.uppercased()) {
-            return ("txn:\(t.transactionId):void", "paytrace.transaction.void", json(["transaction": body]))
-        }
-        return ("txn:\(t.transactionId):\(t.type)", "paytrace.transaction.\(t.type.lowercased())", json(["transaction": body]))
-    }
-
-    static func event(_ settled: (PayTraceBatch, [PayTraceExportedTransaction])) -> (String, String, String) {
-        let (batch, transactions) = settled
-        let body: [String: Any] = [
-            "batch": [
-                "number": batch.number, "settled_at": batch.settledAt, "transaction_count": batch.transactionCount,
-                "sales_count": batch.salesCount, "sales_amount": "\(batch.salesAmount)", "refund_count": batch.refundCount,
-                "refund_amount": "\(batch.refundAmount)", "net_amount": "\(batch.netAmount)",
-            ],
-            "transaction_ids": transactions.map(\.transactionId),
-        ]
-        return ("batch:\(batch.number)", "paytrace.batch.settled", json(body))
-    }
-
-    static func json(_ object: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return CardNumberMasking.maskJSON(String(decoding: data, as: UTF8.self))
-    }
 }

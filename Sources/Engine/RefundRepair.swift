@@ -22,7 +22,7 @@ enum RefundRepair {
         guard let refund = try PayTraceClient.forConnection(connection, secrets: secrets).transaction(id: transaction), refund.type == "REFUND" else {
             throw PermanentJobFailure("PayTrace has no refund \(transaction)")
         }
-        let (vendorId, type, body) = PayTracePollHandler.event(refund)
+        let (vendorId, type, body) = PayTraceEvents.event(refund)
         let (tenantId, environment) = (repair.tenantId, repair.environment)
         return JobEffects(summary: ["request": "PayTrace transactions/export/by_id \(transaction)", "response": "refund of \(refund.amount)"]) { tx in
             let (_, duplicate) = try EventStore.record(

@@ -30,7 +30,7 @@ struct SettlementBackfillHandler: JobHandler {
         let reconcileAll = payload["reconcile"] == .bool(true)
         let client = try PayTraceClient.forConnection(connection, secrets: secrets)
         let batches = try client.exportBatches(from: from, to: to)
-        let settled = try batches.map { ($0, try client.batchTransactions(number: $0.number, includeBin: true)) }
+        let settled = try client.settledWithBins(batches)
         let summary = [
             "request": "batches/export and batches/transaction_list, \(from) to \(to)",
             "response": "\(batches.count) settled batch(es), \(settled.reduce(0) { $0 + $1.1.count }) transaction(s)",

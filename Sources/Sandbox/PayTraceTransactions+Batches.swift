@@ -48,7 +48,8 @@ extension PayTraceTransactions {
             return state.transactions.values.filter { $0.batchNumber == number }.sorted { $0.id < $1.id }
         }
         guard let found else { return Self.errors(["813": ["The Batch Number that you provided could not be found."]]) }
-        return Self.exported(found, includeBin: Self.flag(body["include_bin"]))
+        // `include_bin` is documented for the transaction exports only, not here: masked as always.
+        return Self.exported(found, includeBin: false)
     }
 
     static func summary(number: Int, when: Date?, _ transactions: [Transaction]) -> [String: Any] {

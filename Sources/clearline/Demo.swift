@@ -10,7 +10,7 @@ import Persistence
 import Sandbox
 
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Demo data.", subcommands: [Seed.self])
+    static let configuration = CommandConfiguration(abstract: "Demo data.", subcommands: [Seed.self, Week.self])
 
     /// Creates (or refreshes) the demo tenant, a platform admin and a tenant owner. Passwords live
     /// in `--credentials-file` (created with mode 0600 on first run), so reruns keep them.

@@ -61,6 +61,13 @@ struct PayTraceVaultAndBatchTests {
         #expect(inBatch.map(\.amount).sorted() == [40, 100])
         #expect(inBatch.allSatisfy { $0.settledAt != nil && $0.batchNumber == number })
         #expect(throws: ConnectorError.self) { try client.batchTransactions(number: 999) }
+        // transaction_list documents no include_bin: the card stays masked to its last four, and
+        // the brands come from the export, which does.
+        let asked = try client.call("v1/batches/transaction_list", ["batch_number": number, "include_bin": true])
+        let listed = (asked.object["transactions"] as? [[String: Any]] ?? []).compactMap { ($0["credit_card"] as? [String: Any])?["masked_number"] as? String }
+        #expect(listed.count == 2 && listed.allSatisfy { $0.hasPrefix("************") }, "\(listed)")
+        let binned = try client.settledWithBins([batches[0]])
+        #expect(binned.first?.1.count == 2 && binned.first?.1.allSatisfy { $0.maskedCardNumber?.first?.isNumber == true } == true, "\(binned)")
 
         let settledOnly = try client.call("v1/transactions/export/by_date_range", ["start_date": today, "end_date": today, "transaction_type": "SETTLED"])
         #expect((settledOnly.object["transactions"] as? [[String: Any]])?.count == 3)

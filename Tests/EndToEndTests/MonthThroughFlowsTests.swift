@@ -3,6 +3,7 @@ import Testing
 import ClearlineTesting
 import Connectors
 import Domain
+import Engine
 import Persistence
 import Sandbox
 
@@ -44,18 +45,8 @@ struct MonthThroughFlowsTests {
         #expect(transactions.count > 1000)
         let hook = try await Hooks.endpoint(tenantText, source: "paytrace")
         for t in transactions {
-            let voided = ["VOIDED", "VOID"].contains(t.status.uppercased())
-            let body: [String: Any] = [
-                "transaction": [
-                    "transaction_id": t.transactionId, "transaction_type": t.type, "amount": "\(t.amount)", "status": t.status,
-                    "masked_card_number": t.maskedCardNumber ?? "", "created_at": t.createdAt, "settled_at": t.settledAt ?? "",
-                    "invoice_id": t.invoiceId ?? "", "customer_id": t.customerId ?? "",
-                ]
-            ]
-            let type = voided ? "paytrace.transaction.void" : "paytrace.transaction.\(t.type.lowercased())"
-            let reply = try await Hooks.deliver(
-                hook, String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self), eventId: "txn:\(t.transactionId):\(t.type)",
-                headers: ["Clearline-Event-Type": type])
+            let (vendorId, type, body) = PayTraceEvents.event(t)
+            let reply = try await Hooks.deliver(hook, body, eventId: vendorId, headers: ["Clearline-Event-Type": type])
             #expect(reply.status == 202, "\(reply.text)")
         }
         // The month's settlements are kept at once; each reconciliation waits for the flows.
