@@ -24,15 +24,12 @@ enum SettlementRecorder {
         }
     }
 
-    /// `yyyy-MM-dd` of PayTrace's "M/D/YYYY h:mm:ss AM".
+    /// `yyyy-MM-dd` of PayTrace's "M/D/YYYY h:mm:ss AM" (its day as written: PayTrace's times
+    /// carry no zone). Read by hand, not by a DateFormatter: a month's backfill reads thousands.
     static func day(of payTraceTime: String) -> String? {
-        let parse = DateFormatter()
-        parse.locale = Locale(identifier: "en_US_POSIX")
-        parse.timeZone = TimeZone(identifier: "UTC")
-        parse.dateFormat = "M/d/yyyy h:mm:ss a"
-        guard let date = parse.date(from: payTraceTime) else { return nil }
-        parse.dateFormat = "yyyy-MM-dd"
-        return parse.string(from: date)
+        let parts = payTraceTime.split(separator: " ").first?.split(separator: "/").compactMap { Int($0) } ?? []
+        guard parts.count == 3, (1...12).contains(parts[0]), (1...31).contains(parts[1]), (1000...9999).contains(parts[2]) else { return nil }
+        return String(format: "%04d-%02d-%02d", parts[2], parts[0], parts[1])
     }
 
     @discardableResult

@@ -35,18 +35,25 @@ public enum SettlementStore {
             return (existing, false)
         }
         let id = try row.uuid("id")
-        for line in lines {
-            try tx.query(
-                """
-                INSERT INTO settlement_lines (tenant_id, settlement_id, transaction_id, transaction_type, amount, card_brand, masked_card_number,
-                  invoice_id, customer_id, expected_fee, created_on)
-                VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10::numeric, $11::date)
-                """,
-                [
-                    tenantId, id, Int64(line.transactionId), line.type, "\(line.amount)", line.cardBrand.rawValue, line.maskedCardNumber, line.invoiceId,
-                    line.customerId, "\(line.expectedFee)", line.createdOn,
+        // One statement for all the lines (a day can settle thousands): their values as a JSON
+        // array, amounts as decimal strings, unpacked by PostgreSQL.
+        let values = JSONValue.array(
+            lines.map { line in
+                .object([
+                    "transaction_id": .string(String(line.transactionId)), "transaction_type": .string(line.type), "amount": .string("\(line.amount)"),
+                    "card_brand": .string(line.cardBrand.rawValue), "masked_card_number": .string(line.maskedCardNumber),
+                    "invoice_id": line.invoiceId.map(JSONValue.string) ?? .null, "customer_id": line.customerId.map(JSONValue.string) ?? .null,
+                    "expected_fee": .string("\(line.expectedFee)"), "created_on": line.createdOn.map(JSONValue.string) ?? .null,
                 ])
-        }
+            })
+        try tx.query(
+            """
+            INSERT INTO settlement_lines (tenant_id, settlement_id, transaction_id, transaction_type, amount, card_brand, masked_card_number,
+              invoice_id, customer_id, expected_fee, created_on)
+            SELECT $1, $2, (l->>'transaction_id')::bigint, l->>'transaction_type', (l->>'amount')::numeric, l->>'card_brand', l->>'masked_card_number',
+              l->>'invoice_id', l->>'customer_id', (l->>'expected_fee')::numeric, (l->>'created_on')::date
+            FROM jsonb_array_elements($3::jsonb) AS l
+            """, [tenantId, id, values.canonicalText])
         return (try decode(row, totals: totals), true)
     }
 

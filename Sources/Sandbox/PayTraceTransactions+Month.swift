@@ -18,7 +18,7 @@ extension PayTraceTransactions {
         else {
             return SandboxResponses.json(400, ["error": "send seed, start (yyyy-MM-dd), days (1-62) and sales_per_day (1-2000)"])
         }
-        var random = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed))
+        var random = SeededRandom(seed: UInt64(truncatingIfNeeded: seed))
         return state.withLock { state in
             var counts = ["sales": 0, "declines": 0, "voids": 0, "refunds": 0]
             var firstBatch: Int?
@@ -79,19 +79,5 @@ extension PayTraceTransactions {
     /// `yyyy-MM-dd` at midnight UTC.
     static func day(_ text: String) -> Date? {
         SandboxResponses.formatter("yyyy-MM-dd").date(from: text)
-    }
-}
-
-/// SplitMix64: the same seed, the same month.
-struct SeededGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Domain
 import HTTPServer
 
 /// PayTrace v1 transactions in the emulator: keyed sale and authorization (a $0 authorization
@@ -296,8 +297,15 @@ final class PayTraceTransactions: Sendable {
     }
 
     /// "4/10/2015 4:06:30 PM": US locale, no time zone (the sandbox speaks UTC).
+    /// "M/D/YYYY h:mm:ss AM" in UTC, written from the RFC 3339 text rather than by a
+    /// DateFormatter: an export of a month writes sixty thousand of them.
     static func payTraceTime(_ date: Date) -> String {
-        SandboxResponses.formatter("M/d/yyyy h:mm:ss a").string(from: date)
+        let iso = Array(Timestamp.format(date).utf8)  // YYYY-MM-DDTHH:MM:SS.ffffffZ
+        func number(_ from: Int, _ count: Int) -> Int { iso[from..<(from + count)].reduce(0) { $0 * 10 + Int($1 - 48) } }
+        let hour = number(11, 2)
+        let clock = hour % 12 == 0 ? 12 : hour % 12
+        let time = String(format: "%d:%02d:%02d", clock, number(14, 2), number(17, 2))
+        return "\(number(5, 2))/\(number(8, 2))/\(number(0, 4)) \(time) \(hour < 12 ? "AM" : "PM")"
     }
 
     static func date(_ value: Any?) -> Date? {

@@ -143,3 +143,20 @@ for r in reconciliations:
 lines = sum(r["matched"] + r["differences"] for r in reconciliations)
 print(f"reconcile a month: {len(transactions)} transactions, 30 settlements, {lines} findings, {statuses}")
 print(f"  end to end {elapsed:.1f} s (target under 60 s); database busy {database:.1f} s of it")
+
+# Where the time went: each kind of job's attempts in the measured span (run time summed over
+# the 8 workers, the longest, and the span from the first start to the last finish).
+breakdown = subprocess.run(
+    ["psql", "-XAt", "-F", " ", "-h", os.environ["BENCH_PG_SOCKET"], "-p", os.environ["BENCH_PG_PORT"], "-U", "postgres", "-d", "clearline", "-c",
+     f"""SELECT h.kind, count(*), round(sum(extract(epoch FROM a.finished_at - a.started_at))::numeric, 1),
+           round(max(extract(epoch FROM a.finished_at - a.started_at))::numeric, 2),
+           round(extract(epoch FROM max(a.finished_at) - min(a.started_at))::numeric, 1)
+         FROM job_attempts a JOIN job_history h ON h.id = a.job_id
+         WHERE a.started_at >= to_timestamp({t0}) GROUP BY 1 ORDER BY 1"""],
+    capture_output=True, text=True)
+for row in breakdown.stdout.split("\n"):
+    if row.strip():
+        kind, count, busy, longest, span = row.split()
+        print(f"  {kind}: {count} attempt(s), {busy} s of work (longest {longest} s), from first start to last finish {span} s")
+if breakdown.returncode != 0:
+    print("  (no breakdown: " + breakdown.stderr.strip() + ")")
