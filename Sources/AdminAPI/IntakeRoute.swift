@@ -38,7 +38,7 @@ enum IntakeRoute {
         } catch let problem as Problem where problem.status == 401 {
             return nil
         }
-        let event = newEvent(entry.endpoint, delivery)
+        let event = try newEvent(entry.endpoint, delivery)
         let wake = context.services.wakeThrottle.take()
         return .pending(
             Pending { respond in
@@ -70,7 +70,7 @@ enum IntakeRoute {
             try checkActive(entry)
             delivery = try verify(context, entry)
         }
-        let event = newEvent(entry.endpoint, delivery)
+        let event = try newEvent(entry.endpoint, delivery)
         return try answer(Result { try context.services.events.record(event, wake: context.services.wakeThrottle.take()) })
     }
 
@@ -80,8 +80,14 @@ enum IntakeRoute {
         }
     }
 
-    static func newEvent(_ endpoint: WebhookEndpoint, _ delivery: Delivery) -> NewEvent {
-        .init(
+    /// The event to store. Its id and type are kept as sent (the id is what a retry is matched
+    /// by, so it is not masked into another's): one that carries a card number is refused instead.
+    static func newEvent(_ endpoint: WebhookEndpoint, _ delivery: Delivery) throws -> NewEvent {
+        for (header, value) in [("Clearline-Event-Id", delivery.vendorEventId), ("Clearline-Event-Type", delivery.type)]
+        where CardNumberMasking.maskText(value) != value {
+            throw Problem.badRequest("\(header) carries a card number; send an id and a type without one. Nothing was stored.")
+        }
+        return .init(
             tenantId: endpoint.tenantId, environment: endpoint.environment, source: endpoint.source, vendorEventId: delivery.vendorEventId,
             type: delivery.type, endpointId: endpoint.id, payload: delivery.payload)
     }

@@ -1,86 +1,171 @@
-/// Masks payment card numbers in text before it is stored: every run of 13 to 19 digits
-/// (single spaces or dashes allowed between digits) that passes the Luhn check and starts like
-/// a card (2-6) keeps its last four digits and loses the rest. In JSON, a card number sent as a
-/// bare number becomes a string (`"************1111"`), so the document stays valid JSON.
-/// Numbers starting 0, 1, 7, 8 or 9 (timestamps, most order ids) are left alone.
+/// Masks payment card numbers before anything is stored: a number of 13 to 19 digits that passes
+/// the Luhn check and starts like a card (2-6) keeps its last four digits and loses the rest.
+/// It is found however it is written:
+/// - in text, with up to three separators between digit groups (spaces, `-`, `.`, `_`, `/`), and
+///   anywhere in a run of groups (`order 12 4111 1111 1111 1111`);
+/// - in JSON, on each string as decoded (`"\u0034111…"` is found), and on each number by its
+///   value (`4111111111111111e0`, `4111111111111111.0`, `4.111111111111111e15`), which becomes a
+///   string (`"************1111"`) so the document stays valid JSON.
+/// Numbers starting 0, 1, 7, 8 or 9 (timestamps, most order ids) are left alone, as is a number
+/// that is part of a longer token (`ORD4111…`) or has a fraction.
 public enum CardNumberMasking {
     public static func maskJSON(_ text: String) -> String {
-        mask(Array(text.utf8), json: true)
-    }
-
-    /// Any other text (form fields, key~value pairs).
-    public static func maskText(_ text: String) -> String {
-        mask(Array(text.utf8), json: false)
-    }
-
-    private static func mask(_ bytes: [UInt8], json: Bool) -> String {
+        let bytes = Array(text.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
-        var inString = false
-        var escaped = false
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if json && inString && escaped {
-                escaped = false
-                out.append(byte)
-                index += 1
-                continue
-            }
-            if json && byte == UInt8(ascii: "\\") && inString {
-                escaped = true
-                out.append(byte)
-                index += 1
-                continue
-            }
-            if json && byte == UInt8(ascii: "\"") {
-                inString.toggle()
-                out.append(byte)
-                index += 1
-                continue
-            }
-            // A run starts at a digit that does not continue a longer token (a letter or digit before it).
-            let startsRun = isDigit(byte) && (index == 0 || !isAlphanumeric(bytes[index - 1]))
-            if startsRun, let run = cardRun(bytes, from: index, separatorsAllowed: !json || inString) {
-                let masked = Array(repeating: UInt8(ascii: "*"), count: run.digits.count - 4) + run.digits.suffix(4)
-                if json && !inString {
+            if byte == UInt8(ascii: "\"") {
+                let end = stringEnd(bytes, from: index)
+                out += maskedString(Array(bytes[index..<end]))
+                index = end
+            } else if isDigit(byte) || byte == UInt8(ascii: "-"), index == 0 || !isAlphanumeric(bytes[index - 1]) {
+                var end = index + 1
+                while end < bytes.count, isNumberByte(bytes[end]) { end += 1 }
+                let token = Array(bytes[index..<end])
+                if let digits = integerDigits(token), let masked = masked(digits) {
                     out += [UInt8(ascii: "\"")] + masked + [UInt8(ascii: "\"")]
                 } else {
-                    out += masked
+                    out += token
                 }
-                index = run.end
-                continue
+                index = end
+            } else {
+                out.append(byte)
+                index += 1
             }
-            out.append(byte)
-            index += 1
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The card number starting at `start`, if there is one, and where it ends.
-    private static func cardRun(_ bytes: [UInt8], from start: Int, separatorsAllowed: Bool) -> (digits: [UInt8], end: Int)? {
-        var digits: [UInt8] = []
-        var index = start
-        var end = start
-        while index < bytes.count, digits.count <= 19 {
-            let byte = bytes[index]
-            if isDigit(byte) {
-                digits.append(byte)
-                index += 1
-                end = index
-            } else if separatorsAllowed, byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-"),
-                index + 1 < bytes.count, isDigit(bytes[index + 1]), !digits.isEmpty
-            {
-                index += 1
-            } else {
-                break
-            }
+    /// Any other text (form fields, key~value pairs, headers, names and notes).
+    public static func maskText(_ text: String) -> String {
+        String(decoding: mask(Array(text.utf8)), as: UTF8.self)
+    }
+
+    /// A JSON string token (quotes included): decoded, masked, and written back escaped only if
+    /// something was masked; a token that does not decode is masked as it is written.
+    static func maskedString(_ token: [UInt8]) -> [UInt8] {
+        guard token.count >= 2, token.last == UInt8(ascii: "\""), let decoded = JSONText.unescape(Array(token[1..<(token.count - 1)])) else {
+            return mask(token)
         }
-        guard (13...19).contains(digits.count) else { return nil }
-        // Part of a longer alphanumeric token (or number with a fraction): not a card.
-        if end < bytes.count, isAlphanumeric(bytes[end]) || bytes[end] == UInt8(ascii: ".") { return nil }
-        guard (UInt8(ascii: "2")...UInt8(ascii: "6")).contains(digits[0]), luhn(digits) else { return nil }
-        return (digits, end)
+        let masked = mask(Array(decoded.utf8))
+        return masked == Array(decoded.utf8) ? token : Array(JSONText.quoted(String(decoding: masked, as: UTF8.self)).utf8)
+    }
+
+    /// Where the string token starting at `start` (a quote) ends, past its closing quote.
+    static func stringEnd(_ bytes: [UInt8], from start: Int) -> Int {
+        var index = start + 1
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\\") {
+                index += 2
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "\"") { return index + 1 }
+            index += 1
+        }
+        return bytes.count
+    }
+
+    /// The whole-number value of a JSON number token as its digits, or nil when it has a
+    /// fraction or is not a number: `4111111111111111.0` and `4.111111111111111e15` give
+    /// `4111111111111111`.
+    static func integerDigits(_ token: [UInt8]) -> [UInt8]? {
+        var index = token.first == UInt8(ascii: "-") ? 1 : 0
+        var mantissa: [UInt8] = [], fraction = 0, exponent = 0, exponentSign = 1
+        while index < token.count, isDigit(token[index]) { mantissa.append(token[index]); index += 1 }
+        if index < token.count, token[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < token.count, isDigit(token[index]) { mantissa.append(token[index]); fraction += 1; index += 1 }
+        }
+        if index < token.count, token[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if index < token.count, token[index] == UInt8(ascii: "-") || token[index] == UInt8(ascii: "+") {
+                exponentSign = token[index] == UInt8(ascii: "-") ? -1 : 1
+                index += 1
+            }
+            var digits = 0
+            while index < token.count, isDigit(token[index]), digits < 4 { exponent = exponent * 10 + Int(token[index] - 48); index += 1; digits += 1 }
+        }
+        guard index == token.count, !mantissa.isEmpty else { return nil }
+        let shift = exponentSign * exponent - fraction
+        var digits = mantissa
+        if shift >= 0 {
+            guard shift <= 19 else { return nil }
+            digits += Array(repeating: UInt8(ascii: "0"), count: shift)
+        } else {
+            guard -shift <= digits.count, digits.suffix(-shift).allSatisfy({ $0 == UInt8(ascii: "0") }) else { return nil }
+            digits.removeLast(-shift)
+        }
+        while digits.count > 1, digits.first == UInt8(ascii: "0") { digits.removeFirst() }
+        return digits
+    }
+
+    /// `digits` masked, when they are a card number.
+    static func masked(_ digits: [UInt8]) -> [UInt8]? {
+        guard (13...19).contains(digits.count), (UInt8(ascii: "2")...UInt8(ascii: "6")).contains(digits[0]), luhn(digits) else { return nil }
+        return Array(repeating: UInt8(ascii: "*"), count: digits.count - 4) + digits.suffix(4)
+    }
+
+    /// Text with every card number in it masked.
+    static func mask(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            // A run starts at a digit that does not continue a longer token.
+            guard isDigit(bytes[index]), index == 0 || !isAlphanumeric(bytes[index - 1]) else {
+                out.append(bytes[index])
+                index += 1
+                continue
+            }
+            let groups = digitGroups(bytes, from: index)
+            let end = groups.last!.end
+            // A letter right after the run makes it part of a longer token: not a card.
+            let joined = end < bytes.count && isAlphanumeric(bytes[end])
+            if !joined, let (first, last) = card(in: groups, bytes) {
+                out += bytes[index..<groups[first].start]
+                out += masked(groups[first...last].flatMap { Array(bytes[$0.start..<$0.end]) })!
+                out += bytes[groups[last].end..<end]
+            } else {
+                out += bytes[index..<end]
+            }
+            index = end
+        }
+        return out
+    }
+
+    /// The digit groups of a run starting at `start`: digits, separated by at most three of
+    /// ` `, `-`, `.`, `_`, `/`.
+    static func digitGroups(_ bytes: [UInt8], from start: Int) -> [(start: Int, end: Int)] {
+        var groups: [(start: Int, end: Int)] = []
+        var index = start
+        while index < bytes.count, isDigit(bytes[index]) {
+            let groupStart = index
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            groups.append((groupStart, index))
+            var next = index, separators = 0
+            while next < bytes.count, separators < 3, separator(bytes[next]) { next += 1; separators += 1 }
+            guard separators > 0, next < bytes.count, isDigit(bytes[next]) else { break }
+            index = next
+        }
+        return groups
+    }
+
+    /// The groups (first and last index) that make the longest card number in the run, if any.
+    static func card(in groups: [(start: Int, end: Int)], _ bytes: [UInt8]) -> (Int, Int)? {
+        for first in groups.indices {
+            var best: Int?
+            var count = 0
+            for last in first..<groups.count {
+                count += groups[last].end - groups[last].start
+                if count > 19 { break }
+                let digits = groups[first...last].flatMap { Array(bytes[$0.start..<$0.end]) }
+                if masked(digits) != nil { best = last }
+            }
+            if let best { return (first, best) }
+        }
+        return nil
     }
 
     public static func luhn(_ digits: [UInt8]) -> Bool {
@@ -96,9 +181,17 @@ public enum CardNumberMasking {
         return sum % 10 == 0
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+    static func separator(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "/")
+    }
 
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+    static func isNumberByte(_ byte: UInt8) -> Bool {
+        isDigit(byte) || byte == UInt8(ascii: ".") || byte | 0x20 == UInt8(ascii: "e") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+
+    static func isAlphanumeric(_ byte: UInt8) -> Bool {
         isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
     }
 }

@@ -14,7 +14,7 @@ public enum APIKeyStore {
                 """
                 INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by)
                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING \(columns)
-                """, [tenantId, name, role.rawValue, prefix, hash(token), createdBy])
+                """, [tenantId, CardNumberMasking.maskText(name), role.rawValue, prefix, hash(token), createdBy])
         else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }
@@ -29,7 +29,7 @@ public enum APIKeyStore {
                 """
                 INSERT INTO api_keys (tenant_id, name, role, prefix, secret_hash, created_by)
                 VALUES (NULL, $1, 'platform', $2, $3, $4) RETURNING id
-                """, [name, prefix, hash(token), createdBy])
+                """, [CardNumberMasking.maskText(name), prefix, hash(token), createdBy])
         else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }

@@ -20,10 +20,12 @@ public enum AuditLogStore {
         let previous = try last?.string("hash") ?? AuditEntry.genesisHash
         // Microsecond precision, what PostgreSQL stores, so the hash recomputes from the stored row.
         let now = Timestamp.parse(Timestamp.format(Date())) ?? Date()
+        // The log can never be purged: whatever text it keeps (an id, a name, a note) is masked of
+        // card numbers first.
         var entry = AuditEntry(
-            tenantId: tenantId, sequence: sequence, at: now, actor: record.actor, action: record.action,
-            targetType: record.targetType, targetId: record.targetId, requestId: record.requestId,
-            details: record.details, previousHash: previous, hash: "")
+            tenantId: tenantId, sequence: sequence, at: now, actor: CardNumberMasking.maskText(record.actor), action: record.action,
+            targetType: record.targetType, targetId: CardNumberMasking.maskText(record.targetId), requestId: CardNumberMasking.maskText(record.requestId),
+            details: CardNumberMasking.maskJSON(record.details), previousHash: previous, hash: "")
         entry.hash = hashOf(entry.canonicalText)
         try tx.query(
             """

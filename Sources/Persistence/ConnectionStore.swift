@@ -18,7 +18,7 @@ public enum ConnectionStore {
             let row = try tx.one(
                 """
                 INSERT INTO connections (tenant_id, environment, kind, name, settings) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING id
-                """, [tenantId, environment.rawValue, kind.rawValue, name, try encode(settings)])
+                """, [tenantId, environment.rawValue, kind.rawValue, CardNumberMasking.maskText(name), try encode(settings)])
         else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }
@@ -53,7 +53,7 @@ public enum ConnectionStore {
         guard let current = try get(tx, tenantId: tenantId, environment: environment, id: id) else { return nil }
         try tx.query(
             "UPDATE connections SET name = coalesce($2, name), settings = $3::jsonb, updated_at = now() WHERE id = $1",
-            [id, name, try encode(current.settings(merging: settings))])
+            [id, name.map(CardNumberMasking.maskText), try encode(current.settings(merging: settings))])
         for (secretName, value) in secrets {
             if let value {
                 try store(tx, vault: vault, tenantId: tenantId, connectionId: id, name: secretName, value: value)

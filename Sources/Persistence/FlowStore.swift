@@ -14,7 +14,8 @@ public enum FlowStore {
             let row = try tx.one(
                 """
                 INSERT INTO flows (tenant_id, name, description, template_id, draft) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING id
-                """, [tenantId, name, description, templateId, draft]), let flow = try get(tx, tenantId: tenantId, id: try row.uuid("id"))
+                """, [tenantId, CardNumberMasking.maskText(name), CardNumberMasking.maskText(description), templateId, CardNumberMasking.maskJSON(draft)]),
+            let flow = try get(tx, tenantId: tenantId, id: try row.uuid("id"))
         else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }
@@ -40,7 +41,10 @@ public enum FlowStore {
             UPDATE flows SET name = coalesce($3, name), description = coalesce($4, description), draft = coalesce($5::jsonb, draft),
                    draft_revision = draft_revision + 1, updated_at = now()
             WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
-            """, [tenantId, id, name, description, draft])
+            """,
+            [
+                tenantId, id, name.map(CardNumberMasking.maskText), description.map(CardNumberMasking.maskText), draft.map(CardNumberMasking.maskJSON),
+            ])
         return try get(tx, tenantId: tenantId, id: id)
     }
 
@@ -61,7 +65,7 @@ public enum FlowStore {
             """
             INSERT INTO flow_versions (flow_id, tenant_id, version, definition, checksum, fixtures_passed, fixture_results, notes, published_by)
             VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8, $9)
-            """, [flow.id, flow.tenantId, next, definition, checksum, fixturesPassed, fixtureResults, notes, actor])
+            """, [flow.id, flow.tenantId, next, definition, checksum, fixturesPassed, fixtureResults, CardNumberMasking.maskText(notes), actor])
         guard let version = try version(tx, tenantId: flow.tenantId, flowId: flow.id, version: next) else { throw DomainError.notFound("version") }
         return version
     }

@@ -7,7 +7,7 @@ public enum TenantStore {
 
     /// Creates the tenant with its dev, qa and prod environments.
     public static func create(_ tx: Transaction, name: String, slug: String) throws -> Tenant {
-        guard let row = try tx.one("INSERT INTO tenants (name, slug) VALUES ($1, $2) RETURNING \(columns)", [name, slug]) else {
+        guard let row = try tx.one("INSERT INTO tenants (name, slug) VALUES ($1, $2) RETURNING \(columns)", [CardNumberMasking.maskText(name), slug]) else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }
         let tenant = try decode(row)
@@ -37,7 +37,7 @@ public enum TenantStore {
             """
             UPDATE tenants SET name = coalesce($2, name), status = coalesce($3, status), updated_at = now()
             WHERE id = $1 AND deleted_at IS NULL RETURNING \(columns)
-            """, [id, name, status?.rawValue]
+            """, [id, name.map(CardNumberMasking.maskText), status?.rawValue]
         ).map(decode)
     }
 

@@ -28,7 +28,7 @@ public enum WebhookEndpointStore {
                 """
                 INSERT INTO webhook_endpoints (tenant_id, environment, name, source, verification, secret_header, connection_id)
                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
-                """, [tenantId, environment.rawValue, name, source, verification.rawValue, secretHeader, connectionId])
+                """, [tenantId, environment.rawValue, CardNumberMasking.maskText(name), source, verification.rawValue, secretHeader, connectionId])
         else {
             throw PostgresError(kind: .decoding, message: "INSERT returned no row")
         }

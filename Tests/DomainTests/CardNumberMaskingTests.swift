@@ -28,4 +28,45 @@ struct CardNumberMaskingTests {
         // After an escaped quote the text is still inside a string: masked as string content.
         #expect(CardNumberMasking.maskJSON(#"{"escaped":"a\"4111111111111111"}"#) == #"{"escaped":"a\"************1111"}"#)
     }
+
+    /// The ways the hardening review got 4111111111111111 past the masker (issue 14, item 4).
+    @Test func everyWayOfWritingACardNumberIsMasked() {
+        let written = [
+            #"{"card":"\u0034111111111111111"}"#,  // a JSON escape
+            #"{"card":"\u0034\u0031\u0031\u0031 1111 1111 1111"}"#,  // escapes and spaces
+            #"{"card":4111111111111111e0}"#,  // a number with an exponent
+            #"{"card":4111111111111111.0}"#,  // a number with a zero fraction
+            #"{"card":4.111111111111111e15}"#,  // a number in scientific form
+            #"{"card":4111111111111111E+0}"#,
+            #"{"card":"4111.1111.1111.1111"}"#,  // dots
+            #"{"card":"4111_1111_1111_1111"}"#,  // underscores
+            #"{"card":"4111/1111/1111/1111"}"#,  // slashes
+            #"{"card":"4111  1111  1111  1111"}"#,  // double spaces
+            #"{"card":"4111 - 1111 - 1111 - 1111"}"#,  // spaced dashes
+            #"{"note":"order 12 4111 1111 1111 1111 shipped"}"#,  // inside a longer run of groups
+            #"{"card":"4111111111111111.00"}"#,  // a number with cents, as text
+            #"{"a":["x",{"b":[4111111111111111]}]}"#,  // nested
+        ]
+        for text in written {
+            let masked = CardNumberMasking.maskJSON(text)
+            #expect(!masked.contains("4111111111111111") && !masked.contains("4111") && masked.contains("*"), "\(text) → \(masked)")
+        }
+        #expect(CardNumberMasking.maskJSON(#"{"card":4111111111111111e0}"#) == #"{"card":"************1111"}"#)
+        #expect(
+            CardNumberMasking.maskJSON(#"{"card":"\u0034111111111111111","n":"caf\u00e9"}"#) == #"{"card":"************1111","n":"caf\u00e9"}"#,
+            "an untouched string keeps its spelling")
+        for text in ["4111.1111.1111.1111", "4111_1111_1111_1111", "4111/1111/1111/1111", "4111  1111  1111  1111", "pan=4111111111111111;"] {
+            #expect(!CardNumberMasking.maskText(text).contains("4111"), "\(text)")
+        }
+        #expect(CardNumberMasking.maskText("4111.1111.1111.1111") == "************1111")
+    }
+
+    @Test func whatLooksLikeButIsNotACardStays() {
+        for text in [
+            #"{"amount":4111111111111111.5}"#, #"{"n":4111111111111112e0}"#, #"{"ts":"2026-12-05 15:05:02"}"#, #"{"ip":"192.168.100.200"}"#,
+            #"{"big":1e400}"#, #"{"v":-0.5e-3}"#, #"{"s":"a\"b"}"#,
+        ] {
+            #expect(CardNumberMasking.maskJSON(text) == text, "\(text)")
+        }
+    }
 }

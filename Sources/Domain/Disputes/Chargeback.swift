@@ -45,7 +45,15 @@ public struct Chargeback: Sendable, Equatable {
         let caseNumber = text(
             "case_number", max: 40, pattern: { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) },
             what: "must be letters, digits and - _ . / only")
-        let transactionId = text("transaction_id", max: 20, pattern: { $0.isASCII && $0.isNumber }, what: "must be PayTrace's numeric transaction id")
+        if let typed = caseNumber, CardNumberMasking.maskText(typed) != typed {
+            errors.append(FieldError(field: prefix + "case_number", message: "is a card number, not the processor's case number"))
+        }
+        var transactionId = text("transaction_id", max: 20, pattern: { $0.isASCII && $0.isNumber }, what: "must be PayTrace's numeric transaction id")
+        // A card number typed where the transaction id goes is refused, never kept.
+        if let typed = transactionId, CardNumberMasking.maskText(typed) != typed {
+            errors.append(FieldError(field: prefix + "transaction_id", message: "is a card number, not PayTrace's transaction id"))
+            transactionId = nil
+        }
         // Free text a person typed may hold a card number: masked before anything keeps it.
         let customerId = text("customer_id", max: 100).map(CardNumberMasking.maskText)
         let reason = text("reason", max: 200).map(CardNumberMasking.maskText)

@@ -1,0 +1,73 @@
+/// JSON string escapes, read and written by hand: the card masker works on a document's bytes
+/// and decodes one string at a time, so that `"\u0034111…"` is seen as the digits it stands for.
+enum JSONText {
+    /// The text a string token's content (without its quotes) stands for; nil when an escape is
+    /// malformed.
+    static func unescape(_ content: [UInt8]) -> String? {
+        var scalars = String.UnicodeScalarView()
+        var pendingHigh: UInt32?
+        var index = 0
+        var plain: [UInt8] = []
+        func flushPlain() {
+            scalars.append(contentsOf: String(decoding: plain, as: UTF8.self).unicodeScalars)
+            plain.removeAll(keepingCapacity: true)
+        }
+        while index < content.count {
+            let byte = content[index]
+            guard byte == UInt8(ascii: "\\") else {
+                plain.append(byte)
+                index += 1
+                continue
+            }
+            flushPlain()
+            guard index + 1 < content.count else { return nil }
+            let escape = content[index + 1]
+            index += 2
+            if escape == UInt8(ascii: "u") {
+                guard index + 4 <= content.count, let code = UInt32(String(decoding: content[index..<(index + 4)], as: UTF8.self), radix: 16) else {
+                    return nil
+                }
+                index += 4
+                if (0xD800...0xDBFF).contains(code) {
+                    pendingHigh = code
+                    continue
+                }
+                if (0xDC00...0xDFFF).contains(code), let high = pendingHigh {
+                    pendingHigh = nil
+                    guard let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)) else { return nil }
+                    scalars.append(scalar)
+                    continue
+                }
+                pendingHigh = nil
+                scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                continue
+            }
+            let simple: [UInt8: Unicode.Scalar] = [
+                UInt8(ascii: "\""): "\"", UInt8(ascii: "\\"): "\\", UInt8(ascii: "/"): "/", UInt8(ascii: "b"): "\u{08}", UInt8(ascii: "f"): "\u{0C}",
+                UInt8(ascii: "n"): "\n", UInt8(ascii: "r"): "\r", UInt8(ascii: "t"): "\t",
+            ]
+            guard let scalar = simple[escape] else { return nil }
+            scalars.append(scalar)
+        }
+        flushPlain()
+        return String(scalars)
+    }
+
+    /// `text` as a JSON string token, quotes included.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
