@@ -104,8 +104,18 @@ enum Runtime {
         Settings.bootstrapLogging(level: settings.logLevel)
         let logger = Logger(label: "clearline")
         let masterKeys = try settings.masterKeys()
-        try Migrator(conninfo: settings.databaseURL, logger: logger).migrate()
         let database = Database(conninfo: settings.databaseURL, poolSize: settings.poolSize, logger: logger)
+        // Row-level security is the second wall between tenants; a role it does not bind would
+        // take it down without a word.
+        if let bypass = try database.rowSecurityBypass() {
+            guard settings.allowRowSecurityBypass else {
+                throw Settings.Invalid(
+                    description: "cannot start: \(bypass), so row-level security would not keep tenants apart. "
+                        + "Connect as the database's owner role, or set CLEARLINE_ALLOW_RLS_BYPASS=1 to run without that wall.")
+            }
+            logger.warning("row-level security is off: \(bypass) (CLEARLINE_ALLOW_RLS_BYPASS=1)")
+        }
+        try Migrator(conninfo: settings.databaseURL, logger: logger).migrate()
         let vault = Vault(masterKeys: masterKeys)
         let opened: Int
         do { opened = try vault.verifyDataKeys(database) } catch let error as VaultError {

@@ -18,6 +18,8 @@ struct Settings {
     let masterKey: String?
     let workers: WorkerPool.Configuration
     let housekeeping: QueueHousekeeping.Configuration
+    /// Start even when the database role bypasses row-level security (a superuser or BYPASSRLS).
+    let allowRowSecurityBypass: Bool
 
     struct Invalid: Error, CustomStringConvertible {
         let description: String
@@ -65,7 +67,7 @@ struct Settings {
             poolSize: try int("CLEARLINE_DB_POOL_SIZE", executorThreads + workers.workers + 4, 1...512),
             api: api, logLevel: level, masterKeyFile: env["CLEARLINE_MASTER_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 },
             masterKey: env["CLEARLINE_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }, workers: workers,
-            housekeeping: housekeeping)
+            housekeeping: housekeeping, allowRowSecurityBypass: env["CLEARLINE_ALLOW_RLS_BYPASS"] == "1")
     }
 
     /// The key-encryption keys: from CLEARLINE_MASTER_KEY_FILE (versioned, rotatable) or

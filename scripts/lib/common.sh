@@ -98,6 +98,9 @@ CONF
   fi
   export DATABASE_URL="postgresql://clearline:${password}@127.0.0.1:${port}/clearline"
   export CLEARLINE_PG_DIR=$dir CLEARLINE_PG_PORT=$port
+  # The cluster's superuser over its socket: what the tests use to show that `serve` refuses a
+  # role that switches off row-level security.
+  export CLEARLINE_TEST_SUPERUSER_URL="postgresql://postgres@/clearline?host=$dir/socket&port=$port"
 }
 
 stop_cluster() {
