@@ -3,6 +3,7 @@ import Connectors
 import Crypto
 import Domain
 import HTTPServer
+import Persistence
 
 /// The Sage Pro agent's side of Clearline (`SageAgentProtocol`): a long poll for signed command
 /// batches and the results coming back. The agent authenticates with the connection's enrolment
@@ -17,6 +18,11 @@ enum AgentRoutes {
         Endpoint("GET", base + "/commands", access: .anonymous, handler: poll),
         Endpoint("POST", base + "/results", access: .anonymous, handler: results),
     ]
+
+    /// Wrong tokens allowed per connection and client address: five, and one more every twelve
+    /// seconds. Past that the address gets 429 before its token is even compared, so guessing
+    /// stops; an agent elsewhere polling with the right token is not held back.
+    static let failureLimit = RateLimits.Limit(perMinute: 5)
 
     static let unauthorized = Problem(
         status: 401, title: "Unauthorized",
@@ -39,11 +45,18 @@ enum AgentRoutes {
         else {
             throw unauthorized
         }
+        let failures = "agent-auth:\(connectionId.lowercasedString):\(context.request.clientAddress)"
+        if let wait = try RateLimits.wait(context.services.database, bucket: failures, cost: 1, limit: failureLimit) {
+            throw Problem(
+                status: 429, title: "Too Many Requests", detail: "Too many wrong enrolment tokens from this address; try again later.",
+                headers: [("Retry-After", String(Int(wait.rounded(.up))))])
+        }
         let stored = try context.services.stores.transaction(.tenant(tenantId)) { tx in
             try tx.connections.secret(tenantId: tenantId, connectionId: connectionId, name: "enrolment_token")
         }
         guard let stored, Digest.constantTimeEquals(Array(stored.utf8), Array(token.utf8)) else {
             try context.services.stores.transaction(.tenant(tenantId)) { try $0.agentCommands.recordRejected(tenantId: tenantId, connectionId: connectionId) }
+            _ = try RateLimits.take(context.services.database, bucket: failures, cost: 1, limit: failureLimit)
             throw unauthorized
         }
         return Agent(

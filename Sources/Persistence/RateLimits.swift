@@ -35,4 +35,19 @@ public enum RateLimits {
                 [bucket, String(debt)])
         }
     }
+
+    /// How long until `bucket` holds `cost` again, without taking anything: nil when it does now
+    /// (a bucket never taken from is full).
+    public static func wait(_ database: Database, bucket: String, cost: Int, limit: Limit) throws -> TimeInterval? {
+        let wait = try database.transaction(.platform) { tx in
+            try tx.one(
+                """
+                SELECT CASE WHEN available >= $2::float8 THEN 0 ELSE ($2::float8 - available) / $4::float8 END::text AS wait
+                FROM (SELECT least($3::float8, tokens + extract(epoch FROM clock_timestamp() - refilled_at) * $4::float8) AS available
+                      FROM rate_buckets WHERE key = $1) AS bucket
+                """, [bucket, String(cost), String(limit.capacity), String(limit.perSecond)])?
+                .optionalString("wait").flatMap(Double.init) ?? 0
+        }
+        return wait > 0 ? wait : nil
+    }
 }

@@ -147,6 +147,22 @@ struct SageAgentTests {
         #expect(again == missing.id)
     }
 
+    /// Issue 14, item 6: guessing a connection's token stops after a few tries from an address,
+    /// before the guess is compared, and says when to come back.
+    @Test func guessingTheEnrolmentTokenIsLimited() async throws {
+        let agent = try await AgentFixtures.connection()
+        let path = SageAgentProtocol.commandsPath(connectionId: agent.connection) + "?wait=0"
+        var statuses: [Int] = []
+        for guess in 0..<12 { statuses.append(try await Client.send("GET", path, auth: .bearer("guess-\(guess)")).status) }
+        #expect(statuses.prefix(5).allSatisfy { $0 == 401 } && statuses.suffix(6).allSatisfy { $0 == 429 }, "\(statuses)")
+        let limited = try await Client.send("GET", path, auth: .bearer(agent.token))
+        #expect(limited.status == 429 && limited.isProblem && Int(limited.header("retry-after") ?? "") ?? 0 >= 1, "even the right token waits its turn here")
+        // Another connection's agent is not held back by guesses at this one.
+        let other = try await AgentFixtures.connection()
+        #expect(
+            try await Client.send("GET", SageAgentProtocol.commandsPath(connectionId: other.connection) + "?wait=0", auth: .bearer(other.token)).status == 204)
+    }
+
     @Test func wrongTokensUnknownConnectionsAndForgedResultsAreRefused() async throws {
         let agent = try await AgentFixtures.connection()
         let other = try await AgentFixtures.connection()
