@@ -28,7 +28,8 @@ const KINDS = {
   sage_pro: {
     label: "Sage Pro agent",
     settings: [{ name: "agent_name", label: "Agent name" }, { name: "company_code", label: "Company code" }],
-    secrets: [["enrolment_token", "Agent enrolment token", { generate: true }]],
+    // Its enrolment token is Clearline's to make: shown once, when the connection is added or renewed.
+    secrets: [],
   },
   shop: {
     label: "Shop (fulfilment webhook)",
@@ -87,17 +88,12 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
       // never shows it again.
       const generate = el("button", { type: "button", class: "secondary generate-secret", onclick: () => {
         input.type = "text";
-        if (options.generate === "whsec") {
-          // Standard Webhooks' form: whsec_ and the base64 of 32 random bytes.
-          input.value = "whsec_" + btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
-        } else {
-          const bytes = crypto.getRandomValues(new Uint8Array(24));
-          input.value = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-        }
+        // Standard Webhooks' form: whsec_ and the base64 of 32 random bytes.
+        input.value = "whsec_" + btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
         input.select();
       } }, "Generate");
       return el("label", {}, label, el("span", { class: "inline-input" }, input, generate),
-        el("small", {}, options.hint || "Give the agent this token, the connection's id and this server's address; save to apply."));
+        el("small", {}, options.hint));
     });
     fields.replaceChildren(...settingInputs, ...secretInputs);
   }
@@ -131,8 +127,9 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
         await api("PATCH", `${path()}/${encodeURIComponent(editing.id)}`, { name: nameInput.value, settings, secrets });
         showAlert(message, "success", `Saved ${nameInput.value}.`);
       } else {
-        await api("POST", path(), { kind: kindSelect.value, name: nameInput.value, settings, secrets });
-        showAlert(message, "success", `Added ${nameInput.value} to ${environment}.`);
+        const created = await api("POST", path(), { kind: kindSelect.value, name: nameInput.value, settings, secrets });
+        if (created.enrolment_token) showToken(created);
+        else showAlert(message, "success", `Added ${nameInput.value} to ${environment}.`);
       }
       editing = null;
       resetForm();
@@ -176,6 +173,23 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
     }
   }
 
+  /** A Sage Pro agent's enrolment token, the one time it is shown: the agent needs it, the connection's id and this server's address. */
+  function showToken(connection) {
+    message.replaceChildren(el("div", { class: "alert success", role: "status", id: "enrolment-token" },
+      `${connection.name}: give the agent this enrolment token now; it is not shown again. `,
+      el("code", { "data-token": "" }, connection.enrolment_token),
+      ` Connection id: ${connection.id}.`));
+  }
+
+  async function renewToken(connection) {
+    if (!confirm(`Make a new enrolment token for "${connection.name}"? The agent using the old one is refused from now on.`)) return;
+    try {
+      showToken(await api("POST", `${path()}/${encodeURIComponent(connection.id)}/enrolment-token`));
+    } catch (error) {
+      showAlert(message, "error", error.message);
+    }
+  }
+
   async function remove(connection) {
     if (!confirm(`Remove "${connection.name}" from ${environment}? Its stored credentials are erased.`)) return;
     try {
@@ -202,6 +216,7 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
         cell("Updated", formatDate(c.updated_at)),
         cell("", canWrite ? el("span", { class: "row-actions" },
           c.kind === "zoho" ? el("button", { type: "button", class: "connect-zoho", onclick: () => connectZoho(c) }, "Connect Zoho") : null,
+          c.kind === "sage_pro" ? el("button", { type: "button", class: "secondary renew-token", onclick: () => renewToken(c) }, "New token") : null,
           el("button", { type: "button", class: "secondary test-connection", onclick: () => test(c) }, "Test"),
           el("button", { type: "button", class: "secondary edit-connection", onclick: () => edit(c) }, "Edit"),
           el("button", { type: "button", class: "danger", onclick: () => remove(c) }, "Remove")) : null));

@@ -50,7 +50,9 @@ enum ConnectionCheckRoute {
                 return (false, error.message)
             }
         case .sageProAgent:
-            guard secrets["enrolment_token"] != nil else { return (false, "Set an enrolment token first, and give the same token to the agent.") }
+            guard secrets["enrolment_token"] != nil else {
+                return (false, "This connection has no enrolment token: make one (New token) and give it to the agent.")
+            }
             return try pingAgent(connection, context)
         case .shop:
             // A signed test event the shop can tell apart by its type; nothing is fulfilled by it.

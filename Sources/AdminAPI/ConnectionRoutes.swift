@@ -10,14 +10,17 @@ enum ConnectionRoutes {
     static let base = "/v1/tenants/{tenantId}/environments/{environment}/connections"
 
     static let endpoints: [Endpoint] = [
-        Endpoint("POST", base, access: .tenant(.admin), idempotent: true, handler: create),
+        // A replayed create answers without the enrolment token: it is shown once, and the
+        // idempotency record is no vault.
+        Endpoint("POST", base, access: .tenant(.admin), idempotent: true, redactForReplay: APIKeyRoutes.without("enrolment_token"), handler: create),
+        Endpoint("POST", base + "/{connectionId}/enrolment-token", access: .tenant(.admin), handler: newEnrolmentToken),
         Endpoint("GET", base, access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try Self.environment(context))
             let (cursor, limit) = try context.pagination()
             let page = try context.tenantTransaction {
                 try $0.connections.list(tenantId: tenantId, environment: environment, after: cursor, limit: limit)
             }
-            return context.list(page, ConnectionBody.init)
+            return context.list(page) { ConnectionBody($0) }
         },
         Endpoint("GET", base + "/{connectionId}", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try Self.environment(context))
@@ -74,23 +77,50 @@ enum ConnectionRoutes {
             }
         }
         try input.validate()
+        // Made here, shown once in this answer, kept only in the vault.
+        let generated = Dictionary(uniqueKeysWithValues: kind!.generatedSecrets.map { ($0, SecureRandom.token(byteCount: 24)) })
         let connection = try context.tenantTransaction { tx -> Connection in
             let connection = try tx.connections.create(
                 tenantId: tenantId, environment: environment,
                 kind: kind!, name: name!, settings: settings.compactMapValues { $0 },
-                secrets: secrets.compactMapValues { $0 as? String })
+                secrets: secrets.compactMapValues { $0 as? String }.merging(generated) { $1 })
             try context.audit(
                 tx, tenantId: tenantId, action: "connection.created", targetType: "connection", targetId: connection.id.lowercasedString,
                 details: [
                     "environment": environment.rawValue, "kind": kind!.rawValue,
-                    "secrets_set": secrets.keys.sorted().joined(separator: ","),
+                    "secrets_set": (Array(secrets.keys) + Array(generated.keys)).sorted().joined(separator: ","),
                 ])
             return connection
         }
-        var response = context.json(ConnectionBody(connection), status: 201)
+        var response = context.json(ConnectionBody(connection, enrolmentToken: generated["enrolment_token"]), status: 201)
         response.setHeader(
             "Location", "/v1/tenants/\(tenantId.lowercasedString)/environments/\(environment.rawValue)/connections/\(connection.id.lowercasedString)")
         return response
+    }
+
+    /// A new enrolment token for a Sage Pro agent connection, shown once: the agent with the old
+    /// one is refused from now on (a token given away, or an agent retired).
+    static func newEnrolmentToken(_ context: RequestContext) throws -> Response {
+        let (tenantId, environment) = (try context.tenantId, try environment(context))
+        let id = try context.uuidParameter("connectionId", resource: "connection")
+        let token = SecureRandom.token(byteCount: 24)
+        let updated = try context.tenantTransaction { tx -> Connection in
+            guard let current = try tx.connections.get(tenantId: tenantId, environment: environment, id: id) else {
+                throw Problem.notFound("No such connection.")
+            }
+            guard current.kind.generatedSecrets.contains("enrolment_token") else {
+                throw Problem(status: 422, title: "No enrolment token", detail: "Only a Sage Pro agent connection has an enrolment token.")
+            }
+            guard
+                let updated = try tx.connections.update(
+                    tenantId: tenantId, environment: environment, id: id, name: nil, settings: [:], secrets: ["enrolment_token": token])
+            else { throw Problem.notFound("No such connection.") }
+            try context.audit(
+                tx, tenantId: tenantId, action: "connection.enrolment_token_renewed", targetType: "connection", targetId: id.lowercasedString,
+                details: ["environment": environment.rawValue])
+            return updated
+        }
+        return context.json(ConnectionBody(updated, enrolmentToken: token))
     }
 
     static func update(_ context: RequestContext) throws -> Response {
@@ -163,8 +193,11 @@ struct ConnectionBody: Encodable {
     let status: String
     let createdAt: Date
     let updatedAt: Date
+    /// A Sage Pro agent's enrolment token, in the one answer that made it.
+    let enrolmentToken: String?
 
-    init(_ c: Connection) {
+    init(_ c: Connection, enrolmentToken: String? = nil) {
+        self.enrolmentToken = enrolmentToken
         id = c.id.lowercasedString; tenantId = c.tenantId.lowercasedString; environment = c.environment.rawValue; kind = c.kind.rawValue
         name = c.name; settings = c.settings; status = c.status; createdAt = c.createdAt; updatedAt = c.updatedAt
         var secrets: [String: SecretBody] = [:]

@@ -133,12 +133,23 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
     }
 
     /// Checks secret names and values; nil values (clear a secret) are allowed only when updating.
+    /// Secrets Clearline makes itself and shows once, never typed by a person: a Sage Pro
+    /// agent's enrolment token (192 random bits), whose strength nobody can weaken by choosing it.
+    public var generatedSecrets: [String] { self == .sageProAgent ? ["enrolment_token"] : [] }
+
     public func validate(secrets: [String: String?], creating: Bool) -> [FieldError] {
         var errors: [FieldError] = []
         for name in secrets.keys.sorted() {
             let field = "secrets.\(name)"
             guard secretNames.contains(name) else {
                 errors.append(FieldError(field: field, message: "is not a secret of a \(rawValue) connection"))
+                continue
+            }
+            guard !generatedSecrets.contains(name) else {
+                errors.append(
+                    FieldError(
+                        field: field,
+                        message: "is made by Clearline: leave it out, and copy it from the answer (POST …/enrolment-token makes a new one)"))
                 continue
             }
             switch secrets[name] {

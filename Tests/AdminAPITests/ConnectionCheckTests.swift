@@ -36,7 +36,7 @@ struct ConnectionCheckTests {
         #expect(try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)/test", auth: .bearer(viewer.token)).status == 403)
         let agent = try await Client.send(
             "POST", "/v1/tenants/\(tenant)/environments/dev/connections",
-            json: ["kind": "sage_pro", "name": "Agent", "secrets": ["enrolment_token": "abc"]])
+            json: ["kind": "sage_pro", "name": "Agent"])
         let agentId = try #require(agent["id"])
         let silent = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections/\(agentId)/test")
         #expect(silent.status == 200)

@@ -147,6 +147,36 @@ struct SageAgentTests {
         #expect(again == missing.id)
     }
 
+    /// Issue 14, item 6: the enrolment token is Clearline's to make, never typed: 192 random bits,
+    /// shown in the answer that made it and nowhere else, renewed on request.
+    @Test func theEnrolmentTokenIsMadeByClearlineAndShownOnce() async throws {
+        let tenant = try await Fixtures.tenant()
+        let base = "/v1/tenants/\(tenant)/environments/dev/connections"
+        let typed = try await Client.send("POST", base, json: ["kind": "sage_pro", "name": "Agent", "secrets": ["enrolment_token": "1"]])
+        #expect(typed.status == 422 && typed.text.contains("secrets.enrolment_token"), "\(typed.text)")
+        let key = "agent-\(UUID())"
+        let created = try await Client.send("POST", base, json: ["kind": "sage_pro", "name": "Agent"], headers: ["Idempotency-Key": key])
+        let token = try #require(created["enrolment_token"])
+        #expect(created.status == 201 && token.count >= 32 && token.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }, "\(token)")
+        let id = try #require(created["id"])
+        let replayed = try await Client.send("POST", base, json: ["kind": "sage_pro", "name": "Agent"], headers: ["Idempotency-Key": key])
+        #expect(replayed["id"] == id && replayed["enrolment_token"] == nil, "a replay does not show it again")
+        let read = try await Client.send("GET", base + "/\(id)")
+        #expect(!read.text.contains(token) && (read.json["secrets"] as? [String: Any])?["enrolment_token"] != nil)
+        // Renewed: the new token works, the old one is refused.
+        let renewed = try await Client.send("POST", base + "/\(id)/enrolment-token")
+        let fresh = try #require(renewed["enrolment_token"])
+        #expect(renewed.status == 200 && fresh != token)
+        let path = SageAgentProtocol.commandsPath(connectionId: try #require(UUID(uuidString: id))) + "?wait=0"
+        #expect(try await Client.send("GET", path, auth: .bearer(token)).status == 401)
+        #expect(try await Client.send("GET", path, auth: .bearer(fresh)).status == 204)
+        #expect(try await Client.send("PATCH", base + "/\(id)", json: ["secrets": ["enrolment_token": "mine"]]).status == 422)
+        let shop = try await Client.send(
+            "POST", base,
+            json: ["kind": "shop", "name": "Shop", "settings": ["webhook_url": "https://shop.example/h"], "secrets": ["signing_secret": "s3cret-s3cret"]])
+        #expect(try await Client.send("POST", base + "/\(try #require(shop["id"]))/enrolment-token").status == 422)
+    }
+
     /// Issue 14, item 6: guessing a connection's token stops after a few tries from an address,
     /// before the guess is compared, and says when to come back.
     @Test func guessingTheEnrolmentTokenIsLimited() async throws {

@@ -154,6 +154,18 @@ def main():
         assert "notice=" not in driver.current_url, "the notice is dropped from the address after it is shown"
         driver.save_screenshot(str(SHOTS / "tenant-zoho-connected.png"))
 
+        # A Sage Pro agent: Clearline makes its enrolment token and shows it once, here.
+        Select(driver.find_element(By.ID, "connection-kind")).select_by_value("sage_pro")
+        assert not driver.find_elements(By.CSS_SELECTOR, "[data-secret=enrolment_token]"), "nobody types an enrolment token"
+        driver.find_element(By.ID, "connection-name").send_keys("Sage Pro agent")
+        driver.find_element(By.ID, "save-connection").click()
+        shown_token = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#enrolment-token [data-token]"))).text
+        assert len(shown_token) >= 32, f"a made token: {shown_token!r}"
+        driver.save_screenshot(str(SHOTS / "tenant-sage-token.png"))
+        driver.refresh()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "connections"), "Sage Pro agent"))
+        assert shown_token not in driver.page_source, "the token must not come back after a reload"
+
         # A webhook endpoint for the shop: its secret shown once, with how to send to it.
         driver.find_element(By.ID, "endpoint-name").send_keys("Storefront orders")
         driver.find_element(By.ID, "endpoint-source").send_keys("shop")

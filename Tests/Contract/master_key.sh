@@ -31,7 +31,7 @@ PY
 tenant=$(curl -sf -X POST "$CLEARLINE_URL/v1/tenants" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d "{\"name\":\"After rotation\",\"slug\":\"after-rotation-$RANDOM\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 curl -sf -o /dev/null -X POST "$CLEARLINE_URL/v1/tenants/$tenant/environments/dev/connections" -H "Authorization: Bearer $token" \
-  -H 'Content-Type: application/json' -d '{"kind":"sage_pro","name":"Agent","secrets":{"enrolment_token":"after-rotation-token"}}'
+  -H 'Content-Type: application/json' -d '{"kind":"sage_pro","name":"Agent"}'
 # A fresh server opens every data key under the rotated file.
 port=$(free_port)
 CLEARLINE_HTTP_PORT=$port "$CLEARLINE_BIN" serve 2>"$CLEARLINE_TEST_WORK/rotated-serve.log" &
