@@ -28,21 +28,23 @@ enum AuthRoutes {
         try input.validate()
         let services = context.services
         let client = context.request.clientAddress
-        if let wait = try context.platformTransaction({
-            try $0.loginAttempts.retryAfter(email: email!, client: client, limits: services.configuration.loginLimits)
-        }) {
+        let reservation = try context.platformTransaction {
+            try $0.loginAttempts.reserve(email: email!, client: client, limits: services.configuration.loginLimits)
+        }
+        guard case .reserved(let attempt) = reservation else {
+            let wait = if case .wait(let seconds) = reservation { seconds } else { 1 }
             throw Problem(
                 status: 429, title: "Too many login attempts", detail: "Too many failed logins; try again in \(wait) seconds.",
                 headers: [("Retry-After", String(wait))])
         }
         let found = try context.platformTransaction { try $0.users.findForLogin(email: email!) }
         let matches = services.passwords.verify(password!, against: found?.passwordHash ?? services.decoyPasswordHash)
+        // A wrong password leaves the reserved attempt counted as the failure it is.
         guard matches, let user = found?.user else {
-            try context.platformTransaction { try $0.loginAttempts.record(email: email!, client: client, success: false) }
             throw Problem(status: 401, title: "Unauthorized", detail: "The e-mail or the password is wrong.")
         }
         let token = try context.platformTransaction { tx -> String in
-            try tx.loginAttempts.record(email: email!, client: client, success: true)
+            try tx.loginAttempts.succeeded(attempt: attempt, email: email!)
             let token = try tx.sessions.create(user: user)
             try tx.auditLog.append(
                 tenantId: user.tenantId,

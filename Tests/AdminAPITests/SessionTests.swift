@@ -69,6 +69,26 @@ struct SessionTests {
         #expect(Int(limited.header("retry-after") ?? "") ?? 0 > 0)
     }
 
+    /// Issue 14, item 5: forty wrong passwords at once are forty in a queue; no more than the
+    /// limit reach the password hash, the rest wait.
+    @Test func concurrentFailuresCannotRaceTheLimit() async throws {
+        let tenant = try await Fixtures.tenant()
+        let user = try await Fixtures.user(tenant, role: "viewer")
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    try await Client.send("POST", "/v1/auth/login", auth: .none, json: ["email": user.email, "password": "wrong guess \(index)"]).status
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0 == 401 }.count == 5 && statuses.filter { $0 == 429 }.count == 35, "\(statuses.sorted())")
+        let hashed = try TestServer.shared.database.transaction(.platform) { tx in
+            try tx.one("SELECT count(*) AS n FROM login_attempts WHERE email = $1", [user.email.lowercased()])?.int("n") ?? -1
+        }
+        #expect(hashed == 5, "attempts that reached the hash")
+    }
+
     @Test func deletedUserSessionsEnd() async throws {
         let tenant = try await Fixtures.tenant()
         let user = try await Fixtures.user(tenant, role: "viewer")

@@ -5,11 +5,11 @@ import Domain
 struct PostgresLoginAttemptRepository: LoginAttemptRepository {
     let tx: Transaction
 
-    func retryAfter(email: String, client: String, limits: LoginLimits) throws -> Int? {
-        try LoginAttemptStore.retryAfter(tx, email: email, client: client, limits: limits)
+    func reserve(email: String, client: String, limits: LoginLimits) throws -> LoginReservation {
+        try LoginAttemptStore.reserve(tx, email: email, client: client, limits: limits)
     }
 
-    func record(email: String, client: String, success: Bool) throws {
-        try LoginAttemptStore.record(tx, email: email, client: client, success: success)
+    func succeeded(attempt: Int64, email: String) throws {
+        try LoginAttemptStore.succeeded(tx, attempt: attempt, email: email)
     }
 }
