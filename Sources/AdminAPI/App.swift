@@ -149,6 +149,12 @@ public final class App: Sendable {
         // Handlers never set these two, so appending is enough.
         response.headers.append(("X-Request-Id", requestId))
         if response.header("Cache-Control") == nil { response.headers.append(("Cache-Control", "no-store")) }
+        // An API answer is data, never a page: a browser must not sniff it into HTML or frame it.
+        if response.header("X-Content-Type-Options") == nil {
+            response.headers += [
+                ("X-Content-Type-Options", "nosniff"), ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+            ]
+        }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
         services.metrics.observe(method: request.method, route: route, status: response.status, seconds: Double(elapsed) / 1e9)
         services.logger.info(

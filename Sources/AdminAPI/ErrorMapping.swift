@@ -16,6 +16,8 @@ enum ErrorMapping {
             case .conflict(let detail): return .conflict(detail)
             case .forbidden(let detail): return .forbidden(detail)
             }
+        case let database as PostgresError where database.isInvalidInput:
+            return .badRequest("The input cannot be kept as sent (text that is not its type, a \\u0000, or JSON nested too deep).")
         case let database as PostgresError where database.isUniqueViolation:
             return .conflict("A resource with the same unique value already exists.")
         case let database as PostgresError where database.isUnavailable:

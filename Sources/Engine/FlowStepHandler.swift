@@ -172,7 +172,9 @@ struct FlowStepHandler: JobHandler {
             // A search and a create: two requests against the organization's per-minute limit,
             // which every worker of every process shares.
             let limit = RateLimits.Limit(perMinute: connection.text("requests_per_minute").flatMap { Int($0) } ?? 100)
-            let bucket = "zoho:\(connection.text("organization_id") ?? connection.id.uuidString)"
+            // The tenant's own bucket for its organization: a tenant naming another's organization
+            // id spends its own budget, never the other's.
+            let bucket = "zoho:\(connection.tenantId.uuidString.lowercased()):\(connection.text("organization_id") ?? connection.id.uuidString)"
             if let wait = try RateLimits.take(context.database, bucket: bucket, cost: ZohoQuotaKeeper.callsPerStep, limit: limit) {
                 throw ConnectorError(
                     .rateLimited(retryAfter: wait),

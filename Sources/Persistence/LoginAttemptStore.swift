@@ -4,8 +4,9 @@ public import Domain
 /// Login attempts in PostgreSQL, so the limits hold across every Clearline process. An attempt
 /// is reserved (and counted as a failure) before its password is hashed, under a lock on its
 /// account-and-address and its address, so forty at once are forty in a queue, not forty hashes.
-/// Past the limits an attempt waits, longer each time (1 s, 2 s, 4 s … up to the window): an
-/// attacker is slowed, while the real user, from another address, is not locked out by them.
+/// Past the limits an attempt waits, longer each time (a fifteenth of the window, then twice
+/// that, and so on up to the window: 1, 2, 4, 8 minutes, then 15): an attacker is slowed, while
+/// the real user, from another address, is not locked out by them.
 public enum LoginAttemptStore {
     public static func reserve(_ tx: Transaction, email: String, client: String, limits: LoginLimits) throws -> LoginReservation {
         // Always in this order, so two attempts never hold one lock each waiting for the other.
@@ -20,9 +21,9 @@ public enum LoginAttemptStore {
                   FROM login_attempts WHERE NOT success AND client = $2 AND at > clock_timestamp() - make_interval(secs => $3)
                 )
                 SELECT greatest(
-                  CASE WHEN pair >= $4 THEN extract(epoch FROM pair_last + make_interval(secs => least($3, power(2, pair - $4))) - clock_timestamp()) END,
+                  CASE WHEN pair >= $4 THEN extract(epoch FROM pair_last + make_interval(secs => least($3, $3 / 15.0 * power(2, pair - $4))) - clock_timestamp()) END,
                   CASE WHEN by_client >= $5
-                    THEN extract(epoch FROM client_last + make_interval(secs => least($3, power(2, by_client - $5))) - clock_timestamp()) END,
+                    THEN extract(epoch FROM client_last + make_interval(secs => least($3, $3 / 15.0 * power(2, by_client - $5))) - clock_timestamp()) END,
                   0)::float8::text AS wait
                 FROM failures
                 """, [email, client, Int(limits.window), limits.maxFailuresPerEmail, limits.maxFailuresPerClient]

@@ -35,8 +35,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     }
 
     public var isUniqueViolation: Bool { sqlState == "23505" }
-    /// invalid_text_representation: text that is not the column's type (not JSON, not a UUID).
-    public var isInvalidInput: Bool { sqlState == "22P02" }
+    /// Input PostgreSQL cannot keep: invalid_text_representation (not JSON, not a UUID),
+    /// untranslatable_character (a `\u0000` in a JSON string) and statement_too_complex (JSON
+    /// nested past the stack's depth). The sender's to fix, never a reason to retry.
+    public var isInvalidInput: Bool { sqlState == "22P02" || sqlState == "22P05" || sqlState == "54001" }
     public var isForeignKeyViolation: Bool { sqlState == "23503" }
     public var isSerializationFailure: Bool { sqlState == "40001" || sqlState == "40P01" }
     /// Class 08 (connection exception) and 57P0x (operator intervention: shutdown, terminated).

@@ -19,6 +19,16 @@ struct StaticPagesTests {
         #expect(reply.header("etag") != nil)
     }
 
+    /// Issue 14, item 8: API answers, problems included, are data a browser must not sniff or frame.
+    @Test func apiAnswersCarryNosniffAndALockedDownPolicy() async throws {
+        for (path, status) in [("/v1/auth/session", 401), ("/healthz", 200), ("/v1/no-such-thing", 404)] {
+            let reply = try await Client.send("GET", path, auth: .none)
+            #expect(reply.status == status, "\(path)")
+            #expect(reply.header("x-content-type-options") == "nosniff", "\(path)")
+            #expect(reply.header("content-security-policy") == "default-src 'none'; frame-ancestors 'none'", "\(path)")
+        }
+    }
+
     @Test func anUnchangedPageRevalidatesWith304() async throws {
         let first = try await Client.send("GET", "/login.html", auth: .none)
         let etag = try #require(first.header("etag"))

@@ -100,6 +100,19 @@ struct WebhookIntakeTests {
         #expect(try Self.jobCount(hook) == 0)
     }
 
+    /// Issue 14, item 8: JSON that PostgreSQL cannot keep (a \u0000) or that nests absurdly deep
+    /// (30,000 here; the review sent 100,000) is the sender's 400, not a 500 it would retry
+    /// forever; a good delivery beside it is stored.
+    @Test func jsonPostgreSQLCannotKeepIsTheSendersError() async throws {
+        let hook = try await Hooks.endpoint()
+        let deep = String(repeating: "[", count: 30_000) + String(repeating: "]", count: 30_000)
+        for body in [#"{"note":"a\u0000b"}"#, deep] {
+            let reply = try await Hooks.deliver(hook, body)
+            #expect(reply.status == 400 && reply.isProblem, "\(reply.status) \(reply.text.prefix(200))")
+        }
+        #expect(try await Hooks.deliver(hook, #"{"note":"fine"}"#).status == 202)
+    }
+
     @Test func cardNumbersAreMaskedBeforeTheEventIsStored() async throws {
         let hook = try await Hooks.endpoint()
         let body = #"{"type":"payment","card":"4111 1111 1111 1111","raw":5499740000000057,"note":"order 1718115953625"}"#
