@@ -2,11 +2,35 @@
 #define CLEARLINE_CMHD_SHIM_H
 #include <stdint.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <microhttpd.h>
+
+/* Why: MHD's own unescaping turns %00 into a NUL that ends the C string, so
+   /v1/tenants/T%00/x/y was served as /v1/tenants/T. This one decodes %XX as MHD does but keeps
+   %00 as the three characters it is, which no route matches. In place, never longer. */
+static inline size_t cmhd_unescape_keeping_nul(void *cls, struct MHD_Connection *c, char *s) {
+  (void)cls; (void)c;
+  char *read = s, *write = s;
+  while (*read) {
+    if (read[0] == '%' && read[1] && read[2]) {
+      char hex[3] = {read[1], read[2], 0};
+      char *end = NULL;
+      unsigned long value = strtoul(hex, &end, 16);
+      if (end == hex + 2 && value != 0) {
+        *write++ = (char)value;
+        read += 3;
+        continue;
+      }
+    }
+    *write++ = *read++;
+  }
+  *write = 0;
+  return (size_t)(write - s);
+}
 
 /* Why: MHD_start_daemon is variadic, which Swift cannot call. One fixed configuration:
    internal polling thread + epoll + a thread pool; suspend/resume so blocking work runs on
@@ -29,6 +53,7 @@ static inline struct MHD_Daemon *cmhd_start(const char *host, uint16_t port, uns
                           MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
                           MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
                           MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
+                          MHD_OPTION_UNESCAPE_CALLBACK, cmhd_unescape_keeping_nul, NULL,
                           MHD_OPTION_END);
 }
 

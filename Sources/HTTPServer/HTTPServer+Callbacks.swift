@@ -14,6 +14,7 @@ extension HTTPServer {
             let state = RequestState(expectedLength: min(declared, server.configuration.maxBodyBytes))
             conCls.pointee = Unmanaged.passRetained(state).toOpaque()
             server.inFlight.withLock { $0 += 1 }
+            if let problem = malformation(connection) { return server.queue(malformed(problem), on: connection) }
             if declared > server.configuration.maxBodyBytes {
                 let request = server.makeRequest(connection, url: url, method: method, body: [])
                 return server.queue(server.oversized(request), on: connection)
@@ -129,6 +130,37 @@ extension HTTPServer {
             _ = MHD_get_connection_values(connection, kind, collect, Unmanaged.passUnretained(collector).toOpaque())
         }
         return collector.values
+    }
+
+    /// What makes a request's head ambiguous, if anything: a body length said twice, or said both
+    /// ways (Content-Length beside Transfer-Encoding), which a proxy in front may read otherwise.
+    static func malformation(_ connection: OpaquePointer) -> String? {
+        final class Findings {
+            var contentLengths = 0, transferEncodings = 0
+        }
+        let findings = Findings()
+        let inspect: MHD_KeyValueIteratorN = { cls, _, key, _, _, _ in
+            guard let cls else { return .YES }
+            let findings = Unmanaged<Findings>.fromOpaque(cls).takeUnretainedValue()
+            let name = key.map { String(cString: $0).lowercased() } ?? ""
+            if name == "content-length" { findings.contentLengths += 1 }
+            if name == "transfer-encoding" { findings.transferEncodings += 1 }
+            return .YES
+        }
+        withExtendedLifetime(findings) {
+            _ = MHD_get_connection_values_n(connection, .HEADER_KIND, inspect, Unmanaged.passUnretained(findings).toOpaque())
+        }
+        if findings.contentLengths > 1 { return "Content-Length is sent more than once." }
+        if findings.contentLengths > 0 && findings.transferEncodings > 0 { return "Content-Length is sent beside Transfer-Encoding." }
+        return nil
+    }
+
+    /// A 400 for headers that cannot be read one way only, in RFC 9457's shape, and the
+    /// connection closed: whatever follows on it cannot be trusted to start a new request.
+    static func malformed(_ detail: String) -> Response {
+        Response(
+            status: 400, headers: [("Content-Type", "application/problem+json"), ("Connection", "close")],
+            body: Array(#"{"detail":"\#(detail)","status":400,"title":"Bad request","type":"about:blank"}"#.utf8))
     }
 
     private static func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {

@@ -69,6 +69,19 @@ struct InputValidationTests {
         #expect(response.lowercased().contains("x-request-id:"))
     }
 
+    /// Issue 14, item 8: requests whose head can be read two ways are refused, not guessed at.
+    @Test func ambiguousRequestHeadsAre400AndANulNeverCutsAPath() throws {
+        let port = TestServer.shared.http.port
+        func status(_ text: String) throws -> Int? { RawHTTP.status(of: try RawHTTP.exchange(Array(text.utf8), port: port)) }
+        #expect(try status("POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}") == 400, "two lengths")
+        #expect(
+            try status("POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == 400,
+            "a length beside chunked")
+        // %00 is not an end of the path: /healthz%00/x is not /healthz.
+        #expect(try status("GET /healthz%00/x HTTP/1.1\r\nHost: x\r\n\r\n") == 404)
+        #expect(try status("GET /health%7A HTTP/1.1\r\nHost: x\r\n\r\n") == 200, "other escapes still decode")
+    }
+
     @Test func chunkedOversizedBodyIs413() throws {
         let port = TestServer.shared.http.port
         var bytes = Array("POST /v1/tenants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
