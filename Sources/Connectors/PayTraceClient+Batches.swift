@@ -1,4 +1,5 @@
 public import Foundation
+import Domain
 
 /// A settlement batch's totals (reference section 6). PayTrace reports gross amounts: fees come
 /// from the processor's statement, not from here.
@@ -38,22 +39,14 @@ extension PayTraceClient {
     /// batches' transactions were made.
     public func settledWithBins(_ batches: [PayTraceBatch]) throws -> [(PayTraceBatch, [PayTraceExportedTransaction])] {
         let settled = try batches.map { ($0, try batchTransactions(number: $0.number)) }
-        let days = settled.flatMap { $0.1.compactMap { Self.day(ofCreated: $0.createdAt) } }
-        guard let first = days.min(), let last = days.max() else { return settled }
+        // yyyy-MM-dd days sort as text.
+        let days = settled.flatMap { $0.1.compactMap { Timestamp.isoDay(fromUS: $0.createdAt) } }
+        guard let first = days.min().flatMap(Timestamp.usDay), let last = days.max().flatMap(Timestamp.usDay) else { return settled }
         let bins = Dictionary(
-            try exportTransactions(from: Self.exportDay(first), to: Self.exportDay(last), includeBin: true).map { ($0.transactionId, $0.maskedCardNumber) },
+            try exportTransactions(from: first, to: last, includeBin: true).map { ($0.transactionId, $0.maskedCardNumber) },
             uniquingKeysWith: { first, _ in first })
         return settled.map { batch, transactions in (batch, transactions.map { $0.masked(bins[$0.transactionId] ?? nil) }) }
     }
-
-    /// "M/D/YYYY h:mm:ss AM" as a sortable yyyymmdd.
-    static func day(ofCreated text: String) -> Int? {
-        let parts = text.split(separator: " ").first?.split(separator: "/").compactMap { Int($0) } ?? []
-        return parts.count == 3 ? parts[2] * 10_000 + parts[0] * 100 + parts[1] : nil
-    }
-
-    /// yyyymmdd as the exports' MM/DD/YYYY.
-    static func exportDay(_ day: Int) -> String { String(format: "%02d/%02d/%04d", day / 100 % 100, day % 100, day / 10_000) }
 
     static func batch(_ item: [String: Any]) -> PayTraceBatch? {
         guard let number = item["number"] as? Int else { return nil }

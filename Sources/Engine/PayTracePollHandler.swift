@@ -31,16 +31,17 @@ struct PayTracePollHandler: JobHandler {
         let client = try PayTraceClient.forConnection(connection, secrets: secrets)
         let now = Date()
         let from = (cursor?.polledUntil ?? now.addingTimeInterval(-86_400)).addingTimeInterval(-Self.overlap)
-        let day = Self.dayFormatter
-        let transactions = try client.exportTransactions(from: day.string(from: from), to: day.string(from: now))
-        let batches = try client.exportBatches(from: day.string(from: from), to: day.string(from: now))
+        // PayTrace filters by UTC day, written MM/DD/YYYY.
+        let (start, end) = (Timestamp.usDay(Timestamp.dayText(from))!, Timestamp.usDay(Timestamp.dayText(now))!)
+        let transactions = try client.exportTransactions(from: start, to: end)
+        let batches = try client.exportBatches(from: start, to: end)
             .filter { $0.number > (cursor?.lastBatchNumber ?? 0) }
         let settled = try client.settledWithBins(batches)
         let interval = connection.text("poll_interval_seconds").flatMap { Int($0) } ?? PollScheduler.defaultInterval
         let events = transactions.map(PayTraceEvents.event) + settled.map(PayTraceEvents.event)
         let lastBatch = max(cursor?.lastBatchNumber ?? 0, batches.map(\.number).max() ?? 0)
         let summary = [
-            "request": "transactions/export/by_date_range and batches/export, \(day.string(from: from)) to \(day.string(from: now))",
+            "request": "transactions/export/by_date_range and batches/export, \(start) to \(end)",
             "response": "\(transactions.count) transaction(s), \(batches.count) newly settled batch(es)",
         ]
         return JobEffects(summary: summary) { tx in
@@ -62,12 +63,4 @@ struct PayTracePollHandler: JobHandler {
             try PollScheduler.scheduleNext(tx, tenantId: tenantId, environment: environment, connectionId: connectionId, after: interval)
         }
     }
-
-    static let dayFormatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "MM/dd/yyyy"
-        return formatter
-    }()
 }

@@ -43,6 +43,21 @@ struct SageAgentCommands {
         throw ConnectorError(.retryable, "The Sage Pro agent has not answered within \(Int(wait)) s: is it running and polling?")
     }
 
+    /// Every page of a read, each its own command (`<readId>:<page>`), so a job that retries
+    /// finds the pages already answered.
+    func readAll(_ type: SageAgentProtocol.CommandType, _ key: String, _ payload: [String: JSONValue], readId: String) throws -> [JSONValue] {
+        var items: [JSONValue] = [], after: JSONValue?, page = 0
+        repeat {
+            var asked = payload
+            if let after { asked["after"] = after }
+            let answer = try send(type, externalId: "\(readId):\(page)", payload: .object(asked))
+            items += answer[key]?.array ?? []
+            after = answer["next"]
+            page += 1
+        } while after != nil
+        return items
+    }
+
     /// The environment's Sage Pro agent connection: the Pro that reconciliation reads, posts
     /// journals to and repairs.
     static func connection(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName) throws -> Connection? {

@@ -16,7 +16,7 @@ struct SageLedgerReader {
     /// `receiptLinks`: receipt number → PayTrace transaction id, from the exactly-once ledger.
     func entries(from start: String, to end: String, readId: String, receiptLinks: [String: Int]) throws -> [LedgerEntry] {
         let period: [String: JSONValue] = ["from": .string(start), "to": .string(end)]
-        let receipts = try read(.listCashReceipts, "receipts", period, readId: "\(readId):receipts")
+        let receipts = try commands.readAll(.listCashReceipts, "receipts", period, readId: "\(readId):receipts")
         let payments = receipts.compactMap { receipt -> LedgerEntry? in
             guard let number = receipt["receipt_no"]?.string, let amount = Money.decimal(fromJSON: receipt["amount"]?.string) else { return nil }
             return LedgerEntry(
@@ -26,7 +26,7 @@ struct SageLedgerReader {
         }
         var ledger = period
         ledger["account"] = .string(clearing)
-        let lines = try read(.listLedger, "lines", ledger, readId: "\(readId):clearing")
+        let lines = try commands.readAll(.listLedger, "lines", ledger, readId: "\(readId):clearing")
         /// The clearing credits journaled for transactions, by suffix (`PT-<id>-refund`, `PT-<id>-void`).
         func credits(_ suffix: String) -> [(transaction: Int, entry: String, amount: Decimal, date: String)] {
             lines.compactMap { line in
@@ -44,20 +44,5 @@ struct SageLedgerReader {
         // journal: the two cancel, and neither is the batch's to explain.
         let voided = Set(credits("-void").map(\.transaction))
         return payments.filter { $0.transactionId.map(voided.contains) != true } + refunds
-    }
-
-    /// Every page of a read, each its own command (`<readId>:<page>`), so a job that retries
-    /// finds the pages already answered.
-    func read(_ type: SageAgentProtocol.CommandType, _ key: String, _ payload: [String: JSONValue], readId: String) throws -> [JSONValue] {
-        var items: [JSONValue] = [], after: JSONValue?, page = 0
-        repeat {
-            var asked = payload
-            if let after { asked["after"] = after }
-            let answer = try commands.send(type, externalId: "\(readId):\(page)", payload: .object(asked))
-            items += answer[key]?.array ?? []
-            after = answer["next"]
-            page += 1
-        } while after != nil
-        return items
     }
 }

@@ -27,7 +27,7 @@ enum SageReceiptRepair {
         let repairId = "\(sourceKey):repair:\(repair.reconciliationId.uuidString.lowercased())"
         // The receipt's own day: a receipt for the sale keyed since (by hand, or a repair) shows there.
         let day = payload["paydate"]?.string ?? ""
-        let there = try SageLedgerReader(commands: commands, clearing: "").read(
+        let there = try commands.readAll(
             .listCashReceipts, "receipts", ["from": .string(day), "to": .string(day)], readId: "\(repairId):check")
         if let other = there.first(where: { $0["reference"]?.string == "PT-\(transaction)" })?["receipt_no"]?.string,
             try !alreadyRepaired(repair, connection: connection, repairId: repairId, receipt: other)

@@ -12,7 +12,7 @@ import Persistence
 struct SettlementBackfillHandler: JobHandler {
     func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
         guard let payload = JSONValue(parsing: job.payload)?.object, let id = payload["connection_id"]?.string.flatMap(UUID.init(uuidString:)),
-            let from = payload["from"]?.string.flatMap(Self.payTraceDay), let to = payload["to"]?.string.flatMap(Self.payTraceDay)
+            let from = payload["from"]?.string.flatMap(Timestamp.usDay), let to = payload["to"]?.string.flatMap(Timestamp.usDay)
         else {
             throw PermanentJobFailure("a settlement backfill needs connection_id, from and to")
         }
@@ -42,12 +42,5 @@ struct SettlementBackfillHandler: JobHandler {
                 if reconcileAll && !recorded.created { try SettlementRecorder.reconcile(tx, recorded.settlement) }
             }
         }
-    }
-
-    /// `yyyy-MM-dd` as PayTrace's `MM/DD/YYYY`.
-    static func payTraceDay(_ day: String) -> String? {
-        let parts = day.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2 else { return nil }
-        return "\(parts[1])/\(parts[2])/\(parts[0])"
     }
 }

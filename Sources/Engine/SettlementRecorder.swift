@@ -26,11 +26,7 @@ enum SettlementRecorder {
 
     /// `yyyy-MM-dd` of PayTrace's "M/D/YYYY h:mm:ss AM" (its day as written: PayTrace's times
     /// carry no zone). Read by hand, not by a DateFormatter: a month's backfill reads thousands.
-    static func day(of payTraceTime: String) -> String? {
-        let parts = payTraceTime.split(separator: " ").first?.split(separator: "/").compactMap { Int($0) } ?? []
-        guard parts.count == 3, (1...12).contains(parts[0]), (1...31).contains(parts[1]), (1000...9999).contains(parts[2]) else { return nil }
-        return String(format: "%04d-%02d-%02d", parts[2], parts[0], parts[1])
-    }
+    static func day(of payTraceTime: String) -> String? { Timestamp.isoDay(fromUS: payTraceTime) }
 
     @discardableResult
     static func record(

@@ -107,19 +107,12 @@ public enum SageProFields {
     /// A date field as yyyy-MM-dd: Pro's screens and imports write MM/DD/YYYY, Clearline's
     /// reads ask in ISO form, and a filter must compare the two.
     public static func day(_ text: String) -> String? {
-        let parts = text.split(separator: "/")
-        if parts.count == 3, let month = Int(parts[0]), let day = Int(parts[1]), let year = Int(parts[2]), (1...12).contains(month), (1...31).contains(day) {
-            return String(format: "%04d-%02d-%02d", year, month, day)
-        }
+        if text.contains("/") { return Timestamp.isoDay(fromUS: text) }
         return Timestamp.day(text) == nil ? nil : text
     }
 
     /// A date as Pro's import files write it, MM/DD/YYYY, from either form.
-    public static func proDate(_ text: String) -> String? {
-        guard let iso = day(text) else { return nil }
-        let parts = iso.split(separator: "-")
-        return "\(parts[1])/\(parts[2])/\(parts[0])"
-    }
+    public static func proDate(_ text: String) -> String? { day(text).flatMap(Timestamp.usDay) }
 
     /// A read's `from`/`to` period, both required, as yyyy-MM-dd.
     public static func period(_ payload: JSONValue) throws -> ClosedRange<String> {

@@ -56,7 +56,7 @@ extension Demo {
             let start = now.addingTimeInterval(-Double(days) * 86_400)
             _ = try Self.post(sandboxURL + "/_sandbox/paytrace/month", ["seed": 2026, "start": Timestamp.dayText(start), "days": days, "sales_per_day": 6])
             let client = try PayTraceClient.forConnection(connection, secrets: secrets)
-            let transactions = try client.exportTransactions(from: Self.payTraceDay(start), to: Self.payTraceDay(now))
+            let transactions = try client.exportTransactions(from: Timestamp.usDay(Timestamp.dayText(start))!, to: Timestamp.usDay(Timestamp.dayText(now))!)
             // The drift: the last refund's event never arrives (a lost webhook), so its batch's
             // refund is in neither ledger until someone presses "Post refund".
             let withheld = transactions.last { $0.type == "REFUND" }?.transactionId
@@ -79,11 +79,6 @@ extension Demo {
             print(
                 "The demo's week: \(transactions.count) PayTrace transactions recorded; the flows write them and each batch is reconciled once they are done"
                     + (withheld.map { " (refund \($0) held back: its batch shows drift)." } ?? "."))
-        }
-
-        static func payTraceDay(_ date: Date) -> String {
-            let parts = Timestamp.dayText(date).split(separator: "-")
-            return "\(parts[1])/\(parts[2])/\(parts[0])"
         }
 
         static func post(_ url: String, _ body: [String: Any]) throws -> Data {

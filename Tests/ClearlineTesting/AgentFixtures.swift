@@ -24,6 +24,31 @@ public enum AgentFixtures {
         return Agent(tenant: try #require(UUID(uuidString: tenant)), connection: try #require(UUID(uuidString: id)), token: token)
     }
 
+    /// A tenant with all three systems on `sandbox`: a Sage Pro agent connection whose sandbox
+    /// agent polls the test server (seen polling), Zoho connected, PayTrace, and `templates`
+    /// deployed to dev. What reconciliation's end-to-end tests start from.
+    public struct ThreeLedgers: Sendable {
+        public let agent: Agent
+        public let session: ZohoSession
+        /// The PayTrace connection's id.
+        public let payTrace: String
+        public var tenant: UUID { agent.tenant }
+        public var tenantText: String { agent.tenant.uuidString.lowercased() }
+        public var base: String { "/v1/tenants/\(tenantText)/environments/dev" }
+    }
+
+    public static func threeLedgers(_ sandbox: SandboxServer, templates: [String]) async throws -> ThreeLedgers {
+        let agent = try await connection()
+        let tenantText = agent.tenant.uuidString.lowercased()
+        let session = try await VendorFixtures.connectedZoho(tenantText, sandbox: sandbox)
+        let payTrace = try await VendorFixtures.payTrace(tenantText, sandbox: sandbox)
+        sandbox.sageAgents.start(
+            clearlineURL: URL(string: TestServer.shared.baseURL)!, connectionId: agent.connection, enrolmentToken: agent.token, waitSeconds: 2)
+        #expect(try await Wait.until(60) { try presence(agent)?.lastSeenAt != nil }, "the agent polled")
+        for template in templates { try await FlowFixtures.deployTemplate(tenantText, template) }
+        return ThreeLedgers(agent: agent, session: session, payTrace: payTrace)
+    }
+
     public static func startAgent(_ agent: Agent, wait: Int = 20) async throws -> SageProAgent {
         let running = TestSandbox.shared.sageAgents.start(
             clearlineURL: URL(string: TestServer.shared.baseURL)!, connectionId: agent.connection,

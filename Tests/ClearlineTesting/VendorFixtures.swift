@@ -32,6 +32,14 @@ public enum VendorFixtures {
         return try #require(reply["id"])
     }
 
+    /// A flat fee schedule on a PayTrace connection: 2.9% + 0.30 a sale, whatever the brand.
+    public static func flatFees(_ tenant: String, payTrace: String) async throws {
+        let reply = try await Client.send(
+            "PUT", "/v1/tenants/\(tenant)/environments/dev/connections/\(payTrace)/fee-schedule",
+            json: ["rules": [["card_brand": NSNull(), "transaction_type": "SALE", "percent": "2.9", "fixed": "0.30", "effective_from": "2026-01-01"]]])
+        #expect(reply.status == 200, "\(reply.text)")
+    }
+
     /// A PayTrace client of the demo account on `sandbox`, with a token cache of its own.
     public static func payTraceClient(_ sandbox: SandboxServer, cacheKey: String) -> PayTraceClient {
         let account = SandboxServer.demoPayTraceAccount

@@ -21,18 +21,14 @@ struct MonthThroughFlowsTests {
         defer { sandbox.shutdown() }
         let generated = try SettlementMonthTests.month(sandbox)
         #expect(generated["sales"] as? Int == 1020 && generated["last_batch"] as? Int == 30, "\(generated)")
-        let agent = try await AgentFixtures.connection()
-        let tenant = agent.tenant, tenantText = agent.tenant.uuidString.lowercased()
-        let base = "/v1/tenants/\(tenantText)/environments/dev"
-        let session = try await VendorFixtures.connectedZoho(tenantText, sandbox: sandbox)
-        let connectionId = try await VendorFixtures.payTrace(tenantText, sandbox: sandbox)
-        sandbox.sageAgents.start(
-            clearlineURL: URL(string: TestServer.shared.baseURL)!, connectionId: agent.connection, enrolmentToken: agent.token, waitSeconds: 2)
-        for template in [
-            "paytrace-zoho-order-to-cash", "paytrace-zoho-refunds", "paytrace-zoho-voids", "paytrace-sage-order-to-erp", "paytrace-sage-adjustments",
-        ] {
-            try await FlowFixtures.deployTemplate(tenantText, template)
-        }
+        let ledgers = try await AgentFixtures.threeLedgers(
+            sandbox,
+            templates: [
+                "paytrace-zoho-order-to-cash", "paytrace-zoho-refunds", "paytrace-zoho-voids", "paytrace-sage-order-to-erp", "paytrace-sage-adjustments",
+            ])
+        let (agent, tenant, tenantText, base, session, connectionId) = (
+            ledgers.agent, ledgers.tenant, ledgers.tenantText, ledgers.base, ledgers.session, ledgers.payTrace
+        )
         let rules = SettlementMonthTests.rules.map { brand, rule in
             ["card_brand": brand, "transaction_type": "SALE", "percent": "\(rule.percent)", "fixed": "\(rule.fixed)", "effective_from": "2026-01-01"]
         }

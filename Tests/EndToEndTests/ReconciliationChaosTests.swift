@@ -15,19 +15,11 @@ struct ReconciliationChaosTests {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
         try sandbox.start()
         defer { sandbox.shutdown() }
-        let agent = try await AgentFixtures.connection()
-        let tenant = agent.tenant, tenantText = tenant.uuidString.lowercased()
-        let base = "/v1/tenants/\(tenantText)/environments/dev"
-        let session = try await VendorFixtures.connectedZoho(tenantText, sandbox: sandbox)
-        let connectionId = try await VendorFixtures.payTrace(tenantText, sandbox: sandbox)
-        sandbox.sageAgents.start(
-            clearlineURL: URL(string: TestServer.shared.baseURL)!, connectionId: agent.connection, enrolmentToken: agent.token, waitSeconds: 2)
-        for template in ["paytrace-zoho-order-to-cash", "paytrace-sage-order-to-erp"] { try await FlowFixtures.deployTemplate(tenantText, template) }
-        #expect(
-            try await Client.send(
-                "PUT", base + "/connections/\(connectionId)/fee-schedule",
-                json: ["rules": [["card_brand": NSNull(), "transaction_type": "SALE", "percent": "2.9", "fixed": "0.30", "effective_from": "2026-01-01"]]]
-            ).status == 200)
+        let ledgers = try await AgentFixtures.threeLedgers(sandbox, templates: ["paytrace-zoho-order-to-cash", "paytrace-sage-order-to-erp"])
+        let (agent, tenant, tenantText, base, session, connectionId) = (
+            ledgers.agent, ledgers.tenant, ledgers.tenantText, ledgers.base, ledgers.session, ledgers.payTrace
+        )
+        try await VendorFixtures.flatFees(tenantText, payTrace: connectionId)
         let client = VendorFixtures.payTraceClient(sandbox, cacheKey: "chaos-\(tenantText)")
         let hook = try await Hooks.endpoint(tenantText, source: "paytrace")
         let created = SettlementRecorderDates.payTraceTime(Date())

@@ -21,23 +21,10 @@ struct ThreeWayReconciliationTests {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
         try sandbox.start()
         defer { sandbox.shutdown() }
-        let agent = try await AgentFixtures.connection()
-        let tenant = agent.tenant
-        let tenantText = tenant.uuidString.lowercased()
-        let base = "/v1/tenants/\(tenantText)/environments/dev"
-        _ = try await VendorFixtures.connectedZoho(tenantText, sandbox: sandbox)
-        let connectionId = try await VendorFixtures.payTrace(tenantText, sandbox: sandbox)
-        sandbox.sageAgents.start(
-            clearlineURL: URL(string: TestServer.shared.baseURL)!, connectionId: agent.connection, enrolmentToken: agent.token, waitSeconds: 2)
-        #expect(try await Wait.until(60) { try AgentFixtures.presence(agent)?.lastSeenAt != nil }, "the agent polled")
-        for template in ["paytrace-zoho-order-to-cash", "paytrace-zoho-refunds", "paytrace-sage-order-to-erp", "paytrace-sage-adjustments"] {
-            try await FlowFixtures.deployTemplate(tenantText, template)
-        }
-        #expect(
-            try await Client.send(
-                "PUT", base + "/connections/\(connectionId)/fee-schedule",
-                json: ["rules": [["card_brand": NSNull(), "transaction_type": "SALE", "percent": "2.9", "fixed": "0.30", "effective_from": "2026-01-01"]]]
-            ).status == 200)
+        let ledgers = try await AgentFixtures.threeLedgers(
+            sandbox, templates: ["paytrace-zoho-order-to-cash", "paytrace-zoho-refunds", "paytrace-sage-order-to-erp", "paytrace-sage-adjustments"])
+        let (agent, tenant, tenantText, base, connectionId) = (ledgers.agent, ledgers.tenant, ledgers.tenantText, ledgers.base, ledgers.payTrace)
+        try await VendorFixtures.flatFees(tenantText, payTrace: connectionId)
         let client = VendorFixtures.payTraceClient(sandbox, cacheKey: "three-way-\(tenantText)")
         let hook = try await Hooks.endpoint(tenantText, source: "paytrace")
         let marker = String(UUID().uuidString.prefix(6))
