@@ -43,6 +43,13 @@ public enum CardNumberMasking {
         String(decoding: mask(Array(text.utf8)), as: UTF8.self)
     }
 
+    /// Whether an identifier holds a card number written as one run of digits. Identifiers are
+    /// not free text: `order-2-1765000000-123` is digit groups joined by dashes, and reading it
+    /// as a card (as `maskText` would, one time in ten) would refuse a sender's ordinary id.
+    public static func containsPlainCardNumber(_ identifier: String) -> Bool {
+        mask(Array(identifier.utf8), separators: 0) != Array(identifier.utf8)
+    }
+
     /// A JSON string token (quotes included): decoded, masked, and written back escaped only if
     /// something was masked; a token that does not decode is masked as it is written.
     static func maskedString(_ token: [UInt8]) -> [UInt8] {
@@ -108,7 +115,7 @@ public enum CardNumberMasking {
     }
 
     /// Text with every card number in it masked.
-    static func mask(_ bytes: [UInt8]) -> [UInt8] {
+    static func mask(_ bytes: [UInt8], separators: Int = 3) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var index = 0
@@ -119,7 +126,7 @@ public enum CardNumberMasking {
                 index += 1
                 continue
             }
-            let groups = digitGroups(bytes, from: index)
+            let groups = digitGroups(bytes, from: index, separators: separators)
             let end = groups.last!.end
             // A letter right after the run makes it part of a longer token: not a card.
             let joined = end < bytes.count && isAlphanumeric(bytes[end])
@@ -135,9 +142,9 @@ public enum CardNumberMasking {
         return out
     }
 
-    /// The digit groups of a run starting at `start`: digits, separated by at most three of
-    /// ` `, `-`, `.`, `_`, `/`.
-    static func digitGroups(_ bytes: [UInt8], from start: Int) -> [(start: Int, end: Int)] {
+    /// The digit groups of a run starting at `start`: digits, separated by at most `allowed` of
+    /// ` `, `-`, `.`, `_`, `/` (three in text; none in an identifier).
+    static func digitGroups(_ bytes: [UInt8], from start: Int, separators allowed: Int) -> [(start: Int, end: Int)] {
         var groups: [(start: Int, end: Int)] = []
         var index = start
         while index < bytes.count, isDigit(bytes[index]) {
@@ -145,7 +152,7 @@ public enum CardNumberMasking {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             groups.append((groupStart, index))
             var next = index, separators = 0
-            while next < bytes.count, separators < 3, separator(bytes[next]) { next += 1; separators += 1 }
+            while next < bytes.count, separators < allowed, separator(bytes[next]) { next += 1; separators += 1 }
             guard separators > 0, next < bytes.count, isDigit(bytes[next]) else { break }
             index = next
         }

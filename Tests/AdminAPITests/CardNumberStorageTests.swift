@@ -28,11 +28,18 @@ struct CardNumberStorageTests {
             let reply = try await Hooks.deliver(hook, body, eventId: "mask-\(index)")
             #expect(reply.status == 202, "\(body): \(reply.text)")
         }
-        // In the headers stored with the event: refused, and nothing stored.
-        for headers in [["Clearline-Event-Id": "evt-4111111111111111"], ["Clearline-Event-Type": "card.4111-1111-1111-1111"]] {
-            let reply = try await Hooks.deliver(hook, "{}", eventId: headers["Clearline-Event-Id"] ?? "plain-\(UUID())", headers: headers)
-            #expect(reply.status == 400 && reply.isProblem && reply.text.contains("card number"), "\(headers): \(reply.text)")
-        }
+        // In the headers stored with the event: an id that is a card is refused (masked, two ids
+        // could merge), a type is stored masked.
+        let refusedId = try await Hooks.deliver(hook, "{}", eventId: "evt-4111111111111111")
+        #expect(refusedId.status == 400 && refusedId.isProblem && refusedId.text.contains("card number"), "\(refusedId.text)")
+        let typed = try await Hooks.deliver(hook, "{}", eventId: "typed-\(UUID())", headers: ["Clearline-Event-Type": "card.4111-1111-1111-1111"])
+        #expect(typed.status == 202, "\(typed.text)")
+        // An ordinary id of digit groups that merely reads like a card once joined is the
+        // sender's id, not a card: stored (bench/ingest's ids were refused one time in ten).
+        let counter = try #require((100...999).first { CardNumberMasking.luhn(Array("21765000000\($0)".utf8)) })
+        let ordinary = "bench-2-1765000000-\(counter)"
+        #expect(CardNumberMasking.maskText(ordinary) != ordinary, "the text masker would read a card in it")
+        #expect(try await Hooks.deliver(hook, "{}", eventId: ordinary).status == 202)
         // A chargeback whose ids are card numbers is refused; its free text is masked.
         let base = "/v1/tenants/\(tenantText)/environments/dev"
         let refused = try await Client.send(
