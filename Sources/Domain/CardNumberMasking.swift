@@ -53,6 +53,10 @@ public enum CardNumberMasking {
     /// A JSON string token (quotes included): decoded, masked, and written back escaped only if
     /// something was masked; a token that does not decode is masked as it is written.
     static func maskedString(_ token: [UInt8]) -> [UInt8] {
+        // Most strings hold fewer than 13 digits (escapes' included): no card, nothing to decode.
+        // Without a backslash a string is its own text: masked as written, with no decoding.
+        guard token.lazy.filter(isDigit).count >= 13 else { return token }
+        guard token.contains(UInt8(ascii: "\\")) else { return mask(token) }
         guard token.count >= 2, token.last == UInt8(ascii: "\""), let decoded = JSONText.unescape(Array(token[1..<(token.count - 1)])) else {
             return mask(token)
         }
