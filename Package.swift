@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "ClearlineTesting"], swiftSettings: strict),
         .testTarget(
             name: "ConnectorsTests",
-            dependencies: ["Connectors", "Sandbox", "SageAgent", "Crypto", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Connectors", "Domain", "Sandbox", "SageAgent", "Crypto", "HTTPServer", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(
             name: "EngineTests",

@@ -61,6 +61,11 @@ public final class App: Sendable {
         timer.start()
     }
 
+    /// Lets readiness see the executor's load; call once the server is made.
+    public func watchExecutor(_ load: @escaping @Sendable () -> ExecutorLoad) {
+        services.executorLoad.withLock { $0 = load }
+    }
+
     private let stopping = Mutex(false)
 
     /// Answers parked long polls and stops listening; call before the HTTP server's shutdown.

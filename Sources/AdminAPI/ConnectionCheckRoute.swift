@@ -17,7 +17,7 @@ enum ConnectionCheckRoute {
                 }
                 return (connection, try tx.connections.secrets(connection: connection))
             }
-            let (ok, message) = try check(connection, secrets, context)
+            let (ok, message) = try context.services.vendorCallSlots.run(tenantId: tenantId) { try check(connection, secrets, context) }
             let status = ok ? "connected" : "failed"
             let checkedAt = Date()
             try context.tenantTransaction { tx in
@@ -34,7 +34,7 @@ enum ConnectionCheckRoute {
         switch connection.kind {
         case .paytrace:
             do {
-                let client = try PayTraceClient.forConnection(connection, secrets: secrets)
+                let client = try PayTraceClient.forConnection(connection, secrets: secrets, transport: .withinRequest)
                 try client.authenticate()
                 return (true, "PayTrace accepted the API user \(client.credentials.username).")
             } catch let error as ConnectorError {
@@ -42,7 +42,8 @@ enum ConnectionCheckRoute {
             }
         case .zoho:
             guard let refreshToken = secrets["refresh_token"] else { return (false, "Connect Zoho first: there is no refresh token yet.") }
-            let client = try ZohoOAuthRoutes.accountsClient(connection, clientId: secrets["client_id"], clientSecret: secrets["client_secret"])
+            let client = try ZohoOAuthRoutes.accountsClient(
+                connection, clientId: secrets["client_id"], clientSecret: secrets["client_secret"], transport: .withinRequest)
             do {
                 try TokenCache.shared.replace(for: connection.id.lowercasedString) { try client.accessToken(refreshToken: refreshToken) }
                 return (true, "Zoho issued an access token for organization \(connection.text("organization_id") ?? "?").")
@@ -57,7 +58,7 @@ enum ConnectionCheckRoute {
         case .shop:
             // A signed test event the shop can tell apart by its type; nothing is fulfilled by it.
             do {
-                try ShopWebhookClient.forConnection(connection, secrets: secrets)
+                try ShopWebhookClient.forConnection(connection, secrets: secrets, transport: .withinRequest)
                     .send(type: "clearline.ping", id: "ping:\(UUID().uuidString.lowercased())", data: .object([:]))
                 return (true, "The shop accepted a signed test delivery.")
             } catch let error as ConnectorError {

@@ -5,11 +5,21 @@ enum OperationsRoutes {
     /// Liveness is probed often; its body never changes.
     static let alive = Array(#"{"status":"ok"}"#.utf8)
 
+    static func saturation(_ context: RequestContext) throws -> Response? {
+        guard let load = context.services.executorLoad.withLock({ $0 })?(), load.isSaturated else { return nil }
+        throw Problem(
+            status: 503, title: "Not ready",
+            detail: "All \(load.threads) request threads are busy and \(load.waiting) requests wait (the oldest for \(load.oldestWait.components.seconds) s).",
+            headers: [("Retry-After", "2")])
+    }
+
     static let endpoints: [Endpoint] = [
         Endpoint("GET", "/healthz", access: .anonymous, inline: true) { _ in
             Response(status: 200, headers: [("Content-Type", "application/json")], body: alive)
         },
-        Endpoint("GET", "/readyz", access: .anonymous) { context in
+        // A saturated executor is told on the polling thread: a readiness probe queued behind
+        // the requests it should warn about would only time out.
+        Endpoint("GET", "/readyz", access: .anonymous, fastPath: saturation) { context in
             let current: Bool
             do {
                 current = try context.services.stores.isCurrent()

@@ -3,6 +3,8 @@ import Persistence
 public import Domain
 import Logging
 import Crypto
+import HTTPServer
+import Synchronization
 
 /// Settings of the API that are not the HTTP server's.
 public struct APIConfiguration: Sendable {
@@ -13,15 +15,22 @@ public struct APIConfiguration: Sendable {
     /// PBKDF2 rounds for new password hashes.
     public var passwordIterations: Int
     public var loginLimits: LoginLimits
+    /// Vendor calls inside requests (Test, Connect) at once, over all tenants: a quarter of 16
+    /// executor threads, so three quarters always serve everything else.
+    public var requestVendorCalls: Int
+    /// The same, for one tenant.
+    public var requestVendorCallsPerTenant: Int
 
     public init(
         publicDirectory: String = "Public", publicURL: String? = nil,
-        passwordIterations: Int = 600_000, loginLimits: LoginLimits = .init()
+        passwordIterations: Int = 600_000, loginLimits: LoginLimits = .init(), requestVendorCalls: Int = 4, requestVendorCallsPerTenant: Int = 2
     ) {
         self.publicDirectory = publicDirectory
         self.publicURL = publicURL
         self.passwordIterations = passwordIterations
         self.loginLimits = loginLimits
+        self.requestVendorCalls = requestVendorCalls
+        self.requestVendorCallsPerTenant = requestVendorCallsPerTenant
     }
 
     var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
@@ -43,6 +52,9 @@ final class Services: Sendable {
     let endpoints = EndpointCache()
     let wakeThrottle = WakeThrottle(interval: .milliseconds(50))
     let events: EventBatcher
+    let vendorCallSlots: OutboundCallSlots
+    /// The HTTP server's executor, once the server runs (readiness reports it saturated).
+    let executorLoad = Mutex<(@Sendable () -> ExecutorLoad)?>(nil)
     /// Verified against when a login names no user, so timing does not reveal which e-mails exist.
     let decoyPasswordHash: String
 
@@ -56,5 +68,6 @@ final class Services: Sendable {
         self.metrics = Metrics()
         self.logger = logger
         self.decoyPasswordHash = passwords.decoyHash()
+        self.vendorCallSlots = OutboundCallSlots(total: configuration.requestVendorCalls, perTenant: configuration.requestVendorCallsPerTenant)
     }
 }

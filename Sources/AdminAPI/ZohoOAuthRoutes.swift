@@ -60,7 +60,10 @@ enum ZohoOAuthRoutes {
             return try accountsClient(tx, connection)
         }
         let outcome: Result<ZohoAccountsClient.Tokens, ConnectorError>
-        do { outcome = .success(try client.exchange(code: code, redirectURI: pending.redirectURI)) } catch let error as ConnectorError {
+        do {
+            let exchange = { try client.exchange(code: code, redirectURI: pending.redirectURI) }
+            outcome = .success(try context.services.vendorCallSlots.run(tenantId: pending.tenantId, exchange))
+        } catch let error as ConnectorError {
             outcome = .failure(error)
         }
         try stores.transaction(.tenant(pending.tenantId)) { tx in
@@ -89,13 +92,15 @@ enum ZohoOAuthRoutes {
 
     static func accountsClient(_ tx: any StoreSession, _ connection: Connection) throws -> ZohoAccountsClient {
         let secret = { try tx.connections.secret(tenantId: connection.tenantId, connectionId: connection.id, name: $0) }
-        return try accountsClient(connection, clientId: try secret("client_id"), clientSecret: try secret("client_secret"))
+        return try accountsClient(connection, clientId: try secret("client_id"), clientSecret: try secret("client_secret"), transport: .withinRequest)
     }
 
     /// The client for the connection's accounts server (its data center's, or the override).
-    static func accountsClient(_ connection: Connection, clientId: String?, clientSecret: String?) throws -> ZohoAccountsClient {
+    static func accountsClient(
+        _ connection: Connection, clientId: String?, clientSecret: String?, transport: HTTPTransport = HTTPTransport()
+    ) throws -> ZohoAccountsClient {
         do {
-            return try ZohoClients.accounts(connection, clientId: clientId, clientSecret: clientSecret)
+            return try ZohoClients.accounts(connection, clientId: clientId, clientSecret: clientSecret, transport: transport)
         } catch {
             throw Problem(status: 422, title: "Zoho connection incomplete", detail: error.message)
         }

@@ -37,8 +37,10 @@ static inline size_t cmhd_unescape_keeping_nul(void *cls, struct MHD_Connection 
    our own executor threads; ITC (implied by suspend/resume) so MHD_quiesce_daemon works. */
 static inline struct MHD_Daemon *cmhd_start(const char *host, uint16_t port, unsigned int threads,
                                             unsigned int timeout_seconds, size_t memory_limit,
+                                            unsigned int per_client_limit,
                                             MHD_AccessHandlerCallback handler,
-                                            MHD_RequestCompletedCallback completed, void *cls) {
+                                            MHD_RequestCompletedCallback completed,
+                                            MHD_NotifyConnectionCallback notify, void *cls) {
   struct sockaddr_in sa;
   memset(&sa, 0, sizeof sa);
   sa.sin_family = AF_INET;
@@ -49,7 +51,9 @@ static inline struct MHD_Daemon *cmhd_start(const char *host, uint16_t port, uns
                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                           MHD_OPTION_THREAD_POOL_SIZE, threads,
                           MHD_OPTION_NOTIFY_COMPLETED, completed, cls,
+                          MHD_OPTION_NOTIFY_CONNECTION, notify, cls,
                           MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
+                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_client_limit,
                           MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
                           MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
                           MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
@@ -61,6 +65,18 @@ static inline struct MHD_Daemon *cmhd_start(const char *host, uint16_t port, uns
 static inline uint16_t cmhd_bound_port(struct MHD_Daemon *d) {
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   return info ? info->port : 0;
+}
+
+/* Why: MHD_get_connection_info is variadic; the socket, which the header deadline shuts down. */
+static inline int cmhd_connection_fd(struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+  return info ? (int)info->connect_fd : -1;
+}
+
+/* Why: MHD_get_connection_info is variadic; the per-connection pointer set when it started. */
+static inline void *cmhd_socket_context(struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return info ? info->socket_context : NULL;
 }
 
 /* Why: MHD_get_connection_info is variadic; returns the peer IPv4/IPv6 address as text. */

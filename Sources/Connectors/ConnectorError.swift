@@ -1,3 +1,5 @@
+import Domain
+
 /// How a vendor call failed, which decides what the caller does next.
 public struct ConnectorError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
@@ -18,6 +20,15 @@ public struct ConnectorError: Error, Sendable, Equatable, CustomStringConvertibl
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
+    }
+
+    /// Text a vendor (or whatever answered at a tenant's address) wrote, as Clearline repeats
+    /// it: one line of at most `limit` characters, control characters dropped, card numbers
+    /// masked, so a body from an unexpected server cannot flood or forge a Test result or a log.
+    public static func excerpt(_ text: String, limit: Int = 200) -> String {
+        let line = String(String.UnicodeScalarView(text.unicodeScalars.lazy.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        let masked = CardNumberMasking.maskText(line.trimmingCharacters(in: .whitespaces))
+        return masked.count > limit ? String(masked.prefix(limit)) + "…" : masked
     }
 
     public var description: String { message }

@@ -4,7 +4,11 @@ public import Foundation
 #endif
 
 /// Blocking HTTP for code that runs on Clearline's executor or worker threads (never on Swift's
-/// cooperative pool): URLSession underneath, with a deadline on every call.
+/// cooperative pool): URLSession underneath, with a deadline on every call and a cap on every body.
+///
+/// A guarded transport (the default: every address a tenant supplies) calls only what
+/// `OutboundPolicy` allows, checked on the resolved addresses before each call, and follows a
+/// redirect only to the same scheme, host and port.
 public struct HTTPTransport: Sendable {
     public struct Reply: Sendable {
         public let status: Int
@@ -15,10 +19,27 @@ public struct HTTPTransport: Sendable {
     }
 
     public let timeout: TimeInterval
+    /// Bodies larger than this are not read to the end: the call fails instead.
+    public let maxBodyBytes: Int
+    public let guarded: Bool
 
-    public init(timeout: TimeInterval = 15) {
+    public static let defaultMaxBodyBytes = 32 << 20
+
+    public init(timeout: TimeInterval = 15, maxBodyBytes: Int = HTTPTransport.defaultMaxBodyBytes, guarded: Bool = true) {
         self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
+        self.guarded = guarded
     }
+
+    /// For Clearline's own parts talking to each other (the agent to Clearline, the sandbox to
+    /// its receivers, the demo to the sandbox): addresses an operator configured, not a tenant.
+    public static func unguarded(timeout: TimeInterval = 15) -> HTTPTransport { HTTPTransport(timeout: timeout, guarded: false) }
+
+    /// For a vendor call made while a person waits (Test, Connect): it answers quickly and
+    /// briefly, or it is reported as failed.
+    public static let withinRequest = HTTPTransport(timeout: 10, maxBodyBytes: 1 << 20)
+
+    private static let exchanges = TransportExchanges()
 
     private static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
@@ -29,34 +50,35 @@ public struct HTTPTransport: Sendable {
         // where an agent's long polls (parked for up to 30 s) held back its own result posts,
         // and more than 6 workers writing to one vendor waited on each other.
         configuration.httpMaximumConnectionsPerHost = 256
-        return URLSession(configuration: configuration)
+        return URLSession(configuration: configuration, delegate: exchanges, delegateQueue: nil)
     }()
 
     /// Sends `request`; a network failure or timeout is a retryable `ConnectorError` naming `vendor`.
     public func send(_ request: URLRequest, vendor: String) throws -> Reply {
+        guard let url = request.url else { throw ConnectorError(.permanent, "\(vendor): the request has no URL.") }
+        if guarded { try OutboundGuard.check(url, vendor: vendor) }
         var request = request
         request.timeoutInterval = timeout
-        final class Outcome: @unchecked Sendable { var value: Result<Reply, ConnectorError>? }
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        let task = Self.session.dataTask(with: request) { data, response, error in
-            if let http = response as? HTTPURLResponse {
-                var headers: [String: String] = [:]
-                for (key, value) in http.allHeaderFields {
-                    if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
-                }
-                outcome.value = .success(Reply(status: http.statusCode, headers: headers, body: data ?? Data()))
-            } else {
-                let reason = (error as? URLError)?.code == .timedOut ? "did not answer within \(Int(timeout)) s" : "could not be reached"
-                outcome.value = .failure(ConnectorError(.retryable, "\(vendor) \(reason)."))
-            }
-            done.signal()
-        }
+        let task = Self.session.dataTask(with: request)
+        let exchange = TransportExchange(vendor: vendor, origin: url, maxBodyBytes: maxBodyBytes, guarded: guarded)
+        Self.exchanges.begin(task.taskIdentifier, exchange)
+        defer { Self.exchanges.end(task.taskIdentifier) }
         task.resume()
-        if done.wait(timeout: .now() + timeout + 5) == .timedOut {
-            task.cancel()
-            throw ConnectorError(.retryable, "\(vendor) did not answer within \(Int(timeout)) s.")
+        // URLSession hands the body to the delegate queue without back-pressure: on a fast link
+        // the delegate sees the cap crossed long after the bytes arrived, and meanwhile they
+        // queue in memory. The task's own count is current, so this thread, which waits anyway,
+        // watches it and cancels within milliseconds of the cap.
+        let deadline = DispatchTime.now() + timeout + 5
+        while exchange.done.wait(timeout: min(deadline, .now() + .milliseconds(5))) == .timedOut {
+            if task.countOfBytesReceived > Int64(maxBodyBytes) {
+                exchange.cutShort(Self.exchanges.tooLarge(exchange))
+                task.cancel()
+            }
+            if DispatchTime.now() >= deadline {
+                task.cancel()
+                throw ConnectorError(.retryable, "\(vendor) did not answer within \(Int(timeout)) s.")
+            }
         }
-        return try outcome.value?.get() ?? { throw ConnectorError(.retryable, "\(vendor) could not be reached.") }()
+        return try exchange.outcome(timeout: timeout)
     }
 }

@@ -58,7 +58,7 @@ extension PayTraceClient {
         let object = (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:]
         if let errors = object["errors"] as? [String: [String]], !errors.isEmpty {
             let text = errors.keys.sorted().map { "\($0) \(errors[$0]!.joined(separator: " "))" }.joined(separator: "; ")
-            throw ConnectorError(.permanent, "PayTrace rejected the request: \(text)")
+            throw ConnectorError(.permanent, "PayTrace rejected the request: \(ConnectorError.excerpt(text))")
         }
         if let failure = ConnectorError.forStatus(reply.status, vendor: "PayTrace", retryAfter: nil) { throw failure }
         return PayTraceReply(

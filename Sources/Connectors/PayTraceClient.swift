@@ -40,7 +40,9 @@ public struct PayTraceClient: Sendable {
 
     /// The client for a PayTrace connection: its base URL (PayTrace's own by default), its
     /// credentials, and a token cache entry of its own.
-    public static func forConnection(_ connection: Connection, secrets: [String: String]) throws(ConnectorError) -> PayTraceClient {
+    public static func forConnection(
+        _ connection: Connection, secrets: [String: String], transport: HTTPTransport = HTTPTransport()
+    ) throws(ConnectorError) -> PayTraceClient {
         guard let username = secrets["username"], let password = secrets["password"] else {
             throw ConnectorError(.authentication, "Set the PayTrace API user name and password first.")
         }
@@ -49,7 +51,7 @@ public struct PayTraceClient: Sendable {
         }
         return PayTraceClient(
             baseURL: url, credentials: .init(username: username, password: password, integratorId: secrets["integrator_id"]),
-            cacheKey: connection.id.uuidString.lowercased())
+            cacheKey: connection.id.uuidString.lowercased(), transport: transport)
     }
 
     /// A live access token: the cached one, or a new one (one request at a time per connection).
@@ -80,7 +82,7 @@ public struct PayTraceClient: Sendable {
             if error == "invalid_grant" {
                 throw ConnectorError(.authentication, "PayTrace refused the API user name or password (invalid_grant).")
             }
-            throw ConnectorError(.permanent, "PayTrace refused the token request (\(error)).")
+            throw ConnectorError(.permanent, "PayTrace refused the token request (\(ConnectorError.excerpt(error))).")
         }
         if let failure = ConnectorError.forStatus(reply.status, vendor: "PayTrace", retryAfter: reply.header("retry-after")) { throw failure }
         guard let token = object["access_token"] as? String, !token.isEmpty else {

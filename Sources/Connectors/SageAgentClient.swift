@@ -22,7 +22,7 @@ public struct SageAgentClient: Sendable {
         self.key = SageAgentProtocol.signingKey(enrolmentToken: enrolmentToken)
         self.agentVersion = agentVersion
         self.waitSeconds = waitSeconds
-        self.transport = HTTPTransport(timeout: TimeInterval(waitSeconds + 10))
+        self.transport = HTTPTransport.unguarded(timeout: TimeInterval(waitSeconds + 10))
     }
 
     /// The next batch, or nil when none came within the wait. A batch whose signature does not

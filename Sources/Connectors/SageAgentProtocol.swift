@@ -160,6 +160,8 @@ public enum SageAgentProtocol {
 
     /// How a failed command's outcome is classified, as every connector classifies its failures.
     public static func classify(_ failure: Failure) -> ConnectorError {
-        ConnectorError(failure.retryable ? .retryable : .permanent, "Sage Pro refused the command (\(failure.code)): \(failure.message)")
+        ConnectorError(
+            failure.retryable ? .retryable : .permanent,
+            "Sage Pro refused the command (\(ConnectorError.excerpt(failure.code, limit: 40))): \(ConnectorError.excerpt(failure.message))")
     }
 }

@@ -24,7 +24,7 @@ public struct ShopWebhookClient: Sendable {
     let transport: HTTPTransport
 
     /// `signingSecret` is the shared text for `clearline`, and `whsec_<base64>` for `standardWebhooks`.
-    public init(url: URL, signingSecret: String, scheme: Scheme = .clearline, timeout: TimeInterval = 10) throws {
+    public init(url: URL, signingSecret: String, scheme: Scheme = .clearline, transport: HTTPTransport = HTTPTransport(timeout: 10)) throws {
         self.url = url
         self.scheme = scheme
         switch scheme {
@@ -36,17 +36,20 @@ public struct ShopWebhookClient: Sendable {
             }
             secret = key
         }
-        self.transport = HTTPTransport(timeout: timeout)
+        self.transport = transport
     }
 
-    public static func forConnection(_ connection: Connection, secrets: [String: String]) throws -> ShopWebhookClient {
+    public static func forConnection(
+        _ connection: Connection, secrets: [String: String], transport: HTTPTransport = HTTPTransport(timeout: 10)
+    ) throws -> ShopWebhookClient {
         guard let text = connection.text("webhook_url"), let url = URL(string: text) else {
             throw ConnectorError(.permanent, "The shop connection has no webhook URL.")
         }
         guard let secret = secrets["signing_secret"], !secret.isEmpty else {
             throw ConnectorError(.authentication, "The shop connection has no signing secret; set one and give the shop the same.")
         }
-        return try ShopWebhookClient(url: url, signingSecret: secret, scheme: Scheme(rawValue: connection.text("signature_scheme") ?? "") ?? .clearline)
+        return try ShopWebhookClient(
+            url: url, signingSecret: secret, scheme: Scheme(rawValue: connection.text("signature_scheme") ?? "") ?? .clearline, transport: transport)
     }
 
     /// Sends the event; returns its id.

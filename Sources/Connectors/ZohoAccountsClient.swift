@@ -109,7 +109,7 @@ public struct ZohoAccountsClient: Sendable {
             // Ten access tokens per refresh token per ten minutes: wait out the window.
             return ConnectorError(.rateLimited(retryAfter: 600), "Zoho is throttling token requests; it will accept one again within ten minutes.")
         case let other?:
-            return ConnectorError(.permanent, "Zoho refused the token request (\(other)).")
+            return ConnectorError(.permanent, "Zoho refused the token request (\(ConnectorError.excerpt(other))).")
         case nil:
             return ConnectorError(.retryable, "Zoho answered the token request without a token (HTTP \(status)).")
         }

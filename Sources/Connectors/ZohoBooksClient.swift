@@ -31,7 +31,8 @@ public struct ZohoBooksClient: Sendable {
             throw ConnectorError(.authentication, "\(vendor) refused a fresh access token (code \(code)): check the scopes and the organization.")
         }
         guard code == 0 else {
-            throw ConnectorError(.permanent, "\(vendor) rejected the request (code \(code)): \(object["message"] as? String ?? "no message")")
+            throw ConnectorError(
+                .permanent, "\(vendor) rejected the request (code \(code)): \(ConnectorError.excerpt(object["message"] as? String ?? "no message"))")
         }
         return object
     }

@@ -26,7 +26,9 @@ public struct ZohoCRMClient: Sendable {
         return try (object["data"] as? [[String: Any]] ?? []).map { item in
             guard item["status"] as? String == "success", let details = item["details"] as? [String: Any], let id = details["id"] as? String else {
                 throw ConnectorError(
-                    .permanent, "Zoho CRM refused a \(module) record (\(item["code"] as? String ?? "error")): \(item["message"] as? String ?? "")")
+                    .permanent,
+                    "Zoho CRM refused a \(module) record (\(ConnectorError.excerpt(item["code"] as? String ?? "error", limit: 40))): \(ConnectorError.excerpt(item["message"] as? String ?? ""))"
+                )
             }
             return Outcome(action: item["action"] as? String ?? "", id: id, duplicateField: item["duplicate_field"] as? String)
         }
@@ -48,11 +50,14 @@ public struct ZohoCRMClient: Sendable {
     static func envelope(_ reply: HTTPTransport.Reply) throws -> [String: Any] {
         let object = (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:]
         if reply.status == 401 {
-            throw ConnectorError(.authentication, "Zoho CRM refused a fresh access token (\(object["code"] as? String ?? "INVALID_TOKEN")).")
+            throw ConnectorError(
+                .authentication, "Zoho CRM refused a fresh access token (\(ConnectorError.excerpt(object["code"] as? String ?? "INVALID_TOKEN", limit: 40))).")
         }
         if reply.status >= 400, object["data"] == nil {
             throw ConnectorError(
-                .permanent, "Zoho CRM rejected the request (\(object["code"] as? String ?? "HTTP \(reply.status)")): \(object["message"] as? String ?? "")")
+                .permanent,
+                "Zoho CRM rejected the request (\(ConnectorError.excerpt(object["code"] as? String ?? "HTTP \(reply.status)", limit: 40))): \(ConnectorError.excerpt(object["message"] as? String ?? ""))"
+            )
         }
         return object
     }

@@ -16,14 +16,16 @@ public struct ZohoClients: Sendable {
     ]
 
     /// The accounts server of a connection: its data center's, or the `accounts_url` override.
-    public static func accounts(_ connection: Connection, clientId: String?, clientSecret: String?) throws(ConnectorError) -> ZohoAccountsClient {
+    public static func accounts(
+        _ connection: Connection, clientId: String?, clientSecret: String?, transport: HTTPTransport = HTTPTransport()
+    ) throws(ConnectorError) -> ZohoAccountsClient {
         guard let clientId, let clientSecret else { throw ConnectorError(.authentication, "Set the Zoho client ID and client secret first.") }
         let center = connection.text("data_center") ?? "us"
         guard let url = URL(string: connection.text("accounts_url") ?? ZohoAccountsClient.accountsServers[center] ?? ZohoAccountsClient.accountsServers["us"]!)
         else {
             throw ConnectorError(.permanent, "The Zoho accounts URL of this connection is not a URL.")
         }
-        return ZohoAccountsClient(accountsURL: url, clientId: clientId, clientSecret: clientSecret)
+        return ZohoAccountsClient(accountsURL: url, clientId: clientId, clientSecret: clientSecret, transport: transport)
     }
 
     /// `onQuota` hears the quota Books and Inventory report on each answer.

@@ -110,7 +110,11 @@ public enum ConnectionKind: String, Sendable, Codable, CaseIterable {
             case (.flag, .text): errors.append(FieldError(field: field, message: "must be true or false"))
             case (_, .flag): errors.append(FieldError(field: field, message: "must be a string"))
             case (.url, .text(let text)):
-                if !Self.isHTTPURL(text) { errors.append(FieldError(field: field, message: "must be an http or https URL")) }
+                if !Self.isHTTPURL(text) {
+                    errors.append(FieldError(field: field, message: "must be an https URL of at most 500 characters"))
+                } else if let refused = OutboundPolicy.refusal(url: text) {
+                    errors.append(FieldError(field: field, message: refused))
+                }
             case (.choice(let options), .text(let text)):
                 if !options.contains(text) { errors.append(FieldError(field: field, message: "must be one of: \(options.joined(separator: ", "))")) }
             case (.integer(let range), .text(let text)):

@@ -5,6 +5,9 @@ import Foundation
 final class BlockingExecutor: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [@Sendable () -> Void] = []
+    /// When each queued job was submitted, parallel to `queue`: how long the oldest has waited
+    /// tells a saturated executor from a brief burst.
+    private var submitted: [ContinuousClock.Instant] = []
     private var head = 0
     private var running = 0
     private var stopping = false
@@ -30,6 +33,7 @@ final class BlockingExecutor: @unchecked Sendable {
             return
         }
         queue.append(job)
+        submitted.append(.now)
         condition.signal()
         condition.unlock()
     }
@@ -39,6 +43,14 @@ final class BlockingExecutor: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return queue.count - head
+    }
+
+    /// Threads, those running a job, jobs waiting, and how long the oldest has waited.
+    var load: (threads: Int, busy: Int, waiting: Int, oldestWait: Duration) {
+        condition.lock()
+        defer { condition.unlock() }
+        let waited = head < submitted.count ? ContinuousClock.now - submitted[head] : .zero
+        return (threads.count, running, queue.count - head, waited)
     }
 
     /// Runs what is queued to the end, then lets the threads exit; later jobs run inline.
@@ -63,6 +75,7 @@ final class BlockingExecutor: @unchecked Sendable {
             head += 1
             if head > 1024 && head * 2 > queue.count {
                 queue.removeFirst(head)
+                submitted.removeFirst(head)
                 head = 0
             }
             running += 1

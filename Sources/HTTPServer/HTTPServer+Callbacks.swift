@@ -10,6 +10,7 @@ extension HTTPServer {
         let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
 
         guard let raw = conCls.pointee else {
+            HeaderDeadline.headersArrived(context: cmhd_socket_context(connection))
             let declared = Int(lookupHeader(connection, "Content-Length") ?? "") ?? 0
             let state = RequestState(expectedLength: min(declared, server.configuration.maxBodyBytes))
             conCls.pointee = Unmanaged.passRetained(state).toOpaque()
@@ -78,11 +79,23 @@ extension HTTPServer {
     /// A connection parked by MHD_suspend_connection; only the job or `Pending` answer that owns it resumes it.
     private struct SuspendedConnection: @unchecked Sendable { let pointer: OpaquePointer }
 
-    static let completedHandler: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+    static let completedHandler: MHD_RequestCompletedCallback = { cls, connection, conCls, _ in
+        if let connection { HeaderDeadline.awaitingNext(context: cmhd_socket_context(connection)) }
         guard let cls, let conCls, let raw = conCls.pointee else { return }
         Unmanaged<RequestState>.fromOpaque(raw).release()
         conCls.pointee = nil
         Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().inFlight.withLock { $0 -= 1 }
+    }
+
+    /// A connection opened or closed: the header deadline watches it meanwhile.
+    static let connectionHandler: MHD_NotifyConnectionCallback = { cls, connection, socketContext, code in
+        guard let cls, let connection, let socketContext else { return }
+        let deadline = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().headerDeadline
+        if code == .CONNECTION_NOTIFY_STARTED {
+            deadline.opened(fd: Int32(cmhd_connection_fd(connection)), context: socketContext)
+        } else {
+            deadline.closed(context: socketContext)
+        }
     }
 
     func queue(_ response: Response, on connection: OpaquePointer) -> MHD_Result {

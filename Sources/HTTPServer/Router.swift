@@ -49,6 +49,8 @@ public struct Router<Handler: Sendable>: Sendable {
         }
     }
 
+    /// The most literal pattern that matches the path owns it: `POST …/chargebacks/import` makes
+    /// `GET …/chargebacks/import` a 405 allowing POST, not a read of a chargeback called "import".
     public func match(method: String, path: String) -> Match {
         var allowed: [String] = []
         if let candidates = literalRoutes[path] {
@@ -56,9 +58,13 @@ public struct Router<Handler: Sendable>: Sendable {
                 if route.accepts(method) { return .found(route, parameters: [:]) }
                 allowed.append(route.method)
             }
+            return .methodNotAllowed(allowed: allowed)
         }
         let parts = Self.split(path)
+        var owner: [String?]?
         for route in parameterRoutes[parts.count] ?? [] where route.literalsMatch(parts) {
+            if let owner, owner != route.shape { continue }
+            owner = route.shape
             if route.accepts(method) { return .found(route, parameters: route.parameters(parts)) }
             allowed.append(route.method)
         }
@@ -72,6 +78,12 @@ public struct Router<Handler: Sendable>: Sendable {
 
 extension Router.Route {
     func accepts(_ method: String) -> Bool { self.method == method || (method == "HEAD" && self.method == "GET") }
+
+    /// The literals in place, parameters as nil: patterns differing only in parameter names
+    /// are the same path.
+    var shape: [String?] {
+        segments.map { if case .literal(let text) = $0 { text } else { nil } }
+    }
 
     var specificity: Int {
         segments.reduce(0) { total, segment in

@@ -21,6 +21,26 @@ public import Logging
 import Synchronization
 import Foundation
 
+/// The executor's threads, how many run a handler, how many requests wait, and for how long the
+/// oldest has waited.
+public struct ExecutorLoad: Sendable {
+    public let threads: Int
+    public let busy: Int
+    public let waiting: Int
+    public let oldestWait: Duration
+
+    public init(threads: Int, busy: Int, waiting: Int, oldestWait: Duration) {
+        self.threads = threads
+        self.busy = busy
+        self.waiting = waiting
+        self.oldestWait = oldestWait
+    }
+
+    /// Every thread busy and a request kept waiting a second: new requests here are slow, so a
+    /// load balancer should send them elsewhere.
+    public var isSaturated: Bool { waiting > 0 && oldestWait >= .seconds(1) }
+}
+
 public final class HTTPServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
@@ -33,11 +53,19 @@ public final class HTTPServer: Sendable {
         /// Threads that run handlers which may block (database work).
         public var executorThreads: Int
         public var maxBodyBytes: Int
+        /// Idle time after which a connection is closed.
         public var connectionTimeoutSeconds: Int
+        /// Connections open at once from one client address; more are refused at once, so one
+        /// address cannot take the 4,000 the server holds.
+        public var connectionsPerClient: Int
+        /// Time to send a request's headers, from the connection's start or the previous
+        /// response, however many lines arrive meanwhile.
+        public var headerDeadlineSeconds: Int
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, threads: Int = Configuration.defaultThreads,
-            executorThreads: Int = 16, maxBodyBytes: Int = 1 << 20, connectionTimeoutSeconds: Int = 30
+            executorThreads: Int = 16, maxBodyBytes: Int = 1 << 20, connectionTimeoutSeconds: Int = 30,
+            connectionsPerClient: Int = 128, headerDeadlineSeconds: Int = 10
         ) {
             self.host = host
             self.port = port
@@ -45,6 +73,8 @@ public final class HTTPServer: Sendable {
             self.executorThreads = executorThreads
             self.maxBodyBytes = maxBodyBytes
             self.connectionTimeoutSeconds = connectionTimeoutSeconds
+            self.connectionsPerClient = connectionsPerClient
+            self.headerDeadlineSeconds = headerDeadlineSeconds
         }
     }
 
@@ -69,6 +99,7 @@ public final class HTTPServer: Sendable {
     let inline: InlineHandler
     let oversized: OversizedHandler
     let executor: BlockingExecutor
+    let headerDeadline: HeaderDeadline
     let logger: Logger
     /// The running daemon; the pointer is only touched under the lock or by libmicrohttpd itself.
     private struct Daemon: @unchecked Sendable { let pointer: OpaquePointer }
@@ -86,10 +117,17 @@ public final class HTTPServer: Sendable {
         self.oversized = oversized
         self.logger = logger
         self.executor = BlockingExecutor(threads: max(1, configuration.executorThreads), name: "http-executor")
+        self.headerDeadline = HeaderDeadline(seconds: max(1, configuration.headerDeadlineSeconds))
     }
 
     /// Requests waiting for an executor thread.
     public var executorBacklog: Int { executor.backlog }
+
+    /// How busy the executor is, for readiness.
+    public var executorLoad: ExecutorLoad {
+        let load = executor.load
+        return ExecutorLoad(threads: load.threads, busy: load.busy, waiting: load.waiting, oldestWait: load.oldestWait)
+    }
 
     /// The port actually bound (useful when configured with port 0).
     public var port: Int { boundPort.withLock { $0 } }
@@ -101,8 +139,8 @@ public final class HTTPServer: Sendable {
         // headers; larger ones get 431.
         let started = cmhd_start(
             configuration.host, UInt16(configuration.port), UInt32(configuration.threads),
-            UInt32(configuration.connectionTimeoutSeconds), 16 * 1024,
-            HTTPServer.accessHandler, HTTPServer.completedHandler, cls)
+            UInt32(configuration.connectionTimeoutSeconds), 16 * 1024, UInt32(max(1, configuration.connectionsPerClient)),
+            HTTPServer.accessHandler, HTTPServer.completedHandler, HTTPServer.connectionHandler, cls)
         guard let started else { throw StartError.cannotListen(host: configuration.host, port: configuration.port) }
         daemon.withLock { $0 = Daemon(pointer: started) }
         boundPort.withLock { $0 = Int(cmhd_bound_port(started)) }
@@ -125,6 +163,7 @@ public final class HTTPServer: Sendable {
         // Suspended connections must be resumed before the daemon stops: let every handler finish.
         executor.shutdown()
         MHD_stop_daemon(running)
+        headerDeadline.stop()
         if listenSocket >= 0 { close(listenSocket) }
     }
 }

@@ -86,7 +86,7 @@ extension Demo {
             request.httpMethod = "POST"
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            let reply = try HTTPTransport(timeout: 60).send(request, vendor: "the sandbox")
+            let reply = try HTTPTransport.unguarded(timeout: 60).send(request, vendor: "the sandbox")
             guard reply.status == 200 else { throw ValidationError("\(url) answered HTTP \(reply.status)") }
             return reply.body
         }
@@ -96,7 +96,7 @@ extension Demo {
     struct API {
         let base: String
         let token: String
-        let transport = HTTPTransport(timeout: 60)
+        let transport = HTTPTransport.unguarded(timeout: 60)
 
         init(base: String, database: Database) throws {
             self.base = base

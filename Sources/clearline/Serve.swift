@@ -25,6 +25,7 @@ struct Serve: ParsableCommand {
         let server = HTTPServer(
             configuration: settings.http, logger: logger, oversized: { app.payloadTooLarge($0, limit: limit) },
             inline: { app.respondInline($0) }, handler: { app.handle($0) })
+        app.watchExecutor { server.executorLoad }
         try server.start()
         app.startNotifications()
         logger.info(

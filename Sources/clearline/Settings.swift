@@ -42,7 +42,9 @@ struct Settings {
             port: try int("CLEARLINE_HTTP_PORT", 8080, 0...65535),
             threads: try int("CLEARLINE_HTTP_THREADS", HTTPServer.Configuration.defaultThreads, 1...256),
             executorThreads: executorThreads,
-            maxBodyBytes: try int("CLEARLINE_MAX_BODY_BYTES", 1 << 20, 1024...(64 << 20)))
+            maxBodyBytes: try int("CLEARLINE_MAX_BODY_BYTES", 1 << 20, 1024...(64 << 20)),
+            connectionsPerClient: try int("CLEARLINE_HTTP_CONNECTIONS_PER_CLIENT", 128, 1...4000),
+            headerDeadlineSeconds: try int("CLEARLINE_HTTP_HEADER_DEADLINE_SECONDS", 10, 1...300))
         let levelText = env["CLEARLINE_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
             throw Invalid(description: "CLEARLINE_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
@@ -53,12 +55,19 @@ struct Settings {
             passwordIterations: try int("CLEARLINE_PASSWORD_ITERATIONS", 600_000, 10_000...10_000_000),
             loginLimits: .init(
                 maxFailuresPerEmail: try int("CLEARLINE_LOGIN_FAILURES_PER_EMAIL", 5, 1...1000),
-                maxFailuresPerClient: try int("CLEARLINE_LOGIN_FAILURES_PER_CLIENT", 30, 1...100_000)))
+                maxFailuresPerClient: try int("CLEARLINE_LOGIN_FAILURES_PER_CLIENT", 30, 1...100_000)),
+            requestVendorCalls: try int("CLEARLINE_REQUEST_VENDOR_CALLS", max(1, executorThreads / 4), 1...512),
+            requestVendorCallsPerTenant: try int("CLEARLINE_REQUEST_VENDOR_CALLS_PER_TENANT", 2, 1...512))
         let workers = WorkerPool.Configuration(
             workers: try int("CLEARLINE_WORKERS", 4, 1...256),
             leaseSeconds: try int("CLEARLINE_JOB_LEASE_SECONDS", 300, 1...86_400),
             pollInterval: Double(try int("CLEARLINE_JOB_POLL_MS", 2000, 10...60_000)) / 1000,
             backoff: Backoff(base: Double(try int("CLEARLINE_JOB_BACKOFF_BASE_MS", 2000, 1...3_600_000)) / 1000))
+        // The administrator's exceptions to the outbound policy (the sandbox's address), for
+        // every command: the demo saves connections, serve tests them, work calls them.
+        do { try OutboundPolicy.allow(env["CLEARLINE_OUTBOUND_ALLOW"] ?? "") } catch {
+            throw Invalid(description: "CLEARLINE_OUTBOUND_ALLOW: \(error); give a comma list of IP or IP:port")
+        }
         let housekeeping = QueueHousekeeping.Configuration(
             interval: Double(try int("CLEARLINE_JOB_REAP_MS", 5000, 100...600_000)) / 1000,
             historyDays: try int("CLEARLINE_JOB_HISTORY_DAYS", 30, 1...3650))

@@ -5,12 +5,13 @@ import Foundation
 import Logging
 import Connectors
 import Sandbox
+import Domain
 
 /// The vendor emulators, on an ephemeral port, shared by the suites that need a vendor.
 public enum TestSandbox {
     public static let shared: SandboxServer = {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        do { try sandbox.start() } catch { fatalError("cannot start the sandbox: \(error)") }
+        do { try sandbox.startAsAllowedVendor() } catch { fatalError("cannot start the sandbox: \(error)") }
         return sandbox
     }()
 
@@ -36,5 +37,14 @@ public enum TestSandbox {
             apiDomain: URL(string: sandbox.baseURL + "/zoho/api")!, accounts: accounts, refreshToken: refresh,
             tokens: TokenCache(), cacheKey: cacheKey, onQuota: onQuota)
         return (session, refresh)
+    }
+}
+
+extension SandboxServer {
+    /// Starts the sandbox and allows its address, as the platform administrator does for a
+    /// sandbox (`CLEARLINE_OUTBOUND_ALLOW`): tenants' connections may call it and nothing else local.
+    public func startAsAllowedVendor() throws {
+        try start()
+        try OutboundPolicy.allow("127.0.0.1:\(port)")
     }
 }

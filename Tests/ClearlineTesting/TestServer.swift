@@ -72,6 +72,8 @@ public final class TestServer: Sendable {
             configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 8, maxBodyBytes: Self.maxBodyBytes),
             logger: logger, oversized: { app.payloadTooLarge($0, limit: Self.maxBodyBytes) },
             inline: { app.respondInline($0) }, handler: { app.handle($0) })
+        let server = http
+        app.watchExecutor { server.executorLoad }
         try http.start()
         app.startNotifications()
         baseURL = "http://127.0.0.1:\(http.port)"

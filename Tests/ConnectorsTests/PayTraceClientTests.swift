@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Testing
 import Connectors
+import Domain
 import Sandbox
 
 @Suite("PayTrace client against the sandbox emulator")
@@ -76,6 +77,8 @@ struct PayTraceClientTests {
         try Self.inject(sandbox, #"{"service":"paytrace","mode":"timeout","seconds":5}"#)
         let slow = #expect(throws: ConnectorError.self) { try PayTraceFixtures.client(sandbox).accessToken() }
         #expect(slow?.kind == .retryable)
+        // An allowed address where nothing listens: unreachable, not refused by the policy.
+        try OutboundPolicy.allow("127.0.0.1:1")
         let nowhere = PayTraceClient(
             baseURL: URL(string: "http://127.0.0.1:1/paytrace")!,
             credentials: .init(username: "u", password: "p", integratorId: nil), cacheKey: "x", transport: HTTPTransport(timeout: 2))

@@ -11,7 +11,7 @@ import Sandbox
 struct CurrencyConversionTests {
     @Test func aDollarSaleIntoACanadianOrganizationCarriesTheRate() async throws {
         let sandbox = SandboxServer(port: 0, zohoBaseCurrency: "CAD", logger: TestServer.quietLogger)
-        try sandbox.start()
+        try sandbox.startAsAllowedVendor()
         defer { sandbox.shutdown() }
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))

@@ -14,7 +14,7 @@ import Sandbox
 struct FulfilmentToShopTests {
     @Test func eachStatusReachesTheShopOnceSignedThroughFailures() async throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.start()
+        try sandbox.startAsAllowedVendor()
         defer { sandbox.shutdown() }
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))

@@ -17,7 +17,7 @@ import Sandbox
 struct MonthThroughFlowsTests {
     @Test func everyBatchBalancesAndClearingReturnsToZero() async throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.start()
+        try sandbox.startAsAllowedVendor()
         defer { sandbox.shutdown() }
         let generated = try SettlementMonthTests.month(sandbox)
         #expect(generated["sales"] as? Int == 1020 && generated["last_batch"] as? Int == 30, "\(generated)")

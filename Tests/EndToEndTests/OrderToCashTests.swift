@@ -103,7 +103,7 @@ struct OrderToCashTests {
     /// every run finished or dead with a reason, and the dead ones complete when replayed after.
     @Test func lostAnswersAndThrottlingNeverDuplicateARecord() async throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.start()
+        try sandbox.startAsAllowedVendor()
         defer { sandbox.shutdown() }
         let tenant = try await Fixtures.tenant()
         let tenantId = try #require(UUID(uuidString: tenant))

@@ -12,7 +12,7 @@ import Sandbox
 struct PayTracePollTests {
     @Test func transactionsAndSettledBatchesBecomeEventsOnceEachAndOutagesBackOff() async throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.start()
+        try sandbox.startAsAllowedVendor()
         defer { sandbox.shutdown() }
         let tenantText = try await Fixtures.tenant()
         let tenant = try #require(UUID(uuidString: tenantText))

@@ -13,7 +13,7 @@ import Sandbox
 struct ReconciliationChaosTests {
     @Test func threeRunsUnderChaosPostEachJournalOnceInEachLedger() async throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.start()
+        try sandbox.startAsAllowedVendor()
         defer { sandbox.shutdown() }
         let ledgers = try await AgentFixtures.threeLedgers(sandbox, templates: ["paytrace-zoho-order-to-cash", "paytrace-sage-order-to-erp"])
         let (agent, tenant, tenantText, base, session, connectionId) = (

@@ -16,7 +16,7 @@ import Sandbox
 struct ReconciliationScheduleTests {
     @Test func aConnectionsHourQueuesOneRunADayThatReconcilesItsBatches() async throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.start()
+        try sandbox.startAsAllowedVendor()
         defer { sandbox.shutdown() }
         let tenantText = try await Fixtures.tenant()
         let tenant = try #require(UUID(uuidString: tenantText))

@@ -32,7 +32,7 @@ struct SettlementMonthTests {
 
     @Test func aMonthOfBatchesBecomesThirtySettlementsThatAddUp() async throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.start()
+        try sandbox.startAsAllowedVendor()
         defer { sandbox.shutdown() }
         let generated = try Self.month(sandbox)
         #expect(generated["sales"] as? Int == 1020 && generated["last_batch"] as? Int == 30, "\(generated)")
@@ -80,7 +80,7 @@ struct SettlementMonthTests {
 
         // The same seed, another sandbox: the same month, batch by batch.
         let other = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try other.start()
+        try other.startAsAllowedVendor()
         defer { other.shutdown() }
         _ = try Self.month(other)
         let first = try VendorFixtures.payTraceClient(sandbox, cacheKey: "month-a").exportBatches(from: "11/01/2026", to: "11/30/2026")

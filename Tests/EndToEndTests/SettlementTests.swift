@@ -13,7 +13,7 @@ import Sandbox
 struct SettlementTests {
     @Test func settledBatchesBecomeSettlementsWithTheirExpectedFeesOnce() async throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.start()
+        try sandbox.startAsAllowedVendor()
         defer { sandbox.shutdown() }
         let tenantText = try await Fixtures.tenant()
         let tenant = try #require(UUID(uuidString: tenantText))

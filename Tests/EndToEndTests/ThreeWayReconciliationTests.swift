@@ -19,7 +19,7 @@ import Sandbox
 struct ThreeWayReconciliationTests {
     @Test func eachDriftIsFoundRepairedAndTheRerunBalances() async throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.start()
+        try sandbox.startAsAllowedVendor()
         defer { sandbox.shutdown() }
         let ledgers = try await AgentFixtures.threeLedgers(
             sandbox, templates: ["paytrace-zoho-order-to-cash", "paytrace-zoho-refunds", "paytrace-sage-order-to-erp", "paytrace-sage-adjustments"])

@@ -13,7 +13,7 @@ import Synchronization
 struct ZohoQuotaTests {
     @Test func aSpentQuotaHoldsTheLimiterUntilZohosReset() throws {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.start()
+        try sandbox.startAsAllowedVendor()
         defer { sandbox.shutdown() }
         sandbox.zohoLimits.configure(.init(dailyQuota: 3))
         let bucket = "zoho:quota-\(UUID().uuidString)"

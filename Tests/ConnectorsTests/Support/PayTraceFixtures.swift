@@ -6,6 +6,7 @@ import Logging
 import Testing
 import Connectors
 import Sandbox
+import Domain
 
 /// A PayTrace sandbox of a test's own, a client for it, and cards and sales to send it.
 enum PayTraceFixtures {
@@ -17,6 +18,8 @@ enum PayTraceFixtures {
         logger.logLevel = .critical
         let server = SandboxServer(port: 0, payTrace: PayTraceEmulator(accounts: [account], tokenLifetime: tokenLifetime), logger: logger)
         try server.start()
+        // As the platform administrator does for a sandbox: its address is the allowed exception.
+        try OutboundPolicy.allow("127.0.0.1:\(server.port)")
         return server
     }
 
