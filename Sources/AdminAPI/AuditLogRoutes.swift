@@ -19,12 +19,11 @@ enum AuditLogRoutes {
         },
     ]
 
-    static func encodeCursor(_ sequence: Int64) -> String { Encoding.base64URL(Array("seq:\(sequence)".utf8)) }
+    /// The audit log pages by its sequence: the cursor is the last entry's, in digits.
+    static func encodeCursor(_ sequence: Int64) -> String { String(sequence) }
 
     static func decodeCursor(_ text: String) -> Int64? {
-        guard text.utf8.count <= 64, let bytes = Encoding.fromBase64URL(text) else { return nil }
-        let raw = String(decoding: bytes, as: UTF8.self)
-        guard raw.hasPrefix("seq:"), let value = Int64(raw.dropFirst(4)), value > 0 else { return nil }
-        return value
+        guard (1...18).contains(text.utf8.count), text.utf8.allSatisfy({ (48...57).contains($0) }), text.first != "0" else { return nil }
+        return Int64(text)
     }
 }

@@ -109,7 +109,8 @@ enum ConnectionRoutes {
                 throw Problem.notFound("No such connection.")
             }
             guard current.kind.generatedSecrets.contains("enrolment_token") else {
-                throw Problem(status: 422, title: "No enrolment token", detail: "Only a Sage Pro agent connection has an enrolment token.")
+                // Nothing wrong with the request; the connection it names is of another kind.
+                throw Problem(status: 409, title: "No enrolment token", detail: "Only a Sage Pro agent connection has an enrolment token.")
             }
             guard
                 let updated = try tx.connections.update(

@@ -81,12 +81,14 @@ enum DeadLetterRoutes {
         return JobKind(text)
     }
 
-    static func encodeCursor(_ cursor: (Date, Int64)) -> String { Encoding.base64URL(Array("\(Timestamp.format(cursor.0))|\(cursor.1)".utf8)) }
+    /// `<microseconds since 1970>-<job id>`, the shape openapi.yaml gives.
+    static func encodeCursor(_ cursor: (Date, Int64)) -> String { "\(PageCursor.micros(cursor.0))-\(cursor.1)" }
 
     static func decodeCursor(_ text: String) -> (Date, Int64)? {
-        guard text.count <= 200, let bytes = Encoding.fromBase64URL(text) else { return nil }
-        let parts = String(decoding: bytes, as: UTF8.self).split(separator: "|")
-        guard parts.count == 2, let date = Timestamp.parse(String(parts[0])), let id = Int64(parts[1]) else { return nil }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let date = PageCursor.date(micros: parts[0]), (1...18).contains(parts[1].utf8.count),
+            parts[1].utf8.allSatisfy({ (48...57).contains($0) }), let id = Int64(parts[1])
+        else { return nil }
         return (date, id)
     }
 }

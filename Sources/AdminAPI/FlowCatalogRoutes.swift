@@ -23,6 +23,10 @@ enum FlowCatalogRoutes {
             let target = input.string("target", required: true, maxLength: 100)
             let sample = input.document("sample")
             if sample == nil { input.add(FieldError(field: "sample", message: "is required: a source record to take field names and types from")) }
+            if let sample, case .object = sample {
+            } else if sample != nil {
+                input.add(FieldError(field: "sample", message: "must be an object (a source record)"))
+            }
             let schema = target.flatMap(TargetSchemas.named)
             if target != nil, schema == nil {
                 input.add(FieldError(field: "target", message: "must be one of: \(TargetSchemas.all.map(\.name).joined(separator: ", "))"))

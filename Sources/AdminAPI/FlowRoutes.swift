@@ -62,7 +62,7 @@ enum FlowRoutes {
         let description = input.string("description", required: false, maxLength: 2000) ?? ""
         let templateId = input.string("template_id", required: false, maxLength: 100)
         var definition = input.document("definition")
-        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { input.add(FieldError(field: "name", message: "must not be blank")) }
+        if let name { input.add(Tenant.validateName(name)) }
         switch (templateId, definition) {
         case (let id?, nil):
             if let template = FlowTemplate.named(id) {
@@ -97,7 +97,7 @@ enum FlowRoutes {
         let description = input.string("description", required: false, maxLength: 2000)
         let revision = input.integer("revision", required: false, range: 1...Int(Int32.max))
         let definition = input.document("definition")
-        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { input.add(FieldError(field: "name", message: "must not be blank")) }
+        if let name { input.add(Tenant.validateName(name)) }
         try input.validate()
         if let definition { _ = try checked(definition) }
         let flow = try context.tenantTransaction { tx -> StoredFlow in

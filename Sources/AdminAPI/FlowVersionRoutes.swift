@@ -82,7 +82,8 @@ enum FlowVersionRoutes {
         return response
     }
 
-    /// `?against=N` (default: the version before): what changed, field by field.
+    /// `?against=N` (default: the version before; for version 1, nothing, so every field is
+    /// new): what changed, field by field.
     static func diff(_ context: RequestContext) throws -> Response {
         let (flow, version) = try find(context)
         let againstText = context.request.query["against"]
@@ -91,7 +92,10 @@ enum FlowVersionRoutes {
             guard let number = versionNumber(againstText) else { throw Problem.validation([FieldError(field: "against", message: "must be a version number")]) }
             against = number
         } else {
-            guard version.version > 1 else { throw Problem.validation([FieldError(field: "against", message: "is required for version 1")]) }
+            guard version.version > 1 else {
+                let changes = JSONDiff.changes(from: .object([:]), to: json(version.definition))
+                return context.json(DiffBody(from: 0, to: version.version, changes: changes))
+            }
             against = version.version - 1
         }
         guard let base = try context.tenantTransaction({ try $0.flows.version(tenantId: flow.tenantId, flowId: flow.id, version: against) }) else {

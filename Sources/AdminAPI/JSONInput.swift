@@ -29,6 +29,11 @@ struct JSONInput {
         for key in object.keys.sorted() where !allowed.contains(key) {
             errors.append(FieldError(field: key, message: "is not a known field"))
         }
+        // openapi.yaml makes no top-level request field nullable: null is refused, not read as
+        // "absent", so that {"status": null} cannot pass for a change that changed nothing.
+        for key in object.keys.sorted() where allowed.contains(key) && object[key] is NSNull {
+            errors.append(FieldError(field: key, message: "must not be null; leave the field out instead"))
+        }
     }
 
     func has(_ key: String) -> Bool { fields[key] != nil }
@@ -43,7 +48,8 @@ struct JSONInput {
             errors.append(FieldError(field: key, message: "must be a string"))
             return nil
         }
-        if text.count > maxLength {
+        // Unicode scalars, as JSON Schema's maxLength counts them.
+        if text.unicodeScalars.count > maxLength {
             errors.append(FieldError(field: key, message: "must be at most \(maxLength) characters"))
             return nil
         }

@@ -20,7 +20,8 @@ enum ZohoOAuthRoutes {
                     throw Problem.notFound("No such connection.")
                 }
                 guard connection.kind == .zoho else {
-                    throw Problem(status: 422, title: "Not a Zoho connection", detail: "Only Zoho connections are connected through OAuth.")
+                    // The request is fine; the connection it names cannot take it.
+                    throw Problem(status: 409, title: "Not a Zoho connection", detail: "Only Zoho connections are connected through OAuth.")
                 }
                 let client = try accountsClient(tx, connection)
                 let state = try tx.oauthStates.create(
@@ -102,7 +103,8 @@ enum ZohoOAuthRoutes {
         do {
             return try ZohoClients.accounts(connection, clientId: clientId, clientSecret: clientSecret, transport: transport)
         } catch {
-            throw Problem(status: 422, title: "Zoho connection incomplete", detail: error.message)
+            // The connection lacks what the call needs (its client id and secret): fix it first.
+            throw Problem(status: 409, title: "Zoho connection incomplete", detail: error.message)
         }
     }
 

@@ -1,7 +1,9 @@
 public import Foundation
 
 /// The position after the last item of a page: lists are ordered by (created_at, id), so the
-/// pair is a stable key even while rows are being added. Opaque to clients (base64url JSON-free text).
+/// pair is a stable key even while rows are being added. Opaque to clients, and written
+/// `<microseconds since 1970>-<id as 32 hex digits>` so that openapi.yaml can give its exact
+/// shape: every text of that shape is a cursor the API accepts.
 public struct PageCursor: Sendable, Equatable {
     public var createdAt: Date
     public var id: UUID
@@ -15,21 +17,26 @@ public struct PageCursor: Sendable, Equatable {
     public static let maxLimit = 200
 
     public func encode() -> String {
-        let raw = "\(Timestamp.format(createdAt))|\(id.uuidString.lowercased())"
-        return Data(raw.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        "\(Self.micros(createdAt))-\(id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
     }
 
     public static func decode(_ token: String) -> PageCursor? {
-        guard token.count <= 200 else { return nil }
-        var b64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while b64.count % 4 != 0 { b64 += "=" }
-        guard let data = Data(base64Encoded: b64), let raw = String(data: data, encoding: .utf8) else { return nil }
-        let parts = raw.split(separator: "|")
-        guard parts.count == 2, let date = Timestamp.parse(String(parts[0])), let id = UUID(uuidString: String(parts[1]))
+        let parts = token.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let date = date(micros: parts[0]), parts[1].utf8.count == 32,
+            parts[1].utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
         else { return nil }
-        return PageCursor(createdAt: date, id: id)
+        let hex = Array(parts[1])
+        let dashed = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(hex[$0]) }.joined(separator: "-")
+        return UUID(uuidString: dashed).map { PageCursor(createdAt: date, id: $0) }
+    }
+
+    /// Microseconds since 1970, PostgreSQL's precision, as a cursor writes a time.
+    public static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+
+    /// The time a cursor wrote: 1 to 16 digits (up to the year 2286), nothing else.
+    public static func date<Text: StringProtocol>(micros text: Text) -> Date? {
+        guard (1...16).contains(text.utf8.count), text.utf8.allSatisfy({ (48...57).contains($0) }), let value = Int64(text) else { return nil }
+        return Date(timeIntervalSince1970: Double(value) / 1_000_000)
     }
 }
 

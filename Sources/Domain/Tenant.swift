@@ -40,11 +40,12 @@ public struct Tenant: Sendable, Equatable {
         return true
     }
 
-    /// Validates a display name: trimmed, non-empty, bounded.
+    /// Validates a display name: not blank, no control characters, at most 200 Unicode scalars
+    /// (JSON Schema's count, so openapi.yaml's DisplayName says exactly the same).
     public static func validateName(_ name: String, field: String = "name") -> FieldError? {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return FieldError(field: field, message: "must not be empty") }
-        if name.count > nameMaxLength { return FieldError(field: field, message: "must be at most \(nameMaxLength) characters") }
+        if name.unicodeScalars.count > nameMaxLength { return FieldError(field: field, message: "must be at most \(nameMaxLength) characters") }
         if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return FieldError(field: field, message: "must not contain control characters")
         }
