@@ -109,6 +109,14 @@ enum IntakeRoute {
     static func load(_ context: RequestContext, _ id: UUID) throws -> EndpointCache.Entry? {
         let stores = context.services.stores
         guard let located = try stores.locateWebhookEndpoint(id) else { return nil }
+        // Not cached: the fast path never sees a suspended tenant's endpoint, and each delivery
+        // asks again, so reactivation takes effect at once. Senders retry a 503, so nothing is
+        // lost while the tenant is suspended.
+        guard located.tenantActive else {
+            throw Problem(
+                status: 503, title: "Tenant suspended", detail: "This endpoint's tenant is suspended; nothing was stored. Try again later.",
+                headers: [("Retry-After", "600")])
+        }
         let (endpoint, secrets) = try stores.transaction(.tenant(located.tenantId)) { tx -> (WebhookEndpoint?, [String]) in
             guard let endpoint = try tx.webhookEndpoints.get(tenantId: located.tenantId, environment: nil, id: id) else { return (nil, []) }
             return (endpoint, try tx.webhookEndpoints.validSecrets(endpoint: endpoint))

@@ -24,6 +24,8 @@ enum TenantRoutes {
                 try context.audit(tx, tenantId: id, action: "tenant.deleted", targetType: "tenant", targetId: id.lowercasedString)
                 guard try tx.tenants.delete(id: id) else { throw Problem.notFound("No such tenant.") }
             }
+            // This process forgets the tenant's endpoints now; the others at the NOTIFY.
+            context.services.endpoints.invalidateAll()
             return context.noContent()
         },
     ]
@@ -72,6 +74,7 @@ enum TenantRoutes {
             try context.audit(tx, tenantId: id, action: "tenant.updated", targetType: "tenant", targetId: id.lowercasedString, details: details)
             return tenant
         }
+        if status != nil { context.services.endpoints.invalidateAll() }
         return context.json(TenantBody(tenant))
     }
 }

@@ -33,18 +33,28 @@ public enum TenantStore {
     }
 
     public static func update(_ tx: Transaction, id: UUID, name: String?, status: Tenant.Status?) throws -> Tenant? {
-        try tx.one(
+        let updated = try tx.one(
             """
             UPDATE tenants SET name = coalesce($2, name), status = coalesce($3, status), updated_at = now()
             WHERE id = $1 AND deleted_at IS NULL RETURNING \(columns)
             """, [id, name.map(CardNumberMasking.maskText), status?.rawValue]
         ).map(decode)
+        if updated != nil, status != nil { try forgetEndpoints(tx, tenantId: id) }
+        return updated
+    }
+
+    /// Tells every process to drop its cached copies of the tenant's webhook endpoints, whose
+    /// deliveries now depend on the tenant's new status (at commit, as NOTIFY is).
+    static func forgetEndpoints(_ tx: Transaction, tenantId: UUID) throws {
+        try tx.query(
+            "SELECT pg_notify($1, id::text) FROM webhook_endpoints WHERE tenant_id = $2", [WebhookEndpointStore.channel, tenantId])
     }
 
     /// Soft-deletes the tenant, cuts off every way in (keys, users, sessions) and destroys its data key.
     public static func delete(_ tx: Transaction, id: UUID) throws -> Bool {
         let rows = try tx.query("UPDATE tenants SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id", [id])
         guard !rows.isEmpty else { return false }
+        try forgetEndpoints(tx, tenantId: id)
         try tx.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL", [id])
         try tx.query("UPDATE sessions SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL", [id])
         try tx.query("UPDATE users SET deleted_at = now() WHERE tenant_id = $1 AND deleted_at IS NULL", [id])

@@ -96,12 +96,13 @@ public enum WebhookEndpointStore {
         }
     }
 
-    /// The tenant and environment of an endpoint, for a delivery that names only the endpoint.
-    public static func locate(_ database: Database, id: UUID) throws -> (tenantId: UUID, environment: EnvironmentName, active: Bool)? {
+    /// The tenant and environment of an endpoint, for a delivery that names only the endpoint;
+    /// nil when there is none or its tenant was deleted.
+    public static func locate(_ database: Database, id: UUID) throws -> (tenantId: UUID, environment: EnvironmentName, active: Bool, tenantActive: Bool)? {
         guard let row = try database.statement("SELECT * FROM clearline_locate_webhook_endpoint($1)", [id]).first,
             let environment = EnvironmentName(rawValue: try row.string("environment"))
         else { return nil }
-        return (try row.uuid("tenant_id"), environment, try row.string("status") == "active")
+        return (try row.uuid("tenant_id"), environment, try row.string("status") == "active", try row.string("tenant_status") == "active")
     }
 
     private static func addSecret(_ tx: Transaction, vault: Vault, tenantId: UUID, endpointId: UUID, verification: WebhookVerification) throws -> String {

@@ -254,3 +254,25 @@ struct WebhookIntakeTests {
         #expect(listed["type"] == "order.paid", "the type is the body's own")
     }
 }
+
+/// A tenant the platform suspends or deletes stops acknowledging deliveries at once, cached
+/// endpoint or not; a suspended one says so with 503, so senders keep the events and retry.
+@Suite("Intake of a suspended or deleted tenant", .requiresDatabase)
+struct SuspendedTenantIntakeTests {
+    @Test func suspensionAndDeletionTakeEffectAtOnce() async throws {
+        let hook = try await Hooks.endpoint()
+        // Warm the cache, so the deliveries below would take the fast path if it were stale.
+        #expect(try await Hooks.deliver(hook, #"{"type":"warm"}"#).status == 202)
+        #expect(try await Client.send("PATCH", "/v1/tenants/\(hook.tenant)", json: ["status": "suspended"]).status == 200)
+        let suspended = try await Hooks.deliver(hook, #"{"type":"while.suspended"}"#)
+        #expect(suspended.status == 503 && suspended.isProblem && suspended.header("retry-after") != nil, "\(suspended.status) \(suspended.text)")
+        #expect(try WebhookIntakeTests.events(hook).count == 1, "nothing was stored while suspended")
+
+        #expect(try await Client.send("PATCH", "/v1/tenants/\(hook.tenant)", json: ["status": "active"]).status == 200)
+        #expect(try await Hooks.deliver(hook, #"{"type":"after.reactivation"}"#).status == 202)
+
+        #expect(try await Client.send("DELETE", "/v1/tenants/\(hook.tenant)").status == 204)
+        let deleted = try await Hooks.deliver(hook, #"{"type":"after.deletion"}"#)
+        #expect(deleted.status == 404, "\(deleted.status) \(deleted.text)")
+    }
+}

@@ -19,7 +19,7 @@ public protocol DataStore: Sendable {
     // each answers with the owner only, so the request can continue in that tenant's scope.
 
     /// The tenant and environment of a webhook endpoint, and whether it is active.
-    func locateWebhookEndpoint(_ id: UUID) throws -> (tenantId: UUID, environment: EnvironmentName, active: Bool)?
+    func locateWebhookEndpoint(_ id: UUID) throws -> (tenantId: UUID, environment: EnvironmentName, active: Bool, tenantActive: Bool)?
     /// The tenant and environment of a Sage Pro agent connection.
     func locateAgentConnection(_ id: UUID) throws -> (tenantId: UUID, environment: EnvironmentName)?
     /// The pending OAuth authorization of `state`, taken: a state is good once.

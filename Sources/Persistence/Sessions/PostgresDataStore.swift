@@ -16,7 +16,7 @@ public struct PostgresDataStore: DataStore {
         try database.transaction(scope) { try body(PostgresStoreSession($0, vault: vault)) }
     }
 
-    public func locateWebhookEndpoint(_ id: UUID) throws -> (tenantId: UUID, environment: EnvironmentName, active: Bool)? {
+    public func locateWebhookEndpoint(_ id: UUID) throws -> (tenantId: UUID, environment: EnvironmentName, active: Bool, tenantActive: Bool)? {
         try WebhookEndpointStore.locate(database, id: id)
     }
 
