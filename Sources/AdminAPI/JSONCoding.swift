@@ -18,6 +18,18 @@ enum JSONCoding {
         }
         return Array(data)
     }
+
+    /// `value` encoded with one string field standing for a stored JSON document, which is put
+    /// in as it is stored. Decoded and encoded again, the document's numbers would pass through
+    /// Double: a 60-digit integer came back rounded and 1e400 as null.
+    static func encode<T: Encodable>(_ value: T, placeholder: String, document: String) -> [UInt8] {
+        let encoded = encode(value)
+        let marker = Array("\"\(placeholder)\"".utf8)
+        guard let start = encoded.firstRange(of: marker) else { return encoded }
+        var spliced = encoded
+        spliced.replaceSubrange(start, with: Array(document.utf8))
+        return spliced
+    }
 }
 
 /// A page of a list as the API returns it; `next_cursor` is null on the last page.
