@@ -22,9 +22,11 @@ enum AuthRoutes {
     ]
 
     static func login(_ context: RequestContext) throws -> Response {
-        var input = try JSONInput(context.request, allowed: ["email", "password"])
+        var input = try JSONInput(context.request, allowed: ["email", "password", "tenant"])
         let email = input.string("email", required: true, maxLength: 254).map(User.normalizeEmail)
         let password = input.string("password", required: true, maxLength: User.passwordMaxLength)
+        // Only needed when one address and password open accounts in several tenants.
+        let tenantSlug = input.string("tenant", required: false, maxLength: 63)
         try input.validate()
         let services = context.services
         let client = context.request.clientAddress
@@ -37,12 +39,25 @@ enum AuthRoutes {
                 status: 429, title: "Too many login attempts", detail: "Too many failed logins; try again in \(wait) seconds.",
                 headers: [("Retry-After", String(wait))])
         }
-        let found = try context.platformTransaction { try $0.users.findForLogin(email: email!) }
-        let matches = services.passwords.verify(password!, against: found?.passwordHash ?? services.decoyPasswordHash)
+        // An address is unique within a tenant, so it may have an account in several; the
+        // password says which (each checked, up to a few: the login limits bound the cost).
+        let candidates = try context.platformTransaction {
+            try $0.users.findForLogin(email: email!, tenantSlug: tenantSlug, limit: Self.accountsPerAddress)
+        }
+        if candidates.isEmpty { _ = services.passwords.verify(password!, against: services.decoyPasswordHash) }
+        let matching = candidates.filter { services.passwords.verify(password!, against: $0.passwordHash) }
         // A wrong password leaves the reserved attempt counted as the failure it is.
-        guard matches, let user = found?.user else {
+        guard let chosen = matching.first else {
             throw Problem(status: 401, title: "Unauthorized", detail: "The e-mail or the password is wrong.")
         }
+        // Only someone who knows the password learns that it opens several workspaces.
+        guard matching.count == 1 else {
+            let slugs = matching.compactMap(\.tenantSlug).joined(separator: ", ")
+            throw Problem(
+                status: 409, title: "Several workspaces",
+                detail: "This e-mail and password open accounts in several workspaces (\(slugs)); send tenant with the one you mean.")
+        }
+        let user = chosen.user
         let token = try context.platformTransaction { tx -> String in
             try tx.loginAttempts.succeeded(attempt: attempt, email: email!)
             let token = try tx.sessions.create(user: user)
@@ -58,6 +73,9 @@ enum AuthRoutes {
         response.setHeader("Set-Cookie", cookie(value: token, maxAge: Int(SessionPolicy.lifetime), secure: services.configuration.secureCookies))
         return response
     }
+
+    /// Accounts with one address whose passwords a login checks, when it names no tenant.
+    static let accountsPerAddress = 5
 
     static func cookie(value: String, maxAge: Int, secure: Bool) -> String {
         "\(Authenticator.sessionCookie)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")

@@ -38,16 +38,18 @@ public enum UserStore {
     }
 
     /// The live user with this e-mail and its password hash, for login (platform scope).
-    public static func findForLogin(_ tx: Transaction, email: String) throws -> (user: User, passwordHash: String)? {
-        guard
-            let row = try tx.one(
-                """
-                SELECT u.id, u.tenant_id, u.email, u.role, u.created_at, u.password_hash
-                FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
-                WHERE u.email = $1 AND u.deleted_at IS NULL AND (u.tenant_id IS NULL OR t.deleted_at IS NULL)
-                """, [User.normalizeEmail(email)])
-        else { return nil }
-        return (try decode(row), try row.string("password_hash"))
+    /// The live accounts with this address, in every tenant (the address is unique within one),
+    /// or in the tenant whose slug is `tenantSlug`; platform administrators first, then oldest.
+    public static func findForLogin(_ tx: Transaction, email: String, tenantSlug: String?, limit: Int) throws -> [LoginCandidate] {
+        try tx.query(
+            """
+            SELECT u.id, u.tenant_id, u.email, u.role, u.created_at, u.password_hash, t.slug, t.name
+            FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
+            WHERE u.email = $1 AND u.deleted_at IS NULL AND (u.tenant_id IS NULL OR t.deleted_at IS NULL)
+              AND ($2::text IS NULL OR t.slug = $2)
+            ORDER BY u.tenant_id IS NOT NULL, u.created_at, u.id LIMIT $3
+            """, [User.normalizeEmail(email), tenantSlug, limit]
+        ).map { LoginCandidate(user: try decode($0), passwordHash: try $0.string("password_hash"), tenantSlug: try $0.optionalString("slug")) }
     }
 
     static func decode(_ row: Row) throws -> User {
@@ -62,10 +64,12 @@ public enum UserStore {
 
 extension UserStore {
     /// Replaces a live user's password hash and ends its sessions; false when no such user.
-    public static func setPassword(_ tx: Transaction, email: String, passwordHash: String) throws -> Bool {
+    /// Sets the password of the live account with this address in `tenantId` (nil: among the
+    /// platform administrators) and ends its sessions; false when there is none.
+    public static func setPassword(_ tx: Transaction, tenantId: UUID?, email: String, passwordHash: String) throws -> Bool {
         let rows = try tx.query(
-            "UPDATE users SET password_hash = $2 WHERE email = $1 AND deleted_at IS NULL RETURNING id",
-            [User.normalizeEmail(email), passwordHash])
+            "UPDATE users SET password_hash = $2 WHERE email = $1 AND tenant_id IS NOT DISTINCT FROM $3 AND deleted_at IS NULL RETURNING id",
+            [User.normalizeEmail(email), passwordHash, tenantId])
         guard let id = try rows.first?.uuid("id") else { return false }
         try tx.query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", [id])
         return true

@@ -44,7 +44,7 @@ struct Demo: ParsableCommand {
             try database.transaction(.platform) { tx in
                 for (email, tenantId, role) in [(Self.adminEmail, nil, nil), (Self.ownerEmail, tenant.id, Role.owner)] as [(String, UUID?, Role?)] {
                     let hash = hasher.hash(passwords[email]!)
-                    if try UserStore.setPassword(tx, email: email, passwordHash: hash) { continue }
+                    if try UserStore.setPassword(tx, tenantId: tenantId, email: email, passwordHash: hash) { continue }
                     let user = try UserStore.create(tx, tenantId: tenantId, email: email, passwordHash: hash, role: role)
                     try CLI.audit(
                         tx, tenantId: tenantId, action: tenantId == nil ? "platform_user.created" : "user.created",

@@ -56,6 +56,35 @@ struct SessionTests {
         #expect(wrong["detail"] == unknown["detail"])
     }
 
+    @Test func oneAddressCanHaveAnAccountInEachTenantAndThePasswordSaysWhich() async throws {
+        let (first, second) = (try await Fixtures.tenant(), try await Fixtures.tenant())
+        let email = "\(UUID().uuidString.prefix(10).lowercased())@example.com"
+        func create(_ tenant: String, _ password: String) async throws -> Int {
+            try await Client.send("POST", "/v1/tenants/\(tenant)/users", json: ["email": email, "password": password, "role": "viewer"]).status
+        }
+        // Another tenant's use of an address neither shows nor blocks; within one it is unique.
+        #expect(try await create(first, "first password here") == 201)
+        #expect(try await create(second, "second password here") == 201)
+        #expect(try await create(second, "third password here") == 409)
+        func sessionTenant(_ password: String, tenant slug: String? = nil) async throws -> (Int, String?) {
+            var body = ["email": email, "password": password]
+            if let slug { body["tenant"] = slug }
+            let reply = try await Client.send("POST", "/v1/auth/login", auth: .none, json: body)
+            return (reply.status, (reply.json["user"] as? [String: Any])?["tenant_id"] as? String ?? reply["detail"])
+        }
+        #expect(try await sessionTenant("first password here") == (200, first))
+        #expect(try await sessionTenant("second password here") == (200, second))
+        #expect(try await sessionTenant("neither of them").0 == 401)
+
+        // The same password in both: the login names the workspaces (only to whoever knows it).
+        let third = try await Fixtures.tenant()
+        #expect(try await create(third, "first password here") == 201)
+        let (status, detail) = try await sessionTenant("first password here")
+        #expect(status == 409 && detail?.contains("several workspaces") == true, "\(status) \(detail ?? "")")
+        let slug = try #require(try await Client.send("GET", "/v1/tenants/\(third)")["slug"])
+        #expect(try await sessionTenant("first password here", tenant: slug) == (200, third))
+    }
+
     @Test func repeatedFailuresAreRateLimited() async throws {
         let tenant = try await Fixtures.tenant()
         let user = try await Fixtures.user(tenant, role: "viewer")

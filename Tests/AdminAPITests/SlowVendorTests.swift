@@ -50,7 +50,9 @@ struct SlowVendorTests {
         // a quiet machine; here other suites share the two cores.
         let slowest = milliseconds.max() ?? 0
         #expect(slowest < 5000, "the other tenant's slowest read took \(slowest) ms while the vendor stalled")
-        #expect(vendor.received == 1 && answers.all.count == 18, "no stalled call was let through while the others waited")
+        // However long the reads took (a stalled call gives up after 10 s, and the second then
+        // reaches the vendor), no more than the tenant's two calls ever went out.
+        #expect(vendor.received <= 2 && answers.count(429) == 18, "\(vendor.received) calls reached the vendor; \(answers.all)")
 
         vendor.release()
         await tests.value

@@ -12,9 +12,23 @@ public protocol UserRepository {
     /// Removes the user and ends its sessions.
     func delete(tenantId: UUID, id: UUID) throws -> Bool
 
-    /// The live user with this e-mail and its password hash, for login (platform scope).
-    func findForLogin(email: String) throws -> (user: User, passwordHash: String)?
+    /// The live accounts with this e-mail (one per tenant at most), or only the one in the
+    /// tenant with `tenantSlug`, with their password hashes, for login (platform scope).
+    func findForLogin(email: String, tenantSlug: String?, limit: Int) throws -> [LoginCandidate]
 
     /// Replaces a live user's password hash and ends its sessions; false when no such user.
-    func setPassword(email: String, passwordHash: String) throws -> Bool
+    func setPassword(tenantId: UUID?, email: String, passwordHash: String) throws -> Bool
+}
+
+/// An account a login may be for: the user, its password hash, and its tenant's slug.
+public struct LoginCandidate: Sendable {
+    public let user: User
+    public let passwordHash: String
+    public let tenantSlug: String?
+
+    public init(user: User, passwordHash: String, tenantSlug: String?) {
+        self.user = user
+        self.passwordHash = passwordHash
+        self.tenantSlug = tenantSlug
+    }
 }

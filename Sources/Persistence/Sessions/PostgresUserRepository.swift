@@ -21,11 +21,11 @@ struct PostgresUserRepository: UserRepository {
         try UserStore.delete(tx, tenantId: tenantId, id: id)
     }
 
-    func findForLogin(email: String) throws -> (user: User, passwordHash: String)? {
-        try UserStore.findForLogin(tx, email: email)
+    func findForLogin(email: String, tenantSlug: String?, limit: Int) throws -> [LoginCandidate] {
+        try UserStore.findForLogin(tx, email: email, tenantSlug: tenantSlug, limit: limit)
     }
 
-    func setPassword(email: String, passwordHash: String) throws -> Bool {
-        try UserStore.setPassword(tx, email: email, passwordHash: passwordHash)
+    func setPassword(tenantId: UUID?, email: String, passwordHash: String) throws -> Bool {
+        try UserStore.setPassword(tx, tenantId: tenantId, email: email, passwordHash: passwordHash)
     }
 }
