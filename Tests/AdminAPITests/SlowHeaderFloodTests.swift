@@ -17,15 +17,8 @@ import HTTPServer
 @Suite("A slow-header flood stalls no one else", .requiresDatabase)
 struct SlowHeaderFloodTests {
     @Test func fourThousandSlowConnectionsFromOneAddressLeaveTheServerAnswering() async throws {
-        let shared = TestServer.shared
-        let app = App(
-            database: shared.database, vault: shared.vault, configuration: APIConfiguration(passwordIterations: 10_000),
-            logger: TestServer.quietLogger)
-        let server = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 4, connectionsPerClient: 64, headerDeadlineSeconds: 2),
-            logger: TestServer.quietLogger, oversized: { app.payloadTooLarge($0, limit: 1 << 20) }, inline: { app.respondInline($0) },
-            handler: { app.handle($0) })
-        try server.start()
+        let server = try TestServer.dedicated(
+            .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 4, connectionsPerClient: 64, headerDeadlineSeconds: 2))
         defer { server.shutdown(gracePeriod: .seconds(1)) }
         let tenant = try await Fixtures.tenant()
         let base = "http://127.0.0.1:\(server.port)"
@@ -43,7 +36,7 @@ struct SlowHeaderFloodTests {
         while flood.contains(where: { !$0.isClosed }) && ContinuousClock.now < deadline {
             flood.forEach { $0.send("X-Slow: 1\r\n") }
             let health = try await Self.get(base + "/healthz")
-            let read = try await Self.get(base + "/v1/tenants/\(tenant)", token: shared.platformToken)
+            let read = try await Self.get(base + "/v1/tenants/\(tenant)", token: TestServer.shared.platformToken)
             #expect(health == 200 && read == 200, "while flooded: /healthz \(health), an authenticated read \(read)")
             answered += 1
             try await Task.sleep(for: .milliseconds(200))

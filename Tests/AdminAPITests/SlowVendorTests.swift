@@ -60,17 +60,11 @@ struct SlowVendorTests {
     }
 
     @Test func readinessSaysSoWhenEveryRequestThreadIsBusy() async throws {
-        let shared = TestServer.shared
         // A server of its own with two request threads, and room for more vendor calls than
         // threads, so that stalled calls can fill it.
-        let app = App(
-            database: shared.database, vault: shared.vault,
-            configuration: APIConfiguration(passwordIterations: 10_000, requestVendorCalls: 8, requestVendorCallsPerTenant: 8), logger: TestServer.quietLogger)
-        let server = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: 0, threads: 1, executorThreads: 2), logger: TestServer.quietLogger,
-            oversized: { app.payloadTooLarge($0, limit: 1 << 20) }, inline: { app.respondInline($0) }, handler: { app.handle($0) })
-        app.watchExecutor { server.executorLoad }
-        try server.start()
+        let server = try TestServer.dedicated(
+            .init(host: "127.0.0.1", port: 0, threads: 1, executorThreads: 2),
+            api: APIConfiguration(passwordIterations: 10_000, requestVendorCalls: 8, requestVendorCallsPerTenant: 8))
         defer { server.shutdown(gracePeriod: .seconds(1)) }
         let base = "http://127.0.0.1:\(server.port)"
         #expect(try await Self.get(base + "/readyz").status == 200)

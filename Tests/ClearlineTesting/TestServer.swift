@@ -36,6 +36,21 @@ public final class TestServer: Sendable {
         return logger
     }
 
+    /// A started server of a test's own, on the shared database, with its own thread counts and
+    /// limits: for a test that fills a server on purpose. Shut it down when done.
+    public static func dedicated(
+        _ http: HTTPServer.Configuration, api: APIConfiguration = APIConfiguration(passwordIterations: 10_000)
+    ) throws -> HTTPServer {
+        let app = App(database: shared.database, vault: shared.vault, configuration: api, logger: quietLogger)
+        let limit = http.maxBodyBytes
+        let server = HTTPServer(
+            configuration: http, logger: quietLogger, oversized: { app.payloadTooLarge($0, limit: limit) },
+            inline: { app.respondInline($0) }, handler: { app.handle($0) })
+        app.watchExecutor { server.executorLoad }
+        try server.start()
+        return server
+    }
+
     /// Runs `body` with the conninfo of a new, empty database, dropped afterwards.
     public static func withTemporaryDatabase<T>(_ body: (String) throws -> T) throws -> T {
         let name = "clearline_tmp_\(UUID().uuidString.prefix(8).lowercased())"
