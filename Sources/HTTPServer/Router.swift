@@ -7,12 +7,16 @@ public struct Router<Handler: Sendable>: Sendable {
         public let method: String
         public let pattern: String
         let segments: [Segment]
+        /// The literals in place, parameters as nil: patterns differing only in parameter names
+        /// are the same path. Kept, not computed: it is compared on every match.
+        let shape: [String?]
         public let handler: Handler
 
         init(method: String, pattern: String, segments: [Segment], handler: Handler) {
             self.method = method
             self.pattern = pattern
             self.segments = segments
+            self.shape = segments.map { if case .literal(let text) = $0 { text } else { nil } }
             self.handler = handler
         }
     }
@@ -61,10 +65,10 @@ public struct Router<Handler: Sendable>: Sendable {
             return .methodNotAllowed(allowed: allowed)
         }
         let parts = Self.split(path)
-        var owner: [String?]?
+        var owner: Route?
         for route in parameterRoutes[parts.count] ?? [] where route.literalsMatch(parts) {
-            if let owner, owner != route.shape { continue }
-            owner = route.shape
+            if let owner, owner !== route, owner.shape != route.shape { continue }
+            owner = owner ?? route
             if route.accepts(method) { return .found(route, parameters: route.parameters(parts)) }
             allowed.append(route.method)
         }
@@ -78,12 +82,6 @@ public struct Router<Handler: Sendable>: Sendable {
 
 extension Router.Route {
     func accepts(_ method: String) -> Bool { self.method == method || (method == "HEAD" && self.method == "GET") }
-
-    /// The literals in place, parameters as nil: patterns differing only in parameter names
-    /// are the same path.
-    var shape: [String?] {
-        segments.map { if case .literal(let text) = $0 { text } else { nil } }
-    }
 
     var specificity: Int {
         segments.reduce(0) { total, segment in
