@@ -66,6 +66,9 @@ enum ZohoOAuthRoutes {
             outcome = .success(try context.services.vendorCallSlots.run(tenantId: pending.tenantId, exchange))
         } catch let error as ConnectorError {
             outcome = .failure(error)
+        } catch let busy as Problem where busy.status == 429 {
+            // The state is spent either way: send the person back with the reason, not a 429 page.
+            outcome = .failure(ConnectorError(.retryable, "Clearline was busy with this tenant's other vendor calls; connect Zoho again in a moment."))
         }
         try stores.transaction(.tenant(pending.tenantId)) { tx in
             var settings: [String: ConnectionSetting?] = [:]
