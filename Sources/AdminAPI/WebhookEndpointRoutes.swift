@@ -157,27 +157,35 @@ struct WebhookEndpointBody: Encodable {
         instructions = Self.instructions(e)
     }
 
+    /// What a sender must do. For the generic schemes it names the event type too: flows are
+    /// chosen by source and type, so a delivery without one was stored and taken by no flow.
     static func instructions(_ e: WebhookEndpoint) -> String {
         switch e.verification {
         case .clearlineSignature:
             "POST the event (JSON) to the URL with the headers Clearline-Event-Id: <your unique event id> and Clearline-Signature: "
                 + "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" keyed with the secret>. A signature more than 5 minutes "
-                + "from our clock is refused. After a rotation the previous secret keeps working for 24 hours."
+                + "from our clock is refused. After a rotation the previous secret keeps working for 24 hours. " + typeInstruction(e)
         case .standardWebhooks:
             "Sign as Standard Webhooks (standardwebhooks.com) does, with the whsec_ secret: POST the event (JSON) with webhook-id: "
                 + "<your unique message id>, webhook-timestamp: <unix seconds> and webhook-signature: v1,<base64 HMAC-SHA256 of "
                 + "\"<id>.<timestamp>.<raw body>\">; the reference libraries do this. A repeated webhook-id is one event. After a rotation "
-                + "the previous secret keeps working for 24 hours."
+                + "the previous secret keeps working for 24 hours. " + typeInstruction(e)
         case .zohoSignature:
             "In Zoho Books or Inventory: Settings > Automation > Workflow Actions > Webhooks. URL: this URL; method POST; body: "
                 + "Default Payload; secret: the secret shown when this endpoint was created or rotated. Zoho signs each call with "
                 + "X-Zoho-Webhook-Signature, which is checked before anything is stored."
         case .sharedSecret:
             "POST to the URL with the secret in the \(e.secretHeader ?? WebhookEndpointRoutes.defaultSecretHeader) header, over HTTPS. "
-                + "Send Clearline-Event-Id (or Idempotency-Key) so repeated deliveries are recognised; otherwise identical bodies are."
+                + "Send Clearline-Event-Id (or Idempotency-Key) so repeated deliveries are recognised; otherwise identical bodies are. "
+                + typeInstruction(e)
         case .payTraceSilentPost:
             "In PayTrace's Secure Checkout settings, set this URL as the Silent Post URL. Posts are unsigned, so each is accepted "
                 + "only once the transaction is confirmed through PayTrace's export API with this endpoint's PayTrace connection."
         }
     }
+    static func typeInstruction(_ e: WebhookEndpoint) -> String {
+        "Name the event's type (e.g. order.paid) in a top-level \"type\" field of the JSON or in a Clearline-Event-Type header: "
+            + "flows take events by source (\(e.source)) and type, and an event without a type is stored but runs no flow."
+    }
+
 }

@@ -122,3 +122,24 @@ struct EventApiTests {
         try TestServer.shared.database.transaction(.tenant(tenant)) { try $0.query("DELETE FROM jobs WHERE tenant_id = $1", [tenant]) }
     }
 }
+
+/// What an endpoint tells its sender is enough to reach a flow: it names the event type, which
+/// flows are chosen by, and a delivery made as it says is stored with that type.
+@Suite("Webhook endpoint instructions", .requiresDatabase)
+struct EndpointInstructionsTests {
+    @Test func theInstructionsNameTheEventTypeAndFollowingThemStoresIt() async throws {
+        let tenant = try await Fixtures.tenant()
+        for verification in ["clearline_signature", "standard_webhooks", "shared_secret"] {
+            let created = try await Client.send(
+                "POST", "/v1/tenants/\(tenant)/environments/dev/webhook-endpoints",
+                json: ["name": "Shop", "source": "shop", "verification": verification])
+            let instructions = try #require(created["instructions"], "\(created.text)")
+            #expect(instructions.contains(#""type" field"#) && instructions.contains("Clearline-Event-Type"), "\(verification): \(instructions)")
+        }
+        let hook = try await Hooks.endpoint(source: "shop")
+        let reply = try await Hooks.deliver(hook, #"{"type":"order.paid","order":{"id":"7"}}"#)
+        let id = try #require(reply["event_id"], "\(reply.text)")
+        let event = try await Client.send("GET", "/v1/tenants/\(hook.tenant)/environments/dev/events/\(id)")
+        #expect(event["type"] == "order.paid")
+    }
+}
