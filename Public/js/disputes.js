@@ -1,7 +1,7 @@
 // Chargebacks and alerts per environment. PayTrace has no chargeback API, so the merchant enters
 // each case here (or imports the processor's CSV); each one raises an alert until acknowledged.
 import { api, upload } from "./api.js";
-import { el, cell, formatDate, showAlert } from "./ui.js";
+import { el, cell, formatDate, formatDay, showAlert } from "./ui.js";
 
 const FIELDS = [
   ["case_number", "Case number", { required: "", maxlength: "40", pattern: "[A-Za-z0-9._/\\-]+", placeholder: "CB-2026-0042" }],
@@ -96,7 +96,7 @@ export function mountDisputes({ tenantId, canWrite, container, message }) {
     alertsEmpty.classList.toggle("hidden", open.items.length > 0);
     chargebacks.replaceChildren(...list.items.map((d) => el("tr", { "data-case": d.case_number },
       cell("Case", d.case_number), cell("Customer", d.customer_id), cell("Amount", `${d.amount} ${d.currency}`), cell("Fee", d.fee),
-      cell("Reason", d.reason), cell("Received", formatDate(d.received_at)), cell("Status", d.status),
+      cell("Reason", d.reason), cell("Received", formatDay(d.received_at)), cell("Status", d.status),
       cell("", canWrite && d.status === "open" ? el("span", { class: "inline" },
         el("button", { type: "button", class: "secondary", onclick: () => resolve(d, "won") }, "Won"),
         el("button", { type: "button", class: "secondary", onclick: () => resolve(d, "lost") }, "Lost")) : null))));

@@ -24,6 +24,13 @@ export function formatDate(value) {
   return new Date(value).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
+// A day, not a moment (a chargeback's received date is stored as that day's midnight UTC):
+// shown as the day it is, not converted to the reader's zone, where 12/01 became Nov 30.
+export function formatDay(value) {
+  if (!value) return "";
+  return new Date(value).toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" });
+}
+
 export function renderTopbar(session) {
   const who = document.getElementById("who");
   if (!who) return;

@@ -40,11 +40,13 @@ def call(method, path, token, body=None):
 
 
 def browser(width, height):
+    """Chromium in a zone west of UTC, where a day stored as midnight UTC would show as the day before."""
     options = Options()
     options.binary_location = "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}"):
         options.add_argument(argument)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    service = Service("/usr/bin/chromedriver", env=dict(os.environ, TZ="America/Los_Angeles"))
+    return webdriver.Chrome(service=service, options=options)
 
 
 def log_in(driver, email, password, query=""):
@@ -198,6 +200,8 @@ def main():
         driver.find_element(By.ID, "enter-chargeback").click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "Chargeback CB-BROWSER-1 entered"))
         wait.until(EC.text_to_be_present_in_element((By.ID, "chargebacks"), "CB-BROWSER-1"))
+        row = driver.find_element(By.XPATH, "//*[@id='chargebacks']//tr[contains(., 'CB-BROWSER-1')]").text
+        assert "Nov 20, 2026" in row, f"received 2026-11-20, shown in Los Angeles time as: {row}"
         csv_path = SHOTS / f"chargebacks-{suffix}.csv"
         csv_path.write_text("case_number,customer_id,amount,reason,received_at\nCB-FILE-1,acme-2,20.00,Not received,2026-11-21\n"
                             "CB-FILE-2,acme-3,5.50,\"Duplicate, says the bank\",2026-11-21\n")

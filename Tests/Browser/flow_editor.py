@@ -47,6 +47,9 @@ def main():
         wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, '[data-source="transaction.created_at"]'))).click()
         driver.find_element(By.CSS_SELECTOR, '[data-target="date"]').click()
         Select(wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '[data-link="date"]')))).select_by_value("date")
+        # Links on white cards read at a proper contrast (they were #c9d3e3, about 1.5:1).
+        color = driver.execute_script("return getComputedStyle(document.querySelector('main button.link')).color")
+        assert color == "rgb(11, 92, 171)", f"a link in the page is {color}"
 
         driver.find_element(By.ID, "preview").click()
         wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, '[data-step="invoice"] pre'), '"date": "2026-11-22"'))
