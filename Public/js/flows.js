@@ -1,7 +1,7 @@
 // The flow editor: flows of a tenant, a visual mapping editor per step (source fields, links
 // with a transform, target fields), preview on a sample, versions with diff, deployments.
 import { api, currentSession, listAll } from "./api.js";
-import { el, cell, formatDate, renderTopbar, showAlert } from "./ui.js";
+import { el, cell, formatDate, renderTopbar, showAlert, statusBadge } from "./ui.js";
 
 const message = document.getElementById("message");
 const tenantId = new URLSearchParams(location.search).get("id");
@@ -119,7 +119,7 @@ async function preview() {
   await saveDraft();
   const result = await api("POST", `${base()}/flows/${state.flow.id}/versions/draft/preview`, { sample: state.sample });
   document.getElementById("preview-output").replaceChildren(...result.steps.map((s) => el("div", { class: "preview-step", "data-step": s.step, "data-outcome": s.outcome },
-    el("h4", {}, `${s.step} → ${s.target}: `, el("span", { class: "badge" }, s.outcome)),
+    el("h4", {}, `${s.step} → ${s.target}: `, statusBadge(s.outcome)),
     s.record ? el("pre", { class: "preview" }, JSON.stringify(s.record, null, 2)) : null,
     ...(s.errors || []).map((e) => el("div", { class: "alert error" }, `${e.field}: ${e.message}`)))));
 }
@@ -183,7 +183,7 @@ async function loadRuns() {
   // Newest first, the last 50.
   document.getElementById("runs").replaceChildren(...runs.slice(-50).reverse().map((r) => el("tr", { "data-run": r.id },
     cell("Started", formatDate(r.created_at)),
-    cell("Status", el("span", { class: "badge" }, r.status)),
+    cell("Status", statusBadge(r.status)),
     cell("Version", String(r.version)),
     cell("Detail", r.detail || ""),
     cell("", el("button", { type: "button", class: "link", onclick: () => withMessage(() => showRun(env, r.id)) }, "Steps")))));
@@ -193,7 +193,7 @@ async function showRun(env, id) {
   const run = await api("GET", `${base()}/environments/${env}/runs/${id}`);
   document.getElementById("run-detail").replaceChildren(el("h3", {}, `Run ${run.id.slice(0, 8)}: ${run.status}`),
     ...(run.steps || []).map((s) => el("div", { class: "preview-step", "data-run-step": s.step },
-      el("h4", {}, `${s.position + 1}. ${s.step} → ${s.target}: `, el("span", { class: "badge" }, s.status),
+      el("h4", {}, `${s.position + 1}. ${s.step} → ${s.target}: `, statusBadge(s.status),
         s.external_id ? " " : null, s.link ? el("a", { href: s.link, target: "_blank", rel: "noopener" }, s.external_id) : (s.external_id || null)),
       s.detail ? el("p", { class: "muted" }, s.detail) : null,
       s.failed_attempts ? el("p", { class: "muted", "data-retries": String(s.failed_attempts) },

@@ -24,6 +24,17 @@ export function formatDate(value) {
   return new Date(value).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
+// One colour per meaning, so that succeeded, failed and waiting for a person never look alike.
+const BADGE_KINDS = {
+  succeeded: "ok", written: "ok", linked: "ok", passed: "ok",
+  failed: "bad", invalid: "bad",
+  review: "warn", skipped: "warn",
+};
+
+export function statusBadge(status) {
+  return el("span", { class: `badge ${BADGE_KINDS[status] || ""}`.trim(), "data-status": status }, status);
+}
+
 // A day, not a moment (a chargeback's received date is stored as that day's midnight UTC):
 // shown as the day it is, not converted to the reader's zone, where 12/01 became Nov 30.
 export function formatDay(value) {

@@ -57,6 +57,8 @@ def main():
         assert '"reference_number": "77"' in shown, shown
         # Without a customer and lines Zoho would refuse the invoice: the preview says so.
         assert driver.find_element(By.CSS_SELECTOR, '[data-step="invoice"]').get_attribute("data-outcome") == "invalid"
+        # An outcome's colour says what it means: a refused record is red, a written one green.
+        assert "bad" in driver.find_element(By.CSS_SELECTOR, '[data-step="invoice"] .badge').get_attribute("class").split()
         driver.save_screenshot(str(SHOTS / "flow-editor-preview.png"))
 
         driver.find_element(By.ID, "publish").click()
