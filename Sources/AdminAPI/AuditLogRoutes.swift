@@ -23,7 +23,7 @@ enum AuditLogRoutes {
     static func encodeCursor(_ sequence: Int64) -> String { String(sequence) }
 
     static func decodeCursor(_ text: String) -> Int64? {
-        guard (1...18).contains(text.utf8.count), text.utf8.allSatisfy({ (48...57).contains($0) }), text.first != "0" else { return nil }
-        return Int64(text)
+        guard text.first != "0" else { return nil }
+        return PageCursor.number(text, maxDigits: 18)
     }
 }

@@ -86,9 +86,7 @@ enum DeadLetterRoutes {
 
     static func decodeCursor(_ text: String) -> (Date, Int64)? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, let date = PageCursor.date(micros: parts[0]), (1...18).contains(parts[1].utf8.count),
-            parts[1].utf8.allSatisfy({ (48...57).contains($0) }), let id = Int64(parts[1])
-        else { return nil }
+        guard parts.count == 2, let date = PageCursor.date(micros: parts[0]), let id = PageCursor.number(parts[1], maxDigits: 18) else { return nil }
         return (date, id)
     }
 }

@@ -220,26 +220,6 @@ enum IntakeRoute {
     /// No event is this deep; a body that is would only tie up the parser (and PostgreSQL's stack).
     static let maxNesting = 512
 
-    /// The deepest nesting of arrays and objects in a JSON text, outside its strings.
-    static func nesting(_ bytes: [UInt8]) -> Int {
-        var depth = 0, deepest = 0, inString = false, escaped = false
-        for byte in bytes {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                deepest = max(deepest, depth)
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
-            }
-        }
-        return deepest
-    }
-
     /// The body as masked JSON text: JSON as sent, or a form's fields as `{"form": {...}}`. Without
     /// `parse` a JSON body is only checked to open like an object or array; PostgreSQL parses it
     /// as it stores it, and a body that is not JSON fails there (400) with nothing stored.
@@ -254,7 +234,7 @@ enum IntakeRoute {
             throw Problem(status: 415, title: "Unsupported media type", detail: "Send JSON (application/json) or a form (application/x-www-form-urlencoded).")
         }
         let notJSON = Problem.badRequest("The body is not a JSON object or array; nothing was stored.")
-        if nesting(request.body) > maxNesting {
+        if JSONText.nesting(request.body) > maxNesting {
             throw Problem.badRequest("The body nests deeper than \(maxNesting) arrays and objects; nothing was stored.")
         }
         guard parse else {

@@ -71,7 +71,7 @@ public struct HTTPTransport: Sendable {
         let deadline = DispatchTime.now() + timeout + 5
         while exchange.done.wait(timeout: min(deadline, .now() + .milliseconds(5))) == .timedOut {
             if task.countOfBytesReceived > Int64(maxBodyBytes) {
-                exchange.cutShort(Self.exchanges.tooLarge(exchange))
+                exchange.failure = exchange.tooLarge
                 task.cancel()
             }
             if DispatchTime.now() >= deadline {

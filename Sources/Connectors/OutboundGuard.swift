@@ -15,13 +15,8 @@ enum OutboundGuard {
         }
         let port = url.port ?? (scheme == "https" ? 443 : 80)
         let addresses = try resolve(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), vendor: vendor)
-        for address in addresses {
-            if let refused = OutboundPolicy.refusal(address: address, port: port, host: host) {
-                throw ConnectorError(.permanent, "\(vendor) was not called: \(refused).")
-            }
-        }
-        if scheme == "http", !addresses.allSatisfy({ OutboundPolicy.isAllowed(address: $0, port: port) }) {
-            throw ConnectorError(.permanent, "\(vendor) was not called: \(host) is plain http; Clearline calls vendors over https.")
+        if let refused = OutboundPolicy.refusal(scheme: scheme, addresses: addresses, port: port, host: host) {
+            throw ConnectorError(.permanent, "\(vendor) was not called: \(refused).")
         }
     }
 

@@ -14,7 +14,7 @@ final class TransportExchange: @unchecked Sendable {
     // Written on the session's delegate queue only, read after `done` is signalled.
     var response: HTTPURLResponse?
     var body = Data()
-    /// Set from the delegate queue or by the waiting thread (`cutShort`), so under a lock.
+    /// Set from the delegate queue or by the waiting thread, so under a lock; the first reason stands.
     private let failureBox = Mutex<ConnectorError?>(nil)
     var failure: ConnectorError? {
         get { failureBox.withLock { $0 } }
@@ -53,10 +53,11 @@ final class TransportExchange: @unchecked Sendable {
         return (scheme == originScheme && port == originPort) || (scheme == "https" && originScheme == "http" && port == 443)
     }
 
-    /// Ends the exchange as failed (the first reason given stands).
-    func cutShort(_ reason: ConnectorError) { failure = reason }
-
-    var limitText: String { maxBodyBytes >= 1 << 20 ? "\(maxBodyBytes >> 20) MB" : "\(maxBodyBytes >> 10) KB" }
+    /// The failure of a body over the cap.
+    var tooLarge: ConnectorError {
+        let limit = maxBodyBytes >= 1 << 20 ? "\(maxBodyBytes >> 20) MB" : "\(maxBodyBytes >> 10) KB"
+        return ConnectorError(.permanent, "\(vendor) answered with more than \(limit); Clearline stopped reading there.")
+    }
 }
 
 /// The session's delegate: routes each task's callbacks to its exchange.
@@ -73,7 +74,7 @@ final class TransportExchanges: NSObject, URLSessionDataDelegate, @unchecked Sen
     ) {
         guard let exchange = exchange(dataTask) else { return completionHandler(.cancel) }
         if response.expectedContentLength > Int64(exchange.maxBodyBytes) {
-            exchange.failure = tooLarge(exchange)
+            exchange.failure = exchange.tooLarge
             // The disposition alone lets the transfer run on, discarding: cancel the task too.
             completionHandler(.cancel)
             return dataTask.cancel()
@@ -84,7 +85,7 @@ final class TransportExchanges: NSObject, URLSessionDataDelegate, @unchecked Sen
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         guard let exchange = exchange(dataTask), exchange.failure == nil else { return }
         guard exchange.body.count + data.count <= exchange.maxBodyBytes else {
-            exchange.failure = tooLarge(exchange)
+            exchange.failure = exchange.tooLarge
             exchange.body = Data()
             dataTask.cancel()
             return
@@ -111,9 +112,5 @@ final class TransportExchanges: NSObject, URLSessionDataDelegate, @unchecked Sen
         exchange.response = task.response as? HTTPURLResponse
         exchange.networkError = error as? URLError
         exchange.done.signal()
-    }
-
-    func tooLarge(_ exchange: TransportExchange) -> ConnectorError {
-        ConnectorError(.permanent, "\(exchange.vendor) answered with more than \(exchange.limitText); Clearline stopped reading there.")
     }
 }

@@ -17,7 +17,7 @@ public enum CardNumberMasking {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let end = stringEnd(bytes, from: index)
+                let end = JSONText.stringEnd(bytes, from: index)
                 out += maskedString(Array(bytes[index..<end]))
                 index = end
             } else if isDigit(byte) || byte == UInt8(ascii: "-"), index == 0 || !isAlphanumeric(bytes[index - 1]) {
@@ -62,20 +62,6 @@ public enum CardNumberMasking {
         }
         let masked = mask(Array(decoded.utf8))
         return masked == Array(decoded.utf8) ? token : Array(JSONText.quoted(String(decoding: masked, as: UTF8.self)).utf8)
-    }
-
-    /// Where the string token starting at `start` (a quote) ends, past its closing quote.
-    static func stringEnd(_ bytes: [UInt8], from start: Int) -> Int {
-        var index = start + 1
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\\") {
-                index += 2
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "\"") { return index + 1 }
-            index += 1
-        }
-        return bytes.count
     }
 
     /// The whole-number value of a JSON number token as its digits, or nil when it has a

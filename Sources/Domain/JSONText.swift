@@ -1,6 +1,40 @@
-/// JSON string escapes, read and written by hand: the card masker works on a document's bytes
-/// and decodes one string at a time, so that `"\u0034111…"` is seen as the digits it stands for.
-enum JSONText {
+/// JSON text read by hand, a byte at a time: string escapes (the card masker decodes one string
+/// at a time, so that `"\u0034111…"` is seen as the digits it stands for), where a string ends,
+/// and how deep a document nests, without parsing it.
+public enum JSONText {
+    /// Where the string token starting at `start` (a quote) ends, past its closing quote.
+    static func stringEnd(_ bytes: [UInt8], from start: Int) -> Int {
+        var index = start + 1
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\\") {
+                index += 2
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "\"") { return index + 1 }
+            index += 1
+        }
+        return bytes.count
+    }
+
+    /// The deepest nesting of arrays and objects in a JSON text, outside its strings.
+    public static func nesting(_ bytes: [UInt8]) -> Int {
+        var depth = 0, deepest = 0, index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index = stringEnd(bytes, from: index)
+                continue
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+            index += 1
+        }
+        return deepest
+    }
+
     /// The text a string token's content (without its quotes) stands for; nil when an escape is
     /// malformed.
     static func unescape(_ content: [UInt8]) -> String? {

@@ -52,8 +52,18 @@ public enum OutboundPolicy {
         let port = components.port ?? (scheme == "https" ? 443 : 80)
         let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]."))
         let literal = parseAddress(name) ?? ((name == "localhost" || name.hasSuffix(".localhost")) ? [127, 0, 0, 1] : nil)
-        if let literal, let refused = refusal(address: literal, port: port, host: host) { return refused }
-        if scheme == "http" && !(literal.map { isAllowed(address: $0, port: port) } ?? false) {
+        // A name is not resolved here, so plain http to a name is refused: no name is an exception.
+        return refusal(scheme: scheme, addresses: literal.map { [$0] } ?? [], port: port, host: host)
+    }
+
+    /// Why a call to `host`, which is (or resolves to) `addresses`, may not be made; nil when it
+    /// may: every address must be one Clearline calls, and plain http goes only to addresses the
+    /// administrator allows (all of them; none known is not allowed).
+    public static func refusal(scheme: String, addresses: [[UInt8]], port: Int, host: String) -> String? {
+        for address in addresses {
+            if let refused = refusal(address: address, port: port, host: host) { return refused }
+        }
+        if scheme == "http" && (addresses.isEmpty || !addresses.allSatisfy({ isAllowed(address: $0, port: port) })) {
             return "must be an https URL (plain http only to an address the platform administrator allows)"
         }
         return nil

@@ -35,8 +35,14 @@ public struct PageCursor: Sendable, Equatable {
 
     /// The time a cursor wrote: 1 to 16 digits (up to the year 2286), nothing else.
     public static func date<Text: StringProtocol>(micros text: Text) -> Date? {
-        guard (1...16).contains(text.utf8.count), text.utf8.allSatisfy({ (48...57).contains($0) }), let value = Int64(text) else { return nil }
-        return Date(timeIntervalSince1970: Double(value) / 1_000_000)
+        number(text, maxDigits: 16).map { Date(timeIntervalSince1970: Double($0) / 1_000_000) }
+    }
+
+    /// A cursor's number: 1 to `maxDigits` ASCII digits and nothing else (no sign, no spaces,
+    /// which Int64's own parsing would take), as openapi.yaml's cursor patterns say.
+    public static func number<Text: StringProtocol>(_ text: Text, maxDigits: Int) -> Int64? {
+        guard (1...maxDigits).contains(text.utf8.count), text.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        return Int64(text)
     }
 }
 

@@ -35,8 +35,8 @@ struct SlowHeaderFloodTests {
         // rest at the header deadline, although each keeps sending lines.
         while flood.contains(where: { !$0.isClosed }) && ContinuousClock.now < deadline {
             flood.forEach { $0.send("X-Slow: 1\r\n") }
-            let health = try await Self.get(base + "/healthz")
-            let read = try await Self.get(base + "/v1/tenants/\(tenant)", token: TestServer.shared.platformToken)
+            let health = try await Client.send("GET", "/healthz", auth: .none, server: base).status
+            let read = try await Client.send("GET", "/v1/tenants/\(tenant)", server: base).status
             #expect(health == 200 && read == 200, "while flooded: /healthz \(health), an authenticated read \(read)")
             answered += 1
             try await Task.sleep(for: .milliseconds(200))
@@ -44,15 +44,7 @@ struct SlowHeaderFloodTests {
         let stillOpen = flood.filter { !$0.isClosed }.count
         #expect(stillOpen == 0, "\(stillOpen) flood connections still open")
         #expect(answered > 0)
-        #expect(try await Self.get(base + "/healthz") == 200)
-    }
-
-    static func get(_ url: String, token: String? = nil) async throws -> Int {
-        var request = URLRequest(url: URL(string: url)!)
-        request.timeoutInterval = 10
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (_, response) = try await Client.session.data(for: request)
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
+        #expect(try await Client.send("GET", "/healthz", auth: .none, server: base).status == 200)
     }
 }
 

@@ -67,7 +67,7 @@ struct SlowVendorTests {
             api: APIConfiguration(passwordIterations: 10_000, requestVendorCalls: 8, requestVendorCallsPerTenant: 8))
         defer { server.shutdown(gracePeriod: .seconds(1)) }
         let base = "http://127.0.0.1:\(server.port)"
-        #expect(try await Self.get(base + "/readyz").status == 200)
+        #expect(try await Client.send("GET", "/readyz", auth: .none, server: base).status == 200)
 
         let tenant = try await Fixtures.tenant()
         let vendor = try HostileVendor(.stall)
@@ -77,35 +77,21 @@ struct SlowVendorTests {
         let stalled = Task {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 {
-                    group.addTask { _ = try? await Self.post(base + "\(OutboundPolicyTests.connections(tenant))/\(id)/test") }
+                    group.addTask { _ = try? await Client.send("POST", "\(OutboundPolicyTests.connections(tenant))/\(id)/test", server: base) }
                 }
             }
         }
         // Asked before then, readiness would queue behind the stalled calls like any request.
         #expect(try await Wait.until(30) { vendor.received == 1 && server.executorLoad.isSaturated })
-        let saturated = try await Self.get(base + "/readyz")
+        let saturated = try await Client.send("GET", "/readyz", auth: .none, server: base)
         #expect(saturated.status == 503)
-        #expect(saturated.detail.contains("All 2 request threads are busy"), "\(saturated.detail)")
+        #expect(saturated["detail"]?.contains("All 2 request threads are busy") == true, "\(saturated.text)")
         // Liveness is not readiness: the process itself is fine.
-        #expect(try await Self.get(base + "/healthz").status == 200)
+        #expect(try await Client.send("GET", "/healthz", auth: .none, server: base).status == 200)
 
         vendor.release()
         await stalled.value
-        #expect(try await Wait.until(30) { try await Self.get(base + "/readyz").status == 200 })
-    }
-
-    static func get(_ url: String) async throws -> (status: Int, detail: String) {
-        let (data, response) = try await Client.session.data(from: URL(string: url)!)
-        let detail = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["detail"] as? String ?? ""
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, detail)
-    }
-
-    static func post(_ url: String) async throws -> Int {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(TestServer.shared.platformToken)", forHTTPHeaderField: "Authorization")
-        let (_, response) = try await Client.session.data(for: request)
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
+        #expect(try await Wait.until(30) { try await Client.send("GET", "/readyz", auth: .none, server: base).status == 200 })
     }
 }
 

@@ -36,11 +36,12 @@ public enum Client {
         return URLSession(configuration: configuration)
     }()
 
+    /// `server`: the base URL of a test's own server (`TestServer.dedicated`); the shared one by default.
     public static func send(
         _ method: String, _ path: String, auth: Auth = .platform, json: Any? = nil, body: Data? = nil,
-        headers: [String: String] = [:]
+        headers: [String: String] = [:], server: String? = nil
     ) async throws -> Reply {
-        var request = URLRequest(url: URL(string: TestServer.shared.baseURL + path)!)
+        var request = URLRequest(url: URL(string: (server ?? TestServer.shared.baseURL) + path)!)
         request.httpMethod = method
         request.httpShouldHandleCookies = false
         switch auth {
