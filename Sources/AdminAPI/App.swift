@@ -32,6 +32,7 @@ public final class App: Sendable {
         + FlowCatalogRoutes.endpoints + FlowRoutes.endpoints + FlowVersionRoutes.endpoints + DeploymentRoutes.endpoints + RunRoutes.endpoints
         + ChargebackRoutes.endpoints + AlertRoutes.endpoints + SettlementRoutes.endpoints + SettlementStatementRoutes.endpoints
         + FeeScheduleRoutes.endpoints + ReconciliationRoutes.endpoints + ReconciliationFindingRoutes.endpoints + ReconciliationRepairRoutes.endpoints
+        + DashboardRoutes.endpoints + DemoTransactionRoutes.endpoints
 
     /// Listens for the database's notices (queued agent commands, changed webhook endpoints); call
     /// once the server runs.
@@ -59,7 +60,11 @@ public final class App: Sendable {
         }
         timer.name = "wake-settler"
         timer.start()
+        callFlusher.start()
     }
+
+    /// The vendor calls made inside requests (Test, Connect Zoho, Silent Post confirmations).
+    private var callFlusher: VendorCallFlusher { services.callFlusher }
 
     /// Lets readiness see the executor's load; call once the server is made.
     public func watchExecutor(_ load: @escaping @Sendable () -> ExecutorLoad) {
@@ -75,6 +80,7 @@ public final class App: Sendable {
         for listener in listeners.withLock({ list in
             defer { list = [] }; return list
         }) { listener.stop() }
+        callFlusher.shutdown()
     }
 
     private let listeners = Mutex<[PostgresListener]>([])

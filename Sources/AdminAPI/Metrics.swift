@@ -83,7 +83,7 @@ final class Metrics: Sendable {
         return out
     }
 
-    private func escape(_ label: String) -> String {
+    func escape(_ label: String) -> String {
         label.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
     }
 }

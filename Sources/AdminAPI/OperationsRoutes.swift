@@ -1,4 +1,6 @@
 import HTTPServer
+import Domain
+import Persistence
 
 /// Liveness, readiness and metrics, outside /v1 and without credentials, for load balancers and Prometheus.
 enum OperationsRoutes {
@@ -31,8 +33,14 @@ enum OperationsRoutes {
             }
             return context.json(["status": "ready"])
         },
-        Endpoint("GET", "/metrics", access: .anonymous, inline: true) { context in
-            let text = context.services.metrics.render(pool: context.services.database.pool.stats, parkedAgentPolls: context.services.agentWakeups.parkedCount)
+        // On the executor, not inline: the queue's depth is read from the database (and left out
+        // when it cannot be read, so the process's own series still reach Prometheus).
+        Endpoint("GET", "/metrics", access: .anonymous) { context in
+            let services = context.services
+            let queue = try? services.database.transaction(.platform) { try JobQueue.depth($0) }
+            let text =
+                services.metrics.render(pool: services.database.pool.stats, parkedAgentPolls: services.agentWakeups.parkedCount)
+                + services.metrics.renderWork(ProcessTelemetry.shared.snapshot, queue: queue)
             return Response(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text)
         },
     ]

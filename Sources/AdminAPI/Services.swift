@@ -53,6 +53,7 @@ final class Services: Sendable {
     let wakeThrottle = WakeThrottle(interval: .milliseconds(50))
     let events: EventBatcher
     let vendorCallSlots: OutboundCallSlots
+    let callFlusher: VendorCallFlusher
     /// The HTTP server's executor, once the server runs (readiness reports it saturated).
     let executorLoad = Mutex<(@Sendable () -> ExecutorLoad)?>(nil)
     /// Verified against when a login names no user, so timing does not reveal which e-mails exist.
@@ -68,6 +69,7 @@ final class Services: Sendable {
         self.metrics = Metrics()
         self.logger = logger
         self.decoyPasswordHash = passwords.decoyHash()
+        self.callFlusher = VendorCallFlusher(database: database, logger: logger)
         self.vendorCallSlots = OutboundCallSlots(total: configuration.requestVendorCalls, perTenant: configuration.requestVendorCallsPerTenant)
     }
 }

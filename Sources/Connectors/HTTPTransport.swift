@@ -1,4 +1,5 @@
 public import Foundation
+public import Domain
 #if canImport(FoundationNetworking)
     public import FoundationNetworking
 #endif
@@ -22,6 +23,9 @@ public struct HTTPTransport: Sendable {
     /// Bodies larger than this are not read to the end: the call fails instead.
     public let maxBodyBytes: Int
     public let guarded: Bool
+    /// Whose call this is, for the per-connection counts and the dashboard; nil for Clearline's
+    /// own parts talking to each other.
+    public var attribution: CallAttribution?
 
     public static let defaultMaxBodyBytes = 32 << 20
 
@@ -53,9 +57,42 @@ public struct HTTPTransport: Sendable {
         return URLSession(configuration: configuration, delegate: exchanges, delegateQueue: nil)
     }()
 
+    /// The same transport, its calls counted for `connection`.
+    public func attributed(to connection: Connection) -> HTTPTransport {
+        var copy = self
+        copy.attribution = CallAttribution(tenantId: connection.tenantId, connectionId: connection.id, vendor: connection.kind.rawValue)
+        return copy
+    }
+
     /// Sends `request`; a network failure or timeout is a retryable `ConnectorError` naming `vendor`.
+    /// Every call is counted: by vendor, operation and outcome for `/metrics`, and per connection
+    /// when attributed.
     public func send(_ request: URLRequest, vendor: String) throws -> Reply {
         guard let url = request.url else { throw ConnectorError(.permanent, "\(vendor): the request has no URL.") }
+        let started = Date()
+        do {
+            let reply = try exchange(request, url: url, vendor: vendor)
+            count(
+                request, url: url, outcome: VendorCallOutcome(status: reply.status), started: started, error: reply.status >= 400 ? "HTTP \(reply.status)" : nil
+            )
+            return reply
+        } catch {
+            count(request, url: url, outcome: .network, started: started, error: (error as? ConnectorError)?.message ?? "\(error)")
+            throw error
+        }
+    }
+
+    private func count(_ request: URLRequest, url: URL, outcome: VendorCallOutcome, started: Date, error: String?) {
+        let operation = VendorOperation.name(method: request.httpMethod ?? "GET", path: url.path)
+        ProcessTelemetry.shared.vendorCall(
+            vendor: attribution?.vendor ?? "internal", operation: operation, outcome: outcome, seconds: Date().timeIntervalSince(started))
+        if let attribution {
+            ConnectionCallLedger.shared.record(
+                tenantId: attribution.tenantId, connectionId: attribution.connectionId, at: Date(), failed: outcome.isFailure, error: error)
+        }
+    }
+
+    private func exchange(_ request: URLRequest, url: URL, vendor: String) throws -> Reply {
         if guarded { try OutboundGuard.check(url, vendor: vendor) }
         var request = request
         request.timeoutInterval = timeout
@@ -81,4 +118,12 @@ public struct HTTPTransport: Sendable {
         }
         return try exchange.outcome(timeout: timeout)
     }
+}
+
+/// The connection a transport's calls are counted for.
+public struct CallAttribution: Sendable {
+    public let tenantId: UUID
+    public let connectionId: UUID
+    /// The connection's kind (paytrace, zoho, shop): a closed set, fit for a metric label.
+    public let vendor: String
 }

@@ -31,6 +31,13 @@ public struct PayTraceExportedTransaction: Sendable, Equatable {
     /// The settlement batch, once settled (sandbox field; see `PayTraceBatch`).
     public let batchNumber: Int?
 
+    /// The same transaction as it stood before a later change (a sale before its void, say).
+    public func withStatus(_ status: String) -> PayTraceExportedTransaction {
+        PayTraceExportedTransaction(
+            transactionId: transactionId, type: type, amount: amount, status: status, maskedCardNumber: maskedCardNumber, createdAt: createdAt,
+            settledAt: settledAt, invoiceId: invoiceId, customerId: customerId, batchNumber: batchNumber)
+    }
+
     /// The same transaction with another masked card number (one showing its BIN, say).
     public func masked(_ number: String?) -> PayTraceExportedTransaction {
         PayTraceExportedTransaction(

@@ -51,7 +51,7 @@ public struct PayTraceClient: Sendable {
         }
         return PayTraceClient(
             baseURL: url, credentials: .init(username: username, password: password, integratorId: secrets["integrator_id"]),
-            cacheKey: connection.id.uuidString.lowercased(), transport: transport)
+            cacheKey: connection.id.uuidString.lowercased(), transport: transport.attributed(to: connection))
     }
 
     /// A live access token: the cached one, or a new one (one request at a time per connection).

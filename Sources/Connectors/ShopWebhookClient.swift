@@ -49,7 +49,8 @@ public struct ShopWebhookClient: Sendable {
             throw ConnectorError(.authentication, "The shop connection has no signing secret; set one and give the shop the same.")
         }
         return try ShopWebhookClient(
-            url: url, signingSecret: secret, scheme: Scheme(rawValue: connection.text("signature_scheme") ?? "") ?? .clearline, transport: transport)
+            url: url, signingSecret: secret, scheme: Scheme(rawValue: connection.text("signature_scheme") ?? "") ?? .clearline,
+            transport: transport.attributed(to: connection))
     }
 
     /// Sends the event; returns its id.

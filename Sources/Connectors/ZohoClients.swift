@@ -25,7 +25,7 @@ public struct ZohoClients: Sendable {
         else {
             throw ConnectorError(.permanent, "The Zoho accounts URL of this connection is not a URL.")
         }
-        return ZohoAccountsClient(accountsURL: url, clientId: clientId, clientSecret: clientSecret, transport: transport)
+        return ZohoAccountsClient(accountsURL: url, clientId: clientId, clientSecret: clientSecret, transport: transport.attributed(to: connection))
     }
 
     /// `onQuota` hears the quota Books and Inventory report on each answer.
@@ -43,7 +43,8 @@ public struct ZohoClients: Sendable {
             throw ConnectorError(.permanent, "The Zoho connection needs an organization_id and a valid api_domain.")
         }
         let session = ZohoSession(
-            apiDomain: domain, accounts: accounts, refreshToken: refreshToken, cacheKey: connection.id.uuidString.lowercased(), onQuota: onQuota)
+            apiDomain: domain, accounts: accounts, refreshToken: refreshToken, cacheKey: connection.id.uuidString.lowercased(),
+            transport: HTTPTransport().attributed(to: connection), onQuota: onQuota)
         return ZohoClients(
             books: ZohoBooksClient(session: session, organizationId: organization),
             inventory: ZohoInventoryClient(session: session, organizationId: organization), crm: ZohoCRMClient(session: session))

@@ -132,3 +132,16 @@ public enum OutboundPolicy {
         return Exception(address: address, port: port)
     }
 }
+
+extension OutboundPolicy {
+    /// Whether `url` names, by address, one the platform administrator allowed although
+    /// Clearline would not call it otherwise (a loopback or private address): the vendor
+    /// sandbox, in practice. A vendor's real API is on public addresses and never is.
+    public static func isPlatformException(url text: String) -> Bool {
+        guard let components = URLComponents(string: text), let host = components.host,
+            let address = parseAddress(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
+        else { return false }
+        let port = components.port ?? (components.scheme?.lowercased() == "http" ? 80 : 443)
+        return restrictedKind(address) != nil && isAllowed(address: address, port: port)
+    }
+}

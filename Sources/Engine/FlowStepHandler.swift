@@ -39,6 +39,8 @@ struct FlowStepHandler: JobHandler {
         guard run.status == .running || run.status == .failed, position < loaded.definition.steps.count else { return .none }
         let step = loaded.definition.steps[position]
         let outcome: Outcome
+        let started = Date()
+        defer { ProcessTelemetry.shared.stepTook(target: step.target.name, seconds: Date().timeIntervalSince(started)) }
         switch payload.resume {
         case .skip(let person):
             outcome = Outcome(status: .skipped, detail: "skipped by \(person) on review")
@@ -120,8 +122,10 @@ struct FlowStepHandler: JobHandler {
         }
         switch outcome.status {
         case .failed:
+            ProcessTelemetry.shared.runFinished(RunStatus.failed.rawValue)
             try RunStore.finish(tx, run: run, status: .failed, detail: "step \(step.id): \(outcome.detail ?? "")")
         case .invalid where definition.errorPolicy.onInvalid == "hold":
+            ProcessTelemetry.shared.runFinished(RunStatus.review.rawValue)
             try RunStore.finish(tx, run: run, status: .review, detail: "step \(step.id) held for review (\(step.target.title)): \(outcome.detail ?? "")")
         default:
             if position + 1 < definition.steps.count {
@@ -135,6 +139,7 @@ struct FlowStepHandler: JobHandler {
                     ])
                 if run.status != .running { try RunStore.finish(tx, run: run, status: .running, detail: nil) }
             } else {
+                ProcessTelemetry.shared.runFinished(RunStatus.succeeded.rawValue)
                 try RunStore.finish(tx, run: run, status: .succeeded, detail: nil)
             }
         }
@@ -143,6 +148,7 @@ struct FlowStepHandler: JobHandler {
     /// A step that gave up (its attempts spent, or a failure retrying cannot fix) stops its run.
     func died(_ job: Job, reason: String, _ tx: Transaction) throws {
         guard let payload = StepJobPayload(jsonText: job.payload), let run = try RunStore.get(tx, tenantId: job.tenantId, id: payload.runId) else { return }
+        ProcessTelemetry.shared.runFinished(RunStatus.failed.rawValue)
         try RunStore.finish(tx, run: run, status: .failed, detail: "a step gave up: \(reason)")
     }
 

@@ -47,6 +47,8 @@ public final class WorkerPool: @unchecked Sendable {
     private var listener: PostgresListener?
     private var completed = 0
     private var prefetch: Int { min(configuration.workers, 8) }
+    /// The vendor calls these workers make, counted per connection for the dashboard.
+    private lazy var callFlusher = VendorCallFlusher(database: database, logger: logger)
 
     /// The built-in kinds plus `handlers` (which win on a clash).
     public init(database: Database, vault: Vault, configuration: Configuration, handlers: [JobKind: any JobHandler] = [:], logger: Logger) {
@@ -76,6 +78,7 @@ public final class WorkerPool: @unchecked Sendable {
         ) { [weak self] _ in self?.wake() }
         self.listener = listener
         listener.start()
+        callFlusher.start()
         condition.lock()
         threadsRunning = configuration.workers + 1
         condition.unlock()
@@ -112,6 +115,7 @@ public final class WorkerPool: @unchecked Sendable {
         condition.unlock()
         if left > 0 { logger.warning("stopping with jobs still running; their leases will expire", metadata: ["running": "\(left)"]) }
         listener?.stop()
+        callFlusher.shutdown()
         logger.info("workers stopped", metadata: ["completed": "\(completedCount)"])
     }
 

@@ -7,6 +7,7 @@ public protocol StoreSession {
     var alerts: any AlertRepository { get }
     var auditLog: any AuditLogRepository { get }
     var connections: any ConnectionRepository { get }
+    var dashboard: any DashboardRepository { get }
     var deployments: any DeploymentRepository { get }
     var disputes: any DisputeRepository { get }
     var events: any EventRepository { get }

@@ -15,6 +15,7 @@ public struct PostgresStoreSession: StoreSession {
     public var alerts: any AlertRepository { PostgresAlertRepository(tx: tx) }
     public var auditLog: any AuditLogRepository { PostgresAuditLogRepository(tx: tx) }
     public var connections: any ConnectionRepository { PostgresConnectionRepository(tx: tx, vault: vault) }
+    public var dashboard: any DashboardRepository { PostgresDashboardRepository(tx: tx) }
     public var deployments: any DeploymentRepository { PostgresDeploymentRepository(tx: tx) }
     public var disputes: any DisputeRepository { PostgresDisputeRepository(tx: tx) }
     public var events: any EventRepository { PostgresEventRepository(tx: tx) }

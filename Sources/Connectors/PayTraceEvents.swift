@@ -1,5 +1,4 @@
 import Foundation
-public import Connectors
 import Domain
 
 /// PayTrace's news as Clearline records it, whoever read it (the poller, a repair, the demo):

@@ -1,0 +1,7 @@
+public import Foundation
+
+/// The dashboard's figures, read from what the database holds: events, runs, jobs, dead
+/// letters, breakers and the vendor-call counts.
+public protocol DashboardRepository {
+    func figures(tenantId: UUID, environment: EnvironmentName, window: DashboardWindow) throws -> DashboardFigures
+}
