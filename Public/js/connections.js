@@ -41,8 +41,9 @@ const KINDS = {
   },
 };
 
-export function mountConnections({ tenantId, canWrite, container, message, onChange = async () => {} }) {
-  let environment = "dev";
+export function mountConnections({ tenantId, canWrite, container, message, onChange = async () => {}, environment: fixed }) {
+  // The console's environment switcher chooses it; without one, tabs here do.
+  let environment = fixed || "dev";
   let editing = null;
   const path = () => `/v1/tenants/${encodeURIComponent(tenantId)}/environments/${environment}/connections`;
 
@@ -59,7 +60,7 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
     el("div", { class: "form-grid" }, el("label", {}, "Kind", kindSelect), el("label", {}, "Name", nameInput)),
     fields, el("div", { class: "actions" }, submit, cancel));
   kindSelect.addEventListener("change", () => renderFields(kindSelect.value, null));
-  container.replaceChildren(tabs, form,
+  container.replaceChildren(...(fixed ? [] : [tabs]), form,
     el("table", { class: "responsive" },
       el("thead", {}, el("tr", {}, ...["Name", "Kind", "Secrets", "Status", "Updated", ""].map((h) => el("th", {}, h)))), table),
     empty);

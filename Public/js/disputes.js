@@ -1,7 +1,7 @@
-// Chargebacks and alerts per environment. PayTrace has no chargeback API, so the merchant enters
-// each case here (or imports the processor's CSV); each one raises an alert until acknowledged.
+// Chargebacks per environment. PayTrace has no chargeback API, so the merchant enters each case
+// here (or imports the processor's CSV); each one raises an alert (see alerts.js) until acknowledged.
 import { api, upload } from "./api.js";
-import { el, cell, formatDate, formatDay, showAlert } from "./ui.js";
+import { el, cell, formatDay, pagePath, pager, showAlert } from "./ui.js";
 
 const FIELDS = [
   ["case_number", "Case number", { required: "", maxlength: "40", pattern: "[A-Za-z0-9._/\\-]+", placeholder: "CB-2026-0042" }],
@@ -14,8 +14,9 @@ const FIELDS = [
   ["received_at", "Received", { required: "", type: "date" }],
 ];
 
-export function mountDisputes({ tenantId, canWrite, container, message }) {
-  let environment = "dev";
+export function mountDisputes({ tenantId, canWrite, container, message, environment: fixed }) {
+  // The console's environment switcher chooses it; without one, tabs here do.
+  let environment = fixed || "dev";
   const base = () => `/v1/tenants/${encodeURIComponent(tenantId)}/environments/${environment}`;
   const tabs = el("div", { class: "tabs", role: "tablist" }, ...["dev", "qa", "prod"].map((name) =>
     el("button", { type: "button", role: "tab", class: "tab", "data-env": name, onclick: () => { environment = name; render(); } }, name)));
@@ -27,20 +28,29 @@ export function mountDisputes({ tenantId, canWrite, container, message }) {
   const file = el("input", { type: "file", id: "chargeback-file", accept: ".csv,text/csv" });
   const importForm = el("form", { id: "chargeback-import", class: canWrite ? "inline" : "hidden" },
     el("label", {}, "CSV file", file), el("button", { type: "submit", class: "secondary", id: "import-chargebacks" }, "Import"));
-  const alerts = el("tbody", { id: "alerts" });
-  const alertsEmpty = el("div", { class: "empty hidden", id: "alerts-empty" }, "Nothing needs a person.");
   const chargebacks = el("tbody", { id: "chargebacks" });
   const chargebacksEmpty = el("div", { class: "empty hidden", id: "chargebacks-empty" }, "No chargebacks entered.");
 
-  container.replaceChildren(tabs,
-    el("h3", {}, "Open alerts"),
-    el("table", { class: "responsive" }, el("thead", {}, el("tr", {}, ...["Raised", "Kind", "What", ""].map((h) => el("th", {}, h)))), alerts), alertsEmpty,
+  const pages = pager(async (cursor, limit) => {
+    const list = await api("GET", pagePath(`${base()}/chargebacks`, cursor, limit));
+    chargebacks.replaceChildren(...list.items.map((d) => el("tr", { "data-case": d.case_number },
+      cell("Case", d.case_number), cell("Customer", d.customer_id), cell("Amount", `${d.amount} ${d.currency}`), cell("Fee", d.fee),
+      cell("Reason", d.reason), cell("Received", formatDay(d.received_at)), cell("Status", d.status),
+      cell("", canWrite && d.status === "open" ? el("span", { class: "inline" },
+        el("button", { type: "button", class: "secondary", onclick: () => resolve(d, "won") }, "Won"),
+        el("button", { type: "button", class: "secondary", onclick: () => resolve(d, "lost") }, "Lost")) : null))));
+    chargebacksEmpty.classList.toggle("hidden", list.items.length > 0 || cursor !== null);
+    return list;
+  });
+  const load = () => pages.first();
+
+  container.replaceChildren(...(fixed ? [] : [tabs]),
     el("h3", {}, "Enter a chargeback"), form,
     el("p", { class: "muted" }, "Or import the processor's file: a header row naming case_number, customer_id, amount, reason, received_at (and transaction_id, fee, currency if known). A file with a bad row enters nothing."),
     importForm,
     el("h3", {}, "Chargebacks"),
     el("table", { class: "responsive" }, el("thead", {}, el("tr", {}, ...["Case", "Customer", "Amount", "Fee", "Reason", "Received", "Status", ""].map((h) => el("th", {}, h)))), chargebacks),
-    chargebacksEmpty);
+    chargebacksEmpty, pages.nav);
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -69,15 +79,6 @@ export function mountDisputes({ tenantId, canWrite, container, message }) {
     }
   });
 
-  async function acknowledge(alert) {
-    try {
-      await api("POST", `${base()}/alerts/${alert.id}/acknowledge`);
-      await load();
-    } catch (error) {
-      showAlert(message, "error", error.message);
-    }
-  }
-
   async function resolve(dispute, outcome) {
     try {
       await api("POST", `${base()}/chargebacks/${dispute.id}/resolve`, { outcome });
@@ -88,20 +89,6 @@ export function mountDisputes({ tenantId, canWrite, container, message }) {
     }
   }
 
-  async function load() {
-    const [open, list] = await Promise.all([api("GET", `${base()}/alerts?open=true&limit=50`), api("GET", `${base()}/chargebacks?limit=100`)]);
-    alerts.replaceChildren(...open.items.map((a) => el("tr", { "data-alert": a.kind },
-      cell("Raised", formatDate(a.created_at)), cell("Kind", a.kind.replace("_", " ")), cell("What", a.message),
-      cell("", canWrite ? el("button", { type: "button", class: "secondary", onclick: () => acknowledge(a) }, "Acknowledge") : null))));
-    alertsEmpty.classList.toggle("hidden", open.items.length > 0);
-    chargebacks.replaceChildren(...list.items.map((d) => el("tr", { "data-case": d.case_number },
-      cell("Case", d.case_number), cell("Customer", d.customer_id), cell("Amount", `${d.amount} ${d.currency}`), cell("Fee", d.fee),
-      cell("Reason", d.reason), cell("Received", formatDay(d.received_at)), cell("Status", d.status),
-      cell("", canWrite && d.status === "open" ? el("span", { class: "inline" },
-        el("button", { type: "button", class: "secondary", onclick: () => resolve(d, "won") }, "Won"),
-        el("button", { type: "button", class: "secondary", onclick: () => resolve(d, "lost") }, "Lost")) : null))));
-    chargebacksEmpty.classList.toggle("hidden", list.items.length > 0);
-  }
 
   async function render() {
     for (const tab of tabs.children) tab.setAttribute("aria-selected", String(tab.dataset.env === environment));

@@ -11,8 +11,9 @@ const VERIFICATIONS = {
   standard_webhooks: "Standard Webhooks signature (webhook-id, webhook-signature)",
 };
 
-export function mountIntake({ tenantId, canWrite, container, message }) {
-  let environment = "dev";
+export function mountIntake({ tenantId, canWrite, container, message, environment: fixed }) {
+  // The console's environment switcher chooses it; without one, tabs here do.
+  let environment = fixed || "dev";
   const base = () => `/v1/tenants/${encodeURIComponent(tenantId)}/environments/${environment}`;
 
   const tabs = el("div", { class: "tabs", role: "tablist" }, ...["dev", "qa", "prod"].map((name) =>
@@ -43,7 +44,7 @@ export function mountIntake({ tenantId, canWrite, container, message }) {
   const dead = el("tbody", { id: "dead-letters" });
   const replayAll = el("button", { type: "button", class: "secondary", id: "replay-all", onclick: () => replay(null) }, "Replay all");
 
-  container.replaceChildren(tabs, queue,
+  container.replaceChildren(...(fixed ? [] : [tabs]), queue,
     el("h3", {}, "Webhook endpoints"), form, secretBox,
     el("table", { class: "responsive" }, el("thead", {}, el("tr", {}, ...["Name", "Source", "Verification", "URL", "Status", ""].map((h) => el("th", {}, h)))), endpoints),
     el("h3", {}, "Recent events"), el("div", { class: "inline" }, el("label", {}, "Show", statusFilter)),

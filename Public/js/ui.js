@@ -56,3 +56,33 @@ export function renderTopbar(session) {
 export function cell(label, ...content) {
   return el("td", { "data-label": label }, ...content);
 }
+
+/**
+ * Previous and Next over a cursor-paged list: `load(cursor)` shows one page and returns it
+ * ({items, next_cursor}). The cursors of pages seen are kept, so Previous needs no server help.
+ */
+export function pager(load, { pageSize = 25 } = {}) {
+  const cursors = [null];
+  let index = 0;
+  const previous = el("button", { type: "button", class: "secondary", "data-page": "previous", onclick: () => go(index - 1) }, "Previous");
+  const next = el("button", { type: "button", class: "secondary", "data-page": "next", onclick: () => go(index + 1) }, "Next");
+  const where = el("span", { class: "muted" });
+  const nav = el("nav", { class: "pager", "aria-label": "Pages" }, previous, where, next);
+  async function go(target) {
+    index = Math.max(0, target);
+    const page = await load(cursors[index], pageSize);
+    cursors[index + 1] = page.next_cursor;
+    previous.disabled = index === 0;
+    next.disabled = !page.next_cursor;
+    where.textContent = `Page ${index + 1}`;
+    nav.classList.toggle("hidden", index === 0 && !page.next_cursor);
+    return page;
+  }
+  return { nav, first: () => { cursors.length = 1; return go(0); }, reload: () => go(index) };
+}
+
+/** `limit` and `cursor` added to a list path. */
+export function pagePath(path, cursor, limit) {
+  const sep = path.includes("?") ? "&" : "?";
+  return `${path}${sep}limit=${limit}${cursor ? "&cursor=" + encodeURIComponent(cursor) : ""}`;
+}

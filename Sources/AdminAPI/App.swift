@@ -32,7 +32,7 @@ public final class App: Sendable {
         + FlowCatalogRoutes.endpoints + FlowRoutes.endpoints + FlowVersionRoutes.endpoints + DeploymentRoutes.endpoints + RunRoutes.endpoints
         + ChargebackRoutes.endpoints + AlertRoutes.endpoints + SettlementRoutes.endpoints + SettlementStatementRoutes.endpoints
         + FeeScheduleRoutes.endpoints + ReconciliationRoutes.endpoints + ReconciliationFindingRoutes.endpoints + ReconciliationRepairRoutes.endpoints
-        + DashboardRoutes.endpoints + DemoTransactionRoutes.endpoints
+        + DashboardRoutes.endpoints + DemoTransactionRoutes.endpoints + AlertIncidentRoutes.endpoints
 
     /// Listens for the database's notices (queued agent commands, changed webhook endpoints); call
     /// once the server runs.

@@ -12,16 +12,11 @@ enum RunRoutes {
         Endpoint("GET", base, access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let (cursor, limit) = try context.pagination()
-            let statusText = context.request.query["status"]
-            let status = statusText.flatMap(RunStatus.init(rawValue:))
-            if statusText != nil, status == nil {
-                throw Problem.validation([FieldError(field: "status", message: "must be one of: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")]
-                )
-            }
+            let filter = try runFilter(context.request.query)
             let page = try context.tenantTransaction {
-                try $0.runs.list(tenantId: tenantId, environment: environment, status: status, after: cursor, limit: limit)
+                try $0.runs.listings(tenantId: tenantId, environment: environment, filter: filter, after: cursor, limit: limit)
             }
-            return context.list(page) { RunBody($0, steps: nil) }
+            return context.list(page) { RunBody($0.run, steps: nil, listing: $0) }
         },
         Endpoint("GET", base + "/{runId}", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
@@ -36,6 +31,48 @@ enum RunRoutes {
         },
         Endpoint("POST", base + "/{runId}/resume", access: .tenant(.admin), handler: resume),
     ]
+
+    /// The list's filters: status, flow_id, since and until (RFC 3339), q (up to 100
+    /// characters) and order (oldest, the default, or newest).
+    static func runFilter(_ query: [String: String]) throws -> RunFilter {
+        var filter = RunFilter()
+        var errors: [FieldError] = []
+        if let text = query["status"] {
+            if let status = RunStatus(rawValue: text) {
+                filter.status = status
+            } else {
+                errors.append(FieldError(field: "status", message: "must be one of: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+        }
+        if let text = query["flow_id"] {
+            if let id = UUID(uuidString: text) { filter.flowId = id } else { errors.append(FieldError(field: "flow_id", message: "must be a flow's id")) }
+        }
+        for (name, keyPath) in [("since", \RunFilter.from), ("until", \RunFilter.to)] as [(String, WritableKeyPath<RunFilter, Date?>)] {
+            guard let text = query[name] else { continue }
+            if let date = Timestamp.parse(text) {
+                filter[keyPath: keyPath] = date
+            } else {
+                errors.append(FieldError(field: name, message: "must be an RFC 3339 time, e.g. 2026-11-22T08:00:00Z"))
+            }
+        }
+        if let text = query["q"] {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.count > 100 || trimmed.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+                errors.append(FieldError(field: "q", message: "must be 1 to 100 characters of text"))
+            } else {
+                filter.search = trimmed
+            }
+        }
+        if let text = query["order"] {
+            if text == "newest" || text == "oldest" {
+                filter.newestFirst = text == "newest"
+            } else {
+                errors.append(FieldError(field: "order", message: "must be oldest or newest"))
+            }
+        }
+        if !errors.isEmpty { throw Problem.validation(errors) }
+        return filter
+    }
 
     /// A run held for review (or failed) taken up again at its held step: retried as it is (the
     /// cause fixed in the target), skipped, or written with a record the person corrected, which
@@ -133,8 +170,19 @@ struct RunBody: Encodable {
     let steps: [RunStepBody]?
     let createdAt: Date
     let updatedAt: Date
+    /// In lists: the flow's name and what the run's event was about, where it says.
+    let flowName: String?
+    let transactionId: String?
+    let amount: String?
+    let customer: String?
+    let order: String?
 
-    init(_ run: Run, steps: [RunStepBody]?) {
+    init(_ run: Run, steps: [RunStepBody]?, listing: RunListing? = nil) {
+        flowName = listing?.flowName
+        transactionId = listing?.transactionId
+        amount = listing?.amount
+        customer = listing?.customer
+        order = listing?.order
         id = run.id.lowercasedString
         eventId = run.eventId.lowercasedString
         flowId = run.flowId.lowercasedString

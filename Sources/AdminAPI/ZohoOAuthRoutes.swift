@@ -40,7 +40,8 @@ enum ZohoOAuthRoutes {
         guard let state = query["state"], let pending = try context.services.stores.takeOAuthState(state) else {
             throw Problem.badRequest("This Zoho authorization has expired or was already used; start Connect Zoho again from the connection.")
         }
-        let page = "/tenant.html?id=\(pending.tenantId.lowercasedString)"
+        // Back to the connections of the environment the connection is in.
+        let page = "/tenant.html?id=\(pending.tenantId.lowercasedString)&view=connections&env=\(pending.environment.rawValue)"
         func back(_ notice: String, _ reason: String? = nil) -> Response {
             var target = URLComponents(string: page)!
             target.queryItems =

@@ -37,6 +37,40 @@ public enum AlertStore {
             decode)
     }
 
+    /// An open alert's incident: what makes two alerts one cause (see `AlertIncident`).
+    static let incidentKey = """
+        md5(kind || ':' || CASE kind
+          WHEN 'job_dead' THEN regexp_replace(message, '[0-9A-Fa-f-]{8,}|[0-9]+', '#', 'g')
+          WHEN 'chargeback' THEN ''
+          ELSE subject END)
+        """
+
+    /// Open alerts grouped by cause, the most recent incident first.
+    public static func incidents(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, limit: Int) throws -> [AlertIncident] {
+        try tx.query(
+            """
+            SELECT \(incidentKey) AS key, kind, (array_agg(message ORDER BY created_at DESC))[1] AS summary, count(*)::int AS n,
+                   min(created_at) AS first_at, max(created_at) AS last_at
+            FROM alerts WHERE tenant_id = $1 AND environment = $2 AND acknowledged_at IS NULL
+            GROUP BY 1, 2 ORDER BY last_at DESC, key LIMIT $3
+            """, [tenantId, environment.rawValue, limit]
+        ).map { row in
+            AlertIncident(
+                key: try row.string("key"), kind: try row.string("kind"), summary: try row.string("summary"), count: try row.int("n"),
+                firstRaisedAt: try row.date("first_at"), lastRaisedAt: try row.date("last_at"))
+        }
+    }
+
+    /// Acknowledges every open alert of the incident; returns how many.
+    public static func acknowledgeIncident(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, key: String, by actor: String) throws -> Int {
+        try tx.query(
+            """
+            UPDATE alerts SET acknowledged_at = now(), acknowledged_by = $4
+            WHERE tenant_id = $1 AND environment = $2 AND acknowledged_at IS NULL AND \(incidentKey) = $3 RETURNING id
+            """, [tenantId, environment.rawValue, key, actor]
+        ).count
+    }
+
     static func decode(_ row: Row) throws -> Alert {
         Alert(
             id: try row.uuid("id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, kind: try row.string("kind"),

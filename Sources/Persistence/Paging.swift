@@ -7,15 +7,16 @@ enum Paging {
     /// to the page after `cursor`, and decodes the page.
     static func fetch<T>(
         _ tx: Transaction, _ select: String, _ parameters: [any SQLBindable], after cursor: PageCursor?, limit: Int,
-        decode: (Row) throws -> T, key: (T) -> PageCursor
+        descending: Bool = false, decode: (Row) throws -> T, key: (T) -> PageCursor
     ) throws -> Page<T> {
         var sql = select
         var values = parameters
         if let cursor {
-            sql += " AND (created_at, id) > ($\(values.count + 1)::timestamptz, $\(values.count + 2)::uuid)"
+            sql += " AND (created_at, id) \(descending ? "<" : ">") ($\(values.count + 1)::timestamptz, $\(values.count + 2)::uuid)"
             values += [cursor.createdAt, cursor.id] as [any SQLBindable]
         }
-        sql += " ORDER BY created_at, id LIMIT $\(values.count + 1)"
+        sql += descending ? " ORDER BY created_at DESC, id DESC" : " ORDER BY created_at, id"
+        sql += " LIMIT $\(values.count + 1)"
         let rows = try tx.query(sql, values + [limit + 1])
         let items = try rows.prefix(limit).map(decode)
         return Page(items: items, nextCursor: rows.count > limit ? items.last.map(key) : nil)

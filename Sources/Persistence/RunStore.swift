@@ -23,13 +23,42 @@ public enum RunStore {
         try tx.query("SELECT \(columns) FROM runs WHERE tenant_id = $1 AND event_id = $2 ORDER BY created_at, id", [tenantId, eventId]).map(decode)
     }
 
-    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, status: RunStatus?, after cursor: PageCursor?, limit: Int) throws
-        -> Page<Run>
+    /// Runs with their flow's name and what their event was about, filtered (see `RunFilter`).
+    /// The search is a case-blind substring of the event's stored payload, where the
+    /// transaction id, customer, order and amount are.
+    public static func listings(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, filter: RunFilter, after cursor: PageCursor?, limit: Int)
+        throws
+        -> Page<RunListing>
     {
-        try Paging.fetch(
-            tx, "SELECT \(columns) FROM runs WHERE tenant_id = $1 AND environment = $2 AND ($3::text IS NULL OR status = $3)",
-            [tenantId, environment.rawValue, status?.rawValue], after: cursor, limit: limit, decode: decode
-        ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+        let search = filter.search.map {
+            "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        }
+        return try Paging.fetch(
+            tx,
+            """
+            SELECT * FROM (
+              SELECT r.id, r.tenant_id, r.environment, r.event_id, r.flow_id, r.version, r.status, r.detail, r.created_at, r.updated_at,
+                     f.name AS flow_name,
+                     e.payload #>> '{transaction,transaction_id}' AS transaction_id,
+                     coalesce(e.payload #>> '{transaction,amount}', e.payload #>> '{amount}', e.payload #>> '{order,total}') AS amount,
+                     coalesce(e.payload #>> '{transaction,billing_address,name}', e.payload #>> '{transaction,customer_id}',
+                              e.payload #>> '{customer,name}', e.payload #>> '{customer_id}') AS customer,
+                     coalesce(e.payload #>> '{transaction,invoice_id}', e.payload #>> '{order,id}', e.payload #>> '{order}') AS order_ref,
+                     e.payload::text AS payload_text
+              FROM runs r JOIN events e ON e.id = r.event_id LEFT JOIN flows f ON f.id = r.flow_id
+              WHERE r.tenant_id = $1 AND r.environment = $2
+            ) runs
+            WHERE ($3::text IS NULL OR status = $3) AND ($4::uuid IS NULL OR flow_id = $4)
+              AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at < $6)
+              AND ($7::text IS NULL OR payload_text ILIKE $7 OR flow_name ILIKE $7)
+            """, [tenantId, environment.rawValue, filter.status?.rawValue, filter.flowId, filter.from, filter.to, search], after: cursor, limit: limit,
+            descending: filter.newestFirst,
+            decode: { row in
+                RunListing(
+                    run: try decode(row), flowName: row.optionalString("flow_name"), transactionId: row.optionalString("transaction_id"),
+                    amount: row.optionalString("amount"), customer: row.optionalString("customer"), order: row.optionalString("order_ref"))
+            }
+        ) { PageCursor(createdAt: $0.run.createdAt, id: $0.run.id) }
     }
 
     /// Per step position, over every job of the step (replays included), queued or finished: the

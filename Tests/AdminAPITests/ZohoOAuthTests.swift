@@ -34,7 +34,7 @@ struct ZohoOAuthTests {
         #expect(callback.hasPrefix(TestServer.shared.baseURL + "/oauth/zoho/callback?"))
         let landing = try Self.get(callback)
         #expect(landing.status == 303)
-        #expect(landing.location?.hasPrefix("/tenant.html?id=\(tenant)&notice=zoho-connected") == true)
+        #expect(landing.location?.hasPrefix("/tenant.html?id=\(tenant)&view=connections&env=dev&notice=zoho-connected") == true)
 
         let connection = try await Client.send("GET", base)
         #expect(connection["status"] == "connected")

@@ -12,4 +12,10 @@ public protocol AlertRepository {
 
     /// Acknowledges it (once: the first acknowledgement's time and person stand).
     func acknowledge(tenantId: UUID, environment: EnvironmentName, id: UUID, by actor: String) throws -> Alert?
+
+    /// Open alerts grouped by cause, the most recent first.
+    func incidents(tenantId: UUID, environment: EnvironmentName, limit: Int) throws -> [AlertIncident]
+
+    /// Acknowledges every open alert of the incident; returns how many.
+    func acknowledgeIncident(tenantId: UUID, environment: EnvironmentName, key: String, by actor: String) throws -> Int
 }

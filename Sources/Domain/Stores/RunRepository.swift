@@ -9,7 +9,8 @@ public protocol RunRepository {
 
     func forEvent(tenantId: UUID, eventId: UUID) throws -> [Run]
 
-    func list(tenantId: UUID, environment: EnvironmentName, status: RunStatus?, after cursor: PageCursor?, limit: Int) throws -> Page<Run>
+    /// Runs with their flow's name and what their event was about, as `filter` selects.
+    func listings(tenantId: UUID, environment: EnvironmentName, filter: RunFilter, after cursor: PageCursor?, limit: Int) throws -> Page<RunListing>
 
     /// Per step position, over every job of the step (replays included), queued or finished: the
     /// jobs of the run's event whose payload names the run and a position.

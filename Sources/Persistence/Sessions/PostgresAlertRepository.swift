@@ -19,4 +19,12 @@ struct PostgresAlertRepository: AlertRepository {
     func acknowledge(tenantId: UUID, environment: EnvironmentName, id: UUID, by actor: String) throws -> Alert? {
         try AlertStore.acknowledge(tx, tenantId: tenantId, environment: environment, id: id, by: actor)
     }
+
+    func incidents(tenantId: UUID, environment: EnvironmentName, limit: Int) throws -> [AlertIncident] {
+        try AlertStore.incidents(tx, tenantId: tenantId, environment: environment, limit: limit)
+    }
+
+    func acknowledgeIncident(tenantId: UUID, environment: EnvironmentName, key: String, by actor: String) throws -> Int {
+        try AlertStore.acknowledgeIncident(tx, tenantId: tenantId, environment: environment, key: key, by: actor)
+    }
 }

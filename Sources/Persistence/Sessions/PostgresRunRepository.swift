@@ -17,8 +17,8 @@ struct PostgresRunRepository: RunRepository {
         try RunStore.forEvent(tx, tenantId: tenantId, eventId: eventId)
     }
 
-    func list(tenantId: UUID, environment: EnvironmentName, status: RunStatus?, after cursor: PageCursor?, limit: Int) throws -> Page<Run> {
-        try RunStore.list(tx, tenantId: tenantId, environment: environment, status: status, after: cursor, limit: limit)
+    func listings(tenantId: UUID, environment: EnvironmentName, filter: RunFilter, after cursor: PageCursor?, limit: Int) throws -> Page<RunListing> {
+        try RunStore.listings(tx, tenantId: tenantId, environment: environment, filter: filter, after: cursor, limit: limit)
     }
 
     func attempts(run: Run) throws -> [Int: StepAttempts] {
