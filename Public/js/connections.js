@@ -163,15 +163,27 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
     }
   }
 
+  // A test's outcome is shown under the row tested, where the person is looking.
+  let tested = null; // [connection id, kind, text]
   async function test(connection) {
-    showAlert(message, "success", `Testing ${connection.name}…`);
+    tested = [connection.id, "status", `Testing ${connection.name}…`];
+    await render();
     try {
       const result = await api("POST", `${path()}/${encodeURIComponent(connection.id)}/test`);
-      showAlert(message, result.ok ? "success" : "error", `${connection.name}: ${result.message}`);
-      await render();
+      tested = [connection.id, result.ok ? "success" : "error", `${connection.name}: ${result.message}`];
     } catch (error) {
-      showAlert(message, "error", error.message);
+      tested = [connection.id, "error", error.message];
     }
+    await render();
+  }
+
+  const STATES = { connected: "ok", failing: "bad", failed: "bad", stopped: "bad", agent_offline: "bad" };
+  function stateBadge(c) {
+    const state = c.health?.state || c.status;
+    const title = c.health ? [c.health.last_success_at ? `Last call that worked: ${formatDate(c.health.last_success_at)}` : "No call has worked yet",
+      c.health.last_failure_at ? `last failure: ${formatDate(c.health.last_failure_at)} (${c.health.last_error || "no detail"})` : null].filter(Boolean).join("; ") : "";
+    return el("span", { class: `badge ${STATES[state] || ""}`.trim(), title, "data-state": state },
+      state === "stopped" ? "stopped: credentials refused" : state.replace("_", " "));
   }
 
   /** A Sage Pro agent's enrolment token, the one time it is shown: the agent needs it, the connection's id and this server's address. */
@@ -206,21 +218,25 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
   async function render() {
     tabs.querySelectorAll(".tab").forEach((t) => t.setAttribute("aria-selected", String(t.dataset.env === environment)));
     const connections = await listAll(path());
-    table.replaceChildren(...connections.map((c) => {
+    table.replaceChildren(...connections.flatMap((c) => {
       const secrets = Object.entries(c.secrets);
       const missing = secrets.filter(([, s]) => !s.set).length;
-      return el("tr", { "data-connection-id": c.id },
+      const outcome = tested && tested[0] === c.id
+        ? el("tr", { class: "row-message" }, el("td", { colspan: "6" },
+          el("div", { class: `alert ${tested[1] === "error" ? "error" : "success"}`, role: tested[1] === "error" ? "alert" : "status", "data-test-result": c.id }, tested[2])))
+        : null;
+      return [el("tr", { "data-connection-id": c.id },
         cell("Name", c.name),
         cell("Kind", el("span", { class: "badge" }, KINDS[c.kind] ? KINDS[c.kind].label : c.kind)),
         cell("Secrets", el("span", { class: "badge " + (missing ? "warn" : "ok") }, missing ? `${missing} of ${secrets.length} missing` : "all set")),
-        cell("Status", el("span", { class: "badge " + (c.status === "connected" ? "ok" : c.status === "failed" ? "bad" : "") }, c.status)),
+        cell("Status", stateBadge(c)),
         cell("Updated", formatDate(c.updated_at)),
         cell("", canWrite ? el("span", { class: "row-actions" },
           c.kind === "zoho" ? el("button", { type: "button", class: "connect-zoho", onclick: () => connectZoho(c) }, "Connect Zoho") : null,
           c.kind === "sage_pro" ? el("button", { type: "button", class: "secondary renew-token", onclick: () => renewToken(c) }, "New token") : null,
           el("button", { type: "button", class: "secondary test-connection", onclick: () => test(c) }, "Test"),
           el("button", { type: "button", class: "secondary edit-connection", onclick: () => edit(c) }, "Edit"),
-          el("button", { type: "button", class: "danger", onclick: () => remove(c) }, "Remove")) : null));
+          el("button", { type: "button", class: "danger", onclick: () => remove(c) }, "Remove")) : null)), outcome].filter(Boolean);
     }));
     empty.classList.toggle("hidden", connections.length > 0);
   }

@@ -1,11 +1,13 @@
 // The flow editor: flows of a tenant, a visual mapping editor per step (source fields, links
 // with a transform, target fields), preview on a sample, versions with diff, deployments.
-import { api, currentSession, listAll } from "./api.js";
-import { el, cell, formatDate, renderTopbar, showAlert, statusBadge } from "./ui.js";
+import { api, listAll } from "./api.js";
+import { mountConsole } from "./console.js";
+import { peopleNamer } from "./settings.js";
+import { describe } from "./expressions.js";
+import { el, cell, formatDate, showAlert, statusBadge } from "./ui.js";
 
 const message = document.getElementById("message");
-const tenantId = new URLSearchParams(location.search).get("id");
-const base = () => `/v1/tenants/${encodeURIComponent(tenantId)}`;
+const base = () => `/v1/tenants/${encodeURIComponent(state.console.tenantId)}`;
 const state = { session: null, schemas: {}, flow: null, definition: null, step: 0, selectedSource: null, sample: {} };
 
 // Transforms offered on a link; anything else stays as written in the JSON.
@@ -78,15 +80,23 @@ function renderFields() {
 function renderLinks() {
   const rows = Object.entries(fields()).sort(([a], [b]) => a.localeCompare(b)).map(([target, expression]) => {
     const l = asLink(target, expression);
-    const remove = el("button", { type: "button", class: "link", onclick: () => { delete fields()[target]; render(); } }, "Remove");
+    const remove = el("button", { type: "button", class: "link", "aria-label": `Remove the link to ${target}`, onclick: () => { delete fields()[target]; render(); } }, "Remove");
     if (l.expression !== undefined) {
-      return el("tr", { "data-link-row": target }, cell("Source", el("code", {}, JSON.stringify(l.expression).slice(0, 80))), cell("Transform", "expression"),
-        cell("Target", target), cell("", remove));
+      // Any expression takes one more function at its end, picked by name.
+      const add = el("select", { "data-add-function": target, "aria-label": `Add a function to ${target}`, onchange: (e) => {
+        const transform = presets.find(([key]) => key === e.target.value)?.[2];
+        if (!transform) return;
+        const node = typeof l.expression === "object" && !Array.isArray(l.expression) ? l.expression : { path: l.expression };
+        fields()[target] = { ...node, then: [...(node.then || []), transform] };
+        render();
+      } }, el("option", { value: "" }, "add a function…"), ...presets.filter(([key]) => key).map(([key, label]) => el("option", { value: key }, label)));
+      return el("tr", { "data-link-row": target }, cell("Target", el("strong", {}, target)),
+        cell("From", el("span", { class: "expression" }, describe(l.expression))), cell("Function", add), cell("", remove));
     }
-    const select = el("select", { "data-link": target, onchange: (e) => link(l.source, target, e.target.value) },
+    const select = el("select", { "data-link": target, "aria-label": `Function for ${target}`, onchange: (e) => link(l.source, target, e.target.value) },
       ...presets.map(([key, label]) => el("option", { value: key }, label)));
     select.value = l.preset;
-    return el("tr", { "data-link-row": target }, cell("Source", el("code", {}, l.source)), cell("Transform", select), cell("Target", target), cell("", remove));
+    return el("tr", { "data-link-row": target }, cell("Target", el("strong", {}, target)), cell("From", el("code", {}, l.source)), cell("Function", select), cell("", remove));
   });
   document.getElementById("links").replaceChildren(...rows);
 }
@@ -131,7 +141,7 @@ async function loadVersions() {
     cell("Version", String(v.version)),
     cell("Fixtures", el("span", { class: "badge" }, v.fixture_results.length === 0 ? "none" : (v.fixtures_passed ? "passed" : "failed"))),
     cell("Checksum", el("code", {}, v.checksum.slice(0, 12))),
-    cell("Published", `${formatDate(v.created_at)} by ${v.published_by}`),
+    cell("Published", `${formatDate(v.created_at)} by ${state.name(v.published_by)}`),
     cell("", v.version > 1 ? el("button", { type: "button", class: "link", onclick: () => withMessage(() => diff(v.version)) }, "Diff") : null,
       canWrite ? el("button", { type: "button", class: "secondary", "data-deploy": String(v.version),
         onclick: () => withMessage(() => deploy(v.version), `Version ${v.version} deployed to dev.`) }, "Deploy to dev") : null))));
@@ -161,11 +171,35 @@ function renderDeployments() {
   document.getElementById("deployments").replaceChildren(...["dev", "qa", "prod"].map((env) => el("div", { class: "env", "data-env": env },
     el("strong", {}, env), el("div", { "data-live": env }, live[env] ? `version ${live[env]}` : "not deployed"),
     canWrite && env !== "dev" ? el("button", { type: "button", "data-promote": env,
-      onclick: () => withMessage(async () => { await api("POST", `${base()}/environments/${env}/deployments/promote`, { flow_id: state.flow.id }); await refreshFlow(); },
-        `Promoted to ${env}.`) }, `Promote to ${env}`) : null,
+      onclick: () => withMessage(async () => {
+        if (!(await promotionConfirmed(env))) throw new Error(`Not promoted to ${env}.`);
+        await api("POST", `${base()}/environments/${env}/deployments/promote`, { flow_id: state.flow.id });
+        await refreshFlow();
+      }, `Promoted to ${env}.`) }, `Promote to ${env}`) : null,
     canWrite && live[env] ? el("button", { type: "button", class: "secondary", "data-rollback": env,
       onclick: () => withMessage(async () => { await api("POST", `${base()}/environments/${env}/deployments/${state.flow.id}/rollback`); await refreshFlow(); },
         `Rolled back ${env}.`) }, "Roll back") : null)));
+}
+
+// The connection kind each target system writes through.
+const KIND_OF_SYSTEM = { zoho_books: "zoho", zoho_crm: "zoho", zoho_inventory: "zoho", sage_pro: "sage_pro", shop: "shop" };
+const KIND_NAMES = { zoho: "Zoho", sage_pro: "Sage Pro", shop: "shop" };
+
+/**
+ * Connections are never copied by a promotion: when `env` lacks one that a step of the flow
+ * writes through, say which and let the person decide (its runs there would fail).
+ */
+async function promotionConfirmed(env) {
+  const connections = await listAll(`${base()}/environments/${env}/connections`);
+  const have = new Set(connections.map((c) => c.kind));
+  const needed = new Map();
+  for (const step of state.definition.steps || []) {
+    const kind = KIND_OF_SYSTEM[state.schemas[step.target]?.system];
+    if (kind && !have.has(kind)) needed.set(kind, [...(needed.get(kind) || []), step.id]);
+  }
+  if (needed.size === 0) return true;
+  const missing = [...needed].map(([kind, steps]) => `no ${KIND_NAMES[kind]} connection (needed by ${steps.join(", ")})`).join("; ");
+  return confirm(`${env} has ${missing}. Runs there will fail until it is added under Connections in ${env}. Promote anyway?`);
 }
 
 async function suggest() {
@@ -174,59 +208,6 @@ async function suggest() {
   document.getElementById("suggestions").replaceChildren(...result.items.filter((s) => taken[s.target] === undefined).map((s) => el("li", {},
     el("button", { type: "button", class: "secondary", onclick: () => { fields()[s.target] = s.expression; render(); } },
       `${s.source} → ${s.target} (${Math.round(s.score * 100)}%: ${s.reasons.join(", ")})`))));
-}
-
-async function loadRuns() {
-  const env = document.getElementById("runs-env").value;
-  const status = document.getElementById("runs-status").value;
-  const runs = await listAll(`${base()}/environments/${env}/runs${status ? `?status=${status}` : ""}`);
-  // Newest first, the last 50.
-  document.getElementById("runs").replaceChildren(...runs.slice(-50).reverse().map((r) => el("tr", { "data-run": r.id },
-    cell("Started", formatDate(r.created_at)),
-    cell("Status", statusBadge(r.status)),
-    cell("Version", String(r.version)),
-    cell("Detail", r.detail || ""),
-    cell("", el("button", { type: "button", class: "link", onclick: () => withMessage(() => showRun(env, r.id)) }, "Steps")))));
-}
-
-async function showRun(env, id) {
-  const run = await api("GET", `${base()}/environments/${env}/runs/${id}`);
-  document.getElementById("run-detail").replaceChildren(el("h3", {}, `Run ${run.id.slice(0, 8)}: ${run.status}`),
-    ...(run.steps || []).map((s) => el("div", { class: "preview-step", "data-run-step": s.step },
-      el("h4", {}, `${s.position + 1}. ${s.step} → ${s.target}: `, statusBadge(s.status),
-        s.external_id ? " " : null, s.link ? el("a", { href: s.link, target: "_blank", rel: "noopener" }, s.external_id) : (s.external_id || null)),
-      s.detail ? el("p", { class: "muted" }, s.detail) : null,
-      s.failed_attempts ? el("p", { class: "muted", "data-retries": String(s.failed_attempts) },
-        `${s.attempts} attempt(s), ${s.failed_attempts} failed; last: ${s.last_error || "no reason recorded"}`) : null,
-      s.record ? el("pre", { class: "preview" }, JSON.stringify(s.record, null, 2)) : null,
-      held(run, s) ? reviewControls(env, run, s) : null)));
-}
-
-// The step a run is held at (review, or failed on a step), which a person can fix and resume.
-function held(run, step) {
-  if (run.status !== "review" && run.status !== "failed") return false;
-  const stuck = (run.steps || []).filter((s) => s.status === "invalid" || s.status === "failed");
-  return stuck.length > 0 && stuck[stuck.length - 1].position === step.position;
-}
-
-function reviewControls(env, run, step) {
-  const editor = el("textarea", { class: "code", rows: "8", id: "review-record", "aria-label": "Corrected record" },
-    JSON.stringify(step.record || {}, null, 2));
-  const resume = async (action) => {
-    const body = { action };
-    if (action === "replace") {
-      try { body.record = JSON.parse(editor.value); } catch { throw new Error("The corrected record is not valid JSON."); }
-    }
-    await api("POST", `${base()}/environments/${env}/runs/${run.id}/resume`, body);
-    await showRun(env, run.id);
-  };
-  return el("div", { class: "review", id: "review-controls" },
-    el("p", {}, "Held for review. Correct the record and write it, retry once the cause is fixed in the target, or skip this step."),
-    editor,
-    el("div", { class: "actions" },
-      el("button", { type: "button", id: "review-replace", onclick: () => withMessage(() => resume("replace"), "Resumed with the corrected record.") }, "Write corrected record"),
-      el("button", { type: "button", class: "secondary", id: "review-retry", onclick: () => withMessage(() => resume("retry"), "Resumed: retrying the step.") }, "Retry"),
-      el("button", { type: "button", class: "secondary", id: "review-skip", onclick: () => withMessage(() => resume("skip"), "Resumed without this step.") }, "Skip step")));
 }
 
 async function openFlow(id) {
@@ -239,6 +220,7 @@ async function openFlow(id) {
   document.getElementById("sample").value = JSON.stringify(state.sample, null, 2);
   document.getElementById("editor-title").textContent = flow.name;
   document.getElementById("editor").classList.remove("hidden");
+  document.getElementById("flow-runs").href = state.console.href("runs", { flow: flow.id });
   render();
   renderDeployments();
   await loadVersions();
@@ -255,11 +237,10 @@ async function loadFlows() {
 }
 
 async function load() {
-  if (!tenantId) { location.replace("/"); return; }
-  state.session = await currentSession();
-  renderTopbar(state.session);
-  const tenant = await api("GET", base());
-  document.getElementById("crumbs").replaceChildren(el("a", { href: `/tenant.html?id=${encodeURIComponent(tenantId)}` }, tenant.name), " / flows");
+  state.console = await mountConsole("flows");
+  if (!state.console) return;
+  state.session = state.console.session;
+  state.name = await peopleNamer(state.console.tenantId);
   const [templates, schemas] = await Promise.all([api("GET", "/v1/flow-templates"), api("GET", "/v1/target-schemas")]);
   for (const schema of schemas.items) state.schemas[schema.name] = schema;
   document.getElementById("flow-template").append(...templates.items.map((t) => el("option", { value: t.id }, t.name)));
@@ -291,7 +272,6 @@ async function load() {
     await loadVersions();
     return version;
   }, (v) => `Version ${v.version} published; fixtures ${v.fixtures_passed ? "passed" : "did not pass"}.`));
-  document.getElementById("runs-form").addEventListener("submit", (event) => { event.preventDefault(); withMessage(loadRuns); });
   await loadFlows();
 }
 

@@ -1,11 +1,12 @@
 // Settlements by day with their reconciliation badge, and one settlement side by side: each
 // PayTrace line next to what Zoho Books and Sage Pro show for it, the difference, and what fixes it.
-import { api, currentSession, listAll } from "./api.js";
-import { el, cell, formatDate, renderTopbar, showAlert } from "./ui.js";
+import { api, listAll } from "./api.js";
+import { mountConsole } from "./console.js";
+import { el, cell, formatDate, showAlert } from "./ui.js";
 
 const message = document.getElementById("message");
-const tenantId = new URLSearchParams(location.search).get("id");
-let environment = new URLSearchParams(location.search).get("env") || "dev";
+let tenantId = null;
+let environment = "dev";
 let session = null;
 const base = () => `/v1/tenants/${encodeURIComponent(tenantId)}/environments/${environment}`;
 
@@ -206,20 +207,9 @@ async function post(settlement) {
 }
 
 async function load() {
-  if (!tenantId) { location.replace("/"); return; }
-  session = await currentSession();
-  renderTopbar(session);
-  const tenant = await api("GET", `/v1/tenants/${encodeURIComponent(tenantId)}`);
-  document.getElementById("crumbs").replaceChildren(el("a", { href: `/tenant.html?id=${encodeURIComponent(tenantId)}` }, tenant.name), " / Reconciliation");
-  document.getElementById("env-tabs").replaceChildren(...["dev", "qa", "prod"].map((name) => el("button", {
-    type: "button", role: "tab", class: "tab", "aria-selected": String(name === environment), "data-env": name,
-    onclick: async () => {
-      environment = name;
-      document.querySelectorAll("#env-tabs .tab").forEach((t) => t.setAttribute("aria-selected", String(t.dataset.env === name)));
-      document.getElementById("detail").classList.add("hidden");
-      await loadSettlements();
-    },
-  }, name)));
+  const ctx = await mountConsole("reconciliation");
+  if (!ctx) return;
+  ({ tenantId, environment, session } = ctx);
   await loadSettlements();
 }
 

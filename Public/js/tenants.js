@@ -11,7 +11,7 @@ async function load() {
     return;
   }
   const tenants = await listAll("/v1/tenants");
-  document.getElementById("tenants").replaceChildren(...tenants.map((t) => el("tr", {},
+  document.getElementById("tenants").replaceChildren(...tenants.map((t) => el("tr", { "data-tenant": t.slug },
     cell("Name", el("a", { href: "/tenant.html?id=" + encodeURIComponent(t.id) }, t.name)),
     cell("Slug", el("code", {}, t.slug)),
     cell("Status", el("span", { class: "badge " + (t.status === "active" ? "ok" : "warn") }, t.status)),

@@ -17,10 +17,11 @@ enum ConnectionRoutes {
         Endpoint("GET", base, access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try Self.environment(context))
             let (cursor, limit) = try context.pagination()
-            let page = try context.tenantTransaction {
-                try $0.connections.list(tenantId: tenantId, environment: environment, after: cursor, limit: limit)
+            let (page, activity) = try context.tenantTransaction { tx in
+                let page = try tx.connections.list(tenantId: tenantId, environment: environment, after: cursor, limit: limit)
+                return (page, try tx.dashboard.activity(tenantId: tenantId, connections: page.items))
             }
-            return context.list(page) { ConnectionBody($0) }
+            return context.list(page) { ConnectionBody($0, activity: activity[$0.id]) }
         },
         Endpoint("GET", base + "/{connectionId}", access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try Self.environment(context))
@@ -196,9 +197,27 @@ struct ConnectionBody: Encodable {
     let updatedAt: Date
     /// A Sage Pro agent's enrolment token, in the one answer that made it.
     let enrolmentToken: String?
+    /// In lists: what it last did (see `ConnectionHealthStatus`).
+    let health: HealthBody?
 
-    init(_ c: Connection, enrolmentToken: String? = nil) {
+    struct HealthBody: Encodable {
+        let state: String
+        let breaker: String
+        let lastSuccessAt: Date?
+        let lastFailureAt: Date?
+        let lastError: String?
+        let agentLastSeenAt: Date?
+    }
+
+    init(_ c: Connection, enrolmentToken: String? = nil, activity: ConnectionActivity? = nil) {
         self.enrolmentToken = enrolmentToken
+        health = activity.map { a in
+            let breaker = a.breaker.map { $0.openedAt != nil ? "open" : "counting" } ?? "closed"
+            return HealthBody(
+                state: ConnectionHealthStatus.status(
+                    c, breakerOpen: breaker == "open", lastSuccessAt: a.lastSuccessAt, lastFailureAt: a.lastFailureAt, agentLastSeenAt: a.agentLastSeenAt),
+                breaker: breaker, lastSuccessAt: a.lastSuccessAt, lastFailureAt: a.lastFailureAt, lastError: a.lastError, agentLastSeenAt: a.agentLastSeenAt)
+        }
         id = c.id.lowercasedString; tenantId = c.tenantId.lowercasedString; environment = c.environment.rawValue; kind = c.kind.rawValue
         name = c.name; settings = c.settings; status = c.status; createdAt = c.createdAt; updatedAt = c.updatedAt
         var secrets: [String: SecretBody] = [:]

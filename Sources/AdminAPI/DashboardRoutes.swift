@@ -60,6 +60,10 @@ struct DashboardBody: Encodable {
         let errorRate: Double?
         /// The vendor's budget per bucket, where the connection has one (Zoho: per organization and minute).
         let limitPerBucket: Int?
+        /// A PayTrace connection to the vendor sandbox: the guided demo can make transactions there.
+        let sandbox: Bool
+        /// Sage Pro: when its agent last polled.
+        let agentLastSeenAt: Date?
         let series: [CallBucket]
     }
 
@@ -128,21 +132,30 @@ struct DashboardBody: Encodable {
         return ConnectionBody(
             id: connection.id.lowercasedString, name: connection.name, kind: connection.kind.rawValue,
             status: ConnectionHealthStatus.status(
-                connection, breakerOpen: breaker == "open", lastSuccessAt: health.lastSuccessAt, lastFailureAt: health.lastFailureAt),
+                connection, breakerOpen: breaker == "open", lastSuccessAt: health.lastSuccessAt, lastFailureAt: health.lastFailureAt,
+                agentLastSeenAt: health.agentLastSeenAt),
             breaker: breaker, breakerFailures: health.breaker?.failures ?? 0,
             lastSuccessAt: health.lastSuccessAt, lastFailureAt: health.lastFailureAt, lastError: health.lastError, calls: calls, failures: failures,
             errorRate: calls == 0 ? nil : (Double(failures) / Double(calls) * 10_000).rounded() / 10_000,
             limitPerBucket: perMinute.map { $0 * window.bucketSeconds / 60 },
+            sandbox: connection.kind == .paytrace && OutboundPolicy.isPlatformException(url: connection.text("base_url") ?? ""),
+            agentLastSeenAt: health.agentLastSeenAt,
             series: health.calls.map { CallBucket(calls: $0.calls, failures: $0.failures) })
     }
 }
 
-/// What a person should read as a connection's state: its stored status, unless its breaker
-/// stopped it or its last call failed after its last success.
+/// What a person should read as a connection's state, from what it last did rather than how it
+/// was last tested: stopped (its breaker open), failing (its last call failed after its last
+/// success), connected (its last call worked, or its agent polled within a minute), agent_offline
+/// (an agent seen before but not for a minute), or else its stored status.
 enum ConnectionHealthStatus {
-    static func status(_ connection: Connection, breakerOpen: Bool, lastSuccessAt: Date?, lastFailureAt: Date?) -> String {
+    static func status(_ connection: Connection, breakerOpen: Bool, lastSuccessAt: Date?, lastFailureAt: Date?, agentLastSeenAt: Date?) -> String {
         if breakerOpen { return "stopped" }
         if let failed = lastFailureAt, failed > (lastSuccessAt ?? .distantPast) { return "failing" }
+        if connection.kind == .sageProAgent, let seen = agentLastSeenAt {
+            return Date().timeIntervalSince(seen) < 60 ? "connected" : "agent_offline"
+        }
+        if lastSuccessAt != nil { return "connected" }
         return connection.status
     }
 }

@@ -11,7 +11,7 @@ import HTTPServer
 enum DemoTransactionRoutes {
     static let kinds = ["sale", "refund", "void", "decline"]
     /// A test card the sandbox approves; PayTrace's own test Visa.
-    static var testCard: [String: Any] { ["number": "4012000098765439", "expiration_month": 12, "expiration_year": 2031] }
+    static let testCard = "4012000098765439"
     /// The amount the sandbox declines as "Do not honor" (reference: paytrace.md, section 3).
     static let declinedAmount = Decimal(string: "112.00")!
 
@@ -54,27 +54,45 @@ enum DemoTransactionRoutes {
         }
     ]
 
-    /// Makes the transaction(s) in the sandbox's PayTrace and reads them back as exported.
+    /// The sandbox's vault customer the demo charges: a name and an address, as a merchant's
+    /// customer has, so that every flow finds what it maps (Sage Pro needs a company name).
+    static let demoCustomer = "clearline-demo-customer"
+
+    /// Makes the transaction(s) in the sandbox's PayTrace and reads them back as exported: a
+    /// sale (or a declined one), a sale and its void, or a sale settled and then refunded.
     static func make(_ kind: String, _ connection: Connection, _ secrets: [String: String]) throws -> [PayTraceExportedTransaction] {
         do {
             let client = try PayTraceClient.forConnection(connection, secrets: secrets, transport: .withinRequest)
+            if (try? client.exportCustomers(id: demoCustomer))?.isEmpty ?? true {
+                _ = try client.createCustomer(
+                    id: demoCustomer, card: .init(number: testCard, expirationMonth: 12, expirationYear: 2031),
+                    billing: .init(name: "Demo Customer", streetAddress: "1 Test Way", city: "Spokane", state: "WA", zip: "99201"),
+                    email: "demo.customer@example.com")
+            }
             // Cents that differ from one test sale to the next, so each is told apart in Zoho and Sage Pro.
             let amount = kind == "decline" ? declinedAmount : Decimal(Int.random(in: 1_000...25_000)) / 100
-            let invoice = "DEMO-\(Int.random(in: 100_000...999_999))"
-            let body: [String: Any] = [
-                "amount": NSDecimalNumber(decimal: amount).stringValue, "credit_card": testCard, "csc": "999", "invoice_id": invoice,
-                "billing_address": ["name": "Demo Customer", "street": "1 Test Way", "city": "Spokane", "state": "WA", "zip": "99201", "country": "US"],
-            ]
-            let reply = try client.call(kind == "refund" ? "v1/transactions/refund/keyed" : "v1/transactions/sale/keyed", body)
-            guard let id = reply.transactionId else {
-                throw Problem(status: 502, title: "Sandbox error", detail: "The sandbox's PayTrace made no transaction: \(reply.statusMessage)")
+            let sale = try client.sale(customerId: demoCustomer, amount: amount, invoiceId: "DEMO-\(Int.random(in: 100_000...999_999))")
+            guard let saleId = sale.transactionId else {
+                throw Problem(status: 502, title: "Sandbox error", detail: "The sandbox's PayTrace made no transaction: \(sale.statusMessage)")
             }
-            if kind == "void" { _ = try client.void(transactionId: id) }
-            guard let exported = try client.transaction(id: id) else {
-                throw Problem(status: 502, title: "Sandbox error", detail: "The sandbox's PayTrace does not export transaction \(id).")
+            var later: Int?
+            switch kind {
+            case "void":
+                _ = try client.void(transactionId: saleId)
+            case "refund":
+                // PayTrace refunds a sale once it has settled: the sandbox settles its open batch.
+                _ = try client.call("v1/transactions/settle", [:])
+                later = try client.refund(transactionId: saleId).transactionId
+            default: break
+            }
+            let exported = try ([saleId] + (later.map { [$0] } ?? [])).map { id in
+                guard let found = try client.transaction(id: id) else {
+                    throw Problem(status: 502, title: "Sandbox error", detail: "The sandbox's PayTrace does not export transaction \(id).")
+                }
+                return found
             }
             // A voided sale is recorded as the sale first, then its void, as the poller would see them.
-            return kind == "void" ? [exported.withStatus("PENDING_SETTLEMENT"), exported] : [exported]
+            return kind == "void" ? [exported[0].withStatus("PENDING_SETTLEMENT"), exported[0]] : exported
         } catch let error as ConnectorError {
             throw Problem(status: 502, title: "Sandbox unavailable", detail: "The sandbox's PayTrace did not make the transaction: \(error.message)")
         }

@@ -1,6 +1,6 @@
 """Headless-browser test of the admin pages against a running `clearline serve`.
 
-A tenant owner logs in, creates an API key, copies it once and sees it listed, adds a PayTrace
+A tenant owner logs in to the console (a new tenant's dashboard, then each view from the sidebar), creates an API key, copies it once and sees it listed, adds a PayTrace
 connection (secrets never shown again) and tests it against the sandbox emulator, goes through
 "Connect Zoho" against the emulated accounts server and sees it connected; a platform
 administrator logs in and sees the tenant list. Screenshots (desktop and phone width) go to
@@ -86,8 +86,13 @@ def main():
         wait = log_in(driver, owner_email, owner_password, "?next=/%5Cexample.invalid/x")
         assert driver.current_url.startswith(BASE), f"signed in and sent off-site: {driver.current_url}"
         wait.until(EC.text_to_be_present_in_element((By.ID, "tenant-name"), "Northwind Traders"))
-        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#environments .env")) == 3)
-        driver.find_element(By.ID, "key-name").send_keys("Storefront webhook sender")
+        # A new tenant lands on its dashboard, with the first steps to take.
+        wait.until(EC.text_to_be_present_in_element((By.ID, "checklist"), "Getting started: 0 of 3 done"))
+        options = [o.get_attribute("value") for o in Select(driver.find_element(By.ID, "env-switcher")).options]
+        assert options == ["dev", "qa", "prod"], options
+        driver.save_screenshot(str(SHOTS / "tenant-dashboard-new.png"))
+        driver.find_element(By.CSS_SELECTOR, "#sidebar [data-view=settings]").click()
+        wait.until(EC.element_to_be_clickable((By.ID, "key-name"))).send_keys("Storefront webhook sender")
         Select(driver.find_element(By.ID, "key-role")).select_by_value("admin")
         driver.find_element(By.ID, "create-key").click()
         wait.until(EC.visibility_of_element_located((By.ID, "new-key")))
@@ -106,7 +111,8 @@ def main():
         assert not driver.find_element(By.ID, "new-key").is_displayed(), "the token must not come back after a reload"
 
         # A shop's form offers Standard Webhooks signing, and its Generate button makes a whsec_ secret.
-        Select(driver.find_element(By.ID, "connection-kind")).select_by_value("shop")
+        driver.find_element(By.CSS_SELECTOR, "#sidebar [data-view=connections]").click()
+        Select(wait.until(EC.element_to_be_clickable((By.ID, "connection-kind")))).select_by_value("shop")
         scheme = Select(driver.find_element(By.CSS_SELECTOR, "[data-setting=signature_scheme]"))
         assert [o.get_attribute("value") for o in scheme.options if o.get_attribute("value")] == ["clearline", "standard_webhooks"], "signature choices"
         scheme.select_by_value("standard_webhooks")
@@ -126,15 +132,14 @@ def main():
         driver.find_element(By.ID, "save-connection").click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "connections"), "PayTrace sandbox"))
         wait.until(EC.text_to_be_present_in_element((By.ID, "connections"), "all set"))
-        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-env-count=dev]"), "1 connection"))
         driver.find_element(By.CSS_SELECTOR, "#connections button.edit-connection").click()
         wait.until(lambda d: "unchanged" in (d.find_element(By.CSS_SELECTOR, "[data-secret=password]").get_attribute("placeholder") or ""))
         assert driver.find_element(By.CSS_SELECTOR, "[data-secret=password]").get_attribute("value") == "", "a secret was put back in a form"
         assert secret not in driver.page_source, "the secret is on the page"
         driver.find_element(By.XPATH, "//button[text()='Cancel']").click()
-        # "Test" authenticates against PayTrace (the sandbox emulator) and shows the outcome.
+        # "Test" authenticates against PayTrace (the sandbox emulator) and shows the outcome under the row tested.
         driver.find_element(By.CSS_SELECTOR, "#connections button.test-connection").click()
-        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "PayTrace accepted the API user"))
+        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#connections [data-test-result]"), "PayTrace accepted the API user"))
         wait.until(EC.text_to_be_present_in_element((By.ID, "connections"), "connected"))
         driver.save_screenshot(str(SHOTS / "tenant-connections.png"))
         stored = call("GET", f"/v1/tenants/{tenant['id']}/environments/dev/connections", token)["items"]
@@ -171,7 +176,8 @@ def main():
         assert shown_token not in driver.page_source, "the token must not come back after a reload"
 
         # A webhook endpoint for the shop: its secret shown once, with how to send to it.
-        driver.find_element(By.ID, "endpoint-name").send_keys("Storefront orders")
+        driver.find_element(By.CSS_SELECTOR, "#sidebar [data-view=events]").click()
+        wait.until(EC.element_to_be_clickable((By.ID, "endpoint-name"))).send_keys("Storefront orders")
         driver.find_element(By.ID, "endpoint-source").send_keys("shop")
         driver.find_element(By.ID, "create-endpoint").click()
         hook_secret = wait.until(EC.visibility_of_element_located((By.ID, "endpoint-secret-value"))).text
@@ -194,6 +200,8 @@ def main():
         driver.save_screenshot(str(SHOTS / "tenant-events.png"))
 
         # A chargeback typed in, then two imported from the processor's file: each listed, each alerting.
+        driver.find_element(By.CSS_SELECTOR, "#sidebar [data-view=chargebacks]").click()
+        wait.until(EC.element_to_be_clickable((By.ID, "chargeback-case_number")))
         for name, value in [("case_number", "CB-BROWSER-1"), ("customer_id", "acme-1"), ("amount", "108.25"), ("fee", "15"), ("reason", "Fraud")]:
             driver.find_element(By.ID, f"chargeback-{name}").send_keys(value)
         driver.execute_script("arguments[0].value = '2026-11-20'", driver.find_element(By.ID, "chargeback-received_at"))
@@ -209,10 +217,17 @@ def main():
         driver.find_element(By.ID, "import-chargebacks").click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "Imported 2 chargeback(s)"))
         wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#chargebacks tr")) == 3)
-        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#alerts tr[data-alert=chargeback]")) == 3)
-        driver.find_element(By.CSS_SELECTOR, "#alerts tr button").click()
-        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#alerts tr[data-alert=chargeback]")) == 2)
         driver.save_screenshot(str(SHOTS / "tenant-chargebacks.png"))
+        # Their three alerts are one incident, acknowledged at once.
+        driver.find_element(By.CSS_SELECTOR, "#sidebar [data-view=alerts]").click()
+        incident = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#incidents tr[data-incident=chargeback]")))
+        assert "Acknowledge all 3" in incident.text, incident.text
+        driver.save_screenshot(str(SHOTS / "tenant-alerts.png"))
+        incident.find_element(By.TAG_NAME, "button").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "Acknowledged 3 alerts"))
+        wait.until(EC.visibility_of_element_located((By.ID, "incidents-empty")))
+        open_alerts = call("GET", f"/v1/tenants/{tenant['id']}/environments/dev/alerts?open=true", token)["items"]
+        assert open_alerts == [], open_alerts
         disputes = call("GET", f"/v1/tenants/{tenant['id']}/environments/dev/chargebacks", token)["items"]
         assert sorted(d["case_number"] for d in disputes) == ["CB-BROWSER-1", "CB-FILE-1", "CB-FILE-2"], disputes
     except Exception:
@@ -224,6 +239,7 @@ def main():
     phone = browser(390, 844)
     try:
         wait = log_in(phone, owner_email, owner_password)
+        phone.find_element(By.CSS_SELECTOR, "#sidebar [data-view=settings]").click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "keys"), "Storefront webhook sender"))
         overflow = phone.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"page scrolls sideways at phone width by {overflow}px"

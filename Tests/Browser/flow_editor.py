@@ -1,6 +1,6 @@
 """Headless-browser test of the flow editor: a tenant owner creates a flow, maps two fields in
 the visual editor (one through a transform), previews a sample, publishes version 1, deploys it
-to dev and promotes it to qa. Needs CLEARLINE_URL and CLEARLINE_BIN (scripts/test sets them)."""
+to dev and promotes it to qa, warned that qa lacks the Zoho connection the flow writes through. Needs CLEARLINE_URL and CLEARLINE_BIN (scripts/test sets them)."""
 import json
 import os
 import subprocess
@@ -27,7 +27,7 @@ def main():
     try:
         wait = log_in(driver, email, password)
         wait.until(EC.text_to_be_present_in_element((By.ID, "tenant-name"), "Flow Editor"))
-        driver.find_element(By.ID, "open-flows").click()
+        driver.find_element(By.CSS_SELECTOR, "#sidebar [data-view=flows]").click()
         wait.until(EC.element_to_be_clickable((By.ID, "create-flow")))
         driver.find_element(By.ID, "flow-name").send_keys("Shop invoices")
         Select(driver.find_element(By.ID, "flow-template")).select_by_value("")
@@ -66,6 +66,10 @@ def main():
         driver.find_element(By.CSS_SELECTOR, '[data-deploy="1"]').click()
         wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, '[data-live="dev"]'), "version 1"))
         driver.find_element(By.CSS_SELECTOR, '[data-promote="qa"]').click()
+        # qa has no Zoho connection, which the flow's step writes through: the promotion says so first.
+        warning = wait.until(EC.alert_is_present())
+        assert "qa has no Zoho connection (needed by invoice)" in warning.text, warning.text
+        warning.accept()
         wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, '[data-live="qa"]'), "version 1"))
         driver.save_screenshot(str(SHOTS / "flow-editor-deployed.png"))
 

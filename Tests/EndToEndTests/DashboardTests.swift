@@ -122,7 +122,8 @@ struct DashboardTests {
             let paytrace = (figures["connections"] as? [[String: Any]])?.first { $0["id"] as? String == payTrace }
             return runs?["succeeded"] == 1 && (paytrace?["calls"] as? Int ?? 0) >= 2
         }
-        #expect(moved, "\(figures)")
+        let runs = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/runs").items.map { "\($0["status"] ?? "") \($0["detail"] ?? "")" }
+        #expect(moved, "runs: \(runs); figures: \(figures)")
         #expect((figures["totals"] as? [String: Any])?["events"] as? Int == 1)
         #expect((figures["checklist"] as? [String: Bool]) == ["connected": true, "deployed": true, "first_run_succeeded": true])
         let paytrace = (figures["connections"] as? [[String: Any]])?.first { $0["id"] as? String == payTrace }

@@ -67,10 +67,13 @@ public struct DashboardFigures: Sendable {
         public let lastError: String?
         /// Calls and failures per bucket.
         public let calls: [(calls: Int, failures: Int)]
+        /// A Sage Pro agent calls Clearline rather than the other way round: when it last polled.
+        public let agentLastSeenAt: Date?
         public init(
             connection: Connection, breaker: CircuitBreakerState?, lastSuccessAt: Date?, lastFailureAt: Date?, lastError: String?,
-            calls: [(calls: Int, failures: Int)]
+            calls: [(calls: Int, failures: Int)], agentLastSeenAt: Date? = nil
         ) {
+            self.agentLastSeenAt = agentLastSeenAt
             self.connection = connection
             self.breaker = breaker
             self.lastSuccessAt = lastSuccessAt
@@ -111,5 +114,24 @@ public struct DashboardFigures: Sendable {
         self.deadLetters = deadLetters
         self.connections = connections
         self.checklist = checklist
+    }
+}
+
+/// What a connection last did: its breaker, its last vendor call that worked and that failed,
+/// and for a Sage Pro agent when it last polled. Its health reads from this, not from how it
+/// was last tested.
+public struct ConnectionActivity: Sendable {
+    public let breaker: CircuitBreakerState?
+    public let lastSuccessAt: Date?
+    public let lastFailureAt: Date?
+    public let lastError: String?
+    public let agentLastSeenAt: Date?
+
+    public init(breaker: CircuitBreakerState?, lastSuccessAt: Date?, lastFailureAt: Date?, lastError: String?, agentLastSeenAt: Date?) {
+        self.breaker = breaker
+        self.lastSuccessAt = lastSuccessAt
+        self.lastFailureAt = lastFailureAt
+        self.lastError = lastError
+        self.agentLastSeenAt = agentLastSeenAt
     }
 }

@@ -4,4 +4,7 @@ public import Foundation
 /// letters, breakers and the vendor-call counts.
 public protocol DashboardRepository {
     func figures(tenantId: UUID, environment: EnvironmentName, window: DashboardWindow) throws -> DashboardFigures
+
+    /// What each of `connections` last did.
+    func activity(tenantId: UUID, connections: [Connection]) throws -> [UUID: ConnectionActivity]
 }

@@ -47,17 +47,15 @@ struct PostgresDashboardRepository: DashboardRepository {
             [tenantId, environment.rawValue])
         let queue = try JobQueue.depth(tx, tenantId: tenantId).first { $0.environment == environment }
         let connections = try ConnectionStore.list(tx, tenantId: tenantId, environment: environment, after: nil, limit: 200).items
-        let breakers = try CircuitBreakerStore.states(tx, tenantId: tenantId)
-        let lastCalls = try VendorCallStore.lastCalls(tx, tenantId: tenantId)
+        let activity = try self.activity(tenantId: tenantId, connections: connections)
         let series = try VendorCallStore.series(
             tx, tenantId: tenantId, connectionIds: connections.map(\.id), from: window.from, to: window.to, bucketSeconds: window.bucketSeconds)
         let health = connections.map { connection in
             let counted = series[connection.id] ?? [:]
-            let last = lastCalls[connection.id]
+            let last = activity[connection.id]
             return DashboardFigures.ConnectionHealth(
-                connection: connection, breaker: breakers[connection.id], lastSuccessAt: last?.lastSuccessAt, lastFailureAt: last?.lastFailureAt,
-                lastError: last?.lastError,
-                calls: (0..<window.bucketCount).map { counted[$0] ?? (0, 0) })
+                connection: connection, breaker: last?.breaker, lastSuccessAt: last?.lastSuccessAt, lastFailureAt: last?.lastFailureAt,
+                lastError: last?.lastError, calls: (0..<window.bucketCount).map { counted[$0] ?? (0, 0) }, agentLastSeenAt: last?.agentLastSeenAt)
         }
         let checklist = try tx.one(
             """
@@ -77,5 +75,20 @@ struct PostgresDashboardRepository: DashboardRepository {
             checklist: .init(
                 connected: try checklist?.bool("connected") ?? false, deployed: try checklist?.bool("deployed") ?? false,
                 firstRunSucceeded: try checklist?.bool("first_run") ?? false))
+    }
+
+    func activity(tenantId: UUID, connections: [Connection]) throws -> [UUID: ConnectionActivity] {
+        let breakers = try CircuitBreakerStore.states(tx, tenantId: tenantId)
+        let lastCalls = try VendorCallStore.lastCalls(tx, tenantId: tenantId)
+        var activity: [UUID: ConnectionActivity] = [:]
+        for connection in connections {
+            let last = lastCalls[connection.id]
+            let agentSeen =
+                connection.kind == .sageProAgent ? try AgentCommandStore.presence(tx, tenantId: tenantId, connectionId: connection.id)?.lastSeenAt : nil
+            activity[connection.id] = ConnectionActivity(
+                breaker: breakers[connection.id], lastSuccessAt: last?.lastSuccessAt, lastFailureAt: last?.lastFailureAt, lastError: last?.lastError,
+                agentLastSeenAt: agentSeen)
+        }
+        return activity
     }
 }

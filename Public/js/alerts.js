@@ -1,0 +1,50 @@
+// Alerts of one environment as incidents, one per cause (a connection, a settlement, one
+// failure however many jobs it killed, the chargebacks waiting), each acknowledged at once.
+import { api } from "./api.js";
+import { el, cell, formatDate, showAlert } from "./ui.js";
+
+const KINDS = {
+  chargeback: ["Chargebacks", "chargebacks", "Decide each case on the chargebacks page."],
+  circuit_open: ["Connection stopped", "connections", "Correct its credentials or reconnect it, then replay the dead letters."],
+  job_dead: ["Jobs gave up", "events", "Fix the cause, then replay the dead letters."],
+  reconciliation_drift: ["Settlement does not balance", "reconciliation", "Open the settlement and repair each difference."],
+};
+
+export async function mountAlerts(ctx, container) {
+  const rows = el("tbody", { id: "incidents" });
+  const empty = el("div", { class: "empty hidden", id: "incidents-empty" },
+    "Nothing needs a person in this environment. Alerts appear here when a connection stops, jobs give up, a settlement does not balance or a chargeback arrives.");
+  container.replaceChildren(el("section", { class: "card" },
+    el("p", { class: "muted" }, "Open alerts grouped by cause: acknowledging an incident acknowledges every alert in it."),
+    el("table", { class: "responsive" }, el("thead", {}, el("tr", {}, ...["Incident", "Alerts", "Since", "Latest", ""].map((h) => el("th", {}, h)))), rows),
+    empty));
+
+  async function acknowledge(incident, button) {
+    button.disabled = true;
+    try {
+      const result = await api("POST", `${ctx.base}/alert-incidents/${incident.key}/acknowledge`);
+      showAlert(ctx.message, "success", `Acknowledged ${result.acknowledged} alert${result.acknowledged === 1 ? "" : "s"}: ${KINDS[incident.kind]?.[0] || incident.kind}.`);
+      await load();
+    } catch (error) {
+      showAlert(ctx.message, "error", error.message);
+      button.disabled = false;
+    }
+  }
+
+  async function load() {
+    const incidents = (await api("GET", `${ctx.base}/alert-incidents?limit=200`)).items;
+    rows.replaceChildren(...incidents.map((incident) => {
+      const [title, view, advice] = KINDS[incident.kind] || [incident.kind, null, ""];
+      return el("tr", { "data-incident": incident.kind },
+        cell("Incident", el("div", {}, el("strong", {}, title), el("p", { class: "muted small" }, incident.summary),
+          view ? el("a", { href: ctx.href(view) }, advice) : null)),
+        cell("Alerts", String(incident.count)),
+        cell("Since", formatDate(incident.first_raised_at)),
+        cell("Latest", formatDate(incident.last_raised_at)),
+        cell("", ctx.canWrite ? el("button", { type: "button", class: "secondary", onclick: (e) => acknowledge(incident, e.currentTarget) },
+          incident.count === 1 ? "Acknowledge" : `Acknowledge all ${incident.count}`) : null));
+    }));
+    empty.classList.toggle("hidden", incidents.length > 0);
+  }
+  await load();
+}

@@ -1,0 +1,249 @@
+"""Headless-browser walk of every console page, on the demo tenant a fresh `scripts/run` makes
+(`clearline demo seed` and `clearline demo week`, against the sandbox), with `clearline work`
+started here.
+
+At desktop (1440x900) and phone (390x844) width, every page:
+- scrolls no sideways;
+- has no element overlapping another;
+- has no serious or critical accessibility violation that axe-core (from axe-selenium-python) finds
+  under WCAG 2 A and AA and WCAG 2.1 AA (axe-core 3.1, as that package ships it), text contrast included;
+- leaves a screenshot in .clearline/screenshots/console-<page>-<width>.png.
+
+Then, on the dashboard, "Send a test sale": the sandbox's PayTrace makes it, the run succeeds
+and the dashboard's counters and chart move, in under 10 s. Needs CLEARLINE_URL, CLEARLINE_BIN
+and CLEARLINE_SANDBOX_URL (scripts/test sets them).
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from admin_pages import BASE, BIN, SANDBOX, SHOTS, browser, log_in, report  # noqa: E402
+
+from axe_selenium_python import Axe  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+WIDTHS = [(1440, 900, "desktop"), (390, 844, "phone")]
+AXE_OPTIONS = json.dumps({"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}})
+
+# Elements that show something (text of their own, a control, a picture), each with its visible
+# box (clipped by any ancestor that scrolls or hides overflow); then every pair that is not one
+# inside the other and overlaps by more than 2 px both ways.
+OVERLAPS = r"""
+const shown = [];
+const clip = (el, r) => {
+  for (let a = el.parentElement; a; a = a.parentElement) {
+    const s = getComputedStyle(a);
+    if (s.overflowX !== "visible" || s.overflowY !== "visible") {
+      const c = a.getBoundingClientRect();
+      r = { left: Math.max(r.left, c.left), right: Math.min(r.right, c.right), top: Math.max(r.top, c.top), bottom: Math.min(r.bottom, c.bottom) };
+    }
+  }
+  return r;
+};
+for (const el of document.body.querySelectorAll("*")) {
+  if (el.closest("svg") && el.tagName.toLowerCase() !== "svg") continue;
+  const s = getComputedStyle(el);
+  if (s.visibility === "hidden" || s.display === "none" || s.opacity === "0") continue;
+  // Laid out but not shown: the inside of a closed <details>, say.
+  if (el.checkVisibility && !el.checkVisibility({ visibilityProperty: true, opacityProperty: true, contentVisibilityAuto: true })) continue;
+  const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+  const control = ["a", "button", "input", "select", "textarea", "svg", "img"].includes(el.tagName.toLowerCase());
+  if (!own && !control) continue;
+  const r = clip(el, el.getBoundingClientRect());
+  if (r.right - r.left < 1 || r.bottom - r.top < 1) continue;
+  shown.push([el, r]);
+}
+const found = [];
+for (let i = 0; i < shown.length; i++) for (let j = i + 1; j < shown.length; j++) {
+  const [a, ra] = shown[i], [b, rb] = shown[j];
+  if (a.contains(b) || b.contains(a)) continue;
+  const x = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+  const y = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+  if (x > 2 && y > 2) {
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.split(" ").join(".") : "") + " “" + (e.textContent || e.value || "").trim().slice(0, 30) + "”";
+    found.push(name(a) + " overlaps " + name(b));
+    if (found.length >= 10) return found;
+  }
+}
+return found;
+"""
+
+
+def api(method, path, token, body=None):
+    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"null")
+
+
+def demo_tenant(token):
+    """The demo tenant's id, however many tenants the suites made before."""
+    cursor = None
+    while True:
+        page = api("GET", "/v1/tenants?limit=200" + (f"&cursor={cursor}" if cursor else ""), token)
+        for tenant in page["items"]:
+            if tenant["slug"] == "demo":
+                return tenant["id"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            raise AssertionError("no demo tenant")
+
+
+def wait_for(what, condition, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+
+
+def full_screenshot(driver, path):
+    """The whole page, not only what the window shows: the window is made as tall as the page
+    (up to 6,000 px) for the picture, then given back its height."""
+    width, height = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    size = driver.get_window_size()
+    full = min(6000, driver.execute_script("return document.documentElement.scrollHeight"))
+    driver.set_window_size(size["width"], size["height"] - height + full)
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.save_screenshot(str(path))
+    driver.set_window_size(size["width"], size["height"])
+
+
+def check_page(driver, name, width_name, problems):
+    """The page as it stands: sideways scroll, overlaps, its screenshot, then axe."""
+    time.sleep(0.3)  # let a last re-render settle before measuring; no assertion depends on it
+    overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 1:
+        problems.append(f"{name} at {width_name}: scrolls sideways by {overflow} px")
+    for overlap in driver.execute_script(OVERLAPS):
+        problems.append(f"{name} at {width_name}: {overlap}")
+    full_screenshot(driver, SHOTS / f"console-{name}-{width_name}.png")
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run(options=AXE_OPTIONS)
+    for violation in results["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
+            problems.append(f"{name} at {width_name}: axe {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+
+
+def main():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    credentials = pathlib.Path(tempfile.mkdtemp()) / "demo-login.txt"
+    subprocess.run([BIN, "demo", "seed", "--credentials-file", str(credentials), "--sandbox-url", SANDBOX, "--clearline-url", BASE],
+                   check=True, capture_output=True, text=True)
+    passwords = dict(line.split(" ", 1) for line in credentials.read_text().splitlines())
+    owner, admin = "owner@demo.clearline.local", "admin@clearline.local"
+    workers = subprocess.Popen([BIN, "work"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        subprocess.run([BIN, "demo", "week", "--sandbox-url", SANDBOX, "--clearline-url", BASE], check=True, capture_output=True, text=True)
+        token = subprocess.run([BIN, "admin", "create-token", "--name", "console-test"], check=True, capture_output=True, text=True).stdout.strip()
+        tenant = demo_tenant(token)
+        dashboard = f"/v1/tenants/{tenant}/environments/dev/dashboard"
+        # The demo's week is written first, as on a fresh `scripts/run` once it has settled.
+        wait_for("the demo's week to be written", lambda: api("GET", dashboard, token)["queue"]["queued"] == 0
+                 and api("GET", dashboard, token)["totals"]["runs"]["running"] == 0, 240)
+        walk(tenant, owner, passwords[owner], admin, passwords[admin])
+        send_test_sale(tenant, owner, passwords[owner])
+    finally:
+        workers.terminate()
+        workers.wait(15)
+    print(f"ok: every console page at 1440 and 390 px: no sideways scroll, no overlap, no serious axe violation; "
+          f"a test sale ran and moved the dashboard; screenshots in {SHOTS}")
+
+
+def walk(tenant, owner, owner_password, admin, admin_password):
+    problems = []
+    for width, height, width_name in WIDTHS:
+        driver = browser(width, height)
+        try:
+            wait = log_in(driver, owner, owner_password)
+            wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#view[data-loaded=true]")))
+            check_page(driver, "dashboard", width_name, problems)
+            pages = [
+                ("runs", "#runs tr", None),
+                ("events", "#events tr", None),
+                ("connections", "#connections tr", None),
+                ("alerts", "#incidents-empty, #incidents tr", None),
+                ("chargebacks", "#chargebacks-empty", None),
+                ("settings", "#audit tr", None),
+            ]
+            for view, ready, _ in pages:
+                driver.get(f"{BASE}/tenant.html?id={tenant}&view={view}&env=dev")
+                wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ready)))
+                check_page(driver, view, width_name, problems)
+            # One run's steps, from the list.
+            driver.get(f"{BASE}/tenant.html?id={tenant}&view=runs&env=dev&status=succeeded")
+            wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#runs tr button"))).click()
+            wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#run-detail [data-run-step]")))
+            check_page(driver, "run-detail", width_name, problems)
+            # Flows, with the order-to-cash flow open in the editor.
+            driver.get(f"{BASE}/flows.html?id={tenant}&env=dev")
+            wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#flows tr button"))).click()
+            wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#versions tr")))
+            check_page(driver, "flows", width_name, problems)
+            driver.get(f"{BASE}/reconciliation.html?id={tenant}&env=dev")
+            wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#settlements tr")))
+            check_page(driver, "reconciliation", width_name, problems)
+        except Exception:
+            report(driver, f"console-failure-{width_name}")
+            raise
+        finally:
+            driver.quit()
+        driver = browser(width, height)
+        try:
+            driver.get(BASE + "/login.html")
+            WebDriverWait(driver, 15).until(EC.visibility_of_element_located((By.ID, "email")))
+            check_page(driver, "login", width_name, problems)
+            wait = log_in(driver, admin, admin_password)
+            wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#tenants tr[data-tenant]")))
+            check_page(driver, "tenants", width_name, problems)
+        except Exception:
+            report(driver, f"console-admin-failure-{width_name}")
+            raise
+        finally:
+            driver.quit()
+    assert not problems, "console pages:\n" + "\n".join(problems)
+
+
+def send_test_sale(tenant, owner, owner_password):
+    driver = browser(1440, 900)
+    try:
+        wait = log_in(driver, owner, owner_password)
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#view[data-loaded=true]")))
+        events_before = int(driver.find_element(By.CSS_SELECTOR, "[data-tile=events] .tile-value").text)
+        chart_before = driver.find_element(By.CSS_SELECTOR, "#runs-chart svg").get_attribute("innerHTML")
+        started = time.monotonic()
+        driver.find_element(By.CSS_SELECTOR, "[data-demo=sale]").click()
+        fast = WebDriverWait(driver, 10)
+        fast.until(EC.text_to_be_present_in_element((By.ID, "demo-message"), "PayTrace made a sale"))
+        fast.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#demo-progress [data-run-status=succeeded]")))
+        fast.until(lambda d: int(d.find_element(By.CSS_SELECTOR, "[data-tile=events] .tile-value").text) == events_before + 1)
+        fast.until(lambda d: d.find_element(By.CSS_SELECTOR, "#runs-chart svg").get_attribute("innerHTML") != chart_before)
+        elapsed = time.monotonic() - started
+        landed = driver.find_element(By.ID, "demo-progress").text
+        driver.save_screenshot(str(SHOTS / "console-test-sale.png"))
+        print(f"a test sale ran and moved the dashboard in {elapsed:.1f} s; the page shows:\n{landed}")
+    except Exception:
+        report(driver, "console-test-sale-failure")
+        raise
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as error:
+        print(f"console browser test failed: {error}", file=sys.stderr)
+        raise
