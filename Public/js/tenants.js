@@ -1,5 +1,5 @@
-import { api, currentSession, listAll } from "./api.js";
-import { el, cell, formatDate, renderTopbar, showAlert } from "./ui.js";
+import { api, currentSession } from "./api.js";
+import { el, cell, pagePath, pager, renderTopbar, showAlert } from "./ui.js";
 
 const message = document.getElementById("message");
 
@@ -10,15 +10,39 @@ async function load() {
     location.replace("/tenant.html?id=" + encodeURIComponent(session.tenant_id));
     return;
   }
-  const tenants = await listAll("/v1/tenants");
-  document.getElementById("tenants").replaceChildren(...tenants.map((t) => el("tr", { "data-tenant": t.slug },
-    cell("Name", el("a", { href: "/tenant.html?id=" + encodeURIComponent(t.id) }, t.name)),
-    cell("Slug", el("code", {}, t.slug)),
-    cell("Status", el("span", { class: "badge " + (t.status === "active" ? "ok" : "warn") }, t.status)),
-    cell("Created", formatDate(t.created_at)),
-  )));
-  document.getElementById("tenants-empty").classList.toggle("hidden", tenants.length > 0);
+  await pages.first();
 }
+
+/** A tenant's state in a word: what needs a person first, else how its runs went. */
+function health(t) {
+  if (t.status !== "active") return el("span", { class: "badge warn" }, t.status);
+  if (t.dead_letters || t.runs_failed) return el("span", { class: "badge bad" }, `${t.dead_letters} dead, ${t.runs_failed} failed`);
+  if (t.open_alerts || t.runs_review) return el("span", { class: "badge warn" }, `${t.open_alerts} alerts, ${t.runs_review} held`);
+  return el("span", { class: "badge ok" }, t.events ? "healthy" : "quiet");
+}
+
+// Each tenant with its last 24 hours and what waits, a page at a time.
+const pages = pager(async (cursor, limit) => {
+  const query = document.getElementById("tenant-query").value.trim();
+  const page = await api("GET", pagePath("/v1/tenant-health" + (query ? `?q=${encodeURIComponent(query)}` : ""), cursor, limit));
+  document.getElementById("tenants").replaceChildren(...page.items.map((t) => el("tr", { "data-tenant": t.slug },
+    cell("Name", el("a", { href: "/tenant.html?id=" + encodeURIComponent(t.tenant_id) }, t.name), " ", el("code", {}, t.slug)),
+    cell("Health (24 h)", health(t)),
+    cell("Runs (24 h)", `${t.runs_succeeded} succeeded of ${t.runs_succeeded + t.runs_failed + t.runs_review}, ${t.events} events`),
+    cell("Waiting", t.queued ? `${t.queued} jobs, oldest ${t.oldest_wait_seconds} s` : "nothing"),
+    cell("Status", el("span", { class: "badge " + (t.status === "active" ? "ok" : "warn") }, t.status)),
+  )));
+  document.getElementById("tenants-empty").classList.toggle("hidden", page.items.length > 0 || cursor !== null);
+  return page;
+}, { pageSize: 50 });
+document.getElementById("tenants-pager").append(pages.nav);
+document.getElementById("tenant-query").value = new URLSearchParams(location.search).get("q") || "";
+document.getElementById("tenant-search").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const query = document.getElementById("tenant-query").value.trim();
+  history.replaceState(null, "", query ? `/?q=${encodeURIComponent(query)}` : "/");
+  pages.first().catch((error) => showAlert(message, "error", error.message));
+});
 
 document.getElementById("tenant-form").addEventListener("submit", async (event) => {
   event.preventDefault();

@@ -55,14 +55,7 @@ enum RunRoutes {
                 errors.append(FieldError(field: name, message: "must be an RFC 3339 time, e.g. 2026-11-22T08:00:00Z"))
             }
         }
-        if let text = query["q"] {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.count > 100 || trimmed.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-                errors.append(FieldError(field: "q", message: "must be 1 to 100 characters of text"))
-            } else {
-                filter.search = trimmed
-            }
-        }
+        do { filter.search = try searchText(query["q"]) } catch let problem as Problem { errors += problem.errors }
         if let text = query["order"] {
             if text == "newest" || text == "oldest" {
                 filter.newestFirst = text == "newest"
@@ -72,6 +65,16 @@ enum RunRoutes {
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
         return filter
+    }
+
+    /// A list's `q`: 1 to 100 characters of text once trimmed.
+    static func searchText(_ text: String?) throws -> String? {
+        guard let text else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 100, !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw Problem.validation([FieldError(field: "q", message: "must be 1 to 100 characters of text")])
+        }
+        return trimmed
     }
 
     /// A run held for review (or failed) taken up again at its held step: retried as it is (the

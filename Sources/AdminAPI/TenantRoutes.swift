@@ -8,8 +8,18 @@ enum TenantRoutes {
         Endpoint("POST", "/v1/tenants", access: .platformAdmin, idempotent: true, handler: create),
         Endpoint("GET", "/v1/tenants", access: .platformAdmin) { context in
             let (cursor, limit) = try context.pagination()
-            let page = try context.platformTransaction { try $0.tenants.list(after: cursor, limit: limit) }
+            let page = try context.platformTransaction { try $0.tenants.list(search: nil, after: cursor, limit: limit) }
             return context.list(page, TenantBody.init)
+        },
+        // The tenants overview: each tenant's last 24 hours and what waits, in the list's order and pages.
+        Endpoint("GET", "/v1/tenant-health", access: .platformAdmin) { context in
+            let (cursor, limit) = try context.pagination()
+            let search = try RunRoutes.searchText(context.request.query["q"])
+            let (page, health) = try context.platformTransaction { tx in
+                let page = try tx.tenants.list(search: search, after: cursor, limit: limit)
+                return (page, try tx.dashboard.tenantHealth(tenantIds: page.items.map(\.id)))
+            }
+            return context.list(page) { TenantHealthBody($0, health[$0.id] ?? TenantHealth()) }
         },
         Endpoint("GET", "/v1/tenants/{tenantId}", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
@@ -76,5 +86,35 @@ enum TenantRoutes {
         }
         if status != nil { context.services.endpoints.invalidateAll() }
         return context.json(TenantBody(tenant))
+    }
+}
+
+struct TenantHealthBody: Encodable {
+    let tenantId: String
+    let name: String
+    let slug: String
+    let status: String
+    let events: Int
+    let runsSucceeded: Int
+    let runsFailed: Int
+    let runsReview: Int
+    let openAlerts: Int
+    let deadLetters: Int
+    let queued: Int
+    let oldestWaitSeconds: Int
+
+    init(_ tenant: Tenant, _ health: TenantHealth) {
+        tenantId = tenant.id.lowercasedString
+        name = tenant.name
+        slug = tenant.slug
+        status = tenant.status.rawValue
+        events = health.events
+        runsSucceeded = health.succeeded
+        runsFailed = health.failed
+        runsReview = health.review
+        openAlerts = health.openAlerts
+        deadLetters = health.deadLetters
+        queued = health.queued
+        oldestWaitSeconds = Int(health.oldestWaitSeconds.rounded())
     }
 }

@@ -25,10 +25,14 @@ public enum TenantStore {
         try tx.one("SELECT \(columns) FROM tenants WHERE slug = $1 AND deleted_at IS NULL", [slug]).map(decode)
     }
 
-    public static func list(_ tx: Transaction, after cursor: PageCursor?, limit: Int) throws -> Page<Tenant> {
-        try Paging.fetch(
-            tx, "SELECT \(columns) FROM tenants WHERE deleted_at IS NULL", [], after: cursor, limit: limit,
-            decode: decode
+    /// `search`: a case-blind part of the name or slug.
+    public static func list(_ tx: Transaction, search: String? = nil, after cursor: PageCursor?, limit: Int) throws -> Page<Tenant> {
+        let pattern = search.map {
+            "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        }
+        return try Paging.fetch(
+            tx, "SELECT \(columns) FROM tenants WHERE deleted_at IS NULL AND ($1::text IS NULL OR name ILIKE $1 OR slug ILIKE $1)", [pattern], after: cursor,
+            limit: limit, decode: decode
         ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 

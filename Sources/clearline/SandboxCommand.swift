@@ -21,15 +21,18 @@ struct SandboxCommand: ParsableCommand {
         try sandbox.start()
         let account = SandboxServer.demoPayTraceAccount
         let zoho = SandboxServer.demoZohoClient
-        print(
-            """
+        // Written straight to the descriptor: print's buffer would hold the banner back while
+        // stdout is a file (scripts/run's log), until it filled.
+        let banner = """
             sandbox on \(sandbox.baseURL)
               PayTrace API: \(sandbox.baseURL)/paytrace   (user \(account.username), password \(account.password), integrator \(account.integratorId))
               Zoho: accounts \(sandbox.baseURL)/zoho/accounts, APIs \(sandbox.baseURL)/zoho/api   (client \(zoho.id), secret \(zoho.secret), organization 20071234)
               Sage Pro agents: POST \(sandbox.baseURL)/_sandbox/sage/agents {"clearline_url","connection_id","enrolment_token"}
               faults: POST \(sandbox.baseURL)/_sandbox/faults {"service":"paytrace|zoho|zoho-accounts|sage","mode":"429|500|503|timeout|drop","count":N}
               a month of PayTrace activity: POST \(sandbox.baseURL)/_sandbox/paytrace/month {"seed","start","days","sales_per_day"}
-            """)
+
+            """
+        FileHandle.standardOutput.write(Data(banner.utf8))
         CLI.waitForTermination()
         sandbox.shutdown()
     }

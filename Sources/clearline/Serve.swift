@@ -16,14 +16,23 @@ struct Serve: ParsableCommand {
     @Flag(help: "Serve the API only; run workers elsewhere with `clearline work`.")
     var noWorkers = false
 
+    @Option(help: "Port to listen on (0: any free port); overrides CLEARLINE_HTTP_PORT.")
+    var port: Int?
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535, not \(port)") }
+    }
+
     func run() throws {
         let (settings, logger, database, vault) = try Runtime.open()
+        var http = settings.http
+        if let port { http.port = port }
         let workers = noWorkers ? nil : Workers(settings, database, vault, logger)
         workers?.start()
         let app = App(database: database, vault: vault, configuration: settings.api, logger: logger)
-        let limit = settings.http.maxBodyBytes
+        let limit = http.maxBodyBytes
         let server = HTTPServer(
-            configuration: settings.http, logger: logger, oversized: { app.payloadTooLarge($0, limit: limit) },
+            configuration: http, logger: logger, oversized: { app.payloadTooLarge($0, limit: limit) },
             inline: { app.respondInline($0) }, handler: { app.handle($0) })
         app.watchExecutor { server.executorLoad }
         try server.start()
@@ -31,8 +40,8 @@ struct Serve: ParsableCommand {
         logger.info(
             "listening",
             metadata: [
-                "url": "http://\(settings.http.host):\(server.port)", "threads": "\(settings.http.threads)",
-                "executor_threads": "\(settings.http.executorThreads)",
+                "url": "http://\(http.host):\(server.port)", "threads": "\(http.threads)",
+                "executor_threads": "\(http.executorThreads)",
             ])
 
         signal(SIGPIPE, SIG_IGN)

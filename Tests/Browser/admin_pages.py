@@ -250,7 +250,11 @@ def main():
     admin = browser(1280, 900)
     try:
         wait = log_in(admin, admin_email, admin_password)
-        wait.until(EC.text_to_be_present_in_element((By.ID, "tenants"), f"Northwind Traders {suffix}"))
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#tenants tr[data-tenant]")))
+        admin.find_element(By.ID, "tenant-query").send_keys(f"northwind-{suffix}\n")
+        row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"#tenants tr[data-tenant=northwind-{suffix}]")))
+        assert "Northwind Traders" in row.text and "healthy" in row.text, row.text
+        assert "q=northwind" in admin.current_url, admin.current_url
         admin.save_screenshot(str(SHOTS / "platform-tenants.png"))
     finally:
         admin.quit()

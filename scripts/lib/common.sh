@@ -120,3 +120,22 @@ PY
   done
   return 1
 }
+
+# build_progress: reads `swift build` output on stdin and shows how far it is: one line updated
+# in place on a terminal, a line per tenth otherwise (a log file, CI).
+build_progress() {
+  local line done total percent shown=-1
+  while IFS= read -r line; do
+    [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]] || continue
+    done=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+    percent=$((done * 100 / total))
+    if [ -t 2 ]; then
+      printf '\r    %3d%%  step %d of %d' "$percent" "$done" "$total" >&2
+    elif [ $((percent / 10)) -gt "$shown" ]; then
+      shown=$((percent / 10))
+      printf '    %3d%%  step %d of %d\n' "$percent" "$done" "$total" >&2
+    fi
+  done
+  [ -t 2 ] && printf '\n' >&2
+  return 0
+}

@@ -135,3 +135,17 @@ public struct ConnectionActivity: Sendable {
         self.agentLastSeenAt = agentLastSeenAt
     }
 }
+
+/// One tenant at a glance, for the platform administrator: the last 24 hours over all its
+/// environments, and what waits now.
+public struct TenantHealth: Sendable, Equatable {
+    public var events = 0
+    public var succeeded = 0
+    public var failed = 0
+    public var review = 0
+    public var openAlerts = 0
+    public var deadLetters = 0
+    public var queued = 0
+    public var oldestWaitSeconds = 0.0
+    public init() {}
+}

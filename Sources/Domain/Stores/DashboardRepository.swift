@@ -7,4 +7,7 @@ public protocol DashboardRepository {
 
     /// What each of `connections` last did.
     func activity(tenantId: UUID, connections: [Connection]) throws -> [UUID: ConnectionActivity]
+
+    /// Each of `tenantIds` at a glance (platform scope).
+    func tenantHealth(tenantIds: [UUID]) throws -> [UUID: TenantHealth]
 }

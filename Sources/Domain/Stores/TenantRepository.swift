@@ -9,7 +9,8 @@ public protocol TenantRepository {
 
     func find(slug: String) throws -> Tenant?
 
-    func list(after cursor: PageCursor?, limit: Int) throws -> Page<Tenant>
+    /// `search`: a case-blind part of the name or slug.
+    func list(search: String?, after cursor: PageCursor?, limit: Int) throws -> Page<Tenant>
 
     func update(id: UUID, name: String?, status: Tenant.Status?) throws -> Tenant?
 

@@ -91,4 +91,43 @@ struct PostgresDashboardRepository: DashboardRepository {
         }
         return activity
     }
+
+    func tenantHealth(tenantIds: [UUID]) throws -> [UUID: TenantHealth] {
+        var health = Dictionary(uniqueKeysWithValues: tenantIds.map { ($0, TenantHealth()) })
+        guard !tenantIds.isEmpty else { return health }
+        let ids = [tenantIds.map { $0.uuidString.lowercased() }.joined(separator: ",")] as [any SQLBindable]
+        let within = "tenant_id = ANY(string_to_array($1, ',')::uuid[])"
+        for row in try tx.query(
+            "SELECT tenant_id, count(*)::int AS n FROM events WHERE \(within) AND received_at > now() - interval '24 hours' GROUP BY 1", ids)
+        {
+            health[try row.uuid("tenant_id")]?.events = try row.int("n")
+        }
+        for row in try tx.query(
+            """
+            SELECT tenant_id, count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded, count(*) FILTER (WHERE status = 'failed')::int AS failed,
+                   count(*) FILTER (WHERE status = 'review')::int AS review
+            FROM runs WHERE \(within) AND created_at > now() - interval '24 hours' GROUP BY 1
+            """, ids)
+        {
+            let id = try row.uuid("tenant_id")
+            health[id]?.succeeded = try row.int("succeeded")
+            health[id]?.failed = try row.int("failed")
+            health[id]?.review = try row.int("review")
+        }
+        for row in try tx.query("SELECT tenant_id, count(*)::int AS n FROM alerts WHERE \(within) AND acknowledged_at IS NULL GROUP BY 1", ids) {
+            health[try row.uuid("tenant_id")]?.openAlerts = try row.int("n")
+        }
+        for row in try tx.query(
+            "SELECT tenant_id, count(*)::int AS n FROM job_history WHERE \(within) AND state = 'dead' AND replayed_by IS NULL GROUP BY 1", ids)
+        {
+            health[try row.uuid("tenant_id")]?.deadLetters = try row.int("n")
+        }
+        for depth in try JobQueue.depth(tx) {
+            guard var tenant = health[depth.tenantId] else { continue }
+            tenant.queued += depth.queued
+            tenant.oldestWaitSeconds = max(tenant.oldestWaitSeconds, depth.oldestAgeSeconds)
+            health[depth.tenantId] = tenant
+        }
+        return health
+    }
 }

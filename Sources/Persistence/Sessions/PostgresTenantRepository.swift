@@ -17,8 +17,8 @@ struct PostgresTenantRepository: TenantRepository {
         try TenantStore.find(tx, slug: slug)
     }
 
-    func list(after cursor: PageCursor?, limit: Int) throws -> Page<Tenant> {
-        try TenantStore.list(tx, after: cursor, limit: limit)
+    func list(search: String?, after cursor: PageCursor?, limit: Int) throws -> Page<Tenant> {
+        try TenantStore.list(tx, search: search, after: cursor, limit: limit)
     }
 
     func update(id: UUID, name: String?, status: Tenant.Status?) throws -> Tenant? {
