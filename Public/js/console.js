@@ -1,8 +1,8 @@
 // The console's frame, the same on every tenant page: the top bar with one environment switcher,
 // and the sidebar. Every view and filter is in the address (id, view, env and the view's own
 // filters), so any screen can be bookmarked, shared and reloaded as it was.
-import { api, currentSession } from "./api.js";
-import { el, renderTopbar } from "./ui.js";
+import { api, currentSession, listAll } from "./api.js";
+import { el, renderTopbar, setTimeZone } from "./ui.js";
 
 export const ENVIRONMENTS = ["dev", "qa", "prod"];
 
@@ -51,7 +51,12 @@ export async function mountConsole(active) {
   if (!tenantId) { location.replace("/"); return null; }
   const requested = params.get("env");
   const environment = ENVIRONMENTS.includes(requested) ? requested : "dev";
-  const tenant = await api("GET", `/v1/tenants/${encodeURIComponent(tenantId)}`);
+  const [tenant, connections] = await Promise.all([
+    api("GET", `/v1/tenants/${encodeURIComponent(tenantId)}`),
+    listAll(`/v1/tenants/${encodeURIComponent(tenantId)}/environments/${environment}/connections`).catch(() => []),
+  ]);
+  const zone = connections.find((c) => c.kind === "paytrace" && c.settings?.time_zone)?.settings.time_zone;
+  if (zone) setTimeZone(zone);
   document.title = `${NAVIGATION.find(([name]) => name === active)?.[1] || "Console"} · ${tenant.name} · Clearline`;
 
   const switcher = el("select", { id: "env-switcher", "aria-label": "Environment" },
@@ -69,7 +74,8 @@ export async function mountConsole(active) {
   sidebar.replaceChildren(
     el("div", { class: "tenant-name" },
       session.role === "platform_admin" ? el("a", { href: "/", class: "back" }, "All tenants") : null,
-      el("strong", { id: "tenant-name" }, tenant.name)),
+      el("strong", { id: "tenant-name" }, tenant.name),
+      el("span", { class: "muted small", id: "time-zone" }, `Times in ${zone || Intl.DateTimeFormat().resolvedOptions().timeZone}`)),
     el("ul", {}, ...NAVIGATION.map(([view, label]) => el("li", {},
       el("a", { href: viewHref(tenantId, view, environment), "data-view": view, ...(view === active ? { "aria-current": "page" } : {}) }, label)))));
 

@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { barChart, legend } from "./charts.js";
 import { setFilters } from "./console.js";
-import { el, formatDate, showAlert, statusBadge } from "./ui.js";
+import { el, formatDate, formatDateParts, formatTime, showAlert, statusBadge } from "./ui.js";
 
 const RANGES = { "24h": "24 hours", "7d": "7 days", "30d": "30 days" };
 const COLORS = { succeeded: "#1a7f4b", failed: "#b42318", review: "#a15c00", running: "#0b5cab", events: "#14213d", calls: "#0b5cab", failures: "#b42318" };
@@ -12,9 +12,9 @@ const DEMO = [["sale", "Send a test sale"], ["refund", "Test refund"], ["void", 
 
 function bucketLabel(figures, index) {
   const start = new Date(new Date(figures.from).getTime() + index * figures.bucket_seconds * 1000);
-  if (figures.range === "24h") return start.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-  if (figures.range === "7d") return start.toLocaleDateString(undefined, { weekday: "short", day: "numeric" });
-  return start.toLocaleDateString(undefined, { month: "short", day: "numeric" });
+  if (figures.range === "24h") return formatTime(start);
+  if (figures.range === "7d") return formatDateParts(start, { weekday: "short", day: "numeric" });
+  return formatDateParts(start, { month: "short", day: "numeric" });
 }
 
 function tile(label, value, detail, id) {
@@ -206,7 +206,7 @@ export async function mountDashboard(ctx, container) {
       renderFlowChart(figures);
       renderConnections(figures);
       await followDemo();
-      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+      updated.textContent = `Updated ${formatTime(new Date())}`;
       container.dataset.loaded = "true";
     } catch (error) {
       showAlert(ctx.message, "error", error.message);

@@ -1,7 +1,7 @@
 // Event intake per environment: webhook endpoints (with how to send to each), the queue, recent
 // events with their jobs, and dead letters to replay. Secrets appear once, when made.
 import { api, listAll } from "./api.js";
-import { el, cell, formatDate, showAlert } from "./ui.js";
+import { el, cell, formatDate, pagePath, pager, showAlert } from "./ui.js";
 
 const VERIFICATIONS = {
   clearline_signature: "Clearline signature (shops, other systems)",
@@ -38,20 +38,23 @@ export function mountIntake({ tenantId, canWrite, container, message, environmen
     el("div", { class: "actions" }, el("button", { type: "submit", id: "create-endpoint" }, "Add endpoint")));
   const endpoints = el("tbody", { id: "endpoints" });
   const events = el("tbody", { id: "events" });
-  const statusFilter = el("select", { id: "event-status", onchange: () => loadEvents() },
+  const statusFilter = el("select", { id: "event-status", onchange: () => eventPages.first() },
     el("option", { value: "" }, "any status"), ...["pending", "completed", "dead"].map((s) => el("option", { value: s }, s)));
   const detail = el("pre", { class: "detail hidden", id: "event-detail" });
   const dead = el("tbody", { id: "dead-letters" });
   const replayAll = el("button", { type: "button", class: "secondary", id: "replay-all", onclick: () => replay(null) }, "Replay all");
 
+  const eventPages = pager((cursor, limit) => loadEvents(cursor, limit));
+  const deadPages = pager((cursor, limit) => loadDead(cursor, limit));
   container.replaceChildren(...(fixed ? [] : [tabs]), queue,
     el("h3", {}, "Webhook endpoints"), form, secretBox,
     el("table", { class: "responsive" }, el("thead", {}, el("tr", {}, ...["Name", "Source", "Verification", "URL", "Status", ""].map((h) => el("th", {}, h)))), endpoints),
     el("h3", {}, "Recent events"), el("div", { class: "inline" }, el("label", {}, "Show", statusFilter)),
     el("table", { class: "responsive" }, el("thead", {}, el("tr", {}, ...["Received", "Source", "Type", "Status", ""].map((h) => el("th", {}, h)))), events),
-    detail,
-    el("h3", {}, "Dead letters"), canWrite ? replayAll : null,
-    el("table", { class: "responsive" }, el("thead", {}, el("tr", {}, ...["Job", "Kind", "Attempts", "Last error", "Died", ""].map((h) => el("th", {}, h)))), dead));
+    eventPages.nav, detail,
+    el("h3", { id: "dead-letters-heading" }, "Dead letters"), canWrite ? replayAll : null,
+    el("table", { class: "responsive" }, el("thead", {}, el("tr", {}, ...["Job", "Kind", "Attempts", "Last error", "Died", ""].map((h) => el("th", {}, h)))), dead),
+    deadPages.nav);
 
   function showSecret(endpoint) {
     if (!endpoint.secret) { secretBox.classList.add("hidden"); return; }
@@ -90,13 +93,39 @@ export function mountIntake({ tenantId, canWrite, container, message, environmen
     }
   }
 
+  /** The event types the flows deployed here take, by source: what a sender should name. */
+  async function listenedTypes() {
+    const deployments = await listAll(`${base()}/deployments`);
+    const bySource = {};
+    for (const { flow_id: flowId, version } of deployments) {
+      const deployed = await api("GET", `/v1/tenants/${encodeURIComponent(tenantId)}/flows/${flowId}/versions/${version}`);
+      const trigger = deployed.definition?.trigger || {};
+      for (const type of trigger.event_types || []) (bySource[trigger.source] ||= new Set()).add(type);
+    }
+    return bySource;
+  }
+
+  /** A delivery to `endpoint` a person can paste into a shell, signed as the endpoint checks. */
+  function example(endpoint, type) {
+    const body = JSON.stringify({ type, id: "example-1" });
+    if (endpoint.verification === "clearline_signature") {
+      return [`SECRET='<the endpoint's secret>'`, `BODY='${body}'`, "T=$(date +%s)",
+        "SIG=$(printf '%s.%s' \"$T\" \"$BODY\" | openssl dgst -sha256 -hmac \"$SECRET\" | sed 's/^.* //')",
+        `curl -X POST '${endpoint.url}' -H 'Content-Type: application/json' -H "Clearline-Event-Id: $(uuidgen)" -H "Clearline-Signature: t=$T,v1=$SIG" -d "$BODY"`].join("\n");
+    }
+    if (endpoint.verification === "shared_secret") {
+      return `curl -X POST '${endpoint.url}' -H 'Content-Type: application/json' -H '${endpoint.secret_header || "X-Webhook-Token"}: <the endpoint's secret>' -H "Clearline-Event-Id: $(uuidgen)" -d '${body}'`;
+    }
+    return null;
+  }
+
   async function loadEndpoints() {
-    const list = await listAll(`${base()}/webhook-endpoints`);
+    const [list, listened] = await Promise.all([listAll(`${base()}/webhook-endpoints`), listenedTypes()]);
     endpoints.replaceChildren(...list.map((e) => el("tr", { "data-endpoint-id": e.id },
       cell("Name", e.name),
       cell("Source", e.source),
       cell("Verification", VERIFICATIONS[e.verification] || e.verification),
-      cell("URL", el("code", {}, e.url), el("details", {}, el("summary", {}, "How to send"), el("p", { class: "muted" }, e.instructions))),
+      cell("URL", el("code", {}, e.url), howToSend(e, [...(listened[e.source] || [])].sort())),
       cell("Status", el("span", { class: "badge " + (e.status === "active" ? "ok" : "warn") }, e.status)),
       cell("", canWrite ? el("span", { class: "row-actions" },
         e.verification !== "paytrace_silent_post" ? el("button", { type: "button", class: "secondary", onclick: () => act(e, "rotate-secret") }, "Rotate secret") : null,
@@ -104,15 +133,30 @@ export function mountIntake({ tenantId, canWrite, container, message, environmen
           e.status === "active" ? "Disable" : "Enable")) : null))));
   }
 
-  async function loadEvents() {
-    const filter = statusFilter.value ? `&status=${statusFilter.value}` : "";
-    const page = await api("GET", `${base()}/events?limit=20${filter}`);
+  function howToSend(endpoint, types) {
+    const sample = example(endpoint, types[0] || "order.paid");
+    const code = sample ? el("pre", { class: "detail", "data-example": endpoint.id }, sample) : null;
+    return el("details", {}, el("summary", {}, "How to send"),
+      el("p", { class: "muted" }, types.length
+        ? `Flows deployed in ${environment} take these ${endpoint.source} event types: ${types.join(", ")}.`
+        : `No flow deployed in ${environment} takes events from ${endpoint.source} yet: deliveries are stored and run nothing.`),
+      el("p", { class: "muted" }, endpoint.instructions),
+      code, code ? el("button", { type: "button", class: "secondary", onclick: (event) => {
+        navigator.clipboard?.writeText(sample).then(() => { event.target.textContent = "Copied"; }, () => {});
+      } }, "Copy example") : null);
+  }
+
+  async function loadEvents(cursor, limit) {
+    const filter = statusFilter.value ? `?status=${statusFilter.value}` : "";
+    const page = await api("GET", pagePath(`${base()}/events${filter}`, cursor, limit));
     events.replaceChildren(...page.items.map((e) => el("tr", { "data-event-id": e.id },
       cell("Received", formatDate(e.received_at)),
       cell("Source", e.source),
       cell("Type", e.type || "—"),
       cell("Status", el("span", { class: "badge " + (e.status === "completed" ? "ok" : e.status === "dead" ? "bad" : "") }, e.status)),
       cell("", el("button", { type: "button", class: "secondary", onclick: () => show(e) }, "View")))));
+    if (page.items.length === 0 && !cursor) events.replaceChildren(el("tr", {}, el("td", { colspan: "5", class: "empty" }, "No events yet. Send one to an endpoint above, or from the dashboard's sandbox buttons.")));
+    return page;
   }
 
   async function show(summary) {
@@ -125,8 +169,8 @@ export function mountIntake({ tenantId, canWrite, container, message, environmen
     }
   }
 
-  async function loadDead() {
-    const page = await api("GET", `${base()}/dead-letters?limit=50`);
+  async function loadDead(cursor, limit) {
+    const page = await api("GET", pagePath(`${base()}/dead-letters`, cursor, limit));
     dead.replaceChildren(...page.items.map((j) => el("tr", { "data-job-id": String(j.id) },
       cell("Job", String(j.id)),
       cell("Kind", j.kind),
@@ -135,13 +179,15 @@ export function mountIntake({ tenantId, canWrite, container, message, environmen
       cell("Died", formatDate(j.finished_at)),
       cell("", canWrite ? el("button", { type: "button", class: "secondary", onclick: () => replay(j) }, "Replay") : null))));
     replayAll.disabled = page.items.length === 0;
+    if (page.items.length === 0 && !cursor) dead.replaceChildren(el("tr", {}, el("td", { colspan: "6", class: "empty" }, "No dead letters: every job finished or is still trying.")));
+    return page;
   }
 
   async function replay(job) {
     try {
       const result = job ? await api("POST", `${base()}/jobs/${job.id}/replay`) : await api("POST", `${base()}/dead-letters/replay`, {});
       showAlert(message, "success", `Queued again: ${result.replayed.length} job(s).`);
-      await Promise.all([loadDead(), loadQueue()]);
+      await Promise.all([deadPages.first(), loadQueue()]);
     } catch (error) {
       showAlert(message, "error", error.message);
     }
@@ -162,7 +208,9 @@ export function mountIntake({ tenantId, canWrite, container, message, environmen
     tabs.querySelectorAll(".tab").forEach((t) => t.setAttribute("aria-selected", String(t.dataset.env === environment)));
     secretBox.classList.add("hidden");
     detail.classList.add("hidden");
-    await Promise.all([loadEndpoints(), loadEvents(), loadDead(), loadQueue(), loadConnections()]);
+    await Promise.all([loadEndpoints(), eventPages.first(), deadPages.first(), loadQueue(), loadConnections()]);
+    // The dashboard's dead-letter figure links here.
+    if (new URLSearchParams(location.search).get("tab") === "dead") document.getElementById("dead-letters-heading")?.scrollIntoView();
   }
 
   return render();

@@ -19,9 +19,26 @@ export function showAlert(container, kind, message) {
   container.replaceChildren(el("div", { class: `alert ${kind}`, role: kind === "error" ? "alert" : "status" }, message));
 }
 
+// The zone times are shown in: the tenant's (its PayTrace connection's time_zone, which its
+// settlement days follow), else the reader's own.
+let timeZone;
+export function setTimeZone(zone) {
+  try { new Intl.DateTimeFormat(undefined, { timeZone: zone }); timeZone = zone; } catch { timeZone = undefined; }
+}
+
 export function formatDate(value) {
   if (!value) return "never";
-  return new Date(value).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return new Date(value).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short", timeZone });
+}
+
+/** `value`'s date as `options` say (weekday, month, day), in the same zone as formatDate. */
+export function formatDateParts(value, options) {
+  return new Date(value).toLocaleDateString(undefined, { ...options, timeZone });
+}
+
+/** The time of day of `value`, in the same zone as formatDate. */
+export function formatTime(value) {
+  return new Date(value).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", timeZone });
 }
 
 // One colour per meaning, so that succeeded, failed and waiting for a person never look alike.

@@ -114,6 +114,12 @@ public final class App: Sendable {
         var principalLabel = "-"
         let response: Response
         switch match {
+        case .found(let matched, _) where !request.repeatedQueryNames.isEmpty:
+            // `?q=a&q=b` has no one meaning here (no parameter is a list): refused, not guessed.
+            route = matched.pattern
+            let names = request.repeatedQueryNames.sorted().joined(separator: ", ")
+            response = Problem.badRequest("The query parameter \(names) is given more than once; give each once.").response(
+                requestId: requestId, path: request.path)
         case .found(let matched, let parameters):
             route = matched.pattern
             var routed = request

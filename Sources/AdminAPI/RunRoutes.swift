@@ -67,14 +67,15 @@ enum RunRoutes {
         return filter
     }
 
-    /// A list's `q`: 1 to 100 characters of text once trimmed.
+    /// A list's `q`: text of at most 100 code points as sent, with no control character; blank
+    /// (as an empty search box sends it) is no search.
     static func searchText(_ text: String?) throws -> String? {
         guard let text else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.count <= 100, !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
-            throw Problem.validation([FieldError(field: "q", message: "must be 1 to 100 characters of text")])
+        guard text.unicodeScalars.count <= 100, !text.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw Problem.validation([FieldError(field: "q", message: "must be at most 100 characters of text")])
         }
-        return trimmed
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? nil : trimmed
     }
 
     /// A run held for review (or failed) taken up again at its held step: retried as it is (the

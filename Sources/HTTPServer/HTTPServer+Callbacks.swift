@@ -114,15 +114,17 @@ extension HTTPServer {
         let client = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
             cmhd_client_address(connection, buffer.baseAddress, buffer.count) == 1 ? String(cString: buffer.baseAddress!) : "unknown"
         }
-        return Request(
-            method: String(cString: method), path: String(cString: url),
-            query: Self.values(connection, .GET_ARGUMENT_KIND, lowercaseKeys: false),
-            headers: Self.values(connection, .HEADER_KIND, lowercaseKeys: true),
-            body: body, clientAddress: client)
+        let query = Self.collected(connection, .GET_ARGUMENT_KIND, lowercaseKeys: false)
+        var request = Request(
+            method: String(cString: method), path: String(cString: url), query: query.values,
+            headers: Self.values(connection, .HEADER_KIND, lowercaseKeys: true), body: body, clientAddress: client)
+        request.repeatedQueryNames = query.repeated
+        return request
     }
 
     private final class Collector {
         var values: [String: String] = [:]
+        var repeated: Set<String> = []
         let lowercaseKeys: Bool
         init(lowercaseKeys: Bool) { self.lowercaseKeys = lowercaseKeys }
     }
@@ -133,16 +135,23 @@ extension HTTPServer {
         let name = collector.lowercaseKeys ? String(cString: key).lowercased() : String(cString: key)
         if collector.values[name] == nil {
             collector.values[name] = value.map { String(cString: $0) } ?? ""
+        } else {
+            collector.repeated.insert(name)
         }
         return .YES
     }
 
     private static func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercaseKeys: Bool) -> [String: String] {
+        collected(connection, kind, lowercaseKeys: lowercaseKeys).values
+    }
+
+    private static func collected(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercaseKeys: Bool) -> (values: [String: String], repeated: Set<String>)
+    {
         let collector = Collector(lowercaseKeys: lowercaseKeys)
         withExtendedLifetime(collector) {
             _ = MHD_get_connection_values(connection, kind, collect, Unmanaged.passUnretained(collector).toOpaque())
         }
-        return collector.values
+        return (collector.values, collector.repeated)
     }
 
     /// What makes a request's head ambiguous, if anything: a body length said twice, or said both

@@ -14,6 +14,8 @@ public struct Request: Sendable {
     public var pathParameters: [String: String] = [:]
     /// The route pattern that matched (e.g. `/v1/tenants/{tenantId}`), for logs and metrics.
     public var routePattern: String?
+    /// Query names given more than once (`?q=a&q=b`), which the API refuses rather than guess.
+    public var repeatedQueryNames: Set<String> = []
 
     public init(method: String, path: String, query: [String: String], headers: [String: String], body: [UInt8], clientAddress: String) {
         self.method = method

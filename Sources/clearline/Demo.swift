@@ -127,9 +127,11 @@ struct Demo: ParsableCommand {
         /// "Connect Zoho" in the admin pages does the same through the browser.
         private func connectZoho(_ database: Database, vault: Vault, tenantId: UUID, sandboxURL: String) throws {
             let zoho = SandboxServer.demoZohoClient
+            // Connected on every seed, not only the first: the sandbox keeps no state across
+            // restarts, so the refresh token a previous run got is unknown to this sandbox.
             let pending = try database.transaction(.tenant(tenantId)) { tx -> Connection? in
                 try ConnectionStore.list(tx, tenantId: tenantId, environment: .dev, after: nil, limit: 200).items
-                    .first { $0.kind == .zoho && $0.secrets["refresh_token"] == nil }
+                    .first { $0.kind == .zoho && $0.text("accounts_url") == sandboxURL + "/zoho/accounts" }
             }
             guard let pending, let url = URL(string: sandboxURL + "/_sandbox/zoho/self-client/code"),
                 let accountsURL = URL(string: sandboxURL + "/zoho/accounts")

@@ -48,9 +48,15 @@ struct RunListTests {
         #expect(listed["amount"] as? String == "15.25" && listed["customer"] as? String == "cust-beta" && listed["order"] as? String == "INV-705")
         let cursor = try #require(first.json["next_cursor"] as? String)
         #expect(try await ids("?order=newest&limit=4&cursor=\(cursor)") == ["5001", "5000"])
-        for bad in ["?status=done", "?flow_id=x", "?since=yesterday", "?order=up", "?q=%20%20"] {
+        // Over 100 code points as sent is too long, even when trimming would leave fewer.
+        let long = "?q=%20%20" + String(repeating: "a", count: 99)
+        #expect(try await ids("?q=%20%20").count == 6, "a blank search is no search")
+        for bad in ["?status=done", "?flow_id=x", "?since=yesterday", "?order=up", "?q=a%1Fb", long] {
             let reply = try await Client.send("GET", path + bad)
             #expect(reply.status == 422 && reply.isProblem, "\(bad): \(reply.status)")
         }
+        // A filter given twice has no one meaning: refused, not guessed.
+        let twice = try await Client.send("GET", path + "?q=5000&q=5001")
+        #expect(twice.status == 400 && twice.isProblem && twice.text.contains("q is given more than once"), "\(twice.text)")
     }
 }
