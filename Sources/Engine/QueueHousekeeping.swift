@@ -34,9 +34,7 @@ public final class QueueHousekeeping: @unchecked Sendable {
     let database: Database
     let configuration: Configuration
     let logger: Logger
-    private let condition = NSCondition()
-    private var stopping = false
-    private var running = false
+    private var thread: RepeatingThread?
 
     public init(database: Database, configuration: Configuration, logger: Logger) {
         self.database = database
@@ -58,39 +56,17 @@ public final class QueueHousekeeping: @unchecked Sendable {
         return Round(leasesReaped: reaped, pollsScheduled: scheduled, historyPurged: purged, reconciliationsScheduled: reconciliations)
     }
 
-    /// Rounds every `interval` on a thread of its own until `shutdown`.
+    /// Rounds every `interval` on a thread of its own until `shutdown`, the first at once.
     public func start() {
-        condition.lock()
-        running = true
-        condition.unlock()
-        let thread = Thread { [self] in loop() }
-        thread.name = "queue-housekeeping"
-        thread.stackSize = 1 << 20
+        let thread = RepeatingThread(name: "queue-housekeeping", interval: configuration.interval, roundFirst: true, finalRound: false) { [self] in
+            do { try runOnce() } catch { logger.warning("queue housekeeping failed; trying again next round", metadata: ["error": "\(error)"]) }
+        }
+        self.thread = thread
         thread.start()
     }
 
     /// Stops after the round in progress, if any.
     public func shutdown() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while running { condition.wait() }
-        condition.unlock()
-    }
-
-    private func loop() {
-        while true {
-            do { try runOnce() } catch { logger.warning("queue housekeeping failed; trying again next round", metadata: ["error": "\(error)"]) }
-            condition.lock()
-            let deadline = Date().addingTimeInterval(configuration.interval)
-            while !stopping && Date() < deadline { _ = condition.wait(until: deadline) }
-            if stopping {
-                running = false
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            condition.unlock()
-        }
+        thread?.stop()
     }
 }
