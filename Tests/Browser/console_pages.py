@@ -2,7 +2,8 @@
 (`clearline demo seed` and `clearline demo week`, against the sandbox), with `clearline work`
 started here.
 
-At desktop (1440x900) and phone (390x844) width, every page:
+At desktop (1440x900) and phone (390x844) width, Tab reaches the sidebar with a visible focus
+ring and Enter follows a link; and every page:
 - scrolls no sideways;
 - has no element overlapping another;
 - has no serious or critical accessibility violation that axe-core (from axe-selenium-python) finds
@@ -32,6 +33,7 @@ from admin_pages import BASE, BIN, SANDBOX, SHOTS, browser, log_in, report  # no
 
 from axe_selenium_python import Axe  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -169,6 +171,26 @@ def main():
           f"a test sale ran and moved the dashboard; screenshots in {SHOTS}")
 
 
+def keyboard_reaches_runs(driver, wait, width_name, problems):
+    """From the top of the page, Tab reaches the sidebar's Runs with a visible focus ring, and Enter opens it."""
+    driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+    body = driver.find_element(By.TAG_NAME, "body")
+    for _ in range(30):
+        body.send_keys(Keys.TAB) if driver.switch_to.active_element == body else driver.switch_to.active_element.send_keys(Keys.TAB)
+        if driver.switch_to.active_element.get_attribute("data-view") == "runs":
+            break
+    else:
+        problems.append(f"keyboard at {width_name}: 30 Tabs never reached the sidebar's Runs")
+        return
+    outline = driver.execute_script("const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]")
+    if outline[0] == "none" or outline[1] in ("0px", ""):
+        problems.append(f"keyboard at {width_name}: the focused link shows no focus ring ({outline})")
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#runs-form")))
+    driver.back()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#view[data-loaded=true]")))
+
+
 def walk(tenant, owner, owner_password, admin, admin_password):
     problems = []
     for width, height, width_name in WIDTHS:
@@ -177,6 +199,7 @@ def walk(tenant, owner, owner_password, admin, admin_password):
             wait = log_in(driver, owner, owner_password)
             wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#view[data-loaded=true]")))
             check_page(driver, "dashboard", width_name, problems)
+            keyboard_reaches_runs(driver, wait, width_name, problems)
             pages = [
                 ("runs", "#runs tr", None),
                 ("events", "#events tr", None),

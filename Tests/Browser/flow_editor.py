@@ -1,6 +1,6 @@
 """Headless-browser test of the flow editor: a tenant owner creates a flow, maps two fields in
 the visual editor (one through a transform), previews a sample, publishes version 1, deploys it
-to dev and promotes it to qa, warned that qa lacks the Zoho connection the flow writes through. Needs CLEARLINE_URL and CLEARLINE_BIN (scripts/test sets them)."""
+to dev and promotes it to qa (at 1280 px, nothing overlapping), warned that qa lacks the Zoho connection the flow writes through. Needs CLEARLINE_URL and CLEARLINE_BIN (scripts/test sets them)."""
 import json
 import os
 import subprocess
@@ -51,6 +51,12 @@ def main():
         color = driver.execute_script("return getComputedStyle(document.querySelector('main button.link')).color")
         assert color == "rgb(11, 92, 171)", f"a link in the page is {color}"
 
+        # At 1280 px the mapper fits: nothing overlaps (the target list once covered the links) and nothing scrolls sideways.
+        from console_pages import OVERLAPS
+        overlaps = driver.execute_script(OVERLAPS)
+        assert not overlaps, f"the flow editor at 1280 px: {overlaps}"
+        overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"the flow editor scrolls sideways at 1280 px by {overflow} px"
         driver.find_element(By.ID, "preview").click()
         wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, '[data-step="invoice"] pre'), '"date": "2026-11-22"'))
         shown = driver.find_element(By.CSS_SELECTOR, '[data-step="invoice"] pre').text
