@@ -79,6 +79,17 @@ struct Demo: ParsableCommand {
                             ["signing_secret": SecureRandom.token(byteCount: 24)]
                         ),
                     ]
+                    // A sandbox on another port than last time: the demo's connections follow it.
+                    let current = try ConnectionStore.list(tx, tenantId: tenant.id, environment: .dev, after: nil, limit: 200).items
+                    for (kind, name, settings, _) in wanted where existing.contains(kind) {
+                        guard let connection = current.first(where: { $0.kind == kind && $0.name == name }) else { continue }
+                        let moved = settings.filter { key, value in connection.settings[key] != value }
+                        guard !moved.isEmpty, kind != .zoho || moved.keys.contains("accounts_url") else { continue }
+                        var changes: [String: ConnectionSetting?] = moved.mapValues { $0 }
+                        if kind == .zoho { changes["api_domain"] = .some(nil) }
+                        _ = try ConnectionStore.update(
+                            tx, vault: vault, tenantId: tenant.id, environment: .dev, id: connection.id, name: nil, settings: changes, secrets: [:])
+                    }
                     for (kind, name, settings, secrets) in wanted where !existing.contains(kind) {
                         let connection = try ConnectionStore.create(
                             tx, vault: vault, tenantId: tenant.id, environment: .dev, kind: kind,
