@@ -23,15 +23,19 @@ enum DemoTransactionRoutes {
             if let kind, !kinds.contains(kind) { input.add(FieldError(field: "kind", message: "must be one of: \(kinds.joined(separator: ", "))")) }
             if !input.errors.isEmpty { throw Problem.validation(input.errors) }
             let (connection, secrets) = try context.tenantTransaction { tx -> (Connection, [String: String]) in
-                let connections = try tx.connections.list(tenantId: tenantId, environment: environment, after: nil, limit: 200).items
-                guard let connection = connections.first(where: { $0.kind == .paytrace }) else {
+                let payTrace = try tx.connections.list(tenantId: tenantId, environment: environment, after: nil, limit: 200).items.filter {
+                    $0.kind == .paytrace
+                }
+                guard !payTrace.isEmpty else {
                     throw Problem.conflict("\(environment.rawValue) has no PayTrace connection; add one that points at the sandbox first.")
                 }
-                return (connection, try tx.connections.secrets(connection: connection))
-            }
-            guard OutboundPolicy.isPlatformException(url: connection.text("base_url") ?? PayTraceClient.productionURL) else {
-                throw Problem.conflict(
-                    "\(connection.name) is a real PayTrace account, not the sandbox; test transactions are made only against the sandbox.")
+                // The sandbox one, where an environment has a real account beside it.
+                guard let sandbox = payTrace.first(where: { OutboundPolicy.isPlatformException(url: $0.text("base_url") ?? PayTraceClient.productionURL) })
+                else {
+                    throw Problem.conflict(
+                        "\(payTrace[0].name) is a real PayTrace account, not the sandbox; test transactions are made only against the sandbox.")
+                }
+                return (sandbox, try tx.connections.secrets(connection: sandbox))
             }
             let made = try context.services.vendorCallSlots.run(tenantId: tenantId) { try make(kind!, connection, secrets) }
             let recorded = try context.tenantTransaction { tx -> [DemoEventBody] in

@@ -51,6 +51,8 @@ public final class QueueHousekeeping: @unchecked Sendable {
         // Pollers for sources that cannot push: a connection switched to polling gets its first poll here.
         let scheduled = try database.transaction(.platform) { try PollScheduler.scheduleMissing($0, tenants: tenants) }
         let purged = try database.transaction(.platform) { try JobQueue.purgeHistory($0, olderThanDays: configuration.historyDays, tenants: tenants) }
+        // Vendor-call minutes past the dashboard's 30 days (all tenants' at once: they are figures, not a tenant's data to scope).
+        if case .all = tenants { try database.transaction(.platform) { _ = try VendorCallStore.purge($0) } }
         // Daily reconciliations whose local hour has come.
         let reconciliations = try database.transaction(.platform) { try ReconciliationScheduler.scheduleDue($0, tenants: tenants) }
         return Round(leasesReaped: reaped, pollsScheduled: scheduled, historyPurged: purged, reconciliationsScheduled: reconciliations)

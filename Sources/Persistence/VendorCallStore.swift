@@ -45,6 +45,18 @@ public enum VendorCallStore {
             """, [json])
     }
 
+    /// Minutes older than the dashboard's longest range (30 days) and a margin, a batch at a time.
+    @discardableResult
+    public static func purge(_ tx: Transaction, olderThanDays days: Int = 35, limit: Int = 5000) throws -> Int {
+        try tx.query(
+            """
+            DELETE FROM vendor_call_minutes WHERE ctid IN (
+              SELECT ctid FROM vendor_call_minutes WHERE minute < now() - make_interval(days => $1) LIMIT $2)
+            RETURNING 1
+            """, [days, limit]
+        ).count
+    }
+
     /// Writes what the ledger holds; on failure gives it back for the next try.
     public static func flush(_ database: Database, ledger: ConnectionCallLedger = .shared) throws {
         let tallies = ledger.drain()

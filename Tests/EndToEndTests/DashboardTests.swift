@@ -89,6 +89,18 @@ struct DashboardTests {
         #expect((week.json["totals"] as? [String: Any])?["events"] as? Int == 4 && (week.json["buckets"] as? [Any])?.count == 28)
         let wrong = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/dashboard?range=1y")
         #expect(wrong.status == 422 && wrong.isProblem, "\(wrong.text)")
+        // Minutes past the dashboard's 30 days leave with housekeeping; the recent ones stay.
+        let old = ConnectionCallLedger()
+        old.record(tenantId: tenantId, connectionId: connectionId, at: Date().addingTimeInterval(-40 * 86_400), failed: false, error: nil)
+        try VendorCallStore.flush(TestServer.shared.database, ledger: old)
+        func minutes() throws -> Int {
+            try TestServer.shared.database.transaction(.tenant(tenantId)) {
+                try $0.one("SELECT count(*)::int AS n FROM vendor_call_minutes WHERE tenant_id = $1", [tenantId])!.int("n")
+            }
+        }
+        #expect(try minutes() == 2)
+        try TestServer.shared.database.transaction(.platform) { _ = try VendorCallStore.purge($0) }
+        #expect(try minutes() == 1)
         // Another tenant's key sees none of it.
         let other = try await Fixtures.tenant()
         let key = try await Fixtures.apiKey(other, role: "viewer")
