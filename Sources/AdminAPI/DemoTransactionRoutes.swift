@@ -42,10 +42,17 @@ enum DemoTransactionRoutes {
                 var bodies: [DemoEventBody] = []
                 for transaction in made {
                     let (vendorId, type, payload) = PayTraceEvents.event(transaction)
-                    let (id, _) = try tx.events.record(
+                    let (id, duplicate) = try tx.events.record(
                         NewEvent(
                             tenantId: tenantId, environment: environment, source: "paytrace", vendorEventId: vendorId, type: type, endpointId: nil,
                             payload: payload), firstJob: .eventDispatch, wake: true)
+                    // The sandbox keeps nothing across restarts and numbers its transactions from
+                    // the start again; showing the old event's runs as this one's would mislead.
+                    guard !duplicate else {
+                        throw Problem.conflict(
+                            "The sandbox made transaction \(transaction.transactionId), which \(environment.rawValue) already holds from before the "
+                                + "sandbox was restarted (it keeps no state). Start the demo afresh (scripts/run after rm -rf .clearline).")
+                    }
                     bodies.append(
                         DemoEventBody(eventId: id.lowercasedString, type: type, transactionId: transaction.transactionId, amount: "\(transaction.amount)"))
                 }

@@ -3,6 +3,7 @@ import Testing
 import ClearlineTesting
 import Domain
 import Persistence
+import Sandbox
 
 /// The dashboard's figures against events, runs, jobs and vendor calls written with known times,
 /// and the demo's "Send a test sale" moving them through the real flow and the sandbox.
@@ -150,5 +151,27 @@ struct DashboardTests {
         try #require(real.status == 201, "\(real.text)")
         let refused = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/qa/demo-transactions", json: ["kind": "sale"])
         #expect(refused.status == 409 && refused.text.contains("not the sandbox"), "\(refused.text)")
+    }
+
+    /// A restarted sandbox numbers its transactions from the start again: a test sale that comes
+    /// back with an id the environment already holds is refused, not shown with the old runs.
+    @Test func aSandboxThatForgotItsTransactionsIsSaidSo() async throws {
+        let before = SandboxServer(port: 0, logger: TestServer.quietLogger)
+        try before.startAsAllowedVendor()
+        defer { before.shutdown() }
+        let tenant = try await Fixtures.tenant()
+        let payTrace = try await VendorFixtures.payTrace(tenant, sandbox: before)
+        let path = "/v1/tenants/\(tenant)/environments/dev/demo-transactions"
+        let first = try await Client.send("POST", path, json: ["kind": "sale"])
+        try #require(first.status == 201, "\(first.text)")
+
+        let after = SandboxServer(port: 0, logger: TestServer.quietLogger)
+        try after.startAsAllowedVendor()
+        defer { after.shutdown() }
+        let moved = try await Client.send(
+            "PATCH", "/v1/tenants/\(tenant)/environments/dev/connections/\(payTrace)", json: ["settings": ["base_url": after.baseURL + "/paytrace"]])
+        try #require(moved.status == 200, "\(moved.text)")
+        let again = try await Client.send("POST", path, json: ["kind": "sale"])
+        #expect(again.status == 409 && again.isProblem && again.text.contains("already holds"), "\(again.text)")
     }
 }
