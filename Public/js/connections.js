@@ -1,7 +1,7 @@
 // Connections per environment: list, create, edit and remove. Secret inputs are always empty:
 // the server never sends a secret back, only whether it is set and a masked hint.
 import { api, listAll } from "./api.js";
-import { el, cell, formatDate, showAlert } from "./ui.js";
+import { el, cell, formatDate, healthBadge, showAlert } from "./ui.js";
 
 const KINDS = {
   paytrace: {
@@ -177,13 +177,10 @@ export function mountConnections({ tenantId, canWrite, container, message, onCha
     await render();
   }
 
-  const STATES = { connected: "ok", failing: "bad", failed: "bad", stopped: "bad", agent_offline: "bad" };
   function stateBadge(c) {
-    const state = c.health?.state || c.status;
     const title = c.health ? [c.health.last_success_at ? `Last call that worked: ${formatDate(c.health.last_success_at)}` : "No call has worked yet",
       c.health.last_failure_at ? `last failure: ${formatDate(c.health.last_failure_at)} (${c.health.last_error || "no detail"})` : null].filter(Boolean).join("; ") : "";
-    return el("span", { class: `badge ${STATES[state] || ""}`.trim(), title, "data-state": state },
-      state === "stopped" ? "stopped: credentials refused" : state.replace("_", " "));
+    return healthBadge(c.health?.state || c.status, title);
   }
 
   /** A Sage Pro agent's enrolment token, the one time it is shown: the agent needs it, the connection's id and this server's address. */

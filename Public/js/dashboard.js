@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { barChart, legend } from "./charts.js";
 import { setFilters } from "./console.js";
-import { el, formatDate, formatDateParts, formatTime, showAlert, statusBadge } from "./ui.js";
+import { el, formatDate, formatDateParts, formatTime, healthBadge, showAlert, statusBadge } from "./ui.js";
 
 const RANGES = { "24h": "24 hours", "7d": "7 days", "30d": "30 days" };
 const COLORS = { succeeded: "#1a7f4b", failed: "#b42318", review: "#a15c00", running: "#0b5cab", events: "#14213d", calls: "#0b5cab", failures: "#b42318" };
@@ -153,13 +153,6 @@ export async function mountDashboard(ctx, container) {
       legend([...stacks, { label: "events in", color: COLORS.events }]));
   }
 
-  function connectionState(c) {
-    if (c.breaker === "open") return el("span", { class: "badge bad" }, "stopped: credentials refused");
-    if (c.status === "failing" || c.status === "agent_offline") return el("span", { class: "badge bad" }, c.status.replace("_", " "));
-    if (c.status === "connected") return el("span", { class: "badge ok" }, "connected");
-    return el("span", { class: "badge warn" }, c.status.replace("_", " "));
-  }
-
   function renderConnections(figures) {
     if (figures.connections.length === 0) {
       connections.replaceChildren(el("div", { class: "empty" }, "No connections in this environment yet. ", el("a", { href: ctx.href("connections") }, "Add one"), "."));
@@ -175,7 +168,7 @@ export async function mountDashboard(ctx, container) {
       if (c.kind !== "sage_pro" && c.calls > 0) charts.push([slot, c]);
       else if (c.kind !== "sage_pro") slot.append(el("p", { class: "empty" }, `No calls to ${c.name} in the last ${RANGES[range]}.`));
       return el("article", { class: "connection-health", "data-connection": c.id },
-        el("div", { class: "connection-head" }, el("strong", {}, c.name), connectionState(c)),
+        el("div", { class: "connection-head" }, el("strong", {}, c.name), healthBadge(c.status)),
         c.kind === "sage_pro"
           ? el("p", { class: "muted" }, c.agent_last_seen_at ? `The agent last polled ${formatDate(c.agent_last_seen_at)}.` : "No agent has polled yet.")
           : el("p", { class: "muted" }, `${c.calls} calls, ${c.failures} failed` + (c.error_rate !== undefined ? ` (${(c.error_rate * 100).toFixed(1)}%)` : "") + "." + budget),

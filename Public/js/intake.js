@@ -96,9 +96,10 @@ export function mountIntake({ tenantId, canWrite, container, message, environmen
   /** The event types the flows deployed here take, by source: what a sender should name. */
   async function listenedTypes() {
     const deployments = await listAll(`${base()}/deployments`);
+    const versions = await Promise.all(deployments.map(({ flow_id: flowId, version }) =>
+      api("GET", `/v1/tenants/${encodeURIComponent(tenantId)}/flows/${flowId}/versions/${version}`)));
     const bySource = {};
-    for (const { flow_id: flowId, version } of deployments) {
-      const deployed = await api("GET", `/v1/tenants/${encodeURIComponent(tenantId)}/flows/${flowId}/versions/${version}`);
+    for (const deployed of versions) {
       const trigger = deployed.definition?.trigger || {};
       for (const type of trigger.event_types || []) (bySource[trigger.source] ||= new Set()).add(type);
     }

@@ -52,6 +52,15 @@ export function statusBadge(status) {
   return el("span", { class: `badge ${BADGE_KINDS[status] || ""}`.trim(), "data-status": status }, status);
 }
 
+// A connection's state as the API says it (its health: what it last did), the same badge on
+// the dashboard and in the connections list.
+const HEALTH_KINDS = { connected: "ok", failing: "bad", failed: "bad", stopped: "bad", agent_offline: "bad" };
+
+export function healthBadge(state, title = "") {
+  return el("span", { class: `badge ${HEALTH_KINDS[state] || "warn"}`, title, "data-state": state },
+    state === "stopped" ? "stopped: credentials refused" : state.replace("_", " "));
+}
+
 // A day, not a moment (a chargeback's received date is stored as that day's midnight UTC):
 // shown as the day it is, not converted to the reader's zone, where 12/01 became Nov 30.
 export function formatDay(value) {

@@ -60,11 +60,9 @@ public final class App: Sendable {
         }
         timer.name = "wake-settler"
         timer.start()
-        callFlusher.start()
+        // The vendor calls made inside requests (Test, Connect Zoho, Silent Post confirmations).
+        services.callFlusher.start()
     }
-
-    /// The vendor calls made inside requests (Test, Connect Zoho, Silent Post confirmations).
-    private var callFlusher: VendorCallFlusher { services.callFlusher }
 
     /// Lets readiness see the executor's load; call once the server is made.
     public func watchExecutor(_ load: @escaping @Sendable () -> ExecutorLoad) {
@@ -80,7 +78,7 @@ public final class App: Sendable {
         for listener in listeners.withLock({ list in
             defer { list = [] }; return list
         }) { listener.stop() }
-        callFlusher.shutdown()
+        services.callFlusher.shutdown()
     }
 
     private let listeners = Mutex<[PostgresListener]>([])

@@ -212,11 +212,9 @@ struct ConnectionBody: Encodable {
     init(_ c: Connection, enrolmentToken: String? = nil, activity: ConnectionActivity? = nil) {
         self.enrolmentToken = enrolmentToken
         health = activity.map { a in
-            let breaker = a.breaker.map { $0.openedAt != nil ? "open" : "counting" } ?? "closed"
-            return HealthBody(
-                state: ConnectionHealthStatus.status(
-                    c, breakerOpen: breaker == "open", lastSuccessAt: a.lastSuccessAt, lastFailureAt: a.lastFailureAt, agentLastSeenAt: a.agentLastSeenAt),
-                breaker: breaker, lastSuccessAt: a.lastSuccessAt, lastFailureAt: a.lastFailureAt, lastError: a.lastError, agentLastSeenAt: a.agentLastSeenAt)
+            HealthBody(
+                state: ConnectionHealthStatus.state(c, a), breaker: ConnectionHealthStatus.breaker(a), lastSuccessAt: a.lastSuccessAt,
+                lastFailureAt: a.lastFailureAt, lastError: a.lastError, agentLastSeenAt: a.agentLastSeenAt)
         }
         id = c.id.lowercasedString; tenantId = c.tenantId.lowercasedString; environment = c.environment.rawValue; kind = c.kind.rawValue
         name = c.name; settings = c.settings; status = c.status; createdAt = c.createdAt; updatedAt = c.updatedAt

@@ -112,7 +112,7 @@ struct DashboardBody: Encodable {
         let runs = RunCounts(succeeded: sum(\.succeeded), failed: sum(\.failed), review: sum(\.review), running: sum(\.running))
         let finished = runs.succeeded + runs.failed + runs.review
         totals = Totals(
-            events: sum(\.events), runs: runs, successRate: finished == 0 ? nil : (Double(runs.succeeded) / Double(finished) * 10_000).rounded() / 10_000)
+            events: sum(\.events), runs: runs, successRate: Self.fraction(runs.succeeded, of: finished))
         latency = LatencyBody(
             p50Ms: figures.latency.p50Seconds.map { Int(($0 * 1000).rounded()) }, p95Ms: figures.latency.p95Seconds.map { Int(($0 * 1000).rounded()) },
             samples: figures.latency.samples)
@@ -124,38 +124,23 @@ struct DashboardBody: Encodable {
     }
 
     static func connection(_ health: DashboardFigures.ConnectionHealth, window: DashboardWindow) -> ConnectionBody {
-        let connection = health.connection
+        let connection = health.connection, activity = health.activity
         let calls = health.calls.reduce(0) { $0 + $1.calls }, failures = health.calls.reduce(0) { $0 + $1.failures }
-        let breaker = health.breaker.map { $0.openedAt != nil ? "open" : "counting" } ?? "closed"
         // Zoho allows 100 calls a minute per organization unless the connection says otherwise.
         let perMinute = connection.kind == .zoho ? connection.text("requests_per_minute").flatMap { Int($0) } ?? 100 : nil
         return ConnectionBody(
             id: connection.id.lowercasedString, name: connection.name, kind: connection.kind.rawValue,
-            status: ConnectionHealthStatus.status(
-                connection, breakerOpen: breaker == "open", lastSuccessAt: health.lastSuccessAt, lastFailureAt: health.lastFailureAt,
-                agentLastSeenAt: health.agentLastSeenAt),
-            breaker: breaker, breakerFailures: health.breaker?.failures ?? 0,
-            lastSuccessAt: health.lastSuccessAt, lastFailureAt: health.lastFailureAt, lastError: health.lastError, calls: calls, failures: failures,
-            errorRate: calls == 0 ? nil : (Double(failures) / Double(calls) * 10_000).rounded() / 10_000,
-            limitPerBucket: perMinute.map { $0 * window.bucketSeconds / 60 },
+            status: ConnectionHealthStatus.state(connection, activity), breaker: ConnectionHealthStatus.breaker(activity),
+            breakerFailures: activity?.breaker?.failures ?? 0,
+            lastSuccessAt: activity?.lastSuccessAt, lastFailureAt: activity?.lastFailureAt, lastError: activity?.lastError, calls: calls, failures: failures,
+            errorRate: fraction(failures, of: calls), limitPerBucket: perMinute.map { $0 * window.bucketSeconds / 60 },
             sandbox: connection.kind == .paytrace && OutboundPolicy.isPlatformException(url: connection.text("base_url") ?? ""),
-            agentLastSeenAt: health.agentLastSeenAt,
+            agentLastSeenAt: activity?.agentLastSeenAt,
             series: health.calls.map { CallBucket(calls: $0.calls, failures: $0.failures) })
     }
-}
 
-/// What a person should read as a connection's state, from what it last did rather than how it
-/// was last tested: stopped (its breaker open), failing (its last call failed after its last
-/// success), connected (its last call worked, or its agent polled within a minute), agent_offline
-/// (an agent seen before but not for a minute), or else its stored status.
-enum ConnectionHealthStatus {
-    static func status(_ connection: Connection, breakerOpen: Bool, lastSuccessAt: Date?, lastFailureAt: Date?, agentLastSeenAt: Date?) -> String {
-        if breakerOpen { return "stopped" }
-        if let failed = lastFailureAt, failed > (lastSuccessAt ?? .distantPast) { return "failing" }
-        if connection.kind == .sageProAgent, let seen = agentLastSeenAt {
-            return Date().timeIntervalSince(seen) < 60 ? "connected" : "agent_offline"
-        }
-        if lastSuccessAt != nil { return "connected" }
-        return connection.status
+    /// `part` of `whole` to four decimal places; nil of nothing.
+    static func fraction(_ part: Int, of whole: Int) -> Double? {
+        whole == 0 ? nil : (Double(part) / Double(whole) * 10_000).rounded() / 10_000
     }
 }

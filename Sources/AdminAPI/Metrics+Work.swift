@@ -19,7 +19,8 @@ extension Metrics {
                 "clearline_vendor_calls_total{vendor=\"\(escape(key.vendor))\",operation=\"\(escape(key.operation))\",outcome=\"\(key.outcome.rawValue)\"} \(count)\n"
         }
         out += histogram(
-            "clearline_vendor_call_duration_seconds", help: "Time a vendor call took, by vendor.", label: "vendor", telemetry.vendorCallSeconds)
+            "clearline_vendor_call_duration_seconds", help: "Time a vendor call took, by vendor.", label: "vendor", bounds: ProcessTelemetry.buckets,
+            telemetry.vendorCallSeconds.mapValues { ($0.counts, $0.total, $0.sum) })
         out += """
             # HELP clearline_runs_finished_total Flow runs that ended, by outcome.
             # TYPE clearline_runs_finished_total counter
@@ -30,7 +31,7 @@ extension Metrics {
         }
         out += histogram(
             "clearline_step_duration_seconds", help: "Time a flow step took (mapping, lookups and the vendor write), by target.", label: "target",
-            telemetry.stepSeconds)
+            bounds: ProcessTelemetry.buckets, telemetry.stepSeconds.mapValues { ($0.counts, $0.total, $0.sum) })
         guard let queue else { return out }
         out += """
             # HELP clearline_queue_jobs Jobs in the queue over all tenants, by environment and state.
@@ -54,11 +55,15 @@ extension Metrics {
         return out
     }
 
-    private func histogram(_ name: String, help: String, label: String, _ series: [String: ProcessTelemetry.Histogram]) -> String {
+    /// One histogram family in Prometheus text: per label value, its cumulative buckets over
+    /// `bounds`, +Inf, sum and count.
+    func histogram(
+        _ name: String, help: String, label: String, bounds: [Double], _ series: [String: (counts: [Int], total: Int, sum: Double)]
+    ) -> String {
         var out = "# HELP \(name) \(help)\n# TYPE \(name) histogram\n"
         for (value, histogram) in series.sorted(by: { $0.key < $1.key }) {
             var cumulative = 0
-            for (index, bound) in ProcessTelemetry.buckets.enumerated() {
+            for (index, bound) in bounds.enumerated() {
                 cumulative += histogram.counts[index]
                 out += "\(name)_bucket{\(label)=\"\(escape(value))\",le=\"\(bound)\"} \(cumulative)\n"
             }

@@ -49,21 +49,9 @@ final class Metrics: Sendable {
         for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
             out += "clearline_http_requests_total{method=\"\(key.method)\",route=\"\(escape(key.route))\",status=\"\(key.status)\"} \(count)\n"
         }
-        out += """
-            # HELP clearline_http_request_duration_seconds Time from the full request to the response, by route pattern.
-            # TYPE clearline_http_request_duration_seconds histogram
-
-            """
-        for (route, histogram) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
-            var cumulative = 0
-            for (index, bound) in Metrics.buckets.enumerated() {
-                cumulative += histogram.counts[index]
-                out += "clearline_http_request_duration_seconds_bucket{route=\"\(escape(route))\",le=\"\(bound)\"} \(cumulative)\n"
-            }
-            out += "clearline_http_request_duration_seconds_bucket{route=\"\(escape(route))\",le=\"+Inf\"} \(histogram.total)\n"
-            out += "clearline_http_request_duration_seconds_sum{route=\"\(escape(route))\"} \(histogram.sum)\n"
-            out += "clearline_http_request_duration_seconds_count{route=\"\(escape(route))\"} \(histogram.total)\n"
-        }
+        out += histogram(
+            "clearline_http_request_duration_seconds", help: "Time from the full request to the response, by route pattern.", label: "route",
+            bounds: Metrics.buckets, snapshot.latency.mapValues { ($0.counts, $0.total, $0.sum) })
         out += """
             # HELP clearline_db_pool_connections Database connections of this process, by state.
             # TYPE clearline_db_pool_connections gauge

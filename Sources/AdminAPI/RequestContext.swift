@@ -44,6 +44,17 @@ struct RequestContext: Sendable {
                 requestId: requestId, details: String(decoding: JSONCoding.encode(details), as: UTF8.self)))
     }
 
+    /// A list's `q`: text of at most 100 code points as sent, with no control character; blank
+    /// (as an empty search box sends it) is no search.
+    static func searchText(_ text: String?) throws -> String? {
+        guard let text else { return nil }
+        guard text.unicodeScalars.count <= 100, !text.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw Problem.validation([FieldError(field: "q", message: "must be at most 100 characters of text")])
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
     /// `limit` and `cursor` query arguments, validated.
     func pagination() throws -> (cursor: PageCursor?, limit: Int) {
         try pagination(decode: PageCursor.decode)

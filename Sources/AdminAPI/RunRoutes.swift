@@ -55,7 +55,7 @@ enum RunRoutes {
                 errors.append(FieldError(field: name, message: "must be an RFC 3339 time, e.g. 2026-11-22T08:00:00Z"))
             }
         }
-        do { filter.search = try searchText(query["q"]) } catch let problem as Problem { errors += problem.errors }
+        do { filter.search = try RequestContext.searchText(query["q"]) } catch let problem as Problem { errors += problem.errors }
         if let text = query["order"] {
             if text == "newest" || text == "oldest" {
                 filter.newestFirst = text == "newest"
@@ -65,17 +65,6 @@ enum RunRoutes {
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
         return filter
-    }
-
-    /// A list's `q`: text of at most 100 code points as sent, with no control character; blank
-    /// (as an empty search box sends it) is no search.
-    static func searchText(_ text: String?) throws -> String? {
-        guard let text else { return nil }
-        guard text.unicodeScalars.count <= 100, !text.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
-            throw Problem.validation([FieldError(field: "q", message: "must be at most 100 characters of text")])
-        }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        return trimmed.isEmpty ? nil : trimmed
     }
 
     /// A run held for review (or failed) taken up again at its held step: retried as it is (the

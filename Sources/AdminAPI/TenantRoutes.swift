@@ -14,7 +14,7 @@ enum TenantRoutes {
         // The tenants overview: each tenant's last 24 hours and what waits, in the list's order and pages.
         Endpoint("GET", "/v1/tenant-health", access: .platformAdmin) { context in
             let (cursor, limit) = try context.pagination()
-            let search = try RunRoutes.searchText(context.request.query["q"])
+            let search = try RequestContext.searchText(context.request.query["q"])
             let (page, health) = try context.platformTransaction { tx in
                 let page = try tx.tenants.list(search: search, after: cursor, limit: limit)
                 return (page, try tx.dashboard.tenantHealth(tenantIds: page.items.map(\.id)))

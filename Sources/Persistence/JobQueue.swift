@@ -226,12 +226,16 @@ public enum JobQueue {
     }
 
     public static func depth(_ tx: Transaction, tenantId: UUID? = nil) throws -> [QueueDepth] {
+        try depth(tx, tenants: tenantId.map { .only($0) } ?? .all)
+    }
+
+    public static func depth(_ tx: Transaction, tenants: TenantScope) throws -> [QueueDepth] {
         try tx.query(
             """
             SELECT tenant_id, environment, count(*) FILTER (WHERE state = 'queued') AS queued, count(*) FILTER (WHERE state = 'running') AS running,
                    coalesce(extract(epoch FROM now() - min(run_at) FILTER (WHERE state = 'queued' AND run_at <= now())), 0)::float8 AS oldest
-            FROM jobs WHERE $1::uuid IS NULL OR tenant_id = $1 GROUP BY tenant_id, environment ORDER BY tenant_id, environment
-            """, [tenantId]
+            FROM jobs WHERE $1::uuid[] IS NULL OR tenant_id = ANY($1) GROUP BY tenant_id, environment ORDER BY tenant_id, environment
+            """, [tenants.sqlArray]
         ).map { row in
             QueueDepth(
                 tenantId: try row.uuid("tenant_id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev,

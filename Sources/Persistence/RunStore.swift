@@ -30,9 +30,7 @@ public enum RunStore {
         throws
         -> Page<RunListing>
     {
-        let search = filter.search.map {
-            "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-        }
+        let search = SearchPattern.containing(filter.search)
         return try Paging.fetch(
             tx,
             """

@@ -27,9 +27,7 @@ public enum TenantStore {
 
     /// `search`: a case-blind part of the name or slug.
     public static func list(_ tx: Transaction, search: String? = nil, after cursor: PageCursor?, limit: Int) throws -> Page<Tenant> {
-        let pattern = search.map {
-            "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-        }
+        let pattern = SearchPattern.containing(search)
         return try Paging.fetch(
             tx, "SELECT \(columns) FROM tenants WHERE deleted_at IS NULL AND ($1::text IS NULL OR name ILIKE $1 OR slug ILIKE $1)", [pattern], after: cursor,
             limit: limit, decode: decode

@@ -79,9 +79,9 @@ public enum VendorCallStore {
             """
             SELECT connection_id, floor(extract(epoch FROM minute - $3::timestamptz) / $5)::int AS bucket, sum(calls)::int AS calls, sum(failures)::int AS failures
             FROM vendor_call_minutes
-            WHERE tenant_id = $1 AND connection_id = ANY(string_to_array($2, ',')::uuid[]) AND minute >= $3 AND minute < $4
+            WHERE tenant_id = $1 AND connection_id = ANY($2::uuid[]) AND minute >= $3 AND minute < $4
             GROUP BY 1, 2
-            """, [tenantId, connectionIds.map { $0.uuidString.lowercased() }.joined(separator: ","), from, to, bucketSeconds])
+            """, [tenantId, SQLArray(connectionIds.map { $0.uuidString.lowercased() }), from, to, bucketSeconds])
         for row in rows {
             series[try row.uuid("connection_id"), default: [:]][try row.int("bucket")] = (try row.int("calls"), try row.int("failures"))
         }

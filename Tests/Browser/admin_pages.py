@@ -39,6 +39,16 @@ def call(method, path, token, body=None):
         return json.loads(response.read() or b"null")
 
 
+def deliver_signed(url, secret, body, event_id, headers=None):
+    """POSTs `body` (bytes) to a webhook endpoint, signed as Clearline-Signature asks; the HTTP status."""
+    t = str(int(time.time()))
+    signature = hmac.new(secret.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
+    delivery = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "Clearline-Event-Id": event_id, "Clearline-Signature": f"t={t},v1={signature}", **(headers or {})})
+    with urllib.request.urlopen(delivery) as reply:
+        return reply.status
+
+
 def browser(width, height):
     """Chromium in a zone west of UTC, where a day stored as midnight UTC would show as the day before."""
     options = Options()
@@ -186,12 +196,8 @@ def main():
         assert hook_secret.startswith("whsec_") and "/hooks/" in hook_url, (hook_secret[:6], hook_url)
         # A signed delivery to that URL shows among the events, its card number masked.
         body = json.dumps({"type": "order.paid", "order": "A-100", "card": "4111111111111111"}).encode()
-        t = str(int(time.time()))
-        signature = hmac.new(hook_secret.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
-        delivery = urllib.request.Request(hook_url, data=body, method="POST", headers={
-            "Content-Type": "application/json", "Clearline-Event-Id": "browser-" + uuid.uuid4().hex, "Clearline-Signature": f"t={t},v1={signature}"})
-        with urllib.request.urlopen(delivery) as reply:
-            assert reply.status == 202, reply.status
+        status = deliver_signed(hook_url, hook_secret, body, "browser-" + uuid.uuid4().hex)
+        assert status == 202, status
         driver.refresh()
         wait.until(EC.text_to_be_present_in_element((By.ID, "events"), "order.paid"))
         driver.find_element(By.CSS_SELECTOR, "#events button").click()

@@ -17,19 +17,15 @@ Then, on the dashboard, "Send a test sale": the sandbox's PayTrace makes it, the
 and the dashboard's counters and chart move, in under 10 s. Needs CLEARLINE_URL, CLEARLINE_BIN
 and CLEARLINE_SANDBOX_URL (scripts/test sets them).
 """
-import hashlib
-import hmac
 import json
-import os
 import pathlib
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from admin_pages import BASE, BIN, SANDBOX, SHOTS, browser, log_in, report  # noqa: E402
+from admin_pages import BASE, BIN, SANDBOX, SHOTS, browser, call, deliver_signed, log_in, report  # noqa: E402
 
 from axe_selenium_python import Axe  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -85,18 +81,11 @@ return found;
 """
 
 
-def api(method, path, token, body=None):
-    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read() or b"null")
-
-
 def demo_tenant(token):
     """The demo tenant's id, however many tenants the suites made before."""
     cursor = None
     while True:
-        page = api("GET", "/v1/tenants?limit=200" + (f"&cursor={cursor}" if cursor else ""), token)
+        page = call("GET", "/v1/tenants?limit=200" + (f"&cursor={cursor}" if cursor else ""), token)
         for tenant in page["items"]:
             if tenant["slug"] == "demo":
                 return tenant["id"]
@@ -159,8 +148,10 @@ def main():
         tenant = demo_tenant(token)
         dashboard = f"/v1/tenants/{tenant}/environments/dev/dashboard"
         # The demo's week is written first, as on a fresh `scripts/run` once it has settled.
-        wait_for("the demo's week to be written", lambda: api("GET", dashboard, token)["queue"]["queued"] == 0
-                 and api("GET", dashboard, token)["totals"]["runs"]["running"] == 0, 240)
+        def settled():
+            figures = call("GET", dashboard, token)
+            return figures["queue"]["queued"] == 0 and figures["totals"]["runs"]["running"] == 0
+        wait_for("the demo's week to be written", settled, 240)
         walk(tenant, owner, passwords[owner], admin, passwords[admin])
         fix_held_step(tenant, token, owner, passwords[owner])
         send_test_sale(tenant, owner, passwords[owner])
@@ -248,20 +239,16 @@ def walk(tenant, owner, owner_password, admin, admin_password):
 
 def fix_held_step(tenant, token, owner, owner_password):
     """A sale with no customer name: Sage Pro's customer step is held (company is required)."""
-    endpoint = api("POST", f"/v1/tenants/{tenant}/environments/dev/webhook-endpoints", token,
+    endpoint = call("POST", f"/v1/tenants/{tenant}/environments/dev/webhook-endpoints", token,
                    {"name": "PayTrace relay", "source": "paytrace", "verification": "clearline_signature"})
     transaction = 990000 + int(time.time()) % 9999
     body = json.dumps({"type": "paytrace.transaction.sale", "transaction": {
         "transaction_id": transaction, "transaction_type": "SALE", "amount": "12.34", "status": "SETTLED",
         "created_at": "12/01/2026 1:00:00 PM", "masked_card_number": "************1111"}}).encode()
-    stamp = str(int(time.time()))
-    signature = hmac.new(endpoint["secret"].encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    delivery = urllib.request.Request(endpoint["url"], data=body, method="POST", headers={
-        "Content-Type": "application/json", "Clearline-Event-Id": f"held-{transaction}", "Clearline-Signature": f"t={stamp},v1={signature}"})
-    with urllib.request.urlopen(delivery) as reply:
-        assert reply.status == 202, reply.status
+    status = deliver_signed(endpoint["url"], endpoint["secret"], body, f"held-{transaction}")
+    assert status == 202, status
     runs = f"/v1/tenants/{tenant}/environments/dev/runs?q={transaction}"
-    wait_for("the Sage Pro run to be held", lambda: any(r["status"] == "review" for r in api("GET", runs, token)["items"]), 60)
+    wait_for("the Sage Pro run to be held", lambda: any(r["status"] == "review" for r in call("GET", runs, token)["items"]), 60)
 
     driver = browser(1440, 900)
     try:
@@ -281,7 +268,7 @@ def fix_held_step(tenant, token, owner, owner_password):
         raise
     finally:
         driver.quit()
-    wait_for("the corrected run to succeed", lambda: [r["status"] for r in api("GET", runs, token)["items"]].count("succeeded") == 2, 60)
+    wait_for("the corrected run to succeed", lambda: [r["status"] for r in call("GET", runs, token)["items"]].count("succeeded") == 2, 60)
 
 
 def send_test_sale(tenant, owner, owner_password):

@@ -9,8 +9,6 @@ batch balanced. Screenshots at desktop and phone width go to .clearline/screensh
 CLEARLINE_URL, CLEARLINE_BIN and CLEARLINE_SANDBOX_URL (scripts/test sets them).
 """
 import datetime
-import hashlib
-import hmac
 import json
 import os
 import pathlib
@@ -27,7 +25,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from admin_pages import BASE, BIN, SANDBOX, SHOTS, browser, call, log_in, report  # noqa: E402
+from admin_pages import BASE, BIN, SANDBOX, SHOTS, browser, call, deliver_signed, log_in, report  # noqa: E402
 
 ZOHO_CLIENT = ("1000.DEMOSANDBOXCLIENT", "demo-zoho-client-secret")  # SandboxServer.demoZohoClient
 PAYTRACE = ("demo-api-user", "demo-api-password", "DEMO00000001")  # SandboxServer.demoPayTraceAccount
@@ -96,12 +94,8 @@ def main():
             "transaction_id": sale["transaction_id"], "transaction_type": "SALE", "amount": amount, "status": "PENDING_SETTLEMENT",
             "created_at": created, "customer_id": f"cust-{suffix}-{index}", "invoice_id": f"INV-{suffix}-{index}",
             "billing_address": {"name": f"Customer {suffix} {index}"}}}).encode()
-        t = str(int(time.time()))
-        signature = hmac.new(hook["secret"].encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
-        delivery = urllib.request.Request(BASE + f"/hooks/{hook['id']}", data=body, method="POST", headers={
-            "Content-Type": "application/json", "Clearline-Event-Id": f"sale-{suffix}-{index}", "Clearline-Event-Type": "paytrace.transaction.sale",
-            "Clearline-Signature": f"t={t},v1={signature}"})
-        urllib.request.urlopen(delivery).read()
+        deliver_signed(BASE + f"/hooks/{hook['id']}", hook["secret"], body, f"sale-{suffix}-{index}",
+                       {"Clearline-Event-Type": "paytrace.transaction.sale"})
         return sale["transaction_id"]
 
     def succeeded():

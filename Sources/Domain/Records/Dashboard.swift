@@ -61,24 +61,13 @@ public struct DashboardFigures: Sendable {
 
     public struct ConnectionHealth: Sendable {
         public let connection: Connection
-        public let breaker: CircuitBreakerState?
-        public let lastSuccessAt: Date?
-        public let lastFailureAt: Date?
-        public let lastError: String?
+        /// What it last did; nil when it has done nothing yet.
+        public let activity: ConnectionActivity?
         /// Calls and failures per bucket.
         public let calls: [(calls: Int, failures: Int)]
-        /// A Sage Pro agent calls Clearline rather than the other way round: when it last polled.
-        public let agentLastSeenAt: Date?
-        public init(
-            connection: Connection, breaker: CircuitBreakerState?, lastSuccessAt: Date?, lastFailureAt: Date?, lastError: String?,
-            calls: [(calls: Int, failures: Int)], agentLastSeenAt: Date? = nil
-        ) {
-            self.agentLastSeenAt = agentLastSeenAt
+        public init(connection: Connection, activity: ConnectionActivity?, calls: [(calls: Int, failures: Int)]) {
             self.connection = connection
-            self.breaker = breaker
-            self.lastSuccessAt = lastSuccessAt
-            self.lastFailureAt = lastFailureAt
-            self.lastError = lastError
+            self.activity = activity
             self.calls = calls
         }
     }

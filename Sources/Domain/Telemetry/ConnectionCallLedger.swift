@@ -27,9 +27,9 @@ public final class ConnectionCallLedger: Sendable {
     public init() {}
 
     public func record(tenantId: UUID, connectionId: UUID, at time: Date, failed: Bool, error: String?) {
-        let minute = Int64(time.timeIntervalSince1970 / 60) * 60
+        let key = Key(tenantId: tenantId, connectionId: connectionId, minute: Int64(time.timeIntervalSince1970 / 60) * 60)
         pending.withLock { pending in
-            var tally = pending[Key(tenantId: tenantId, connectionId: connectionId, minute: minute), default: Tally()]
+            var tally = pending[key, default: Tally()]
             tally.calls += 1
             if failed {
                 tally.failures += 1
@@ -38,7 +38,7 @@ public final class ConnectionCallLedger: Sendable {
             } else {
                 tally.lastSuccessAt = time
             }
-            pending[Key(tenantId: tenantId, connectionId: connectionId, minute: minute)] = tally
+            pending[key] = tally
         }
     }
 

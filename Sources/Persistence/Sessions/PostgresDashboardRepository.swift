@@ -52,10 +52,8 @@ struct PostgresDashboardRepository: DashboardRepository {
             tx, tenantId: tenantId, connectionIds: connections.map(\.id), from: window.from, to: window.to, bucketSeconds: window.bucketSeconds)
         let health = connections.map { connection in
             let counted = series[connection.id] ?? [:]
-            let last = activity[connection.id]
             return DashboardFigures.ConnectionHealth(
-                connection: connection, breaker: last?.breaker, lastSuccessAt: last?.lastSuccessAt, lastFailureAt: last?.lastFailureAt,
-                lastError: last?.lastError, calls: (0..<window.bucketCount).map { counted[$0] ?? (0, 0) }, agentLastSeenAt: last?.agentLastSeenAt)
+                connection: connection, activity: activity[connection.id], calls: (0..<window.bucketCount).map { counted[$0] ?? (0, 0) })
         }
         let checklist = try tx.one(
             """
@@ -95,8 +93,9 @@ struct PostgresDashboardRepository: DashboardRepository {
     func tenantHealth(tenantIds: [UUID]) throws -> [UUID: TenantHealth] {
         var health = Dictionary(uniqueKeysWithValues: tenantIds.map { ($0, TenantHealth()) })
         guard !tenantIds.isEmpty else { return health }
-        let ids = [tenantIds.map { $0.uuidString.lowercased() }.joined(separator: ",")] as [any SQLBindable]
-        let within = "tenant_id = ANY(string_to_array($1, ',')::uuid[])"
+        let scope = TenantScope.only(Set(tenantIds))
+        let ids = [scope.sqlArray] as [any SQLBindable]
+        let within = "tenant_id = ANY($1::uuid[])"
         for row in try tx.query(
             "SELECT tenant_id, count(*)::int AS n FROM events WHERE \(within) AND received_at > now() - interval '24 hours' GROUP BY 1", ids)
         {
@@ -122,7 +121,7 @@ struct PostgresDashboardRepository: DashboardRepository {
         {
             health[try row.uuid("tenant_id")]?.deadLetters = try row.int("n")
         }
-        for depth in try JobQueue.depth(tx) {
+        for depth in try JobQueue.depth(tx, tenants: scope) {
             guard var tenant = health[depth.tenantId] else { continue }
             tenant.queued += depth.queued
             tenant.oldestWaitSeconds = max(tenant.oldestWaitSeconds, depth.oldestAgeSeconds)
