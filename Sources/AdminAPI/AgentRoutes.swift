@@ -19,11 +19,6 @@ enum AgentRoutes {
         Endpoint("POST", base + "/results", access: .anonymous, handler: results),
     ]
 
-    /// Wrong tokens allowed per connection and client address: five, and one more every twelve
-    /// seconds. Past that the address gets 429 before its token is even compared, so guessing
-    /// stops; an agent elsewhere polling with the right token is not held back.
-    static let failureLimit = RateLimits.Limit(perMinute: 5)
-
     static let unauthorized = Problem(
         status: 401, title: "Unauthorized",
         detail: "Send the connection's enrolment token as `Authorization: Bearer <token>`.",
@@ -45,7 +40,10 @@ enum AgentRoutes {
         else {
             throw unauthorized
         }
+        // Wrong tokens are limited per connection and client address (APIConfiguration.agentTokenFailures),
+        // so guessing stops while an agent elsewhere polling with the right token is not held back.
         let failures = "agent-auth:\(connectionId.lowercasedString):\(context.request.clientAddress)"
+        let failureLimit = context.services.configuration.agentTokenFailures
         if let wait = try RateLimits.wait(context.services.database, bucket: failures, cost: 1, limit: failureLimit) {
             throw Problem(
                 status: 429, title: "Too Many Requests", detail: "Too many wrong enrolment tokens from this address; try again later.",

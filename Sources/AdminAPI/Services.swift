@@ -1,5 +1,5 @@
 import Foundation
-import Persistence
+public import Persistence
 public import Domain
 import Logging
 import Crypto
@@ -20,11 +20,16 @@ public struct APIConfiguration: Sendable {
     public var requestVendorCalls: Int
     /// The same, for one tenant.
     public var requestVendorCallsPerTenant: Int
+    /// Wrong Sage Pro enrolment tokens allowed per connection and client address: five, and one
+    /// more every twelve seconds. Past that the address gets 429 before its token is compared.
+    public var agentTokenFailures: RateLimits.Limit
 
     public init(
         publicDirectory: String = "Public", publicURL: String? = nil,
-        passwordIterations: Int = 600_000, loginLimits: LoginLimits = .init(), requestVendorCalls: Int = 4, requestVendorCallsPerTenant: Int = 2
+        passwordIterations: Int = 600_000, loginLimits: LoginLimits = .init(), requestVendorCalls: Int = 4, requestVendorCallsPerTenant: Int = 2,
+        agentTokenFailures: RateLimits.Limit = .init(perMinute: 5)
     ) {
+        self.agentTokenFailures = agentTokenFailures
         self.publicDirectory = publicDirectory
         self.publicURL = publicURL
         self.passwordIterations = passwordIterations

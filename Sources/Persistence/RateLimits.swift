@@ -9,6 +9,12 @@ public enum RateLimits {
             capacity = Double(perMinute)
             perSecond = Double(perMinute) / 60
         }
+
+        /// `capacity` at once, refilled at `perSecond`.
+        public init(capacity: Double, perSecond: Double) {
+            self.capacity = capacity
+            self.perSecond = perSecond
+        }
     }
 
     /// Takes `cost` requests from `bucket`: nil when allowed now, else how long to wait first.
