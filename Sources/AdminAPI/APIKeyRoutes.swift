@@ -31,6 +31,8 @@ enum APIKeyRoutes {
                 _ = try tx.apiKeys.revoke(tenantId: tenantId, id: keyId)
                 try context.audit(tx, tenantId: tenantId, action: "api_key.revoked", targetType: "api_key", targetId: keyId.lowercasedString)
             }
+            // This process stops taking the key now; the others at the NOTIFY.
+            context.services.credentials.invalidate(key: keyId)
             return context.noContent()
         },
     ]

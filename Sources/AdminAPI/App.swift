@@ -38,14 +38,15 @@ public final class App: Sendable {
     /// once the server runs.
     public func startNotifications() {
         let wakeups = services.agentWakeups
-        let endpoints = services.endpoints
+        let endpoints = services.endpoints, credentials = services.credentials
         let listener = PostgresListener(
-            conninfo: services.database.pool.conninfo, channels: [AgentCommandStore.channel, WebhookEndpointStore.channel],
+            conninfo: services.database.pool.conninfo, channels: [AgentCommandStore.channel, WebhookEndpointStore.channel, APIKeyStore.channel],
             logger: services.logger,
             onReconnect: {
-                wakeups.notifyAll(); endpoints.invalidateAll()
+                wakeups.notifyAll(); endpoints.invalidateAll(); credentials.invalidateAll()
             }
         ) { notification in
+            if notification.channel == APIKeyStore.channel { return credentials.invalidate(notice: notification.payload) }
             guard let id = UUID(uuidString: notification.payload) else { return }
             if notification.channel == WebhookEndpointStore.channel { endpoints.invalidate(id) } else { wakeups.notify(id) }
         }

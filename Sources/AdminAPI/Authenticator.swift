@@ -13,7 +13,10 @@ enum Authenticator {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw Problem.unauthorized }
             let token = parts[1].trimmingCharacters(in: .whitespaces)
-            guard let credential = try APIKeyStore.authenticate(services.database, token: token) else {
+            guard let prefix = APIKeyStore.prefix(of: token),
+                let record = try services.credentials.record(prefix: prefix, fetch: { try APIKeyStore.record(services.database, prefix: $0) }),
+                let credential = try APIKeyStore.credential(record, token: token)
+            else {
                 throw Problem.unauthorized
             }
             return try Principal(credential: credential, session: nil)

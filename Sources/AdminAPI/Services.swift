@@ -23,12 +23,17 @@ public struct APIConfiguration: Sendable {
     /// Wrong Sage Pro enrolment tokens allowed per connection and client address: five, and one
     /// more every twelve seconds. Past that the address gets 429 before its token is compared.
     public var agentTokenFailures: RateLimits.Limit
+    /// How long a process keeps an API key it looked up. A revocation or a tenant's change of
+    /// status reaches every process at once through NOTIFY; this bounds only a notice lost while
+    /// the listening connection was down.
+    public var credentialCacheLifetime: Duration
 
     public init(
         publicDirectory: String = "Public", publicURL: String? = nil,
         passwordIterations: Int = 600_000, loginLimits: LoginLimits = .init(), requestVendorCalls: Int = 4, requestVendorCallsPerTenant: Int = 2,
-        agentTokenFailures: RateLimits.Limit = .init(perMinute: 5)
+        agentTokenFailures: RateLimits.Limit = .init(perMinute: 5), credentialCacheLifetime: Duration = .seconds(30)
     ) {
+        self.credentialCacheLifetime = credentialCacheLifetime
         self.agentTokenFailures = agentTokenFailures
         self.publicDirectory = publicDirectory
         self.publicURL = publicURL
@@ -55,6 +60,7 @@ final class Services: Sendable {
     let logger: Logger
     let agentWakeups = AgentWakeups()
     let endpoints = EndpointCache()
+    let credentials: CredentialCache
     let wakeThrottle = WakeThrottle(interval: .milliseconds(50))
     let events: EventBatcher
     let vendorCallSlots: OutboundCallSlots
@@ -68,6 +74,7 @@ final class Services: Sendable {
         self.database = database
         self.stores = PostgresDataStore(database: database, vault: vault)
         self.events = EventBatcher(database: database)
+        self.credentials = CredentialCache(lifetime: configuration.credentialCacheLifetime)
         self.vault = vault
         self.configuration = configuration
         self.passwords = PasswordHasher(iterations: configuration.passwordIterations)

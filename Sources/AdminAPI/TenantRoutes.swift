@@ -34,8 +34,9 @@ enum TenantRoutes {
                 try context.audit(tx, tenantId: id, action: "tenant.deleted", targetType: "tenant", targetId: id.lowercasedString)
                 guard try tx.tenants.delete(id: id) else { throw Problem.notFound("No such tenant.") }
             }
-            // This process forgets the tenant's endpoints now; the others at the NOTIFY.
+            // This process forgets the tenant's endpoints and keys now; the others at the NOTIFY.
             context.services.endpoints.invalidateAll()
+            context.services.credentials.invalidate(tenant: id)
             return context.noContent()
         },
     ]
@@ -84,7 +85,10 @@ enum TenantRoutes {
             try context.audit(tx, tenantId: id, action: "tenant.updated", targetType: "tenant", targetId: id.lowercasedString, details: details)
             return tenant
         }
-        if status != nil { context.services.endpoints.invalidateAll() }
+        if status != nil {
+            context.services.endpoints.invalidateAll()
+            context.services.credentials.invalidate(tenant: id)
+        }
         return context.json(TenantBody(tenant))
     }
 }

@@ -5,6 +5,8 @@ import Persistence
 /// The diagnostic job kind `probe`: optionally sleeps (`{"sleep_ms": N}`), optionally fails its
 /// first attempts (`{"fail_attempts": N}`), then records one row in `probe_effects` in the
 /// completing transaction. Tests and bench/queue count those rows to prove exactly-once.
+/// `{"fail_commits": N}` makes the effects of its first N attempts fail inside the completing
+/// transaction, as a write refused by the database would (the batched commit's fallback).
 struct ProbeHandler: JobHandler {
     func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
         let payload = (try? JSONSerialization.jsonObject(with: Data(job.payload.utf8))) as? [String: Any] ?? [:]
@@ -13,8 +15,10 @@ struct ProbeHandler: JobHandler {
             throw ProbeFailure(attempt: job.attempt)
         }
         let worker = context.worker
+        let failCommit = (payload["fail_commits"] as? Int).map { job.attempt <= $0 } ?? false
         return JobEffects { tx in
             try tx.query("INSERT INTO probe_effects (job_id, tenant_id, worker) VALUES ($1, $2, $3)", [job.id, job.tenantId, worker])
+            if failCommit { throw ProbeFailure(attempt: job.attempt) }
         }
     }
 

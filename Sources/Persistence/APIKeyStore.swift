@@ -51,18 +51,41 @@ public enum APIKeyStore {
         !(try tx.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id", [tenantId, id]).isEmpty)
     }
 
+    /// A live key as the bearer look-up finds it by its prefix: what a process may keep for a
+    /// few seconds (`clearline_credentials` announces a change), since only the secret's hash is in it.
+    public struct KeyRecord: Sendable {
+        public let id: UUID
+        public let tenantId: UUID?
+        public let role: String
+        public let tenantStatus: String?
+        let secretHash: [UInt8]
+    }
+
+    /// Announces, at commit, a key revoked or deleted (`key:<prefix>`) or a tenant whose status
+    /// changed (`tenant:<id>`) (migration 0024's triggers).
+    public static let channel = "clearline_credentials"
+
     /// Finds the live key a token belongs to. One statement outside any transaction (see
     /// `clearline_api_key_credential`), since it runs on every request.
     public static func authenticate(_ database: Database, token: String) throws -> Credential? {
-        guard let prefix = prefix(of: token) else { return nil }
+        guard let prefix = prefix(of: token), let record = try record(database, prefix: prefix) else { return nil }
+        return try credential(record, token: token)
+    }
+
+    /// The live key with this prefix (and stamps its last use, at most once a minute).
+    public static func record(_ database: Database, prefix: String) throws -> KeyRecord? {
         guard let row = try database.statement("SELECT * FROM clearline_api_key_credential($1)", [prefix]).first else { return nil }
-        let stored = Encoding.fromHex(try row.string("secret_hash")) ?? []
-        guard Digest.constantTimeEquals(Digest.sha256(token), stored) else { return nil }
+        return KeyRecord(
+            id: try row.uuid("id"), tenantId: try row.optionalUUID("tenant_id"), role: try row.string("role"),
+            tenantStatus: row.optionalString("tenant_status"), secretHash: Encoding.fromHex(try row.string("secret_hash")) ?? [])
+    }
+
+    /// The credential `token` proves, when it is the key's whole token.
+    public static func credential(_ record: KeyRecord, token: String) throws -> Credential? {
+        guard Digest.constantTimeEquals(Digest.sha256(token), record.secretHash) else { return nil }
         return Credential(
-            id: try row.uuid("id"), label: "api_key:\(try row.string("id"))",
-            holder: try Credential.holder(
-                tenantId: try row.optionalUUID("tenant_id"), role: try row.string("role"),
-                tenantStatus: row.optionalString("tenant_status")))
+            id: record.id, label: "api_key:\(record.id.uuidString.lowercased())",
+            holder: try Credential.holder(tenantId: record.tenantId, role: record.role, tenantStatus: record.tenantStatus))
     }
 
     static func mint() -> (token: String, prefix: String) {
@@ -70,7 +93,7 @@ public enum APIKeyStore {
         return ("cl_\(prefix)_\(SecureRandom.token(byteCount: 32))", prefix)
     }
 
-    static func prefix(of token: String) -> String? {
+    public static func prefix(of token: String) -> String? {
         let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
         guard token.utf8.count <= 128, parts.count == 3, parts[0] == "cl", parts[1].utf8.count == 12,
             parts[1].utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })

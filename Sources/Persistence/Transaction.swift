@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A connection inside an open transaction; stores take one so that several writes and their
 /// audit line commit together.
 public struct Transaction {
@@ -16,5 +18,18 @@ public struct Transaction {
 
     public func one(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> Row? {
         try connection.query(sql, parameters).first
+    }
+}
+
+extension Transaction {
+    /// The same open transaction narrowed to one tenant's rows: row-level security binds to
+    /// `tenantId` from here until the next narrowing or the end. For work that commits several
+    /// tenants' writes at once (the worker pool's batched completions); begun in the platform
+    /// scope by the caller, which has checked that the tenant is live.
+    public func narrowed(to tenantId: UUID) throws -> Transaction {
+        try connection.query(
+            "SELECT set_config('clearline.scope', 'tenant', true), set_config('clearline.tenant_id', $1, true)",
+            [tenantId.uuidString.lowercased()])
+        return Transaction(connection: connection, scope: .tenant(tenantId))
     }
 }

@@ -46,6 +46,34 @@ struct AuthenticationTests {
         #expect(try await Client.send("GET", "/v1/tenants/\(tenant)", auth: .bearer(key.token)).status == 401)
     }
 
+    @Test func aRevocationOrSuspensionReachesEveryProcessThroughItsNotice() async throws {
+        // Another process keeps keys for an hour: only the notice can make it let go.
+        let other = try TestServer.secondProcess(api: APIConfiguration(passwordIterations: 10_000, credentialCacheLifetime: .seconds(3_600)))
+        defer {
+            other.app.shutdown()
+            other.server.shutdown()
+        }
+        let elsewhere = "http://127.0.0.1:\(other.server.port)"
+        let tenant = try await Fixtures.tenant()
+        let revoked = try await Fixtures.apiKey(tenant, role: "admin")
+        let kept = try await Fixtures.apiKey(tenant, role: "viewer")
+        for key in [revoked, kept] {
+            #expect(try await Client.send("GET", "/v1/tenants/\(tenant)", auth: .bearer(key.token), server: elsewhere).status == 200)
+        }
+        #expect(try await Client.send("DELETE", "/v1/tenants/\(tenant)/api-keys/\(revoked.id)").status == 204)
+        #expect(
+            try await Wait.until(60) { try await Client.send("GET", "/v1/tenants/\(tenant)", auth: .bearer(revoked.token), server: elsewhere).status == 401 })
+        #expect(try await Client.send("GET", "/v1/tenants/\(tenant)", auth: .bearer(kept.token), server: elsewhere).status == 200)
+        // A suspension made by SQL by hand is announced too.
+        try TestServer.shared.database.transaction(.platform) { tx in
+            try tx.query("UPDATE tenants SET status = 'suspended' WHERE id = $1", [tenant])
+        }
+        #expect(
+            try await Wait.until(60) {
+                try await Client.send("GET", "/v1/tenants/\(tenant)/api-keys", auth: .bearer(kept.token), server: elsewhere).status == 403
+            })
+    }
+
     @Test func aDeletedTenantsKeysStopWorking() async throws {
         let tenant = try await Fixtures.tenant()
         let key = try await Fixtures.apiKey(tenant, role: "owner")

@@ -51,6 +51,19 @@ public final class TestServer: Sendable {
         return server
     }
 
+    /// A second Clearline process in all but name: its own App (caches, LISTEN connection) and
+    /// server on the shared database. Shut both down when done.
+    public static func secondProcess(api: APIConfiguration) throws -> (server: HTTPServer, app: App) {
+        let app = App(database: shared.database, vault: shared.vault, configuration: api, logger: quietLogger)
+        let server = HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, threads: 1, executorThreads: 2, maxBodyBytes: Self.maxBodyBytes),
+            logger: quietLogger, oversized: { app.payloadTooLarge($0, limit: Self.maxBodyBytes) },
+            inline: { app.respondInline($0) }, handler: { app.handle($0) })
+        try server.start()
+        app.startNotifications()
+        return (server, app)
+    }
+
     /// Runs `body` with the conninfo of a new, empty database, dropped afterwards.
     public static func withTemporaryDatabase<T>(_ body: (String) throws -> T) throws -> T {
         let name = "clearline_tmp_\(UUID().uuidString.prefix(8).lowercased())"

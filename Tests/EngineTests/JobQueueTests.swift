@@ -23,6 +23,38 @@ struct JobQueueTests {
         #expect(pools.allSatisfy { $0.completedCount > 0 }, "both pools took a share")
     }
 
+    @Test func oneCommitCompletesManyJobsOfSeveralTenantsAndAFailingEffectStaysItsOwn() throws {
+        let tenants = [try QueueDatabase.tenant(), try QueueDatabase.tenant()]
+        var ids: [Int64] = []
+        for tenant in tenants { ids += try QueueDatabase.probes(tenant, count: 300) }
+        // Its effects fail in the first attempt's commit: the batch it is in falls back to one
+        // transaction per job, and only this job is retried.
+        let failing = try QueueDatabase.probes(tenants[0], count: 1, payload: #"{"fail_commits": 1}"#)[0]
+        let pool = QueueDatabase.pool(workers: 4, tenants: .only(Set(tenants)))
+        pool.start()
+        let done = try Wait.blockingUntil(120) { try tenants.allSatisfy { try QueueDatabase.remaining($0) == 0 } }
+        pool.shutdown(grace: 5)
+        #expect(done)
+        var effects: [Int64: Int] = [:]
+        for tenant in tenants { effects.merge(try QueueDatabase.effects(tenant)) { $0 + $1 } }
+        #expect(effects.count == ids.count + 1)
+        #expect(effects.values.allSatisfy { $0 == 1 }, "a job's effects were written twice")
+        let (shared, attempts) = try QueueDatabase.shared.transaction(.platform) { tx in
+            // Jobs finished in one transaction share its now().
+            (
+                try tx.one(
+                    """
+                    SELECT count(*) AS n FROM (
+                      SELECT finished_at FROM job_history WHERE tenant_id = ANY($1::uuid[])
+                      GROUP BY finished_at HAVING count(DISTINCT tenant_id) = 2) batches
+                    """, [SQLArray(tenants.map { $0.uuidString.lowercased() })])!.int("n"),
+                try tx.query("SELECT outcome FROM job_attempts WHERE job_id = $1 ORDER BY attempt", [failing]).map { try $0.string("outcome") }
+            )
+        }
+        #expect(shared > 0, "no commit completed jobs of both tenants")
+        #expect(attempts == ["failed", "succeeded"])
+    }
+
     @Test func jobsWithOneOrderingKeyCompleteInOrder() throws {
         let tenant = try QueueDatabase.tenant()
         var ids: [Int64] = []

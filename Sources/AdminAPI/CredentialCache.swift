@@ -1,0 +1,85 @@
+import Foundation
+import Persistence
+import Synchronization
+
+/// API keys found by their prefix, kept a few seconds so an authenticated request does not pay
+/// a round trip to PostgreSQL for its bearer token. Only what the look-up returns is kept (the
+/// secret's hash, never the token); each request's token is still checked against it.
+///
+/// A revocation, a deletion or a tenant's change of status is announced on
+/// `APIKeyStore.channel` at commit and drops the entry in every process; this process also drops
+/// it as soon as its own route commits the change, so its next request already sees it. A
+/// look-up that was in flight while an entry was dropped is not kept (the generation moved on),
+/// so it cannot put back what a revocation took out.
+final class CredentialCache: Sendable {
+    struct Entry: Sendable {
+        let record: APIKeyStore.KeyRecord
+        let fetchedAt: ContinuousClock.Instant
+    }
+
+    static let capacity = 10_000
+    /// 30 s by default: within the minute at which the look-up stamps a key's last use.
+    let lifetime: Duration
+    private let state = Mutex<(entries: [String: Entry], generation: UInt64)>(([:], 0))
+
+    init(lifetime: Duration) { self.lifetime = lifetime }
+
+    /// The key with this prefix, from the cache or else from `fetch`.
+    func record(prefix: String, fetch: (String) throws -> APIKeyStore.KeyRecord?) rethrows -> APIKeyStore.KeyRecord? {
+        let (cached, generation) = state.withLock { state -> (Entry?, UInt64) in
+            guard let entry = state.entries[prefix] else { return (nil, state.generation) }
+            if ContinuousClock.now - entry.fetchedAt > lifetime {
+                state.entries[prefix] = nil
+                return (nil, state.generation)
+            }
+            return (entry, state.generation)
+        }
+        if let cached { return cached.record }
+        guard let record = try fetch(prefix) else { return nil }
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.entries.count >= Self.capacity { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[prefix] = Entry(record: record, fetchedAt: .now)
+        }
+        return record
+    }
+
+    /// Handles a notice on `APIKeyStore.channel`: `key:<prefix>` or `tenant:<id>`.
+    func invalidate(notice: String) {
+        if notice.hasPrefix("key:") {
+            invalidate(prefix: String(notice.dropFirst(4)))
+        } else if notice.hasPrefix("tenant:"), let id = UUID(uuidString: String(notice.dropFirst(7))) {
+            invalidate(tenant: id)
+        } else {
+            invalidateAll()
+        }
+    }
+
+    func invalidate(prefix: String) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries[prefix] = nil
+        }
+    }
+
+    func invalidate(key id: UUID) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries = state.entries.filter { $0.value.record.id != id }
+        }
+    }
+
+    func invalidate(tenant id: UUID) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries = state.entries.filter { $0.value.record.tenantId != id }
+        }
+    }
+
+    func invalidateAll() {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+import Persistence
+import Domain
+
+/// Commits the worker pool's finished jobs in batches: one transaction moves every job that
+/// finished meanwhile to history, with its effects, so a commit (and its WAL flush) serves many
+/// jobs instead of one. While a batch commits, the next one gathers, so a lone job waits for no
+/// timer. Each job's effects still commit exactly with its own completion: a batch commits whole
+/// or not at all, and when it fails (one job's effects throw, a deadlock) every job in it is
+/// committed again in a transaction of its own, where a failure is that job's alone.
+final class CompletionCommitter: @unchecked Sendable {
+    struct Finished {
+        let job: Job
+        let effects: JobEffects
+        let summary: String?
+    }
+
+    /// At most this many jobs per commit.
+    static let batchLimit = 128
+    /// Workers wait before handing over more than this many uncommitted jobs: claimed work
+    /// cannot run ahead of its commits without bound.
+    static let pendingLimit = 512
+
+    private let database: Database
+    private let logger: Logger
+    /// The one-job path: the job's completion and effects in their own transaction, or its
+    /// failure settled. True when it completed.
+    private let commitOne: (Finished) -> Bool
+    private let committed: (Int) -> Void
+    private let condition = NSCondition()
+    private var pending: [Finished] = []
+    private var closed = false
+    private var running = false
+
+    init(database: Database, logger: Logger, commitOne: @escaping (Finished) -> Bool, committed: @escaping (Int) -> Void) {
+        self.database = database
+        self.logger = logger
+        self.commitOne = commitOne
+        self.committed = committed
+    }
+
+    func start() {
+        condition.lock()
+        running = true
+        condition.unlock()
+        let thread = Thread { [self] in loop() }
+        thread.name = "job-committer"
+        thread.start()
+    }
+
+    /// Hands over a finished job; blocks while too many wait. After `close`, commits it here.
+    func submit(_ finished: Finished) {
+        condition.lock()
+        while pending.count >= Self.pendingLimit && !closed { condition.wait() }
+        if closed || !running {
+            condition.unlock()
+            if commitOne(finished) { committed(1) }
+            return
+        }
+        pending.append(finished)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Commits what is handed over so far, then stops; later hand-overs commit on their own thread.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        while running { condition.wait() }
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && !closed { condition.wait() }
+            if pending.isEmpty {
+                running = false
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let batch = Array(pending.prefix(Self.batchLimit))
+            pending.removeFirst(batch.count)
+            condition.broadcast()
+            condition.unlock()
+            committed(commit(batch))
+        }
+    }
+
+    /// Returns how many of `batch` completed.
+    private func commit(_ batch: [Finished]) -> Int {
+        if batch.count == 1 { return commitOne(batch[0]) ? 1 : 0 }
+        do {
+            let leftOut = try database.transaction(.platform) { tx -> [Finished] in
+                let done = try JobQueue.complete(tx, batch.map { JobQueue.Completion(job: $0.job, summary: $0.summary) })
+                // Each tenant's effects under that tenant's scope, so row-level security binds them
+                // as it would in a transaction of their own.
+                var tenants: [UUID] = []
+                var byTenant: [UUID: [Finished]] = [:]
+                for finished in batch where done.contains(finished.job.id) {
+                    if byTenant[finished.job.tenantId] == nil { tenants.append(finished.job.tenantId) }
+                    byTenant[finished.job.tenantId, default: []].append(finished)
+                }
+                for tenant in tenants {
+                    let scoped = try tx.narrowed(to: tenant)
+                    for finished in byTenant[tenant] ?? [] { try finished.effects.write(scoped) }
+                }
+                return batch.filter { !done.contains($0.job.id) }
+            }
+            // Lost leases and deleted tenants: the one-job path says which, and settles them.
+            return batch.count - leftOut.count + leftOut.filter(commitOne).count
+        } catch {
+            logger.debug("a batch of completions failed; committing its jobs one at a time", metadata: ["jobs": "\(batch.count)", "error": "\(error)"])
+            return batch.filter(commitOne).count
+        }
+    }
+}
