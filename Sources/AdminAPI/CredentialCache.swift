@@ -50,6 +50,8 @@ final class CredentialCache: Sendable {
             invalidate(prefix: String(notice.dropFirst(4)))
         } else if notice.hasPrefix("tenant:"), let id = UUID(uuidString: String(notice.dropFirst(7))) {
             invalidate(tenant: id)
+            // Perhaps deleted: its next transaction checks before its body runs.
+            LiveTenants.forget(id)
         } else {
             invalidateAll()
         }

@@ -18,6 +18,12 @@ final class Metrics: Sendable {
         var counts = [Int](repeating: 0, count: Metrics.buckets.count)
         var total = 0
         var sum = 0.0
+
+        mutating func observe(bucket: Int?, seconds: Double) {
+            if let bucket { counts[bucket] += 1 }
+            total += 1
+            sum += seconds
+        }
     }
 
     private struct State {
@@ -29,13 +35,12 @@ final class Metrics: Sendable {
 
     func observe(method: String, route: String, status: Int, seconds: Double) {
         let bucket = Metrics.buckets.firstIndex { seconds <= $0 }
+        let key = RequestKey(method: method, route: route, status: status)
+        // Mutated in place: taking the histogram out and putting it back copied its counts on
+        // every request, under the lock every request thread takes.
         state.withLock { state in
-            state.requests[RequestKey(method: method, route: route, status: status), default: 0] += 1
-            var histogram = state.latency[route] ?? Histogram()
-            if let bucket { histogram.counts[bucket] += 1 }
-            histogram.total += 1
-            histogram.sum += seconds
-            state.latency[route] = histogram
+            state.requests[key, default: 0] += 1
+            state.latency[route, default: Histogram()].observe(bucket: bucket, seconds: seconds)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import Domain
 import HTTPServer
 
@@ -37,6 +38,7 @@ enum TenantRoutes {
             // This process forgets the tenant's endpoints and keys now; the others at the NOTIFY.
             context.services.endpoints.invalidateAll()
             context.services.credentials.invalidate(tenant: id)
+            LiveTenants.forget(id)
             return context.noContent()
         },
     ]

@@ -18,51 +18,69 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in one transaction under `scope`; commits when it returns, rolls back when it throws.
-    /// A connection that turns out dead at BEGIN (server restarted since it was last used) is
-    /// replaced and the transaction started once more: nothing had run on it yet.
+    /// BEGIN and the scope travel with the body's first statement (one round trip fewer). A
+    /// connection that turns out dead then (server restarted since it was last used) is replaced
+    /// and the transaction started once more: nothing of it had reached the server, though the
+    /// body's code before its first statement runs again.
     @discardableResult
     public func transaction<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
         do {
             return try attempt(scope, body)
-        } catch let first as BeginFailed {
+        } catch let first as OpeningLost {
             logger.notice(
                 "database connection lost before BEGIN; retrying on a new connection",
                 metadata: ["error": "\(first.underlying)"])
             pool.discardIdleConnections()
             do {
                 return try attempt(scope, body)
-            } catch let second as BeginFailed {
+            } catch let second as OpeningLost {
                 throw second.underlying
             }
         }
     }
 
-    private struct BeginFailed: Error { let underlying: PostgresError }
-
     private func attempt<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
         try pool.withConnection { connection in
-            do {
-                switch scope {
-                case .platform:
-                    try connection.begin(settings: [("clearline.scope", "platform")])
-                case .tenant(let id):
-                    let live = try connection.begin(
-                        settings: [("clearline.scope", "tenant"), ("clearline.tenant_id", id.uuidString.lowercased())],
-                        then: ("SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL", [id]))
-                    if live.isEmpty {
-                        try connection.query("ROLLBACK")
+            switch scope {
+            case .platform:
+                connection.deferOpening([("BEGIN", []), PostgresConnection.settingsStatement([("clearline.scope", "platform")])]) { _ in }
+            case .tenant(let id):
+                let opening: [(sql: String, parameters: [any SQLBindable])] = [
+                    ("BEGIN", []),
+                    PostgresConnection.settingsStatement([("clearline.scope", "tenant"), ("clearline.tenant_id", id.uuidString.lowercased())]),
+                    ("SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL", [id]),
+                ]
+                if LiveTenants.isKnownLive(id) {
+                    connection.deferOpening(opening) { live in
+                        guard live.isEmpty else { return }
+                        LiveTenants.forget(id)
                         throw DomainError.notFound("No such tenant.")
                     }
+                } else {
+                    // Checked before the body runs: it never runs for a tenant that is gone.
+                    let generation = LiveTenants.generation
+                    let live: [Row]
+                    do {
+                        live = try connection.pipeline(opening).last ?? []
+                    } catch let error as PostgresError where error.isConnectionLoss {
+                        throw OpeningLost(underlying: error)
+                    }
+                    if live.isEmpty {
+                        _ = try? connection.query("ROLLBACK")
+                        throw DomainError.notFound("No such tenant.")
+                    }
+                    LiveTenants.confirm(id, checkedAt: generation)
                 }
-            } catch let error as PostgresError where error.isConnectionLoss {
-                throw BeginFailed(underlying: error)
             }
             do {
                 let value = try body(Transaction(connection: connection, scope: scope))
+                // A body that sent nothing still learns whether its tenant exists: its opening
+                // goes with the COMMIT.
                 try connection.query("COMMIT")
                 return value
             } catch {
-                if connection.isHealthy { _ = try? connection.query("ROLLBACK") }
+                connection.dropOpening()
+                if connection.isHealthy && connection.isInTransaction { _ = try? connection.query("ROLLBACK") }
                 throw error
             }
         }

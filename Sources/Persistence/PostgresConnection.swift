@@ -14,6 +14,10 @@ public final class PostgresConnection {
     /// strings, so the cache stays small; past the cap, statements run unprepared.
     private var prepared: [String: String] = [:]
     private static let preparedCap = 512
+    /// A transaction's opening (BEGIN, its scope, the tenant check), held back to travel in one
+    /// pipeline with the transaction's first statement: one round trip fewer for every
+    /// transaction. `check` judges the opening's last statement's rows.
+    private var opening: (plan: [(sql: String, parameters: [any SQLBindable])], check: ([Row]) throws -> Void)?
 
     public init(conninfo: String, logger: Logger) throws {
         guard let conn = PQconnectdb(conninfo) else {
@@ -44,6 +48,17 @@ public final class PostgresConnection {
     /// is prepared on first use on this connection: planning cost more than executing here.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> [Row] {
+        if let held = opening {
+            opening = nil
+            let results: [[Row]]
+            do {
+                results = try pipeline(held.plan + [(sql, parameters)])
+            } catch let error as PostgresError where error.isConnectionLoss {
+                throw OpeningLost(underlying: error)
+            }
+            try held.check(results[held.plan.count - 1])
+            return results[held.plan.count]
+        }
         let texts = parameters.map { $0.sqlText }
         guard let name = try preparedName(for: sql, parameterCount: texts.count) else {
             return try consume(withCStrings(texts) { PQexecParams(handle, sql, Int32($0.count), nil, $0, nil, nil, 0) })
@@ -65,14 +80,16 @@ public final class PostgresConnection {
         _ = try consume(PQexec(handle, sql))
     }
 
-    /// BEGIN, the transaction's settings (`set_config(name, value, true)`) and, optionally, a first
-    /// query in one round trip, through libpq's pipeline mode. Returns the first query's rows.
-    @discardableResult
-    func begin(settings: [(name: String, value: String)], then first: (sql: String, parameters: [any SQLBindable])? = nil) throws -> [Row] {
-        var plan: [(sql: String, parameters: [any SQLBindable])] = [("BEGIN", []), Self.settingsStatement(settings)]
-        if let first { plan.append(first) }
-        return try pipeline(plan).last ?? []
+    /// Holds a transaction's opening until its first statement (see `opening`).
+    func deferOpening(_ plan: [(sql: String, parameters: [any SQLBindable])], check: @escaping ([Row]) throws -> Void) {
+        opening = (plan, check)
     }
+
+    /// True while an opening is held: the transaction has sent nothing yet.
+    var holdsOpening: Bool { opening != nil }
+
+    /// Forgets a held opening (a transaction whose body failed before its first statement).
+    func dropOpening() { opening = nil }
 
     static func settingsStatement(_ settings: [(name: String, value: String)]) -> (sql: String, parameters: [any SQLBindable]) {
         var sql = "SELECT "
@@ -205,6 +222,12 @@ public final class PostgresConnection {
 
 @available(*, unavailable)
 extension PostgresConnection: Sendable {}
+
+/// The connection was found dead when a held opening and its first statement were sent: nothing
+/// of the transaction reached the server, so it can start again on another connection.
+struct OpeningLost: Error {
+    let underlying: PostgresError
+}
 
 /// Routes libpq notices (RAISE NOTICE, warnings) to the logger instead of stderr.
 final class NoticeSink: @unchecked Sendable {

@@ -56,6 +56,7 @@ public enum TenantStore {
     public static func delete(_ tx: Transaction, id: UUID) throws -> Bool {
         let rows = try tx.query("UPDATE tenants SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id", [id])
         guard !rows.isEmpty else { return false }
+        LiveTenants.forget(id)
         try forgetEndpoints(tx, tenantId: id)
         try tx.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL", [id])
         try tx.query("UPDATE sessions SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL", [id])

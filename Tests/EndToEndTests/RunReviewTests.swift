@@ -29,8 +29,10 @@ struct RunReviewTests {
         #expect(try await Hooks.deliver(hook, sale, eventId: "rev-\(marker)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"]).status == 202)
         let pool = TestWorkers.pool(tenant: tenantId)
         pool.start()
-        defer { pool.shutdown(grace: 5) }
         #expect(try await Wait.until(30) { try Self.runs(tenantId).map(\.status) == ["review"] })
+        // No workers while a resume is checked against a second one: a quick worker could
+        // otherwise finish the resumed step and hold the run again in between.
+        pool.shutdown(grace: 5)
         let runId = try #require(try Self.runs(tenantId).first?.id)
         let path = "/v1/tenants/\(tenant)/environments/dev/runs/\(runId)"
         let held = try await Client.send("GET", path)
@@ -52,6 +54,9 @@ struct RunReviewTests {
             ])
         #expect(resumed.status == 202, "\(resumed.text)")
         #expect(try await Client.send("POST", path + "/resume", json: ["action": "retry"]).status == 409, "a running run is not resumed twice")
+        let resumedPool = TestWorkers.pool(tenant: tenantId)
+        resumedPool.start()
+        defer { resumedPool.shutdown(grace: 5) }
         // The CRM contact maps the same bad address: held again there, and skipped.
         #expect(try await Wait.until(30) { try Self.runs(tenantId).map(\.status) == ["review"] })
         #expect(try await Client.send("POST", path + "/resume", json: ["action": "skip"]).status == 202)
