@@ -4,7 +4,7 @@ import Foundation
 extension JSONValue {
     /// The document `text` holds; nil when it is not JSON.
     public init?(parsing text: String) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
+        guard let value = JSONValueParser.parse(text) else { return nil }
         self = value
     }
 

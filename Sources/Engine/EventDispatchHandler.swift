@@ -35,7 +35,7 @@ struct EventDispatchHandler: JobHandler {
                     [
                         first.job(
                             tenantId: event.tenantId, environment: event.environment, eventId: event.id, orderingKey: key,
-                            maxAttempts: definition.errorPolicy.maxAttempts)
+                            maxAttempts: definition.errorPolicy.maxAttempts, since: event.receivedAt)
                     ])
             }
         }

@@ -135,7 +135,7 @@ struct FlowStepHandler: JobHandler {
                     [
                         next.job(
                             tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, orderingKey: orderingKey,
-                            maxAttempts: definition.errorPolicy.maxAttempts)
+                            maxAttempts: definition.errorPolicy.maxAttempts, since: loaded.event.receivedAt)
                     ])
                 if run.status != .running { try RunStore.finish(tx, run: run, status: .running, detail: nil) }
             } else {
@@ -160,7 +160,9 @@ struct FlowStepHandler: JobHandler {
             else {
                 throw PermanentJobFailure("the run, its flow version or its event no longer exists")
             }
-            let definition = try FlowDefinition(JSONValue(parsing: version.definition) ?? .null)
+            let definition = try StepCaches.definition(flowId: run.flowId, version: run.version) {
+                try FlowDefinition(JSONValue(parsing: version.definition) ?? .null)
+            }
             let connections = try ConnectionStore.list(tx, tenantId: run.tenantId, environment: run.environment, after: nil, limit: 100).items
             return Loaded(
                 run: run, definition: definition, event: event, steps: try RunStore.steps(tx, tenantId: run.tenantId, runId: run.id), connections: connections,
@@ -207,7 +209,9 @@ struct FlowStepHandler: JobHandler {
 
     static func secrets(of connection: Connection, _ context: JobContext) throws -> [String: String] {
         let vault = context.vault
-        return try context.database.transaction(.tenant(connection.tenantId)) { try ConnectionStore.secrets($0, vault: vault, connection: connection) }
+        return try StepCaches.secrets(of: connection) {
+            try context.database.transaction(.tenant(connection.tenantId)) { try ConnectionStore.secrets($0, vault: vault, connection: connection) }
+        }
     }
 
     /// Earlier steps' records by step id, each with the id its target gave it.

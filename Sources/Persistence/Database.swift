@@ -21,33 +21,37 @@ public final class Database: Sendable {
     /// BEGIN and the scope travel with the body's first statement (one round trip fewer). A
     /// connection that turns out dead then (server restarted since it was last used) is replaced
     /// and the transaction started once more: nothing of it had reached the server, though the
-    /// body's code before its first statement runs again.
+    /// body's code before its first statement runs again. `durable: false` commits without
+    /// waiting for the WAL flush (bookkeeping whose last instant may be lost in a crash: rate
+    /// buckets), sent with the opening at no cost.
     @discardableResult
-    public func transaction<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
+    public func transaction<T>(_ scope: Scope, durable: Bool = true, _ body: (Transaction) throws -> T) throws -> T {
         do {
-            return try attempt(scope, body)
+            return try attempt(scope, durable: durable, body)
         } catch let first as OpeningLost {
             logger.notice(
                 "database connection lost before BEGIN; retrying on a new connection",
                 metadata: ["error": "\(first.underlying)"])
             pool.discardIdleConnections()
             do {
-                return try attempt(scope, body)
+                return try attempt(scope, durable: durable, body)
             } catch let second as OpeningLost {
                 throw second.underlying
             }
         }
     }
 
-    private func attempt<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
+    private func attempt<T>(_ scope: Scope, durable: Bool, _ body: (Transaction) throws -> T) throws -> T {
         try pool.withConnection { connection in
+            let commitSetting: [(name: String, value: String)] = durable ? [] : [("synchronous_commit", "off")]
             switch scope {
             case .platform:
-                connection.deferOpening([("BEGIN", []), PostgresConnection.settingsStatement([("clearline.scope", "platform")])]) { _ in }
+                connection.deferOpening([("BEGIN", []), PostgresConnection.settingsStatement([("clearline.scope", "platform")] + commitSetting)]) { _ in }
             case .tenant(let id):
                 let opening: [(sql: String, parameters: [any SQLBindable])] = [
                     ("BEGIN", []),
-                    PostgresConnection.settingsStatement([("clearline.scope", "tenant"), ("clearline.tenant_id", id.uuidString.lowercased())]),
+                    PostgresConnection.settingsStatement(
+                        [("clearline.scope", "tenant"), ("clearline.tenant_id", id.uuidString.lowercased())] + commitSetting),
                     ("SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL", [id]),
                 ]
                 if LiveTenants.isKnownLive(id) {

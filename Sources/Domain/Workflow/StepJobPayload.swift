@@ -54,9 +54,13 @@ public struct StepJobPayload: Sendable, Equatable {
     }
 
     /// The job that runs this step.
-    public func job(tenantId: UUID, environment: EnvironmentName, eventId: UUID, orderingKey: String?, maxAttempts: Int) -> NewJob {
+    /// `since`: when the work began, the event's arrival for the steps a flow runs on its own.
+    /// The queue takes older work first (by `run_at`), so a burst's earliest sales run to the
+    /// end before the later ones start, instead of every sale advancing a step at a time and
+    /// all finishing together at the end. Resumes and replays leave it out: they queue now.
+    public func job(tenantId: UUID, environment: EnvironmentName, eventId: UUID, orderingKey: String?, maxAttempts: Int, since: Date? = nil) -> NewJob {
         NewJob(
             tenantId: tenantId, environment: environment, kind: .flowStep, payload: jsonText, orderingKey: orderingKey, eventId: eventId,
-            maxAttempts: maxAttempts)
+            maxAttempts: maxAttempts, runAt: since.map { min($0, Date()) })
     }
 }

@@ -1,0 +1,50 @@
+import Foundation
+import Domain
+import Synchronization
+
+/// What every step of a flow would otherwise read and work out again: its flow version's parsed
+/// definition (versions never change once published) and its connections' opened secrets (kept
+/// for a minute, and only while the connection's secrets are the ones the step just loaded:
+/// each secret's last change is part of the key, so a rotation is used at once).
+enum StepCaches {
+    private struct DefinitionKey: Hashable {
+        let flowId: UUID
+        let version: Int
+    }
+
+    private struct SealedSecrets {
+        let changes: [String: Date]
+        let secrets: [String: String]
+        let openedAt: ContinuousClock.Instant
+    }
+
+    private static let definitions = Mutex<[DefinitionKey: FlowDefinition]>([:])
+    private static let secrets = Mutex<[UUID: SealedSecrets]>([:])
+    private static let capacity = 2_000
+
+    static func definition(flowId: UUID, version: Int, parse: () throws -> FlowDefinition) rethrows -> FlowDefinition {
+        let key = DefinitionKey(flowId: flowId, version: version)
+        if let known = definitions.withLock({ $0[key] }) { return known }
+        let parsed = try parse()
+        definitions.withLock { cache in
+            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
+            cache[key] = parsed
+        }
+        return parsed
+    }
+
+    static func secrets(of connection: Connection, open: () throws -> [String: String]) rethrows -> [String: String] {
+        let changes = connection.secrets.mapValues(\.updatedAt)
+        let cached = secrets.withLock { cache -> [String: String]? in
+            guard let entry = cache[connection.id], entry.changes == changes, ContinuousClock.now - entry.openedAt < .seconds(60) else { return nil }
+            return entry.secrets
+        }
+        if let cached { return cached }
+        let opened = try open()
+        secrets.withLock { cache in
+            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
+            cache[connection.id] = SealedSecrets(changes: changes, secrets: opened, openedAt: .now)
+        }
+        return opened
+    }
+}
