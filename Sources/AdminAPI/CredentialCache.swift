@@ -1,6 +1,5 @@
 import Foundation
 import Persistence
-import Synchronization
 
 /// API keys found by their prefix, kept a few seconds so an authenticated request does not pay
 /// a round trip to PostgreSQL for its bearer token. Only what the look-up returns is kept (the
@@ -20,28 +19,28 @@ final class CredentialCache: Sendable {
     static let capacity = 10_000
     /// 30 s by default: within the minute at which the look-up stamps a key's last use.
     let lifetime: Duration
-    private let state = Mutex<(entries: [String: Entry], generation: UInt64)>(([:], 0))
+    /// A plain mutex around a dictionary look-up: a reader-writer lock let a steady stream of
+    /// readers starve the thread filling in a new key for seconds.
+    private let state = BlockingLock<(entries: [String: Entry], generation: UInt64)>(([:], 0))
 
     init(lifetime: Duration) { self.lifetime = lifetime }
 
     /// The key with this prefix, from the cache or else from `fetch`.
     func record(prefix: String, fetch: (String) throws -> APIKeyStore.KeyRecord?) rethrows -> APIKeyStore.KeyRecord? {
-        let (cached, generation) = state.withLock { state -> (Entry?, UInt64) in
-            guard let entry = state.entries[prefix] else { return (nil, state.generation) }
-            if ContinuousClock.now - entry.fetchedAt > lifetime {
-                state.entries[prefix] = nil
-                return (nil, state.generation)
-            }
-            return (entry, state.generation)
-        }
-        if let cached { return cached.record }
+        let now = ContinuousClock.now
+        let (cached, seen) = state.withLock { ($0.entries[prefix], $0.generation) }
+        if let cached, now - cached.fetchedAt <= lifetime { return cached.record }
         guard let record = try fetch(prefix) else { return nil }
-        state.withLock { state in
-            guard state.generation == generation else { return }
-            if state.entries.count >= Self.capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[prefix] = Entry(record: record, fetchedAt: .now)
+        write { entries, generation in
+            guard generation == seen else { return }
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[prefix] = Entry(record: record, fetchedAt: .now)
         }
         return record
+    }
+
+    private func write(_ body: (inout [String: Entry], inout UInt64) -> Void) {
+        state.withLock { body(&$0.entries, &$0.generation) }
     }
 
     /// Handles a notice on `APIKeyStore.channel`: `key:<prefix>` or `tenant:<id>`.
@@ -58,30 +57,30 @@ final class CredentialCache: Sendable {
     }
 
     func invalidate(prefix: String) {
-        state.withLock { state in
-            state.generation &+= 1
-            state.entries[prefix] = nil
+        write { entries, generation in
+            generation &+= 1
+            entries[prefix] = nil
         }
     }
 
     func invalidate(key id: UUID) {
-        state.withLock { state in
-            state.generation &+= 1
-            state.entries = state.entries.filter { $0.value.record.id != id }
+        write { entries, generation in
+            generation &+= 1
+            entries = entries.filter { $0.value.record.id != id }
         }
     }
 
     func invalidate(tenant id: UUID) {
-        state.withLock { state in
-            state.generation &+= 1
-            state.entries = state.entries.filter { $0.value.record.tenantId != id }
+        write { entries, generation in
+            generation &+= 1
+            entries = entries.filter { $0.value.record.tenantId != id }
         }
     }
 
     func invalidateAll() {
-        state.withLock { state in
-            state.generation &+= 1
-            state.entries.removeAll()
+        write { entries, generation in
+            generation &+= 1
+            entries.removeAll()
         }
     }
 }

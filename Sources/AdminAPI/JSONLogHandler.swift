@@ -93,7 +93,7 @@ public struct JSONLogHandler: LogHandler {
 
 final class LogSink: Sendable {
     static let shared = LogSink()
-    private let buffer = Mutex<[UInt8]>([])
+    private let buffer = BlockingLock<[UInt8]>([])
 
     private init() {
         let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))

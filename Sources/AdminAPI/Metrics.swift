@@ -31,7 +31,7 @@ final class Metrics: Sendable {
         var latency: [String: Histogram] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = BlockingLock(State())
 
     func observe(method: String, route: String, status: Int, seconds: Double) {
         let bucket = Metrics.buckets.firstIndex { seconds <= $0 }

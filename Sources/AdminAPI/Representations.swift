@@ -79,5 +79,5 @@ struct AuditEntryBody: Encodable {
 
 extension UUID {
     /// UUIDs go on the wire in lower case, as PostgreSQL prints them.
-    var lowercasedString: String { uuidString.lowercased() }
+    var lowercasedString: String { lowercasedText }
 }

@@ -265,20 +265,26 @@ public struct SQLArray: SQLBindable {
     public init(_ values: [String?]) { self.values = values }
     public init(_ values: [String]) { self.values = values }
 
-    /// Byte by byte: Foundation's `replacingOccurrences` was measured at 43 % of intake's CPU.
+    /// Byte by byte: Foundation's `replacingOccurrences` was measured at 43 % of intake's CPU;
+    /// runs between quotes and backslashes are copied whole (a payload has few of either).
     public var sqlText: String? {
         var out: [UInt8] = [UInt8(ascii: "{")]
         out.reserveCapacity(values.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
         for (index, value) in values.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            guard let value else {
-                out += Array("NULL".utf8)
+            guard var value else {
+                out.append(contentsOf: "NULL".utf8)
                 continue
             }
             out.append(UInt8(ascii: "\""))
-            for byte in value.utf8 {
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
-                out.append(byte)
+            value.withUTF8 { bytes in
+                var start = 0
+                for position in 0..<bytes.count where bytes[position] == UInt8(ascii: "\"") || bytes[position] == UInt8(ascii: "\\") {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
+                    out.append(UInt8(ascii: "\\"))
+                    start = position
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
             }
             out.append(UInt8(ascii: "\""))
         }

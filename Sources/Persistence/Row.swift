@@ -42,13 +42,13 @@ public struct Row: Sendable {
     }
 
     public func uuid(_ name: String) throws -> UUID {
-        guard let v = UUID(uuidString: try string(name)) else { throw decoding(name, "is not a uuid") }
+        guard let v = UUID(text: try string(name)) else { throw decoding(name, "is not a uuid") }
         return v
     }
 
     public func optionalUUID(_ name: String) throws -> UUID? {
         guard let s = optionalString(name) else { return nil }
-        guard let v = UUID(uuidString: s) else { throw decoding(name, "is not a uuid") }
+        guard let v = UUID(text: s) else { throw decoding(name, "is not a uuid") }
         return v
     }
 

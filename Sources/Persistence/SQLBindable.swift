@@ -10,7 +10,7 @@ extension String: SQLBindable { public var sqlText: String? { self } }
 extension Int: SQLBindable { public var sqlText: String? { String(self) } }
 extension Int64: SQLBindable { public var sqlText: String? { String(self) } }
 extension Bool: SQLBindable { public var sqlText: String? { self ? "t" : "f" } }
-extension UUID: SQLBindable { public var sqlText: String? { uuidString.lowercased() } }
+extension UUID: SQLBindable { public var sqlText: String? { lowercasedText } }
 extension Date: SQLBindable { public var sqlText: String? { Timestamp.format(self) } }
 extension Optional: SQLBindable where Wrapped: SQLBindable {
     public var sqlText: String? { self?.sqlText }

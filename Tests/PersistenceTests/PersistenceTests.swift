@@ -17,6 +17,14 @@ struct PersistenceTests {
         #expect(echoed?.optionalString("u") == nil)
     }
 
+    @Test func arrayParametersCarryQuotesBackslashesAndNullsAsTheyAre() throws {
+        let values: [String?] = ["plain", #"a "quoted" word"#, #"back\slash\"#, "\"\"\\", "", nil, "NULL", "{braces, commas}", "é€😀", #"{"json": "x\"y"}"#]
+        let echoed = try TestServer.shared.database.transaction(.platform) { tx in
+            try tx.query("SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS x(v, n) ORDER BY n", [SQLArray(values)]).map { $0.optionalString("v") }
+        }
+        #expect(echoed == values)
+    }
+
     @Test func errorsCarrySQLStateButNotParameters() throws {
         let secret = "s3cr3t-\(UUID())"
         let error = #expect(throws: PostgresError.self) {

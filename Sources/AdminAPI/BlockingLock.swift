@@ -1,0 +1,26 @@
+import Foundation
+
+/// A lock whose waiters sleep at once (a plain pthread mutex). `Synchronization.Mutex` spins
+/// before it sleeps; with sixteen request threads on two cores taking one lock per request (the
+/// access log's buffer, the request metrics), the spinning showed as a tenth of the server's CPU
+/// while the holder waited for a core.
+final class BlockingLock<State>: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var state: State
+
+    init(_ state: State) {
+        self.state = state
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func withLock<T>(_ body: (inout State) throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&state)
+    }
+}
