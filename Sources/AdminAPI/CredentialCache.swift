@@ -19,8 +19,9 @@ final class CredentialCache: Sendable {
     static let capacity = 10_000
     /// 30 s by default: within the minute at which the look-up stamps a key's last use.
     let lifetime: Duration
-    /// A plain mutex around a dictionary look-up: a reader-writer lock let a steady stream of
-    /// readers starve the thread filling in a new key for seconds.
+    /// A plain mutex around a dictionary look-up: the section is one hash look-up, and glibc's
+    /// reader-writer lock, which prefers readers, could keep the thread filling in a new key
+    /// waiting behind a steady stream of them.
     private let state = BlockingLock<(entries: [String: Entry], generation: UInt64)>(([:], 0))
 
     init(lifetime: Duration) { self.lifetime = lifetime }

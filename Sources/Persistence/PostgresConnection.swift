@@ -85,9 +85,6 @@ public final class PostgresConnection {
         opening = (plan, check)
     }
 
-    /// True while an opening is held: the transaction has sent nothing yet.
-    var holdsOpening: Bool { opening != nil }
-
     /// Forgets a held opening (a transaction whose body failed before its first statement).
     func dropOpening() { opening = nil }
 
