@@ -17,7 +17,12 @@ struct EventDispatchHandler: JobHandler {
         guard let event else { return .none }
         let payload = JSONValue(parsing: event.payload) ?? .null
         let taking = live.compactMap { flow -> (UUID, Int, FlowDefinition)? in
-            guard let definition = try? FlowDefinition(JSONValue(parsing: flow.definition) ?? .null),
+            guard
+                let definition = try? StepCaches.definition(
+                    flowId: flow.flowId, version: flow.version,
+                    parse: {
+                        try FlowDefinition(JSONValue(parsing: flow.definition) ?? .null)
+                    }),
                 definition.matches(source: event.source, type: event.type, payload: payload)
             else { return nil }
             return (flow.flowId, flow.version, definition)

@@ -2,7 +2,7 @@ import Foundation
 import Domain
 import Synchronization
 
-/// What every step of a flow would otherwise read and work out again: its flow version's parsed
+/// What every step of a flow (and every event's dispatch) would otherwise work out again: its flow version's parsed
 /// definition (versions never change once published) and its connections' opened secrets (kept
 /// for a minute, and only while the connection's secrets are the ones the step just loaded:
 /// each secret's last change is part of the key, so a rotation is used at once).

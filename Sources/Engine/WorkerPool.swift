@@ -187,7 +187,10 @@ public final class WorkerPool: @unchecked Sendable {
                             condition.lock()
                             break
                         }
+                        // Oldest first among what waits, so a burst's earliest sales are not
+                        // queued behind later ones claimed a moment before their next step.
                         ready += jobs
+                        ready.sort { ($0.runAt ?? .distantPast, $0.id) < ($1.runAt ?? .distantPast, $1.id) }
                         condition.broadcast()
                         condition.unlock()
                     }

@@ -10,7 +10,7 @@ public enum JobQueue {
     /// Notified on enqueue so idle workers claim at once; polling is the fallback.
     public static let channel = "clearline_jobs"
 
-    static let columns = "id, run_id, tenant_id, environment, event_id, kind, payload::text AS payload, ordering_key, attempt, max_attempts"
+    static let columns = "id, run_id, tenant_id, environment, event_id, kind, payload::text AS payload, ordering_key, attempt, max_attempts, run_at"
 
     /// Inserts jobs (one statement for any number) and wakes the workers when the transaction commits.
     /// A job of an event makes the event pending again (a step queued after the one that
@@ -78,13 +78,13 @@ public enum JobQueue {
               UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, worker = $3, lease_until = now() + make_interval(secs => $4)
               FROM chosen WHERE jobs.id = chosen.id AND jobs.state = 'queued'
               RETURNING jobs.id, jobs.run_id, jobs.tenant_id, jobs.environment, jobs.event_id, jobs.kind, jobs.payload, jobs.ordering_key,
-                        jobs.attempt, jobs.max_attempts
+                        jobs.attempt, jobs.max_attempts, jobs.run_at
             ),
             recorded AS (
               INSERT INTO job_attempts (job_id, attempt, tenant_id, worker) SELECT id, attempt, tenant_id, $3 FROM claimed
             )
-            SELECT id, run_id, tenant_id, environment, event_id, kind, payload::text AS payload, ordering_key, attempt, max_attempts
-            FROM claimed ORDER BY id
+            SELECT id, run_id, tenant_id, environment, event_id, kind, payload::text AS payload, ordering_key, attempt, max_attempts, run_at
+            FROM claimed ORDER BY run_at, id
             """, [limit, perTenant, worker, leaseSeconds, tenants.sqlArray]
         ).map(decode)
     }
@@ -248,7 +248,7 @@ public enum JobQueue {
             id: try row.int64("id"), runId: try row.uuid("run_id"), tenantId: try row.uuid("tenant_id"),
             environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, eventId: try row.optionalUUID("event_id"),
             kind: JobKind(try row.string("kind")), payload: try row.string("payload"), orderingKey: row.optionalString("ordering_key"),
-            attempt: try row.int("attempt"), maxAttempts: try row.int("max_attempts"))
+            attempt: try row.int("attempt"), maxAttempts: try row.int("max_attempts"), runAt: try row.optionalDate("run_at"))
     }
 }
 

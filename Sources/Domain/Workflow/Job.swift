@@ -14,11 +14,15 @@ public struct Job: Sendable, Equatable {
     /// 1 for the first attempt; completion is fenced by it.
     public let attempt: Int
     public let maxAttempts: Int
+    /// When the job became ready (for a flow's steps, when its event arrived): claimed jobs
+    /// wait for a worker in this order.
+    public let runAt: Date?
 
     public init(
         id: Int64, runId: UUID, tenantId: UUID, environment: EnvironmentName, eventId: UUID?, kind: JobKind, payload: String,
-        orderingKey: String?, attempt: Int, maxAttempts: Int
+        orderingKey: String?, attempt: Int, maxAttempts: Int, runAt: Date? = nil
     ) {
+        self.runAt = runAt
         self.id = id
         self.runId = runId
         self.tenantId = tenantId
