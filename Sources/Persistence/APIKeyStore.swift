@@ -84,7 +84,7 @@ public enum APIKeyStore {
     public static func credential(_ record: KeyRecord, token: String) throws -> Credential? {
         guard Digest.constantTimeEquals(Digest.sha256(token), record.secretHash) else { return nil }
         return Credential(
-            id: record.id, label: "api_key:\(record.id.uuidString.lowercased())",
+            id: record.id, label: "api_key:\(record.id.lowercasedText)",
             holder: try Credential.holder(tenantId: record.tenantId, role: record.role, tenantStatus: record.tenantStatus))
     }
 

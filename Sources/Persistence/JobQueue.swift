@@ -120,29 +120,51 @@ public enum JobQueue {
     }
 
     private static func finish(_ tx: Transaction, _ job: Job, state: JobState, outcome: AttemptOutcome, error: String?, summary: String? = nil) throws {
-        let done = try tx.query(
+        let done = try finish(tx, [Completion(job: job, summary: summary)], state: state, outcome: outcome, error: error, liveTenantsOnly: false)
+        if done.isEmpty { throw LeaseLost(jobId: job.id) }
+    }
+
+    /// Moves running jobs to history in one statement: the jobs, their attempts (each with its
+    /// summary) and their events' status. Returns the ids it moved; a job left out lost its lease
+    /// (or, with `liveTenantsOnly`, belongs to a deleted tenant).
+    static func finish(
+        _ tx: Transaction, _ jobs: [Completion], state: JobState, outcome: AttemptOutcome, error: String?, liveTenantsOnly: Bool
+    ) throws -> Set<Int64> {
+        guard !jobs.isEmpty else { return [] }
+        let rows = try tx.query(
             """
             WITH gone AS (
-              DELETE FROM jobs WHERE id = $1 AND state = 'running' AND attempt = $2 RETURNING *
+              -- By primary key, each job's attempt looked up by its place in the arrays: a join
+              -- with the unnested arrays was planned as a nested loop over every running job.
+              DELETE FROM jobs
+              WHERE jobs.id = ANY($1::bigint[]) AND jobs.state = 'running' AND jobs.attempt = ($2::int[])[array_position($1::bigint[], jobs.id)]
+                AND (NOT $7::bool OR jobs.tenant_id IN (SELECT id FROM tenants WHERE deleted_at IS NULL))
+              RETURNING jobs.*
             ),
             kept AS (
               INSERT INTO job_history (id, run_id, tenant_id, environment, event_id, kind, payload, ordering_key, state, attempts, last_error, created_at)
-              SELECT id, run_id, tenant_id, environment, event_id, kind, payload, ordering_key, $3, attempt, $5, created_at FROM gone
+              SELECT id, run_id, tenant_id, environment, event_id, kind, payload, ordering_key, $4, attempt, $6, created_at FROM gone
             ),
             attempted AS (
-              UPDATE job_attempts SET finished_at = now(), outcome = $4, error = $5, summary = $6::jsonb
-              WHERE job_id = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM gone)
+              UPDATE job_attempts a
+              SET finished_at = now(), outcome = $5, error = $6, summary = (($3::text[])[array_position($1::bigint[], a.job_id)])::jsonb
+              FROM gone WHERE a.job_id = gone.id AND a.attempt = gone.attempt
             ),
             event AS (
+              -- The statement sees the jobs as they were before it: its own deletions are left out by id.
               UPDATE events SET status = CASE
-                  WHEN EXISTS (SELECT 1 FROM jobs o WHERE o.event_id = events.id AND o.id <> $1) THEN 'pending'
-                  WHEN $3 = 'dead' OR EXISTS (SELECT 1 FROM job_history h WHERE h.event_id = events.id AND h.state = 'dead' AND h.replayed_by IS NULL) THEN 'dead'
+                  WHEN EXISTS (SELECT 1 FROM jobs o WHERE o.event_id = events.id AND o.id NOT IN (SELECT id FROM gone)) THEN 'pending'
+                  WHEN $4 = 'dead' OR EXISTS (SELECT 1 FROM job_history h WHERE h.event_id = events.id AND h.state = 'dead' AND h.replayed_by IS NULL) THEN 'dead'
                   ELSE 'completed' END
-              WHERE id = (SELECT event_id FROM gone)
+              WHERE id IN (SELECT event_id FROM gone WHERE event_id IS NOT NULL)
             )
             SELECT id FROM gone
-            """, [job.id, job.attempt, state.rawValue, outcome.rawValue, error.map { String($0.prefix(2000)) }, summary])
-        if done.isEmpty { throw LeaseLost(jobId: job.id) }
+            """,
+            [
+                SQLArray(jobs.map { String($0.job.id) }), SQLArray(jobs.map { String($0.job.attempt) }), SQLArray(jobs.map(\.summary)),
+                state.rawValue, outcome.rawValue, error.map { String($0.prefix(2000)) }, liveTenantsOnly,
+            ])
+        return Set(try rows.map { try $0.int64("id") })
     }
 
     /// Puts a failed job back for another attempt at `runAt`; false when the lease was lost.
