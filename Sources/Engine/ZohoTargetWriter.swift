@@ -21,7 +21,10 @@ struct ZohoTargetWriter: TargetWriter {
         switch schema.name {
         case "zoho_books.contact":
             let name = record["contact_name"]?.string ?? ""
-            return try clients.books.contacts(name: name).first(where: { $0["contact_name"] as? String == name }).map { try Self.id($0, "contact_id") }
+            // Books keeps names unique whatever their case, and its filter matches them so.
+            let lowered = name.lowercased()
+            return try clients.books.contacts(name: name).first(where: { ($0["contact_name"] as? String)?.lowercased() == lowered })
+                .map { try Self.id($0, "contact_id") }
         case "zoho_books.salesorder":
             guard let reference else { return nil }
             return try clients.inventory.salesOrders(referenceNumber: reference).first.map { try Self.id($0, "salesorder_id") }
@@ -57,7 +60,15 @@ struct ZohoTargetWriter: TargetWriter {
         let reference = record["reference_number"]?.string
         switch schema.name {
         case "zoho_books.contact":
-            return try Self.id(try clients.books.createContact(body), "contact_id")
+            do {
+                return try Self.id(try clients.books.createContact(body), "contact_id")
+            } catch let error as ConnectorError where error.message.contains("(code 1001)") {
+                // Books keeps contact names unique: another writer (a second tenant on the same
+                // organization, a person in Books) took this name between the search and the
+                // create. The name is the business key, so that contact is the one to use.
+                guard let found = try find(schema, record, key: key) else { throw error }
+                return found
+            }
         case "zoho_books.salesorder":
             return try Self.id(try clients.inventory.createSalesOrder(body), "salesorder_id")
         case "zoho_books.invoice":

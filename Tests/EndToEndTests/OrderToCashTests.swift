@@ -241,4 +241,40 @@ struct OrderToCashTests {
         #expect(try books.customerPayments(referenceNumber: "PT-\(first)").count == 1)
         #expect(try books.customerPayments(referenceNumber: "PT-\(first + 1)").isEmpty)
     }
+
+    /// Books keeps contact names unique whatever their case: a customer a bookkeeper already
+    /// typed in as "ACME …" is the one the sale's "Acme …" pays, not a refusal held for review.
+    @Test func aContactAlreadyInBooksUnderAnotherCaseIsTheOneUsed() async throws {
+        let tenant = try await Fixtures.tenant()
+        let tenantId = try #require(UUID(uuidString: tenant))
+        let session = try await VendorFixtures.connectedZoho(tenant)
+        try await FlowFixtures.deployTemplate(tenant)
+        let hook = try await Hooks.endpoint(tenant, source: "paytrace")
+        let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
+        let books = ZohoBooksClient(session: session, organizationId: "20071234")
+        let typed = try #require(try books.createContact(["contact_name": "ACME CASE \(marker.uppercased())"])["contact_id"] as? String)
+        let sale =
+            #"{"transaction": {"transaction_id": \#(Int.random(in: 30_000_000...39_999_999)), "transaction_type": "SALE", "amount": "12.00", "#
+            + #""status": "SETTLED", "created_at": "11/21/2026 4:06:30 PM", "customer_id": "case-\#(marker)", "invoice_id": "Invoice # \#(marker)", "#
+            + #""billing_address": {"name": "Acme Case \#(marker.lowercased())"}}}"#
+        #expect(try await Hooks.deliver(hook, sale, eventId: "case-\(marker)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"]).status == 202)
+        let pool = TestWorkers.pool(tenant: tenantId)
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        func run() throws -> (status: String, detail: String?)? {
+            try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+                try tx.one("SELECT status, detail FROM runs WHERE tenant_id = $1", [tenantId]).map { (try $0.string("status"), $0.optionalString("detail")) }
+            }
+        }
+        #expect(try await Wait.until(30) { try run().map { $0.status != "running" } ?? false })
+        let finished = try run()
+        #expect(finished?.status == "succeeded", "\(String(describing: finished))")
+        let contact = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.one("SELECT external_id FROM run_steps WHERE tenant_id = $1 AND step_id = 'contact' AND status = 'written'", [tenantId])?.optionalString(
+                "external_id")
+        }
+        #expect(contact == typed)
+        #expect(try books.contacts(name: "acme case \(marker)").count == 1)
+        #expect(try books.invoices(referenceNumber: marker).first?["customer_id"] as? String == typed)
+    }
 }
