@@ -33,7 +33,7 @@ enum AgentRoutes {
 
     /// The connection the agent names, if its bearer token is that connection's enrolment token.
     static func authenticate(_ context: RequestContext) throws -> Agent {
-        guard let connectionId = UUID(uuidString: context.request.pathParameters["connectionId"] ?? ""),
+        guard let connectionId = UUID(text: context.request.pathParameters["connectionId"] ?? ""),
             let header = context.request.header("authorization"), header.hasPrefix("Bearer "),
             case let token = String(header.dropFirst("Bearer ".count)), !token.isEmpty, token.utf8.count <= ConnectionKind.secretMaxLength,
             let (tenantId, environment) = try context.services.stores.locateAgentConnection(connectionId)

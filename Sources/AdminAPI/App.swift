@@ -47,7 +47,7 @@ public final class App: Sendable {
             }
         ) { notification in
             if notification.channel == APIKeyStore.channel { return credentials.invalidate(notice: notification.payload) }
-            guard let id = UUID(uuidString: notification.payload) else { return }
+            guard let id = UUID(text: notification.payload) else { return }
             if notification.channel == WebhookEndpointStore.channel { endpoints.invalidate(id) } else { wakeups.notify(id) }
         }
         listener.start()
@@ -231,13 +231,13 @@ public final class App: Sendable {
         case .platformAdmin:
             guard principal.isPlatformAdmin else {
                 // Another tenant's id under a platform route is as invisible as on any other route.
-                if let text = request.pathParameters["tenantId"], UUID(uuidString: text).flatMap(principal.role(in:)) == nil {
+                if let text = request.pathParameters["tenantId"], UUID(text: text).flatMap(principal.role(in:)) == nil {
                     throw Problem.notFound("No such tenant.")
                 }
                 throw Problem.forbidden("This operation is for platform administrators.")
             }
         case .tenant(let needed):
-            guard let text = request.pathParameters["tenantId"], let tenantId = UUID(uuidString: text),
+            guard let text = request.pathParameters["tenantId"], let tenantId = UUID(text: text),
                 let role = principal.role(in: tenantId)
             else { throw Problem.notFound("No such tenant.") }
             guard role >= needed else {

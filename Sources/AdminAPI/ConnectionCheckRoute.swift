@@ -59,7 +59,7 @@ enum ConnectionCheckRoute {
             // A signed test event the shop can tell apart by its type; nothing is fulfilled by it.
             do {
                 try ShopWebhookClient.forConnection(connection, secrets: secrets, transport: .withinRequest)
-                    .send(type: "clearline.ping", id: "ping:\(UUID().uuidString.lowercased())", data: .object([:]))
+                    .send(type: "clearline.ping", id: "ping:\(UUID().lowercasedText)", data: .object([:]))
                 return (true, "The shop accepted a signed test delivery.")
             } catch let error as ConnectorError {
                 return (false, error.message)

@@ -48,7 +48,7 @@ final class CredentialCache: Sendable {
     func invalidate(notice: String) {
         if notice.hasPrefix("key:") {
             invalidate(prefix: String(notice.dropFirst(4)))
-        } else if notice.hasPrefix("tenant:"), let id = UUID(uuidString: String(notice.dropFirst(7))) {
+        } else if notice.hasPrefix("tenant:"), let id = UUID(text: String(notice.dropFirst(7))) {
             invalidate(tenant: id)
             // Perhaps deleted: its next transaction checks before its body runs.
             LiveTenants.forget(id)

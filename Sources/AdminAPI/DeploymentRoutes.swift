@@ -25,7 +25,7 @@ enum DeploymentRoutes {
             let (cursor, limit) = try context.pagination()
             var flowId: UUID?
             if let text = context.request.query["flow_id"] {
-                guard let id = UUID(uuidString: text) else { throw Problem.validation([FieldError(field: "flow_id", message: "must be a flow id")]) }
+                guard let id = UUID(text: text) else { throw Problem.validation([FieldError(field: "flow_id", message: "must be a flow id")]) }
                 flowId = id
             }
             let page = try context.tenantTransaction {

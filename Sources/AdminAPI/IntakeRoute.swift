@@ -27,7 +27,7 @@ enum IntakeRoute {
     /// cache miss, a refused signature (perhaps a rotation not yet seen) and a Silent Post (which
     /// asks PayTrace) go to `receive` instead.
     static func receiveInline(_ context: RequestContext) throws -> Response? {
-        guard let id = UUID(uuidString: context.request.pathParameters["endpointId"] ?? "") else {
+        guard let id = UUID(text: context.request.pathParameters["endpointId"] ?? "") else {
             throw Problem.notFound("No such webhook endpoint.")
         }
         guard let entry = context.services.endpoints.get(id), entry.endpoint.verification != .payTraceSilentPost else { return nil }
@@ -49,7 +49,7 @@ enum IntakeRoute {
     }
 
     static func receive(_ context: RequestContext) throws -> Response {
-        guard let id = UUID(uuidString: context.request.pathParameters["endpointId"] ?? "") else {
+        guard let id = UUID(text: context.request.pathParameters["endpointId"] ?? "") else {
             throw Problem.notFound("No such webhook endpoint.")
         }
         var (entry, cached) = (context.services.endpoints.get(id), true)

@@ -12,14 +12,14 @@ struct RequestContext: Sendable {
     /// The `{tenantId}` of the path, already checked to be one the principal may see.
     var tenantId: UUID {
         get throws {
-            guard let text = request.pathParameters["tenantId"], let id = UUID(uuidString: text) else { throw Problem.notFound("No such tenant.") }
+            guard let text = request.pathParameters["tenantId"], let id = UUID(text: text) else { throw Problem.notFound("No such tenant.") }
             return id
         }
     }
 
     /// A path parameter that must be a UUID; anything else is simply not found.
     func uuidParameter(_ name: String, resource: String) throws -> UUID {
-        guard let text = request.pathParameters[name], let id = UUID(uuidString: text) else { throw Problem.notFound("No such \(resource).") }
+        guard let text = request.pathParameters[name], let id = UUID(text: text) else { throw Problem.notFound("No such \(resource).") }
         return id
     }
 

@@ -45,7 +45,7 @@ enum RunRoutes {
             }
         }
         if let text = query["flow_id"] {
-            if let id = UUID(uuidString: text) { filter.flowId = id } else { errors.append(FieldError(field: "flow_id", message: "must be a flow's id")) }
+            if let id = UUID(text: text) { filter.flowId = id } else { errors.append(FieldError(field: "flow_id", message: "must be a flow's id")) }
         }
         for (name, keyPath) in [("since", \RunFilter.from), ("until", \RunFilter.to)] as [(String, WritableKeyPath<RunFilter, Date?>)] {
             guard let text = query[name] else { continue }

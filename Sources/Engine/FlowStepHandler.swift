@@ -86,7 +86,7 @@ struct FlowStepHandler: JobHandler {
             guard problems.isEmpty else {
                 return Outcome(status: .invalid, record: record, detail: problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
             }
-            var key = "event:\(run.eventId.uuidString.lowercased()):\(step.id)"
+            var key = "event:\(run.eventId.lowercasedText):\(step.id)"
             if let node = step.key, let text = try node.evaluate(inputs).keyText { key = text }
             switch try ledger.write(step.target, record, key: key, through: { try writer(for: step.target, loaded, context) }) {
             case .linked(let existing):
@@ -182,7 +182,7 @@ struct FlowStepHandler: JobHandler {
             let limit = RateLimits.Limit(perMinute: connection.text("requests_per_minute").flatMap { Int($0) } ?? 100)
             // The tenant's own bucket for its organization: a tenant naming another's organization
             // id spends its own budget, never the other's.
-            let bucket = "zoho:\(connection.tenantId.uuidString.lowercased()):\(connection.text("organization_id") ?? connection.id.uuidString)"
+            let bucket = "zoho:\(connection.tenantId.lowercasedText):\(connection.text("organization_id") ?? connection.id.uuidString)"
             if let wait = try RateLimits.take(context.database, bucket: bucket, cost: ZohoQuotaKeeper.callsPerStep, limit: limit) {
                 throw ConnectorError(
                     .rateLimited(retryAfter: wait),

@@ -25,7 +25,7 @@ public enum PollScheduler {
     }
 
     static func poll(tenantId: UUID, environment: EnvironmentName, connectionId: UUID, at runAt: Date?) -> NewJob {
-        let id = connectionId.uuidString.lowercased()
+        let id = connectionId.lowercasedText
         return NewJob(
             tenantId: tenantId, environment: environment, kind: .payTracePoll, payload: JSONValue.object(["connection_id": .string(id)]).canonicalText,
             orderingKey: "poll:\(id)", maxAttempts: maxAttempts, runAt: runAt)

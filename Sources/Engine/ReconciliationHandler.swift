@@ -102,7 +102,7 @@ struct ReconciliationHandler: JobHandler {
             ledgers.append(
                 (
                     SageLedgerReader.system,
-                    try reader.entries(from: start, to: end, readId: "reconciliation:\(id.uuidString.lowercased())", receiptLinks: loaded.receiptLinks)
+                    try reader.entries(from: start, to: end, readId: "reconciliation:\(id.lowercasedText)", receiptLinks: loaded.receiptLinks)
                 ))
         }
         let read = ledgers
@@ -124,7 +124,7 @@ struct ReconciliationHandler: JobHandler {
                 let bySystem = Dictionary(grouping: drift, by: \.system).sorted { $0.key < $1.key }.map { "\($0.value.count) in \($0.key)" }
                 try AlertStore.raise(
                     tx, tenantId: tenantId, environment: environment, kind: "reconciliation_drift",
-                    subject: "settlement:\(settlement.id.uuidString.lowercased())",
+                    subject: "settlement:\(settlement.id.lowercasedText)",
                     message: "Batch \(settlement.batchNumber) (\(settlement.settledOn)) does not reconcile: \(drift.count) difference(s) "
                         + "(\(bySystem.joined(separator: ", "))), " + Self.counts(drift) + ".")
             }

@@ -16,7 +16,7 @@ enum ReconciliationScheduler {
                 try ReconciliationScheduleStore.claim(tx, scheduled, day: day)
             else { continue }
             let payload = JSONValue.object([
-                "connection_id": .string(scheduled.connectionId.uuidString.lowercased()), "from": .string(yesterday), "to": .string(day),
+                "connection_id": .string(scheduled.connectionId.lowercasedText), "from": .string(yesterday), "to": .string(day),
                 "reconcile": .bool(true),
             ])
             try JobQueue.enqueue(

@@ -24,7 +24,7 @@ enum SageReceiptRepair {
             throw PermanentJobFailure("no flow of Clearline's wrote transaction \(transaction)'s Sage Pro receipt; nothing to post again")
         }
         let commands = SageAgentCommands(database: repair.database, connection: connection)
-        let repairId = "\(sourceKey):repair:\(repair.reconciliationId.uuidString.lowercased())"
+        let repairId = "\(sourceKey):repair:\(repair.reconciliationId.lowercasedText)"
         // The receipt's own day: a receipt for the sale keyed since (by hand, or a repair) shows there.
         let day = payload["paydate"]?.string ?? ""
         let there = try commands.readAll(

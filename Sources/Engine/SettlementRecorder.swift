@@ -55,7 +55,7 @@ enum SettlementRecorder {
             [
                 NewJob(
                     tenantId: settlement.tenantId, environment: settlement.environment, kind: .reconciliation,
-                    payload: JSONValue.object(["reconciliation_id": .string(reconciliation.id.uuidString.lowercased())]).canonicalText,
+                    payload: JSONValue.object(["reconciliation_id": .string(reconciliation.id.lowercasedText)]).canonicalText,
                     maxAttempts: Reconciliation.jobAttempts)
             ], skippingConflicts: false)
     }

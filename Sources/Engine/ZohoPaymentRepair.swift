@@ -56,7 +56,7 @@ enum ZohoPaymentRepair {
                 tx, tenantId: tenantId,
                 AuditRecord(
                     actor: "clearline", action: "reconciliation.amount_corrected", targetType: "reconciliation",
-                    targetId: repair.reconciliationId.uuidString.lowercased(), requestId: "", details: details.canonicalText))
+                    targetId: repair.reconciliationId.lowercasedText, requestId: "", details: details.canonicalText))
         }
     }
 

@@ -22,7 +22,7 @@ public enum AgentCommandStore {
             VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (connection_id, external_id) DO NOTHING RETURNING \(columns)
             """, [tenantId, environment.rawValue, connectionId, type, externalId, payload])
         {
-            try tx.query("SELECT pg_notify($1, $2)", [channel, connectionId.uuidString.lowercased()])
+            try tx.query("SELECT pg_notify($1, $2)", [channel, connectionId.lowercasedText])
             return try decode(created)
         }
         guard
@@ -78,7 +78,7 @@ public enum AgentCommandStore {
             UPDATE agent_commands SET status = 'queued', error_code = NULL, error_message = NULL, retryable = NULL, completed_at = NULL
             WHERE tenant_id = $1 AND id = $2 AND status = 'failed' AND retryable RETURNING connection_id
             """, [tenantId, id])
-        if let connection { try tx.query("SELECT pg_notify($1, $2)", [channel, try connection.uuid("connection_id").uuidString.lowercased()]) }
+        if let connection { try tx.query("SELECT pg_notify($1, $2)", [channel, try connection.uuid("connection_id").lowercasedText]) }
     }
 
     /// The command queued under `externalId`, e.g. the one a flow step sent.

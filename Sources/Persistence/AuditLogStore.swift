@@ -10,7 +10,7 @@ public enum AuditLogStore {
     /// Appends to the chain of `tenantId` (nil: the platform's chain) inside the caller's transaction.
     @discardableResult
     public static func append(_ tx: Transaction, tenantId: UUID?, _ record: AuditRecord) throws -> AuditEntry {
-        let chain = tenantId?.uuidString.lowercased() ?? "platform"
+        let chain = tenantId?.lowercasedText ?? "platform"
         try tx.query("SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1, 0))", [chain])
         let last = try tx.one(
             """

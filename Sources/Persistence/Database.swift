@@ -51,7 +51,7 @@ public final class Database: Sendable {
                 let opening: [(sql: String, parameters: [any SQLBindable])] = [
                     ("BEGIN", []),
                     PostgresConnection.settingsStatement(
-                        [("clearline.scope", "tenant"), ("clearline.tenant_id", id.uuidString.lowercased())] + commitSetting),
+                        [("clearline.scope", "tenant"), ("clearline.tenant_id", id.lowercasedText)] + commitSetting),
                     ("SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL", [id]),
                 ]
                 if LiveTenants.isKnownLive(id) {

@@ -35,8 +35,8 @@ public enum JobQueue {
             SELECT id FROM queued
             """,
             [
-                SQLArray(jobs.map { $0.tenantId.uuidString.lowercased() }), SQLArray(jobs.map(\.environment.rawValue)), SQLArray(jobs.map(\.kind.rawValue)),
-                SQLArray(jobs.map(\.payload)), SQLArray(jobs.map(\.orderingKey)), SQLArray(jobs.map { $0.eventId?.uuidString.lowercased() }),
+                SQLArray(jobs.map { $0.tenantId.lowercasedText }), SQLArray(jobs.map(\.environment.rawValue)), SQLArray(jobs.map(\.kind.rawValue)),
+                SQLArray(jobs.map(\.payload)), SQLArray(jobs.map(\.orderingKey)), SQLArray(jobs.map { $0.eventId?.lowercasedText }),
                 SQLArray(jobs.map { String($0.maxAttempts) }), SQLArray(jobs.map { $0.runAt.map(Timestamp.format) }),
             ])
         if !rows.isEmpty { try tx.query("SELECT pg_notify($1, '')", [channel]) }
@@ -276,7 +276,7 @@ public enum JobQueue {
 
 extension TenantScope {
     /// The scope as a `uuid[]` parameter: NULL for every tenant.
-    var sqlArray: SQLArray? { tenantIds.map { SQLArray($0.map { $0.uuidString.lowercased() }) } }
+    var sqlArray: SQLArray? { tenantIds.map { SQLArray($0.map { $0.lowercasedText }) } }
 }
 
 /// A PostgreSQL array literal of text values, for `unnest($1::text[])`: one parameter for any

@@ -76,7 +76,7 @@ public enum RunStore {
                    (array_agg(a.error ORDER BY a.started_at DESC) FILTER (WHERE a.outcome = 'failed'))[1] AS last_error
             FROM step_jobs s LEFT JOIN job_attempts a ON a.job_id = s.id AND a.tenant_id = $1
             GROUP BY s.position
-            """, [run.tenantId, run.eventId, run.id.uuidString.lowercased()])
+            """, [run.tenantId, run.eventId, run.id.lowercasedText])
         var result: [Int: StepAttempts] = [:]
         for row in rows {
             result[try row.int("position")] = StepAttempts(

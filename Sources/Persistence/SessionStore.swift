@@ -25,7 +25,7 @@ public enum SessionStore {
         }
         let user = try UserStore.decode(row)
         let holder = try Credential.holder(tenantId: user.tenantId, role: try row.string("role"), tenantStatus: row.optionalString("tenant_status"))
-        return (Credential(id: try row.uuid("session_id"), label: "user:\(user.id.uuidString.lowercased())", holder: holder), user)
+        return (Credential(id: try row.uuid("session_id"), label: "user:\(user.id.lowercasedText)", holder: holder), user)
     }
 
     public static func revoke(_ tx: Transaction, token: String) throws {

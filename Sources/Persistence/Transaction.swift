@@ -29,7 +29,7 @@ extension Transaction {
     public func narrowed(to tenantId: UUID) throws -> Transaction {
         try connection.query(
             "SELECT set_config('clearline.scope', 'tenant', true), set_config('clearline.tenant_id', $1, true)",
-            [tenantId.uuidString.lowercased()])
+            [tenantId.lowercasedText])
         return Transaction(connection: connection, scope: .tenant(tenantId))
     }
 }

@@ -28,7 +28,7 @@ public final class Vault: Sendable {
 
         var associatedData: [UInt8] {
             Array(
-                "clearline-secret|tenant:\(tenantId.uuidString.lowercased())|connection:\(connectionId.uuidString.lowercased())|name:\(name)|version:\(version)"
+                "clearline-secret|tenant:\(tenantId.lowercasedText)|connection:\(connectionId.lowercasedText)|name:\(name)|version:\(version)"
                     .utf8)
         }
     }
@@ -113,7 +113,7 @@ public final class Vault: Sendable {
         guard let box = Data(base64Encoded: try row.string("wrapped")),
             let key = try? AESGCM.open(Array(box), key: master, associatedData: Self.wrapContext(tenant, version))
         else {
-            throw VaultError.dataKeyDoesNotOpen(tenant: tenant.uuidString.lowercased(), version: version)
+            throw VaultError.dataKeyDoesNotOpen(tenant: tenant.lowercasedText, version: version)
         }
         return key
     }
@@ -123,6 +123,6 @@ public final class Vault: Sendable {
     }
 
     private static func wrapContext(_ tenant: UUID, _ version: Int) -> [UInt8] {
-        Array("clearline-data-key|tenant:\(tenant.uuidString.lowercased())|kek:\(version)".utf8)
+        Array("clearline-data-key|tenant:\(tenant.lowercasedText)|kek:\(version)".utf8)
     }
 }

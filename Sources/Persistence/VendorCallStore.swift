@@ -9,7 +9,7 @@ public enum VendorCallStore {
         guard !tallies.isEmpty else { return }
         let rows: [[String: Any]] = tallies.map { key, tally in
             var row: [String: Any] = [
-                "tenant_id": key.tenantId.uuidString.lowercased(), "connection_id": key.connectionId.uuidString.lowercased(),
+                "tenant_id": key.tenantId.lowercasedText, "connection_id": key.connectionId.lowercasedText,
                 "minute": key.minute, "calls": tally.calls, "failures": tally.failures,
             ]
             if let at = tally.lastSuccessAt { row["last_success_at"] = Timestamp.format(at) }
@@ -81,7 +81,7 @@ public enum VendorCallStore {
             FROM vendor_call_minutes
             WHERE tenant_id = $1 AND connection_id = ANY($2::uuid[]) AND minute >= $3 AND minute < $4
             GROUP BY 1, 2
-            """, [tenantId, SQLArray(connectionIds.map { $0.uuidString.lowercased() }), from, to, bucketSeconds])
+            """, [tenantId, SQLArray(connectionIds.map { $0.lowercasedText }), from, to, bucketSeconds])
         for row in rows {
             series[try row.uuid("connection_id"), default: [:]][try row.int("bucket")] = (try row.int("calls"), try row.int("failures"))
         }

@@ -71,7 +71,7 @@ public enum WebhookEndpointStore {
               AND version < (SELECT max(version) FROM webhook_endpoint_secrets WHERE endpoint_id = $2)
             """, [endpoint.tenantId, endpoint.id])
         try tx.query("UPDATE webhook_endpoints SET updated_at = now() WHERE id = $1", [endpoint.id])
-        try tx.query("SELECT pg_notify($1, $2)", [channel, endpoint.id.uuidString.lowercased()])
+        try tx.query("SELECT pg_notify($1, $2)", [channel, endpoint.id.lowercasedText])
         return try addSecret(tx, vault: vault, tenantId: endpoint.tenantId, endpointId: endpoint.id, verification: endpoint.verification)
     }
 
@@ -81,7 +81,7 @@ public enum WebhookEndpointStore {
             UPDATE webhook_endpoints SET status = $3, disabled_at = CASE WHEN $3 = 'disabled' THEN now() END, updated_at = now()
             WHERE tenant_id = $1 AND id = $2
             """, [endpoint.tenantId, endpoint.id, active ? "active" : "disabled"])
-        try tx.query("SELECT pg_notify($1, $2)", [channel, endpoint.id.uuidString.lowercased()])
+        try tx.query("SELECT pg_notify($1, $2)", [channel, endpoint.id.lowercasedText])
     }
 
     /// The secrets a delivery may be signed with now: the current one and, during a rotation, the previous.
