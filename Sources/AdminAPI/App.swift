@@ -173,14 +173,11 @@ public final class App: Sendable {
         }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
         services.metrics.observe(method: request.method, route: route, status: response.status, seconds: Double(elapsed) / 1e9)
-        services.logger.info(
-            "request",
-            metadata: [
-                "request_id": .string(requestId), "method": .string(request.method), "path": .string(request.path),
-                "route": .string(route), "status": .stringConvertible(response.status), "bytes": .stringConvertible(response.body.count),
-                "duration_us": .stringConvertible(elapsed / 1000), "principal": .string(principalLabel),
-                "client": .string(request.clientAddress),
-            ])
+        services.accessLog.record(
+            AccessLogEntry(
+                at: Date(), label: services.logger.label, requestId: requestId, method: request.method, path: request.path, route: route,
+                status: response.status, bytes: response.body.count, micros: elapsed / 1000, principal: principalLabel,
+                client: request.clientAddress))
         return response
     }
 

@@ -5,7 +5,7 @@ import Synchronization
 
 /// A swift-log handler that writes one JSON object per line to standard error. Lines are
 /// buffered and flushed at least every 200 ms (and at 32 KiB), so the access log costs no
-/// system call per request.
+/// system call per request; the access log's own entries are formatted at that flush.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -94,6 +94,13 @@ public struct JSONLogHandler: LogHandler {
 final class LogSink: Sendable {
     static let shared = LogSink()
     private let buffer = BlockingLock<[UInt8]>([])
+    /// Access log entries not yet written as lines (`AccessLog`).
+    private let entries = BlockingLock<[AccessLogEntry]>([])
+    /// Entries that start a flush at once, on the flush's own queue rather than the timer's next tick.
+    static let flushEntries = 4096
+    /// Entries past which the request's thread writes them itself: a flush that cannot keep up
+    /// slows the requests down rather than letting memory grow.
+    static let maxEntries = 65536
 
     private init() {
         let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
@@ -115,7 +122,34 @@ final class LogSink: Sendable {
         if let full { emit(full) }
     }
 
+    /// Keeps `entry` for the next flush.
+    func later(_ entry: AccessLogEntry) {
+        let (count, full) = entries.withLock { entries -> (Int, [AccessLogEntry]?) in
+            entries.append(entry)
+            guard entries.count >= Self.maxEntries else { return (entries.count, nil) }
+            defer { entries.removeAll(keepingCapacity: true) }
+            return (entries.count, entries)
+        }
+        if let full {
+            writeLines(of: full)
+        } else if count == Self.flushEntries {
+            DispatchQueue.global(qos: .utility).async { LogSink.shared.flush() }
+        }
+    }
+
+    private func writeLines(of entries: [AccessLogEntry]) {
+        var lines = [UInt8]()
+        lines.reserveCapacity(entries.count * 256)
+        for entry in entries { entry.write(to: &lines) }
+        emit(lines)
+    }
+
     func flush() {
+        let waiting = entries.withLock { entries -> [AccessLogEntry] in
+            defer { entries.removeAll(keepingCapacity: true) }
+            return entries
+        }
+        if !waiting.isEmpty { writeLines(of: waiting) }
         let pending = buffer.withLock { buffer -> [UInt8] in
             defer { buffer.removeAll(keepingCapacity: true) }
             return buffer

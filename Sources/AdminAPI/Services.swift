@@ -58,6 +58,7 @@ final class Services: Sendable {
     let passwords: PasswordHasher
     let metrics: Metrics
     let logger: Logger
+    let accessLog: AccessLog
     let agentWakeups = AgentWakeups()
     let endpoints = EndpointCache()
     let credentials: CredentialCache
@@ -80,6 +81,7 @@ final class Services: Sendable {
         self.passwords = PasswordHasher(iterations: configuration.passwordIterations)
         self.metrics = Metrics()
         self.logger = logger
+        self.accessLog = AccessLog(logger: logger)
         self.decoyPasswordHash = passwords.decoyHash()
         self.callFlusher = VendorCallFlusher(database: database, logger: logger)
         self.vendorCallSlots = OutboundCallSlots(total: configuration.requestVendorCalls, perTenant: configuration.requestVendorCallsPerTenant)
