@@ -1,5 +1,5 @@
 import Foundation
-public import Logging
+import Logging
 import Domain
 
 /// One answered request, as the access log tells it.

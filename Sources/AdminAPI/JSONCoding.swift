@@ -1,22 +1,16 @@
 import Foundation
 import Domain
 
-/// One JSON style for every response: snake_case keys, RFC 3339 UTC timestamps, sorted keys.
+/// One JSON style for every response: snake_case keys, RFC 3339 UTC timestamps, sorted keys
+/// (`ResponseEncoder`).
 enum JSONCoding {
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
         // Encoding our own DTOs cannot fail; a failure here is a programming error worth crashing tests on.
-        guard let data = try? encoder.encode(value) else {
+        guard let bytes = try? ResponseEncoder.encode(value) else {
             assertionFailure("unencodable response \(T.self)")
             return Array(#"{"error":"encoding"}"#.utf8)
         }
-        return Array(data)
+        return bytes
     }
 
     /// `value` encoded with one string field standing for a stored JSON document, which is put
