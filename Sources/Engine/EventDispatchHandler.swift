@@ -15,7 +15,10 @@ struct EventDispatchHandler: JobHandler {
             )
         }
         guard let event else { return .none }
-        let payload = JSONValue(parsing: event.payload) ?? .null
+        // Parsed once for the dispatch and kept for the steps of its runs.
+        let payload = StepCaches.event(event.id) {
+            StepCaches.ParsedEvent(record: JSONValue(parsing: event.payload) ?? .null, receivedAt: event.receivedAt)
+        }.record
         let taking = live.compactMap { flow -> (UUID, Int, FlowDefinition)? in
             guard
                 let definition = try? StepCaches.definition(

@@ -10,7 +10,8 @@ struct FlowStepHandler: JobHandler {
     struct Loaded: Sendable {
         let run: Run
         let definition: FlowDefinition
-        let event: Event
+        /// The event's payload, parsed, and when it arrived.
+        let event: StepCaches.ParsedEvent
         let steps: [RunStep]
         let connections: [Connection]
         let breakers: [UUID: CircuitBreakerState]
@@ -74,7 +75,7 @@ struct FlowStepHandler: JobHandler {
     {
         let run = loaded.run
         let ledger = SyncLedger(database: context.database, tenantId: run.tenantId, environment: run.environment)
-        let inputs = MappingInputs(record: JSONValue(parsing: loaded.event.payload) ?? .null, steps: Self.outputs(loaded.steps)) { target, key in
+        let inputs = MappingInputs(record: loaded.event.record, steps: Self.outputs(loaded.steps)) { target, key in
             try? ledger.lookup(target: target, sourceKey: key)
         }
         do {
@@ -152,16 +153,24 @@ struct FlowStepHandler: JobHandler {
         try RunStore.finish(tx, run: run, status: .failed, detail: "a step gave up: \(reason)")
     }
 
+    /// The run and what its step needs. A flow version never changes once published, nor does an
+    /// event's payload: both come from the process's cache when a step of theirs ran here before.
     func load(_ job: Job, runId: UUID, _ context: JobContext) throws -> Loaded {
         try context.database.transaction(.tenant(job.tenantId)) { tx in
-            guard let run = try RunStore.get(tx, tenantId: job.tenantId, id: runId),
-                let version = try FlowStore.version(tx, tenantId: run.tenantId, flowId: run.flowId, version: run.version),
-                let event = try EventStore.get(tx, tenantId: run.tenantId, environment: run.environment, id: run.eventId)
-            else {
-                throw PermanentJobFailure("the run, its flow version or its event no longer exists")
+            guard let run = try RunStore.get(tx, tenantId: job.tenantId, id: runId) else {
+                throw PermanentJobFailure("the run no longer exists")
             }
             let definition = try StepCaches.definition(flowId: run.flowId, version: run.version) {
-                try FlowDefinition(JSONValue(parsing: version.definition) ?? .null)
+                guard let version = try FlowStore.version(tx, tenantId: run.tenantId, flowId: run.flowId, version: run.version) else {
+                    throw PermanentJobFailure("the run's flow version no longer exists")
+                }
+                return try FlowDefinition(JSONValue(parsing: version.definition) ?? .null)
+            }
+            let event = try StepCaches.event(run.eventId) {
+                guard let event = try EventStore.get(tx, tenantId: run.tenantId, environment: run.environment, id: run.eventId) else {
+                    throw PermanentJobFailure("the run's event no longer exists")
+                }
+                return StepCaches.ParsedEvent(record: JSONValue(parsing: event.payload) ?? .null, receivedAt: event.receivedAt)
             }
             let connections = try ConnectionStore.list(tx, tenantId: run.tenantId, environment: run.environment, after: nil, limit: 100).items
             return Loaded(

@@ -2,10 +2,11 @@ import Foundation
 import Domain
 import Synchronization
 
-/// What every step of a flow (and every event's dispatch) would otherwise work out again: its flow version's parsed
-/// definition (versions never change once published) and its connections' opened secrets (kept
-/// for a minute, and only while the connection's secrets are the ones the step just loaded:
-/// each secret's last change is part of the key, so a rotation is used at once).
+/// What every step of a flow (and every event's dispatch) would otherwise read and work out
+/// again: its flow version's parsed definition (versions never change once published), its
+/// event's parsed payload (stored once, masked, never changed), and its connections' opened
+/// secrets (kept for a minute, and only while the connection's secrets are the ones the step
+/// just loaded: each secret's last change is part of the key, so a rotation is used at once).
 enum StepCaches {
     private struct DefinitionKey: Hashable {
         let flowId: UUID
@@ -18,7 +19,13 @@ enum StepCaches {
         let openedAt: ContinuousClock.Instant
     }
 
+    struct ParsedEvent: Sendable {
+        let record: JSONValue
+        let receivedAt: Date
+    }
+
     private static let definitions = Mutex<[DefinitionKey: FlowDefinition]>([:])
+    private static let events = Mutex<[UUID: ParsedEvent]>([:])
     private static let secrets = Mutex<[UUID: SealedSecrets]>([:])
     private static let capacity = 2_000
 
@@ -31,6 +38,18 @@ enum StepCaches {
             cache[key] = parsed
         }
         return parsed
+    }
+
+    /// An event's parsed payload; `load` reads and parses it when this process has not yet.
+    static func event(_ id: UUID, load: () throws -> ParsedEvent) rethrows -> ParsedEvent {
+        if let known = events.withLock({ $0[id] }) { return known }
+        let loaded = try load()
+        events.withLock { cache in
+            // A burst's events stay while their steps run; past the capacity, the cache starts over.
+            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
+            cache[id] = loaded
+        }
+        return loaded
     }
 
     static func secrets(of connection: Connection, open: () throws -> [String: String]) rethrows -> [String: String] {

@@ -50,6 +50,21 @@ bench_row() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" "${5:-}" "${6:-}" >>"$CLEARLINE_BENCH_TABLE"
 }
 
+# With CLEARLINE_BENCH_STATEMENTS=1 a bench's cluster loads pg_stat_statements, and
+# top_statements PG_DIR PG_PORT prints the statements that took the database's time: where to
+# look first when a bench is slow.
+if [ "${CLEARLINE_BENCH_STATEMENTS:-}" = 1 ]; then
+  export CLEARLINE_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'"
+fi
+top_statements() {
+  [ "${CLEARLINE_BENCH_STATEMENTS:-}" = 1 ] || return 0
+  local psql=(pg_run psql -XAq -h "$1/socket" -p "$2" -U postgres -d clearline -F ' | ')
+  "${psql[@]}" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  "${psql[@]}" -c "SELECT calls, round(total_exec_time::numeric, 0) AS exec_ms, round(total_plan_time::numeric, 0) AS plan_ms,
+      round((total_exec_time / calls)::numeric, 3) AS ms_per_call, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15"
+}
+
 # peak_rss_mb PID: the process's peak resident memory so far (VmHWM), in MB; read it before
 # stopping the process.
 peak_rss_mb() { awk '/^VmHWM/ {printf "%.1f\n", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }

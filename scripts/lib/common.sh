@@ -87,6 +87,7 @@ max_connections = 300
 shared_buffers = 256MB
 max_wal_size = 2GB
 log_min_messages = warning
+${CLEARLINE_PG_EXTRA_CONF:-}
 CONF
   fi
   pg_run "$bin/pg_ctl" -D "$dir/data" -o "-p $port" -l "$dir/postgres.log" -w -t 60 start >/dev/null \
