@@ -172,10 +172,10 @@ struct FlowStepHandler: JobHandler {
                 }
                 return StepCaches.ParsedEvent(record: JSONValue(parsing: event.payload) ?? .null, receivedAt: event.receivedAt)
             }
-            let connections = try ConnectionStore.list(tx, tenantId: run.tenantId, environment: run.environment, after: nil, limit: 100).items
-            return Loaded(
-                run: run, definition: definition, event: event, steps: try RunStore.steps(tx, tenantId: run.tenantId, runId: run.id), connections: connections,
-                breakers: try CircuitBreakerStore.states(tx, tenantId: run.tenantId))
+            let (connections, steps, breakers) = try tx.read(
+                ConnectionStore.all(tenantId: run.tenantId, environment: run.environment), RunStore.steps(tenantId: run.tenantId, runId: run.id),
+                CircuitBreakerStore.states(tenantId: run.tenantId))
+            return Loaded(run: run, definition: definition, event: event, steps: steps, connections: connections, breakers: breakers)
         }
     }
 

@@ -9,12 +9,18 @@ public enum CircuitBreakerStore {
 
     /// The breakers of a tenant's connections that have counted a failure (few, usually none).
     public static func states(_ tx: Transaction, tenantId: UUID) throws -> [UUID: CircuitBreakerState] {
-        var states: [UUID: CircuitBreakerState] = [:]
-        for row in try tx.query("SELECT connection_id, failures, opened_at, last_error FROM circuit_breakers WHERE tenant_id = $1", [tenantId]) {
-            states[try row.uuid("connection_id")] = CircuitBreakerState(
-                failures: try row.int("failures"), openedAt: try row.optionalDate("opened_at"), lastError: row.optionalString("last_error"))
+        try tx.read(states(tenantId: tenantId))
+    }
+
+    public static func states(tenantId: UUID) -> Read<[UUID: CircuitBreakerState]> {
+        Read("SELECT connection_id, failures, opened_at, last_error FROM circuit_breakers WHERE tenant_id = $1", [tenantId]) { rows in
+            var states: [UUID: CircuitBreakerState] = [:]
+            for row in rows {
+                states[try row.uuid("connection_id")] = CircuitBreakerState(
+                    failures: try row.int("failures"), openedAt: try row.optionalDate("opened_at"), lastError: row.optionalString("last_error"))
+            }
+            return states
         }
-        return states
     }
 
     /// Counts one more failure; opens the breaker (with an alert) when it reaches the threshold.

@@ -37,6 +37,14 @@ public enum ConnectionStore {
         }
     }
 
+    /// Every live connection of the environment, oldest first: what a flow step chooses from.
+    public static func all(tenantId: UUID, environment: EnvironmentName) -> Read<[Connection]> {
+        Read(
+            "SELECT \(columns) FROM connections WHERE tenant_id = $1 AND environment = $2 AND deleted_at IS NULL ORDER BY created_at, id",
+            [tenantId, environment.rawValue]
+        ) { try $0.map(decode) }
+    }
+
     public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> Connection? {
         try tx.one(
             "SELECT \(columns) FROM connections WHERE tenant_id = $1 AND environment = $2 AND id = $3 AND deleted_at IS NULL",

@@ -66,6 +66,20 @@ public final class PostgresConnection {
         return try consume(withCStrings(texts) { PQexecPrepared(handle, name, Int32($0.count), $0, nil, nil, 0) })
     }
 
+    /// Several statements in one round trip (with a held opening, if any, in front), each one's rows.
+    func queries(_ plan: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
+        guard let held = opening else { return try pipeline(plan) }
+        opening = nil
+        let results: [[Row]]
+        do {
+            results = try pipeline(held.plan + plan)
+        } catch let error as PostgresError where error.isConnectionLoss {
+            throw OpeningLost(underlying: error)
+        }
+        try held.check(results[held.plan.count - 1])
+        return Array(results[held.plan.count...])
+    }
+
     private func preparedName(for sql: String, parameterCount: Int) throws -> String? {
         if let name = prepared[sql] { return name }
         guard prepared.count < Self.preparedCap else { return nil }

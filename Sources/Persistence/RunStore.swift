@@ -86,16 +86,22 @@ public enum RunStore {
     }
 
     public static func steps(_ tx: Transaction, tenantId: UUID, runId: UUID) throws -> [RunStep] {
-        try tx.query(
+        try tx.read(steps(tenantId: tenantId, runId: runId))
+    }
+
+    public static func steps(tenantId: UUID, runId: UUID) -> Read<[RunStep]> {
+        Read(
             """
             SELECT position, step_id, target, status, record::text AS record, external_id, detail, updated_at
             FROM run_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY position
             """, [tenantId, runId]
-        ).map { row in
-            RunStep(
-                position: try row.int("position"), stepId: try row.string("step_id"), target: try row.string("target"), status: try row.value("status"),
-                record: row.optionalString("record"), externalId: row.optionalString("external_id"), detail: row.optionalString("detail"),
-                updatedAt: try row.date("updated_at"))
+        ) { rows in
+            try rows.map { row in
+                RunStep(
+                    position: try row.int("position"), stepId: try row.string("step_id"), target: try row.string("target"), status: try row.value("status"),
+                    record: row.optionalString("record"), externalId: row.optionalString("external_id"), detail: row.optionalString("detail"),
+                    updatedAt: try row.date("updated_at"))
+            }
         }
     }
 

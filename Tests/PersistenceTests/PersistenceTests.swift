@@ -128,4 +128,30 @@ struct PersistenceTests {
         }
         #expect(try await Client.send("GET", "/v1/tenants/\(tenant)")["name"] == "Test Merchant")
     }
+
+    /// Three reads in one round trip, as a tenant transaction's first statements (behind its held
+    /// opening) and later ones; a failing one fails the transaction, which leaves nothing behind.
+    @Test func readsTravelTogetherAndAFailingOneFailsTheTransaction() async throws {
+        let tenant = try await Fixtures.tenant()
+        let id = UUID(uuidString: tenant)!
+        let number = Read("SELECT $1::int AS n", [7]) { try $0.first!.int("n") }
+        let scope = Read("SELECT current_setting('clearline.tenant_id') AS t", []) { try $0.first!.string("t") }
+        let name = Read("SELECT name FROM tenants WHERE id = $1", [id]) { $0.first?.optionalString("name") }
+        let first = try TestServer.shared.database.transaction(.tenant(id)) { try $0.read(number, scope, name) }
+        #expect(first.0 == 7 && first.1 == tenant.lowercased() && first.2 == "Test Merchant")
+        let later = try TestServer.shared.database.transaction(.tenant(id)) { tx in
+            try tx.query("UPDATE tenants SET name = 'changed in this transaction' WHERE id = $1", [id])
+            return try tx.read(name, number, scope)
+        }
+        #expect(later.0 == "changed in this transaction" && later.1 == 7)
+        let failing = Read("SELECT 1 / $1::int AS n", [0]) { try $0.first!.int("n") }
+        let error = #expect(throws: PostgresError.self) {
+            try TestServer.shared.database.transaction(.tenant(id)) { tx in
+                try tx.query("UPDATE tenants SET name = 'half-done' WHERE id = $1", [id])
+                return try tx.read(number, failing, name)
+            }
+        }
+        #expect(error?.sqlState == "22012")
+        #expect(try TestServer.shared.database.transaction(.tenant(id)) { try $0.read(name) } == "changed in this transaction")
+    }
 }
