@@ -1,4 +1,5 @@
 import Foundation
+import Domain
 import Persistence
 
 /// API keys found by their prefix, kept a few seconds so an authenticated request does not pay

@@ -1,6 +1,5 @@
 import Foundation
 import Domain
-import Synchronization
 
 /// Webhook endpoints with their opened secrets, kept a few seconds so a delivery costs one round
 /// trip to PostgreSQL instead of six. A change (disable, enable, rotate) is NOTIFYed and drops the
@@ -15,7 +14,7 @@ final class EndpointCache: Sendable {
 
     static let lifetime: Duration = .seconds(5)
     static let capacity = 10_000
-    private let entries = Mutex<[UUID: Entry]>([:])
+    private let entries = BlockingLock<[UUID: Entry]>([:])
 
     func get(_ id: UUID) -> Entry? {
         entries.withLock { entries in

@@ -28,32 +28,33 @@ extension UUID {
 
     /// The same 36-character form in either case (as `UUID(uuidString:)` reads); nil otherwise.
     public init?(text: String) {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        var count = 0
-        var high: UInt8?
-        var position = 0
-        for byte in text.utf8 {
-            if position == 8 || position == 13 || position == 18 || position == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
+        // Into the uuid tuple itself: a heap array per parse showed in list responses' profiles
+        // (every row holds a few ids).
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &value) { bytes -> Bool in
+            var count = 0
+            var high: UInt8?
+            var position = 0
+            for byte in text.utf8 {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    guard byte == UInt8(ascii: "-") else { return false }
+                    position += 1
+                    continue
+                }
+                guard let nibble = HexDigit.value(byte), count < 16 else { return false }
+                if let first = high {
+                    bytes[count] = first << 4 | nibble
+                    count += 1
+                    high = nil
+                } else {
+                    high = nibble
+                }
                 position += 1
-                continue
             }
-            guard let nibble = HexDigit.value(byte), count < 16 else { return nil }
-            if let first = high {
-                bytes[count] = first << 4 | nibble
-                count += 1
-                high = nil
-            } else {
-                high = nibble
-            }
-            position += 1
+            return position == 36 && count == 16
         }
-        guard position == 36, count == 16 else { return nil }
-        self.init(
-            uuid: (
-                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10], bytes[11],
-                bytes[12], bytes[13], bytes[14], bytes[15]
-            ))
+        guard parsed else { return nil }
+        self.init(uuid: value)
     }
 }
 

@@ -1,6 +1,5 @@
 import Foundation
 import Domain
-import Synchronization
 
 /// What every step of a flow (and every event's dispatch) would otherwise read and work out
 /// again: its flow version's parsed definition (versions never change once published), its
@@ -24,9 +23,9 @@ enum StepCaches {
         let receivedAt: Date
     }
 
-    private static let definitions = Mutex<[DefinitionKey: FlowDefinition]>([:])
-    private static let events = Mutex<[UUID: ParsedEvent]>([:])
-    private static let secrets = Mutex<[UUID: SealedSecrets]>([:])
+    private static let definitions = BlockingLock<[DefinitionKey: FlowDefinition]>([:])
+    private static let events = BlockingLock<[UUID: ParsedEvent]>([:])
+    private static let secrets = BlockingLock<[UUID: SealedSecrets]>([:])
     private static let capacity = 2_000
 
     static func definition(flowId: UUID, version: Int, parse: () throws -> FlowDefinition) rethrows -> FlowDefinition {

@@ -1,5 +1,5 @@
 public import Foundation
-import Synchronization
+import Domain
 
 /// Tenants this process found live (not deleted) in the last half minute. A transaction in such
 /// a tenant's scope sends its BEGIN, scope and liveness check along with its first statement,
@@ -9,7 +9,7 @@ import Synchronization
 /// Deleting a tenant forgets it here at once, and the other processes at its notice.
 public enum LiveTenants {
     static let lifetime: Duration = .seconds(30)
-    private static let state = Mutex<(seen: [UUID: ContinuousClock.Instant], generation: UInt64)>(([:], 0))
+    private static let state = BlockingLock<(seen: [UUID: ContinuousClock.Instant], generation: UInt64)>(([:], 0))
 
     static func isKnownLive(_ id: UUID) -> Bool {
         state.withLock { state in
@@ -25,8 +25,11 @@ public enum LiveTenants {
     static func confirm(_ id: UUID, checkedAt generation: UInt64) {
         state.withLock { state in
             guard state.generation == generation else { return }
+            let now = ContinuousClock.now
+            // Seen in the last few seconds: nothing to note, no write to the shared table.
+            if let seen = state.seen[id], now - seen < .seconds(5) { return }
             if state.seen.count >= 100_000 { state.seen.removeAll(keepingCapacity: true) }
-            state.seen[id] = .now
+            state.seen[id] = now
         }
     }
 

@@ -3,12 +3,13 @@ import Foundation
 /// A lock whose waiters sleep at once (a plain pthread mutex). `Synchronization.Mutex` spins
 /// before it sleeps; with sixteen request threads on two cores taking one lock per request (the
 /// access log's buffer, the request metrics, the API-key cache), the spinning was 5 to 7 % of the
-/// server's CPU in the authenticated-list benchmark, while the holder waited for a core.
-final class BlockingLock<State>: @unchecked Sendable {
+/// server's CPU in the authenticated-list benchmark, while the holder waited for a core; the
+/// same held for the live-tenant check every transaction makes.
+public final class BlockingLock<State>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var state: State
 
-    init(_ state: State) {
+    public init(_ state: State) {
         self.state = state
         pthread_mutex_init(mutex, nil)
     }
@@ -18,7 +19,7 @@ final class BlockingLock<State>: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func withLock<T>(_ body: (inout State) throws -> T) rethrows -> T {
+    public func withLock<T>(_ body: (inout State) throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&state)
