@@ -29,24 +29,22 @@ enum StepCaches {
     private static let capacity = 2_000
 
     static func definition(flowId: UUID, version: Int, parse: () throws -> FlowDefinition) rethrows -> FlowDefinition {
-        let key = DefinitionKey(flowId: flowId, version: version)
-        if let known = definitions.withLock({ $0[key] }) { return known }
-        let parsed = try parse()
-        definitions.withLock { cache in
-            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
-            cache[key] = parsed
-        }
-        return parsed
+        try kept(in: definitions, DefinitionKey(flowId: flowId, version: version), load: parse)
     }
 
     /// An event's parsed payload; `load` reads and parses it when this process has not yet.
     static func event(_ id: UUID, load: () throws -> ParsedEvent) rethrows -> ParsedEvent {
-        if let known = events.withLock({ $0[id] }) { return known }
+        try kept(in: events, id, load: load)
+    }
+
+    /// What `cache` holds for `key`, else what `load` gives, kept. Past the capacity the cache
+    /// starts over: a burst's flows and events stay while their steps run.
+    private static func kept<Key: Hashable, Value>(in cache: BlockingLock<[Key: Value]>, _ key: Key, load: () throws -> Value) rethrows -> Value {
+        if let known = cache.withLock({ $0[key] }) { return known }
         let loaded = try load()
-        events.withLock { cache in
-            // A burst's events stay while their steps run; past the capacity, the cache starts over.
-            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
-            cache[id] = loaded
+        cache.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = loaded
         }
         return loaded
     }
