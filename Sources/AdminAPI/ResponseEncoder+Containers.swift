@@ -1,6 +1,6 @@
 /// The `Encoder` a value encodes itself into, and its three containers, for `ResponseEncoder`.
 final class NodeEncoder: Encoder {
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     /// False for a `[String: V]` dictionary, whose keys are data.
     let convertsKeys: Bool
@@ -12,8 +12,7 @@ final class NodeEncoder: Encoder {
     /// filled afterwards, in place).
     private let place: ((JSONNode) -> Void)?
 
-    init(codingPath: [any CodingKey], convertsKeys: Bool, place: ((JSONNode) -> Void)? = nil) {
-        self.codingPath = codingPath
+    init(convertsKeys: Bool, place: ((JSONNode) -> Void)? = nil) {
         self.convertsKeys = convertsKeys
         self.place = place
     }
@@ -26,7 +25,7 @@ final class NodeEncoder: Encoder {
             object = JSONObjectNode()
             result = .object(object)
         }
-        return KeyedEncodingContainer(KeyedNodeContainer<Key>(object: object, codingPath: codingPath, convertsKeys: convertsKeys))
+        return KeyedEncodingContainer(KeyedNodeContainer<Key>(object: object, convertsKeys: convertsKeys))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -37,7 +36,7 @@ final class NodeEncoder: Encoder {
             array = JSONArrayNode()
             result = .array(array)
         }
-        return UnkeyedNodeContainer(array: array, codingPath: codingPath)
+        return UnkeyedNodeContainer(array: array)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
@@ -47,8 +46,8 @@ final class NodeEncoder: Encoder {
 
 struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let object: JSONObjectNode
-    let codingPath: [any CodingKey]
     let convertsKeys: Bool
+    var codingPath: [any CodingKey] { [] }
 
     private func name(_ key: Key) -> String {
         convertsKeys ? SnakeCaseKeys.name(key.stringValue) : key.stringValue
@@ -60,43 +59,35 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: Int, forKey key: Key) throws { object.set(name(key), .number(String(value))) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        object.set(name(key), try ResponseEncoder.node(value, codingPath: codingPath + [key]))
+        object.set(name(key), try ResponseEncoder.node(value))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         let nested = JSONObjectNode()
         object.set(name(key), .object(nested))
-        return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(object: nested, codingPath: codingPath + [key], convertsKeys: true))
+        return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(object: nested, convertsKeys: true))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let nested = JSONArrayNode()
         object.set(name(key), .array(nested))
-        return UnkeyedNodeContainer(array: nested, codingPath: codingPath + [key])
+        return UnkeyedNodeContainer(array: nested)
     }
 
     mutating func superEncoder() -> any Encoder {
-        NodeEncoder(codingPath: codingPath, convertsKeys: true) { [object] in object.set("super", $0) }
+        NodeEncoder(convertsKeys: true) { [object] in object.set("super", $0) }
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
         let name = name(key)
-        return NodeEncoder(codingPath: codingPath + [key], convertsKeys: true) { [object] in object.set(name, $0) }
+        return NodeEncoder(convertsKeys: true) { [object] in object.set(name, $0) }
     }
 }
 
 struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     let array: JSONArrayNode
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var count: Int { array.elements.count }
-
-    private struct Index: CodingKey {
-        let intValue: Int?
-        var stringValue: String { "Index \(intValue ?? 0)" }
-        init(_ index: Int) { intValue = index }
-        init?(stringValue: String) { nil }
-        init?(intValue: Int) { self.intValue = intValue }
-    }
 
     mutating func encodeNil() throws { array.elements.append(.null) }
     mutating func encode(_ value: Bool) throws { array.elements.append(.bool(value)) }
@@ -104,33 +95,31 @@ struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: Int) throws { array.elements.append(.number(String(value))) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        array.elements.append(try ResponseEncoder.node(value, codingPath: codingPath + [Index(count)]))
+        array.elements.append(try ResponseEncoder.node(value))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let nested = JSONObjectNode()
-        let path = codingPath + [Index(count)]
         array.elements.append(.object(nested))
-        return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(object: nested, codingPath: path, convertsKeys: true))
+        return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(object: nested, convertsKeys: true))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let nested = JSONArrayNode()
-        let path = codingPath + [Index(count)]
         array.elements.append(.array(nested))
-        return UnkeyedNodeContainer(array: nested, codingPath: path)
+        return UnkeyedNodeContainer(array: nested)
     }
 
     mutating func superEncoder() -> any Encoder {
         let position = array.elements.count
         array.elements.append(.null)
-        return NodeEncoder(codingPath: codingPath + [Index(position)], convertsKeys: true) { [array] in array.elements[position] = $0 }
+        return NodeEncoder(convertsKeys: true) { [array] in array.elements[position] = $0 }
     }
 }
 
 struct SingleNodeContainer: SingleValueEncodingContainer {
     let encoder: NodeEncoder
-    var codingPath: [any CodingKey] { encoder.codingPath }
+    var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil() throws { encoder.result = .null }
     mutating func encode(_ value: Bool) throws { encoder.result = .bool(value) }
@@ -145,10 +134,10 @@ struct SingleNodeContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt16) throws { encoder.result = .number(String(value)) }
     mutating func encode(_ value: UInt32) throws { encoder.result = .number(String(value)) }
     mutating func encode(_ value: UInt64) throws { encoder.result = .number(String(value)) }
-    mutating func encode(_ value: Double) throws { encoder.result = try ResponseEncoder.number(value, codingPath) }
-    mutating func encode(_ value: Float) throws { encoder.result = try ResponseEncoder.number(value, codingPath) }
+    mutating func encode(_ value: Double) throws { encoder.result = try ResponseEncoder.number(value) }
+    mutating func encode(_ value: Float) throws { encoder.result = try ResponseEncoder.number(value) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        encoder.result = try ResponseEncoder.node(value, codingPath: codingPath)
+        encoder.result = try ResponseEncoder.node(value)
     }
 }
