@@ -12,7 +12,7 @@ enum Authenticator {
         if let header = request.header("authorization") {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw Problem.unauthorized }
-            let token = parts[1].trimmingCharacters(in: .whitespaces)
+            let token = String(parts[1].trimmingSpaces)
             guard let prefix = APIKeyStore.prefix(of: token),
                 let record = try services.credentials.record(prefix: prefix, fetch: { try APIKeyStore.record(services.database, prefix: $0) }),
                 let credential = try APIKeyStore.credential(record, token: token)
@@ -44,10 +44,21 @@ enum Authenticator {
         guard let header else { return nil }
         for part in header.split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)
-            if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces) == name {
-                return pair[1].trimmingCharacters(in: .whitespaces)
+            if pair.count == 2, pair[0].trimmingSpaces == name {
+                return String(pair[1].trimmingSpaces)
             }
         }
         return nil
+    }
+}
+
+extension Substring {
+    /// Without HTTP's optional whitespace (spaces and tabs) at either end. Foundation's
+    /// `trimmingCharacters(in: .whitespaces)` was 3 % of an authenticated request.
+    fileprivate var trimmingSpaces: Substring {
+        var text = self
+        while let first = text.utf8.first, first == 0x20 || first == 0x09 { text = text.dropFirst() }
+        while let last = text.utf8.last, last == 0x20 || last == 0x09 { text = text.dropLast() }
+        return text
     }
 }
