@@ -12,7 +12,7 @@ enum APIKeyRoutes {
         Endpoint("GET", "/v1/tenants/{tenantId}/api-keys", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
             let (cursor, limit) = try context.pagination()
-            let page = try context.tenantTransaction { try $0.apiKeys.list(tenantId: id, after: cursor, limit: limit) }
+            let page = try context.tenantRead { try $0.apiKeys.list(tenantId: id, after: cursor, limit: limit) }
             return context.list(page) { APIKeyBody($0) }
         },
         Endpoint("GET", "/v1/tenants/{tenantId}/api-keys/{keyId}", access: .tenant(.viewer)) { context in

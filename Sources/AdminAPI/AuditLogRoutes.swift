@@ -9,7 +9,7 @@ enum AuditLogRoutes {
         Endpoint("GET", "/v1/tenants/{tenantId}/audit-log", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
             let (before, limit) = try context.pagination(decode: decodeCursor)
-            let page = try context.tenantTransaction { try $0.auditLog.list(tenantId: id, before: before, limit: limit) }
+            let page = try context.tenantRead { try $0.auditLog.list(tenantId: id, before: before, limit: limit) }
             return context.json(ListBody(items: page.entries.map(AuditEntryBody.init), nextCursor: page.next.map(encodeCursor)))
         },
         Endpoint("GET", "/v1/tenants/{tenantId}/audit-log/verify", access: .tenant(.viewer)) { context in

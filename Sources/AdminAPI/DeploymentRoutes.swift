@@ -14,7 +14,7 @@ enum DeploymentRoutes {
         Endpoint("GET", base, access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let (cursor, limit) = try context.pagination()
-            let page = try context.tenantTransaction { try $0.deployments.list(tenantId: tenantId, environment: environment, after: cursor, limit: limit) }
+            let page = try context.tenantRead { try $0.deployments.list(tenantId: tenantId, environment: environment, after: cursor, limit: limit) }
             return context.list(page, DeploymentBody.init)
         },
         Endpoint("POST", base, access: .tenant(.admin), handler: deploy),

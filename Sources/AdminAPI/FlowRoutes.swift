@@ -12,7 +12,7 @@ enum FlowRoutes {
         Endpoint("GET", base, access: .tenant(.viewer)) { context in
             let tenantId = try context.tenantId
             let (cursor, limit) = try context.pagination()
-            let page = try context.tenantTransaction { try $0.flows.list(tenantId: tenantId, after: cursor, limit: limit) }
+            let page = try context.tenantRead { try $0.flows.list(tenantId: tenantId, after: cursor, limit: limit) }
             return context.list(page) { FlowBody($0, includeDraft: false) }
         },
         Endpoint("GET", base + "/{flowId}", access: .tenant(.viewer)) { context in

@@ -31,6 +31,11 @@ struct RequestContext: Sendable {
         try services.stores.transaction(.tenant(try tenantId), body)
     }
 
+    /// A tenant transaction of one statement (a page of a list): one round trip in all.
+    func tenantRead<T>(_ body: (any StoreSession) throws -> T) throws -> T {
+        try services.stores.read(.tenant(try tenantId), body)
+    }
+
     func platformTransaction<T>(_ body: (any StoreSession) throws -> T) throws -> T {
         try services.stores.transaction(.platform, body)
     }

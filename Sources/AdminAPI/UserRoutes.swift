@@ -9,7 +9,7 @@ enum UserRoutes {
         Endpoint("GET", "/v1/tenants/{tenantId}/users", access: .tenant(.viewer)) { context in
             let id = try context.tenantId
             let (cursor, limit) = try context.pagination()
-            let page = try context.tenantTransaction { try $0.users.list(tenantId: id, after: cursor, limit: limit) }
+            let page = try context.tenantRead { try $0.users.list(tenantId: id, after: cursor, limit: limit) }
             return context.list(page, UserBody.init)
         },
         Endpoint("GET", "/v1/tenants/{tenantId}/users/{userId}", access: .tenant(.viewer)) { context in

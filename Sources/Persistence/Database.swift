@@ -26,22 +26,33 @@ public final class Database: Sendable {
     /// buckets), sent with the opening at no cost.
     @discardableResult
     public func transaction<T>(_ scope: Scope, durable: Bool = true, _ body: (Transaction) throws -> T) throws -> T {
+        try transaction(scope, durable: durable, readOfOne: false, body)
+    }
+
+    private func transaction<T>(_ scope: Scope, durable: Bool = true, readOfOne: Bool, _ body: (Transaction) throws -> T) throws -> T {
         do {
-            return try attempt(scope, durable: durable, body)
+            return try attempt(scope, durable: durable, readOfOne: readOfOne, body)
         } catch let first as OpeningLost {
             logger.notice(
                 "database connection lost before BEGIN; retrying on a new connection",
                 metadata: ["error": "\(first.underlying)"])
             pool.discardIdleConnections()
             do {
-                return try attempt(scope, durable: durable, body)
+                return try attempt(scope, durable: durable, readOfOne: readOfOne, body)
             } catch let second as OpeningLost {
                 throw second.underlying
             }
         }
     }
 
-    private func attempt<T>(_ scope: Scope, durable: Bool, _ body: (Transaction) throws -> T) throws -> T {
+    /// A transaction whose body makes exactly one statement (a page of a list, one record): BEGIN,
+    /// the scope, that statement and COMMIT travel in one round trip, one fewer than
+    /// `transaction`'s. A second statement in the body is refused (it would run after the COMMIT).
+    public func read<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
+        try transaction(scope, readOfOne: true, body)
+    }
+
+    private func attempt<T>(_ scope: Scope, durable: Bool, readOfOne: Bool, _ body: (Transaction) throws -> T) throws -> T {
         try pool.withConnection { connection in
             let commitSetting: [(name: String, value: String)] = durable ? [] : [("synchronous_commit", "off")]
             switch scope {
@@ -76,13 +87,15 @@ public final class Database: Sendable {
                     LiveTenants.confirm(id, checkedAt: generation)
                 }
             }
+            if readOfOne { connection.beginReadOfOne() }
             do {
                 let value = try body(Transaction(connection: connection, scope: scope))
                 // A body that sent nothing still learns whether its tenant exists: its opening
                 // goes with the COMMIT.
-                try connection.query("COMMIT")
+                if !readOfOne || !connection.endReadOfOne() { try connection.query("COMMIT") }
                 return value
             } catch {
+                if readOfOne { _ = connection.endReadOfOne() }
                 connection.dropOpening()
                 if connection.isHealthy && connection.isInTransaction { _ = try? connection.query("ROLLBACK") }
                 throw error

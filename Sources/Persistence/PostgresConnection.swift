@@ -18,6 +18,10 @@ public final class PostgresConnection {
     /// pipeline with the transaction's first statement: one round trip fewer for every
     /// transaction. `check` judges the opening's last statement's rows.
     private var opening: (plan: [(sql: String, parameters: [any SQLBindable])], check: ([Row]) throws -> Void)?
+    /// A read of one statement (`Database.read`): its COMMIT travels with that statement, and
+    /// the connection then takes no other until the read is over.
+    private var readOfOne: ReadOfOne = .off
+    enum ReadOfOne { case off, pending, committed }
 
     public init(conninfo: String, logger: Logger) throws {
         guard let conn = PQconnectdb(conninfo) else {
@@ -48,6 +52,26 @@ public final class PostgresConnection {
     /// is prepared on first use on this connection: planning cost more than executing here.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> [Row] {
+        switch readOfOne {
+        case .committed:
+            throw PostgresError(kind: .server, message: "a read of one statement made a second one: \(sql.prefix(60))")
+        case .pending:
+            readOfOne = .committed
+            let held = opening
+            opening = nil
+            let plan = (held?.plan ?? []) + [(sql, parameters), ("COMMIT", [])]
+            let results: [[Row]]
+            do {
+                results = try pipeline(plan)
+            } catch let error as PostgresError where error.isConnectionLoss && held != nil {
+                throw OpeningLost(underlying: error)
+            }
+            let first = held?.plan.count ?? 0
+            if let held { try held.check(results[first - 1]) }
+            return results[first]
+        case .off:
+            break
+        }
         if let held = opening {
             opening = nil
             let results: [[Row]]
@@ -101,6 +125,14 @@ public final class PostgresConnection {
 
     /// Forgets a held opening (a transaction whose body failed before its first statement).
     func dropOpening() { opening = nil }
+
+    /// Starts or ends a read of one statement; `true` when its COMMIT has been sent.
+    func beginReadOfOne() { readOfOne = .pending }
+
+    func endReadOfOne() -> Bool {
+        defer { readOfOne = .off }
+        return readOfOne == .committed
+    }
 
     static func settingsStatement(_ settings: [(name: String, value: String)]) -> (sql: String, parameters: [any SQLBindable]) {
         var sql = "SELECT "

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import ClearlineTesting
 import Persistence
+import Domain
 
 @Suite("Persistence on libpq: parameters, SQLSTATE, notices, reconnects", .requiresDatabase)
 struct PersistenceTests {
@@ -153,5 +154,34 @@ struct PersistenceTests {
         }
         #expect(error?.sqlState == "22012")
         #expect(try TestServer.shared.database.transaction(.tenant(id)) { try $0.read(name) } == "changed in this transaction")
+    }
+
+    /// A read of one statement commits with it; a second statement is refused, a failing one
+    /// fails alone, an unknown tenant is not found, and the connection is whole after each.
+    @Test func aReadOfOneStatementCommitsWithItAndRefusesASecond() async throws {
+        let tenant = try await Fixtures.tenant()
+        let id = UUID(uuidString: tenant)!
+        // One connection: whatever a read leaves behind, the next transaction meets it.
+        let database = Database(conninfo: TestServer.shared.conninfo, poolSize: 1, logger: TestServer.quietLogger)
+        let name = { (tx: Transaction) in try tx.one("SELECT name FROM tenants WHERE id = $1", [id])?.optionalString("name") }
+        #expect(try database.read(.tenant(id), name) == "Test Merchant")
+        #expect(try database.read(.tenant(id), name) == "Test Merchant")
+        let second = #expect(throws: PostgresError.self) {
+            try database.read(.tenant(id)) { tx in
+                _ = try name(tx)
+                return try name(tx)
+            }
+        }
+        #expect(second?.message.contains("second") == true, "\(String(describing: second))")
+        #expect(throws: PostgresError.self) { try database.read(.tenant(id)) { try $0.query("SELECT 1 / $1::int", [0]) } }
+        #expect(throws: DomainError.self) { try database.read(.tenant(UUID())) { try $0.query("SELECT 1") } }
+        #expect(try database.read(.tenant(id)) { _ in 42 } == 42)
+        // Nothing was left open: a write and a read after all of it see each other.
+        try database.transaction(.tenant(id)) { try $0.query("UPDATE tenants SET name = 'after reads' WHERE id = $1", [id]) }
+        #expect(try database.read(.tenant(id), name) == "after reads")
+        #expect(
+            try database.transaction(.platform) {
+                try $0.one("SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'idle in transaction' AND pid = pg_backend_pid()")!.int("n")
+            } == 0)
     }
 }

@@ -14,6 +14,9 @@ public enum AccessScope: Sendable, Equatable {
 public protocol DataStore: Sendable {
     /// Runs `body` in one transaction under `scope`; commits when it returns, rolls back when it throws.
     func transaction<T>(_ scope: AccessScope, _ body: (any StoreSession) throws -> T) throws -> T
+    /// The same for a body that makes exactly one statement (a page of a list): it and the
+    /// transaction's opening and commit travel together.
+    func read<T>(_ scope: AccessScope, _ body: (any StoreSession) throws -> T) throws -> T
 
     // Lookups made before the tenant is known (a webhook, an agent's poll, an OAuth callback):
     // each answers with the owner only, so the request can continue in that tenant's scope.

@@ -16,6 +16,10 @@ public struct PostgresDataStore: DataStore {
         try database.transaction(scope) { try body(PostgresStoreSession($0, vault: vault)) }
     }
 
+    public func read<T>(_ scope: AccessScope, _ body: (any StoreSession) throws -> T) throws -> T {
+        try database.read(scope) { try body(PostgresStoreSession($0, vault: vault)) }
+    }
+
     public func locateWebhookEndpoint(_ id: UUID) throws -> (tenantId: UUID, environment: EnvironmentName, active: Bool, tenantActive: Bool)? {
         try WebhookEndpointStore.locate(database, id: id)
     }
