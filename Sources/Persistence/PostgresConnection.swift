@@ -92,6 +92,9 @@ public final class PostgresConnection {
 
     /// Several statements in one round trip (with a held opening, if any, in front), each one's rows.
     func queries(_ plan: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
+        guard readOfOne == .off else {
+            throw PostgresError(kind: .server, message: "a read of one statement was given several")
+        }
         guard let held = opening else { return try pipeline(plan) }
         opening = nil
         let results: [[Row]]

@@ -174,6 +174,8 @@ struct PersistenceTests {
         }
         #expect(second?.message.contains("second") == true, "\(String(describing: second))")
         #expect(throws: PostgresError.self) { try database.read(.tenant(id)) { try $0.query("SELECT 1 / $1::int", [0]) } }
+        let one = Read("SELECT 1 AS n", []) { try $0.first!.int("n") }
+        #expect(throws: PostgresError.self) { try database.read(.tenant(id)) { try $0.read(one, one, one) } }
         #expect(throws: DomainError.self) { try database.read(.tenant(UUID())) { try $0.query("SELECT 1") } }
         #expect(try database.read(.tenant(id)) { _ in 42 } == 42)
         // Nothing was left open: a write and a read after all of it see each other.
