@@ -57,31 +57,9 @@ public final class PostgresConnection {
             throw PostgresError(kind: .server, message: "a read of one statement made a second one: \(sql.prefix(60))")
         case .pending:
             readOfOne = .committed
-            let held = opening
-            opening = nil
-            let plan = (held?.plan ?? []) + [(sql, parameters), ("COMMIT", [])]
-            let results: [[Row]]
-            do {
-                results = try pipeline(plan)
-            } catch let error as PostgresError where error.isConnectionLoss && held != nil {
-                throw OpeningLost(underlying: error)
-            }
-            let first = held?.plan.count ?? 0
-            if let held { try held.check(results[first - 1]) }
-            return results[first]
+            return try afterOpening([(sql, parameters), ("COMMIT", [])])[0]
         case .off:
-            break
-        }
-        if let held = opening {
-            opening = nil
-            let results: [[Row]]
-            do {
-                results = try pipeline(held.plan + [(sql, parameters)])
-            } catch let error as PostgresError where error.isConnectionLoss {
-                throw OpeningLost(underlying: error)
-            }
-            try held.check(results[held.plan.count - 1])
-            return results[held.plan.count]
+            if opening != nil { return try afterOpening([(sql, parameters)])[0] }
         }
         let texts = parameters.map { $0.sqlText }
         guard let name = try preparedName(for: sql, parameterCount: texts.count) else {
@@ -95,6 +73,13 @@ public final class PostgresConnection {
         guard readOfOne == .off else {
             throw PostgresError(kind: .server, message: "a read of one statement was given several")
         }
+        return try afterOpening(plan)
+    }
+
+    /// `plan` in one pipeline, behind the held opening if there is one (then judged by its check,
+    /// and a lost connection reported as `OpeningLost`, since nothing of the transaction ran);
+    /// the rows of `plan`'s statements only.
+    private func afterOpening(_ plan: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
         guard let held = opening else { return try pipeline(plan) }
         opening = nil
         let results: [[Row]]
