@@ -11,11 +11,14 @@ final class BlockingExecutor: @unchecked Sendable {
     private var head = 0
     private var running = 0
     private var stopping = false
-    private var threads: [Thread] = []
+    private(set) var threads: [Thread] = []
 
     init(threads count: Int, name: String) {
         for index in 0..<count {
-            let thread = Thread { [unowned self] in self.loop() }
+            // Each thread holds the executor until it exits (at shutdown). An unowned reference
+            // aborted the process when a short-lived server (a test's sandbox) was gone before
+            // one of its threads had first run: on a loaded machine that took longer than a request.
+            let thread = Thread { [self] in loop() }
             thread.name = "\(name)-\(index)"
             thread.stackSize = 1 << 20
             threads.append(thread)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ClearlineTesting
-import HTTPServer
+@testable import HTTPServer
 
 /// A started server on a free port whose every request takes `work` seconds, and the count of
 /// requests that reached the handler (tests wait on it, not on time).
@@ -60,5 +60,18 @@ struct BlockingExecutorTests {
             #expect(!response.isEmpty)
             #expect(!response.contains("HTTP/1.1 5"))
         }
+    }
+
+    /// A server made, shut down and dropped at once (as each sandbox-backed test does) must not
+    /// leave a thread that first runs after its executor is gone: that aborted the test process.
+    @Test func executorsDroppedBeforeTheirThreadsRunLetEveryThreadFinish() async throws {
+        var threads: [Thread] = []
+        for index in 0..<50 {
+            let executor = BlockingExecutor(threads: 8, name: "dropped-\(index)")
+            executor.shutdown()
+            threads += executor.threads
+        }
+        let made = threads
+        #expect(try await Wait.until(60) { made.allSatisfy(\.isFinished) }, "every thread ran its loop and exited")
     }
 }
