@@ -5,9 +5,9 @@ import Domain
 /// every address it resolves to must be one Clearline may call. A name that pointed at a public
 /// address when the connection was saved and at 127.0.0.1 now is refused now.
 ///
-/// URLSession then resolves the name again itself, and on Linux it takes no resolver, proxy or
-/// pinned address, so a name whose answer changes in between (DNS rebinding) is not caught here.
-/// Plain http goes only to addresses the administrator allows, so only https names have that gap.
+/// URLSession then resolves the name again itself, so a name whose answer changes in between
+/// (DNS rebinding) is not caught here: `EgressProxy` judges the address https connects to.
+/// Plain http goes only to addresses the administrator allows, never to a name.
 enum OutboundGuard {
     static func check(_ url: URL, vendor: String) throws {
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty else {

@@ -109,7 +109,9 @@ final class TransportExchanges: NSObject, URLSessionDataDelegate, @unchecked Sen
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         guard let exchange = exchange(task) else { return }
-        exchange.response = task.response as? HTTPURLResponse
+        // A transfer that ended in an error has no answer, whatever head arrived: libcurl hands
+        // the egress proxy's refusal of a CONNECT (403) over as if the vendor had said it.
+        exchange.response = error == nil ? task.response as? HTTPURLResponse : nil
         exchange.networkError = error as? URLError
         exchange.done.signal()
     }

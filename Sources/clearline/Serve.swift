@@ -8,6 +8,7 @@ import AdminAPI
 import HTTPServer
 import Persistence
 import Engine
+import Connectors
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -113,6 +114,9 @@ enum Runtime {
         let settings = try Settings.fromEnvironment()
         Settings.bootstrapLogging(level: settings.logLevel)
         let logger = Logger(label: "clearline")
+        // Every https call leaves through the egress proxy, which connects only to an address it
+        // judged itself: URLSession resolves names again after OutboundGuard's check.
+        _ = try EgressProxy.install { reason in logger.warning("outbound connection refused", metadata: ["reason": "\(reason)"]) }
         let masterKeys = try settings.masterKeys()
         let database = Database(conninfo: settings.databaseURL, poolSize: settings.poolSize, logger: logger)
         // Row-level security is the second wall between tenants; a role it does not bind would

@@ -23,7 +23,7 @@ public final class HostileVendor: Sendable {
     public let port: Int
     private let listener: Int32
     private let behaviour: Behaviour
-    private let state = Mutex<(received: Int, bytesSent: Int, open: [Int32], released: Bool)>((0, 0, [], false))
+    private let state = Mutex<(accepted: Int, received: Int, bytesSent: Int, open: [Int32], released: Bool)>((0, 0, 0, [], false))
 
     public init(_ behaviour: Behaviour) throws {
         self.behaviour = behaviour
@@ -46,6 +46,8 @@ public final class HostileVendor: Sendable {
     }
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// Connections accepted so far, whatever they sent.
+    public var accepted: Int { state.withLock { $0.accepted } }
     /// Requests read so far.
     public var received: Int { state.withLock { $0.received } }
     /// Body bytes written so far.
@@ -68,6 +70,7 @@ public final class HostileVendor: Sendable {
         while true {
             let fd = accept(listener, nil, nil)
             guard fd >= 0 else { return }
+            state.withLock { $0.accepted += 1 }
             let thread = Thread { [self] in serve(fd) }
             thread.start()
         }

@@ -3,6 +3,7 @@ import Logging
 import Persistence
 import Crypto
 import HTTPServer
+import Connectors
 @testable import AdminAPI
 
 /// One real Clearline server per test process, on an ephemeral port, over the PostgreSQL that
@@ -80,6 +81,8 @@ public final class TestServer: Sendable {
             fatalError("DATABASE_URL is not set: a suite that starts the test server must be marked .requiresDatabase")
         }
         conninfo = url
+        // As `serve` and `work` do: https leaves only through the egress proxy.
+        _ = try EgressProxy.install { _ in }
         var logger = Logger(label: "clearline.tests") { _ in Self.logLines }
         logger.logLevel = .info
         try Migrator(conninfo: url, logger: logger).migrate()
