@@ -30,9 +30,12 @@ struct EgressTunnel {
             proxy.refused(refusal)
             return answer(403, "Forbidden", reason: refusal)
         }
-        guard let upstream = addresses.lazy.compactMap({ EgressSockets.connect(to: $0, port: port, seconds: Self.setupSeconds) }).first else {
-            return answer(502, "Bad Gateway", reason: "\(host) port \(port) did not accept a connection")
+        // A plain loop: `lazy.compactMap(...).first` runs its closure twice, which connected twice.
+        var connected: Int32?
+        for address in addresses where connected == nil {
+            connected = EgressSockets.connect(to: address, port: port, seconds: Self.setupSeconds)
         }
+        guard let upstream = connected else { return answer(502, "Bad Gateway", reason: "\(host) port \(port) did not accept a connection") }
         defer { close(upstream) }
         EgressSockets.setReceiveTimeout(client, seconds: 0)
         guard EgressSockets.sendAll(client, Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8)) else { return }

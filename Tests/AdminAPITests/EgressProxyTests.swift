@@ -100,5 +100,8 @@ struct EgressProxyTests {
         }
         let text = String(decoding: reply, as: UTF8.self)
         #expect(text.hasPrefix("HTTP/1.1 400") && text.hasSuffix(#"{"error":"tunnelled"}"#), "\(text)")
+        // One connection to the vendor per tunnel: a second one, left open, held a
+        // single-threaded TLS server so that the handshake never finished.
+        #expect(vendor.accepted == 1)
     }
 }
