@@ -25,23 +25,56 @@ struct AccessLogEntry: Sendable {
         ]
     }
 
-    /// The same line `JSONLogHandler` writes for `logger.info("request", metadata:)`.
+    /// The same line `JSONLogHandler` writes for `logger.info("request", metadata:)`, with the
+    /// keys and the fixed values as ready bytes and the numbers written as digits: formatting
+    /// lines was a tenth of the server's CPU under `GET /healthz`.
     func write(to line: inout [UInt8]) {
-        line.append(UInt8(ascii: "{"))
-        JSONLogHandler.field(&line, "ts", Timestamp.format(at), first: true)
-        JSONLogHandler.field(&line, "level", "info")
-        JSONLogHandler.field(&line, "logger", label)
-        JSONLogHandler.field(&line, "msg", "request")
-        JSONLogHandler.field(&line, "request_id", requestId)
-        JSONLogHandler.field(&line, "method", method)
-        JSONLogHandler.field(&line, "path", path)
-        JSONLogHandler.field(&line, "route", route)
-        JSONLogHandler.field(&line, "status", String(status))
-        JSONLogHandler.field(&line, "bytes", String(bytes))
-        JSONLogHandler.field(&line, "duration_us", String(micros))
-        JSONLogHandler.field(&line, "principal", principal)
-        JSONLogHandler.field(&line, "client", client)
-        line.append(contentsOf: "}\n".utf8)
+        line.append(contentsOf: Self.opening)
+        Timestamp.append(at, to: &line)
+        line.append(contentsOf: Self.afterTimestamp)
+        JSONLogHandler.quote(&line, label)
+        line.append(contentsOf: Self.afterLabel)
+        JSONLogHandler.quote(&line, requestId)
+        line.append(contentsOf: Self.methodKey)
+        JSONLogHandler.quote(&line, method)
+        line.append(contentsOf: Self.pathKey)
+        JSONLogHandler.quote(&line, path)
+        line.append(contentsOf: Self.routeKey)
+        JSONLogHandler.quote(&line, route)
+        line.append(contentsOf: Self.statusKey)
+        Self.appendDigits(UInt64(max(0, status)), to: &line)
+        line.append(contentsOf: Self.bytesKey)
+        Self.appendDigits(UInt64(max(0, bytes)), to: &line)
+        line.append(contentsOf: Self.durationKey)
+        Self.appendDigits(micros, to: &line)
+        line.append(contentsOf: Self.principalKey)
+        JSONLogHandler.quote(&line, principal)
+        line.append(contentsOf: Self.clientKey)
+        JSONLogHandler.quote(&line, client)
+        line.append(contentsOf: Self.closing)
+    }
+
+    private static let opening = Array(#"{"ts":""#.utf8)
+    private static let afterTimestamp = Array(#"","level":"info","logger":"#.utf8)
+    private static let afterLabel = Array(#","msg":"request","request_id":"#.utf8)
+    private static let methodKey = Array(#","method":"#.utf8)
+    private static let pathKey = Array(#","path":"#.utf8)
+    private static let routeKey = Array(#","route":"#.utf8)
+    // Numbers stay strings, as swift-log's metadata (and so JSONLogHandler) writes them.
+    private static let statusKey = Array(#","status":""#.utf8)
+    private static let bytesKey = Array(#"","bytes":""#.utf8)
+    private static let durationKey = Array(#"","duration_us":""#.utf8)
+    private static let principalKey = Array(#"","principal":"#.utf8)
+    private static let clientKey = Array(#","client":"#.utf8)
+    private static let closing = Array("}\n".utf8)
+
+    static func appendDigits(_ value: UInt64, to line: inout [UInt8]) {
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            line.append(UInt8(48 + value / divisor % 10))
+            divisor /= 10
+        }
     }
 }
 

@@ -3,6 +3,14 @@ public import Foundation
 /// RFC 3339 timestamps in UTC with microseconds, the precision PostgreSQL keeps.
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(27)
+        append(date, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `date` as `format` writes it, appended to `out`: the access log writes one per line.
+    public static func append(_ date: Date, to out: inout [UInt8]) {
         let totalMicros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var seconds = totalMicros / 1_000_000
         var micros = totalMicros % 1_000_000
@@ -12,22 +20,22 @@ public enum Timestamp {
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let (year, month, day) = civil(fromDays: days)
         // Written digit by digit: this runs for every log line and every timestamp in a response.
-        var out = [UInt8](repeating: 0, count: 27)
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: 27))
         func put(_ value: Int64, at offset: Int, width: Int) {
             var v = value
-            for i in stride(from: offset + width - 1, through: offset, by: -1) {
+            for i in stride(from: start + offset + width - 1, through: start + offset, by: -1) {
                 out[i] = UInt8(48 + v % 10)
                 v /= 10
             }
         }
-        put(year, at: 0, width: 4); out[4] = 45
-        put(month, at: 5, width: 2); out[7] = 45
-        put(day, at: 8, width: 2); out[10] = 84
-        put(secondOfDay / 3600, at: 11, width: 2); out[13] = 58
-        put(secondOfDay / 60 % 60, at: 14, width: 2); out[16] = 58
-        put(secondOfDay % 60, at: 17, width: 2); out[19] = 46
-        put(micros, at: 20, width: 6); out[26] = 90
-        return String(decoding: out, as: UTF8.self)
+        put(year, at: 0, width: 4); out[start + 4] = 45
+        put(month, at: 5, width: 2); out[start + 7] = 45
+        put(day, at: 8, width: 2); out[start + 10] = 84
+        put(secondOfDay / 3600, at: 11, width: 2); out[start + 13] = 58
+        put(secondOfDay / 60 % 60, at: 14, width: 2); out[start + 16] = 58
+        put(secondOfDay % 60, at: 17, width: 2); out[start + 19] = 46
+        put(micros, at: 20, width: 6); out[start + 26] = 90
     }
 
     /// Year, month and day of a count of days since 1970-01-01 (Howard Hinnant's civil_from_days).
