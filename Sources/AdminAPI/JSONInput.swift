@@ -38,6 +38,10 @@ struct JSONInput {
 
     func has(_ key: String) -> Bool { fields[key] != nil }
 
+    /// A field as JSONSerialization read it (a string, an NSNumber...), for a parser of its own;
+    /// nil when absent or null.
+    func raw(_ key: String) -> Any? { fields[key].flatMap { $0 is NSNull ? nil : $0 } }
+
     /// A string field; records an error when it is required and absent, null, or not a string.
     mutating func string(_ key: String, required: Bool, maxLength: Int = 1000) -> String? {
         guard let value = fields[key], !(value is NSNull) else {

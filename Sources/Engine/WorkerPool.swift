@@ -92,6 +92,7 @@ public final class WorkerPool: @unchecked Sendable {
         .reconciliation: ReconciliationHandler(),
         .settlementPosting: SettlementPostingHandler(),
         .reconciliationRepair: ReconciliationRepairHandler(),
+        .paymentCharge: PaymentChargeHandler(),
     ]
 
     public func start() {

@@ -1,5 +1,5 @@
 public import Foundation
-import Domain
+public import Domain
 public import Engine
 import Persistence
 
@@ -8,11 +8,11 @@ import Persistence
 public enum TestWorkers {
     /// Workers for one tenant's jobs only: suites run side by side, and a pool of one must not
     /// take (and hold, or stop with) another's jobs.
-    public static func pool(tenant: UUID, workers: Int = 2) -> WorkerPool {
+    public static func pool(tenant: UUID, workers: Int = 2, handlers: [JobKind: any JobHandler] = [:]) -> WorkerPool {
         WorkerPool(
             database: TestServer.shared.database, vault: TestServer.shared.vault,
             configuration: .init(workers: workers, leaseSeconds: 30, pollInterval: 0.1, backoff: Backoff(base: 0.01, cap: 0.05), tenants: .only(tenant)),
-            logger: TestServer.quietLogger)
+            handlers: handlers, logger: TestServer.quietLogger)
     }
 
     /// The queue's housekeeping (first polls, expired leases, old history) for one tenant's rows only.

@@ -17,6 +17,7 @@ public protocol StoreSession {
     var jobHistory: any JobHistoryRepository { get }
     var loginAttempts: any LoginAttemptRepository { get }
     var oauthStates: any OAuthStateRepository { get }
+    var paymentRequests: any PaymentRequestRepository { get }
     var reconciliations: any ReconciliationRepository { get }
     var runs: any RunRepository { get }
     var sessions: any SessionRepository { get }

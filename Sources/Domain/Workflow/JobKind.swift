@@ -23,4 +23,6 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, CustomStringConvert
     public static let settlementPosting = JobKind("settlement.post")
     /// Writes again what a reconciliation found missing, through the flow step that wrote it.
     public static let reconciliationRepair = JobKind("reconciliation.repair")
+    /// Charges one payment request into PayTrace, exactly once.
+    public static let paymentCharge = JobKind("payment.charge")
 }

@@ -25,6 +25,7 @@ public struct PostgresStoreSession: StoreSession {
     public var jobHistory: any JobHistoryRepository { PostgresJobHistoryRepository(tx: tx) }
     public var loginAttempts: any LoginAttemptRepository { PostgresLoginAttemptRepository(tx: tx) }
     public var oauthStates: any OAuthStateRepository { PostgresOAuthStateRepository(tx: tx) }
+    public var paymentRequests: any PaymentRequestRepository { PostgresPaymentRequestRepository(tx: tx) }
     public var reconciliations: any ReconciliationRepository { PostgresReconciliationRepository(tx: tx) }
     public var runs: any RunRepository { PostgresRunRepository(tx: tx) }
     public var sessions: any SessionRepository { PostgresSessionRepository(tx: tx) }

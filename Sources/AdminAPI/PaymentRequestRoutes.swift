@@ -1,0 +1,143 @@
+import Foundation
+import Connectors
+import Domain
+import HTTPServer
+
+/// `/v1/tenants/{tenantId}/environments/{environment}/payment-requests`: another system asks
+/// Clearline to charge a PayTrace customer's card on file. The request is stored with its job in
+/// one transaction and answered 201 at once; the charge happens on a worker, exactly once (see
+/// `PaymentChargeHandler`), and the request shows how it went. Send `Idempotency-Key` so that a
+/// retried POST returns the first request instead of making a second one.
+enum PaymentRequestRoutes {
+    static let base = "/v1/tenants/{tenantId}/environments/{environment}/payment-requests"
+    static let fields: Set<String> = ["connection_id", "customer_id", "amount", "currency", "description", "external_reference"]
+    /// Attempts of the charge job: enough to wait out an attempt whose answer was lost and search.
+    static let jobAttempts = 12
+
+    static let endpoints: [Endpoint] = [
+        Endpoint("POST", base, access: .tenant(.admin), idempotent: true, handler: create),
+        Endpoint("GET", base, access: .tenant(.viewer)) { context in
+            let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+            let (cursor, limit) = try context.pagination()
+            var status: PaymentRequest.Status?
+            if let text = context.request.query["status"] {
+                guard let known = PaymentRequest.Status(rawValue: text) else {
+                    throw Problem.validation([
+                        FieldError(field: "status", message: "must be one of: \(PaymentRequest.Status.allCases.map(\.rawValue).joined(separator: ", "))")
+                    ])
+                }
+                status = known
+            }
+            let search = context.request.query["q"].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            if let search, search.unicodeScalars.count > 100 { throw Problem.validation([FieldError(field: "q", message: "must be at most 100 characters")]) }
+            let page = try context.tenantTransaction {
+                try $0.paymentRequests.list(tenantId: tenantId, environment: environment, status: status, search: search, after: cursor, limit: limit)
+            }
+            return context.list(page) { PaymentRequestBody($0) }
+        },
+        Endpoint("GET", base + "/{paymentRequestId}", access: .tenant(.viewer)) { context in
+            let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+            let id = try context.uuidParameter("paymentRequestId", resource: "payment request")
+            guard let request = try context.tenantTransaction({ try $0.paymentRequests.get(tenantId: tenantId, environment: environment, id: id) }) else {
+                throw Problem.notFound("No such payment request.")
+            }
+            return context.json(PaymentRequestBody(request))
+        },
+    ]
+
+    static func create(_ context: RequestContext) throws -> Response {
+        let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+        var input = try JSONInput(context.request, allowed: fields)
+        let connectionText = input.string("connection_id", required: true, maxLength: 36)
+        let connectionId = connectionText.flatMap { UUID(text: $0) }
+        if connectionText != nil && connectionId == nil { input.add(FieldError(field: "connection_id", message: "must be a connection id")) }
+        let customerId = input.string("customer_id", required: true, maxLength: 50)
+        if !input.has("amount") { input.add(FieldError(field: "amount", message: "is required")) }
+        let (draft, errors) = PaymentRequestDraft.parse(
+            customerId: customerId, amount: input.raw("amount"), currency: input.string("currency", required: false, maxLength: 3),
+            description: input.string("description", required: false, maxLength: 255),
+            externalReference: input.string("external_reference", required: false, maxLength: 100))
+        for error in errors where !input.errors.contains(where: { $0.field == error.field }) { input.add(error) }
+        try input.validate()
+        guard let draft, let connectionId else { throw Problem.validation(input.errors) }
+        let (connection, secrets) = try context.tenantTransaction { tx -> (Connection, [String: String]) in
+            guard let connection = try tx.connections.get(tenantId: tenantId, environment: environment, id: connectionId), connection.kind == .paytrace
+            else {
+                throw Problem.validation([FieldError(field: "connection_id", message: "must be a PayTrace connection of this environment")])
+            }
+            return (connection, try tx.connections.secrets(connection: connection))
+        }
+        // The customer must be in the PayTrace vault: a typo is refused now, not charged later.
+        // When PayTrace cannot be asked, the request is stored all the same (nothing is lost):
+        // its charge waits for PayTrace, and an unknown customer then fails the charge, uncharged.
+        let known = try context.services.vendorCallSlots.run(tenantId: tenantId) { () -> Bool? in
+            do {
+                let client = try PayTraceClient.forConnection(connection, secrets: secrets, transport: HTTPTransport.withinRequest.attributed(to: connection))
+                return try client.exportCustomers(id: draft.customerId).contains { $0.customerId == draft.customerId }
+            } catch let error as ConnectorError where error.kind == .authentication {
+                throw Problem.validation([FieldError(field: "connection_id", message: "has credentials PayTrace refuses: \(error.message)")])
+            } catch {
+                return nil
+            }
+        }
+        if known == false {
+            throw Problem.validation([FieldError(field: "customer_id", message: "is not a customer in this PayTrace account's vault")])
+        }
+        let request = try context.tenantTransaction { tx -> PaymentRequest in
+            let request = try tx.paymentRequests.create(
+                tenantId: tenantId, environment: environment, connectionId: connectionId, draft, maxAttempts: jobAttempts)
+            try context.audit(
+                tx, tenantId: tenantId, action: "payment_request.created", targetType: "payment_request", targetId: request.id.lowercasedString,
+                details: ["customer_id": draft.customerId, "amount": "\(draft.amount)", "reference": request.reference])
+            return request
+        }
+        var response = context.json(PaymentRequestBody(request), status: 201)
+        response.setHeader(
+            "Location", "/v1/tenants/\(tenantId.lowercasedString)/environments/\(environment.rawValue)/payment-requests/\(request.id.lowercasedString)")
+        return response
+    }
+}
+
+struct PaymentRequestBody: Encodable {
+    let id: String
+    let environment: String
+    let connectionId: String
+    let customerId: String
+    let amount: String
+    let currency: String
+    let description: String?
+    let externalReference: String?
+    let reference: String
+    let status: String
+    let attempts: Int
+    let transactionId: Int?
+    let approvalCode: String?
+    let responseCode: Int?
+    let statusMessage: String?
+    let lastError: String?
+    let createdAt: Date
+    let updatedAt: Date
+    let decidedAt: Date?
+
+    init(_ request: PaymentRequest) {
+        id = request.id.lowercasedString
+        environment = request.environment.rawValue
+        connectionId = request.connectionId.lowercasedString
+        customerId = request.draft.customerId
+        amount = Money(amount: request.draft.amount, currency: request.draft.currency)?.formatted ?? "\(request.draft.amount)"
+        currency = request.draft.currency
+        description = request.draft.description
+        externalReference = request.draft.externalReference
+        reference = request.reference
+        status = request.status.rawValue
+        attempts = request.attempts
+        transactionId = request.transactionId
+        approvalCode = request.approvalCode
+        responseCode = request.responseCode
+        statusMessage = request.statusMessage
+        lastError = request.lastError
+        createdAt = request.createdAt
+        updatedAt = request.updatedAt
+        decidedAt = request.decidedAt
+    }
+}

@@ -1,0 +1,108 @@
+public import Foundation
+public import Domain
+
+/// Payment requests and their attempts. An attempt is recorded (and committed) before PayTrace
+/// is called, with the moment until which it may still be under way there: while that has not
+/// passed, no other attempt starts and nothing is searched.
+public enum PaymentRequestStore {
+    static let columns = """
+        id, environment, connection_id, customer_id, amount::text AS amount, currency, description, external_reference, reference, status,
+        attempts, attempt_settles_at, transaction_id, approval_code, response_code, status_message, last_error, created_at, updated_at, decided_at
+        """
+
+    /// A new request and the job that charges it, in the caller's transaction.
+    public static func create(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ draft: PaymentRequestDraft, maxAttempts: Int
+    ) throws -> PaymentRequest {
+        let reference = PaymentRequest.newReference()
+        let row = try tx.one(
+            """
+            INSERT INTO payment_requests (tenant_id, environment, connection_id, customer_id, amount, currency, description, external_reference, reference)
+            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9)
+            RETURNING \(columns)
+            """,
+            [
+                tenantId, environment.rawValue, connectionId, draft.customerId, "\(draft.amount)", draft.currency, draft.description,
+                draft.externalReference, reference,
+            ])
+        guard let row else { throw PostgresError(kind: .decoding, message: "the new payment request was not returned") }
+        let request = try decode(row)
+        let jobs = try JobQueue.enqueue(
+            tx,
+            [
+                NewJob(
+                    tenantId: tenantId, environment: environment, kind: .paymentCharge,
+                    payload: JSONValue.object(["payment_request_id": .string(request.id.lowercasedText)]).canonicalText, maxAttempts: maxAttempts)
+            ], skippingConflicts: false)
+        _ = try tx.query("UPDATE payment_requests SET job_id = $2 WHERE id = $1", [request.id, jobs.first])
+        return request
+    }
+
+    public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName?, id: UUID) throws -> PaymentRequest? {
+        try tx.one(
+            "SELECT \(columns) FROM payment_requests WHERE tenant_id = $1 AND ($2::text IS NULL OR environment = $2) AND id = $3",
+            [tenantId, environment?.rawValue, id]
+        ).map(decode)
+    }
+
+    /// Newest first; `status` and `search` (customer, reference or the caller's reference) narrow it.
+    public static func list(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, status: PaymentRequest.Status?, search: String?, after cursor: PageCursor?,
+        limit: Int
+    ) throws -> Page<PaymentRequest> {
+        try Paging.fetch(
+            tx,
+            """
+            SELECT \(columns) FROM payment_requests WHERE tenant_id = $1 AND environment = $2 AND ($3::text IS NULL OR status = $3)
+              AND ($4::text IS NULL OR customer_id ILIKE $4 OR reference ILIKE $4 OR external_reference ILIKE $4)
+            """,
+            [tenantId, environment.rawValue, status?.rawValue, SearchPattern.containing(search)], after: cursor, limit: limit, descending: true,
+            decode: decode
+        ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    }
+
+    /// Records that an attempt starts now and may be under way at PayTrace until `settlesAt`;
+    /// nil when the request is decided or another attempt has not settled yet (this one must not start).
+    public static func beginAttempt(_ tx: Transaction, tenantId: UUID, id: UUID, settlesAt: Date) throws -> PaymentRequest? {
+        try tx.one(
+            """
+            UPDATE payment_requests SET status = 'charging', attempts = attempts + 1, attempt_settles_at = $3, updated_at = now()
+            WHERE tenant_id = $1 AND id = $2 AND status IN ('pending', 'charging') AND (attempt_settles_at IS NULL OR attempt_settles_at <= now())
+            RETURNING \(columns)
+            """, [tenantId, id, settlesAt]
+        ).map(decode)
+    }
+
+    /// The outcome PayTrace gave (or the transaction found for the reference): final.
+    public static func decide(
+        _ tx: Transaction, tenantId: UUID, id: UUID, status: PaymentRequest.Status, transactionId: Int?, approvalCode: String?, responseCode: Int?,
+        message: String?, error: String?
+    ) throws {
+        _ = try tx.query(
+            """
+            UPDATE payment_requests SET status = $3, transaction_id = $4, approval_code = $5, response_code = $6, status_message = $7, last_error = $8,
+              attempt_settles_at = NULL, decided_at = now(), updated_at = now()
+            WHERE tenant_id = $1 AND id = $2 AND status IN ('pending', 'charging')
+            """, [tenantId, id, status.rawValue, transactionId, approvalCode, responseCode, message, error])
+    }
+
+    /// Why the last attempt left the outcome unknown (a timeout, a lost answer), for the person looking.
+    public static func noteUncertain(_ tx: Transaction, tenantId: UUID, id: UUID, error: String) throws {
+        _ = try tx.query(
+            "UPDATE payment_requests SET last_error = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'charging'",
+            [tenantId, id, error])
+    }
+
+    static func decode(_ row: Row) throws -> PaymentRequest {
+        let draft = PaymentRequestDraft(
+            customerId: try row.string("customer_id"), amount: try row.decimal("amount"), currency: try row.string("currency"),
+            description: row.optionalString("description"), externalReference: row.optionalString("external_reference"))
+        return PaymentRequest(
+            id: try row.uuid("id"), environment: try row.value("environment"), connectionId: try row.uuid("connection_id"), draft: draft,
+            reference: try row.string("reference"), status: try row.value("status"), attempts: try row.int("attempts"),
+            attemptSettlesAt: try row.optionalDate("attempt_settles_at"), transactionId: row.optionalString("transaction_id").flatMap { Int($0) },
+            approvalCode: row.optionalString("approval_code"), responseCode: row.optionalString("response_code").flatMap { Int($0) },
+            statusMessage: row.optionalString("status_message"), lastError: row.optionalString("last_error"), createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at"), decidedAt: try row.optionalDate("decided_at"))
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+import ClearlineTesting
+import Connectors
+import Domain
+import Engine
+import Sandbox
+
+/// Payment requests (issue 17): another system asks for a charge of a PayTrace customer's card
+/// on file, and Clearline makes it exactly once, although PayTrace has no idempotency key.
+@Suite("Payment requests charged into PayTrace", .requiresDatabase)
+struct PaymentRequestTests {
+    static func base(_ tenant: String) -> String { "/v1/tenants/\(tenant)/environments/dev/payment-requests" }
+
+    /// A vault customer in `sandbox`'s PayTrace whose card on file is approved.
+    static func vaultCustomer(_ client: PayTraceClient, _ id: String) throws {
+        _ = try client.createCustomer(
+            id: id, card: .init(number: "4012000098765439", expirationMonth: 12, expirationYear: 2031),
+            billing: .init(name: "Customer \(id)", streetAddress: "1 Test Way", city: "Spokane", state: "WA", zip: "99201"))
+    }
+
+    /// The SALE transactions PayTrace holds whose invoice_id is `reference`.
+    static func sales(_ client: PayTraceClient, reference: String) throws -> [PayTraceExportedTransaction] {
+        func day(_ date: Date) -> String { Timestamp.usDay(Timestamp.dayText(date))! }
+        return try client.exportTransactions(
+            from: day(Date().addingTimeInterval(-86_400)), to: day(Date().addingTimeInterval(86_400)), includingText: reference
+        ).filter { $0.invoiceId == reference && $0.type == "SALE" }
+    }
+
+    /// 200 requests while the sandbox's PayTrace loses a fifth of its answers after doing the work
+    /// and fails 5% of calls outright: each request ends with exactly one transaction in PayTrace,
+    /// the one it reports; the declined ones are declined once, not retried.
+    @Test func eachRequestIsChargedExactlyOnceWhateverPayTraceLoses() async throws {
+        let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
+        try sandbox.startAsAllowedVendor()
+        defer { sandbox.shutdown() }
+        let tenant = try await Fixtures.tenant()
+        let tenantId = try #require(UUID(uuidString: tenant))
+        let connection = try await VendorFixtures.payTrace(tenant, sandbox: sandbox)
+        let client = VendorFixtures.payTraceClient(sandbox, cacheKey: "payment-requests-\(tenant)")
+        let customers = (0..<5).map { "pr-\($0)-\(tenant.prefix(8))" }
+        for customer in customers { try Self.vaultCustomer(client, customer) }
+
+        // One in ten for 112.00, the amount the sandbox (as PayTrace's) declines.
+        var made: [(id: String, amount: String)] = []
+        for index in 0..<200 {
+            let amount = index % 10 == 3 ? "112.00" : "\(10 + index).\(String(format: "%02d", index % 100))"
+            let body: [String: Any] = [
+                "connection_id": connection, "customer_id": customers[index % customers.count], "amount": amount,
+                "external_reference": "INV-\(index)",
+            ]
+            let reply = try await Client.send("POST", Self.base(tenant), json: body, headers: ["Idempotency-Key": "charge-\(tenant)-\(index)"])
+            try #require(reply.status == 201, "\(reply.text)")
+            #expect(reply["status"] == "pending" && reply["reference"]?.hasPrefix("CL") == true)
+            made.append((try #require(reply["id"]), amount))
+        }
+        // The caller's retry of a POST (its answer lost on the way back) makes no second request.
+        let again = try await Client.send(
+            "POST", Self.base(tenant), json: ["connection_id": connection, "customer_id": customers[0], "amount": "10.00", "external_reference": "INV-0"],
+            headers: ["Idempotency-Key": "charge-\(tenant)-0"])
+        #expect(again.status == 201 && again["id"] == made[0].id, "\(again.text)")
+
+        sandbox.faults.setChaos(
+            [.init(.dropAfterCommit, probability: 0.2, writesOnly: true), .init(.status(503, retryAfter: nil), probability: 0.05)], service: "paytrace")
+        let pool = TestWorkers.pool(tenant: tenantId, workers: 4, handlers: [.paymentCharge: PaymentChargeHandler(settleSeconds: 0.3)])
+        pool.start()
+        func open() throws -> Int {
+            try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+                try tx.one("SELECT count(*) AS n FROM payment_requests WHERE tenant_id = $1 AND status IN ('pending', 'charging')", [tenantId])!.int("n")
+            }
+        }
+        #expect(try await Wait.until(180) { try open() == 0 }, "every request decided")
+        pool.shutdown(grace: 5)
+        sandbox.faults.setChaos([], service: "paytrace")
+
+        var searched = 0
+        for (id, amount) in made {
+            let request = try await Client.send("GET", "\(Self.base(tenant))/\(id)")
+            let reference = try #require(request["reference"])
+            let sales = try Self.sales(client, reference: reference)
+            #expect(sales.count == 1, "\(reference): \(sales.count) transactions in PayTrace")
+            #expect(request.json["transaction_id"] as? Int == sales.first?.transactionId, "\(reference)")
+            #expect(request["status"] == (amount == "112.00" ? "declined" : "approved"), "\(reference): \(request.text)")
+            if (request["status_message"] ?? "").hasPrefix("Found in PayTrace") { searched += 1 }
+        }
+        // The faults did strike: some outcomes were only known by searching PayTrace.
+        #expect(searched >= 5, "only \(searched) requests were settled by a search")
+        let listed = try await Client.send("GET", "\(Self.base(tenant))?status=declined&limit=100")
+        #expect(listed.items.count == 20 && listed.items.allSatisfy { $0["amount"] as? String == "112.00" })
+        let found = try await Client.send("GET", "\(Self.base(tenant))?q=INV-42")
+        #expect(found.items.map { $0["external_reference"] as? String } == ["INV-42"])
+    }
+
+    /// Every field is judged before anything is stored; each problem names its field.
+    @Test func badInputIsRefusedNamingTheFieldAndNothingIsStored() async throws {
+        let tenant = try await Fixtures.tenant()
+        let connection = try await VendorFixtures.payTrace(tenant)
+        let client = VendorFixtures.payTraceClient(TestSandbox.shared, cacheKey: "payment-requests-bad-\(tenant)")
+        let customer = "pr-bad-\(tenant.prefix(8))"
+        try Self.vaultCustomer(client, customer)
+        let good: [String: Any] = ["connection_id": connection, "customer_id": customer, "amount": "25.00"]
+        let cases: [(change: [String: Any], field: String)] = [
+            (["customer_id": "nobody-\(tenant.prefix(8))"], "customer_id"),
+            (["amount": "0"], "amount"), (["amount": "0.00"], "amount"), (["amount": "-5.00"], "amount"), (["amount": -5], "amount"),
+            (["amount": "12.345"], "amount"), (["amount": 12.345], "amount"), (["amount": "1e3"], "amount"), (["amount": "2000000.00"], "amount"),
+            (["currency": "EUR"], "currency"), (["description": "card 4111 1111 1111 1111"], "description"),
+            (["external_reference": "4111111111111111"], "external_reference"), (["connection_id": UUID().uuidString], "connection_id"),
+            (["connection_id": "not-an-id"], "connection_id"), (["surprise": true], "surprise"),
+        ]
+        for (change, field) in cases {
+            let reply = try await Client.send("POST", Self.base(tenant), json: good.merging(change) { $1 })
+            let fields = (reply.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(reply.status == 422 && reply.isProblem && fields.contains(field), "\(change): \(reply.status) \(reply.text)")
+        }
+        var missing = good
+        missing["amount"] = nil
+        #expect(try await Client.send("POST", Self.base(tenant), json: missing).status == 422)
+        #expect(try await Client.send("GET", Self.base(tenant)).items.isEmpty, "nothing was stored")
+        #expect(try await Client.send("GET", "\(Self.base(tenant))?status=maybe").status == 422)
+
+        // A good one is stored; another tenant sees no trace of it, whatever id it sends.
+        let made = try await Client.send("POST", Self.base(tenant), json: good.merging(["amount": 25.5]) { $1 })
+        #expect(made.status == 201 && made["amount"] == "25.50" && made["currency"] == "USD", "\(made.text)")
+        let other = try await Fixtures.tenant()
+        let id = try #require(made["id"])
+        #expect(try await Client.send("GET", "\(Self.base(other))/\(id)").status == 404)
+        #expect(try await Client.send("GET", Self.base(other)).items.isEmpty)
+    }
+
+    /// PayTrace down when a request arrives: it is stored all the same (nothing lost), and its
+    /// charge, once PayTrace answers, fails uncharged for a customer PayTrace does not know.
+    @Test func aRequestMadeWhilePayTraceIsDownIsKeptAndJudgedWhenItIsBack() async throws {
+        let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
+        try sandbox.startAsAllowedVendor()
+        defer { sandbox.shutdown() }
+        let tenant = try await Fixtures.tenant()
+        let tenantId = try #require(UUID(uuidString: tenant))
+        let connection = try await VendorFixtures.payTrace(tenant, sandbox: sandbox)
+        sandbox.faults.inject(.status(503, retryAfter: nil), service: "paytrace", count: 3)
+        let reply = try await Client.send(
+            "POST", Self.base(tenant), json: ["connection_id": connection, "customer_id": "nobody-\(tenant.prefix(8))", "amount": "12.00"])
+        try #require(reply.status == 201, "\(reply.text)")
+        let id = try #require(reply["id"])
+        let pool = TestWorkers.pool(tenant: tenantId, handlers: [.paymentCharge: PaymentChargeHandler(settleSeconds: 0.3)])
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        #expect(try await Wait.until(60) { try await Client.send("GET", "\(Self.base(tenant))/\(id)")["status"] == "failed" })
+        let failed = try await Client.send("GET", "\(Self.base(tenant))/\(id)")
+        #expect(failed.json["transaction_id"] == nil && (failed["last_error"] ?? "").contains("PayTrace"), "\(failed.text)")
+    }
+}
