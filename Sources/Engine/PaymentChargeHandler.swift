@@ -105,6 +105,38 @@ public struct PaymentChargeHandler: JobHandler {
             try PaymentRequestStore.decide(
                 tx, tenantId: tenantId, id: request.id, status: status, transactionId: transactionId, approvalCode: approvalCode, responseCode: responseCode,
                 message: message, error: error)
+            try Self.announce(tx, request, tenantId, status, transactionId: transactionId, approvalCode: approvalCode, message: error ?? message)
         }
+    }
+
+    /// The outcome as an event (`payment_request.approved`, `.declined`, `.failed`) that deployed
+    /// flows take like any other (to post the payment to an invoice, say), and for a charge that
+    /// did not go through, an alert for a person. Both are recorded once, whatever retries.
+    static func announce(
+        _ tx: Transaction, _ request: PaymentRequest, _ tenantId: UUID, _ status: PaymentRequest.Status, transactionId: Int?, approvalCode: String?,
+        message: String?
+    ) throws {
+        var fields: [String: JSONValue] = [
+            "id": .string(request.id.lowercasedText), "reference": .string(request.reference), "customer_id": .string(request.draft.customerId),
+            "amount": .string(Money(amount: request.draft.amount, currency: request.draft.currency)?.formatted ?? "\(request.draft.amount)"),
+            "currency": .string(request.draft.currency), "status": .string(status.rawValue),
+        ]
+        if let external = request.draft.externalReference { fields["external_reference"] = .string(external) }
+        if let description = request.draft.description { fields["description"] = .string(description) }
+        if let transactionId { fields["transaction_id"] = .number(Double(transactionId)) }
+        if let approvalCode { fields["approval_code"] = .string(approvalCode) }
+        if let message { fields["message"] = .string(message) }
+        _ = try EventStore.record(
+            tx,
+            NewEvent(
+                tenantId: tenantId, environment: request.environment, source: "payment_request", vendorEventId: "payment_request:\(request.id.lowercasedText)",
+                type: "payment_request.\(status.rawValue)", endpointId: nil, payload: JSONValue.object(["payment_request": .object(fields)]).canonicalText),
+            firstJob: .eventDispatch)
+        guard status != .approved else { return }
+        _ = try AlertStore.raise(
+            tx, tenantId: tenantId, environment: request.environment, kind: "payment_request", subject: "payment_request:\(request.id.lowercasedText)",
+            message: "The charge of \(fields["amount"]?.string ?? "") \(request.draft.currency) to PayTrace customer \(request.draft.customerId) "
+                + "(\(request.draft.externalReference ?? request.reference)) \(status == .declined ? "was declined" : "failed"): \(message ?? "no reason given")."
+        )
     }
 }

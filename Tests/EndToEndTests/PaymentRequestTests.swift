@@ -89,6 +89,16 @@ struct PaymentRequestTests {
         #expect(listed.items.count == 20 && listed.items.allSatisfy { $0["amount"] as? String == "112.00" })
         let found = try await Client.send("GET", "\(Self.base(tenant))?q=INV-42")
         #expect(found.items.map { $0["external_reference"] as? String } == ["INV-42"])
+        // Each outcome is one event for the flows, and each decline one alert for a person.
+        let (events, alerts) = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            (
+                try tx.query("SELECT type, count(*) AS n FROM events WHERE tenant_id = $1 AND source = 'payment_request' GROUP BY type", [tenantId])
+                    .reduce(into: [String: Int]()) { $0[try $1.string("type")] = try $1.int("n") },
+                try tx.one("SELECT count(*) AS n FROM alerts WHERE tenant_id = $1 AND kind = 'payment_request'", [tenantId])!.int("n")
+            )
+        }
+        #expect(events == ["payment_request.approved": 180, "payment_request.declined": 20], "\(events)")
+        #expect(alerts == 20)
     }
 
     /// Every field is judged before anything is stored; each problem names its field.
