@@ -11,8 +11,9 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
-  return send(method, path, body === undefined ? undefined : JSON.stringify(body), "application/json");
+/** `extraHeaders`: such as an `Idempotency-Key`, so that a form sent twice makes one record. */
+export async function api(method, path, body, extraHeaders = {}) {
+  return send(method, path, body === undefined ? undefined : JSON.stringify(body), "application/json", extraHeaders);
 }
 
 /** A body sent as it is, such as a CSV file's text. */
@@ -20,8 +21,8 @@ export async function upload(path, text, contentType) {
   return send("POST", path, text, contentType);
 }
 
-async function send(method, path, body, contentType) {
-  const headers = { Accept: "application/json" };
+async function send(method, path, body, contentType, extraHeaders = {}) {
+  const headers = { Accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = contentType;
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
   const response = await fetch(path, { method, headers, credentials: "same-origin", body });

@@ -15,6 +15,7 @@ const NAVIGATION = [
   ["connections", "Connections"],
   ["reconciliation", "Reconciliation", "/reconciliation.html"],
   ["alerts", "Alerts"],
+  ["payments", "Payments"],
   ["chargebacks", "Chargebacks"],
   ["settings", "Settings"],
 ];

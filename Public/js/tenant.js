@@ -5,6 +5,7 @@ import { showAlert } from "./ui.js";
 import { mountConnections } from "./connections.js";
 import { mountIntake } from "./intake.js";
 import { mountDisputes } from "./disputes.js";
+import { mountPayments } from "./payments.js";
 import { mountDashboard } from "./dashboard.js";
 import { mountRuns } from "./runs.js";
 import { mountAlerts } from "./alerts.js";
@@ -16,6 +17,7 @@ const VIEWS = {
   events: ["Events and webhooks", (ctx, container) => mountIntake({ ...ctx, container })],
   connections: ["Connections", (ctx, container) => mountConnections({ ...ctx, container })],
   alerts: ["Alerts", mountAlerts],
+  payments: ["Payments", mountPayments],
   chargebacks: ["Chargebacks", (ctx, container) => mountDisputes({ ...ctx, container })],
   settings: ["Settings", mountSettings],
 };

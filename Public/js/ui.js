@@ -43,9 +43,9 @@ export function formatTime(value) {
 
 // One colour per meaning, so that succeeded, failed and waiting for a person never look alike.
 const BADGE_KINDS = {
-  succeeded: "ok", written: "ok", linked: "ok", passed: "ok",
-  failed: "bad", invalid: "bad",
-  review: "warn", skipped: "warn",
+  succeeded: "ok", written: "ok", linked: "ok", passed: "ok", approved: "ok",
+  failed: "bad", invalid: "bad", declined: "bad",
+  review: "warn", skipped: "warn", charging: "warn",
 };
 
 export function statusBadge(status) {

@@ -155,6 +155,7 @@ def main():
         walk(tenant, owner, passwords[owner], admin, passwords[admin])
         fix_held_step(tenant, token, owner, passwords[owner])
         send_test_sale(tenant, owner, passwords[owner])
+        request_payment(tenant, owner, passwords[owner])
     finally:
         workers.terminate()
         workers.wait(15)
@@ -196,6 +197,7 @@ def walk(tenant, owner, owner_password, admin, admin_password):
                 ("events", "#events tr", None),
                 ("connections", "#connections tr", None),
                 ("alerts", "#incidents-empty, #incidents tr", None),
+                ("payments", "#payments-empty, #payments tr", None),
                 ("chargebacks", "#chargebacks-empty", None),
                 ("settings", "#audit tr", None),
             ]
@@ -291,6 +293,38 @@ def send_test_sale(tenant, owner, owner_password):
         print(f"a test sale ran and moved the dashboard in {elapsed:.1f} s; the page shows:\n{landed}")
     except Exception:
         report(driver, "console-test-sale-failure")
+        raise
+    finally:
+        driver.quit()
+
+
+def request_payment(tenant, owner, owner_password):
+    """A charge of the demo customer's card on file, asked for in the Payments view: the workers
+    make it, and the list shows it approved with its PayTrace transaction."""
+    driver = browser(1440, 900)
+    try:
+        wait = log_in(driver, owner, owner_password)
+        driver.get(f"{BASE}/tenant.html?id={tenant}&view=payments&env=dev")
+        wait.until(EC.visibility_of_element_located((By.ID, "payment-customer"))).send_keys("clearline-demo-customer")
+        driver.find_element(By.ID, "payment-amount").send_keys("42.17")
+        reference = f"INV-BROWSER-{int(time.time())}"
+        driver.find_element(By.ID, "payment-reference").send_keys(reference)
+        driver.find_element(By.ID, "request-payment").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "requested"))
+
+        def approved(d):
+            d.find_element(By.ID, "payments-search").clear()
+            d.find_element(By.ID, "payments-search").send_keys(reference)
+            d.find_element(By.ID, "apply-payment-filters").click()
+            return d.find_elements(By.CSS_SELECTOR, "#payments tr [data-status=approved]")
+        WebDriverWait(driver, 60, poll_frequency=1).until(approved)
+        row = driver.find_element(By.CSS_SELECTOR, "#payments tr").text
+        assert "42.17 USD" in row and reference in row, row
+        assert "q=" + reference in driver.current_url, driver.current_url
+        driver.save_screenshot(str(SHOTS / "console-payment-approved.png"))
+        print(f"a charge requested in the Payments view was approved: {row!r}")
+    except Exception:
+        report(driver, "console-payment-failure")
         raise
     finally:
         driver.quit()
