@@ -28,8 +28,7 @@ enum PaymentRequestRoutes {
                 }
                 status = known
             }
-            let search = context.request.query["q"].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-            if let search, search.unicodeScalars.count > 100 { throw Problem.validation([FieldError(field: "q", message: "must be at most 100 characters")]) }
+            let search = try RequestContext.searchText(context.request.query["q"])
             let page = try context.tenantTransaction {
                 try $0.paymentRequests.list(tenantId: tenantId, environment: environment, status: status, search: search, after: cursor, limit: limit)
             }

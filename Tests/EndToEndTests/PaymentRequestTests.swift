@@ -127,6 +127,7 @@ struct PaymentRequestTests {
         #expect(try await Client.send("POST", Self.base(tenant), json: missing).status == 422)
         #expect(try await Client.send("GET", Self.base(tenant)).items.isEmpty, "nothing was stored")
         #expect(try await Client.send("GET", "\(Self.base(tenant))?status=maybe").status == 422)
+        #expect(try await Client.send("GET", "\(Self.base(tenant))?q=a%0Fb").status == 422, "a control character is no search text")
 
         // A good one is stored; another tenant sees no trace of it, whatever id it sends.
         let made = try await Client.send("POST", Self.base(tenant), json: good.merging(["amount": 25.5]) { $1 })
