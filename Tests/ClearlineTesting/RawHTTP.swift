@@ -6,21 +6,30 @@ public import Foundation
 /// Bytes over a TCP socket, for requests URLSession will not send (bodies that lie about their
 /// length, oversized uploads answered before they are read, garbage).
 public enum RawHTTP {
-    /// Sends `bytes` and returns what the server answered before it closed or went quiet.
-    public static func exchange(_ bytes: [UInt8], port: Int, readTimeout: TimeInterval = 5, untilClosed: Bool = false) throws -> String {
+    /// A socket connected to 127.0.0.1:`port` whose reads give up after `readTimeout`; the caller closes it.
+    public static func connected(port: Int, readTimeout: TimeInterval = 5) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
+        let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        guard result == 0 else {
+            close(fd)
+            throw POSIXError(.ECONNREFUSED)
+        }
         var timeout = timeval(tv_sec: Int(readTimeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// Sends `bytes` and returns what the server answered before it closed or went quiet.
+    public static func exchange(_ bytes: [UInt8], port: Int, readTimeout: TimeInterval = 5, untilClosed: Bool = false) throws -> String {
+        let fd = try connected(port: port, readTimeout: readTimeout)
+        defer { close(fd) }
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

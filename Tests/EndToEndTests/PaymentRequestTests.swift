@@ -19,6 +19,14 @@ struct PaymentRequestTests {
             billing: .init(name: "Customer \(id)", streetAddress: "1 Test Way", city: "Spokane", state: "WA", zip: "99201"))
     }
 
+    /// A sandbox of the test's own (its faults strike no other suite), a tenant, and its dev PayTrace connection to it.
+    static func ownSandbox() async throws -> (sandbox: SandboxServer, tenant: String, tenantId: UUID, connection: String) {
+        let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
+        try sandbox.startAsAllowedVendor()
+        let tenant = try await Fixtures.tenant()
+        return (sandbox, tenant, try #require(UUID(uuidString: tenant)), try await VendorFixtures.payTrace(tenant, sandbox: sandbox))
+    }
+
     /// The SALE transactions PayTrace holds whose invoice_id is `reference`.
     static func sales(_ client: PayTraceClient, reference: String) throws -> [PayTraceExportedTransaction] {
         func day(_ date: Date) -> String { Timestamp.usDay(Timestamp.dayText(date))! }
@@ -31,12 +39,8 @@ struct PaymentRequestTests {
     /// and fails 5% of calls outright: each request ends with exactly one transaction in PayTrace,
     /// the one it reports; the declined ones are declined once, not retried.
     @Test func eachRequestIsChargedExactlyOnceWhateverPayTraceLoses() async throws {
-        let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.startAsAllowedVendor()
+        let (sandbox, tenant, tenantId, connection) = try await Self.ownSandbox()
         defer { sandbox.shutdown() }
-        let tenant = try await Fixtures.tenant()
-        let tenantId = try #require(UUID(uuidString: tenant))
-        let connection = try await VendorFixtures.payTrace(tenant, sandbox: sandbox)
         let client = VendorFixtures.payTraceClient(sandbox, cacheKey: "payment-requests-\(tenant)")
         let customers = (0..<5).map { "pr-\($0)-\(tenant.prefix(8))" }
         for customer in customers { try Self.vaultCustomer(client, customer) }
@@ -141,12 +145,8 @@ struct PaymentRequestTests {
     /// PayTrace down when a request arrives: it is stored all the same (nothing lost), and its
     /// charge, once PayTrace answers, fails uncharged for a customer PayTrace does not know.
     @Test func aRequestMadeWhilePayTraceIsDownIsKeptAndJudgedWhenItIsBack() async throws {
-        let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
-        try sandbox.startAsAllowedVendor()
+        let (sandbox, tenant, tenantId, connection) = try await Self.ownSandbox()
         defer { sandbox.shutdown() }
-        let tenant = try await Fixtures.tenant()
-        let tenantId = try #require(UUID(uuidString: tenant))
-        let connection = try await VendorFixtures.payTrace(tenant, sandbox: sandbox)
         sandbox.faults.inject(.status(503, retryAfter: nil), service: "paytrace", count: 3)
         let reply = try await Client.send(
             "POST", Self.base(tenant), json: ["connection_id": connection, "customer_id": "nobody-\(tenant.prefix(8))", "amount": "12.00"])
