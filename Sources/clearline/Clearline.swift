@@ -6,7 +6,9 @@ struct Clearline: ParsableCommand {
         commandName: "clearline",
         abstract: "Clearline: PayTrace, Zoho and Sage Pro integration for many merchants.",
         version: ClearlineVersion.current,
-        subcommands: [Serve.self, Work.self, Jobs.self, Migrate.self, Admin.self, Keys.self, SandboxCommand.self, Demo.self, AgentCommand.self])
+        subcommands: [
+            Serve.self, Work.self, Jobs.self, Migrate.self, Admin.self, Keys.self, SandboxCommand.self, Demo.self, AgentCommand.self, CronCommand.self,
+        ])
 }
 
 /// What `clearline --version` prints. Raised with each release; no build step writes it.
