@@ -16,6 +16,7 @@ const NAVIGATION = [
   ["reconciliation", "Reconciliation", "/reconciliation.html"],
   ["alerts", "Alerts"],
   ["payments", "Payments"],
+  ["schedules", "Schedules"],
   ["chargebacks", "Chargebacks"],
   ["settings", "Settings"],
 ];

@@ -5,7 +5,7 @@ public import Domain
 
 /// The queue's upkeep, one thread per process: jobs whose lease ran out go back to the queue
 /// (or to the dead letters), polling connections get their first poll, daily reconciliations
-/// whose hour has come are queued, and completed jobs past their retention leave the history. It was once a side job of every pool's claim loop; as its
+/// whose hour has come are queued, tenants' schedules whose slot has come fire, and completed jobs past their retention leave the history. It was once a side job of every pool's claim loop; as its
 /// own service it runs once however many pools a process has, and only over `tenants`, so pools
 /// of one test process never reap or purge each other's rows.
 public final class QueueHousekeeping: @unchecked Sendable {
@@ -29,6 +29,7 @@ public final class QueueHousekeeping: @unchecked Sendable {
         public let pollsScheduled: Int
         public let historyPurged: Int
         public let reconciliationsScheduled: Int
+        public let schedulesFired: Int
     }
 
     let database: Database
@@ -55,7 +56,20 @@ public final class QueueHousekeeping: @unchecked Sendable {
         if case .all = tenants { try database.transaction(.platform) { _ = try VendorCallStore.purge($0) } }
         // Daily reconciliations whose local hour has come.
         let reconciliations = try database.transaction(.platform) { try ReconciliationScheduler.scheduleDue($0, tenants: tenants) }
-        return Round(leasesReaped: reaped, pollsScheduled: scheduled, historyPurged: purged, reconciliationsScheduled: reconciliations)
+        let fired = try fireSchedules(at: Date())
+        return Round(
+            leasesReaped: reaped, pollsScheduled: scheduled, historyPurged: purged, reconciliationsScheduled: reconciliations, schedulesFired: fired)
+    }
+
+    /// Tenants' schedules whose slot has come, each slot once across processes; `now` is a
+    /// parameter so that tests drive the clock.
+    @discardableResult
+    public func fireSchedules(at now: Date) throws -> Int {
+        try database.transaction(.platform) {
+            try ScheduleStore.fireDue($0, tenants: configuration.tenants, now: now) { schedule, now in
+                Schedule.nextSlot(cron: schedule.cron, timeZone: schedule.timeZone, after: now)
+            }
+        }
     }
 
     /// Rounds every `interval` on a thread of its own until `shutdown`, the first at once.

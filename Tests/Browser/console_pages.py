@@ -156,6 +156,7 @@ def main():
         fix_held_step(tenant, token, owner, passwords[owner])
         send_test_sale(tenant, owner, passwords[owner])
         request_payment(tenant, owner, passwords[owner])
+        add_schedule(tenant, owner, passwords[owner])
     finally:
         workers.terminate()
         workers.wait(15)
@@ -198,6 +199,7 @@ def walk(tenant, owner, owner_password, admin, admin_password):
                 ("connections", "#connections tr", None),
                 ("alerts", "#incidents-empty, #incidents tr", None),
                 ("payments", "#payments-empty, #payments tr", None),
+                ("schedules", "#schedules-empty, #schedules tr", None),
                 ("chargebacks", "#chargebacks-empty", None),
                 ("settings", "#audit tr", None),
             ]
@@ -325,6 +327,32 @@ def request_payment(tenant, owner, owner_password):
         print(f"a charge requested in the Payments view was approved: {row!r}")
     except Exception:
         report(driver, "console-payment-failure")
+        raise
+    finally:
+        driver.quit()
+
+
+def add_schedule(tenant, owner, owner_password):
+    """A schedule added in the Schedules view shows its next run; Run now counts a run; Pause says paused."""
+    driver = browser(1440, 900)
+    try:
+        wait = log_in(driver, owner, owner_password)
+        driver.get(f"{BASE}/tenant.html?id={tenant}&view=schedules&env=dev")
+        name = f"Browser schedule {int(time.time())}"
+        wait.until(EC.visibility_of_element_located((By.ID, "schedule-name"))).send_keys(name)
+        driver.find_element(By.ID, "schedule-cron").send_keys("30 2 * * *")
+        driver.find_element(By.ID, "add-schedule").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "added; next run"))
+        row = wait.until(EC.presence_of_element_located((By.XPATH, f"//tr[.//strong[text()='{name}']]")))
+        assert row.find_elements(By.CSS_SELECTOR, "[data-next]"), row.text
+        row.find_element(By.CSS_SELECTOR, "[data-action=run]").click()
+        wait.until(lambda d: "(1 run)" in d.find_element(By.XPATH, f"//tr[.//strong[text()='{name}']]").text)
+        driver.find_element(By.XPATH, f"//tr[.//strong[text()='{name}']]//button[@data-action='toggle']").click()
+        wait.until(lambda d: d.find_elements(By.XPATH, f"//tr[.//strong[text()='{name}']]//*[@data-status='paused']"))
+        driver.save_screenshot(str(SHOTS / "console-schedule.png"))
+        print("a schedule added in the Schedules view showed its next run, ran now once and paused")
+    except Exception:
+        report(driver, "console-schedule-failure")
         raise
     finally:
         driver.quit()

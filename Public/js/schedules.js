@@ -1,0 +1,76 @@
+// Schedules of one environment: cron expressions whose every slot records one event for the
+// deployed flows. Each shows its next slots and its last one; admins add, pause, resume, run now
+// and remove them.
+import { api } from "./api.js";
+import { el, cell, formatDate, pagePath, pager, showAlert } from "./ui.js";
+
+export async function mountSchedules(ctx, container) {
+  const inputs = {
+    name: el("input", { id: "schedule-name", name: "name", required: "", maxlength: "100", placeholder: "Nightly sync" }),
+    cron: el("input", { id: "schedule-cron", name: "cron", required: "", maxlength: "200", placeholder: "0 1 * * *", spellcheck: "false" }),
+    time_zone: el("input", { id: "schedule-zone", name: "time_zone", maxlength: "64", value: Intl.DateTimeFormat().resolvedOptions().timeZone }),
+  };
+  const form = el("form", { id: "schedule-form", class: ctx.canWrite ? "" : "hidden", autocomplete: "off" },
+    el("div", { class: "form-grid" },
+      el("label", {}, "Name", inputs.name), el("label", {}, "Cron (minute hour day month weekday)", inputs.cron),
+      el("label", {}, "Time zone", inputs.time_zone)),
+    el("div", { class: "actions" }, el("button", { type: "submit", id: "add-schedule" }, "Add schedule")));
+  const rows = el("tbody", { id: "schedules" });
+  const empty = el("div", { class: "empty hidden", id: "schedules-empty" },
+    "No schedules yet. A schedule's slots become events (schedule.<name>) that a flow deployed with that trigger takes.");
+
+  const pages = pager(async (cursor, limit) => {
+    const page = await api("GET", pagePath(`${ctx.base}/schedules`, cursor, limit));
+    rows.replaceChildren(...page.items.map((s) => el("tr", { "data-schedule": s.id },
+      cell("Name", el("strong", {}, s.name), el("br"), el("code", { class: "small" }, s.event_type)),
+      cell("When", el("code", {}, s.cron), el("br"), el("span", { class: "muted small" }, s.time_zone)),
+      cell("Next", s.enabled ? el("span", { "data-next": "" }, s.next_run_at ? formatDate(s.next_run_at) : "–",
+        s.upcoming.length > 1 ? el("span", { class: "muted small" }, el("br"), `then ${s.upcoming.slice(1, 3).map(formatDate).join(", ")}`) : null)
+        : el("span", { class: "badge warn", "data-status": "paused" }, "paused")),
+      cell("Last", s.last_fired_at ? `${formatDate(s.last_fired_at)} (${s.fired} run${s.fired === 1 ? "" : "s"})` : "never"),
+      cell("", ctx.canWrite ? el("span", { class: "inline" },
+        el("button", { type: "button", class: "secondary", "data-action": "run", onclick: () => act(s, "run") }, "Run now"),
+        el("button", { type: "button", class: "secondary", "data-action": "toggle", onclick: () => act(s, s.enabled ? "pause" : "resume") },
+          s.enabled ? "Pause" : "Resume"),
+        el("button", { type: "button", class: "secondary", "data-action": "remove", onclick: () => act(s, "remove") }, "Remove")) : null))));
+    empty.classList.toggle("hidden", page.items.length > 0 || cursor !== null);
+    return page;
+  });
+
+  container.replaceChildren(
+    ...(ctx.canWrite ? [el("h3", {}, "Add a schedule"), form] : []),
+    el("h3", {}, "Schedules"),
+    el("table", { class: "responsive" }, el("thead", {}, el("tr", {}, ...["Schedule", "When", "Next", "Last", ""].map((h) => el("th", {}, h)))), rows),
+    empty, pages.nav);
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = {};
+    for (const [name, input] of Object.entries(inputs)) if (input.value.trim()) body[name] = input.value.trim();
+    try {
+      const made = await api("POST", `${ctx.base}/schedules`, body);
+      showAlert(ctx.message, "success", `Schedule ${made.name} added; next run ${made.next_run_at ? formatDate(made.next_run_at) : "never"}.`);
+      form.reset();
+      inputs.time_zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      await pages.first();
+    } catch (error) {
+      showAlert(ctx.message, "error", error.message);
+    }
+  });
+
+  async function act(schedule, action) {
+    const path = `${ctx.base}/schedules/${schedule.id}`;
+    try {
+      if (action === "run") await api("POST", `${path}/run`);
+      else if (action === "remove") await api("DELETE", path);
+      else await api("PATCH", path, { enabled: action === "resume" });
+      const done = { run: "ran now", remove: "removed", pause: "paused", resume: "resumed" }[action];
+      showAlert(ctx.message, "success", `Schedule ${schedule.name} ${done}.`);
+      await pages.first();
+    } catch (error) {
+      showAlert(ctx.message, "error", error.message);
+    }
+  }
+
+  await pages.first();
+}
