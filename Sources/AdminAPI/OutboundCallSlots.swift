@@ -18,19 +18,26 @@ final class OutboundCallSlots: Sendable {
 
     /// Runs `call` in a slot of `tenantId`'s, or throws 429 when none is free.
     func run<T>(tenantId: UUID, _ call: () throws -> T) throws -> T {
-        let granted = taken.withLock { state -> Bool in
-            guard state.all < total, state.byTenant[tenantId, default: 0] < perTenant else { return false }
-            state.all += 1
-            state.byTenant[tenantId, default: 0] += 1
-            return true
-        }
-        guard granted else {
+        guard let result = try ifFree(tenantId: tenantId, call) else {
             throw Problem(
                 status: 429, title: "Too Many Requests",
                 detail:
                     "Clearline is already waiting on \(perTenant) vendor calls for this tenant (or on its limit for all tenants); try again when they finish.",
                 headers: [("Retry-After", "5")])
         }
+        return result
+    }
+
+    /// Runs `call` in a slot of `tenantId`'s when one is free; nil (`call` not run) when none is:
+    /// for a check a request can do without, such as asking PayTrace whether a customer exists.
+    func ifFree<T>(tenantId: UUID, _ call: () throws -> T) throws -> T? {
+        let granted = taken.withLock { state -> Bool in
+            guard state.all < total, state.byTenant[tenantId, default: 0] < perTenant else { return false }
+            state.all += 1
+            state.byTenant[tenantId, default: 0] += 1
+            return true
+        }
+        guard granted else { return nil }
         defer {
             taken.withLock { state in
                 state.all -= 1

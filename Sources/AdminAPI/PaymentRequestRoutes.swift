@@ -67,9 +67,10 @@ enum PaymentRequestRoutes {
             return (connection, try tx.connections.secrets(connection: connection))
         }
         // The customer must be in the PayTrace vault: a typo is refused now, not charged later.
-        // When PayTrace cannot be asked, the request is stored all the same (nothing is lost):
-        // its charge waits for PayTrace, and an unknown customer then fails the charge, uncharged.
-        let known = try context.services.vendorCallSlots.run(tenantId: tenantId) { () -> Bool? in
+        // When PayTrace cannot be asked (it does not answer, or the tenant's calls inside requests
+        // are all taken by a burst of requests), the request is stored all the same (nothing is
+        // lost, nothing refused): an unknown customer then fails the charge, uncharged.
+        let asked = try context.services.vendorCallSlots.ifFree(tenantId: tenantId) { () -> Bool? in
             do {
                 let client = try PayTraceClient.forConnection(connection, secrets: secrets, transport: HTTPTransport.withinRequest.attributed(to: connection))
                 return try client.exportCustomers(id: draft.customerId).contains { $0.customerId == draft.customerId }
@@ -79,7 +80,7 @@ enum PaymentRequestRoutes {
                 return nil
             }
         }
-        if known == false {
+        if asked ?? nil == false {
             throw Problem.validation([FieldError(field: "customer_id", message: "is not a customer in this PayTrace account's vault")])
         }
         let request = try context.tenantTransaction { tx -> PaymentRequest in
