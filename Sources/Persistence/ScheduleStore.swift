@@ -4,7 +4,8 @@ public import Domain
 /// Schedules, and the firing of their due slots. A due schedule is locked (SKIP LOCKED: another
 /// process takes the next one) while its slot's event is recorded and its next slot set, in one
 /// transaction: each slot fires once however many processes look. The next slot is the first
-/// after now, so slots missed while no process ran fire once, not once each.
+/// after now, so slots missed while no process ran (or while the tenant was suspended) fire once,
+/// not once each.
 public enum ScheduleStore {
     static let columns = """
         id, environment, name, event_type, cron, time_zone, enabled, next_run_at, last_slot, last_fired_at, fired, created_at, updated_at
@@ -70,7 +71,7 @@ public enum ScheduleStore {
         let due = try tx.query(
             """
             SELECT s.tenant_id, \(columns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
-            FROM schedules s JOIN tenants t ON t.id = s.tenant_id AND t.deleted_at IS NULL
+            FROM schedules s JOIN tenants t ON t.id = s.tenant_id AND t.deleted_at IS NULL AND t.status = 'active'
             WHERE s.enabled AND s.next_run_at <= $1 AND ($2::uuid[] IS NULL OR s.tenant_id = ANY($2))
             ORDER BY s.next_run_at LIMIT $3 FOR UPDATE OF s SKIP LOCKED
             """, [now, tenants.sqlArray, limit])

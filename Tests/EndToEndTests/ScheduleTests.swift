@@ -60,13 +60,20 @@ struct ScheduleTests {
         let afterSecond = try Self.events(tenantId).count
         #expect(second == 1 && afterSecond == 2)
 
-        // Run now adds one and leaves the next slot; paused, nothing fires.
+        // Run now adds one and leaves the next slot.
         #expect(try await Client.send("POST", "\(Self.base(tenant))/\(id)/run").status == 202)
         #expect(try Self.events(tenantId).count == 3)
+        // A suspended tenant's schedules wait; resumed, the slots it missed fire once.
+        let later = late.addingTimeInterval(10 * 86_400)
+        #expect(try await Client.send("PATCH", "/v1/tenants/\(tenant)", json: ["status": "suspended"]).status == 200)
+        #expect(try housekeepers[0].fireSchedules(at: later) == 0)
+        #expect(try await Client.send("PATCH", "/v1/tenants/\(tenant)", json: ["status": "active"]).status == 200)
+        #expect(try housekeepers[0].fireSchedules(at: later) == 1)
+        // Paused, nothing fires.
         let paused = try await Client.send("PATCH", "\(Self.base(tenant))/\(id)", json: ["enabled": false])
         #expect(paused.status == 200 && paused.json["next_run_at"] == nil && (paused.json["upcoming"] as? [Any])?.isEmpty == true, "\(paused.text)")
         #expect(try housekeepers[0].fireSchedules(at: late.addingTimeInterval(30 * 86_400)) == 0)
-        #expect(try Self.events(tenantId).map(\.type) == Array(repeating: "schedule.nightly_sync", count: 3))
+        #expect(try Self.events(tenantId).map(\.type) == Array(repeating: "schedule.nightly_sync", count: 4))
     }
 
     @Test func badInputNamesItsFieldAndNamesAreUnique() async throws {
