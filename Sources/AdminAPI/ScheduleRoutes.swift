@@ -63,7 +63,14 @@ enum ScheduleRoutes {
         }
         let cron = input.string("cron", required: current == nil, maxLength: 200)
         if let cron {
-            do { _ = try CronExpression(cron) } catch { input.add(FieldError(field: "cron", message: "\(error)")) }
+            do {
+                // `0 0 30 2 *` reads, and never comes: refused rather than kept as a schedule that never runs.
+                if try CronExpression(cron).next(after: Date(), in: TimeZone(identifier: "UTC")!) == nil {
+                    input.add(FieldError(field: "cron", message: "names no time in the next eight years"))
+                }
+            } catch {
+                input.add(FieldError(field: "cron", message: "\(error)"))
+            }
         }
         let timeZone = input.string("time_zone", required: false, maxLength: 64)
         if let timeZone, TimeZone(identifier: timeZone) == nil {

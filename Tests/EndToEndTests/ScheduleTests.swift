@@ -81,7 +81,8 @@ struct ScheduleTests {
         let cases: [([String: Any], String)] = [
             (["name": "A", "cron": "61 * * * *"], "cron"), (["name": "A", "cron": "* * *"], "cron"), (["name": "A", "cron": "@sometimes"], "cron"),
             (["name": "A", "cron": "@daily", "time_zone": "Mars/Olympus"], "time_zone"), (["name": "", "cron": "@daily"], "name"),
-            (["name": "A", "cron": "@daily", "event_type": "nightly"], "event_type"), (["cron": "@daily"], "name"), (["name": "A"], "cron"),
+            (["name": "A", "cron": "@daily", "event_type": "nightly"], "event_type"), (["name": "A", "cron": "0 0 30 2 *"], "cron"),
+            (["cron": "@daily"], "name"), (["name": "A"], "cron"),
         ]
         for (body, field) in cases {
             let reply = try await Client.send("POST", Self.base(tenant), json: body)
