@@ -5,7 +5,7 @@ import { api, listAll } from "./api.js";
 import { setFilters } from "./console.js";
 import { el, cell, formatDate, pagePath, pager, showAlert, statusBadge } from "./ui.js";
 
-const STATUSES = ["pending", "charging", "approved", "declined", "failed"];
+const STATUSES = ["pending", "charging", "authorized", "capturing", "approved", "declined", "failed"];
 
 export async function mountPayments(ctx, container) {
   const params = new URLSearchParams(location.search);
@@ -28,11 +28,13 @@ export async function mountPayments(ctx, container) {
     external_reference: el("input", { id: "payment-reference", name: "external_reference", maxlength: "100", placeholder: "INV-1042" }),
     description: el("input", { id: "payment-description", name: "description", maxlength: "255" }),
   };
+  const authorizeOnly = el("input", { type: "checkbox", id: "payment-authorize-only" });
   const form = el("form", { id: "payment-form", class: ctx.canWrite && connections.length ? "" : "hidden", autocomplete: "off" },
     el("div", { class: "form-grid" },
       el("label", {}, "PayTrace connection", inputs.connection_id), el("label", {}, "Customer (vault id)", inputs.customer_id),
       el("label", {}, "Amount (USD)", inputs.amount), el("label", {}, "Your reference", inputs.external_reference),
-      el("label", {}, "Description", inputs.description)),
+      el("label", {}, "Description", inputs.description),
+      el("label", { class: "check" }, el("span", {}, authorizeOnly, " Authorize only (capture later)"))),
     el("div", { class: "actions" }, el("button", { type: "submit", id: "request-payment" }, "Charge the card on file")));
 
   const rows = el("tbody", { id: "payments" });
@@ -50,7 +52,9 @@ export async function mountPayments(ctx, container) {
       cell("Status", statusBadge(p.status)),
       cell("Transaction", p.transaction_id ? el("code", {}, String(p.transaction_id)) : "–"),
       cell("Detail", el("span", { class: "muted" },
-        [p.status_message || p.last_error || "", p.attempts > 1 ? `(${p.attempts} attempts)` : ""].filter(Boolean).join(" ") || "–")))));
+        [p.status_message || p.last_error || "", p.attempts > 1 ? `(${p.attempts} attempts)` : ""].filter(Boolean).join(" ") || "–")),
+      cell("", ctx.canWrite && p.status === "authorized"
+        ? el("button", { type: "button", class: "secondary", "data-action": "capture", onclick: () => capture(p) }, "Capture") : null))));
     const filtered = status.value || search.value.trim();
     empty.textContent = filtered ? "No payment request matches these filters."
       : "No payment requests yet. Another system posts them to the API (see openapi.yaml), or request one above.";
@@ -64,7 +68,7 @@ export async function mountPayments(ctx, container) {
       connections.length ? form : el("p", { class: "empty", id: "payments-no-connection" }, "Add a PayTrace connection in this environment first.")] : []),
     el("h3", {}, "Payment requests"), filters,
     el("table", { class: "responsive" }, el("thead", {}, el("tr", {},
-      ...["Requested", "Customer", "Amount", "Reference", "Status", "Transaction", "Detail"].map((h) => el("th", {}, h)))), rows),
+      ...["Requested", "Customer", "Amount", "Reference", "Status", "Transaction", "Detail", ""].map((h) => el("th", {}, h)))), rows),
     empty, pages.nav);
 
   async function apply() {
@@ -77,6 +81,7 @@ export async function mountPayments(ctx, container) {
     event.preventDefault();
     const body = {};
     for (const [name, input] of Object.entries(inputs)) if (input.value.trim()) body[name] = input.value.trim();
+    if (authorizeOnly.checked) body.capture = false;
     const button = document.getElementById("request-payment");
     button.disabled = true;
     try {
@@ -92,6 +97,16 @@ export async function mountPayments(ctx, container) {
       button.disabled = false;
     }
   });
+
+  async function capture(payment) {
+    try {
+      await api("POST", `${ctx.base}/payment-requests/${payment.id}/capture`);
+      showAlert(ctx.message, "success", `Capture of ${payment.amount} ${payment.currency} requested; it shows approved once PayTrace has it.`);
+      await pages.first();
+    } catch (error) {
+      showAlert(ctx.message, "error", error.message);
+    }
+  }
 
   await pages.first();
 }

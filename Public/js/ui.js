@@ -45,7 +45,7 @@ export function formatTime(value) {
 const BADGE_KINDS = {
   succeeded: "ok", written: "ok", linked: "ok", passed: "ok", approved: "ok",
   failed: "bad", invalid: "bad", declined: "bad",
-  review: "warn", skipped: "warn", charging: "warn",
+  review: "warn", skipped: "warn", charging: "warn", authorized: "warn", capturing: "warn",
 };
 
 export function statusBadge(status) {

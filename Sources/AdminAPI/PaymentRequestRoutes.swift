@@ -10,7 +10,7 @@ import HTTPServer
 /// retried POST returns the first request instead of making a second one.
 enum PaymentRequestRoutes {
     static let base = "/v1/tenants/{tenantId}/environments/{environment}/payment-requests"
-    static let fields: Set<String> = ["connection_id", "customer_id", "amount", "currency", "description", "external_reference"]
+    static let fields: Set<String> = ["connection_id", "customer_id", "amount", "currency", "description", "external_reference", "capture"]
     /// Attempts of the charge job: enough to wait out an attempt whose answer was lost and search.
     static let jobAttempts = 12
 
@@ -42,6 +42,24 @@ enum PaymentRequestRoutes {
             }
             return context.json(PaymentRequestBody(request))
         },
+        // Takes the money an authorization holds; once, however often it is asked or retried.
+        Endpoint("POST", base + "/{paymentRequestId}/capture", access: .tenant(.admin)) { context in
+            let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+            let id = try context.uuidParameter("paymentRequestId", resource: "payment request")
+            let request = try context.tenantTransaction { tx -> PaymentRequest in
+                guard let started = try tx.paymentRequests.beginCapture(tenantId: tenantId, environment: environment, id: id, maxAttempts: jobAttempts) else {
+                    guard let current = try tx.paymentRequests.get(tenantId: tenantId, environment: environment, id: id) else {
+                        throw Problem.notFound("No such payment request.")
+                    }
+                    throw Problem.conflict("Only an authorized payment request can be captured; this one is \(current.status.rawValue).")
+                }
+                try context.audit(
+                    tx, tenantId: tenantId, action: "payment_request.capture_requested", targetType: "payment_request", targetId: id.lowercasedString,
+                    details: ["reference": started.reference])
+                return started
+            }
+            return context.json(PaymentRequestBody(request), status: 202)
+        },
     ]
 
     static func create(_ context: RequestContext) throws -> Response {
@@ -55,7 +73,8 @@ enum PaymentRequestRoutes {
         let (draft, errors) = PaymentRequestDraft.parse(
             customerId: customerId, amount: input.raw("amount"), currency: input.string("currency", required: false, maxLength: 3),
             description: input.string("description", required: false, maxLength: 255),
-            externalReference: input.string("external_reference", required: false, maxLength: 100))
+            externalReference: input.string("external_reference", required: false, maxLength: 100),
+            capture: input.boolean("capture", required: false) ?? true)
         for error in errors where !input.errors.contains(where: { $0.field == error.field }) { input.add(error) }
         try input.validate()
         guard let draft, let connectionId else { throw Problem.validation(input.errors) }
@@ -108,6 +127,7 @@ struct PaymentRequestBody: Encodable {
     let description: String?
     let externalReference: String?
     let reference: String
+    let capture: Bool
     let status: String
     let attempts: Int
     let transactionId: Int?
@@ -118,6 +138,7 @@ struct PaymentRequestBody: Encodable {
     let createdAt: Date
     let updatedAt: Date
     let decidedAt: Date?
+    let capturedAt: Date?
 
     init(_ request: PaymentRequest) {
         id = request.id.lowercasedString
@@ -129,6 +150,7 @@ struct PaymentRequestBody: Encodable {
         description = request.draft.description
         externalReference = request.draft.externalReference
         reference = request.reference
+        capture = request.draft.capture
         status = request.status.rawValue
         attempts = request.attempts
         transactionId = request.transactionId
@@ -139,5 +161,6 @@ struct PaymentRequestBody: Encodable {
         createdAt = request.createdAt
         updatedAt = request.updatedAt
         decidedAt = request.decidedAt
+        capturedAt = request.capturedAt
     }
 }

@@ -121,6 +121,13 @@ extension PayTraceClient {
         return try call("v1/transactions/sale/by_customer", body)
     }
 
+    /// A vault authorization: the amount held on the card on file of `customerId`, captured later.
+    public func authorize(customerId: String, amount: Decimal, invoiceId: String? = nil) throws -> PayTraceReply {
+        var body: [String: Any] = ["customer_id": customerId, "amount": NSDecimalNumber(decimal: amount).stringValue]
+        if let invoiceId { body["invoice_id"] = invoiceId }
+        return try call("v1/transactions/authorization/by_customer", body)
+    }
+
     /// Export records as Clearline reads them; `batchNumber` when they came from a batch's list
     /// (an export record does not name its batch).
     static func transactions(in reply: PayTraceReply, batchNumber: Int? = nil) -> [PayTraceExportedTransaction] {

@@ -33,7 +33,7 @@ public struct PaymentChargeHandler: JobHandler {
             }
             return (request, connection, try ConnectionStore.secrets(tx, vault: vault, connection: connection))
         }
-        guard let (request, connection, secrets) = loaded, !request.status.isFinal else { return .none }
+        guard let (request, connection, secrets) = loaded, request.status.isCharging else { return .none }
         guard let connection else {
             // With no attempt made nothing was charged; after one, only PayTrace could tell.
             if request.attempts == 0 { return decided(request, tenantId, .failed, error: "The PayTrace connection was removed before the charge.") }
@@ -57,7 +57,10 @@ public struct PaymentChargeHandler: JobHandler {
         }
         let reply: PayTraceReply
         do {
-            reply = try client.sale(customerId: request.draft.customerId, amount: request.draft.amount, invoiceId: request.reference)
+            reply =
+                request.draft.capture
+                ? try client.sale(customerId: request.draft.customerId, amount: request.draft.amount, invoiceId: request.reference)
+                : try client.authorize(customerId: request.draft.customerId, amount: request.draft.amount, invoiceId: request.reference)
         } catch let error as ConnectorError where error.kind == .permanent {
             // PayTrace refused the request itself (an unknown customer, a field it rejects).
             return decided(request, tenantId, .failed, error: error.message)
@@ -70,7 +73,7 @@ public struct PaymentChargeHandler: JobHandler {
         }
         let object = reply.object
         return decided(
-            request, tenantId, reply.success ? .approved : .declined, transactionId: reply.transactionId,
+            request, tenantId, !reply.success ? .declined : request.draft.capture ? .approved : .authorized, transactionId: reply.transactionId,
             approvalCode: (object["approval_code"] as? String).flatMap { $0.isEmpty ? nil : $0 }, responseCode: reply.responseCode,
             message: reply.statusMessage)
     }
@@ -88,12 +91,15 @@ public struct PaymentChargeHandler: JobHandler {
         let found = try client.exportTransactions(
             from: day(request.createdAt.addingTimeInterval(-86_400)), to: day(Date().addingTimeInterval(86_400)), includingText: request.reference,
             customerId: request.draft.customerId)
-        return found.first { $0.invoiceId == request.reference && $0.type == "SALE" }
+        let type = request.draft.capture ? "SALE" : "AUTHORIZATION"
+        return found.first { $0.invoiceId == request.reference && $0.type == type }
     }
 
     private func adopted(_ found: PayTraceExportedTransaction, _ request: PaymentRequest, _ tenantId: UUID) -> JobEffects {
-        decided(
-            request, tenantId, found.status == "DECLINED" ? .declined : .approved, transactionId: found.transactionId,
+        // An authorization not yet captured is held; one captured since is a charge.
+        let status: PaymentRequest.Status = found.status == "DECLINED" ? .declined : found.status == "AUTHORIZED" ? .authorized : .approved
+        return decided(
+            request, tenantId, status, transactionId: found.transactionId,
             message: "Found in PayTrace after an answer that did not arrive: \(found.status.lowercased().replacingOccurrences(of: "_", with: " ")).")
     }
 
@@ -129,10 +135,11 @@ public struct PaymentChargeHandler: JobHandler {
         _ = try EventStore.record(
             tx,
             NewEvent(
-                tenantId: tenantId, environment: request.environment, source: "payment_request", vendorEventId: "payment_request:\(request.id.lowercasedText)",
+                tenantId: tenantId, environment: request.environment, source: "payment_request",
+                vendorEventId: "payment_request:\(request.id.lowercasedText):\(status.rawValue)",
                 type: "payment_request.\(status.rawValue)", endpointId: nil, payload: JSONValue.object(["payment_request": .object(fields)]).canonicalText),
             firstJob: .eventDispatch)
-        guard status != .approved else { return }
+        guard status == .declined || status == .failed else { return }
         _ = try AlertStore.raise(
             tx, tenantId: tenantId, environment: request.environment, kind: "payment_request", subject: "payment_request:\(request.id.lowercasedText)",
             message: "The charge of \(fields["amount"]?.string ?? "") \(request.draft.currency) to PayTrace customer \(request.draft.customerId) "

@@ -93,6 +93,7 @@ public final class WorkerPool: @unchecked Sendable {
         .settlementPosting: SettlementPostingHandler(),
         .reconciliationRepair: ReconciliationRepairHandler(),
         .paymentCharge: PaymentChargeHandler(),
+        .paymentCapture: PaymentCaptureHandler(),
     ]
 
     public func start() {

@@ -7,7 +7,8 @@ public import Domain
 public enum PaymentRequestStore {
     static let columns = """
         id, environment, connection_id, customer_id, amount::text AS amount, currency, description, external_reference, reference, status,
-        attempts, attempt_settles_at, transaction_id, approval_code, response_code, status_message, last_error, created_at, updated_at, decided_at
+        attempts, attempt_settles_at, transaction_id, approval_code, response_code, status_message, last_error, created_at, updated_at, decided_at,
+        capture, captured_at
         """
 
     /// A new request and the job that charges it, in the caller's transaction.
@@ -17,13 +18,13 @@ public enum PaymentRequestStore {
         let reference = PaymentRequest.newReference()
         let row = try tx.one(
             """
-            INSERT INTO payment_requests (tenant_id, environment, connection_id, customer_id, amount, currency, description, external_reference, reference)
-            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9)
+            INSERT INTO payment_requests (tenant_id, environment, connection_id, customer_id, amount, currency, description, external_reference, reference, capture)
+            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10)
             RETURNING \(columns)
             """,
             [
                 tenantId, environment.rawValue, connectionId, draft.customerId, "\(draft.amount)", draft.currency, draft.description,
-                draft.externalReference, reference,
+                draft.externalReference, reference, draft.capture,
             ])
         guard let row else { throw PostgresError(kind: .decoding, message: "the new payment request was not returned") }
         let request = try decode(row)
@@ -86,23 +87,53 @@ public enum PaymentRequestStore {
             """, [tenantId, id, status.rawValue, transactionId, approvalCode, responseCode, message, error])
     }
 
+    /// An authorized request's capture begins, with its job; nil when the request is not authorized.
+    public static func beginCapture(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID, maxAttempts: Int) throws -> PaymentRequest? {
+        guard
+            let row = try tx.one(
+                """
+                UPDATE payment_requests SET status = 'capturing', last_error = NULL, updated_at = now()
+                WHERE tenant_id = $1 AND environment = $2 AND id = $3 AND status = 'authorized' RETURNING \(columns)
+                """, [tenantId, environment.rawValue, id])
+        else { return nil }
+        _ = try JobQueue.enqueue(
+            tx,
+            [
+                NewJob(
+                    tenantId: tenantId, environment: environment, kind: .paymentCapture,
+                    payload: JSONValue.object(["payment_request_id": .string(id.lowercasedText)]).canonicalText, maxAttempts: maxAttempts)
+            ])
+        return try decode(row)
+    }
+
+    /// The capture's outcome: captured (approved), or back to authorized with why it was not.
+    public static func finishCapture(_ tx: Transaction, tenantId: UUID, id: UUID, captured: Bool, message: String?) throws {
+        _ = try tx.query(
+            """
+            UPDATE payment_requests SET status = CASE WHEN $3 THEN 'approved' ELSE 'authorized' END,
+              captured_at = CASE WHEN $3 THEN now() END, status_message = CASE WHEN $3 THEN $4 ELSE status_message END,
+              last_error = CASE WHEN $3 THEN NULL ELSE $4 END, updated_at = now()
+            WHERE tenant_id = $1 AND id = $2 AND status = 'capturing'
+            """, [tenantId, id, captured, message])
+    }
+
     /// Why the last attempt left the outcome unknown (a timeout, a lost answer), for the person looking.
     public static func noteUncertain(_ tx: Transaction, tenantId: UUID, id: UUID, error: String) throws {
         _ = try tx.query(
-            "UPDATE payment_requests SET last_error = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'charging'",
+            "UPDATE payment_requests SET last_error = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status IN ('charging', 'capturing')",
             [tenantId, id, error])
     }
 
     static func decode(_ row: Row) throws -> PaymentRequest {
         let draft = PaymentRequestDraft(
             customerId: try row.string("customer_id"), amount: try row.decimal("amount"), currency: try row.string("currency"),
-            description: row.optionalString("description"), externalReference: row.optionalString("external_reference"))
+            description: row.optionalString("description"), externalReference: row.optionalString("external_reference"), capture: try row.bool("capture"))
         return PaymentRequest(
             id: try row.uuid("id"), environment: try row.value("environment"), connectionId: try row.uuid("connection_id"), draft: draft,
             reference: try row.string("reference"), status: try row.value("status"), attempts: try row.int("attempts"),
             attemptSettlesAt: try row.optionalDate("attempt_settles_at"), transactionId: row.optionalString("transaction_id").flatMap { Int($0) },
             approvalCode: row.optionalString("approval_code"), responseCode: row.optionalString("response_code").flatMap { Int($0) },
             statusMessage: row.optionalString("status_message"), lastError: row.optionalString("last_error"), createdAt: try row.date("created_at"),
-            updatedAt: try row.date("updated_at"), decidedAt: try row.optionalDate("decided_at"))
+            updatedAt: try row.date("updated_at"), decidedAt: try row.optionalDate("decided_at"), capturedAt: try row.optionalDate("captured_at"))
     }
 }

@@ -159,4 +159,42 @@ struct PaymentRequestTests {
         let failed = try await Client.send("GET", "\(Self.base(tenant))/\(id)")
         #expect(failed.json["transaction_id"] == nil && (failed["last_error"] ?? "").contains("PayTrace"), "\(failed.text)")
     }
+
+    /// An authorization holds the money; its capture takes it once, though the capture's answer
+    /// is lost once after PayTrace did it (the retry is refused with 816, and the transaction is
+    /// read back as captured).
+    @Test func anAuthorizationIsCapturedOnceThoughTheAnswerIsLost() async throws {
+        let (sandbox, tenant, tenantId, connection) = try await Self.ownSandbox()
+        defer { sandbox.shutdown() }
+        let client = VendorFixtures.payTraceClient(sandbox, cacheKey: "payment-capture-\(tenant)")
+        let customer = "pr-auth-\(tenant.prefix(8))"
+        try Self.vaultCustomer(client, customer)
+        let made = try await Client.send(
+            "POST", Self.base(tenant), json: ["connection_id": connection, "customer_id": customer, "amount": "64.10", "capture": false])
+        try #require(made.status == 201, "\(made.text)")
+        let id = try #require(made["id"])
+        #expect(try await Client.send("POST", "\(Self.base(tenant))/\(id)/capture").status == 409, "nothing to capture before the authorization")
+        let pool = TestWorkers.pool(tenant: tenantId, handlers: [.paymentCharge: PaymentChargeHandler(settleSeconds: 0.3)])
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        func request() async throws -> Reply { try await Client.send("GET", "\(Self.base(tenant))/\(id)") }
+        #expect(try await Wait.until(60) { try await request()["status"] == "authorized" })
+        let transaction = try #require(try await request().json["transaction_id"] as? Int)
+        #expect(try client.transaction(id: transaction)?.status == "AUTHORIZED")
+
+        sandbox.faults.inject(.dropAfterCommit, service: "paytrace", count: 1)
+        let capturing = try await Client.send("POST", "\(Self.base(tenant))/\(id)/capture")
+        #expect(capturing.status == 202 && capturing["status"] == "capturing", "\(capturing.text)")
+        #expect(try await Wait.until(60) { try await request()["status"] == "approved" })
+        let captured = try await request()
+        #expect(captured["captured_at"] != nil && (captured["status_message"] ?? "").contains("earlier attempt"), "\(captured.text)")
+        #expect(try client.transaction(id: transaction)?.status == "PENDING_SETTLEMENT")
+        #expect(try await Client.send("POST", "\(Self.base(tenant))/\(id)/capture").status == 409, "captured once")
+        let types = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.query("SELECT type FROM events WHERE tenant_id = $1 AND source = 'payment_request' ORDER BY received_at", [tenantId]).map {
+                try $0.string("type")
+            }
+        }
+        #expect(types == ["payment_request.authorized", "payment_request.approved"])
+    }
 }

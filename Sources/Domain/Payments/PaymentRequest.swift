@@ -10,7 +10,11 @@ public struct PaymentRequest: Sendable, Equatable {
         case pending
         /// Tried at least once with no known outcome yet (an answer lost or refused for a while).
         case charging
-        /// PayTrace approved the charge.
+        /// PayTrace approved an authorization (a request with `capture` false): the money is held.
+        case authorized
+        /// A capture of the authorization is under way.
+        case capturing
+        /// PayTrace approved the charge (or captured the authorization).
         case approved
         /// PayTrace declined it: an outcome, never retried.
         case declined
@@ -18,6 +22,8 @@ public struct PaymentRequest: Sendable, Equatable {
         case failed
 
         public var isFinal: Bool { self == .approved || self == .declined || self == .failed }
+        /// The charge (or authorization) is still to be made or its outcome is unknown.
+        public var isCharging: Bool { self == .pending || self == .charging }
     }
 
     public let id: UUID
@@ -29,6 +35,7 @@ public struct PaymentRequest: Sendable, Equatable {
     public let attempts: Int
     public let attemptSettlesAt: Date?
     public let transactionId: Int?
+    public let capturedAt: Date?
     public let approvalCode: String?
     public let responseCode: Int?
     public let statusMessage: String?
@@ -40,7 +47,7 @@ public struct PaymentRequest: Sendable, Equatable {
     public init(
         id: UUID, environment: EnvironmentName, connectionId: UUID, draft: PaymentRequestDraft, reference: String, status: Status, attempts: Int,
         attemptSettlesAt: Date?, transactionId: Int?, approvalCode: String?, responseCode: Int?, statusMessage: String?, lastError: String?,
-        createdAt: Date, updatedAt: Date, decidedAt: Date?
+        createdAt: Date, updatedAt: Date, decidedAt: Date?, capturedAt: Date? = nil
     ) {
         self.id = id
         self.environment = environment
@@ -58,6 +65,7 @@ public struct PaymentRequest: Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.decidedAt = decidedAt
+        self.capturedAt = capturedAt
     }
 
     /// A reference for PayTrace's `invoice_id`: `CL` and 18 hex digits (72 random bits), short
@@ -77,24 +85,27 @@ public struct PaymentRequestDraft: Sendable, Equatable {
     public let currency: String
     public let description: String?
     public let externalReference: String?
+    /// False: authorize only, and capture later.
+    public let capture: Bool
 
     /// PayTrace settles in US dollars only (reference: amounts are "decimal dollars; USD, US merchants").
     public static let currencies: Set<String> = ["USD"]
     /// The largest single charge Clearline makes: a typo of a few digits is refused, not charged.
     public static let maxAmount = Decimal(1_000_000)
 
-    public init(customerId: String, amount: Decimal, currency: String, description: String?, externalReference: String?) {
+    public init(customerId: String, amount: Decimal, currency: String, description: String?, externalReference: String?, capture: Bool = true) {
         self.customerId = customerId
         self.amount = amount
         self.currency = currency
         self.description = description
         self.externalReference = externalReference
+        self.capture = capture
     }
 
     /// The draft, or why not, field by field. `amount` is a decimal string or a JSON number (as
     /// `JSONSerialization` gives it), read through its decimal text.
     public static func parse(
-        customerId: String?, amount: Any?, currency: String?, description: String?, externalReference: String?
+        customerId: String?, amount: Any?, currency: String?, description: String?, externalReference: String?, capture: Bool = true
     ) -> (PaymentRequestDraft?, [FieldError]) {
         var errors: [FieldError] = []
         let customer = customerId ?? ""
@@ -126,7 +137,10 @@ public struct PaymentRequestDraft: Sendable, Equatable {
             }
         }
         guard errors.isEmpty, customerId != nil, let value else { return (nil, errors) }
-        return (PaymentRequestDraft(customerId: customer, amount: value, currency: code, description: description, externalReference: externalReference), [])
+        return (
+            PaymentRequestDraft(
+                customerId: customer, amount: value, currency: code, description: description, externalReference: externalReference, capture: capture), []
+        )
     }
 
     /// A positive amount with at most two decimals: `"12.5"`, `"12.50"`, `12.5`; nil otherwise.

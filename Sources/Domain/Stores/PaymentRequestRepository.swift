@@ -11,4 +11,7 @@ public protocol PaymentRequestRepository {
     func list(
         tenantId: UUID, environment: EnvironmentName, status: PaymentRequest.Status?, search: String?, after cursor: PageCursor?, limit: Int
     ) throws -> Page<PaymentRequest>
+
+    /// Starts the capture of an authorized request (its job with it); nil when it is not authorized.
+    func beginCapture(tenantId: UUID, environment: EnvironmentName, id: UUID, maxAttempts: Int) throws -> PaymentRequest?
 }

@@ -25,4 +25,6 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, CustomStringConvert
     public static let reconciliationRepair = JobKind("reconciliation.repair")
     /// Charges one payment request into PayTrace, exactly once.
     public static let paymentCharge = JobKind("payment.charge")
+    /// Captures an authorized payment request, once.
+    public static let paymentCapture = JobKind("payment.capture")
 }

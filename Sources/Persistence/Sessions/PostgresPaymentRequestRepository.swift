@@ -18,4 +18,8 @@ struct PostgresPaymentRequestRepository: PaymentRequestRepository {
     ) throws -> Page<PaymentRequest> {
         try PaymentRequestStore.list(tx, tenantId: tenantId, environment: environment, status: status, search: search, after: cursor, limit: limit)
     }
+
+    func beginCapture(tenantId: UUID, environment: EnvironmentName, id: UUID, maxAttempts: Int) throws -> PaymentRequest? {
+        try PaymentRequestStore.beginCapture(tx, tenantId: tenantId, environment: environment, id: id, maxAttempts: maxAttempts)
+    }
 }
