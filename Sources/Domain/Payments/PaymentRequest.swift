@@ -21,7 +21,6 @@ public struct PaymentRequest: Sendable, Equatable {
         /// PayTrace refused the request itself (no such customer, a field it rejects): nothing charged.
         case failed
 
-        public var isFinal: Bool { self == .approved || self == .declined || self == .failed }
         /// The charge (or authorization) is still to be made or its outcome is unknown.
         public var isCharging: Bool { self == .pending || self == .charging }
     }
