@@ -83,9 +83,10 @@ public struct PaymentChargeHandler: JobHandler {
         try PaymentRequestStore.noteUncertain(tx, tenantId: job.tenantId, id: id, error: reason)
     }
 
-    /// The sale an earlier attempt made, if PayTrace has one with this request's reference: its
-    /// transactions from the day before the request to the day after today (PayTrace's days are
-    /// the merchant's, not UTC), searched for the reference and matched on it exactly.
+    /// The sale (or authorization) an earlier attempt made, if PayTrace has one with this request's
+    /// reference: its transactions from the day before the request to the day after today
+    /// (PayTrace's days are the merchant's, not UTC), searched for the reference and matched on it
+    /// exactly.
     func earlierCharge(of request: PaymentRequest, _ client: PayTraceClient) throws -> PayTraceExportedTransaction? {
         func day(_ date: Date) -> String { Timestamp.usDay(Timestamp.dayText(date)) ?? "" }
         let found = try client.exportTransactions(
