@@ -13,7 +13,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from croniter import croniter
+from croniter import CroniterBadDateError, croniter
 
 BIN = os.environ["CLEARLINE_BIN"]
 CASES = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
@@ -72,7 +72,12 @@ for case, line in zip(cases, ours.splitlines()):
             continue
     try:
         iterator = croniter(case["expression"], start)
-        expected = [iterator.get_next(datetime).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M") for _ in range(3)]
+        expected = []
+        for _ in range(3):
+            try:
+                expected.append(iterator.get_next(datetime).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M"))
+            except CroniterBadDateError:  # no further date (30 February): Clearline lists none either
+                break
     except Exception as error:  # croniter refuses it: so must we
         expected = f"refused: {error}"
     got = answer.get("error") and f"refused: {answer['error']}" or [t[:16] for t in answer["next"]]
