@@ -163,16 +163,10 @@ struct ScheduleBody: Encodable {
         timeZone = schedule.timeZone
         enabled = schedule.enabled
         nextRunAt = schedule.nextRunAt
-        var slots: [Date] = []
-        if let first = schedule.nextRunAt {
-            slots.append(first)
-            while slots.count < ScheduleRoutes.upcomingCount,
-                let next = Schedule.nextSlot(cron: schedule.cron, timeZone: schedule.timeZone, after: slots[slots.count - 1])
-            {
-                slots.append(next)
-            }
-        }
-        upcoming = slots
+        upcoming =
+            schedule.nextRunAt.map {
+                [$0] + Schedule.slots(cron: schedule.cron, timeZone: schedule.timeZone, after: $0, count: ScheduleRoutes.upcomingCount - 1)
+            } ?? []
         lastSlot = schedule.lastSlot
         lastFiredAt = schedule.lastFiredAt
         fired = schedule.fired

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Connectors
 public import Domain
 public import Persistence
@@ -11,7 +11,7 @@ public struct PaymentCaptureHandler: JobHandler {
     public init() {}
 
     public func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
-        guard let id = JSONValue(parsing: job.payload)?.object?["payment_request_id"]?.string.flatMap({ UUID(text: $0) }) else {
+        guard let id = PaymentRequestStore.requestId(ofJob: job.payload) else {
             throw PermanentJobFailure("a capture names its payment request")
         }
         let tenantId = job.tenantId
@@ -38,7 +38,7 @@ public struct PaymentCaptureHandler: JobHandler {
     }
 
     public func died(_ job: Job, reason: String, _ tx: Transaction) throws {
-        guard let id = JSONValue(parsing: job.payload)?.object?["payment_request_id"]?.string.flatMap({ UUID(text: $0) }) else { return }
+        guard let id = PaymentRequestStore.requestId(ofJob: job.payload) else { return }
         try PaymentRequestStore.noteUncertain(tx, tenantId: job.tenantId, id: id, error: reason)
     }
 

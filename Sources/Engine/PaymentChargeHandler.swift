@@ -21,7 +21,7 @@ public struct PaymentChargeHandler: JobHandler {
     }
 
     public func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
-        guard let id = JSONValue(parsing: job.payload)?.object?["payment_request_id"]?.string.flatMap({ UUID(text: $0) }) else {
+        guard let id = PaymentRequestStore.requestId(ofJob: job.payload) else {
             throw PermanentJobFailure("a charge names its payment request")
         }
         let tenantId = job.tenantId
@@ -79,7 +79,7 @@ public struct PaymentChargeHandler: JobHandler {
     }
 
     public func died(_ job: Job, reason: String, _ tx: Transaction) throws {
-        guard let id = JSONValue(parsing: job.payload)?.object?["payment_request_id"]?.string.flatMap({ UUID(text: $0) }) else { return }
+        guard let id = PaymentRequestStore.requestId(ofJob: job.payload) else { return }
         try PaymentRequestStore.noteUncertain(tx, tenantId: job.tenantId, id: id, error: reason)
     }
 

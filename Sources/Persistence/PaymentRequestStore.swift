@@ -33,10 +33,19 @@ public enum PaymentRequestStore {
             [
                 NewJob(
                     tenantId: tenantId, environment: environment, kind: .paymentCharge,
-                    payload: JSONValue.object(["payment_request_id": .string(request.id.lowercasedText)]).canonicalText, maxAttempts: maxAttempts)
+                    payload: jobPayload(request.id), maxAttempts: maxAttempts)
             ], skippingConflicts: false)
         _ = try tx.query("UPDATE payment_requests SET job_id = $2 WHERE id = $1", [request.id, jobs.first])
         return request
+    }
+
+    /// What a charge or capture job carries (`{"payment_request_id"}`), and the id read back from it.
+    static func jobPayload(_ id: UUID) -> String {
+        JSONValue.object(["payment_request_id": .string(id.lowercasedText)]).canonicalText
+    }
+
+    public static func requestId(ofJob payload: String) -> UUID? {
+        JSONValue(parsing: payload)?.object?["payment_request_id"]?.string.flatMap { UUID(text: $0) }
     }
 
     public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName?, id: UUID) throws -> PaymentRequest? {
@@ -101,7 +110,7 @@ public enum PaymentRequestStore {
             [
                 NewJob(
                     tenantId: tenantId, environment: environment, kind: .paymentCapture,
-                    payload: JSONValue.object(["payment_request_id": .string(id.lowercasedText)]).canonicalText, maxAttempts: maxAttempts)
+                    payload: jobPayload(id), maxAttempts: maxAttempts)
             ])
         return try decode(row)
     }

@@ -11,6 +11,9 @@ public enum ScheduleStore {
         id, environment, name, event_type, cron, time_zone, enabled, next_run_at, last_slot, last_fired_at, fired, created_at, updated_at
         """
 
+    /// The same columns from `schedules s` in a join.
+    static let joinedColumns = columns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+
     public struct Conflict: Error {}
 
     public static func create(
@@ -70,7 +73,7 @@ public enum ScheduleStore {
     ) throws -> Int {
         let due = try tx.query(
             """
-            SELECT s.tenant_id, \(columns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
+            SELECT s.tenant_id, \(joinedColumns)
             FROM schedules s JOIN tenants t ON t.id = s.tenant_id AND t.deleted_at IS NULL AND t.status = 'active'
             WHERE s.enabled AND s.next_run_at <= $1 AND ($2::uuid[] IS NULL OR s.tenant_id = ANY($2))
             ORDER BY s.next_run_at LIMIT $3 FOR UPDATE OF s SKIP LOCKED

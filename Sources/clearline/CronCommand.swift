@@ -29,17 +29,12 @@ struct CronCommand: ParsableCommand {
                 return JSONValue.object(["error": .string("time_zone is not an IANA time zone")]).canonicalText
             }
             let count = min(max(object["count"] as? Int ?? 1, 1), 1000)
-            guard var cursor = (object["after"] as? String).map({ Timestamp.parse($0) }) ?? Date() else {
+            guard let after = (object["after"] as? String).map({ Timestamp.parse($0) }) ?? Date() else {
                 return JSONValue.object(["error": .string("after is not an RFC 3339 time")]).canonicalText
             }
             do {
-                let cron = try CronExpression(text)
-                var firings: [JSONValue] = []
-                while firings.count < count, let next = cron.next(after: cursor, in: zone) {
-                    firings.append(.string(Timestamp.format(next)))
-                    cursor = next
-                }
-                return JSONValue.object(["next": .array(firings)]).canonicalText
+                let firings = try CronExpression(text).next(count, after: after, in: zone)
+                return JSONValue.object(["next": .array(firings.map { .string(Timestamp.format($0)) })]).canonicalText
             } catch {
                 return JSONValue.object(["error": .string("\(error)")]).canonicalText
             }

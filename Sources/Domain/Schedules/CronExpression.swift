@@ -103,6 +103,17 @@ public struct CronExpression: Sendable, Equatable {
         }
     }
 
+    /// Up to `count` moments after `instant`, each the `next` after the one before.
+    public func next(_ count: Int, after instant: Date, in zone: TimeZone) -> [Date] {
+        var slots: [Date] = []
+        var cursor = instant
+        while slots.count < count, let next = next(after: cursor, in: zone) {
+            slots.append(next)
+            cursor = next
+        }
+        return slots
+    }
+
     /// The first moment after `instant` (to the minute) the expression names in `zone`; nil when
     /// none in the next eight years (`0 0 30 2 *`). A time a spring-forward skips runs as the
     /// clock reads once it resumes (02:30 at 03:30); a time the fall-back repeats runs once, the

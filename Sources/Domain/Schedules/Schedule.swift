@@ -41,8 +41,13 @@ public struct Schedule: Sendable, Equatable {
 
     /// The slot after `instant` for `cron` in `timeZone`; nil when either does not read.
     public static func nextSlot(cron: String, timeZone: String, after instant: Date) -> Date? {
-        guard let zone = TimeZone(identifier: timeZone), let expression = try? CronExpression(cron) else { return nil }
-        return expression.next(after: instant, in: zone)
+        slots(cron: cron, timeZone: timeZone, after: instant, count: 1).first
+    }
+
+    /// Up to `count` slots after `instant`, the expression read once; none when it does not read.
+    public static func slots(cron: String, timeZone: String, after instant: Date, count: Int) -> [Date] {
+        guard let zone = TimeZone(identifier: timeZone), let expression = try? CronExpression(cron) else { return [] }
+        return expression.next(count, after: instant, in: zone)
     }
 
     /// An event type for a schedule's name: `schedule.` and the name in lower case, words joined by `_`.
