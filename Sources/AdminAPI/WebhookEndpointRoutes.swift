@@ -25,9 +25,10 @@ enum WebhookEndpointRoutes {
         },
         Endpoint("POST", base + "/{endpointId}/rotate-secret", access: .tenant(.admin)) { context in
             let endpoint = try find(context)
+            // The request is well formed; the endpoint's kind is what stands in the way: 409.
             guard endpoint.verification.usesSecret else {
                 throw Problem(
-                    status: 422, title: "No secret to rotate",
+                    status: 409, title: "No secret to rotate",
                     detail: "PayTrace Silent Post endpoints are unsigned; posts are confirmed through PayTrace instead.")
             }
             let (secret, updated) = try context.tenantTransaction { tx -> (String, WebhookEndpoint) in

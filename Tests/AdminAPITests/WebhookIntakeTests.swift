@@ -205,6 +205,8 @@ struct WebhookIntakeTests {
         let connection = try await VendorFixtures.payTrace(tenant, password: SandboxServer.demoPayTraceAccount.password)
         let hook = try await Hooks.endpoint(tenant, verification: "paytrace_silent_post", source: "paytrace", extra: ["connection_id": connection])
         #expect(hook.secret.isEmpty, "Silent Post endpoints have no secret")
+        let rotate = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/webhook-endpoints/\(hook.id)/rotate-secret")
+        #expect(rotate.status == 409 && rotate.isProblem, "no secret to rotate: \(rotate.text)")
         let account = SandboxServer.demoPayTraceAccount
         let client = PayTraceClient(
             baseURL: URL(string: TestSandbox.shared.baseURL + "/paytrace")!,
