@@ -117,6 +117,9 @@ enum Runtime {
         // Every https call leaves through the egress proxy, which connects only to an address it
         // judged itself: URLSession resolves names again after OutboundGuard's check.
         _ = try EgressProxy.install { reason in logger.warning("outbound connection refused", metadata: ["reason": "\(reason)"]) }
+        // URLSession's threads spin while a new connection waits for its answer; at the lowest
+        // priority they cannot take a core from the request threads (DispatchThreadPriority).
+        DispatchThreadPriority.lower()
         let masterKeys = try settings.masterKeys()
         let database = Database(conninfo: settings.databaseURL, poolSize: settings.poolSize, logger: logger)
         // Row-level security is the second wall between tenants; a role it does not bind would

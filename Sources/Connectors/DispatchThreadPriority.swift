@@ -1,0 +1,87 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs libdispatch's worker threads at the lowest CPU priority (nice 19), so that URLSession's
+/// machinery never takes a core from the threads that answer requests.
+///
+/// Why: on Linux, FoundationNetworking watches a new connection's socket with a dispatch write
+/// source while curl connects, and does not cancel it when curl moves on to waiting for the
+/// answer (`_SocketSources.createSources` in MultiHandle.swift only adds sources). The socket
+/// stays writable, so the source fires again and again until the answer comes: one call to a
+/// vendor that accepts and never answers burns a core for the call's whole deadline (5.3 s of CPU
+/// in 6 s, a million context switches). Twenty such Tests in one tenant took another tenant's read
+/// p99 from 1.2 ms to about a second (bench/stall). At nice 19 the spin only uses what no one else
+/// wants, and the same bench reads at a few milliseconds.
+///
+/// In Clearline's processes, libdispatch's threads run URLSession's callbacks and nothing else
+/// (requests, workers and the database run on threads of our own, at the normal priority), so
+/// they lose nothing that a person waits on. Linux gives each thread its own nice value, and
+/// libdispatch makes and retires its threads as it likes, so a watcher looks for new ones every
+/// 200 ms. A thread is libdispatch's when its name says so: libdispatch names its workers after
+/// their root queue ("com.apple.root.default-qos.overcommit", of which Linux keeps 15 bytes).
+public enum DispatchThreadPriority {
+    /// The nice value given to libdispatch's threads.
+    public static let niceness: Int32 = 19
+    private static let started = Atomic<Bool>(false)
+
+    /// Starts the watcher once per process; later calls do nothing.
+    public static func lower() {
+        #if os(Linux)
+            guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+            let watcher = Thread {
+                var lowered: Set<Int32> = []
+                while true {
+                    lowered = lowerNewDispatchThreads(alreadyLowered: lowered)
+                    Thread.sleep(forTimeInterval: 0.2)
+                }
+            }
+            watcher.name = "priority-watch"
+            watcher.start()
+        #endif
+    }
+
+    /// Lowers every libdispatch thread not yet lowered; returns the ids of those now lowered that
+    /// still run (an id of a thread that ended may be reused by a new one).
+    static func lowerNewDispatchThreads(alreadyLowered: Set<Int32>) -> Set<Int32> {
+        var lowered: Set<Int32> = []
+        for thread in dispatchThreadIds() {
+            if alreadyLowered.contains(thread) || setNiceness(of: thread) { lowered.insert(thread) }
+        }
+        return lowered
+    }
+
+    /// The ids of this process's threads that libdispatch made.
+    public static func dispatchThreadIds() -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return [] }
+        return entries.compactMap { entry in
+            guard let id = Int32(entry),
+                let name = try? String(contentsOfFile: "/proc/self/task/\(entry)/comm", encoding: .utf8),
+                name.contains("qos") || name.contains("dispatch")
+            else { return nil }
+            return id
+        }
+    }
+
+    /// The nice value of thread `id`, or nil if it has ended.
+    public static func niceness(of id: Int32) -> Int32? {
+        #if os(Linux)
+            errno = 0
+            let value = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(id))
+            return value == -1 && errno != 0 ? nil : value
+        #else
+            return nil
+        #endif
+    }
+
+    private static func setNiceness(of id: Int32) -> Bool {
+        #if os(Linux)
+            return setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(id), niceness) == 0
+        #else
+            return false
+        #endif
+    }
+}
