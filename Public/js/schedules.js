@@ -10,10 +10,32 @@ export async function mountSchedules(ctx, container) {
     cron: el("input", { id: "schedule-cron", name: "cron", required: "", maxlength: "200", placeholder: "0 1 * * *", spellcheck: "false" }),
     time_zone: el("input", { id: "schedule-zone", name: "time_zone", maxlength: "64", value: Intl.DateTimeFormat().resolvedOptions().timeZone }),
   };
+  // What a slot does besides recording its event: collecting due Zoho Books invoices needs the
+  // Zoho connection to read them from and the PayTrace connection to charge.
+  const action = el("select", { id: "schedule-action", name: "action" },
+    el("option", { value: "" }, "Record its event for the flows"),
+    el("option", { value: "collect_due_invoices" }, "Also collect due Zoho Books invoices"));
+  const zohoConnection = el("select", { id: "schedule-zoho", name: "zoho_connection_id" });
+  const payTraceConnection = el("select", { id: "schedule-paytrace", name: "paytrace_connection_id" });
+  const collection = el("div", { class: "form-grid hidden", id: "schedule-collection" },
+    el("label", {}, "Zoho connection (invoices due)", zohoConnection), el("label", {}, "PayTrace connection (charges)", payTraceConnection));
+  action.addEventListener("change", async () => {
+    collection.classList.toggle("hidden", action.value === "");
+    if (action.value === "" || zohoConnection.options.length) return;
+    try {
+      const connections = (await api("GET", `${ctx.base}/connections?limit=100`)).items;
+      const options = (kind) => connections.filter((c) => c.kind === kind).map((c) => el("option", { value: c.id }, c.name));
+      zohoConnection.replaceChildren(...options("zoho"));
+      payTraceConnection.replaceChildren(...options("paytrace"));
+    } catch (error) {
+      showAlert(ctx.message, "error", error.message);
+    }
+  });
   const form = el("form", { id: "schedule-form", class: ctx.canWrite ? "" : "hidden", autocomplete: "off" },
     el("div", { class: "form-grid" },
       el("label", {}, "Name", inputs.name), el("label", {}, "Cron (minute hour day month weekday)", inputs.cron),
-      el("label", {}, "Time zone", inputs.time_zone)),
+      el("label", {}, "Time zone", inputs.time_zone), el("label", {}, "At each slot", action)),
+    collection,
     el("div", { class: "actions" }, el("button", { type: "submit", id: "add-schedule" }, "Add schedule")));
   const rows = el("tbody", { id: "schedules" });
   const empty = el("div", { class: "empty hidden", id: "schedules-empty" },
@@ -22,7 +44,8 @@ export async function mountSchedules(ctx, container) {
   const pages = pager(async (cursor, limit) => {
     const page = await api("GET", pagePath(`${ctx.base}/schedules`, cursor, limit));
     rows.replaceChildren(...page.items.map((s) => el("tr", { "data-schedule": s.id },
-      cell("Name", el("strong", {}, s.name), el("br"), el("code", { class: "small" }, s.event_type)),
+      cell("Name", el("strong", {}, s.name), el("br"), el("code", { class: "small" }, s.event_type),
+        s.action ? el("span", { class: "muted small", "data-action-kind": s.action.kind }, el("br"), "collects due Zoho Books invoices") : null),
       cell("When", el("code", {}, s.cron), el("br"), el("span", { class: "muted small" }, s.time_zone)),
       cell("Next", s.enabled ? el("span", { "data-next": "" }, s.next_run_at ? formatDate(s.next_run_at) : "–",
         s.upcoming.length > 1 ? el("span", { class: "muted small" }, el("br"), `then ${s.upcoming.slice(1, 3).map(formatDate).join(", ")}`) : null)
@@ -47,10 +70,14 @@ export async function mountSchedules(ctx, container) {
     event.preventDefault();
     const body = {};
     for (const [name, input] of Object.entries(inputs)) if (input.value.trim()) body[name] = input.value.trim();
+    if (action.value) {
+      body.action = { kind: action.value, zoho_connection_id: zohoConnection.value, paytrace_connection_id: payTraceConnection.value };
+    }
     try {
       const made = await api("POST", `${ctx.base}/schedules`, body);
       showAlert(ctx.message, "success", `Schedule ${made.name} added; next run ${made.next_run_at ? formatDate(made.next_run_at) : "never"}.`);
       form.reset();
+      collection.classList.add("hidden");
       inputs.time_zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
       await pages.first();
     } catch (error) {

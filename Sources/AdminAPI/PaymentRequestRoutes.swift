@@ -139,6 +139,15 @@ struct PaymentRequestBody: Encodable {
     let updatedAt: Date
     let decidedAt: Date?
     let capturedAt: Date?
+    let invoice: Invoice?
+
+    /// The Zoho Books invoice the charge pays, and the payment posted on it.
+    struct Invoice: Encodable {
+        let connectionId: String
+        let invoiceId: String
+        let paymentId: String?
+        let postedAt: Date?
+    }
 
     init(_ request: PaymentRequest) {
         id = request.id.lowercasedString
@@ -162,5 +171,8 @@ struct PaymentRequestBody: Encodable {
         updatedAt = request.updatedAt
         decidedAt = request.decidedAt
         capturedAt = request.capturedAt
+        invoice = request.invoice.map {
+            Invoice(connectionId: $0.connectionId.lowercasedString, invoiceId: $0.invoiceId, paymentId: $0.paymentId, postedAt: $0.postedAt)
+        }
     }
 }

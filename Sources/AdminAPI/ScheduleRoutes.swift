@@ -8,7 +8,7 @@ import HTTPServer
 /// slot once across processes; "Run now" records one more, outside the slots.
 enum ScheduleRoutes {
     static let base = "/v1/tenants/{tenantId}/environments/{environment}/schedules"
-    static let fields: Set<String> = ["name", "cron", "time_zone", "event_type", "enabled"]
+    static let fields: Set<String> = ["name", "cron", "time_zone", "event_type", "enabled", "action"]
     /// Slots shown ahead, so that a person sees what the expression means.
     static let upcomingCount = 5
 
@@ -54,9 +54,11 @@ enum ScheduleRoutes {
     }
 
     /// The fields as sent (`current` fills what a PATCH leaves out), checked together.
-    static func read(_ context: RequestContext, current: Schedule?) throws -> (name: String, cron: String, timeZone: String, eventType: String?, enabled: Bool)
-    {
-        var input = try JSONInput(context.request, allowed: current == nil ? fields : fields.subtracting(["event_type"]))
+    static func read(
+        _ context: RequestContext, current: Schedule?
+    ) throws -> (name: String, cron: String, timeZone: String, eventType: String?, enabled: Bool, action: ScheduleAction?) {
+        // The event type and the action are a schedule's identity: set when it is made.
+        var input = try JSONInput(context.request, allowed: current == nil ? fields : fields.subtracting(["event_type", "action"]))
         let name = input.string("name", required: current == nil, maxLength: 100).map { $0.trimmingCharacters(in: .whitespaces) }
         if let name, name.isEmpty || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
             input.add(FieldError(field: "name", message: "must be 1 to 100 characters of text"))
@@ -81,11 +83,40 @@ enum ScheduleRoutes {
             input.add(FieldError(field: "event_type", message: "must be schedule. and 1 to 60 lower-case letters, digits, dots, dashes or underscores"))
         }
         let enabled = input.boolean("enabled", required: false)
+        let action = try readAction(context, &input)
         try input.validate()
         return (
             name ?? current?.name ?? "", cron ?? current?.cron ?? "", timeZone ?? current?.timeZone ?? "UTC", eventType,
-            enabled ?? current?.enabled ?? true
+            enabled ?? current?.enabled ?? true, action
         )
+    }
+
+    /// `action`: `{"kind": "collect_due_invoices", "zoho_connection_id", "paytrace_connection_id"}`,
+    /// each connection of this environment and of its kind.
+    static func readAction(_ context: RequestContext, _ input: inout JSONInput) throws -> ScheduleAction? {
+        if input.has("action") && input.raw("action") == nil { input.add(FieldError(field: "action", message: "must be an object")) }
+        guard let object = input.object("action", allowBooleans: false) else { return nil }
+        for key in object.keys where !["kind", "zoho_connection_id", "paytrace_connection_id"].contains(key) {
+            input.add(FieldError(field: "action.\(key)", message: "is not a field of an action"))
+        }
+        guard (object["kind"] ?? nil) as? String == ScheduleAction.collectDueInvoicesKind else {
+            input.add(FieldError(field: "action.kind", message: "must be \(ScheduleAction.collectDueInvoicesKind)"))
+            return nil
+        }
+        let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+        func connection(_ key: String, _ kind: ConnectionKind, _ what: String) throws -> UUID? {
+            guard let id = ((object[key] ?? nil) as? String).flatMap({ UUID(text: $0) }),
+                try context.tenantTransaction({ try $0.connections.get(tenantId: tenantId, environment: environment, id: id) })?.kind == kind
+            else {
+                input.add(FieldError(field: "action.\(key)", message: "must be the id of a \(what) connection of this environment"))
+                return nil
+            }
+            return id
+        }
+        let zoho = try connection("zoho_connection_id", .zoho, "Zoho")
+        let payTrace = try connection("paytrace_connection_id", .paytrace, "PayTrace")
+        guard let zoho, let payTrace else { return nil }
+        return .collectDueInvoices(zohoConnectionId: zoho, payTraceConnectionId: payTrace)
     }
 
     static func create(_ context: RequestContext) throws -> Response {
@@ -97,7 +128,7 @@ enum ScheduleRoutes {
             do {
                 schedule = try tx.schedules.create(
                     tenantId: tenantId, environment: environment, name: fields.name, eventType: fields.eventType ?? Schedule.eventType(forName: fields.name),
-                    cron: fields.cron, timeZone: fields.timeZone, enabled: fields.enabled, nextRunAt: next)
+                    cron: fields.cron, timeZone: fields.timeZone, enabled: fields.enabled, nextRunAt: next, action: fields.action)
             } catch is ScheduleNameTaken {
                 throw Problem.conflict("This environment already has a schedule named \(fields.name).")
             }
@@ -153,6 +184,14 @@ struct ScheduleBody: Encodable {
     let fired: Int
     let createdAt: Date
     let updatedAt: Date
+    let action: Action?
+
+    /// What each slot does besides recording its event.
+    struct Action: Encodable {
+        let kind: String
+        let zohoConnectionId: String
+        let paytraceConnectionId: String
+    }
 
     init(_ schedule: Schedule) {
         id = schedule.id.lowercasedString
@@ -172,6 +211,13 @@ struct ScheduleBody: Encodable {
         fired = schedule.fired
         createdAt = schedule.createdAt
         updatedAt = schedule.updatedAt
+        action = schedule.action.map {
+            switch $0 {
+            case .collectDueInvoices(let zoho, let payTrace):
+                Action(
+                    kind: ScheduleAction.collectDueInvoicesKind, zohoConnectionId: zoho.lowercasedString, paytraceConnectionId: payTrace.lowercasedString)
+            }
+        }
     }
 }
 

@@ -46,6 +46,9 @@ public struct PaymentCaptureHandler: JobHandler {
         JobEffects(summary: ["request": "capture \(request.reference)", "response": captured ? "captured" : "refused"]) { tx in
             try PaymentRequestStore.finishCapture(tx, tenantId: tenantId, id: request.id, captured: captured, message: message)
             if captured {
+                if request.invoice != nil {
+                    try PaymentRequestStore.enqueuePosting(tx, tenantId: tenantId, environment: request.environment, id: request.id)
+                }
                 try PaymentChargeHandler.announce(
                     tx, request, tenantId, .approved, transactionId: request.transactionId, approvalCode: request.approvalCode, message: message)
             }

@@ -112,6 +112,10 @@ public struct PaymentChargeHandler: JobHandler {
             try PaymentRequestStore.decide(
                 tx, tenantId: tenantId, id: request.id, status: status, transactionId: transactionId, approvalCode: approvalCode, responseCode: responseCode,
                 message: message, error: error)
+            // A charge of an invoice is posted back on it as a payment, by a job of its own.
+            if status == .approved, request.invoice != nil {
+                try PaymentRequestStore.enqueuePosting(tx, tenantId: tenantId, environment: request.environment, id: request.id)
+            }
             try Self.announce(tx, request, tenantId, status, transactionId: transactionId, approvalCode: approvalCode, message: error ?? message)
         }
     }

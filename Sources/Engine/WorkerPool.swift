@@ -94,6 +94,8 @@ public final class WorkerPool: @unchecked Sendable {
         .reconciliationRepair: ReconciliationRepairHandler(),
         .paymentCharge: PaymentChargeHandler(),
         .paymentCapture: PaymentCaptureHandler(),
+        .paymentInvoicePosting: PaymentInvoicePostingHandler(),
+        .dueInvoiceCollection: DueInvoiceCollectionHandler(),
     ]
 
     public func start() {

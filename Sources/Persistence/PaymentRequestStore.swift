@@ -8,25 +8,33 @@ public enum PaymentRequestStore {
     static let columns = """
         id, environment, connection_id, customer_id, amount::text AS amount, currency, description, external_reference, reference, status,
         attempts, attempt_settles_at, transaction_id, approval_code, response_code, status_message, last_error, created_at, updated_at, decided_at,
-        capture, captured_at
+        capture, captured_at, invoice_connection_id, invoice_id, invoice_payment_id, invoice_posted_at
         """
 
     /// A new request and the job that charges it, in the caller's transaction.
+    /// With `invoice`, nil when that invoice already has a request that is not over (declined or failed).
     public static func create(
-        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ draft: PaymentRequestDraft, maxAttempts: Int
-    ) throws -> PaymentRequest {
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ draft: PaymentRequestDraft, maxAttempts: Int,
+        invoice: PaymentRequest.InvoiceLink? = nil
+    ) throws -> PaymentRequest? {
         let reference = PaymentRequest.newReference()
         let row = try tx.one(
             """
-            INSERT INTO payment_requests (tenant_id, environment, connection_id, customer_id, amount, currency, description, external_reference, reference, capture)
-            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10)
+            INSERT INTO payment_requests (tenant_id, environment, connection_id, customer_id, amount, currency, description, external_reference, reference, capture,
+              invoice_connection_id, invoice_id)
+            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12)
+            ON CONFLICT (tenant_id, environment, invoice_connection_id, invoice_id) WHERE invoice_id IS NOT NULL AND status NOT IN ('declined', 'failed')
+              DO NOTHING
             RETURNING \(columns)
             """,
             [
                 tenantId, environment.rawValue, connectionId, draft.customerId, "\(draft.amount)", draft.currency, draft.description,
-                draft.externalReference, reference, draft.capture,
+                draft.externalReference, reference, draft.capture, invoice?.connectionId, invoice?.invoiceId,
             ])
-        guard let row else { throw PostgresError(kind: .decoding, message: "the new payment request was not returned") }
+        guard let row else {
+            if invoice != nil { return nil }
+            throw PostgresError(kind: .decoding, message: "the new payment request was not returned")
+        }
         let request = try decode(row)
         let jobs = try JobQueue.enqueue(
             tx,
@@ -143,6 +151,26 @@ public enum PaymentRequestStore {
             attemptSettlesAt: try row.optionalDate("attempt_settles_at"), transactionId: row.optionalString("transaction_id").flatMap { Int($0) },
             approvalCode: row.optionalString("approval_code"), responseCode: row.optionalString("response_code").flatMap { Int($0) },
             statusMessage: row.optionalString("status_message"), lastError: row.optionalString("last_error"), createdAt: try row.date("created_at"),
-            updatedAt: try row.date("updated_at"), decidedAt: try row.optionalDate("decided_at"), capturedAt: try row.optionalDate("captured_at"))
+            updatedAt: try row.date("updated_at"), decidedAt: try row.optionalDate("decided_at"), capturedAt: try row.optionalDate("captured_at"),
+            invoice: try row.optionalUUID("invoice_connection_id").map {
+                PaymentRequest.InvoiceLink(
+                    connectionId: $0, invoiceId: try row.string("invoice_id"), paymentId: row.optionalString("invoice_payment_id"),
+                    postedAt: try row.optionalDate("invoice_posted_at"))
+            })
+    }
+
+    /// Records the Books payment posted on the request's invoice; false when one was recorded already.
+    public static func notePosted(_ tx: Transaction, tenantId: UUID, id: UUID, paymentId: String) throws -> Bool {
+        !(try tx.query(
+            """
+            UPDATE payment_requests SET invoice_payment_id = $3, invoice_posted_at = now(), updated_at = now()
+            WHERE tenant_id = $1 AND id = $2 AND invoice_payment_id IS NULL RETURNING id
+            """, [tenantId, id, paymentId])).isEmpty
+    }
+
+    /// The job that posts an approved charge's payment on its invoice, in the decision's transaction.
+    public static func enqueuePosting(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID, maxAttempts: Int = 10) throws {
+        _ = try JobQueue.enqueue(
+            tx, [NewJob(tenantId: tenantId, environment: environment, kind: .paymentInvoicePosting, payload: jobPayload(id), maxAttempts: maxAttempts)])
     }
 }

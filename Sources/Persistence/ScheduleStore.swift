@@ -8,7 +8,7 @@ public import Domain
 /// not once each.
 public enum ScheduleStore {
     static let columns = """
-        id, environment, name, event_type, cron, time_zone, enabled, next_run_at, last_slot, last_fired_at, fired, created_at, updated_at
+        id, environment, name, event_type, cron, time_zone, enabled, next_run_at, last_slot, last_fired_at, fired, created_at, updated_at, action::text AS action
         """
 
     /// The same columns from `schedules s` in a join.
@@ -18,16 +18,16 @@ public enum ScheduleStore {
 
     public static func create(
         _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, name: String, eventType: String, cron: String, timeZone: String, enabled: Bool,
-        nextRunAt: Date?
+        nextRunAt: Date?, action: ScheduleAction? = nil
     ) throws -> Schedule {
         guard
             let row = try tx.one(
                 """
-                INSERT INTO schedules (tenant_id, environment, name, event_type, cron, time_zone, enabled, next_run_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                INSERT INTO schedules (tenant_id, environment, name, event_type, cron, time_zone, enabled, next_run_at, action)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
                 ON CONFLICT (tenant_id, environment, name) DO NOTHING
                 RETURNING \(columns)
-                """, [tenantId, environment.rawValue, name, eventType, cron, timeZone, enabled, nextRunAt])
+                """, [tenantId, environment.rawValue, name, eventType, cron, timeZone, enabled, nextRunAt, action?.json.canonicalText])
         else { throw Conflict() }
         return try decode(row)
     }
@@ -114,7 +114,29 @@ public enum ScheduleStore {
                 tenantId: tenantId, environment: schedule.environment, source: "schedule", vendorEventId: "schedule:\(schedule.id.lowercasedText):\(key)",
                 type: schedule.eventType, endpointId: nil, payload: JSONValue.object(["schedule": .object(fields)]).canonicalText),
             firstJob: .eventDispatch)
+        if !duplicate, let action = schedule.action { try start(action, tx, tenantId: tenantId, schedule, slot: slot) }
         return !duplicate
+    }
+
+    /// The job that does a slot's action, queued with its event (so once per slot, whatever retries).
+    private static func start(_ action: ScheduleAction, _ tx: Transaction, tenantId: UUID, _ schedule: Schedule, slot: Date) throws {
+        switch action {
+        case .collectDueInvoices(let zoho, let payTrace):
+            // Due by the slot's own day where the tenant is: a 01:00 run in Los Angeles collects what is due that day there.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: schedule.timeZone) ?? TimeZone(identifier: "UTC")!
+            let day = calendar.dateComponents([.year, .month, .day], from: slot)
+            let dueBy = String(format: "%04d-%02d-%02d", day.year ?? 1970, day.month ?? 1, day.day ?? 1)
+            _ = try JobQueue.enqueue(
+                tx,
+                [
+                    NewJob(
+                        tenantId: tenantId, environment: schedule.environment, kind: .dueInvoiceCollection,
+                        payload: DueInvoiceScan(
+                            scheduleId: schedule.id, zohoConnectionId: zoho, payTraceConnectionId: payTrace, dueBy: dueBy, page: 1
+                        ).json.canonicalText, maxAttempts: 10)
+                ])
+        }
     }
 
     static func decode(_ row: Row) throws -> Schedule {
@@ -122,6 +144,7 @@ public enum ScheduleStore {
             id: try row.uuid("id"), environment: try row.value("environment"), name: try row.string("name"), eventType: try row.string("event_type"),
             cron: try row.string("cron"), timeZone: try row.string("time_zone"), enabled: try row.bool("enabled"),
             nextRunAt: try row.optionalDate("next_run_at"), lastSlot: try row.optionalDate("last_slot"), lastFiredAt: try row.optionalDate("last_fired_at"),
-            fired: try row.int("fired"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+            fired: try row.int("fired"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+            action: row.optionalString("action").flatMap { JSONValue(parsing: $0) }.flatMap { ScheduleAction(json: $0) })
     }
 }

@@ -183,16 +183,33 @@ final class ZohoBooksEmulator: Sendable {
     }
 
     /// The list filters every Books list takes: exact `reference_number`, `customer_id` and
-    /// `status`, `reference_number_startswith`/`_contains`, and `date_start`/`date_end` (inclusive).
+    /// `status`, `reference_number_startswith`/`_contains`, `date_start`/`date_end` and
+    /// `due_date_start`/`due_date_end` (inclusive).
     static func matches(_ item: [String: Any], _ query: [String: String]) -> Bool {
         let reference = (item["reference_number"] as? String ?? "").lowercased()
+        let due = item["due_date"] as? String ?? ""
         return (query["reference_number"].map { $0 == item["reference_number"] as? String } ?? true)
             && (query["reference_number_startswith"].map { reference.hasPrefix($0.lowercased()) } ?? true)
             && (query["reference_number_contains"].map { reference.contains($0.lowercased()) } ?? true)
             && (query["customer_id"].map { $0 == item["customer_id"] as? String } ?? true)
-            && (query["status"].map { $0 == item["status"] as? String } ?? true)
+            && (query["status"].map { hasStatus(item, $0) } ?? true)
             && (query["date_start"].map { (item["date"] as? String ?? "") >= $0 } ?? true)
             && (query["date_end"].map { (item["date"] as? String ?? "") <= $0 } ?? true)
+            && (query["due_date_start"].map { !due.isEmpty && due >= $0 } ?? true)
+            && (query["due_date_end"].map { !due.isEmpty && due <= $0 } ?? true)
+    }
+
+    /// Books' invoice status filters include two that name a state rather than a stored status:
+    /// `unpaid` (sent and still owing something, partly paid included) and `overdue` (unpaid, and
+    /// its due date has passed).
+    static func hasStatus(_ item: [String: Any], _ status: String) -> Bool {
+        let stored = item["status"] as? String ?? ""
+        let owing = ["sent", "viewed", "partially_paid", "overdue"].contains(stored) && (SandboxResponses.decimal(item["balance"]) ?? 0) > 0
+        switch status {
+        case "unpaid": return owing
+        case "overdue": return owing && (item["due_date"] as? String ?? "9999") < today()
+        default: return status == stored
+        }
     }
 
     /// Books' answer to an id that names no record of this kind.

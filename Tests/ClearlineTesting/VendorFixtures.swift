@@ -7,13 +7,20 @@ public import Sandbox
 public enum VendorFixtures {
     /// A Zoho connection in dev, connected as Zoho's self client is, against the sandbox.
     public static func connectedZoho(_ tenant: String, sandbox: SandboxServer = TestSandbox.shared) async throws -> ZohoSession {
+        try await connectedZohoConnection(tenant, sandbox: sandbox).session
+    }
+
+    /// The same, with the connection's id.
+    public static func connectedZohoConnection(_ tenant: String, sandbox: SandboxServer = TestSandbox.shared) async throws -> (
+        id: String, session: ZohoSession
+    ) {
         let id = try await VendorFixtures.zohoConnection(tenant, sandbox: sandbox)
         let (session, refresh) = try TestSandbox.selfClientSession(sandbox, cacheKey: "o2c-\(tenant)")
         let patched = try await Client.send(
             "PATCH", "/v1/tenants/\(tenant)/environments/dev/connections/\(id)",
             json: ["settings": ["api_domain": sandbox.baseURL + "/zoho/api", "inventory": true, "crm": true], "secrets": ["refresh_token": refresh]])
         try #require(patched.status == 200, "\(patched.text)")
-        return session
+        return (id, session)
     }
 
     /// A dev PayTrace connection to `sandbox`'s emulator; `settings` adds to its base URL (polling, say).

@@ -42,11 +42,13 @@ public struct PaymentRequest: Sendable, Equatable {
     public let createdAt: Date
     public let updatedAt: Date
     public let decidedAt: Date?
+    /// The Zoho Books invoice this charge pays, if any, and the payment posted on it once approved.
+    public let invoice: InvoiceLink?
 
     public init(
         id: UUID, environment: EnvironmentName, connectionId: UUID, draft: PaymentRequestDraft, reference: String, status: Status, attempts: Int,
         attemptSettlesAt: Date?, transactionId: Int?, approvalCode: String?, responseCode: Int?, statusMessage: String?, lastError: String?,
-        createdAt: Date, updatedAt: Date, decidedAt: Date?, capturedAt: Date? = nil
+        createdAt: Date, updatedAt: Date, decidedAt: Date?, capturedAt: Date? = nil, invoice: InvoiceLink? = nil
     ) {
         self.id = id
         self.environment = environment
@@ -65,6 +67,23 @@ public struct PaymentRequest: Sendable, Equatable {
         self.updatedAt = updatedAt
         self.decidedAt = decidedAt
         self.capturedAt = capturedAt
+        self.invoice = invoice
+    }
+
+    /// A Zoho Books invoice a charge pays: the Zoho connection, the invoice's id, and once the
+    /// charge is approved, the Books payment posted on it.
+    public struct InvoiceLink: Sendable, Equatable {
+        public let connectionId: UUID
+        public let invoiceId: String
+        public let paymentId: String?
+        public let postedAt: Date?
+
+        public init(connectionId: UUID, invoiceId: String, paymentId: String? = nil, postedAt: Date? = nil) {
+            self.connectionId = connectionId
+            self.invoiceId = invoiceId
+            self.paymentId = paymentId
+            self.postedAt = postedAt
+        }
     }
 
     /// A reference for PayTrace's `invoice_id`: `CL` and 18 hex digits (72 random bits), short

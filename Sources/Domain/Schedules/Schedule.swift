@@ -10,6 +10,8 @@ public struct Schedule: Sendable, Equatable {
     public let cron: String
     public let timeZone: String
     public let enabled: Bool
+    /// What each slot does besides recording its event; nil: the event only.
+    public let action: ScheduleAction?
     /// The next slot; nil when disabled (or the expression names no further time).
     public let nextRunAt: Date?
     /// The slot fired last, and when.
@@ -22,7 +24,7 @@ public struct Schedule: Sendable, Equatable {
 
     public init(
         id: UUID, environment: EnvironmentName, name: String, eventType: String, cron: String, timeZone: String, enabled: Bool, nextRunAt: Date?,
-        lastSlot: Date?, lastFiredAt: Date?, fired: Int, createdAt: Date, updatedAt: Date
+        lastSlot: Date?, lastFiredAt: Date?, fired: Int, createdAt: Date, updatedAt: Date, action: ScheduleAction? = nil
     ) {
         self.id = id
         self.environment = environment
@@ -31,6 +33,7 @@ public struct Schedule: Sendable, Equatable {
         self.cron = cron
         self.timeZone = timeZone
         self.enabled = enabled
+        self.action = action
         self.nextRunAt = nextRunAt
         self.lastSlot = lastSlot
         self.lastFiredAt = lastFiredAt

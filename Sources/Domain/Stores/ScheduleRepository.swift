@@ -4,7 +4,8 @@ public import Foundation
 public protocol ScheduleRepository {
     /// Throws `ScheduleNameTaken` when the environment has a schedule of that name.
     func create(
-        tenantId: UUID, environment: EnvironmentName, name: String, eventType: String, cron: String, timeZone: String, enabled: Bool, nextRunAt: Date?
+        tenantId: UUID, environment: EnvironmentName, name: String, eventType: String, cron: String, timeZone: String, enabled: Bool, nextRunAt: Date?,
+        action: ScheduleAction?
     ) throws -> Schedule
 
     func get(tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> Schedule?

@@ -27,4 +27,9 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, CustomStringConvert
     public static let paymentCharge = JobKind("payment.charge")
     /// Captures an authorized payment request, once.
     public static let paymentCapture = JobKind("payment.capture")
+    /// Posts an approved charge's payment on the Zoho Books invoice it pays, once.
+    public static let paymentInvoicePosting = JobKind("payment.post_invoice")
+    /// Reads one page of a Zoho Books organization's due invoices into payment requests, and
+    /// queues the next page: the page is the scan's checkpoint.
+    public static let dueInvoiceCollection = JobKind("invoices.collect_due")
 }

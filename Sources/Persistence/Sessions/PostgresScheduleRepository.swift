@@ -6,12 +6,13 @@ struct PostgresScheduleRepository: ScheduleRepository {
     let tx: Transaction
 
     func create(
-        tenantId: UUID, environment: EnvironmentName, name: String, eventType: String, cron: String, timeZone: String, enabled: Bool, nextRunAt: Date?
+        tenantId: UUID, environment: EnvironmentName, name: String, eventType: String, cron: String, timeZone: String, enabled: Bool, nextRunAt: Date?,
+        action: ScheduleAction?
     ) throws -> Schedule {
         do {
             return try ScheduleStore.create(
                 tx, tenantId: tenantId, environment: environment, name: name, eventType: eventType, cron: cron, timeZone: timeZone, enabled: enabled,
-                nextRunAt: nextRunAt)
+                nextRunAt: nextRunAt, action: action)
         } catch is ScheduleStore.Conflict {
             throw ScheduleNameTaken()
         }
