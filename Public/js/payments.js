@@ -50,7 +50,8 @@ export async function mountPayments(ctx, container) {
       cell("Amount", `${p.amount} ${p.currency}`),
       cell("Reference", p.external_reference || "–", el("br"), el("code", { class: "small" }, p.reference),
         p.invoice ? el("span", { class: "muted small", "data-invoice": p.invoice.invoice_id }, el("br"),
-          p.invoice.payment_id ? `paid on Zoho Books invoice (payment ${p.invoice.payment_id})` : "for a Zoho Books invoice") : null),
+          p.invoice.payment_id ? `paid on Zoho Books invoice (payment ${p.invoice.payment_id})`
+            : `for a Zoho Books invoice${p.invoice.attempt > 1 ? `, attempt ${p.invoice.attempt} after a decline` : ""}`) : null),
       cell("Status", statusBadge(p.status)),
       cell("Transaction", p.transaction_id ? el("code", {}, String(p.transaction_id)) : "–"),
       cell("Detail", el("span", { class: "muted" },

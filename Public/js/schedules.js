@@ -17,8 +17,10 @@ export async function mountSchedules(ctx, container) {
     el("option", { value: "collect_due_invoices" }, "Also collect due Zoho Books invoices"));
   const zohoConnection = el("select", { id: "schedule-zoho", name: "zoho_connection_id" });
   const payTraceConnection = el("select", { id: "schedule-paytrace", name: "paytrace_connection_id" });
+  const retryDays = el("input", { id: "schedule-retry-days", name: "retry_days", value: "1, 3, 7", inputmode: "numeric", pattern: "[0-9, ]*" });
   const collection = el("div", { class: "form-grid hidden", id: "schedule-collection" },
-    el("label", {}, "Zoho connection (invoices due)", zohoConnection), el("label", {}, "PayTrace connection (charges)", payTraceConnection));
+    el("label", {}, "Zoho connection (invoices due)", zohoConnection), el("label", {}, "PayTrace connection (charges)", payTraceConnection),
+    el("label", {}, "After a decline, charge again on days", retryDays));
   action.addEventListener("change", async () => {
     collection.classList.toggle("hidden", action.value === "");
     if (action.value === "" || zohoConnection.options.length) return;
@@ -45,7 +47,8 @@ export async function mountSchedules(ctx, container) {
     const page = await api("GET", pagePath(`${ctx.base}/schedules`, cursor, limit));
     rows.replaceChildren(...page.items.map((s) => el("tr", { "data-schedule": s.id },
       cell("Name", el("strong", {}, s.name), el("br"), el("code", { class: "small" }, s.event_type),
-        s.action ? el("span", { class: "muted small", "data-action-kind": s.action.kind }, el("br"), "collects due Zoho Books invoices") : null),
+        s.action ? el("span", { class: "muted small", "data-action-kind": s.action.kind }, el("br"),
+          `collects due Zoho Books invoices; after a decline, again on days ${s.action.retry_days.join(", ") || "(none)"}`) : null),
       cell("When", el("code", {}, s.cron), el("br"), el("span", { class: "muted small" }, s.time_zone)),
       cell("Next", s.enabled ? el("span", { "data-next": "" }, s.next_run_at ? formatDate(s.next_run_at) : "–",
         s.upcoming.length > 1 ? el("span", { class: "muted small" }, el("br"), `then ${s.upcoming.slice(1, 3).map(formatDate).join(", ")}`) : null)
@@ -71,7 +74,8 @@ export async function mountSchedules(ctx, container) {
     const body = {};
     for (const [name, input] of Object.entries(inputs)) if (input.value.trim()) body[name] = input.value.trim();
     if (action.value) {
-      body.action = { kind: action.value, zoho_connection_id: zohoConnection.value, paytrace_connection_id: payTraceConnection.value };
+      body.action = { kind: action.value, zoho_connection_id: zohoConnection.value, paytrace_connection_id: payTraceConnection.value,
+        retry_days: retryDays.value.split(",").map((d) => d.trim()).filter((d) => d).map(Number) };
     }
     try {
       const made = await api("POST", `${ctx.base}/schedules`, body);

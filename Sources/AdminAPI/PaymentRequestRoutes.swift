@@ -147,6 +147,9 @@ struct PaymentRequestBody: Encodable {
         let invoiceId: String
         let paymentId: String?
         let postedAt: Date?
+        /// Which attempt at the invoice this charge is (1, then one per retry day after a decline).
+        let attempt: Int?
+        let collectedAt: Date?
     }
 
     init(_ request: PaymentRequest) {
@@ -172,7 +175,9 @@ struct PaymentRequestBody: Encodable {
         decidedAt = request.decidedAt
         capturedAt = request.capturedAt
         invoice = request.invoice.map {
-            Invoice(connectionId: $0.connectionId.lowercasedString, invoiceId: $0.invoiceId, paymentId: $0.paymentId, postedAt: $0.postedAt)
+            Invoice(
+                connectionId: $0.connectionId.lowercasedString, invoiceId: $0.invoiceId, paymentId: $0.paymentId, postedAt: $0.postedAt,
+                attempt: $0.attempt, collectedAt: $0.collectedAt)
         }
     }
 }

@@ -91,21 +91,35 @@ enum ScheduleRoutes {
         )
     }
 
-    /// `action`: `{"kind": "collect_due_invoices", "zoho_connection_id", "paytrace_connection_id"}`,
-    /// each connection of this environment and of its kind.
+    /// `action`: `{"kind": "collect_due_invoices", "zoho_connection_id", "paytrace_connection_id",
+    /// "retry_days"}`, each connection of this environment and of its kind.
     static func readAction(_ context: RequestContext, _ input: inout JSONInput) throws -> ScheduleAction? {
-        if input.has("action") && input.raw("action") == nil { input.add(FieldError(field: "action", message: "must be an object")) }
-        guard let object = input.object("action", allowBooleans: false) else { return nil }
-        for key in object.keys where !["kind", "zoho_connection_id", "paytrace_connection_id"].contains(key) {
+        guard input.has("action") else { return nil }
+        guard let object = input.raw("action") as? [String: Any] else {
+            input.add(FieldError(field: "action", message: "must be an object"))
+            return nil
+        }
+        for key in object.keys where !["kind", "zoho_connection_id", "paytrace_connection_id", "retry_days"].contains(key) {
             input.add(FieldError(field: "action.\(key)", message: "is not a field of an action"))
         }
-        guard (object["kind"] ?? nil) as? String == ScheduleAction.collectDueInvoicesKind else {
+        guard object["kind"] as? String == ScheduleAction.collectDueInvoicesKind else {
             input.add(FieldError(field: "action.kind", message: "must be \(ScheduleAction.collectDueInvoicesKind)"))
             return nil
         }
+        var retryDays = DueInvoiceCollection.defaultRetryDays
+        if object["retry_days"] != nil {
+            // Read from the document, where a whole number and true are told apart.
+            let listed = input.document("action")?.object?["retry_days"]?.array
+            let days = listed?.compactMap { if case .number(let day) = $0 { Int(exactly: day) } else { nil } }
+            if let days, days.count == listed?.count, DueInvoiceCollection.problem(retryDays: days) == nil {
+                retryDays = days
+            } else {
+                input.add(FieldError(field: "action.retry_days", message: DueInvoiceCollection.problem(retryDays: [0]) ?? ""))
+            }
+        }
         let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
         func connection(_ key: String, _ kind: ConnectionKind, _ what: String) throws -> UUID? {
-            guard let id = ((object[key] ?? nil) as? String).flatMap({ UUID(text: $0) }),
+            guard let id = (object[key] as? String).flatMap({ UUID(text: $0) }),
                 try context.tenantTransaction({ try $0.connections.get(tenantId: tenantId, environment: environment, id: id) })?.kind == kind
             else {
                 input.add(FieldError(field: "action.\(key)", message: "must be the id of a \(what) connection of this environment"))
@@ -116,7 +130,7 @@ enum ScheduleRoutes {
         let zoho = try connection("zoho_connection_id", .zoho, "Zoho")
         let payTrace = try connection("paytrace_connection_id", .paytrace, "PayTrace")
         guard let zoho, let payTrace else { return nil }
-        return .collectDueInvoices(zohoConnectionId: zoho, payTraceConnectionId: payTrace)
+        return .collectDueInvoices(DueInvoiceCollection(zohoConnectionId: zoho, payTraceConnectionId: payTrace, retryDays: retryDays))
     }
 
     static func create(_ context: RequestContext) throws -> Response {
@@ -191,6 +205,7 @@ struct ScheduleBody: Encodable {
         let kind: String
         let zohoConnectionId: String
         let paytraceConnectionId: String
+        let retryDays: [Int]
     }
 
     init(_ schedule: Schedule) {
@@ -213,9 +228,10 @@ struct ScheduleBody: Encodable {
         updatedAt = schedule.updatedAt
         action = schedule.action.map {
             switch $0 {
-            case .collectDueInvoices(let zoho, let payTrace):
+            case .collectDueInvoices(let collection):
                 Action(
-                    kind: ScheduleAction.collectDueInvoicesKind, zohoConnectionId: zoho.lowercasedString, paytraceConnectionId: payTrace.lowercasedString)
+                    kind: ScheduleAction.collectDueInvoicesKind, zohoConnectionId: collection.zohoConnectionId.lowercasedString,
+                    paytraceConnectionId: collection.payTraceConnectionId.lowercasedString, retryDays: collection.retryDays)
             }
         }
     }

@@ -15,66 +15,168 @@ public import Persistence
 public struct DueInvoiceCollectionHandler: JobHandler {
     /// The contact custom field that holds the PayTrace vault id (the order-to-cash template writes it).
     public static let customerField = "cf_paytrace_customer_id"
-    static let perPage = 200
+    /// Books' largest page; tests set a smaller one to see a scan cross pages.
+    let perPage: Int
+    /// How long a later pass waits, each time, for the scan's charges to settle.
+    let settleWait: TimeInterval
 
-    public init() {}
+    public init(perPage: Int = 200, settleWait: TimeInterval = 10) {
+        self.perPage = perPage
+        self.settleWait = settleWait
+    }
 
     public func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
         guard let scan = JSONValue(parsing: job.payload).flatMap({ DueInvoiceScan(json: $0) }) else {
-            throw PermanentJobFailure("a due-invoice scan names its connections, its day and its page")
+            throw PermanentJobFailure("a due-invoice scan names its connections, its time, its day and its page")
         }
-        let (tenantId, environment) = (job.tenantId, job.environment)
+        let (tenantId, environment, collection) = (job.tenantId, job.environment, scan.collection)
         let vault = context.vault
         let zoho = try context.database.transaction(.tenant(tenantId)) { tx -> (Connection, [String: String])? in
-            guard let payTrace = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: scan.payTraceConnectionId),
+            guard let payTrace = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: collection.payTraceConnectionId),
                 payTrace.kind == .paytrace,
-                let zoho = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: scan.zohoConnectionId), zoho.kind == .zoho
+                let zoho = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: collection.zohoConnectionId), zoho.kind == .zoho
             else { return nil }
             return (zoho, try ConnectionStore.secrets(tx, vault: vault, connection: zoho))
         }
         guard let (connection, secrets) = zoho else { throw PermanentJobFailure("the scan's Zoho or PayTrace connection is no longer in this environment") }
+        if scan.page == 1, scan.pass > 1, scan.waits < DueInvoiceScan.maxWaits {
+            let unsettled = try context.database.transaction(.tenant(tenantId)) {
+                try PaymentRequestStore.unsettledCollections($0, tenantId: tenantId, environment: environment, zohoConnectionId: connection.id, at: scan.at)
+            }
+            if unsettled > 0 { return waiting(scan, tenantId, environment, unsettled: unsettled) }
+        }
         let books = try ZohoClients.forConnection(connection, secrets: secrets).books
         let envelope = try books.call(
             "GET", "invoices",
             query: [
-                "status": "unpaid", "due_date_end": scan.dueBy, "sort_column": "due_date", "page": String(scan.page), "per_page": String(Self.perPage),
+                "status": "unpaid", "due_date_end": scan.dueBy, "sort_column": "due_date", "page": String(scan.page), "per_page": String(perPage),
             ])
-        let invoices = envelope["invoices"] as? [[String: Any]] ?? []
+        let invoices = (envelope["invoices"] as? [[String: Any]] ?? []).compactMap(DueInvoice.init)
         let more = !invoices.isEmpty && (envelope["page_context"] as? [String: Any])?["has_more_page"] as? Bool == true
 
-        var vaultIds: [String: String?] = [:]
-        var collected: [(PaymentRequestDraft, PaymentRequest.InvoiceLink)] = []
-        var unlinked: [(contact: String, name: String, invoice: String)] = []
-        for invoice in invoices {
-            guard let invoiceId = invoice["invoice_id"] as? String, let contactId = invoice["customer_id"] as? String,
-                let balance = Self.decimal(invoice["balance"]), balance > 0, (invoice["currency_code"] as? String ?? "USD") == "USD"
-            else { continue }
-            if vaultIds[contactId] == nil { vaultIds[contactId] = .some(try Self.vaultId(books, contactId: contactId)) }
-            let number = invoice["invoice_number"] as? String ?? invoiceId
-            guard let customerId = vaultIds[contactId] ?? nil else {
-                unlinked.append((contactId, invoice["customer_name"] as? String ?? contactId, number))
-                continue
-            }
-            let (draft, _) = PaymentRequestDraft.parse(
-                customerId: customerId, amount: "\(balance)", currency: "USD", description: "Zoho Books invoice \(number)", externalReference: number)
-            if let draft { collected.append((draft, PaymentRequest.InvoiceLink(connectionId: connection.id, invoiceId: invoiceId))) }
+        let (history, reported) = try context.database.transaction(.tenant(tenantId)) { tx in
+            (
+                try PaymentRequestStore.collectionAttempts(
+                    tx, tenantId: tenantId, environment: environment, zohoConnectionId: connection.id, invoiceIds: invoices.map(\.id)),
+                try EventStore.existingVendorEventIds(
+                    tx, tenantId: tenantId, environment: environment, source: Self.eventSource, invoices.map { Self.failureEventId(connection.id, $0) })
+            )
         }
-        let (attempts, charges, missing) = (job.maxAttempts, collected, unlinked)
-        return JobEffects(summary: ["request": "due invoices by \(scan.dueBy), page \(scan.page)", "response": "\(charges.count) to charge"]) { tx in
-            for (draft, invoice) in charges {
-                _ = try PaymentRequestStore.create(
-                    tx, tenantId: tenantId, environment: environment, connectionId: scan.payTraceConnectionId, draft, maxAttempts: attempts, invoice: invoice)
+        var vaultIds: [String: String?] = [:]
+        var toCharge: [(PaymentRequestDraft, PaymentRequest.InvoiceLink, attempt: Int)] = []
+        var unlinked: [DueInvoice] = []
+        var givenUp: [(DueInvoice, attempts: Int)] = []
+        for invoice in invoices {
+            switch InvoiceDunning.decide(history[invoice.id] ?? [], retryDays: collection.retryDays, at: scan.at) {
+            case .leave: continue
+            case .exhausted(let attempts):
+                if !reported.contains(Self.failureEventId(connection.id, invoice)) { givenUp.append((invoice, attempts)) }
+            case .charge(let attempt):
+                if vaultIds[invoice.contactId] == nil { vaultIds[invoice.contactId] = .some(try Self.vaultId(books, contactId: invoice.contactId)) }
+                guard let customerId = vaultIds[invoice.contactId] ?? nil else {
+                    unlinked.append(invoice)
+                    continue
+                }
+                let (draft, _) = PaymentRequestDraft.parse(
+                    customerId: customerId, amount: "\(invoice.balance)", currency: "USD", description: "Zoho Books invoice \(invoice.number)",
+                    externalReference: invoice.number)
+                if let draft { toCharge.append((draft, PaymentRequest.InvoiceLink(connectionId: connection.id, invoiceId: invoice.id), attempt)) }
             }
-            for contact in missing {
+        }
+        // Marked in Books before the report is committed: a crash in between marks it twice
+        // (a second comment), never leaves it reported and unmarked.
+        for (invoice, attempts) in givenUp {
+            _ = try books.call(
+                "POST", "invoices/\(invoice.id)/comments",
+                body: [
+                    "description": "Clearline: payment failed. The card on file was declined \(attempts) times; the invoice is no longer charged automatically."
+                ])
+        }
+        let (attempts, missing, charges, exhausted) = (job.maxAttempts, unlinked, toCharge, givenUp)
+        let summary = "\(charges.count) to charge, \(exhausted.count) given up, \(unlinked.count) without a PayTrace profile"
+        return JobEffects(summary: ["request": "due invoices by \(scan.dueBy), page \(scan.page) of pass \(scan.pass)", "response": summary]) { tx in
+            var made = false
+            for (draft, invoice, attempt) in charges {
+                made =
+                    try PaymentRequestStore.create(
+                        tx, tenantId: tenantId, environment: environment, connectionId: collection.payTraceConnectionId, draft, maxAttempts: attempts,
+                        invoice: invoice, collectionAttempt: attempt, collectedAt: scan.at) != nil || made
+            }
+            for invoice in missing {
                 _ = try AlertStore.raise(
-                    tx, tenantId: tenantId, environment: environment, kind: "invoice_collection", subject: "zoho_contact:\(contact.contact)",
-                    message: "Invoice \(contact.invoice) of \(contact.name) is due, but the Zoho Books contact has no PayTrace customer id "
+                    tx, tenantId: tenantId, environment: environment, kind: "invoice_collection", subject: "zoho_contact:\(invoice.contactId)",
+                    message: "Invoice \(invoice.number) of \(invoice.customerName) is due, but the Zoho Books contact has no PayTrace customer id "
                         + "(\(Self.customerField)), so it cannot be charged. Add the customer to PayTrace's vault and the id to the contact.")
             }
-            if more {
-                _ = try JobQueue.enqueue(
-                    tx, [NewJob(tenantId: tenantId, environment: environment, kind: .dueInvoiceCollection, payload: scan.nextPage.json.canonicalText)])
+            for (invoice, attempts) in exhausted {
+                try Self.reportFailure(tx, tenantId: tenantId, environment: environment, zohoConnectionId: connection.id, invoice, attempts: attempts)
             }
+            if let next = scan.next(morePages: more, madeRequests: made) {
+                // A new pass starts once this one's charges had time to settle.
+                let runAt = next.pass > scan.pass ? Date().addingTimeInterval(settleWait) : nil
+                _ = try JobQueue.enqueue(
+                    tx, [NewJob(tenantId: tenantId, environment: environment, kind: .dueInvoiceCollection, payload: next.json.canonicalText, runAt: runAt)])
+            }
+        }
+    }
+
+    /// The start of a pass put off while `unsettled` of the scan's charges are under way: a job
+    /// of its own later, not a retry (which would spend the job's attempts on waiting).
+    private func waiting(_ scan: DueInvoiceScan, _ tenantId: UUID, _ environment: EnvironmentName, unsettled: Int) -> JobEffects {
+        let later = scan.waitedOnce
+        let runAt = Date().addingTimeInterval(settleWait)
+        return JobEffects(summary: ["request": "pass \(scan.pass) of due invoices by \(scan.dueBy)", "response": "waits for \(unsettled) charges"]) { tx in
+            _ = try JobQueue.enqueue(
+                tx, [NewJob(tenantId: tenantId, environment: environment, kind: .dueInvoiceCollection, payload: later.json.canonicalText, runAt: runAt)])
+        }
+    }
+
+    static let eventSource = "invoice_collection"
+
+    static func failureEventId(_ zohoConnectionId: UUID, _ invoice: DueInvoice) -> String {
+        "invoice_collection:\(zohoConnectionId.lowercasedText):\(invoice.id):failed"
+    }
+
+    /// The end of dunning: an event (`invoice_collection.failed`) that deployed flows take to tell
+    /// the shop or the CRM, and an alert for a person. Both once, whatever retries.
+    static func reportFailure(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, zohoConnectionId: UUID, _ invoice: DueInvoice, attempts: Int
+    ) throws {
+        let fields: [String: JSONValue] = [
+            "invoice_id": .string(invoice.id), "invoice_number": .string(invoice.number), "customer_id": .string(invoice.contactId),
+            "customer_name": .string(invoice.customerName), "balance": .string("\(invoice.balance)"), "currency": .string("USD"),
+            "attempts": .number(Double(attempts)), "status": .string("payment_failed"),
+        ]
+        _ = try EventStore.record(
+            tx,
+            NewEvent(
+                tenantId: tenantId, environment: environment, source: eventSource, vendorEventId: failureEventId(zohoConnectionId, invoice),
+                type: "invoice_collection.failed", endpointId: nil, payload: JSONValue.object(["invoice": .object(fields)]).canonicalText),
+            firstJob: .eventDispatch)
+        _ = try AlertStore.raise(
+            tx, tenantId: tenantId, environment: environment, kind: "invoice_collection", subject: "zoho_invoice:\(invoice.id)",
+            message: "Invoice \(invoice.number) of \(invoice.customerName) (\(invoice.balance) USD) was declined \(attempts) times; "
+                + "Clearline stopped charging it and marked it in Zoho Books. Ask the customer for another card.")
+    }
+
+    /// What the scan reads of a Books invoice still owed in US dollars.
+    struct DueInvoice {
+        let id: String
+        let number: String
+        let contactId: String
+        let customerName: String
+        let balance: Decimal
+
+        init?(_ invoice: [String: Any]) {
+            guard let id = invoice["invoice_id"] as? String, let contactId = invoice["customer_id"] as? String,
+                let balance = DueInvoiceCollectionHandler.decimal(invoice["balance"]), balance > 0,
+                (invoice["currency_code"] as? String ?? "USD") == "USD"
+            else { return nil }
+            self.id = id
+            self.number = invoice["invoice_number"] as? String ?? id
+            self.contactId = contactId
+            self.customerName = invoice["customer_name"] as? String ?? contactId
+            self.balance = balance
         }
     }
 

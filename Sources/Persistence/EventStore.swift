@@ -82,6 +82,20 @@ public enum EventStore {
         return (try row.uuid("id"), true)
     }
 
+    /// Which of `vendorEventIds` (of `source`) are stored already.
+    public static func existingVendorEventIds(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, source: String, _ vendorEventIds: [String]
+    ) throws -> Set<String> {
+        guard !vendorEventIds.isEmpty else { return [] }
+        return Set(
+            try tx.query(
+                """
+                SELECT vendor_event_id FROM events
+                WHERE tenant_id = $1 AND environment = $2 AND source = $3 AND vendor_event_id = ANY($4::text[])
+                """, [tenantId, environment.rawValue, source, SQLArray(vendorEventIds)]
+            ).map { try $0.string("vendor_event_id") })
+    }
+
     public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> Event? {
         try tx.one("SELECT \(columns) FROM events WHERE tenant_id = $1 AND environment = $2 AND id = $3", [tenantId, environment.rawValue, id]).map(decode)
     }

@@ -8,28 +8,28 @@ public enum PaymentRequestStore {
     static let columns = """
         id, environment, connection_id, customer_id, amount::text AS amount, currency, description, external_reference, reference, status,
         attempts, attempt_settles_at, transaction_id, approval_code, response_code, status_message, last_error, created_at, updated_at, decided_at,
-        capture, captured_at, invoice_connection_id, invoice_id, invoice_payment_id, invoice_posted_at
+        capture, captured_at, invoice_connection_id, invoice_id, invoice_payment_id, invoice_posted_at, collection_attempt, collected_at
         """
 
     /// A new request and the job that charges it, in the caller's transaction.
     /// With `invoice`, nil when that invoice already has a request that is not over (declined or failed).
     public static func create(
         _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ draft: PaymentRequestDraft, maxAttempts: Int,
-        invoice: PaymentRequest.InvoiceLink? = nil
+        invoice: PaymentRequest.InvoiceLink? = nil, collectionAttempt: Int? = nil, collectedAt: Date? = nil
     ) throws -> PaymentRequest? {
         let reference = PaymentRequest.newReference()
         let row = try tx.one(
             """
             INSERT INTO payment_requests (tenant_id, environment, connection_id, customer_id, amount, currency, description, external_reference, reference, capture,
-              invoice_connection_id, invoice_id)
-            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12)
+              invoice_connection_id, invoice_id, collection_attempt, collected_at)
+            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12, $13, $14)
             ON CONFLICT (tenant_id, environment, invoice_connection_id, invoice_id) WHERE invoice_id IS NOT NULL AND status NOT IN ('declined', 'failed')
               DO NOTHING
             RETURNING \(columns)
             """,
             [
                 tenantId, environment.rawValue, connectionId, draft.customerId, "\(draft.amount)", draft.currency, draft.description,
-                draft.externalReference, reference, draft.capture, invoice?.connectionId, invoice?.invoiceId,
+                draft.externalReference, reference, draft.capture, invoice?.connectionId, invoice?.invoiceId, collectionAttempt, collectedAt,
             ])
         guard let row else {
             if invoice != nil { return nil }
@@ -155,8 +155,38 @@ public enum PaymentRequestStore {
             invoice: try row.optionalUUID("invoice_connection_id").map {
                 PaymentRequest.InvoiceLink(
                     connectionId: $0, invoiceId: try row.string("invoice_id"), paymentId: row.optionalString("invoice_payment_id"),
-                    postedAt: try row.optionalDate("invoice_posted_at"))
+                    postedAt: try row.optionalDate("invoice_posted_at"), attempt: row.optionalString("collection_attempt").flatMap { Int($0) },
+                    collectedAt: try row.optionalDate("collected_at"))
             })
+    }
+
+    /// The attempts collections made at each of `invoiceIds` (of the Zoho connection), by invoice.
+    public static func collectionAttempts(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, zohoConnectionId: UUID, invoiceIds: [String]
+    ) throws -> [String: [InvoiceDunning.Attempt]] {
+        var found: [String: [InvoiceDunning.Attempt]] = [:]
+        for row in try tx.query(
+            """
+            SELECT invoice_id, coalesce(collection_attempt, 1) AS attempt, coalesce(collected_at, created_at) AS collected_at,
+              status NOT IN ('declined', 'failed') AS live
+            FROM payment_requests WHERE tenant_id = $1 AND environment = $2 AND invoice_connection_id = $3 AND invoice_id = ANY($4::text[])
+            """, [tenantId, environment.rawValue, zohoConnectionId, SQLArray(invoiceIds)])
+        {
+            found[try row.string("invoice_id"), default: []].append(
+                InvoiceDunning.Attempt(number: try row.int("attempt"), collectedAt: try row.date("collected_at"), live: try row.bool("live")))
+        }
+        return found
+    }
+
+    /// How many of the requests a scan made (its connection and time) are not settled yet: still
+    /// to be charged, or approved and not yet posted on their invoice.
+    public static func unsettledCollections(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, zohoConnectionId: UUID, at: Date) throws -> Int {
+        try tx.one(
+            """
+            SELECT count(*) AS n FROM payment_requests
+            WHERE tenant_id = $1 AND environment = $2 AND invoice_connection_id = $3 AND collected_at = $4
+              AND (status IN ('pending', 'charging', 'authorized', 'capturing') OR (status = 'approved' AND invoice_payment_id IS NULL))
+            """, [tenantId, environment.rawValue, zohoConnectionId, at])?.int("n") ?? 0
     }
 
     /// Records the Books payment posted on the request's invoice; false when one was recorded already.

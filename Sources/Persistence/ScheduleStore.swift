@@ -121,7 +121,7 @@ public enum ScheduleStore {
     /// The job that does a slot's action, queued with its event (so once per slot, whatever retries).
     private static func start(_ action: ScheduleAction, _ tx: Transaction, tenantId: UUID, _ schedule: Schedule, slot: Date) throws {
         switch action {
-        case .collectDueInvoices(let zoho, let payTrace):
+        case .collectDueInvoices(let collection):
             // Due by the slot's own day where the tenant is: a 01:00 run in Los Angeles collects what is due that day there.
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: schedule.timeZone) ?? TimeZone(identifier: "UTC")!
@@ -132,9 +132,7 @@ public enum ScheduleStore {
                 [
                     NewJob(
                         tenantId: tenantId, environment: schedule.environment, kind: .dueInvoiceCollection,
-                        payload: DueInvoiceScan(
-                            scheduleId: schedule.id, zohoConnectionId: zoho, payTraceConnectionId: payTrace, dueBy: dueBy, page: 1
-                        ).json.canonicalText, maxAttempts: 10)
+                        payload: DueInvoiceScan(scheduleId: schedule.id, collection: collection, at: slot, dueBy: dueBy).json.canonicalText, maxAttempts: 10)
                 ])
         }
     }

@@ -22,6 +22,28 @@ extension ZohoBooksEmulator {
         route("POST", "/invoices/{id}/status/sent") { [self] request, _ in markInvoice(request.pathParameters["id"] ?? "", sent: true) }
         route("POST", "/invoices/{id}/status/draft") { [self] request, _ in markInvoice(request.pathParameters["id"] ?? "", sent: false) }
         route("POST", "/invoices/{id}/status/void") { [self] request, _ in voidInvoice(request.pathParameters["id"] ?? "") }
+        // Comments: notes on an invoice's history, internal unless shown to the client.
+        route("POST", "/invoices/{id}/comments") { [self] request, body in
+            let id = request.pathParameters["id"] ?? ""
+            guard let text = body["description"] as? String, !text.isEmpty else { return Self.invalid("description") }
+            return state.withLock { state in
+                guard state.invoices[id] != nil else { return Self.missing("Invoice") }
+                let comment: [String: Any] = [
+                    "comment_id": state.nextId(), "invoice_id": id, "description": text, "commented_by": "API",
+                    "comment_type": (body["show_comment_to_clients"] as? Bool == true) ? "client" : "internal", "date": Self.today(),
+                    "time": Self.timestamp(),
+                ]
+                state.invoiceComments[id, default: []].append(comment)
+                return SandboxResponses.json(201, ["code": 0, "message": "Comments added.", "comment": comment])
+            }
+        }
+        route("GET", "/invoices/{id}/comments") { [self] request, _ in
+            let id = request.pathParameters["id"] ?? ""
+            return state.withLock { state in
+                guard state.invoices[id] != nil else { return Self.missing("Invoice") }
+                return SandboxResponses.json(200, ["code": 0, "message": "success", "comments": state.invoiceComments[id] ?? []])
+            }
+        }
         route("GET", "/invoices/{id}/payments") { [self] request, _ in
             let id = request.pathParameters["id"] ?? ""
             return state.withLock { state in

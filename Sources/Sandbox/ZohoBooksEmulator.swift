@@ -14,6 +14,8 @@ final class ZohoBooksEmulator: Sendable {
     struct State {
         var contacts: [String: [String: Any]] = [:]
         var invoices: [String: [String: Any]] = [:]
+        /// An invoice's comments (its history's notes), by invoice id, oldest first.
+        var invoiceComments: [String: [[String: Any]]] = [:]
         var payments: [String: [String: Any]] = [:]
         var salesOrders: [String: [String: Any]] = [:]
         var creditNotes: [String: [String: Any]] = [:]

@@ -30,6 +30,7 @@ from admin_pages import BASE, BIN, SANDBOX, SHOTS, browser, call, deliver_signed
 from axe_selenium_python import Axe  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -341,16 +342,23 @@ def add_schedule(tenant, owner, owner_password):
         name = f"Browser schedule {int(time.time())}"
         wait.until(EC.visibility_of_element_located((By.ID, "schedule-name"))).send_keys(name)
         driver.find_element(By.ID, "schedule-cron").send_keys("30 2 * * *")
+        # It also collects due Zoho Books invoices, with the demo's Zoho and PayTrace connections.
+        Select(driver.find_element(By.ID, "schedule-action")).select_by_value("collect_due_invoices")
+        wait.until(lambda d: Select(d.find_element(By.ID, "schedule-zoho")).options and Select(d.find_element(By.ID, "schedule-paytrace")).options)
+        retry = driver.find_element(By.ID, "schedule-retry-days")
+        retry.clear()
+        retry.send_keys("2, 5")
         driver.find_element(By.ID, "add-schedule").click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "added; next run"))
         row = wait.until(EC.presence_of_element_located((By.XPATH, f"//tr[.//strong[text()='{name}']]")))
         assert row.find_elements(By.CSS_SELECTOR, "[data-next]"), row.text
+        assert "again on days 2, 5" in row.find_element(By.CSS_SELECTOR, "[data-action-kind=collect_due_invoices]").text, row.text
         row.find_element(By.CSS_SELECTOR, "[data-action=run]").click()
         wait.until(lambda d: "(1 run)" in d.find_element(By.XPATH, f"//tr[.//strong[text()='{name}']]").text)
         driver.find_element(By.XPATH, f"//tr[.//strong[text()='{name}']]//button[@data-action='toggle']").click()
         wait.until(lambda d: d.find_elements(By.XPATH, f"//tr[.//strong[text()='{name}']]//*[@data-status='paused']"))
         driver.save_screenshot(str(SHOTS / "console-schedule.png"))
-        print("a schedule added in the Schedules view showed its next run, ran now once and paused")
+        print("a schedule that collects due invoices (retry days 2, 5), added in the Schedules view, showed its next run, ran now once and paused")
     except Exception:
         report(driver, "console-schedule-failure")
         raise

@@ -4,6 +4,7 @@ import ClearlineTesting
 import Connectors
 import Domain
 import Engine
+import Persistence
 import Sandbox
 
 /// Due invoices collected (issue 17): a schedule whose action collects the Zoho Books invoices
@@ -56,7 +57,9 @@ struct DueInvoiceCollectionTests {
 
         sandbox.faults.setChaos([.init(.dropAfterCommit, probability: 0.2, writesOnly: true)], service: "paytrace")
         sandbox.faults.setChaos([.init(.dropAfterCommit, probability: 0.2, writesOnly: true)], service: "zoho")
-        let pool = TestWorkers.pool(tenant: tenantId, workers: 4, handlers: [.paymentCharge: PaymentChargeHandler(settleSeconds: 0.3)])
+        let pool = TestWorkers.pool(
+            tenant: tenantId, workers: 4,
+            handlers: [.paymentCharge: PaymentChargeHandler(settleSeconds: 0.3), .dueInvoiceCollection: DueInvoiceCollectionHandler(settleWait: 0.2)])
         pool.start()
         defer { pool.shutdown(grace: 5) }
         #expect(try await Client.send("POST", "\(Self.schedules(tenant))/\(schedule)/run", json: [:]).status == 202)
@@ -98,6 +101,115 @@ struct DueInvoiceCollectionTests {
         #expect(alerts.count == 1 && alerts[0].contains("no PayTrace customer id"), "\(alerts)")
     }
 
+    /// A tenant with PayTrace and Zoho connections to a sandbox of its own, a vault customer and
+    /// a Books contact that carries its vault id.
+    static func collectingTenant() async throws -> (
+        sandbox: SandboxServer, tenantId: UUID, collection: DueInvoiceCollection, books: ZohoBooksClient, contact: String
+    ) {
+        let (sandbox, tenant, tenantId, payTrace) = try await PaymentRequestTests.ownSandbox()
+        let (zoho, session) = try await VendorFixtures.connectedZohoConnection(tenant, sandbox: sandbox)
+        let books = ZohoBooksClient(session: session, organizationId: "20071234")
+        let vaultId = "dun-\(tenant.prefix(8))"
+        try PaymentRequestTests.vaultCustomer(VendorFixtures.payTraceClient(sandbox, cacheKey: "dun-\(tenant)"), vaultId)
+        let contact = try #require(
+            try books.createContact([
+                "contact_name": "Dunned \(tenant.prefix(8))", "custom_fields": [["api_name": "cf_paytrace_customer_id", "value": vaultId]],
+            ])["contact_id"] as? String)
+        let collection = DueInvoiceCollection(
+            zohoConnectionId: try #require(UUID(uuidString: zoho)), payTraceConnectionId: try #require(UUID(uuidString: payTrace)))
+        return (sandbox, tenantId, collection, books, contact)
+    }
+
+    /// A sent invoice of `contact` for `amount`, due today.
+    static func dueInvoice(_ books: ZohoBooksClient, _ contact: String, _ amount: String) throws -> String {
+        let made = try books.createInvoice([
+            "customer_id": contact, "date": day(-30), "due_date": day(0), "line_items": [["name": "Service", "rate": amount, "quantity": 1]],
+        ])
+        let id = try #require(made["invoice_id"] as? String)
+        try books.markInvoiceSent(id)
+        return id
+    }
+
+    /// One scan at `at` (the clock the test drives), run to its end.
+    static func collect(_ tenantId: UUID, _ collection: DueInvoiceCollection, at: Date) async throws {
+        try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            _ = try JobQueue.enqueue(
+                tx,
+                [
+                    NewJob(
+                        tenantId: tenantId, environment: .dev, kind: .dueInvoiceCollection,
+                        payload: DueInvoiceScan(scheduleId: nil, collection: collection, at: at, dueBy: day(0)).json.canonicalText)
+                ])
+        }
+        #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
+    }
+
+    /// The requests collections made for `invoice`: (attempt, status).
+    static func attempts(_ tenantId: UUID, _ invoice: String) throws -> [(Int, String)] {
+        try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.query(
+                "SELECT collection_attempt, status FROM payment_requests WHERE tenant_id = $1 AND invoice_id = $2 ORDER BY collection_attempt",
+                [tenantId, invoice]
+            ).map { (try $0.int("collection_attempt"), try $0.string("status")) }
+        }
+    }
+
+    /// Dunning with the clock driven by the test: an invoice PayTrace declines (the sandbox
+    /// declines 112.00) is charged again 1, 3 and 7 days after its first attempt and not between;
+    /// after the last it is commented in Books, reported once as an event and an alert, and never
+    /// charged again. An invoice approved at once is charged once.
+    @Test func aDeclinedInvoiceIsRetriedOnItsRetryDaysThenMarkedAndReported() async throws {
+        let (sandbox, tenantId, collection, books, contact) = try await Self.collectingTenant()
+        defer { sandbox.shutdown() }
+        let declined = try Self.dueInvoice(books, contact, "112.00")
+        let approved = try Self.dueInvoice(books, contact, "48.10")
+        let pool = TestWorkers.pool(tenant: tenantId, workers: 2, handlers: [.dueInvoiceCollection: DueInvoiceCollectionHandler(settleWait: 0.2)])
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+
+        let start = Date()
+        var expected = 0
+        for (days, attemptsAfter) in [(0.0, 1), (0.5, 1), (1.0, 2), (2.9, 2), (3.0, 3), (6.5, 3), (7.0, 4), (8.0, 4), (30.0, 4)] {
+            try await Self.collect(tenantId, collection, at: start.addingTimeInterval(days * 86_400))
+            let made = try Self.attempts(tenantId, declined)
+            #expect(made.map(\.0) == Array(1...attemptsAfter) && made.allSatisfy { $0.1 == "declined" }, "day \(days): \(made)")
+            expected = attemptsAfter
+        }
+        #expect(expected == 4)
+        #expect(try Self.attempts(tenantId, approved).map(\.1) == ["approved"])
+        let comments = try books.call("GET", "invoices/\(declined)/comments")["comments"] as? [[String: Any]] ?? []
+        #expect(comments.count == 1 && (comments.first?["description"] as? String)?.contains("declined 4 times") == true, "\(comments)")
+        let reported = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            (
+                try tx.one("SELECT count(*) AS n FROM events WHERE tenant_id = $1 AND type = 'invoice_collection.failed'", [tenantId])!.int("n"),
+                try tx.one("SELECT count(*) AS n FROM alerts WHERE tenant_id = $1 AND subject = $2", [tenantId, "zoho_invoice:\(declined)"])!.int("n")
+            )
+        }
+        #expect(reported.0 == 1 && reported.1 == 1, "events, alerts: \(reported)")
+        let status = (try books.call("GET", "invoices/\(declined)")["invoice"] as? [String: Any])?["status"] as? String
+        #expect(status == "sent", "still owed: \(status ?? "")")
+    }
+
+    /// A scan crosses pages (three invoices a page here), each page committed with the next's
+    /// job, and Books' shrinking list (paid invoices leave it while the scan runs) misses none:
+    /// a pass that made requests is followed by another.
+    @Test func aScanOfManyPagesMissesNoInvoiceAsPaidOnesLeaveTheList() async throws {
+        let (sandbox, tenantId, collection, books, contact) = try await Self.collectingTenant()
+        defer { sandbox.shutdown() }
+        let invoices = try (0..<11).map { try Self.dueInvoice(books, contact, "\(30 + $0).25") }
+        let pool = TestWorkers.pool(tenant: tenantId, workers: 4, handlers: [.dueInvoiceCollection: DueInvoiceCollectionHandler(perPage: 3, settleWait: 0.2)])
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        try await Self.collect(tenantId, collection, at: Date())
+        for invoice in invoices {
+            #expect(try Self.attempts(tenantId, invoice).map(\.1) == ["approved"], "invoice \(invoice)")
+        }
+        #expect(
+            try await Wait.until(60) {
+                try invoices.allSatisfy { (try books.call("GET", "invoices/\($0)")["invoice"] as? [String: Any])?["status"] as? String == "paid" }
+            })
+    }
+
     @Test func anActionNamesConnectionsOfItsKind() async throws {
         let tenant = try await Fixtures.tenant()
         let payTrace = try await VendorFixtures.payTrace(tenant)
@@ -111,6 +223,23 @@ struct DueInvoiceCollectionTests {
         let unknownKind = try await Client.send(
             "POST", Self.schedules(tenant), json: ["name": "Collect", "cron": "0 1 * * *", "action": ["kind": "charge_everyone"]])
         #expect(unknownKind.status == 422 && unknownKind.text.contains("action.kind"), "\(unknownKind.text)")
+        let zoho = try await VendorFixtures.zohoConnection(tenant)
+        for days: Any in [[0, 3], [3, 1], [1, 1], ["1"], [true], 1] {
+            let refused = try await Client.send(
+                "POST", Self.schedules(tenant),
+                json: [
+                    "name": "Collect", "cron": "0 1 * * *",
+                    "action": ["kind": "collect_due_invoices", "zoho_connection_id": zoho, "paytrace_connection_id": payTrace, "retry_days": days],
+                ])
+            #expect(refused.status == 422 && refused.text.contains("action.retry_days"), "\(days): \(refused.text)")
+        }
+        let kept = try await Client.send(
+            "POST", Self.schedules(tenant),
+            json: [
+                "name": "Collect", "cron": "0 1 * * *",
+                "action": ["kind": "collect_due_invoices", "zoho_connection_id": zoho, "paytrace_connection_id": payTrace, "retry_days": [2, 5]],
+            ])
+        #expect(kept.status == 201 && (kept.json["action"] as? [String: Any])?["retry_days"] as? [Int] == [2, 5], "\(kept.text)")
         // Another tenant's connection is no connection of this environment.
         let other = try await Fixtures.tenant()
         let foreign = try await Client.send(

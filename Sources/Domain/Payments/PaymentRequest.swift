@@ -77,12 +77,19 @@ public struct PaymentRequest: Sendable, Equatable {
         public let invoiceId: String
         public let paymentId: String?
         public let postedAt: Date?
+        /// Which attempt at the invoice this is (dunning), and when its collection ran.
+        public let attempt: Int?
+        public let collectedAt: Date?
 
-        public init(connectionId: UUID, invoiceId: String, paymentId: String? = nil, postedAt: Date? = nil) {
+        public init(
+            connectionId: UUID, invoiceId: String, paymentId: String? = nil, postedAt: Date? = nil, attempt: Int? = nil, collectedAt: Date? = nil
+        ) {
             self.connectionId = connectionId
             self.invoiceId = invoiceId
             self.paymentId = paymentId
             self.postedAt = postedAt
+            self.attempt = attempt
+            self.collectedAt = collectedAt
         }
     }
 

@@ -4,18 +4,19 @@ public import Foundation
 public enum ScheduleAction: Sendable, Equatable {
     /// The Zoho Books invoices due by the slot's day (in the schedule's time zone) whose customer
     /// has a PayTrace vault profile become payment requests; each approved charge is then posted
-    /// on its invoice as a payment.
-    case collectDueInvoices(zohoConnectionId: UUID, payTraceConnectionId: UUID)
+    /// on its invoice as a payment, and a declined one is tried again on the retry days.
+    case collectDueInvoices(DueInvoiceCollection)
 
     public static let collectDueInvoicesKind = "collect_due_invoices"
 
     /// As stored and as the API shows it.
     public var json: JSONValue {
         switch self {
-        case .collectDueInvoices(let zoho, let payTrace):
+        case .collectDueInvoices(let collection):
             .object([
-                "kind": .string(Self.collectDueInvoicesKind), "zoho_connection_id": .string(zoho.lowercasedText),
-                "paytrace_connection_id": .string(payTrace.lowercasedText),
+                "kind": .string(Self.collectDueInvoicesKind), "zoho_connection_id": .string(collection.zohoConnectionId.lowercasedText),
+                "paytrace_connection_id": .string(collection.payTraceConnectionId.lowercasedText),
+                "retry_days": .array(collection.retryDays.map { .number(Double($0)) }),
             ])
         }
     }
@@ -23,9 +24,47 @@ public enum ScheduleAction: Sendable, Equatable {
     /// The action a stored document names; nil for one this build does not know.
     public init?(json: JSONValue) {
         guard let object = json.object, object["kind"]?.string == Self.collectDueInvoicesKind,
-            let zoho = object["zoho_connection_id"]?.string.flatMap({ UUID(text: $0) }),
+            let collection = DueInvoiceCollection(json: json)
+        else { return nil }
+        self = .collectDueInvoices(collection)
+    }
+}
+
+/// A due-invoice collection: where invoices are read, where they are charged, and the dunning
+/// schedule of a declined one.
+public struct DueInvoiceCollection: Sendable, Equatable {
+    public let zohoConnectionId: UUID
+    public let payTraceConnectionId: UUID
+    /// Days after an invoice's first attempt on which a declined invoice is charged again; after
+    /// the last, it is marked in Books and reported instead.
+    public let retryDays: [Int]
+
+    public static let defaultRetryDays = [1, 3, 7]
+
+    public init(zohoConnectionId: UUID, payTraceConnectionId: UUID, retryDays: [Int] = DueInvoiceCollection.defaultRetryDays) {
+        self.zohoConnectionId = zohoConnectionId
+        self.payTraceConnectionId = payTraceConnectionId
+        self.retryDays = retryDays
+    }
+
+    /// Why `days` is not a retry schedule, or nil: up to 10 days, each 1 to 90, increasing.
+    public static func problem(retryDays days: [Int]) -> String? {
+        guard days.count <= 10, days.allSatisfy({ (1...90).contains($0) }), zip(days, days.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            return "must be up to 10 increasing whole days from 1 to 90, such as [1, 3, 7]"
+        }
+        return nil
+    }
+
+    /// Read from an action's or a scan's JSON (the same field names).
+    public init?(json: JSONValue) {
+        guard let object = json.object, let zoho = object["zoho_connection_id"]?.string.flatMap({ UUID(text: $0) }),
             let payTrace = object["paytrace_connection_id"]?.string.flatMap({ UUID(text: $0) })
         else { return nil }
-        self = .collectDueInvoices(zohoConnectionId: zoho, payTraceConnectionId: payTrace)
+        var days = Self.defaultRetryDays
+        if let listed = object["retry_days"]?.array {
+            days = listed.compactMap { if case .number(let day) = $0 { Int(exactly: day) } else { nil } }
+            guard days.count == listed.count, Self.problem(retryDays: days) == nil else { return nil }
+        }
+        self.init(zohoConnectionId: zoho, payTraceConnectionId: payTrace, retryDays: days)
     }
 }
