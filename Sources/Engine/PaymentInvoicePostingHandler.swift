@@ -41,13 +41,20 @@ public struct PaymentInvoicePostingHandler: JobHandler {
         else { throw PermanentJobFailure("Zoho Books has no invoice \(invoice.invoiceId)") }
         let balance = DueInvoiceCollectionHandler.decimal(current["balance"]) ?? 0
         let amount = request.draft.amount
-        let payment = try books.createCustomerPayment([
-            "customer_id": customerId, "payment_mode": "creditcard", "amount": "\(amount)", "date": Timestamp.dayText(Date()),
-            "reference_number": reference,
-            "description": "PayTrace transaction \(reference) (Clearline \(request.reference))",
-            // What the invoice still owes takes the charge; anything over it stays as the customer's credit, as Books does.
-            "invoices": balance > 0 ? [["invoice_id": invoice.invoiceId, "amount_applied": "\(min(amount, balance))"]] : [[String: Any]](),
-        ])
+        let payment: [String: Any]
+        do {
+            payment = try books.createCustomerPayment([
+                "customer_id": customerId, "payment_mode": "creditcard", "amount": "\(amount)", "date": Timestamp.dayText(Date()),
+                "reference_number": reference,
+                "description": "PayTrace transaction \(reference) (Clearline \(request.reference))",
+                // What the invoice still owes takes the charge; anything over it stays as the customer's credit, as Books does.
+                "invoices": balance > 0 ? [["invoice_id": invoice.invoiceId, "amount_applied": "\(min(amount, balance))"]] : [[String: Any]](),
+            ])
+        } catch let refused as ConnectorError where refused.kind == .permanent && balance > 0 {
+            // The invoice was paid some other way between reading its balance and posting (Books:
+            // 24016, more applied than owed): the next attempt reads the balance again.
+            throw ConnectorError(.retryable, "Zoho Books refused the payment on invoice \(invoice.invoiceId) as it stood: \(refused.message)")
+        }
         guard let paymentId = payment["payment_id"] as? String else { throw ConnectorError(.retryable, "Zoho Books did not say which payment it made.") }
         return posted(
             request, tenantId, paymentId: paymentId, shortfall: balance >= amount ? nil : "the invoice owed \(balance); the rest is the customer's credit")

@@ -9,6 +9,8 @@ public final class FaultInjector: Sendable {
         case status(Int, retryAfter: Int?)
         case timeout(seconds: Double)
         case dropAfterCommit
+        /// The call is served, `seconds` late: a vendor under load.
+        case slow(seconds: Double)
     }
 
     /// A fault that strikes at random, each call with `probability`; `writesOnly` spares GETs.

@@ -23,7 +23,7 @@ public final class SageProAgent: Sendable {
             case .dropAfterCommit?:
                 _ = backend.apply(command)
                 return nil
-            case .timeout(let seconds)?:
+            case .timeout(let seconds)?, .slow(let seconds)?:
                 Thread.sleep(forTimeInterval: seconds)
                 return backend.apply(command)
             case nil:

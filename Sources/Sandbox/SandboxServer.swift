@@ -124,12 +124,14 @@ public final class SandboxServer: Sendable {
                 // The work is done; the caller never learns it.
                 _ = route.handler(request)
                 return envelope.gatewayFailure(status: 502)
+            case .slow(let seconds):
+                Thread.sleep(forTimeInterval: seconds)
             }
         }
         return route.handler(request)
     }
 
-    /// `{"service": "paytrace", "mode": "429" | "500" | "503" | "timeout" | "drop", "count": N, "retry_after": S}`
+    /// `{"service": "paytrace", "mode": "429" | "500" | "503" | "timeout" | "drop" | "slow", "count": N, "retry_after": S, "seconds": S}`
     static func injectFault(_ request: Request, into faults: FaultInjector) -> Response {
         let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
         guard let service = object["service"] as? String, let mode = object["mode"] as? String else {
@@ -140,6 +142,7 @@ public final class SandboxServer: Sendable {
         switch mode {
         case "timeout": fault = .timeout(seconds: (object["seconds"] as? Double) ?? 30)
         case "drop": fault = .dropAfterCommit
+        case "slow": fault = .slow(seconds: (object["seconds"] as? Double) ?? 1)
         default:
             guard let status = Int(mode), (400...599).contains(status) else { return SandboxResponses.json(400, ["error": "unknown mode \(mode)"]) }
             fault = .status(status, retryAfter: object["retry_after"] as? Int)
