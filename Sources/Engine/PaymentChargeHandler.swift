@@ -15,9 +15,12 @@ public struct PaymentChargeHandler: JobHandler {
     /// How long after an attempt starts it may still be under way at PayTrace: the transport's
     /// deadline, and a margin for an answer PayTrace is still writing when the caller gives up.
     let settleSeconds: TimeInterval
+    /// How long a call to PayTrace may take before it counts as an outcome not known.
+    let callTimeout: TimeInterval
 
-    public init(settleSeconds: TimeInterval = 45) {
+    public init(settleSeconds: TimeInterval = 45, callTimeout: TimeInterval = 15) {
         self.settleSeconds = settleSeconds
+        self.callTimeout = callTimeout
     }
 
     public func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
@@ -44,7 +47,7 @@ public struct PaymentChargeHandler: JobHandler {
                 .rateLimited(retryAfter: settles.timeIntervalSinceNow + 0.05),
                 "An earlier attempt at this charge may still be under way at PayTrace; PayTrace is searched once it has settled.")
         }
-        let client = try PayTraceClient.forConnection(connection, secrets: secrets, transport: HTTPTransport().attributed(to: connection))
+        let client = try PayTraceClient.forConnection(connection, secrets: secrets, transport: HTTPTransport(timeout: callTimeout).attributed(to: connection))
         if request.attempts > 0, let found = try earlierCharge(of: request, client) {
             return adopted(found, request, tenantId)
         }

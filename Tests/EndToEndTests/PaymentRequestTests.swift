@@ -35,8 +35,8 @@ struct PaymentRequestTests {
         ).filter { $0.invoiceId == reference && $0.type == "SALE" }
     }
 
-    /// 200 requests while the sandbox's PayTrace loses a fifth of its answers after doing the work
-    /// and fails 5% of calls outright: each request ends with exactly one transaction in PayTrace,
+    /// 200 requests while the sandbox's PayTrace loses a fifth of its answers after doing the work,
+    /// times out 5% of calls and fails 5% outright: each request ends with exactly one transaction in PayTrace,
     /// the one it reports; the declined ones are declined once, not retried.
     @Test func eachRequestIsChargedExactlyOnceWhateverPayTraceLoses() async throws {
         let (sandbox, tenant, tenantId, connection) = try await Self.ownSandbox()
@@ -64,9 +64,15 @@ struct PaymentRequestTests {
             headers: ["Idempotency-Key": "charge-\(tenant)-0"])
         #expect(again.status == 201 && again["id"] == made[0].id, "\(again.text)")
 
+        // A fifth of the answers lost after PayTrace did the work; 5% of calls time out (PayTrace
+        // sits on them past Clearline's deadline of 1 s here, which the attempt's 2 s settling
+        // time covers); 5% refused with a 503.
         sandbox.faults.setChaos(
-            [.init(.dropAfterCommit, probability: 0.2, writesOnly: true), .init(.status(503, retryAfter: nil), probability: 0.05)], service: "paytrace")
-        let pool = TestWorkers.pool(tenant: tenantId, workers: 4, handlers: [.paymentCharge: PaymentChargeHandler(settleSeconds: 0.3)])
+            [
+                .init(.dropAfterCommit, probability: 0.2, writesOnly: true), .init(.timeout(seconds: 1.5), probability: 0.05),
+                .init(.status(503, retryAfter: nil), probability: 0.05),
+            ], service: "paytrace")
+        let pool = TestWorkers.pool(tenant: tenantId, workers: 4, handlers: [.paymentCharge: PaymentChargeHandler(settleSeconds: 2, callTimeout: 1)])
         pool.start()
         func open() throws -> Int {
             try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
