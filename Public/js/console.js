@@ -16,6 +16,7 @@ const NAVIGATION = [
   ["reconciliation", "Reconciliation", "/reconciliation.html"],
   ["alerts", "Alerts"],
   ["payments", "Payments"],
+  ["recurring", "Recurring"],
   ["schedules", "Schedules"],
   ["chargebacks", "Chargebacks"],
   ["settings", "Settings"],

@@ -6,6 +6,7 @@ import { mountConnections } from "./connections.js";
 import { mountIntake } from "./intake.js";
 import { mountDisputes } from "./disputes.js";
 import { mountPayments } from "./payments.js";
+import { mountRecurring } from "./recurring.js";
 import { mountSchedules } from "./schedules.js";
 import { mountDashboard } from "./dashboard.js";
 import { mountRuns } from "./runs.js";
@@ -19,6 +20,7 @@ const VIEWS = {
   connections: ["Connections", (ctx, container) => mountConnections({ ...ctx, container })],
   alerts: ["Alerts", mountAlerts],
   payments: ["Payments", mountPayments],
+  recurring: ["Recurring", mountRecurring],
   schedules: ["Schedules", mountSchedules],
   chargebacks: ["Chargebacks", (ctx, container) => mountDisputes({ ...ctx, container })],
   settings: ["Settings", mountSettings],

@@ -30,7 +30,8 @@ public final class App: Sendable {
         + ConnectionRoutes.endpoints + ConnectionCheckRoute.endpoints + ZohoOAuthRoutes.endpoints + AgentRoutes.endpoints
         + WebhookEndpointRoutes.endpoints + IntakeRoute.endpoints + EventRoutes.endpoints + DeadLetterRoutes.endpoints
         + FlowCatalogRoutes.endpoints + FlowRoutes.endpoints + FlowVersionRoutes.endpoints + DeploymentRoutes.endpoints + RunRoutes.endpoints
-        + ChargebackRoutes.endpoints + PaymentRequestRoutes.endpoints + ScheduleRoutes.endpoints + AlertRoutes.endpoints + SettlementRoutes.endpoints
+        + ChargebackRoutes.endpoints + PaymentRequestRoutes.endpoints + RecurringPlanRoutes.endpoints + ScheduleRoutes.endpoints + AlertRoutes.endpoints
+        + SettlementRoutes.endpoints
         + SettlementStatementRoutes.endpoints
         + FeeScheduleRoutes.endpoints + ReconciliationRoutes.endpoints + ReconciliationFindingRoutes.endpoints + ReconciliationRepairRoutes.endpoints
         + DashboardRoutes.endpoints + DemoTransactionRoutes.endpoints + AlertIncidentRoutes.endpoints

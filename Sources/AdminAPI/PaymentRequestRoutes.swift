@@ -19,15 +19,7 @@ enum PaymentRequestRoutes {
         Endpoint("GET", base, access: .tenant(.viewer)) { context in
             let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
             let (cursor, limit) = try context.pagination()
-            var status: PaymentRequest.Status?
-            if let text = context.request.query["status"] {
-                guard let known = PaymentRequest.Status(rawValue: text) else {
-                    throw Problem.validation([
-                        FieldError(field: "status", message: "must be one of: \(PaymentRequest.Status.allCases.map(\.rawValue).joined(separator: ", "))")
-                    ])
-                }
-                status = known
-            }
+            let status = try context.choice(as: PaymentRequest.Status.self)
             let search = try RequestContext.searchText(context.request.query["q"])
             let page = try context.tenantTransaction {
                 try $0.paymentRequests.list(tenantId: tenantId, environment: environment, status: status, search: search, after: cursor, limit: limit)
@@ -140,6 +132,14 @@ struct PaymentRequestBody: Encodable {
     let decidedAt: Date?
     let capturedAt: Date?
     let invoice: Invoice?
+    let plan: Plan?
+
+    /// The recurring plan the charge is for: its period (1 the first) and the attempt at it.
+    struct Plan: Encodable {
+        let id: String
+        let period: Int
+        let attempt: Int
+    }
 
     /// The Zoho Books invoice the charge pays, and the payment posted on it.
     struct Invoice: Encodable {
@@ -179,5 +179,6 @@ struct PaymentRequestBody: Encodable {
                 connectionId: $0.connectionId.lowercasedString, invoiceId: $0.invoiceId, paymentId: $0.paymentId, postedAt: $0.postedAt,
                 attempt: $0.attempt, collectedAt: $0.collectedAt)
         }
+        plan = request.plan.map { Plan(id: $0.planId.lowercasedString, period: $0.period + 1, attempt: $0.attempt) }
     }
 }

@@ -60,6 +60,15 @@ struct RequestContext: Sendable {
         return trimmed.isEmpty ? nil : trimmed
     }
 
+    /// A list's `status` (or another query argument that names one of `T`'s values), or nil when absent.
+    func choice<T: RawRepresentable & CaseIterable>(_ name: String = "status", as type: T.Type) throws -> T? where T.RawValue == String {
+        guard let text = request.query[name] else { return nil }
+        guard let known = T(rawValue: text) else {
+            throw Problem.validation([FieldError(field: name, message: "must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")])
+        }
+        return known
+    }
+
     /// `limit` and `cursor` query arguments, validated.
     func pagination() throws -> (cursor: PageCursor?, limit: Int) {
         try pagination(decode: PageCursor.decode)

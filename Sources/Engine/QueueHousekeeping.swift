@@ -57,6 +57,7 @@ public final class QueueHousekeeping: @unchecked Sendable {
         // Daily reconciliations whose local hour has come.
         let reconciliations = try database.transaction(.platform) { try ReconciliationScheduler.scheduleDue($0, tenants: tenants) }
         let fired = try fireSchedules(at: Date())
+        try chargeRecurringPlans(at: Date())
         return Round(
             leasesReaped: reaped, pollsScheduled: scheduled, historyPurged: purged, reconciliationsScheduled: reconciliations, schedulesFired: fired)
     }
@@ -69,6 +70,17 @@ public final class QueueHousekeeping: @unchecked Sendable {
             try ScheduleStore.fireDue($0, tenants: configuration.tenants, now: now) { schedule, now in
                 Schedule.nextSlot(cron: schedule.cron, timeZone: schedule.timeZone, after: now)
             }
+        }
+    }
+
+    /// Recurring plans' periods whose day has come, each once across processes, and the declined
+    /// periods whose retry day has come; `now` is a parameter so that tests drive the clock.
+    /// Returns the payment requests made.
+    @discardableResult
+    public func chargeRecurringPlans(at now: Date) throws -> Int {
+        try database.transaction(.platform) {
+            try RecurringPlanStore.chargeDue($0, tenants: configuration.tenants, now: now)
+                + RecurringPlanStore.retryDeclined($0, tenants: configuration.tenants, now: now)
         }
     }
 

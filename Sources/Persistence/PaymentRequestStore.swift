@@ -8,33 +8,31 @@ public enum PaymentRequestStore {
     static let columns = """
         id, environment, connection_id, customer_id, amount::text AS amount, currency, description, external_reference, reference, status,
         attempts, attempt_settles_at, transaction_id, approval_code, response_code, status_message, last_error, created_at, updated_at, decided_at,
-        capture, captured_at, invoice_connection_id, invoice_id, invoice_payment_id, invoice_posted_at, collection_attempt, collected_at
+        capture, captured_at, invoice_connection_id, invoice_id, invoice_payment_id, invoice_posted_at, collection_attempt, collected_at, plan_id, plan_period
         """
 
     /// A new request and the job that charges it, in the caller's transaction.
-    /// With `invoice`, nil when that invoice already has a request that is not over (declined or failed).
+    /// Nil when the request exists already: for `invoice`, one that is not over (declined or
+    /// failed); for `plan`, the same period's same attempt.
     public static func create(
         _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ draft: PaymentRequestDraft, maxAttempts: Int,
-        invoice: PaymentRequest.InvoiceLink? = nil, collectionAttempt: Int? = nil, collectedAt: Date? = nil
+        invoice: PaymentRequest.InvoiceLink? = nil, collectionAttempt: Int? = nil, collectedAt: Date? = nil, plan: (id: UUID, period: Int)? = nil
     ) throws -> PaymentRequest? {
         let reference = PaymentRequest.newReference()
         let row = try tx.one(
             """
             INSERT INTO payment_requests (tenant_id, environment, connection_id, customer_id, amount, currency, description, external_reference, reference, capture,
-              invoice_connection_id, invoice_id, collection_attempt, collected_at)
-            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-            ON CONFLICT (tenant_id, environment, invoice_connection_id, invoice_id) WHERE invoice_id IS NOT NULL AND status NOT IN ('declined', 'failed')
-              DO NOTHING
+              invoice_connection_id, invoice_id, collection_attempt, collected_at, plan_id, plan_period)
+            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+            ON CONFLICT DO NOTHING
             RETURNING \(columns)
             """,
             [
                 tenantId, environment.rawValue, connectionId, draft.customerId, "\(draft.amount)", draft.currency, draft.description,
-                draft.externalReference, reference, draft.capture, invoice?.connectionId, invoice?.invoiceId, collectionAttempt, collectedAt,
+                draft.externalReference, reference, draft.capture, invoice?.connectionId, invoice?.invoiceId, collectionAttempt, collectedAt, plan?.id,
+                plan?.period,
             ])
-        guard let row else {
-            if invoice != nil { return nil }
-            throw PostgresError(kind: .decoding, message: "the new payment request was not returned")
-        }
+        guard let row else { return nil }
         let request = try decode(row)
         let jobs = try JobQueue.enqueue(
             tx,
@@ -77,6 +75,16 @@ public enum PaymentRequestStore {
             [tenantId, environment.rawValue, status?.rawValue, SearchPattern.containing(search)], after: cursor, limit: limit, descending: true,
             decode: decode
         ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    }
+
+    /// A recurring plan's requests (its periods' attempts), newest first.
+    public static func ofPlan(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, planId: UUID, limit: Int) throws -> [PaymentRequest] {
+        try tx.query(
+            """
+            SELECT \(columns) FROM payment_requests WHERE tenant_id = $1 AND environment = $2 AND plan_id = $3
+            ORDER BY plan_period DESC, collection_attempt DESC LIMIT $4
+            """, [tenantId, environment.rawValue, planId, limit]
+        ).map(decode)
     }
 
     /// Records that an attempt starts now and may be under way at PayTrace until `settlesAt`;
@@ -157,6 +165,10 @@ public enum PaymentRequestStore {
                     connectionId: $0, invoiceId: try row.string("invoice_id"), paymentId: row.optionalString("invoice_payment_id"),
                     postedAt: try row.optionalDate("invoice_posted_at"), attempt: row.optionalString("collection_attempt").flatMap { Int($0) },
                     collectedAt: try row.optionalDate("collected_at"))
+            },
+            plan: try row.optionalUUID("plan_id").map {
+                PaymentRequest.PlanLink(
+                    planId: $0, period: Int(row.optionalString("plan_period") ?? "") ?? 0, attempt: Int(row.optionalString("collection_attempt") ?? "") ?? 1)
             })
     }
 

@@ -157,6 +157,7 @@ def main():
         fix_held_step(tenant, token, owner, passwords[owner])
         send_test_sale(tenant, owner, passwords[owner])
         request_payment(tenant, owner, passwords[owner])
+        add_plan(tenant, owner, passwords[owner])
         add_schedule(tenant, owner, passwords[owner])
     finally:
         workers.terminate()
@@ -200,6 +201,7 @@ def walk(tenant, owner, owner_password, admin, admin_password):
                 ("connections", "#connections tr", None),
                 ("alerts", "#incidents-empty, #incidents tr", None),
                 ("payments", "#payments-empty, #payments tr", None),
+                ("recurring", "#plans-empty, #plans tr", None),
                 ("schedules", "#schedules-empty, #schedules tr", None),
                 ("chargebacks", "#chargebacks-empty", None),
                 ("settings", "#audit tr", None),
@@ -328,6 +330,37 @@ def request_payment(tenant, owner, owner_password):
         print(f"a charge requested in the Payments view was approved: {row!r}")
     except Exception:
         report(driver, "console-payment-failure")
+        raise
+    finally:
+        driver.quit()
+
+
+def add_plan(tenant, owner, owner_password):
+    """A monthly plan for the demo customer, added in the Recurring view from today: the workers
+    charge its first period, and its charges show period 1 approved; Pause says paused."""
+    driver = browser(1440, 900)
+    try:
+        wait = log_in(driver, owner, owner_password)
+        driver.get(f"{BASE}/tenant.html?id={tenant}&view=recurring&env=dev")
+        wait.until(EC.visibility_of_element_located((By.ID, "plan-customer"))).send_keys("clearline-demo-customer")
+        driver.find_element(By.ID, "plan-amount").send_keys("19.99")
+        reference = f"SUB-BROWSER-{int(time.time())}"
+        driver.find_element(By.ID, "plan-reference").send_keys(reference)
+        driver.find_element(By.ID, "add-plan").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "Plan added"))
+        row_path = f"//tr[.//*[contains(text(), '{reference}')]]"
+        wait.until(EC.presence_of_element_located((By.XPATH, row_path)))
+
+        def charged(d):
+            d.find_element(By.XPATH, row_path + "//button[@data-action='open']").click()
+            return d.find_elements(By.CSS_SELECTOR, "#plan-charges tr [data-status=approved]")
+        WebDriverWait(driver, 60, poll_frequency=1).until(charged)
+        driver.save_screenshot(str(SHOTS / "console-plan-charged.png"))
+        driver.find_element(By.XPATH, row_path + "//button[@data-action='pause']").click()
+        wait.until(lambda d: d.find_elements(By.XPATH, row_path + "//*[@data-status='paused']"))
+        print(f"a monthly plan added in the Recurring view had its first period charged and approved, then paused ({reference})")
+    except Exception:
+        report(driver, "console-plan-failure")
         raise
     finally:
         driver.quit()

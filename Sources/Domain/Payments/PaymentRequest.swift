@@ -44,11 +44,25 @@ public struct PaymentRequest: Sendable, Equatable {
     public let decidedAt: Date?
     /// The Zoho Books invoice this charge pays, if any, and the payment posted on it once approved.
     public let invoice: InvoiceLink?
+    /// The recurring plan and period (0 the first) this charge is for, and which attempt at it.
+    public let plan: PlanLink?
+
+    public struct PlanLink: Sendable, Equatable {
+        public let planId: UUID
+        public let period: Int
+        public let attempt: Int
+
+        public init(planId: UUID, period: Int, attempt: Int) {
+            self.planId = planId
+            self.period = period
+            self.attempt = attempt
+        }
+    }
 
     public init(
         id: UUID, environment: EnvironmentName, connectionId: UUID, draft: PaymentRequestDraft, reference: String, status: Status, attempts: Int,
         attemptSettlesAt: Date?, transactionId: Int?, approvalCode: String?, responseCode: Int?, statusMessage: String?, lastError: String?,
-        createdAt: Date, updatedAt: Date, decidedAt: Date?, capturedAt: Date? = nil, invoice: InvoiceLink? = nil
+        createdAt: Date, updatedAt: Date, decidedAt: Date?, capturedAt: Date? = nil, invoice: InvoiceLink? = nil, plan: PlanLink? = nil
     ) {
         self.id = id
         self.environment = environment
@@ -68,6 +82,7 @@ public struct PaymentRequest: Sendable, Equatable {
         self.decidedAt = decidedAt
         self.capturedAt = capturedAt
         self.invoice = invoice
+        self.plan = plan
     }
 
     /// A Zoho Books invoice a charge pays: the Zoho connection, the invoice's id, and once the

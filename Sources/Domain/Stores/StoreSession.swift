@@ -19,6 +19,7 @@ public protocol StoreSession {
     var oauthStates: any OAuthStateRepository { get }
     var paymentRequests: any PaymentRequestRepository { get }
     var reconciliations: any ReconciliationRepository { get }
+    var recurringPlans: any RecurringPlanRepository { get }
     var schedules: any ScheduleRepository { get }
     var runs: any RunRepository { get }
     var sessions: any SessionRepository { get }
