@@ -211,6 +211,8 @@ struct FlowStepHandler: JobHandler {
         case "sage_pro":
             let connection = try loaded.connection(.sageProAgent, "Sage Pro", for: schema)
             return SageAgentWriter(database: context.database, connection: connection)
+        case "paytrace":
+            return PayTraceChargeWriter(database: context.database, connection: try loaded.connection(.paytrace, "PayTrace", for: schema))
         default:
             throw PermanentJobFailure("\(schema.title) has no writer.")
         }

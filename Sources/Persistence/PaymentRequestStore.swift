@@ -13,24 +13,25 @@ public enum PaymentRequestStore {
 
     /// A new request and the job that charges it, in the caller's transaction.
     /// Nil when the request exists already: for `invoice`, one that is not over (declined or
-    /// failed); for `plan`, the same period's same attempt.
+    /// failed); for `plan`, the same period's same attempt; for `flowKey`, the flow step's.
     public static func create(
         _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ draft: PaymentRequestDraft, maxAttempts: Int,
-        invoice: PaymentRequest.InvoiceLink? = nil, collectionAttempt: Int? = nil, collectedAt: Date? = nil, plan: (id: UUID, period: Int)? = nil
+        invoice: PaymentRequest.InvoiceLink? = nil, collectionAttempt: Int? = nil, collectedAt: Date? = nil, plan: (id: UUID, period: Int)? = nil,
+        flowKey: String? = nil
     ) throws -> PaymentRequest? {
         let reference = PaymentRequest.newReference()
         let row = try tx.one(
             """
             INSERT INTO payment_requests (tenant_id, environment, connection_id, customer_id, amount, currency, description, external_reference, reference, capture,
-              invoice_connection_id, invoice_id, collection_attempt, collected_at, plan_id, plan_period)
-            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+              invoice_connection_id, invoice_id, collection_attempt, collected_at, plan_id, plan_period, flow_key)
+            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             ON CONFLICT DO NOTHING
             RETURNING \(columns)
             """,
             [
                 tenantId, environment.rawValue, connectionId, draft.customerId, "\(draft.amount)", draft.currency, draft.description,
                 draft.externalReference, reference, draft.capture, invoice?.connectionId, invoice?.invoiceId, collectionAttempt, collectedAt, plan?.id,
-                plan?.period,
+                plan?.period, flowKey,
             ])
         guard let row else { return nil }
         let request = try decode(row)
@@ -75,6 +76,11 @@ public enum PaymentRequestStore {
             [tenantId, environment.rawValue, status?.rawValue, SearchPattern.containing(search)], after: cursor, limit: limit, descending: true,
             decode: decode
         ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+    }
+
+    /// The request a flow step made, by the step's key.
+    public static func id(ofFlowKey key: String, _ tx: Transaction, tenantId: UUID) throws -> UUID? {
+        try tx.one("SELECT id FROM payment_requests WHERE tenant_id = $1 AND flow_key = $2", [tenantId, key])?.uuid("id")
     }
 
     /// A recurring plan's requests (its periods' attempts), newest first.

@@ -5,7 +5,7 @@ import Foundation
 /// merchant's zone, here UTC as the sandbox speaks it.
 public enum FlowTemplates {
     public static let all: [FlowTemplate] = [
-        orderToCash, orderToERP, refunds, voids, declines, chargebacks, fulfilmentToShop, sageAdjustments, sageChargebacks,
+        orderToCash, orderToERP, refunds, voids, declines, chargebacks, fulfilmentToShop, sageAdjustments, sageChargebacks, shopOrderCharge,
     ]
 
     static let reference =

@@ -1,7 +1,7 @@
 /// The records Clearline writes: Zoho Books, Inventory and CRM, and Sage Pro through its agent.
 /// Field names, lengths and required-ness follow the vendors' APIs (shared/reference).
 public enum TargetSchemas {
-    public static let all: [TargetSchema] = zoho + crm + sage + shop
+    public static let all: [TargetSchema] = zoho + crm + sage + shop + payTrace
 
     /// What goes back to the merchant's shop by its signed webhook.
     static let shop: [TargetSchema] = [
@@ -14,6 +14,19 @@ public enum TargetSchemas {
                 f("packages", .array, fields: [f("package_number", max: 100), f("status", max: 40)]),
             ])
     ]
+
+    /// Charges Clearline makes into PayTrace: the card on file of a vault customer, charged (sale)
+    /// or held (authorization, captured later), each exactly once as a payment request.
+    static let payTrace: [TargetSchema] = ["sale": "PayTrace sale of the card on file", "authorization": "PayTrace authorization of the card on file"]
+        .sorted { $0.key > $1.key }.map { kind, title in
+            TargetSchema(
+                name: "paytrace.\(kind)", system: "paytrace", title: title, operation: "create", key: "external_reference",
+                fields: [
+                    f("customer_id", required: true, max: 50, ["paytrace_customer_id", "vault_id"]),
+                    f("amount", .decimal, required: true, ["total", "amount_due", "balance"]), f("currency", max: 3, ["currency_code"]),
+                    f("description", max: 255, ["notes"]), f("external_reference", max: 100, ["reference_number", "order_id", "invoice_number"]),
+                ])
+        }
 
     public static func named(_ name: String) -> TargetSchema? { all.first { $0.name == name } }
 
