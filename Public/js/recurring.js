@@ -22,7 +22,11 @@ export async function mountRecurring(ctx, container) {
     el("div", { class: "filter-actions" }, el("button", { type: "submit", id: "apply-plan-filters" }, "Show plans"),
       el("button", { type: "button", class: "secondary", onclick: () => { filters.reset(); apply(); } }, "Clear")));
 
-  const today = new Date().toISOString().slice(0, 10);
+  // Periods fall at midnight in the plan's time zone: the PayTrace connection's (the merchant's day), else the browser's.
+  const zoneOf = (id) => connections.find((c) => c.id === id)?.settings?.time_zone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const dayIn = (zone) => new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  const firstZone = zoneOf(connections[0]?.id);
+  const today = dayIn(firstZone);
   const inputs = {
     connection_id: el("select", { id: "plan-connection", name: "connection_id", required: "" }, ...connections.map((c) => el("option", { value: c.id }, c.name))),
     customer_id: el("input", { id: "plan-customer", name: "customer_id", required: "", maxlength: "50", placeholder: "PayTrace customer id" }),
@@ -34,14 +38,19 @@ export async function mountRecurring(ctx, container) {
     external_reference: el("input", { id: "plan-reference", name: "external_reference", maxlength: "100", placeholder: "SUB-1042" }),
     description: el("input", { id: "plan-description", name: "description", maxlength: "255", placeholder: "Gold membership" }),
     retry_days: el("input", { id: "plan-retry-days", name: "retry_days", value: "1, 3, 7", pattern: "[0-9, ]*" }),
+    time_zone: el("input", { id: "plan-zone", name: "time_zone", maxlength: "64", value: firstZone }),
   };
+  inputs.connection_id.addEventListener("change", () => {
+    inputs.time_zone.value = zoneOf(inputs.connection_id.value);
+    inputs.starts_on.value = dayIn(inputs.time_zone.value);
+  });
   const form = el("form", { id: "plan-form", class: ctx.canWrite && connections.length ? "" : "hidden", autocomplete: "off" },
     el("div", { class: "form-grid" },
       el("label", {}, "PayTrace connection", inputs.connection_id), el("label", {}, "Customer (vault id)", inputs.customer_id),
       el("label", {}, "Amount each period (USD)", inputs.amount), el("label", {}, "Every", inputs.interval_count), el("label", {}, "Unit", inputs.interval),
       el("label", {}, "First charge on", inputs.starts_on), el("label", {}, "Last day (optional)", inputs.ends_on),
       el("label", {}, "Your reference", inputs.external_reference), el("label", {}, "Description", inputs.description),
-      el("label", {}, "After a decline, charge again on days", inputs.retry_days)),
+      el("label", {}, "Time zone (periods start at midnight)", inputs.time_zone), el("label", {}, "After a decline, charge again on days", inputs.retry_days)),
     el("div", { class: "actions" }, el("button", { type: "submit", id: "add-plan" }, "Add plan")));
 
   const rows = el("tbody", { id: "plans" });
@@ -130,7 +139,8 @@ export async function mountRecurring(ctx, container) {
       const made = await api("POST", `${ctx.base}/recurring-plans`, body, { "Idempotency-Key": key });
       showAlert(ctx.message, "success", `Plan added: ${made.amount} ${made.currency} for ${made.customer_id}; first charge ${made.next_charge_at ? formatDate(made.next_charge_at) : "none"}.`);
       form.reset();
-      inputs.starts_on.value = today;
+      inputs.time_zone.value = zoneOf(inputs.connection_id.value);
+      inputs.starts_on.value = dayIn(inputs.time_zone.value);
       await pages.first();
     } catch (error) {
       showAlert(ctx.message, "error", error.message);
