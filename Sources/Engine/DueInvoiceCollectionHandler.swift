@@ -104,7 +104,7 @@ public struct DueInvoiceCollectionHandler: JobHandler {
             }
             for invoice in missing {
                 _ = try AlertStore.raise(
-                    tx, tenantId: tenantId, environment: environment, kind: "invoice_collection", subject: "zoho_contact:\(invoice.contactId)",
+                    tx, tenantId: tenantId, environment: environment, kind: .invoiceCollection, subject: "zoho_contact:\(invoice.contactId)",
                     message: "Invoice \(invoice.number) of \(invoice.customerName) is due, but the Zoho Books contact has no PayTrace customer id "
                         + "(\(Self.customerField)), so it cannot be charged. Add the customer to PayTrace's vault and the id to the contact.")
             }
@@ -154,7 +154,7 @@ public struct DueInvoiceCollectionHandler: JobHandler {
                 type: "invoice_collection.failed", endpointId: nil, payload: JSONValue.object(["invoice": .object(fields)]).canonicalText),
             firstJob: .eventDispatch)
         _ = try AlertStore.raise(
-            tx, tenantId: tenantId, environment: environment, kind: "invoice_collection", subject: "zoho_invoice:\(invoice.id)",
+            tx, tenantId: tenantId, environment: environment, kind: .invoiceCollection, subject: "zoho_invoice:\(invoice.id)",
             message: "Invoice \(invoice.number) of \(invoice.customerName) (\(invoice.balance) USD) was declined \(attempts) times; "
                 + "Clearline stopped charging it and marked it in Zoho Books. Ask the customer for another card.")
     }

@@ -149,7 +149,7 @@ public struct PaymentChargeHandler: JobHandler {
             firstJob: .eventDispatch)
         guard status == .declined || status == .failed else { return }
         _ = try AlertStore.raise(
-            tx, tenantId: tenantId, environment: request.environment, kind: "payment_request", subject: "payment_request:\(request.id.lowercasedText)",
+            tx, tenantId: tenantId, environment: request.environment, kind: .paymentRequest, subject: "payment_request:\(request.id.lowercasedText)",
             message: "The charge of \(fields["amount"]?.string ?? "") \(request.draft.currency) to PayTrace customer \(request.draft.customerId) "
                 + "(\(request.draft.externalReference ?? request.reference)) \(status == .declined ? "was declined" : "failed"): \(message ?? "no reason given")."
         )

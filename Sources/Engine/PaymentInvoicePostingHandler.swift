@@ -66,7 +66,7 @@ public struct PaymentInvoicePostingHandler: JobHandler {
             guard try PaymentRequestStore.notePosted(tx, tenantId: tenantId, id: request.id, paymentId: paymentId) else { return }
             if let shortfall {
                 _ = try AlertStore.raise(
-                    tx, tenantId: tenantId, environment: request.environment, kind: "invoice_collection",
+                    tx, tenantId: tenantId, environment: request.environment, kind: .invoiceCollection,
                     subject: "payment_request:\(request.id.lowercasedText)",
                     message:
                         "The charge \(request.reference) was posted on invoice \(request.draft.externalReference ?? "") as payment \(paymentId): \(shortfall).")

@@ -123,7 +123,7 @@ struct ReconciliationHandler: JobHandler {
             if !drift.isEmpty {
                 let bySystem = Dictionary(grouping: drift, by: \.system).sorted { $0.key < $1.key }.map { "\($0.value.count) in \($0.key)" }
                 try AlertStore.raise(
-                    tx, tenantId: tenantId, environment: environment, kind: "reconciliation_drift",
+                    tx, tenantId: tenantId, environment: environment, kind: .reconciliationDrift,
                     subject: "settlement:\(settlement.id.lowercasedText)",
                     message: "Batch \(settlement.batchNumber) (\(settlement.settledOn)) does not reconcile: \(drift.count) difference(s) "
                         + "(\(bySystem.joined(separator: ", "))), " + Self.counts(drift) + ".")

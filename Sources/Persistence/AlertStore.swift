@@ -8,12 +8,13 @@ public enum AlertStore {
 
     /// Raises the alert unless one for the subject is still unacknowledged; true when raised.
     @discardableResult
-    public static func raise(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, kind: String, subject: String, message: String) throws -> Bool {
+    public static func raise(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, kind: Alert.Kind, subject: String, message: String) throws -> Bool
+    {
         try tx.one(
             """
             INSERT INTO alerts (tenant_id, environment, kind, subject, message) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (tenant_id, environment, kind, subject) WHERE acknowledged_at IS NULL DO NOTHING RETURNING id
-            """, [tenantId, environment.rawValue, kind, subject, message]) != nil
+            """, [tenantId, environment.rawValue, kind.rawValue, subject, message]) != nil
     }
 
     public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, open: Bool?, after cursor: PageCursor?, limit: Int) throws -> Page<

@@ -36,7 +36,7 @@ public enum CircuitBreakerStore {
         guard let row, try row.int("failures") >= threshold, try row.optionalDate("opened_at") == nil else { return false }
         try tx.query("UPDATE circuit_breakers SET opened_at = now() WHERE tenant_id = $1 AND connection_id = $2", [connection.tenantId, connection.id])
         try AlertStore.raise(
-            tx, tenantId: connection.tenantId, environment: connection.environment, kind: "circuit_open",
+            tx, tenantId: connection.tenantId, environment: connection.environment, kind: .circuitOpen,
             subject: "connection:\(connection.id.lowercasedText)",
             message: "\(connection.name) refused Clearline's credentials \(threshold) times in a row (\(error)). Flows writing through it are "
                 + "stopped and their steps go to the dead letters. Reconnect it or correct its credentials, then replay the dead letters.")

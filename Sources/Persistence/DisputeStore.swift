@@ -37,7 +37,7 @@ public enum DisputeStore {
         guard let row else { return try record(tx, tenantId: tenantId, environment: environment, chargeback, via: via, firstJob: firstJob) }
         let dispute = try decode(row)
         try AlertStore.raise(
-            tx, tenantId: tenantId, environment: environment, kind: "chargeback", subject: "dispute:\(dispute.id.lowercasedText)",
+            tx, tenantId: tenantId, environment: environment, kind: .chargeback, subject: "dispute:\(dispute.id.lowercasedText)",
             message: "Chargeback \(chargeback.caseNumber) of \(Chargeback.text(chargeback.amount, chargeback.currency)) \(chargeback.currency) "
                 + "(fee \(Chargeback.text(chargeback.fee, chargeback.currency))) for customer "
                 + "\(chargeback.customerId): \(chargeback.reason). Gather evidence before the processor's response deadline.")

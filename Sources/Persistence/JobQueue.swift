@@ -114,7 +114,7 @@ public enum JobQueue {
         try finish(tx, job, state: .dead, outcome: .failed, error: error)
         try tx.query(
             """
-            INSERT INTO alerts (tenant_id, environment, kind, job_id, subject, message) VALUES ($1, $2, 'job_dead', $3, $5, $4)
+            INSERT INTO alerts (tenant_id, environment, kind, job_id, subject, message) VALUES ($1, $2, '\(Alert.Kind.jobDead.rawValue)', $3, $5, $4)
             ON CONFLICT (tenant_id, environment, kind, subject) WHERE acknowledged_at IS NULL DO NOTHING
             """, [job.tenantId, job.environment.rawValue, job.id, "\(job.kind) gave up after \(job.attempt) attempt(s): \(error)", "job:\(job.id)"])
     }

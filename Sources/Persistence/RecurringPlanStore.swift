@@ -184,7 +184,7 @@ public enum RecurringPlanStore {
                 payload: JSONValue.object(["recurring_plan": .object(fields)]).canonicalText),
             firstJob: .eventDispatch)
         _ = try AlertStore.raise(
-            tx, tenantId: tenantId, environment: plan.environment, kind: "recurring_plan", subject: "recurring_plan:\(plan.id.lowercasedText):\(period)",
+            tx, tenantId: tenantId, environment: plan.environment, kind: .recurringPlan, subject: "recurring_plan:\(plan.id.lowercasedText):\(period)",
             message: "Period \(period + 1) of the recurring plan for PayTrace customer \(plan.terms.customerId) (\(amount) \(plan.terms.currency)) "
                 + "was declined \(attempts) times; the plan is past due. Ask the customer for another card.")
         _ = try tx.query(

@@ -13,17 +13,17 @@ struct AlertIncidentTests {
             // Five jobs killed by the same failure (ids and numbers differ), one by another.
             for n in 0..<5 {
                 try AlertStore.raise(
-                    tx, tenantId: tenantId, environment: .dev, kind: "job_dead", subject: "job:\(1000 + n)",
+                    tx, tenantId: tenantId, environment: .dev, kind: .jobDead, subject: "job:\(1000 + n)",
                     message: "Job \(1000 + n) (flow.step) gave up after 8 attempts: Zoho Books answered HTTP 500 for invoice 98200000\(n)")
             }
             try AlertStore.raise(
-                tx, tenantId: tenantId, environment: .dev, kind: "job_dead", subject: "job:2000", message: "Job 2000 (flow.step) gave up: the agent is offline")
+                tx, tenantId: tenantId, environment: .dev, kind: .jobDead, subject: "job:2000", message: "Job 2000 (flow.step) gave up: the agent is offline")
             for n in 0..<2 {
                 try AlertStore.raise(
-                    tx, tenantId: tenantId, environment: .dev, kind: "chargeback", subject: "dispute:\(UUID())", message: "Chargeback CB-\(n) opened")
+                    tx, tenantId: tenantId, environment: .dev, kind: .chargeback, subject: "dispute:\(UUID())", message: "Chargeback CB-\(n) opened")
             }
-            try AlertStore.raise(tx, tenantId: tenantId, environment: .dev, kind: "circuit_open", subject: "connection:x", message: "Zoho refused")
-            try AlertStore.raise(tx, tenantId: tenantId, environment: .qa, kind: "circuit_open", subject: "connection:y", message: "In qa")
+            try AlertStore.raise(tx, tenantId: tenantId, environment: .dev, kind: .circuitOpen, subject: "connection:x", message: "Zoho refused")
+            try AlertStore.raise(tx, tenantId: tenantId, environment: .qa, kind: .circuitOpen, subject: "connection:y", message: "In qa")
         }
         let path = "/v1/tenants/\(tenant)/environments/dev/alert-incidents"
         let listed = try await Client.send("GET", path)

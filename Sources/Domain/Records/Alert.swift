@@ -1,6 +1,17 @@
 public import Foundation
 
 public struct Alert: Sendable {
+    /// What raised an alert: each a value of openapi.yaml's `kind` (a test keeps them equal).
+    public enum Kind: String, Sendable, CaseIterable {
+        case chargeback
+        case circuitOpen = "circuit_open"
+        case jobDead = "job_dead"
+        case reconciliationDrift = "reconciliation_drift"
+        case paymentRequest = "payment_request"
+        case invoiceCollection = "invoice_collection"
+        case recurringPlan = "recurring_plan"
+    }
+
     public let id: UUID
     public let environment: EnvironmentName
     public let kind: String

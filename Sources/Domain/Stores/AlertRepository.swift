@@ -4,7 +4,7 @@ public import Foundation
 public protocol AlertRepository {
     /// Raises the alert unless one for the subject is still unacknowledged; true when raised.
     @discardableResult
-    func raise(tenantId: UUID, environment: EnvironmentName, kind: String, subject: String, message: String) throws -> Bool
+    func raise(tenantId: UUID, environment: EnvironmentName, kind: Alert.Kind, subject: String, message: String) throws -> Bool
 
     func list(tenantId: UUID, environment: EnvironmentName, open: Bool?, after cursor: PageCursor?, limit: Int) throws -> Page<
         Alert

@@ -6,7 +6,7 @@ struct PostgresAlertRepository: AlertRepository {
     let tx: Transaction
 
     @discardableResult
-    func raise(tenantId: UUID, environment: EnvironmentName, kind: String, subject: String, message: String) throws -> Bool {
+    func raise(tenantId: UUID, environment: EnvironmentName, kind: Alert.Kind, subject: String, message: String) throws -> Bool {
         try AlertStore.raise(tx, tenantId: tenantId, environment: environment, kind: kind, subject: subject, message: message)
     }
 
