@@ -11,7 +11,9 @@ public import Persistence
 /// live request (from this scan or an earlier one) gets no second.
 ///
 /// Books' `status=unpaid` lists what is owed; paying an invoice takes it off the list, so a later
-/// page may start past invoices that moved up. The next slot's scan finds those.
+/// page may start past invoices that moved up: a pass that made requests is followed by another
+/// once they have settled (`DueInvoiceScan`). A declined invoice is charged again on the
+/// collection's retry days (`InvoiceDunning`), then commented in Books and reported.
 public struct DueInvoiceCollectionHandler: JobHandler {
     /// The contact custom field that holds the PayTrace vault id (the order-to-cash template writes it).
     public static let customerField = "cf_paytrace_customer_id"

@@ -31,7 +31,14 @@ struct EventDispatchHandler: JobHandler {
             return (flow.flowId, flow.version, definition)
         }
         let key = EventOrdering.key(payload, vendorEventId: event.vendorEventId)
+        // Every PayTrace transaction Clearline sees is judged by the fraud detectors, here rather than
+        // at intake, so that detection adds nothing to a sender's wait. PayTrace's times are read
+        // as UTC: the detectors compare times with each other, which a zone's offset does not change.
+        let observation =
+            event.source == "paytrace"
+            ? PaymentObservation(event: payload, receivedAt: event.receivedAt, zone: TimeZone(identifier: "UTC")!) : nil
         return JobEffects(summary: ["flows": "\(taking.count) of \(live.count) deployed flow(s) take this \(event.type) event"]) { tx in
+            if let observation { try FraudWatch.judge(tx, tenantId: event.tenantId, environment: event.environment, observation) }
             for (flowId, version, definition) in taking {
                 guard
                     let runId = try RunStore.start(

@@ -139,6 +139,7 @@ struct RecurringPlanTests {
         let good: [String: Any] = ["connection_id": connection, "customer_id": "c-1", "amount": "10.00", "interval": "month", "starts_on": "2027-01-31"]
         let cases: [(String, Any, String)] = [
             ("interval", "year", "interval"), ("interval_count", 0, "interval_count"), ("starts_on", "2027-02-30", "starts_on"),
+            ("starts_on", "0000-01-01", "starts_on"),
             ("ends_on", "2026-12-31", "ends_on"), ("amount", "0", "amount"), ("amount", "10.001", "amount"), ("currency", "EUR", "currency"),
             ("description", "card 4111 1111 1111 1111", "description"), ("retry_days", [3, 1], "retry_days"), ("time_zone", "Mars/Olympus", "time_zone"),
             ("connection_id", UUID().uuidString, "connection_id"),

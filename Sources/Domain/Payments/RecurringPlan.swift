@@ -115,8 +115,9 @@ public struct RecurringPlanTerms: Sendable, Equatable {
 
     /// Midnight of a yyyy-mm-dd day in `zone`.
     static func day(_ text: String, in zone: TimeZone) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).compactMap { Int($0) }
+        // Years PostgreSQL's date and a business calendar both hold (year 0 would pass the calendar and fail the database).
+        guard parts.count == 3, (1900...9999).contains(parts[0]) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let components = DateComponents(year: parts[0], month: parts[1], day: parts[2])

@@ -10,6 +10,8 @@ public struct Alert: Sendable {
         case paymentRequest = "payment_request"
         case invoiceCollection = "invoice_collection"
         case recurringPlan = "recurring_plan"
+        /// A fraud or anomaly detector's finding (`FraudDetectors`).
+        case fraud
     }
 
     public let id: UUID

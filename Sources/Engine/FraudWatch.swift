@@ -1,0 +1,21 @@
+import Foundation
+import Domain
+import Persistence
+
+/// Records a PayTrace transaction for the fraud detectors and raises what they find as alerts
+/// (kind `fraud`), one per detector and cause while unacknowledged: a burst of fifty card-testing
+/// attempts is one incident, not fifty. Each alert says why, and names its evidence.
+enum FraudWatch {
+    static func judge(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, _ observation: PaymentObservation) throws {
+        guard try PaymentObservationStore.record(tx, tenantId: tenantId, environment: environment, observation) else { return }
+        let history = try PaymentObservationStore.history(
+            tx, tenantId: tenantId, environment: environment, around: observation, since: observation.at.addingTimeInterval(-FraudDetectors.lookback),
+            until: observation.at.addingTimeInterval(FraudDetectors.Settings().testingWindow))
+        for finding in FraudDetectors.findings(for: observation, history: history) {
+            let evidence = finding.evidence.suffix(60).map(String.init).joined(separator: ", ")
+            _ = try AlertStore.raise(
+                tx, tenantId: tenantId, environment: environment, kind: .fraud, subject: "\(finding.detector):\(finding.cause)",
+                message: "\(finding.explanation) Severity \(finding.severity). PayTrace transactions: \(evidence).")
+        }
+    }
+}

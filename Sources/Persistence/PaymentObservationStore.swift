@@ -1,0 +1,42 @@
+public import Foundation
+public import Domain
+
+/// PayTrace transactions as the fraud detectors see them, and what came before each.
+public enum PaymentObservationStore {
+    /// Records `observation`; false when it was recorded already (a replayed event), so that it is judged once.
+    public static func record(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, _ observation: PaymentObservation) throws -> Bool {
+        try tx.one(
+            """
+            INSERT INTO payment_observations (tenant_id, environment, transaction_id, kind, amount, declined, customer_id, card, observed_at)
+            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING transaction_id
+            """,
+            [
+                tenantId, environment.rawValue, observation.transactionId, observation.kind.rawValue, "\(observation.amount)", observation.declined,
+                observation.customerId, observation.card, observation.at,
+            ]) != nil
+    }
+
+    /// The same customer's other observations (or, with no customer, the other customer-less
+    /// ones) from `since` to `until`, oldest first, at most `limit` of the newest.
+    public static func history(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, around observation: PaymentObservation, since: Date, until: Date,
+        limit: Int = 1000
+    ) throws -> [PaymentObservation] {
+        try tx.query(
+            """
+            SELECT * FROM (
+              SELECT transaction_id, kind, amount::text AS amount, declined, customer_id, card, observed_at FROM payment_observations
+              WHERE tenant_id = $1 AND environment = $2 AND (customer_id = $3 OR ($3::text IS NULL AND customer_id IS NULL)) AND observed_at >= $4
+                AND observed_at <= $5
+                AND transaction_id <> $6
+              ORDER BY observed_at DESC LIMIT $7) recent
+            ORDER BY observed_at
+            """, [tenantId, environment.rawValue, observation.customerId, since, until, observation.transactionId, limit]
+        ).map { row in
+            PaymentObservation(
+                transactionId: Int(try row.string("transaction_id")) ?? 0, kind: PaymentObservation.Kind(rawValue: try row.string("kind")) ?? .other,
+                amount: try row.decimal("amount"), declined: try row.bool("declined"), customerId: row.optionalString("customer_id"),
+                card: row.optionalString("card"), at: try row.date("observed_at"))
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import Domain
+
+/// Each detector speaks on its pattern, says why, names its evidence, and keeps quiet just short of it.
+@Suite struct FraudDetectorTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func sale(_ id: Int, _ amount: Decimal, customer: String? = "c-1", declined: Bool = false, minutes: Double = 0) -> PaymentObservation {
+        PaymentObservation(
+            transactionId: id, kind: .sale, amount: amount, declined: declined, customerId: customer, card: "************1111",
+            at: start.addingTimeInterval(minutes * 60))
+    }
+
+    @Test func aBurstOfSmallMostlyDeclinedAttemptsIsCardTesting() {
+        let burst: [PaymentObservation] = (0..<9).map { (n: Int) -> PaymentObservation in
+            let amount = Decimal(1 + n % 3)
+            return sale(n, amount, customer: nil, declined: n % 4 != 0, minutes: Double(n) / 2)
+        }
+        let tenth = sale(9, 2, customer: nil, declined: true, minutes: 5)
+        let found = FraudDetectors.findings(for: tenth, history: burst)
+        #expect(found.map(\.detector) == ["card_testing"])
+        #expect(found.first?.evidence.count == 10 && found.first?.explanation.contains("declined") == true, "\(found)")
+        // Nine attempts are not yet a burst; nor are ten mostly approved, nor ten spread over an hour.
+        #expect(FraudDetectors.findings(for: burst[8], history: Array(burst[0..<8])).isEmpty)
+        let approved: [PaymentObservation] = (0..<10).map { (n: Int) -> PaymentObservation in sale(n, 2, customer: nil, minutes: Double(n) / 2) }
+        #expect(FraudDetectors.findings(for: approved[9], history: Array(approved[0..<9])).isEmpty)
+        let spread: [PaymentObservation] = (0..<10).map { (n: Int) -> PaymentObservation in sale(n, 2, customer: nil, declined: true, minutes: Double(n) * 6) }
+        #expect(FraudDetectors.findings(for: spread[9], history: Array(spread[0..<9])).isEmpty)
+        // Arrived out of order: the first attempt, judged last, still sees the burst after it.
+        #expect(FraudDetectors.findings(for: burst[0], history: Array(burst[1...]) + [tenth]).map(\.detector) == ["card_testing"])
+    }
+
+    @Test func theSameAmountTwiceWithinMinutesIsAPossibleDuplicate() {
+        let first = sale(1, Decimal(string: "84.20")!, minutes: 0)
+        let second = sale(2, Decimal(string: "84.20")!, minutes: 3)
+        let found = FraudDetectors.findings(for: second, history: [first])
+        #expect(found.map(\.detector) == ["duplicate_charge"] && found.first?.evidence == [1, 2], "\(found)")
+        #expect(FraudDetectors.findings(for: sale(3, Decimal(string: "84.20")!, minutes: 30), history: [first]).isEmpty)
+        #expect(FraudDetectors.findings(for: sale(4, Decimal(string: "84.21")!, minutes: 3), history: [first]).isEmpty)
+        #expect(FraudDetectors.findings(for: sale(5, Decimal(string: "84.20")!, customer: "c-2", minutes: 3), history: [first]).isEmpty)
+    }
+
+    @Test func anAmountFarAboveTheCustomersOwnIsUnusualOnceThereIsHistory() {
+        let usual: [PaymentObservation] = (0..<8).map { (n: Int) -> PaymentObservation in sale(n, Decimal(45 + n * 2), minutes: Double(n) * 1440) }
+        let big = sale(100, 9000, minutes: 20_000)
+        let found = FraudDetectors.findings(for: big, history: usual)
+        #expect(found.map(\.detector) == ["unusual_amount"], "\(found)")
+        #expect(found.first?.explanation.contains("median of 52.00") == true, "\(found.first?.explanation ?? "")")
+        // Too little history to speak; an ordinary amount; an amount within a varied customer's own range.
+        #expect(FraudDetectors.findings(for: big, history: Array(usual[0..<4])).isEmpty)
+        #expect(FraudDetectors.findings(for: sale(101, 70, minutes: 20_000), history: usual).isEmpty)
+        let varied: [PaymentObservation] = [20, 400, 35, 900, 60, 1500, 80].enumerated().map { (n: Int, amount: Int) -> PaymentObservation in
+            sale(n, Decimal(amount), minutes: Double(n) * 1440)
+        }
+        #expect(FraudDetectors.findings(for: sale(102, 1200, minutes: 20_000), history: varied).isEmpty)
+    }
+
+    @Test func anObservationIsReadFromAPayTraceEvent() throws {
+        let payload = try #require(
+            JSONValue(
+                parsing:
+                    #"{"transaction": {"transaction_id": 5001, "transaction_type": "SALE", "amount": "12.50", "status": "DECLINED", "customer_id": "acme-1", "masked_card_number": "************1111", "created_at": "11/21/2026 4:06:30 PM"}}"#
+            ))
+        let seen = try #require(PaymentObservation(event: payload, receivedAt: start, zone: TimeZone(identifier: "UTC")!))
+        #expect(seen.transactionId == 5001 && seen.kind == .sale && seen.amount == Decimal(string: "12.50") && seen.declined && seen.customerId == "acme-1")
+        #expect(Timestamp.format(seen.at).hasPrefix("2026-11-21T16:06:30"))
+        #expect(PaymentObservation(event: try #require(JSONValue(parsing: #"{"batch": {"number": 7}}"#)), receivedAt: start, zone: .current) == nil)
+    }
+}

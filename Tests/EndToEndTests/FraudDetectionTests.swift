@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import ClearlineTesting
+import Domain
+import Engine
+import Persistence
+
+/// Fraud and anomaly detection (issue 18), first detectors: a month of ordinary PayTrace traffic
+/// (10,000 transactions of 300 customers, each spending around their own amount, 2% declined)
+/// raises nothing; then a card-testing burst of 50 attempts, a 9,000 USD charge for a customer who
+/// usually spends 50, and a duplicate charge are each found, each as one alert that says why and
+/// names its transactions. The transactions arrive as PayTrace events, as polling records them.
+@Suite("Fraud and anomaly detection on PayTrace transactions", .requiresDatabase)
+struct FraudDetectionTests {
+    static let monthStart = Date(timeIntervalSince1970: 1_793_577_600)  // 2026-11-01 UTC
+
+    static func event(_ tenantId: UUID, _ id: Int, _ amount: Decimal, customer: String?, declined: Bool = false, at: Date) -> NewEvent {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "M/d/yyyy h:mm:ss a"
+        let transaction: [String: JSONValue] = [
+            "transaction_id": .number(Double(id)), "transaction_type": .string("SALE"), "amount": .string("\(amount)"),
+            "status": .string(declined ? "DECLINED" : "APPROVED"), "customer_id": .string(customer ?? ""),
+            "masked_card_number": .string("************1111"), "created_at": .string(formatter.string(from: at)),
+        ]
+        return NewEvent(
+            tenantId: tenantId, environment: .dev, source: "paytrace", vendorEventId: "txn:\(id):SALE", type: "paytrace.transaction.sale", endpointId: nil,
+            payload: JSONValue.object(["transaction": .object(transaction)]).canonicalText)
+    }
+
+    static func fraudAlerts(_ tenantId: UUID) throws -> [(subject: String, message: String)] {
+        try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.query("SELECT subject, message FROM alerts WHERE tenant_id = $1 AND kind = 'fraud' ORDER BY created_at", [tenantId]).map {
+                (try $0.string("subject"), try $0.string("message"))
+            }
+        }
+    }
+
+    @Test func aQuietMonthRaisesNothingAndEachInjectedPatternIsOneAlert() async throws {
+        let tenant = try await Fixtures.tenant()
+        let tenantId = try #require(UUID(uuidString: tenant))
+        var random = SeededRandom(seed: 18)
+        // 300 customers, each with an amount of their own; "usual-50" spends about 50 USD.
+        let customers = (0..<300).map { index in
+            (id: index == 0 ? "usual-50" : "cust-\(index)", usual: index == 0 ? 50 : Int.random(in: 15...400, using: &random))
+        }
+        var events: [NewEvent] = []
+        for id in 1...10_000 {
+            let customer = customers[Int.random(in: 0..<customers.count, using: &random)]
+            let cents = customer.usual * Int.random(in: 60...170, using: &random) + Int.random(in: 0...99, using: &random)
+            let at = Self.monthStart.addingTimeInterval(Double(Int.random(in: 0..<(30 * 86_400), using: &random)))
+            events.append(Self.event(tenantId, id, Decimal(cents) / 100, customer: customer.id, declined: Int.random(in: 0..<50, using: &random) == 0, at: at))
+        }
+        for batch in stride(from: 0, to: events.count, by: 500) {
+            _ = try EventStore.recordMany(
+                TestServer.shared.database, Array(events[batch..<min(batch + 500, events.count)]), firstJob: .eventDispatch, wake: true)
+        }
+        let pool = TestWorkers.pool(tenant: tenantId, workers: 4)
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        #expect(try await Wait.until(300) { try TestWorkers.queueIsEmpty(tenantId) })
+        let quiet = try Self.fraudAlerts(tenantId)
+        // Fewer than 1 alert per 1,000 transactions on ordinary traffic (this generator's: none).
+        #expect(quiet.count < 10, "false positives: \(quiet.count) in 10,000: \(quiet.map(\.message))")
+        print("fraud detection: \(quiet.count) alerts on 10,000 ordinary transactions (false-positive rate \(Double(quiet.count) / 10_000))")
+
+        // The patterns, on the month's last day.
+        let day = Self.monthStart.addingTimeInterval(30 * 86_400)
+        var injected: [NewEvent] = []
+        for n in 0..<50 {
+            injected.append(
+                Self.event(
+                    tenantId, 20_000 + n, Decimal(100 + n % 200) / 100, customer: nil, declined: n % 5 != 0, at: day.addingTimeInterval(Double(n) * 4.8)))
+        }
+        injected.append(Self.event(tenantId, 30_000, 9000, customer: "usual-50", at: day.addingTimeInterval(3_600)))
+        injected.append(Self.event(tenantId, 30_001, Decimal(string: "84.20")!, customer: "cust-7", at: day.addingTimeInterval(7_200)))
+        injected.append(Self.event(tenantId, 30_002, Decimal(string: "84.20")!, customer: "cust-7", at: day.addingTimeInterval(7_320)))
+        _ = try EventStore.recordMany(TestServer.shared.database, injected, firstJob: .eventDispatch, wake: true)
+        #expect(try await Wait.until(120) { try TestWorkers.queueIsEmpty(tenantId) })
+
+        let found = try Self.fraudAlerts(tenantId).filter { alert in !quiet.contains { $0.subject == alert.subject } }
+        let bySubject = Dictionary(found.map { ($0.subject, $0.message) }, uniquingKeysWith: { first, _ in first })
+        #expect(found.count == 3, "one alert per pattern: \(found.map(\.subject))")
+        let testing = try #require(bySubject["card_testing:customer:(none)"], "\(found)")
+        #expect(testing.contains("declined") && testing.contains("20000"), "\(testing)")
+        let unusual = try #require(bySubject["unusual_amount:customer:usual-50"], "\(found)")
+        #expect(unusual.contains("9000.00") && unusual.contains("30000"), "\(unusual)")
+        let duplicate = try #require(bySubject["duplicate_charge:customer:cust-7:84.20"], "\(found)")
+        #expect(duplicate.contains("30001") && duplicate.contains("30002"), "\(duplicate)")
+        // Replayed (polling reads a transaction again): judged once, nothing new.
+        _ = try EventStore.recordMany(TestServer.shared.database, injected, firstJob: .eventDispatch, wake: true)
+        #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
+        #expect(try Self.fraudAlerts(tenantId).count == quiet.count + 3)
+    }
+}
