@@ -11,7 +11,13 @@ enum FraudWatch {
         let history = try PaymentObservationStore.history(
             tx, tenantId: tenantId, environment: environment, around: observation, since: observation.at.addingTimeInterval(-FraudDetectors.lookback),
             until: observation.at.addingTimeInterval(FraudDetectors.Settings().testingWindow))
-        for finding in FraudDetectors.findings(for: observation, history: history) {
+        // The rates are counted only when they could have moved: a declined attempt or a refund.
+        var findings = FraudDetectors.findings(for: observation, history: history)
+        if observation.declined || observation.kind == .refund {
+            findings += RateSpikes.findings(
+                for: observation, try PaymentObservationStore.rateCounts(tx, tenantId: tenantId, environment: environment, at: observation.at))
+        }
+        for finding in findings {
             let evidence = finding.evidence.suffix(60).map(String.init).joined(separator: ", ")
             _ = try AlertStore.raise(
                 tx, tenantId: tenantId, environment: environment, kind: .fraud, subject: "\(finding.detector):\(finding.cause)",

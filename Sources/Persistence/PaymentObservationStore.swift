@@ -39,4 +39,31 @@ public enum PaymentObservationStore {
                 card: row.optionalString("card"), at: try row.date("observed_at"))
         }
     }
+
+    /// The environment's counts around `observation` for the rate detectors.
+    public static func rateCounts(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, at: Date) throws -> RateSpikes.Counts {
+        let recentStart = at.addingTimeInterval(-RateSpikes.recentWindow)
+        let refundStart = at.addingTimeInterval(-RateSpikes.refundWindow)
+        let baselineStart = recentStart.addingTimeInterval(-RateSpikes.baselineDays * 86_400)
+        guard
+            let row = try tx.one(
+                """
+                SELECT count(*) FILTER (WHERE kind IN ('sale', 'authorization') AND observed_at > $3) AS recent_attempts,
+                  count(*) FILTER (WHERE kind IN ('sale', 'authorization') AND observed_at > $3 AND declined) AS recent_declines,
+                  count(*) FILTER (WHERE kind IN ('sale', 'authorization') AND observed_at <= $3) AS baseline_attempts,
+                  count(*) FILTER (WHERE kind IN ('sale', 'authorization') AND observed_at <= $3 AND declined) AS baseline_declines,
+                  count(*) FILTER (WHERE kind = 'refund' AND observed_at > $4) AS recent_refunds,
+                  count(*) FILTER (WHERE kind = 'refund' AND observed_at <= $3) AS baseline_refunds,
+                  coalesce(extract(epoch FROM $3::timestamptz - min(observed_at)) / 86400, 0)::float8 AS days
+                FROM payment_observations WHERE tenant_id = $1 AND environment = $2 AND observed_at > $5 AND observed_at <= $6
+                """, [tenantId, environment.rawValue, recentStart, refundStart, baselineStart, at])
+        else {
+            return RateSpikes.Counts(
+                recentAttempts: 0, recentDeclines: 0, baselineAttempts: 0, baselineDeclines: 0, recentRefunds: 0, baselineRefunds: 0, baselineDaysCovered: 0)
+        }
+        return RateSpikes.Counts(
+            recentAttempts: try row.int("recent_attempts"), recentDeclines: try row.int("recent_declines"), baselineAttempts: try row.int("baseline_attempts"),
+            baselineDeclines: try row.int("baseline_declines"), recentRefunds: try row.int("recent_refunds"), baselineRefunds: try row.int("baseline_refunds"),
+            baselineDaysCovered: Double(row.optionalString("days") ?? "") ?? 0)
+    }
 }

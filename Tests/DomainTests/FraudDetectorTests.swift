@@ -68,3 +68,31 @@ import Domain
         #expect(PaymentObservation(event: try #require(JSONValue(parsing: #"{"batch": {"number": 7}}"#)), receivedAt: start, zone: .current) == nil)
     }
 }
+
+/// The rate detectors speak on a spike against the tenant's own baseline, and not without one.
+@Suite struct RateSpikeTests {
+    let declined = PaymentObservation(
+        transactionId: 1, kind: .sale, amount: 40, declined: true, customerId: "c", card: nil, at: Date(timeIntervalSince1970: 1_800_000_000))
+    let refund = PaymentObservation(
+        transactionId: 2, kind: .refund, amount: 40, declined: false, customerId: "c", card: nil, at: Date(timeIntervalSince1970: 1_800_000_000))
+
+    func counts(attempts: Int = 20, declines: Int = 8, refunds: Int = 0, days: Double = 28) -> RateSpikes.Counts {
+        RateSpikes.Counts(
+            recentAttempts: attempts, recentDeclines: declines, baselineAttempts: 9_000, baselineDeclines: 180, recentRefunds: refunds,
+            baselineRefunds: 270, baselineDaysCovered: days)
+    }
+
+    @Test func aDeclineShareFarAboveTheBaselineIsASpike() {
+        #expect(RateSpikes.findings(for: declined, counts()).map(\.detector) == ["decline_spike"])
+        #expect(RateSpikes.findings(for: declined, counts()).first?.explanation.contains("8 of 20") == true)
+        #expect(RateSpikes.findings(for: declined, counts(attempts: 19, declines: 8)).isEmpty, "too few attempts")
+        #expect(RateSpikes.findings(for: declined, counts(declines: 5)).isEmpty, "25% is not a spike")
+        #expect(RateSpikes.findings(for: declined, counts(days: 3)).isEmpty, "no baseline yet")
+    }
+
+    @Test func refundsFarAboveTheUsualHourlyCountAreASpike() {
+        // 270 refunds in 28 days: 0.4 an hour.
+        #expect(RateSpikes.findings(for: refund, counts(refunds: 5)).map(\.detector) == ["refund_spike"])
+        #expect(RateSpikes.findings(for: refund, counts(refunds: 4)).isEmpty)
+    }
+}

@@ -5,27 +5,31 @@ import Domain
 import Engine
 import Persistence
 
-/// Fraud and anomaly detection (issue 18), first detectors: a month of ordinary PayTrace traffic
-/// (10,000 transactions of 300 customers, each spending around their own amount, 2% declined)
-/// raises nothing; then a card-testing burst of 50 attempts, a 9,000 USD charge for a customer who
-/// usually spends 50, and a duplicate charge are each found, each as one alert that says why and
-/// names its transactions. The transactions arrive as PayTrace events, as polling records them.
+/// Fraud and anomaly detection (issue 18): a month of ordinary PayTrace traffic (10,000
+/// transactions of 300 customers, each spending around their own amount, 2% declined, 3% refunds)
+/// raises nothing; then a decline spike, a refund spike, a card-testing burst of 50 attempts, a
+/// 9,000 USD charge for a customer who usually spends 50, and a duplicate charge are each found,
+/// each one alert that says why and names its transactions. The transactions arrive as PayTrace
+/// events, as polling records them.
 @Suite("Fraud and anomaly detection on PayTrace transactions", .requiresDatabase)
 struct FraudDetectionTests {
     static let monthStart = Date(timeIntervalSince1970: 1_793_577_600)  // 2026-11-01 UTC
 
-    static func event(_ tenantId: UUID, _ id: Int, _ amount: Decimal, customer: String?, declined: Bool = false, at: Date) -> NewEvent {
+    static func event(
+        _ tenantId: UUID, _ id: Int, _ amount: Decimal, customer: String?, declined: Bool = false, refund: Bool = false, at: Date
+    ) -> NewEvent {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "M/d/yyyy h:mm:ss a"
         let transaction: [String: JSONValue] = [
-            "transaction_id": .number(Double(id)), "transaction_type": .string("SALE"), "amount": .string("\(amount)"),
+            "transaction_id": .number(Double(id)), "transaction_type": .string(refund ? "REFUND" : "SALE"), "amount": .string("\(amount)"),
             "status": .string(declined ? "DECLINED" : "APPROVED"), "customer_id": .string(customer ?? ""),
             "masked_card_number": .string("************1111"), "created_at": .string(formatter.string(from: at)),
         ]
         return NewEvent(
-            tenantId: tenantId, environment: .dev, source: "paytrace", vendorEventId: "txn:\(id):SALE", type: "paytrace.transaction.sale", endpointId: nil,
+            tenantId: tenantId, environment: .dev, source: "paytrace", vendorEventId: "txn:\(id):\(refund ? "REFUND" : "SALE")",
+            type: "paytrace.transaction.\(refund ? "refund" : "sale")", endpointId: nil,
             payload: JSONValue.object(["transaction": .object(transaction)]).canonicalText)
     }
 
@@ -50,7 +54,9 @@ struct FraudDetectionTests {
             let customer = customers[Int.random(in: 0..<customers.count, using: &random)]
             let cents = customer.usual * Int.random(in: 60...170, using: &random) + Int.random(in: 0...99, using: &random)
             let at = Self.monthStart.addingTimeInterval(Double(Int.random(in: 0..<(30 * 86_400), using: &random)))
-            events.append(Self.event(tenantId, id, Decimal(cents) / 100, customer: customer.id, declined: Int.random(in: 0..<50, using: &random) == 0, at: at))
+            // 2% declined; 3% refunds of an earlier sale's size.
+            let roll = Int.random(in: 0..<100, using: &random)
+            events.append(Self.event(tenantId, id, Decimal(cents) / 100, customer: customer.id, declined: roll < 2, refund: roll >= 97, at: at))
         }
         for batch in stride(from: 0, to: events.count, by: 500) {
             _ = try EventStore.recordMany(
@@ -65,9 +71,22 @@ struct FraudDetectionTests {
         #expect(quiet.count < 10, "false positives: \(quiet.count) in 10,000: \(quiet.map(\.message))")
         print("fraud detection: \(quiet.count) alerts on 10,000 ordinary transactions (false-positive rate \(Double(quiet.count) / 10_000))")
 
-        // The patterns, on the month's last day.
+        // The patterns, on the month's last day: a decline spike (30 attempts of ordinary sizes in
+        // 10 minutes, 60% declined) and a refund spike (8 refunds in half an hour) first.
         let day = Self.monthStart.addingTimeInterval(30 * 86_400)
         var injected: [NewEvent] = []
+        for n in 0..<30 {
+            injected.append(
+                Self.event(
+                    tenantId, 40_000 + n, Decimal(4_000 + n * 37) / 100, customer: "cust-\(10 + n)", declined: n % 5 < 3,
+                    at: day.addingTimeInterval(-7_200 + Double(n) * 20)))
+        }
+        for n in 0..<8 {
+            injected.append(
+                Self.event(
+                    tenantId, 50_000 + n, Decimal(2_500 + n * 11) / 100, customer: "cust-\(50 + n)", refund: true,
+                    at: day.addingTimeInterval(-3_600 + Double(n) * 200)))
+        }
         for n in 0..<50 {
             injected.append(
                 Self.event(
@@ -81,7 +100,17 @@ struct FraudDetectionTests {
 
         let found = try Self.fraudAlerts(tenantId).filter { alert in !quiet.contains { $0.subject == alert.subject } }
         let bySubject = Dictionary(found.map { ($0.subject, $0.message) }, uniquingKeysWith: { first, _ in first })
-        #expect(found.count == 3, "one alert per pattern: \(found.map(\.subject))")
+        // One alert each, however many of a pattern's transactions spoke (the card-testing burst
+        // also raises the decline rate, which the decline spike's one open alert already holds).
+        #expect(bySubject.count == found.count, "one alert per cause: \(found.map(\.subject))")
+        #expect(
+            Set(found.map(\.subject)) == [
+                "decline_spike:environment", "refund_spike:environment", "card_testing:customer:(none)", "unusual_amount:customer:usual-50",
+                "duplicate_charge:customer:cust-7:84.20",
+            ], "\(found.map(\.subject))")
+        let declines = try #require(bySubject["decline_spike:environment"])
+        #expect(declines.contains("were declined") && declines.contains("days before"), "\(declines)")
+        #expect(try #require(bySubject["refund_spike:environment"]).contains("refunds in the last hour"))
         let testing = try #require(bySubject["card_testing:customer:(none)"], "\(found)")
         #expect(testing.contains("declined") && testing.contains("20000"), "\(testing)")
         let unusual = try #require(bySubject["unusual_amount:customer:usual-50"], "\(found)")
@@ -91,6 +120,6 @@ struct FraudDetectionTests {
         // Replayed (polling reads a transaction again): judged once, nothing new.
         _ = try EventStore.recordMany(TestServer.shared.database, injected, firstJob: .eventDispatch, wake: true)
         #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
-        #expect(try Self.fraudAlerts(tenantId).count == quiet.count + 3)
+        #expect(try Self.fraudAlerts(tenantId).count == quiet.count + 5)
     }
 }

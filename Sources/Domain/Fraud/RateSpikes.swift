@@ -1,0 +1,71 @@
+public import Foundation
+
+/// Detectors of an environment's rates against its own baseline: a decline rate far above what
+/// the tenant usually sees, and a burst of refunds. They look at counts, not at customers, and
+/// stay silent until there is a baseline to compare with.
+public enum RateSpikes {
+    /// What the rate detectors count around a new observation.
+    public struct Counts: Sendable, Equatable {
+        /// Sales and authorizations in the last `recentWindow`, and how many were declined.
+        public let recentAttempts: Int
+        public let recentDeclines: Int
+        /// The same over the `baselineDays` before that window.
+        public let baselineAttempts: Int
+        public let baselineDeclines: Int
+        /// Refunds in the last hour, and over the baseline.
+        public let recentRefunds: Int
+        public let baselineRefunds: Int
+        /// How many days of history the baseline really covers (a new tenant has little).
+        public let baselineDaysCovered: Double
+
+        public init(
+            recentAttempts: Int, recentDeclines: Int, baselineAttempts: Int, baselineDeclines: Int, recentRefunds: Int, baselineRefunds: Int,
+            baselineDaysCovered: Double
+        ) {
+            self.recentAttempts = recentAttempts
+            self.recentDeclines = recentDeclines
+            self.baselineAttempts = baselineAttempts
+            self.baselineDeclines = baselineDeclines
+            self.recentRefunds = recentRefunds
+            self.baselineRefunds = baselineRefunds
+            self.baselineDaysCovered = baselineDaysCovered
+        }
+    }
+
+    public static let recentWindow: TimeInterval = 900
+    public static let refundWindow: TimeInterval = 3_600
+    public static let baselineDays = 28.0
+    /// Days of history before either detector speaks.
+    public static let minimumDays = 7.0
+
+    public static func findings(for new: PaymentObservation, _ counts: Counts) -> [FraudDetectors.Finding] {
+        [declineSpike(new, counts), refundSpike(new, counts)].compactMap { $0 }
+    }
+
+    /// At least 20 attempts in the last 15 minutes with a decline share of 30% or more, and at
+    /// least three times the baseline's share.
+    static func declineSpike(_ new: PaymentObservation, _ counts: Counts) -> FraudDetectors.Finding? {
+        guard new.declined, counts.baselineDaysCovered >= minimumDays, counts.recentAttempts >= 20, counts.baselineAttempts >= 100 else { return nil }
+        let recent = Double(counts.recentDeclines) / Double(counts.recentAttempts)
+        let usual = Double(counts.baselineDeclines) / Double(counts.baselineAttempts)
+        guard recent >= 0.3, recent >= usual * 3 else { return nil }
+        return FraudDetectors.Finding(
+            detector: "decline_spike", cause: "environment", severity: "critical",
+            explanation: "\(counts.recentDeclines) of \(counts.recentAttempts) attempts in the last \(Int(recentWindow / 60)) minutes were declined "
+                + "(\(percent(recent))), against \(percent(usual)) over the \(Int(min(counts.baselineDaysCovered, baselineDays))) days before.",
+            evidence: [new.transactionId])
+    }
+
+    /// At least 5 refunds in the last hour, and at least four times the usual hourly count plus three.
+    static func refundSpike(_ new: PaymentObservation, _ counts: Counts) -> FraudDetectors.Finding? {
+        guard new.kind == .refund, counts.baselineDaysCovered >= minimumDays else { return nil }
+        let hourly = Double(counts.baselineRefunds) / (min(counts.baselineDaysCovered, baselineDays) * 24)
+        guard counts.recentRefunds >= 5, Double(counts.recentRefunds) >= hourly * 4 + 3 else { return nil }
+        return FraudDetectors.Finding(
+            detector: "refund_spike", cause: "environment", severity: "warning",
+            explanation: "\(counts.recentRefunds) refunds in the last hour, against \(String(format: "%.1f", hourly)) an hour usually.",
+            evidence: [new.transactionId])
+    }
+
+    static func percent(_ share: Double) -> String { String(format: "%.0f%%", share * 100) }
+}
