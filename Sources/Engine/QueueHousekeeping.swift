@@ -54,6 +54,10 @@ public final class QueueHousekeeping: @unchecked Sendable {
         let purged = try database.transaction(.platform) { try JobQueue.purgeHistory($0, olderThanDays: configuration.historyDays, tenants: tenants) }
         // Vendor-call minutes past the dashboard's 30 days (all tenants' at once: they are figures, not a tenant's data to scope).
         if case .all = tenants { try database.transaction(.platform) { _ = try VendorCallStore.purge($0) } }
+        // Transactions older than the fraud detectors look back, a batch a round.
+        try database.transaction(.platform) {
+            _ = try PaymentObservationStore.purge($0, olderThan: Date().addingTimeInterval(-FraudDetectors.lookback), tenants: tenants)
+        }
         // Daily reconciliations whose local hour has come.
         let reconciliations = try database.transaction(.platform) { try ReconciliationScheduler.scheduleDue($0, tenants: tenants) }
         let fired = try fireSchedules(at: Date())

@@ -66,4 +66,15 @@ public enum PaymentObservationStore {
             baselineDeclines: try row.int("baseline_declines"), recentRefunds: try row.int("recent_refunds"), baselineRefunds: try row.int("baseline_refunds"),
             baselineDaysCovered: Double(row.optionalString("days") ?? "") ?? 0)
     }
+
+    /// Deletes up to `limit` observations made before `cutoff`; returns how many.
+    public static func purge(_ tx: Transaction, olderThan cutoff: Date, tenants: TenantScope, limit: Int = 5_000) throws -> Int {
+        try tx.query(
+            """
+            DELETE FROM payment_observations WHERE ctid IN (
+              SELECT ctid FROM payment_observations WHERE observed_at < $1 AND ($2::uuid[] IS NULL OR tenant_id = ANY($2)) LIMIT $3)
+            RETURNING 1
+            """, [cutoff, tenants.sqlArray, limit]
+        ).count
+    }
 }
