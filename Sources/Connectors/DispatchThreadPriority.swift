@@ -17,11 +17,12 @@ import Synchronization
 /// p99 from 1.2 ms to about a second (bench/stall). At nice 19 the spin only uses what no one else
 /// wants, and the same bench reads at a few milliseconds.
 ///
-/// In Clearline's processes, libdispatch's threads run URLSession's callbacks and nothing else
-/// (requests, workers and the database run on threads of our own, at the normal priority), so
-/// they lose nothing that a person waits on. Linux gives each thread its own nice value, and
+/// In Clearline's processes, libdispatch's threads run URLSession's callbacks and the signal
+/// handler, nothing else (requests, workers, the database and the log's flush run on threads of
+/// our own, at the normal priority), so they lose nothing that a person waits on. Linux gives each thread its own nice value, and
 /// libdispatch makes and retires its threads as it likes, so a watcher looks for new ones every
-/// 200 ms. A thread is libdispatch's when its name says so: libdispatch names its workers after
+/// 50 ms (a new thread spins at full priority until then: at 200 ms, bench/stall's p99 swung
+/// more). A thread is libdispatch's when its name says so: libdispatch names its workers after
 /// their root queue ("com.apple.root.default-qos.overcommit", of which Linux keeps 15 bytes).
 public enum DispatchThreadPriority {
     /// The nice value given to libdispatch's threads.
@@ -33,13 +34,13 @@ public enum DispatchThreadPriority {
         #if os(Linux)
             guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
             let watcher = Thread {
+                Thread.current.name = "priority-watch"
                 var lowered: Set<Int32> = []
                 while true {
                     lowered = lowerNewDispatchThreads(alreadyLowered: lowered)
-                    Thread.sleep(forTimeInterval: 0.2)
+                    Thread.sleep(forTimeInterval: 0.05)
                 }
             }
-            watcher.name = "priority-watch"
             watcher.start()
         #endif
     }

@@ -7,6 +7,9 @@ import Persistence
 /// attempts is one incident, not fifty. Each alert says why, and names its evidence.
 enum FraudWatch {
     static func judge(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, _ observation: PaymentObservation) throws {
+        // One customer's transactions are judged one at a time, whichever process has them: two
+        // judged at once in two transactions would each miss the other (a duplicate unseen).
+        try PaymentObservationStore.lockCustomer(tx, tenantId: tenantId, environment: environment, observation.customerId)
         guard try PaymentObservationStore.record(tx, tenantId: tenantId, environment: environment, observation) else { return }
         let history = try PaymentObservationStore.history(
             tx, tenantId: tenantId, environment: environment, around: observation, since: observation.at.addingTimeInterval(-FraudDetectors.lookback),

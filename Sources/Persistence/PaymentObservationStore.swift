@@ -16,6 +16,12 @@ public enum PaymentObservationStore {
             ]) != nil
     }
 
+    /// Holds, until the transaction ends, the lock under which one customer's transactions are judged.
+    public static func lockCustomer(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, _ customerId: String?) throws {
+        _ = try tx.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 18))", ["fraud:\(tenantId.lowercasedText):\(environment.rawValue):\(customerId ?? "")"])
+    }
+
     /// The same customer's other observations (or, with no customer, the other customer-less
     /// ones) from `since` to `until`, oldest first, at most `limit` of the newest.
     public static func history(

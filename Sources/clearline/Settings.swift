@@ -103,5 +103,6 @@ struct Settings {
 
     static func bootstrapLogging(level: Logger.Level) {
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+        JSONLogHandler.startFlushing()
     }
 }

@@ -112,7 +112,9 @@ struct FraudDetectionTests {
         #expect(declines.contains("were declined") && declines.contains("days before"), "\(declines)")
         #expect(try #require(bySubject["refund_spike:environment"]).contains("refunds in the last hour"))
         let testing = try #require(bySubject["card_testing:customer:(none)"], "\(found)")
-        #expect(testing.contains("declined") && testing.contains("20000"), "\(testing)")
+        // Its evidence: ten or more of the burst's attempts (which ten depends on the order the workers judged them in).
+        let burst = testing.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.filter { (20_000..<20_050).contains($0) }
+        #expect(testing.contains("declined") && burst.count >= 10, "\(testing)")
         let unusual = try #require(bySubject["unusual_amount:customer:usual-50"], "\(found)")
         #expect(unusual.contains("9000.00") && unusual.contains("30000"), "\(unusual)")
         let duplicate = try #require(bySubject["duplicate_charge:customer:cust-7:84.20"], "\(found)")
