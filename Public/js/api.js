@@ -73,3 +73,8 @@ export async function listAll(path) {
   } while (cursor);
   return items;
 }
+
+/** A fresh Idempotency-Key for one form sent: a double click or a retried send makes one thing. */
+export function idempotencyKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,7 +1,7 @@
 // Payment requests of one environment: charges of a PayTrace customer's card on file that
 // another system (or a person here) asked for, made once by the workers. Filtered by status and
 // searched by customer or reference, newest first, page by page; admins can request a charge.
-import { api, listAll } from "./api.js";
+import { api, idempotencyKey, listAll } from "./api.js";
 import { setFilters } from "./console.js";
 import { el, cell, formatDate, pagePath, pager, showAlert, statusBadge } from "./ui.js";
 
@@ -88,9 +88,7 @@ export async function mountPayments(ctx, container) {
     const button = document.getElementById("request-payment");
     button.disabled = true;
     try {
-      // One key per form sent: a double click or a retried send charges once.
-      const key = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-      const made = await api("POST", `${ctx.base}/payment-requests`, body, { "Idempotency-Key": key });
+      const made = await api("POST", `${ctx.base}/payment-requests`, body, { "Idempotency-Key": idempotencyKey() });
       showAlert(ctx.message, "success", `Charge of ${made.amount} ${made.currency} to ${made.customer_id} requested (reference ${made.reference}); its outcome shows below.`);
       form.reset();
       await pages.first();

@@ -2,7 +2,7 @@
 // workers. Each plan shows its next charge (the upcoming charges, soonest first when filtered to
 // active ones), its status and, opened, its periods' attempts (dunning after a decline). Admins
 // add plans and pause, resume or cancel them.
-import { api, listAll } from "./api.js";
+import { api, idempotencyKey, listAll } from "./api.js";
 import { setFilters } from "./console.js";
 import { el, cell, formatDate, pagePath, pager, showAlert, statusBadge } from "./ui.js";
 
@@ -135,8 +135,7 @@ export async function mountRecurring(ctx, container) {
     const button = document.getElementById("add-plan");
     button.disabled = true;
     try {
-      const key = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-      const made = await api("POST", `${ctx.base}/recurring-plans`, body, { "Idempotency-Key": key });
+      const made = await api("POST", `${ctx.base}/recurring-plans`, body, { "Idempotency-Key": idempotencyKey() });
       showAlert(ctx.message, "success", `Plan added: ${made.amount} ${made.currency} for ${made.customer_id}; first charge ${made.next_charge_at ? formatDate(made.next_charge_at) : "none"}.`);
       form.reset();
       inputs.time_zone.value = zoneOf(inputs.connection_id.value);

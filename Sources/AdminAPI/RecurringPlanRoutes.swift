@@ -79,9 +79,8 @@ enum RecurringPlanRoutes {
         let startsOn = input.string("starts_on", required: true, maxLength: 10)
         var retryDays: [Int]?
         if input.has("retry_days") {
-            let listed = input.document("retry_days")?.array
-            let days = listed?.compactMap { if case .number(let day) = $0 { Int(exactly: day) } else { nil } }
-            if let days, days.count == listed?.count { retryDays = days } else { retryDays = [0] }
+            retryDays = DueInvoiceCollection.wholeDays(input.document("retry_days"))
+            if retryDays == nil { input.add(FieldError(field: "retry_days", message: DueInvoiceCollection.retryDaysRule)) }
         }
         let (terms, errors) = RecurringPlanTerms.parse(
             customerId: customerId, amount: input.raw("amount"), currency: input.string("currency", required: false, maxLength: 3),

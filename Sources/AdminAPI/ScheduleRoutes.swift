@@ -108,13 +108,12 @@ enum ScheduleRoutes {
         }
         var retryDays = DueInvoiceCollection.defaultRetryDays
         if object["retry_days"] != nil {
-            // Read from the document, where a whole number and true are told apart.
-            let listed = input.document("action")?.object?["retry_days"]?.array
-            let days = listed?.compactMap { if case .number(let day) = $0 { Int(exactly: day) } else { nil } }
-            if let days, days.count == listed?.count, DueInvoiceCollection.problem(retryDays: days) == nil {
+            if let days = DueInvoiceCollection.wholeDays(input.document("action")?.object?["retry_days"]),
+                DueInvoiceCollection.problem(retryDays: days) == nil
+            {
                 retryDays = days
             } else {
-                input.add(FieldError(field: "action.retry_days", message: DueInvoiceCollection.problem(retryDays: [0]) ?? ""))
+                input.add(FieldError(field: "action.retry_days", message: DueInvoiceCollection.retryDaysRule))
             }
         }
         let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))

@@ -47,12 +47,23 @@ public struct DueInvoiceCollection: Sendable, Equatable {
         self.retryDays = retryDays
     }
 
+    /// What a retry schedule must be, as a field error says it.
+    public static let retryDaysRule = "must be up to 10 increasing whole days from 1 to 90, such as [1, 3, 7]"
+
     /// Why `days` is not a retry schedule, or nil: up to 10 days, each 1 to 90, increasing.
     public static func problem(retryDays days: [Int]) -> String? {
         guard days.count <= 10, days.allSatisfy({ (1...90).contains($0) }), zip(days, days.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            return "must be up to 10 increasing whole days from 1 to 90, such as [1, 3, 7]"
+            return retryDaysRule
         }
         return nil
+    }
+
+    /// A JSON array's whole numbers, or nil when it is not an array of whole numbers only (true,
+    /// "1" and 1.5 are not days). Read from the document, where a number and true are told apart.
+    public static func wholeDays(_ value: JSONValue?) -> [Int]? {
+        guard let listed = value?.array else { return nil }
+        let days = listed.compactMap { if case .number(let day) = $0 { Int(exactly: day) } else { nil } }
+        return days.count == listed.count ? days : nil
     }
 
     /// Read from an action's or a scan's JSON (the same field names).
@@ -61,9 +72,9 @@ public struct DueInvoiceCollection: Sendable, Equatable {
             let payTrace = object["paytrace_connection_id"]?.string.flatMap({ UUID(text: $0) })
         else { return nil }
         var days = Self.defaultRetryDays
-        if let listed = object["retry_days"]?.array {
-            days = listed.compactMap { if case .number(let day) = $0 { Int(exactly: day) } else { nil } }
-            guard days.count == listed.count, Self.problem(retryDays: days) == nil else { return nil }
+        if let listed = object["retry_days"] {
+            guard let whole = Self.wholeDays(listed), Self.problem(retryDays: whole) == nil else { return nil }
+            days = whole
         }
         self.init(zohoConnectionId: zoho, payTraceConnectionId: payTrace, retryDays: days)
     }
