@@ -21,6 +21,10 @@ bench_cleanup() {
   trap - EXIT INT TERM HUP
   for pid in "${pids[@]}"; do stop_process "$pid"; done
   [ -d "$work/pg" ] && stop_cluster "$work/pg"
+  # To look into a run afterwards: its logs and figures, copied out before the folder goes.
+  if [ -n "${CLEARLINE_BENCH_KEEP_LOGS:-}" ]; then
+    mkdir -p "$CLEARLINE_BENCH_KEEP_LOGS" && find "$work" -maxdepth 1 -type f \( -name '*.log' -o -name '*.txt' -o -name 'pgb*' \) -exec cp {} "$CLEARLINE_BENCH_KEEP_LOGS" \;
+  fi
   rm -rf "$work"
   exit "$status"
 }
