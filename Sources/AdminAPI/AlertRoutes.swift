@@ -41,6 +41,7 @@ struct AlertBody: Encodable {
     let id: String
     let environment: String
     let kind: String
+    let severity: String
     let subject: String
     let message: String
     let createdAt: Date
@@ -51,6 +52,7 @@ struct AlertBody: Encodable {
         id = alert.id.lowercasedString
         environment = alert.environment.rawValue
         kind = alert.kind
+        severity = alert.severity.rawValue
         subject = alert.subject
         message = alert.message
         createdAt = alert.createdAt

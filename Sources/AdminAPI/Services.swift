@@ -1,6 +1,7 @@
 import Foundation
 public import Persistence
 public import Domain
+public import Connectors
 import Logging
 import Crypto
 import HTTPServer
@@ -12,6 +13,8 @@ public struct APIConfiguration: Sendable {
     public var publicDirectory: String
     /// The address users reach Clearline at; `https` turns on Secure cookies.
     public var publicURL: String?
+    /// The SMTP relay alert e-mail goes through; nil when the administrator set none.
+    public var mailRelay: MailRelay?
     /// PBKDF2 rounds for new password hashes.
     public var passwordIterations: Int
     public var loginLimits: LoginLimits
@@ -29,7 +32,7 @@ public struct APIConfiguration: Sendable {
     public var credentialCacheLifetime: Duration
 
     public init(
-        publicDirectory: String = "Public", publicURL: String? = nil,
+        publicDirectory: String = "Public", publicURL: String? = nil, mailRelay: MailRelay? = nil,
         passwordIterations: Int = 600_000, loginLimits: LoginLimits = .init(), requestVendorCalls: Int = 4, requestVendorCallsPerTenant: Int = 2,
         agentTokenFailures: RateLimits.Limit = .init(perMinute: 5), credentialCacheLifetime: Duration = .seconds(30)
     ) {
@@ -37,6 +40,7 @@ public struct APIConfiguration: Sendable {
         self.agentTokenFailures = agentTokenFailures
         self.publicDirectory = publicDirectory
         self.publicURL = publicURL
+        self.mailRelay = mailRelay
         self.passwordIterations = passwordIterations
         self.loginLimits = loginLimits
         self.requestVendorCalls = requestVendorCalls

@@ -96,6 +96,7 @@ public final class WorkerPool: @unchecked Sendable {
         .paymentCapture: PaymentCaptureHandler(),
         .paymentInvoicePosting: PaymentInvoicePostingHandler(),
         .dueInvoiceCollection: DueInvoiceCollectionHandler(),
+        .alertNotification: AlertNotificationHandler(),
     ]
 
     public func start() {

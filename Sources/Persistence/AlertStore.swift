@@ -4,7 +4,7 @@ public import Domain
 /// Alerts for people: raised by the product (a chargeback, a connection's breaker opening),
 /// acknowledged by a tenant admin. One unacknowledged alert per subject at a time.
 public enum AlertStore {
-    static let columns = "id, environment, kind, subject, message, created_at, acknowledged_at, acknowledged_by"
+    static let columns = "id, environment, kind, severity, subject, message, created_at, acknowledged_at, acknowledged_by"
 
     /// Raises the alert unless one for the subject is still unacknowledged; true when raised.
     @discardableResult
@@ -75,7 +75,8 @@ public enum AlertStore {
     static func decode(_ row: Row) throws -> Alert {
         Alert(
             id: try row.uuid("id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, kind: try row.string("kind"),
-            subject: try row.string("subject"), message: try row.string("message"), createdAt: try row.date("created_at"),
+            severity: Alert.Severity(rawValue: try row.string("severity")) ?? .info, subject: try row.string("subject"), message: try row.string("message"),
+            createdAt: try row.date("created_at"),
             acknowledgedAt: try row.optionalDate("acknowledged_at"), acknowledgedBy: row.optionalString("acknowledged_by"))
     }
 }

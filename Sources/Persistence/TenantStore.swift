@@ -64,6 +64,8 @@ public enum TenantStore {
         // Crypto-erasure: without the data key no sealed secret of the tenant can be opened again.
         try tx.query("DELETE FROM connection_secrets WHERE tenant_id = $1", [id])
         try tx.query("DELETE FROM tenant_data_keys WHERE tenant_id = $1", [id])
+        // Nothing more is sent for a tenant that is gone (its routes' secrets went with the key).
+        try tx.query("UPDATE alert_routes SET enabled = false, signing_secret = NULL WHERE tenant_id = $1", [id])
         return true
     }
 

@@ -17,6 +17,9 @@ public final class SandboxServer: Sendable {
     public let zohoWebhooks: ZohoWebhooks
     /// Zoho Books' and Inventory's quota for the sandbox organization (see `ZohoRateLimit`).
     public let zohoLimits: ZohoRateLimit
+    /// The mailbox behind the sandbox's SMTP relay (alert e-mail), on a port of its own.
+    let smtp: SMTPSink
+    let smtpPortWanted: Int
     let http: HTTPServer
 
     /// Credentials the demo and the tests use; the emulator accepts no others.
@@ -26,8 +29,9 @@ public final class SandboxServer: Sendable {
     /// `zohoBaseCurrency`: the Books organization's base currency (USD, CAD or EUR).
     public init(
         host: String = "127.0.0.1", port: Int, payTrace: PayTraceEmulator = PayTraceEmulator(accounts: [SandboxServer.demoPayTraceAccount]),
-        zohoBaseCurrency: String = "USD", logger: Logger
+        zohoBaseCurrency: String = "USD", smtpPort: Int = 0, logger: Logger
     ) {
+        self.smtpPortWanted = smtpPort
         self.payTrace = payTrace
         let bound = BoundPort()
         let zohoAccounts = ZohoAccountsEmulator(clients: [Self.demoZohoClient], apiDomain: "")
@@ -43,7 +47,10 @@ public final class SandboxServer: Sendable {
         books.routes(into: &router, books: "/zoho/api/books/v3", inventory: "/zoho/api/inventory/v1")
         ZohoCRMEmulator(accounts: zohoAccounts).routes(into: &router, apiRoot: "/zoho/api")
         ShopReceiver().routes(into: &router)
+        AlertWebhookSink().routes(into: &router)
         let faults = self.faults
+        smtp = SMTPSink(faults: faults)
+        smtp.routes(into: &router)
         sageAgents = SageAgents(faults: faults, logger: logger)
         sageAgents.routes(into: &router)
         SandboxSpoils(books: books, sageAgents: sageAgents).routes(into: &router)
@@ -75,14 +82,18 @@ public final class SandboxServer: Sendable {
     private let bound: BoundPort
 
     public func start() throws {
+        try smtp.start(host: "127.0.0.1", port: smtpPortWanted)
         try http.start()
         bound.port = http.port
         zohoAccounts.apiDomain = "http://127.0.0.1:\(http.port)/zoho/api"
     }
     public var port: Int { http.port }
+    /// The SMTP relay's port (`smtp://127.0.0.1:<port>`), known once started.
+    public var smtpPort: Int { smtp.port }
     public var baseURL: String { "http://127.0.0.1:\(http.port)" }
     public func shutdown() {
         sageAgents.stopAll()
+        smtp.stop()
         http.shutdown(gracePeriod: .seconds(2))
     }
 

@@ -91,7 +91,9 @@ struct Workers {
     let housekeeping: QueueHousekeeping
 
     init(_ settings: Settings, _ database: Database, _ vault: Vault, _ logger: Logger) {
-        pool = WorkerPool(database: database, vault: vault, configuration: settings.workers, logger: logger)
+        let notifier = AlertNotificationHandler(mailRelay: settings.api.mailRelay, publicURL: settings.api.publicURL)
+        pool = WorkerPool(
+            database: database, vault: vault, configuration: settings.workers, handlers: [.alertNotification: notifier], logger: logger)
         housekeeping = QueueHousekeeping(database: database, configuration: settings.housekeeping, logger: logger)
     }
 

@@ -6,6 +6,7 @@ import HTTPServer
 import Persistence
 import Crypto
 import Engine
+import Connectors
 
 /// Configuration from environment variables, each with a default that works on a laptop.
 struct Settings {
@@ -45,13 +46,22 @@ struct Settings {
             maxBodyBytes: try int("CLEARLINE_MAX_BODY_BYTES", 1 << 20, 1024...(64 << 20)),
             connectionsPerClient: try int("CLEARLINE_HTTP_CONNECTIONS_PER_CLIENT", 128, 1...4000),
             headerDeadlineSeconds: try int("CLEARLINE_HTTP_HEADER_DEADLINE_SECONDS", 10, 1...300))
+        // Alert e-mail's relay (the administrator's, e.g. the host's MTA); none: e-mail routes say so.
+        var mailRelay: MailRelay?
+        if let relay = env["CLEARLINE_SMTP_URL"], !relay.isEmpty {
+            let from = env["CLEARLINE_SMTP_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "clearline@localhost"
+            guard let parsed = MailRelay(url: relay, from: from) else {
+                throw Invalid(description: "CLEARLINE_SMTP_URL must be smtp://host[:port], and CLEARLINE_SMTP_FROM one e-mail address")
+            }
+            mailRelay = parsed
+        }
         let levelText = env["CLEARLINE_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
             throw Invalid(description: "CLEARLINE_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
         }
         let api = APIConfiguration(
             publicDirectory: env["CLEARLINE_PUBLIC_DIR"] ?? "Public",
-            publicURL: env["CLEARLINE_PUBLIC_URL"],
+            publicURL: env["CLEARLINE_PUBLIC_URL"], mailRelay: mailRelay,
             passwordIterations: try int("CLEARLINE_PASSWORD_ITERATIONS", 600_000, 10_000...10_000_000),
             loginLimits: .init(
                 maxFailuresPerEmail: try int("CLEARLINE_LOGIN_FAILURES_PER_EMAIL", 5, 1...1000),

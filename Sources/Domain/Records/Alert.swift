@@ -14,9 +14,21 @@ public struct Alert: Sendable {
         case fraud
     }
 
+    /// How urgent: from the kind (migration 0036's `clearline_alert_severity`, the one place
+    /// it is decided, since alerts are written from SQL too); a route sends its level and above.
+    public enum Severity: String, Sendable, CaseIterable, Comparable {
+        case info
+        case warning
+        case critical
+
+        var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    }
+
     public let id: UUID
     public let environment: EnvironmentName
     public let kind: String
+    public let severity: Severity
     public let subject: String
     public let message: String
     public let createdAt: Date
@@ -24,11 +36,13 @@ public struct Alert: Sendable {
     public let acknowledgedBy: String?
 
     public init(
-        id: UUID, environment: EnvironmentName, kind: String, subject: String, message: String, createdAt: Date, acknowledgedAt: Date?, acknowledgedBy: String?
+        id: UUID, environment: EnvironmentName, kind: String, severity: Severity = .info, subject: String, message: String, createdAt: Date,
+        acknowledgedAt: Date?, acknowledgedBy: String?
     ) {
         self.id = id
         self.environment = environment
         self.kind = kind
+        self.severity = severity
         self.subject = subject
         self.message = message
         self.createdAt = createdAt

@@ -5,6 +5,7 @@ public protocol StoreSession {
     var apiKeys: any APIKeyRepository { get }
     var agentCommands: any AgentCommandRepository { get }
     var alerts: any AlertRepository { get }
+    var alertRoutes: any AlertRouteRepository { get }
     var auditLog: any AuditLogRepository { get }
     var connections: any ConnectionRepository { get }
     var dashboard: any DashboardRepository { get }

@@ -32,4 +32,6 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, CustomStringConvert
     /// Reads one page of a Zoho Books organization's due invoices into payment requests, and
     /// queues the next page: the page is the scan's checkpoint.
     public static let dueInvoiceCollection = JobKind("invoices.collect_due")
+    /// Sends an alert route's owed alerts (queued by migration 0036's trigger on alerts).
+    public static let alertNotification = JobKind("alerts.notify")
 }

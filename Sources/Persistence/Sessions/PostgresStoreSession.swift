@@ -28,6 +28,7 @@ public struct PostgresStoreSession: StoreSession {
     public var paymentRequests: any PaymentRequestRepository { PostgresPaymentRequestRepository(tx: tx) }
     public var reconciliations: any ReconciliationRepository { PostgresReconciliationRepository(tx: tx) }
     public var schedules: any ScheduleRepository { PostgresScheduleRepository(tx: tx) }
+    public var alertRoutes: any AlertRouteRepository { PostgresAlertRouteRepository(tx: tx, vault: vault) }
     public var recurringPlans: any RecurringPlanRepository { PostgresRecurringPlanRepository(tx: tx) }
     public var runs: any RunRepository { PostgresRunRepository(tx: tx) }
     public var sessions: any SessionRepository { PostgresSessionRepository(tx: tx) }
