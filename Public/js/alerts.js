@@ -2,12 +2,17 @@
 // failure however many jobs it killed, the chargebacks waiting), each acknowledged at once.
 import { api } from "./api.js";
 import { el, cell, formatDate, showAlert } from "./ui.js";
+import { mountAlertRoutes } from "./alert-routes.js";
 
 const KINDS = {
   chargeback: ["Chargebacks", "chargebacks", "Decide each case on the chargebacks page."],
   circuit_open: ["Connection stopped", "connections", "Correct its credentials or reconnect it, then replay the dead letters."],
   job_dead: ["Jobs gave up", "events", "Fix the cause, then replay the dead letters."],
   reconciliation_drift: ["Settlement does not balance", "reconciliation", "Open the settlement and repair each difference."],
+  fraud: ["Fraud or anomaly", "payments", "Look at the transactions named; refund or block what is not the customer's."],
+  payment_request: ["Payment request", "payments", "Open the payment request for what PayTrace answered."],
+  invoice_collection: ["Invoice collection", "schedules", "Give the customer a PayTrace vault profile, or collect the invoice by hand."],
+  recurring_plan: ["Recurring billing", "recurring", "The plan is past due: update the customer's card, then resume it."],
 };
 
 export async function mountAlerts(ctx, container) {
@@ -47,4 +52,5 @@ export async function mountAlerts(ctx, container) {
     empty.classList.toggle("hidden", incidents.length > 0);
   }
   await load();
+  await mountAlertRoutes(ctx, container);
 }

@@ -43,7 +43,7 @@ export function formatTime(value) {
 
 // One colour per meaning, so that succeeded, failed and waiting for a person never look alike.
 const BADGE_KINDS = {
-  succeeded: "ok", written: "ok", linked: "ok", passed: "ok", approved: "ok", active: "ok",
+  succeeded: "ok", written: "ok", linked: "ok", passed: "ok", approved: "ok", active: "ok", sent: "ok", sending: "warn",
   failed: "bad", invalid: "bad", declined: "bad", "past due": "bad",
   review: "warn", skipped: "warn", charging: "warn", authorized: "warn", capturing: "warn", paused: "warn",
 };

@@ -40,7 +40,8 @@ public struct AlertNotificationHandler: JobHandler {
         }
         guard let loaded else { return .none }
         let message = AlertMessage(
-            id: loaded.notification.id, tenantName: loaded.tenantName, alerts: loaded.alerts, consoleURL: Self.alertsPage(publicURL, tenantId: tenantId))
+            id: loaded.notification.id, tenantName: loaded.tenantName, alerts: loaded.alerts,
+            consoleURL: Self.alertsPage(publicURL, tenantId: tenantId, environment: loaded.alerts.first?.environment ?? environment))
         do {
             try delivery.send(message, on: loaded.route, signingSecret: loaded.signingSecret, tenantId: tenantId)
         } catch {
@@ -75,9 +76,9 @@ public struct AlertNotificationHandler: JobHandler {
     }
 
     /// The tenant's alerts in the console, when Clearline knows its public address.
-    public static func alertsPage(_ publicURL: String?, tenantId: UUID) -> String? {
+    public static func alertsPage(_ publicURL: String?, tenantId: UUID, environment: EnvironmentName) -> String? {
         guard let publicURL, !publicURL.isEmpty else { return nil }
         let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
-        return "\(base)/tenant.html?id=\(tenantId.lowercasedText)#alerts"
+        return "\(base)/tenant.html?id=\(tenantId.lowercasedText)&view=alerts&env=\(environment.rawValue)"
     }
 }

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from admin_pages import BASE, BIN, SANDBOX, SHOTS, browser, call, deliver_signed, log_in, report  # noqa: E402
@@ -159,6 +160,7 @@ def main():
         request_payment(tenant, owner, passwords[owner])
         add_plan(tenant, owner, passwords[owner])
         add_schedule(tenant, owner, passwords[owner])
+        add_alert_route(tenant, owner, passwords[owner])
     finally:
         workers.terminate()
         workers.wait(15)
@@ -394,6 +396,38 @@ def add_schedule(tenant, owner, owner_password):
         print("a schedule that collects due invoices (retry days 2, 5), added in the Schedules view, showed its next run, ran now once and paused")
     except Exception:
         report(driver, "console-schedule-failure")
+        raise
+    finally:
+        driver.quit()
+
+
+def add_alert_route(tenant, owner, owner_password):
+    """A webhook route to the sandbox's alert sink, added in the Alerts view, shows its signing
+    secret once; Send test says the webhook took it, the sink holds it, and the route's messages
+    list it as sent."""
+    driver = browser(1440, 900)
+    try:
+        wait = log_in(driver, owner, owner_password)
+        driver.get(f"{BASE}/tenant.html?id={tenant}&view=alerts&env=dev")
+        name = f"Browser route {int(time.time())}"
+        wait.until(EC.visibility_of_element_located((By.ID, "route-name"))).send_keys(name)
+        driver.find_element(By.ID, "route-url").send_keys(f"{SANDBOX}/sinks/alerts")
+        driver.find_element(By.CSS_SELECTOR, "input[name=kinds][value=fraud]").click()
+        driver.find_element(By.ID, "add-route").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "added"))
+        secret = wait.until(EC.visibility_of_element_located((By.ID, "route-secret-value"))).text
+        assert secret.startswith("whsec_"), secret
+        row_path = f"//tr[.//strong[text()='{name}']]"
+        before = len(json.load(urllib.request.urlopen(f"{SANDBOX}/_sandbox/sinks/alerts"))["deliveries"])
+        wait.until(EC.element_to_be_clickable((By.XPATH, row_path + "//button[@data-test-route]"))).click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "The webhook accepted the test message"))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#route-messages [data-status=sent]"))
+        deliveries = json.load(urllib.request.urlopen(f"{SANDBOX}/_sandbox/sinks/alerts"))["deliveries"]
+        assert len(deliveries) == before + 1 and '"alerts.test"' in deliveries[-1]["body"], deliveries[-1:]
+        driver.save_screenshot(str(SHOTS / "console-alert-route.png"))
+        print("a webhook alert route added in the Alerts view showed its secret once, and Send test reached the sandbox's sink")
+    except Exception:
+        report(driver, "console-alert-route-failure")
         raise
     finally:
         driver.quit()

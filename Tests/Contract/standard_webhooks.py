@@ -4,7 +4,9 @@ from PyPI), not with our own signer:
 - intake: a delivery the library signs is accepted (202), the same webhook-id again is the same
   event (200) and one event is stored, and a body changed after signing is refused (401);
 - outbound: a shop connection that signs as Standard Webhooks sends its test delivery to the
-  sandbox's shop, and the library verifies that delivery's headers and body.
+  sandbox's shop, and the library verifies that delivery's headers and body;
+- alert routes: a webhook route's test message, sent to the sandbox's alert sink, verifies with
+  the secret the route was made with.
 Needs CLEARLINE_URL, CLEARLINE_BIN and CLEARLINE_SANDBOX_URL (scripts/test sets them)."""
 import base64
 import json
@@ -97,3 +99,21 @@ try:
 except WebhookVerificationError:
     pass
 print(f"ok: the shop's delivery {delivery['webhook_id']} verifies with the reference library, and not with another secret")
+
+# Alert routes: a webhook route's test message, verified by the library with the secret the
+# route was made with (shown that once), as a chat bridge or incident tool would.
+tenant_path = base.split("/environments/")[0]
+status, route = api("POST", tenant_path + "/alert-routes", {"name": "Standard alerts", "channel": "webhook", "url": SANDBOX + "/sinks/alerts"})
+expect(status == 201 and route.get("signing_secret", "").startswith("whsec_"), f"alert route: {status} {route}")
+status, sent = api("POST", f"{tenant_path}/alert-routes/{route['id']}/test")
+expect(status == 200 and sent["ok"] is True, f"the route's test message: {status} {sent}")
+status, sink = call("GET", SANDBOX + "/_sandbox/sinks/alerts")
+message = next((d for d in reversed(sink["deliveries"]) if d["webhook_id"] == sent["notification_id"]), None)
+expect(message is not None, f"the sink has no message {sent['notification_id']}: {sink['deliveries'][-3:]}")
+try:
+    payload = Webhook(route["signing_secret"]).verify(message["body"].encode(), {
+        "webhook-id": message["webhook_id"], "webhook-timestamp": message["webhook_timestamp"], "webhook-signature": message["webhook_signature"]})
+except WebhookVerificationError as error:
+    sys.exit(f"FAIL: the reference library refused our alert message: {error}")
+expect(payload["type"] == "alerts.test" and payload["text"] and payload["data"]["notification_id"] == sent["notification_id"], f"the payload: {payload}")
+print(f"ok: the alert route's test message {message['webhook_id']} verifies with the reference library, with a chat's text")
