@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { el, cell, formatDate, showAlert } from "./ui.js";
 import { mountAlertRoutes } from "./alert-routes.js";
+import { mountFraudSettings } from "./fraud-settings.js";
 
 const KINDS = {
   chargeback: ["Chargebacks", "chargebacks", "Decide each case on the chargebacks page."],
@@ -36,21 +37,47 @@ export async function mountAlerts(ctx, container) {
     }
   }
 
+  async function notFraud(incident, button) {
+    button.disabled = true;
+    try {
+      const result = await api("POST", `${ctx.base}/alert-incidents/${incident.key}/not-fraud`, { quiet_days: 30 });
+      showAlert(ctx.message, "success", `Marked not fraud; this detector stays quiet for that cause for ${result.quiet_days} days.`);
+      await load();
+    } catch (error) {
+      showAlert(ctx.message, "error", error.message);
+      button.disabled = false;
+    }
+  }
+
+  // A fraud alert names its evidence last ("PayTrace transactions: 1, 2, 3."): each becomes a
+  // link to the runs of that transaction.
+  function summary(incident) {
+    const match = incident.kind === "fraud" && /^(.*) PayTrace transactions: ([0-9, ]+)\.$/s.exec(incident.summary);
+    if (!match) return el("p", { class: "muted small" }, incident.summary);
+    const ids = match[2].split(", ").slice(-20);
+    return el("div", { class: "muted small" }, el("p", {}, match[1]),
+      el("p", { "data-evidence": "" }, "PayTrace transactions: ",
+        ...ids.flatMap((id, index) => [index ? ", " : "", el("a", { href: ctx.href("runs", { q: id }) }, id)])));
+  }
+
   async function load() {
     const incidents = (await api("GET", `${ctx.base}/alert-incidents?limit=200`)).items;
     rows.replaceChildren(...incidents.map((incident) => {
       const [title, view, advice] = KINDS[incident.kind] || [incident.kind, null, ""];
       return el("tr", { "data-incident": incident.kind },
-        cell("Incident", el("div", {}, el("strong", {}, title), el("p", { class: "muted small" }, incident.summary),
+        cell("Incident", el("div", {}, el("strong", {}, title), summary(incident),
           view ? el("a", { href: ctx.href(view) }, advice) : null)),
         cell("Alerts", String(incident.count)),
         cell("Since", formatDate(incident.first_raised_at)),
         cell("Latest", formatDate(incident.last_raised_at)),
-        cell("", ctx.canWrite ? el("button", { type: "button", class: "secondary", onclick: (e) => acknowledge(incident, e.currentTarget) },
-          incident.count === 1 ? "Acknowledge" : `Acknowledge all ${incident.count}`) : null));
+        cell("", ctx.canWrite ? el("div", { class: "row-actions" },
+          el("button", { type: "button", class: "secondary", onclick: (e) => acknowledge(incident, e.currentTarget) },
+            incident.count === 1 ? "Acknowledge" : `Acknowledge all ${incident.count}`),
+          incident.kind === "fraud" ? el("button", { type: "button", class: "secondary", "data-not-fraud": incident.key, onclick: (e) => notFraud(incident, e.currentTarget) }, "Not fraud") : null) : null));
     }));
     empty.classList.toggle("hidden", incidents.length > 0);
   }
   await load();
   await mountAlertRoutes(ctx, container);
+  await mountFraudSettings(ctx, container);
 }

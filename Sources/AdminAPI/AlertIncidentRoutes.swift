@@ -28,6 +28,30 @@ enum AlertIncidentRoutes {
             }
             return context.json(["acknowledged": count])
         },
+        // Fraud incidents only: closed as not fraud, and the detector is quiet for that cause
+        // (the customer, or the environment's rates) for `quiet_days` (30 when left out).
+        Endpoint("POST", base + "/{incidentKey}/not-fraud", access: .tenant(.admin)) { context in
+            let (tenantId, environment) = (try context.tenantId, try ConnectionRoutes.environment(context))
+            guard let key = context.request.pathParameters["incidentKey"], AlertIncident.isValidKey(key) else {
+                throw Problem.notFound("No such incident.")
+            }
+            var quietDays = 30
+            if !context.request.body.isEmpty {
+                var input = try JSONInput(context.request, allowed: ["quiet_days"])
+                quietDays = input.integer("quiet_days", required: false, range: 1...365) ?? quietDays
+                try input.validate()
+            }
+            let count = try context.tenantTransaction { tx -> Int in
+                let count = try tx.fraudSettings.markNotFraud(
+                    tenantId: tenantId, environment: environment, incident: key, quietDays: quietDays, by: context.actor)
+                guard count > 0 else { throw Problem.notFound("No open fraud alerts of this incident.") }
+                try context.audit(
+                    tx, tenantId: tenantId, action: "alert.incident_not_fraud", targetType: "incident", targetId: key,
+                    details: ["alerts": "\(count)", "quiet_days": "\(quietDays)"])
+                return count
+            }
+            return context.json(["marked_not_fraud": count, "quiet_days": quietDays])
+        },
     ]
 }
 

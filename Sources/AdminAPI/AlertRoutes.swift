@@ -47,6 +47,7 @@ struct AlertBody: Encodable {
     let createdAt: Date
     let acknowledgedAt: Date?
     let acknowledgedBy: String?
+    let resolution: String?
 
     init(_ alert: Alert) {
         id = alert.id.lowercasedString
@@ -58,5 +59,6 @@ struct AlertBody: Encodable {
         createdAt = alert.createdAt
         acknowledgedAt = alert.acknowledgedAt
         acknowledgedBy = alert.acknowledgedBy
+        resolution = alert.resolution
     }
 }

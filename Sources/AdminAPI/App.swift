@@ -31,7 +31,7 @@ public final class App: Sendable {
         + WebhookEndpointRoutes.endpoints + IntakeRoute.endpoints + EventRoutes.endpoints + DeadLetterRoutes.endpoints
         + FlowCatalogRoutes.endpoints + FlowRoutes.endpoints + FlowVersionRoutes.endpoints + DeploymentRoutes.endpoints + RunRoutes.endpoints
         + ChargebackRoutes.endpoints + PaymentRequestRoutes.endpoints + RecurringPlanRoutes.endpoints + ScheduleRoutes.endpoints + AlertRoutes.endpoints
-        + AlertRouteRoutes.endpoints
+        + AlertRouteRoutes.endpoints + FraudSettingsRoutes.endpoints
         + SettlementRoutes.endpoints
         + SettlementStatementRoutes.endpoints
         + FeeScheduleRoutes.endpoints + ReconciliationRoutes.endpoints + ReconciliationFindingRoutes.endpoints + ReconciliationRepairRoutes.endpoints

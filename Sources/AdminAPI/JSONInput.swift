@@ -38,6 +38,9 @@ struct JSONInput {
 
     func has(_ key: String) -> Bool { fields[key] != nil }
 
+    /// A field as a JSON document, for a reader of its own; nil when absent.
+    func value(_ key: String) -> JSONValue? { document[key] }
+
     /// A field as JSONSerialization read it (a string, an NSNumber...), for a parser of its own;
     /// nil when absent or null.
     func raw(_ key: String) -> Any? { fields[key].flatMap { $0 is NSNull ? nil : $0 } }

@@ -11,19 +11,25 @@ enum FraudWatch {
         // judged at once in two transactions would each miss the other (a duplicate unseen).
         try PaymentObservationStore.lockCustomer(tx, tenantId: tenantId, environment: environment, observation.customerId)
         guard try PaymentObservationStore.record(tx, tenantId: tenantId, environment: environment, observation) else { return }
+        // The tenant's thresholds, and detectors it turned off.
+        let (settings, _, _) = try FraudSettingsStore.get(tx, tenantId: tenantId, environment: environment)
         let history = try PaymentObservationStore.history(
             tx, tenantId: tenantId, environment: environment, around: observation, since: observation.at.addingTimeInterval(-FraudDetectors.lookback),
-            until: observation.at.addingTimeInterval(FraudDetectors.Settings().testingWindow))
+            until: observation.at.addingTimeInterval(max(settings.testingWindow, settings.duplicateWindow, 3_600)))
         // The rates are counted only when they could have moved: a declined attempt or a refund.
-        var findings = FraudDetectors.findings(for: observation, history: history)
+        var findings = FraudDetectors.findings(for: observation, history: history, settings: settings)
         if observation.declined || observation.kind == .refund {
             findings += RateSpikes.findings(
-                for: observation, try PaymentObservationStore.rateCounts(tx, tenantId: tenantId, environment: environment, at: observation.at))
+                for: observation, try PaymentObservationStore.rateCounts(tx, tenantId: tenantId, environment: environment, at: observation.at),
+                settings: settings)
         }
         for finding in findings {
+            // A person judged this cause not fraud: quiet for the period they chose.
+            let subject = "\(finding.detector):\(finding.cause)"
+            if try FraudSettingsStore.isQuieted(tx, tenantId: tenantId, environment: environment, subject: subject, at: observation.at) { continue }
             let evidence = finding.evidence.suffix(60).map(String.init).joined(separator: ", ")
             _ = try AlertStore.raise(
-                tx, tenantId: tenantId, environment: environment, kind: .fraud, subject: "\(finding.detector):\(finding.cause)",
+                tx, tenantId: tenantId, environment: environment, kind: .fraud, subject: subject,
                 message: "\(finding.explanation) Severity \(finding.severity). PayTrace transactions: \(evidence).")
         }
     }

@@ -4,7 +4,7 @@ public import Domain
 /// Alerts for people: raised by the product (a chargeback, a connection's breaker opening),
 /// acknowledged by a tenant admin. One unacknowledged alert per subject at a time.
 public enum AlertStore {
-    static let columns = "id, environment, kind, severity, subject, message, created_at, acknowledged_at, acknowledged_by"
+    static let columns = "id, environment, kind, severity, subject, message, created_at, acknowledged_at, acknowledged_by, resolution"
 
     /// Raises the alert unless one for the subject is still unacknowledged; true when raised.
     @discardableResult
@@ -77,6 +77,7 @@ public enum AlertStore {
             id: try row.uuid("id"), environment: EnvironmentName(rawValue: try row.string("environment")) ?? .dev, kind: try row.string("kind"),
             severity: Alert.Severity(rawValue: try row.string("severity")) ?? .info, subject: try row.string("subject"), message: try row.string("message"),
             createdAt: try row.date("created_at"),
-            acknowledgedAt: try row.optionalDate("acknowledged_at"), acknowledgedBy: row.optionalString("acknowledged_by"))
+            acknowledgedAt: try row.optionalDate("acknowledged_at"), acknowledgedBy: row.optionalString("acknowledged_by"),
+            resolution: row.optionalString("resolution"))
     }
 }

@@ -425,7 +425,19 @@ def add_alert_route(tenant, owner, owner_password):
         deliveries = json.load(urllib.request.urlopen(f"{SANDBOX}/_sandbox/sinks/alerts"))["deliveries"]
         assert len(deliveries) == before + 1 and '"alerts.test"' in deliveries[-1]["body"], deliveries[-1:]
         driver.save_screenshot(str(SHOTS / "console-alert-route.png"))
-        print("a webhook alert route added in the Alerts view showed its secret once, and Send test reached the sandbox's sink")
+        # The velocity detector's limit, changed and saved, is what the page shows after a reload.
+        per_hour = wait.until(lambda d: d.find_element(By.ID, "fraud-velocity-per_hour").get_attribute("value") and d.find_element(By.ID, "fraud-velocity-per_hour"))
+        limit = "25" if per_hour.get_attribute("value") != "25" else "26"
+        per_hour.clear()
+        per_hour.send_keys(limit)
+        driver.find_element(By.ID, "save-fraud-settings").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "Detectors saved"))
+        driver.refresh()
+        wait.until(lambda d: d.find_element(By.ID, "fraud-velocity-per_hour").get_attribute("value") == limit)
+        note = driver.find_element(By.ID, "fraud-settings-note").text
+        assert note.startswith("Last changed"), note
+        print("a webhook alert route added in the Alerts view showed its secret once, Send test reached the sandbox's sink, "
+              "and the velocity detector's limit saved")
     except Exception:
         report(driver, "console-alert-route-failure")
         raise

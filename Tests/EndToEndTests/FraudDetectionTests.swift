@@ -124,4 +124,67 @@ struct FraudDetectionTests {
         #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
         #expect(try Self.fraudAlerts(tenantId).count == quiet.count + 5)
     }
+
+    /// The tenant's thresholds decide what is raised (velocity at 5 charges an hour, duplicates
+    /// off), bad settings are refused naming the field, and an incident judged not fraud quiets
+    /// its detector for that customer, not for others.
+    @Test func tenantThresholdsAndNotFraudVerdictsDecideWhatIsRaised() async throws {
+        let tenant = try await Fixtures.tenant()
+        let tenantId = try #require(UUID(uuidString: tenant))
+        let settingsPath = "/v1/tenants/\(tenant)/environments/dev/fraud-settings"
+        let defaults = try await Client.send("GET", settingsPath)
+        #expect(((defaults.json["detectors"] as? [String: Any])?["velocity"] as? [String: Any])?["per_hour"] as? Int == 12, "\(defaults.text)")
+        for (body, field) in [
+            (["velocity": ["per_hour": 1]], "velocity.per_hour"), (["card_testing": ["max_amount": "0.00"]], "card_testing.max_amount"),
+            (["card_testing": ["max_amount": "1.234"]], "card_testing.max_amount"), (["decline_spike": ["share": 1.5]], "decline_spike.share"),
+            (["velocity": ["per_hour": 5, "colour": "red"]], "velocity.colour"), (["phishing": ["enabled": true]], "phishing"),
+            (["refund_spike": ["enabled": "yes"]], "refund_spike.enabled"),
+        ] as [([String: Any], String)] {
+            let refused = try await Client.send("PATCH", settingsPath, json: body)
+            #expect(refused.status == 422 && refused.text.contains("\"\(field)\""), "\(body): \(refused.status) \(refused.text)")
+        }
+        let changed = try await Client.send("PATCH", settingsPath, json: ["velocity": ["per_hour": 5], "duplicate_charge": ["enabled": false]])
+        let detectors = changed.json["detectors"] as? [String: Any] ?? [:]
+        #expect(changed.status == 200 && (detectors["velocity"] as? [String: Any])?["per_hour"] as? Int == 5, "\(changed.text)")
+        #expect((detectors["duplicate_charge"] as? [String: Any])?["enabled"] as? Bool == false && changed["updated_by"] != nil, "\(changed.text)")
+
+        let pool = TestWorkers.pool(tenant: tenantId, workers: 2)
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        let now = Date()
+        func charges(_ customer: String, from first: Int, count: Int, at start: Date) throws {
+            let events = (0..<count).map { n in
+                Self.event(tenantId, first + n, Decimal(3_000 + n * 101) / 100, customer: customer, at: start.addingTimeInterval(Double(n) * 300))
+            }
+            _ = try EventStore.recordMany(TestServer.shared.database, events, firstJob: .eventDispatch, wake: true)
+        }
+        // Five charges within an hour: velocity speaks; the same amount twice: duplicates are off.
+        try charges("fast-1", from: 60_000, count: 5, at: now.addingTimeInterval(-7_200))
+        _ = try EventStore.recordMany(
+            TestServer.shared.database,
+            [
+                Self.event(tenantId, 61_000, 42, customer: "twice-1", at: now.addingTimeInterval(-600)),
+                Self.event(tenantId, 61_001, 42, customer: "twice-1", at: now.addingTimeInterval(-540)),
+            ], firstJob: .eventDispatch, wake: true)
+        #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
+        let first = try Self.fraudAlerts(tenantId)
+        #expect(first.map(\.subject) == ["velocity:customer:fast-1"], "\(first)")
+        #expect(first.first?.message.contains("5 times within an hour") == true, "\(first)")
+
+        // Judged not fraud: the next burst of that customer raises nothing; another customer's does.
+        let incidents = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/alert-incidents")
+        let key = try #require((incidents.json["items"] as? [[String: Any]])?.first { $0["kind"] as? String == "fraud" }?["key"] as? String)
+        let judged = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/environments/dev/alert-incidents/\(key)/not-fraud", json: ["quiet_days": 7])
+        #expect(judged.status == 200 && judged.json["marked_not_fraud"] as? Int == 1, "\(judged.text)")
+        let again = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/alert-incidents/\(key)/not-fraud", json: [:])
+        #expect(again.status == 404, "nothing open is left to judge: \(again.text)")
+        let closed = try await Client.send("GET", "/v1/tenants/\(tenant)/environments/dev/alerts?open=false")
+        #expect((closed.json["items"] as? [[String: Any]])?.first?["resolution"] as? String == "not_fraud", "\(closed.text)")
+        try charges("fast-1", from: 62_000, count: 6, at: now.addingTimeInterval(-3_000))
+        try charges("fast-2", from: 63_000, count: 5, at: now.addingTimeInterval(-3_000))
+        #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
+        let after = try Self.fraudAlerts(tenantId)
+        #expect(after.map(\.subject) == ["velocity:customer:fast-1", "velocity:customer:fast-2"], "\(after)")
+    }
 }

@@ -15,29 +15,46 @@ public enum FraudDetectors {
         public let evidence: [Int]
     }
 
-    /// The thresholds a tenant may change; the defaults are the examples.
-    public struct Settings: Sendable, Equatable {
-        /// Card testing: at least this many sales or authorizations of at most `smallAmount` from one
-        /// customer or card within `testingWindow`, most of them declined.
-        public var testingAttempts = 10
-        public var smallAmount = Decimal(5)
-        public var testingWindow: TimeInterval = 600
-        public var testingDeclineShare = 0.6
-        /// Duplicate charge: the same customer charged the same amount twice within this.
-        public var duplicateWindow: TimeInterval = 600
-        /// Unusual amount: at least this many approved sales of the customer before it speaks, and
-        /// an amount this many median absolute deviations above their median (and 3 times it).
-        public var amountHistory = 5
-        public var amountDeviations = Decimal(10)
-
-        public init() {}
-    }
-
     /// How far back the detectors look.
     public static let lookback: TimeInterval = 180 * 86_400
 
+    public typealias Settings = FraudSettings
+
+    /// What the enabled detectors find in `new`.
     public static func findings(for new: PaymentObservation, history: [PaymentObservation], settings: Settings = Settings()) -> [Finding] {
-        [cardTesting(new, history, settings), duplicate(new, history, settings), unusualAmount(new, history, settings)].compactMap { $0 }
+        let testing = settings.enabled("card_testing") ? cardTesting(new, history, settings) : nil
+        return [
+            testing,
+            settings.enabled("duplicate_charge") ? duplicate(new, history, settings) : nil,
+            settings.enabled("unusual_amount") ? unusualAmount(new, history, settings) : nil,
+            // A card-testing burst is many charges too; it is told once, as what it is.
+            testing == nil && settings.enabled("velocity") ? velocity(new, history, settings) : nil,
+        ].compactMap { $0 }
+    }
+
+    /// Too many charges on one customer within an hour, whatever their amounts and outcomes.
+    /// Transactions may be judged out of their order (polling, retries), so every hour that
+    /// holds `new` counts, not only the hour before it.
+    static func velocity(_ new: PaymentObservation, _ history: [PaymentObservation], _ settings: Settings) -> Finding? {
+        guard new.kind == .sale || new.kind == .authorization, let customer = new.customerId else { return nil }
+        let hour: TimeInterval = 3_600
+        let near =
+            (history.filter {
+                ($0.kind == .sale || $0.kind == .authorization) && $0.customerId == customer && $0.transactionId != new.transactionId
+                    && abs(new.at.timeIntervalSince($0.at)) < hour
+            } + [new]).sorted { $0.at < $1.at }
+        // The fullest hour that starts at one of these charges and still holds `new`.
+        var fullest: ArraySlice<PaymentObservation> = []
+        for (index, first) in near.enumerated() where first.at <= new.at {
+            let window = near[index...].prefix { $0.at.timeIntervalSince(first.at) < hour }
+            if window.last.map({ $0.at >= new.at }) == true, window.count > fullest.count { fullest = window }
+        }
+        // Raised when an hour reaches the limit; later charges of it join the same incident.
+        guard fullest.count >= settings.velocityPerHour else { return nil }
+        return Finding(
+            detector: "velocity", cause: "customer:\(customer)", severity: "warning",
+            explanation: "Customer \(customer) was charged \(fullest.count) times within an hour (the limit is \(settings.velocityPerHour)).",
+            evidence: fullest.map(\.transactionId))
     }
 
     /// A burst of small attempts, mostly declined, on one customer or one card.

@@ -38,17 +38,22 @@ public enum RateSpikes {
     /// Days of history before either detector speaks.
     public static let minimumDays = 7.0
 
-    public static func findings(for new: PaymentObservation, _ counts: Counts) -> [FraudDetectors.Finding] {
-        [declineSpike(new, counts), refundSpike(new, counts)].compactMap { $0 }
+    public static func findings(for new: PaymentObservation, _ counts: Counts, settings: FraudSettings = FraudSettings()) -> [FraudDetectors.Finding] {
+        [
+            settings.enabled("decline_spike") ? declineSpike(new, counts, settings) : nil,
+            settings.enabled("refund_spike") ? refundSpike(new, counts, settings) : nil,
+        ].compactMap { $0 }
     }
 
-    /// At least 20 attempts in the last 15 minutes with a decline share of 30% or more, and at
-    /// least three times the baseline's share.
-    static func declineSpike(_ new: PaymentObservation, _ counts: Counts) -> FraudDetectors.Finding? {
-        guard new.declined, counts.baselineDaysCovered >= minimumDays, counts.recentAttempts >= 20, counts.baselineAttempts >= 100 else { return nil }
+    /// At least 20 attempts (the tenant's `declineMinimumAttempts`) in the last 15 minutes with a
+    /// decline share of 30% (`declineShare`) or more, and at least three times the baseline's share.
+    static func declineSpike(_ new: PaymentObservation, _ counts: Counts, _ settings: FraudSettings) -> FraudDetectors.Finding? {
+        guard new.declined, counts.baselineDaysCovered >= minimumDays, counts.recentAttempts >= settings.declineMinimumAttempts,
+            counts.baselineAttempts >= 100
+        else { return nil }
         let recent = Double(counts.recentDeclines) / Double(counts.recentAttempts)
         let usual = Double(counts.baselineDeclines) / Double(counts.baselineAttempts)
-        guard recent >= 0.3, recent >= usual * 3 else { return nil }
+        guard recent >= settings.declineShare, recent >= usual * 3 else { return nil }
         return FraudDetectors.Finding(
             detector: "decline_spike", cause: "environment", severity: "critical",
             explanation: "\(counts.recentDeclines) of \(counts.recentAttempts) attempts in the last \(Int(recentWindow / 60)) minutes were declined "
@@ -56,11 +61,12 @@ public enum RateSpikes {
             evidence: [new.transactionId])
     }
 
-    /// At least 5 refunds in the last hour, and at least four times the usual hourly count plus three.
-    static func refundSpike(_ new: PaymentObservation, _ counts: Counts) -> FraudDetectors.Finding? {
+    /// At least 5 refunds (`refundMinimum`) in the last hour, and at least four times the usual
+    /// hourly count plus three.
+    static func refundSpike(_ new: PaymentObservation, _ counts: Counts, _ settings: FraudSettings) -> FraudDetectors.Finding? {
         guard new.kind == .refund, counts.baselineDaysCovered >= minimumDays else { return nil }
         let hourly = Double(counts.baselineRefunds) / (min(counts.baselineDaysCovered, baselineDays) * 24)
-        guard counts.recentRefunds >= 5, Double(counts.recentRefunds) >= hourly * 4 + 3 else { return nil }
+        guard counts.recentRefunds >= settings.refundMinimum, Double(counts.recentRefunds) >= hourly * 4 + 3 else { return nil }
         return FraudDetectors.Finding(
             detector: "refund_spike", cause: "environment", severity: "warning",
             explanation: "\(counts.recentRefunds) refunds in the last hour, against \(String(format: "%.1f", hourly)) an hour usually.",

@@ -34,10 +34,13 @@ public struct Alert: Sendable {
     public let createdAt: Date
     public let acknowledgedAt: Date?
     public let acknowledgedBy: String?
+    /// How it was closed when not a plain acknowledgement: `not_fraud`.
+    public let resolution: String?
 
     public init(
         id: UUID, environment: EnvironmentName, kind: String, severity: Severity = .info, subject: String, message: String, createdAt: Date,
-        acknowledgedAt: Date?, acknowledgedBy: String?
+        acknowledgedAt: Date?, acknowledgedBy: String?,
+        resolution: String? = nil
     ) {
         self.id = id
         self.environment = environment
@@ -48,5 +51,6 @@ public struct Alert: Sendable {
         self.createdAt = createdAt
         self.acknowledgedAt = acknowledgedAt
         self.acknowledgedBy = acknowledgedBy
+        self.resolution = resolution
     }
 }

@@ -6,6 +6,7 @@ public protocol StoreSession {
     var agentCommands: any AgentCommandRepository { get }
     var alerts: any AlertRepository { get }
     var alertRoutes: any AlertRouteRepository { get }
+    var fraudSettings: any FraudSettingsRepository { get }
     var auditLog: any AuditLogRepository { get }
     var connections: any ConnectionRepository { get }
     var dashboard: any DashboardRepository { get }

@@ -29,6 +29,7 @@ public struct PostgresStoreSession: StoreSession {
     public var reconciliations: any ReconciliationRepository { PostgresReconciliationRepository(tx: tx) }
     public var schedules: any ScheduleRepository { PostgresScheduleRepository(tx: tx) }
     public var alertRoutes: any AlertRouteRepository { PostgresAlertRouteRepository(tx: tx, vault: vault) }
+    public var fraudSettings: any FraudSettingsRepository { PostgresFraudSettingsRepository(tx: tx) }
     public var recurringPlans: any RecurringPlanRepository { PostgresRecurringPlanRepository(tx: tx) }
     public var runs: any RunRepository { PostgresRunRepository(tx: tx) }
     public var sessions: any SessionRepository { PostgresSessionRepository(tx: tx) }
