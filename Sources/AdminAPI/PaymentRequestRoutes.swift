@@ -10,7 +10,10 @@ import HTTPServer
 /// retried POST returns the first request instead of making a second one.
 enum PaymentRequestRoutes {
     static let base = "/v1/tenants/{tenantId}/environments/{environment}/payment-requests"
-    static let fields: Set<String> = ["connection_id", "customer_id", "amount", "currency", "description", "external_reference", "capture"]
+    static let fields: Set<String> = [
+        "connection_id", "customer_id", "amount", "currency", "description", "external_reference", "capture", "invoice",
+    ]
+    static let invoiceFields: Set<String> = ["connection_id", "invoice_id", "customer_number"]
     /// Attempts of the charge job: enough to wait out an attempt whose answer was lost and search.
     static let jobAttempts = 12
 
@@ -68,12 +71,32 @@ enum PaymentRequestRoutes {
             externalReference: input.string("external_reference", required: false, maxLength: 100),
             capture: input.boolean("capture", required: false) ?? true)
         for error in errors where !input.errors.contains(where: { $0.field == error.field }) { input.add(error) }
+        let invoice = Self.invoice(&input)
         try input.validate()
         guard let draft, let connectionId else { throw Problem.validation(input.errors) }
         let (connection, secrets) = try context.tenantTransaction { tx -> (Connection, [String: String]) in
             guard let connection = try tx.connections.get(tenantId: tenantId, environment: environment, id: connectionId), connection.kind == .paytrace
             else {
                 throw Problem.validation([FieldError(field: "connection_id", message: "must be a PayTrace connection of this environment")])
+            }
+            if let invoice {
+                let books = try tx.connections.get(tenantId: tenantId, environment: environment, id: invoice.connectionId)
+                switch books?.kind {
+                case .zoho?:
+                    if invoice.customer != nil {
+                        throw Problem.validation([
+                            FieldError(field: "invoice.customer_number", message: "is for Sage Pro invoices; a Books invoice knows its customer")
+                        ])
+                    }
+                case .sageProAgent?:
+                    if invoice.customer == nil {
+                        throw Problem.validation([FieldError(field: "invoice.customer_number", message: "is required for a Sage Pro invoice")])
+                    }
+                default:
+                    throw Problem.validation([
+                        FieldError(field: "invoice.connection_id", message: "must be a Zoho or Sage Pro connection of this environment")
+                    ])
+                }
             }
             return (connection, try tx.connections.secrets(connection: connection))
         }
@@ -95,8 +118,10 @@ enum PaymentRequestRoutes {
             throw Problem.validation([FieldError(field: "customer_id", message: "is not a customer in this PayTrace account's vault")])
         }
         let request = try context.tenantTransaction { tx -> PaymentRequest in
-            let request = try tx.paymentRequests.create(
-                tenantId: tenantId, environment: environment, connectionId: connectionId, draft, maxAttempts: jobAttempts)
+            guard
+                let request = try tx.paymentRequests.create(
+                    tenantId: tenantId, environment: environment, connectionId: connectionId, draft, maxAttempts: jobAttempts, invoice: invoice)
+            else { throw Problem.conflict("A charge of invoice \(invoice?.invoiceId ?? "") is under way already; see its payment request.") }
             try context.audit(
                 tx, tenantId: tenantId, action: "payment_request.created", targetType: "payment_request", targetId: request.id.lowercasedString,
                 details: ["customer_id": draft.customerId, "amount": "\(draft.amount)", "reference": request.reference])
@@ -106,6 +131,45 @@ enum PaymentRequestRoutes {
         response.setHeader(
             "Location", "/v1/tenants/\(tenantId.lowercasedString)/environments/\(environment.rawValue)/payment-requests/\(request.id.lowercasedString)")
         return response
+    }
+}
+
+extension PaymentRequestRoutes {
+    /// The invoice the charge pays, when given: `{connection_id, invoice_id, customer_number?}`
+    /// (a Books invoice id, or Sage Pro's INVNO with its CUSTNO); which connection it names is
+    /// checked with the database.
+    static func invoice(_ input: inout JSONInput) -> PaymentRequest.InvoiceLink? {
+        guard input.has("invoice") else { return nil }
+        guard let object = input.raw("invoice") as? [String: Any] else {
+            input.add(FieldError(field: "invoice", message: "must be an object: connection_id, invoice_id and, for Sage Pro, customer_number"))
+            return nil
+        }
+        for key in object.keys.sorted() where !invoiceFields.contains(key) {
+            input.add(FieldError(field: "invoice.\(key)", message: "is not a known field"))
+        }
+        func text(_ key: String, _ range: ClosedRange<Int>, required: Bool) -> String? {
+            guard let value = object[key], !(value is NSNull) else {
+                if required { input.add(FieldError(field: "invoice.\(key)", message: "is required")) }
+                return nil
+            }
+            guard let string = value as? String, range.contains(string.unicodeScalars.count),
+                !string.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }), string.trimmingCharacters(in: .whitespaces) == string
+            else {
+                input.add(
+                    FieldError(field: "invoice.\(key)", message: "must be text of \(range.lowerBound) to \(range.upperBound) characters, no spaces around it"))
+                return nil
+            }
+            return string
+        }
+        let connection = text("connection_id", 36...36, required: true)
+        let invoiceId = text("invoice_id", 1...50, required: true)
+        let customer = text("customer_number", 1...10, required: false)
+        guard let connection, let invoiceId else { return nil }
+        guard let connectionId = UUID(text: connection) else {
+            input.add(FieldError(field: "invoice.connection_id", message: "must be a connection id"))
+            return nil
+        }
+        return PaymentRequest.InvoiceLink(connectionId: connectionId, invoiceId: invoiceId, customer: customer)
     }
 }
 
@@ -145,6 +209,9 @@ struct PaymentRequestBody: Encodable {
     struct Invoice: Encodable {
         let connectionId: String
         let invoiceId: String
+        /// Sage Pro's CUSTNO, for a Pro invoice.
+        let customerNumber: String?
+        /// The Books payment, or Pro's cash receipt number, posted on it.
         let paymentId: String?
         let postedAt: Date?
         /// Which attempt at the invoice this charge is (1, then one per retry day after a decline).
@@ -176,7 +243,8 @@ struct PaymentRequestBody: Encodable {
         capturedAt = request.capturedAt
         invoice = request.invoice.map {
             Invoice(
-                connectionId: $0.connectionId.lowercasedString, invoiceId: $0.invoiceId, paymentId: $0.paymentId, postedAt: $0.postedAt,
+                connectionId: $0.connectionId.lowercasedString, invoiceId: $0.invoiceId, customerNumber: $0.customer, paymentId: $0.paymentId,
+                postedAt: $0.postedAt,
                 attempt: $0.attempt, collectedAt: $0.collectedAt)
         }
         plan = request.plan.map { Plan(id: $0.planId.lowercasedString, period: $0.period + 1, attempt: $0.attempt) }

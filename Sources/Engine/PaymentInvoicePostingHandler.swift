@@ -3,9 +3,9 @@ import Connectors
 public import Domain
 public import Persistence
 
-/// `payment.post_invoice` (`{"payment_request_id"}`): posts an approved charge as a Zoho Books
-/// customer payment on the invoice it pays, once. Books has no idempotency key either, so the
-/// payment carries the PayTrace transaction id as its `reference_number`, and Books is searched
+/// `payment.post_invoice` (`{"payment_request_id"}`): posts an approved charge on the invoice it
+/// pays, once: a Zoho Books customer payment, or a Sage Pro cash receipt through the agent. Books
+/// has no idempotency key either, so the payment carries the PayTrace transaction id as its `reference_number`, and Books is searched
 /// for that reference before anything is created: a retry after an answer that never came adopts
 /// the payment the first attempt made.
 public struct PaymentInvoicePostingHandler: JobHandler {
@@ -21,14 +21,15 @@ public struct PaymentInvoicePostingHandler: JobHandler {
             guard let request = try PaymentRequestStore.get(tx, tenantId: tenantId, environment: nil, id: id), let invoice = request.invoice,
                 invoice.paymentId == nil, request.status == .approved
             else { return nil }
-            guard let zoho = try ConnectionStore.get(tx, tenantId: tenantId, environment: request.environment, id: invoice.connectionId) else {
+            guard let ledger = try ConnectionStore.get(tx, tenantId: tenantId, environment: request.environment, id: invoice.connectionId) else {
                 return (request, nil, [:])
             }
-            return (request, zoho, try ConnectionStore.secrets(tx, vault: vault, connection: zoho))
+            return (request, ledger, try ConnectionStore.secrets(tx, vault: vault, connection: ledger))
         }
-        guard let (request, zoho, secrets) = loaded, let invoice = request.invoice, let transactionId = request.transactionId else { return .none }
-        guard let zoho else { throw PermanentJobFailure("the Zoho connection of invoice \(invoice.invoiceId) was removed; post the payment by hand") }
-        let books = try ZohoClients.forConnection(zoho, secrets: secrets).books
+        guard let (request, ledger, secrets) = loaded, let invoice = request.invoice, let transactionId = request.transactionId else { return .none }
+        guard let ledger else { throw PermanentJobFailure("the connection of invoice \(invoice.invoiceId) was removed; post the payment by hand") }
+        if ledger.kind == .sageProAgent { return try postReceipt(request, tenantId, on: ledger, transactionId: transactionId, context) }
+        let books = try ZohoClients.forConnection(ledger, secrets: secrets).books
         let reference = String(transactionId)
         if let earlier = try books.customerPayments(referenceNumber: reference).first(where: { $0["reference_number"] as? String == reference }),
             let paymentId = earlier["payment_id"] as? String
@@ -58,6 +59,26 @@ public struct PaymentInvoicePostingHandler: JobHandler {
         guard let paymentId = payment["payment_id"] as? String else { throw ConnectorError(.retryable, "Zoho Books did not say which payment it made.") }
         return posted(
             request, tenantId, paymentId: paymentId, shortfall: balance >= amount ? nil : "the invoice owed \(balance); the rest is the customer's credit")
+    }
+
+    /// A Sage Pro invoice: a cash receipt on it through the agent, under the request's own
+    /// external id, so the agent's crosswalk applies it once however often this runs. Pro refuses
+    /// a receipt over the invoice's balance (paid some other way meanwhile): that is for a person.
+    private func postReceipt(_ request: PaymentRequest, _ tenantId: UUID, on sage: Connection, transactionId: Int, _ context: JobContext) throws
+        -> JobEffects
+    {
+        guard let invoice = request.invoice, let customer = invoice.customer else {
+            throw PermanentJobFailure("the Sage Pro invoice of \(request.reference) has no customer number")
+        }
+        let commands = SageAgentCommands(database: context.database, connection: sage)
+        let answer = try commands.send(
+            .postCashReceipt, externalId: "payment_request:\(request.reference):receipt",
+            payload: .object([
+                "custno": .string(customer), "invno": .string(invoice.invoiceId), "amount": .string("\(request.draft.amount)"),
+                "paydate": .string(Timestamp.dayText(request.decidedAt ?? Date())), "reference": .string("PT-\(transactionId)"),
+            ]))
+        guard let receipt = answer["receipt_no"]?.string else { throw PermanentJobFailure("Sage Pro's answer to cash_receipt.post had no receipt_no") }
+        return posted(request, tenantId, paymentId: receipt, shortfall: nil)
     }
 
     /// `shortfall`: why the invoice took less than the charge, for a person to settle.

@@ -8,7 +8,8 @@ public enum PaymentRequestStore {
     static let columns = """
         id, environment, connection_id, customer_id, amount::text AS amount, currency, description, external_reference, reference, status,
         attempts, attempt_settles_at, transaction_id, approval_code, response_code, status_message, last_error, created_at, updated_at, decided_at,
-        capture, captured_at, invoice_connection_id, invoice_id, invoice_payment_id, invoice_posted_at, collection_attempt, collected_at, plan_id, plan_period
+        capture, captured_at, invoice_connection_id, invoice_id, invoice_payment_id, invoice_posted_at, collection_attempt, collected_at, plan_id, plan_period,
+        invoice_customer
         """
 
     /// A new request and the job that charges it, in the caller's transaction.
@@ -23,15 +24,15 @@ public enum PaymentRequestStore {
         let row = try tx.one(
             """
             INSERT INTO payment_requests (tenant_id, environment, connection_id, customer_id, amount, currency, description, external_reference, reference, capture,
-              invoice_connection_id, invoice_id, collection_attempt, collected_at, plan_id, plan_period, flow_key)
-            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+              invoice_connection_id, invoice_id, collection_attempt, collected_at, plan_id, plan_period, flow_key, invoice_customer)
+            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
             ON CONFLICT DO NOTHING
             RETURNING \(columns)
             """,
             [
                 tenantId, environment.rawValue, connectionId, draft.customerId, "\(draft.amount)", draft.currency, draft.description,
                 draft.externalReference, reference, draft.capture, invoice?.connectionId, invoice?.invoiceId, collectionAttempt, collectedAt, plan?.id,
-                plan?.period, flowKey,
+                plan?.period, flowKey, invoice?.customer,
             ])
         guard let row else { return nil }
         let request = try decode(row)
@@ -168,7 +169,8 @@ public enum PaymentRequestStore {
             updatedAt: try row.date("updated_at"), decidedAt: try row.optionalDate("decided_at"), capturedAt: try row.optionalDate("captured_at"),
             invoice: try row.optionalUUID("invoice_connection_id").map {
                 PaymentRequest.InvoiceLink(
-                    connectionId: $0, invoiceId: try row.string("invoice_id"), paymentId: row.optionalString("invoice_payment_id"),
+                    connectionId: $0, invoiceId: try row.string("invoice_id"), customer: row.optionalString("invoice_customer"),
+                    paymentId: row.optionalString("invoice_payment_id"),
                     postedAt: try row.optionalDate("invoice_posted_at"), attempt: row.optionalString("collection_attempt").flatMap { Int($0) },
                     collectedAt: try row.optionalDate("collected_at"))
             },

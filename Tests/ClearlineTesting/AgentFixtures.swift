@@ -12,6 +12,12 @@ public enum AgentFixtures {
         public let tenant: UUID
         public let connection: UUID
         public let token: String
+
+        public init(tenant: UUID, connection: UUID, token: String) {
+            self.tenant = tenant
+            self.connection = connection
+            self.token = token
+        }
     }
 
     /// A Sage Pro agent connection in a tenant of its own, with the enrolment token Clearline made

@@ -85,11 +85,14 @@ public struct PaymentRequest: Sendable, Equatable {
         self.plan = plan
     }
 
-    /// A Zoho Books invoice a charge pays: the Zoho connection, the invoice's id, and once the
-    /// charge is approved, the Books payment posted on it.
+    /// An invoice a charge pays, in Zoho Books or Sage Pro: the connection, the invoice's id (a
+    /// Books invoice id, or Pro's INVNO with the customer's CUSTNO), and once the charge is
+    /// approved, the payment posted on it (a Books payment, or a Pro cash receipt).
     public struct InvoiceLink: Sendable, Equatable {
         public let connectionId: UUID
         public let invoiceId: String
+        /// Sage Pro's customer number; nil for Books.
+        public let customer: String?
         public let paymentId: String?
         public let postedAt: Date?
         /// Which attempt at the invoice this is (dunning), and when its collection ran.
@@ -97,10 +100,12 @@ public struct PaymentRequest: Sendable, Equatable {
         public let collectedAt: Date?
 
         public init(
-            connectionId: UUID, invoiceId: String, paymentId: String? = nil, postedAt: Date? = nil, attempt: Int? = nil, collectedAt: Date? = nil
+            connectionId: UUID, invoiceId: String, customer: String? = nil, paymentId: String? = nil, postedAt: Date? = nil, attempt: Int? = nil,
+            collectedAt: Date? = nil
         ) {
             self.connectionId = connectionId
             self.invoiceId = invoiceId
+            self.customer = customer
             self.paymentId = paymentId
             self.postedAt = postedAt
             self.attempt = attempt

@@ -3,7 +3,11 @@ public import Foundation
 /// Payment requests: charges into PayTrace that another system asks for.
 public protocol PaymentRequestRepository {
     /// A new request and the job that charges it.
-    func create(tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ draft: PaymentRequestDraft, maxAttempts: Int) throws -> PaymentRequest
+    /// With `invoice`, nil when a charge of that invoice is under way already.
+    func create(
+        tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ draft: PaymentRequestDraft, maxAttempts: Int,
+        invoice: PaymentRequest.InvoiceLink?
+    ) throws -> PaymentRequest?
 
     func get(tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> PaymentRequest?
 

@@ -5,13 +5,12 @@ import Domain
 struct PostgresPaymentRequestRepository: PaymentRequestRepository {
     let tx: Transaction
 
-    func create(tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ draft: PaymentRequestDraft, maxAttempts: Int) throws -> PaymentRequest {
-        // Without an invoice there is nothing it could conflict with: a row always comes back.
-        guard
-            let request = try PaymentRequestStore.create(
-                tx, tenantId: tenantId, environment: environment, connectionId: connectionId, draft, maxAttempts: maxAttempts)
-        else { throw PostgresError(kind: .decoding, message: "the new payment request was not returned") }
-        return request
+    func create(
+        tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ draft: PaymentRequestDraft, maxAttempts: Int,
+        invoice: PaymentRequest.InvoiceLink?
+    ) throws -> PaymentRequest? {
+        try PaymentRequestStore.create(
+            tx, tenantId: tenantId, environment: environment, connectionId: connectionId, draft, maxAttempts: maxAttempts, invoice: invoice)
     }
 
     func get(tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> PaymentRequest? {
