@@ -100,6 +100,15 @@ struct RecurringPlanTests {
             "POST", Self.base(tenant),
             json: ["connection_id": connection, "customer_id": "dunplan-\(tenant.prefix(8))", "amount": "112.00", "interval": "week", "starts_on": Self.today])
         let plan = try #require(created["id"], "\(created.text)")
+        // The shop hears of the failure through the template that tells it.
+        let shop = try await Client.send(
+            "POST", "/v1/tenants/\(tenant)/environments/dev/connections",
+            json: [
+                "kind": "shop", "name": "Storefront", "settings": ["webhook_url": sandbox.baseURL + "/shop/hooks"],
+                "secrets": ["signing_secret": "shop-secret-\(tenant.prefix(8))"],
+            ])
+        #expect(shop.status == 201, "\(shop.text)")
+        try await FlowFixtures.deployTemplate(tenant, "recurring-payment-failed-to-shop")
         let pool = TestWorkers.pool(tenant: tenantId, workers: 2)
         pool.start()
         defer { pool.shutdown(grace: 5) }
@@ -130,6 +139,13 @@ struct RecurringPlanTests {
         let failed = events.compactMap { JSONValue(parsing: $0)?.object?["recurring_plan"]?.object }
         #expect(failed.count == 1 && failed.first?["period"] == .number(1) && failed.first?["attempts"] == .number(4), "\(events)")
         #expect(alerts == 1)
+        let deliveries = try await Client.send("GET", "/_sandbox/shop/deliveries", auth: .none, server: sandbox.baseURL)
+        let told = (deliveries.json["deliveries"] as? [[String: Any]] ?? []).filter {
+            $0["event_type"] as? String == "payment.updated"
+        }
+        #expect(told.count == 1, "the shop is told once: \(told)")
+        let body = (told.first?["body"] as? String) ?? ""
+        #expect(body.contains("\"status\":\"payment_failed\"") && body.contains("\"attempts\":4") && body.contains("\"amount\":\"112.00\""), "\(body)")
     }
 
     /// Every field is judged before anything is stored; each problem names its field.

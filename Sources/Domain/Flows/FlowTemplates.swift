@@ -6,6 +6,7 @@ import Foundation
 public enum FlowTemplates {
     public static let all: [FlowTemplate] = [
         orderToCash, orderToERP, refunds, voids, declines, chargebacks, fulfilmentToShop, sageAdjustments, sageChargebacks, shopOrderCharge,
+        paymentFailedToShop,
     ]
 
     static let reference =

@@ -12,7 +12,15 @@ public enum TargetSchemas {
                 f("status", required: true, max: 40, ["shipped_status", "fulfilment_status"]),
                 f("salesorder_number", max: 100), f("carrier", max: 100, ["delivery_method"]), f("tracking_number", max: 100),
                 f("packages", .array, fields: [f("package_number", max: 100), f("status", max: 40)]),
-            ])
+            ]),
+        TargetSchema(
+            name: "shop.payment", system: "shop", title: "Payment update to the shop (a failed recurring payment, a declined charge)",
+            operation: "create", key: "reference",
+            fields: [
+                f("reference", required: true, max: 100, ["external_reference", "id"]),
+                f("status", required: true, max: 40), f("customer_id", max: 50, ["paytrace_customer_id"]),
+                f("amount", .decimal), f("currency", max: 3), f("period", .integer), f("attempts", .integer), f("message", max: 500),
+            ]),
     ]
 
     /// Charges Clearline makes into PayTrace: the card on file of a vault customer, charged (sale)
