@@ -1,6 +1,7 @@
 public import Logging
 import Foundation
 import Domain
+import Connectors
 import Synchronization
 
 /// A swift-log handler that writes one JSON object per line to standard error. Lines are
@@ -114,8 +115,7 @@ final class LogSink: Sendable {
     /// held 190 MB and were then written by a request's thread (bench/http, p99 3 ms to 30-70 ms).
     private init() {
         let thread = Thread { [wake] in
-            // Named from inside: on Linux only the running thread can name itself (what ps and /proc show).
-            Thread.current.name = "log-flush"
+            ThreadName.setCurrent("log-flush")
             while true {
                 _ = wake.wait(timeout: .now() + .milliseconds(200))
                 LogSink.shared.flush()

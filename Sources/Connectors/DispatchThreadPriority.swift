@@ -34,7 +34,7 @@ public enum DispatchThreadPriority {
         #if os(Linux)
             guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
             let watcher = Thread {
-                Thread.current.name = "priority-watch"
+                ThreadName.setCurrent("priority-watch")
                 var lowered: Set<Int32> = []
                 while true {
                     lowered = lowerNewDispatchThreads(alreadyLowered: lowered)
