@@ -46,6 +46,14 @@ enum ConnectionRoutes {
         },
     ]
 
+    /// The PayTrace connection a charge or a plan names (`connection_id`), or 422 naming the field.
+    static func payTrace(_ tx: any StoreSession, tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> Connection {
+        guard let connection = try tx.connections.get(tenantId: tenantId, environment: environment, id: id), connection.kind == .paytrace else {
+            throw Problem.validation([FieldError(field: "connection_id", message: "must be a PayTrace connection of this environment")])
+        }
+        return connection
+    }
+
     static func environment(_ context: RequestContext) throws -> EnvironmentName {
         guard let text = context.request.pathParameters["environment"], let environment = EnvironmentName(rawValue: text) else {
             throw Problem.notFound("No such environment: use dev, qa or prod.")

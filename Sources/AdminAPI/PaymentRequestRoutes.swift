@@ -75,29 +75,8 @@ enum PaymentRequestRoutes {
         try input.validate()
         guard let draft, let connectionId else { throw Problem.validation(input.errors) }
         let (connection, secrets) = try context.tenantTransaction { tx -> (Connection, [String: String]) in
-            guard let connection = try tx.connections.get(tenantId: tenantId, environment: environment, id: connectionId), connection.kind == .paytrace
-            else {
-                throw Problem.validation([FieldError(field: "connection_id", message: "must be a PayTrace connection of this environment")])
-            }
-            if let invoice {
-                let books = try tx.connections.get(tenantId: tenantId, environment: environment, id: invoice.connectionId)
-                switch books?.kind {
-                case .zoho?:
-                    if invoice.customer != nil {
-                        throw Problem.validation([
-                            FieldError(field: "invoice.customer_number", message: "is for Sage Pro invoices; a Books invoice knows its customer")
-                        ])
-                    }
-                case .sageProAgent?:
-                    if invoice.customer == nil {
-                        throw Problem.validation([FieldError(field: "invoice.customer_number", message: "is required for a Sage Pro invoice")])
-                    }
-                default:
-                    throw Problem.validation([
-                        FieldError(field: "invoice.connection_id", message: "must be a Zoho or Sage Pro connection of this environment")
-                    ])
-                }
-            }
+            let connection = try ConnectionRoutes.payTrace(tx, tenantId: tenantId, environment: environment, id: connectionId)
+            if let invoice { try Self.check(invoice, tx, tenantId: tenantId, environment: environment) }
             return (connection, try tx.connections.secrets(connection: connection))
         }
         // The customer must be in the PayTrace vault: a typo is refused now, not charged later.
@@ -135,6 +114,21 @@ enum PaymentRequestRoutes {
 }
 
 extension PaymentRequestRoutes {
+    /// The invoice's connection must be this environment's Zoho (whose invoices know their
+    /// customer) or Sage Pro (whose receipts need the CUSTNO).
+    static func check(_ invoice: PaymentRequest.InvoiceLink, _ tx: any StoreSession, tenantId: UUID, environment: EnvironmentName) throws {
+        switch try tx.connections.get(tenantId: tenantId, environment: environment, id: invoice.connectionId)?.kind {
+        case .zoho? where invoice.customer != nil:
+            throw Problem.validation([FieldError(field: "invoice.customer_number", message: "is for Sage Pro invoices; a Books invoice knows its customer")])
+        case .sageProAgent? where invoice.customer == nil:
+            throw Problem.validation([FieldError(field: "invoice.customer_number", message: "is required for a Sage Pro invoice")])
+        case .zoho?, .sageProAgent?:
+            return
+        default:
+            throw Problem.validation([FieldError(field: "invoice.connection_id", message: "must be a Zoho or Sage Pro connection of this environment")])
+        }
+    }
+
     /// The invoice the charge pays, when given: `{connection_id, invoice_id, customer_number?}`
     /// (a Books invoice id, or Sage Pro's INVNO with its CUSTNO); which connection it names is
     /// checked with the database.

@@ -92,10 +92,7 @@ enum RecurringPlanRoutes {
         try input.validate()
         guard let terms, let connectionId else { throw Problem.validation(input.errors) }
         let plan = try context.tenantTransaction { tx -> RecurringPlan in
-            guard let connection = try tx.connections.get(tenantId: tenantId, environment: environment, id: connectionId), connection.kind == .paytrace
-            else {
-                throw Problem.validation([FieldError(field: "connection_id", message: "must be a PayTrace connection of this environment")])
-            }
+            let connection = try ConnectionRoutes.payTrace(tx, tenantId: tenantId, environment: environment, id: connectionId)
             let plan = try tx.recurringPlans.create(tenantId: tenantId, environment: environment, connectionId: connection.id, terms, now: Date())
             try context.audit(
                 tx, tenantId: tenantId, action: "recurring_plan.created", targetType: "recurring_plan", targetId: plan.id.lowercasedString,
