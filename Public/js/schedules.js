@@ -10,24 +10,30 @@ export async function mountSchedules(ctx, container) {
     cron: el("input", { id: "schedule-cron", name: "cron", required: "", maxlength: "200", placeholder: "0 1 * * *", spellcheck: "false" }),
     time_zone: el("input", { id: "schedule-zone", name: "time_zone", maxlength: "64", value: Intl.DateTimeFormat().resolvedOptions().timeZone }),
   };
-  // What a slot does besides recording its event: collecting due Zoho Books invoices needs the
-  // Zoho connection to read them from and the PayTrace connection to charge.
+  // What a slot does besides recording its event: collecting due invoices needs the ledger to
+  // read them from (Zoho Books, or Sage Pro through its agent) and the PayTrace connection to
+  // charge; Pro has no field for a PayTrace id, so the customer's is a prefix and its CUSTNO.
   const action = el("select", { id: "schedule-action", name: "action" },
     el("option", { value: "" }, "Record its event for the flows"),
-    el("option", { value: "collect_due_invoices" }, "Also collect due Zoho Books invoices"));
-  const zohoConnection = el("select", { id: "schedule-zoho", name: "zoho_connection_id" });
+    el("option", { value: "collect_due_invoices" }, "Also collect due invoices (Zoho Books or Sage Pro)"));
+  const zohoConnection = el("select", { id: "schedule-zoho", name: "ledger_connection_id" });
+  const prefix = el("input", { id: "schedule-prefix", name: "customer_id_prefix", maxlength: "20", placeholder: "pro-" });
+  const prefixLabel = el("label", { class: "hidden" }, "PayTrace id = this and the CUSTNO", prefix);
+  const isSage = () => zohoConnection.selectedOptions[0]?.dataset.kind === "sage_pro";
+  zohoConnection.addEventListener("change", () => prefixLabel.classList.toggle("hidden", !isSage()));
   const payTraceConnection = el("select", { id: "schedule-paytrace", name: "paytrace_connection_id" });
   const retryDays = el("input", { id: "schedule-retry-days", name: "retry_days", value: "1, 3, 7", inputmode: "numeric", pattern: "[0-9, ]*" });
   const collection = el("div", { class: "form-grid hidden", id: "schedule-collection" },
-    el("label", {}, "Zoho connection (invoices due)", zohoConnection), el("label", {}, "PayTrace connection (charges)", payTraceConnection),
+    el("label", {}, "Invoices due in", zohoConnection), prefixLabel, el("label", {}, "PayTrace connection (charges)", payTraceConnection),
     el("label", {}, "After a decline, charge again on days", retryDays));
   action.addEventListener("change", async () => {
     collection.classList.toggle("hidden", action.value === "");
     if (action.value === "" || zohoConnection.options.length) return;
     try {
       const connections = (await api("GET", `${ctx.base}/connections?limit=100`)).items;
-      const options = (kind) => connections.filter((c) => c.kind === kind).map((c) => el("option", { value: c.id }, c.name));
-      zohoConnection.replaceChildren(...options("zoho"));
+      const options = (kind, label = "") => connections.filter((c) => c.kind === kind)
+        .map((c) => el("option", { value: c.id, "data-kind": kind }, label + c.name));
+      zohoConnection.replaceChildren(...options("zoho", "Zoho Books: "), ...options("sage_pro", "Sage Pro: "));
       payTraceConnection.replaceChildren(...options("paytrace"));
     } catch (error) {
       showAlert(ctx.message, "error", error.message);
@@ -48,7 +54,7 @@ export async function mountSchedules(ctx, container) {
     rows.replaceChildren(...page.items.map((s) => el("tr", { "data-schedule": s.id },
       cell("Name", el("strong", {}, s.name), el("br"), el("code", { class: "small" }, s.event_type),
         s.action ? el("span", { class: "muted small", "data-action-kind": s.action.kind }, el("br"),
-          `collects due Zoho Books invoices; after a decline, again on days ${s.action.retry_days.join(", ") || "(none)"}`) : null),
+          `collects due ${s.action.sage_connection_id ? "Sage Pro" : "Zoho Books"} invoices; after a decline, again on days ${s.action.retry_days.join(", ") || "(none)"}`) : null),
       cell("When", el("code", {}, s.cron), el("br"), el("span", { class: "muted small" }, s.time_zone)),
       cell("Next", s.enabled ? el("span", { "data-next": "" }, s.next_run_at ? formatDate(s.next_run_at) : "–",
         s.upcoming.length > 1 ? el("span", { class: "muted small" }, el("br"), `then ${s.upcoming.slice(1, 3).map(formatDate).join(", ")}`) : null)
@@ -74,8 +80,10 @@ export async function mountSchedules(ctx, container) {
     const body = {};
     for (const [name, input] of Object.entries(inputs)) if (input.value.trim()) body[name] = input.value.trim();
     if (action.value) {
-      body.action = { kind: action.value, zoho_connection_id: zohoConnection.value, paytrace_connection_id: payTraceConnection.value,
+      body.action = { kind: action.value, paytrace_connection_id: payTraceConnection.value,
         retry_days: retryDays.value.split(",").map((d) => d.trim()).filter((d) => d).map(Number) };
+      if (isSage()) Object.assign(body.action, { sage_connection_id: zohoConnection.value, customer_id_prefix: prefix.value.trim() });
+      else body.action.zoho_connection_id = zohoConnection.value;
     }
     try {
       const made = await api("POST", `${ctx.base}/schedules`, body);

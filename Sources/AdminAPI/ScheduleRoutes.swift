@@ -91,15 +91,17 @@ enum ScheduleRoutes {
         )
     }
 
-    /// `action`: `{"kind": "collect_due_invoices", "zoho_connection_id", "paytrace_connection_id",
-    /// "retry_days"}`, each connection of this environment and of its kind.
+    /// `action`: `{"kind": "collect_due_invoices", "zoho_connection_id" or "sage_connection_id",
+    /// "paytrace_connection_id", "retry_days", "customer_id_prefix" (Sage Pro)}`, each connection
+    /// of this environment and of its kind.
     static func readAction(_ context: RequestContext, _ input: inout JSONInput) throws -> ScheduleAction? {
         guard input.has("action") else { return nil }
         guard let object = input.raw("action") as? [String: Any] else {
             input.add(FieldError(field: "action", message: "must be an object"))
             return nil
         }
-        for key in object.keys where !["kind", "zoho_connection_id", "paytrace_connection_id", "retry_days"].contains(key) {
+        let fields = ["kind", "zoho_connection_id", "sage_connection_id", "paytrace_connection_id", "retry_days", "customer_id_prefix"]
+        for key in object.keys where !fields.contains(key) {
             input.add(FieldError(field: "action.\(key)", message: "is not a field of an action"))
         }
         guard object["kind"] as? String == ScheduleAction.collectDueInvoicesKind else {
@@ -126,10 +128,24 @@ enum ScheduleRoutes {
             }
             return id
         }
-        let zoho = try connection("zoho_connection_id", .zoho, "Zoho")
+        // Books or Pro, one of them: the field present says which.
+        let ledger: DueInvoiceCollection.Ledger = object["sage_connection_id"] != nil && object["zoho_connection_id"] == nil ? .sagePro : .zohoBooks
+        if object["sage_connection_id"] != nil && object["zoho_connection_id"] != nil {
+            input.add(FieldError(field: "action.sage_connection_id", message: "a collection reads one ledger: give zoho_connection_id or sage_connection_id"))
+        }
+        let books = try connection(ledger.connectionField, ledger == .sagePro ? .sageProAgent : .zoho, ledger == .sagePro ? "Sage Pro" : "Zoho")
         let payTrace = try connection("paytrace_connection_id", .paytrace, "PayTrace")
-        guard let zoho, let payTrace else { return nil }
-        return .collectDueInvoices(DueInvoiceCollection(zohoConnectionId: zoho, payTraceConnectionId: payTrace, retryDays: retryDays))
+        let prefix = object["customer_id_prefix"].map { $0 as? String }
+        if let prefix, prefix.map({ !DueInvoiceCollection.isValid(customerIdPrefix: $0) || ledger != .sagePro }) ?? true {
+            input.add(
+                FieldError(
+                    field: "action.customer_id_prefix",
+                    message: "must be up to 20 letters, digits, - _ or . , for a Sage Pro collection (PayTrace's id is it and the CUSTNO)"))
+        }
+        guard let books, let payTrace else { return nil }
+        return .collectDueInvoices(
+            DueInvoiceCollection(
+                ledger: ledger, ledgerConnectionId: books, payTraceConnectionId: payTrace, retryDays: retryDays, customerIdPrefix: (prefix ?? "") ?? ""))
     }
 
     static func create(_ context: RequestContext) throws -> Response {
@@ -202,9 +218,11 @@ struct ScheduleBody: Encodable {
     /// What each slot does besides recording its event.
     struct Action: Encodable {
         let kind: String
-        let zohoConnectionId: String
+        let zohoConnectionId: String?
+        let sageConnectionId: String?
         let paytraceConnectionId: String
         let retryDays: [Int]
+        let customerIdPrefix: String?
     }
 
     init(_ schedule: Schedule) {
@@ -229,8 +247,11 @@ struct ScheduleBody: Encodable {
             switch $0 {
             case .collectDueInvoices(let collection):
                 Action(
-                    kind: ScheduleAction.collectDueInvoicesKind, zohoConnectionId: collection.zohoConnectionId.lowercasedString,
-                    paytraceConnectionId: collection.payTraceConnectionId.lowercasedString, retryDays: collection.retryDays)
+                    kind: ScheduleAction.collectDueInvoicesKind,
+                    zohoConnectionId: collection.ledger == .zohoBooks ? collection.ledgerConnectionId.lowercasedString : nil,
+                    sageConnectionId: collection.ledger == .sagePro ? collection.ledgerConnectionId.lowercasedString : nil,
+                    paytraceConnectionId: collection.payTraceConnectionId.lowercasedString, retryDays: collection.retryDays,
+                    customerIdPrefix: collection.ledger == .sagePro ? collection.customerIdPrefix : nil)
             }
         }
     }

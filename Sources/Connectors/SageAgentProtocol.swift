@@ -61,9 +61,14 @@ public enum SageAgentProtocol {
         /// period, paged the same way.
         case listLedger = "gl.list"
 
+        /// A read, for due-invoice collections: `{due_by, after?, limit?}` (yyyy-MM-dd) → `{invoices:
+        /// [{invno, custno, company, balance, duedate}], next?}` from ARMAST, the open invoices
+        /// (a balance above zero) due on or before the day, paged like the other reads.
+        case listOpenInvoices = "invoice.list_open"
+
         /// Reads change nothing in Pro, so they are answered afresh each time rather than from
         /// the crosswalk (which would answer a repeated read with a stale first answer).
-        public var isRead: Bool { self == .ping || self == .listCashReceipts || self == .listLedger }
+        public var isRead: Bool { self == .ping || self == .listCashReceipts || self == .listLedger || self == .listOpenInvoices }
     }
 
     /// The most records a read answers at once: a page stays far below the request size

@@ -16,7 +16,7 @@ public import Persistence
 /// collection's retry days (`InvoiceDunning`), then commented in Books and reported.
 public struct DueInvoiceCollectionHandler: JobHandler {
     /// The contact custom field that holds the PayTrace vault id (the order-to-cash template writes it).
-    public static let customerField = "cf_paytrace_customer_id"
+    public static let customerField = BooksDueInvoices.customerField
     /// Books' largest page; tests set a smaller one to see a scan cross pages.
     let perPage: Int
     /// How long a later pass waits, each time, for the scan's charges to settle.
@@ -32,39 +32,24 @@ public struct DueInvoiceCollectionHandler: JobHandler {
             throw PermanentJobFailure("a due-invoice scan names its connections, its time, its day and its page")
         }
         let (tenantId, environment, collection) = (job.tenantId, job.environment, scan.collection)
-        let vault = context.vault
-        let zoho = try context.database.transaction(.tenant(tenantId)) { tx -> (Connection, [String: String])? in
-            guard let payTrace = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: collection.payTraceConnectionId),
-                payTrace.kind == .paytrace,
-                let zoho = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: collection.zohoConnectionId), zoho.kind == .zoho
-            else { return nil }
-            return (zoho, try ConnectionStore.secrets(tx, vault: vault, connection: zoho))
-        }
-        guard let (connection, secrets) = zoho else { throw PermanentJobFailure("the scan's Zoho or PayTrace connection is no longer in this environment") }
+        let ledger = try Self.ledger(collection, tenantId: tenantId, environment: environment, context)
+        let connection = ledger.connection
         if scan.page == 1, scan.pass > 1, scan.waits < DueInvoiceScan.maxWaits {
             let unsettled = try context.database.transaction(.tenant(tenantId)) {
-                try PaymentRequestStore.unsettledCollections($0, tenantId: tenantId, environment: environment, zohoConnectionId: connection.id, at: scan.at)
+                try PaymentRequestStore.unsettledCollections($0, tenantId: tenantId, environment: environment, invoiceConnectionId: connection.id, at: scan.at)
             }
             if unsettled > 0 { return waiting(scan, tenantId, environment, unsettled: unsettled) }
         }
-        let books = try ZohoClients.forConnection(connection, secrets: secrets).books
-        let envelope = try books.call(
-            "GET", "invoices",
-            query: [
-                "status": "unpaid", "due_date_end": scan.dueBy, "sort_column": "due_date", "page": String(scan.page), "per_page": String(perPage),
-            ])
-        let invoices = (envelope["invoices"] as? [[String: Any]] ?? []).compactMap(DueInvoice.init)
-        let more = !invoices.isEmpty && (envelope["page_context"] as? [String: Any])?["has_more_page"] as? Bool == true
+        let (invoices, more) = try ledger.dueInvoices(scan, perPage: perPage)
 
         let (history, reported) = try context.database.transaction(.tenant(tenantId)) { tx in
             (
                 try PaymentRequestStore.collectionAttempts(
-                    tx, tenantId: tenantId, environment: environment, zohoConnectionId: connection.id, invoiceIds: invoices.map(\.id)),
+                    tx, tenantId: tenantId, environment: environment, invoiceConnectionId: connection.id, invoiceIds: invoices.map(\.id)),
                 try EventStore.existingVendorEventIds(
                     tx, tenantId: tenantId, environment: environment, source: Self.eventSource, invoices.map { Self.failureEventId(connection.id, $0) })
             )
         }
-        var vaultIds: [String: String?] = [:]
         var toCharge: [(PaymentRequestDraft, PaymentRequest.InvoiceLink, attempt: Int)] = []
         var unlinked: [DueInvoice] = []
         var givenUp: [(DueInvoice, attempts: Int)] = []
@@ -74,27 +59,19 @@ public struct DueInvoiceCollectionHandler: JobHandler {
             case .exhausted(let attempts):
                 if !reported.contains(Self.failureEventId(connection.id, invoice)) { givenUp.append((invoice, attempts)) }
             case .charge(let attempt):
-                if vaultIds[invoice.contactId] == nil { vaultIds[invoice.contactId] = .some(try Self.vaultId(books, contactId: invoice.contactId)) }
-                guard let customerId = vaultIds[invoice.contactId] ?? nil else {
+                guard let customerId = try ledger.vaultId(invoice) else {
                     unlinked.append(invoice)
                     continue
                 }
                 let (draft, _) = PaymentRequestDraft.parse(
-                    customerId: customerId, amount: "\(invoice.balance)", currency: "USD", description: "Zoho Books invoice \(invoice.number)",
+                    customerId: customerId, amount: "\(invoice.balance)", currency: "USD", description: "\(ledger.name) invoice \(invoice.number)",
                     externalReference: invoice.number)
-                if let draft { toCharge.append((draft, PaymentRequest.InvoiceLink(connectionId: connection.id, invoiceId: invoice.id), attempt)) }
+                if let draft { toCharge.append((draft, ledger.link(invoice), attempt)) }
             }
         }
-        // Marked in Books before the report is committed: a crash in between marks it twice
-        // (a second comment), never leaves it reported and unmarked.
-        for (invoice, attempts) in givenUp {
-            _ = try books.call(
-                "POST", "invoices/\(invoice.id)/comments",
-                body: [
-                    "description": "Clearline: payment failed. The card on file was declined \(attempts) times; the invoice is no longer charged automatically."
-                ])
-        }
+        for (invoice, attempts) in givenUp { try ledger.markGivenUp(invoice, attempts: attempts) }
         let (attempts, missing, charges, exhausted) = (job.maxAttempts, unlinked, toCharge, givenUp)
+        let (advice, ledgerName, subjectPrefix) = (ledger.vaultIdAdvice, ledger.name, Self.subjectPrefix(ledger))
         let summary = "\(charges.count) to charge, \(exhausted.count) given up, \(unlinked.count) without a PayTrace profile"
         return JobEffects(summary: ["request": "due invoices by \(scan.dueBy), page \(scan.page) of pass \(scan.pass)", "response": summary]) { tx in
             var made = false
@@ -106,12 +83,14 @@ public struct DueInvoiceCollectionHandler: JobHandler {
             }
             for invoice in missing {
                 _ = try AlertStore.raise(
-                    tx, tenantId: tenantId, environment: environment, kind: .invoiceCollection, subject: "zoho_contact:\(invoice.contactId)",
-                    message: "Invoice \(invoice.number) of \(invoice.customerName) is due, but the Zoho Books contact has no PayTrace customer id "
-                        + "(\(Self.customerField)), so it cannot be charged. Add the customer to PayTrace's vault and the id to the contact.")
+                    tx, tenantId: tenantId, environment: environment, kind: .invoiceCollection, subject: "\(subjectPrefix)_contact:\(invoice.customerId)",
+                    message: "Invoice \(invoice.number) of \(invoice.customerName) is due, but the customer has no PayTrace customer id, "
+                        + "so it cannot be charged. \(advice)")
             }
             for (invoice, attempts) in exhausted {
-                try Self.reportFailure(tx, tenantId: tenantId, environment: environment, zohoConnectionId: connection.id, invoice, attempts: attempts)
+                try Self.reportFailure(
+                    tx, tenantId: tenantId, environment: environment, ledger: ledgerName, subject: "\(subjectPrefix)_invoice:\(invoice.id)",
+                    connectionId: connection.id, invoice, attempts: attempts)
             }
             if let next = scan.next(morePages: more, madeRequests: made) {
                 // A new pass starts once this one's charges had time to settle.
@@ -135,59 +114,60 @@ public struct DueInvoiceCollectionHandler: JobHandler {
 
     static let eventSource = "invoice_collection"
 
-    static func failureEventId(_ zohoConnectionId: UUID, _ invoice: DueInvoice) -> String {
-        "invoice_collection:\(zohoConnectionId.lowercasedText):\(invoice.id):failed"
+    /// The ledger a collection reads, from its connection (the PayTrace one must be there too).
+    static func ledger(_ collection: DueInvoiceCollection, tenantId: UUID, environment: EnvironmentName, _ context: JobContext) throws
+        -> any DueInvoiceLedger
+    {
+        let vault = context.vault
+        let found = try context.database.transaction(.tenant(tenantId)) { tx -> (Connection, [String: String])? in
+            guard let payTrace = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: collection.payTraceConnectionId),
+                payTrace.kind == .paytrace,
+                let ledger = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: collection.ledgerConnectionId),
+                ledger.kind == (collection.ledger == .sagePro ? .sageProAgent : .zoho)
+            else { return nil }
+            return (ledger, try ConnectionStore.secrets(tx, vault: vault, connection: ledger))
+        }
+        guard let (connection, secrets) = found else {
+            throw PermanentJobFailure(
+                "the scan's \(collection.ledger == .sagePro ? "Sage Pro" : "Zoho") or PayTrace connection is no longer in this environment")
+        }
+        switch collection.ledger {
+        case .zohoBooks: return BooksDueInvoices(connection: connection, books: try ZohoClients.forConnection(connection, secrets: secrets).books)
+        case .sagePro:
+            return ProDueInvoices(
+                connection: connection, commands: SageAgentCommands(database: context.database, connection: connection),
+                customerIdPrefix: collection.customerIdPrefix)
+        }
+    }
+
+    /// Alert subjects name the ledger's own records: zoho_contact:, sage_invoice:.
+    static func subjectPrefix(_ ledger: any DueInvoiceLedger) -> String { ledger.connection.kind == .zoho ? "zoho" : "sage" }
+
+    static func failureEventId(_ connectionId: UUID, _ invoice: DueInvoice) -> String {
+        "invoice_collection:\(connectionId.lowercasedText):\(invoice.id):failed"
     }
 
     /// The end of dunning: an event (`invoice_collection.failed`) that deployed flows take to tell
     /// the shop or the CRM, and an alert for a person. Both once, whatever retries.
     static func reportFailure(
-        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, zohoConnectionId: UUID, _ invoice: DueInvoice, attempts: Int
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, ledger: String, subject: String, connectionId: UUID, _ invoice: DueInvoice,
+        attempts: Int
     ) throws {
         let fields: [String: JSONValue] = [
-            "invoice_id": .string(invoice.id), "invoice_number": .string(invoice.number), "customer_id": .string(invoice.contactId),
+            "invoice_id": .string(invoice.id), "invoice_number": .string(invoice.number), "customer_id": .string(invoice.customerId),
             "customer_name": .string(invoice.customerName), "balance": .string("\(invoice.balance)"), "currency": .string("USD"),
             "attempts": .number(Double(attempts)), "status": .string("payment_failed"),
         ]
         _ = try EventStore.record(
             tx,
             NewEvent(
-                tenantId: tenantId, environment: environment, source: eventSource, vendorEventId: failureEventId(zohoConnectionId, invoice),
+                tenantId: tenantId, environment: environment, source: eventSource, vendorEventId: failureEventId(connectionId, invoice),
                 type: "invoice_collection.failed", endpointId: nil, payload: JSONValue.object(["invoice": .object(fields)]).canonicalText),
             firstJob: .eventDispatch)
         _ = try AlertStore.raise(
-            tx, tenantId: tenantId, environment: environment, kind: .invoiceCollection, subject: "zoho_invoice:\(invoice.id)",
+            tx, tenantId: tenantId, environment: environment, kind: .invoiceCollection, subject: subject,
             message: "Invoice \(invoice.number) of \(invoice.customerName) (\(invoice.balance) USD) was declined \(attempts) times; "
-                + "Clearline stopped charging it and marked it in Zoho Books. Ask the customer for another card.")
-    }
-
-    /// What the scan reads of a Books invoice still owed in US dollars.
-    struct DueInvoice {
-        let id: String
-        let number: String
-        let contactId: String
-        let customerName: String
-        let balance: Decimal
-
-        init?(_ invoice: [String: Any]) {
-            guard let id = invoice["invoice_id"] as? String, let contactId = invoice["customer_id"] as? String,
-                let balance = DueInvoiceCollectionHandler.decimal(invoice["balance"]), balance > 0,
-                (invoice["currency_code"] as? String ?? "USD") == "USD"
-            else { return nil }
-            self.id = id
-            self.number = invoice["invoice_number"] as? String ?? id
-            self.contactId = contactId
-            self.customerName = invoice["customer_name"] as? String ?? contactId
-            self.balance = balance
-        }
-    }
-
-    /// The PayTrace vault id on a Books contact, if it has one.
-    static func vaultId(_ books: ZohoBooksClient, contactId: String) throws -> String? {
-        let fields = try books.contact(id: contactId)?["custom_fields"] as? [[String: Any]] ?? []
-        let value = fields.first { ($0["api_name"] as? String) == customerField || ($0["placeholder"] as? String) == customerField }?["value"]
-        guard let text = (value as? String)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        return text
+                + "Clearline stopped charging it (\(ledger)). Ask the customer for another card.")
     }
 
     /// Books' amounts arrive as JSON numbers (or, from some clients' echoes, strings): read through their decimal text.

@@ -180,9 +180,9 @@ public enum PaymentRequestStore {
             })
     }
 
-    /// The attempts collections made at each of `invoiceIds` (of the Zoho connection), by invoice.
+    /// The attempts collections made at each of `invoiceIds` (of the ledger connection), by invoice.
     public static func collectionAttempts(
-        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, zohoConnectionId: UUID, invoiceIds: [String]
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, invoiceConnectionId: UUID, invoiceIds: [String]
     ) throws -> [String: [InvoiceDunning.Attempt]] {
         var found: [String: [InvoiceDunning.Attempt]] = [:]
         for row in try tx.query(
@@ -190,7 +190,7 @@ public enum PaymentRequestStore {
             SELECT invoice_id, coalesce(collection_attempt, 1) AS attempt, coalesce(collected_at, created_at) AS collected_at,
               status NOT IN ('declined', 'failed') AS live
             FROM payment_requests WHERE tenant_id = $1 AND environment = $2 AND invoice_connection_id = $3 AND invoice_id = ANY($4::text[])
-            """, [tenantId, environment.rawValue, zohoConnectionId, SQLArray(invoiceIds)])
+            """, [tenantId, environment.rawValue, invoiceConnectionId, SQLArray(invoiceIds)])
         {
             found[try row.string("invoice_id"), default: []].append(
                 InvoiceDunning.Attempt(number: try row.int("attempt"), collectedAt: try row.date("collected_at"), live: try row.bool("live")))
@@ -200,13 +200,14 @@ public enum PaymentRequestStore {
 
     /// How many of the requests a scan made (its connection and time) are not settled yet: still
     /// to be charged, or approved and not yet posted on their invoice.
-    public static func unsettledCollections(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, zohoConnectionId: UUID, at: Date) throws -> Int {
+    public static func unsettledCollections(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, invoiceConnectionId: UUID, at: Date) throws -> Int
+    {
         try tx.one(
             """
             SELECT count(*) AS n FROM payment_requests
             WHERE tenant_id = $1 AND environment = $2 AND invoice_connection_id = $3 AND collected_at = $4
               AND (status IN ('pending', 'charging', 'authorized', 'capturing') OR (status = 'approved' AND invoice_payment_id IS NULL))
-            """, [tenantId, environment.rawValue, zohoConnectionId, at])?.int("n") ?? 0
+            """, [tenantId, environment.rawValue, invoiceConnectionId, at])?.int("n") ?? 0
     }
 
     /// Records the Books payment posted on the request's invoice; false when one was recorded already.

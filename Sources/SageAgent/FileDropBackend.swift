@@ -107,7 +107,7 @@ public final class FileDropBackend: SageProBackend {
         let extid = String(externalId.prefix(60))
         let today = Self.date(Date())
         switch type {
-        case .ping, .listCashReceipts, .listLedger:
+        case .ping, .listCashReceipts, .listLedger, .listOpenInvoices:
             return (.object([:]), [])
         case .upsertCustomer:
             let requested = try SageProFields.text(payload, "custno", maxLength: 6, required: false)?.uppercased()

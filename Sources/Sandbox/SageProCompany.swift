@@ -72,6 +72,7 @@ public final class SageProCompany: SageProBackend {
         case .postJournal: return try postJournal(payload, &state)
         case .listCashReceipts: return try listCashReceipts(payload, state)
         case .listLedger: return try listLedger(payload, state)
+        case .listOpenInvoices: return try listOpenInvoices(payload, state)
         }
     }
 
@@ -127,8 +128,10 @@ public final class SageProCompany: SageProBackend {
         let total = subtotal + tax
         state.lastInvoice += 1
         let invno = String(state.lastInvoice)
+        // Due on the day asked, else net 30 from today.
+        let due = try SageProFields.text(payload, "duedate", maxLength: 10, required: false).flatMap(SageProFields.day) ?? Self.day(daysFromToday: 30)
         state.tables["ARMAST"]!.append([
-            "INVNO": .string(invno), "CUSTNO": .string(custno), "INVDTE": .string(Self.today()), "ARSTAT": .string(" "),
+            "INVNO": .string(invno), "CUSTNO": .string(custno), "INVDTE": .string(Self.today()), "DUEDATE": .string(due), "ARSTAT": .string(" "),
             "ORNUM": .string(try SageProFields.text(payload, "ornum", maxLength: 20, required: false) ?? ""),
             "INVAMT": .string(SageProFields.amount(total)), "TAX": .string(SageProFields.amount(tax)),
             "PAIDAMT": .string("0.00"), "BALANCE": .string(SageProFields.amount(total)),
@@ -265,6 +268,28 @@ public final class SageProCompany: SageProBackend {
         return .object(answer)
     }
 
+    /// ARMAST's open invoices (a balance above zero) due on or before `due_by`, in invoice order.
+    private func listOpenInvoices(_ payload: JSONValue, _ state: Tables) throws -> JSONValue {
+        guard let dueBy = try SageProFields.text(payload, "due_by", maxLength: 10, required: true).flatMap(SageProFields.day) else {
+            throw SageAgentProtocol.Failure(code: "validation", message: "due_by must be a day, yyyy-MM-dd.", retryable: false)
+        }
+        let open = state.tables["ARMAST"]!.filter { row in
+            (Decimal(string: row["BALANCE"]?.string ?? "0") ?? 0) > 0 && (row["DUEDATE"]?.string ?? "9999-12-31") <= dueBy
+        }
+        let (page, next) = try SageProFields.page(open, payload)
+        let companies = Dictionary(
+            state.tables["ARCUST"]!.compactMap { row in row["CUSTNO"]?.string.map { ($0, row["COMPANY"] ?? .null) } }, uniquingKeysWith: { first, _ in first })
+        let items = page.map { row -> JSONValue in
+            .object([
+                "invno": row["INVNO"] ?? .null, "custno": row["CUSTNO"] ?? .null, "company": companies[row["CUSTNO"]?.string ?? ""] ?? .null,
+                "balance": row["BALANCE"] ?? .null, "duedate": row["DUEDATE"] ?? .null,
+            ])
+        }
+        var answer: [String: JSONValue] = ["invoices": .array(items)]
+        if let next { answer["next"] = next }
+        return .object(answer)
+    }
+
     private func listLedger(_ payload: JSONValue, _ state: Tables) throws -> JSONValue {
         let account = try SageProFields.text(payload, "account", maxLength: 12, required: true)!
         let period = try SageProFields.period(payload)
@@ -296,4 +321,7 @@ public final class SageProCompany: SageProBackend {
     }
 
     static func today() -> String { SandboxResponses.formatter("yyyy-MM-dd").string(from: Date()) }
+    static func day(daysFromToday days: Int) -> String {
+        SandboxResponses.formatter("yyyy-MM-dd").string(from: Date().addingTimeInterval(Double(days) * 86_400))
+    }
 }

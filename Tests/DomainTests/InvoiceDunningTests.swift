@@ -42,7 +42,7 @@ import Domain
     }
 
     @Test func aScanRoundTripsThroughItsJobPayload() throws {
-        let collection = DueInvoiceCollection(zohoConnectionId: UUID(), payTraceConnectionId: UUID(), retryDays: [2, 5])
+        let collection = DueInvoiceCollection(ledgerConnectionId: UUID(), payTraceConnectionId: UUID(), retryDays: [2, 5])
         let scan = DueInvoiceScan(scheduleId: UUID(), collection: collection, at: first, dueBy: "2027-01-15", page: 3, pass: 2, madeInPass: true, waits: 4)
         #expect(DueInvoiceScan(json: try #require(JSONValue(parsing: scan.json.canonicalText))) == scan)
         #expect(scan.next(morePages: true, madeRequests: false)?.page == 4)

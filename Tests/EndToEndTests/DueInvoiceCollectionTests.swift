@@ -116,7 +116,7 @@ struct DueInvoiceCollectionTests {
                 "contact_name": "Dunned \(tenant.prefix(8))", "custom_fields": [["api_name": "cf_paytrace_customer_id", "value": vaultId]],
             ])["contact_id"] as? String)
         let collection = DueInvoiceCollection(
-            zohoConnectionId: try #require(UUID(uuidString: zoho)), payTraceConnectionId: try #require(UUID(uuidString: payTrace)))
+            ledgerConnectionId: try #require(UUID(uuidString: zoho)), payTraceConnectionId: try #require(UUID(uuidString: payTrace)))
         return (sandbox, tenantId, collection, books, contact)
     }
 

@@ -13,11 +13,21 @@ import Sandbox
 /// through the agent, while Pro turns a quarter of the agent's commands away (a locked record).
 @Suite("Sage Pro invoices paid by charges", .requiresDatabase)
 struct SageInvoicePaymentTests {
-    @Test func eachApprovedChargeIsOneCashReceiptOnItsProInvoice() async throws {
+    struct ProTenant {
+        let sandbox: SandboxServer
+        let tenant: String
+        let tenantId: UUID
+        let payTrace: String
+        let agent: AgentFixtures.Agent
+        let running: SageProAgent
+        var base: String { "/v1/tenants/\(tenant)/environments/dev" }
+    }
+
+    /// A tenant with PayTrace on a sandbox of its own and a Sage Pro agent connection whose
+    /// sandbox agent polls the test server.
+    static func proTenant() async throws -> ProTenant {
         let (sandbox, tenant, tenantId, payTrace) = try await PaymentRequestTests.ownSandbox()
-        defer { sandbox.shutdown() }
-        let base = "/v1/tenants/\(tenant)/environments/dev"
-        let made = try await Client.send("POST", "\(base)/connections", json: ["kind": "sage_pro", "name": "Sage Pro"])
+        let made = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections", json: ["kind": "sage_pro", "name": "Sage Pro"])
         try #require(made.status == 201, "\(made.text)")
         let connectionText = try #require(made["id"])
         let agent = AgentFixtures.Agent(
@@ -25,10 +35,25 @@ struct SageInvoicePaymentTests {
         let running = sandbox.sageAgents.start(
             clearlineURL: URL(string: TestServer.shared.baseURL)!, connectionId: agent.connection, enrolmentToken: agent.token, waitSeconds: 2)
         #expect(try await Wait.until(60) { try AgentFixtures.presence(agent)?.lastSeenAt != nil }, "the agent polled")
+        return ProTenant(sandbox: sandbox, tenant: tenant, tenantId: tenantId, payTrace: payTrace, agent: agent, running: running)
+    }
+
+    /// A Pro command applied through the agent, and its answer.
+    static func apply(_ agent: AgentFixtures.Agent, _ type: SageAgentProtocol.CommandType, _ id: String, _ payload: [String: Any]) async throws
+        -> [String: Any]
+    {
+        try AgentFixtures.result(try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, type, id, payload)))
+    }
+
+    @Test func eachApprovedChargeIsOneCashReceiptOnItsProInvoice() async throws {
+        let pro = try await Self.proTenant()
+        let (sandbox, tenant, tenantId, payTrace, agent, running, base) = (
+            pro.sandbox, pro.tenant, pro.tenantId, pro.payTrace, pro.agent, pro.running, pro.base
+        )
+        defer { sandbox.shutdown() }
 
         // A Pro customer with twenty open invoices; every fifth is for 112.00, which PayTrace declines.
-        let customer = try AgentFixtures.result(
-            try await AgentFixtures.completed(agent, try AgentFixtures.enqueue(agent, .upsertCustomer, "cust-1", ["company": "Pro Customer"])))
+        let customer = try await Self.apply(agent, .upsertCustomer, "cust-1", ["company": "Pro Customer"])
         let custno = try #require(customer["custno"] as? String)
         var invoices: [(invno: String, amount: String)] = []
         for index in 0..<20 {
@@ -124,5 +149,72 @@ struct SageInvoicePaymentTests {
                 .int("n")
         }
         #expect(redelivered >= 3, "receipts delivered again: \(redelivered)")
+    }
+
+    /// A schedule collects the Pro invoices due by its day, read through the agent: each customer
+    /// is charged as its PayTrace vault id (the prefix and the CUSTNO), once, and each approved
+    /// charge is a cash receipt on its invoice; an invoice due next week is left.
+    @Test func dueProInvoicesAreCollectedThroughTheAgentAndPaidOnce() async throws {
+        let pro = try await Self.proTenant()
+        defer { pro.sandbox.shutdown() }
+        let custno = try #require(try await Self.apply(pro.agent, .upsertCustomer, "cust-due", ["company": "Due Customer"])["custno"] as? String)
+        try PaymentRequestTests.vaultCustomer(VendorFixtures.payTraceClient(pro.sandbox, cacheKey: "pro-due-\(pro.tenant)"), "pro-\(custno)")
+        func day(_ offset: Int) -> String { Timestamp.dayText(Date().addingTimeInterval(Double(offset) * 86_400)) }
+        var due: [String] = []
+        for index in 0..<5 {
+            let made = try await Self.apply(
+                pro.agent, .createInvoice, "due-\(index)",
+                ["custno": custno, "duedate": day(-index), "lines": [["item": "SVC", "qty": "1", "price": "\(60 + index).25"]]])
+            due.append(try #require(made["invno"] as? String))
+        }
+        let later = try #require(
+            try await Self.apply(
+                pro.agent, .createInvoice, "later", ["custno": custno, "duedate": day(7), "lines": [["item": "SVC", "qty": "1", "price": "70.00"]]])["invno"]
+                as? String)
+
+        let schedules = "\(pro.base)/schedules"
+        let sage = pro.agent.connection.uuidString.lowercased()
+        for (action, field) in [
+            (
+                ["kind": "collect_due_invoices", "sage_connection_id": sage, "paytrace_connection_id": pro.payTrace, "customer_id_prefix": "pro "],
+                "action.customer_id_prefix"
+            ),
+            (["kind": "collect_due_invoices", "sage_connection_id": pro.payTrace, "paytrace_connection_id": pro.payTrace], "action.sage_connection_id"),
+        ] as [([String: Any], String)] {
+            let refused = try await Client.send("POST", schedules, json: ["name": "Pro", "cron": "0 1 * * *", "time_zone": "UTC", "action": action])
+            #expect(refused.status == 422 && refused.text.contains("\"\(field)\""), "\(action): \(refused.text)")
+        }
+        let created = try await Client.send(
+            "POST", schedules,
+            json: [
+                "name": "Collect due Pro invoices", "cron": "0 1 * * *", "time_zone": "UTC",
+                "action": ["kind": "collect_due_invoices", "sage_connection_id": sage, "paytrace_connection_id": pro.payTrace, "customer_id_prefix": "pro-"],
+            ])
+        try #require(created.status == 201, "\(created.text)")
+        let action = created.json["action"] as? [String: Any]
+        #expect(action?["sage_connection_id"] as? String == sage && action?["customer_id_prefix"] as? String == "pro-" && action?["zoho_connection_id"] == nil)
+
+        let pool = TestWorkers.pool(
+            tenant: pro.tenantId, workers: 4,
+            handlers: [.paymentCharge: PaymentChargeHandler(settleSeconds: 0.3), .dueInvoiceCollection: DueInvoiceCollectionHandler(settleWait: 0.2)])
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        #expect(try await Client.send("POST", "\(schedules)/\(try #require(created["id"]))/run", json: [:]).status == 202)
+        func balance(_ invno: String) -> String? {
+            pro.running.company.rows("ARMAST")?.first { $0["INVNO"] == JSONValue.string(invno) }?["BALANCE"]?.string
+        }
+        #expect(try await Wait.until(120) { due.allSatisfy { balance($0) == "0.00" } }, "every due invoice paid")
+        #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(pro.tenantId) })
+        let receipts = pro.running.company.rows("ARCASH") ?? []
+        for invno in due {
+            #expect(receipts.filter { $0["INVNO"] == JSONValue.string(invno) }.count == 1, "invoice \(invno)")
+        }
+        #expect(balance(later) == "70.00" && !receipts.contains { $0["INVNO"] == JSONValue.string(later) }, "the invoice due next week is left")
+        let requests = try await Client.send("GET", "\(pro.base)/payment-requests?limit=50")
+        let items = requests.json["items"] as? [[String: Any]] ?? []
+        #expect(
+            items.count == 5 && items.allSatisfy { $0["customer_id"] as? String == "pro-\(custno)" && $0["status"] as? String == "approved" },
+            "\(requests.text)")
+        #expect(Set(items.compactMap { ($0["invoice"] as? [String: Any])?["invoice_id"] as? String }) == Set(due))
     }
 }
