@@ -35,23 +35,48 @@ struct PaymentRequestTests {
         ).filter { $0.invoiceId == reference && $0.type == "SALE" }
     }
 
-    /// 200 requests while the sandbox's PayTrace loses a fifth of its answers after doing the work,
-    /// times out 5% of calls and fails 5% outright: each request ends with exactly one transaction in PayTrace,
-    /// the one it reports; the declined ones are declined once, not retried.
+    /// 200 requests, each paying an invoice (half in Zoho Books, half in Sage Pro), while the
+    /// sandbox's PayTrace loses a fifth of its answers after doing the work, times out 5% of calls
+    /// and fails 5% outright, Books loses a fifth of its write answers and Pro turns a fifth of
+    /// the agent's commands away: each request ends with exactly one transaction in PayTrace, the
+    /// one it reports; the declined ones are declined once, not retried; each approved one is paid
+    /// once on its invoice (a Books payment, a Pro cash receipt), and a declined one not at all.
     @Test func eachRequestIsChargedExactlyOnceWhateverPayTraceLoses() async throws {
         let (sandbox, tenant, tenantId, connection) = try await Self.ownSandbox()
         defer { sandbox.shutdown() }
         let client = VendorFixtures.payTraceClient(sandbox, cacheKey: "payment-requests-\(tenant)")
         let customers = (0..<5).map { "pr-\($0)-\(tenant.prefix(8))" }
         for customer in customers { try Self.vaultCustomer(client, customer) }
+        // The ledgers the invoices are in: Books through a Zoho connection, Pro through its agent.
+        let (zoho, session) = try await VendorFixtures.connectedZohoConnection(tenant, sandbox: sandbox)
+        let books = ZohoBooksClient(session: session, organizationId: "20071234")
+        let contact = try #require(try books.createContact(["contact_name": "Invoiced \(tenant.prefix(8))"])["contact_id"] as? String)
+        let (agent, pro) = try await SageInvoicePaymentTests.addAgent(sandbox, tenant: tenant, tenantId: tenantId)
+        let custno = try #require(try await SageInvoicePaymentTests.apply(agent, .upsertCustomer, "pr-cust", ["company": "Invoiced Pro"])["custno"] as? String)
+        func amount(_ index: Int) -> String { index % 10 == 3 ? "112.00" : "\(10 + index).\(String(format: "%02d", index % 100))" }
+        var invoices: [[String: Any]] = []
+        for index in 0..<200 {
+            if index % 2 == 0 {
+                let made = try books.createInvoice(["customer_id": contact, "line_items": [["name": "Order \(index)", "rate": amount(index), "quantity": 1]]])
+                let id = try #require(made["invoice_id"] as? String)
+                try books.markInvoiceSent(id)
+                invoices.append(["connection_id": zoho, "invoice_id": id])
+            } else {
+                let made = try await SageInvoicePaymentTests.apply(
+                    agent, .createInvoice, "pr-inv-\(index)", ["custno": custno, "lines": [["item": "SVC", "qty": "1", "price": amount(index)]]])
+                invoices.append([
+                    "connection_id": agent.connection.uuidString.lowercased(), "invoice_id": try #require(made["invno"] as? String), "customer_number": custno,
+                ])
+            }
+        }
 
         // One in ten for 112.00, the amount the sandbox (as PayTrace's) declines.
         var made: [(id: String, amount: String)] = []
         for index in 0..<200 {
-            let amount = index % 10 == 3 ? "112.00" : "\(10 + index).\(String(format: "%02d", index % 100))"
+            let amount = amount(index)
             let body: [String: Any] = [
                 "connection_id": connection, "customer_id": customers[index % customers.count], "amount": amount,
-                "external_reference": "INV-\(index)",
+                "external_reference": "INV-\(index)", "invoice": invoices[index],
             ]
             let reply = try await Client.send("POST", Self.base(tenant), json: body, headers: ["Idempotency-Key": "charge-\(tenant)-\(index)"])
             try #require(reply.status == 201, "\(reply.text)")
@@ -60,7 +85,8 @@ struct PaymentRequestTests {
         }
         // The caller's retry of a POST (its answer lost on the way back) makes no second request.
         let again = try await Client.send(
-            "POST", Self.base(tenant), json: ["connection_id": connection, "customer_id": customers[0], "amount": "10.00", "external_reference": "INV-0"],
+            "POST", Self.base(tenant),
+            json: ["connection_id": connection, "customer_id": customers[0], "amount": "10.00", "external_reference": "INV-0", "invoice": invoices[0]],
             headers: ["Idempotency-Key": "charge-\(tenant)-0"])
         #expect(again.status == 201 && again["id"] == made[0].id, "\(again.text)")
 
@@ -72,16 +98,22 @@ struct PaymentRequestTests {
                 .init(.dropAfterCommit, probability: 0.2, writesOnly: true), .init(.timeout(seconds: 1.5), probability: 0.05),
                 .init(.status(503, retryAfter: nil), probability: 0.05),
             ], service: "paytrace")
+        sandbox.faults.setChaos([.init(.dropAfterCommit, probability: 0.2, writesOnly: true)], service: "zoho")
+        sandbox.faults.setChaos([.init(.status(423, retryAfter: nil), probability: 0.2)], service: "sage")
         let pool = TestWorkers.pool(tenant: tenantId, workers: 4, handlers: [.paymentCharge: PaymentChargeHandler(settleSeconds: 2, callTimeout: 1)])
         pool.start()
         func open() throws -> Int {
             try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
-                try tx.one("SELECT count(*) AS n FROM payment_requests WHERE tenant_id = $1 AND status IN ('pending', 'charging')", [tenantId])!.int("n")
+                try tx.one(
+                    """
+                    SELECT count(*) AS n FROM payment_requests WHERE tenant_id = $1
+                      AND (status IN ('pending', 'charging') OR (status = 'approved' AND invoice_payment_id IS NULL))
+                    """, [tenantId])!.int("n")
             }
         }
-        #expect(try await Wait.until(180) { try open() == 0 }, "every request decided")
+        #expect(try await Wait.until(240) { try open() == 0 }, "every request decided, and every approved one posted on its invoice")
         pool.shutdown(grace: 5)
-        sandbox.faults.setChaos([], service: "paytrace")
+        for service in ["paytrace", "zoho", "sage"] { sandbox.faults.setChaos([], service: service) }
 
         var searched = 0
         for (id, amount) in made {
@@ -92,6 +124,18 @@ struct PaymentRequestTests {
             #expect(request.json["transaction_id"] as? Int == sales.first?.transactionId, "\(reference)")
             #expect(request["status"] == (amount == "112.00" ? "declined" : "approved"), "\(reference): \(request.text)")
             if (request["status_message"] ?? "").hasPrefix("Found in PayTrace") { searched += 1 }
+            // Paid once on its invoice when approved, not at all when declined.
+            let invoice = try #require(request.json["invoice"] as? [String: Any])
+            let invoiceId = try #require(invoice["invoice_id"] as? String)
+            let paid = amount == "112.00" ? 0 : 1
+            if invoice["customer_number"] == nil {
+                let payments = try books.call("GET", "invoices/\(invoiceId)/payments")["payments"] as? [[String: Any]] ?? []
+                #expect(payments.count == paid, "Books invoice \(invoiceId): \(payments.count) payments")
+            } else {
+                let receipts = (pro.company.rows("ARCASH") ?? []).filter { $0["INVNO"] == JSONValue.string(invoiceId) }
+                #expect(receipts.count == paid, "Pro invoice \(invoiceId): \(receipts.count) receipts")
+                #expect(paid == 0 || receipts.first?["RECEIPTNO"]?.string == invoice["payment_id"] as? String)
+            }
         }
         // The faults did strike: some outcomes were only known by searching PayTrace.
         #expect(searched >= 5, "only \(searched) requests were settled by a search")

@@ -27,6 +27,12 @@ struct SageInvoicePaymentTests {
     /// sandbox agent polls the test server.
     static func proTenant() async throws -> ProTenant {
         let (sandbox, tenant, tenantId, payTrace) = try await PaymentRequestTests.ownSandbox()
+        let (agent, running) = try await addAgent(sandbox, tenant: tenant, tenantId: tenantId)
+        return ProTenant(sandbox: sandbox, tenant: tenant, tenantId: tenantId, payTrace: payTrace, agent: agent, running: running)
+    }
+
+    /// A Sage Pro agent connection in the tenant, and `sandbox`'s agent for it, seen polling.
+    static func addAgent(_ sandbox: SandboxServer, tenant: String, tenantId: UUID) async throws -> (AgentFixtures.Agent, SageProAgent) {
         let made = try await Client.send("POST", "/v1/tenants/\(tenant)/environments/dev/connections", json: ["kind": "sage_pro", "name": "Sage Pro"])
         try #require(made.status == 201, "\(made.text)")
         let connectionText = try #require(made["id"])
@@ -35,7 +41,7 @@ struct SageInvoicePaymentTests {
         let running = sandbox.sageAgents.start(
             clearlineURL: URL(string: TestServer.shared.baseURL)!, connectionId: agent.connection, enrolmentToken: agent.token, waitSeconds: 2)
         #expect(try await Wait.until(60) { try AgentFixtures.presence(agent)?.lastSeenAt != nil }, "the agent polled")
-        return ProTenant(sandbox: sandbox, tenant: tenant, tenantId: tenantId, payTrace: payTrace, agent: agent, running: running)
+        return (agent, running)
     }
 
     /// A Pro command applied through the agent, and its answer.
