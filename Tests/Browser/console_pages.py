@@ -29,6 +29,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from admin_pages import BASE, BIN, SANDBOX, SHOTS, browser, call, deliver_signed, log_in, report  # noqa: E402
 
 from axe_selenium_python import Axe  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
@@ -289,7 +290,8 @@ def send_test_sale(tenant, owner, owner_password):
         chart_before = driver.find_element(By.CSS_SELECTOR, "#runs-chart svg").get_attribute("innerHTML")
         started = time.monotonic()
         driver.find_element(By.CSS_SELECTOR, "[data-demo=sale]").click()
-        fast = WebDriverWait(driver, 10)
+        # The dashboard draws its tiles again as figures arrive: an element found may be replaced before it is read.
+        fast = WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,))
         fast.until(EC.text_to_be_present_in_element((By.ID, "demo-message"), "PayTrace made a sale"))
         fast.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#demo-progress [data-run-status=succeeded]")))
         fast.until(lambda d: int(d.find_element(By.CSS_SELECTOR, "[data-tile=events] .tile-value").text) == events_before + 1)
@@ -323,9 +325,10 @@ def request_payment(tenant, owner, owner_password):
             d.find_element(By.ID, "payments-search").clear()
             d.find_element(By.ID, "payments-search").send_keys(reference)
             d.find_element(By.ID, "apply-payment-filters").click()
-            return d.find_elements(By.CSS_SELECTOR, "#payments tr [data-status=approved]")
-        WebDriverWait(driver, 60, poll_frequency=1).until(approved)
-        row = driver.find_element(By.CSS_SELECTOR, "#payments tr").text
+            # Read in one step: the list may be drawn again (the filter's answer) between a find and a read.
+            return d.execute_script(
+                "const badge = document.querySelector('#payments tr [data-status=approved]'); return badge && badge.closest('tr').innerText")
+        row = WebDriverWait(driver, 60, poll_frequency=1).until(approved)
         assert "42.17 USD" in row and reference in row, row
         assert "q=" + reference in driver.current_url, driver.current_url
         driver.save_screenshot(str(SHOTS / "console-payment-approved.png"))
@@ -356,7 +359,7 @@ def add_plan(tenant, owner, owner_password):
         def charged(d):
             d.find_element(By.XPATH, row_path + "//button[@data-action='open']").click()
             return d.find_elements(By.CSS_SELECTOR, "#plan-charges tr [data-status=approved]")
-        WebDriverWait(driver, 60, poll_frequency=1).until(charged)
+        WebDriverWait(driver, 60, poll_frequency=1, ignored_exceptions=(StaleElementReferenceException,)).until(charged)
         driver.save_screenshot(str(SHOTS / "console-plan-charged.png"))
         driver.find_element(By.XPATH, row_path + "//button[@data-action='pause']").click()
         wait.until(lambda d: d.find_elements(By.XPATH, row_path + "//*[@data-status='paused']"))
