@@ -60,7 +60,9 @@ public enum PaymentObservationStore {
                   count(*) FILTER (WHERE kind IN ('sale', 'authorization') AND observed_at <= $3 AND declined) AS baseline_declines,
                   count(*) FILTER (WHERE kind = 'refund' AND observed_at > $4) AS recent_refunds,
                   count(*) FILTER (WHERE kind = 'refund' AND observed_at <= $3) AS baseline_refunds,
-                  coalesce(extract(epoch FROM $3::timestamptz - min(observed_at)) / 86400, 0)::float8 AS days
+                  coalesce(extract(epoch FROM $3::timestamptz - min(observed_at)) / 86400, 0)::float8 AS days,
+                  count(*) FILTER (WHERE kind IN ('sale', 'authorization') AND observed_at <= $3 AND \(sameHourOfWeek)) AS slot_attempts,
+                  count(*) FILTER (WHERE kind IN ('sale', 'authorization') AND observed_at <= $3 AND declined AND \(sameHourOfWeek)) AS slot_declines
                 FROM payment_observations WHERE tenant_id = $1 AND environment = $2 AND observed_at > $5 AND observed_at <= $6
                 """, [tenantId, environment.rawValue, recentStart, refundStart, baselineStart, at])
         else {
@@ -70,8 +72,15 @@ public enum PaymentObservationStore {
         return RateSpikes.Counts(
             recentAttempts: try row.int("recent_attempts"), recentDeclines: try row.int("recent_declines"), baselineAttempts: try row.int("baseline_attempts"),
             baselineDeclines: try row.int("baseline_declines"), recentRefunds: try row.int("recent_refunds"), baselineRefunds: try row.int("baseline_refunds"),
-            baselineDaysCovered: Double(row.optionalString("days") ?? "") ?? 0)
+            baselineDaysCovered: Double(row.optionalString("days") ?? "") ?? 0, slotAttempts: try row.int("slot_attempts"),
+            slotDeclines: try row.int("slot_declines"))
     }
+
+    /// An observation in the same hour of the week as the one judged ($6), in UTC.
+    static let sameHourOfWeek = """
+        date_part('isodow', observed_at AT TIME ZONE 'UTC') = date_part('isodow', $6::timestamptz AT TIME ZONE 'UTC')
+          AND date_part('hour', observed_at AT TIME ZONE 'UTC') = date_part('hour', $6::timestamptz AT TIME ZONE 'UTC')
+        """
 
     /// Deletes up to `limit` observations made before `cutoff`; returns how many.
     public static func purge(_ tx: Transaction, olderThan cutoff: Date, tenants: TenantScope, limit: Int = 5_000) throws -> Int {

@@ -76,10 +76,12 @@ import Domain
     let refund = PaymentObservation(
         transactionId: 2, kind: .refund, amount: 40, declined: false, customerId: "c", card: nil, at: Date(timeIntervalSince1970: 1_800_000_000))
 
-    func counts(attempts: Int = 20, declines: Int = 8, refunds: Int = 0, days: Double = 28) -> RateSpikes.Counts {
+    func counts(
+        attempts: Int = 20, declines: Int = 8, refunds: Int = 0, days: Double = 28, slotAttempts: Int = 0, slotDeclines: Int = 0
+    ) -> RateSpikes.Counts {
         RateSpikes.Counts(
             recentAttempts: attempts, recentDeclines: declines, baselineAttempts: 9_000, baselineDeclines: 180, recentRefunds: refunds,
-            baselineRefunds: 270, baselineDaysCovered: days)
+            baselineRefunds: 270, baselineDaysCovered: days, slotAttempts: slotAttempts, slotDeclines: slotDeclines)
     }
 
     @Test func aDeclineShareFarAboveTheBaselineIsASpike() {
@@ -88,6 +90,18 @@ import Domain
         #expect(RateSpikes.findings(for: declined, counts(attempts: 19, declines: 8)).isEmpty, "too few attempts")
         #expect(RateSpikes.findings(for: declined, counts(declines: 5)).isEmpty, "25% is not a spike")
         #expect(RateSpikes.findings(for: declined, counts(days: 3)).isEmpty, "no baseline yet")
+    }
+
+    /// A tenant whose declines always rise in one hour of the week (Monday's batch of renewals,
+    /// say) is judged against that hour there, once the hour has enough attempts of its own.
+    @Test func anHourOfTheWeekWithItsOwnHigherDeclinesIsItsOwnBaseline() {
+        // 40% now; 2% overall, but 20% in this hour of the last four weeks: not three times that.
+        #expect(RateSpikes.findings(for: declined, counts(slotAttempts: 80, slotDeclines: 16)).isEmpty)
+        // Too few attempts in the hour to count: the overall share stands, and 40% is a spike.
+        #expect(RateSpikes.findings(for: declined, counts(slotAttempts: 10, slotDeclines: 2)).map(\.detector) == ["decline_spike"])
+        // An ordinary hour (2% there too): a spike, which says both baselines.
+        let found = RateSpikes.findings(for: declined, counts(slotAttempts: 100, slotDeclines: 2))
+        #expect(found.first?.explanation.contains("in this hour of the week") == true, "\(found)")
     }
 
     @Test func refundsFarAboveTheUsualHourlyCountAreASpike() {

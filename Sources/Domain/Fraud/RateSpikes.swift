@@ -17,10 +17,14 @@ public enum RateSpikes {
         public let baselineRefunds: Int
         /// How many days of history the baseline really covers (a new tenant has little).
         public let baselineDaysCovered: Double
+        /// Attempts, and declines, in the baseline's same hour of the week as now (Mondays at 9,
+        /// say): a tenant whose declines always rise then is judged against that hour.
+        public let slotAttempts: Int
+        public let slotDeclines: Int
 
         public init(
             recentAttempts: Int, recentDeclines: Int, baselineAttempts: Int, baselineDeclines: Int, recentRefunds: Int, baselineRefunds: Int,
-            baselineDaysCovered: Double
+            baselineDaysCovered: Double, slotAttempts: Int = 0, slotDeclines: Int = 0
         ) {
             self.recentAttempts = recentAttempts
             self.recentDeclines = recentDeclines
@@ -29,6 +33,8 @@ public enum RateSpikes {
             self.recentRefunds = recentRefunds
             self.baselineRefunds = baselineRefunds
             self.baselineDaysCovered = baselineDaysCovered
+            self.slotAttempts = slotAttempts
+            self.slotDeclines = slotDeclines
         }
     }
 
@@ -37,6 +43,8 @@ public enum RateSpikes {
     public static let baselineDays = 28.0
     /// Days of history before either detector speaks.
     public static let minimumDays = 7.0
+    /// Attempts in the baseline's same hour of the week before that hour counts as a baseline.
+    public static let minimumSlotAttempts = 20
 
     public static func findings(for new: PaymentObservation, _ counts: Counts, settings: FraudSettings = FraudSettings()) -> [FraudDetectors.Finding] {
         [
@@ -52,12 +60,16 @@ public enum RateSpikes {
             counts.baselineAttempts >= 100
         else { return nil }
         let recent = Double(counts.recentDeclines) / Double(counts.recentAttempts)
-        let usual = Double(counts.baselineDeclines) / Double(counts.baselineAttempts)
+        let overall = Double(counts.baselineDeclines) / Double(counts.baselineAttempts)
+        // The hour of the week speaks once it has enough attempts of its own; the higher share wins.
+        let slot = counts.slotAttempts >= minimumSlotAttempts ? Double(counts.slotDeclines) / Double(counts.slotAttempts) : nil
+        let usual = max(overall, slot ?? 0)
         guard recent >= settings.declineShare, recent >= usual * 3 else { return nil }
         return FraudDetectors.Finding(
             detector: "decline_spike", cause: "environment", severity: "critical",
             explanation: "\(counts.recentDeclines) of \(counts.recentAttempts) attempts in the last \(Int(recentWindow / 60)) minutes were declined "
-                + "(\(percent(recent))), against \(percent(usual)) over the \(Int(min(counts.baselineDaysCovered, baselineDays))) days before.",
+                + "(\(percent(recent))), against \(percent(overall)) over the \(Int(min(counts.baselineDaysCovered, baselineDays))) days before"
+                + (slot.map { " and \(percent($0)) in this hour of the week" } ?? "") + ".",
             evidence: [new.transactionId])
     }
 
