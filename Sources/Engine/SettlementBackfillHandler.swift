@@ -41,6 +41,10 @@ struct SettlementBackfillHandler: JobHandler {
                     tx, tenantId: tenantId, environment: environment, connectionId: id, batch: batch, transactions: transactions, schedule: schedule)
                 if reconcileAll && !recorded.created { try SettlementRecorder.reconcile(tx, recorded.settlement) }
             }
+            // The daily run reads yesterday whole: a batch it lacks, where one settles every day, is an anomaly.
+            if reconcileAll, let day = payload["from"]?.string {
+                try SettlementWatch.checkMissingBatch(tx, tenantId: tenantId, environment: environment, connectionId: id, day: day)
+            }
         }
     }
 }

@@ -37,7 +37,10 @@ enum SettlementRecorder {
         let recorded = try SettlementStore.record(
             tx, tenantId: tenantId, environment: environment, connectionId: connectionId, batchNumber: batch.number, settledAt: batch.settledAt,
             settledOn: day, currency: currency, lines: lines(transactions, schedule: schedule, day: day))
-        if recorded.created { try reconcile(tx, recorded.settlement) }
+        if recorded.created {
+            try reconcile(tx, recorded.settlement)
+            try SettlementWatch.judgeFees(tx, recorded.settlement)
+        }
         return recorded
     }
 

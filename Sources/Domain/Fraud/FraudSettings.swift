@@ -4,7 +4,9 @@ public import Foundation
 /// defaults are the examples. Stored as JSON (`json`) and changed field by field
 /// (`changed(by:)`), each field checked against its range.
 public struct FraudSettings: Sendable, Equatable {
-    public static let detectors = ["card_testing", "duplicate_charge", "unusual_amount", "velocity", "decline_spike", "refund_spike"]
+    public static let detectors = [
+        "card_testing", "duplicate_charge", "unusual_amount", "velocity", "decline_spike", "refund_spike", "settlement_fees", "missing_batch",
+    ]
 
     /// Detectors the tenant turned off.
     public var disabled: Set<String> = []
@@ -50,6 +52,8 @@ public struct FraudSettings: Sendable, Equatable {
                 "enabled": on("decline_spike"), "min_attempts": .number(Double(declineMinimumAttempts)), "share": .number(declineShare),
             ]),
             "refund_spike": .object(["enabled": on("refund_spike"), "min_refunds": .number(Double(refundMinimum))]),
+            "settlement_fees": .object(["enabled": on("settlement_fees")]),
+            "missing_batch": .object(["enabled": on("missing_batch")]),
         ])
     }
 
@@ -85,8 +89,11 @@ public struct FraudSettings: Sendable, Equatable {
             case "decline_spike":
                 if let value = reader.integer("min_attempts", 5...100_000) { settings.declineMinimumAttempts = value }
                 if let value = reader.share("share") { settings.declineShare = value }
-            default:
+            case "refund_spike":
                 if let value = reader.integer("min_refunds", 1...100_000) { settings.refundMinimum = value }
+            default:
+                // settlement_fees and missing_batch: on or off only.
+                break
             }
             errors += reader.errors
         }
