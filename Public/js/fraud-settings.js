@@ -14,6 +14,8 @@ const DETECTORS = [
   ["decline_spike", "Decline spike", "Many more declines in 15 minutes than the environment's last 28 days.", [
     ["min_attempts", "Attempts at least", "number"], ["share", "Declined share (0 to 1)", "number"]]],
   ["refund_spike", "Refund spike", "Many more refunds in an hour than usual.", [["min_refunds", "Refunds at least", "number"]]],
+  ["chargeback_ratio", "Chargeback ratio", "Chargebacks of the last 30 days against the approved sales of those days.", [
+    ["min_chargebacks", "Chargebacks at least", "number"], ["share", "Share of sales (0 to 1)", "number"]]],
   ["settlement_fees", "Settlement fees", "A PayTrace batch whose fees are far above the share of sales its batches usually pay.", []],
   ["missing_batch", "Missing batch", "A day with sales and no batch, where one settles every day.", []],
 ];

@@ -41,6 +41,7 @@ public enum DisputeStore {
             message: "Chargeback \(chargeback.caseNumber) of \(Chargeback.text(chargeback.amount, chargeback.currency)) \(chargeback.currency) "
                 + "(fee \(Chargeback.text(chargeback.fee, chargeback.currency))) for customer "
                 + "\(chargeback.customerId): \(chargeback.reason). Gather evidence before the processor's response deadline.")
+        try FraudSettingsStore.judgeChargebackRatio(tx, tenantId: tenantId, environment: environment, at: chargeback.receivedAt)
         return .created(dispute)
     }
 

@@ -48,4 +48,26 @@ public enum FraudSettingsStore {
             "SELECT 1 AS quiet FROM fraud_verdicts WHERE tenant_id = $1 AND environment = $2 AND subject = $3 AND quiet_until > $4 LIMIT 1",
             [tenantId, environment.rawValue, subject, at]) != nil
     }
+
+    /// A chargeback was entered: the environment's chargebacks of the 30 days up to `at` are set
+    /// against its approved sales of the same days (as the detectors observed them); one alert
+    /// while the ratio stays high (`RateSpikes.chargebackRatio`).
+    public static func judgeChargebackRatio(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, at: Date) throws {
+        let (settings, _, _) = try get(tx, tenantId: tenantId, environment: environment)
+        guard settings.enabled("chargeback_ratio") else { return }
+        let since = at.addingTimeInterval(-RateSpikes.chargebackWindow)
+        guard
+            let row = try tx.one(
+                """
+                SELECT (SELECT count(*)::int FROM disputes WHERE tenant_id = $1 AND environment = $2 AND received_at > $3 AND received_at <= $4) AS chargebacks,
+                  (SELECT count(*)::int FROM payment_observations WHERE tenant_id = $1 AND environment = $2 AND kind = 'sale' AND NOT declined
+                     AND observed_at > $3 AND observed_at <= $4) AS sales
+                """, [tenantId, environment.rawValue, since, at]),
+            let finding = RateSpikes.chargebackRatio(chargebacks: try row.int("chargebacks"), sales: try row.int("sales"), settings: settings)
+        else { return }
+        let subject = "\(finding.detector):\(finding.cause)"
+        guard try !isQuieted(tx, tenantId: tenantId, environment: environment, subject: subject, at: at) else { return }
+        _ = try AlertStore.raise(
+            tx, tenantId: tenantId, environment: environment, kind: .fraud, subject: subject, message: "\(finding.explanation) Severity \(finding.severity).")
+    }
 }

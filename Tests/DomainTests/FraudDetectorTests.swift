@@ -104,6 +104,17 @@ import Domain
         #expect(found.first?.explanation.contains("in this hour of the week") == true, "\(found)")
     }
 
+    @Test func chargebacksAtOnePercentOfSalesAreAnAlert() {
+        #expect(RateSpikes.chargebackRatio(chargebacks: 3, sales: 250)?.detector == "chargeback_ratio")
+        #expect(RateSpikes.chargebackRatio(chargebacks: 3, sales: 250)?.explanation.contains("3 chargebacks in the last 30 days against 250") == true)
+        #expect(RateSpikes.chargebackRatio(chargebacks: 2, sales: 150) == nil, "fewer than three")
+        #expect(RateSpikes.chargebackRatio(chargebacks: 3, sales: 400) == nil, "0.75% is under 1%")
+        #expect(RateSpikes.chargebackRatio(chargebacks: 5, sales: 60) == nil, "too few sales to say")
+        var settings = FraudSettings()
+        settings.chargebackShare = 0.005
+        #expect(RateSpikes.chargebackRatio(chargebacks: 3, sales: 400, settings: settings) != nil, "the tenant's own share")
+    }
+
     @Test func refundsFarAboveTheUsualHourlyCountAreASpike() {
         // 270 refunds in 28 days: 0.4 an hour.
         #expect(RateSpikes.findings(for: refund, counts(refunds: 5)).map(\.detector) == ["refund_spike"])

@@ -72,4 +72,42 @@ struct SettlementAnomalyWatchTests {
         }
         #expect(after == 2)
     }
+
+    /// Chargebacks entered against a month of sales: the third of 150 (2%) is one alert, and a
+    /// fourth joins it.
+    @Test func chargebacksAboveOnePercentOfSalesAreOneAlert() async throws {
+        let tenant = try await Fixtures.tenant()
+        let tenantId = try #require(UUID(uuidString: tenant))
+        let database = TestServer.shared.database
+        let now = Date()
+        try database.transaction(.tenant(tenantId)) { tx in
+            for n in 0..<150 {
+                _ = try PaymentObservationStore.record(
+                    tx, tenantId: tenantId, environment: .dev,
+                    PaymentObservation(
+                        transactionId: 900 + n, kind: .sale, amount: 40, declined: false, customerId: "c-\(n % 20)", card: nil,
+                        at: now.addingTimeInterval(-86_400 - Double(n) * 14_000)))
+            }
+        }
+        func ratioAlerts() throws -> [String] {
+            try database.transaction(.tenant(tenantId)) { tx in
+                try tx.query("SELECT message FROM alerts WHERE tenant_id = $1 AND subject = 'chargeback_ratio:environment'", [tenantId]).map {
+                    try $0.string("message")
+                }
+            }
+        }
+        for n in 0..<4 {
+            try database.transaction(.tenant(tenantId)) { tx in
+                _ = try DisputeStore.record(
+                    tx, tenantId: tenantId, environment: .dev,
+                    Chargeback(
+                        caseNumber: "CB-\(n)", transactionId: String(900 + n), customerId: "c-\(n)", amount: 40, fee: 15, currency: "USD",
+                        reason: "Fraudulent", receivedAt: now.addingTimeInterval(-Double(4 - n) * 60)), via: "api", firstJob: .eventDispatch)
+            }
+            let raised = try ratioAlerts()
+            #expect(raised.count == (n < 2 ? 0 : 1), "after \(n + 1) chargebacks: \(raised)")
+        }
+        let raised = try ratioAlerts()
+        #expect(raised.first?.contains("3 chargebacks in the last 30 days against 150 approved sales (2.0%)") == true, "\(raised)")
+    }
 }

@@ -5,7 +5,8 @@ public import Foundation
 /// (`changed(by:)`), each field checked against its range.
 public struct FraudSettings: Sendable, Equatable {
     public static let detectors = [
-        "card_testing", "duplicate_charge", "unusual_amount", "velocity", "decline_spike", "refund_spike", "settlement_fees", "missing_batch",
+        "card_testing", "duplicate_charge", "unusual_amount", "velocity", "decline_spike", "refund_spike", "chargeback_ratio", "settlement_fees",
+        "missing_batch",
     ]
 
     /// Detectors the tenant turned off.
@@ -29,6 +30,9 @@ public struct FraudSettings: Sendable, Equatable {
     public var declineShare = 0.3
     /// Refund spike: at least this many refunds in an hour.
     public var refundMinimum = 5
+    /// Chargeback ratio: at least this many chargebacks in 30 days, and this share of the sales.
+    public var chargebackMinimum = 3
+    public var chargebackShare = 0.01
 
     public init() {}
 
@@ -52,6 +56,9 @@ public struct FraudSettings: Sendable, Equatable {
                 "enabled": on("decline_spike"), "min_attempts": .number(Double(declineMinimumAttempts)), "share": .number(declineShare),
             ]),
             "refund_spike": .object(["enabled": on("refund_spike"), "min_refunds": .number(Double(refundMinimum))]),
+            "chargeback_ratio": .object([
+                "enabled": on("chargeback_ratio"), "min_chargebacks": .number(Double(chargebackMinimum)), "share": .number(chargebackShare),
+            ]),
             "settlement_fees": .object(["enabled": on("settlement_fees")]),
             "missing_batch": .object(["enabled": on("missing_batch")]),
         ])
@@ -91,6 +98,9 @@ public struct FraudSettings: Sendable, Equatable {
                 if let value = reader.share("share") { settings.declineShare = value }
             case "refund_spike":
                 if let value = reader.integer("min_refunds", 1...100_000) { settings.refundMinimum = value }
+            case "chargeback_ratio":
+                if let value = reader.integer("min_chargebacks", 1...100_000) { settings.chargebackMinimum = value }
+                if let value = reader.share("share") { settings.chargebackShare = value }
             default:
                 // settlement_fees and missing_batch: on or off only.
                 break

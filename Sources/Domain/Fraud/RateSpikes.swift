@@ -86,4 +86,23 @@ public enum RateSpikes {
     }
 
     static func percent(_ share: Double) -> String { String(format: "%.0f%%", share * 100) }
+
+    /// The window over which chargebacks are set against sales, as the card networks count them.
+    public static let chargebackWindow: TimeInterval = 30 * 86_400
+    /// Approved sales in the window before the ratio means anything.
+    public static let chargebackMinimumSales = 100
+
+    /// Chargebacks over the last 30 days at or above the tenant's share of the approved sales
+    /// (1% by default, about where the card networks' monitoring programs start), and at least
+    /// its minimum count (3).
+    public static func chargebackRatio(chargebacks: Int, sales: Int, settings: FraudSettings = FraudSettings()) -> FraudDetectors.Finding? {
+        guard settings.enabled("chargeback_ratio"), chargebacks >= settings.chargebackMinimum, sales >= chargebackMinimumSales else { return nil }
+        let share = Double(chargebacks) / Double(sales)
+        guard share >= settings.chargebackShare else { return nil }
+        return FraudDetectors.Finding(
+            detector: "chargeback_ratio", cause: "environment", severity: "critical",
+            explanation: "\(chargebacks) chargebacks in the last 30 days against \(sales) approved sales (\(String(format: "%.1f%%", share * 100))), "
+                + "at or above \(String(format: "%.1f%%", settings.chargebackShare * 100)): the card networks' monitoring programs start near 1%.",
+            evidence: [])
+    }
 }
