@@ -6,11 +6,13 @@ import Domain
 /// confirmed Silent Post uses too) and a settled batch under `batch:<number>`, card numbers masked.
 public enum PayTraceEvents {
     public static func event(_ t: PayTraceExportedTransaction) -> (String, String, String) {
-        let body: [String: Any] = [
+        let (masked, bin) = maskedAndBin(t.maskedCardNumber)
+        var body: [String: Any] = [
             "transaction_id": t.transactionId, "transaction_type": t.type, "amount": "\(t.amount)", "status": t.status,
-            "masked_card_number": t.maskedCardNumber ?? "", "created_at": t.createdAt, "settled_at": t.settledAt ?? "",
+            "masked_card_number": masked ?? "", "created_at": t.createdAt, "settled_at": t.settledAt ?? "",
             "invoice_id": t.invoiceId ?? "", "customer_id": t.customerId ?? "",
         ]
+        if let bin { body["card_bin"] = bin }
         // A sale seen before and voided since is news of its own: the void flow's, under its own id.
         if ["VOIDED", "VOID"].contains(t.status.uppercased()) {
             return ("txn:\(t.transactionId):void", "paytrace.transaction.void", json(["transaction": body]))
@@ -29,6 +31,15 @@ public enum PayTraceEvents {
             "transaction_ids": transactions.map(\.transactionId),
         ]
         return ("batch:\(batch.number)", "paytrace.batch.settled", json(body))
+    }
+
+    /// An export read with `include_bin` masks a card as `411111******1234`: the event keeps the
+    /// masking flows have always keyed on (`************1234`), and the BIN apart (`card_bin`).
+    static func maskedAndBin(_ number: String?) -> (String?, String?) {
+        guard let number, number.count >= 10 else { return (number, nil) }
+        let first = String(number.prefix(6)), last = String(number.suffix(4))
+        guard first.allSatisfy(\.isNumber), last.allSatisfy(\.isNumber) else { return (number, nil) }
+        return (String(repeating: "*", count: number.count - 4) + last, first)
     }
 
     static func json(_ object: [String: Any]) -> String {

@@ -18,6 +18,13 @@ enum FraudWatch {
             until: observation.at.addingTimeInterval(max(settings.testingWindow, settings.duplicateWindow, 3_600)))
         // The rates are counted only when they could have moved: a declined attempt or a refund.
         var findings = FraudDetectors.findings(for: observation, history: history, settings: settings)
+        // A burst across customers on one card range: its attempts are another customer's history too.
+        if let bin = observation.bin, !findings.contains(where: { $0.detector == "card_testing" }) {
+            let attempts = try PaymentObservationStore.binAttempts(
+                tx, tenantId: tenantId, environment: environment, bin: bin, since: observation.at.addingTimeInterval(-settings.testingWindow),
+                until: observation.at.addingTimeInterval(settings.testingWindow))
+            if let burst = FraudDetectors.cardTesting(byBin: observation, attempts: attempts, settings: settings) { findings.append(burst) }
+        }
         if observation.declined || observation.kind == .refund {
             findings += RateSpikes.findings(
                 for: observation, try PaymentObservationStore.rateCounts(tx, tenantId: tenantId, environment: environment, at: observation.at),

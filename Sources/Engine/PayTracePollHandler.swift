@@ -33,7 +33,8 @@ struct PayTracePollHandler: JobHandler {
         let from = (cursor?.polledUntil ?? now.addingTimeInterval(-86_400)).addingTimeInterval(-Self.overlap)
         // PayTrace filters by UTC day, written MM/DD/YYYY.
         let (start, end) = (Timestamp.usDay(Timestamp.dayText(from))!, Timestamp.usDay(Timestamp.dayText(now))!)
-        let transactions = try client.exportTransactions(from: start, to: end)
+        // With the card's BIN, for fraud detection's card-testing bursts across customers.
+        let transactions = try client.exportTransactions(from: start, to: end, includeBin: true)
         let batches = try client.exportBatches(from: start, to: end)
             .filter { $0.number > (cursor?.lastBatchNumber ?? 0) }
         let settled = try client.settledWithBins(batches)

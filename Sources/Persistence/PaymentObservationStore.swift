@@ -7,12 +7,12 @@ public enum PaymentObservationStore {
     public static func record(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, _ observation: PaymentObservation) throws -> Bool {
         try tx.one(
             """
-            INSERT INTO payment_observations (tenant_id, environment, transaction_id, kind, amount, declined, customer_id, card, observed_at)
-            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING transaction_id
+            INSERT INTO payment_observations (tenant_id, environment, transaction_id, kind, amount, declined, customer_id, card, observed_at, bin)
+            VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING transaction_id
             """,
             [
                 tenantId, environment.rawValue, observation.transactionId, observation.kind.rawValue, "\(observation.amount)", observation.declined,
-                observation.customerId, observation.card, observation.at,
+                observation.customerId, observation.card, observation.at, observation.bin,
             ]) != nil
     }
 
@@ -31,19 +31,37 @@ public enum PaymentObservationStore {
         try tx.query(
             """
             SELECT * FROM (
-              SELECT transaction_id, kind, amount::text AS amount, declined, customer_id, card, observed_at FROM payment_observations
+              SELECT \(columns) FROM payment_observations
               WHERE tenant_id = $1 AND environment = $2 AND (customer_id = $3 OR ($3::text IS NULL AND customer_id IS NULL)) AND observed_at >= $4
                 AND observed_at <= $5
                 AND transaction_id <> $6
               ORDER BY observed_at DESC LIMIT $7) recent
             ORDER BY observed_at
             """, [tenantId, environment.rawValue, observation.customerId, since, until, observation.transactionId, limit]
-        ).map { row in
-            PaymentObservation(
-                transactionId: Int(try row.string("transaction_id")) ?? 0, kind: PaymentObservation.Kind(rawValue: try row.string("kind")) ?? .other,
-                amount: try row.decimal("amount"), declined: try row.bool("declined"), customerId: row.optionalString("customer_id"),
-                card: row.optionalString("card"), at: try row.date("observed_at"))
-        }
+        ).map(decode)
+    }
+
+    static let columns = "transaction_id, kind, amount::text AS amount, declined, customer_id, card, bin, observed_at"
+
+    /// The environment's sales and authorizations on cards of `bin` between two times, whoever the
+    /// customer: card testers run through numbers of one range.
+    public static func binAttempts(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, bin: String, since: Date, until: Date, limit: Int = 500
+    ) throws -> [PaymentObservation] {
+        try tx.query(
+            """
+            SELECT \(columns) FROM payment_observations
+            WHERE tenant_id = $1 AND environment = $2 AND bin = $3 AND kind IN ('sale', 'authorization') AND observed_at >= $4 AND observed_at <= $5
+            ORDER BY observed_at LIMIT $6
+            """, [tenantId, environment.rawValue, bin, since, until, limit]
+        ).map(decode)
+    }
+
+    static func decode(_ row: Row) throws -> PaymentObservation {
+        PaymentObservation(
+            transactionId: Int(try row.string("transaction_id")) ?? 0, kind: PaymentObservation.Kind(rawValue: try row.string("kind")) ?? .other,
+            amount: try row.decimal("amount"), declined: try row.bool("declined"), customerId: row.optionalString("customer_id"),
+            card: row.optionalString("card"), bin: row.optionalString("bin"), at: try row.date("observed_at"))
     }
 
     /// The environment's counts around `observation` for the rate detectors.

@@ -104,6 +104,21 @@ import Domain
         #expect(found.first?.explanation.contains("in this hour of the week") == true, "\(found)")
     }
 
+    @Test func smallDeclinedAttemptsOnOneBinAcrossCustomersAreCardTesting() {
+        let start = Date(timeIntervalSince1970: 1_793_577_600)
+        let attempts = (0..<10).map { n in
+            PaymentObservation(
+                transactionId: 500 + n, kind: .sale, amount: 1, declined: n != 0, customerId: "x-\(n)", card: nil, bin: "555555",
+                at: start.addingTimeInterval(Double(n) * 30))
+        }
+        let found = FraudDetectors.cardTesting(byBin: attempts[9], attempts: Array(attempts[0..<9]))
+        #expect(found?.cause == "bin:555555" && found?.evidence.count == 10, "\(String(describing: found))")
+        #expect(FraudDetectors.cardTesting(byBin: attempts[8], attempts: Array(attempts[0..<8])) == nil, "nine is not yet a burst")
+        var off = FraudSettings()
+        off.disabled = ["card_testing"]
+        #expect(FraudDetectors.cardTesting(byBin: attempts[9], attempts: Array(attempts[0..<9]), settings: off) == nil)
+    }
+
     @Test func chargebacksAtOnePercentOfSalesAreAnAlert() {
         #expect(RateSpikes.chargebackRatio(chargebacks: 3, sales: 250)?.detector == "chargeback_ratio")
         #expect(RateSpikes.chargebackRatio(chargebacks: 3, sales: 250)?.explanation.contains("3 chargebacks in the last 30 days against 250") == true)

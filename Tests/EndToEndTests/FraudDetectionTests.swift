@@ -16,17 +16,18 @@ struct FraudDetectionTests {
     static let monthStart = Date(timeIntervalSince1970: 1_793_577_600)  // 2026-11-01 UTC
 
     static func event(
-        _ tenantId: UUID, _ id: Int, _ amount: Decimal, customer: String?, declined: Bool = false, refund: Bool = false, at: Date
+        _ tenantId: UUID, _ id: Int, _ amount: Decimal, customer: String?, declined: Bool = false, refund: Bool = false, bin: String? = nil, at: Date
     ) -> NewEvent {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "M/d/yyyy h:mm:ss a"
-        let transaction: [String: JSONValue] = [
+        var transaction: [String: JSONValue] = [
             "transaction_id": .number(Double(id)), "transaction_type": .string(refund ? "REFUND" : "SALE"), "amount": .string("\(amount)"),
             "status": .string(declined ? "DECLINED" : "APPROVED"), "customer_id": .string(customer ?? ""),
             "masked_card_number": .string("************1111"), "created_at": .string(formatter.string(from: at)),
         ]
+        if let bin { transaction["card_bin"] = .string(bin) }
         return NewEvent(
             tenantId: tenantId, environment: .dev, source: "paytrace", vendorEventId: "txn:\(id):\(refund ? "REFUND" : "SALE")",
             type: "paytrace.transaction.\(refund ? "refund" : "sale")", endpointId: nil,
@@ -56,7 +57,10 @@ struct FraudDetectionTests {
             let at = Self.monthStart.addingTimeInterval(Double(Int.random(in: 0..<(30 * 86_400), using: &random)))
             // 2% declined; 3% refunds of an earlier sale's size.
             let roll = Int.random(in: 0..<100, using: &random)
-            events.append(Self.event(tenantId, id, Decimal(cents) / 100, customer: customer.id, declined: roll < 2, refund: roll >= 97, at: at))
+            // Each customer's card is of one of 25 BINs, as PayTrace's export with include_bin shows them.
+            let bin = String(400_000 + (customer.usual * 7_919) % 25 * 1_111)
+            events.append(
+                Self.event(tenantId, id, Decimal(cents) / 100, customer: customer.id, declined: roll < 2, refund: roll >= 97, bin: bin, at: at))
         }
         for batch in stride(from: 0, to: events.count, by: 500) {
             _ = try EventStore.recordMany(
@@ -186,5 +190,30 @@ struct FraudDetectionTests {
         #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
         let after = try Self.fraudAlerts(tenantId)
         #expect(after.map(\.subject) == ["velocity:customer:fast-1", "velocity:customer:fast-2"], "\(after)")
+    }
+
+    /// A card tester running through one BIN under made-up customers: twelve small attempts, each
+    /// a different customer, ten declined, are one card-testing incident of that BIN; the same
+    /// customers' ordinary charges on other BINs raise nothing.
+    @Test func aBurstAcrossCustomersOnOneBinIsCardTesting() async throws {
+        let tenant = try await Fixtures.tenant()
+        let tenantId = try #require(UUID(uuidString: tenant))
+        let now = Date()
+        var events: [NewEvent] = []
+        for n in 0..<12 {
+            let small = Decimal(100 + n) / 100, ordinary = Decimal(4_000 + n * 17) / 100
+            let (first, second) = (now.addingTimeInterval(Double(n) * 20), now.addingTimeInterval(Double(n) * 25))
+            let otherBin = "4" + String(format: "%05d", n)
+            events.append(Self.event(tenantId, 80_000 + n, small, customer: "made-up-\(n)", declined: n % 6 != 0, bin: "555555", at: first))
+            events.append(Self.event(tenantId, 81_000 + n, ordinary, customer: "made-up-\(n)", bin: otherBin, at: second))
+        }
+        _ = try EventStore.recordMany(TestServer.shared.database, events, firstJob: .eventDispatch, wake: true)
+        let pool = TestWorkers.pool(tenant: tenantId, workers: 2)
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
+        let alerts = try Self.fraudAlerts(tenantId)
+        #expect(alerts.map(\.subject) == ["card_testing:bin:555555"], "\(alerts)")
+        #expect(alerts.first?.message.contains("cards of BIN 555555 (any customer)") == true, "\(alerts)")
     }
 }

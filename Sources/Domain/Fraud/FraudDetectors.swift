@@ -57,22 +57,33 @@ public enum FraudDetectors {
             evidence: fullest.map(\.transactionId))
     }
 
-    /// A burst of small attempts, mostly declined, on one customer or one card.
+    /// A burst of small attempts, mostly declined, on one customer (attempts keyed in with no
+    /// customer, how card testers usually come, group together).
     static func cardTesting(_ new: PaymentObservation, _ history: [PaymentObservation], _ settings: Settings) -> Finding? {
+        let who = new.customerId.map { "customer \($0)" } ?? "keyed-in cards (no customer)"
+        return cardTesting(new, history.filter { $0.customerId == new.customerId }, settings, cause: "customer:\(new.customerId ?? "(none)")", who: who)
+    }
+
+    /// The same over one card range (`bin`, the first six digits), whoever the customers: a tester
+    /// running through numbers of one BIN across made-up customers. `attempts`: that BIN's.
+    public static func cardTesting(byBin new: PaymentObservation, attempts: [PaymentObservation], settings: Settings = Settings()) -> Finding? {
+        guard settings.enabled("card_testing"), let bin = new.bin else { return nil }
+        return cardTesting(new, attempts.filter { $0.bin == bin }, settings, cause: "bin:\(bin)", who: "cards of BIN \(bin) (any customer)")
+    }
+
+    /// `group`: the earlier attempts that count with `new` (one customer's, or one BIN's).
+    static func cardTesting(_ new: PaymentObservation, _ group: [PaymentObservation], _ settings: Settings, cause: String, who: String) -> Finding? {
         guard new.kind == .sale || new.kind == .authorization, new.amount <= settings.smallAmount else { return nil }
-        // Grouped by customer; attempts keyed in with no customer (how card testers usually come) group together.
-        // Not by card: PayTrace shows only the last four digits, which many cards share.
         let burst =
-            history.filter {
-                ($0.kind == .sale || $0.kind == .authorization) && $0.amount <= settings.smallAmount && $0.customerId == new.customerId
+            group.filter {
+                ($0.kind == .sale || $0.kind == .authorization) && $0.amount <= settings.smallAmount && $0.transactionId != new.transactionId
                     && abs(new.at.timeIntervalSince($0.at)) <= settings.testingWindow
             } + [new]
         let declined = burst.filter(\.declined).count
         // The burst's alert is raised once, when it reaches the threshold; later attempts join the same incident.
         guard burst.count >= settings.testingAttempts, Double(declined) / Double(burst.count) >= settings.testingDeclineShare else { return nil }
-        let who = new.customerId.map { "customer \($0)" } ?? "keyed-in cards (no customer)"
         return Finding(
-            detector: "card_testing", cause: "customer:\(new.customerId ?? "(none)")", severity: "critical",
+            detector: "card_testing", cause: cause, severity: "critical",
             explanation: "\(burst.count) attempts of at most \(dollars(settings.smallAmount)) USD by \(who) within "
                 + "\(Int(settings.testingWindow / 60)) minutes, \(declined) of them declined: a card-testing pattern.",
             evidence: burst.map(\.transactionId))

@@ -15,16 +15,21 @@ public struct PaymentObservation: Sendable, Equatable {
     public let customerId: String?
     /// The masked card (last four and what PayTrace shows): attempts on one card group by it.
     public let card: String?
+    /// The card's first six digits, when PayTrace gave them (polling asks with `include_bin`).
+    public let bin: String?
     /// When PayTrace made it (in the merchant's zone), else when Clearline saw it.
     public let at: Date
 
-    public init(transactionId: Int, kind: Kind, amount: Decimal, declined: Bool, customerId: String?, card: String?, at: Date) {
+    public init(
+        transactionId: Int, kind: Kind, amount: Decimal, declined: Bool, customerId: String?, card: String?, bin: String? = nil, at: Date
+    ) {
         self.transactionId = transactionId
         self.kind = kind
         self.amount = amount
         self.declined = declined
         self.customerId = customerId
         self.card = card
+        self.bin = bin
         self.at = at
     }
 
@@ -56,9 +61,10 @@ public struct PaymentObservation: Sendable, Equatable {
         let status = (transaction["status"]?.string ?? "").uppercased()
         let customer = transaction["customer_id"]?.string.flatMap { $0.isEmpty ? nil : $0 }
         let card = transaction["masked_card_number"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+        let bin = transaction["card_bin"]?.string.flatMap { $0.count == 6 && $0.allSatisfy(\.isNumber) ? $0 : nil }
         let made = transaction["created_at"]?.string.flatMap { DateConversion.parse($0, .paytrace, zone: zone) }
         self.init(
             transactionId: id, kind: kind, amount: amount, declined: status.contains("DECLINE"), customerId: customer, card: card,
-            at: made ?? receivedAt)
+            bin: bin, at: made ?? receivedAt)
     }
 }
