@@ -18,6 +18,16 @@ enum FraudWatch {
             until: observation.at.addingTimeInterval(max(settings.testingWindow, settings.duplicateWindow, 3_600)))
         // The rates are counted only when they could have moved: a declined attempt or a refund.
         var findings = FraudDetectors.findings(for: observation, history: history, settings: settings)
+        // A customer too new to judge against their own charges is judged against the merchant's.
+        let customerCharges =
+            observation.customerId == nil
+            ? 0 : history.filter { $0.kind == .sale && !$0.declined && $0.customerId == observation.customerId && $0.at < observation.at }.count
+        if FraudDetectors.needsMerchantAmounts(observation, customerCharges: customerCharges, settings: settings) {
+            let merchant = try PaymentObservationStore.merchantAmounts(tx, tenantId: tenantId, environment: environment, before: observation.at)
+            if let unusual = FraudDetectors.unusualForMerchant(observation, customerCharges: customerCharges, merchant: merchant, settings: settings) {
+                findings.append(unusual)
+            }
+        }
         // A burst across customers on one card range: its attempts are another customer's history too.
         if let bin = observation.bin, !findings.contains(where: { $0.detector == "card_testing" }) {
             let attempts = try PaymentObservationStore.binAttempts(

@@ -43,6 +43,18 @@ public enum PaymentObservationStore {
 
     static let columns = "transaction_id, kind, amount::text AS amount, declined, customer_id, card, bin, observed_at"
 
+    /// The environment's approved sales over the 28 days before `at`, and their 99th percentile.
+    public static func merchantAmounts(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, before at: Date) throws
+        -> FraudDetectors.MerchantAmounts
+    {
+        let row = try tx.one(
+            """
+            SELECT count(*)::int AS n, coalesce(percentile_disc(0.99) WITHIN GROUP (ORDER BY amount), 0)::text AS p99 FROM payment_observations
+            WHERE tenant_id = $1 AND environment = $2 AND kind = 'sale' AND NOT declined AND observed_at >= $3 AND observed_at < $4
+            """, [tenantId, environment.rawValue, at.addingTimeInterval(-FraudDetectors.merchantWindow), at])
+        return FraudDetectors.MerchantAmounts(sales: try row?.int("n") ?? 0, percentile99: try row?.decimal("p99") ?? 0)
+    }
+
     /// The environment's sales and authorizations on cards of `bin` between two times, whoever the
     /// customer: card testers run through numbers of one range.
     public static func binAttempts(

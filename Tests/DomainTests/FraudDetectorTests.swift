@@ -119,6 +119,17 @@ import Domain
         #expect(FraudDetectors.cardTesting(byBin: attempts[9], attempts: Array(attempts[0..<9]), settings: off) == nil)
     }
 
+    @Test func aNewCustomersChargeFarAboveTheMerchantsIsUnusual() {
+        let merchant = FraudDetectors.MerchantAmounts(sales: 900, percentile99: 480)
+        let big = PaymentObservation(transactionId: 9, kind: .sale, amount: 5_000, declined: false, customerId: "newbie", card: nil, at: Date())
+        let found = FraudDetectors.unusualForMerchant(big, customerCharges: 0, merchant: merchant)
+        #expect(found?.cause == "new_customer:newbie" && found?.explanation.contains("under 480.00 USD") == true, "\(String(describing: found))")
+        #expect(FraudDetectors.unusualForMerchant(big, customerCharges: 5, merchant: merchant) == nil, "the customer's own history judges them")
+        #expect(FraudDetectors.unusualForMerchant(big, customerCharges: 0, merchant: .init(sales: 150, percentile99: 480)) == nil, "too few sales")
+        let usual = PaymentObservation(transactionId: 10, kind: .sale, amount: 1_400, declined: false, customerId: "newbie", card: nil, at: Date())
+        #expect(FraudDetectors.unusualForMerchant(usual, customerCharges: 0, merchant: merchant) == nil, "under three times the 99th percentile")
+    }
+
     @Test func chargebacksAtOnePercentOfSalesAreAnAlert() {
         #expect(RateSpikes.chargebackRatio(chargebacks: 3, sales: 250)?.detector == "chargeback_ratio")
         #expect(RateSpikes.chargebackRatio(chargebacks: 3, sales: 250)?.explanation.contains("3 chargebacks in the last 30 days against 250") == true)

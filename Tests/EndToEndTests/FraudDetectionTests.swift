@@ -216,4 +216,28 @@ struct FraudDetectionTests {
         #expect(alerts.map(\.subject) == ["card_testing:bin:555555"], "\(alerts)")
         #expect(alerts.first?.message.contains("cards of BIN 555555 (any customer)") == true, "\(alerts)")
     }
+
+    /// A first charge of 5,000 USD by a customer never seen before, at a merchant whose charges
+    /// stay under a few hundred: unusual for the merchant, one alert; the same customer's next
+    /// ordinary charge, nothing.
+    @Test func aNewCustomersHugeFirstChargeIsUnusualForTheMerchant() async throws {
+        let tenant = try await Fixtures.tenant()
+        let tenantId = try #require(UUID(uuidString: tenant))
+        let now = Date()
+        var events: [NewEvent] = []
+        for n in 0..<250 {
+            let amount = Decimal(2_000 + (n * 7_919) % 30_000) / 100
+            events.append(Self.event(tenantId, 90_000 + n, amount, customer: "regular-\(n % 40)", at: now.addingTimeInterval(-Double(250 - n) * 3_000)))
+        }
+        events.append(Self.event(tenantId, 91_000, 5_000, customer: "newbie", at: now))
+        events.append(Self.event(tenantId, 91_001, Decimal(string: "45.10")!, customer: "newbie-2", at: now.addingTimeInterval(60)))
+        _ = try EventStore.recordMany(TestServer.shared.database, events, firstJob: .eventDispatch, wake: true)
+        let pool = TestWorkers.pool(tenant: tenantId, workers: 2)
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
+        let alerts = try Self.fraudAlerts(tenantId)
+        #expect(alerts.map(\.subject) == ["unusual_amount:new_customer:newbie"], "\(alerts)")
+        #expect(alerts.first?.message.contains("5000.00 USD") == true && alerts.first?.message.contains("91000") == true, "\(alerts)")
+    }
 }

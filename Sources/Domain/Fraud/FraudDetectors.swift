@@ -126,6 +126,45 @@ public enum FraudDetectors {
             evidence: [new.transactionId])
     }
 
+    /// What a merchant-level judgement needs: the environment's approved sales over the
+    /// `merchantWindow` before the charge, and the amount 99% of them stay under.
+    public struct MerchantAmounts: Sendable {
+        public let sales: Int
+        public let percentile99: Decimal
+
+        public init(sales: Int, percentile99: Decimal) {
+            self.sales = sales
+            self.percentile99 = percentile99
+        }
+    }
+
+    public static let merchantWindow: TimeInterval = 28 * 86_400
+    /// Approved sales in the window before the merchant-level judgement speaks.
+    public static let merchantMinimumSales = 200
+
+    /// Whether `new` is a charge the per-customer judgement cannot weigh (a customer with too
+    /// little history, or none named) and so the merchant's amounts are asked for.
+    public static func needsMerchantAmounts(_ new: PaymentObservation, customerCharges: Int, settings: Settings = Settings()) -> Bool {
+        settings.enabled("unusual_amount") && new.kind == .sale && !new.declined && customerCharges < settings.amountHistory
+    }
+
+    /// A charge far above what this merchant's customers pay (three times the 99th percentile of
+    /// its approved sales over 28 days), for a customer too new to judge against their own.
+    public static func unusualForMerchant(_ new: PaymentObservation, customerCharges: Int, merchant: MerchantAmounts, settings: Settings = Settings())
+        -> Finding?
+    {
+        guard needsMerchantAmounts(new, customerCharges: customerCharges, settings: settings), merchant.sales >= merchantMinimumSales,
+            merchant.percentile99 > 0, new.amount > merchant.percentile99 * 3
+        else { return nil }
+        let who = new.customerId.map { "Customer \($0)" } ?? "A card keyed in with no customer"
+        return Finding(
+            detector: "unusual_amount", cause: "new_customer:\(new.customerId ?? "(none)")", severity: "warning",
+            explanation: "\(who) (\(customerCharges) earlier charge\(customerCharges == 1 ? "" : "s")) was charged \(dollars(new.amount)) USD; "
+                + "99% of this merchant's \(merchant.sales) charges of the last 28 days were under \(dollars(merchant.percentile99)) USD, "
+                + "and this is more than three times that.",
+            evidence: [new.transactionId])
+    }
+
     static func median(_ values: [Decimal]) -> Decimal {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return 0 }
