@@ -4,6 +4,10 @@ public import Domain
 /// The sending side of alert routes: a route's owed alerts become one message (at most `limit`
 /// alerts), tried until sent; the next message takes what was owed meanwhile.
 public enum AlertNotificationStore {
+    /// Tries of one message (as migration 0041's trigger queues them): with the queue's backoff,
+    /// about three hours of a receiver being down.
+    public static let attempts = 15
+
     /// The route's message being sent, else a new one of the alerts it owes; nil when it owes
     /// none. Counts the attempt, so the count is right even if the process dies mid-send.
     public static func open(_ tx: Transaction, tenantId: UUID, routeId: UUID, limit: Int) throws -> (AlertNotification, [Alert])? {
@@ -67,7 +71,7 @@ public enum AlertNotificationStore {
             [
                 NewJob(
                     tenantId: tenantId, environment: environment, kind: .alertNotification, payload: #"{"route_id":"\#(routeId.lowercasedText)"}"#,
-                    orderingKey: "alert-route:\(routeId.lowercasedText)", runAt: Date().addingTimeInterval(Double(gatherSeconds)))
+                    orderingKey: "alert-route:\(routeId.lowercasedText)", maxAttempts: attempts, runAt: Date().addingTimeInterval(Double(gatherSeconds)))
             ])
     }
 }

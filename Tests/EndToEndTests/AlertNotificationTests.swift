@@ -52,6 +52,11 @@ struct AlertNotificationTests {
         sandbox.faults.inject(.status(421, retryAfter: nil), service: "smtp", count: 3)
         try Self.raise(tenantId, .fraud, "card_testing:customer:c-1", "Card testing: 50 attempts for customer c-1 in 4 minutes, 47 declined.")
 
+        // Each route owes it, and its job tries long enough for an outage of hours (AlertNotificationStore.attempts).
+        let queued = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.query("SELECT max_attempts FROM jobs WHERE tenant_id = $1 AND kind = 'alerts.notify'", [tenantId]).map { try $0.int("max_attempts") }
+        }
+        #expect(queued == [AlertNotificationStore.attempts, AlertNotificationStore.attempts], "\(queued)")
         let relay = MailRelay(host: "127.0.0.1", port: sandbox.smtpPort, from: "alerts@clearline.invalid")
         let pool = TestWorkers.pool(tenant: tenantId, handlers: [.alertNotification: AlertNotificationHandler(mailRelay: relay)])
         pool.start()
