@@ -34,6 +34,16 @@ struct FraudDetectionTests {
             payload: JSONValue.object(["transaction": .object(transaction)]).canonicalText)
     }
 
+    /// The fraud alerts of the tenant once `events` are recorded and all judged by the workers.
+    static func judged(_ tenantId: UUID, _ events: [NewEvent]) async throws -> [(subject: String, message: String)] {
+        _ = try EventStore.recordMany(TestServer.shared.database, events, firstJob: .eventDispatch, wake: true)
+        let pool = TestWorkers.pool(tenant: tenantId, workers: 2)
+        pool.start()
+        defer { pool.shutdown(grace: 5) }
+        #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
+        return try fraudAlerts(tenantId)
+    }
+
     static func fraudAlerts(_ tenantId: UUID) throws -> [(subject: String, message: String)] {
         try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
             try tx.query("SELECT subject, message FROM alerts WHERE tenant_id = $1 AND kind = 'fraud' ORDER BY created_at", [tenantId]).map {
@@ -207,12 +217,7 @@ struct FraudDetectionTests {
             events.append(Self.event(tenantId, 80_000 + n, small, customer: "made-up-\(n)", declined: n % 6 != 0, bin: "555555", at: first))
             events.append(Self.event(tenantId, 81_000 + n, ordinary, customer: "made-up-\(n)", bin: otherBin, at: second))
         }
-        _ = try EventStore.recordMany(TestServer.shared.database, events, firstJob: .eventDispatch, wake: true)
-        let pool = TestWorkers.pool(tenant: tenantId, workers: 2)
-        pool.start()
-        defer { pool.shutdown(grace: 5) }
-        #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
-        let alerts = try Self.fraudAlerts(tenantId)
+        let alerts = try await Self.judged(tenantId, events)
         #expect(alerts.map(\.subject) == ["card_testing:bin:555555"], "\(alerts)")
         #expect(alerts.first?.message.contains("cards of BIN 555555 (any customer)") == true, "\(alerts)")
     }
@@ -231,12 +236,7 @@ struct FraudDetectionTests {
         }
         events.append(Self.event(tenantId, 91_000, 5_000, customer: "newbie", at: now))
         events.append(Self.event(tenantId, 91_001, Decimal(string: "45.10")!, customer: "newbie-2", at: now.addingTimeInterval(60)))
-        _ = try EventStore.recordMany(TestServer.shared.database, events, firstJob: .eventDispatch, wake: true)
-        let pool = TestWorkers.pool(tenant: tenantId, workers: 2)
-        pool.start()
-        defer { pool.shutdown(grace: 5) }
-        #expect(try await Wait.until(60) { try TestWorkers.queueIsEmpty(tenantId) })
-        let alerts = try Self.fraudAlerts(tenantId)
+        let alerts = try await Self.judged(tenantId, events)
         #expect(alerts.map(\.subject) == ["unusual_amount:new_customer:newbie"], "\(alerts)")
         #expect(alerts.first?.message.contains("5000.00 USD") == true && alerts.first?.message.contains("91000") == true, "\(alerts)")
     }

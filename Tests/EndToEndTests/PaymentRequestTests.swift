@@ -19,6 +19,17 @@ struct PaymentRequestTests {
             billing: .init(name: "Customer \(id)", streetAddress: "1 Test Way", city: "Spokane", state: "WA", zip: "99201"))
     }
 
+    /// The tenant's requests not yet decided, or approved and not yet posted on their invoice.
+    static func unsettled(_ tenantId: UUID) throws -> Int {
+        try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.one(
+                """
+                SELECT count(*) AS n FROM payment_requests WHERE tenant_id = $1
+                  AND (status IN ('pending', 'charging') OR (status = 'approved' AND invoice_payment_id IS NULL))
+                """, [tenantId])!.int("n")
+        }
+    }
+
     /// A sandbox of the test's own (its faults strike no other suite), a tenant, and its dev PayTrace connection to it.
     static func ownSandbox() async throws -> (sandbox: SandboxServer, tenant: String, tenantId: UUID, connection: String) {
         let sandbox = SandboxServer(port: 0, logger: TestServer.quietLogger)
@@ -102,16 +113,7 @@ struct PaymentRequestTests {
         sandbox.faults.setChaos([.init(.status(423, retryAfter: nil), probability: 0.2)], service: "sage")
         let pool = TestWorkers.pool(tenant: tenantId, workers: 4, handlers: [.paymentCharge: PaymentChargeHandler(settleSeconds: 2, callTimeout: 1)])
         pool.start()
-        func open() throws -> Int {
-            try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
-                try tx.one(
-                    """
-                    SELECT count(*) AS n FROM payment_requests WHERE tenant_id = $1
-                      AND (status IN ('pending', 'charging') OR (status = 'approved' AND invoice_payment_id IS NULL))
-                    """, [tenantId])!.int("n")
-            }
-        }
-        #expect(try await Wait.until(240) { try open() == 0 }, "every request decided, and every approved one posted on its invoice")
+        #expect(try await Wait.until(240) { try Self.unsettled(tenantId) == 0 }, "every request decided, and every approved one posted on its invoice")
         pool.shutdown(grace: 5)
         for service in ["paytrace", "zoho", "sage"] { sandbox.faults.setChaos([], service: service) }
 

@@ -111,16 +111,7 @@ struct SageInvoicePaymentTests {
         sandbox.faults.setChaos([.init(.status(423, retryAfter: nil), probability: 0.25)], service: "sage")
         let pool = TestWorkers.pool(tenant: tenantId, workers: 4, handlers: [.paymentCharge: PaymentChargeHandler(settleSeconds: 2, callTimeout: 1)])
         pool.start()
-        func unsettled() throws -> Int {
-            try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
-                try tx.one(
-                    """
-                    SELECT count(*) AS n FROM payment_requests WHERE tenant_id = $1
-                      AND (status IN ('pending', 'charging') OR (status = 'approved' AND invoice_payment_id IS NULL))
-                    """, [tenantId])!.int("n")
-            }
-        }
-        #expect(try await Wait.until(180) { try unsettled() == 0 }, "every charge decided, and every approved one posted")
+        #expect(try await Wait.until(180) { try PaymentRequestTests.unsettled(tenantId) == 0 }, "every charge decided, and every approved one posted")
         pool.shutdown(grace: 5)
         sandbox.faults.setChaos([], service: "paytrace")
         sandbox.faults.setChaos([], service: "sage")
