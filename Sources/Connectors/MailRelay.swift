@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The SMTP relay the platform administrator configures (`CLEARLINE_SMTP_URL`,
 /// `smtp://host:port`, and `CLEARLINE_SMTP_FROM`) for alert e-mail: a relay on a network the

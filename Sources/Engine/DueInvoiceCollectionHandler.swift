@@ -1,7 +1,7 @@
 public import Foundation
 import Connectors
 public import Domain
-public import Persistence
+import Persistence
 
 /// `invoices.collect_due` (a `DueInvoiceScan`): reads one page of the Zoho Books invoices still
 /// owed and due by the scan's day, and makes each a payment request of its customer's PayTrace

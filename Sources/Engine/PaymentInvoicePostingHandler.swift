@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 import Connectors
 public import Domain
-public import Persistence
+import Persistence
 
 /// `payment.post_invoice` (`{"payment_request_id"}`): posts an approved charge on the invoice it
 /// pays, once: a Zoho Books customer payment, or a Sage Pro cash receipt through the agent. Books
