@@ -95,6 +95,20 @@ export async function mountAlertRoutes(ctx, container) {
     }
   }
 
+  async function remove(route, button) {
+    if (!confirm(`Remove the route ${route.name}? Its messages go with it; the alerts stay.`)) return;
+    button.disabled = true;
+    try {
+      await api("DELETE", `${routesPath}/${route.id}`);
+      showAlert(ctx.message, "success", `Route "${route.name}" removed.`);
+      log.classList.add("hidden");
+      await load();
+    } catch (error) {
+      showAlert(ctx.message, "error", error.message);
+      button.disabled = false;
+    }
+  }
+
   async function showLog(route) {
     const messages = (await api("GET", `${routesPath}/${route.id}/notifications?limit=20`)).items;
     log.classList.remove("hidden");
@@ -120,7 +134,8 @@ export async function mountAlertRoutes(ctx, container) {
       cell("", el("div", { class: "row-actions" },
         el("button", { type: "button", class: "secondary", onclick: () => showLog(route) }, "Messages"),
         ctx.canWrite ? el("button", { type: "button", class: "secondary", "data-test-route": route.id, onclick: (e) => test(route, e.currentTarget) }, "Send test") : null,
-        ctx.canWrite ? el("button", { type: "button", class: "secondary", onclick: (e) => toggle(route, e.currentTarget) }, route.enabled ? "Turn off" : "Turn on") : null)))));
+        ctx.canWrite ? el("button", { type: "button", class: "secondary", onclick: (e) => toggle(route, e.currentTarget) }, route.enabled ? "Turn off" : "Turn on") : null,
+        ctx.canWrite ? el("button", { type: "button", class: "danger", onclick: (e) => remove(route, e.currentTarget) }, "Remove") : null)))));
     empty.classList.toggle("hidden", routes.length > 0);
   }
   await load();

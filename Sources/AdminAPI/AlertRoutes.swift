@@ -16,8 +16,10 @@ enum AlertRoutes {
                 guard text == "true" || text == "false" else { throw Problem.validation([FieldError(field: "open", message: "must be true or false")]) }
                 open = text == "true"
             }
+            let filter = AlertFilter(
+                open: open, kind: try context.choice("kind", as: Alert.Kind.self), minSeverity: try context.choice("severity", as: Alert.Severity.self))
             let page = try context.tenantTransaction {
-                try $0.alerts.list(tenantId: tenantId, environment: environment, open: open, after: cursor, limit: limit)
+                try $0.alerts.list(tenantId: tenantId, environment: environment, filter, after: cursor, limit: limit)
             }
             return context.list(page, AlertBody.init)
         },

@@ -17,15 +17,17 @@ public enum AlertStore {
             """, [tenantId, environment.rawValue, kind.rawValue, subject, message]) != nil
     }
 
-    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, open: Bool?, after cursor: PageCursor?, limit: Int) throws -> Page<
-        Alert
-    > {
+    public static func list(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, _ filter: AlertFilter, after cursor: PageCursor?, limit: Int)
+        throws -> Page<Alert>
+    {
         try Paging.fetch(
             tx,
             """
             SELECT \(columns) FROM alerts WHERE tenant_id = $1 AND environment = $2
-              AND ($3::boolean IS NULL OR (acknowledged_at IS NULL) = $3)
-            """, [tenantId, environment.rawValue, open], after: cursor, limit: limit, decode: decode
+              AND ($3::boolean IS NULL OR (acknowledged_at IS NULL) = $3) AND ($4::text IS NULL OR kind = $4)
+              AND ($5::text IS NULL OR clearline_severity_rank(severity) >= clearline_severity_rank($5))
+            """, [tenantId, environment.rawValue, filter.open, filter.kind?.rawValue, filter.minSeverity?.rawValue], after: cursor, limit: limit,
+            decode: decode
         ) { PageCursor(createdAt: $0.createdAt, id: $0.id) }
     }
 

@@ -111,6 +111,13 @@ struct AlertNotificationTests {
         #expect(((digest["data"] as? [String: Any])?["alerts"] as? [[String: Any]])?.count == 6, "\(digest)")
         #expect((digest["text"] as? String)?.hasPrefix("6 alerts in Alerted") == true, "\(digest["text"] ?? "")")
         #expect((messages.last?["subject"] as? String)?.contains("5 alerts") == true, "\(messages.last?["subject"] ?? "")")
+
+        // The list narrows by kind and by least severity.
+        let listed = "/v1/tenants/\(tenant)/environments/dev/alerts"
+        #expect(try await Client.send("GET", "\(listed)?kind=fraud").items.count == 6)
+        #expect(try await Client.send("GET", "\(listed)?severity=critical").items.allSatisfy { $0["severity"] as? String == "critical" })
+        #expect(try await Client.send("GET", "\(listed)?severity=warning").items.count == 7)
+        #expect(try await Client.send("GET", "\(listed)?kind=phishing").status == 422)
     }
 
     @Test func routesRefuseBadSettingsAndTestSendsSayHowItWent() async throws {

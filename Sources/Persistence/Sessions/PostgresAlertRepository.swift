@@ -10,10 +10,8 @@ struct PostgresAlertRepository: AlertRepository {
         try AlertStore.raise(tx, tenantId: tenantId, environment: environment, kind: kind, subject: subject, message: message)
     }
 
-    func list(tenantId: UUID, environment: EnvironmentName, open: Bool?, after cursor: PageCursor?, limit: Int) throws -> Page<
-        Alert
-    > {
-        try AlertStore.list(tx, tenantId: tenantId, environment: environment, open: open, after: cursor, limit: limit)
+    func list(tenantId: UUID, environment: EnvironmentName, _ filter: AlertFilter, after cursor: PageCursor?, limit: Int) throws -> Page<Alert> {
+        try AlertStore.list(tx, tenantId: tenantId, environment: environment, filter, after: cursor, limit: limit)
     }
 
     func acknowledge(tenantId: UUID, environment: EnvironmentName, id: UUID, by actor: String) throws -> Alert? {
