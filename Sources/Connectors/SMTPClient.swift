@@ -22,7 +22,7 @@ public struct SMTPClient: Sendable {
         }
         defer { close(socket) }
         EgressSockets.setReceiveTimeout(socket, seconds: timeoutSeconds)
-        var session = Session(socket: socket)
+        var session = Session(socket: socket, reader: SocketLines(fd: socket, maxLength: 4096))
         try session.expect(220, after: nil)
         try session.expect(250, after: "EHLO clearline")
         try session.expect(250, after: "MAIL FROM:<\(relay.from)>")
@@ -83,7 +83,7 @@ public struct SMTPClient: Sendable {
     /// One SMTP conversation: a command, then its (possibly multi-line) reply.
     struct Session {
         let socket: Int32
-        var buffer: [UInt8] = []
+        var reader: SocketLines
 
         mutating func expect(_ code: Int, after command: String?, alsoAccepting: Set<Int> = []) throws {
             if let command, !EgressSockets.sendAll(socket, Array((command + "\r\n").utf8)) {
@@ -114,18 +114,10 @@ public struct SMTPClient: Sendable {
         }
 
         mutating func readLine() throws -> String {
-            while true {
-                if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = buffer[..<end].last == UInt8(ascii: "\r") ? buffer[..<(end - 1)] : buffer[..<end]
-                    defer { buffer.removeFirst(end + 1) }
-                    return String(decoding: line, as: UTF8.self)
-                }
-                if buffer.count > 4096 { throw ConnectorError(.retryable, "The SMTP relay sent a line too long.") }
-                var chunk = [UInt8](repeating: 0, count: 1024)
-                let count = recv(socket, &chunk, chunk.count, 0)
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { throw ConnectorError(.retryable, "The SMTP relay did not answer in time.") }
-                buffer += chunk[..<count]
+            switch reader.next() {
+            case .line(let line): return line
+            case .tooLong: throw ConnectorError(.retryable, "The SMTP relay sent a line too long.")
+            case .ended: throw ConnectorError(.retryable, "The SMTP relay did not answer in time.")
             }
         }
     }

@@ -15,8 +15,6 @@ import Persistence
 /// once they have settled (`DueInvoiceScan`). A declined invoice is charged again on the
 /// collection's retry days (`InvoiceDunning`), then commented in Books and reported.
 public struct DueInvoiceCollectionHandler: JobHandler {
-    /// The contact custom field that holds the PayTrace vault id (the order-to-cash template writes it).
-    public static let customerField = BooksDueInvoices.customerField
     /// Books' largest page; tests set a smaller one to see a scan cross pages.
     let perPage: Int
     /// How long a later pass waits, each time, for the scan's charges to settle.
@@ -168,14 +166,5 @@ public struct DueInvoiceCollectionHandler: JobHandler {
             tx, tenantId: tenantId, environment: environment, kind: .invoiceCollection, subject: subject,
             message: "Invoice \(invoice.number) of \(invoice.customerName) (\(invoice.balance) USD) was declined \(attempts) times; "
                 + "Clearline stopped charging it (\(ledger)). Ask the customer for another card.")
-    }
-
-    /// Books' amounts arrive as JSON numbers (or, from some clients' echoes, strings): read through their decimal text.
-    static func decimal(_ value: Any?) -> Decimal? {
-        switch value {
-        case let number as NSNumber: Decimal(string: number.stringValue, locale: Locale(identifier: "en_US_POSIX"))
-        case let text as String: Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
-        default: nil
-        }
     }
 }

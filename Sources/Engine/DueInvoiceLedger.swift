@@ -54,7 +54,7 @@ final class BooksDueInvoices: DueInvoiceLedger {
             query: ["status": "unpaid", "due_date_end": scan.dueBy, "sort_column": "due_date", "page": String(scan.page), "per_page": String(perPage)])
         let invoices = (envelope["invoices"] as? [[String: Any]] ?? []).compactMap { invoice -> DueInvoice? in
             guard let id = invoice["invoice_id"] as? String, let contactId = invoice["customer_id"] as? String,
-                let balance = DueInvoiceCollectionHandler.decimal(invoice["balance"]), balance > 0, (invoice["currency_code"] as? String ?? "USD") == "USD"
+                let balance = Money.decimal(fromJSON: invoice["balance"]), balance > 0, (invoice["currency_code"] as? String ?? "USD") == "USD"
             else { return nil }
             return DueInvoice(
                 id: id, number: invoice["invoice_number"] as? String ?? id, customerId: contactId,

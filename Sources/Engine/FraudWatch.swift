@@ -41,13 +41,8 @@ enum FraudWatch {
                 settings: settings)
         }
         for finding in findings {
-            // A person judged this cause not fraud: quiet for the period they chose.
-            let subject = "\(finding.detector):\(finding.cause)"
-            if try FraudSettingsStore.isQuieted(tx, tenantId: tenantId, environment: environment, subject: subject, at: observation.at) { continue }
-            let evidence = finding.evidence.suffix(60).map(String.init).joined(separator: ", ")
-            _ = try AlertStore.raise(
-                tx, tenantId: tenantId, environment: environment, kind: .fraud, subject: subject,
-                message: "\(finding.explanation) Severity \(finding.severity). PayTrace transactions: \(evidence).")
+            try FraudSettingsStore.raise(
+                tx, tenantId: tenantId, environment: environment, finding, at: observation.at, evidenceLabel: "PayTrace transactions")
         }
     }
 }

@@ -40,7 +40,7 @@ public struct PaymentInvoicePostingHandler: JobHandler {
         guard let current = try books.call("GET", "invoices/\(invoice.invoiceId)")["invoice"] as? [String: Any],
             let customerId = current["customer_id"] as? String
         else { throw PermanentJobFailure("Zoho Books has no invoice \(invoice.invoiceId)") }
-        let balance = DueInvoiceCollectionHandler.decimal(current["balance"]) ?? 0
+        let balance = Money.decimal(fromJSON: current["balance"]) ?? 0
         let amount = request.draft.amount
         let payment: [String: Any]
         do {

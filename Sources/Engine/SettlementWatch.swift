@@ -24,7 +24,7 @@ enum SettlementWatch {
         let batch = SettlementAnomalies.Batch(
             number: settlement.batchNumber, day: settlement.settledOn, sales: settlement.totals.salesAmount, fees: settlement.totals.fees)
         guard let finding = SettlementAnomalies.unusualFees(batch, history: earlier, connectionId: settlement.connectionId) else { return }
-        try raise(tx, tenantId: settlement.tenantId, environment: settlement.environment, finding)
+        try FraudSettingsStore.raise(tx, tenantId: settlement.tenantId, environment: settlement.environment, finding, at: Date())
     }
 
     /// `day` (yyyy-MM-dd) is over and read: a batch missing from a daily pattern is raised.
@@ -47,13 +47,6 @@ enum SettlementWatch {
                   AND observed_at >= $3::date AND observed_at < $3::date + 1
                 """, [tenantId, environment.rawValue, day])?.int("n") ?? 0
         guard let finding = SettlementAnomalies.missingBatch(day: day, settledDays: days, salesThatDay: sales, connectionId: connectionId) else { return }
-        try raise(tx, tenantId: tenantId, environment: environment, finding)
-    }
-
-    static func raise(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, _ finding: FraudDetectors.Finding) throws {
-        let subject = "\(finding.detector):\(finding.cause)"
-        if try FraudSettingsStore.isQuieted(tx, tenantId: tenantId, environment: environment, subject: subject, at: Date()) { return }
-        _ = try AlertStore.raise(
-            tx, tenantId: tenantId, environment: environment, kind: .fraud, subject: subject, message: "\(finding.explanation) Severity \(finding.severity).")
+        try FraudSettingsStore.raise(tx, tenantId: tenantId, environment: environment, finding, at: Date())
     }
 }

@@ -35,8 +35,8 @@ public enum AlertNotificationStore {
         ).map(AlertRouteStore.decodeNotification)
         let alerts = try tx.query(
             """
-            SELECT \(AlertStore.columns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-            FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.notification_id = $1 ORDER BY a.created_at, a.id
+            SELECT \(AlertStore.columns) FROM alerts WHERE id IN (SELECT alert_id FROM alert_deliveries WHERE notification_id = $1)
+            ORDER BY created_at, id
             """, [id]
         ).map(AlertStore.decode)
         return notification.map { ($0, alerts) }

@@ -65,9 +65,19 @@ public enum FraudSettingsStore {
                 """, [tenantId, environment.rawValue, since, at]),
             let finding = RateSpikes.chargebackRatio(chargebacks: try row.int("chargebacks"), sales: try row.int("sales"), settings: settings)
         else { return }
+        try raise(tx, tenantId: tenantId, environment: environment, finding, at: at)
+    }
+
+    /// A detector's finding as an alert (kind `fraud`, subject `detector:cause`, one open at a
+    /// time), unless a person judged that cause not fraud for a period covering `at`. The evidence
+    /// is named under `evidenceLabel` when there is one to name.
+    public static func raise(
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, _ finding: FraudDetectors.Finding, at: Date, evidenceLabel: String? = nil
+    ) throws {
         let subject = "\(finding.detector):\(finding.cause)"
         guard try !isQuieted(tx, tenantId: tenantId, environment: environment, subject: subject, at: at) else { return }
-        _ = try AlertStore.raise(
-            tx, tenantId: tenantId, environment: environment, kind: .fraud, subject: subject, message: "\(finding.explanation) Severity \(finding.severity).")
+        var message = "\(finding.explanation) Severity \(finding.severity)."
+        if let evidenceLabel { message += " \(evidenceLabel): \(finding.evidence.suffix(60).map(String.init).joined(separator: ", "))." }
+        _ = try AlertStore.raise(tx, tenantId: tenantId, environment: environment, kind: .fraud, subject: subject, message: message)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Connectors
 
 /// A mailbox behind an SMTP relay, on loopback: it speaks the server side of RFC 5321 (EHLO or
 /// HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) and keeps every message it accepts. A fault queued
@@ -65,7 +66,7 @@ final class SMTPSink: @unchecked Sendable {
         defer { close(client) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var reader = LineReader(fd: client)
+        var reader = SocketLines(fd: client, maxLength: 1 << 20)
         func say(_ line: String) { _ = (line + "\r\n").utf8CString.withUnsafeBufferPointer { send(client, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) } }
         switch faults.next(for: "smtp") {
         case .status(let code, _)?:
@@ -80,7 +81,7 @@ final class SMTPSink: @unchecked Sendable {
         say("220 sandbox.clearline.invalid ESMTP Clearline sandbox")
         var from: String?
         var recipients: [String] = []
-        while let line = reader.line() {
+        while case .line(let line) = reader.next() {
             let verb = line.prefix(4).uppercased()
             switch verb {
             case "EHLO":
@@ -110,7 +111,7 @@ final class SMTPSink: @unchecked Sendable {
                 }
                 say("354 End data with <CR><LF>.<CR><LF>")
                 var lines: [String] = []
-                while let dataLine = reader.line(), dataLine != "." {
+                while case .line(let dataLine) = reader.next(), dataLine != "." {
                     lines.append(dataLine.hasPrefix("..") ? String(dataLine.dropFirst()) : dataLine)
                 }
                 keep(from: sender, to: recipients, lines: lines)
@@ -149,27 +150,5 @@ final class SMTPSink: @unchecked Sendable {
         guard let open = line.firstIndex(of: "<"), let close = line[open...].firstIndex(of: ">") else { return nil }
         let address = String(line[line.index(after: open)..<close])
         return address.contains("@") ? address : nil
-    }
-
-    /// CRLF-ended lines from a socket, nil at its end or after 30 s of silence.
-    struct LineReader {
-        let fd: Int32
-        var buffer: [UInt8] = []
-
-        mutating func line() -> String? {
-            while true {
-                if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    let text = buffer[..<end].last == UInt8(ascii: "\r") ? buffer[..<(end - 1)] : buffer[..<end]
-                    defer { buffer.removeFirst(end + 1) }
-                    return String(decoding: text, as: UTF8.self)
-                }
-                if buffer.count > 1 << 20 { return nil }
-                var chunk = [UInt8](repeating: 0, count: 4096)
-                let count = recv(fd, &chunk, chunk.count, 0)
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { return nil }
-                buffer += chunk[..<count]
-            }
-        }
     }
 }
