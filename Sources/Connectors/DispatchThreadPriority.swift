@@ -15,7 +15,9 @@ import Synchronization
 /// vendor that accepts and never answers burns a core for the call's whole deadline (5.3 s of CPU
 /// in 6 s, a million context switches). Twenty such Tests in one tenant took another tenant's read
 /// p99 from 1.2 ms to about a second (bench/stall). At nice 19 the spin only uses what no one else
-/// wants, and the same bench reads at a few milliseconds.
+/// in the process wants. A nice value orders threads only within their session's scheduling group
+/// (autogroup), though, so the calls a person waits on go from a helper process in a group of its
+/// own (`CallRelay`); this keeps the workers' calls from taking the request threads' cores.
 ///
 /// In Clearline's processes, libdispatch's threads run URLSession's callbacks and the signal
 /// handler, nothing else (requests, workers, the database and the log's flush run on threads of

@@ -23,16 +23,20 @@ public struct HTTPTransport: Sendable {
     /// Bodies larger than this are not read to the end: the call fails instead.
     public let maxBodyBytes: Int
     public let guarded: Bool
+    /// Sent from the call helper process when there is one (`CallRelay`): a call a person waits
+    /// on, which may wait long on a vendor that does not answer.
+    public let isolated: Bool
     /// Whose call this is, for the per-connection counts and the dashboard; nil for Clearline's
     /// own parts talking to each other.
     public var attribution: CallAttribution?
 
     public static let defaultMaxBodyBytes = 32 << 20
 
-    public init(timeout: TimeInterval = 15, maxBodyBytes: Int = HTTPTransport.defaultMaxBodyBytes, guarded: Bool = true) {
+    public init(timeout: TimeInterval = 15, maxBodyBytes: Int = HTTPTransport.defaultMaxBodyBytes, guarded: Bool = true, isolated: Bool = false) {
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
         self.guarded = guarded
+        self.isolated = isolated
     }
 
     /// For Clearline's own parts talking to each other (the agent to Clearline, the sandbox to
@@ -41,7 +45,7 @@ public struct HTTPTransport: Sendable {
 
     /// For a vendor call made while a person waits (Test, Connect): it answers quickly and
     /// briefly, or it is reported as failed.
-    public static let withinRequest = HTTPTransport(timeout: 10, maxBodyBytes: 1 << 20)
+    public static let withinRequest = HTTPTransport(timeout: 10, maxBodyBytes: 1 << 20, isolated: true)
 
     private static let exchanges = TransportExchanges()
 
@@ -93,6 +97,17 @@ public struct HTTPTransport: Sendable {
     }
 
     private func exchange(_ request: URLRequest, url: URL, vendor: String) throws -> Reply {
+        if guarded { try OutboundGuard.check(url, vendor: vendor) }
+        if isolated, let relay = CallRelay.current,
+            let reply = try relay.exchange(request, url: url, timeout: timeout, maxBodyBytes: maxBodyBytes, guarded: guarded, vendor: vendor)
+        {
+            return reply
+        }
+        return try exchangeHere(request, url: url, vendor: vendor)
+    }
+
+    /// The call, from this process's URLSession (the helper's, when relayed).
+    func exchangeHere(_ request: URLRequest, url: URL, vendor: String) throws -> Reply {
         if guarded { try OutboundGuard.check(url, vendor: vendor) }
         var request = request
         request.timeoutInterval = timeout

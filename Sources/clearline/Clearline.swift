@@ -8,6 +8,7 @@ struct Clearline: ParsableCommand {
         version: ClearlineVersion.current,
         subcommands: [
             Serve.self, Work.self, Jobs.self, Migrate.self, Admin.self, Keys.self, SandboxCommand.self, Demo.self, AgentCommand.self, CronCommand.self,
+            CallHelperCommand.self,
         ])
 }
 

@@ -25,6 +25,8 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
+        // First, while this process has few descriptors open for the helper to inherit.
+        CallRelay.install(executable: CallRelay.thisExecutable)
         let (settings, logger, database, vault) = try Runtime.open()
         var http = settings.http
         if let port { http.port = port }

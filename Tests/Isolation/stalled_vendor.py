@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""A real `clearline serve` while a tenant's Test waits on a vendor that never answers: the
-threads URLSession runs on (libdispatch's) are at the lowest CPU priority, nice 19, and the
-threads that answer requests are not, so the waiting call's busy loop in FoundationNetworking
-cannot take a core from other tenants (DispatchThreadPriority.swift says why; bench/stall
-measures the reads). Another tenant's reads are answered meanwhile. Needs CLEARLINE_BIN,
-DATABASE_URL and the master key settings (scripts/test sets them)."""
+"""A real `clearline serve` while a tenant's Test waits on a vendor that never answers:
+- the call goes out from serve's call helper (CallRelay.swift), a process in a session, and so a
+  scheduling group, of its own, at nice 19 for the process and its group, so the waiting call's
+  busy loop in FoundationNetworking takes CPU from no one (bench/stall measures the reads);
+- in serve itself, the threads URLSession runs on (libdispatch's, for the workers' calls) are at
+  nice 19 and the threads that answer requests are not (DispatchThreadPriority.swift);
+- another tenant's reads are answered meanwhile, and the helper ends with serve.
+Needs CLEARLINE_BIN, DATABASE_URL and the master key settings (scripts/test sets them)."""
 import json
 import os
 import signal
@@ -65,14 +67,53 @@ try:
     presser.start()
     wait_for(lambda: accepted, 30, "the Test's call never reached the vendor")
 
-    def threads():
-        """(name, nice) of each of the server's threads."""
-        found = []
-        for task in os.listdir(f"/proc/{server.pid}/task"):
+    def helper_pid():
+        """The pid of serve's call helper, a child of the server."""
+        for pid in filter(str.isdigit, os.listdir("/proc")):
             try:
-                with open(f"/proc/{server.pid}/task/{task}/comm") as f:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{pid}/cmdline") as f:
+                    arguments = f.read().split("\0")
+            except (FileNotFoundError, ProcessLookupError, NotADirectoryError):
+                continue
+            if int(fields[1]) == server.pid and "call-helper" in arguments:
+                return int(pid)
+        return None
+
+    def socket_owner(local_port):
+        """The pid holding the TCP socket bound to 127.0.0.1:local_port."""
+        inode = None
+        with open("/proc/net/tcp") as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if int(fields[1].split(":")[1], 16) == local_port:
+                    inode = fields[9]
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if any(os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]" for fd in os.listdir(f"/proc/{pid}/fd")):
+                    return int(pid)
+            except (FileNotFoundError, ProcessLookupError, NotADirectoryError, PermissionError):
+                continue
+        return None
+
+    helper = helper_pid()
+    assert helper, "serve started no call helper"
+    caller = socket_owner(accepted[0].getpeername()[1])
+    assert caller == helper, f"the Test's call came from pid {caller}, not the call helper {helper} (serve is {server.pid})"
+    assert os.getsid(helper) == helper != os.getsid(server.pid), "the call helper is not in a session of its own"
+    with open(f"/proc/{helper}/autogroup") as f:
+        autogroup = f.read().strip()
+    assert autogroup.endswith("nice 19"), f"the call helper's scheduling group is not at nice 19: {autogroup}"
+
+    def threads(pid=server.pid):
+        """(name, nice) of each of a process's threads."""
+        found = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/comm") as f:
                     name = f.read().strip()
-                with open(f"/proc/{server.pid}/task/{task}/stat") as f:
+                with open(f"/proc/{pid}/task/{task}/stat") as f:
                     # Field 19 is the nice value; the name (field 2) may hold spaces, so count from its ")".
                     nice = int(f.read().rsplit(")", 1)[1].split()[16])
             except (FileNotFoundError, ProcessLookupError):
@@ -80,9 +121,12 @@ try:
             found.append((name, nice))
         return found
 
+    # libdispatch sets its threads' nice values itself; the helper's watcher lowers them again.
+    wait_for(lambda: all(nice == 19 for _, nice in threads(helper)), 10, f"a call helper thread is not at nice 19: {threads(helper)}")
+    helper_threads = threads(helper)
+
     def dispatch_threads_lowered():
-        dispatch = [nice for name, nice in threads() if "qos" in name or "dispatch" in name]
-        return dispatch and all(nice == 19 for nice in dispatch)
+        return all(nice == 19 for name, nice in threads() if "qos" in name or "dispatch" in name)
 
     # The watcher looks every 50 ms, so a thread libdispatch has just made may not be lowered yet.
     wait_for(dispatch_threads_lowered, 10, f"libdispatch's threads are not all at nice 19: {threads()}")
@@ -94,8 +138,9 @@ try:
     reads = [call(port, "GET", f"/v1/tenants/{reader}", headers=auth)[0] for _ in range(50)]
     assert reads == [200] * 50, reads
     assert presser.is_alive(), "the Test did not wait on the vendor"
-    print(f"ok: while a Test waited on a silent vendor, {sum(1 for n, _ in threads() if 'qos' in n or 'dispatch' in n)} libdispatch "
-          f"threads ran at nice 19 and {len(others)} others at 0; another tenant's 50 reads answered 200")
+    print(f"ok: while a Test waited on a silent vendor, its call went from the call helper (own session, {autogroup}, "
+          f"{len(helper_threads)} threads at nice 19); in serve, {sum(1 for n, _ in threads() if 'qos' in n or 'dispatch' in n)} "
+          f"libdispatch threads ran at nice 19 and {len(others)} others at 0; another tenant's 50 reads answered 200")
     for held in accepted:
         held.close()
     presser.join(30)
@@ -103,3 +148,6 @@ try:
 finally:
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=60)
+# The helper reads its calls from serve; once serve is gone, so is it.
+wait_for(lambda: not os.path.exists(f"/proc/{helper}") or open(f"/proc/{helper}/stat").read().rsplit(")", 1)[1].split()[0] == "Z",
+         10, "the call helper outlived serve")
