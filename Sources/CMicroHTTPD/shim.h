@@ -79,6 +79,13 @@ static inline void *cmhd_socket_context(struct MHD_Connection *c) {
   return info ? info->socket_context : NULL;
 }
 
+/* Why: MHD_get_connection_info is variadic; the bytes of the request's head as received
+   (request line, header lines and the empty line), which HiddenHeaderBytes reads. */
+static inline size_t cmhd_request_header_size(struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+  return info ? info->header_size : 0;
+}
+
 /* Why: MHD_get_connection_info is variadic; returns the peer IPv4/IPv6 address as text. */
 static inline int cmhd_client_address(struct MHD_Connection *c, char *out, size_t len) {
   const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

@@ -15,7 +15,7 @@ extension HTTPServer {
             let state = RequestState(expectedLength: min(declared, server.configuration.maxBodyBytes))
             conCls.pointee = Unmanaged.passRetained(state).toOpaque()
             server.inFlight.withLock { $0 += 1 }
-            if let problem = malformation(connection) { return server.queue(malformed(problem), on: connection) }
+            if let problem = malformation(connection, method: method) { return server.queue(malformed(problem), on: connection) }
             if declared > server.configuration.maxBodyBytes {
                 let request = server.makeRequest(connection, url: url, method: method, body: [])
                 return server.queue(server.oversized(request), on: connection)
@@ -155,8 +155,9 @@ extension HTTPServer {
     }
 
     /// What makes a request's head ambiguous, if anything: a body length said twice, or said both
-    /// ways (Content-Length beside Transfer-Encoding), which a proxy in front may read otherwise.
-    static func malformation(_ connection: OpaquePointer) -> String? {
+    /// ways (Content-Length beside Transfer-Encoding), or a NUL inside a header's value, which a
+    /// proxy in front may read otherwise.
+    static func malformation(_ connection: OpaquePointer, method: UnsafePointer<CChar>) -> String? {
         final class Findings {
             var contentLengths = 0, transferEncodings = 0
         }
@@ -174,6 +175,7 @@ extension HTTPServer {
         }
         if findings.contentLengths > 1 { return "Content-Length is sent more than once." }
         if findings.contentLengths > 0 && findings.transferEncodings > 0 { return "Content-Length is sent beside Transfer-Encoding." }
+        if HiddenHeaderBytes.found(connection, method: method) { return "A header's value holds a NUL byte." }
         return nil
     }
 

@@ -80,6 +80,25 @@ struct InputValidationTests {
         // %00 is not an end of the path: /healthz%00/x is not /healthz.
         #expect(try status("GET /healthz%00/x HTTP/1.1\r\nHost: x\r\n\r\n") == 404)
         #expect(try status("GET /health%7A HTTP/1.1\r\nHost: x\r\n\r\n") == 200, "other escapes still decode")
+
+        // A NUL inside a header's value, which libmicrohttpd would end the value at (HiddenHeaderBytes).
+        let withNUL = [
+            "X-Test: ab\u{0}cd\r\nHost: x", "Host: x\r\nX-Test: ab\u{0}cd", "Host: x\r\nX-Test: ab\u{0}", "Host: x\r\nX-Test:\u{0}ab",
+            "Host: x\r\nClearline-Event-Id: evt\u{0}4111111111111111\r\nAccept: */*",
+        ]
+        for head in withNUL {
+            #expect(try status("GET /healthz HTTP/1.1\r\n\(head)\r\n\r\n") == 400, "\(head.debugDescription)")
+        }
+        // What it must not refuse: trailing spaces, empty values, bare LF line ends, a folded line,
+        // escapes in the target, a long head sent in pieces.
+        let clean = [
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Test: ab  \r\nX-Empty:\r\nX-Spaces:   \r\n\r\n", "GET /healthz HTTP/1.1\nHost: x\nX-A: 1\n\n",
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-F: a\r\n  folded\r\nX-L: z\r\n\r\n", "GET /health%7A?q=%20a HTTP/1.1\r\nHost: x\r\nCookie: a=b; c=d\r\n\r\n",
+            "GET /healthz HTTP/1.1\r\nHost: x\r\n" + (0..<60).map { "X-H\($0): \(String(repeating: "v", count: 100))\r\n" }.joined() + "\r\n",
+        ]
+        for head in clean {
+            #expect(try status(head) == 200, "\(head.prefix(80).debugDescription)")
+        }
     }
 
     @Test func chunkedOversizedBodyIs413() throws {

@@ -1,0 +1,66 @@
+import CMicroHTTPD
+
+/// Finds a NUL byte inside a header's value, which libmicrohttpd 0.9.75 does not refuse: it ends
+/// the value at the NUL and drops the rest of the line unseen (`X-Test: ab\0cd` reads as `ab`).
+/// A proxy in front may read that line whole, so the two would disagree about the request.
+///
+/// MHD parses the head in place: each header's name and value point into the bytes as received,
+/// with the colon and each line's CR and LF overwritten by NUL. So between the end of one value
+/// and the start of the next name (or the end of the head) there is only NUL, CR, LF, space or
+/// tab, unless the line hid something after a NUL of its own; and no more NULs than the line's
+/// end overwrote (CR and LF: two; four after the last header, whose empty line follows), unless
+/// the value ended in a NUL of its own. Names and values are taken in the
+/// order they lie in the head; one that lies outside it (a line folded onto the one before, which
+/// MHD copies elsewhere) leaves the check undecided rather than refused.
+enum HiddenHeaderBytes {
+    private struct Field {
+        let name: UnsafePointer<CChar>
+        let nameCount: Int
+        let value: UnsafePointer<CChar>
+        let valueCount: Int
+    }
+
+    /// True when a header line carries bytes after a NUL. `method` is where MHD's copy of the
+    /// request line starts, the head's first byte.
+    static func found(_ connection: OpaquePointer, method: UnsafePointer<CChar>) -> Bool {
+        final class Fields { var items: [Field] = [] }
+        let fields = Fields()
+        let collect: MHD_KeyValueIteratorN = { cls, _, name, nameCount, value, valueCount in
+            guard let cls, let name, let value else { return .YES }
+            Unmanaged<Fields>.fromOpaque(cls).takeUnretainedValue().items.append(
+                Field(name: name, nameCount: nameCount, value: value, valueCount: valueCount))
+            return .YES
+        }
+        withExtendedLifetime(fields) {
+            _ = MHD_get_connection_values_n(connection, .HEADER_KIND, collect, Unmanaged.passUnretained(fields).toOpaque())
+        }
+        let size = cmhd_request_header_size(connection)
+        guard size > 0, !fields.items.isEmpty else { return false }
+        let start = UnsafeRawPointer(method)
+        let end = start + size
+        let inside = { (pointer: UnsafeRawPointer, count: Int) in pointer >= start && pointer + count <= end }
+        guard fields.items.allSatisfy({ inside(UnsafeRawPointer($0.name), $0.nameCount) && inside(UnsafeRawPointer($0.value), $0.valueCount) })
+        else { return false }
+        let ordered = fields.items.sorted { UnsafeRawPointer($0.name) < UnsafeRawPointer($1.name) }
+        for (index, field) in ordered.enumerated() {
+            let valueEnd = UnsafeRawPointer(field.value) + field.valueCount
+            let next = index + 1 < ordered.count ? UnsafeRawPointer(ordered[index + 1].name) : end
+            guard valueEnd <= next else { return false }
+            let last = index + 1 == ordered.count
+            if !onlySeparators(from: UnsafeRawPointer(field.name) + field.nameCount, to: UnsafeRawPointer(field.value), maxNULs: 1)
+                || !onlySeparators(from: valueEnd, to: next, maxNULs: last ? 4 : 2)
+            {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Whether the bytes from `from` up to `to` are all NUL, CR, LF, space or tab, with at most
+    /// `maxNULs` NULs.
+    private static func onlySeparators(from: UnsafeRawPointer, to: UnsafeRawPointer, maxNULs: Int) -> Bool {
+        guard from < to else { return true }
+        let bytes = UnsafeRawBufferPointer(start: from, count: to - from)
+        return bytes.allSatisfy { $0 == 0 || $0 == 9 || $0 == 10 || $0 == 13 || $0 == 32 } && bytes.count(where: { $0 == 0 }) <= maxNULs
+    }
+}
