@@ -10,7 +10,11 @@ const STATUSES = ["active", "past_due", "paused", "cancelled", "ended"];
 
 export async function mountRecurring(ctx, container) {
   const params = new URLSearchParams(location.search);
-  const connections = (await listAll(`${ctx.base}/connections`)).filter((c) => c.kind === "paytrace");
+  const all = await listAll(`${ctx.base}/connections`);
+  const connections = all.filter((c) => c.kind === "paytrace");
+  // Where each period's invoice may be made: Zoho Books (a contact id) or Sage Pro (a CUSTNO).
+  const ledgers = all.filter((c) => c.kind === "zoho" || c.kind === "sage_pro");
+  const ledgerName = (id) => ledgers.find((c) => c.id === id)?.name || "a ledger";
 
   const status = el("select", { id: "plans-status" }, el("option", { value: "" }, "Any status"),
     ...STATUSES.map((s) => el("option", { value: s }, s.replace("_", " "))));
@@ -40,6 +44,14 @@ export async function mountRecurring(ctx, container) {
     retry_days: el("input", { id: "plan-retry-days", name: "retry_days", value: "1, 3, 7", pattern: "[0-9, ]*" }),
     time_zone: el("input", { id: "plan-zone", name: "time_zone", maxlength: "64", value: firstZone }),
   };
+  // Not sent as such: they make the plan's `invoice` object.
+  const invoiceIn = el("select", { id: "plan-invoice-connection" }, el("option", { value: "" }, "No invoice: charge only"),
+    ...ledgers.map((c) => el("option", { value: c.id }, `${c.name} (${c.kind === "zoho" ? "Zoho Books" : "Sage Pro"})`)));
+  const invoiceCustomer = el("input", { id: "plan-invoice-customer", maxlength: "50", placeholder: "Books contact id or Sage Pro CUSTNO", disabled: "" });
+  invoiceIn.addEventListener("change", () => {
+    invoiceCustomer.disabled = !invoiceIn.value;
+    invoiceCustomer.required = Boolean(invoiceIn.value);
+  });
   inputs.connection_id.addEventListener("change", () => {
     inputs.time_zone.value = zoneOf(inputs.connection_id.value);
     inputs.starts_on.value = dayIn(inputs.time_zone.value);
@@ -50,7 +62,8 @@ export async function mountRecurring(ctx, container) {
       el("label", {}, "Amount each period (USD)", inputs.amount), el("label", {}, "Every", inputs.interval_count), el("label", {}, "Unit", inputs.interval),
       el("label", {}, "First charge on", inputs.starts_on), el("label", {}, "Last day (optional)", inputs.ends_on),
       el("label", {}, "Your reference", inputs.external_reference), el("label", {}, "Description", inputs.description),
-      el("label", {}, "Time zone (periods start at midnight)", inputs.time_zone), el("label", {}, "After a decline, charge again on days", inputs.retry_days)),
+      el("label", {}, "Time zone (periods start at midnight)", inputs.time_zone), el("label", {}, "After a decline, charge again on days", inputs.retry_days),
+      el("label", {}, "Make each period's invoice in", invoiceIn), el("label", {}, "Customer in that ledger", invoiceCustomer)),
     el("div", { class: "actions" }, el("button", { type: "submit", id: "add-plan" }, "Add plan")));
 
   const rows = el("tbody", { id: "plans" });
@@ -64,7 +77,8 @@ export async function mountRecurring(ctx, container) {
     rows.replaceChildren(...page.items.map((p) => el("tr", { "data-plan": p.id },
       cell("Customer", el("strong", {}, p.customer_id), p.external_reference ? el("span", { class: "muted small" }, el("br"), p.external_reference) : null),
       cell("Charge", `${p.amount} ${p.currency}`, el("br"),
-        el("span", { class: "muted small" }, `every ${p.interval_count > 1 ? `${p.interval_count} ${p.interval}s` : p.interval}`)),
+        el("span", { class: "muted small" }, `every ${p.interval_count > 1 ? `${p.interval_count} ${p.interval}s` : p.interval}`),
+        p.invoice ? el("span", { class: "muted small", "data-invoicing": "" }, el("br"), `invoiced in ${ledgerName(p.invoice.connection_id)}`) : null),
       cell("Next", p.next_charge_at ? el("span", { "data-next": "" }, formatDate(p.next_charge_at), el("br"),
         el("span", { class: "muted small" }, `period ${p.next_period}`)) : "–"),
       cell("Status", statusBadge(p.status.replace("_", " "))),
@@ -106,9 +120,10 @@ export async function mountRecurring(ctx, container) {
       const lines = (full.charges || []).map((c) => el("tr", { "data-charge": c.id },
         cell("Period", String(c.plan.period)), cell("Attempt", c.plan.attempt > 1 ? `${c.plan.attempt} (retry)` : "1"),
         cell("Requested", formatDate(c.created_at)), cell("Status", statusBadge(c.status)),
-        cell("Transaction", c.transaction_id ? el("code", {}, String(c.transaction_id)) : "–")));
+        cell("Transaction", c.transaction_id ? el("code", {}, String(c.transaction_id)) : "–"),
+        cell("Invoice", c.invoice ? el("span", {}, el("code", {}, c.invoice.invoice_id), c.invoice.payment_id ? el("span", { class: "muted small" }, " paid") : null) : "–")));
       detail.replaceChildren(el("h3", {}, `Charges of ${full.customer_id}'s plan`),
-        lines.length ? el("table", { class: "responsive" }, el("thead", {}, el("tr", {}, ...["Period", "Attempt", "Requested", "Status", "Transaction"].map((h) => el("th", {}, h)))),
+        lines.length ? el("table", { class: "responsive" }, el("thead", {}, el("tr", {}, ...["Period", "Attempt", "Requested", "Status", "Transaction", "Invoice"].map((h) => el("th", {}, h)))),
           el("tbody", { id: "plan-charges" }, ...lines)) : el("p", { class: "empty" }, "Nothing charged yet: the first period's day has not come."));
       detail.classList.remove("hidden");
     } catch (error) {
@@ -132,12 +147,14 @@ export async function mountRecurring(ctx, container) {
     for (const [name, input] of Object.entries(inputs)) if (input.value.trim()) body[name] = input.value.trim();
     body.interval_count = Number(body.interval_count || 1);
     body.retry_days = (body.retry_days || "").split(",").map((d) => d.trim()).filter((d) => d).map(Number);
+    if (invoiceIn.value) body.invoice = { connection_id: invoiceIn.value, customer: invoiceCustomer.value.trim() };
     const button = document.getElementById("add-plan");
     button.disabled = true;
     try {
       const made = await api("POST", `${ctx.base}/recurring-plans`, body, { "Idempotency-Key": idempotencyKey() });
       showAlert(ctx.message, "success", `Plan added: ${made.amount} ${made.currency} for ${made.customer_id}; first charge ${made.next_charge_at ? formatDate(made.next_charge_at) : "none"}.`);
       form.reset();
+      invoiceCustomer.disabled = true;
       inputs.time_zone.value = zoneOf(inputs.connection_id.value);
       inputs.starts_on.value = dayIn(inputs.time_zone.value);
       await pages.first();

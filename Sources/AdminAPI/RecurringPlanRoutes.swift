@@ -11,7 +11,7 @@ enum RecurringPlanRoutes {
     static let base = "/v1/tenants/{tenantId}/environments/{environment}/recurring-plans"
     static let fields: Set<String> = [
         "connection_id", "customer_id", "amount", "currency", "description", "external_reference", "interval", "interval_count", "starts_on", "ends_on",
-        "time_zone", "retry_days",
+        "time_zone", "retry_days", "invoice",
     ]
     /// A plan's charges shown with it, newest first.
     static let chargesShown = 24
@@ -89,11 +89,22 @@ enum RecurringPlanRoutes {
             endsOn: input.string("ends_on", required: false, maxLength: 10), timeZone: input.string("time_zone", required: false, maxLength: 64),
             retryDays: retryDays)
         for error in errors where !input.errors.contains(where: { $0.field == error.field }) { input.add(error) }
+        let invoicing = Self.invoicing(&input)
         try input.validate()
         guard let terms, let connectionId else { throw Problem.validation(input.errors) }
         let plan = try context.tenantTransaction { tx -> RecurringPlan in
             let connection = try ConnectionRoutes.payTrace(tx, tenantId: tenantId, environment: environment, id: connectionId)
-            let plan = try tx.recurringPlans.create(tenantId: tenantId, environment: environment, connectionId: connection.id, terms, now: Date())
+            if let invoicing {
+                let kind = try tx.connections.get(tenantId: tenantId, environment: environment, id: invoicing.connectionId)?.kind
+                guard kind == .zoho || kind == .sageProAgent else {
+                    throw Problem.validation([FieldError(field: "invoice.connection_id", message: "must be a Zoho or Sage Pro connection of this environment")])
+                }
+                if kind == .sageProAgent && invoicing.customer.count > 10 {
+                    throw Problem.validation([FieldError(field: "invoice.customer", message: "must be a Sage Pro CUSTNO of at most 10 characters")])
+                }
+            }
+            let plan = try tx.recurringPlans.create(
+                tenantId: tenantId, environment: environment, connectionId: connection.id, terms, invoicing: invoicing, now: Date())
             try context.audit(
                 tx, tenantId: tenantId, action: "recurring_plan.created", targetType: "recurring_plan", targetId: plan.id.lowercasedString,
                 details: ["customer_id": terms.customerId, "amount": "\(terms.amount)", "every": "\(terms.every) \(terms.unit.rawValue)"])
@@ -104,6 +115,45 @@ enum RecurringPlanRoutes {
             "Location", "/v1/tenants/\(tenantId.lowercasedString)/environments/\(environment.rawValue)/recurring-plans/\(plan.id.lowercasedString)")
         return response
     }
+}
+
+extension RecurringPlanRoutes {
+    /// Where each period's invoice is made, when given: `{connection_id, customer}` (a Zoho
+    /// connection and the Books contact id, or a Sage Pro connection and the CUSTNO); which
+    /// connection it names is checked with the database.
+    static func invoicing(_ input: inout JSONInput) -> RecurringPlan.Invoicing? {
+        guard input.has("invoice") else { return nil }
+        guard let object = input.raw("invoice") as? [String: Any] else {
+            input.add(FieldError(field: "invoice", message: "must be an object: connection_id and customer"))
+            return nil
+        }
+        for key in object.keys.sorted() where key != "connection_id" && key != "customer" {
+            input.add(FieldError(field: "invoice.\(key)", message: "is not a known field"))
+        }
+        var connectionId: UUID?
+        if let text = object["connection_id"] as? String, let id = UUID(text: text) {
+            connectionId = id
+        } else {
+            input.add(FieldError(field: "invoice.connection_id", message: "must be a connection id"))
+        }
+        var customer: String?
+        if let text = object["customer"] as? String, (1...50).contains(text.unicodeScalars.count),
+            !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }), text.trimmingCharacters(in: .whitespaces) == text
+        {
+            customer = text
+        } else {
+            input.add(
+                FieldError(field: "invoice.customer", message: "must be the Books contact id or Sage Pro CUSTNO: 1 to 50 characters, no spaces around it"))
+        }
+        guard let connectionId, let customer else { return nil }
+        return RecurringPlan.Invoicing(connectionId: connectionId, customer: customer)
+    }
+}
+
+/// Where a plan's invoices are made, as shown.
+struct RecurringPlanInvoicingBody: Encodable {
+    let connectionId: String
+    let customer: String
 }
 
 struct RecurringPlanBody: Encodable {
@@ -121,6 +171,7 @@ struct RecurringPlanBody: Encodable {
     let endsOn: String?
     let timeZone: String
     let retryDays: [Int]
+    let invoice: RecurringPlanInvoicingBody?
     let status: String
     /// The next period (1 the first) and when it is charged; absent when nothing more is.
     let nextPeriod: Int?
@@ -146,6 +197,7 @@ struct RecurringPlanBody: Encodable {
         endsOn = terms.endsOn
         timeZone = terms.timeZone
         retryDays = terms.retryDays
+        invoice = plan.invoicing.map { RecurringPlanInvoicingBody(connectionId: $0.connectionId.lowercasedString, customer: $0.customer) }
         status = plan.status.rawValue
         nextPeriod = plan.nextChargeAt == nil ? nil : plan.nextPeriod + 1
         nextChargeAt = plan.status.charges ? plan.nextChargeAt : nil

@@ -96,6 +96,7 @@ public final class WorkerPool: @unchecked Sendable {
         .paymentCapture: PaymentCaptureHandler(),
         .paymentInvoicePosting: PaymentInvoicePostingHandler(),
         .dueInvoiceCollection: DueInvoiceCollectionHandler(),
+        .recurringInvoice: RecurringInvoiceHandler(),
         .alertNotification: AlertNotificationHandler(),
     ]
 

@@ -9,11 +9,12 @@ public enum RecurringPlanStore {
     static let columns = """
         id, environment, connection_id, customer_id, amount::text AS amount, currency, description, external_reference, interval_unit,
         interval_count, starts_on::text AS starts_on, ends_on::text AS ends_on, time_zone, array_to_string(retry_days, ',') AS retry_days, status,
-        next_period, next_charge_at, created_at, updated_at
+        next_period, next_charge_at, created_at, updated_at, invoice_connection_id, invoice_customer
         """
 
     public static func create(
-        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ terms: RecurringPlanTerms, now: Date
+        _ tx: Transaction, tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ terms: RecurringPlanTerms,
+        invoicing: RecurringPlan.Invoicing? = nil, now: Date
     ) throws -> RecurringPlan {
         // Periods whose day passed before the plan was made are not charged; today's is.
         var calendar = Calendar(identifier: .gregorian)
@@ -23,14 +24,17 @@ public enum RecurringPlanStore {
             let row = try tx.one(
                 """
                 INSERT INTO recurring_plans (tenant_id, environment, connection_id, customer_id, amount, currency, description, external_reference,
-                  interval_unit, interval_count, starts_on, ends_on, time_zone, retry_days, status, next_period, next_charge_at)
-                VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11::date, $12::date, $13, string_to_array($14, ',')::integer[], $15, $16, $17)
+                  interval_unit, interval_count, starts_on, ends_on, time_zone, retry_days, status, next_period, next_charge_at,
+                  invoice_connection_id, invoice_customer)
+                VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11::date, $12::date, $13, string_to_array($14, ',')::integer[], $15, $16, $17,
+                  $18, $19)
                 RETURNING \(columns)
                 """,
                 [
                     tenantId, environment.rawValue, connectionId, terms.customerId, "\(terms.amount)", terms.currency, terms.description,
                     terms.externalReference, terms.unit.rawValue, terms.every, terms.startsOn, terms.endsOn, terms.timeZone,
                     terms.retryDays.map(String.init).joined(separator: ","), first == nil ? "ended" : "active", first?.index ?? 0, first?.at,
+                    invoicing?.connectionId, invoicing?.customer,
                 ])
         else { throw PostgresError(kind: .decoding, message: "the new plan was not returned") }
         return try decode(row)
@@ -109,7 +113,12 @@ public enum RecurringPlanStore {
             var period = plan.nextPeriod
             var at = plan.nextChargeAt
             while let chargeAt = at, chargeAt <= now {
-                if try charge(tx, tenantId: tenantId, plan, period: period, attempt: 1, at: chargeAt, maxAttempts: maxAttempts) { made += 1 }
+                if plan.invoicing != nil {
+                    try queueInvoice(tx, tenantId: tenantId, plan, period: period, at: chargeAt, maxAttempts: maxAttempts)
+                    made += 1
+                } else if try charge(tx, tenantId: tenantId, plan, period: period, attempt: 1, at: chargeAt, maxAttempts: maxAttempts) {
+                    made += 1
+                }
                 period += 1
                 at = plan.terms.chargeTime(ofPeriod: period)
             }
@@ -153,14 +162,25 @@ public enum RecurringPlanStore {
             else { continue }
             let attempts = try tx.query(
                 """
-                SELECT collection_attempt, collected_at, status NOT IN ('declined', 'failed') AS live FROM payment_requests
-                WHERE tenant_id = $1 AND plan_id = $2 AND plan_period = $3
-                """, [tenantId, planId, period]
-            ).map { InvoiceDunning.Attempt(number: try $0.int("collection_attempt"), collectedAt: try $0.date("collected_at"), live: try $0.bool("live")) }
-            switch InvoiceDunning.decide(attempts, retryDays: plan.terms.retryDays, at: now) {
+                SELECT collection_attempt, collected_at, status NOT IN ('declined', 'failed') AS live, invoice_connection_id, invoice_id, invoice_customer
+                FROM payment_requests WHERE tenant_id = $1 AND plan_id = $2 AND plan_period = $3 ORDER BY collection_attempt
+                """, [tenantId, planId, period])
+            let dunning = try attempts.map {
+                InvoiceDunning.Attempt(number: try $0.int("collection_attempt"), collectedAt: try $0.date("collected_at"), live: try $0.bool("live"))
+            }
+            switch InvoiceDunning.decide(dunning, retryDays: plan.terms.retryDays, at: now) {
             case .leave: continue
             case .charge(let attempt):
-                if try charge(tx, tenantId: tenantId, plan, period: period, attempt: attempt, at: now, maxAttempts: maxAttempts) { made += 1 }
+                // Each retry pays the same invoice as the period's first attempt, if it named one.
+                let invoice = try attempts.first.flatMap { first -> PaymentRequest.InvoiceLink? in
+                    guard let connectionId = try first.optionalUUID("invoice_connection_id"), let invoiceId = first.optionalString("invoice_id") else {
+                        return nil
+                    }
+                    return PaymentRequest.InvoiceLink(connectionId: connectionId, invoiceId: invoiceId, customer: first.optionalString("invoice_customer"))
+                }
+                if try charge(tx, tenantId: tenantId, plan, period: period, attempt: attempt, at: now, maxAttempts: maxAttempts, invoice: invoice) {
+                    made += 1
+                }
             case .exhausted(let count):
                 try reportFailure(tx, tenantId: tenantId, plan, period: period, attempts: count)
             }
@@ -194,16 +214,42 @@ public enum RecurringPlanStore {
 
     /// One attempt at one period: a payment request (its reference the plan's, its description
     /// naming the period), once per plan, period and attempt whatever retries.
-    static func charge(
-        _ tx: Transaction, tenantId: UUID, _ plan: RecurringPlan, period: Int, attempt: Int, at: Date, maxAttempts: Int
+    public static func charge(
+        _ tx: Transaction, tenantId: UUID, _ plan: RecurringPlan, period: Int, attempt: Int, at: Date, maxAttempts: Int,
+        invoice: PaymentRequest.InvoiceLink? = nil
     ) throws -> Bool {
         let terms = plan.terms
         let draft = PaymentRequestDraft(
             customerId: terms.customerId, amount: terms.amount, currency: terms.currency,
             description: String((terms.description ?? "Recurring plan").prefix(200)) + " (period \(period + 1))", externalReference: terms.externalReference)
         return try PaymentRequestStore.create(
-            tx, tenantId: tenantId, environment: plan.environment, connectionId: plan.connectionId, draft, maxAttempts: maxAttempts,
+            tx, tenantId: tenantId, environment: plan.environment, connectionId: plan.connectionId, draft, maxAttempts: maxAttempts, invoice: invoice,
             collectionAttempt: attempt, collectedAt: at, plan: (plan.id, period)) != nil
+    }
+
+    /// A period of a plan that makes its invoices: a `recurring.invoice` job makes the invoice,
+    /// then the period's first payment request, naming it (`{"plan_id", "period", "at"}`).
+    static func queueInvoice(_ tx: Transaction, tenantId: UUID, _ plan: RecurringPlan, period: Int, at: Date, maxAttempts: Int) throws {
+        let payload = JSONValue.object([
+            "plan_id": .string(plan.id.lowercasedText), "period": .number(Double(period)), "at": .string(Timestamp.format(at)),
+        ])
+        _ = try JobQueue.enqueue(
+            tx, [NewJob(tenantId: tenantId, environment: plan.environment, kind: .recurringInvoice, payload: payload.canonicalText, maxAttempts: maxAttempts)])
+    }
+
+    /// Whether the period's first payment request is made already.
+    public static func periodCharged(_ tx: Transaction, tenantId: UUID, planId: UUID, period: Int) throws -> Bool {
+        try tx.one(
+            "SELECT 1 AS made FROM payment_requests WHERE tenant_id = $1 AND plan_id = $2 AND plan_period = $3 AND collection_attempt = 1",
+            [tenantId, planId, period]) != nil
+    }
+
+    /// What a `recurring.invoice` job names: the plan, the period (0 the first) and its day.
+    public static func invoiceJob(_ payload: String) -> (planId: UUID, period: Int, at: Date)? {
+        guard let object = JSONValue(parsing: payload)?.object, let planId = object["plan_id"]?.string.flatMap({ UUID(text: $0) }),
+            case .number(let period)? = object["period"], let at = object["at"]?.string.flatMap({ Timestamp.parse($0) })
+        else { return nil }
+        return (planId, Int(period), at)
     }
 
     static func decode(_ row: Row) throws -> RecurringPlan {
@@ -213,8 +259,11 @@ public enum RecurringPlanStore {
             unit: try row.value("interval_unit"), every: try row.int("interval_count"), startsOn: try row.string("starts_on"),
             endsOn: row.optionalString("ends_on"), timeZone: try row.string("time_zone"),
             retryDays: (row.optionalString("retry_days") ?? "").split(separator: ",").compactMap { Int($0) })
+        let invoicing = try row.optionalUUID("invoice_connection_id").flatMap { connectionId in
+            row.optionalString("invoice_customer").map { RecurringPlan.Invoicing(connectionId: connectionId, customer: $0) }
+        }
         return RecurringPlan(
-            id: try row.uuid("id"), environment: try row.value("environment"), connectionId: try row.uuid("connection_id"), terms: terms,
+            id: try row.uuid("id"), environment: try row.value("environment"), connectionId: try row.uuid("connection_id"), terms: terms, invoicing: invoicing,
             status: try row.value("status"), nextPeriod: try row.int("next_period"), nextChargeAt: try row.optionalDate("next_charge_at"),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }

@@ -364,6 +364,25 @@ def add_plan(tenant, owner, owner_password):
         driver.find_element(By.XPATH, row_path + "//button[@data-action='pause']").click()
         wait.until(lambda d: d.find_elements(By.XPATH, row_path + "//*[@data-status='paused']"))
         print(f"a monthly plan added in the Recurring view had its first period charged and approved, then paused ({reference})")
+
+        # A plan that makes each period's invoice in the demo's Zoho Books, from tomorrow (so
+        # nothing is charged during the check): the form sends the invoice, the list says where.
+        invoiced = f"SUB-INVOICED-{int(time.time())}"
+        driver.find_element(By.ID, "plan-customer").send_keys("clearline-demo-customer")
+        driver.find_element(By.ID, "plan-amount").send_keys("29.00")
+        driver.find_element(By.ID, "plan-reference").send_keys(invoiced)
+        driver.execute_script(
+            "const s = document.getElementById('plan-starts'); const d = new Date(s.value + 'T12:00:00Z');"
+            " d.setUTCDate(d.getUTCDate() + 1); s.value = d.toISOString().slice(0, 10);")
+        ledger = Select(driver.find_element(By.ID, "plan-invoice-connection"))
+        zoho = [o for o in ledger.options if "Zoho Books" in o.text]
+        assert zoho, f"the demo's Zoho connection is not offered as a ledger: {[o.text for o in ledger.options]}"
+        ledger.select_by_visible_text(zoho[0].text)
+        driver.find_element(By.ID, "plan-invoice-customer").send_keys("demo-contact-1")
+        driver.find_element(By.ID, "add-plan").click()
+        wait.until(lambda d: d.find_elements(By.XPATH, f"//tr[.//*[contains(text(), '{invoiced}')]]//*[@data-invoicing]"))
+        driver.save_screenshot(str(SHOTS / "console-plan-invoiced.png"))
+        print(f"a plan that invoices in Zoho Books was added in the Recurring view and listed as invoiced ({invoiced})")
     except Exception:
         report(driver, "console-plan-failure")
         raise

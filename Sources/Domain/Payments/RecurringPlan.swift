@@ -25,10 +25,24 @@ public struct RecurringPlan: Sendable, Equatable {
         public var charges: Bool { self == .active || self == .pastDue }
     }
 
+    /// Where each period's invoice is made before it is charged: a Zoho connection and the Books
+    /// contact id, or a Sage Pro connection and the CUSTNO.
+    public struct Invoicing: Sendable, Equatable {
+        public let connectionId: UUID
+        public let customer: String
+
+        public init(connectionId: UUID, customer: String) {
+            self.connectionId = connectionId
+            self.customer = customer
+        }
+    }
+
     public let id: UUID
     public let environment: EnvironmentName
     public let connectionId: UUID
     public let terms: RecurringPlanTerms
+    /// nil: the periods are charged with no invoice of their own.
+    public let invoicing: Invoicing?
     public let status: Status
     /// The next period to charge (0 is the first) and when; nil when nothing more is charged.
     public let nextPeriod: Int
@@ -37,13 +51,14 @@ public struct RecurringPlan: Sendable, Equatable {
     public let updatedAt: Date
 
     public init(
-        id: UUID, environment: EnvironmentName, connectionId: UUID, terms: RecurringPlanTerms, status: Status, nextPeriod: Int, nextChargeAt: Date?,
-        createdAt: Date, updatedAt: Date
+        id: UUID, environment: EnvironmentName, connectionId: UUID, terms: RecurringPlanTerms, invoicing: Invoicing? = nil, status: Status,
+        nextPeriod: Int, nextChargeAt: Date?, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.environment = environment
         self.connectionId = connectionId
         self.terms = terms
+        self.invoicing = invoicing
         self.status = status
         self.nextPeriod = nextPeriod
         self.nextChargeAt = nextChargeAt

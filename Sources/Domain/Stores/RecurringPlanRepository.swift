@@ -2,7 +2,9 @@ public import Foundation
 
 /// Recurring plans: a customer's card on file charged every period.
 public protocol RecurringPlanRepository {
-    func create(tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ terms: RecurringPlanTerms, now: Date) throws -> RecurringPlan
+    func create(
+        tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ terms: RecurringPlanTerms, invoicing: RecurringPlan.Invoicing?, now: Date
+    ) throws -> RecurringPlan
 
     func get(tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> RecurringPlan?
 

@@ -32,6 +32,9 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, CustomStringConvert
     /// Reads one page of a Zoho Books organization's due invoices into payment requests, and
     /// queues the next page: the page is the scan's checkpoint.
     public static let dueInvoiceCollection = JobKind("invoices.collect_due")
+    /// Makes a recurring plan's period's invoice (Zoho Books or Sage Pro), once, then the
+    /// period's payment request naming it.
+    public static let recurringInvoice = JobKind("recurring.invoice")
     /// Sends an alert route's owed alerts (queued by migration 0036's trigger on alerts).
     public static let alertNotification = JobKind("alerts.notify")
 }

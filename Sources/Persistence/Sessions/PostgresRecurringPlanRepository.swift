@@ -5,8 +5,10 @@ import Domain
 struct PostgresRecurringPlanRepository: RecurringPlanRepository {
     let tx: Transaction
 
-    func create(tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ terms: RecurringPlanTerms, now: Date) throws -> RecurringPlan {
-        try RecurringPlanStore.create(tx, tenantId: tenantId, environment: environment, connectionId: connectionId, terms, now: now)
+    func create(
+        tenantId: UUID, environment: EnvironmentName, connectionId: UUID, _ terms: RecurringPlanTerms, invoicing: RecurringPlan.Invoicing?, now: Date
+    ) throws -> RecurringPlan {
+        try RecurringPlanStore.create(tx, tenantId: tenantId, environment: environment, connectionId: connectionId, terms, invoicing: invoicing, now: now)
     }
 
     func get(tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> RecurringPlan? {
