@@ -3,6 +3,7 @@
 // searched by customer or reference, newest first, page by page; admins can request a charge.
 import { api, idempotencyKey, listAll } from "./api.js";
 import { setFilters } from "./console.js";
+import { mountCardRequests } from "./card-requests.js";
 import { el, cell, formatDate, pagePath, pager, showAlert, statusBadge } from "./ui.js";
 
 const STATUSES = ["pending", "charging", "authorized", "capturing", "approved", "declined", "failed"];
@@ -110,4 +111,5 @@ export async function mountPayments(ctx, container) {
   }
 
   await pages.first();
+  await mountCardRequests(ctx, container);
 }

@@ -30,7 +30,8 @@ public final class App: Sendable {
         + ConnectionRoutes.endpoints + ConnectionCheckRoute.endpoints + ZohoOAuthRoutes.endpoints + AgentRoutes.endpoints
         + WebhookEndpointRoutes.endpoints + IntakeRoute.endpoints + EventRoutes.endpoints + DeadLetterRoutes.endpoints
         + FlowCatalogRoutes.endpoints + FlowRoutes.endpoints + FlowVersionRoutes.endpoints + DeploymentRoutes.endpoints + RunRoutes.endpoints
-        + ChargebackRoutes.endpoints + PaymentRequestRoutes.endpoints + RecurringPlanRoutes.endpoints + ScheduleRoutes.endpoints + AlertRoutes.endpoints
+        + ChargebackRoutes.endpoints + PaymentRequestRoutes.endpoints + RecurringPlanRoutes.endpoints + CardRequestRoutes.endpoints + CardLinkRoutes.endpoints
+        + ScheduleRoutes.endpoints + AlertRoutes.endpoints
         + AlertRouteRoutes.endpoints + FraudSettingsRoutes.endpoints
         + SettlementRoutes.endpoints
         + SettlementStatementRoutes.endpoints

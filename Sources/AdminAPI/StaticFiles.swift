@@ -45,9 +45,26 @@ struct StaticFiles: Sendable {
 
     var isEmpty: Bool { files.isEmpty }
 
+    /// PayTrace Protect's hosts, whose library and card fields the card page (`card.html`) loads.
+    static let protectOrigins = ["https://protect.paytrace.com", "https://protect.sandbox.paytrace.com"]
+
+    /// The card page's policy: our own scripts and PayTrace Protect's (its library, and its card
+    /// fields in a frame), plus the addresses the administrator allowed (the sandbox's Protect).
+    static func cardPageHeaders() -> [(name: String, value: String)] {
+        let protect = (protectOrigins + OutboundPolicy.exceptionOrigins).joined(separator: " ")
+        return securityHeaders.map { header in
+            guard header.name == "Content-Security-Policy" else { return header }
+            return (
+                header.name,
+                "default-src 'self'; script-src 'self' \(protect); frame-src \(protect); style-src 'self'; img-src 'self' data:; "
+                    + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+            )
+        }
+    }
+
     func response(for request: Request) -> Response? {
         guard request.method == "GET" || request.method == "HEAD", let file = files[request.path] else { return nil }
-        var headers = Self.securityHeaders
+        var headers = request.path == "/card.html" ? Self.cardPageHeaders() : Self.securityHeaders
         headers.append(("ETag", file.etag))
         headers.append(("Cache-Control", "no-cache"))
         if let sent = request.header("if-none-match"), sent.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == file.etag }) {

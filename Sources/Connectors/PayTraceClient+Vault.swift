@@ -69,6 +69,37 @@ extension PayTraceClient {
         return try call("v1/customer/update", body)
     }
 
+    /// Where the buyer's browser loads PayTrace Protect's library from: PayTrace's protect host
+    /// beside its API host (production or PayTrace's own sandbox), or, for any other API address
+    /// (Clearline's sandbox), `<base>/protect`, where that serves it.
+    public var protectScriptURL: String {
+        switch baseURL.host?.lowercased() {
+        case "api.paytrace.com": return "https://protect.paytrace.com/js/protect.min.js"
+        case "api.sandbox.paytrace.com": return "https://protect.sandbox.paytrace.com/js/protect.min.js"
+        default: return baseURL.appendingPathComponent("protect/js/protect.min.js").absoluteString
+        }
+    }
+
+    /// A client key for PayTrace Protect's hosted fields (`v1/payment_fields/token/create`): the
+    /// buyer's browser sets the fields up with it, and the card goes from there to PayTrace only.
+    public func protectClientKey() throws -> String {
+        guard let key = try call("v1/payment_fields/token/create", [:]).object["clientKey"] as? String, !key.isEmpty else {
+            throw ConnectorError(.retryable, "PayTrace did not give a client key for its payment fields.")
+        }
+        return key
+    }
+
+    /// A profile from hosted fields' token (`pt_protect_create`, 160), or a new card and details
+    /// for an existing one (`pt_protect_update`, 161). The card number is PayTrace's alone.
+    public func protectSaveCustomer(
+        id: String, update: Bool, hpfToken: String, encKey: String, billing: Address, email: String? = nil, phone: String? = nil
+    ) throws -> PayTraceReply {
+        var body: [String: Any] = ["customer_id": id, "hpf_token": hpfToken, "enc_key": encKey, "billing_address": billing.fields]
+        if let email { body["email"] = email }
+        if let phone { body["phone"] = phone }
+        return try call(update ? "v1/customer/pt_protect_update" : "v1/customer/pt_protect_create", body)
+    }
+
     public func deleteCustomer(id: String) throws -> PayTraceReply {
         try call("v1/customer/delete", ["customer_id": id])
     }

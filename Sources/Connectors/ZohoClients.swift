@@ -28,9 +28,11 @@ public struct ZohoClients: Sendable {
         return ZohoAccountsClient(accountsURL: url, clientId: clientId, clientSecret: clientSecret, transport: transport.attributed(to: connection))
     }
 
-    /// `onQuota` hears the quota Books and Inventory report on each answer.
+    /// `onQuota` hears the quota Books and Inventory report on each answer; `transport` is
+    /// `.withinRequest` for a call a person waits on.
     public static func forConnection(
-        _ connection: Connection, secrets: [String: String], onQuota: (@Sendable (ZohoSession.Quota) -> Void)? = nil
+        _ connection: Connection, secrets: [String: String], transport: HTTPTransport = HTTPTransport(),
+        onQuota: (@Sendable (ZohoSession.Quota) -> Void)? = nil
     ) throws(ConnectorError) -> ZohoClients {
         guard let refreshToken = secrets["refresh_token"] else {
             throw ConnectorError(.authentication, "Zoho is not connected yet: there is no refresh token (use Connect Zoho).")
@@ -44,7 +46,7 @@ public struct ZohoClients: Sendable {
         }
         let session = ZohoSession(
             apiDomain: domain, accounts: accounts, refreshToken: refreshToken, cacheKey: connection.id.uuidString.lowercased(),
-            transport: HTTPTransport().attributed(to: connection), onQuota: onQuota)
+            transport: transport.attributed(to: connection), onQuota: onQuota)
         return ZohoClients(
             books: ZohoBooksClient(session: session, organizationId: organization),
             inventory: ZohoInventoryClient(session: session, organizationId: organization), crm: ZohoCRMClient(session: session))

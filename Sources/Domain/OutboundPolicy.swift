@@ -134,6 +134,16 @@ public enum OutboundPolicy {
 }
 
 extension OutboundPolicy {
+    /// The administrator's exceptions as web origins (`http://127.0.0.1:8091`, a port of `*` when
+    /// every port is allowed): where a page may also load the sandbox's PayTrace Protect from.
+    public static var exceptionOrigins: [String] {
+        exceptions.withLock { $0 }.flatMap { exception -> [String] in
+            let host = exception.address.count == 16 ? "[\(addressText(exception.address))]" : addressText(exception.address)
+            let port = exception.port.map(String.init) ?? "*"
+            return ["http://\(host):\(port)", "https://\(host):\(port)"]
+        }.sorted()
+    }
+
     /// Whether `url` names, by address, one the platform administrator allowed although
     /// Clearline would not call it otherwise (a loopback or private address): the vendor
     /// sandbox, in practice. A vendor's real API is on public addresses and never is.

@@ -49,6 +49,8 @@ final class PayTraceTransactions: Sendable {
     }
 
     let state = Locked(State())
+    /// Hosted payment fields' client keys and tokens (`PayTraceProtect.swift`).
+    let protect = Locked(ProtectState())
 
     func routes(into router: inout Router<SandboxHandler>, prefix: String, emulator: PayTraceEmulator) {
         let guarded: (@escaping @Sendable ([String: Any]) -> Response) -> SandboxHandler = { handler in
@@ -70,6 +72,7 @@ final class PayTraceTransactions: Sendable {
         router.add("POST", prefix + "/v1/transactions/authorization/by_customer", guarded { [self] in byCustomer($0, type: "AUTHORIZATION") })
         router.add("POST", prefix + "/v1/transactions/authorization/capture", guarded { [self] in capture($0) })
         vaultRoutes(into: &router, prefix: prefix, guarded: guarded)
+        protectRoutes(into: &router, prefix: prefix, guarded: guarded)
         batchRoutes(into: &router, prefix: prefix, guarded: guarded)
         checkRoutes(into: &router, prefix: prefix, guarded: guarded)
         levelThreeRoutes(into: &router, prefix: prefix, guarded: guarded)

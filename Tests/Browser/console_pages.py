@@ -29,6 +29,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from admin_pages import BASE, BIN, SANDBOX, SHOTS, browser, call, deliver_signed, log_in, report  # noqa: E402
 
 from axe_selenium_python import Axe  # noqa: E402
+from card_page import card_on_file  # noqa: E402
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -162,6 +163,7 @@ def main():
         add_plan(tenant, owner, passwords[owner])
         add_schedule(tenant, owner, passwords[owner])
         add_alert_route(tenant, owner, passwords[owner])
+        card_on_file(tenant, token, check_page, owner, passwords[owner])
     finally:
         workers.terminate()
         workers.wait(15)

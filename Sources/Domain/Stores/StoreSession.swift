@@ -22,6 +22,7 @@ public protocol StoreSession {
     var paymentRequests: any PaymentRequestRepository { get }
     var reconciliations: any ReconciliationRepository { get }
     var recurringPlans: any RecurringPlanRepository { get }
+    var cardRequests: any CardRequestRepository { get }
     var schedules: any ScheduleRepository { get }
     var runs: any RunRepository { get }
     var sessions: any SessionRepository { get }

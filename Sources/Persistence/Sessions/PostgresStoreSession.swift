@@ -31,6 +31,7 @@ public struct PostgresStoreSession: StoreSession {
     public var alertRoutes: any AlertRouteRepository { PostgresAlertRouteRepository(tx: tx, vault: vault) }
     public var fraudSettings: any FraudSettingsRepository { PostgresFraudSettingsRepository(tx: tx) }
     public var recurringPlans: any RecurringPlanRepository { PostgresRecurringPlanRepository(tx: tx) }
+    public var cardRequests: any CardRequestRepository { PostgresCardRequestRepository(tx: tx) }
     public var runs: any RunRepository { PostgresRunRepository(tx: tx) }
     public var sessions: any SessionRepository { PostgresSessionRepository(tx: tx) }
     public var settlements: any SettlementRepository { PostgresSettlementRepository(tx: tx) }
