@@ -21,6 +21,9 @@ public struct RecurringInvoiceHandler: JobHandler {
         }
         let tenantId = job.tenantId
         let vault = context.vault
+        if let failed = RecurringPlanStore.failedInvoice(job.payload) {
+            return try markFailed(failed, tenantId: tenantId, environment: job.environment, context)
+        }
         let loaded = try context.database.transaction(.tenant(tenantId)) { tx -> (RecurringPlan, Connection?, [String: String])? in
             guard let plan = try RecurringPlanStore.get(tx, tenantId: tenantId, environment: job.environment, id: planId), let invoicing = plan.invoicing,
                 try !RecurringPlanStore.periodCharged(tx, tenantId: tenantId, planId: planId, period: period)
@@ -43,6 +46,29 @@ public struct RecurringInvoiceHandler: JobHandler {
         return JobEffects(summary: ["request": "invoice period \(period + 1) of plan \(plan.id.lowercasedText)", "response": invoiceId]) { tx in
             _ = try RecurringPlanStore.charge(tx, tenantId: tenantId, plan, period: period, attempt: 1, at: at, maxAttempts: maxAttempts, invoice: link)
         }
+    }
+
+    /// A period whose charges were all declined: its Books invoice gets a comment saying so (a
+    /// retried job may comment twice, never not at all); Pro has no place for a mark, and the
+    /// event and the alert tell it.
+    private func markFailed(
+        _ failed: (connectionId: UUID, invoiceId: String, attempts: Int), tenantId: UUID, environment: EnvironmentName, _ context: JobContext
+    ) throws -> JobEffects {
+        let vault = context.vault
+        let loaded = try context.database.transaction(.tenant(tenantId)) { tx -> (Connection, [String: String])? in
+            guard let ledger = try ConnectionStore.get(tx, tenantId: tenantId, environment: environment, id: failed.connectionId), ledger.kind == .zoho else {
+                return nil
+            }
+            return (ledger, try ConnectionStore.secrets(tx, vault: vault, connection: ledger))
+        }
+        guard let (ledger, secrets) = loaded else { return .none }
+        _ = try ZohoClients.forConnection(ledger, secrets: secrets).books.call(
+            "POST", "invoices/\(failed.invoiceId)/comments",
+            body: [
+                "description":
+                    "Clearline: payment failed. The card on file was declined \(failed.attempts) times; this recurring period is no longer charged automatically."
+            ])
+        return JobEffects(summary: ["request": "mark invoice \(failed.invoiceId) failed", "response": "commented"]) { _ in }
     }
 
     /// What a period's invoice carries as its reference: the plan and the period (1 the first).

@@ -168,27 +168,32 @@ public enum RecurringPlanStore {
             let dunning = try attempts.map {
                 InvoiceDunning.Attempt(number: try $0.int("collection_attempt"), collectedAt: try $0.date("collected_at"), live: try $0.bool("live"))
             }
+            // Each retry pays the same invoice as the period's first attempt, if it named one.
+            let invoice = try attempts.first.flatMap { first -> PaymentRequest.InvoiceLink? in
+                guard let connectionId = try first.optionalUUID("invoice_connection_id"), let invoiceId = first.optionalString("invoice_id") else {
+                    return nil
+                }
+                return PaymentRequest.InvoiceLink(connectionId: connectionId, invoiceId: invoiceId, customer: first.optionalString("invoice_customer"))
+            }
             switch InvoiceDunning.decide(dunning, retryDays: plan.terms.retryDays, at: now) {
             case .leave: continue
             case .charge(let attempt):
-                // Each retry pays the same invoice as the period's first attempt, if it named one.
-                let invoice = try attempts.first.flatMap { first -> PaymentRequest.InvoiceLink? in
-                    guard let connectionId = try first.optionalUUID("invoice_connection_id"), let invoiceId = first.optionalString("invoice_id") else {
-                        return nil
-                    }
-                    return PaymentRequest.InvoiceLink(connectionId: connectionId, invoiceId: invoiceId, customer: first.optionalString("invoice_customer"))
-                }
                 if try charge(tx, tenantId: tenantId, plan, period: period, attempt: attempt, at: now, maxAttempts: maxAttempts, invoice: invoice) {
                     made += 1
                 }
             case .exhausted(let count):
-                try reportFailure(tx, tenantId: tenantId, plan, period: period, attempts: count)
+                try reportFailure(tx, tenantId: tenantId, plan, period: period, attempts: count, invoice: invoice, maxAttempts: maxAttempts)
             }
         }
         return made
     }
 
-    static func reportFailure(_ tx: Transaction, tenantId: UUID, _ plan: RecurringPlan, period: Int, attempts: Int) throws {
+    /// `invoice`: the period's own invoice, if the plan made one: it is named in the event, and a
+    /// `recurring.invoice` job marks it in Books (Pro has no place for a mark).
+    static func reportFailure(
+        _ tx: Transaction, tenantId: UUID, _ plan: RecurringPlan, period: Int, attempts: Int, invoice: PaymentRequest.InvoiceLink? = nil,
+        maxAttempts: Int = 12
+    ) throws {
         let amount = Money(amount: plan.terms.amount, currency: plan.terms.currency)?.formatted ?? "\(plan.terms.amount)"
         var fields: [String: JSONValue] = [
             "id": .string(plan.id.lowercasedText), "customer_id": .string(plan.terms.customerId), "amount": .string(amount),
@@ -196,6 +201,7 @@ public enum RecurringPlanStore {
             "status": .string("payment_failed"),
         ]
         if let reference = plan.terms.externalReference { fields["external_reference"] = .string(reference) }
+        if let invoice { fields["invoice_id"] = .string(invoice.invoiceId) }
         _ = try EventStore.record(
             tx,
             NewEvent(
@@ -210,6 +216,28 @@ public enum RecurringPlanStore {
         _ = try tx.query(
             "UPDATE recurring_plans SET status = 'past_due', updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'active'",
             [tenantId, plan.id])
+        if let invoice {
+            let payload = JSONValue.object([
+                "plan_id": .string(plan.id.lowercasedText), "period": .number(Double(period)), "at": .string(Timestamp.format(Date())),
+                "failed": .object([
+                    "connection_id": .string(invoice.connectionId.lowercasedText), "invoice_id": .string(invoice.invoiceId),
+                    "attempts": .number(Double(attempts)),
+                ]),
+            ])
+            _ = try JobQueue.enqueue(
+                tx,
+                [NewJob(tenantId: tenantId, environment: plan.environment, kind: .recurringInvoice, payload: payload.canonicalText, maxAttempts: maxAttempts)])
+        }
+    }
+
+    /// A `recurring.invoice` job that marks a period's invoice as failed: its connection, invoice
+    /// and the attempts made.
+    public static func failedInvoice(_ payload: String) -> (connectionId: UUID, invoiceId: String, attempts: Int)? {
+        guard let failed = JSONValue(parsing: payload)?.object?["failed"]?.object,
+            let connectionId = failed["connection_id"]?.string.flatMap({ UUID(text: $0) }), let invoiceId = failed["invoice_id"]?.string,
+            case .number(let attempts)? = failed["attempts"]
+        else { return nil }
+        return (connectionId, invoiceId, Int(attempts))
     }
 
     /// One attempt at one period: a payment request (its reference the plan's, its description

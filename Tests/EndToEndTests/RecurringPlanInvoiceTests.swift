@@ -5,6 +5,7 @@ import Connectors
 import Domain
 import Engine
 import Sandbox
+import Persistence
 
 /// Recurring plans that make their invoices (issue 17): each period's invoice is made once in
 /// Zoho Books or in Sage Pro (through the agent) while Books loses answers and Pro turns commands
@@ -89,6 +90,18 @@ struct RecurringPlanInvoiceTests {
         let invoiceIds = Set(attempts.compactMap { ($0["invoice"] as? [String: Any])?["invoice_id"] as? String })
         #expect(attempts.count == 2 && invoiceIds == [declinedInvoices.first?["invoice_id"] as? String], "\(attempts)")
         #expect(attempts.allSatisfy { $0["status"] as? String == "declined" })
+        // Its retries spent, the period is reported once, naming its invoice, which is marked in Books.
+        #expect(shown["status"] == "past_due", "\(shown.text)")
+        let declinedInvoice = try #require(declinedInvoices.first?["invoice_id"] as? String)
+        let comments = try books.call("GET", "invoices/\(declinedInvoice)/comments")["comments"] as? [[String: Any]] ?? []
+        #expect(comments.contains { ($0["description"] as? String)?.contains("payment failed") == true }, "\(comments)")
+        let failed = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.query("SELECT payload::text AS p FROM events WHERE tenant_id = $1 AND type = 'recurring_plan.payment_failed'", [tenantId]).map {
+                try $0.string("p")
+            }
+        }
+        let reported = failed.compactMap { JSONValue(parsing: $0)?.object?["recurring_plan"]?.object?["invoice_id"]?.string }
+        #expect(failed.count == 1 && reported == [declinedInvoice], "\(failed)")
     }
 
     @Test func anInvoiceNeedsALedgerConnectionAndACustomer() async throws {
