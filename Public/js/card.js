@@ -8,7 +8,7 @@ const intro = document.getElementById("card-intro");
 const form = document.getElementById("card-form");
 const message = document.getElementById("message");
 const [tenant, request, secret] = location.hash.slice(1).split(".");
-const path = `/v1/card-links/${encodeURIComponent(tenant || "-")}/${encodeURIComponent(request || "-")}`;
+const path = `/card-links/${encodeURIComponent(tenant || "-")}/${encodeURIComponent(request || "-")}`;
 
 async function call(method, body) {
   const response = await fetch(path, {

@@ -8,7 +8,7 @@ import Persistence
 /// The customer's side of a card request (`CardRequestRoutes`), for `Public/card.html`: no login,
 /// the link's secret in `Clearline-Card-Token` (the page keeps it in the URL's fragment, which no
 /// server or log sees).
-/// - `GET /v1/card-links/{tenantId}/{requestId}`: who asks, and a fresh PayTrace Protect client
+/// - `GET /card-links/{tenantId}/{requestId}`: who asks, and a fresh PayTrace Protect client
 ///   key with the library's address, for the page to set PayTrace's hosted fields up;
 /// - `POST` the same, `{hpf_token, enc_key}` from the fields: the vault profile is created, or
 ///   updated when PayTrace has it, with the card PayTrace holds and the details of the customer's
@@ -17,7 +17,7 @@ import Persistence
 /// A wrong secret is "not found", as for an unknown request, and is limited per request and
 /// address; a used, withdrawn or expired link is 410.
 enum CardLinkRoutes {
-    static let path = "/v1/card-links/{tenantId}/{requestId}"
+    static let path = "/card-links/{tenantId}/{requestId}"
     static let tokenHeader = "clearline-card-token"
 
     static let endpoints: [Endpoint] = [

@@ -18,7 +18,7 @@ struct CardRequestTests {
         let fragment = try #require(url.split(separator: "#").last.map(String.init))
         let parts = fragment.split(separator: ".").map(String.init)
         try #require(parts.count == 3, "\(url)")
-        return ("/v1/card-links/\(parts[0])/\(parts[1])", parts[2])
+        return ("/card-links/\(parts[0])/\(parts[1])", parts[2])
     }
 
     /// What PayTrace's fields do with a card in the customer's browser: post it to PayTrace's
