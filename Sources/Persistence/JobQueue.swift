@@ -3,8 +3,9 @@ public import Domain
 
 /// The job queue in PostgreSQL (migration 0005; River, Oban and pg-boss are the models).
 /// Claims are batched with `FOR UPDATE SKIP LOCKED`, fair across tenants (each tenant's first
-/// ready job before any tenant's second, tenants in random order), and skip a job while an earlier job with its ordering
-/// key is still in the queue. A claim takes a lease; completion is fenced by the attempt number,
+/// ready job before any tenant's second, tenants in random order), and skip a job while a job
+/// of its ordering key runs or stands ahead of it in the key's line (`ordered_at`, then id: a
+/// flow step's place is its event's arrival, migration 0044). A claim takes a lease; completion is fenced by the attempt number,
 /// so a worker whose lease ran out and was taken over cannot complete (its effects roll back).
 public enum JobQueue {
     /// Notified on enqueue so idle workers claim at once; polling is the fallback.
@@ -22,8 +23,8 @@ public enum JobQueue {
         let rows = try tx.query(
             """
             WITH queued AS (
-              INSERT INTO jobs (tenant_id, environment, kind, payload, ordering_key, event_id, max_attempts, run_at)
-              SELECT t, e, k, p::jsonb, o, ev, m, coalesce(r, now())
+              INSERT INTO jobs (tenant_id, environment, kind, payload, ordering_key, event_id, max_attempts, run_at, ordered_at)
+              SELECT t, e, k, p::jsonb, o, ev, m, coalesce(r, now()), least(coalesce(r, now()), now())
               FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::int[], $8::timestamptz[]) AS x(t, e, k, p, o, ev, m, r)
               \(skippingConflicts ? "ON CONFLICT DO NOTHING" : "")
               RETURNING id, tenant_id, event_id
@@ -64,8 +65,11 @@ public enum JobQueue {
                 -- instead of all reaching for the same oldest ones.
                 SELECT j.id, j.tenant_id, j.run_at FROM jobs j
                 WHERE j.tenant_id = t.tenant_id AND j.state = 'queued' AND j.run_at <= now()
+                  -- One at a time per ordering key, in the key's line (migration 0044): nothing of the
+                  -- key running, and nothing of it placed ahead.
                   AND (j.ordering_key IS NULL OR NOT EXISTS (
-                    SELECT 1 FROM jobs e WHERE e.tenant_id = j.tenant_id AND e.ordering_key = j.ordering_key AND e.id < j.id))
+                    SELECT 1 FROM jobs e WHERE e.tenant_id = j.tenant_id AND e.ordering_key = j.ordering_key AND e.id <> j.id
+                      AND (e.state = 'running' OR (e.ordered_at, e.id) < (j.ordered_at, j.id))))
                 ORDER BY j.run_at, j.id LIMIT $2 FOR UPDATE SKIP LOCKED) c
               WHERE t.tenant_id IS NOT NULL
             ),

@@ -75,6 +75,29 @@ struct JobQueueTests {
         #expect(Set(order).isSuperset(of: unordered))
     }
 
+    /// A key's line is by when the work began: the next step of an earlier sale, queued after a
+    /// later sale's step, goes first; and one at a time (uneven durations would scramble the
+    /// order of jobs that ran side by side).
+    @Test func aKeysLineIsByWhenTheWorkBeganAndOneRunsAtATime() throws {
+        let tenant = try QueueDatabase.tenant()
+        let now = Date()
+        // Queued in this order, placed in the reverse one (each began a second before the last).
+        var ids: [Int64] = []
+        for index in 0..<30 {
+            ids += try QueueDatabase.probes(
+                tenant, count: 1, payload: #"{"sleep_ms": \#((index * 5) % 7)}"#, orderingKey: "customer-7", since: now.addingTimeInterval(Double(-index)))
+        }
+        let pool = QueueDatabase.pool(workers: 6, tenants: .only(tenant))
+        pool.start()
+        let done = try Wait.blockingUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
+        pool.shutdown(grace: 5)
+        #expect(done)
+        let order = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
+            try tx.query("SELECT job_id FROM probe_effects WHERE tenant_id = $1 ORDER BY seq", [tenant]).map { try $0.int64("job_id") }
+        }
+        #expect(order == ids.reversed(), "\(order)")
+    }
+
     @Test func busyTenantsDoNotHoldBackAnotherTenantsJob() throws {
         let busy = try QueueDatabase.tenant()
         let quiet = try QueueDatabase.tenant()

@@ -34,12 +34,17 @@ enum QueueDatabase {
         try shared.transaction(.platform) { try TenantStore.create($0, name: "Queue test", slug: "q-\(UUID().uuidString.prefix(12).lowercased())").id }
     }
 
-    static func probes(_ tenant: UUID, count: Int, payload: String = "{}", orderingKey: String? = nil, maxAttempts: Int = 8) throws -> [Int64] {
+    /// `since`: when their work began (a flow step's event), which places them in their key's line.
+    static func probes(
+        _ tenant: UUID, count: Int, payload: String = "{}", orderingKey: String? = nil, maxAttempts: Int = 8, since: Date? = nil
+    ) throws -> [Int64] {
         try shared.transaction(.tenant(tenant)) { tx in
             try JobQueue.enqueue(
                 tx,
                 (0..<count).map { _ in
-                    NewJob(tenantId: tenant, environment: .dev, kind: .probe, payload: payload, orderingKey: orderingKey, maxAttempts: maxAttempts)
+                    NewJob(
+                        tenantId: tenant, environment: .dev, kind: .probe, payload: payload, orderingKey: orderingKey, maxAttempts: maxAttempts,
+                        runAt: since)
                 })
         }
     }
