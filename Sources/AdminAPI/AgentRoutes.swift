@@ -40,21 +40,14 @@ enum AgentRoutes {
         else {
             throw unauthorized
         }
-        // Wrong tokens are limited per connection and client address (APIConfiguration.agentTokenFailures),
-        // so guessing stops while an agent elsewhere polling with the right token is not held back.
-        let failures = "agent-auth:\(connectionId.lowercasedString):\(context.request.clientAddress)"
-        let failureLimit = context.services.configuration.agentTokenFailures
-        if let wait = try RateLimits.wait(context.services.database, bucket: failures, cost: 1, limit: failureLimit) {
-            throw Problem(
-                status: 429, title: "Too Many Requests", detail: "Too many wrong enrolment tokens from this address; try again later.",
-                headers: [("Retry-After", String(Int(wait.rounded(.up))))])
-        }
+        let guesses = WrongSecretLimit(context, thing: "agent-auth:\(connectionId.lowercasedString)", what: "enrolment tokens")
+        try guesses.check()
         let stored = try context.services.stores.transaction(.tenant(tenantId)) { tx in
             try tx.connections.secret(tenantId: tenantId, connectionId: connectionId, name: "enrolment_token")
         }
         guard let stored, Digest.constantTimeEquals(Array(stored.utf8), Array(token.utf8)) else {
             try context.services.stores.transaction(.tenant(tenantId)) { try $0.agentCommands.recordRejected(tenantId: tenantId, connectionId: connectionId) }
-            _ = try RateLimits.take(context.services.database, bucket: failures, cost: 1, limit: failureLimit)
+            try guesses.recordFailure()
             throw unauthorized
         }
         return Agent(

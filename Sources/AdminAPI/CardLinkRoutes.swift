@@ -105,13 +105,8 @@ enum CardLinkRoutes {
         let id = try context.uuidParameter("requestId", resource: "card request")
         let notFound = Problem.notFound("No such card request: check the link you were sent.")
         guard let secret = context.request.header(tokenHeader), (20...100).contains(secret.utf8.count) else { throw notFound }
-        let failures = "card-link:\(id.lowercasedString):\(context.request.clientAddress)"
-        let limit = context.services.configuration.agentTokenFailures
-        if let wait = try RateLimits.wait(context.services.database, bucket: failures, cost: 1, limit: limit) {
-            throw Problem(
-                status: 429, title: "Too Many Requests", detail: "Too many wrong links from this address; try again later.",
-                headers: [("Retry-After", String(Int(wait.rounded(.up))))])
-        }
+        let guesses = WrongSecretLimit(context, thing: "card-link:\(id.lowercasedString)", what: "links")
+        try guesses.check()
         let loaded = try context.tenantTransaction { tx -> Opened? in
             guard let request = try tx.cardRequests.get(tenantId: tenantId, environment: nil, id: id),
                 Digest.constantTimeEquals(Array(request.secretHash.utf8), Array(hash(secret).utf8))
@@ -130,7 +125,7 @@ enum CardLinkRoutes {
                 zohoSecrets: try tx.connections.secrets(connection: zoho))
         }
         guard let loaded else {
-            _ = try RateLimits.take(context.services.database, bucket: failures, cost: 1, limit: limit)
+            try guesses.recordFailure()
             throw notFound
         }
         return loaded

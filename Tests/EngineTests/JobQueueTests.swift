@@ -63,14 +63,7 @@ struct JobQueueTests {
             ids += try QueueDatabase.probes(tenant, count: 1, payload: #"{"sleep_ms": \#((index * 7) % 11)}"#, orderingKey: "customer-42")
         }
         let unordered = try QueueDatabase.probes(tenant, count: 20, payload: #"{"sleep_ms": 3}"#)
-        let pool = QueueDatabase.pool(workers: 6, tenants: .only(tenant))
-        pool.start()
-        let done = try Wait.blockingUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
-        pool.shutdown(grace: 5)
-        #expect(done)
-        let order = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
-            try tx.query("SELECT job_id FROM probe_effects WHERE tenant_id = $1 ORDER BY seq", [tenant]).map { try $0.int64("job_id") }
-        }
+        let order = try Self.runAll(tenant)
         #expect(order.filter { ids.contains($0) } == ids)
         #expect(Set(order).isSuperset(of: unordered))
     }
@@ -87,15 +80,20 @@ struct JobQueueTests {
             ids += try QueueDatabase.probes(
                 tenant, count: 1, payload: #"{"sleep_ms": \#((index * 5) % 7)}"#, orderingKey: "customer-7", since: now.addingTimeInterval(Double(-index)))
         }
+        let order = try Self.runAll(tenant)
+        #expect(order == ids.reversed(), "\(order)")
+    }
+
+    /// Runs the tenant's jobs with six workers until none is left; the jobs in the order their effects were written.
+    static func runAll(_ tenant: UUID) throws -> [Int64] {
         let pool = QueueDatabase.pool(workers: 6, tenants: .only(tenant))
         pool.start()
         let done = try Wait.blockingUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
         pool.shutdown(grace: 5)
         #expect(done)
-        let order = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
+        return try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
             try tx.query("SELECT job_id FROM probe_effects WHERE tenant_id = $1 ORDER BY seq", [tenant]).map { try $0.int64("job_id") }
         }
-        #expect(order == ids.reversed(), "\(order)")
     }
 
     @Test func busyTenantsDoNotHoldBackAnotherTenantsJob() throws {
