@@ -30,9 +30,34 @@ public final class CallRelay: Sendable {
         var outcome: Result<HTTPTransport.Reply, ConnectorError>?
     }
 
-    private struct Helper {
-        let fd: Int32
+    /// One helper process and this end of its socket. The descriptor is written, shut down and
+    /// closed only under `channel`, and never used once closed: a number closed here may be
+    /// reused at once for a database connection or a client's socket.
+    private final class Helper: Sendable {
         let pid: pid_t
+        private let fd: Int32
+        private let channel = Mutex(false)
+
+        init(fd: Int32, pid: pid_t) {
+            self.fd = fd
+            self.pid = pid
+        }
+
+        /// False when the helper is gone, or its end is closed.
+        func write(_ frame: CallRelayFrame) -> Bool { channel.withLock { closed in !closed && frame.write(to: fd) } }
+
+        /// Blocks this thread until the next answer; nil at the end of the stream.
+        func read() throws -> CallRelayFrame? { try CallRelayFrame.read(from: fd) }
+
+        /// Ends both directions, which wakes the reader.
+        func shutDown() { channel.withLock { closed in if !closed { _ = shutdown(fd, Int32(SHUT_RDWR)) } } }
+
+        func close() {
+            channel.withLock { closed in
+                if !closed { _ = Glibc.close(fd) }
+                closed = true
+            }
+        }
     }
 
     private struct State {
@@ -43,8 +68,6 @@ public final class CallRelay: Sendable {
 
     private let executable: String
     private let state = Mutex(State())
-    /// Held while a frame is written, so frames of concurrent calls do not interleave.
-    private let writing = Mutex(())
 
     private static let installed = Mutex<CallRelay?>(nil)
 
@@ -88,7 +111,8 @@ public final class CallRelay: Sendable {
             return id
         }
         let frame = CallRelayFrame(id: id, meta: meta, body: request.httpBody ?? Data())
-        let written = writing.withLock { _ in frame.write(to: helper.fd) }
+        // Frames of concurrent calls do not interleave: the helper's channel is held while one is written.
+        let written = helper.write(frame)
         if !written {
             stopped(helper)
             // Also when another caller saw this helper go first and a new one has started.
@@ -142,12 +166,16 @@ public final class CallRelay: Sendable {
             close(ends[0])
             return nil
         }
+        // A helper that stops reading fails the write in time (and is replaced), rather than
+        // holding every caller on a full socket.
+        var patience = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(ends[0], SOL_SOCKET, SO_SNDTIMEO, &patience, socklen_t(MemoryLayout<timeval>.size))
         return Helper(fd: ends[0], pid: pid)
     }
 
     private func readReplies(_ helper: Helper) {
         ThreadName.setCurrent("call-relay")
-        while let frame = try? CallRelayFrame.read(from: helper.fd) {
+        while let frame = try? helper.read() {
             guard let pending = state.withLock({ $0.pending.removeValue(forKey: frame.id) }) else { continue }
             if let reply = try? JSONDecoder().decode(RelayedReply.self, from: frame.meta) {
                 if let error = reply.error {
@@ -159,7 +187,8 @@ public final class CallRelay: Sendable {
             pending.answered.signal()
         }
         stopped(helper)
-        close(helper.fd)
+        // Only this thread closes it, once it reads no more.
+        helper.close()
     }
 
     /// The helper is gone (or its stream is corrupt): its calls fail, and the next call starts
@@ -173,7 +202,7 @@ public final class CallRelay: Sendable {
         }
         // Only the first to see it go reaps it: a second kill could reach a reused pid.
         guard let orphans else { return }
-        shutdown(helper.fd, Int32(SHUT_RDWR))
+        helper.shutDown()
         for pending in orphans { pending.answered.signal() }
         var status: Int32 = 0
         kill(helper.pid, SIGKILL)
