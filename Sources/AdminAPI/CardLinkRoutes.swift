@@ -23,14 +23,12 @@ enum CardLinkRoutes {
     static let endpoints: [Endpoint] = [
         Endpoint("GET", path, access: .anonymous) { context in
             let opened = try open(context)
-            let (client, contact) = try context.services.vendorCallSlots.run(tenantId: opened.tenantId) { () throws -> (PayTraceClient, [String: Any]?) in
-                (try opened.payTrace(), try opened.contact())
-            }
-            let key: String
-            do {
-                key = try context.services.vendorCallSlots.run(tenantId: opened.tenantId) { try client.protectClientKey() }
-            } catch let error as ConnectorError {
-                throw Problem(status: 502, title: "PayTrace could not be reached", detail: error.message)
+            let (client, key, contact) = try context.services.vendorCallSlots.run(tenantId: opened.tenantId) {
+                () throws -> (PayTraceClient, String, [String: Any]?) in
+                let client = try vendor("PayTrace") { try opened.payTrace() }
+                let key = try vendor("PayTrace") { try client.protectClientKey() }
+                // The name is a courtesy on the page; Zoho's trouble is not the customer's.
+                return (client, key, try? opened.contact())
             }
             return context.json(
                 CardLinkBody(
@@ -54,14 +52,7 @@ enum CardLinkRoutes {
             try input.validate()
             guard let token, let encKey else { throw Problem.validation(input.errors) }
             let opened = try open(context)
-            let outcome: (CardRequest.Outcome, String?)
-            do {
-                outcome = try context.services.vendorCallSlots.run(tenantId: opened.tenantId) { try save(opened, hpfToken: token, encKey: encKey) }
-            } catch let error as ConnectorError where error.kind == .permanent {
-                throw Problem.validation([FieldError(field: "hpf_token", message: "PayTrace did not take the card: \(error.message)")])
-            } catch let error as ConnectorError {
-                throw Problem(status: 502, title: "A vendor could not be reached", detail: error.message)
-            }
+            let outcome = try context.services.vendorCallSlots.run(tenantId: opened.tenantId) { try save(opened, hpfToken: token, encKey: encKey) }
             let completed = try context.tenantTransaction { tx -> CardRequest? in
                 let done = try tx.cardRequests.complete(
                     tenantId: opened.tenantId, id: opened.request.id, outcome: outcome.0, maskedCardNumber: outcome.1, now: Date())
@@ -79,6 +70,13 @@ enum CardLinkRoutes {
     ]
 
     static func hash(_ secret: String) -> String { Encoding.hex(Digest.sha256(secret)) }
+
+    /// A vendor call whose failure is a 502 naming the vendor, in the vendor's cleaned words.
+    static func vendor<T>(_ name: String, _ call: () throws -> T) throws -> T {
+        do { return try call() } catch let error as ConnectorError {
+            throw Problem(status: 502, title: "\(name) could not be reached", detail: error.message)
+        }
+    }
 
     /// A request whose link is still good, with what its calls need.
     struct Opened {
@@ -133,17 +131,37 @@ enum CardLinkRoutes {
 
     /// The profile made or updated from the contact, with the card behind the fields' token.
     static func save(_ opened: Opened, hpfToken: String, encKey: String) throws -> (CardRequest.Outcome, String?) {
-        let contact = try opened.contact() ?? [:]
+        let contact: [String: Any]
+        do {
+            guard let found = try opened.contact() else { throw ConnectorError(.permanent, "Zoho Books has no such contact.") }
+            contact = found
+        } catch let error as ConnectorError where error.kind == .permanent {
+            throw Problem(
+                status: 409, title: "Customer details unavailable",
+                detail: "The customer's Zoho Books contact \(opened.request.contactId) cannot be read (\(error.message)); ask the merchant for a new link.")
+        } catch let error as ConnectorError {
+            throw Problem(status: 502, title: "Zoho could not be reached", detail: error.message)
+        }
         let address = contact["billing_address"] as? [String: Any] ?? [:]
         func text(_ value: Any?) -> String? { (value as? String).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) } }
         let billing = PayTraceClient.Address(
             name: text(contact["contact_name"]) ?? opened.request.customerId, streetAddress: text(address["address"]), city: text(address["city"]),
             state: text(address["state"]), zip: text(address["zip"]))
-        let client = try opened.payTrace()
-        let exists = try client.exportCustomers(id: opened.request.customerId).contains { $0.customerId == opened.request.customerId }
-        let reply = try client.protectSaveCustomer(
-            id: opened.request.customerId, update: exists, hpfToken: hpfToken, encKey: encKey, billing: billing, email: text(contact["email"]),
-            phone: text(contact["phone"]))
+        let client = try vendor("PayTrace") { try opened.payTrace() }
+        let exists = try vendor("PayTrace") {
+            try client.exportCustomers(id: opened.request.customerId).contains { $0.customerId == opened.request.customerId }
+        }
+        let reply: PayTraceReply
+        do {
+            reply = try client.protectSaveCustomer(
+                id: opened.request.customerId, update: exists, hpfToken: hpfToken, encKey: encKey, billing: billing, email: text(contact["email"]),
+                phone: text(contact["phone"]))
+        } catch let error as ConnectorError where error.kind == .permanent {
+            // A token used already or expired: the page can ask the fields for another.
+            throw Problem.validation([FieldError(field: "hpf_token", message: "PayTrace did not take the card: \(error.message)")])
+        } catch let error as ConnectorError {
+            throw Problem(status: 502, title: "PayTrace could not be reached", detail: error.message)
+        }
         let masked = (reply.object["masked_card_number"] as? String).flatMap { $0.range(of: "^[x0-9]{4,19}$", options: .regularExpression) != nil ? $0 : nil }
         return (exists ? .updated : .created, masked)
     }
