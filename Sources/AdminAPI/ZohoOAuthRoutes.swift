@@ -112,7 +112,7 @@ enum ZohoOAuthRoutes {
         }
     }
 
-    /// Where browsers reach this server: CLEARLINE_PUBLIC_URL, else the Host the request came to.
+    /// Where browsers reach this server (the OAuth redirect, card links): CLEARLINE_PUBLIC_URL, else the Host the request came to.
     static func publicBase(_ context: RequestContext) throws -> String {
         if let configured = context.services.configuration.publicURL, !configured.isEmpty {
             return configured.hasSuffix("/") ? String(configured.dropLast()) : configured
@@ -121,7 +121,10 @@ enum ZohoOAuthRoutes {
             host.utf8.allSatisfy({
                 (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 46 || $0 == 45 || $0 == 58 || $0 == 91 || $0 == 93
             })
-        else { throw Problem.badRequest("Set CLEARLINE_PUBLIC_URL: the request's Host header cannot be used for the OAuth redirect.") }
+        else {
+            throw Problem.badRequest(
+                "Set CLEARLINE_PUBLIC_URL: the request's Host header cannot be used for a link back to Clearline (the OAuth redirect, a card link).")
+        }
         return "http://\(host)"
     }
 }
