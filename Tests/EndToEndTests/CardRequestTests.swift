@@ -140,6 +140,10 @@ struct CardRequestTests {
             "connection_id": payTrace, "customer_id": "c1", "contact": ["connection_id": payTrace, "contact_id": "1"], "expires_in_days": 90,
         ])
         #expect(days.status == 422 && days.text.contains("expires_in_days"), "\(days.text)")
+        let carded = try await problem([
+            "connection_id": payTrace, "customer_id": "4111 1111 1111 1111", "contact": ["connection_id": payTrace, "contact_id": "1"],
+        ])
+        #expect(carded.status == 422 && carded.text.contains("must not hold a card number"), "\(carded.text)")
         let other = try await Fixtures.tenant()
         #expect(try await Client.send("GET", Self.base(other)).items.isEmpty)
     }
