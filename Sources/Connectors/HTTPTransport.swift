@@ -96,8 +96,8 @@ public struct HTTPTransport: Sendable {
         }
     }
 
+    /// The outbound policy is applied once, where the call is made: here, or in the call helper.
     private func exchange(_ request: URLRequest, url: URL, vendor: String) throws -> Reply {
-        if guarded { try OutboundGuard.check(url, vendor: vendor) }
         if isolated, let relay = CallRelay.current,
             let reply = try relay.exchange(request, url: url, timeout: timeout, maxBodyBytes: maxBodyBytes, guarded: guarded, vendor: vendor)
         {
