@@ -158,24 +158,16 @@ extension HTTPServer {
     /// ways (Content-Length beside Transfer-Encoding), or a NUL inside a header's value, which a
     /// proxy in front may read otherwise.
     static func malformation(_ connection: OpaquePointer, method: UnsafePointer<CChar>) -> String? {
-        final class Findings {
-            var contentLengths = 0, transferEncodings = 0
+        let headers = HiddenHeaderBytes.headers(connection)
+        var (contentLengths, transferEncodings) = (0, 0)
+        for header in headers {
+            let name = String(cString: header.name).lowercased()
+            if name == "content-length" { contentLengths += 1 }
+            if name == "transfer-encoding" { transferEncodings += 1 }
         }
-        let findings = Findings()
-        let inspect: MHD_KeyValueIteratorN = { cls, _, key, _, _, _ in
-            guard let cls else { return .YES }
-            let findings = Unmanaged<Findings>.fromOpaque(cls).takeUnretainedValue()
-            let name = key.map { String(cString: $0).lowercased() } ?? ""
-            if name == "content-length" { findings.contentLengths += 1 }
-            if name == "transfer-encoding" { findings.transferEncodings += 1 }
-            return .YES
-        }
-        withExtendedLifetime(findings) {
-            _ = MHD_get_connection_values_n(connection, .HEADER_KIND, inspect, Unmanaged.passUnretained(findings).toOpaque())
-        }
-        if findings.contentLengths > 1 { return "Content-Length is sent more than once." }
-        if findings.contentLengths > 0 && findings.transferEncodings > 0 { return "Content-Length is sent beside Transfer-Encoding." }
-        if HiddenHeaderBytes.found(connection, method: method) { return "A header's value holds a NUL byte." }
+        if contentLengths > 1 { return "Content-Length is sent more than once." }
+        if contentLengths > 0 && transferEncodings > 0 { return "Content-Length is sent beside Transfer-Encoding." }
+        if HiddenHeaderBytes.found(headers, connection: connection, method: method) { return "A header's value holds a NUL byte." }
         return nil
     }
 

@@ -13,20 +13,21 @@ import CMicroHTTPD
 /// order they lie in the head; one that lies outside it (a line folded onto the one before, which
 /// MHD copies elsewhere) leaves the check undecided rather than refused.
 enum HiddenHeaderBytes {
-    private struct Field {
+    /// One header as MHD holds it: pointers into its copy of the head, and their lengths.
+    struct Field {
         let name: UnsafePointer<CChar>
         let nameCount: Int
-        let value: UnsafePointer<CChar>
+        let value: UnsafePointer<CChar>?
         let valueCount: Int
     }
 
-    /// True when a header line carries bytes after a NUL. `method` is where MHD's copy of the
-    /// request line starts, the head's first byte.
-    static func found(_ connection: OpaquePointer, method: UnsafePointer<CChar>) -> Bool {
+    /// The request's headers, in one walk of MHD's list (`HTTPServer.malformation` reads the
+    /// body-length headers from the same walk).
+    static func headers(_ connection: OpaquePointer) -> [Field] {
         final class Fields { var items: [Field] = [] }
         let fields = Fields()
         let collect: MHD_KeyValueIteratorN = { cls, _, name, nameCount, value, valueCount in
-            guard let cls, let name, let value else { return .YES }
+            guard let cls, let name else { return .YES }
             Unmanaged<Fields>.fromOpaque(cls).takeUnretainedValue().items.append(
                 Field(name: name, nameCount: nameCount, value: value, valueCount: valueCount))
             return .YES
@@ -34,14 +35,23 @@ enum HiddenHeaderBytes {
         withExtendedLifetime(fields) {
             _ = MHD_get_connection_values_n(connection, .HEADER_KIND, collect, Unmanaged.passUnretained(fields).toOpaque())
         }
+        return fields.items
+    }
+
+    /// True when a header line carries bytes after a NUL. `method` is where MHD's copy of the
+    /// request line starts, the head's first byte.
+    static func found(_ headers: [Field], connection: OpaquePointer, method: UnsafePointer<CChar>) -> Bool {
+        let valued = headers.compactMap { field in
+            field.value.map { (name: field.name, nameCount: field.nameCount, value: $0, valueCount: field.valueCount) }
+        }
         let size = cmhd_request_header_size(connection)
-        guard size > 0, !fields.items.isEmpty else { return false }
+        guard size > 0, !valued.isEmpty else { return false }
         let start = UnsafeRawPointer(method)
         let end = start + size
         let inside = { (pointer: UnsafeRawPointer, count: Int) in pointer >= start && pointer + count <= end }
-        guard fields.items.allSatisfy({ inside(UnsafeRawPointer($0.name), $0.nameCount) && inside(UnsafeRawPointer($0.value), $0.valueCount) })
+        guard valued.allSatisfy({ inside(UnsafeRawPointer($0.name), $0.nameCount) && inside(UnsafeRawPointer($0.value), $0.valueCount) })
         else { return false }
-        let ordered = fields.items.sorted { UnsafeRawPointer($0.name) < UnsafeRawPointer($1.name) }
+        let ordered = valued.sorted { UnsafeRawPointer($0.name) < UnsafeRawPointer($1.name) }
         for (index, field) in ordered.enumerated() {
             let valueEnd = UnsafeRawPointer(field.value) + field.valueCount
             let next = index + 1 < ordered.count ? UnsafeRawPointer(ordered[index + 1].name) : end
