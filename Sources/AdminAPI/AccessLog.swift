@@ -85,10 +85,13 @@ struct AccessLogEntry: Sendable {
 /// each line at once.
 struct AccessLog: Sendable {
     let logger: Logger
+    /// The logger's label, kept: reading it through the logger copied the logger on every request.
+    let label: String
     private let deferred: Bool
 
     init(logger: Logger) {
         self.logger = logger
+        label = logger.label
         deferred = logger.handler is JSONLogHandler
     }
 

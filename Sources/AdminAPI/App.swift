@@ -167,19 +167,19 @@ public final class App: Sendable {
             return response
         }
         // Handlers never set these two, so appending is enough.
+        response.headers.reserveCapacity(response.headers.count + 4)
         response.headers.append(("X-Request-Id", requestId))
         if response.header("Cache-Control") == nil { response.headers.append(("Cache-Control", "no-store")) }
         // An API answer is data, never a page: a browser must not sniff it into HTML or frame it.
         if response.header("X-Content-Type-Options") == nil {
-            response.headers += [
-                ("X-Content-Type-Options", "nosniff"), ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
-            ]
+            response.headers.append(("X-Content-Type-Options", "nosniff"))
+            response.headers.append(("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"))
         }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
         services.metrics.observe(method: request.method, route: route, status: response.status, seconds: Double(elapsed) / 1e9)
         services.accessLog.record(
             AccessLogEntry(
-                at: Date(), label: services.logger.label, requestId: requestId, method: request.method, path: request.path, route: route,
+                at: Date(), label: services.accessLog.label, requestId: requestId, method: request.method, path: request.path, route: route,
                 status: response.status, bytes: response.body.count, micros: elapsed / 1000, principal: principalLabel,
                 client: request.clientAddress))
         return response

@@ -15,9 +15,29 @@ enum RequestID {
         {
             return given
         }
-        let next = counter.add(1, ordering: .relaxed).newValue
-        return prefix + String(next, radix: 16)
+        return generated(counter.add(1, ordering: .relaxed).newValue)
     }
+
+    /// The prefix and the counter in hex, written into the new string's storage at once:
+    /// `prefix + String(next, radix: 16)` was two allocations and a generic conversion.
+    private static func generated(_ next: UInt64) -> String {
+        let digits = max(1, (64 - next.leadingZeroBitCount + 3) / 4)
+        let prefixBytes = prefix.utf8
+        return String(unsafeUninitializedCapacity: prefixBytes.count + digits) { buffer in
+            var index = 0
+            for byte in prefixBytes {
+                buffer[index] = byte
+                index += 1
+            }
+            for shift in stride(from: (digits - 1) * 4, through: 0, by: -4) {
+                buffer[index] = hexDigits[Int((next >> UInt64(shift)) & 0xf)]
+                index += 1
+            }
+            return index
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func isSafe(_ c: UInt8) -> Bool {
         (48...57).contains(c) || (65...90).contains(c) || (97...122).contains(c) || c == 45 || c == 95 || c == 46

@@ -18,6 +18,17 @@ enum ResponseEncoder {
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(512)
+        if let writable = value as? any JSONWritable {
+            writable.writeJSON(to: &out)
+        } else {
+            try node(value).write(to: &out)
+        }
+        return out
+    }
+
+    /// Through `Encodable` always, for comparing a `JSONWritable`'s own bytes with.
+    static func encodeThroughEncodable<T: Encodable>(_ value: T) throws -> [UInt8] {
+        var out: [UInt8] = []
         try node(value).write(to: &out)
         return out
     }
@@ -53,43 +64,3 @@ enum ResponseEncoder {
 /// `[String: V]`: its keys are data, not property names, and keep their spelling.
 protocol StringKeyedDictionary {}
 extension Dictionary: StringKeyedDictionary where Key == String {}
-
-/// A property name as the API spells it: `nextCursor` → `next_cursor`. Names without a capital
-/// are their own snake_case; the others are converted by `JSONEncoder` itself, once, so both
-/// spell every name alike.
-enum SnakeCaseKeys {
-    private static let converted = BlockingLock<[String: String]>([:])
-    /// Names kept; property names are a few hundred, and a caller's own keys must not grow it forever.
-    private static let limit = 4096
-
-    static func name(_ key: String) -> String {
-        if key.utf8.allSatisfy({ $0 < 0x80 && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) { return key }
-        if let known = converted.withLock({ $0[key] }) { return known }
-        let name = foundationName(key)
-        converted.withLock { if $0.count < limit { $0[key] = name } }
-        return name
-    }
-
-    private struct OneKey: Encodable {
-        let key: String
-        struct Name: CodingKey {
-            let stringValue: String
-            init(stringValue: String) { self.stringValue = stringValue }
-            var intValue: Int? { nil }
-            init?(intValue: Int) { nil }
-        }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: Name.self)
-            try container.encode(0, forKey: Name(stringValue: key))
-        }
-    }
-
-    private static func foundationName(_ key: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        guard let data = try? encoder.encode(OneKey(key: key)),
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let name = object.keys.first
-        else { return key }
-        return name
-    }
-}

@@ -11,13 +11,13 @@ extension HTTPServer {
 
         guard let raw = conCls.pointee else {
             HeaderDeadline.headersArrived(context: cmhd_socket_context(connection))
-            let declared = Int(lookupHeader(connection, "Content-Length") ?? "") ?? 0
-            let state = RequestState(expectedLength: min(declared, server.configuration.maxBodyBytes))
+            let head = RequestHead(HiddenHeaderBytes.headers(connection))
+            let state = RequestState(expectedLength: min(head.declaredLength, server.configuration.maxBodyBytes), headers: head.headers)
             conCls.pointee = Unmanaged.passRetained(state).toOpaque()
             server.inFlight.withLock { $0 += 1 }
-            if let problem = malformation(connection, method: method) { return server.queue(malformed(problem), on: connection) }
-            if declared > server.configuration.maxBodyBytes {
-                let request = server.makeRequest(connection, url: url, method: method, body: [])
+            if let problem = malformation(head, connection, method: method) { return server.queue(malformed(problem), on: connection) }
+            if head.declaredLength > server.configuration.maxBodyBytes {
+                let request = server.makeRequest(connection, url: url, method: method, headers: head.headers, body: [])
                 return server.queue(server.oversized(request), on: connection)
             }
             return .YES
@@ -42,7 +42,7 @@ extension HTTPServer {
         if let ready = state.response {
             return server.queue(ready, on: connection)
         }
-        let request = server.makeRequest(connection, url: url, method: method, body: state.oversized ? [] : state.body)
+        let request = server.makeRequest(connection, url: url, method: method, headers: state.headers, body: state.oversized ? [] : state.body)
         if state.oversized { return server.queue(server.oversized(request), on: connection) }
         if let immediate = server.inline(request) {
             guard let pending = immediate.pending else { return server.queue(immediate, on: connection) }
@@ -104,20 +104,25 @@ extension HTTPServer {
         }
         guard let mhdResponse = created else { return .NO }
         defer { MHD_destroy_response(mhdResponse) }
+        // withCString hands over a native string's own bytes; the implicit conversion copied
+        // each name and value into a new array first.
         for (name, value) in response.headers where !name.isEmpty {
-            _ = MHD_add_response_header(mhdResponse, name, value)
+            _ = name.withCString { name in value.withCString { MHD_add_response_header(mhdResponse, name, $0) } }
         }
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
     }
 
-    func makeRequest(_ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>, body: [UInt8]) -> Request {
+    func makeRequest(
+        _ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>, headers: [String: String], body: [UInt8]
+    ) -> Request {
         let client = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
             cmhd_client_address(connection, buffer.baseAddress, buffer.count) == 1 ? String(cString: buffer.baseAddress!) : "unknown"
         }
-        let query = Self.collected(connection, .GET_ARGUMENT_KIND, lowercaseKeys: false)
+        // Most requests carry no query: counting first spares them the collector.
+        let hasQuery = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, nil, nil) > 0
+        let query = hasQuery ? Self.query(connection) : (values: [:], repeated: [])
         var request = Request(
-            method: String(cString: method), path: String(cString: url), query: query.values,
-            headers: Self.values(connection, .HEADER_KIND, lowercaseKeys: true), body: body, clientAddress: client)
+            method: String(cString: method), path: String(cString: url), query: query.values, headers: headers, body: body, clientAddress: client)
         request.repeatedQueryNames = query.repeated
         return request
     }
@@ -125,14 +130,12 @@ extension HTTPServer {
     private final class Collector {
         var values: [String: String] = [:]
         var repeated: Set<String> = []
-        let lowercaseKeys: Bool
-        init(lowercaseKeys: Bool) { self.lowercaseKeys = lowercaseKeys }
     }
 
     private static let collect: MHD_KeyValueIterator = { cls, _, key, value in
         guard let cls, let key else { return .YES }
         let collector = Unmanaged<Collector>.fromOpaque(cls).takeUnretainedValue()
-        let name = collector.lowercaseKeys ? String(cString: key).lowercased() : String(cString: key)
+        let name = String(cString: key)
         if collector.values[name] == nil {
             collector.values[name] = value.map { String(cString: $0) } ?? ""
         } else {
@@ -141,15 +144,11 @@ extension HTTPServer {
         return .YES
     }
 
-    private static func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercaseKeys: Bool) -> [String: String] {
-        collected(connection, kind, lowercaseKeys: lowercaseKeys).values
-    }
-
-    private static func collected(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercaseKeys: Bool) -> (values: [String: String], repeated: Set<String>)
-    {
-        let collector = Collector(lowercaseKeys: lowercaseKeys)
+    /// The query's arguments, percent-decoded, and the names given more than once.
+    private static func query(_ connection: OpaquePointer) -> (values: [String: String], repeated: Set<String>) {
+        let collector = Collector()
         withExtendedLifetime(collector) {
-            _ = MHD_get_connection_values(connection, kind, collect, Unmanaged.passUnretained(collector).toOpaque())
+            _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collect, Unmanaged.passUnretained(collector).toOpaque())
         }
         return (collector.values, collector.repeated)
     }
@@ -157,17 +156,9 @@ extension HTTPServer {
     /// What makes a request's head ambiguous, if anything: a body length said twice, or said both
     /// ways (Content-Length beside Transfer-Encoding), or a NUL inside a header's value, which a
     /// proxy in front may read otherwise.
-    static func malformation(_ connection: OpaquePointer, method: UnsafePointer<CChar>) -> String? {
-        let headers = HiddenHeaderBytes.headers(connection)
-        var (contentLengths, transferEncodings) = (0, 0)
-        for header in headers {
-            let name = String(cString: header.name).lowercased()
-            if name == "content-length" { contentLengths += 1 }
-            if name == "transfer-encoding" { transferEncodings += 1 }
-        }
-        if contentLengths > 1 { return "Content-Length is sent more than once." }
-        if contentLengths > 0 && transferEncodings > 0 { return "Content-Length is sent beside Transfer-Encoding." }
-        if HiddenHeaderBytes.found(headers, connection: connection, method: method) { return "A header's value holds a NUL byte." }
+    static func malformation(_ head: RequestHead, _ connection: OpaquePointer, method: UnsafePointer<CChar>) -> String? {
+        if let problem = head.bodyLengthProblem { return problem }
+        if HiddenHeaderBytes.found(head.fields, connection: connection, method: method) { return "A header's value holds a NUL byte." }
         return nil
     }
 
@@ -177,9 +168,5 @@ extension HTTPServer {
         Response(
             status: 400, headers: [("Content-Type", "application/problem+json"), ("Connection", "close")],
             body: Array(#"{"detail":"\#(detail)","status":400,"title":"Bad request","type":"about:blank"}"#.utf8))
-    }
-
-    private static func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {
-        MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
     }
 }

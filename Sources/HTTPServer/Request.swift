@@ -26,7 +26,11 @@ public struct Request: Sendable {
         self.clientAddress = clientAddress
     }
 
-    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    /// Callers mostly name headers in lower case already; only a name with a capital pays for
+    /// `lowercased()`.
+    public func header(_ name: String) -> String? {
+        name.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) ? headers[name.lowercased()] : headers[name]
+    }
 
     /// The body's media type without its parameters, lower-cased (`text/csv; charset=utf-8` → `text/csv`).
     public var mediaType: String? {

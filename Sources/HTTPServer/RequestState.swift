@@ -4,12 +4,14 @@ import Foundation
 /// Retained into `*con_cls` on the first call and released in the completed callback.
 final class RequestState: @unchecked Sendable {
     var body: [UInt8] = []
+    /// The request's headers, read with the head's checks on the first call.
+    let headers: [String: String]
     var oversized = false
     /// Set by an executor thread before it resumes the connection; read after the resume.
     var response: Response?
-    let started = DispatchTime.now().uptimeNanoseconds
 
-    init(expectedLength: Int) {
+    init(expectedLength: Int, headers: [String: String]) {
+        self.headers = headers
         if expectedLength > 0 { body.reserveCapacity(expectedLength) }
     }
 }

@@ -128,4 +128,45 @@ struct ResponseEncoderTests {
         #expect(throws: ResponseEncoder.Unencodable.self) { try ResponseEncoder.encode([Double.nan]) }
         #expect(throws: ResponseEncoder.Unencodable.self) { try ResponseEncoder.encode(["x": Double.infinity]) }
     }
+
+    /// The ASCII conversion against JSONEncoder's own, on names like ours and on 3,000 random
+    /// ones mixing runs of capitals, digits, underscores and dashes.
+    @Test func asciiNamesAreSpelledAsJSONEncoderSpellsThem() {
+        var names = [
+            "nextCursor", "tenantId", "lastUsedAt", "URL", "myURLProperty", "aB", "A", "ID", "userID", "iOSVersion", "x", "",
+            "already_snake", "Leading", "trailingCAPS", "with2Digits3X", "a_B", "ABCdef", "abcDEF", "_privateName", "dash-Name",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("aAbBzZ09_-".utf8)
+        for _ in 0..<3000 {
+            let length = Int.random(in: 1...12, using: &generator)
+            names.append(String(decoding: (0..<length).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self))
+        }
+        for name in names {
+            #expect(SnakeCaseKeys.asciiName(name) == SnakeCaseKeys.foundationName(name), "\(name)")
+        }
+    }
+
+    /// A body that writes itself writes what `Encodable` and `JSONEncoder` write for it: with and
+    /// without its optional fields, with text that needs escaping, and as a page of a list.
+    @Test func bodiesThatWriteThemselvesWriteWhatEncodableWrites() throws {
+        let tenant = UUID()
+        let keys = [
+            APIKey(
+                id: UUID(), tenantId: tenant, name: "reader", role: .viewer, prefix: "cl_ab12", createdAt: Date(timeIntervalSince1970: 1_765_000_000.123456),
+                lastUsedAt: nil, createdBy: "user:ann@example.com"),
+            APIKey(
+                id: UUID(), tenantId: tenant, name: "quote \" slash / back\\ tab\t é 🙂 \u{01}", role: .admin, prefix: "cl_cd34",
+                createdAt: Date(timeIntervalSince1970: 0), lastUsedAt: Date(timeIntervalSince1970: 1_765_100_000.5), createdBy: "api-key"),
+        ]
+        let bodies = [APIKeyBody(keys[0]), APIKeyBody(keys[1], token: "cl_cd34.secret"), APIKeyBody(keys[0], token: "")]
+        for body in bodies {
+            #expect(try ResponseEncoder.encode(body) == ResponseEncoder.encodeThroughEncodable(body))
+            #expect(try ResponseEncoder.encode(body) == Self.foundation(body))
+        }
+        for page in [ListBody(items: bodies, nextCursor: nil), ListBody(items: bodies, nextCursor: "c_1"), ListBody(items: [APIKeyBody](), nextCursor: nil)] {
+            #expect(try ResponseEncoder.encode(page) == ResponseEncoder.encodeThroughEncodable(page))
+            #expect(try ResponseEncoder.encode(page) == Self.foundation(page))
+        }
+    }
 }
