@@ -55,9 +55,15 @@ public final class Database: Sendable {
     private func attempt<T>(_ scope: Scope, durable: Bool, readOfOne: Bool, _ body: (Transaction) throws -> T) throws -> T {
         try pool.withConnection { connection in
             let commitSetting: [(name: String, value: String)] = durable ? [] : [("synchronous_commit", "off")]
+            // A read of one whose opening travels with its statement needs no BEGIN and no
+            // COMMIT: the pipeline's statements before its Sync are one implicit transaction, so
+            // the scope set in it (set_config's local settings) holds for the statement after.
+            var implicit = false
             switch scope {
             case .platform:
-                connection.deferOpening([("BEGIN", []), PostgresConnection.settingsStatement([("clearline.scope", "platform")] + commitSetting)]) { _ in }
+                implicit = readOfOne
+                let settings = PostgresConnection.settingsStatement([("clearline.scope", "platform")] + commitSetting)
+                connection.deferOpening(implicit ? [settings] : [("BEGIN", []), settings]) { _ in }
             case .tenant(let id):
                 let opening: [(sql: String, parameters: [any SQLBindable])] = [
                     ("BEGIN", []),
@@ -66,7 +72,8 @@ public final class Database: Sendable {
                     ("SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL", [id]),
                 ]
                 if LiveTenants.isKnownLive(id) {
-                    connection.deferOpening(opening) { live in
+                    implicit = readOfOne
+                    connection.deferOpening(implicit ? Array(opening.dropFirst()) : opening) { live in
                         guard live.isEmpty else { return }
                         LiveTenants.forget(id)
                         throw DomainError.notFound("No such tenant.")
@@ -87,12 +94,14 @@ public final class Database: Sendable {
                     LiveTenants.confirm(id, checkedAt: generation)
                 }
             }
-            if readOfOne { connection.beginReadOfOne() }
+            if readOfOne { connection.beginReadOfOne(implicitTransaction: implicit) }
             do {
                 let value = try body(Transaction(connection: connection, scope: scope))
                 // A body that sent nothing still learns whether its tenant exists: its opening
-                // goes with the COMMIT.
-                if !readOfOne || !connection.endReadOfOne() { try connection.query("COMMIT") }
+                // goes with the COMMIT (or alone, in an implicit transaction).
+                if !readOfOne || !connection.endReadOfOne() {
+                    if implicit { try connection.sendHeldOpening() } else { try connection.query("COMMIT") }
+                }
                 return value
             } catch {
                 if readOfOne { _ = connection.endReadOfOne() }

@@ -22,6 +22,10 @@ public final class PostgresConnection {
     /// the connection then takes no other until the read is over.
     private var readOfOne: ReadOfOne = .off
     enum ReadOfOne { case off, pending, committed }
+    /// The read of one runs in the pipeline's implicit transaction: its opening has no BEGIN and
+    /// its statement no COMMIT; the pipeline's Sync ends it. Two statements fewer for
+    /// PostgreSQL on every read of a list or a record.
+    private var readOfOneIsImplicit = false
 
     public init(conninfo: String, logger: Logger) throws {
         guard let conn = PQconnectdb(conninfo) else {
@@ -57,6 +61,7 @@ public final class PostgresConnection {
             throw PostgresError(kind: .server, message: "a read of one statement made a second one: \(sql.prefix(60))")
         case .pending:
             readOfOne = .committed
+            if readOfOneIsImplicit { return try afterOpening([(sql, parameters)])[0] }
             return try afterOpening([(sql, parameters), ("COMMIT", [])])[0]
         case .off:
             if opening != nil { return try afterOpening([(sql, parameters)])[0] }
@@ -114,12 +119,25 @@ public final class PostgresConnection {
     /// Forgets a held opening (a transaction whose body failed before its first statement).
     func dropOpening() { opening = nil }
 
-    /// Starts or ends a read of one statement; `true` when its COMMIT has been sent.
-    func beginReadOfOne() { readOfOne = .pending }
+    /// Starts or ends a read of one statement; `true` when its COMMIT has been sent (or, in an
+    /// implicit transaction, its statement: the Sync after it committed).
+    func beginReadOfOne(implicitTransaction: Bool = false) {
+        readOfOne = .pending
+        readOfOneIsImplicit = implicitTransaction
+    }
 
     func endReadOfOne() -> Bool {
-        defer { readOfOne = .off }
+        defer {
+            readOfOne = .off
+            readOfOneIsImplicit = false
+        }
         return readOfOne == .committed
+    }
+
+    /// Sends a held opening with nothing after it and judges it: an implicit read whose body
+    /// sent nothing still learns whether its tenant exists.
+    func sendHeldOpening() throws {
+        if opening != nil { _ = try afterOpening([]) }
     }
 
     static func settingsStatement(_ settings: [(name: String, value: String)]) -> (sql: String, parameters: [any SQLBindable]) {
