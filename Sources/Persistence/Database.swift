@@ -45,11 +45,18 @@ public final class Database: Sendable {
         }
     }
 
-    /// A transaction whose body makes exactly one statement (a page of a list, one record): BEGIN,
-    /// the scope, that statement and COMMIT travel in one round trip, one fewer than
-    /// `transaction`'s. A second statement in the body is refused (it would run after the COMMIT).
+    /// A transaction whose body makes exactly one statement (a page of a list, one record): the
+    /// scope and that statement travel in one round trip, one fewer than `transaction`'s, and
+    /// commit with it (see `attempt`). A second statement in the body is refused (it would run
+    /// after the commit).
     public func read<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
         try transaction(scope, readOfOne: true, body)
+    }
+
+    /// The same for one statement that writes; `durable: false` commits without waiting for the
+    /// WAL. A row it locks is released at once with the commit, not one round trip later.
+    public func oneStatement<T>(_ scope: Scope, durable: Bool = true, _ body: (Transaction) throws -> T) throws -> T {
+        try transaction(scope, durable: durable, readOfOne: true, body)
     }
 
     private func attempt<T>(_ scope: Scope, durable: Bool, readOfOne: Bool, _ body: (Transaction) throws -> T) throws -> T {

@@ -20,8 +20,10 @@ public enum RateLimits {
     /// Takes `cost` requests from `bucket`: nil when allowed now, else how long to wait first.
     public static func take(_ database: Database, bucket: String, cost: Int, limit: Limit) throws -> TimeInterval? {
         // Not waiting for the WAL: a crash can lose only the last instant's takings, and a call
-        // or two over a vendor's limit then is answered 429 and waited out like any other.
-        let wait = try database.transaction(.platform, durable: false) { tx in
+        // or two over a vendor's limit then is answered 429 and waited out like any other. One
+        // statement committed with its own round trip: the bucket's row lock was held for a
+        // second round trip (the COMMIT), and every worker calling the vendor queued behind it.
+        let wait = try database.oneStatement(.platform, durable: false) { tx in
             try tx.one(
                 "SELECT clearline_take_tokens($1, $2::float8, $3::float8, $4::float8)::text AS wait",
                 [bucket, String(cost), String(limit.capacity), String(limit.perSecond)])?
