@@ -24,40 +24,48 @@ enum HiddenHeaderBytes {
     /// The request's headers, in one walk of MHD's list (`HTTPServer.malformation` reads the
     /// body-length headers from the same walk).
     static func headers(_ connection: OpaquePointer) -> [Field] {
-        final class Fields { var items: [Field] = [] }
-        let fields = Fields()
         let collect: MHD_KeyValueIteratorN = { cls, _, name, nameCount, value, valueCount in
             guard let cls, let name else { return .YES }
-            Unmanaged<Fields>.fromOpaque(cls).takeUnretainedValue().items.append(
-                Field(name: name, nameCount: nameCount, value: value, valueCount: valueCount))
+            cls.assumingMemoryBound(to: [Field].self).pointee.append(Field(name: name, nameCount: nameCount, value: value, valueCount: valueCount))
             return .YES
         }
-        withExtendedLifetime(fields) {
-            _ = MHD_get_connection_values_n(connection, .HEADER_KIND, collect, Unmanaged.passUnretained(fields).toOpaque())
-        }
-        return fields.items
+        // Counted first, so the list is one allocation, filled in place.
+        var fields: [Field] = []
+        fields.reserveCapacity(Int(MHD_get_connection_values_n(connection, .HEADER_KIND, nil, nil)))
+        withUnsafeMutablePointer(to: &fields) { _ = MHD_get_connection_values_n(connection, .HEADER_KIND, collect, $0) }
+        return fields
     }
 
     /// True when a header line carries bytes after a NUL. `method` is where MHD's copy of the
     /// request line starts, the head's first byte.
     static func found(_ headers: [Field], connection: OpaquePointer, method: UnsafePointer<CChar>) -> Bool {
-        let valued = headers.compactMap { field in
-            field.value.map { (name: field.name, nameCount: field.nameCount, value: $0, valueCount: field.valueCount) }
+        // MHD lists headers in the order they came, so the list is nearly always ordered and
+        // valued already, and is then walked as it is: copying and sorting it were two
+        // allocations on every request.
+        let inOrder = zip(headers, headers.dropFirst()).allSatisfy { UnsafeRawPointer($0.name) < UnsafeRawPointer($1.name) }
+        if inOrder && headers.allSatisfy({ $0.value != nil }) {
+            return found(ordered: headers, connection: connection, method: method)
         }
+        let valued = headers.filter { $0.value != nil }.sorted { UnsafeRawPointer($0.name) < UnsafeRawPointer($1.name) }
+        return found(ordered: valued, connection: connection, method: method)
+    }
+
+    /// `found` over headers that all have values, in the order they lie in the head.
+    private static func found(ordered: [Field], connection: OpaquePointer, method: UnsafePointer<CChar>) -> Bool {
         let size = cmhd_request_header_size(connection)
-        guard size > 0, !valued.isEmpty else { return false }
+        guard size > 0, !ordered.isEmpty else { return false }
         let start = UnsafeRawPointer(method)
         let end = start + size
         let inside = { (pointer: UnsafeRawPointer, count: Int) in pointer >= start && pointer + count <= end }
-        guard valued.allSatisfy({ inside(UnsafeRawPointer($0.name), $0.nameCount) && inside(UnsafeRawPointer($0.value), $0.valueCount) })
+        guard ordered.allSatisfy({ inside(UnsafeRawPointer($0.name), $0.nameCount) && inside(UnsafeRawPointer($0.value!), $0.valueCount) })
         else { return false }
-        let ordered = valued.sorted { UnsafeRawPointer($0.name) < UnsafeRawPointer($1.name) }
         for (index, field) in ordered.enumerated() {
-            let valueEnd = UnsafeRawPointer(field.value) + field.valueCount
+            let value = UnsafeRawPointer(field.value!)
+            let valueEnd = value + field.valueCount
             let next = index + 1 < ordered.count ? UnsafeRawPointer(ordered[index + 1].name) : end
             guard valueEnd <= next else { return false }
             let last = index + 1 == ordered.count
-            if !onlySeparators(from: UnsafeRawPointer(field.name) + field.nameCount, to: UnsafeRawPointer(field.value), maxNULs: 1)
+            if !onlySeparators(from: UnsafeRawPointer(field.name) + field.nameCount, to: value, maxNULs: 1)
                 || !onlySeparators(from: valueEnd, to: next, maxNULs: last ? 4 : 2)
             {
                 return true
