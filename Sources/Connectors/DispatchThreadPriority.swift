@@ -38,8 +38,15 @@ public enum DispatchThreadPriority {
             let watcher = Thread {
                 ThreadName.setCurrent("priority-watch")
                 var lowered: Set<Int32> = []
+                var others: Set<Int32> = []
+                var round = 0
                 while true {
-                    lowered = lowerNewDispatchThreads(alreadyLowered: lowered)
+                    // Every 50 ms the new threads; every second all of them again, in case a
+                    // thread was looked at before libdispatch named it. Reading every thread's
+                    // name every 50 ms was 600 file reads a second, under every request.
+                    if round % 20 == 0 { others = [] }
+                    (lowered, others) = lowerNewDispatchThreads(alreadyLowered: lowered, notDispatch: others)
+                    round += 1
                     Thread.sleep(forTimeInterval: 0.05)
                 }
             }
@@ -47,26 +54,39 @@ public enum DispatchThreadPriority {
         #endif
     }
 
-    /// Lowers every libdispatch thread not yet lowered; returns the ids of those now lowered that
-    /// still run (an id of a thread that ended may be reused by a new one).
-    static func lowerNewDispatchThreads(alreadyLowered: Set<Int32>) -> Set<Int32> {
+    /// Lowers every libdispatch thread not yet lowered, reading the names of threads not seen
+    /// before only; returns the ids of those now lowered and of those found not libdispatch's,
+    /// among the threads still running (an id of a thread that ended may be reused by a new one).
+    static func lowerNewDispatchThreads(alreadyLowered: Set<Int32>, notDispatch: Set<Int32>) -> (lowered: Set<Int32>, notDispatch: Set<Int32>) {
         var lowered: Set<Int32> = []
-        for thread in dispatchThreadIds() {
-            if alreadyLowered.contains(thread) || setNiceness(of: thread) { lowered.insert(thread) }
+        var others: Set<Int32> = []
+        for thread in threadIds() {
+            if alreadyLowered.contains(thread) {
+                lowered.insert(thread)
+            } else if notDispatch.contains(thread) {
+                others.insert(thread)
+            } else if isDispatchThread(thread) {
+                if setNiceness(of: thread) { lowered.insert(thread) }
+            } else {
+                others.insert(thread)
+            }
         }
-        return lowered
+        return (lowered, others)
     }
 
     /// The ids of this process's threads that libdispatch made.
     public static func dispatchThreadIds() -> [Int32] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return [] }
-        return entries.compactMap { entry in
-            guard let id = Int32(entry),
-                let name = try? String(contentsOfFile: "/proc/self/task/\(entry)/comm", encoding: .utf8),
-                name.contains("qos") || name.contains("dispatch")
-            else { return nil }
-            return id
-        }
+        threadIds().filter(isDispatchThread)
+    }
+
+    private static func threadIds() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []).compactMap { Int32($0) }
+    }
+
+    /// A thread is libdispatch's when its name says so (its root queue's name, cut to 15 bytes).
+    private static func isDispatchThread(_ id: Int32) -> Bool {
+        guard let name = try? String(contentsOfFile: "/proc/self/task/\(id)/comm", encoding: .utf8) else { return false }
+        return name.contains("qos") || name.contains("dispatch")
     }
 
     /// The nice value of thread `id`, or nil if it has ended.

@@ -42,12 +42,16 @@ struct RequestHead {
         return nil
     }
 
-    /// ASCII letters lower-cased into the new string's own storage, in one allocation at most.
+    /// ASCII letters lower-cased straight into the new string: a name of up to 15 bytes (most)
+    /// is stored inline, with no allocation at all.
     private static func lowercased(_ bytes: UnsafePointer<CChar>, _ count: Int) -> String {
         bytes.withMemoryRebound(to: UInt8.self, capacity: count) { source in
             let raw = UnsafeBufferPointer(start: source, count: count)
             guard raw.contains(where: { $0 >= 65 && $0 <= 90 }) else { return String(decoding: raw, as: UTF8.self) }
-            return String(decoding: raw.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
+            return String(unsafeUninitializedCapacity: count) { out in
+                for index in 0..<count { out[index] = raw[index] >= 65 && raw[index] <= 90 ? raw[index] | 0x20 : raw[index] }
+                return count
+            }
         }
     }
 

@@ -81,7 +81,9 @@ public enum AgentFixtures {
         }
     }
 
-    public static func completed(_ agent: Agent, _ id: UUID, within seconds: Double = 10) async throws -> AgentCommand {
+    /// The command once the agent has answered it. The deadline only ends a wait that would never
+    /// end: a full suite on two cores once kept two agents' commands waiting past 10 s.
+    public static func completed(_ agent: Agent, _ id: UUID, within seconds: Double = 60) async throws -> AgentCommand {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let record = try TestServer.shared.database.transaction(.tenant(agent.tenant)) { try AgentCommandStore.get($0, tenantId: agent.tenant, id: id) }
