@@ -16,19 +16,18 @@ enum ResponseEncoder {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        guard let writable = value as? any JSONWritable else { return try encodeThroughEncodable(value) }
         var out: [UInt8] = []
         out.reserveCapacity(512)
-        if let writable = value as? any JSONWritable {
-            writable.writeJSON(to: &out)
-        } else {
-            try node(value).write(to: &out)
-        }
+        writable.writeJSON(to: &out)
         return out
     }
 
-    /// Through `Encodable` always, for comparing a `JSONWritable`'s own bytes with.
+    /// Through `Encodable` always: every body that does not write itself, and the bytes a
+    /// `JSONWritable`'s own are compared with.
     static func encodeThroughEncodable<T: Encodable>(_ value: T) throws -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(512)
         try node(value).write(to: &out)
         return out
     }

@@ -74,11 +74,6 @@ public enum DispatchThreadPriority {
         return (lowered, others)
     }
 
-    /// The ids of this process's threads that libdispatch made.
-    public static func dispatchThreadIds() -> [Int32] {
-        threadIds().filter(isDispatchThread)
-    }
-
     private static func threadIds() -> [Int32] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []).compactMap { Int32($0) }
     }

@@ -7,8 +7,10 @@ struct RequestHead {
     let fields: [HiddenHeaderBytes.Field]
     /// Names lower-cased; the first value wins for a repeated name.
     let headers: [String: String]
-    let contentLengths: Int
-    let transferEncodings: Int
+    /// What makes the head ambiguous, if anything: a body length said twice, or said both ways
+    /// (Content-Length beside Transfer-Encoding). The NUL check needs the connection; the caller
+    /// makes it (`HiddenHeaderBytes.found`).
+    let bodyLengthProblem: String?
     /// The first Content-Length as a number, 0 when absent or not a number.
     let declaredLength: Int
 
@@ -28,18 +30,14 @@ struct RequestHead {
             if headers[name] == nil { headers[name] = value }
         }
         self.headers = headers
-        self.contentLengths = contentLengths
-        self.transferEncodings = transferEncodings
+        if contentLengths > 1 {
+            bodyLengthProblem = "Content-Length is sent more than once."
+        } else if contentLengths > 0 && transferEncodings > 0 {
+            bodyLengthProblem = "Content-Length is sent beside Transfer-Encoding."
+        } else {
+            bodyLengthProblem = nil
+        }
         self.declaredLength = declaredLength
-    }
-
-    /// What makes the head ambiguous, if anything: a body length said twice, or said both ways
-    /// (Content-Length beside Transfer-Encoding). The NUL check needs the connection; the caller
-    /// makes it (`HiddenHeaderBytes.found`).
-    var bodyLengthProblem: String? {
-        if contentLengths > 1 { return "Content-Length is sent more than once." }
-        if contentLengths > 0 && transferEncodings > 0 { return "Content-Length is sent beside Transfer-Encoding." }
-        return nil
     }
 
     /// ASCII letters lower-cased straight into the new string: a name of up to 15 bytes (most)

@@ -50,7 +50,7 @@ public final class Database: Sendable {
     /// commit with it (see `attempt`). A second statement in the body is refused (it would run
     /// after the commit).
     public func read<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
-        try transaction(scope, readOfOne: true, body)
+        try oneStatement(scope, body)
     }
 
     /// The same for one statement that writes; `durable: false` commits without waiting for the
