@@ -25,18 +25,26 @@ final class CompletionCommitter: @unchecked Sendable {
     private let database: Database
     private let logger: Logger
     /// The one-job path: the job's completion and effects in their own transaction, or its
-    /// failure settled. True when it completed.
-    private let commitOne: (Finished) -> Bool
-    private let committed: (Int) -> Void
+    /// failure settled. The jobs it took to follow when it completed (`write`), nil when not.
+    private let commitOne: (Finished) -> [Job]?
+    /// A job's effects and the jobs to follow it, in the transaction completing it: the
+    /// following jobs it took for this pool's workers.
+    private let write: (Finished, Transaction) throws -> [Job]
+    /// How many jobs completed in a commit, and the following jobs it took.
+    private let committed: (Int, [Job]) -> Void
     private let condition = NSCondition()
     private var pending: [Finished] = []
     private var closed = false
     private var running = false
 
-    init(database: Database, logger: Logger, commitOne: @escaping (Finished) -> Bool, committed: @escaping (Int) -> Void) {
+    init(
+        database: Database, logger: Logger, commitOne: @escaping (Finished) -> [Job]?, write: @escaping (Finished, Transaction) throws -> [Job],
+        committed: @escaping (Int, [Job]) -> Void
+    ) {
         self.database = database
         self.logger = logger
         self.commitOne = commitOne
+        self.write = write
         self.committed = committed
     }
 
@@ -55,7 +63,7 @@ final class CompletionCommitter: @unchecked Sendable {
         while pending.count >= Self.pendingLimit && !closed { condition.wait() }
         if closed || !running {
             condition.unlock()
-            if commitOne(finished) { committed(1) }
+            if let taken = commitOne(finished) { committed(1, taken) }
             return
         }
         pending.append(finished)
@@ -86,15 +94,18 @@ final class CompletionCommitter: @unchecked Sendable {
             pending.removeFirst(batch.count)
             condition.broadcast()
             condition.unlock()
-            committed(commit(batch))
+            let (count, taken) = commit(batch)
+            committed(count, taken)
         }
     }
 
-    /// Returns how many of `batch` completed.
-    private func commit(_ batch: [Finished]) -> Int {
-        if batch.count == 1 { return commitOne(batch[0]) ? 1 : 0 }
+    /// How many of `batch` completed, and the following jobs they took.
+    private func commit(_ batch: [Finished]) -> (Int, [Job]) {
+        if batch.count == 1 { return commitOne(batch[0]).map { (1, $0) } ?? (0, []) }
         do {
+            var taken: [Job] = []
             let leftOut = try database.transaction(.platform) { tx -> [Finished] in
+                taken = []
                 let done = try JobQueue.complete(tx, batch.map { JobQueue.Completion(job: $0.job, summary: $0.summary) })
                 // Each tenant's effects under that tenant's scope, so row-level security binds them
                 // as it would in a transaction of their own.
@@ -106,15 +117,27 @@ final class CompletionCommitter: @unchecked Sendable {
                 }
                 for tenant in tenants {
                     let scoped = try tx.narrowed(to: tenant)
-                    for finished in byTenant[tenant] ?? [] { try finished.effects.write(scoped) }
+                    for finished in byTenant[tenant] ?? [] { taken += try write(finished, scoped) }
                 }
                 return batch.filter { !done.contains($0.job.id) }
             }
             // Lost leases and deleted tenants: the one-job path says which, and settles them.
-            return batch.count - leftOut.count + leftOut.filter(commitOne).count
+            let alone = commitEach(leftOut)
+            return (batch.count - leftOut.count + alone.0, taken + alone.1)
         } catch {
             logger.debug("a batch of completions failed; committing its jobs one at a time", metadata: ["jobs": "\(batch.count)", "error": "\(error)"])
-            return batch.filter(commitOne).count
+            return commitEach(batch)
         }
+    }
+
+    private func commitEach(_ jobs: [Finished]) -> (Int, [Job]) {
+        var count = 0
+        var taken: [Job] = []
+        for finished in jobs {
+            guard let following = commitOne(finished) else { continue }
+            count += 1
+            taken += following
+        }
+        return (count, taken)
     }
 }

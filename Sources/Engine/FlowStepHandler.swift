@@ -54,8 +54,8 @@ struct FlowStepHandler: JobHandler {
             "step": "\(position + 1). \(step.id) → \(step.target.name)",
             "outcome": outcome.status.rawValue + (outcome.externalId.map { " \($0)" } ?? ""),
         ]
-        return JobEffects(summary: summary) { tx in
-            try Self.commit(outcome, of: step, at: position, loaded, orderingKey: job.orderingKey, tx)
+        return JobEffects.following(summary: summary) { tx in
+            try Self.commit(outcome, of: step, at: position, loaded, orderingKey: job.orderingKey, tx).map { [$0] } ?? []
         }
     }
 
@@ -107,8 +107,11 @@ struct FlowStepHandler: JobHandler {
         }
     }
 
-    /// The step's outcome, its link, and what follows: the next step's job, or the run's end.
-    static func commit(_ outcome: Outcome, of step: FlowDefinition.Step, at position: Int, _ loaded: Loaded, orderingKey: String?, _ tx: Transaction) throws {
+    /// The step's outcome, its link, and what follows: the run's end, or the next step's job,
+    /// returned for the pool to queue (it may hand the job straight to one of its workers).
+    static func commit(_ outcome: Outcome, of step: FlowDefinition.Step, at position: Int, _ loaded: Loaded, orderingKey: String?, _ tx: Transaction) throws
+        -> NewJob?
+    {
         let run = loaded.run, definition = loaded.definition
         try RunStore.record(
             tx, run: run, position: position, stepId: step.id, target: step.target.name, status: outcome.status,
@@ -130,20 +133,16 @@ struct FlowStepHandler: JobHandler {
             try RunStore.finish(tx, run: run, status: .review, detail: "step \(step.id) held for review (\(step.target.title)): \(outcome.detail ?? "")")
         default:
             if position + 1 < definition.steps.count {
-                let next = StepJobPayload(runId: run.id, position: position + 1)
-                try JobQueue.enqueue(
-                    tx,
-                    [
-                        next.job(
-                            tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, orderingKey: orderingKey,
-                            maxAttempts: definition.errorPolicy.maxAttempts, since: loaded.event.receivedAt)
-                    ])
                 if run.status != .running { try RunStore.finish(tx, run: run, status: .running, detail: nil) }
+                return StepJobPayload(runId: run.id, position: position + 1).job(
+                    tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, orderingKey: orderingKey,
+                    maxAttempts: definition.errorPolicy.maxAttempts, since: loaded.event.receivedAt)
             } else {
                 ProcessTelemetry.shared.runFinished(RunStatus.succeeded.rawValue)
                 try RunStore.finish(tx, run: run, status: .succeeded, detail: nil)
             }
         }
+        return nil
     }
 
     /// A step that gave up (its attempts spent, or a failure retrying cannot fix) stops its run.
@@ -155,11 +154,32 @@ struct FlowStepHandler: JobHandler {
 
     /// The run and what its step needs. A flow version never changes once published, nor does an
     /// event's payload: both come from the process's cache when a step of theirs ran here before.
+    /// The run, its earlier steps, the environment's connections and the breakers are read in one
+    /// round trip with no BEGIN or COMMIT (`Database.read`): the job names the run's tenant and
+    /// environment, so none of these reads waits on another.
     func load(_ job: Job, runId: UUID, _ context: JobContext) throws -> Loaded {
-        try context.database.transaction(.tenant(job.tenantId)) { tx in
-            guard let run = try RunStore.get(tx, tenantId: job.tenantId, id: runId) else {
-                throw PermanentJobFailure("the run no longer exists")
+        var (found, connections, steps, breakers) = try context.database.read(.tenant(job.tenantId)) { tx in
+            try tx.read(
+                RunStore.get(tenantId: job.tenantId, id: runId), ConnectionStore.all(tenantId: job.tenantId, environment: job.environment),
+                RunStore.steps(tenantId: job.tenantId, runId: runId), CircuitBreakerStore.states(tenantId: job.tenantId))
+        }
+        guard let run = found else { throw PermanentJobFailure("the run no longer exists") }
+        // The run's environment rules, should a job ever name another.
+        if run.environment != job.environment {
+            connections = try context.database.read(.tenant(job.tenantId)) {
+                try $0.read(ConnectionStore.all(tenantId: job.tenantId, environment: run.environment))
             }
+        }
+        let (definition, event) = try cached(run, context)
+        return Loaded(run: run, definition: definition, event: event, steps: steps, connections: connections, breakers: breakers)
+    }
+
+    /// The run's flow version and event, from the process's cache or else read once.
+    func cached(_ run: Run, _ context: JobContext) throws -> (FlowDefinition, StepCaches.ParsedEvent) {
+        if let definition = StepCaches.cachedDefinition(flowId: run.flowId, version: run.version), let event = StepCaches.cachedEvent(run.eventId) {
+            return (definition, event)
+        }
+        return try context.database.transaction(.tenant(run.tenantId)) { tx in
             let definition = try StepCaches.definition(flowId: run.flowId, version: run.version) {
                 guard let version = try FlowStore.version(tx, tenantId: run.tenantId, flowId: run.flowId, version: run.version) else {
                     throw PermanentJobFailure("the run's flow version no longer exists")
@@ -172,10 +192,7 @@ struct FlowStepHandler: JobHandler {
                 }
                 return StepCaches.ParsedEvent(record: JSONValue(parsing: event.payload) ?? .null, receivedAt: event.receivedAt)
             }
-            let (connections, steps, breakers) = try tx.read(
-                ConnectionStore.all(tenantId: run.tenantId, environment: run.environment), RunStore.steps(tenantId: run.tenantId, runId: run.id),
-                CircuitBreakerStore.states(tenantId: run.tenantId))
-            return Loaded(run: run, definition: definition, event: event, steps: steps, connections: connections, breakers: breakers)
+            return (definition, event)
         }
     }
 

@@ -19,14 +19,29 @@ extension JobHandler {
 
 /// Writes that commit with the job's completion (in the job's tenant scope).
 public struct JobEffects: Sendable {
-    let write: @Sendable (Transaction) throws -> Void
+    /// The writes; returns the jobs that follow this one (a run's next step), which the pool
+    /// queues in the same transaction and may take for its own workers at once (`JobQueue.enqueueTaken`).
+    let write: @Sendable (Transaction) throws -> [NewJob]
     /// What was asked of a vendor and what it answered, for the attempt log: plain words and
     /// counts, never secrets or card data.
     let summary: [String: String]?
 
     public init(summary: [String: String]? = nil, _ write: @escaping @Sendable (Transaction) throws -> Void) {
+        self.write = {
+            try write($0)
+            return []
+        }
+        self.summary = summary
+    }
+
+    private init(summary: [String: String]?, writing write: @escaping @Sendable (Transaction) throws -> [NewJob]) {
         self.write = write
         self.summary = summary
+    }
+
+    /// Writes that name the jobs to follow, queued by the pool rather than by the writes.
+    public static func following(summary: [String: String]? = nil, _ write: @escaping @Sendable (Transaction) throws -> [NewJob]) -> JobEffects {
+        JobEffects(summary: summary, writing: write)
     }
 
     public static let none = JobEffects { _ in }

@@ -32,6 +32,12 @@ enum StepCaches {
         try kept(in: definitions, DefinitionKey(flowId: flowId, version: version), load: parse)
     }
 
+    static func cachedDefinition(flowId: UUID, version: Int) -> FlowDefinition? {
+        definitions.withLock { $0[DefinitionKey(flowId: flowId, version: version)] }
+    }
+
+    static func cachedEvent(_ id: UUID) -> ParsedEvent? { events.withLock { $0[id] } }
+
     /// An event's parsed payload; `load` reads and parses it when this process has not yet.
     static func event(_ id: UUID, load: () throws -> ParsedEvent) rethrows -> ParsedEvent {
         try kept(in: events, id, load: load)

@@ -22,7 +22,7 @@ struct SyncLedger {
 
     /// The target id `sourceKey` became, if the ledger has it.
     func lookup(target: String, sourceKey: String) throws -> String? {
-        try database.transaction(.tenant(tenantId)) {
+        try database.read(.tenant(tenantId)) {
             try SyncLinkStore.lookup($0, tenantId: tenantId, environment: environment, target: target, sourceKey: sourceKey)
         }
     }

@@ -61,9 +61,11 @@ public final class WorkerPool: @unchecked Sendable {
     private lazy var callFlusher = VendorCallFlusher(database: database, logger: logger)
     /// Commits what the workers finish, many jobs per transaction.
     private lazy var committer = CompletionCommitter(
-        database: database, logger: logger, commitOne: { [weak self] in self?.commit($0) ?? false },
-        committed: { [weak self] count in
+        database: database, logger: logger, commitOne: { [weak self] in self?.commit($0) },
+        write: { [weak self] finished, tx in try self?.write(finished, tx) ?? [] },
+        committed: { [weak self] count, taken in
             guard let self, count > 0 else { return }
+            handOver(taken)
             condition.lock()
             completed += count
             // A completion can make jobs ready (the next of an ordering key): claim again now,
@@ -193,10 +195,7 @@ public final class WorkerPool: @unchecked Sendable {
                             condition.lock()
                             break
                         }
-                        // Oldest first among what waits, so a burst's earliest sales are not
-                        // queued behind later ones claimed a moment before their next step.
-                        ready += jobs
-                        ready.sort { ($0.runAt ?? .distantPast, $0.id) < ($1.runAt ?? .distantPast, $1.id) }
+                        addReady(jobs)
                         condition.broadcast()
                         condition.unlock()
                     }
@@ -259,22 +258,62 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// One finished job's completion and effects in a transaction of their own: true when it
-    /// completed. A failure of its effects is settled like a failure of its handler.
-    private func commit(_ finished: CompletionCommitter.Finished) -> Bool {
+    /// One finished job's completion and effects in a transaction of their own: the following
+    /// jobs it took when it completed, nil when it did not. A failure of its effects is settled
+    /// like a failure of its handler.
+    private func commit(_ finished: CompletionCommitter.Finished) -> [Job]? {
         let job = finished.job
         do {
-            try database.transaction(.tenant(job.tenantId)) { tx in
+            return try database.transaction(.tenant(job.tenantId)) { tx in
                 try JobQueue.complete(tx, job, summary: finished.summary)
-                try finished.effects.write(tx)
+                return try write(finished, tx)
             }
-            return true
         } catch let lost as JobQueue.LeaseLost {
             logger.warning("a job outlived its lease; its effects were rolled back", metadata: ["job_id": "\(lost.jobId)"])
-            return false
+            return nil
         } catch {
             settle(job, after: error)
-            return false
+            return nil
+        }
+    }
+
+    /// A finished job's effects, then the jobs to follow it (a run's next step): each taken for
+    /// this pool's workers when it may run now, so a started run goes on without a claim; queued
+    /// for any process when not, or when the pool is stopping.
+    private func write(_ finished: CompletionCommitter.Finished, _ tx: Transaction) throws -> [Job] {
+        let following = try finished.effects.write(tx)
+        guard !following.isEmpty else { return [] }
+        condition.lock()
+        let taking = !stopping
+        condition.unlock()
+        guard taking else {
+            try JobQueue.enqueue(tx, following)
+            return []
+        }
+        return try following.compactMap { try JobQueue.enqueueTaken(tx, $0, worker: name, leaseSeconds: configuration.leaseSeconds) }
+    }
+
+    /// Oldest first among what waits, so a burst's earliest sales are not queued behind later
+    /// ones claimed a moment before their next step. Called with `condition` locked.
+    private func addReady(_ jobs: [Job]) {
+        ready += jobs
+        ready.sort { ($0.runAt ?? .distantPast, $0.id) < ($1.runAt ?? .distantPast, $1.id) }
+    }
+
+    /// Following jobs taken at completion (committed by now) join the claimed ones; once the
+    /// pool is stopping they are given back instead, as its unstarted claimed jobs are.
+    private func handOver(_ taken: [Job]) {
+        guard !taken.isEmpty else { return }
+        condition.lock()
+        if !stopping {
+            addReady(taken)
+            condition.broadcast()
+            condition.unlock()
+            return
+        }
+        condition.unlock()
+        do { try database.transaction(.platform) { try JobQueue.release($0, taken) } } catch {
+            logger.warning("could not give back jobs taken at completion; their leases will expire", metadata: ["error": "\(error)"])
         }
     }
 

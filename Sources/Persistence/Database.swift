@@ -45,10 +45,10 @@ public final class Database: Sendable {
         }
     }
 
-    /// A transaction whose body makes exactly one statement (a page of a list, one record): the
-    /// scope and that statement travel in one round trip, one fewer than `transaction`'s, and
-    /// commit with it (see `attempt`). A second statement in the body is refused (it would run
-    /// after the commit).
+    /// A transaction whose body makes exactly one round trip: one statement (a page of a list, one
+    /// record) or several reads together (`Transaction.read` of several). The scope and the
+    /// statements travel in that round trip, one fewer than `transaction`'s, and commit with it
+    /// (see `attempt`). A second round trip in the body is refused (it would run after the commit).
     public func read<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
         try oneStatement(scope, body)
     }

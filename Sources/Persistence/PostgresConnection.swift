@@ -58,7 +58,7 @@ public final class PostgresConnection {
     public func query(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> [Row] {
         switch readOfOne {
         case .committed:
-            throw PostgresError(kind: .server, message: "a read of one statement made a second one: \(sql.prefix(60))")
+            throw PostgresError(kind: .server, message: "a read of one round trip made a second one: \(sql.prefix(60))")
         case .pending:
             readOfOne = .committed
             if readOfOneIsImplicit { return try afterOpening([(sql, parameters)])[0] }
@@ -73,12 +73,19 @@ public final class PostgresConnection {
         return try consume(withCStrings(texts) { PQexecPrepared(handle, name, Int32($0.count), $0, nil, nil, 0) })
     }
 
-    /// Several statements in one round trip (with a held opening, if any, in front), each one's rows.
+    /// Several statements in one round trip (with a held opening, if any, in front), each one's
+    /// rows. In a read of one, they are its one round trip, with its COMMIT if it has one.
     func queries(_ plan: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
-        guard readOfOne == .off else {
-            throw PostgresError(kind: .server, message: "a read of one statement was given several")
+        switch readOfOne {
+        case .committed:
+            throw PostgresError(kind: .server, message: "a read of one round trip made a second one: \(plan.first?.sql.prefix(60) ?? "")")
+        case .pending:
+            readOfOne = .committed
+            if readOfOneIsImplicit { return try afterOpening(plan) }
+            return Array(try afterOpening(plan + [("COMMIT", [])]).dropLast())
+        case .off:
+            return try afterOpening(plan)
         }
-        return try afterOpening(plan)
     }
 
     /// `plan` in one pipeline, behind the held opening if there is one (then judged by its check,

@@ -23,3 +23,10 @@ extension Transaction {
         return (try a.decode(rows[0]), try b.decode(rows[1]), try c.decode(rows[2]))
     }
 }
+
+extension Transaction {
+    public func read<A, B, C, D>(_ a: Read<A>, _ b: Read<B>, _ c: Read<C>, _ d: Read<D>) throws -> (A, B, C, D) {
+        let rows = try connection.queries([(a.sql, a.parameters), (b.sql, b.parameters), (c.sql, c.parameters), (d.sql, d.parameters)])
+        return (try a.decode(rows[0]), try b.decode(rows[1]), try c.decode(rows[2]), try d.decode(rows[3]))
+    }
+}

@@ -16,7 +16,11 @@ public enum RunStore {
     }
 
     public static func get(_ tx: Transaction, tenantId: UUID, id: UUID) throws -> Run? {
-        try tx.one("SELECT \(columns) FROM runs WHERE tenant_id = $1 AND id = $2", [tenantId, id]).map(decode)
+        try tx.read(get(tenantId: tenantId, id: id))
+    }
+
+    public static func get(tenantId: UUID, id: UUID) -> Read<Run?> {
+        Read("SELECT \(columns) FROM runs WHERE tenant_id = $1 AND id = $2", [tenantId, id]) { try $0.first.map(decode) }
     }
 
     public static func forEvent(_ tx: Transaction, tenantId: UUID, eventId: UUID) throws -> [Run] {
