@@ -52,6 +52,9 @@ public struct HTTPTransport: Sendable {
     private static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpShouldSetCookies = false
+        // No vendor session rides on cookies; without this URLSession parses every response's
+        // headers for them all the same.
+        configuration.httpCookieAcceptPolicy = .never
         configuration.urlCache = nil
         // Every caller is a blocking thread, so threads already bound how many requests are in
         // flight. URLSession's default of 6 connections per host queued the rest behind them,

@@ -117,7 +117,9 @@ final class CompletionCommitter: @unchecked Sendable {
                 }
                 for tenant in tenants {
                     let scoped = try tx.narrowed(to: tenant)
-                    for finished in byTenant[tenant] ?? [] { taken += try write(finished, scoped) }
+                    let finishedHere = byTenant[tenant] ?? []
+                    for finished in finishedHere { taken += try write(finished, scoped) }
+                    try JobQueue.settleEvents(scoped, tenantId: tenant, finishedHere.compactMap(\.job.eventId))
                 }
                 return batch.filter { !done.contains($0.job.id) }
             }

@@ -250,8 +250,8 @@ public final class WorkerPool: @unchecked Sendable {
         do {
             guard let handler = handlers[job.kind] else { throw UnknownJobKind(kind: job.kind.rawValue) }
             let effects = try handler.run(job, context)
-            let summary = effects.summary.flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
-                .map { String(decoding: $0, as: UTF8.self) }
+            // Through JSONValue, not JSONSerialization, whose sorted keys cost a locale per comparison.
+            let summary = effects.summary.map { JSONValue.object($0.mapValues { .string($0) }).canonicalText }
             committer.submit(.init(job: job, effects: effects, summary: summary))
         } catch {
             settle(job, after: error)
@@ -265,8 +265,10 @@ public final class WorkerPool: @unchecked Sendable {
         let job = finished.job
         do {
             return try database.transaction(.tenant(job.tenantId)) { tx in
-                try JobQueue.complete(tx, job, summary: finished.summary)
-                return try write(finished, tx)
+                try JobQueue.complete(tx, job, summary: finished.summary, settlingEvent: false)
+                let taken = try write(finished, tx)
+                try JobQueue.settleEvents(tx, tenantId: job.tenantId, job.eventId.map { [$0] } ?? [])
+                return taken
             }
         } catch let lost as JobQueue.LeaseLost {
             logger.warning("a job outlived its lease; its effects were rolled back", metadata: ["job_id": "\(lost.jobId)"])

@@ -18,7 +18,8 @@ extension JobQueue {
     /// `complete` does for one. Returns the ids it completed. A job left out is one whose lease
     /// was lost, or whose tenant was deleted; the caller settles those one at a time, where the
     /// one-job path says which.
+    /// Their events are the caller's to settle once the effects are written (`settleEvents`).
     public static func complete(_ tx: Transaction, _ completions: [Completion]) throws -> Set<Int64> {
-        try finish(tx, completions, state: .completed, outcome: .succeeded, error: nil, liveTenantsOnly: true)
+        try finish(tx, completions, state: .completed, outcome: .succeeded, error: nil, liveTenantsOnly: true, settlingEvents: false)
     }
 }

@@ -108,9 +108,10 @@ public enum JobQueue {
     }
 
     /// Moves a running job to history as completed, in the caller's transaction (with the job's
-    /// effects); throws `LeaseLost` when the job is no longer this attempt's.
-    public static func complete(_ tx: Transaction, _ job: Job, summary: String? = nil) throws {
-        try finish(tx, job, state: .completed, outcome: .succeeded, error: nil, summary: summary)
+    /// effects); throws `LeaseLost` when the job is no longer this attempt's. Without
+    /// `settlingEvent`, the caller settles the job's event after the effects (`settleEvents`).
+    public static func complete(_ tx: Transaction, _ job: Job, summary: String? = nil, settlingEvent: Bool = true) throws {
+        try finish(tx, job, state: .completed, outcome: .succeeded, error: nil, summary: summary, settlingEvents: settlingEvent)
     }
 
     /// Moves a running job to the dead letters, with an alert.
@@ -123,16 +124,55 @@ public enum JobQueue {
             """, [job.tenantId, job.environment.rawValue, job.id, "\(job.kind) gave up after \(job.attempt) attempt(s): \(error)", "job:\(job.id)"])
     }
 
-    private static func finish(_ tx: Transaction, _ job: Job, state: JobState, outcome: AttemptOutcome, error: String?, summary: String? = nil) throws {
-        let done = try finish(tx, [Completion(job: job, summary: summary)], state: state, outcome: outcome, error: error, liveTenantsOnly: false)
+    private static func finish(
+        _ tx: Transaction, _ job: Job, state: JobState, outcome: AttemptOutcome, error: String?, summary: String? = nil, settlingEvents: Bool = true
+    ) throws {
+        let done = try finish(
+            tx, [Completion(job: job, summary: summary)], state: state, outcome: outcome, error: error, liveTenantsOnly: false,
+            settlingEvents: settlingEvents)
         if done.isEmpty { throw LeaseLost(jobId: job.id) }
     }
 
+    /// `finish`'s event CTE: each finished job's event pending while a job of it is left, dead
+    /// when one of its jobs died and was not replayed, else completed.
+    private static let eventStatusStatement = """
+        event AS (
+          -- The statement sees the jobs as they were before it: its own deletions are left out by id.
+          UPDATE events SET status = CASE
+              WHEN EXISTS (SELECT 1 FROM jobs o WHERE o.event_id = events.id AND o.id NOT IN (SELECT id FROM gone)) THEN 'pending'
+              WHEN $4 = 'dead' OR EXISTS (SELECT 1 FROM job_history h WHERE h.event_id = events.id AND h.state = 'dead' AND h.replayed_by IS NULL) THEN 'dead'
+              ELSE 'completed' END
+          WHERE id IN (SELECT event_id FROM gone WHERE event_id IS NOT NULL)
+        )
+        """
+
+    /// The status of the events of jobs completed without settling it, once the completing
+    /// transaction's effects are written (a run's next step queued): pending while a job of the
+    /// event is left, dead when one died and was not replayed, else completed. A row whose status
+    /// stays the same is not written: a step followed by the next one leaves its event as it was,
+    /// where settling at completion wrote it twice (completed, then pending again).
+    public static func settleEvents(_ tx: Transaction, tenantId: UUID, _ eventIds: [UUID]) throws {
+        guard !eventIds.isEmpty else { return }
+        try tx.query(
+            """
+            UPDATE events SET status = settled.status
+            FROM (
+              SELECT e.id, CASE
+                  WHEN EXISTS (SELECT 1 FROM jobs o WHERE o.event_id = e.id) THEN 'pending'
+                  WHEN EXISTS (SELECT 1 FROM job_history h WHERE h.event_id = e.id AND h.state = 'dead' AND h.replayed_by IS NULL) THEN 'dead'
+                  ELSE 'completed' END AS status
+              FROM events e WHERE e.tenant_id = $1 AND e.id = ANY($2::uuid[])
+            ) settled
+            WHERE events.id = settled.id AND events.status IS DISTINCT FROM settled.status
+            """, [tenantId, SQLArray(Array(Set(eventIds)).map { $0.lowercasedText })])
+    }
+
     /// Moves running jobs to history in one statement: the jobs, their attempts (each with its
-    /// summary) and their events' status. Returns the ids it moved; a job left out lost its lease
-    /// (or, with `liveTenantsOnly`, belongs to a deleted tenant).
+    /// summary) and, with `settlingEvents`, their events' status. Returns the ids it moved; a job
+    /// left out lost its lease (or, with `liveTenantsOnly`, belongs to a deleted tenant).
     static func finish(
-        _ tx: Transaction, _ jobs: [Completion], state: JobState, outcome: AttemptOutcome, error: String?, liveTenantsOnly: Bool
+        _ tx: Transaction, _ jobs: [Completion], state: JobState, outcome: AttemptOutcome, error: String?, liveTenantsOnly: Bool,
+        settlingEvents: Bool = true
     ) throws -> Set<Int64> {
         guard !jobs.isEmpty else { return [] }
         let rows = try tx.query(
@@ -153,15 +193,8 @@ public enum JobQueue {
               UPDATE job_attempts a
               SET finished_at = now(), outcome = $5, error = $6, summary = (($3::text[])[array_position($1::bigint[], a.job_id)])::jsonb
               FROM gone WHERE a.job_id = gone.id AND a.attempt = gone.attempt
-            ),
-            event AS (
-              -- The statement sees the jobs as they were before it: its own deletions are left out by id.
-              UPDATE events SET status = CASE
-                  WHEN EXISTS (SELECT 1 FROM jobs o WHERE o.event_id = events.id AND o.id NOT IN (SELECT id FROM gone)) THEN 'pending'
-                  WHEN $4 = 'dead' OR EXISTS (SELECT 1 FROM job_history h WHERE h.event_id = events.id AND h.state = 'dead' AND h.replayed_by IS NULL) THEN 'dead'
-                  ELSE 'completed' END
-              WHERE id IN (SELECT event_id FROM gone WHERE event_id IS NOT NULL)
-            )
+            )\(settlingEvents ? "," : "")
+            \(settlingEvents ? eventStatusStatement : "")
             SELECT id FROM gone
             """,
             [

@@ -188,7 +188,8 @@ final class ZohoBooksEmulator: Sendable {
     /// `status`, `reference_number_startswith`/`_contains`, `date_start`/`date_end` and
     /// `due_date_start`/`due_date_end` (inclusive).
     static func matches(_ item: [String: Any], _ query: [String: String]) -> Bool {
-        let reference = (item["reference_number"] as? String ?? "").lowercased()
+        // Only for the filters that use it: a search scans every record.
+        var reference: String { (item["reference_number"] as? String ?? "").lowercased() }
         let due = item["due_date"] as? String ?? ""
         return (query["reference_number"].map { $0 == item["reference_number"] as? String } ?? true)
             && (query["reference_number_startswith"].map { reference.hasPrefix($0.lowercased()) } ?? true)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HTTPServer
 
 /// Zoho CRM API v8 (../shared/reference/zoho.md section 4), served under every version prefix
@@ -122,10 +123,15 @@ final class ZohoCRMEmulator: Sendable {
         SandboxResponses.json(status, ["code": code, "details": details, "message": message, "status": "error"])
     }
 
-    static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "America/New_York")
-        return formatter.string(from: Date())
-    }
+    /// Made once, as `SandboxResponses.formatter`'s are (an ICU formatter underneath), and used
+    /// under its lock.
+    private static let stamp = Mutex<ISO8601DateFormatter>(
+        {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime]
+            formatter.timeZone = TimeZone(identifier: "America/New_York")
+            return formatter
+        }())
+
+    static func now() -> String { stamp.withLock { $0.string(from: Date()) } }
 }
