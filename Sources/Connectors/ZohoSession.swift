@@ -71,7 +71,8 @@ public struct ZohoSession: Sendable {
         var components = URLComponents(url: apiDomain.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
         var request = URLRequest(url: components.url!)
-        request.httpMethod = method
+        // GET is the default; setting it anyway costs a locale-aware comparison per known method.
+        if method != "GET" { request.httpMethod = method }
         request.setValue("Zoho-oauthtoken \(token)", forHTTPHeaderField: "Authorization")
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

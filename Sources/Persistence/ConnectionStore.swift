@@ -130,22 +130,41 @@ public enum ConnectionStore {
         return String(decoding: try encoder.encode(settings), as: UTF8.self)
     }
 
+    private struct ParsedKey: Hashable {
+        let settings: String
+        let secrets: String?
+    }
+
+    /// Settings and secret metadata parsed before, by their text: every flow step reads its
+    /// environment's connections, and parsing their JSON each time was a tenth of a step's own
+    /// work. Keyed by the text itself, so a changed row is parsed afresh.
+    private static let parsedTexts = BlockingLock<[ParsedKey: ([String: ConnectionSetting], [String: SecretStatus])]>([:])
+
+    private static func parsed(settings settingsText: String, secrets secretsText: String?) throws -> ([String: ConnectionSetting], [String: SecretStatus]) {
+        let key = ParsedKey(settings: settingsText, secrets: secretsText)
+        if let known = parsedTexts.withLock({ $0[key] }) { return known }
+        let settings = try JSONDecoder().decode([String: ConnectionSetting].self, from: Data(settingsText.utf8))
+        var secrets: [String: SecretStatus] = [:]
+        if let text = secretsText, let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String: Any]] {
+            for (name, fields) in object {
+                guard let hint = fields["hint"] as? String, let at = (fields["updated_at"] as? String).flatMap(Timestamp.parse) else { continue }
+                secrets[name] = SecretStatus(hint: hint, updatedAt: at)
+            }
+        }
+        parsedTexts.withLock { cache in
+            if cache.count >= 1_000 { cache.removeAll(keepingCapacity: true) }
+            cache[key] = (settings, secrets)
+        }
+        return (settings, secrets)
+    }
+
     static func decode(_ row: Row) throws -> Connection {
         guard let environment = EnvironmentName(rawValue: try row.string("environment")),
             let kind = ConnectionKind(rawValue: try row.string("kind"))
         else {
             throw PostgresError(kind: .decoding, message: "unknown environment or kind")
         }
-        let settings = try JSONDecoder().decode([String: ConnectionSetting].self, from: Data(try row.string("settings").utf8))
-        var secrets: [String: SecretStatus] = [:]
-        if let text = row.optionalString("secrets"),
-            let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String: Any]]
-        {
-            for (name, fields) in object {
-                guard let hint = fields["hint"] as? String, let at = (fields["updated_at"] as? String).flatMap(Timestamp.parse) else { continue }
-                secrets[name] = SecretStatus(hint: hint, updatedAt: at)
-            }
-        }
+        let (settings, secrets) = try parsed(settings: try row.string("settings"), secrets: row.optionalString("secrets"))
         return Connection(
             id: try row.uuid("id"), tenantId: try row.uuid("tenant_id"), environment: environment, kind: kind,
             name: try row.string("name"), settings: settings, secrets: secrets, status: try row.string("status"),

@@ -91,7 +91,17 @@ public enum VendorCallOutcome: String, Sendable, CaseIterable {
 public enum VendorOperation {
     public static func name(method: String, path: String) -> String {
         let words = path.split(separator: "/").filter { segment in
-            segment.count <= 32 && !segment.isEmpty && segment.allSatisfy { $0.isLetter || $0 == "_" || $0 == "-" || $0 == "." }
+            guard !segment.isEmpty, segment.utf8.count <= 32 * 4 else { return false }
+            // Over bytes when ASCII (every vendor path here): by Character it was a sizeable part
+            // of each vendor call's own work.
+            if segment.utf8.allSatisfy({ $0 < 0x80 }) {
+                return segment.utf8.count <= 32
+                    && segment.utf8.allSatisfy { byte in
+                        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+                            || byte == UInt8(ascii: ".")
+                    }
+            }
+            return segment.count <= 32 && segment.allSatisfy { $0.isLetter || $0 == "_" || $0 == "-" || $0 == "." }
         }
         let kept: [String] = words.prefix(4).map { String($0) }
         return ([method.uppercased()] + kept).joined(separator: " ")
