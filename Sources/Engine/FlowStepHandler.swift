@@ -155,10 +155,10 @@ struct FlowStepHandler: JobHandler {
     /// The run and what its step needs. A flow version never changes once published, nor does an
     /// event's payload: both come from the process's cache when a step of theirs ran here before.
     /// The run, its earlier steps, the environment's connections and the breakers are read in one
-    /// round trip with no BEGIN or COMMIT (`Database.read`): the job names the run's tenant and
+    /// round trip with no BEGIN or COMMIT (`Database.readTogether`): the job names the run's tenant and
     /// environment, so none of these reads waits on another.
     func load(_ job: Job, runId: UUID, _ context: JobContext) throws -> Loaded {
-        var (found, connections, steps, breakers) = try context.database.read(.tenant(job.tenantId)) { tx in
+        var (found, connections, steps, breakers) = try context.database.readTogether(.tenant(job.tenantId)) { tx in
             try tx.read(
                 RunStore.get(tenantId: job.tenantId, id: runId), ConnectionStore.all(tenantId: job.tenantId, environment: job.environment),
                 RunStore.steps(tenantId: job.tenantId, runId: runId), CircuitBreakerStore.states(tenantId: job.tenantId))

@@ -26,10 +26,10 @@ public final class Database: Sendable {
     /// buckets), sent with the opening at no cost.
     @discardableResult
     public func transaction<T>(_ scope: Scope, durable: Bool = true, _ body: (Transaction) throws -> T) throws -> T {
-        try transaction(scope, durable: durable, readOfOne: false, body)
+        try transaction(scope, durable: durable, readOfOne: nil, body)
     }
 
-    private func transaction<T>(_ scope: Scope, durable: Bool = true, readOfOne: Bool, _ body: (Transaction) throws -> T) throws -> T {
+    private func transaction<T>(_ scope: Scope, durable: Bool = true, readOfOne: PostgresConnection.OneTrip?, _ body: (Transaction) throws -> T) throws -> T {
         do {
             return try attempt(scope, durable: durable, readOfOne: readOfOne, body)
         } catch let first as OpeningLost {
@@ -45,21 +45,28 @@ public final class Database: Sendable {
         }
     }
 
-    /// A transaction whose body makes exactly one round trip: one statement (a page of a list, one
-    /// record) or several reads together (`Transaction.read` of several). The scope and the
-    /// statements travel in that round trip, one fewer than `transaction`'s, and commit with it
-    /// (see `attempt`). A second round trip in the body is refused (it would run after the commit).
+    /// A transaction whose body makes exactly one statement (a page of a list, one record): the
+    /// scope and that statement travel in one round trip, one fewer than `transaction`'s, and
+    /// commit with it (see `attempt`). A second statement in the body is refused (it would run
+    /// after the commit).
     public func read<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
         try oneStatement(scope, body)
+    }
+
+    /// The same for several reads that travel together (`Transaction.read` of several, one
+    /// pipeline): a flow step's run, earlier steps, connections and breakers. A second round
+    /// trip in the body is refused.
+    public func readTogether<T>(_ scope: Scope, _ body: (Transaction) throws -> T) throws -> T {
+        try transaction(scope, readOfOne: .reads, body)
     }
 
     /// The same for one statement that writes; `durable: false` commits without waiting for the
     /// WAL. A row it locks is released at once with the commit, not one round trip later.
     public func oneStatement<T>(_ scope: Scope, durable: Bool = true, _ body: (Transaction) throws -> T) throws -> T {
-        try transaction(scope, durable: durable, readOfOne: true, body)
+        try transaction(scope, durable: durable, readOfOne: .statement, body)
     }
 
-    private func attempt<T>(_ scope: Scope, durable: Bool, readOfOne: Bool, _ body: (Transaction) throws -> T) throws -> T {
+    private func attempt<T>(_ scope: Scope, durable: Bool, readOfOne: PostgresConnection.OneTrip?, _ body: (Transaction) throws -> T) throws -> T {
         try pool.withConnection { connection in
             let commitSetting: [(name: String, value: String)] = durable ? [] : [("synchronous_commit", "off")]
             // A read of one whose opening travels with its statement needs no BEGIN and no
@@ -68,18 +75,18 @@ public final class Database: Sendable {
             var implicit = false
             switch scope {
             case .platform:
-                implicit = readOfOne
+                implicit = readOfOne != nil
                 let settings = PostgresConnection.settingsStatement([("clearline.scope", "platform")] + commitSetting)
                 connection.deferOpening(implicit ? [settings] : [("BEGIN", []), settings]) { _ in }
             case .tenant(let id):
+                // The scope and the tenant's liveness in one statement (migration 0046): no row
+                // when the tenant is gone.
                 let opening: [(sql: String, parameters: [any SQLBindable])] = [
                     ("BEGIN", []),
-                    PostgresConnection.settingsStatement(
-                        [("clearline.scope", "tenant"), ("clearline.tenant_id", id.lowercasedText)] + commitSetting),
-                    ("SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL", [id]),
+                    ("SELECT 1 AS live WHERE clearline_enter_tenant($1, $2)", [id, (durable ? nil : "off") as String?]),
                 ]
                 if LiveTenants.isKnownLive(id) {
-                    implicit = readOfOne
+                    implicit = readOfOne != nil
                     connection.deferOpening(implicit ? Array(opening.dropFirst()) : opening) { live in
                         guard live.isEmpty else { return }
                         LiveTenants.forget(id)
@@ -101,17 +108,17 @@ public final class Database: Sendable {
                     LiveTenants.confirm(id, checkedAt: generation)
                 }
             }
-            if readOfOne { connection.beginReadOfOne(implicitTransaction: implicit) }
+            if let readOfOne { connection.beginReadOfOne(readOfOne, implicitTransaction: implicit) }
             do {
                 let value = try body(Transaction(connection: connection, scope: scope))
                 // A body that sent nothing still learns whether its tenant exists: its opening
                 // goes with the COMMIT (or alone, in an implicit transaction).
-                if !readOfOne || !connection.endReadOfOne() {
+                if readOfOne == nil || !connection.endReadOfOne() {
                     if implicit { try connection.sendHeldOpening() } else { try connection.query("COMMIT") }
                 }
                 return value
             } catch {
-                if readOfOne { _ = connection.endReadOfOne() }
+                if readOfOne != nil { _ = connection.endReadOfOne() }
                 connection.dropOpening()
                 if connection.isHealthy && connection.isInTransaction { _ = try? connection.query("ROLLBACK") }
                 throw error

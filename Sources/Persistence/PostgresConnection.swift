@@ -22,6 +22,9 @@ public final class PostgresConnection {
     /// the connection then takes no other until the read is over.
     private var readOfOne: ReadOfOne = .off
     enum ReadOfOne { case off, pending, committed }
+    /// What a read of one round trip may send: one statement, or one pipeline of reads.
+    enum OneTrip { case statement, reads }
+    private var readOfOneTrip: OneTrip = .statement
     /// The read of one runs in the pipeline's implicit transaction: its opening has no BEGIN and
     /// its statement no COMMIT; the pipeline's Sync ends it. Two statements fewer for
     /// PostgreSQL on every read of a list or a record.
@@ -58,7 +61,7 @@ public final class PostgresConnection {
     public func query(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> [Row] {
         switch readOfOne {
         case .committed:
-            throw PostgresError(kind: .server, message: "a read of one round trip made a second one: \(sql.prefix(60))")
+            throw PostgresError(kind: .server, message: "a read of one statement made a second one: \(sql.prefix(60))")
         case .pending:
             readOfOne = .committed
             if readOfOneIsImplicit { return try afterOpening([(sql, parameters)])[0] }
@@ -74,11 +77,13 @@ public final class PostgresConnection {
     }
 
     /// Several statements in one round trip (with a held opening, if any, in front), each one's
-    /// rows. In a read of one, they are its one round trip, with its COMMIT if it has one.
+    /// rows. In a read of reads together, they are its one round trip, with its COMMIT if it has one.
     func queries(_ plan: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
         switch readOfOne {
         case .committed:
             throw PostgresError(kind: .server, message: "a read of one round trip made a second one: \(plan.first?.sql.prefix(60) ?? "")")
+        case .pending where readOfOneTrip == .statement:
+            throw PostgresError(kind: .server, message: "a read of one statement was given several")
         case .pending:
             readOfOne = .committed
             if readOfOneIsImplicit { return try afterOpening(plan) }
@@ -128,8 +133,9 @@ public final class PostgresConnection {
 
     /// Starts or ends a read of one statement; `true` when its COMMIT has been sent (or, in an
     /// implicit transaction, its statement: the Sync after it committed).
-    func beginReadOfOne(implicitTransaction: Bool = false) {
+    func beginReadOfOne(_ trip: OneTrip = .statement, implicitTransaction: Bool = false) {
         readOfOne = .pending
+        readOfOneTrip = trip
         readOfOneIsImplicit = implicitTransaction
     }
 
