@@ -79,11 +79,11 @@ public final class Database: Sendable {
                 let settings = PostgresConnection.settingsStatement([("clearline.scope", "platform")] + commitSetting)
                 connection.deferOpening(implicit ? [settings] : [("BEGIN", []), settings]) { _ in }
             case .tenant(let id):
-                // The scope and the tenant's liveness in one statement (migration 0046): no row
-                // when the tenant is gone.
                 let opening: [(sql: String, parameters: [any SQLBindable])] = [
                     ("BEGIN", []),
-                    ("SELECT 1 AS live WHERE clearline_enter_tenant($1, $2)", [id, (durable ? nil : "off") as String?]),
+                    PostgresConnection.settingsStatement(
+                        [("clearline.scope", "tenant"), ("clearline.tenant_id", id.lowercasedText)] + commitSetting),
+                    ("SELECT 1 FROM tenants WHERE id = $1 AND deleted_at IS NULL", [id]),
                 ]
                 if LiveTenants.isKnownLive(id) {
                     implicit = readOfOne != nil
