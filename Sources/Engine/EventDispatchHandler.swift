@@ -37,22 +37,21 @@ struct EventDispatchHandler: JobHandler {
         let observation =
             event.source == "paytrace"
             ? PaymentObservation(event: payload, receivedAt: event.receivedAt, zone: TimeZone(identifier: "UTC")!) : nil
-        return JobEffects(summary: ["flows": "\(taking.count) of \(live.count) deployed flow(s) take this \(event.type) event"]) { tx in
+        // Each run's first step follows the dispatch: the pool may take it straight to its workers.
+        return JobEffects.following(summary: ["flows": "\(taking.count) of \(live.count) deployed flow(s) take this \(event.type) event"]) { tx in
             if let observation { try FraudWatch.judge(tx, tenantId: event.tenantId, environment: event.environment, observation) }
+            var first: [NewJob] = []
             for (flowId, version, definition) in taking {
                 guard
                     let runId = try RunStore.start(
                         tx, tenantId: event.tenantId, environment: event.environment, eventId: event.id, flowId: flowId, version: version)
                 else { continue }
-                let first = StepJobPayload(runId: runId, position: 0)
-                try JobQueue.enqueue(
-                    tx,
-                    [
-                        first.job(
-                            tenantId: event.tenantId, environment: event.environment, eventId: event.id, orderingKey: key,
-                            maxAttempts: definition.errorPolicy.maxAttempts, since: event.receivedAt)
-                    ])
+                first.append(
+                    StepJobPayload(runId: runId, position: 0).job(
+                        tenantId: event.tenantId, environment: event.environment, eventId: event.id, orderingKey: key,
+                        maxAttempts: definition.errorPolicy.maxAttempts, since: event.receivedAt))
             }
+            return first
         }
     }
 }
