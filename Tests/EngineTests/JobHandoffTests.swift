@@ -55,35 +55,51 @@ struct JobHandoffTests {
         #expect(written.takenAtCompletion == 50)
     }
 
-    /// Two chains on one key run one after the other, the earlier-placed first; a job placed ahead
-    /// of a chain's follower (queued while the chain's job ran) goes before the follower, which is
-    /// then left to a claim.
-    @Test func aFollowerKeepsItsKeysLine() throws {
+    /// Two chains on one key run one after the other, the earlier-placed first: a follower
+    /// keeps its chain's place in the key's line, ahead of the later chain.
+    @Test func twoChainsOnOneKeyRunOneAfterTheOther() throws {
         let tenant = try QueueDatabase.tenant()
         let now = Date()
         let later = try QueueDatabase.probes(tenant, count: 1, payload: #"{"then": 2}"#, orderingKey: "k", since: now.addingTimeInterval(-5))[0]
-        let first = try QueueDatabase.probes(
-            tenant, count: 1, payload: #"{"then": 2, "sleep_ms": 400}"#, orderingKey: "k", since: now.addingTimeInterval(-10))[0]
-        let pool = QueueDatabase.pool(workers: 4, tenants: .only(tenant))
-        pool.start()
-        let running = try Wait.blockingUntil(30) {
-            try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
-                try tx.one("SELECT 1 AS one FROM jobs WHERE id = $1 AND state = 'running'", [first]) != nil
-            }
+        let first = try QueueDatabase.probes(tenant, count: 1, payload: #"{"then": 2}"#, orderingKey: "k", since: now.addingTimeInterval(-10))[0]
+        let written = try Self.run(tenant)
+        #expect(written.order.count == 6)
+        #expect(written.order.first == first, "\(written.order)")
+        #expect(written.order.firstIndex(of: later) == 3, "the first chain's three jobs, then the later chain's: \(written.order)")
+        #expect(written.claimed == 2)
+    }
+
+    /// A follower is taken only when a claim could take it: not while a job of its key runs, not
+    /// behind a job placed ahead of it in the key's line, not before it is due.
+    @Test func aFollowerIsQueuedWhenAClaimCouldNotTakeIt() throws {
+        let tenant = try QueueDatabase.tenant()
+        let now = Date()
+        func follower(_ key: String?, since: Date) -> NewJob {
+            NewJob(tenantId: tenant, environment: .dev, kind: .probe, orderingKey: key, runAt: since)
         }
-        #expect(running)
-        // A follower keeps its chain's place (-10 s): a job placed at -12 s is ahead of it.
-        let ahead = try QueueDatabase.probes(tenant, count: 1, orderingKey: "k", since: now.addingTimeInterval(-12))[0]
-        let done = try Wait.blockingUntil(60) { try QueueDatabase.remaining(tenant) == 0 }
-        pool.shutdown(grace: 5)
-        #expect(done)
-        let order = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
-            try tx.query("SELECT job_id FROM probe_effects WHERE tenant_id = $1 ORDER BY seq", [tenant]).map { try $0.int64("job_id") }
+        let taken = { (job: NewJob) in
+            try QueueDatabase.shared.transaction(.tenant(tenant)) { try JobQueue.enqueueTaken($0, job, worker: "handoff-test", leaseSeconds: 60) }
         }
-        #expect(order.count == 7)
-        #expect(Array(order.prefix(2)) == [first, ahead], "the job placed ahead went before the first chain's follower: \(order)")
-        // The first chain's other two jobs, then the later chain's three.
-        #expect(order.firstIndex(of: later) == 4, "\(order)")
-        #expect(order.suffix(3).first == later)
+        // Free: nothing of its key, and due.
+        let free = try #require(try taken(follower("free", since: now.addingTimeInterval(-1))))
+        #expect(free.attempt == 1)
+        // Its key's job is running (the one just taken).
+        #expect(try taken(follower("free", since: now.addingTimeInterval(-1))) == nil)
+        // A queued job of the key placed ahead of it.
+        _ = try QueueDatabase.probes(tenant, count: 1, orderingKey: "line", since: now.addingTimeInterval(-12))
+        #expect(try taken(follower("line", since: now.addingTimeInterval(-10))) == nil)
+        // Placed ahead of that queued job itself: taken, as a claim would take it first.
+        #expect(try taken(follower("line", since: now.addingTimeInterval(-13))) != nil)
+        // Not yet due.
+        #expect(try taken(follower(nil, since: now.addingTimeInterval(3600))) == nil)
+        let (running, attempts) = try QueueDatabase.shared.transaction(.tenant(tenant)) { tx in
+            (
+                try tx.one("SELECT count(*) AS n FROM jobs WHERE tenant_id = $1 AND state = 'running' AND worker = 'handoff-test'", [tenant])!.int("n"),
+                try tx.one("SELECT count(*) AS n FROM job_attempts WHERE tenant_id = $1 AND worker = 'handoff-test'", [tenant])!.int("n")
+            )
+        }
+        #expect(running == 2)
+        #expect(attempts == 2, "each taken job's first attempt recorded, as a claim records it")
+        try QueueDatabase.shared.transaction(.tenant(tenant)) { try $0.query("DELETE FROM jobs WHERE tenant_id = $1", [tenant]) }
     }
 }
