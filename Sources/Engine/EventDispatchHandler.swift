@@ -46,6 +46,8 @@ struct EventDispatchHandler: JobHandler {
                     let runId = try RunStore.start(
                         tx, tenantId: event.tenantId, environment: event.environment, eventId: event.id, flowId: flowId, version: version)
                 else { continue }
+                // Its steps here can guess their ledger keys before reading the run.
+                StepCaches.remember(run: runId, .init(flowId: flowId, version: version, eventId: event.id))
                 first.append(
                     StepJobPayload(runId: runId, position: 0).job(
                         tenantId: event.tenantId, environment: event.environment, eventId: event.id, orderingKey: key,

@@ -15,6 +15,8 @@ struct FlowStepHandler: JobHandler {
         let steps: [RunStep]
         let connections: [Connection]
         let breakers: [UUID: CircuitBreakerState]
+        /// The step's ledger lookup, when its key could be guessed before the load.
+        var ledgerGuess: StepLedgerGuess? = nil
 
         func breaker(_ connection: Connection, _ database: Database) -> CircuitBreaker {
             CircuitBreaker(database: database, connection: connection, state: breakers[connection.id])
@@ -34,7 +36,7 @@ struct FlowStepHandler: JobHandler {
             throw PermanentJobFailure("a flow.step job needs run_id and position")
         }
         let position = payload.position
-        let loaded = try load(job, runId: payload.runId, context)
+        let loaded = try load(job, payload, context)
         let run = loaded.run
         // Failed too: a dead step replayed from the dead letters takes its run up again.
         guard run.status == .running || run.status == .failed, position < loaded.definition.steps.count else { return .none }
@@ -89,7 +91,8 @@ struct FlowStepHandler: JobHandler {
             }
             var key = "event:\(run.eventId.lowercasedText):\(step.id)"
             if let node = step.key, let text = try node.evaluate(inputs).keyText { key = text }
-            switch try ledger.write(step.target, record, key: key, through: { try writer(for: step.target, loaded, context) }) {
+            let known = loaded.ledgerGuess?.answer(target: step.target.name, key: key)
+            switch try ledger.write(step.target, record, key: key, known: known, through: { try writer(for: step.target, loaded, context) }) {
             case .linked(let existing):
                 return Outcome(status: .linked, record: record, externalId: existing, detail: "already synced as \(existing)")
             case .written(let id):
@@ -155,23 +158,36 @@ struct FlowStepHandler: JobHandler {
     /// The run and what its step needs. A flow version never changes once published, nor does an
     /// event's payload: both come from the process's cache when a step of theirs ran here before.
     /// The run, its earlier steps, the environment's connections and the breakers are read in one
-    /// round trip with no BEGIN or COMMIT (`Database.readTogether`): the job names the run's tenant and
-    /// environment, so none of these reads waits on another.
-    func load(_ job: Job, runId: UUID, _ context: JobContext) throws -> Loaded {
-        var (found, connections, steps, breakers) = try context.database.readTogether(.tenant(job.tenantId)) { tx in
-            try tx.read(
-                RunStore.get(tenantId: job.tenantId, id: runId), ConnectionStore.all(tenantId: job.tenantId, environment: job.environment),
-                RunStore.steps(tenantId: job.tenantId, runId: runId), CircuitBreakerStore.states(tenantId: job.tenantId))
+    /// round trip with no BEGIN or COMMIT (`Database.readTogether`): the job names the run's tenant
+    /// and environment, so none of these reads waits on another. So is the step's ledger lookup,
+    /// when its key can be guessed (`StepLedgerGuess`).
+    func load(_ job: Job, _ payload: StepJobPayload, _ context: JobContext) throws -> Loaded {
+        let (tenantId, runId) = (job.tenantId, payload.runId)
+        var guess = StepLedgerGuess(payload)
+        let reads = (
+            RunStore.get(tenantId: tenantId, id: runId), ConnectionStore.all(tenantId: tenantId, environment: job.environment),
+            RunStore.steps(tenantId: tenantId, runId: runId), CircuitBreakerStore.states(tenantId: tenantId)
+        )
+        var (found, connections, steps, breakers) = try context.database.readTogether(.tenant(tenantId)) { tx in
+            guard let known = guess else { return try tx.read(reads.0, reads.1, reads.2, reads.3) }
+            let (run, connections, steps, breakers, linked) = try tx.read(
+                reads.0, reads.1, reads.2, reads.3,
+                SyncLinkStore.lookup(tenantId: tenantId, environment: job.environment, target: known.target, sourceKey: known.key))
+            guess?.targetId = linked
+            return (run, connections, steps, breakers)
         }
         guard let run = found else { throw PermanentJobFailure("the run no longer exists") }
+        StepCaches.remember(run: run.id, .init(flowId: run.flowId, version: run.version, eventId: run.eventId))
         // The run's environment rules, should a job ever name another.
         if run.environment != job.environment {
-            connections = try context.database.read(.tenant(job.tenantId)) {
-                try $0.read(ConnectionStore.all(tenantId: job.tenantId, environment: run.environment))
+            guess = nil
+            connections = try context.database.read(.tenant(tenantId)) {
+                try $0.read(ConnectionStore.all(tenantId: tenantId, environment: run.environment))
             }
         }
         let (definition, event) = try cached(run, context)
-        return Loaded(run: run, definition: definition, event: event, steps: steps, connections: connections, breakers: breakers)
+        return Loaded(
+            run: run, definition: definition, event: event, steps: steps, connections: connections, breakers: breakers, ledgerGuess: guess)
     }
 
     /// The run's flow version and event, from the process's cache or else read once.

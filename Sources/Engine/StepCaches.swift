@@ -23,6 +23,14 @@ enum StepCaches {
         let receivedAt: Date
     }
 
+    /// What a run is of: its flow version and its event, which never change.
+    struct RunIdentity: Sendable {
+        let flowId: UUID
+        let version: Int
+        let eventId: UUID
+    }
+
+    private static let runs = BlockingLock<[UUID: RunIdentity]>([:])
     private static let definitions = BlockingLock<[DefinitionKey: FlowDefinition]>([:])
     private static let events = BlockingLock<[UUID: ParsedEvent]>([:])
     private static let secrets = BlockingLock<[UUID: SealedSecrets]>([:])
@@ -37,6 +45,16 @@ enum StepCaches {
     }
 
     static func cachedEvent(_ id: UUID) -> ParsedEvent? { events.withLock { $0[id] } }
+
+    static func cachedRun(_ id: UUID) -> RunIdentity? { runs.withLock { $0[id] } }
+
+    /// Notes what run `id` is of, for its next steps here (`StepLedgerGuess`).
+    static func remember(run id: UUID, _ identity: RunIdentity) {
+        runs.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[id] = identity
+        }
+    }
 
     /// An event's parsed payload; `load` reads and parses it when this process has not yet.
     static func event(_ id: UUID, load: () throws -> ParsedEvent) rethrows -> ParsedEvent {

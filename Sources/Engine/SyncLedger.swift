@@ -27,9 +27,12 @@ struct SyncLedger {
         }
     }
 
-    /// Search before create, once the ledger has no entry.
-    func write(_ schema: TargetSchema, _ record: JSONValue, key: String, through writer: () throws -> any TargetWriter) throws -> Entry {
-        if let existing = try lookup(target: schema.name, sourceKey: key) { return .linked(existing) }
+    /// Search before create, once the ledger has no entry. `known`: the ledger's answer for this
+    /// key, read already (with the step's run), when there is one.
+    func write(_ schema: TargetSchema, _ record: JSONValue, key: String, known: String?? = nil, through writer: () throws -> any TargetWriter) throws
+        -> Entry
+    {
+        if let existing = try known ?? lookup(target: schema.name, sourceKey: key) { return .linked(existing) }
         let writer = try writer()
         if let found = try writer.find(schema, record, key: key) { return .written(found) }
         return .written(try writer.create(schema, record, key: key))

@@ -25,6 +25,13 @@ extension Transaction {
 }
 
 extension Transaction {
+    public func read<A, B, C, D, E>(_ a: Read<A>, _ b: Read<B>, _ c: Read<C>, _ d: Read<D>, _ e: Read<E>) throws -> (A, B, C, D, E) {
+        let rows = try connection.queries([
+            (a.sql, a.parameters), (b.sql, b.parameters), (c.sql, c.parameters), (d.sql, d.parameters), (e.sql, e.parameters),
+        ])
+        return (try a.decode(rows[0]), try b.decode(rows[1]), try c.decode(rows[2]), try d.decode(rows[3]), try e.decode(rows[4]))
+    }
+
     public func read<A, B, C, D>(_ a: Read<A>, _ b: Read<B>, _ c: Read<C>, _ d: Read<D>) throws -> (A, B, C, D) {
         let rows = try connection.queries([(a.sql, a.parameters), (b.sql, b.parameters), (c.sql, c.parameters), (d.sql, d.parameters)])
         return (try a.decode(rows[0]), try b.decode(rows[1]), try c.decode(rows[2]), try d.decode(rows[3]))

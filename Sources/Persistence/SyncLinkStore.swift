@@ -6,10 +6,14 @@ public import Domain
 public enum SyncLinkStore {
     /// The target id `sourceKey` became, if it was written before.
     public static func lookup(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, target: String, sourceKey: String) throws -> String? {
-        try tx.one(
+        try tx.read(lookup(tenantId: tenantId, environment: environment, target: target, sourceKey: sourceKey))
+    }
+
+    public static func lookup(tenantId: UUID, environment: EnvironmentName, target: String, sourceKey: String) -> Read<String?> {
+        Read(
             "SELECT target_id FROM sync_links WHERE tenant_id = $1 AND environment = $2 AND target = $3 AND source_key = $4",
             [tenantId, environment.rawValue, target, sourceKey]
-        ).map { try $0.string("target_id") }
+        ) { try $0.first.map { try $0.string("target_id") } }
     }
 
     /// The target ids many source keys became, by source key (reconciliation's cross-reference).
