@@ -30,4 +30,20 @@ struct RateLimitTests {
         }
         #expect(allowed.withLock { $0 } == 10)
     }
+
+    /// Many takers racing for a new bucket's last tokens: none gets through without a token,
+    /// whichever of them waits on another's update (migration 0046).
+    @Test func takersRacingForTheLastTokensNeverGetOneFree() throws {
+        let limit = RateLimits.Limit(capacity: 10, perSecond: 10.0 / 86_400)
+        for _ in 0..<6 {
+            let bucket = "test:\(UUID().uuidString)"
+            let allowed = Mutex(0)
+            DispatchQueue.concurrentPerform(iterations: 16) { _ in
+                for _ in 0..<3 where (try? RateLimits.take(TestServer.shared.database, bucket: bucket, cost: 1, limit: limit)) == .some(nil) {
+                    allowed.withLock { $0 += 1 }
+                }
+            }
+            #expect(allowed.withLock { $0 } == 10, "bucket \(bucket)")
+        }
+    }
 }
