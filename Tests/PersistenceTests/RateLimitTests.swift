@@ -19,9 +19,7 @@ struct RateLimitTests {
 
     @Test func concurrentTakersTogetherGetExactlyTheCapacity() throws {
         let bucket = "test:\(UUID().uuidString)"
-        // Ten, refilled so slowly (ten a day) that no wait of the takers (a pool busy with other
-        // suites) lets a token back in: at ten a minute, takers spread over 6 s got eleven.
-        let limit = RateLimits.Limit(capacity: 10, perSecond: 10.0 / 86_400)
+        let limit = RateLimits.Limit(perMinute: 10)
         let allowed = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
             for _ in 0..<3 where (try? RateLimits.take(TestServer.shared.database, bucket: bucket, cost: 1, limit: limit)) == .some(nil) {
