@@ -20,6 +20,6 @@ extension JobQueue {
     /// one-job path says which.
     /// Their events are the caller's to settle once the effects are written (`settleEvents`).
     public static func complete(_ tx: Transaction, _ completions: [Completion]) throws -> Set<Int64> {
-        try finish(tx, completions, state: .completed, outcome: .succeeded, error: nil, liveTenantsOnly: true, settlingEvents: false)
+        try finish(tx, completions, state: .completed, outcome: .succeeded, error: nil, liveTenantsOnly: true)
     }
 }

@@ -111,12 +111,14 @@ public enum JobQueue {
     /// effects); throws `LeaseLost` when the job is no longer this attempt's. Without
     /// `settlingEvent`, the caller settles the job's event after the effects (`settleEvents`).
     public static func complete(_ tx: Transaction, _ job: Job, summary: String? = nil, settlingEvent: Bool = true) throws {
-        try finish(tx, job, state: .completed, outcome: .succeeded, error: nil, summary: summary, settlingEvents: settlingEvent)
+        try finish(tx, job, state: .completed, outcome: .succeeded, error: nil, summary: summary)
+        if settlingEvent { try settleEvents(tx, tenantId: job.tenantId, job.eventId.map { [$0] } ?? []) }
     }
 
     /// Moves a running job to the dead letters, with an alert.
     public static func kill(_ tx: Transaction, _ job: Job, error: String) throws {
         try finish(tx, job, state: .dead, outcome: .failed, error: error)
+        try settleEvents(tx, tenantId: job.tenantId, job.eventId.map { [$0] } ?? [])
         try tx.query(
             """
             INSERT INTO alerts (tenant_id, environment, kind, job_id, subject, message) VALUES ($1, $2, '\(Alert.Kind.jobDead.rawValue)', $3, $5, $4)
@@ -124,33 +126,16 @@ public enum JobQueue {
             """, [job.tenantId, job.environment.rawValue, job.id, "\(job.kind) gave up after \(job.attempt) attempt(s): \(error)", "job:\(job.id)"])
     }
 
-    private static func finish(
-        _ tx: Transaction, _ job: Job, state: JobState, outcome: AttemptOutcome, error: String?, summary: String? = nil, settlingEvents: Bool = true
-    ) throws {
-        let done = try finish(
-            tx, [Completion(job: job, summary: summary)], state: state, outcome: outcome, error: error, liveTenantsOnly: false,
-            settlingEvents: settlingEvents)
+    private static func finish(_ tx: Transaction, _ job: Job, state: JobState, outcome: AttemptOutcome, error: String?, summary: String? = nil) throws {
+        let done = try finish(tx, [Completion(job: job, summary: summary)], state: state, outcome: outcome, error: error, liveTenantsOnly: false)
         if done.isEmpty { throw LeaseLost(jobId: job.id) }
     }
 
-    /// `finish`'s event CTE: each finished job's event pending while a job of it is left, dead
-    /// when one of its jobs died and was not replayed, else completed.
-    private static let eventStatusStatement = """
-        event AS (
-          -- The statement sees the jobs as they were before it: its own deletions are left out by id.
-          UPDATE events SET status = CASE
-              WHEN EXISTS (SELECT 1 FROM jobs o WHERE o.event_id = events.id AND o.id NOT IN (SELECT id FROM gone)) THEN 'pending'
-              WHEN $4 = 'dead' OR EXISTS (SELECT 1 FROM job_history h WHERE h.event_id = events.id AND h.state = 'dead' AND h.replayed_by IS NULL) THEN 'dead'
-              ELSE 'completed' END
-          WHERE id IN (SELECT event_id FROM gone WHERE event_id IS NOT NULL)
-        )
-        """
-
-    /// The status of the events of jobs completed without settling it, once the completing
-    /// transaction's effects are written (a run's next step queued): pending while a job of the
-    /// event is left, dead when one died and was not replayed, else completed. A row whose status
-    /// stays the same is not written: a step followed by the next one leaves its event as it was,
-    /// where settling at completion wrote it twice (completed, then pending again).
+    /// The status of finished jobs' events, once they are in history: pending while a job of the
+    /// event is left, dead when one died and was not replayed, else completed. The pool settles
+    /// after the completing transaction's effects (a run's next step queued), so a step followed
+    /// by the next one leaves its event as it was, where settling inside the move to history wrote
+    /// it twice (completed, then pending again). A row whose status stays the same is not written.
     public static func settleEvents(_ tx: Transaction, tenantId: UUID, _ eventIds: [UUID]) throws {
         guard !eventIds.isEmpty else { return }
         try tx.query(
@@ -167,12 +152,11 @@ public enum JobQueue {
             """, [tenantId, SQLArray(Array(Set(eventIds)).map { $0.lowercasedText })])
     }
 
-    /// Moves running jobs to history in one statement: the jobs, their attempts (each with its
-    /// summary) and, with `settlingEvents`, their events' status. Returns the ids it moved; a job
-    /// left out lost its lease (or, with `liveTenantsOnly`, belongs to a deleted tenant).
+    /// Moves running jobs to history in one statement: the jobs and their attempts (each with its
+    /// summary); their events are the caller's to settle (`settleEvents`). Returns the ids it
+    /// moved; a job left out lost its lease (or, with `liveTenantsOnly`, belongs to a deleted tenant).
     static func finish(
-        _ tx: Transaction, _ jobs: [Completion], state: JobState, outcome: AttemptOutcome, error: String?, liveTenantsOnly: Bool,
-        settlingEvents: Bool = true
+        _ tx: Transaction, _ jobs: [Completion], state: JobState, outcome: AttemptOutcome, error: String?, liveTenantsOnly: Bool
     ) throws -> Set<Int64> {
         guard !jobs.isEmpty else { return [] }
         let rows = try tx.query(
@@ -193,8 +177,7 @@ public enum JobQueue {
               UPDATE job_attempts a
               SET finished_at = now(), outcome = $5, error = $6, summary = (($3::text[])[array_position($1::bigint[], a.job_id)])::jsonb
               FROM gone WHERE a.job_id = gone.id AND a.attempt = gone.attempt
-            )\(settlingEvents ? "," : "")
-            \(settlingEvents ? eventStatusStatement : "")
+            )
             SELECT id FROM gone
             """,
             [
