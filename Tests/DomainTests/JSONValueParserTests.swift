@@ -30,6 +30,29 @@ struct JSONValueParserTests {
         }
     }
 
+    /// `canonicalJSON` is written by hand; it must be JSONEncoder's sorted text byte for byte,
+    /// since stored checksums and payloads were made with the encoder.
+    @Test func canonicalTextIsJSONEncodersSortedText() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var generator = SystemRandomNumberGenerator()
+        let keys = ["", "a", "A", "_", "10", "9", "a10", "a9", "é", "e\u{301}x", "f", "😀", "ａ", "a\u{1}", "\"q\"", "/"]
+        let numbers: [Double] = [0, -0.0, 1, 100, 0.1, 1e15, 1e16, 1e21, 1e-7, 5e-324, -1.5e-10, 12345.678, .greatestFiniteMagnitude]
+        for _ in 0..<500 {
+            var value = Self.random(depth: 0, &generator)
+            if case .object(var fields) = value {
+                for _ in 0..<Int.random(in: 0...6, using: &generator) {
+                    fields[keys.randomElement(using: &generator)!] = .number(numbers.randomElement(using: &generator)!)
+                }
+                fields["controls"] = .string(String(String.UnicodeScalarView((0..<32).compactMap { Unicode.Scalar($0) })) + "\u{7f}\u{2028}")
+                value = .object(fields)
+            }
+            let expected = try encoder.encode(value)
+            #expect(value.canonicalJSON == Array(expected), "\(String(decoding: expected, as: UTF8.self))")
+        }
+        #expect(JSONValue.array([.number(.nan)]).canonicalJSON.isEmpty)
+    }
+
     @Test func deepNestingIsRefusedNotACrash() {
         #expect(JSONValueParser.parse(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)) == nil)
         #expect(JSONValueParser.parse(String(repeating: "[", count: 500) + String(repeating: "]", count: 500)) != nil)
