@@ -98,17 +98,18 @@ public enum JSONText {
 
     /// `text` as a JSON string token appended to `out`, as JSONEncoder writes one: `"` and `\`
     /// escaped, control characters as escapes, the rest (slashes and non-ASCII included) as it
-    /// is; plain runs copied whole.
-    public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+    /// is; plain runs copied whole. `escapingSlashes` writes `/` as `\/`, as JSONSerialization does.
+    public static func appendQuoted(_ text: String, to out: inout [UInt8], escapingSlashes: Bool = false) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
             var start = 0
-            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5c {
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5c || (byte == 0x2f && escapingSlashes) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
                 switch byte {
                 case 0x22: out.append(contentsOf: [0x5c, 0x22])
                 case 0x5c: out.append(contentsOf: [0x5c, 0x5c])
+                case 0x2f: out.append(contentsOf: [0x5c, 0x2f])
                 case 0x0a: out.append(contentsOf: [0x5c, UInt8(ascii: "n")])
                 case 0x0d: out.append(contentsOf: [0x5c, UInt8(ascii: "r")])
                 case 0x09: out.append(contentsOf: [0x5c, UInt8(ascii: "t")])

@@ -9,8 +9,8 @@ enum SandboxResponses {
     /// compares keys through NSString with a locale made for each comparison, and was two thirds
     /// of the sandbox's time under a burst of flows (often inside an emulator's lock).
     static func json(_ status: Int, _ object: [String: Any], headers: [(name: String, value: String)] = []) -> Response {
-        let body = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
-        return Response(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(body))
+        let body = SandboxJSON.data(object) ?? Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8))
+        return Response(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
     }
 
     /// An amount sent as a string or a JSON number, as Decimal (never through Double).

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Domain
 
 /// Books invoices (reference section 2.5). As on the real service, an invoice created through
 /// the API is a draft unless the call says `send=true`; a draft takes no payment until it is
@@ -183,9 +184,14 @@ extension ZohoBooksEmulator {
 
     /// `date` plus the payment terms in days (0: due on receipt).
     static func dueDate(_ date: String, terms: Any?) -> String {
+        let days = (terms as? Int) ?? Int("\(terms ?? 0)") ?? 0
+        // A day written as Books writes one is counted without DateFormatter; anything else is
+        // read as before, leniently.
+        if let start = Timestamp.day(date), Timestamp.dayText(start) == date {
+            return Timestamp.dayText(start.addingTimeInterval(Double(days) * 86_400))
+        }
         let format = SandboxResponses.formatter("yyyy-MM-dd")
         guard let start = format.date(from: date) else { return date }
-        let days = (terms as? Int) ?? Int("\(terms ?? 0)") ?? 0
         return format.string(from: start.addingTimeInterval(Double(days) * 86_400))
     }
 }
