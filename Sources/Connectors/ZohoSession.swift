@@ -1,4 +1,5 @@
 public import Foundation
+import Domain
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
@@ -76,7 +77,7 @@ public struct ZohoSession: Sendable {
         request.setValue("Zoho-oauthtoken \(token)", forHTTPHeaderField: "Authorization")
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.httpBody = try FoundationJSON.data(body).map { Data($0) } ?? JSONSerialization.data(withJSONObject: body)
         }
         return try transport.send(request, vendor: vendor)
     }

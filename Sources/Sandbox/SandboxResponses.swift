@@ -9,7 +9,7 @@ enum SandboxResponses {
     /// compares keys through NSString with a locale made for each comparison, and was two thirds
     /// of the sandbox's time under a burst of flows (often inside an emulator's lock).
     static func json(_ status: Int, _ object: [String: Any], headers: [(name: String, value: String)] = []) -> Response {
-        let body = SandboxJSON.data(object) ?? Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8))
+        let body = FoundationJSON.data(object) ?? Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8))
         return Response(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
     }
 

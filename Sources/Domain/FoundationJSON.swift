@@ -1,16 +1,17 @@
-import Foundation
-import Domain
+public import Foundation
 
-/// The emulators' answers as JSON text, written as corelibs Foundation's `JSONSerialization`
-/// writes them (its escapes, `\/` included, and its spelling of every number type) but into one
-/// byte buffer: `JSONSerialization` hands each character of every string to a closure as a
-/// `String` of its own, and that was 28 % of the sandbox's CPU under a burst of flows, much of
-/// it inside an emulator's lock. Key order is the dictionary's, as `JSONSerialization`'s is.
-enum SandboxJSON {
+/// Foundation values (`[String: Any]` as vendors' clients and the sandbox's emulators hold them)
+/// as JSON text, written as corelibs Foundation's `JSONSerialization` writes them (its escapes,
+/// `\/` included, and its spelling of every number type) but into one byte buffer:
+/// `JSONSerialization` hands each character of every string to a closure as a `String` of its
+/// own. That was 28 % of the sandbox's CPU under a burst of flows (much of it inside an
+/// emulator's lock) and 3 % of the workers' (Zoho request bodies). Key order is the
+/// dictionary's, as `JSONSerialization`'s is.
+public enum FoundationJSON {
     /// The text of `object`; nil when it holds a value this writer does not know (an optional
     /// inside `Any`, a custom class) or a number JSON cannot spell, for `JSONSerialization` to
     /// judge as before.
-    static func data(_ object: [String: Any]) -> [UInt8]? {
+    public static func data(_ object: [String: Any]) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         return append(object, to: &out) ? out : nil

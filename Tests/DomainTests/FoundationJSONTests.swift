@@ -1,20 +1,20 @@
 import Foundation
 import Testing
 
-@testable import Sandbox
+@testable import Domain
 
-/// The sandbox writes its answers itself (SandboxJSON) instead of through JSONSerialization, and
-/// must write the same text: every clients' library read the emulators' answers as
-/// JSONSerialization wrote them. Objects hold one key each here, so that key order (the
+/// The sandbox's answers and Zoho request bodies are written by FoundationJSON instead of
+/// JSONSerialization, and must be the same text: clients' libraries read the emulators' answers,
+/// and vendors read the bodies, as JSONSerialization wrote them. Objects hold one key each here, so that key order (the
 /// dictionary's, in both) cannot differ.
-@Suite("The sandbox's JSON text, as JSONSerialization writes it")
-struct SandboxJSONTests {
+@Suite("Foundation values as JSON text, as JSONSerialization writes them")
+struct FoundationJSONTests {
     @Test func randomAnswersAreJSONSerializationsTextByteForByte() throws {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<400 {
             let object = ["k": Self.random(depth: 0, &generator)]
             let expected = Array(try JSONSerialization.data(withJSONObject: object))
-            let written = try #require(SandboxJSON.data(object))
+            let written = try #require(FoundationJSON.data(object))
             #expect(written == expected, "\(String(decoding: expected, as: UTF8.self))")
         }
     }
@@ -26,15 +26,15 @@ struct SandboxJSONTests {
         let natives: [Any] = [true, false, 3, -7, 2.5, 100.0, 1e21, Decimal(string: "1.10")!, NSNumber(value: Float(1.1)), NSNumber(value: Int8(5)), NSNull()]
         for value in parsed + amounts + natives {
             let object = ["amount": value]
-            #expect(SandboxJSON.data(object) == Array(try JSONSerialization.data(withJSONObject: object)), "\(value)")
+            #expect(FoundationJSON.data(object) == Array(try JSONSerialization.data(withJSONObject: object)), "\(value)")
         }
     }
 
     @Test func whatItCannotWriteIsLeftToJSONSerialization() {
         let missing: String? = nil
-        #expect(SandboxJSON.data(["k": missing as Any]) == nil)
-        #expect(SandboxJSON.data(["k": Double.nan]) == nil)
-        #expect(SandboxJSON.data(["k": [Date()]]) == nil)
+        #expect(FoundationJSON.data(["k": missing as Any]) == nil)
+        #expect(FoundationJSON.data(["k": Double.nan]) == nil)
+        #expect(FoundationJSON.data(["k": [Date()]]) == nil)
     }
 
     static func random(depth: Int, _ generator: inout SystemRandomNumberGenerator) -> Any {
