@@ -16,8 +16,6 @@ final class CompletionCommitter: @unchecked Sendable {
         let summary: String?
     }
 
-    /// At most this many jobs per commit.
-    static let batchLimit = 128
     /// Workers wait before handing over more than this many uncommitted jobs: claimed work
     /// cannot run ahead of its commits without bound.
     static let pendingLimit = 512
@@ -33,7 +31,7 @@ final class CompletionCommitter: @unchecked Sendable {
     /// How many jobs completed in a commit, and the following jobs it took.
     private let committed: (Int, [Job]) -> Void
     private let condition = NSCondition()
-    private var pending: [Finished] = []
+    private var pending = CompletionLine()
     private var closed = false
     private var running = false
 
@@ -66,7 +64,7 @@ final class CompletionCommitter: @unchecked Sendable {
             if let taken = commitOne(finished) { committed(1, taken) }
             return
         }
-        pending.append(finished)
+        pending.add(finished)
         condition.broadcast()
         condition.unlock()
     }
@@ -81,8 +79,11 @@ final class CompletionCommitter: @unchecked Sendable {
     }
 
     private func loop() {
+        // The last batch's size and time, taught to the line under the next round's lock.
+        var last: (jobs: Int, seconds: Double)?
         while true {
             condition.lock()
+            if let last { pending.learn(jobs: last.jobs, took: last.seconds) }
             while pending.isEmpty && !closed { condition.wait() }
             if pending.isEmpty {
                 running = false
@@ -90,11 +91,14 @@ final class CompletionCommitter: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let batch = Array(pending.prefix(Self.batchLimit))
-            pending.removeFirst(batch.count)
+            // The oldest work first, as many as commit in a short while (`CompletionLine`).
+            let batch = pending.nextBatch()
             condition.broadcast()
             condition.unlock()
+            let started = ContinuousClock.now
             let (count, taken) = commit(batch)
+            let took = ContinuousClock.now - started
+            last = (batch.count, Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
             committed(count, taken)
         }
     }
