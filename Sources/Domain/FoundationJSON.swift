@@ -18,6 +18,15 @@ public enum FoundationJSON {
     }
 
     private static func append(_ value: Any, to out: inout [UInt8]) -> Bool {
+        // The common kinds told by their exact type first: a failed `as?` through the runtime
+        // costs about as much as writing a short value.
+        let kind = type(of: value)
+        if kind == String.self, let text = value as? String {
+            appendString(text, to: &out)
+            return true
+        }
+        if kind == [String: Any].self, let object = value as? [String: Any] { return appendObject(object, to: &out) }
+        if kind == [Any].self, let array = value as? [Any] { return appendArray(array, to: &out) }
         // An NSNumber (a parsed JSON number, an amount) is told by its class before any cast:
         // `as? Bool` would take an NSNumber 1 as true. JSONSerialization writes an NSDecimalNumber
         // by its description, a boolean (objCType "c") as true or false, a floating one as its Double
@@ -49,26 +58,36 @@ public enum FoundationJSON {
         case is NSNull:
             out.append(contentsOf: "null".utf8)
         case let object as [String: Any]:
-            out.append(UInt8(ascii: "{"))
-            var first = true
-            for (key, member) in object {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                appendString(key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                guard append(member, to: &out) else { return false }
-            }
-            out.append(UInt8(ascii: "}"))
+            return appendObject(object, to: &out)
         case let array as [Any]:
-            out.append(UInt8(ascii: "["))
-            for (index, element) in array.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                guard append(element, to: &out) else { return false }
-            }
-            out.append(UInt8(ascii: "]"))
+            return appendArray(array, to: &out)
         default:
             return false
         }
+        return true
+    }
+
+    private static func appendObject(_ object: [String: Any], to out: inout [UInt8]) -> Bool {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        for (key, member) in object {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            appendString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            guard append(member, to: &out) else { return false }
+        }
+        out.append(UInt8(ascii: "}"))
+        return true
+    }
+
+    private static func appendArray(_ array: [Any], to out: inout [UInt8]) -> Bool {
+        out.append(UInt8(ascii: "["))
+        for (index, element) in array.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            guard append(element, to: &out) else { return false }
+        }
+        out.append(UInt8(ascii: "]"))
         return true
     }
 

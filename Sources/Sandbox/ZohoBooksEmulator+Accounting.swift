@@ -109,7 +109,8 @@ extension ZohoBooksEmulator {
 
     func listOf(_ key: KeyPath<State, [String: [String: Any]]>, _ name: String, _ query: [String: String]) -> Response {
         let all = state.withLock { Array($0[keyPath: key].values) }
-        return Self.page(name, all.filter { Self.matches($0, query) }, query)
+        let filter = ListFilter(query)
+        return Self.page(name, all.filter { filter.matches($0) }, query)
     }
 
     /// A new account in the chart: a name unique in the organization, a type, an optional code.

@@ -182,25 +182,53 @@ final class ZohoBooksEmulator: Sendable {
             default: Array(state.payments.values)
             }
         }
-        return Self.page(key, all.filter { Self.matches($0, query) }, query)
+        let filter = ListFilter(query)
+        return Self.page(key, all.filter { filter.matches($0) }, query)
     }
 
     /// The list filters every Books list takes: exact `reference_number`, `customer_id` and
     /// `status`, `reference_number_startswith`/`_contains`, `date_start`/`date_end` and
-    /// `due_date_start`/`due_date_end` (inclusive).
-    static func matches(_ item: [String: Any], _ query: [String: String]) -> Bool {
-        // Only for the filters that use it: a search scans every record.
-        var reference: String { (item["reference_number"] as? String ?? "").lowercased() }
-        let due = item["due_date"] as? String ?? ""
-        return (query["reference_number"].map { $0 == item["reference_number"] as? String } ?? true)
-            && (query["reference_number_startswith"].map { reference.hasPrefix($0.lowercased()) } ?? true)
-            && (query["reference_number_contains"].map { reference.contains($0.lowercased()) } ?? true)
-            && (query["customer_id"].map { $0 == item["customer_id"] as? String } ?? true)
-            && (query["status"].map { hasStatus(item, $0) } ?? true)
-            && (query["date_start"].map { (item["date"] as? String ?? "") >= $0 } ?? true)
-            && (query["date_end"].map { (item["date"] as? String ?? "") <= $0 } ?? true)
-            && (query["due_date_start"].map { !due.isEmpty && due >= $0 } ?? true)
-            && (query["due_date_end"].map { !due.isEmpty && due <= $0 } ?? true)
+    /// `due_date_start`/`due_date_end` (inclusive). The query is read once, so a search that
+    /// scans every record asks each record only about the filters given (nine look-ups of the
+    /// query per record were a tenth of the sandbox's CPU in a burst of flows).
+    struct ListFilter {
+        let reference, referencePrefix, referencePart, customer, status: String?
+        let dateStart, dateEnd, dueStart, dueEnd: String?
+
+        init(_ query: [String: String]) {
+            reference = query["reference_number"]
+            referencePrefix = query["reference_number_startswith"]?.lowercased()
+            referencePart = query["reference_number_contains"]?.lowercased()
+            customer = query["customer_id"]
+            status = query["status"]
+            dateStart = query["date_start"]
+            dateEnd = query["date_end"]
+            dueStart = query["due_date_start"]
+            dueEnd = query["due_date_end"]
+        }
+
+        func matches(_ item: [String: Any]) -> Bool {
+            if let reference, reference != item["reference_number"] as? String { return false }
+            if referencePrefix != nil || referencePart != nil {
+                let text = (item["reference_number"] as? String ?? "").lowercased()
+                if let referencePrefix, !text.hasPrefix(referencePrefix) { return false }
+                if let referencePart, !text.contains(referencePart) { return false }
+            }
+            if let customer, customer != item["customer_id"] as? String { return false }
+            if let status, !ZohoBooksEmulator.hasStatus(item, status) { return false }
+            if dateStart != nil || dateEnd != nil {
+                let date = item["date"] as? String ?? ""
+                if let dateStart, date < dateStart { return false }
+                if let dateEnd, date > dateEnd { return false }
+            }
+            if dueStart != nil || dueEnd != nil {
+                let due = item["due_date"] as? String ?? ""
+                if due.isEmpty { return false }
+                if let dueStart, due < dueStart { return false }
+                if let dueEnd, due > dueEnd { return false }
+            }
+            return true
+        }
     }
 
     /// Books' invoice status filters include two that name a state rather than a stored status:

@@ -156,7 +156,9 @@ extension ZohoCRMEmulator {
     func existing(_ module: ZohoCRMModule, field: String, value: Any?, in store: Store) -> String? {
         let wanted = ZohoCRMCriteria.text(value)
         guard !wanted.isEmpty else { return nil }
-        return (store.order[module.apiName] ?? []).first { ZohoCRMCriteria.text(store.records[module.apiName]?[$0]?[field]) == wanted }
+        // The module's records looked up once, not once per record scanned.
+        let records = store.records[module.apiName] ?? [:]
+        return (store.order[module.apiName] ?? []).first { ZohoCRMCriteria.text(records[$0]?[field]) == wanted }
     }
 
     static func id(_ value: Any?) -> String? {
