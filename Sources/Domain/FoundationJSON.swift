@@ -31,7 +31,7 @@ public enum FoundationJSON {
         // `as? Bool` would take an NSNumber 1 as true. JSONSerialization writes an NSDecimalNumber
         // by its description, a boolean (objCType "c") as true or false, a floating one as its Double
         // or Float.
-        if type(of: value) is NSNumber.Type, let number = value as? NSNumber {
+        if kind is NSNumber.Type, let number = value as? NSNumber {
             if let decimal = number as? NSDecimalNumber {
                 out.append(contentsOf: decimal.description.utf8)
                 return true
@@ -91,8 +91,9 @@ public enum FoundationJSON {
         return true
     }
 
-    /// `description` without a trailing `.0`; false for a number that is not finite.
-    private static func appendFloat<Number: FloatingPoint & LosslessStringConvertible>(_ value: Number, to out: inout [UInt8]) -> Bool {
+    /// `description` without a trailing `.0`, as JSONSerialization and JSONEncoder both write a
+    /// floating number; false for one that is not finite (JSON has no spelling for it).
+    static func appendFloat<Number: FloatingPoint & LosslessStringConvertible>(_ value: Number, to out: inout [UInt8]) -> Bool {
         guard value.isFinite else { return false }
         let text = value.description
         out.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
