@@ -3,7 +3,10 @@ import Domain
 
 /// One result row, decoded from libpq's text format by column name.
 public struct Row: Sendable {
-    let columns: [String: Int]
+    /// The result's column names, shared by its rows. Searched in place, from the end (a name
+    /// given twice reads as the last one): for the dozen short names of a row, comparing is
+    /// cheaper than hashing, which a dictionary did on every field read and for every result.
+    let columns: [String]
     let values: [String?]
 
     public func string(_ name: String) throws -> String {
@@ -12,7 +15,7 @@ public struct Row: Sendable {
     }
 
     public func optionalString(_ name: String) -> String? {
-        guard let i = columns[name] else { return nil }
+        guard let i = columns.lastIndex(of: name) else { return nil }
         return values[i]
     }
 

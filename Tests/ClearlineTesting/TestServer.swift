@@ -91,6 +91,12 @@ public final class TestServer: Sendable {
             publicDirectory: Self.repositoryRoot.appendingPathComponent("Public").path,
             passwordIterations: 10_000,
             loginLimits: .init(window: 900, maxFailuresPerEmail: 5, maxFailuresPerClient: 10_000),
+            // Every suite shares this server, each in tenants of its own: with production's four
+            // vendor calls for all tenants together, suites pressing Test at the same moment (a
+            // Sage agent's, a bounced redirect's) were refused 429 now and then. Each tenant still
+            // gets its two; the bound for all tenants is tested on servers of their own
+            // (SlowVendorTests).
+            requestVendorCalls: 32,
             // The same five wrong tokens, refilled one an hour rather than one every 12 s: the guessing
             // test's twelve tries then meet the limit however slowly a loaded machine sends them.
             agentTokenFailures: .init(capacity: 5, perSecond: 1.0 / 3_600))
