@@ -62,6 +62,10 @@ public enum DispatchThreadPriority {
         var others: Set<Int32> = []
         for thread in threadIds() {
             if alreadyLowered.contains(thread) {
+                // Looked at again each round (a system call, no file read): libdispatch sets a
+                // thread's priority from the QoS of the work it picks up, and one lowered before
+                // was seen back at nice -4 for good (CI's stalled-vendor check).
+                if niceness(of: thread).map({ $0 != Self.niceness }) == true { _ = setNiceness(of: thread) }
                 lowered.insert(thread)
             } else if notDispatch.contains(thread) {
                 others.insert(thread)
