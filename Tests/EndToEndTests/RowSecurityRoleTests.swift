@@ -14,18 +14,15 @@ struct RowSecurityRoleTests {
     static func work(allow: Bool, until marker: String?) throws -> (output: String, status: Int32?) {
         let superuser = try #require(
             ProcessInfo.processInfo.environment["CLEARLINE_TEST_SUPERUSER_URL"], "scripts/test (start_cluster) sets CLEARLINE_TEST_SUPERUSER_URL")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["work"]
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = superuser
         environment["CLEARLINE_WORKERS"] = "1"
         if allow { environment["CLEARLINE_ALLOW_RLS_BYPASS"] = "1" } else { environment.removeValue(forKey: "CLEARLINE_ALLOW_RLS_BYPASS") }
-        process.environment = environment
         let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
+        let process = try ChildProcess(
+            executable: binary.path, arguments: ["work"], environment: environment, output: pipe.fileHandleForWriting.fileDescriptor)
+        // The child has its copy: the reader sees the end of the output when the child's is closed.
+        try pipe.fileHandleForWriting.close()
         let output = SharedText("")
         let reader = Thread {
             while case let data = pipe.fileHandleForReading.availableData, !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }

@@ -12,18 +12,14 @@ import SageAgent
 struct SageFileDropTests {
     static var binary: URL { TestServer.repositoryRoot.appendingPathComponent(".build/debug/clearline") }
 
-    static func startAgent(_ agent: AgentFixtures.Agent, folder: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = [
-            "agent", "--clearline-url", TestServer.shared.baseURL, "--connection", agent.connection.uuidString,
-            "--backend", "file-drop", "--folder", folder.path, "--wait", "2",
-        ]
-        process.environment = ["CLEARLINE_AGENT_TOKEN": agent.token, "PATH": "/usr/bin:/bin"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+    static func startAgent(_ agent: AgentFixtures.Agent, folder: URL) throws -> ChildProcess {
+        try ChildProcess(
+            executable: binary.path,
+            arguments: [
+                "agent", "--clearline-url", TestServer.shared.baseURL, "--connection", agent.connection.uuidString,
+                "--backend", "file-drop", "--folder", folder.path, "--wait", "2",
+            ],
+            environment: ["CLEARLINE_AGENT_TOKEN": agent.token, "PATH": "/usr/bin:/bin"])
     }
 
     /// RFC 4180 as Pro's importer reads it: quoted fields may hold commas, quotes and line breaks.
