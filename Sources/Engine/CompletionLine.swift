@@ -4,12 +4,12 @@ import Domain
 /// The finished jobs waiting for the committer, oldest work first, and how many the next commit
 /// takes. Not locked: `CompletionCommitter` holds its lock around it.
 ///
-/// Oldest first (by when the job was due: a step carries its sale's arrival, as the workers'
-/// ready list orders work): when a burst's dispatches finish together, the first sales' steps
-/// are not committed behind a hundred of them. A batch is cut to what commits in about
-/// `batchTarget`, going by recent batches' time per job: a completion that arrives while a batch
-/// commits waits for it, and 128 dispatches of a burst's sales (a fraud judgement, a run and its
-/// first step each) took 200 ms. Cheap jobs (bench/queue's probes) still go 128 at a time.
+/// Oldest first (`Job.isDue(before:)`, as the workers' ready list orders work): when a burst's
+/// dispatches finish together, the first sales' steps are not committed behind a hundred of
+/// them. A batch is cut to what commits in about `batchTarget`, going by recent batches' time per
+/// job: a completion that arrives while a batch commits waits for it, and 128 dispatches of a
+/// burst's sales (a fraud judgement, a run and its first step each) took 200 ms. Cheap jobs
+/// (bench/queue's probes) still go 128 at a time.
 struct CompletionLine {
     /// At most this many jobs per commit, and never fewer than `batchFloor` while more wait.
     static let batchLimit = 128
@@ -26,7 +26,7 @@ struct CompletionLine {
     /// Completions mostly arrive oldest first, so the place is found near the end and little moves.
     mutating func add(_ finished: CompletionCommitter.Finished) {
         var place = waiting.endIndex
-        while place > waiting.startIndex, Self.precedes(finished, waiting[place - 1]) { place -= 1 }
+        while place > waiting.startIndex, finished.job.isDue(before: waiting[place - 1].job) { place -= 1 }
         waiting.insert(finished, at: place)
     }
 
@@ -43,9 +43,5 @@ struct CompletionLine {
         guard jobs >= Self.batchFloor else { return }
         let perJob = seconds / Double(jobs)
         secondsPerJob = secondsPerJob == 0 ? perJob : 0.7 * secondsPerJob + 0.3 * perJob
-    }
-
-    private static func precedes(_ a: CompletionCommitter.Finished, _ b: CompletionCommitter.Finished) -> Bool {
-        (a.job.runAt ?? .distantPast, a.job.id) < (b.job.runAt ?? .distantPast, b.job.id)
     }
 }

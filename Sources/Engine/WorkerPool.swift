@@ -299,7 +299,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// ones claimed a moment before their next step. Called with `condition` locked.
     private func addReady(_ jobs: [Job]) {
         ready += jobs
-        ready.sort { ($0.runAt ?? .distantPast, $0.id) < ($1.runAt ?? .distantPast, $1.id) }
+        ready.sort { $0.isDue(before: $1) }
     }
 
     /// Following jobs taken at completion (committed by now) join the claimed ones; once the

@@ -34,6 +34,12 @@ public struct Job: Sendable, Equatable {
         self.attempt = attempt
         self.maxAttempts = maxAttempts
     }
+
+    /// Older work first: by when it became ready (a flow's step by its sale's arrival), then by
+    /// id. The workers' ready list and the committer's line both order jobs so.
+    public func isDue(before other: Job) -> Bool {
+        (runAt ?? .distantPast, id) < (other.runAt ?? .distantPast, other.id)
+    }
 }
 
 /// A job to queue.
