@@ -11,6 +11,14 @@ public final class FaultInjector: Sendable {
         case dropAfterCommit
         /// The call is served, `seconds` late: a vendor under load.
         case slow(seconds: Double)
+
+        /// A fault the sandbox answers by sleeping first.
+        var delays: Bool {
+            switch self {
+            case .timeout, .slow: true
+            case .status, .dropAfterCommit: false
+            }
+        }
     }
 
     /// A fault that strikes at random, each call with `probability`; `writesOnly` spares GETs.
@@ -56,6 +64,16 @@ public final class FaultInjector: Sendable {
             draw -= rule.probability
         }
         return nil
+    }
+
+    /// How many injected faults wait for calls to `service`.
+    public func queued(for service: String) -> Int { queued.withLock { $0[service]?.count ?? 0 } }
+
+    /// Whether the next call to `service` could be made to wait: a slow or timeout fault first in
+    /// its line, or chaos rules that can draw one. Looked at without taking anything.
+    func mayDelay(_ service: String) -> Bool {
+        if let first = queued.withLock({ $0[service]?.first }) { return first.delays }
+        return chaos.withLock { $0[service]?.contains { $0.fault.delays } ?? false }
     }
 
     public func clear() {
