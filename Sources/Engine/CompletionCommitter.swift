@@ -16,6 +16,16 @@ final class CompletionCommitter: @unchecked Sendable {
         let summary: String?
     }
 
+    /// What a finished job's effects wrote.
+    struct Written {
+        /// The following jobs taken for this pool's workers.
+        var taken: [Job] = []
+        /// A following job of the job's own event was queued (a run's next step): the event is
+        /// still pending, as the queueing set it, so there is nothing to settle. Settling it
+        /// anyway was a statement in every batch, for all but a run's last step.
+        var eventGoesOn = false
+    }
+
     /// Workers wait before handing over more than this many uncommitted jobs: claimed work
     /// cannot run ahead of its commits without bound.
     static let pendingLimit = 512
@@ -26,8 +36,8 @@ final class CompletionCommitter: @unchecked Sendable {
     /// failure settled. The jobs it took to follow when it completed (`write`), nil when not.
     private let commitOne: (Finished) -> [Job]?
     /// A job's effects and the jobs to follow it, in the transaction completing it: the
-    /// following jobs it took for this pool's workers.
-    private let write: (Finished, Transaction) throws -> [Job]
+    /// following jobs it took for this pool's workers, and whether its event goes on.
+    private let write: (Finished, Transaction) throws -> Written
     /// How many jobs completed in a commit, and the following jobs it took.
     private let committed: (Int, [Job]) -> Void
     private let condition = NSCondition()
@@ -36,7 +46,7 @@ final class CompletionCommitter: @unchecked Sendable {
     private var running = false
 
     init(
-        database: Database, logger: Logger, commitOne: @escaping (Finished) -> [Job]?, write: @escaping (Finished, Transaction) throws -> [Job],
+        database: Database, logger: Logger, commitOne: @escaping (Finished) -> [Job]?, write: @escaping (Finished, Transaction) throws -> Written,
         committed: @escaping (Int, [Job]) -> Void
     ) {
         self.database = database
@@ -121,9 +131,13 @@ final class CompletionCommitter: @unchecked Sendable {
                 }
                 for tenant in tenants {
                     let scoped = try tx.narrowed(to: tenant)
-                    let finishedHere = byTenant[tenant] ?? []
-                    for finished in finishedHere { taken += try write(finished, scoped) }
-                    try JobQueue.settleEvents(scoped, tenantId: tenant, finishedHere.compactMap(\.job.eventId))
+                    var settling: [UUID] = []
+                    for finished in byTenant[tenant] ?? [] {
+                        let written = try write(finished, scoped)
+                        taken += written.taken
+                        if let event = finished.job.eventId, !written.eventGoesOn { settling.append(event) }
+                    }
+                    try JobQueue.settleEvents(scoped, tenantId: tenant, settling)
                 }
                 return batch.filter { !done.contains($0.job.id) }
             }

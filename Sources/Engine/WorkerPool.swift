@@ -62,7 +62,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// Commits what the workers finish, many jobs per transaction.
     private lazy var committer = CompletionCommitter(
         database: database, logger: logger, commitOne: { [weak self] in self?.commit($0) },
-        write: { [weak self] finished, tx in try self?.write(finished, tx) ?? [] },
+        write: { [weak self] finished, tx in try self?.write(finished, tx) ?? .init() },
         committed: { [weak self] count, taken in
             guard let self, count > 0 else { return }
             handOver(taken)
@@ -266,9 +266,9 @@ public final class WorkerPool: @unchecked Sendable {
         do {
             return try database.transaction(.tenant(job.tenantId)) { tx in
                 try JobQueue.complete(tx, job, summary: finished.summary, settlingEvent: false)
-                let taken = try write(finished, tx)
-                try JobQueue.settleEvents(tx, tenantId: job.tenantId, job.eventId.map { [$0] } ?? [])
-                return taken
+                let written = try write(finished, tx)
+                if !written.eventGoesOn { try JobQueue.settleEvents(tx, tenantId: job.tenantId, job.eventId.map { [$0] } ?? []) }
+                return written.taken
             }
         } catch let lost as JobQueue.LeaseLost {
             logger.warning("a job outlived its lease; its effects were rolled back", metadata: ["job_id": "\(lost.jobId)"])
@@ -282,17 +282,19 @@ public final class WorkerPool: @unchecked Sendable {
     /// A finished job's effects, then the jobs to follow it (a run's next step): each taken for
     /// this pool's workers when it may run now, so a started run goes on without a claim; queued
     /// for any process when not, or when the pool is stopping.
-    private func write(_ finished: CompletionCommitter.Finished, _ tx: Transaction) throws -> [Job] {
+    private func write(_ finished: CompletionCommitter.Finished, _ tx: Transaction) throws -> CompletionCommitter.Written {
         let following = try finished.effects.write(tx)
-        guard !following.isEmpty else { return [] }
+        guard !following.isEmpty else { return .init() }
+        let eventGoesOn = finished.job.eventId.map { event in following.contains { $0.eventId == event } } ?? false
         condition.lock()
         let taking = !stopping
         condition.unlock()
         guard taking else {
             try JobQueue.enqueue(tx, following)
-            return []
+            return .init(eventGoesOn: eventGoesOn)
         }
-        return try following.compactMap { try JobQueue.enqueueTaken(tx, $0, worker: name, leaseSeconds: configuration.leaseSeconds) }
+        let taken = try following.compactMap { try JobQueue.enqueueTaken(tx, $0, worker: name, leaseSeconds: configuration.leaseSeconds) }
+        return .init(taken: taken, eventGoesOn: eventGoesOn)
     }
 
     /// Oldest first among what waits, so a burst's earliest sales are not queued behind later
