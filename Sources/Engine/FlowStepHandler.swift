@@ -220,12 +220,15 @@ struct FlowStepHandler: JobHandler {
             let connection = try loaded.connection(.zoho, "Zoho", for: schema)
             let secrets = try Self.secrets(of: connection, context)
             // A search and a create: two requests against the organization's per-minute limit,
-            // which every worker of every process shares.
+            // which every worker of every process shares. Three more steps' worth are taken ahead
+            // while the bucket is over half full, for this process's next steps.
             let limit = RateLimits.Limit(perMinute: connection.text("requests_per_minute").flatMap { Int($0) } ?? 100)
             // The tenant's own bucket for its organization: a tenant naming another's organization
             // id spends its own budget, never the other's.
             let bucket = "zoho:\(connection.tenantId.lowercasedText):\(connection.text("organization_id") ?? connection.id.uuidString)"
-            if let wait = try RateLimits.take(context.database, bucket: bucket, cost: ZohoQuotaKeeper.callsPerStep, limit: limit) {
+            if let wait = try RateLimits.takeAhead(
+                context.database, bucket: bucket, cost: ZohoQuotaKeeper.callsPerStep, ahead: 3 * ZohoQuotaKeeper.callsPerStep, limit: limit)
+            {
                 throw ConnectorError(
                     .rateLimited(retryAfter: wait),
                     "Zoho's \(Int(limit.capacity)) requests a minute for this organization are spent; waiting \(Int(wait.rounded(.up))) s.")

@@ -32,9 +32,29 @@ public enum RateLimits {
         return wait > 0 ? wait : nil
     }
 
+    /// Takes `cost` requests from `bucket` as `take` does, and up to `ahead` more for this
+    /// process's next calls when the bucket is over half full (`TokenReserve`): most calls then
+    /// spend from the reserve with no round trip. Nil when allowed now, else how long to wait.
+    public static func takeAhead(
+        _ database: Database, bucket: String, cost: Int, ahead: Int, limit: Limit, reserve: TokenReserve = .shared
+    ) throws -> TimeInterval? {
+        if reserve.spend(bucket, Double(cost)) { return nil }
+        // Not waiting for the WAL, as `take`.
+        let (taken, wait) = try database.oneStatement(.platform, durable: false) { tx in
+            let row = try tx.one(
+                "SELECT taken::text AS taken, wait::text AS wait FROM clearline_take_tokens_ahead($1, $2::float8, $3::float8, $4::float8, $5::float8)",
+                [bucket, String(cost), String(ahead), String(limit.capacity), String(limit.perSecond)])
+            return (row?.optionalString("taken").flatMap(Double.init) ?? 0, row?.optionalString("wait").flatMap(Double.init) ?? 0)
+        }
+        guard taken >= Double(cost) else { return max(wait, 0.05) }
+        reserve.keep(bucket, taken - Double(cost))
+        return nil
+    }
+
     /// Empties `bucket` for `seconds`: the vendor said its quota is spent until then, so no
     /// worker of any process takes from it before.
-    public static func hold(_ database: Database, bucket: String, seconds: TimeInterval, limit: Limit) throws {
+    public static func hold(_ database: Database, bucket: String, seconds: TimeInterval, limit: Limit, reserve: TokenReserve = .shared) throws {
+        reserve.drop(bucket)
         let debt = -(seconds * limit.perSecond)
         try database.transaction(.platform) { tx in
             try tx.query(

@@ -44,4 +44,68 @@ struct RateLimitTests {
             #expect(allowed.withLock { $0 } == 10, "bucket \(bucket)")
         }
     }
+
+    /// Tokens taken ahead come only from the bucket's upper half, and the process's next calls
+    /// spend them without taking from the bucket.
+    @Test func takingAheadTakesFromTheUpperHalfOnlyAndSpendsLocally() throws {
+        let database = TestServer.shared.database
+        let bucket = "test:\(UUID().uuidString)"
+        let limit = RateLimits.Limit(capacity: 10, perSecond: 10.0 / 86_400)
+        let reserve = TokenReserve(lifetime: .seconds(600))
+        #expect(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve) == nil)
+        // 2 for the call, and 3 ahead: what lay above half of 10 after it.
+        #expect(try RateLimits.wait(database, bucket: bucket, cost: 5, limit: limit) == nil)
+        #expect(try RateLimits.wait(database, bucket: bucket, cost: 6, limit: limit) != nil)
+        // Spent from the reserve: the bucket keeps its 5.
+        #expect(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve) == nil)
+        #expect(try RateLimits.wait(database, bucket: bucket, cost: 5, limit: limit) == nil)
+        // 1 left in the reserve: the bucket pays, with nothing ahead below half.
+        #expect(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve) == nil)
+        #expect(try RateLimits.wait(database, bucket: bucket, cost: 3, limit: limit) == nil)
+        #expect(try RateLimits.wait(database, bucket: bucket, cost: 4, limit: limit) != nil)
+    }
+
+    /// Processes each taking ahead for themselves never get more calls than the bucket holds, and
+    /// the bucket's lower half is given out call by call whatever they hold.
+    @Test func processesTakingAheadTogetherStayWithinTheCapacity() throws {
+        let bucket = "test:\(UUID().uuidString)"
+        let limit = RateLimits.Limit(capacity: 20, perSecond: 20.0 / 86_400)
+        let allowed = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let reserve = TokenReserve(lifetime: .seconds(600))
+            for _ in 0..<6
+            where (try? RateLimits.takeAhead(TestServer.shared.database, bucket: bucket, cost: 1, ahead: 3, limit: limit, reserve: reserve)) == .some(nil) {
+                allowed.withLock { $0 += 1 }
+            }
+        }
+        let calls = allowed.withLock { $0 }
+        #expect(calls <= 20 && calls >= 10, "\(calls) calls")
+        #expect(try RateLimits.wait(TestServer.shared.database, bucket: bucket, cost: 1, limit: limit) != nil)
+    }
+
+    /// A reserve held past its lifetime is not spent: the bucket pays again.
+    @Test func aReserveHeldTooLongIsNotSpent() throws {
+        let database = TestServer.shared.database
+        let bucket = "test:\(UUID().uuidString)"
+        let limit = RateLimits.Limit(capacity: 10, perSecond: 10.0 / 86_400)
+        let reserve = TokenReserve(lifetime: .milliseconds(50))
+        #expect(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve) == nil)
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve) == nil)
+        // 10 - 5 (the first take) - 2 (the second, nothing ahead below half).
+        #expect(try RateLimits.wait(database, bucket: bucket, cost: 3, limit: limit) == nil)
+        #expect(try RateLimits.wait(database, bucket: bucket, cost: 4, limit: limit) != nil)
+    }
+
+    /// A hold (the vendor said its quota is spent) drops the reserve too.
+    @Test func aHoldDropsTheReserve() throws {
+        let database = TestServer.shared.database
+        let bucket = "test:\(UUID().uuidString)"
+        let limit = RateLimits.Limit(perMinute: 60)
+        let reserve = TokenReserve(lifetime: .seconds(600))
+        #expect(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve) == nil)
+        try RateLimits.hold(database, bucket: bucket, seconds: 30, limit: limit, reserve: reserve)
+        let wait = try #require(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve))
+        #expect(wait > 30 && wait <= 32, "\(wait)")
+    }
 }
