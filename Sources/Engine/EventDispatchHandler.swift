@@ -8,24 +8,21 @@ import Persistence
 struct EventDispatchHandler: JobHandler {
     func run(_ job: Job, _ context: JobContext) throws -> JobEffects {
         guard let eventId = job.eventId else { return .none }
-        let (event, live) = try context.database.transaction(.tenant(job.tenantId)) { tx in
-            (
-                try EventStore.get(tx, tenantId: job.tenantId, environment: job.environment, id: eventId),
-                try DeploymentStore.live(tx, tenantId: job.tenantId, environment: job.environment)
-            )
+        // One round trip with no BEGIN or COMMIT: the event and which flow versions are deployed.
+        // A version's definition never changes, so it is read only the first time this process
+        // meets that version; sending every definition with every dispatch was most of the read.
+        let (found, live) = try context.database.readTogether(.tenant(job.tenantId)) { tx in
+            try tx.read(
+                EventStore.get(tenantId: job.tenantId, environment: job.environment, id: eventId),
+                DeploymentStore.liveVersions(tenantId: job.tenantId, environment: job.environment))
         }
-        guard let event else { return .none }
+        guard let event = found else { return .none }
         // Parsed once for the dispatch and kept for the steps of its runs.
         let payload = StepCaches.event(event.id) {
             StepCaches.ParsedEvent(record: JSONValue(parsing: event.payload) ?? .null, receivedAt: event.receivedAt)
         }.record
-        let taking = live.compactMap { flow -> (UUID, Int, FlowDefinition)? in
-            guard
-                let definition = try? StepCaches.definition(
-                    flowId: flow.flowId, version: flow.version,
-                    parse: {
-                        try FlowDefinition(JSONValue(parsing: flow.definition) ?? .null)
-                    }),
+        let taking = try live.compactMap { flow -> (UUID, Int, FlowDefinition)? in
+            guard let definition = try definition(flowId: flow.flowId, version: flow.version, tenantId: job.tenantId, context),
                 definition.matches(source: event.source, type: event.type, payload: payload)
             else { return nil }
             return (flow.flowId, flow.version, definition)
@@ -55,5 +52,14 @@ struct EventDispatchHandler: JobHandler {
             }
             return first
         }
+    }
+
+    /// A deployed version's definition, from the process's cache or else read and kept. Nil when
+    /// it does not parse (it takes no events) or is gone.
+    func definition(flowId: UUID, version: Int, tenantId: UUID, _ context: JobContext) throws -> FlowDefinition? {
+        if let cached = StepCaches.cachedDefinition(flowId: flowId, version: version) { return cached }
+        let stored = try context.database.read(.tenant(tenantId)) { tx in try FlowStore.version(tx, tenantId: tenantId, flowId: flowId, version: version) }
+        guard let stored else { return nil }
+        return try? StepCaches.definition(flowId: flowId, version: version) { try FlowDefinition(JSONValue(parsing: stored.definition) ?? .null) }
     }
 }

@@ -48,6 +48,17 @@ public enum DeploymentStore {
     }
 
     /// Every flow version the environment runs, with its definition (JSON text): what an event is handed to.
+    /// The flow versions deployed in `environment`, in `live`'s order, without their definitions:
+    /// a version's never changes, so a process that read it once keeps it.
+    public static func liveVersions(tenantId: UUID, environment: EnvironmentName) -> Read<[(flowId: UUID, version: Int)]> {
+        Read(
+            """
+            SELECT d.flow_id, d.version FROM deployments d JOIN flows f ON f.id = d.flow_id AND f.deleted_at IS NULL
+            WHERE d.tenant_id = $1 AND d.environment = $2 ORDER BY f.created_at, f.id
+            """, [tenantId, environment.rawValue]
+        ) { rows in try rows.map { (try $0.uuid("flow_id"), try $0.int("version")) } }
+    }
+
     public static func live(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName) throws -> [(flowId: UUID, version: Int, definition: String)] {
         try tx.query(
             """

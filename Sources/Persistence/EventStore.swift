@@ -97,7 +97,14 @@ public enum EventStore {
     }
 
     public static func get(_ tx: Transaction, tenantId: UUID, environment: EnvironmentName, id: UUID) throws -> Event? {
-        try tx.one("SELECT \(columns) FROM events WHERE tenant_id = $1 AND environment = $2 AND id = $3", [tenantId, environment.rawValue, id]).map(decode)
+        try tx.read(get(tenantId: tenantId, environment: environment, id: id))
+    }
+
+    /// The event, as a read that can travel with others (`Transaction.read`).
+    public static func get(tenantId: UUID, environment: EnvironmentName, id: UUID) -> Read<Event?> {
+        Read("SELECT \(columns) FROM events WHERE tenant_id = $1 AND environment = $2 AND id = $3", [tenantId, environment.rawValue, id]) {
+            try $0.first.map(decode)
+        }
     }
 
     /// Newest first, by (received_at, id) descending; the cursor is the last row's pair.

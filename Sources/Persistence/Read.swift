@@ -18,6 +18,11 @@ extension Transaction {
         try a.decode(connection.query(a.sql, a.parameters))
     }
 
+    public func read<A, B>(_ a: Read<A>, _ b: Read<B>) throws -> (A, B) {
+        let rows = try connection.queries([(a.sql, a.parameters), (b.sql, b.parameters)])
+        return (try a.decode(rows[0]), try b.decode(rows[1]))
+    }
+
     public func read<A, B, C>(_ a: Read<A>, _ b: Read<B>, _ c: Read<C>) throws -> (A, B, C) {
         let rows = try connection.queries([(a.sql, a.parameters), (b.sql, b.parameters), (c.sql, c.parameters)])
         return (try a.decode(rows[0]), try b.decode(rows[1]), try c.decode(rows[2]))
