@@ -58,15 +58,16 @@ bench_row() {
 # top_statements PG_DIR PG_PORT prints the statements that took the database's time: where to
 # look first when a bench is slow.
 if [ "${CLEARLINE_BENCH_STATEMENTS:-}" = 1 ]; then
-  export CLEARLINE_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'"
+  export CLEARLINE_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track_planning = on"
 fi
 top_statements() {
   [ "${CLEARLINE_BENCH_STATEMENTS:-}" = 1 ] || return 0
   local psql=(pg_run psql -XAq -h "$1/socket" -p "$2" -U postgres -d clearline -F ' | ')
   "${psql[@]}" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
-  "${psql[@]}" -c "SELECT calls, round(total_exec_time::numeric, 0) AS exec_ms, round(total_plan_time::numeric, 0) AS plan_ms,
-      round((total_exec_time / calls)::numeric, 3) AS ms_per_call, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query
-    FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15"
+  "${psql[@]}" -c "SELECT calls, plans, round(total_exec_time::numeric, 0) AS exec_ms, round(total_plan_time::numeric, 0) AS plan_ms,
+      round((total_exec_time / nullif(calls, 0))::numeric, 3) AS ms_per_call, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25"
 }
 
 # peak_rss_mb PID: the process's peak resident memory so far (VmHWM), in MB; read it before
