@@ -24,6 +24,32 @@ final class CompletionCommitter: @unchecked Sendable {
         /// still pending, as the queueing set it, so there is nothing to settle. Settling it
         /// anyway was a statement in every batch, for all but a run's last step.
         var eventGoesOn = false
+        /// The job had an ordering key and queued nothing of its own to follow it in that line:
+        /// the line's next job may be ready once this commits.
+        var freesLine = false
+    }
+
+    /// What a commit did: how many jobs it completed, the following jobs it took, and whether
+    /// one of them freed its ordering line.
+    struct Committed {
+        var count = 0
+        var taken: [Job] = []
+        var freedLine = false
+
+        init() {}
+
+        /// One job completed, with what its effects wrote.
+        init(one written: Written) {
+            count = 1
+            taken = written.taken
+            freedLine = written.freesLine
+        }
+
+        mutating func add(_ other: Committed) {
+            count += other.count
+            taken += other.taken
+            freedLine = freedLine || other.freedLine
+        }
     }
 
     /// Workers wait before handing over more than this many uncommitted jobs: claimed work
@@ -33,21 +59,21 @@ final class CompletionCommitter: @unchecked Sendable {
     private let database: Database
     private let logger: Logger
     /// The one-job path: the job's completion and effects in their own transaction, or its
-    /// failure settled. The jobs it took to follow when it completed (`write`), nil when not.
-    private let commitOne: (Finished) -> [Job]?
+    /// failure settled. What its effects wrote (`write`) when it completed, nil when not.
+    private let commitOne: (Finished) -> Written?
     /// A job's effects and the jobs to follow it, in the transaction completing it: the
     /// following jobs it took for this pool's workers, and whether its event goes on.
     private let write: (Finished, Transaction) throws -> Written
-    /// How many jobs completed in a commit, and the following jobs it took.
-    private let committed: (Int, [Job]) -> Void
+    /// What a commit did.
+    private let committed: (Committed) -> Void
     private let condition = NSCondition()
     private var pending = CompletionLine()
     private var closed = false
     private var running = false
 
     init(
-        database: Database, logger: Logger, commitOne: @escaping (Finished) -> [Job]?, write: @escaping (Finished, Transaction) throws -> Written,
-        committed: @escaping (Int, [Job]) -> Void
+        database: Database, logger: Logger, commitOne: @escaping (Finished) -> Written?, write: @escaping (Finished, Transaction) throws -> Written,
+        committed: @escaping (Committed) -> Void
     ) {
         self.database = database
         self.logger = logger
@@ -71,7 +97,7 @@ final class CompletionCommitter: @unchecked Sendable {
         while pending.count >= Self.pendingLimit && !closed { condition.wait() }
         if closed || !running {
             condition.unlock()
-            if let taken = commitOne(finished) { committed(1, taken) }
+            if let written = commitOne(finished) { committed(Committed(one: written)) }
             return
         }
         pending.add(finished)
@@ -106,26 +132,26 @@ final class CompletionCommitter: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
             let started = ContinuousClock.now
-            let (count, taken) = commit(batch)
+            let done = commit(batch)
             let took = ContinuousClock.now - started
             last = (batch.count, Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
-            committed(count, taken)
+            committed(done)
         }
     }
 
-    /// How many of `batch` completed, and the following jobs they took.
-    private func commit(_ batch: [Finished]) -> (Int, [Job]) {
-        if batch.count == 1 { return commitOne(batch[0]).map { (1, $0) } ?? (0, []) }
+    /// What committing `batch` did.
+    private func commit(_ batch: [Finished]) -> Committed {
+        if batch.count == 1 { return commitOne(batch[0]).map(Committed.init(one:)) ?? Committed() }
         do {
-            var taken: [Job] = []
+            var done = Committed()
             let leftOut = try database.transaction(.platform) { tx -> [Finished] in
-                taken = []
-                let done = try JobQueue.complete(tx, batch.map { JobQueue.Completion(job: $0.job, summary: $0.summary) })
+                done = Committed()
+                let completed = try JobQueue.complete(tx, batch.map { JobQueue.Completion(job: $0.job, summary: $0.summary) })
                 // Each tenant's effects under that tenant's scope, so row-level security binds them
                 // as it would in a transaction of their own.
                 var tenants: [UUID] = []
                 var byTenant: [UUID: [Finished]] = [:]
-                for finished in batch where done.contains(finished.job.id) {
+                for finished in batch where completed.contains(finished.job.id) {
                     if byTenant[finished.job.tenantId] == nil { tenants.append(finished.job.tenantId) }
                     byTenant[finished.job.tenantId, default: []].append(finished)
                 }
@@ -134,30 +160,27 @@ final class CompletionCommitter: @unchecked Sendable {
                     var settling: [UUID] = []
                     for finished in byTenant[tenant] ?? [] {
                         let written = try write(finished, scoped)
-                        taken += written.taken
+                        done.add(Committed(one: written))
                         if let event = finished.job.eventId, !written.eventGoesOn { settling.append(event) }
                     }
                     try JobQueue.settleEvents(scoped, tenantId: tenant, settling)
                 }
-                return batch.filter { !done.contains($0.job.id) }
+                return batch.filter { !completed.contains($0.job.id) }
             }
             // Lost leases and deleted tenants: the one-job path says which, and settles them.
-            let alone = commitEach(leftOut)
-            return (batch.count - leftOut.count + alone.0, taken + alone.1)
+            done.add(commitEach(leftOut))
+            return done
         } catch {
             logger.debug("a batch of completions failed; committing its jobs one at a time", metadata: ["jobs": "\(batch.count)", "error": "\(error)"])
             return commitEach(batch)
         }
     }
 
-    private func commitEach(_ jobs: [Finished]) -> (Int, [Job]) {
-        var count = 0
-        var taken: [Job] = []
+    private func commitEach(_ jobs: [Finished]) -> Committed {
+        var done = Committed()
         for finished in jobs {
-            guard let following = commitOne(finished) else { continue }
-            count += 1
-            taken += following
+            if let written = commitOne(finished) { done.add(Committed(one: written)) }
         }
-        return (count, taken)
+        return done
     }
 }

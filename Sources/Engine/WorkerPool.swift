@@ -63,14 +63,14 @@ public final class WorkerPool: @unchecked Sendable {
     private lazy var committer = CompletionCommitter(
         database: database, logger: logger, commitOne: { [weak self] in self?.commit($0) },
         write: { [weak self] finished, tx in try self?.write(finished, tx) ?? .init() },
-        committed: { [weak self] count, taken in
-            guard let self, count > 0 else { return }
-            handOver(taken)
+        committed: { [weak self] done in
+            guard let self, done.count > 0 else { return }
+            handOver(done.taken)
             condition.lock()
-            completed += count
-            // A completion can make jobs ready (the next of an ordering key): claim again now,
-            // not at the next poll.
-            wakeRequested = true
+            completed += done.count
+            // A completion that freed an ordering line can make the line's next job ready:
+            // claim again now, not at the next poll. One whose run went on holds its line.
+            if done.freedLine { wakeRequested = true }
             condition.broadcast()
             condition.unlock()
         })
@@ -211,7 +211,15 @@ public final class WorkerPool: @unchecked Sendable {
             // ready or every worker is busy.
             let hungry = idle + prefetch - ready.count > 0
             if (!hungry || claimed == 0) && !wakeRequested {
-                _ = condition.wait(until: Date().addingTimeInterval(configuration.pollInterval))
+                let deadline = Date().addingTimeInterval(configuration.pollInterval)
+                if wanted > 0 && claimed < wanted {
+                    // The queue had no more ready: only a notice, a freed ordering line or the
+                    // poll makes more ready, not a worker falling idle. Claiming at every idle
+                    // worker found nothing three times in four in a flows burst.
+                    while !wakeRequested && !stopping && Date() < deadline { _ = condition.wait(until: deadline) }
+                } else {
+                    _ = condition.wait(until: deadline)
+                }
             }
             condition.unlock()
         }
@@ -258,17 +266,17 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// One finished job's completion and effects in a transaction of their own: the following
-    /// jobs it took when it completed, nil when it did not. A failure of its effects is settled
+    /// One finished job's completion and effects in a transaction of their own: what its effects
+    /// wrote when it completed, nil when it did not. A failure of its effects is settled
     /// like a failure of its handler.
-    private func commit(_ finished: CompletionCommitter.Finished) -> [Job]? {
+    private func commit(_ finished: CompletionCommitter.Finished) -> CompletionCommitter.Written? {
         let job = finished.job
         do {
             return try database.transaction(.tenant(job.tenantId)) { tx in
                 try JobQueue.complete(tx, job, summary: finished.summary, settlingEvent: false)
                 let written = try write(finished, tx)
                 if !written.eventGoesOn { try JobQueue.settleEvents(tx, tenantId: job.tenantId, job.eventId.map { [$0] } ?? []) }
-                return written.taken
+                return written
             }
         } catch let lost as JobQueue.LeaseLost {
             logger.warning("a job outlived its lease; its effects were rolled back", metadata: ["job_id": "\(lost.jobId)"])
@@ -284,17 +292,19 @@ public final class WorkerPool: @unchecked Sendable {
     /// for any process when not, or when the pool is stopping.
     private func write(_ finished: CompletionCommitter.Finished, _ tx: Transaction) throws -> CompletionCommitter.Written {
         let following = try finished.effects.write(tx)
-        guard !following.isEmpty else { return .init() }
-        let eventGoesOn = finished.job.eventId.map { event in following.contains { $0.eventId == event } } ?? false
+        let job = finished.job
+        let freesLine = job.orderingKey.map { key in !following.contains { $0.orderingKey == key } } ?? false
+        guard !following.isEmpty else { return .init(freesLine: freesLine) }
+        let eventGoesOn = job.eventId.map { event in following.contains { $0.eventId == event } } ?? false
         condition.lock()
         let taking = !stopping
         condition.unlock()
         guard taking else {
             try JobQueue.enqueue(tx, following)
-            return .init(eventGoesOn: eventGoesOn)
+            return .init(eventGoesOn: eventGoesOn, freesLine: freesLine)
         }
         let taken = try following.compactMap { try JobQueue.enqueueTaken(tx, $0, worker: name, leaseSeconds: configuration.leaseSeconds) }
-        return .init(taken: taken, eventGoesOn: eventGoesOn)
+        return .init(taken: taken, eventGoesOn: eventGoesOn, freesLine: freesLine)
     }
 
     /// Oldest first among what waits, so a burst's earliest sales are not queued behind later
@@ -347,6 +357,8 @@ public final class WorkerPool: @unchecked Sendable {
                     try JobQueue.retry(tx, job, at: Date().addingTimeInterval(delay), error: message)
                 }
             }
+            // A job given up frees its ordering line for the next.
+            wake()
         } catch is JobQueue.LeaseLost {
             logger.warning("a failing job outlived its lease", metadata: ["job_id": "\(job.id)"])
         } catch {
