@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Connectors
 import Domain
 import Persistence
@@ -82,7 +83,7 @@ struct FlowStepHandler: JobHandler {
         }
         do {
             if let when = step.when, !(try when.holds(inputs)) {
-                return Outcome(status: .skipped, detail: "its condition does not hold for this event")
+                return Outcome(status: .skipped, detail: Self.skippedDetail)
             }
             let record = step.target.coerce(try replacement ?? step.mapping.evaluate(inputs))
             let problems = step.target.validate(record)
@@ -135,9 +136,10 @@ struct FlowStepHandler: JobHandler {
             ProcessTelemetry.shared.runFinished(RunStatus.review.rawValue)
             try RunStore.finish(tx, run: run, status: .review, detail: "step \(step.id) held for review (\(step.target.title)): \(outcome.detail ?? "")")
         default:
-            if position + 1 < definition.steps.count {
+            let next = try skipAhead(from: position + 1, after: outcome, of: step, at: position, loaded, tx)
+            if next < definition.steps.count {
                 if run.status != .running { try RunStore.finish(tx, run: run, status: .running, detail: nil) }
-                return StepJobPayload(runId: run.id, position: position + 1).job(
+                return StepJobPayload(runId: run.id, position: next).job(
                     tenantId: run.tenantId, environment: run.environment, eventId: run.eventId, orderingKey: orderingKey,
                     maxAttempts: definition.errorPolicy.maxAttempts, since: loaded.event.receivedAt)
             } else {
@@ -147,6 +149,39 @@ struct FlowStepHandler: JobHandler {
         }
         return nil
     }
+
+    /// The first step from `start` on whose condition holds, or may: those before it are recorded
+    /// skipped in this transaction, as their own jobs would have recorded them, with the same
+    /// inputs (the event, and every earlier step's record with this one's outcome). A skipped
+    /// step calls no one, and a job of its own cost a load, a queue entry and a commit: one of
+    /// order-to-cash's seven jobs for a sale without a receipt email. A condition that looks up
+    /// the ledger, or fails, is left to the step's own job.
+    static func skipAhead(
+        from start: Int, after outcome: Outcome, of step: FlowDefinition.Step, at position: Int, _ loaded: Loaded, _ tx: Transaction
+    ) throws -> Int {
+        let steps = loaded.definition.steps
+        guard start < steps.count, steps[start].when != nil else { return start }
+        let current = RunStep(
+            position: position, stepId: step.id, target: step.target.name, status: outcome.status, record: outcome.record?.canonicalText,
+            externalId: outcome.externalId, detail: outcome.detail, updatedAt: Date())
+        let looked = Mutex(false)
+        let inputs = MappingInputs(record: loaded.event.record, steps: outputs(loaded.steps.filter { $0.position != position } + [current])) {
+            _, _ in
+            looked.withLock { $0 = true }
+            return nil
+        }
+        var next = start
+        while next < steps.count, let condition = steps[next].when {
+            guard (try? condition.holds(inputs)) == false, !looked.withLock({ $0 }) else { break }
+            try RunStore.record(
+                tx, run: loaded.run, position: next, stepId: steps[next].id, target: steps[next].target.name, status: .skipped, record: nil,
+                externalId: nil, detail: skippedDetail)
+            next += 1
+        }
+        return next
+    }
+
+    static let skippedDetail = "its condition does not hold for this event"
 
     /// A step that gave up (its attempts spent, or a failure retrying cannot fix) stops its run.
     func died(_ job: Job, reason: String, _ tx: Transaction) throws {

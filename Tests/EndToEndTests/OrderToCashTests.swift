@@ -107,6 +107,49 @@ struct OrderToCashTests {
         #expect(try await Client.send("GET", "/v1/tenants/\(tenant)/environments/qa/runs/\(first)").status == 404)
     }
 
+    /// A sale without a receipt email: the CRM contact's condition does not hold, so that step is
+    /// recorded skipped when the payment before it commits, with no job of its own, and the deal
+    /// after it is still written.
+    @Test func aStepWhoseConditionDoesNotHoldIsSkippedWithoutAJob() async throws {
+        let tenant = try await Fixtures.tenant()
+        _ = try await VendorFixtures.connectedZoho(tenant)
+        try await FlowFixtures.deployTemplate(tenant)
+        let hook = try await Hooks.endpoint(tenant, source: "paytrace")
+        let marker = "\(Int.random(in: 10...99))\(UUID().uuidString.prefix(6))"
+        let sale =
+            #"{"transaction": {"transaction_id": \#(Int.random(in: 100_000...999_999_999)), "transaction_type": "SALE", "amount": "12.50", "#
+            + #""status": "SETTLED", "created_at": "11/21/2026 4:06:30 PM", "customer_id": "cust-\#(marker)", "invoice_id": "Invoice # \#(marker)", "#
+            + #""billing_address": {"name": "Skip \#(marker)"}}}"#
+        let reply = try await Hooks.deliver(hook, sale, eventId: "sale-\(marker)", headers: ["Clearline-Event-Type": "paytrace.transaction.sale"])
+        #expect(reply.status == 202, "\(reply.text)")
+        let tenantId = try #require(UUID(uuidString: tenant))
+        let pool = TestWorkers.pool(tenant: tenantId)
+        pool.start()
+        let finished = try await Wait.until(60) {
+            try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+                try tx.one("SELECT count(*) AS n FROM runs WHERE tenant_id = $1 AND status <> 'running'", [tenantId])?.int("n") == 1
+            }
+        }
+        pool.shutdown(grace: 5)
+        #expect(finished)
+        let (steps, jobs) = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            (
+                try tx.query("SELECT step_id, status, detail FROM run_steps WHERE tenant_id = $1 ORDER BY position", [tenantId]).map {
+                    "\(try $0.string("step_id")) \(try $0.string("status"))"
+                },
+                try tx.query(
+                    "SELECT (payload->>'position')::int AS position FROM job_history WHERE tenant_id = $1 AND kind = 'flow.step' ORDER BY 1", [tenantId]
+                ).map { try $0.int("position") }
+            )
+        }
+        #expect(steps == ["contact written", "salesorder written", "invoice written", "payment written", "crm_contact skipped", "deal written"], "\(steps)")
+        #expect(jobs == [0, 1, 2, 3, 5], "\(jobs)")
+        let detail = try TestServer.shared.database.transaction(.tenant(tenantId)) { tx in
+            try tx.one("SELECT detail FROM run_steps WHERE tenant_id = $1 AND step_id = 'crm_contact'", [tenantId])?.optionalString("detail")
+        }
+        #expect(detail == "its condition does not hold for this event")
+    }
+
     /// Thirty deliveries (ten sales, each three times) while the sandbox's Zoho loses a fifth of
     /// its writes' answers after committing them and answers 429 and 503 at random: no record twice,
     /// every run finished or dead with a reason, and the dead ones complete when replayed after.
