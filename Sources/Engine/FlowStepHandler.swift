@@ -117,9 +117,13 @@ struct FlowStepHandler: JobHandler {
         -> NewJob?
     {
         let run = loaded.run, definition = loaded.definition
+        // The step as recorded, its record's text written once: the row, and the input of the
+        // conditions of the steps after it (`skipAhead`).
+        let recorded = RunStep(
+            position: position, stepId: step.id, target: step.target.name, status: outcome.status, record: outcome.record?.canonicalText,
+            externalId: outcome.externalId, detail: outcome.detail, updatedAt: Date())
         try RunStore.record(
-            tx, run: run, position: position, stepId: step.id, target: step.target.name, status: outcome.status,
-            record: outcome.record?.canonicalText,
+            tx, run: run, position: position, stepId: step.id, target: step.target.name, status: outcome.status, record: recorded.record,
             externalId: outcome.externalId, detail: outcome.detail)
         if let key = outcome.link, let id = outcome.externalId {
             try SyncLedger.record(
@@ -136,7 +140,7 @@ struct FlowStepHandler: JobHandler {
             ProcessTelemetry.shared.runFinished(RunStatus.review.rawValue)
             try RunStore.finish(tx, run: run, status: .review, detail: "step \(step.id) held for review (\(step.target.title)): \(outcome.detail ?? "")")
         default:
-            let next = try skipAhead(from: position + 1, after: outcome, of: step, at: position, loaded, tx)
+            let next = try skipAhead(from: position + 1, after: recorded, loaded, tx)
             if next < definition.steps.count {
                 if run.status != .running { try RunStore.finish(tx, run: run, status: .running, detail: nil) }
                 return StepJobPayload(runId: run.id, position: next).job(
@@ -156,16 +160,11 @@ struct FlowStepHandler: JobHandler {
     /// step calls no one, and a job of its own cost a load, a queue entry and a commit: one of
     /// order-to-cash's seven jobs for a sale without a receipt email. A condition that looks up
     /// the ledger, or fails, is left to the step's own job.
-    static func skipAhead(
-        from start: Int, after outcome: Outcome, of step: FlowDefinition.Step, at position: Int, _ loaded: Loaded, _ tx: Transaction
-    ) throws -> Int {
+    static func skipAhead(from start: Int, after current: RunStep, _ loaded: Loaded, _ tx: Transaction) throws -> Int {
         let steps = loaded.definition.steps
         guard start < steps.count, steps[start].when != nil else { return start }
-        let current = RunStep(
-            position: position, stepId: step.id, target: step.target.name, status: outcome.status, record: outcome.record?.canonicalText,
-            externalId: outcome.externalId, detail: outcome.detail, updatedAt: Date())
         let looked = Mutex(false)
-        let inputs = MappingInputs(record: loaded.event.record, steps: outputs(loaded.steps.filter { $0.position != position } + [current])) {
+        let inputs = MappingInputs(record: loaded.event.record, steps: outputs(loaded.steps.filter { $0.position != current.position } + [current])) {
             _, _ in
             looked.withLock { $0 = true }
             return nil
