@@ -45,24 +45,35 @@ struct RateLimitTests {
         }
     }
 
+    /// Ten tokens, refilled at ten a day: nothing refills during a test.
+    static let tenTokens = RateLimits.Limit(capacity: 10, perSecond: 10.0 / 86_400)
+
+    /// Two tokens from a ten-token `bucket`, six more ahead into `reserve` when they lie above half.
+    static func takeTwo(_ bucket: String, _ reserve: TokenReserve) throws -> TimeInterval? {
+        try RateLimits.takeAhead(TestServer.shared.database, bucket: bucket, cost: 2, ahead: 6, limit: tenTokens, reserve: reserve)
+    }
+
+    /// Whether a ten-token `bucket` holds `tokens` now.
+    static func holds(_ bucket: String, _ tokens: Int) throws -> Bool {
+        try RateLimits.wait(TestServer.shared.database, bucket: bucket, cost: tokens, limit: tenTokens) == nil
+    }
+
     /// Tokens taken ahead come only from the bucket's upper half, and the process's next calls
     /// spend them without taking from the bucket.
     @Test func takingAheadTakesFromTheUpperHalfOnlyAndSpendsLocally() throws {
-        let database = TestServer.shared.database
         let bucket = "test:\(UUID().uuidString)"
-        let limit = RateLimits.Limit(capacity: 10, perSecond: 10.0 / 86_400)
         let reserve = TokenReserve(lifetime: .seconds(600))
-        #expect(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve) == nil)
+        #expect(try Self.takeTwo(bucket, reserve) == nil)
         // 2 for the call, and 3 ahead: what lay above half of 10 after it.
-        #expect(try RateLimits.wait(database, bucket: bucket, cost: 5, limit: limit) == nil)
-        #expect(try RateLimits.wait(database, bucket: bucket, cost: 6, limit: limit) != nil)
+        #expect(try Self.holds(bucket, 5))
+        #expect(try !Self.holds(bucket, 6))
         // Spent from the reserve: the bucket keeps its 5.
-        #expect(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve) == nil)
-        #expect(try RateLimits.wait(database, bucket: bucket, cost: 5, limit: limit) == nil)
+        #expect(try Self.takeTwo(bucket, reserve) == nil)
+        #expect(try Self.holds(bucket, 5))
         // 1 left in the reserve: the bucket pays, with nothing ahead below half.
-        #expect(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve) == nil)
-        #expect(try RateLimits.wait(database, bucket: bucket, cost: 3, limit: limit) == nil)
-        #expect(try RateLimits.wait(database, bucket: bucket, cost: 4, limit: limit) != nil)
+        #expect(try Self.takeTwo(bucket, reserve) == nil)
+        #expect(try Self.holds(bucket, 3))
+        #expect(try !Self.holds(bucket, 4))
     }
 
     /// Processes each taking ahead for themselves never get more calls than the bucket holds, and
@@ -85,16 +96,14 @@ struct RateLimitTests {
 
     /// A reserve held past its lifetime is not spent: the bucket pays again.
     @Test func aReserveHeldTooLongIsNotSpent() throws {
-        let database = TestServer.shared.database
         let bucket = "test:\(UUID().uuidString)"
-        let limit = RateLimits.Limit(capacity: 10, perSecond: 10.0 / 86_400)
         let reserve = TokenReserve(lifetime: .milliseconds(50))
-        #expect(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve) == nil)
+        #expect(try Self.takeTwo(bucket, reserve) == nil)
         Thread.sleep(forTimeInterval: 0.1)
-        #expect(try RateLimits.takeAhead(database, bucket: bucket, cost: 2, ahead: 6, limit: limit, reserve: reserve) == nil)
+        #expect(try Self.takeTwo(bucket, reserve) == nil)
         // 10 - 5 (the first take) - 2 (the second, nothing ahead below half).
-        #expect(try RateLimits.wait(database, bucket: bucket, cost: 3, limit: limit) == nil)
-        #expect(try RateLimits.wait(database, bucket: bucket, cost: 4, limit: limit) != nil)
+        #expect(try Self.holds(bucket, 3))
+        #expect(try !Self.holds(bucket, 4))
     }
 
     /// A hold (the vendor said its quota is spent) drops the reserve too.
