@@ -45,4 +45,6 @@ struct BreakerGuardedWriter: TargetWriter {
     func create(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String {
         try breaker.call { try writer.create(schema, record, key: key) }
     }
+
+    func searchKey(_ schema: TargetSchema, _ record: JSONValue) -> String? { writer.searchKey(schema, record) }
 }

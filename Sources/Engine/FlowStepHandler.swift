@@ -93,7 +93,10 @@ struct FlowStepHandler: JobHandler {
             var key = "event:\(run.eventId.lowercasedText):\(step.id)"
             if let node = step.key, let text = try node.evaluate(inputs).keyText { key = text }
             let known = loaded.ledgerGuess?.answer(target: step.target.name, key: key)
-            switch try ledger.write(step.target, record, key: key, known: known, through: { try writer(for: step.target, loaded, context) }) {
+            switch try ledger.write(
+                step.target, record, key: key, known: known, eventReceivedAt: loaded.event.receivedAt,
+                through: { try writer(for: step.target, loaded, context) })
+            {
             case .linked(let existing):
                 return Outcome(status: .linked, record: record, externalId: existing, detail: "already synced as \(existing)")
             case .written(let id):

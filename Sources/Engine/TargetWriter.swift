@@ -10,4 +10,12 @@ protocol TargetWriter {
     func find(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String?
     /// Writes the record; returns the id the target gave it.
     func create(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String
+    /// What `find` looks for in the target, when it looks only for records Clearline wrote under
+    /// that business key: the ledger then searches only when an intent to write under it was
+    /// recorded before. Nil (the default) keeps the search before every create.
+    func searchKey(_ schema: TargetSchema, _ record: JSONValue) -> String?
+}
+
+extension TargetWriter {
+    func searchKey(_ schema: TargetSchema, _ record: JSONValue) -> String? { nil }
 }

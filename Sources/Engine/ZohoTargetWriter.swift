@@ -52,6 +52,22 @@ struct ZohoTargetWriter: TargetWriter {
         }
     }
 
+    /// The business key each search above looks for. A contact's name may also be taken by a
+    /// contact someone else made; Books refuses the create then (code 1001), and `create` adopts
+    /// that contact. A record made outside Clearline with the same reference number is not looked
+    /// for on a first write.
+    func searchKey(_ schema: TargetSchema, _ record: JSONValue) -> String? {
+        let reference = record["reference_number"]?.string
+        switch schema.name {
+        case "zoho_books.contact": return "name:" + (record["contact_name"]?.string ?? "").lowercased()
+        case "zoho_books.salesorder", "zoho_books.invoice", "zoho_books.customerpayment", "zoho_books.creditnote", "zoho_books.journal":
+            return reference.map { "reference:" + $0 }
+        case "zoho_books.creditnote_refund":
+            return reference.map { "creditnote:\(record["creditnote_id"]?.string ?? ""):reference:\($0)" }
+        default: return nil
+        }
+    }
+
     func create(_ schema: TargetSchema, _ record: JSONValue, key: String) throws -> String {
         var body = Self.object(record)
         if Self.currencyTargets.contains(schema.name), body["currency_code"] != nil {
