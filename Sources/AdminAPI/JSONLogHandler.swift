@@ -6,7 +6,7 @@ import Synchronization
 
 /// A swift-log handler that writes one JSON object per line to standard error. Lines are
 /// buffered and flushed at least every 200 ms (and at 32 KiB), so the access log costs no
-/// system call per request; the access log's own entries are formatted at that flush.
+/// system call per request; the access log's lines are written at that flush.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -98,15 +98,22 @@ public struct JSONLogHandler: LogHandler {
 final class LogSink: Sendable {
     static let shared = LogSink()
     private let buffer = BlockingLock<[UInt8]>([])
-    /// Access log entries not yet written as lines (`AccessLog`).
-    private let entries = BlockingLock<[AccessLogEntry]>([])
-    /// Entries that start a flush at once, on the flush's own queue rather than the timer's next tick.
-    static let flushEntries = 4096
-    /// Entries past which the request's thread writes them itself: a flush that cannot keep up
+    /// Access log lines not yet written (`AccessLog`), each formatted by its request's thread and
+    /// appended whole: an entry kept as a struct until the flush was copied in, destroyed after,
+    /// and its array of a flush's entries allocated afresh each time (3 % and page faults, 1 %
+    /// of the CPU of `GET /healthz`).
+    private let accessLines = BlockingLock<[UInt8]>([])
+    /// The flush's own buffer, swapped with `accessLines`: both keep their capacity, so a flush
+    /// allocates nothing and writes from memory already mapped.
+    private let spare = BlockingLock<[UInt8]>([])
+    /// Bytes of access lines that start a flush at once, on the flush's own thread rather than
+    /// at the timer's next tick.
+    static let flushBytes = 1 << 20
+    /// Bytes past which the request's thread writes them itself: a flush that cannot keep up
     /// slows the requests down rather than letting memory grow.
-    static let maxEntries = 65536
+    static let maxBytes = 16 << 20
 
-    /// Signalled when enough entries wait that the flush should not wait for its next tick.
+    /// Signalled when enough lines wait that the flush should not wait for its next tick.
     private let wake = DispatchSemaphore(value: 0)
 
     /// The flush runs on a thread of its own, every 200 ms or when woken; not on libdispatch's
@@ -138,34 +145,31 @@ final class LogSink: Sendable {
         if let full { emit(full) }
     }
 
-    /// Keeps `entry` for the next flush.
+    /// Keeps `entry`'s line for the next flush.
     func later(_ entry: AccessLogEntry) {
-        let (count, full) = entries.withLock { entries -> (Int, [AccessLogEntry]?) in
-            entries.append(entry)
-            guard entries.count >= Self.maxEntries else { return (entries.count, nil) }
-            defer { entries.removeAll(keepingCapacity: true) }
-            return (entries.count, entries)
+        var line = [UInt8]()
+        line.reserveCapacity(320)
+        entry.write(to: &line)
+        let crossed = accessLines.withLock { lines -> Bool in
+            let before = lines.count
+            lines.append(contentsOf: line)
+            if lines.count >= Self.maxBytes {
+                emit(lines)
+                lines.removeAll(keepingCapacity: true)
+                return false
+            }
+            return before < Self.flushBytes && lines.count >= Self.flushBytes
         }
-        if let full {
-            writeLines(of: full)
-        } else if count == Self.flushEntries {
-            wake.signal()
-        }
-    }
-
-    private func writeLines(of entries: [AccessLogEntry]) {
-        var lines = [UInt8]()
-        lines.reserveCapacity(entries.count * 256)
-        for entry in entries { entry.write(to: &lines) }
-        emit(lines)
+        if crossed { wake.signal() }
     }
 
     func flush() {
-        let waiting = entries.withLock { entries -> [AccessLogEntry] in
-            defer { entries.removeAll(keepingCapacity: true) }
-            return entries
+        spare.withLock { spare in
+            accessLines.withLock { swap(&$0, &spare) }
+            guard !spare.isEmpty else { return }
+            emit(spare)
+            spare.removeAll(keepingCapacity: true)
         }
-        if !waiting.isEmpty { writeLines(of: waiting) }
         let pending = buffer.withLock { buffer -> [UInt8] in
             defer { buffer.removeAll(keepingCapacity: true) }
             return buffer
