@@ -95,7 +95,7 @@ struct FlowStepHandler: JobHandler {
             let known = loaded.ledgerGuess?.answer(target: step.target.name, key: key)
             switch try ledger.write(
                 step.target, record, key: key, known: known, eventReceivedAt: loaded.event.receivedAt,
-                through: { try writer(for: step.target, loaded, context) })
+                begun: { loaded.ledgerGuess?.intent(searchKey: $0) }, through: { try writer(for: step.target, loaded, context) })
             {
             case .linked(let existing):
                 return Outcome(status: .linked, record: record, externalId: existing, detail: "already synced as \(existing)")
@@ -207,10 +207,20 @@ struct FlowStepHandler: JobHandler {
         )
         var (found, connections, steps, breakers) = try context.database.readTogether(.tenant(tenantId)) { tx in
             guard let known = guess else { return try tx.read(reads.0, reads.1, reads.2, reads.3) }
-            let (run, connections, steps, breakers, linked) = try tx.read(
-                reads.0, reads.1, reads.2, reads.3,
-                SyncLinkStore.lookup(tenantId: tenantId, environment: job.environment, target: known.target, sourceKey: known.key))
+            let lookup = SyncLinkStore.lookup(tenantId: tenantId, environment: job.environment, target: known.target, sourceKey: known.key)
+            guard let searchKey = known.searchKey else {
+                let (run, connections, steps, breakers, linked) = try tx.read(reads.0, reads.1, reads.2, reads.3, lookup)
+                guess?.targetId = linked
+                return (run, connections, steps, breakers)
+            }
+            // The write's intent, committed with these reads: the write needs no round trip of its own for it.
+            let (run, connections, steps, breakers, linked, first) = try tx.read(
+                reads.0, reads.1, reads.2, reads.3, lookup,
+                SyncIntentStore.begin(
+                    tenantId: tenantId, environment: job.environment, target: known.target, searchKey: searchKey,
+                    eventReceivedAt: known.eventReceivedAt))
             guess?.targetId = linked
+            guess?.firstIntent = first
             return (run, connections, steps, breakers)
         }
         guard let run = found else { throw PermanentJobFailure("the run no longer exists") }
@@ -251,6 +261,15 @@ struct FlowStepHandler: JobHandler {
 
     /// The writer for the target's system, through the environment's connection for it; asked
     /// for only when the ledger has no entry for the step's key.
+    /// The business key `writer(for:)`'s writer would search `schema`'s record by, worked out
+    /// without making the writer (`StepLedgerGuess`).
+    static func searchKey(_ schema: TargetSchema, _ record: JSONValue) -> String? {
+        switch schema.system {
+        case "zoho_books", "zoho_crm": ZohoTargetWriter.searchKey(schema, record)
+        default: nil
+        }
+    }
+
     func writer(for schema: TargetSchema, _ loaded: Loaded, _ context: JobContext) throws -> any TargetWriter {
         switch schema.system {
         case "zoho_books", "zoho_crm":

@@ -7,12 +7,20 @@ import Persistence
 /// the same round trip as the run, its earlier steps, connections and breakers: one round trip
 /// fewer for a worker to wait on, per step. Only a guess: once the earlier steps are read the key
 /// is worked out again, and the guess stands only when the two agree. A key that needs an earlier
-/// step's output, or a ledger lookup of its own, is not guessed at all.
+/// step's output, or a ledger lookup of its own, is not guessed at all. So with the business key
+/// the target's writer would search by (`searchKey`): when the step's record can be mapped from
+/// the event alone, the write's intent is recorded in the same round trip, committed with it.
 struct StepLedgerGuess: Sendable {
     let target: String
     let key: String
     /// What the ledger held for the key, read with the run.
     var targetId: String?
+    /// The business key the record would be searched by, when it maps from the event alone.
+    private(set) var searchKey: String?
+    /// Whether the intent recorded with the run under `searchKey` was the first (`SyncIntentStore`).
+    var firstIntent: Bool?
+    /// When the step's event arrived, for the intent.
+    let eventReceivedAt: Date
 
     init?(_ payload: StepJobPayload) {
         guard let run = StepCaches.cachedRun(payload.runId),
@@ -21,14 +29,25 @@ struct StepLedgerGuess: Sendable {
         else { return nil }
         let step = definition.steps[payload.position]
         target = step.target.name
-        guard let node = step.key else {
+        eventReceivedAt = event.receivedAt
+        // No earlier steps and no lookups: a key or a record that needs either fails or differs,
+        // and is worked out again after the load all the same.
+        let inputs = MappingInputs(record: event.record)
+        if let node = step.key {
+            guard let text = try? node.evaluate(inputs).keyText else { return nil }
+            key = text
+        } else {
             key = "event:\(run.eventId.lowercasedText):\(step.id)"
-            return
         }
-        // No earlier steps and no lookups: a key that needs either fails or differs, and is
-        // worked out again after the load all the same.
-        guard let text = try? node.evaluate(MappingInputs(record: event.record)).keyText else { return nil }
-        key = text
+        if step.when == nil, let record = try? step.mapping.evaluate(inputs) {
+            searchKey = FlowStepHandler.searchKey(step.target, step.target.coerce(record))
+        }
+    }
+
+    /// The intent recorded with the run, when it was for `searchKey`: nil when not guessed so.
+    func intent(searchKey: String) -> Bool? {
+        guard searchKey == self.searchKey else { return nil }
+        return firstIntent
     }
 
     /// The ledger's answer for `key` of `target`, when this guess was of it: nil when not guessed.

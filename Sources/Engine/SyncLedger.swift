@@ -31,17 +31,21 @@ struct SyncLedger {
 
     /// Search before create, once the ledger has no entry. `known`: the ledger's answer for this
     /// key, read already (with the step's run), when there is one. `eventReceivedAt`: when the
-    /// step's event arrived; one from before intents were kept is always searched for.
+    /// step's event arrived; one from before intents were kept is always searched for. `begun`:
+    /// the intent recorded already for a search key (with the step's run), when there is one.
     func write(
         _ schema: TargetSchema, _ record: JSONValue, key: String, known: String?? = nil, eventReceivedAt: Date,
-        through writer: () throws -> any TargetWriter
+        begun: (String) -> Bool? = { _ in nil }, through writer: () throws -> any TargetWriter
     ) throws -> Entry {
         if let existing = try known ?? lookup(target: schema.name, sourceKey: key) { return .linked(existing) }
         let writer = try writer()
         var first = false
         if let searchKey = writer.searchKey(schema, record) {
-            first = try SyncIntentStore.begin(
-                database, tenantId: tenantId, environment: environment, target: schema.name, searchKey: searchKey, eventReceivedAt: eventReceivedAt)
+            first =
+                try begun(searchKey)
+                ?? SyncIntentStore.begin(
+                    database, tenantId: tenantId, environment: environment, target: schema.name, searchKey: searchKey,
+                    eventReceivedAt: eventReceivedAt)
         }
         if !first, let found = try writer.find(schema, record, key: key) { return .written(found) }
         return .written(try writer.create(schema, record, key: key))

@@ -56,7 +56,9 @@ struct ZohoTargetWriter: TargetWriter {
     /// contact someone else made; Books refuses the create then (code 1001), and `create` adopts
     /// that contact. A record made outside Clearline with the same reference number is not looked
     /// for on a first write.
-    func searchKey(_ schema: TargetSchema, _ record: JSONValue) -> String? {
+    func searchKey(_ schema: TargetSchema, _ record: JSONValue) -> String? { Self.searchKey(schema, record) }
+
+    static func searchKey(_ schema: TargetSchema, _ record: JSONValue) -> String? {
         let reference = record["reference_number"]?.string
         switch schema.name {
         case "zoho_books.contact": return "name:" + (record["contact_name"]?.string ?? "").lowercased()

@@ -42,3 +42,16 @@ extension Transaction {
         return (try a.decode(rows[0]), try b.decode(rows[1]), try c.decode(rows[2]), try d.decode(rows[3]))
     }
 }
+
+extension Transaction {
+    public func read<A, B, C, D, E, F>(_ a: Read<A>, _ b: Read<B>, _ c: Read<C>, _ d: Read<D>, _ e: Read<E>, _ f: Read<F>) throws -> (A, B, C, D, E, F) {
+        let rows = try connection.queries([
+            (a.sql, a.parameters), (b.sql, b.parameters), (c.sql, c.parameters), (d.sql, d.parameters), (e.sql, e.parameters),
+            (f.sql, f.parameters),
+        ])
+        return (
+            try a.decode(rows[0]), try b.decode(rows[1]), try c.decode(rows[2]), try d.decode(rows[3]), try e.decode(rows[4]),
+            try f.decode(rows[5])
+        )
+    }
+}

@@ -14,15 +14,21 @@ public enum SyncIntentStore {
         _ database: Database, tenantId: UUID, environment: EnvironmentName, target: String, searchKey: String, eventReceivedAt: Date
     ) throws -> Bool {
         try database.oneStatement(.tenant(tenantId)) { tx in
-            try tx.one(
-                """
-                WITH begun AS (
-                  INSERT INTO sync_intents (tenant_id, environment, target, search_key) VALUES ($1, $2, $3, $4)
-                  ON CONFLICT DO NOTHING RETURNING 1)
-                SELECT COALESCE(EXISTS (SELECT 1 FROM begun)
-                         AND $5::timestamptz > (SELECT applied_at FROM schema_migrations WHERE version = 49), false) AS first
-                """, [tenantId, environment.rawValue, target, searchKey, eventReceivedAt]
-            ).map { try $0.bool("first") } ?? false
+            try tx.read(begin(tenantId: tenantId, environment: environment, target: target, searchKey: searchKey, eventReceivedAt: eventReceivedAt))
         }
+    }
+
+    /// The same, as a statement that travels with others (a flow step's load): it commits, durably,
+    /// with the transaction it is read in.
+    public static func begin(tenantId: UUID, environment: EnvironmentName, target: String, searchKey: String, eventReceivedAt: Date) -> Read<Bool> {
+        Read(
+            """
+            WITH begun AS (
+              INSERT INTO sync_intents (tenant_id, environment, target, search_key) VALUES ($1, $2, $3, $4)
+              ON CONFLICT DO NOTHING RETURNING 1)
+            SELECT COALESCE(EXISTS (SELECT 1 FROM begun)
+                     AND $5::timestamptz > (SELECT applied_at FROM schema_migrations WHERE version = 49), false) AS first
+            """, [tenantId, environment.rawValue, target, searchKey, eventReceivedAt]
+        ) { try $0.first.map { try $0.bool("first") } ?? false }
     }
 }

@@ -40,6 +40,34 @@ struct StepLedgerGuessTests {
         #expect(invoice.answer(target: "zoho_books.invoice", key: "txn:4242") == .some(nil))
     }
 
+    /// The business key each Zoho Books step's record would be searched by, mapped from the sale
+    /// alone, so the write's intent can travel with the step's load; none for a step with a
+    /// condition (its record may never be written) or a target Clearline does not search.
+    @Test func theSearchKeysOfTheTemplatesBooksStepsAreGuessedFromTheEvent() throws {
+        let sale: JSONValue = .object([
+            "transaction": .object([
+                "transaction_id": .number(4242), "customer_id": .string("acme-1"), "amount": .string("10.00"),
+                "invoice_id": .string("INV-77"), "billing_address": .object(["name": .string("Acme Ltd")]),
+            ])
+        ])
+        let (runId, definition) = try Self.known(payload: sale)
+        func guess(_ id: String) throws -> StepLedgerGuess {
+            let position = try #require(definition.steps.map(\.id).firstIndex(of: id))
+            return try #require(StepLedgerGuess(StepJobPayload(runId: runId, position: position)))
+        }
+        // The template's reference is the invoice's number as PayTrace's invoice id gives it.
+        var invoice = try guess("invoice")
+        #expect(invoice.searchKey == "reference:77")
+        #expect(try guess("salesorder").searchKey == "reference:77")
+        #expect(try guess("contact").searchKey == "name:acme ltd")
+        #expect(try guess("crm_contact").searchKey == nil)
+        #expect(try guess("deal").searchKey == nil)
+        // The intent recorded with the run answers for its own search key only.
+        invoice.firstIntent = true
+        #expect(invoice.intent(searchKey: "reference:77") == true)
+        #expect(invoice.intent(searchKey: "reference:78") == nil)
+    }
+
     @Test func nothingIsGuessedForARunNotSeenHereOrAStepPastTheEnd() throws {
         #expect(StepLedgerGuess(StepJobPayload(runId: UUID(), position: 0)) == nil)
         let (runId, definition) = try Self.known(payload: .object([:]))
