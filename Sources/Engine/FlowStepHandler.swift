@@ -261,12 +261,14 @@ struct FlowStepHandler: JobHandler {
 
     /// The writer for the target's system, through the environment's connection for it; asked
     /// for only when the ledger has no entry for the step's key.
-    /// The business key `writer(for:)`'s writer would search `schema`'s record by, worked out
-    /// without making the writer (`StepLedgerGuess`).
-    static func searchKey(_ schema: TargetSchema, _ record: JSONValue) -> String? {
+    /// The business key `writer(for:)`'s writer would search the record `mapping` makes by,
+    /// worked out without making the writer or the whole record (`StepLedgerGuess`).
+    static func searchKey(_ schema: TargetSchema, _ mapping: MappingDocument, _ inputs: MappingInputs) -> String? {
         switch schema.system {
-        case "zoho_books", "zoho_crm": ZohoTargetWriter.searchKey(schema, record)
-        default: nil
+        case "zoho_books", "zoho_crm":
+            guard let fields = try? mapping.evaluate(only: ZohoTargetWriter.searchKeyFields, inputs) else { return nil }
+            return ZohoTargetWriter.searchKey(schema, schema.coerce(fields))
+        default: return nil
         }
     }
 

@@ -39,9 +39,7 @@ struct StepLedgerGuess: Sendable {
         } else {
             key = "event:\(run.eventId.lowercasedText):\(step.id)"
         }
-        if step.when == nil, let record = try? step.mapping.evaluate(inputs) {
-            searchKey = FlowStepHandler.searchKey(step.target, step.target.coerce(record))
-        }
+        if step.when == nil { searchKey = FlowStepHandler.searchKey(step.target, step.mapping, inputs) }
     }
 
     /// The intent recorded with the run, when it was for `searchKey`: nil when not guessed so.

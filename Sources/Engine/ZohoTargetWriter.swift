@@ -58,6 +58,9 @@ struct ZohoTargetWriter: TargetWriter {
     /// for on a first write.
     func searchKey(_ schema: TargetSchema, _ record: JSONValue) -> String? { Self.searchKey(schema, record) }
 
+    /// The fields `searchKey` reads.
+    static let searchKeyFields: Set<String> = ["contact_name", "reference_number", "creditnote_id"]
+
     static func searchKey(_ schema: TargetSchema, _ record: JSONValue) -> String? {
         let reference = record["reference_number"]?.string
         switch schema.name {

@@ -4,7 +4,7 @@ enum AddressFormat {
     static func format(_ value: JSONValue, multiline: Bool) throws(MappingTransform.Failure) -> JSONValue {
         guard case .object(let fields) = value else { throw MappingTransform.Failure("needs an address object, got \(MappingTransform.kind(value))") }
         func field(_ names: String...) -> String {
-            for name in names { if let text = fields[name].flatMap(MappingValues.text), !text.isEmpty { return text.trimmingCharacters(in: .whitespaces) } }
+            for name in names { if let text = fields[name].flatMap(MappingValues.text), !text.isEmpty { return text.trimmingInlineWhitespace } }
             return ""
         }
         let stateZip = [field("state", "region"), field("zip", "postal_code", "zipcode")].filter { !$0.isEmpty }.joined(separator: " ")

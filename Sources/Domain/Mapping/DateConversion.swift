@@ -27,7 +27,7 @@ public struct DateConversion: Sendable, Equatable {
     }
 
     func apply(_ text: String) throws(MappingTransform.Failure) -> String {
-        guard let instant = Self.parse(text.trimmingCharacters(in: .whitespaces), from, zone: TimeZone(identifier: zone)!) else {
+        guard let instant = Self.parse(text.trimmingInlineWhitespace, from, zone: TimeZone(identifier: zone)!) else {
             throw MappingTransform.Failure("\"\(text.prefix(40))\" is not a \(from.rawValue) date")
         }
         return Self.format(instant, to, zone: TimeZone(identifier: toZone)!)

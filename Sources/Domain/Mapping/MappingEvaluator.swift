@@ -38,6 +38,14 @@ extension MappingDocument {
     }
 }
 
+extension MappingDocument {
+    /// The output record's fields named in `names` only, the others not evaluated (a step's
+    /// business key worked out ahead of its record).
+    public func evaluate(only names: Set<String>, _ inputs: MappingInputs, limits: MappingLimits = MappingLimits()) throws(MappingError) -> JSONValue {
+        try MappingEvaluation(inputs: inputs, limits: limits).object(fields.filter { names.contains($0.name) }, scope: inputs.record, at: "", depth: 0)
+    }
+}
+
 extension MappingNode {
     /// The expression's value for the record (a step's cross-reference key, say).
     public func evaluate(_ inputs: MappingInputs, limits: MappingLimits = MappingLimits()) throws(MappingError) -> JSONValue {

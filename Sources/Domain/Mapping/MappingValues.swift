@@ -12,7 +12,7 @@ enum MappingValues {
             guard number.isFinite, Swift.abs(number) < 1e30 else { return nil }
             return Decimal(string: "\(number)", locale: posix)
         case .string(let text):
-            return parseDecimal(text.trimmingCharacters(in: .whitespaces))
+            return parseDecimal(text.trimmingInlineWhitespace)
         default:
             return nil
         }

@@ -34,12 +34,12 @@ public enum ReferenceIds {
 
     /// The identifier after a known prefix and its separators, or the text itself when it is one token.
     public static func extract(_ text: String, kind: Kind) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingInlineWhitespace
         guard !trimmed.isEmpty, trimmed.count <= 200 else { return nil }
         let lower = trimmed.lowercased()
         let candidates = kind == .any ? prefixes[.invoice]! + prefixes[.order]! : prefixes[kind]!
         for prefix in candidates.sorted(by: { $0.count > $1.count }) {
-            guard let range = lower.range(of: prefix) else { continue }
+            guard let range = lower.firstRange(of: prefix) else { continue }
             // A prefix counts only at a word start ("inv" in "Invoice", not in "Convoy").
             if range.lowerBound != lower.startIndex, lower[lower.index(before: range.lowerBound)].isLetter { continue }
             let after = trimmed[trimmed.index(trimmed.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: range.upperBound))...]

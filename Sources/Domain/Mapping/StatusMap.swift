@@ -33,7 +33,7 @@ public struct StatusMap: Sendable, Equatable {
 
     /// PayTrace's spelling reduced to one of its four outcomes; nil when unrecognised.
     public static func normalize(_ status: String) -> String? {
-        switch status.trimmingCharacters(in: .whitespaces).uppercased() {
+        switch status.trimmingInlineWhitespace.uppercased() {
         case "APPROVED", "SETTLED", "PENDING_SETTLEMENT", "AUTHORIZED", "CAPTURED", "SALE": "Approved"
         case "DECLINED", "FAILED": "Declined"
         case "REFUNDED", "REFUND": "Refunded"
