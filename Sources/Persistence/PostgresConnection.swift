@@ -18,6 +18,11 @@ public final class PostgresConnection {
     /// pipeline with the transaction's first statement: one round trip fewer for every
     /// transaction. `check` judges the opening's last statement's rows.
     private var opening: (plan: [(sql: String, parameters: [any SQLBindable])], check: ([Row]) throws -> Void)?
+    /// Statements whose rows no one reads (a step's recorded row, its link, its run's status),
+    /// held to travel with the transaction's next statement or its COMMIT, behind the opening if
+    /// one is held too. In a batch of completions they were three round trips a job, on the one
+    /// thread that commits for all the workers. A held statement's error surfaces there.
+    private var held: [(sql: String, parameters: [any SQLBindable])] = []
     /// A read of one statement (`Database.read`): its COMMIT travels with that statement, and
     /// the connection then takes no other until the read is over.
     private var readOfOne: ReadOfOne = .off
@@ -67,7 +72,7 @@ public final class PostgresConnection {
             if readOfOneIsImplicit { return try afterOpening([(sql, parameters)])[0] }
             return try afterOpening([(sql, parameters), ("COMMIT", [])])[0]
         case .off:
-            if opening != nil { return try afterOpening([(sql, parameters)])[0] }
+            if opening != nil || !held.isEmpty { return try afterOpening([(sql, parameters)])[0] }
         }
         let texts = parameters.map { $0.sqlText }
         guard let name = try preparedName(for: sql, parameterCount: texts.count) else {
@@ -94,19 +99,27 @@ public final class PostgresConnection {
     }
 
     /// `plan` in one pipeline, behind the held opening if there is one (then judged by its check,
-    /// and a lost connection reported as `OpeningLost`, since nothing of the transaction ran);
-    /// the rows of `plan`'s statements only.
+    /// and a lost connection reported as `OpeningLost`, since nothing of the transaction ran) and
+    /// the held statements; the rows of `plan`'s statements only.
     private func afterOpening(_ plan: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
-        guard let held = opening else { return try pipeline(plan) }
+        let heldOpening = opening
+        guard heldOpening != nil || !held.isEmpty else { return try pipeline(plan) }
+        let front = (heldOpening?.plan ?? []) + held
         opening = nil
+        held = []
         let results: [[Row]]
         do {
-            results = try pipeline(held.plan + plan)
-        } catch let error as PostgresError where error.isConnectionLoss {
+            results = try pipeline(front + plan)
+        } catch let error as PostgresError where error.isConnectionLoss && heldOpening != nil {
             throw OpeningLost(underlying: error)
         }
-        try held.check(results[held.plan.count - 1])
-        return Array(results[held.plan.count...])
+        if let heldOpening { try heldOpening.check(results[heldOpening.plan.count - 1]) }
+        return Array(results[front.count...])
+    }
+
+    /// Holds a statement whose rows no one reads until the transaction's next one (see `held`).
+    func hold(_ sql: String, _ parameters: [any SQLBindable]) {
+        held.append((sql, parameters))
     }
 
     private func preparedName(for sql: String, parameterCount: Int) throws -> String? {
@@ -128,8 +141,11 @@ public final class PostgresConnection {
         opening = (plan, check)
     }
 
-    /// Forgets a held opening (a transaction whose body failed before its first statement).
-    func dropOpening() { opening = nil }
+    /// Forgets a held opening and held statements (a transaction whose body failed).
+    func dropOpening() {
+        opening = nil
+        held = []
+    }
 
     /// Starts or ends a read of one statement; `true` when its COMMIT has been sent (or, in an
     /// implicit transaction, its statement: the Sync after it committed).
@@ -150,7 +166,7 @@ public final class PostgresConnection {
     /// Sends a held opening with nothing after it and judges it: an implicit read whose body
     /// sent nothing still learns whether its tenant exists.
     func sendHeldOpening() throws {
-        if opening != nil { _ = try afterOpening([]) }
+        if opening != nil || !held.isEmpty { _ = try afterOpening([]) }
     }
 
     static func settingsStatement(_ settings: [(name: String, value: String)]) -> (sql: String, parameters: [any SQLBindable]) {

@@ -114,7 +114,7 @@ public enum RunStore {
         _ tx: Transaction, run: Run, position: Int, stepId: String, target: String, status: StepStatus, record: String?,
         externalId: String?, detail: String?
     ) throws {
-        try tx.query(
+        tx.hold(
             """
             INSERT INTO run_steps (run_id, tenant_id, position, step_id, target, status, record, external_id, detail)
             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
@@ -124,7 +124,7 @@ public enum RunStore {
     }
 
     public static func finish(_ tx: Transaction, run: Run, status: RunStatus, detail: String?) throws {
-        try tx.query(
+        tx.hold(
             "UPDATE runs SET status = $3, detail = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2", [run.tenantId, run.id, status.rawValue, detail])
     }
 

@@ -55,7 +55,7 @@ public enum SyncLinkStore {
     /// Records the link; the first one recorded for a key stands (two writers racing on one key
     /// both found the same target record, or the second is a replay of the first).
     public static func record(_ tx: Transaction, _ link: SyncLink) throws {
-        try tx.query(
+        tx.hold(
             """
             INSERT INTO sync_links (tenant_id, environment, target, source_key, target_id, run_id) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT DO NOTHING

@@ -27,9 +27,15 @@ extension Transaction {
     /// tenants' writes at once (the worker pool's batched completions); begun in the platform
     /// scope by the caller, which has checked that the tenant is live.
     public func narrowed(to tenantId: UUID) throws -> Transaction {
-        try connection.query(
-            "SELECT set_config('clearline.scope', 'tenant', true), set_config('clearline.tenant_id', $1, true)",
-            [tenantId.lowercasedText])
+        // Held: it travels with the narrowed transaction's first statement, before it.
+        hold("SELECT set_config('clearline.scope', 'tenant', true), set_config('clearline.tenant_id', $1, true)", [tenantId.lowercasedText])
         return Transaction(connection: connection, scope: .tenant(tenantId))
+    }
+
+    /// Sends a statement whose rows no one reads with the transaction's next statement or its
+    /// COMMIT, in the same round trip; an error of its surfaces there, and the transaction fails
+    /// as it would have.
+    public func hold(_ sql: String, _ parameters: [any SQLBindable] = []) {
+        connection.hold(sql, parameters)
     }
 }
