@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import ClearlineTesting
+import Persistence
+import Domain
+
+/// A held statement (`Transaction.hold`) travels with the transaction's next statement or its
+/// COMMIT: the next statement sees what it wrote, its error fails the transaction there, and a
+/// failed body's held statements never reach the next transaction on the same connection.
+@Suite("Statements held for the next round trip", .requiresDatabase)
+struct HeldStatementTests {
+    /// One connection, so the next transaction is certainly on the one that held.
+    static func database() -> Database { Database(conninfo: TestServer.shared.conninfo, poolSize: 1, logger: TestServer.quietLogger) }
+
+    @Test func theNextStatementSeesWhatAHeldOneWroteAndTheCommitCarriesTheLast() throws {
+        let database = Self.database()
+        let (slug, renamed) = (Fixtures.uniqueSlug(), Fixtures.uniqueSlug())
+        let seen = try database.transaction(.platform) { tx in
+            tx.hold("INSERT INTO tenants (name, slug) VALUES ('Held', $1)", [slug])
+            let seen = try tx.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [slug])?.int("n")
+            // Nothing reads after this one: it goes with the COMMIT.
+            tx.hold("UPDATE tenants SET slug = $2 WHERE slug = $1", [slug, renamed])
+            return seen
+        }
+        #expect(seen == 1)
+        let after = try database.transaction(.platform) { try $0.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [renamed])?.int("n") }
+        #expect(after == 1)
+    }
+
+    @Test func aHeldStatementsErrorFailsItsTransactionAndCommitsNothing() throws {
+        let database = Self.database()
+        let slug = Fixtures.uniqueSlug()
+        #expect(throws: PostgresError.self) {
+            try database.transaction(.platform) { tx in
+                tx.hold("INSERT INTO tenants (name, slug) VALUES ('Held', $1)", [slug])
+                tx.hold("SELECT 1 / 0")
+            }
+        }
+        let count = try database.transaction(.platform) { try $0.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [slug])?.int("n") }
+        #expect(count == 0)
+    }
+
+    /// The next transaction is on the same connection (a pool of one), and works.
+    @Test func aFailedBodysHeldStatementsAreDropped() throws {
+        struct Refused: Error {}
+        let database = Self.database()
+        let slug = Fixtures.uniqueSlug()
+        #expect(throws: Refused.self) {
+            try database.transaction(.platform) { tx in
+                _ = try tx.query("SELECT 1")
+                tx.hold("INSERT INTO tenants (name, slug) VALUES ('Dropped', $1)", [slug])
+                // Sent with the ROLLBACK, it would fail there and leave the connection's
+                // transaction aborted for the next one.
+                tx.hold("SELECT 1 / 0")
+                throw Refused()
+            }
+        }
+        let count = try database.transaction(.platform) { try $0.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [slug])?.int("n") }
+        #expect(count == 0)
+    }
+}
