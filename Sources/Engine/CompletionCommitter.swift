@@ -16,10 +16,18 @@ final class CompletionCommitter: @unchecked Sendable {
         let summary: String?
     }
 
+    /// The following jobs a commit took for this pool's workers: their hand-offs travel held with
+    /// the transaction's later statements (`JobQueue.enqueueTaken(_:_:worker:leaseSeconds:then:)`),
+    /// so the jobs are known once it has committed.
+    final class TakenJobs: @unchecked Sendable {
+        private(set) var jobs: [Job] = []
+        func add(_ job: Job) { jobs.append(job) }
+    }
+
     /// What a finished job's effects wrote.
     struct Written {
-        /// The following jobs taken for this pool's workers.
-        var taken: [Job] = []
+        /// The following jobs taken for this pool's workers, filled in as the commit goes.
+        var taken = TakenJobs()
         /// A following job of the job's own event was queued (a run's next step): the event is
         /// still pending, as the queueing set it, so there is nothing to settle. Settling it
         /// anyway was a statement in every batch, for all but a run's last step.
@@ -33,7 +41,7 @@ final class CompletionCommitter: @unchecked Sendable {
     /// one of them freed its ordering line.
     struct Committed {
         var count = 0
-        var taken: [Job] = []
+        private var takenBy: [TakenJobs] = []
         var freedLine = false
 
         init() {}
@@ -41,15 +49,18 @@ final class CompletionCommitter: @unchecked Sendable {
         /// One job completed, with what its effects wrote.
         init(one written: Written) {
             count = 1
-            taken = written.taken
+            takenBy = [written.taken]
             freedLine = written.freesLine
         }
 
         mutating func add(_ other: Committed) {
             count += other.count
-            taken += other.taken
+            takenBy += other.takenBy
             freedLine = freedLine || other.freedLine
         }
+
+        /// The following jobs taken; read once the commit is done.
+        var taken: [Job] { takenBy.flatMap(\.jobs) }
     }
 
     /// Workers wait before handing over more than this many uncommitted jobs: claimed work

@@ -303,7 +303,8 @@ public final class WorkerPool: @unchecked Sendable {
             try JobQueue.enqueue(tx, following)
             return .init(eventGoesOn: eventGoesOn, freesLine: freesLine)
         }
-        let taken = try following.compactMap { try JobQueue.enqueueTaken(tx, $0, worker: name, leaseSeconds: configuration.leaseSeconds) }
+        let taken = CompletionCommitter.TakenJobs()
+        for job in following { JobQueue.enqueueTaken(tx, job, worker: name, leaseSeconds: configuration.leaseSeconds) { taken.add($0) } }
         return .init(taken: taken, eventGoesOn: eventGoesOn, freesLine: freesLine)
     }
 

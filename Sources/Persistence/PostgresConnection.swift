@@ -22,7 +22,7 @@ public final class PostgresConnection {
     /// held to travel with the transaction's next statement or its COMMIT, behind the opening if
     /// one is held too. In a batch of completions they were three round trips a job, on the one
     /// thread that commits for all the workers. A held statement's error surfaces there.
-    private var held: [(sql: String, parameters: [any SQLBindable])] = []
+    private var held: [(sql: String, parameters: [any SQLBindable], then: (([Row]) throws -> Void)?)] = []
     /// A read of one statement (`Database.read`): its COMMIT travels with that statement, and
     /// the connection then takes no other until the read is over.
     private var readOfOne: ReadOfOne = .off
@@ -102,9 +102,10 @@ public final class PostgresConnection {
     /// and a lost connection reported as `OpeningLost`, since nothing of the transaction ran) and
     /// the held statements; the rows of `plan`'s statements only.
     private func afterOpening(_ plan: [(sql: String, parameters: [any SQLBindable])]) throws -> [[Row]] {
-        let heldOpening = opening
-        guard heldOpening != nil || !held.isEmpty else { return try pipeline(plan) }
-        let front = (heldOpening?.plan ?? []) + held
+        let (heldOpening, heldStatements) = (opening, held)
+        guard heldOpening != nil || !heldStatements.isEmpty else { return try pipeline(plan) }
+        let openingCount = heldOpening?.plan.count ?? 0
+        let front = (heldOpening?.plan ?? []) + heldStatements.map { ($0.sql, $0.parameters) }
         opening = nil
         held = []
         let results: [[Row]]
@@ -113,13 +114,14 @@ public final class PostgresConnection {
         } catch let error as PostgresError where error.isConnectionLoss && heldOpening != nil {
             throw OpeningLost(underlying: error)
         }
-        if let heldOpening { try heldOpening.check(results[heldOpening.plan.count - 1]) }
+        if let heldOpening { try heldOpening.check(results[openingCount - 1]) }
+        for (index, statement) in heldStatements.enumerated() { try statement.then?(results[openingCount + index]) }
         return Array(results[front.count...])
     }
 
-    /// Holds a statement whose rows no one reads until the transaction's next one (see `held`).
-    func hold(_ sql: String, _ parameters: [any SQLBindable]) {
-        held.append((sql, parameters))
+    /// Holds a statement until the transaction's next one (see `held`); `then` gets its rows then.
+    func hold(_ sql: String, _ parameters: [any SQLBindable], then: (([Row]) throws -> Void)? = nil) {
+        held.append((sql, parameters, then))
     }
 
     private func preparedName(for sql: String, parameterCount: Int) throws -> String? {

@@ -32,10 +32,10 @@ extension Transaction {
         return Transaction(connection: connection, scope: .tenant(tenantId))
     }
 
-    /// Sends a statement whose rows no one reads with the transaction's next statement or its
-    /// COMMIT, in the same round trip; an error of its surfaces there, and the transaction fails
-    /// as it would have.
-    public func hold(_ sql: String, _ parameters: [any SQLBindable] = []) {
-        connection.hold(sql, parameters)
+    /// Sends a statement with the transaction's next statement or its COMMIT, in the same round
+    /// trip; an error of its surfaces there, and the transaction fails as it would have. `then`
+    /// gets its rows once they came back (before that next statement's call returns).
+    public func hold(_ sql: String, _ parameters: [any SQLBindable] = [], then: (([Row]) throws -> Void)? = nil) {
+        connection.hold(sql, parameters, then: then)
     }
 }
