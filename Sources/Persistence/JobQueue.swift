@@ -138,7 +138,8 @@ public enum JobQueue {
     /// it twice (completed, then pending again). A row whose status stays the same is not written.
     public static func settleEvents(_ tx: Transaction, tenantId: UUID, _ eventIds: [UUID]) throws {
         guard !eventIds.isEmpty else { return }
-        try tx.query(
+        // Nothing reads its rows: it travels with the transaction's next statement or its COMMIT.
+        tx.hold(
             """
             UPDATE events SET status = settled.status
             FROM (
