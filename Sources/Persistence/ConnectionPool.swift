@@ -43,10 +43,10 @@ public final class ConnectionPool: @unchecked Sendable {
         defer { release(connection, healthy: healthy) }
         do {
             let value = try body(connection)
-            healthy = connection.isHealthy && !connection.isInTransaction
+            healthy = connection.isHealthy && !connection.isInTransaction && !connection.holdsStatements
             return value
         } catch {
-            healthy = connection.isHealthy && !connection.isInTransaction
+            healthy = connection.isHealthy && !connection.isInTransaction && !connection.holdsStatements
             throw error
         }
     }

@@ -115,6 +115,10 @@ public final class Database: Sendable {
                 // goes with the COMMIT (or alone, in an implicit transaction).
                 if readOfOne == nil || !connection.endReadOfOne() {
                     if implicit { try connection.sendHeldOpening() } else { try connection.query("COMMIT") }
+                } else if connection.holdsStatements {
+                    // Held after a read of one's round trip, which committed: they would run in
+                    // no transaction of theirs. Refused, as a second statement would be.
+                    throw PostgresError(kind: .server, message: "a read of one round trip held a statement after it")
                 }
                 return value
             } catch {

@@ -119,6 +119,10 @@ public final class PostgresConnection {
         return Array(results[front.count...])
     }
 
+    /// Whether an opening or statements are held unsent: at a transaction's end that is a bug, and
+    /// the connection must not serve another one, which would send them in its own scope.
+    var holdsStatements: Bool { opening != nil || !held.isEmpty }
+
     /// Holds a statement until the transaction's next one (see `held`); `then` gets its rows then.
     func hold(_ sql: String, _ parameters: [any SQLBindable], then: (([Row]) throws -> Void)? = nil) {
         held.append((sql, parameters, then))

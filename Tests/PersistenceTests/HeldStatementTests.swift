@@ -58,4 +58,20 @@ struct HeldStatementTests {
         let count = try database.transaction(.platform) { try $0.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [slug])?.int("n") }
         #expect(count == 0)
     }
+
+    /// A read of one round trip commits with it: a statement held after that would run in no
+    /// transaction of its own, or in the next one on the connection. It is refused, and the next
+    /// transaction sends nothing of it.
+    @Test func aStatementHeldAfterAReadOfOneIsRefused() throws {
+        let database = Self.database()
+        let slug = Fixtures.uniqueSlug()
+        #expect(throws: PostgresError.self) {
+            try database.read(.platform) { tx in
+                _ = try tx.query("SELECT 1")
+                tx.hold("INSERT INTO tenants (name, slug) VALUES ('Late', $1)", [slug])
+            }
+        }
+        let count = try database.transaction(.platform) { try $0.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [slug])?.int("n") }
+        #expect(count == 0)
+    }
 }
