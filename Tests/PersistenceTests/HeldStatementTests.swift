@@ -12,19 +12,28 @@ struct HeldStatementTests {
     /// One connection, so the next transaction is certainly on the one that held.
     static func database() -> Database { Database(conninfo: TestServer.shared.conninfo, poolSize: 1, logger: TestServer.quietLogger) }
 
+    /// How many tenants have `slug`, read in `tx`.
+    static func tenants(_ tx: Transaction, slug: String) throws -> Int? {
+        try tx.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [slug])?.int("n")
+    }
+
+    /// The same, committed: read in a transaction of its own.
+    static func tenants(_ database: Database, slug: String) throws -> Int? {
+        try database.transaction(.platform) { try tenants($0, slug: slug) }
+    }
+
     @Test func theNextStatementSeesWhatAHeldOneWroteAndTheCommitCarriesTheLast() throws {
         let database = Self.database()
         let (slug, renamed) = (Fixtures.uniqueSlug(), Fixtures.uniqueSlug())
         let seen = try database.transaction(.platform) { tx in
             tx.hold("INSERT INTO tenants (name, slug) VALUES ('Held', $1)", [slug])
-            let seen = try tx.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [slug])?.int("n")
+            let seen = try Self.tenants(tx, slug: slug)
             // Nothing reads after this one: it goes with the COMMIT.
             tx.hold("UPDATE tenants SET slug = $2 WHERE slug = $1", [slug, renamed])
             return seen
         }
         #expect(seen == 1)
-        let after = try database.transaction(.platform) { try $0.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [renamed])?.int("n") }
-        #expect(after == 1)
+        #expect(try Self.tenants(database, slug: renamed) == 1)
     }
 
     @Test func aHeldStatementsErrorFailsItsTransactionAndCommitsNothing() throws {
@@ -36,8 +45,7 @@ struct HeldStatementTests {
                 tx.hold("SELECT 1 / 0")
             }
         }
-        let count = try database.transaction(.platform) { try $0.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [slug])?.int("n") }
-        #expect(count == 0)
+        #expect(try Self.tenants(database, slug: slug) == 0)
     }
 
     /// The next transaction is on the same connection (a pool of one), and works.
@@ -55,8 +63,7 @@ struct HeldStatementTests {
                 throw Refused()
             }
         }
-        let count = try database.transaction(.platform) { try $0.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [slug])?.int("n") }
-        #expect(count == 0)
+        #expect(try Self.tenants(database, slug: slug) == 0)
     }
 
     /// A read of one round trip commits with it: a statement held after that would run in no
@@ -71,7 +78,6 @@ struct HeldStatementTests {
                 tx.hold("INSERT INTO tenants (name, slug) VALUES ('Late', $1)", [slug])
             }
         }
-        let count = try database.transaction(.platform) { try $0.one("SELECT count(*)::int AS n FROM tenants WHERE slug = $1", [slug])?.int("n") }
-        #expect(count == 0)
+        #expect(try Self.tenants(database, slug: slug) == 0)
     }
 }
