@@ -259,8 +259,6 @@ struct FlowStepHandler: JobHandler {
         }
     }
 
-    /// The writer for the target's system, through the environment's connection for it; asked
-    /// for only when the ledger has no entry for the step's key.
     /// The business key `writer(for:)`'s writer would search the record `mapping` makes by,
     /// worked out without making the writer or the whole record (`StepLedgerGuess`).
     static func searchKey(_ schema: TargetSchema, _ mapping: MappingDocument, _ inputs: MappingInputs) -> String? {
@@ -272,6 +270,8 @@ struct FlowStepHandler: JobHandler {
         }
     }
 
+    /// The writer for the target's system, through the environment's connection for it; asked
+    /// for only when the ledger has no entry for the step's key.
     func writer(for schema: TargetSchema, _ loaded: Loaded, _ context: JobContext) throws -> any TargetWriter {
         switch schema.system {
         case "zoho_books", "zoho_crm":
