@@ -8,18 +8,15 @@ extension JobQueue {
     /// with its first attempt recorded under a lease, as a claim leaves it, and no NOTIFY wakes
     /// anyone: the worker pool hands it to its own workers once the transaction commits. A step
     /// of a started run thus skips a claim round trip and the dispatcher's wake-up, and a run
-    /// goes on with the workers that began it. Returns the job when taken, nil when queued.
+    /// goes on with the workers that began it.
     ///
     /// The check sees committed rows and this transaction's own: a job of the key queued meanwhile
     /// by another transaction waits behind this one, as it would behind a claim made a moment
     /// before it committed.
-    public static func enqueueTaken(_ tx: Transaction, _ job: NewJob, worker: String, leaseSeconds: Int) throws -> Job? {
-        try taken(try tx.query(handoff, handoffParameters(job, worker: worker, leaseSeconds: leaseSeconds)))
-    }
-
-    /// The same, held to travel with the transaction's next statement or its COMMIT
-    /// (`Transaction.hold`): a batch of completions sends its jobs' hand-offs together, not one
-    /// round trip each. `taken` gets the job once the rows come back, if it was taken.
+    ///
+    /// Held to travel with the transaction's next statement or its COMMIT (`Transaction.hold`): a
+    /// batch of completions sends its jobs' hand-offs together, not one round trip each. `taken`
+    /// gets the job once the rows come back, if it was taken.
     public static func enqueueTaken(_ tx: Transaction, _ job: NewJob, worker: String, leaseSeconds: Int, then taken: @escaping (Job) -> Void) {
         tx.hold(handoff, handoffParameters(job, worker: worker, leaseSeconds: leaseSeconds)) { rows in
             if let job = try Self.taken(rows) { taken(job) }

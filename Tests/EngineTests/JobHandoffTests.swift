@@ -77,8 +77,10 @@ struct JobHandoffTests {
         func follower(_ key: String?, since: Date) -> NewJob {
             NewJob(tenantId: tenant, environment: .dev, kind: .probe, orderingKey: key, runAt: since)
         }
-        let taken = { (job: NewJob) in
-            try QueueDatabase.shared.transaction(.tenant(tenant)) { try JobQueue.enqueueTaken($0, job, worker: "handoff-test", leaseSeconds: 60) }
+        let taken = { (job: NewJob) -> Job? in
+            var handed: Job?
+            try QueueDatabase.shared.transaction(.tenant(tenant)) { JobQueue.enqueueTaken($0, job, worker: "handoff-test", leaseSeconds: 60) { handed = $0 } }
+            return handed
         }
         // Free: nothing of its key, and due.
         let free = try #require(try taken(follower("free", since: now.addingTimeInterval(-1))))
