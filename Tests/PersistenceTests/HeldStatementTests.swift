@@ -22,11 +22,16 @@ struct HeldStatementTests {
         try database.transaction(.platform) { try tenants($0, slug: slug) }
     }
 
+    /// Holds the insert of a tenant named `name` with `slug`.
+    static func holdTenant(_ tx: Transaction, _ name: String, slug: String) {
+        tx.hold("INSERT INTO tenants (name, slug) VALUES ($1, $2)", [name, slug])
+    }
+
     @Test func theNextStatementSeesWhatAHeldOneWroteAndTheCommitCarriesTheLast() throws {
         let database = Self.database()
         let (slug, renamed) = (Fixtures.uniqueSlug(), Fixtures.uniqueSlug())
         let seen = try database.transaction(.platform) { tx in
-            tx.hold("INSERT INTO tenants (name, slug) VALUES ('Held', $1)", [slug])
+            Self.holdTenant(tx, "Held", slug: slug)
             let seen = try Self.tenants(tx, slug: slug)
             // Nothing reads after this one: it goes with the COMMIT.
             tx.hold("UPDATE tenants SET slug = $2 WHERE slug = $1", [slug, renamed])
@@ -41,7 +46,7 @@ struct HeldStatementTests {
         let slug = Fixtures.uniqueSlug()
         #expect(throws: PostgresError.self) {
             try database.transaction(.platform) { tx in
-                tx.hold("INSERT INTO tenants (name, slug) VALUES ('Held', $1)", [slug])
+                Self.holdTenant(tx, "Held", slug: slug)
                 tx.hold("SELECT 1 / 0")
             }
         }
@@ -56,7 +61,7 @@ struct HeldStatementTests {
         #expect(throws: Refused.self) {
             try database.transaction(.platform) { tx in
                 _ = try tx.query("SELECT 1")
-                tx.hold("INSERT INTO tenants (name, slug) VALUES ('Dropped', $1)", [slug])
+                Self.holdTenant(tx, "Dropped", slug: slug)
                 // Sent with the ROLLBACK, it would fail there and leave the connection's
                 // transaction aborted for the next one.
                 tx.hold("SELECT 1 / 0")
@@ -75,7 +80,7 @@ struct HeldStatementTests {
         #expect(throws: PostgresError.self) {
             try database.read(.platform) { tx in
                 _ = try tx.query("SELECT 1")
-                tx.hold("INSERT INTO tenants (name, slug) VALUES ('Late', $1)", [slug])
+                Self.holdTenant(tx, "Late", slug: slug)
             }
         }
         #expect(try Self.tenants(database, slug: slug) == 0)
