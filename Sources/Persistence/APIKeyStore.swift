@@ -93,12 +93,18 @@ public enum APIKeyStore {
         return ("cl_\(prefix)_\(SecureRandom.token(byteCount: 32))", prefix)
     }
 
+    /// `cl_`, twelve lowercase hex digits, `_` and the rest: read in place, since splitting the
+    /// token took 10,000 instructions of every authenticated request (callgrind).
     public static func prefix(of token: String) -> String? {
-        let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
-        guard token.utf8.count <= 128, parts.count == 3, parts[0] == "cl", parts[1].utf8.count == 12,
-            parts[1].utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
-        else { return nil }
-        return String(parts[1])
+        var token = token
+        return token.withUTF8 { bytes -> String? in
+            guard bytes.count <= 128, bytes.count >= 16, bytes[0] == UInt8(ascii: "c"), bytes[1] == UInt8(ascii: "l"),
+                bytes[2] == UInt8(ascii: "_"), bytes[15] == UInt8(ascii: "_")
+            else { return nil }
+            let prefix = UnsafeBufferPointer(rebasing: bytes[3..<15])
+            guard prefix.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+            return String(decoding: prefix, as: UTF8.self)
+        }
     }
 
     static func hash(_ token: String) -> String { Encoding.hex(Digest.sha256(token)) }

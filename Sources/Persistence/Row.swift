@@ -1,13 +1,18 @@
 public import Foundation
 import Domain
 
-/// One result row, decoded from libpq's text format by column name.
+/// One result row, decoded from libpq's text format by column name, value by value as asked.
 public struct Row: Sendable {
-    /// The result's column names, shared by its rows. Searched in place, from the end (a name
-    /// given twice reads as the last one): for the dozen short names of a row, comparing is
-    /// cheaper than hashing, which a dictionary did on every field read and for every result.
-    let columns: [String]
-    let values: [String?]
+    let result: PostgresResult
+    let index: Int
+
+    /// Calls `body` with the named column's bytes; nil when NULL or when there is no such column.
+    /// The names are searched in place, from the end (a name given twice reads as the last one):
+    /// for the dozen short names of a row, comparing is cheaper than hashing.
+    private func value<T>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T) rethrows -> T {
+        guard let column = result.columns.lastIndex(of: name) else { return try body(nil) }
+        return try result.withValue(row: index, column: column, body)
+    }
 
     public func string(_ name: String) throws -> String {
         guard let v = optionalString(name) else { throw decoding(name, "is null") }
@@ -15,8 +20,7 @@ public struct Row: Sendable {
     }
 
     public func optionalString(_ name: String) -> String? {
-        guard let i = columns.lastIndex(of: name) else { return nil }
-        return values[i]
+        value(name) { bytes in bytes.map { String(decoding: $0, as: UTF8.self) } }
     }
 
     public func int(_ name: String) throws -> Int {
@@ -29,7 +33,12 @@ public struct Row: Sendable {
         return v
     }
 
-    public func bool(_ name: String) throws -> Bool { try string(name) == "t" }
+    public func bool(_ name: String) throws -> Bool {
+        try value(name) { bytes in
+            guard let bytes else { throw decoding(name, "is null") }
+            return bytes.count == 1 && bytes[0] == UInt8(ascii: "t")
+        }
+    }
 
     /// A `numeric` column (select it `::text`), as Decimal, never through a Double: numeric(18,4)
     /// reads as "108.2500", which as a Decimal equals what was entered.
@@ -45,25 +54,30 @@ public struct Row: Sendable {
     }
 
     public func uuid(_ name: String) throws -> UUID {
-        guard let v = UUID(text: try string(name)) else { throw decoding(name, "is not a uuid") }
+        guard let v = try optionalUUID(name) else { throw decoding(name, "is null") }
         return v
     }
 
+    /// Parsed from the value's bytes, with no String in between (every row holds a few ids).
     public func optionalUUID(_ name: String) throws -> UUID? {
-        guard let s = optionalString(name) else { return nil }
-        guard let v = UUID(text: s) else { throw decoding(name, "is not a uuid") }
-        return v
+        try value(name) { bytes in
+            guard let bytes else { return nil }
+            guard let v = UUID(utf8: bytes) else { throw decoding(name, "is not a uuid") }
+            return v
+        }
     }
 
     public func date(_ name: String) throws -> Date {
-        guard let v = Timestamp.parse(try string(name)) else { throw decoding(name, "is not a timestamp") }
+        guard let v = try optionalDate(name) else { throw decoding(name, "is null") }
         return v
     }
 
     public func optionalDate(_ name: String) throws -> Date? {
-        guard let s = optionalString(name) else { return nil }
-        guard let v = Timestamp.parse(s) else { throw decoding(name, "is not a timestamp") }
-        return v
+        try value(name) { bytes in
+            guard let bytes else { return nil }
+            guard let v = Timestamp.parse(bytes) else { throw decoding(name, "is not a timestamp") }
+            return v
+        }
     }
 
     /// A text column holding one of a Domain enum's raw values (a state, a status).

@@ -35,4 +35,27 @@ struct TimestampTests {
             #expect(Timestamp.parse(text).map(Timestamp.format) == text)
         }
     }
+
+    /// Every field in range, also days past their month's end and leap seconds, against libc's
+    /// timegm, which the parse used before it counted days itself.
+    @Test func countsDaysAsTimegmDoes() throws {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<5000 {
+            let year = round < 100 ? [1, 4, 100, 400, 1900, 1969, 1970, 2000, 2024, 9999][round % 10] : Int.random(in: 1...9999, using: &generator)
+            let month = Int.random(in: 1...12, using: &generator), day = Int.random(in: 1...31, using: &generator)
+            let hour = Int.random(in: 0...23, using: &generator), minute = Int.random(in: 0...59, using: &generator)
+            let second = Int.random(in: 0...60, using: &generator)
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            let text = "\(String(repeating: "0", count: 4 - String(year).count))\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))Z"
+            var parts = tm()
+            parts.tm_year = Int32(year - 1900)
+            parts.tm_mon = Int32(month - 1)
+            parts.tm_mday = Int32(day)
+            parts.tm_hour = Int32(hour)
+            parts.tm_min = Int32(minute)
+            parts.tm_sec = Int32(second)
+            let expected = Date(timeIntervalSince1970: Double(timegm(&parts)))
+            #expect(try #require(Timestamp.parse(text)) == expected, "\(text)")
+        }
+    }
 }
