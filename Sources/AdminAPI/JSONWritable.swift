@@ -43,6 +43,14 @@ struct JSONObjectOutput {
         string(name, value, &out)
     }
 
+    /// Its lowercase text, as the String `lowercasedText` makes would be written.
+    mutating func uuid(_ name: StaticString, _ value: UUID, _ out: inout [UInt8]) {
+        key(name, &out)
+        out.append(UInt8(ascii: "\""))
+        value.appendLowercasedText(to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
     mutating func date(_ name: StaticString, _ value: Date, _ out: inout [UInt8]) {
         key(name, &out)
         out.append(UInt8(ascii: "\""))
@@ -89,12 +97,12 @@ extension APIKeyBody: JSONWritable {
         var object = JSONObjectOutput()
         object.date("created_at", createdAt, &out)
         object.string("created_by", createdBy, &out)
-        object.string("id", id, &out)
+        object.uuid("id", id, &out)
         object.date("last_used_at", ifPresent: lastUsedAt, &out)
         object.string("name", name, &out)
         object.string("prefix", prefix, &out)
         object.string("role", role, &out)
-        object.string("tenant_id", tenantId, &out)
+        object.uuid("tenant_id", tenantId, &out)
         object.string("token", ifPresent: token, &out)
         object.close(&out)
     }

@@ -28,8 +28,10 @@ struct EnvironmentBody: Encodable {
 }
 
 struct APIKeyBody: Encodable {
-    let id: String
-    let tenantId: String
+    /// Ids kept as UUIDs: a list writes their text straight into its bytes (`JSONWritable`),
+    /// where making a String of each was a twentieth of an authenticated list's work.
+    let id: UUID
+    let tenantId: UUID
     let name: String
     let role: String
     let prefix: String
@@ -40,8 +42,24 @@ struct APIKeyBody: Encodable {
     let token: String?
 
     init(_ k: APIKey, token: String? = nil) {
-        id = k.id.lowercasedString; tenantId = k.tenantId.lowercasedString; name = k.name; role = k.role.rawValue; prefix = k.prefix
+        id = k.id; tenantId = k.tenantId; name = k.name; role = k.role.rawValue; prefix = k.prefix
         createdAt = k.createdAt; lastUsedAt = k.lastUsedAt; createdBy = k.createdBy; self.token = token
+    }
+
+    enum CodingKeys: String, CodingKey { case id, tenantId, name, role, prefix, createdAt, lastUsedAt, createdBy, token }
+
+    /// As the synthesized encoding of the same fields as Strings would write it.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.lowercasedText, forKey: .id)
+        try container.encode(tenantId.lowercasedText, forKey: .tenantId)
+        try container.encode(name, forKey: .name)
+        try container.encode(role, forKey: .role)
+        try container.encode(prefix, forKey: .prefix)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encodeIfPresent(lastUsedAt, forKey: .lastUsedAt)
+        try container.encode(createdBy, forKey: .createdBy)
+        try container.encodeIfPresent(token, forKey: .token)
     }
 }
 

@@ -11,19 +11,32 @@ public import Foundation
 extension UUID {
     /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, lowercase: what PostgreSQL prints and the API shows.
     public var lowercasedText: String {
-        let u = uuid
-        return String(unsafeUninitializedCapacity: 36) { out in
-            @inline(__always) func put(_ byte: UInt8, _ at: Int) {
-                out[at] = HexDigit.lowercase(byte >> 4)
-                out[at + 1] = HexDigit.lowercase(byte & 0x0F)
-            }
-            put(u.0, 0); put(u.1, 2); put(u.2, 4); put(u.3, 6); out[8] = UInt8(ascii: "-")
-            put(u.4, 9); put(u.5, 11); out[13] = UInt8(ascii: "-")
-            put(u.6, 14); put(u.7, 16); out[18] = UInt8(ascii: "-")
-            put(u.8, 19); put(u.9, 21); out[23] = UInt8(ascii: "-")
-            put(u.10, 24); put(u.11, 26); put(u.12, 28); put(u.13, 30); put(u.14, 32); put(u.15, 34)
+        String(unsafeUninitializedCapacity: 36) { out in
+            write(into: out)
             return 36
         }
+    }
+
+    /// The same text appended to `out`, with no String in between (a list writes a few ids a row).
+    public func appendLowercasedText(to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
+            write(into: text)
+            out.append(contentsOf: UnsafeBufferPointer(text))
+        }
+    }
+
+    /// The lowercase text into the first 36 bytes of `out`.
+    private func write(into out: UnsafeMutableBufferPointer<UInt8>) {
+        let u = uuid
+        @inline(__always) func put(_ byte: UInt8, _ at: Int) {
+            out[at] = HexDigit.lowercase(byte >> 4)
+            out[at + 1] = HexDigit.lowercase(byte & 0x0F)
+        }
+        put(u.0, 0); put(u.1, 2); put(u.2, 4); put(u.3, 6); out[8] = UInt8(ascii: "-")
+        put(u.4, 9); put(u.5, 11); out[13] = UInt8(ascii: "-")
+        put(u.6, 14); put(u.7, 16); out[18] = UInt8(ascii: "-")
+        put(u.8, 19); put(u.9, 21); out[23] = UInt8(ascii: "-")
+        put(u.10, 24); put(u.11, 26); put(u.12, 28); put(u.13, 30); put(u.14, 32); put(u.15, 34)
     }
 
     /// The same 36-character form in either case (as `UUID(uuidString:)` reads); nil otherwise.

@@ -11,6 +11,10 @@ struct UUIDTextTests {
             #expect(id.lowercasedText == id.uuidString.lowercased())
             #expect(UUID(text: id.uuidString) == id)
             #expect(UUID(text: id.lowercasedText) == id)
+            var out: [UInt8] = [7]
+            id.appendLowercasedText(to: &out)
+            #expect(out == [7] + Array(id.lowercasedText.utf8))
+            #expect(Array(id.uuidString.utf8).withUnsafeBufferPointer { UUID(utf8: $0) } == id)
         }
     }
 
@@ -22,5 +26,6 @@ struct UUIDTextTests {
     ])
     func refusesWhatFoundationRefuses(_ text: String) {
         #expect(UUID(text: text) == UUID(uuidString: text), "\(text)")
+        #expect(Array(text.utf8).withUnsafeBufferPointer { UUID(utf8: $0) } == UUID(uuidString: text), "\(text)")
     }
 }
