@@ -94,10 +94,12 @@ public final class App: Sendable {
     /// Answers on the HTTP polling thread what needs no database: health, metrics, static pages,
     /// unknown routes, and intake's deliveries for a cached endpoint (answered by the batch
     /// writer). Nil means "hand this request to the executor" (`handle`).
-    public func respondInline(_ request: Request) -> Response? {
+    public func respondInline(_ request: inout Request) -> Response? {
         let started = DispatchTime.now().uptimeNanoseconds
         switch router.match(method: request.method, path: request.path) {
-        case .found(let matched, _) where !matched.handler.inline && matched.handler.fastPath == nil:
+        case .found(let matched, let parameters) where !matched.handler.inline && matched.handler.fastPath == nil:
+            request.matchedRoute = matched
+            request.pathParameters = parameters
             return nil
         case let match:
             return respond(request, match, started: started, inline: true)
@@ -107,7 +109,13 @@ public final class App: Sendable {
     /// Answers any request; may block on the database.
     public func handle(_ request: Request) -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
-        return respond(request, router.match(method: request.method, path: request.path), started: started, inline: false)!
+        let match: Router<Endpoint>.Match =
+            if let route = request.matchedRoute as? Router<Endpoint>.Route {
+                .found(route, parameters: request.pathParameters)
+            } else {
+                router.match(method: request.method, path: request.path)
+            }
+        return respond(request, match, started: started, inline: false)!
     }
 
     /// Nil only when `inline` and the endpoint's fast path declined.

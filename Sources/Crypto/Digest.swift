@@ -5,7 +5,7 @@ public enum Digest {
     public static func sha256(_ data: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
         data.withUnsafeBufferPointer { input in
-            _ = SHA256(input.baseAddress, input.count, &out)
+            cssl_sha256_direct(input.baseAddress, input.count, &out)
         }
         return out
     }

@@ -42,9 +42,9 @@ extension HTTPServer {
         if let ready = state.response {
             return server.queue(ready, on: connection)
         }
-        let request = server.makeRequest(connection, url: url, method: method, headers: state.headers, body: state.oversized ? [] : state.body)
+        var request = server.makeRequest(connection, url: url, method: method, headers: state.headers, body: state.oversized ? [] : state.body)
         if state.oversized { return server.queue(server.oversized(request), on: connection) }
-        if let immediate = server.inline(request) {
+        if let immediate = server.inline(&request) {
             guard let pending = immediate.pending else { return server.queue(immediate, on: connection) }
             state.body = []
             let suspended = SuspendedConnection(pointer: connection)
@@ -58,7 +58,7 @@ extension HTTPServer {
         state.body = []
         let suspended = SuspendedConnection(pointer: connection)
         MHD_suspend_connection(connection)
-        server.executor.submit {
+        server.executor.submit { [request] in
             server.finish(server.handler(request), state: state, connection: suspended)
         }
         return .YES

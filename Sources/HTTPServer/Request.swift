@@ -16,6 +16,9 @@ public struct Request: Sendable {
     public var routePattern: String?
     /// Query names given more than once (`?q=a&q=b`), which the API refuses rather than guess.
     public var repeatedQueryNames: Set<String> = []
+    /// The route the inline pass found, so the executor's pass need not match the path again
+    /// (the router was a tenth of an authenticated list's work, matching twice).
+    public var matchedRoute: (any AnyObject & Sendable)?
 
     public init(method: String, path: String, query: [String: String], headers: [String: String], body: [UInt8], clientAddress: String) {
         self.method = method

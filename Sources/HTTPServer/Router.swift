@@ -31,11 +31,15 @@ public struct Router<Handler: Sendable>: Sendable {
 
     public private(set) var routes: [Route] = []
     private var literalRoutes: [String: [Route]] = [:]
-    /// Patterns with parameters, by segment count and then by their last segment: those ending
-    /// in that literal together with those ending in a parameter, most literal first. Only these
-    /// can match a path ending so; trying every pattern of the same length was 4 % of an
-    /// authenticated list's CPU.
-    private var parameterRoutesByLast: [Int: [String: [Route]]] = [:]
+    /// Whether some literal pattern is this long (in bytes): most paths with parameters are
+    /// longer than any, and skip hashing the whole path for `literalRoutes`.
+    private var literalLengths: [Bool] = []
+    /// Patterns with parameters, by segment count and then by `RouteSegment.bucket` of their last
+    /// segment: those ending in a literal of that bucket together with those ending in a
+    /// parameter, most literal first. Only these can match a path ending so; trying every pattern
+    /// of the same length was 4 % of an authenticated list's CPU. A bucket is a hash of the bytes,
+    /// not a String key: making and hashing one was another 5 % (callgrind).
+    private var parameterRoutesByLast: [Int: [Int: [Route]]] = [:]
     /// Those ending in a parameter, most literal first: the candidates for any other last segment.
     private var parameterRoutesEndingInParameter: [Int: [Route]] = [:]
 
@@ -50,6 +54,9 @@ public struct Router<Handler: Sendable>: Sendable {
         routes.append(route)
         if segments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
             literalRoutes[pattern, default: []].append(route)
+            let length = pattern.utf8.count
+            if literalLengths.count <= length { literalLengths += Array(repeating: false, count: length + 1 - literalLengths.count) }
+            literalLengths[length] = true
         } else {
             indexParameterRoutes(count: segments.count)
         }
@@ -59,9 +66,9 @@ public struct Router<Handler: Sendable>: Sendable {
         let sameLength = routes.filter { $0.segments.count == count && $0.shape.contains(nil) }.sorted { $0.specificity > $1.specificity }
         let endingInParameter = sameLength.filter { $0.shape.last! == nil }
         parameterRoutesEndingInParameter[count] = endingInParameter
-        var byLast: [String: [Route]] = [:]
-        for case let last? in Set(sameLength.compactMap { $0.shape.last! }) {
-            byLast[last] = sameLength.filter { $0.shape.last! == last || $0.shape.last! == nil }
+        var byLast: [Int: [Route]] = [:]
+        for bucket in Set(sameLength.compactMap { $0.shape.last!.map(RouteSegment.bucket) }) {
+            byLast[bucket] = sameLength.filter { route in route.shape.last!.map { RouteSegment.bucket($0) == bucket } ?? true }
         }
         parameterRoutesByLast[count] = byLast
     }
@@ -70,7 +77,8 @@ public struct Router<Handler: Sendable>: Sendable {
     /// `GET …/chargebacks/import` a 405 allowing POST, not a read of a chargeback called "import".
     public func match(method: String, path: String) -> Match {
         var allowed: [String] = []
-        if let candidates = literalRoutes[path] {
+        let length = path.utf8.count
+        if length < literalLengths.count, literalLengths[length], let candidates = literalRoutes[path] {
             for route in candidates {
                 if route.accepts(method) { return .found(route, parameters: [:]) }
                 allowed.append(route.method)
@@ -80,7 +88,7 @@ public struct Router<Handler: Sendable>: Sendable {
         let parts = RouteSegment.split(path)
         var owner: Route?
         let candidates =
-            parts.last.flatMap { parameterRoutesByLast[parts.count]?[String($0)] } ?? parameterRoutesEndingInParameter[parts.count] ?? []
+            parts.last.flatMap { parameterRoutesByLast[parts.count]?[RouteSegment.bucket($0)] } ?? parameterRoutesEndingInParameter[parts.count] ?? []
         for route in candidates where route.literalsMatch(parts) {
             if let owner, owner !== route, owner.shape != route.shape { continue }
             owner = owner ?? route
@@ -134,17 +142,32 @@ enum RouteSegment: Sendable, Equatable {
         }
     }
 
-    /// Byte by byte over UTF-8, by index: comparing `Substring` with `String` through `zip` was
-    /// an eighth of an authenticated request's CPU (generic metadata looked up on every call).
+    /// Over the UTF-8 bytes in place: comparing `Substring` with `String` through `zip` was an
+    /// eighth of an authenticated request's CPU (generic metadata looked up on every call), and
+    /// `elementsEqual` on their UTF-8 views still 750 instructions a segment (callgrind).
     static func literalsMatch(_ segments: [RouteSegment], _ parts: [Substring]) -> Bool {
         for index in segments.indices {
-            let part = parts[index].utf8
             switch segments[index] {
-            case .literal(let text): if part.count != text.utf8.count || !part.elementsEqual(text.utf8) { return false }
-            case .parameter: if part.isEmpty { return false }
+            case .literal(let text): if !sameBytes(parts[index], text) { return false }
+            case .parameter: if parts[index].isEmpty { return false }
             }
         }
         return true
+    }
+
+    static func sameBytes(_ part: Substring, _ text: String) -> Bool {
+        guard part.utf8.count == text.utf8.count else { return false }
+        var part = part
+        var text = text
+        return part.withUTF8 { a in text.withUTF8 { b in a.elementsEqual(b) } }
+    }
+
+    /// A hash of a segment's bytes (FNV-1a) that picks a router bucket; different literals may
+    /// share one, which only puts both patterns among a path's candidates.
+    static func bucket<S: StringProtocol>(_ segment: S) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in segment.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: hash)
     }
 
     static func parameters(_ segments: [RouteSegment], _ parts: [Substring]) -> [String: String] {

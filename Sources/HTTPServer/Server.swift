@@ -81,7 +81,9 @@ public final class HTTPServer: Sendable {
     /// Answers a fully read request; runs on an executor thread and may block.
     public typealias Handler = @Sendable (Request) -> Response
     /// Answers a request at once on the polling thread when that needs no blocking work, else nil.
-    public typealias InlineHandler = @Sendable (Request) -> Response?
+    /// May note what it learned about the request (its route) for the handler the request goes
+    /// to when it answers nil.
+    public typealias InlineHandler = @Sendable (inout Request) -> Response?
     /// Answers a request whose body exceeds the limit (its body is empty).
     public typealias OversizedHandler = @Sendable (Request) -> Response
 

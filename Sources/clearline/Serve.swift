@@ -36,7 +36,7 @@ struct Serve: ParsableCommand {
         let limit = http.maxBodyBytes
         let server = HTTPServer(
             configuration: http, logger: logger, oversized: { app.payloadTooLarge($0, limit: limit) },
-            inline: { app.respondInline($0) }, handler: { app.handle($0) })
+            inline: { app.respondInline(&$0) }, handler: { app.handle($0) })
         app.watchExecutor { server.executorLoad }
         try server.start()
         app.startNotifications()

@@ -46,7 +46,7 @@ public final class TestServer: Sendable {
         let limit = http.maxBodyBytes
         let server = HTTPServer(
             configuration: http, logger: quietLogger, oversized: { app.payloadTooLarge($0, limit: limit) },
-            inline: { app.respondInline($0) }, handler: { app.handle($0) })
+            inline: { app.respondInline(&$0) }, handler: { app.handle($0) })
         app.watchExecutor { server.executorLoad }
         try server.start()
         return server
@@ -59,7 +59,7 @@ public final class TestServer: Sendable {
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, threads: 1, executorThreads: 2, maxBodyBytes: Self.maxBodyBytes),
             logger: quietLogger, oversized: { app.payloadTooLarge($0, limit: Self.maxBodyBytes) },
-            inline: { app.respondInline($0) }, handler: { app.handle($0) })
+            inline: { app.respondInline(&$0) }, handler: { app.handle($0) })
         try server.start()
         app.startNotifications()
         return (server, app)
@@ -111,7 +111,7 @@ public final class TestServer: Sendable {
         http = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, threads: 2, executorThreads: 8, maxBodyBytes: Self.maxBodyBytes),
             logger: logger, oversized: { app.payloadTooLarge($0, limit: Self.maxBodyBytes) },
-            inline: { app.respondInline($0) }, handler: { app.handle($0) })
+            inline: { app.respondInline(&$0) }, handler: { app.handle($0) })
         let server = http
         app.watchExecutor { server.executorLoad }
         try http.start()
