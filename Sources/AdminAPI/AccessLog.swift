@@ -29,44 +29,37 @@ struct AccessLogEntry: Sendable {
     /// keys and the fixed values as ready bytes and the numbers written as digits: formatting
     /// lines was a tenth of the server's CPU under `GET /healthz`.
     func write(to line: inout [UInt8]) {
-        line.append(contentsOf: Self.opening)
+        Self.append(#"{"ts":""#, &line)
         Timestamp.append(at, to: &line)
-        line.append(contentsOf: Self.afterTimestamp)
+        Self.append(#"","level":"info","logger":"#, &line)
         JSONLogHandler.quote(&line, label)
-        line.append(contentsOf: Self.afterLabel)
+        Self.append(#","msg":"request","request_id":"#, &line)
         JSONLogHandler.quote(&line, requestId)
-        line.append(contentsOf: Self.methodKey)
+        Self.append(#","method":"#, &line)
         JSONLogHandler.quote(&line, method)
-        line.append(contentsOf: Self.pathKey)
+        Self.append(#","path":"#, &line)
         JSONLogHandler.quote(&line, path)
-        line.append(contentsOf: Self.routeKey)
+        Self.append(#","route":"#, &line)
         JSONLogHandler.quote(&line, route)
-        line.append(contentsOf: Self.statusKey)
+        // Numbers stay strings, as swift-log's metadata (and so JSONLogHandler) writes them.
+        Self.append(#","status":""#, &line)
         Self.appendDigits(UInt64(max(0, status)), to: &line)
-        line.append(contentsOf: Self.bytesKey)
+        Self.append(#"","bytes":""#, &line)
         Self.appendDigits(UInt64(max(0, bytes)), to: &line)
-        line.append(contentsOf: Self.durationKey)
+        Self.append(#"","duration_us":""#, &line)
         Self.appendDigits(micros, to: &line)
-        line.append(contentsOf: Self.principalKey)
+        Self.append(#"","principal":"#, &line)
         JSONLogHandler.quote(&line, principal)
-        line.append(contentsOf: Self.clientKey)
+        Self.append(#","client":"#, &line)
         JSONLogHandler.quote(&line, client)
-        line.append(contentsOf: Self.closing)
+        Self.append("}\n", &line)
     }
 
-    private static let opening = Array(#"{"ts":""#.utf8)
-    private static let afterTimestamp = Array(#"","level":"info","logger":"#.utf8)
-    private static let afterLabel = Array(#","msg":"request","request_id":"#.utf8)
-    private static let methodKey = Array(#","method":"#.utf8)
-    private static let pathKey = Array(#","path":"#.utf8)
-    private static let routeKey = Array(#","route":"#.utf8)
-    // Numbers stay strings, as swift-log's metadata (and so JSONLogHandler) writes them.
-    private static let statusKey = Array(#","status":""#.utf8)
-    private static let bytesKey = Array(#"","bytes":""#.utf8)
-    private static let durationKey = Array(#"","duration_us":""#.utf8)
-    private static let principalKey = Array(#"","principal":"#.utf8)
-    private static let clientKey = Array(#","client":"#.utf8)
-    private static let closing = Array("}\n".utf8)
+    /// The fixed parts are static strings, read in place: as static arrays, each was a lazy
+    /// global's check and a shared buffer's retain and release, between the request threads.
+    private static func append(_ text: StaticString, _ line: inout [UInt8]) {
+        text.withUTF8Buffer { line.append(contentsOf: $0) }
+    }
 
     static func appendDigits(_ value: UInt64, to line: inout [UInt8]) {
         var divisor: UInt64 = 1

@@ -67,8 +67,8 @@ public struct JSONLogHandler: LogHandler {
         line.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
-            // Nearly every value needs no escaping: one scan, then one copy.
-            if bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5c && $0 != 0x7f }) {
+            // Nearly every value needs no escaping: one scan, a word at a time, then one copy.
+            if !JSONText.needsEscaping(bytes, escapingSlashes: false, escapingDelete: true) {
                 line.append(contentsOf: bytes)
             } else {
                 escape(&line, bytes)

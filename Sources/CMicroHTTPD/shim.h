@@ -86,6 +86,16 @@ static inline size_t cmhd_request_header_size(struct MHD_Connection *c) {
   return info ? info->header_size : 0;
 }
 
+/* Why: MHD_get_connection_info is variadic; the client's IPv4 address in network order, for Swift
+   to write (glibc's inet_ntop formats it through sprintf: 1,800 instructions of every request,
+   callgrind). 1 when the client is IPv4, else 0. */
+static inline int cmhd_client_ipv4(struct MHD_Connection *c, uint32_t *address) {
+  const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (!info || !info->client_addr || info->client_addr->sa_family != AF_INET) return 0;
+  *address = ((const struct sockaddr_in *)info->client_addr)->sin_addr.s_addr;
+  return 1;
+}
+
 /* Why: MHD_get_connection_info is variadic; returns the peer IPv4/IPv6 address as text. */
 static inline int cmhd_client_address(struct MHD_Connection *c, char *out, size_t len) {
   const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

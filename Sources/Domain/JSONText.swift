@@ -129,9 +129,10 @@ public enum JSONText {
     }
 
     /// Whether any byte needs an escape: eight bytes at a time (a word holds a control character,
-    /// a quote, a backslash or a slash exactly when these tests say so), since nearly no value
-    /// holds one and a byte-by-byte scan was half of writing a list's strings (callgrind).
-    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>, escapingSlashes: Bool) -> Bool {
+    /// a quote, a backslash, a slash or a DEL exactly when these tests say so), since nearly no
+    /// value holds one and a byte-by-byte scan was half of writing a list's strings (callgrind).
+    /// The access log also escapes DEL (`escapingDelete`).
+    public static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>, escapingSlashes: Bool, escapingDelete: Bool = false) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
@@ -142,7 +143,7 @@ public enum JSONText {
         while index + 8 <= bytes.count {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             if hasLess(word, 0x20) || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5c))
-                || (escapingSlashes && hasZero(word ^ (ones &* 0x2f)))
+                || (escapingSlashes && hasZero(word ^ (ones &* 0x2f))) || (escapingDelete && hasZero(word ^ (ones &* 0x7f)))
             {
                 return true
             }
@@ -150,7 +151,9 @@ public enum JSONText {
         }
         while index < bytes.count {
             let byte = bytes[index]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5c || (byte == 0x2f && escapingSlashes) { return true }
+            if byte < 0x20 || byte == 0x22 || byte == 0x5c || (byte == 0x2f && escapingSlashes) || (byte == 0x7f && escapingDelete) {
+                return true
+            }
             index += 1
         }
         return false

@@ -115,9 +115,13 @@ extension HTTPServer {
     func makeRequest(
         _ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>, headers: [String: String], body: [UInt8]
     ) -> Request {
-        let client = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
-            cmhd_client_address(connection, buffer.baseAddress, buffer.count) == 1 ? String(cString: buffer.baseAddress!) : "unknown"
-        }
+        var ipv4: UInt32 = 0
+        let client =
+            cmhd_client_ipv4(connection, &ipv4) == 1
+            ? ClientAddress.ipv4(networkOrder: ipv4)
+            : withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+                cmhd_client_address(connection, buffer.baseAddress, buffer.count) == 1 ? String(cString: buffer.baseAddress!) : "unknown"
+            }
         // Most requests carry no query: counting first spares them the collector.
         let hasQuery = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, nil, nil) > 0
         let query = hasQuery ? Self.query(connection) : (values: [:], repeated: [])
