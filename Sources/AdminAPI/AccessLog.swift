@@ -29,44 +29,92 @@ struct AccessLogEntry: Sendable {
     /// keys and the fixed values as ready bytes and the numbers written as digits: formatting
     /// lines was a tenth of the server's CPU under `GET /healthz`.
     func write(to line: inout [UInt8]) {
-        Self.append(#"{"ts":""#, &line)
-        Timestamp.append(at, to: &line)
-        Self.append(#"","level":"info","logger":"#, &line)
-        JSONLogHandler.quote(&line, label)
-        Self.append(#","msg":"request","request_id":"#, &line)
-        JSONLogHandler.quote(&line, requestId)
-        Self.append(#","method":"#, &line)
-        JSONLogHandler.quote(&line, method)
-        Self.append(#","path":"#, &line)
-        JSONLogHandler.quote(&line, path)
-        Self.append(#","route":"#, &line)
-        JSONLogHandler.quote(&line, route)
-        // Numbers stay strings, as swift-log's metadata (and so JSONLogHandler) writes them.
-        Self.append(#","status":""#, &line)
-        Self.appendDigits(UInt64(max(0, status)), to: &line)
-        Self.append(#"","bytes":""#, &line)
-        Self.appendDigits(UInt64(max(0, bytes)), to: &line)
-        Self.append(#"","duration_us":""#, &line)
-        Self.appendDigits(micros, to: &line)
-        Self.append(#"","principal":"#, &line)
-        JSONLogHandler.quote(&line, principal)
-        Self.append(#","client":"#, &line)
-        JSONLogHandler.quote(&line, client)
-        Self.append("}\n", &line)
+        withLine { line.append(contentsOf: $0) }
     }
 
-    /// The fixed parts are static strings, read in place: as static arrays, each was a lazy
-    /// global's check and a shared buffer's retain and release, between the request threads.
-    private static func append(_ text: StaticString, _ line: inout [UInt8]) {
-        text.withUTF8Buffer { line.append(contentsOf: $0) }
+    /// Calls `body` with the line, written into a buffer of its own (on the stack when small)
+    /// through a pointer: appending its twenty-odd parts to an array one by one (a uniqueness and
+    /// capacity check each) was most of the line's cost (callgrind).
+    func withLine<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        // An escape is at most six bytes a byte; the fixed parts, the time and three numbers fit in 320.
+        let strings = label.utf8.count + requestId.utf8.count + method.utf8.count + path.utf8.count + route.utf8.count
+        let bound = 320 + 6 * (strings + principal.utf8.count + client.utf8.count)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buffer in
+            var out = LineWriter(base: buffer.baseAddress!)
+            out.put(#"{"ts":""#)
+            out.timestamp(at)
+            out.put(#"","level":"info","logger":"#)
+            out.quoted(label)
+            out.put(#","msg":"request","request_id":"#)
+            out.quoted(requestId)
+            out.put(#","method":"#)
+            out.quoted(method)
+            out.put(#","path":"#)
+            out.quoted(path)
+            out.put(#","route":"#)
+            out.quoted(route)
+            // Numbers stay strings, as swift-log's metadata (and so JSONLogHandler) writes them.
+            out.put(#","status":""#)
+            out.digits(UInt64(max(0, status)))
+            out.put(#"","bytes":""#)
+            out.digits(UInt64(max(0, bytes)))
+            out.put(#"","duration_us":""#)
+            out.digits(micros)
+            out.put(#"","principal":"#)
+            out.quoted(principal)
+            out.put(#","client":"#)
+            out.quoted(client)
+            out.put("}\n")
+            return body(UnsafeBufferPointer(start: buffer.baseAddress, count: out.count))
+        }
     }
 
-    static func appendDigits(_ value: UInt64, to line: inout [UInt8]) {
-        var divisor: UInt64 = 1
-        while value / divisor >= 10 { divisor *= 10 }
-        while divisor > 0 {
-            line.append(UInt8(48 + value / divisor % 10))
-            divisor /= 10
+    /// Bytes written one after another from `base`, which the caller sized for the whole line.
+    private struct LineWriter {
+        let base: UnsafeMutablePointer<UInt8>
+        var count = 0
+
+        mutating func put(_ text: StaticString) {
+            text.withUTF8Buffer { copy($0) }
+        }
+
+        mutating func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let source = bytes.baseAddress else { return }
+            (base + count).update(from: source, count: bytes.count)
+            count += bytes.count
+        }
+
+        /// As `JSONLogHandler.quote` writes it; a value that needs an escape (rare) goes through it.
+        mutating func quoted(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                if JSONText.needsEscaping(bytes, escapingSlashes: false, escapingDelete: true) {
+                    var escaped: [UInt8] = []
+                    JSONLogHandler.quote(&escaped, String(decoding: bytes, as: UTF8.self))
+                    escaped.withUnsafeBufferPointer { copy($0) }
+                } else {
+                    base[count] = UInt8(ascii: "\"")
+                    count += 1
+                    copy(bytes)
+                    base[count] = UInt8(ascii: "\"")
+                    count += 1
+                }
+            }
+        }
+
+        mutating func timestamp(_ date: Date) {
+            Timestamp.write(date, into: base + count)
+            count += Timestamp.length
+        }
+
+        mutating func digits(_ value: UInt64) {
+            var divisor: UInt64 = 1
+            while value / divisor >= 10 { divisor *= 10 }
+            while divisor > 0 {
+                base[count] = UInt8(48 + value / divisor % 10)
+                count += 1
+                divisor /= 10
+            }
         }
     }
 }

@@ -147,18 +147,17 @@ final class LogSink: Sendable {
 
     /// Keeps `entry`'s line for the next flush.
     func later(_ entry: AccessLogEntry) {
-        var line = [UInt8]()
-        line.reserveCapacity(320)
-        entry.write(to: &line)
-        let crossed = accessLines.withLock { lines -> Bool in
-            let before = lines.count
-            lines.append(contentsOf: line)
-            if lines.count >= Self.maxBytes {
-                emit(lines)
-                lines.removeAll(keepingCapacity: true)
-                return false
+        let crossed = entry.withLine { line in
+            accessLines.withLock { lines -> Bool in
+                let before = lines.count
+                lines.append(contentsOf: line)
+                if lines.count >= Self.maxBytes {
+                    emit(lines)
+                    lines.removeAll(keepingCapacity: true)
+                    return false
+                }
+                return before < Self.flushBytes && lines.count >= Self.flushBytes
             }
-            return before < Self.flushBytes && lines.count >= Self.flushBytes
         }
         if crossed { wake.signal() }
     }

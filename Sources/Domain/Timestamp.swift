@@ -9,8 +9,22 @@ public enum Timestamp {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `date` as `format` writes it, appended to `out`: the access log writes one per line.
+    /// `date` as `format` writes it, appended to `out`: every timestamp in a response.
     public static func append(_ date: Date, to out: inout [UInt8]) {
+        // Written into a buffer on the stack, then appended at once: writing into `out` in place
+        // (a uniqueness and bounds check a digit) took about 800 instructions (callgrind).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { text in
+            write(date, into: text.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(text))
+        }
+    }
+
+    /// The bytes `format` writes: always this many.
+    public static let length = 27
+
+    /// `date` as `format` writes it, into the `length` bytes at `text` (the access log writes
+    /// one a line, straight into the line).
+    public static func write(_ date: Date, into text: UnsafeMutablePointer<UInt8>) {
         let totalMicros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var seconds = totalMicros / 1_000_000
         var micros = totalMicros % 1_000_000
@@ -19,28 +33,22 @@ public enum Timestamp {
         var secondOfDay = seconds % 86_400
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let (year, month, day) = civil(fromDays: days)
-        // Written digit by digit into a buffer on the stack, then appended at once: this runs for
-        // every log line and every timestamp in a response, and writing into `out` in place (a
-        // uniqueness and bounds check a digit) took about 800 instructions (callgrind).
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 27) { text in
-            func put(_ value: Int64, at offset: Int, width: Int) {
-                var v = value
-                var i = offset + width - 1
-                while i >= offset {
-                    text[i] = UInt8(48 + v % 10)
-                    v /= 10
-                    i -= 1
-                }
+        func put(_ value: Int64, at offset: Int, width: Int) {
+            var v = value
+            var i = offset + width - 1
+            while i >= offset {
+                text[i] = UInt8(48 + v % 10)
+                v /= 10
+                i -= 1
             }
-            put(year, at: 0, width: 4); text[4] = 45
-            put(month, at: 5, width: 2); text[7] = 45
-            put(day, at: 8, width: 2); text[10] = 84
-            put(secondOfDay / 3600, at: 11, width: 2); text[13] = 58
-            put(secondOfDay / 60 % 60, at: 14, width: 2); text[16] = 58
-            put(secondOfDay % 60, at: 17, width: 2); text[19] = 46
-            put(micros, at: 20, width: 6); text[26] = 90
-            out.append(contentsOf: UnsafeBufferPointer(text))
         }
+        put(year, at: 0, width: 4); text[4] = 45
+        put(month, at: 5, width: 2); text[7] = 45
+        put(day, at: 8, width: 2); text[10] = 84
+        put(secondOfDay / 3600, at: 11, width: 2); text[13] = 58
+        put(secondOfDay / 60 % 60, at: 14, width: 2); text[16] = 58
+        put(secondOfDay % 60, at: 17, width: 2); text[19] = 46
+        put(micros, at: 20, width: 6); text[26] = 90
     }
 
     /// Year, month and day of a count of days since 1970-01-01 (Howard Hinnant's civil_from_days).

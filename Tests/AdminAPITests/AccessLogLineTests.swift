@@ -27,6 +27,11 @@ struct AccessLogLineTests {
                 at: Date(timeIntervalSince1970: 0), label: "a \"label\"", requestId: "x", method: "POST",
                 path: "/v1/\u{1}\u{7f}\\\"é€😀/x\n", route: "unmatched", status: 0, bytes: 10_000_000_000, micros: 0,
                 principal: "key:ab\tcd", client: "unknown"),
+            // Every byte of a long path escaped to six, and a long plain one: the line's buffer holds both.
+            AccessLogEntry(
+                at: Date(timeIntervalSince1970: 4_102_444_799.999999), label: "clearline", requestId: String(repeating: "r", count: 128),
+                method: "GET", path: String(repeating: "\u{1}", count: 3000) + String(repeating: "a", count: 5000), route: "unmatched",
+                status: 404, bytes: 0, micros: UInt64.max, principal: String(repeating: "\u{7f}", count: 700), client: "::1"),
         ]
         for entry in entries {
             var line: [UInt8] = []
