@@ -25,16 +25,12 @@ struct AccessLogEntry: Sendable {
         ]
     }
 
-    /// The same line `JSONLogHandler` writes for `logger.info("request", metadata:)`, with the
-    /// keys and the fixed values as ready bytes and the numbers written as digits: formatting
-    /// lines was a tenth of the server's CPU under `GET /healthz`.
-    func write(to line: inout [UInt8]) {
-        withLine { line.append(contentsOf: $0) }
-    }
-
-    /// Calls `body` with the line, written into a buffer of its own (on the stack when small)
-    /// through a pointer: appending its twenty-odd parts to an array one by one (a uniqueness and
-    /// capacity check each) was most of the line's cost (callgrind).
+    /// Calls `body` with the same line `JSONLogHandler` writes for `logger.info("request",
+    /// metadata:)`, the keys and fixed values as ready bytes and the numbers as digits (formatting
+    /// lines was a tenth of the server's CPU under `GET /healthz`). It is written into a buffer of
+    /// its own (on the stack when small) through a pointer: appending its twenty-odd parts to an
+    /// array one by one (a uniqueness and capacity check each) was most of the line's cost
+    /// (callgrind).
     func withLine<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         // An escape is at most six bytes a byte; the fixed parts, the time and three numbers fit in 320.
         let strings = label.utf8.count + requestId.utf8.count + method.utf8.count + path.utf8.count + route.utf8.count

@@ -59,8 +59,10 @@ final class Metrics: Sendable {
             # TYPE clearline_http_requests_total counter
 
             """
-        let requests = snapshot.routes.flatMap { route, counts in counts.counts.map { (route: route, $0.method, $0.status, $0.count) } }
-        for (route, method, status, count) in requests.sorted(by: { ($0.route, $0.1, $0.2) < ($1.route, $1.1, $1.2) }) {
+        let requests = snapshot.routes.flatMap { route, counts in
+            counts.counts.map { (route: route, method: $0.method, status: $0.status, count: $0.count) }
+        }
+        for (route, method, status, count) in requests.sorted(by: { ($0.route, $0.method, $0.status) < ($1.route, $1.method, $1.status) }) {
             out += "clearline_http_requests_total{method=\"\(method)\",route=\"\(escape(route))\",status=\"\(status)\"} \(count)\n"
         }
         out += histogram(

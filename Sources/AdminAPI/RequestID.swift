@@ -1,4 +1,5 @@
 import Crypto
+import Domain
 import HTTPServer
 import Synchronization
 
@@ -30,8 +31,7 @@ enum RequestID {
                 var index = prefixBytes.count + digits - 1
                 var rest = next
                 while index >= prefixBytes.count {
-                    let nibble = UInt8(rest & 0xf)
-                    buffer[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+                    buffer[index] = HexDigit.lowercase(UInt8(rest & 0xf))
                     rest >>= 4
                     index -= 1
                 }

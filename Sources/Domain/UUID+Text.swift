@@ -72,7 +72,7 @@ extension UUID {
 }
 
 /// One hexadecimal digit's value, either case; nil for any other byte.
-enum HexDigit {
+public enum HexDigit {
     static func value(_ byte: UInt8) -> UInt8? {
         let value = nibble(byte)
         return value == 0xFF ? nil : value
@@ -89,7 +89,7 @@ enum HexDigit {
 
     /// The lowercase digit for a nibble (0...15).
     @inline(__always)
-    static func lowercase(_ nibble: UInt8) -> UInt8 {
+    public static func lowercase(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 }

@@ -34,8 +34,7 @@ struct AccessLogLineTests {
                 status: 404, bytes: 0, micros: UInt64.max, principal: String(repeating: "\u{7f}", count: 700), client: "::1"),
         ]
         for entry in entries {
-            var line: [UInt8] = []
-            entry.write(to: &line)
+            let line = entry.withLine { Array($0) }
             #expect(line.last == UInt8(ascii: "\n"))
             let written = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: String])
             let expected = try #require(try JSONSerialization.jsonObject(with: Data(Self.fieldByField(entry))) as? [String: String])
