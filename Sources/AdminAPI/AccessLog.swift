@@ -81,20 +81,27 @@ struct AccessLogEntry: Sendable {
         }
 
         /// As `JSONLogHandler.quote` writes it; a value that needs an escape (rare) goes through it.
+        /// The bytes are read where they are (a native string's, or a small one's copied to the
+        /// stack): `withUTF8` is mutating, so it copied the string first, a retain and a release
+        /// for each of the line's seven strings.
         mutating func quoted(_ text: String) {
-            var text = text
-            text.withUTF8 { bytes in
-                if JSONText.needsEscaping(bytes, escapingSlashes: false, escapingDelete: true) {
-                    var escaped: [UInt8] = []
-                    JSONLogHandler.quote(&escaped, String(decoding: bytes, as: UTF8.self))
-                    escaped.withUnsafeBufferPointer { copy($0) }
-                } else {
-                    base[count] = UInt8(ascii: "\"")
-                    count += 1
-                    copy(bytes)
-                    base[count] = UInt8(ascii: "\"")
-                    count += 1
-                }
+            if text.utf8.withContiguousStorageIfAvailable({ quoted($0) }) == nil {
+                var copy = text
+                copy.withUTF8 { quoted($0) }
+            }
+        }
+
+        private mutating func quoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+            if JSONText.needsEscaping(bytes, escapingSlashes: false, escapingDelete: true) {
+                var escaped: [UInt8] = []
+                JSONLogHandler.quote(&escaped, String(decoding: bytes, as: UTF8.self))
+                escaped.withUnsafeBufferPointer { copy($0) }
+            } else {
+                base[count] = UInt8(ascii: "\"")
+                count += 1
+                copy(bytes)
+                base[count] = UInt8(ascii: "\"")
+                count += 1
             }
         }
 
@@ -116,24 +123,32 @@ struct AccessLogEntry: Sendable {
 }
 
 /// The access log. With the JSON logger, a request's thread formats its line straight into bytes
-/// (`AccessLogEntry.write`) and hands it over; the lines are written on the log's own flush
+/// (`AccessLogEntry.withLine`) and hands it over; the lines are written on the log's own flush
 /// (every 200 ms, off the request threads, and at shutdown). Building swift-log's metadata on
 /// the request's thread was a sixth of the CPU time of `GET /healthz` (17 % in its profile). Any
 /// other logger (tests capture lines) gets each line at once.
-struct AccessLog: Sendable {
+///
+/// A class, and what a request asks of it kept at hand: as a struct, each read of
+/// `services.accessLog` copied its logger (a handler in an existential box and its metadata)
+/// and destroyed the copy again, twice a request.
+final class AccessLog: Sendable {
     let logger: Logger
     /// The logger's label, kept: reading it through the logger copied the logger on every request.
     let label: String
     private let deferred: Bool
+    /// Whether the logger takes `info` lines. A `Logger` is a value: its level is fixed once it is
+    /// stored here.
+    private let enabled: Bool
 
     init(logger: Logger) {
         self.logger = logger
         label = logger.label
         deferred = logger.handler is JSONLogHandler
+        enabled = logger.logLevel <= .info
     }
 
     func record(_ entry: @autoclosure () -> AccessLogEntry) {
-        guard logger.logLevel <= .info else { return }
+        guard enabled else { return }
         if deferred {
             LogSink.shared.later(entry())
         } else {

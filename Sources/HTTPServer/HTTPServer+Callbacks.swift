@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Foundation
+import Synchronization
 
 // C callbacks: non-capturing closures in a nonisolated library type, so they can run on any
 // MHD thread. Per-request state lives in *con_cls, retained on the first call and released in
@@ -14,7 +15,7 @@ extension HTTPServer {
             let head = RequestHead(HiddenHeaderBytes.headers(connection))
             let state = RequestState(expectedLength: min(head.declaredLength, server.configuration.maxBodyBytes), headers: head.headers)
             conCls.pointee = Unmanaged.passRetained(state).toOpaque()
-            server.inFlight.withLock { $0 += 1 }
+            server.inFlight.add(1, ordering: .relaxed)
             if let problem = malformation(head, connection, method: method) { return server.queue(malformed(problem), on: connection) }
             if head.declaredLength > server.configuration.maxBodyBytes {
                 let request = server.makeRequest(connection, url: url, method: method, headers: head.headers, body: [])
@@ -84,7 +85,7 @@ extension HTTPServer {
         guard let cls, let conCls, let raw = conCls.pointee else { return }
         Unmanaged<RequestState>.fromOpaque(raw).release()
         conCls.pointee = nil
-        Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().inFlight.withLock { $0 -= 1 }
+        Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().inFlight.subtract(1, ordering: .relaxed)
     }
 
     /// A connection opened or closed: the header deadline watches it meanwhile.
@@ -113,7 +114,7 @@ extension HTTPServer {
     }
 
     func makeRequest(
-        _ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>, headers: [String: String], body: [UInt8]
+        _ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>, headers: HeaderFields, body: [UInt8]
     ) -> Request {
         var ipv4: UInt32 = 0
         let client =
@@ -126,7 +127,7 @@ extension HTTPServer {
         let hasQuery = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, nil, nil) > 0
         let query = hasQuery ? Self.query(connection) : (values: [:], repeated: [])
         return Request(
-            method: String(cString: method), path: String(cString: url), query: query.values, headers: headers, body: body, clientAddress: client,
+            method: String(cString: method), path: String(cString: url), query: query.values, fields: headers, body: body, clientAddress: client,
             repeatedQueryNames: query.repeated)
     }
 

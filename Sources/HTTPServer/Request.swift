@@ -11,13 +11,13 @@ public struct Request: Sendable {
         let method: String
         let path: String
         let query: [String: String]
-        let headers: [String: String]
+        let headers: HeaderFields
         let body: [UInt8]
         let clientAddress: String
         let repeatedQueryNames: Set<String>
 
         init(
-            method: String, path: String, query: [String: String], headers: [String: String], body: [UInt8], clientAddress: String,
+            method: String, path: String, query: [String: String], headers: HeaderFields, body: [UInt8], clientAddress: String,
             repeatedQueryNames: Set<String>
         ) {
             self.method = method
@@ -37,7 +37,7 @@ public struct Request: Sendable {
     /// Query arguments, percent-decoded; the first value wins for a repeated name.
     public var query: [String: String] { received.query }
     /// Header names lower-cased; the first value wins for a repeated name.
-    public var headers: [String: String] { received.headers }
+    public var headers: [String: String] { received.headers.dictionary }
     public var body: [UInt8] { received.body }
     public var clientAddress: String { received.clientAddress }
     /// Query names given more than once (`?q=a&q=b`), which the API refuses rather than guess.
@@ -54,8 +54,17 @@ public struct Request: Sendable {
         method: String, path: String, query: [String: String], headers: [String: String], body: [UInt8], clientAddress: String,
         repeatedQueryNames: Set<String> = []
     ) {
+        self.init(
+            method: method, path: path, query: query, fields: HeaderFields(headers), body: body, clientAddress: clientAddress,
+            repeatedQueryNames: repeatedQueryNames)
+    }
+
+    init(
+        method: String, path: String, query: [String: String], fields: HeaderFields, body: [UInt8], clientAddress: String,
+        repeatedQueryNames: Set<String>
+    ) {
         received = Received(
-            method: method, path: path, query: query, headers: headers, body: body, clientAddress: clientAddress,
+            method: method, path: path, query: query, headers: fields, body: body, clientAddress: clientAddress,
             repeatedQueryNames: repeatedQueryNames)
     }
 
@@ -64,7 +73,7 @@ public struct Request: Sendable {
     public func header(_ name: String) -> String? {
         var name = name
         let hasCapital = name.withUTF8 { bytes in bytes.contains { $0 >= 65 && $0 <= 90 } }
-        return hasCapital ? headers[name.lowercased()] : headers[name]
+        return received.headers.value(lowercased: hasCapital ? name.lowercased() : name)
     }
 
     /// The body's media type without its parameters, lower-cased (`text/csv; charset=utf-8` → `text/csv`).

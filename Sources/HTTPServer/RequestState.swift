@@ -5,12 +5,12 @@ import Foundation
 final class RequestState: @unchecked Sendable {
     var body: [UInt8] = []
     /// The request's headers, read with the head's checks on the first call.
-    let headers: [String: String]
+    let headers: HeaderFields
     var oversized = false
     /// Set by an executor thread before it resumes the connection; read after the resume.
     var response: Response?
 
-    init(expectedLength: Int, headers: [String: String]) {
+    init(expectedLength: Int, headers: HeaderFields) {
         self.headers = headers
         if expectedLength > 0 { body.reserveCapacity(expectedLength) }
     }

@@ -6,10 +6,10 @@ public struct Router<Handler: Sendable>: Sendable {
     public final class Route: Sendable {
         public let method: String
         public let pattern: String
-        let segments: [Segment]
+        @usableFromInline let segments: [Segment]
         /// The literals in place, parameters as nil: patterns differing only in parameter names
         /// are the same path. Kept, not computed: it is compared on every match.
-        let shape: [String?]
+        @usableFromInline let shape: [String?]
         public let handler: Handler
 
         init(method: String, pattern: String, segments: [Segment], handler: Handler) {
@@ -21,7 +21,7 @@ public struct Router<Handler: Sendable>: Sendable {
         }
     }
 
-    typealias Segment = RouteSegment
+    @usableFromInline typealias Segment = RouteSegment
 
     public enum Match {
         case found(Route, parameters: [String: String])
@@ -30,18 +30,18 @@ public struct Router<Handler: Sendable>: Sendable {
     }
 
     public private(set) var routes: [Route] = []
-    private var literalRoutes: [String: [Route]] = [:]
-    /// Whether some literal pattern is this long (in bytes): most paths with parameters are
-    /// longer than any, and skip hashing the whole path for `literalRoutes`.
-    private var literalLengths: [Bool] = []
+    /// Patterns without parameters by their length in bytes: the few as long as a path are
+    /// compared with it, with no hash of the path (most paths with parameters are longer than
+    /// any literal pattern and find none).
+    @usableFromInline var literalRoutesByLength: [[Route]] = []
     /// Patterns with parameters, by segment count and then by `RouteSegment.bucket` of their last
     /// segment: those ending in a literal of that bucket together with those ending in a
     /// parameter, most literal first. Only these can match a path ending so; trying every pattern
     /// of the same length was 4 % of an authenticated list's CPU. A bucket is a hash of the bytes,
     /// not a String key: making and hashing one was another 5 % (callgrind).
-    private var parameterRoutesByLast: [Int: [Int: [Route]]] = [:]
+    @usableFromInline var parameterRoutesByLast: [Int: [Int: [Route]]] = [:]
     /// Those ending in a parameter, most literal first: the candidates for any other last segment.
-    private var parameterRoutesEndingInParameter: [Int: [Route]] = [:]
+    @usableFromInline var parameterRoutesEndingInParameter: [Int: [Route]] = [:]
 
     public init() {}
 
@@ -53,10 +53,11 @@ public struct Router<Handler: Sendable>: Sendable {
         let route = Route(method: method, pattern: pattern, segments: segments, handler: handler)
         routes.append(route)
         if segments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
-            literalRoutes[pattern, default: []].append(route)
             let length = pattern.utf8.count
-            if literalLengths.count <= length { literalLengths += Array(repeating: false, count: length + 1 - literalLengths.count) }
-            literalLengths[length] = true
+            if literalRoutesByLength.count <= length {
+                literalRoutesByLength += Array(repeating: [], count: length + 1 - literalRoutesByLength.count)
+            }
+            literalRoutesByLength[length].append(route)
         } else {
             indexParameterRoutes(count: segments.count)
         }
@@ -75,15 +76,21 @@ public struct Router<Handler: Sendable>: Sendable {
 
     /// The most literal pattern that matches the path owns it: `POST …/chargebacks/import` makes
     /// `GET …/chargebacks/import` a 405 allowing POST, not a read of a chargeback called "import".
+    /// Inlinable, so the caller's module compiles it for its own handler type: run generic, it
+    /// looked up the metadata of its route and array types, and called the dictionary's
+    /// unspecialized subscript, on every request (1,100 of `GET /healthz`'s instructions).
+    @inlinable
     public func match(method: String, path: String) -> Match {
         var allowed: [String] = []
         let length = path.utf8.count
-        if length < literalLengths.count, literalLengths[length], let candidates = literalRoutes[path] {
-            for route in candidates {
+        if length < literalRoutesByLength.count {
+            var literal = false
+            for route in literalRoutesByLength[length] where route.pattern == path {
                 if route.accepts(method) { return .found(route, parameters: [:]) }
+                literal = true
                 allowed.append(route.method)
             }
-            return .methodNotAllowed(allowed: allowed)
+            if literal { return .methodNotAllowed(allowed: allowed) }
         }
         let parts = RouteSegment.split(path)
         var owner: Route?
@@ -100,24 +107,24 @@ public struct Router<Handler: Sendable>: Sendable {
 }
 
 extension Router.Route {
-    func accepts(_ method: String) -> Bool { self.method == method || (method == "HEAD" && self.method == "GET") }
+    @inlinable func accepts(_ method: String) -> Bool { self.method == method || (method == "HEAD" && self.method == "GET") }
 
     var specificity: Int { RouteSegment.specificity(segments) }
 
-    func literalsMatch(_ parts: [Substring]) -> Bool { RouteSegment.literalsMatch(segments, parts) }
+    @inlinable func literalsMatch(_ parts: [Substring]) -> Bool { RouteSegment.literalsMatch(segments, parts) }
 
-    func parameters(_ parts: [Substring]) -> [String: String] { RouteSegment.parameters(segments, parts) }
+    @inlinable func parameters(_ parts: [Substring]) -> [String: String] { RouteSegment.parameters(segments, parts) }
 }
 
 /// One segment of a route's pattern. Outside the generic `Router`, so matching is compiled for
 /// these types once: inside it, every match ran unspecialized generic code (metadata looked up
 /// on each call), which was most of the router's share of an authenticated list.
-enum RouteSegment: Sendable, Equatable {
+@usableFromInline enum RouteSegment: Sendable, Equatable {
     case literal(String)
     case parameter(String)
 
     /// The segments after the leading slash, empty ones kept (`/a//b` is three).
-    static func split(_ path: String) -> [Substring] {
+    @usableFromInline static func split(_ path: String) -> [Substring] {
         var parts: [Substring] = []
         var start = path.utf8.startIndex
         var index = start
@@ -145,7 +152,7 @@ enum RouteSegment: Sendable, Equatable {
     /// Over the UTF-8 bytes in place: comparing `Substring` with `String` through `zip` was an
     /// eighth of an authenticated request's CPU (generic metadata looked up on every call), and
     /// `elementsEqual` on their UTF-8 views still 750 instructions a segment (callgrind).
-    static func literalsMatch(_ segments: [RouteSegment], _ parts: [Substring]) -> Bool {
+    @usableFromInline static func literalsMatch(_ segments: [RouteSegment], _ parts: [Substring]) -> Bool {
         for index in segments.indices {
             switch segments[index] {
             case .literal(let text): if !sameBytes(parts[index], text) { return false }
@@ -164,13 +171,13 @@ enum RouteSegment: Sendable, Equatable {
 
     /// A hash of a segment's bytes (FNV-1a) that picks a router bucket; different literals may
     /// share one, which only puts both patterns among a path's candidates.
-    static func bucket<S: StringProtocol>(_ segment: S) -> Int {
+    @inlinable static func bucket<S: StringProtocol>(_ segment: S) -> Int {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in segment.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return Int(truncatingIfNeeded: hash)
     }
 
-    static func parameters(_ segments: [RouteSegment], _ parts: [Substring]) -> [String: String] {
+    @usableFromInline static func parameters(_ segments: [RouteSegment], _ parts: [Substring]) -> [String: String] {
         var parameters: [String: String] = [:]
         for index in segments.indices {
             if case .parameter(let name) = segments[index] { parameters[name] = String(parts[index]) }

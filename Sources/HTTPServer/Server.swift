@@ -107,7 +107,8 @@ public final class HTTPServer: Sendable {
     private struct Daemon: @unchecked Sendable { let pointer: OpaquePointer }
     private let daemon = Mutex<Daemon?>(nil)
     private let boundPort = Mutex<Int>(0)
-    let inFlight = Mutex<Int>(0)
+    /// Requests between their first call and their completion; shutdown waits for none.
+    let inFlight = Atomic<Int>(0)
 
     public init(
         configuration: Configuration, logger: Logger, oversized: @escaping OversizedHandler,
@@ -157,10 +158,10 @@ public final class HTTPServer: Sendable {
         else { return }
         let listenSocket = MHD_quiesce_daemon(running)
         let deadline = ContinuousClock.now.advanced(by: gracePeriod)
-        while inFlight.withLock({ $0 }) > 0 && ContinuousClock.now < deadline {
+        while inFlight.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.01)
         }
-        let unfinished = inFlight.withLock { $0 }
+        let unfinished = inFlight.load(ordering: .relaxed)
         if unfinished > 0 { logger.warning("stopping with requests still in flight", metadata: ["in_flight": "\(unfinished)"]) }
         // Suspended connections must be resumed before the daemon stops: let every handler finish.
         executor.shutdown()

@@ -49,3 +49,28 @@ struct RouterTests {
         #expect(Self.describe(Self.router.match(method: method, path: path)) == expected, "\(method) \(path)")
     }
 }
+
+/// Literal patterns of one length are told apart by their bytes, and a path of that length that
+/// is none of them still reaches the patterns with parameters.
+@Suite("Router, literals of one length")
+struct RouterLiteralLengthTests {
+    static let router: Router<String> = {
+        var router = Router<String>()
+        for (method, pattern) in [
+            ("GET", "/v1/payments"), ("GET", "/v1/partners"), ("POST", "/v1/partners"), ("GET", "/v1/{resource}"), ("GET", "/v1/pay/{id}"),
+        ] {
+            router.add(method, pattern, "\(method) \(pattern)")
+        }
+        return router
+    }()
+
+    @Test(arguments: [
+        ("GET", "/v1/payments", "found GET /v1/payments "), ("GET", "/v1/partners", "found GET /v1/partners "),
+        ("DELETE", "/v1/partners", "405 GET,POST"), ("POST", "/v1/payments", "405 GET"),
+        ("GET", "/v1/paymentz", "found GET /v1/{resource} resource=paymentz"), ("GET", "/v1/pay/1234", "found GET /v1/pay/{id} id=1234"),
+        ("GET", "/v1/payment", "found GET /v1/{resource} resource=payment"), ("GET", "/v1/payments/", "404"),
+    ])
+    func matches(_ method: String, _ path: String, _ expected: String) {
+        #expect(RouterTests.describe(Self.router.match(method: method, path: path)) == expected, "\(method) \(path)")
+    }
+}
