@@ -12,11 +12,11 @@ extension HTTPServer {
 
         guard let raw = conCls.pointee else {
             HeaderDeadline.headersArrived(context: cmhd_socket_context(connection))
-            let head = RequestHead(HiddenHeaderBytes.headers(connection))
+            let head = RequestHead(connection, method: method)
             let state = RequestState(expectedLength: min(head.declaredLength, server.configuration.maxBodyBytes), headers: head.headers)
             conCls.pointee = Unmanaged.passRetained(state).toOpaque()
             server.inFlight.add(1, ordering: .relaxed)
-            if let problem = malformation(head, connection, method: method) { return server.queue(malformed(problem), on: connection) }
+            if let problem = head.malformation { return server.queue(malformed(problem), on: connection) }
             if head.declaredLength > server.configuration.maxBodyBytes {
                 let request = server.makeRequest(connection, url: url, method: method, headers: head.headers, body: [])
                 return server.queue(server.oversized(request), on: connection)
@@ -93,7 +93,7 @@ extension HTTPServer {
         guard let cls, let connection, let socketContext else { return }
         let deadline = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().headerDeadline
         if code == .CONNECTION_NOTIFY_STARTED {
-            deadline.opened(fd: Int32(cmhd_connection_fd(connection)), context: socketContext)
+            deadline.opened(fd: Int32(cmhd_connection_fd(connection)), clientAddress: clientAddress(connection), context: socketContext)
         } else {
             deadline.closed(context: socketContext)
         }
@@ -116,19 +116,31 @@ extension HTTPServer {
     func makeRequest(
         _ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>, headers: HeaderFields, body: [UInt8]
     ) -> Request {
-        var ipv4: UInt32 = 0
-        let client =
-            cmhd_client_ipv4(connection, &ipv4) == 1
-            ? ClientAddress.ipv4(networkOrder: ipv4)
-            : withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
-                cmhd_client_address(connection, buffer.baseAddress, buffer.count) == 1 ? String(cString: buffer.baseAddress!) : "unknown"
-            }
+        let client = HeaderDeadline.clientAddress(context: cmhd_socket_context(connection)) ?? Self.clientAddress(connection)
         // Most requests carry no query: counting first spares them the collector.
         let hasQuery = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, nil, nil) > 0
         let query = hasQuery ? Self.query(connection) : (values: [:], repeated: [])
         return Request(
-            method: String(cString: method), path: String(cString: url), query: query.values, fields: headers, body: body, clientAddress: client,
+            method: Self.methodName(method), path: String(cString: url), query: query.values, fields: headers, body: body, clientAddress: client,
             repeatedQueryNames: query.repeated)
+    }
+
+    private static let knownMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+    /// A known method as its literal, which costs nothing to keep or copy; only another is made
+    /// from the bytes (checking them as UTF-8 on every request).
+    static func methodName(_ method: UnsafePointer<CChar>) -> String {
+        for known in knownMethods where known.withCString({ strcmp($0, method) == 0 }) { return known }
+        return String(cString: method)
+    }
+
+    /// The peer's address as text (IPv4 written by hand), or "unknown".
+    static func clientAddress(_ connection: OpaquePointer) -> String {
+        var ipv4: UInt32 = 0
+        if cmhd_client_ipv4(connection, &ipv4) == 1 { return ClientAddress.ipv4(networkOrder: ipv4) }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            cmhd_client_address(connection, buffer.baseAddress, buffer.count) == 1 ? String(cString: buffer.baseAddress!) : "unknown"
+        }
     }
 
     private final class Collector {
@@ -155,15 +167,6 @@ extension HTTPServer {
             _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collect, Unmanaged.passUnretained(collector).toOpaque())
         }
         return (collector.values, collector.repeated)
-    }
-
-    /// What makes a request's head ambiguous, if anything: a body length said twice, or said both
-    /// ways (Content-Length beside Transfer-Encoding), or a NUL inside a header's value, which a
-    /// proxy in front may read otherwise.
-    static func malformation(_ head: RequestHead, _ connection: OpaquePointer, method: UnsafePointer<CChar>) -> String? {
-        if let problem = head.bodyLengthProblem { return problem }
-        if HiddenHeaderBytes.found(head.fields, connection: connection, method: method) { return "A header's value holds a NUL byte." }
-        return nil
     }
 
     /// A 400 for headers that cannot be read one way only, in RFC 9457's shape, and the

@@ -21,24 +21,36 @@ enum HiddenHeaderBytes {
         let valueCount: Int
     }
 
-    /// The request's headers, in one walk of MHD's list (`HTTPServer.malformation` reads the
-    /// body-length headers from the same walk).
-    static func headers(_ connection: OpaquePointer) -> [Field] {
+    /// Calls `body` with the request's headers, from one walk of MHD's list, in a buffer of
+    /// their own (on the stack for the usual few): an array of them was an allocation a request.
+    static func withHeaders<R>(_ connection: OpaquePointer, _ body: (UnsafeBufferPointer<Field>) -> R) -> R {
         let collect: MHD_KeyValueIteratorN = { cls, _, name, nameCount, value, valueCount in
             guard let cls, let name else { return .YES }
-            cls.assumingMemoryBound(to: [Field].self).pointee.append(Field(name: name, nameCount: nameCount, value: value, valueCount: valueCount))
+            let filling = cls.assumingMemoryBound(to: Filling.self)
+            guard filling.pointee.count < filling.pointee.capacity else { return .NO }
+            (filling.pointee.base + filling.pointee.count).initialize(to: Field(name: name, nameCount: nameCount, value: value, valueCount: valueCount))
+            filling.pointee.count += 1
             return .YES
         }
-        // Counted first, so the list is one allocation, filled in place.
-        var fields: [Field] = []
-        fields.reserveCapacity(Int(MHD_get_connection_values_n(connection, .HEADER_KIND, nil, nil)))
-        withUnsafeMutablePointer(to: &fields) { _ = MHD_get_connection_values_n(connection, .HEADER_KIND, collect, $0) }
-        return fields
+        // Counted first, so the buffer is the right size.
+        let capacity = max(1, Int(MHD_get_connection_values_n(connection, .HEADER_KIND, nil, nil)))
+        return withUnsafeTemporaryAllocation(of: Field.self, capacity: capacity) { buffer in
+            var filling = Filling(base: buffer.baseAddress!, capacity: capacity, count: 0)
+            withUnsafeMutablePointer(to: &filling) { _ = MHD_get_connection_values_n(connection, .HEADER_KIND, collect, $0) }
+            return body(UnsafeBufferPointer(start: buffer.baseAddress, count: filling.count))
+        }
+    }
+
+    /// The buffer `withHeaders` fills, as its iterator sees it.
+    private struct Filling {
+        let base: UnsafeMutablePointer<Field>
+        let capacity: Int
+        var count: Int
     }
 
     /// True when a header line carries bytes after a NUL. `method` is where MHD's copy of the
     /// request line starts, the head's first byte.
-    static func found(_ headers: [Field], connection: OpaquePointer, method: UnsafePointer<CChar>) -> Bool {
+    static func found(_ headers: UnsafeBufferPointer<Field>, connection: OpaquePointer, method: UnsafePointer<CChar>) -> Bool {
         // MHD lists headers in the order they came, so the list is nearly always ordered and
         // valued already, and is then walked as it is: copying and sorting it were two
         // allocations on every request.
@@ -47,11 +59,11 @@ enum HiddenHeaderBytes {
             return found(ordered: headers, connection: connection, method: method)
         }
         let valued = headers.filter { $0.value != nil }.sorted { UnsafeRawPointer($0.name) < UnsafeRawPointer($1.name) }
-        return found(ordered: valued, connection: connection, method: method)
+        return valued.withUnsafeBufferPointer { found(ordered: $0, connection: connection, method: method) }
     }
 
     /// `found` over headers that all have values, in the order they lie in the head.
-    private static func found(ordered: [Field], connection: OpaquePointer, method: UnsafePointer<CChar>) -> Bool {
+    private static func found(ordered: UnsafeBufferPointer<Field>, connection: OpaquePointer, method: UnsafePointer<CChar>) -> Bool {
         let size = cmhd_request_header_size(connection)
         guard size > 0, !ordered.isEmpty else { return false }
         let start = UnsafeRawPointer(method)

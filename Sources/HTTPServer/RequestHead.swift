@@ -1,21 +1,32 @@
-/// A request's headers, read in one walk of libmicrohttpd's list (`HiddenHeaderBytes.headers`)
+/// A request's headers, read in one walk of libmicrohttpd's list (`HiddenHeaderBytes.withHeaders`)
 /// on the first call: the same walk serves the head's checks (a body length said twice or both
 /// ways, a NUL inside a value) and the request's header list. Walking the list three times (two
 /// checks, then the request) and lower-casing each name through `String` were a tenth of the
 /// handler's share of `GET /healthz`.
 struct RequestHead {
-    let fields: [HiddenHeaderBytes.Field]
     /// Names lower-cased; the first value wins for a repeated name.
     let headers: HeaderFields
     /// What makes the head ambiguous, if anything: a body length said twice, or said both ways
-    /// (Content-Length beside Transfer-Encoding). The NUL check needs the connection; the caller
-    /// makes it (`HiddenHeaderBytes.found`).
+    /// (Content-Length beside Transfer-Encoding).
     let bodyLengthProblem: String?
+    /// Whether a header line hides bytes after a NUL (`HiddenHeaderBytes.found`).
+    let hidesBytes: Bool
     /// The first Content-Length as a number, 0 when absent or not a number.
     let declaredLength: Int
 
-    init(_ fields: [HiddenHeaderBytes.Field]) {
-        self.fields = fields
+    /// What makes the head ambiguous, if anything: a body length said twice or both ways, or a
+    /// NUL inside a header's value, which a proxy in front may read otherwise.
+    var malformation: String? { bodyLengthProblem ?? (hidesBytes ? "A header's value holds a NUL byte." : nil) }
+
+    /// The head of the request on `connection`, whose request line starts at `method`.
+    init(_ connection: OpaquePointer, method: UnsafePointer<CChar>) {
+        self = HiddenHeaderBytes.withHeaders(connection) { fields in
+            RequestHead(fields, hidesBytes: HiddenHeaderBytes.found(fields, connection: connection, method: method))
+        }
+    }
+
+    init(_ fields: UnsafeBufferPointer<HiddenHeaderBytes.Field>, hidesBytes: Bool) {
+        self.hidesBytes = hidesBytes
         var headers: [HeaderFields.Field] = []
         headers.reserveCapacity(fields.count)
         var (contentLengths, transferEncodings, declaredLength) = (0, 0, 0)
