@@ -10,14 +10,21 @@ public final class App: Sendable {
     let services: Services
     let router: Router<Endpoint>
     let staticFiles: StaticFiles
+    /// The metrics of answers that no endpoint gave, and of the admin pages' files.
+    private let unmatched: Metrics.Series
+    private let staticFile: Metrics.Series
 
     public init(database: Database, vault: Vault, configuration: APIConfiguration, logger: Logger) {
-        services = Services(database: database, vault: vault, configuration: configuration, logger: logger)
+        let services = Services(database: database, vault: vault, configuration: configuration, logger: logger)
+        self.services = services
         var router = Router<Endpoint>()
-        for endpoint in Self.endpoints {
+        for var endpoint in Self.endpoints {
+            endpoint.series = services.metrics.series(for: endpoint.pattern)
             router.add(endpoint.method, endpoint.pattern, endpoint)
         }
         self.router = router
+        unmatched = services.metrics.series(for: "unmatched")
+        staticFile = services.metrics.series(for: "static")
         staticFiles = StaticFiles(directory: configuration.publicDirectory)
         if staticFiles.isEmpty {
             logger.warning("no admin pages found", metadata: ["public_directory": .string(configuration.publicDirectory)])
@@ -123,18 +130,18 @@ public final class App: Sendable {
     /// written into the request itself: a routed copy of it was four more retains and releases.
     private func respond(_ request: inout Request, _ match: Router<Endpoint>.Match, started: UInt64, inline: Bool) -> Response? {
         let requestId = RequestID.of(request)
-        var route = "unmatched"
+        var route = unmatched
         var principalLabel = "-"
         let response: Response
         switch match {
         case .found(let matched, _) where !request.repeatedQueryNames.isEmpty:
             // `?q=a&q=b` has no one meaning here (no parameter is a list): refused, not guessed.
-            route = matched.pattern
+            route = series(of: matched)
             let names = request.repeatedQueryNames.sorted().joined(separator: ", ")
             response = Problem.badRequest("The query parameter \(names) is given more than once; give each once.").response(
                 requestId: requestId, path: request.path)
         case .found(let matched, let parameters):
-            route = matched.pattern
+            route = series(of: matched)
             request.pathParameters = parameters
             request.routePattern = matched.pattern
             let answered: Response?
@@ -147,7 +154,7 @@ public final class App: Sendable {
             response = problem.response(requestId: requestId, path: request.path)
         case .notFound:
             if let file = staticFiles.response(for: request) {
-                route = "static"
+                route = staticFile
                 response = file
             } else {
                 response = Problem.notFound("No route for \(request.method) \(request.path).").response(requestId: requestId, path: request.path)
@@ -156,10 +163,14 @@ public final class App: Sendable {
         return finish(response, request, route: route, principal: principalLabel, requestId: requestId, started: started)
     }
 
+    private func series(of route: Router<Endpoint>.Route) -> Metrics.Series {
+        route.handler.series ?? services.metrics.series(for: route.pattern)
+    }
+
     /// Headers, metrics and the log line, once the answer is final (a parked long poll is
     /// counted when it answers).
     private func finish(
-        _ response: Response, _ request: Request, route: String, principal principalLabel: String,
+        _ response: Response, _ request: Request, route: Metrics.Series, principal principalLabel: String,
         requestId: String, started: UInt64
     ) -> Response {
         var response = response
@@ -185,10 +196,10 @@ public final class App: Sendable {
             response.headers.append(("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"))
         }
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
-        services.metrics.observe(method: request.method, route: route, status: response.status, seconds: Double(elapsed) / 1e9)
+        services.metrics.observe(method: request.method, series: route, status: response.status, seconds: Double(elapsed) / 1e9)
         services.accessLog.record(
             AccessLogEntry(
-                at: Date(), label: services.accessLog.label, requestId: requestId, method: request.method, path: request.path, route: route,
+                at: Date(), label: services.accessLog.label, requestId: requestId, method: request.method, path: request.path, route: route.route,
                 status: response.status, bytes: response.body.count, micros: elapsed / 1000, principal: principalLabel,
                 client: request.clientAddress))
         return response

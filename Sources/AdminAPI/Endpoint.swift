@@ -30,6 +30,8 @@ struct Endpoint: Sendable {
     let inline: Bool
     let fastPath: FastPath?
     let handler: Handler
+    /// The route's request metrics, given when the app registers it.
+    var series: Metrics.Series?
 
     init(
         _ method: String, _ pattern: String, access: Access, idempotent: Bool = false,

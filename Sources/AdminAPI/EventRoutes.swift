@@ -31,7 +31,7 @@ enum EventRoutes {
             }
             // The payload as PostgreSQL keeps it (jsonb: every number exact), not re-encoded.
             return Response(
-                status: 200, headers: [("Content-Type", "application/json")],
+                status: 200, headers: Response.jsonHeaders,
                 body: JSONCoding.encode(body, placeholder: body.payload, document: payload))
         },
     ]

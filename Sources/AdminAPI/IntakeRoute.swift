@@ -102,7 +102,7 @@ enum IntakeRoute {
         }
         // Written out: the response is two fields, and JSONEncoder was a measurable share of intake.
         let body = #"{"duplicate":\#(duplicate),"event_id":"\#(eventId.lowercasedString)"}"#
-        return Response(status: duplicate ? 200 : 202, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        return Response(status: duplicate ? 200 : 202, headers: Response.jsonHeaders, body: Array(body.utf8))
     }
 
     /// The endpoint and its valid secrets from the database, cached; nil when there is none.

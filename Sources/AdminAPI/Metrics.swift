@@ -35,31 +35,62 @@ final class Metrics: Sendable {
         }
     }
 
-    /// By route pattern, one look-up a request: a counter keyed by method, route and status
-    /// beside a histogram keyed by route hashed the route twice (callgrind).
+    /// A route's series: given out once for each route (`series(for:)`, when the routes are
+    /// registered), so that a request counts itself at the series' place without hashing its
+    /// route (that look-up was 370 instructions of every request, callgrind).
+    struct Series: Sendable {
+        let route: String
+        fileprivate let index: Int
+    }
+
+    /// Each route's counts at its series' place, one look-up a request: a counter keyed by
+    /// method, route and status beside a histogram keyed by route hashed the route twice.
     private struct State {
-        var routes: [String: RouteCounts] = [:]
+        var routes: [String] = []
+        var counts: [RouteCounts] = []
+        var places: [String: Int] = [:]
+
+        mutating func place(of route: String) -> Int {
+            if let place = places[route] { return place }
+            places[route] = routes.count
+            routes.append(route)
+            counts.append(RouteCounts())
+            return routes.count - 1
+        }
     }
 
     private let state = BlockingLock(State())
 
+    func series(for route: String) -> Series {
+        Series(route: route, index: state.withLock { $0.place(of: route) })
+    }
+
     func observe(method: String, route: String, status: Int, seconds: Double) {
         let bucket = Metrics.buckets.firstIndex { seconds <= $0 }
-        // Mutated in place: taking the histogram out and putting it back copied its counts on
-        // every request, under the lock every request thread takes.
         state.withLock { state in
-            state.routes[route, default: RouteCounts()].observe(method: method, status: status, bucket: bucket, seconds: seconds)
+            let place = state.place(of: route)
+            state.counts[place].observe(method: method, status: status, bucket: bucket, seconds: seconds)
         }
     }
 
+    func observe(method: String, series: Series, status: Int, seconds: Double) {
+        let bucket = Metrics.buckets.firstIndex { seconds <= $0 }
+        // Mutated in place: taking the histogram out and putting it back copied its counts on
+        // every request, under the lock every request thread takes.
+        state.withLock { $0.counts[series.index].observe(method: method, status: status, bucket: bucket, seconds: seconds) }
+    }
+
     func render(pool: ConnectionPool.Stats, parkedAgentPolls: Int) -> String {
-        let snapshot = state.withLock { $0 }
+        // Routes given a series but never answered have no lines, as before they had a series.
+        let snapshot = state.withLock { state in
+            Dictionary(uniqueKeysWithValues: zip(state.routes, state.counts).filter { $0.1.histogram.total > 0 })
+        }
         var out = """
             # HELP clearline_http_requests_total HTTP requests answered, by method, route pattern and status.
             # TYPE clearline_http_requests_total counter
 
             """
-        let requests = snapshot.routes.flatMap { route, counts in
+        let requests = snapshot.flatMap { route, counts in
             counts.counts.map { (route: route, method: $0.method, status: $0.status, count: $0.count) }
         }
         for (route, method, status, count) in requests.sorted(by: { ($0.route, $0.method, $0.status) < ($1.route, $1.method, $1.status) }) {
@@ -67,7 +98,7 @@ final class Metrics: Sendable {
         }
         out += histogram(
             "clearline_http_request_duration_seconds", help: "Time from the full request to the response, by route pattern.", label: "route",
-            bounds: Metrics.buckets, snapshot.routes.mapValues { ($0.histogram.counts, $0.histogram.total, $0.histogram.sum) })
+            bounds: Metrics.buckets, snapshot.mapValues { ($0.histogram.counts, $0.histogram.total, $0.histogram.sum) })
         out += """
             # HELP clearline_db_pool_connections Database connections of this process, by state.
             # TYPE clearline_db_pool_connections gauge

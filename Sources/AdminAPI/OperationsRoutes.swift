@@ -17,7 +17,7 @@ enum OperationsRoutes {
 
     static let endpoints: [Endpoint] = [
         Endpoint("GET", "/healthz", access: .anonymous, inline: true) { _ in
-            Response(status: 200, headers: [("Content-Type", "application/json")], body: alive)
+            Response(status: 200, headers: Response.jsonHeaders, body: alive)
         },
         // A saturated executor is told on the polling thread: a readiness probe queued behind
         // the requests it should warn about would only time out.

@@ -94,7 +94,7 @@ struct RequestContext: Sendable {
     }
 
     func json<T: Encodable>(_ value: T, status: Int = 200) -> Response {
-        Response(status: status, headers: [("Content-Type", "application/json")], body: JSONCoding.encode(value))
+        Response(status: status, headers: Response.jsonHeaders, body: JSONCoding.encode(value))
     }
 
     func list<T: Encodable, Source>(_ page: Page<Source>, _ transform: (Source) -> T) -> Response {

@@ -68,12 +68,9 @@ public struct Request: Sendable {
             repeatedQueryNames: repeatedQueryNames)
     }
 
-    /// Callers mostly name headers in lower case already; only a name with a capital pays for
-    /// `lowercased()`.
+    /// The first value of the header with this name, in any case.
     public func header(_ name: String) -> String? {
-        var name = name
-        let hasCapital = name.withUTF8 { bytes in bytes.contains { $0 >= 65 && $0 <= 90 } }
-        return received.headers.value(lowercased: hasCapital ? name.lowercased() : name)
+        received.headers.value(named: name)
     }
 
     /// The body's media type without its parameters, lower-cased (`text/csv; charset=utf-8` → `text/csv`).
