@@ -186,15 +186,10 @@ public final class App: Sendable {
             }
             return response
         }
-        // Handlers never set these two, so appending is enough.
-        response.headers.reserveCapacity(response.headers.count + 4)
-        response.headers.append(("X-Request-Id", requestId))
-        if response.header("Cache-Control") == nil { response.headers.append(("Cache-Control", "no-store")) }
-        // An API answer is data, never a page: a browser must not sniff it into HTML or frame it.
-        if response.header("X-Content-Type-Options") == nil {
-            response.headers.append(("X-Content-Type-Options", "nosniff"))
-            response.headers.append(("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"))
-        }
+        // Handlers never set the request id. An API answer is data, never a page; the admin
+        // pages' files set their own cache and safety headers.
+        response.added = Response.AddedHeaders(
+            requestId: requestId, noStore: response.header("Cache-Control") == nil, dataOnly: response.header("X-Content-Type-Options") == nil)
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
         services.metrics.observe(method: request.method, series: route, status: response.status, seconds: Double(elapsed) / 1e9)
         services.accessLog.record(

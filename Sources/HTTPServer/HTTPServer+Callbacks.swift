@@ -110,6 +110,14 @@ extension HTTPServer {
         for (name, value) in response.headers where !name.isEmpty {
             _ = name.withCString { name in value.withCString { MHD_add_response_header(mhdResponse, name, $0) } }
         }
+        if let added = response.added {
+            _ = added.requestId.withCString { MHD_add_response_header(mhdResponse, "X-Request-Id", $0) }
+            if added.noStore { MHD_add_response_header(mhdResponse, "Cache-Control", "no-store") }
+            if added.dataOnly {
+                MHD_add_response_header(mhdResponse, "X-Content-Type-Options", "nosniff")
+                _ = Response.AddedHeaders.contentSecurityPolicy.withCString { MHD_add_response_header(mhdResponse, "Content-Security-Policy", $0) }
+            }
+        }
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
     }
 
