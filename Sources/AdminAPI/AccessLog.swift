@@ -139,6 +139,10 @@ final class AccessLog: Sendable {
     /// Whether the logger takes `info` lines. A `Logger` is a value: its level is fixed once it is
     /// stored here.
     private let enabled: Bool
+    /// The process's sink, held without counting: it is never released, and reading the shared
+    /// global (or a counted reference to it) on every request raised and lowered its reference
+    /// count, an atomic every request thread fought over.
+    private unowned(unsafe) let sink = LogSink.shared
 
     init(logger: Logger) {
         self.logger = logger
@@ -150,7 +154,7 @@ final class AccessLog: Sendable {
     func record(_ entry: @autoclosure () -> AccessLogEntry) {
         guard enabled else { return }
         if deferred {
-            LogSink.shared.later(entry())
+            sink.later(entry())
         } else {
             logger.info("request", metadata: entry().metadata)
         }

@@ -7,7 +7,15 @@ import Synchronization
 /// one. New ids are a random per-process prefix and a counter: unique across processes without
 /// paying for the CSPRNG on every request.
 enum RequestID {
-    private static let prefix = "req_" + Encoding.hex(SecureRandom.bytes(6))
+    /// The prefix's bytes, read without touching a reference count: as a shared `String` of 16
+    /// bytes (too long to be kept inline) its count was raised and lowered by every request, an
+    /// atomic the request threads of every core fought over (perf). Made once, never freed.
+    nonisolated(unsafe) private static let prefix: UnsafeBufferPointer<UInt8> = {
+        let text = Array(("req_" + Encoding.hex(SecureRandom.bytes(6))).utf8)
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.count)
+        _ = bytes.initialize(from: text)
+        return UnsafeBufferPointer(bytes)
+    }()
     private static let counter = Atomic<UInt64>(0)
 
     static func of(_ request: Request) -> String {
@@ -24,19 +32,17 @@ enum RequestID {
     /// walking the prefix's UTF-8 view and a static table of digits another 1,000 instructions.
     private static func generated(_ next: UInt64) -> String {
         let digits = max(1, (64 - next.leadingZeroBitCount + 3) / 4)
-        var prefix = prefix
-        return prefix.withUTF8 { prefixBytes in
-            String(unsafeUninitializedCapacity: prefixBytes.count + digits) { buffer in
-                _ = buffer.initialize(from: prefixBytes)
-                var index = prefixBytes.count + digits - 1
-                var rest = next
-                while index >= prefixBytes.count {
-                    buffer[index] = HexDigit.lowercase(UInt8(rest & 0xf))
-                    rest >>= 4
-                    index -= 1
-                }
-                return prefixBytes.count + digits
+        let prefixBytes = prefix
+        return String(unsafeUninitializedCapacity: prefixBytes.count + digits) { buffer in
+            _ = buffer.initialize(from: prefixBytes)
+            var index = prefixBytes.count + digits - 1
+            var rest = next
+            while index >= prefixBytes.count {
+                buffer[index] = HexDigit.lowercase(UInt8(rest & 0xf))
+                rest >>= 4
+                index -= 1
             }
+            return prefixBytes.count + digits
         }
     }
 
