@@ -8,18 +8,29 @@ import Synchronization
 extension HTTPServer {
     static let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadSize, conCls in
         guard let cls, let connection, let url, let method, let uploadSize, let conCls else { return .NO }
-        let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+        // Borrowed, not retained: the server outlives its daemon, and taking a counted reference
+        // raised and lowered its count on every call from both polling threads, an atomic they
+        // fought over (perf).
+        return Unmanaged<HTTPServer>.fromOpaque(cls)._withUnsafeGuaranteedRef {
+            $0.access(connection, url: url, method: method, uploadData: uploadData, uploadSize: uploadSize, conCls: conCls)
+        }
+    }
 
+    /// One call of libmicrohttpd's access handler for the request on `connection`.
+    private func access(
+        _ connection: OpaquePointer, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>, uploadData: UnsafePointer<CChar>?,
+        uploadSize: UnsafeMutablePointer<Int>, conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) -> MHD_Result {
         guard let raw = conCls.pointee else {
             HeaderDeadline.headersArrived(context: cmhd_socket_context(connection))
             let head = RequestHead(connection, method: method)
-            let state = RequestState(expectedLength: min(head.declaredLength, server.configuration.maxBodyBytes), headers: head.headers)
+            let state = RequestState(expectedLength: min(head.declaredLength, self.configuration.maxBodyBytes), headers: head.headers)
             conCls.pointee = Unmanaged.passRetained(state).toOpaque()
-            server.inFlight.add(1, ordering: .relaxed)
-            if let problem = head.malformation { return server.queue(malformed(problem), on: connection) }
-            if head.declaredLength > server.configuration.maxBodyBytes {
-                let request = server.makeRequest(connection, url: url, method: method, headers: head.headers, body: [])
-                return server.queue(server.oversized(request), on: connection)
+            self.inFlight.add(1, ordering: .relaxed)
+            if let problem = head.malformation { return self.queue(Self.malformed(problem), on: connection) }
+            if head.declaredLength > self.configuration.maxBodyBytes {
+                let request = self.makeRequest(connection, url: url, method: method, headers: head.headers, body: [])
+                return self.queue(self.oversized(request), on: connection)
             }
             return .YES
         }
@@ -27,7 +38,7 @@ extension HTTPServer {
 
         if uploadSize.pointee > 0 {
             let count = uploadSize.pointee
-            if !state.oversized, state.body.count + count > server.configuration.maxBodyBytes {
+            if !state.oversized, state.body.count + count > self.configuration.maxBodyBytes {
                 state.oversized = true
                 state.body = []
             }
@@ -41,12 +52,12 @@ extension HTTPServer {
         }
 
         if let ready = state.response {
-            return server.queue(ready, on: connection)
+            return self.queue(ready, on: connection)
         }
-        var request = server.makeRequest(connection, url: url, method: method, headers: state.headers, body: state.oversized ? [] : state.body)
-        if state.oversized { return server.queue(server.oversized(request), on: connection) }
-        if let immediate = server.inline(&request) {
-            guard let pending = immediate.pending else { return server.queue(immediate, on: connection) }
+        var request = self.makeRequest(connection, url: url, method: method, headers: state.headers, body: state.oversized ? [] : state.body)
+        if state.oversized { return self.queue(self.oversized(request), on: connection) }
+        if let immediate = self.inline(&request) {
+            guard let pending = immediate.pending else { return self.queue(immediate, on: connection) }
             state.body = []
             let suspended = SuspendedConnection(pointer: connection)
             MHD_suspend_connection(connection)
@@ -59,8 +70,8 @@ extension HTTPServer {
         state.body = []
         let suspended = SuspendedConnection(pointer: connection)
         MHD_suspend_connection(connection)
-        server.executor.submit { [request] in
-            server.finish(server.handler(request), state: state, connection: suspended)
+        self.executor.submit { [request] in
+            self.finish(self.handler(request), state: state, connection: suspended)
         }
         return .YES
     }
@@ -85,7 +96,7 @@ extension HTTPServer {
         guard let cls, let conCls, let raw = conCls.pointee else { return }
         Unmanaged<RequestState>.fromOpaque(raw).release()
         conCls.pointee = nil
-        Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().inFlight.subtract(1, ordering: .relaxed)
+        Unmanaged<HTTPServer>.fromOpaque(cls)._withUnsafeGuaranteedRef { $0.inFlight.subtract(1, ordering: .relaxed) }
     }
 
     /// A connection opened or closed: the header deadline watches it meanwhile.
