@@ -43,8 +43,9 @@ final class Metrics: Sendable {
         fileprivate let index: Int
     }
 
-    /// Each route's counts at its series' place, one look-up a request: a counter keyed by
-    /// method, route and status beside a histogram keyed by route hashed the route twice.
+    /// Each route's counts (its histogram and its counts by method and status, one entry, so a
+    /// request updates one place), at the place its series names; `places` finds a route named
+    /// only by its pattern.
     private struct State {
         var routes: [String] = []
         var counts: [RouteCounts] = []
