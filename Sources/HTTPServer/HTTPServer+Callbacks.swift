@@ -24,13 +24,13 @@ extension HTTPServer {
         guard let raw = conCls.pointee else {
             HeaderDeadline.headersArrived(context: cmhd_socket_context(connection))
             let head = RequestHead(connection, method: method)
-            let state = RequestState(expectedLength: min(head.declaredLength, self.configuration.maxBodyBytes), headers: head.headers)
+            let state = RequestState(expectedLength: min(head.declaredLength, configuration.maxBodyBytes), headers: head.headers)
             conCls.pointee = Unmanaged.passRetained(state).toOpaque()
-            self.inFlight.add(1, ordering: .relaxed)
-            if let problem = head.malformation { return self.queue(Self.malformed(problem), on: connection) }
-            if head.declaredLength > self.configuration.maxBodyBytes {
-                let request = self.makeRequest(connection, url: url, method: method, headers: head.headers, body: [])
-                return self.queue(self.oversized(request), on: connection)
+            inFlight.add(1, ordering: .relaxed)
+            if let problem = head.malformation { return queue(Self.malformed(problem), on: connection) }
+            if head.declaredLength > configuration.maxBodyBytes {
+                let request = makeRequest(connection, url: url, method: method, headers: head.headers, body: [])
+                return queue(oversized(request), on: connection)
             }
             return .YES
         }
@@ -38,7 +38,7 @@ extension HTTPServer {
 
         if uploadSize.pointee > 0 {
             let count = uploadSize.pointee
-            if !state.oversized, state.body.count + count > self.configuration.maxBodyBytes {
+            if !state.oversized, state.body.count + count > configuration.maxBodyBytes {
                 state.oversized = true
                 state.body = []
             }
@@ -52,12 +52,12 @@ extension HTTPServer {
         }
 
         if let ready = state.response {
-            return self.queue(ready, on: connection)
+            return queue(ready, on: connection)
         }
-        var request = self.makeRequest(connection, url: url, method: method, headers: state.headers, body: state.oversized ? [] : state.body)
-        if state.oversized { return self.queue(self.oversized(request), on: connection) }
-        if let immediate = self.inline(&request) {
-            guard let pending = immediate.pending else { return self.queue(immediate, on: connection) }
+        var request = makeRequest(connection, url: url, method: method, headers: state.headers, body: state.oversized ? [] : state.body)
+        if state.oversized { return queue(oversized(request), on: connection) }
+        if let immediate = inline(&request) {
+            guard let pending = immediate.pending else { return queue(immediate, on: connection) }
             state.body = []
             let suspended = SuspendedConnection(pointer: connection)
             MHD_suspend_connection(connection)
@@ -70,7 +70,7 @@ extension HTTPServer {
         state.body = []
         let suspended = SuspendedConnection(pointer: connection)
         MHD_suspend_connection(connection)
-        self.executor.submit { [request] in
+        executor.submit { [request] in
             self.finish(self.handler(request), state: state, connection: suspended)
         }
         return .YES
@@ -118,17 +118,11 @@ extension HTTPServer {
         defer { MHD_destroy_response(mhdResponse) }
         // withCString hands over a native string's own bytes; the implicit conversion copied
         // each name and value into a new array first.
-        for (name, value) in response.headers where !name.isEmpty {
+        func add(_ name: String, _ value: String) {
             _ = name.withCString { name in value.withCString { MHD_add_response_header(mhdResponse, name, $0) } }
         }
-        if let added = response.added {
-            _ = added.requestId.withCString { MHD_add_response_header(mhdResponse, "X-Request-Id", $0) }
-            if added.noStore { MHD_add_response_header(mhdResponse, "Cache-Control", "no-store") }
-            if added.dataOnly {
-                MHD_add_response_header(mhdResponse, "X-Content-Type-Options", "nosniff")
-                _ = Response.AddedHeaders.contentSecurityPolicy.withCString { MHD_add_response_header(mhdResponse, "Content-Security-Policy", $0) }
-            }
-        }
+        for (name, value) in response.headers where !name.isEmpty { add(name, value) }
+        response.added?.forEach(add)
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
     }
 

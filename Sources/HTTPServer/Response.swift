@@ -30,12 +30,22 @@ public struct Response: Sendable {
             self.dataOnly = dataOnly
         }
 
-        static let contentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
+        /// Calls `body` with each name and value, in the order they are written; the server hands
+        /// them to libmicrohttpd this way, with no array made.
+        func forEach(_ body: (String, String) -> Void) {
+            body("X-Request-Id", requestId)
+            if noStore { body("Cache-Control", "no-store") }
+            if dataOnly {
+                body("X-Content-Type-Options", "nosniff")
+                body("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+            }
+        }
 
         /// In the order they are written.
         public var fields: [(name: String, value: String)] {
-            [("X-Request-Id", requestId)] + (noStore ? [("Cache-Control", "no-store")] : [])
-                + (dataOnly ? [("X-Content-Type-Options", "nosniff"), ("Content-Security-Policy", Self.contentSecurityPolicy)] : [])
+            var fields: [(name: String, value: String)] = []
+            forEach { fields.append(($0, $1)) }
+            return fields
         }
     }
 
