@@ -10,6 +10,8 @@ final class ConnectionWatch: Sendable {
     /// The peer's address as text, made once for all the connection's requests (it cannot
     /// change): writing it for each request was 200 instructions of `GET /healthz`.
     let clientAddress: String
+    /// The last constant answer given on this connection, kept for its next request.
+    let keptAnswer = KeptAnswer()
 
     init(fd: Int32, clientAddress: String) {
         self.fd = fd

@@ -11,6 +11,11 @@ public struct Response: Sendable {
     public var pending: Pending?
     /// Headers written after `headers` (`HTTPServer.queue`), set once the answer is final.
     public var added: AddedHeaders?
+    /// Set for an answer whose status, headers and body are constants of the program (static
+    /// lets, never changed or freed), such as the liveness answer: the server keeps
+    /// libmicrohttpd's copy of it for the connection's next request and changes only its request
+    /// id (`KeptAnswer`).
+    public var isConstant = false
 
     /// The request's id and, for an API answer, its cache and browser-safety headers. Kept apart
     /// from `headers`, so that adding them copies no array: appending them to the handler's grew
