@@ -128,9 +128,9 @@ extension HTTPServer {
     /// one given there was the same, with only its request id changed. Making the response and
     /// adding its five headers (three allocations each in libmicrohttpd), then freeing them, was
     /// a fifth of what `GET /healthz` cost (callgrind: 25.5k instructions a request before, 20.6k
-    /// kept, memset left out). The kept copy is touched only between two requests of its
-    /// connection, when libmicrohttpd holds no reference to it: it lets go of a response before
-    /// it reports the request completed and reads the next.
+    /// kept, memset left out). The kept copy is changed only between two requests of its
+    /// connection: libmicrohttpd reads a response's headers when it starts to send it, and handles
+    /// a connection's next request only once the last reply has gone out.
     private func queueConstant(_ response: Response, keptIn kept: KeptAnswer, on connection: OpaquePointer) -> MHD_Result {
         let key = KeptAnswer.Key(response)
         if kept.key == key, let mhdResponse = kept.response {

@@ -1,8 +1,9 @@
 /// libmicrohttpd's response for the last constant answer given on a connection
 /// (`Response.isConstant`), kept for the connection's next request, and what it was made from.
 /// The server holds one reference to it, given back when another answer takes its place or the
-/// connection closes. Only the connection's polling thread touches it: libmicrohttpd runs a
-/// connection's handler and its close notice there, one request after another.
+/// connection closes (libmicrohttpd frees it once its own reference is gone too). Only the
+/// connection's polling thread touches it: libmicrohttpd runs a connection's handler and its
+/// close notice there, one request after another.
 final class KeptAnswer: @unchecked Sendable {
     /// What makes two constant answers the same: their status, the same constant body and
     /// headers (by address: constants are never freed, so an address is never another's), and
