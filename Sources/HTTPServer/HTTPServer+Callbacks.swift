@@ -137,8 +137,9 @@ extension HTTPServer {
             let requestId = response.added?.requestId
             if requestId != kept.requestId {
                 if let old = kept.requestId { _ = old.withCString { MHD_del_response_header(mhdResponse, "X-Request-Id", $0) } }
-                if let requestId { _ = requestId.withCString { MHD_add_response_header(mhdResponse, "X-Request-Id", $0) } }
-                kept.requestId = requestId
+                // What it carries now: nothing, should libmicrohttpd refuse the new id.
+                let added = requestId.map { id in id.withCString { MHD_add_response_header(mhdResponse, "X-Request-Id", $0) } == .YES }
+                kept.requestId = added == true ? requestId : nil
             }
             return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
         }

@@ -54,17 +54,7 @@ public final class PostgresConnection {
     /// - Every timestamp crosses the wire in UTC ISO form, which Timestamp.parse reads.
     /// - Short OLTP statements only: the job claim's recursive CTE is estimated high enough to be
     ///   JIT-compiled, which was measured at 50 ms of an 80 ms claim, every time.
-    /// - Each prepared statement is planned once per connection, for any parameters. Left to
-    ///   itself, PostgreSQL plans a statement's first five runs for their parameters, and then
-    ///   keeps the generic plan when it costs no more: it kept it for every statement on a flow's
-    ///   path (bench/flows, pg_stat_statements: about six plans per statement and connection).
-    ///   So every new pool connection paid five plannings of each statement it ran. In a cold
-    ///   burst of 300 sales that was 390 ms of PostgreSQL's 1.6 s, and the generic plan from the
-    ///   first run cut PostgreSQL's CPU per flow from 5.3-5.5 ms to 4.4-4.9 ms. The cost: a
-    ///   statement whose best plan depends on its parameters' values no longer gets it. Ours
-    ///   filter by tenant and key, whatever the values; bench/all's list, intake, queue and
-    ///   reconciliation rows held.
-    static let sessionSettings = "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET jit = off; SET plan_cache_mode = force_generic_plan"
+    static let sessionSettings = "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET jit = off"
 
     deinit {
         PQfinish(handle)

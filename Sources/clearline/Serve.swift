@@ -94,9 +94,11 @@ struct Workers {
 
     init(_ settings: Settings, _ database: Database, _ vault: Vault, _ logger: Logger) {
         let notifier = AlertNotificationHandler(mailRelay: settings.api.mailRelay, publicURL: settings.api.publicURL)
+        // The same pool; their transactions plan each statement once (`Database.jobWork`).
+        let jobs = database.jobWork
         pool = WorkerPool(
-            database: database, vault: vault, configuration: settings.workers, handlers: [.alertNotification: notifier], logger: logger)
-        housekeeping = QueueHousekeeping(database: database, configuration: settings.housekeeping, logger: logger)
+            database: jobs, vault: vault, configuration: settings.workers, handlers: [.alertNotification: notifier], logger: logger)
+        housekeeping = QueueHousekeeping(database: jobs, configuration: settings.housekeeping, logger: logger)
     }
 
     func start() {
