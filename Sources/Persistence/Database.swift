@@ -14,7 +14,7 @@ public final class Database: Sendable {
     /// Whether its transactions plan each prepared statement once, for any parameters
     /// (`jobWork`); otherwise PostgreSQL plans for the parameters given until it judges a
     /// generic plan no dearer.
-    public let genericPlans: Bool
+    let genericPlans: Bool
 
     public init(conninfo: String, poolSize: Int, logger: Logger) {
         self.pool = ConnectionPool(conninfo: conninfo, capacity: poolSize, logger: logger)
